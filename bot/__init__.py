@@ -1,0 +1,1 @@
+"""ShopKeeps: contactless ordering for small retail stores, as a Telegram bot."""

@@ -1,0 +1,133 @@
+"""Settings from the environment and .env (prefix SHOPKEEPS_), built once at start-up."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.domain.money import ISO_4217, Currency
+from bot.domain.store import Store
+
+ENV_PREFIX = "SHOPKEEPS_"
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(Exception):
+    """One line per wrong variable, naming it; safe to print (no secret values)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    database_url: str = "sqlite:///shopkeeps.db"
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    webhook_secret: SecretStr | None = None
+    store_name: Annotated[str, Field(min_length=1, max_length=64)] = "ShopKeeps Store"
+    currency: str = "EUR"
+    timezone: str = "UTC"
+    default_low_stock_threshold: Annotated[Decimal, Field(ge=0, le=1_000_000)] = Decimal(5)
+    staff_idle_timeout_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 12
+
+    @field_validator("telegram_token", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _blank_url_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not re.match(r"^(sqlite|mysql\+pymysql|mariadb\+pymysql)://", value):
+            raise ValueError("must start with sqlite:/// or mysql+pymysql://")
+        return value
+
+    @field_validator("telegram_api_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in ISO_4217:
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code (like EUR or USD)")
+        return code
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name (like Europe/Paris)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+        if self.webhook_secret is not None and not _SECRET_TOKEN.match(
+            self.webhook_secret.get_secret_value()
+        ):
+            raise ValueError("WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256)")
+        return self
+
+    @property
+    def use_webhook(self) -> bool:
+        return self.webhook_url is not None
+
+    @property
+    def telegram_file_url(self) -> str:
+        """python-telegram-bot's base_file_url for the same server."""
+        base = self.telegram_api_url.rstrip("/")
+        return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    @property
+    def staff_idle_timeout(self) -> timedelta:
+        return timedelta(hours=self.staff_idle_timeout_hours)
+
+    def store(self) -> Store:
+        return Store(
+            self.store_name,
+            Currency(self.currency),
+            ZoneInfo(self.timezone),
+            self.default_low_stock_threshold,
+        )
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Build Settings, turning validation errors into a ConfigError naming each variable."""
+    try:
+        return Settings(_env_file=env_file, **overrides)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            field = str(problem["loc"][0]) if problem["loc"] else ""
+            name = ENV_PREFIX + field.upper() if field else ENV_PREFIX + "*"
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise ConfigError("\n".join(lines)) from None

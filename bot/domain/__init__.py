@@ -1,0 +1,1 @@
+"""Business rules of a small store. Imports neither telegram nor sqlalchemy."""

@@ -1,0 +1,110 @@
+"""Products of the store."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from bot.domain.errors import InvalidInput
+from bot.domain.money import MAX_PRICE_MINOR
+from bot.domain.quantity import MAX_QUANTITY, check_step
+
+SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
+MAX_NAME = 120
+MAX_CATEGORY = 60
+MAX_DESCRIPTION = 1000
+
+
+class Unit(StrEnum):
+    PIECE = "pc"
+    KILOGRAM = "kg"
+    GRAM = "g"
+    LITRE = "l"
+    MILLILITRE = "ml"
+    METRE = "m"
+    PACK = "pack"
+
+    @classmethod
+    def parse(cls, text: str) -> Unit:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            units = ", ".join(u.value for u in cls)
+            raise InvalidInput(f"Unknown unit “{text.strip()}”; use one of {units}") from None
+
+
+def normalise_sku(text: str) -> str:
+    """SKUs compare case-insensitively, so they are stored upper-case."""
+    sku = text.strip().upper()
+    if not SKU_PATTERN.match(sku):
+        raise InvalidInput(
+            f"“{text.strip()}” is not a valid SKU: use 1-32 letters, digits, '.', '-' or '_'"
+        )
+    return sku
+
+
+def search_key(*parts: str) -> str:
+    """Case- and accent-insensitive text for searching ("Crème Brûlée" -> "creme brulee")."""
+    text = " ".join(parts).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def suggest_sku(name: str) -> str:
+    """An SKU staff can accept as is: the name's words, upper-case, dash-joined."""
+    words = re.findall(r"[A-Z0-9]+", search_key(name).upper())
+    return "-".join(words)[:32].strip("-") or "ITEM"
+
+
+@dataclass(slots=True)
+class Product:
+    sku: str
+    name: str
+    category: str
+    unit: Unit
+    step: Decimal
+    price_minor: int
+    description: str = ""
+    low_stock_threshold: Decimal | None = None
+    active: bool = True
+    photo_file_id: str | None = None
+    stock: Decimal = Decimal(0)
+    id: int | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        self.sku = normalise_sku(self.sku)
+        self.name = _required_text(self.name, "name", MAX_NAME)
+        self.category = _required_text(self.category, "category", MAX_CATEGORY)
+        self.description = (self.description or "").strip()
+        if len(self.description) > MAX_DESCRIPTION:
+            raise InvalidInput(f"A description has at most {MAX_DESCRIPTION} characters")
+        if self.step <= 0 or self.step > MAX_QUANTITY:
+            raise InvalidInput("The quantity step must be more than 0")
+        if self.unit is Unit.PIECE or self.unit is Unit.PACK:
+            check_step(self.step, Decimal(1), "whole pieces")
+        if not 0 <= self.price_minor <= MAX_PRICE_MINOR:
+            raise InvalidInput("A price must be zero or more")
+        if self.low_stock_threshold is not None and self.low_stock_threshold < 0:
+            raise InvalidInput("A low-stock threshold cannot be negative")
+
+    @property
+    def search_text(self) -> str:
+        return search_key(self.sku, self.name, self.category)
+
+    def threshold(self, store_default: Decimal) -> Decimal:
+        return store_default if self.low_stock_threshold is None else self.low_stock_threshold
+
+    def is_low(self, store_default: Decimal) -> bool:
+        return self.stock <= self.threshold(store_default)
+
+
+def _required_text(value: str, what: str, limit: int) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise InvalidInput(f"The {what} cannot be empty")
+    if len(text) > limit:
+        raise InvalidInput(f"The {what} has at most {limit} characters")
+    return text

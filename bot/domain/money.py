@@ -1,0 +1,83 @@
+"""Money is an integer count of the currency's minor unit; never a float."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from bot.domain.errors import InvalidInput
+
+# Active ISO 4217 codes; the exponent is 2 unless listed below.
+ISO_4217 = frozenset(
+    """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP
+    BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP
+    GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR
+    KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK
+    MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR
+    SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS
+    UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+    """.split()
+)
+_ZERO_DECIMALS = frozenset(
+    "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split()
+)
+_THREE_DECIMALS = frozenset("BHD IQD JOD KWD LYD OMR TND".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    code: str
+
+    def __post_init__(self) -> None:
+        if self.code not in ISO_4217:
+            raise ValueError(f"{self.code!r} is not an ISO 4217 currency code")
+
+    @property
+    def exponent(self) -> int:
+        if self.code in _ZERO_DECIMALS:
+            return 0
+        if self.code in _THREE_DECIMALS:
+            return 3
+        return 2
+
+    @property
+    def minor_per_major(self) -> int:
+        return int(10**self.exponent)
+
+    def to_major(self, minor: int) -> Decimal:
+        """Exact major-unit value, e.g. 249 EUR minor units -> Decimal('2.49')."""
+        return (Decimal(minor) / self.minor_per_major).quantize(Decimal(1).scaleb(-self.exponent))
+
+    def format(self, minor: int) -> str:
+        return f"{self.to_major(minor):,} {self.code}"
+
+    def parse(self, text: str) -> int:
+        """Read a price typed in major units ("2.49", "2,49") into minor units."""
+        cleaned = text.strip().replace(" ", "")
+        if cleaned.count(",") == 1 and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise InvalidInput(f"“{text.strip()}” is not a price; write it like 2.49") from None
+        if not value.is_finite() or value < 0:
+            raise InvalidInput("A price must be zero or more, like 2.49")
+        minor = value * self.minor_per_major
+        if minor != minor.to_integral_value():
+            raise InvalidInput(
+                f"{self.code} prices have at most {self.exponent} decimal places"
+                if self.exponent
+                else f"{self.code} prices have no decimal places"
+            )
+        if minor > MAX_PRICE_MINOR:
+            raise InvalidInput("That price is too large")
+        return int(minor)
+
+
+MAX_PRICE_MINOR = 10**11
+
+
+def line_total(unit_price_minor: int, quantity: Decimal) -> int:
+    """Price of a quantity, rounded half-up to the minor unit (0.75 kg at 4.99 -> 3.74)."""
+    return int((Decimal(unit_price_minor) * quantity).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -1,0 +1,26 @@
+"""The outbox: messages that must reach someone, written with the change that caused them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class NotificationKind(StrEnum):
+    ORDER_PLACED = "order_placed"  # to on-duty staff
+    ORDER_STATUS = "order_status"  # to the customer
+    ORDER_CANCELLED = "order_cancelled"  # to on-duty staff, when the customer cancels
+    LOW_STOCK = "low_stock"  # to managers
+    DIGEST = "digest"  # to managers
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    chat_id: int
+    kind: NotificationKind
+    # Facts, not rendered text: the bot side words and formats the message when it sends it.
+    payload: dict[str, str]
+    created_at: datetime
+    order_id: int | None = None
+    id: int | None = None

@@ -1,0 +1,166 @@
+"""Orders and the status machine they follow."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from bot.domain.errors import InvalidInput, InvalidTransition
+
+# No 0/O or 1/I/L: codes are read aloud at the counter.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+MAX_ADDRESS = 300
+MAX_NOTE = 500
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    ACCEPTED = "accepted"
+    READY = "ready"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)
+
+
+class FulfilmentKind(StrEnum):
+    PICKUP = "pickup"
+    DELIVERY = "delivery"
+
+
+@dataclass(frozen=True, slots=True)
+class Fulfilment:
+    kind: FulfilmentKind
+    pickup_slot: datetime | None = None
+    address: str | None = None
+    delivery_fee_minor: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind is FulfilmentKind.PICKUP:
+            if self.pickup_slot is None:
+                raise InvalidInput("Pick a time slot for pickup")
+            if self.address is not None or self.delivery_fee_minor:
+                raise InvalidInput("A pickup has no address or delivery fee")
+        else:
+            address = (self.address or "").strip()
+            if len(address) < 5:
+                raise InvalidInput("Please give the full delivery address")
+            if len(address) > MAX_ADDRESS:
+                raise InvalidInput(f"An address has at most {MAX_ADDRESS} characters")
+            if self.delivery_fee_minor < 0:
+                raise InvalidInput("A delivery fee cannot be negative")
+
+    @staticmethod
+    def pickup(slot: datetime) -> Fulfilment:
+        return Fulfilment(FulfilmentKind.PICKUP, pickup_slot=slot)
+
+    @staticmethod
+    def delivery(address: str, fee_minor: int) -> Fulfilment:
+        return Fulfilment(
+            FulfilmentKind.DELIVERY, address=address.strip(), delivery_fee_minor=fee_minor
+        )
+
+
+class Actor(StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+
+
+# Allowed moves, per fulfilment kind; cancellation is handled apart (who may cancel differs).
+_FORWARD: dict[FulfilmentKind, dict[OrderStatus, OrderStatus]] = {
+    FulfilmentKind.PICKUP: {
+        OrderStatus.PLACED: OrderStatus.ACCEPTED,
+        OrderStatus.ACCEPTED: OrderStatus.READY,
+        OrderStatus.READY: OrderStatus.COMPLETED,
+    },
+    FulfilmentKind.DELIVERY: {
+        OrderStatus.PLACED: OrderStatus.ACCEPTED,
+        OrderStatus.ACCEPTED: OrderStatus.OUT_FOR_DELIVERY,
+        OrderStatus.OUT_FOR_DELIVERY: OrderStatus.COMPLETED,
+    },
+}
+
+
+def allowed_next(status: OrderStatus, kind: FulfilmentKind, actor: Actor) -> list[OrderStatus]:
+    """What this actor may move an order to now, in the order buttons should show."""
+    if actor is Actor.CUSTOMER:
+        return [OrderStatus.CANCELLED] if status is OrderStatus.PLACED else []
+    moves = [nxt] if (nxt := _FORWARD[kind].get(status)) else []
+    if status in (OrderStatus.PLACED, OrderStatus.ACCEPTED):
+        moves.append(OrderStatus.CANCELLED)
+    return moves
+
+
+def check_transition(
+    code: str, current: OrderStatus, wanted: OrderStatus, kind: FulfilmentKind, actor: Actor
+) -> None:
+    if wanted not in allowed_next(current, kind, actor):
+        raise InvalidTransition(code, current.value, wanted.label)
+
+
+def new_order_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_order_code(text: str) -> str:
+    return text.strip().upper().removeprefix("#")
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    product_id: int
+    sku: str
+    name: str
+    unit: str
+    quantity: Decimal
+    unit_price_minor: int
+    line_total_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    status: OrderStatus
+    at: datetime
+    actor: str
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class Order:
+    code: str
+    customer_id: int
+    lines: list[OrderLine]
+    fulfilment: Fulfilment
+    phone: str
+    note: str
+    status: OrderStatus
+    placed_at: datetime
+    currency: str
+    history: list[StatusChange] = field(default_factory=list)
+    id: int | None = None
+
+    @property
+    def subtotal_minor(self) -> int:
+        return sum(line.line_total_minor for line in self.lines)
+
+    @property
+    def total_minor(self) -> int:
+        return self.subtotal_minor + self.fulfilment.delivery_fee_minor
+
+
+def clean_note(text: str | None) -> str:
+    note = (text or "").strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"A note has at most {MAX_NOTE} characters")
+    return note

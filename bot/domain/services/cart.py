@@ -1,0 +1,115 @@
+"""Filling and viewing the cart. The cart lives in the database, not in the chat process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.domain.cart import CartLine
+from bot.domain.catalogue import Product
+from bot.domain.errors import InvalidInput, OutOfStock, ProductArchived, UnknownProduct
+from bot.domain.money import line_total
+from bot.domain.ports import UnitOfWork
+from bot.domain.quantity import MAX_QUANTITY, check_step
+from bot.domain.services.customers import CustomerRef, identify
+from bot.domain.services.retry import retry_on_conflict
+
+
+@dataclass(frozen=True, slots=True)
+class CartItem:
+    product: Product
+    quantity: Decimal
+
+    @property
+    def total_minor(self) -> int:
+        return line_total(self.product.price_minor, self.quantity)
+
+
+@dataclass(frozen=True, slots=True)
+class CartView:
+    items: list[CartItem]
+
+    @property
+    def total_minor(self) -> int:
+        return sum(item.total_minor for item in self.items)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items
+
+    def quantity_of(self, product_id: int) -> Decimal:
+        return next((i.quantity for i in self.items if i.product.id == product_id), Decimal(0))
+
+
+def _load(uow: UnitOfWork, customer_id: int) -> CartView:
+    lines = uow.carts.lines(customer_id)
+    products = uow.products.get_many([line.product_id for line in lines])
+    items = [
+        CartItem(products[line.product_id], line.quantity)
+        for line in lines
+        if line.product_id in products
+    ]
+    return CartView(items)
+
+
+def view_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
+    with uow:
+        found = uow.customers.get_by_telegram_id(customer.telegram_user_id)
+        return _load(uow, found.id) if found and found.id is not None else CartView([])
+
+
+def _put(uow: UnitOfWork, customer_id: int, product_id: int, quantity: Decimal) -> None:
+    if quantity < 0:
+        raise InvalidInput("A quantity cannot be negative")
+    if quantity == 0:
+        uow.carts.remove(customer_id, product_id)
+        return
+    product = uow.products.get(product_id)
+    if product is None:
+        raise UnknownProduct(str(product_id))
+    if not product.active:
+        raise ProductArchived(product.name)
+    check_step(quantity, product.step, product.unit.value)
+    if quantity > MAX_QUANTITY:
+        raise InvalidInput("That quantity is too large")
+    if quantity > product.stock:
+        raise OutOfStock(product.name, quantity, product.stock)
+    uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_minor))
+
+
+@retry_on_conflict
+def set_cart_quantity(
+    customer: CustomerRef, product_id: int, quantity: Decimal, *, uow: UnitOfWork
+) -> CartView:
+    """Put exactly this much of an item in the cart (0 removes it)."""
+    with uow:
+        who = identify(uow, customer)
+        assert who.id is not None
+        _put(uow, who.id, product_id, quantity)
+        view = _load(uow, who.id)
+        uow.commit()
+        return view
+
+
+@retry_on_conflict
+def add_to_cart(
+    customer: CustomerRef, product_id: int, quantity: Decimal, *, uow: UnitOfWork
+) -> CartView:
+    """Add to (or, with a negative quantity, take from) what the cart already holds."""
+    with uow:
+        who = identify(uow, customer)
+        assert who.id is not None
+        current = _load(uow, who.id).quantity_of(product_id)
+        _put(uow, who.id, product_id, max(current + quantity, Decimal(0)))
+        view = _load(uow, who.id)
+        uow.commit()
+        return view
+
+
+@retry_on_conflict
+def empty_cart(customer: CustomerRef, *, uow: UnitOfWork) -> None:
+    with uow:
+        who = identify(uow, customer)
+        assert who.id is not None
+        uow.carts.clear(who.id)
+        uow.commit()

@@ -1,0 +1,222 @@
+"""Adding, editing, archiving, importing and browsing the items the store sells."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from bot.domain.catalogue import Product, normalise_sku, search_key
+from bot.domain.clock import Clock, utc_now
+from bot.domain.errors import DuplicateSku, InvalidInput, UnknownProduct
+from bot.domain.ports import UnitOfWork
+from bot.domain.quantity import MAX_QUANTITY, check_step
+from bot.domain.services.retry import retry_on_conflict
+from bot.domain.services.stock import move_stock
+from bot.domain.stock import StockReason
+
+EDITABLE_FIELDS = frozenset(
+    {
+        "name",
+        "category",
+        "unit",
+        "step",
+        "price_minor",
+        "description",
+        "low_stock_threshold",
+        "photo_file_id",
+    }
+)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+def _check_initial_stock(product: Product, quantity: Decimal) -> None:
+    if quantity < 0:
+        raise InvalidInput("Initial stock cannot be negative")
+    if quantity > MAX_QUANTITY:
+        raise InvalidInput("That quantity is too large")
+    if quantity:
+        check_step(quantity, product.step, product.unit.value)
+
+
+@retry_on_conflict
+def add_product(
+    product: Product,
+    *,
+    initial_stock: Decimal = Decimal(0),
+    actor: str,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> Product:
+    """A new item; its opening stock enters through the ledger like any delivery."""
+    _check_initial_stock(product, initial_stock)
+    with uow:
+        if uow.products.get_by_sku(product.sku) is not None:
+            raise DuplicateSku(product.sku)
+        saved = uow.products.add(dataclasses.replace(product, stock=Decimal(0), id=None))
+        if initial_stock:
+            move_stock(
+                uow,
+                saved,
+                initial_stock,
+                StockReason.RECEIVED,
+                actor=actor,
+                at=clock(),
+                note="opening stock",
+            )
+        uow.commit()
+        return saved
+
+
+def _get(uow: UnitOfWork, sku: str, *, include_archived: bool = True) -> Product:
+    product = uow.products.get_by_sku(normalise_sku(sku))
+    if product is None or (not include_archived and not product.active):
+        raise UnknownProduct(sku.strip().upper())
+    return product
+
+
+@retry_on_conflict
+def update_product(sku: str, changes: dict[str, Any], *, uow: UnitOfWork) -> Product:
+    """Edit an item's details; the stock level is not among them (use the stock use cases)."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"These cannot be edited here: {', '.join(sorted(unknown))}")
+    with uow:
+        current = _get(uow, sku)
+        # Rebuilding runs every product rule on the edited values.
+        edited = Product(**{**_fields(current), **changes})
+        if edited.stock and not changes.keys().isdisjoint({"step", "unit"}):
+            check_step(edited.stock, edited.step, edited.unit.value)
+        uow.products.update_details(edited)
+        uow.commit()
+        return edited
+
+
+def _fields(product: Product) -> dict[str, Any]:
+    return {f.name: getattr(product, f.name) for f in dataclasses.fields(product)}
+
+
+@retry_on_conflict
+def set_active(sku: str, active: bool, *, uow: UnitOfWork) -> Product:
+    """Archive or bring back an item. Nothing is deleted: its order history must stay."""
+    with uow:
+        product = _get(uow, sku)
+        product.active = active
+        uow.products.update_details(product)
+        uow.commit()
+        return product
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    line_number: int
+    product: Product
+    stock: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    created: int
+    updated: int
+    stock_changes: int
+
+
+@retry_on_conflict
+def import_catalogue(
+    rows: Sequence[ImportRow], *, actor: str, uow: UnitOfWork, clock: Clock = utc_now
+) -> ImportResult:
+    """Create or update every row in one transaction: all rows land, or none do.
+
+    New items get their stock as a delivery; for known items a different stock figure is
+    recorded as a count correction, so export -> edit -> import round-trips.
+    """
+    seen: dict[str, int] = {}
+    for row in rows:
+        sku = row.product.sku
+        if sku in seen:
+            raise InvalidInput(f"line {row.line_number}: SKU {sku} already on line {seen[sku]}")
+        seen[row.product.sku] = row.line_number
+        _check_initial_stock(row.product, row.stock)
+    created = updated = stock_changes = 0
+    at = clock()
+    with uow:
+        for row in rows:
+            existing = uow.products.get_by_sku(row.product.sku)
+            if existing is None:
+                product = uow.products.add(
+                    dataclasses.replace(row.product, stock=Decimal(0), id=None)
+                )
+                created += 1
+                change = row.stock
+                reason = StockReason.RECEIVED
+            else:
+                product = dataclasses.replace(
+                    row.product,
+                    id=existing.id,
+                    stock=existing.stock,
+                    photo_file_id=existing.photo_file_id,
+                    active=existing.active,
+                )
+                uow.products.update_details(product)
+                updated += 1
+                change = row.stock - existing.stock
+                reason = StockReason.COUNT_CORRECTION
+            if change:
+                move_stock(
+                    uow, product, change, reason, actor=actor, at=at, note="catalogue import"
+                )
+                stock_changes += 1
+        uow.commit()
+    return ImportResult(created, updated, stock_changes)
+
+
+def all_products(*, uow: UnitOfWork, include_archived: bool = True) -> list[Product]:
+    with uow:
+        return uow.products.all(include_archived=include_archived)
+
+
+def find_product(sku: str, *, uow: UnitOfWork, include_archived: bool = False) -> Product:
+    with uow:
+        return _get(uow, sku, include_archived=include_archived)
+
+
+def categories(*, uow: UnitOfWork) -> list[str]:
+    with uow:
+        return uow.products.categories()
+
+
+def products_in_category(
+    category: str, *, offset: int, limit: int, uow: UnitOfWork
+) -> Page[Product]:
+    with uow:
+        items = uow.products.in_category(category, limit=limit, offset=offset)
+        return Page(items, uow.products.count_in_category(category), offset, limit)
+
+
+def search_products(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
+    key = search_key(text).strip()
+    if len(key) < 2:
+        raise InvalidInput("Type at least 2 letters to search")
+    with uow:
+        items = uow.products.search(key, limit=limit, offset=offset)
+        return Page(items, uow.products.count_search(key), offset, limit)

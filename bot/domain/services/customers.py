@@ -1,0 +1,29 @@
+"""Who is ordering: customers are known by their Telegram user id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.customers import Customer
+from bot.domain.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRef:
+    """What the chat tells us about the person; names can change between visits."""
+
+    telegram_user_id: int
+    name: str
+    username: str | None = None
+
+
+def identify(uow: UnitOfWork, ref: CustomerRef) -> Customer:
+    """The customer row for this person, created on first contact (inside the caller's unit)."""
+    customer = uow.customers.get_by_telegram_id(ref.telegram_user_id)
+    name = (ref.name or "").strip()[:120] or "Customer"
+    if customer is None:
+        return uow.customers.add(Customer(ref.telegram_user_id, name, ref.username))
+    if (customer.name, customer.username) != (name, ref.username):
+        customer.name, customer.username = name, ref.username
+        uow.customers.update(customer)
+    return customer

@@ -1,0 +1,325 @@
+"""Placing, cancelling and moving orders through their status machine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.cart import CartLine
+from bot.domain.catalogue import Product
+from bot.domain.clock import Clock, utc_now
+from bot.domain.customers import normalise_phone
+from bot.domain.errors import (
+    CartChanged,
+    EmptyCart,
+    InvalidInput,
+    NotAuthorised,
+    OrderAlreadyMoved,
+    UnknownOrder,
+)
+from bot.domain.money import line_total
+from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.orders import (
+    Actor,
+    Fulfilment,
+    Order,
+    OrderLine,
+    OrderStatus,
+    StatusChange,
+    check_transition,
+    clean_note,
+    new_order_code,
+    normalise_order_code,
+)
+from bot.domain.ports import UnitOfWork
+from bot.domain.quantity import format_quantity
+from bot.domain.services.customers import CustomerRef, identify
+from bot.domain.services.retry import retry_on_conflict
+from bot.domain.services.stock import move_stock
+from bot.domain.stock import StockReason
+from bot.domain.store import Store
+
+# Staff who were active this recently are "on duty" and hear about new orders.
+ON_DUTY_WINDOW = timedelta(hours=12)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutDetails:
+    fulfilment: Fulfilment
+    phone: str
+    note: str = ""
+
+
+def _cart_problems(
+    uow: UnitOfWork,
+    customer_id: int,
+    lines: list[CartLine],
+    products: dict[int, Product],
+    store: Store,
+) -> list[str]:
+    """Compare the cart with the shelf; fix the cart to what can be had and say what changed."""
+    problems: list[str] = []
+    for line in lines:
+        product = products.get(line.product_id)
+        if product is None or not product.active:
+            name = product.name if product else "An item"
+            problems.append(f"{name} is no longer sold; it was removed from your cart.")
+            uow.carts.remove(customer_id, line.product_id)
+            continue
+        if product.price_minor != line.seen_price_minor:
+            problems.append(
+                f"{product.name} now costs {store.currency.format(product.price_minor)} per "
+                f"{product.unit.value} (was {store.currency.format(line.seen_price_minor)})."
+            )
+        if product.stock < line.quantity:
+            usable = product.stock - product.stock % product.step
+            if usable > 0:
+                problems.append(
+                    f"Only {format_quantity(product.stock, product.unit.value)} of {product.name} "
+                    f"left; your cart now has {format_quantity(usable, product.unit.value)}."
+                )
+                uow.carts.put(customer_id, CartLine(line.product_id, usable, product.price_minor))
+            else:
+                problems.append(f"{product.name} is sold out; it was removed from your cart.")
+                uow.carts.remove(customer_id, line.product_id)
+        elif product.price_minor != line.seen_price_minor:
+            uow.carts.put(
+                customer_id, CartLine(line.product_id, line.quantity, product.price_minor)
+            )
+    return problems
+
+
+def _notify_on_duty_staff(
+    uow: UnitOfWork, kind: NotificationKind, order: Order, at: datetime, **extra: str
+) -> None:
+    assert order.id is not None
+    for session in uow.sessions.on_duty(since=at - ON_DUTY_WINDOW):
+        uow.outbox.add(
+            Notification(
+                session.telegram_user_id, kind, {"order_code": order.code, **extra}, at, order.id
+            )
+        )
+
+
+def _notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = "") -> None:
+    assert order.id is not None
+    customer = uow.customers.get(order.customer_id)
+    if customer is None:
+        return
+    payload = {"order_code": order.code, "status": order.status.value}
+    if reason:
+        payload["reason"] = reason
+    uow.outbox.add(
+        Notification(
+            customer.telegram_user_id, NotificationKind.ORDER_STATUS, payload, at, order.id
+        )
+    )
+
+
+@retry_on_conflict
+def place_order(
+    customer: CustomerRef,
+    details: CheckoutDetails,
+    *,
+    store: Store,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> Order:
+    """Turn the cart into an order: every line's stock is taken, or none is.
+
+    Raises CartChanged (after correcting the cart) when an item ran out, was archived or changed
+    price since the customer added it: they must see the new cart before ordering.
+    """
+    phone = normalise_phone(details.phone)
+    note = clean_note(details.note)
+    at = clock()
+    with uow:
+        who = identify(uow, customer)
+        assert who.id is not None
+        lines = uow.carts.lines(who.id)
+        if not lines:
+            raise EmptyCart()
+        products = uow.products.get_many([line.product_id for line in lines])
+        problems = _cart_problems(uow, who.id, lines, products, store)
+        if problems:
+            uow.commit()
+            raise CartChanged(problems)
+        code = new_order_code()
+        while uow.orders.code_exists(code):
+            code = new_order_code()
+        if who.phone != phone:
+            who.phone = phone
+            uow.customers.update(who)
+        order = uow.orders.add(
+            Order(
+                code=code,
+                customer_id=who.id,
+                lines=[_order_line(products[line.product_id], line) for line in lines],
+                fulfilment=details.fulfilment,
+                phone=phone,
+                note=note,
+                status=OrderStatus.PLACED,
+                placed_at=at,
+                currency=store.currency.code,
+                history=[StatusChange(OrderStatus.PLACED, at, f"customer:{who.id}")],
+            )
+        )
+        # Conditional updates in a fixed (id) order: no overselling, no lock-order deadlocks.
+        # If a concurrent order took the stock since we read it, move_stock raises OutOfStock
+        # and leaving the block rolls back the order and every line taken so far.
+        for line in sorted(lines, key=lambda cart_line: cart_line.product_id):
+            move_stock(
+                uow,
+                products[line.product_id],
+                -line.quantity,
+                StockReason.SALE,
+                actor=f"customer:{who.id}",
+                at=at,
+                order_id=order.id,
+                note=f"order {order.code}",
+            )
+        uow.carts.clear(who.id)
+        _notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at)
+        uow.commit()
+        return order
+
+
+def _order_line(product: Product, line: CartLine) -> OrderLine:
+    assert product.id is not None
+    return OrderLine(
+        product.id,
+        product.sku,
+        product.name,
+        product.unit.value,
+        line.quantity,
+        product.price_minor,
+        line_total(product.price_minor, line.quantity),
+    )
+
+
+def _restock(uow: UnitOfWork, order: Order, actor: str, at: datetime) -> None:
+    assert order.id is not None
+    products = uow.products.get_many([line.product_id for line in order.lines])
+    for line in sorted(order.lines, key=lambda order_line: order_line.product_id):
+        move_stock(
+            uow,
+            products[line.product_id],
+            line.quantity,
+            StockReason.ORDER_CANCELLED,
+            actor=actor,
+            at=at,
+            order_id=order.id,
+            note=f"order {order.code}",
+        )
+
+
+def _change(
+    uow: UnitOfWork, order: Order, wanted: OrderStatus, actor: str, at: datetime, reason: str = ""
+) -> Order:
+    assert order.id is not None
+    change = StatusChange(wanted, at, actor, reason)
+    if not uow.orders.change_status(order.id, order.status, change):
+        raise OrderAlreadyMoved(order.code)
+    order.status = wanted
+    order.history.append(change)
+    if wanted is OrderStatus.CANCELLED:
+        _restock(uow, order, actor, at)
+    return order
+
+
+def my_orders(
+    customer: CustomerRef, *, limit: int = 10, offset: int = 0, uow: UnitOfWork
+) -> list[Order]:
+    with uow:
+        who = uow.customers.get_by_telegram_id(customer.telegram_user_id)
+        if who is None or who.id is None:
+            return []
+        return uow.orders.for_customer(who.id, limit=limit, offset=offset)
+
+
+def my_order(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> Order:
+    """One of the customer's own orders; someone else's looks exactly like a missing one."""
+    with uow:
+        return _own_order(uow, customer, code)
+
+
+def _own_order(uow: UnitOfWork, customer: CustomerRef, code: str) -> Order:
+    wanted = normalise_order_code(code)
+    who = uow.customers.get_by_telegram_id(customer.telegram_user_id)
+    order = uow.orders.get_by_code(wanted)
+    if order is None or who is None or order.customer_id != who.id:
+        raise UnknownOrder(wanted)
+    return order
+
+
+@retry_on_conflict
+def cancel_my_order(
+    customer: CustomerRef, code: str, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> Order:
+    """A customer may cancel while the order is still only placed; the stock goes back."""
+    at = clock()
+    with uow:
+        order = _own_order(uow, customer, code)
+        check_transition(
+            order.code, order.status, OrderStatus.CANCELLED, order.fulfilment.kind, Actor.CUSTOMER
+        )
+        _change(
+            uow,
+            order,
+            OrderStatus.CANCELLED,
+            f"customer:{order.customer_id}",
+            at,
+            "cancelled by the customer",
+        )
+        _notify_on_duty_staff(uow, NotificationKind.ORDER_CANCELLED, order, at)
+        uow.commit()
+        return order
+
+
+@retry_on_conflict
+def move_order(
+    staff_id: int,
+    code: str,
+    wanted: OrderStatus,
+    *,
+    reason: str = "",
+    expected: OrderStatus | None = None,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> Order:
+    """Staff move an order one step on (or cancel it, with a reason); the customer is told.
+
+    `expected` is the status the staff member saw when pressing the button: if the order has
+    moved since, they are told so rather than having a different move applied.
+    """
+    at = clock()
+    reason = reason.strip()
+    if wanted is OrderStatus.CANCELLED and not reason:
+        raise InvalidInput("Say why the order is cancelled; the customer will see it")
+    with uow:
+        staff = uow.staff.get(staff_id)
+        if staff is None or not staff.active:
+            raise NotAuthorised()
+        order = uow.orders.get_by_code(normalise_order_code(code))
+        if order is None:
+            raise UnknownOrder(normalise_order_code(code))
+        if expected is not None and order.status is not expected:
+            raise OrderAlreadyMoved(order.code)
+        check_transition(order.code, order.status, wanted, order.fulfilment.kind, Actor.STAFF)
+        _change(uow, order, wanted, f"staff:{staff.username}", at, reason)
+        _notify_customer(uow, order, at, reason)
+        uow.commit()
+        return order
+
+
+def open_orders(*, limit: int = 20, offset: int = 0, uow: UnitOfWork) -> list[Order]:
+    with uow:
+        return uow.orders.open_orders(limit=limit, offset=offset)
+
+
+def find_order(code: str, *, uow: UnitOfWork) -> Order:
+    with uow:
+        order = uow.orders.get_by_code(normalise_order_code(code))
+        if order is None:
+            raise UnknownOrder(normalise_order_code(code))
+        return order

@@ -1,0 +1,32 @@
+"""Run a whole use case again when the database aborted it (deadlock, lock wait)."""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from bot.domain.errors import ConcurrentUpdate
+
+ATTEMPTS = 8
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def retry_on_conflict(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Safe because a use case is one transaction: a failed attempt left nothing behind."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return use_case(*args, **kwargs)
+            except ConcurrentUpdate:
+                if attempt == ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not crypto
+        raise AssertionError("unreachable")
+
+    return run

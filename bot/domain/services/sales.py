@@ -1,0 +1,71 @@
+"""Sales figures: what sells most, and how much the store takes each day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.ports import ProductSales, UnitOfWork
+
+
+class Ranking(StrEnum):
+    QUANTITY = "quantity"
+    REVENUE = "revenue"
+
+
+@dataclass(frozen=True, slots=True)
+class DaySales:
+    day: date
+    orders: int
+    revenue_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Whole local days [first, last], as the UTC instants the database compares against."""
+
+    first: date
+    last: date
+    timezone: ZoneInfo
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time.min, self.timezone)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time.min, self.timezone)
+
+    @staticmethod
+    def last_days(days: int, *, today: date, timezone: ZoneInfo) -> Period:
+        return Period(today - timedelta(days=days - 1), today, timezone)
+
+
+def most_sold(
+    period: Period, *, by: Ranking = Ranking.QUANTITY, limit: int = 10, uow: UnitOfWork
+) -> list[ProductSales]:
+    """Best sellers over the period; cancelled orders do not count."""
+    with uow:
+        rows = uow.orders.sales_by_product(period.start, period.end)
+    if by is Ranking.QUANTITY:
+        rows.sort(key=lambda r: (-r.quantity, -r.revenue_minor, r.sku))
+    else:
+        rows.sort(key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
+    return rows[:limit]
+
+
+def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DaySales]:
+    """One row per local day of the period, days without sales included."""
+    with uow:
+        totals = uow.orders.totals(period.start, period.end)
+    by_day: dict[date, list[int]] = {}
+    for total in totals:
+        day = total.placed_at.astimezone(period.timezone).date()
+        by_day.setdefault(day, []).append(total.total_minor)
+    days = (period.last - period.first).days + 1
+    return [
+        DaySales(day, len(by_day.get(day, [])), sum(by_day.get(day, [])))
+        for day in (period.first + timedelta(days=n) for n in range(days))
+    ]

@@ -1,0 +1,170 @@
+"""Stock moves only here: each move is an atomic conditional update plus a ledger row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from bot.domain.catalogue import Product, normalise_sku
+from bot.domain.clock import Clock, utc_now
+from bot.domain.errors import InvalidInput, OutOfStock, StockWouldGoNegative, UnknownProduct
+from bot.domain.ports import UnitOfWork
+from bot.domain.quantity import MAX_QUANTITY, check_step
+from bot.domain.services.retry import retry_on_conflict
+from bot.domain.stock import MANUAL_ADJUSTMENT_REASONS, LedgerEntry, StockReason
+
+
+@dataclass(frozen=True, slots=True)
+class StockMove:
+    product: Product
+    entry: LedgerEntry
+
+    @property
+    def level_before(self) -> Decimal:
+        return self.entry.resulting_level - self.entry.change
+
+
+def move_stock(
+    uow: UnitOfWork,
+    product: Product,
+    change: Decimal,
+    reason: StockReason,
+    *,
+    actor: str,
+    at: datetime,
+    note: str = "",
+    order_id: int | None = None,
+) -> StockMove:
+    """Apply one change inside the caller's transaction; refuses to go below zero."""
+    assert product.id is not None
+    level = uow.products.change_stock(product.id, change)
+    if level is None:
+        current = uow.products.get(product.id)
+        on_hand = current.stock if current else Decimal(0)
+        if reason is StockReason.SALE:
+            raise OutOfStock(product.name, -change, on_hand)
+        raise StockWouldGoNegative(product.name, on_hand)
+    entry = uow.ledger.add(
+        LedgerEntry(
+            product_id=product.id,
+            reason=reason,
+            change=change,
+            resulting_level=level,
+            at=at,
+            actor=actor,
+            note=note.strip()[:500],
+            order_id=order_id,
+        )
+    )
+    product.stock = level
+    return StockMove(product, entry)
+
+
+def _product(uow: UnitOfWork, sku: str) -> Product:
+    product = uow.products.get_by_sku(normalise_sku(sku))
+    if product is None:
+        raise UnknownProduct(sku.strip().upper())
+    return product
+
+
+def _check_amount(product: Product, quantity: Decimal) -> None:
+    if quantity <= 0:
+        raise InvalidInput("The quantity must be more than 0")
+    if quantity > MAX_QUANTITY:
+        raise InvalidInput("That quantity is too large")
+    check_step(quantity, product.step, product.unit.value)
+
+
+@retry_on_conflict
+def receive_stock(
+    sku: str,
+    quantity: Decimal,
+    *,
+    actor: str,
+    note: str = "",
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> StockMove:
+    """Goods arrived: add them to stock on hand."""
+    with uow:
+        product = _product(uow, sku)
+        _check_amount(product, quantity)
+        move = move_stock(
+            uow, product, quantity, StockReason.RECEIVED, actor=actor, at=clock(), note=note
+        )
+        uow.commit()
+        return move
+
+
+@retry_on_conflict
+def adjust_stock(
+    sku: str,
+    change: Decimal,
+    reason: StockReason,
+    *,
+    actor: str,
+    note: str = "",
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> StockMove:
+    """A manual correction: damaged or lost goods take stock away, a count fixes it either way."""
+    if reason not in MANUAL_ADJUSTMENT_REASONS:
+        allowed = ", ".join(sorted(r.value for r in MANUAL_ADJUSTMENT_REASONS))
+        raise InvalidInput(f"The reason must be one of: {allowed}")
+    if change == 0:
+        raise InvalidInput("An adjustment of 0 changes nothing")
+    if reason in (StockReason.DAMAGED, StockReason.LOST) and change > 0:
+        raise InvalidInput(f"“{reason.value}” takes stock away: give a negative quantity, like -2")
+    with uow:
+        product = _product(uow, sku)
+        _check_amount(product, abs(change))
+        move = move_stock(uow, product, change, reason, actor=actor, at=clock(), note=note)
+        uow.commit()
+        return move
+
+
+@retry_on_conflict
+def count_stock(
+    sku: str,
+    counted: Decimal,
+    *,
+    actor: str,
+    note: str = "",
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> StockMove | None:
+    """Set stock to what was counted on the shelf; None when it was already right."""
+    with uow:
+        product = _product(uow, sku)
+        if counted < 0:
+            raise InvalidInput("A counted quantity cannot be negative")
+        if counted > MAX_QUANTITY:
+            raise InvalidInput("That quantity is too large")
+        if counted:
+            check_step(counted, product.step, product.unit.value)
+        change = counted - product.stock
+        if change == 0:
+            return None
+        # The count is relative to what we read; if a sale lands in between, the conditional
+        # update still keeps stock >= 0 and the ledger records the exact change applied.
+        move = move_stock(
+            uow,
+            product,
+            change,
+            StockReason.COUNT_CORRECTION,
+            actor=actor,
+            at=clock(),
+            note=note or f"counted {counted.normalize():f}",
+        )
+        uow.commit()
+        return move
+
+
+def stock_history(
+    sku: str, *, limit: int = 10, uow: UnitOfWork
+) -> tuple[Product, list[LedgerEntry]]:
+    with uow:
+        product = _product(uow, sku)
+        assert product.id is not None
+        return product, uow.ledger.recent(product.id, limit=limit)

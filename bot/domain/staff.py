@@ -1,0 +1,76 @@
+"""Staff accounts, their passwords and invites."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.errors import InvalidInput
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 72  # bcrypt ignores bytes past 72; refuse rather than silently truncate
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = timedelta(minutes=15)
+INVITE_LIFETIME = timedelta(hours=48)
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    MANAGER = "manager"
+
+
+@dataclass(slots=True)
+class StaffAccount:
+    username: str
+    display_name: str
+    password_hash: str
+    role: Role
+    active: bool = True
+    telegram_user_id: int | None = None
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    id: int | None = None
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and now < self.locked_until
+
+
+@dataclass(slots=True)
+class Invite:
+    code: str
+    role: Role
+    created_by: int
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by: int | None = None
+    id: int | None = None
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at
+
+
+def normalise_username(text: str) -> str:
+    """Usernames compare case-insensitively, so they are stored lower-case."""
+    username = text.strip().lower()
+    if not USERNAME_PATTERN.match(username):
+        raise InvalidInput(
+            "A username has 3-32 letters, digits, '.', '-' or '_' and starts with a letter or digit"
+        )
+    return username
+
+
+def check_password_rules(password: str, username: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"A password needs at least {MIN_PASSWORD} characters")
+    if len(password.encode()) > MAX_PASSWORD:
+        raise InvalidInput(f"A password can have at most {MAX_PASSWORD} bytes")
+    if password.strip().casefold() == username.casefold():
+        raise InvalidInput("The password cannot be the username")
+
+
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(12)

@@ -1,0 +1,1 @@
+"""SQLAlchemy implementation of the domain's ports."""

@@ -1,0 +1,89 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.domain.errors import ConcurrentUpdate
+from bot.persistence.repositories import (
+    SqlCartRepository,
+    SqlCustomerRepository,
+    SqlInviteRepository,
+    SqlLedgerRepository,
+    SqlOrderRepository,
+    SqlOutboxRepository,
+    SqlProductRepository,
+    SqlSessionRepository,
+    SqlStaffRepository,
+)
+
+# MySQL: 1213 deadlock, 1205 lock wait timeout, 1062 duplicate key (a concurrent insert won).
+_MYSQL_RETRYABLE = {1213, 1205, 1062}
+
+
+def is_retryable(error: BaseException) -> bool:
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    args = getattr(original, "args", ())
+    if args and isinstance(args[0], int) and args[0] in _MYSQL_RETRYABLE:
+        return True
+    message = str(original).lower()
+    if isinstance(error, OperationalError):
+        return "database is locked" in message or "database table is locked" in message
+    return isinstance(error, IntegrityError) and "unique constraint failed" in message
+
+
+class SqlAlchemyUnitOfWork:
+    """Use one instance per use-case call: it holds the session of the transaction in progress."""
+
+    session: Session
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self._open = False
+
+    def __enter__(self) -> Self:
+        if self._open:
+            raise RuntimeError("this unit of work is already in a transaction")
+        self._open = True
+        self.session = self._sessions()
+        self.products = SqlProductRepository(self.session)
+        self.ledger = SqlLedgerRepository(self.session)
+        self.customers = SqlCustomerRepository(self.session)
+        self.carts = SqlCartRepository(self.session)
+        self.orders = SqlOrderRepository(self.session)
+        self.staff = SqlStaffRepository(self.session)
+        self.sessions = SqlSessionRepository(self.session)
+        self.invites = SqlInviteRepository(self.session)
+        self.outbox = SqlOutboxRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self.session.rollback()
+        finally:
+            self.session.close()
+            self._open = False
+        if exc is not None and is_retryable(exc):
+            raise ConcurrentUpdate(str(exc)) from exc
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except DBAPIError as error:
+            if is_retryable(error):
+                raise ConcurrentUpdate(str(error)) from error
+            raise
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,402 @@
+"""In-memory implementations of the domain's ports, for fast unit tests of the use cases.
+
+The fake unit of work copies the committed state on enter and publishes it on commit, so a
+use case that raises before commit leaves nothing behind — just like the real one.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Self
+
+from bot.domain.cart import CartLine
+from bot.domain.catalogue import Product
+from bot.domain.customers import Customer
+from bot.domain.notifications import Notification
+from bot.domain.orders import Order, OrderStatus, StatusChange
+from bot.domain.ports import OrderTotal, ProductSales, StaffSession
+from bot.domain.staff import Invite, StaffAccount
+from bot.domain.stock import LedgerEntry
+
+
+@dataclass
+class State:
+    products: dict[int, Product] = field(default_factory=dict)
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    customers: dict[int, Customer] = field(default_factory=dict)
+    carts: dict[int, list[CartLine]] = field(default_factory=dict)
+    orders: dict[int, Order] = field(default_factory=dict)
+    staff: dict[int, StaffAccount] = field(default_factory=dict)
+    sessions: dict[int, StaffSession] = field(default_factory=dict)
+    invites: dict[int, Invite] = field(default_factory=dict)
+    outbox: dict[int, Notification] = field(default_factory=dict)
+    sent: dict[int, datetime] = field(default_factory=dict)
+    postponed: dict[int, datetime] = field(default_factory=dict)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+
+class FakeProducts:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, product: Product) -> Product:
+        saved = dataclasses.replace(product, id=next(self.s.ids))
+        assert saved.id is not None
+        self.s.products[saved.id] = saved
+        return dataclasses.replace(saved)
+
+    def get(self, product_id: int) -> Product | None:
+        found = self.s.products.get(product_id)
+        return dataclasses.replace(found) if found else None
+
+    def get_by_sku(self, sku: str) -> Product | None:
+        found = next((p for p in self.s.products.values() if p.sku == sku), None)
+        return dataclasses.replace(found) if found else None
+
+    def get_many(self, product_ids: Sequence[int]) -> dict[int, Product]:
+        return {
+            i: dataclasses.replace(self.s.products[i]) for i in product_ids if i in self.s.products
+        }
+
+    def update_details(self, product: Product) -> None:
+        assert product.id is not None
+        stock = self.s.products[product.id].stock
+        self.s.products[product.id] = dataclasses.replace(product, stock=stock)
+
+    def change_stock(self, product_id: int, delta: Decimal) -> Decimal | None:
+        product = self.s.products[product_id]
+        if product.stock + delta < 0:
+            return None
+        product.stock += delta
+        return product.stock
+
+    def _active(self) -> list[Product]:
+        return sorted(
+            (p for p in self.s.products.values() if p.active), key=lambda p: (p.name, p.id or 0)
+        )
+
+    def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
+        return [p for p in self._active() if key in p.search_text][offset : offset + limit]
+
+    def count_search(self, key: str) -> int:
+        return len([p for p in self._active() if key in p.search_text])
+
+    def categories(self) -> list[str]:
+        return sorted({p.category for p in self._active()})
+
+    def in_category(self, category: str, *, limit: int, offset: int = 0) -> list[Product]:
+        return [p for p in self._active() if p.category == category][offset : offset + limit]
+
+    def count_in_category(self, category: str) -> int:
+        return len([p for p in self._active() if p.category == category])
+
+    def all(self, *, include_archived: bool = True) -> list[Product]:
+        return sorted(
+            (
+                dataclasses.replace(p)
+                for p in self.s.products.values()
+                if include_archived or p.active
+            ),
+            key=lambda p: (p.category, p.name, p.id or 0),
+        )
+
+
+class FakeLedger:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, entry: LedgerEntry) -> LedgerEntry:
+        saved = dataclasses.replace(entry, id=next(self.s.ids))
+        self.s.ledger.append(saved)
+        return saved
+
+    def recent(self, product_id: int, *, limit: int) -> list[LedgerEntry]:
+        return [e for e in reversed(self.s.ledger) if e.product_id == product_id][:limit]
+
+    def balance(self, product_id: int) -> Decimal:
+        return sum((e.change for e in self.s.ledger if e.product_id == product_id), Decimal(0))
+
+
+class FakeCustomers:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, customer: Customer) -> Customer:
+        saved = dataclasses.replace(customer, id=next(self.s.ids))
+        assert saved.id is not None
+        self.s.customers[saved.id] = saved
+        return dataclasses.replace(saved)
+
+    def get(self, customer_id: int) -> Customer | None:
+        found = self.s.customers.get(customer_id)
+        return dataclasses.replace(found) if found else None
+
+    def get_by_telegram_id(self, telegram_user_id: int) -> Customer | None:
+        found = next(
+            (c for c in self.s.customers.values() if c.telegram_user_id == telegram_user_id), None
+        )
+        return dataclasses.replace(found) if found else None
+
+    def update(self, customer: Customer) -> None:
+        assert customer.id is not None
+        self.s.customers[customer.id] = dataclasses.replace(customer)
+
+
+class FakeCarts:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def lines(self, customer_id: int) -> list[CartLine]:
+        return list(self.s.carts.get(customer_id, []))
+
+    def put(self, customer_id: int, line: CartLine) -> None:
+        lines = self.s.carts.setdefault(customer_id, [])
+        for i, existing in enumerate(lines):
+            if existing.product_id == line.product_id:
+                lines[i] = line
+                return
+        lines.append(line)
+
+    def remove(self, customer_id: int, product_id: int) -> None:
+        self.s.carts[customer_id] = [
+            line for line in self.s.carts.get(customer_id, []) if line.product_id != product_id
+        ]
+
+    def clear(self, customer_id: int) -> None:
+        self.s.carts.pop(customer_id, None)
+
+
+class FakeOrders:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, order: Order) -> Order:
+        saved = dataclasses.replace(order, id=next(self.s.ids), history=list(order.history))
+        assert saved.id is not None
+        self.s.orders[saved.id] = saved
+        return copy.deepcopy(saved)
+
+    def get(self, order_id: int) -> Order | None:
+        return copy.deepcopy(self.s.orders.get(order_id))
+
+    def get_by_code(self, code: str) -> Order | None:
+        return copy.deepcopy(next((o for o in self.s.orders.values() if o.code == code), None))
+
+    def code_exists(self, code: str) -> bool:
+        return any(o.code == code for o in self.s.orders.values())
+
+    def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]:
+        mine = sorted(
+            (o for o in self.s.orders.values() if o.customer_id == customer_id),
+            key=lambda o: (o.placed_at, o.id or 0),
+            reverse=True,
+        )
+        return copy.deepcopy(mine[offset : offset + limit])
+
+    def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]:
+        still_open = sorted(
+            (o for o in self.s.orders.values() if o.status.is_open),
+            key=lambda o: (o.placed_at, o.id or 0),
+        )
+        return copy.deepcopy(still_open[offset : offset + limit])
+
+    def change_status(self, order_id: int, expected: OrderStatus, change: StatusChange) -> bool:
+        order = self.s.orders[order_id]
+        if order.status is not expected:
+            return False
+        order.status = change.status
+        order.history.append(change)
+        return True
+
+    def _counted(self, start: datetime, end: datetime) -> list[Order]:
+        return [
+            o
+            for o in self.s.orders.values()
+            if o.status is not OrderStatus.CANCELLED and start <= o.placed_at < end
+        ]
+
+    def sales_by_product(self, start: datetime, end: datetime) -> list[ProductSales]:
+        totals: dict[int, ProductSales] = {}
+        for order in self._counted(start, end):
+            for line in order.lines:
+                now = totals.get(line.product_id)
+                product = self.s.products[line.product_id]
+                totals[line.product_id] = ProductSales(
+                    line.product_id,
+                    product.sku,
+                    product.name,
+                    product.unit.value,
+                    (now.quantity if now else Decimal(0)) + line.quantity,
+                    (now.revenue_minor if now else 0) + line.line_total_minor,
+                )
+        return list(totals.values())
+
+    def totals(self, start: datetime, end: datetime) -> list[OrderTotal]:
+        return [
+            OrderTotal(o.placed_at, o.total_minor)
+            for o in sorted(self._counted(start, end), key=lambda o: o.placed_at)
+        ]
+
+
+class FakeStaff:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, account: StaffAccount) -> StaffAccount:
+        saved = dataclasses.replace(account, id=next(self.s.ids))
+        assert saved.id is not None
+        self.s.staff[saved.id] = saved
+        return dataclasses.replace(saved)
+
+    def get(self, staff_id: int) -> StaffAccount | None:
+        found = self.s.staff.get(staff_id)
+        return dataclasses.replace(found) if found else None
+
+    def get_by_username(self, username: str) -> StaffAccount | None:
+        found = next((a for a in self.s.staff.values() if a.username == username), None)
+        return dataclasses.replace(found) if found else None
+
+    def update(self, account: StaffAccount) -> None:
+        assert account.id is not None
+        self.s.staff[account.id] = dataclasses.replace(account)
+
+    def all(self) -> list[StaffAccount]:
+        return sorted(
+            (dataclasses.replace(a) for a in self.s.staff.values()), key=lambda a: a.username
+        )
+
+
+class FakeSessions:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def open(self, session: StaffSession) -> None:
+        self.s.sessions[session.telegram_user_id] = session
+
+    def get(self, telegram_user_id: int) -> StaffSession | None:
+        return self.s.sessions.get(telegram_user_id)
+
+    def touch(self, telegram_user_id: int, at: datetime) -> None:
+        if session := self.s.sessions.get(telegram_user_id):
+            self.s.sessions[telegram_user_id] = dataclasses.replace(session, last_seen_at=at)
+
+    def close(self, telegram_user_id: int) -> None:
+        self.s.sessions.pop(telegram_user_id, None)
+
+    def close_all_for(self, staff_id: int) -> None:
+        for user_id in [u for u, s in self.s.sessions.items() if s.staff_id == staff_id]:
+            del self.s.sessions[user_id]
+
+    def on_duty(self, *, since: datetime) -> list[StaffSession]:
+        return sorted(
+            (
+                s
+                for s in self.s.sessions.values()
+                if s.last_seen_at >= since and self.s.staff[s.staff_id].active
+            ),
+            key=lambda s: s.telegram_user_id,
+        )
+
+
+class FakeInvites:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, invite: Invite) -> Invite:
+        saved = dataclasses.replace(invite, id=next(self.s.ids))
+        assert saved.id is not None
+        self.s.invites[saved.id] = saved
+        return dataclasses.replace(saved)
+
+    def get_by_code(self, code: str) -> Invite | None:
+        found = next((i for i in self.s.invites.values() if i.code == code), None)
+        return dataclasses.replace(found) if found else None
+
+    def mark_used(self, invite_id: int, staff_id: int, at: datetime) -> bool:
+        invite = self.s.invites[invite_id]
+        if invite.used_at is not None:
+            return False
+        invite.used_at, invite.used_by = at, staff_id
+        return True
+
+
+class FakeOutbox:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, notification: Notification) -> Notification:
+        saved = dataclasses.replace(notification, id=next(self.s.ids))
+        assert saved.id is not None
+        self.s.outbox[saved.id] = saved
+        return saved
+
+    def due(self, now: datetime, *, limit: int) -> list[Notification]:
+        return [
+            n
+            for i, n in sorted(self.s.outbox.items())
+            if i not in self.s.sent and self.s.postponed.get(i, n.created_at) <= now
+        ][:limit]
+
+    def mark_sent(self, notification_id: int, at: datetime) -> None:
+        self.s.sent[notification_id] = at
+
+    def postpone(self, notification_id: int, until: datetime, error: str) -> None:
+        self.s.postponed[notification_id] = until
+
+
+class FakeUnitOfWork:
+    def __init__(self, state: State | None = None) -> None:
+        self.committed = state or State()
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        self.working = copy.deepcopy(self.committed)
+        self.products = FakeProducts(self.working)
+        self.ledger = FakeLedger(self.working)
+        self.customers = FakeCustomers(self.working)
+        self.carts = FakeCarts(self.working)
+        self.orders = FakeOrders(self.working)
+        self.staff = FakeStaff(self.working)
+        self.sessions = FakeSessions(self.working)
+        self.invites = FakeInvites(self.working)
+        self.outbox = FakeOutbox(self.working)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.committed = self.working
+        self.working = copy.deepcopy(self.committed)
+        self._rebind()
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self.working = copy.deepcopy(self.committed)
+        self._rebind()
+
+    def _rebind(self) -> None:
+        for repo in (
+            self.products,
+            self.ledger,
+            self.customers,
+            self.carts,
+            self.orders,
+            self.staff,
+            self.sessions,
+            self.invites,
+            self.outbox,
+        ):
+            repo.s = self.working

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.domain.errors import InvalidInput, OutOfStock, ProductArchived
+from bot.domain.services import catalogue
+from bot.domain.services.cart import add_to_cart, empty_cart, set_cart_quantity, view_cart
+from tests.support.factories import customer, make_kg_product, stocked
+from tests.support.fakes import FakeUnitOfWork
+
+
+def test_adding_to_the_cart_adds_to_what_is_there() -> None:
+    uow = FakeUnitOfWork()
+    bread = stocked(uow, 10, price_minor=180)
+    ann = customer()
+    add_to_cart(ann, bread.id or 0, Decimal(2), uow=uow)
+    cart = add_to_cart(ann, bread.id or 0, Decimal(1), uow=uow)
+    assert cart.quantity_of(bread.id or 0) == 3
+    assert cart.total_minor == 540
+
+
+def test_items_sold_by_weight_go_in_by_their_step() -> None:
+    uow = FakeUnitOfWork()
+    apples = catalogue.add_product(
+        make_kg_product(price_minor=399), initial_stock=Decimal(5), actor="t", uow=uow
+    )
+    cart = set_cart_quantity(customer(), apples.id or 0, Decimal("0.75"), uow=uow)
+    assert cart.total_minor == 299  # 2.9925 rounds to 2.99
+    with pytest.raises(InvalidInput, match="steps"):
+        set_cart_quantity(customer(), apples.id or 0, Decimal("0.3"), uow=uow)
+
+
+def test_you_cannot_put_more_in_the_cart_than_is_in_stock() -> None:
+    uow = FakeUnitOfWork()
+    milk = stocked(uow, 2)
+    with pytest.raises(OutOfStock) as refused:
+        set_cart_quantity(customer(), milk.id or 0, Decimal(3), uow=uow)
+    assert refused.value.available == 2
+
+
+def test_archived_items_cannot_be_added() -> None:
+    uow = FakeUnitOfWork()
+    old = stocked(uow, 2, sku="OLD-ITEM")
+    catalogue.set_active("OLD-ITEM", False, uow=uow)
+    with pytest.raises(ProductArchived):
+        add_to_cart(customer(), old.id or 0, Decimal(1), uow=uow)
+
+
+def test_each_customer_has_their_own_cart_and_can_empty_it() -> None:
+    uow = FakeUnitOfWork()
+    tea = stocked(uow, 10)
+    ann, bob = customer(), customer()
+    add_to_cart(ann, tea.id or 0, Decimal(1), uow=uow)
+    assert view_cart(bob, uow=uow).is_empty
+    set_cart_quantity(ann, tea.id or 0, Decimal(0), uow=uow)
+    assert view_cart(ann, uow=uow).is_empty
+    add_to_cart(ann, tea.id or 0, Decimal(2), uow=uow)
+    empty_cart(ann, uow=uow)
+    assert view_cart(ann, uow=uow).is_empty

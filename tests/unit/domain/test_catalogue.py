@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.domain.catalogue import Unit, normalise_sku, search_key, suggest_sku
+from bot.domain.errors import InvalidInput
+from bot.domain.quantity import format_quantity, parse_quantity
+from tests.support.factories import make_kg_product, make_product
+
+
+def test_skus_compare_case_insensitively() -> None:
+    assert normalise_sku(" rice-1kg ") == "RICE-1KG"
+    assert make_product(sku="rice-1kg").sku == "RICE-1KG"
+
+
+@pytest.mark.parametrize("sku", ["", "has space", "-LEADING", "X" * 33, "ÉCLAIR"])
+def test_malformed_skus_are_refused(sku: str) -> None:
+    with pytest.raises(InvalidInput):
+        normalise_sku(sku)
+
+
+def test_search_ignores_case_and_accents() -> None:
+    assert search_key("Crème BRÛLÉE") == "creme brulee"
+    assert "creme" in make_product(name="Crème fraîche 🥛").search_text
+
+
+def test_an_sku_is_suggested_from_the_name() -> None:
+    assert suggest_sku("Crème fraîche 200 g") == "CREME-FRAICHE-200-G"
+
+
+def test_items_sold_by_the_piece_need_a_whole_step() -> None:
+    with pytest.raises(InvalidInput, match="steps"):
+        make_product(unit=Unit.PIECE, step=Decimal("0.5"))
+
+
+def test_items_sold_by_weight_can_have_fractional_steps() -> None:
+    assert make_kg_product(step=Decimal("0.25")).step == Decimal("0.25")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "  "),
+        ("name", "x" * 121),
+        ("price_minor", -1),
+        ("step", Decimal(0)),
+        ("low_stock_threshold", Decimal(-1)),
+        ("category", ""),
+    ],
+)
+def test_invalid_product_details_are_refused(field: str, value: object) -> None:
+    with pytest.raises(InvalidInput):
+        make_product(**{field: value})
+
+
+def test_unknown_units_list_the_known_ones() -> None:
+    with pytest.raises(InvalidInput, match="kg"):
+        Unit.parse("stone")
+
+
+def test_the_low_stock_threshold_falls_back_to_the_store_default() -> None:
+    product = make_product(stock=Decimal(5))
+    assert product.threshold(Decimal(5)) == 5
+    assert product.is_low(Decimal(5))
+    assert not make_product(stock=Decimal(5), low_stock_threshold=Decimal(2)).is_low(Decimal(5))
+
+
+def test_quantities_are_decimals_and_print_without_trailing_zeros() -> None:
+    assert parse_quantity("0,750") == Decimal("0.75")
+    assert format_quantity(Decimal("0.750"), "kg") == "0.75 kg"
+    assert format_quantity(Decimal("3.000"), "pc") == "3 pc"
+    with pytest.raises(InvalidInput):
+        parse_quantity("0.0001")
+    with pytest.raises(InvalidInput):
+        parse_quantity("lots")

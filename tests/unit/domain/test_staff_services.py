@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    InvalidInput,
+    InvalidInvite,
+    NotAuthorised,
+    UsernameTaken,
+)
+from bot.domain.passwords import PRODUCTION_ROUNDS, PasswordHasher
+from bot.domain.services import staff
+from bot.domain.staff import Role
+from tests.support.factories import FAST_HASHER, FixedClock
+from tests.support.fakes import FakeUnitOfWork
+
+PASSWORD = "correct horse battery"
+
+
+def _manager(uow: FakeUnitOfWork, username: str = "Boss") -> int:
+    account = staff.create_manager(username, PASSWORD, uow=uow, hasher=FAST_HASHER)
+    assert account.id is not None
+    return account.id
+
+
+def test_passwords_are_stored_only_as_bcrypt_hashes_of_cost_12_or_more() -> None:
+    assert PasswordHasher().rounds == PRODUCTION_ROUNDS >= 12
+    uow = FakeUnitOfWork()
+    _manager(uow)
+    with uow:
+        stored = uow.staff.get_by_username("boss")
+    assert stored is not None
+    assert PASSWORD not in stored.password_hash
+    assert stored.password_hash.startswith("$2b$04$")  # the tests' cost; production is 12
+
+
+def test_the_production_hash_has_cost_12() -> None:
+    assert PasswordHasher().hash(PASSWORD).startswith("$2b$12$")
+
+
+@pytest.mark.parametrize(
+    ("username", "password"),
+    [
+        ("boss", "short"),
+        ("boss", "boss"),
+        ("b", PASSWORD),
+        ("boss", "x" * 73),
+        ("longpassword", "LongPassword"),
+    ],
+)
+def test_weak_passwords_and_bad_usernames_are_refused(username: str, password: str) -> None:
+    with pytest.raises(InvalidInput):
+        staff.create_manager(username, password, uow=FakeUnitOfWork(), hasher=FAST_HASHER)
+
+
+def test_usernames_are_unique_whatever_the_case() -> None:
+    uow = FakeUnitOfWork()
+    _manager(uow, "Boss")
+    with pytest.raises(UsernameTaken):
+        _manager(uow, "BOSS")
+
+
+def test_a_correct_login_opens_a_session_for_that_telegram_user() -> None:
+    uow = FakeUnitOfWork()
+    _manager(uow)
+    account = staff.log_in("BOSS", PASSWORD, telegram_user_id=42, uow=uow, hasher=FAST_HASHER)
+    assert account.telegram_user_id == 42
+    assert staff.current_staff(42, uow=uow) is not None
+    assert staff.current_staff(43, uow=uow) is None
+    staff.log_out(42, uow=uow)
+    assert staff.current_staff(42, uow=uow) is None
+
+
+def test_unknown_users_and_wrong_passwords_get_the_same_answer() -> None:
+    uow = FakeUnitOfWork()
+    _manager(uow)
+    with pytest.raises(AuthenticationFailed) as unknown:
+        staff.log_in("nobody", PASSWORD, telegram_user_id=1, uow=uow, hasher=FAST_HASHER)
+    with pytest.raises(AuthenticationFailed) as wrong:
+        staff.log_in("boss", "wrong password!", telegram_user_id=1, uow=uow, hasher=FAST_HASHER)
+    assert str(unknown.value) == str(wrong.value)
+
+
+def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    _manager(uow)
+
+    def attempt(password: str) -> None:
+        staff.log_in("boss", password, telegram_user_id=7, uow=uow, hasher=FAST_HASHER, clock=clock)
+
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            attempt("wrong password!")
+    with pytest.raises(AccountLocked, match="15 minutes"):
+        attempt("wrong password!")
+    with pytest.raises(AccountLocked):
+        attempt(PASSWORD)  # even the right password waits
+    clock.advance(minutes=14)
+    with pytest.raises(AccountLocked, match="1 minutes"):
+        attempt(PASSWORD)
+    clock.advance(minutes=1, seconds=1)
+    attempt(PASSWORD)
+
+
+def test_a_session_expires_after_the_idle_timeout() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    _manager(uow)
+    staff.log_in("boss", PASSWORD, telegram_user_id=9, uow=uow, hasher=FAST_HASHER, clock=clock)
+    clock.advance(hours=11)
+    assert staff.current_staff(9, uow=uow, clock=clock) is not None  # activity renews it
+    clock.advance(hours=11)
+    assert staff.current_staff(9, uow=uow, clock=clock) is not None
+    clock.advance(hours=12, seconds=1)
+    assert staff.current_staff(9, uow=uow, clock=clock) is None
+
+
+def test_an_invite_is_single_use_and_expires_after_48_hours() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    boss = _manager(uow)
+    invite = staff.create_invite(boss, Role.STAFF, uow=uow, clock=clock)
+    assert staff.check_invite(invite.code, uow=uow, clock=clock) is Role.STAFF
+    account = staff.sign_up(
+        invite.code,
+        "ann",
+        "Ann",
+        "ann's long password",
+        telegram_user_id=11,
+        uow=uow,
+        hasher=FAST_HASHER,
+        clock=clock,
+    )
+    assert (account.role, account.telegram_user_id) == (Role.STAFF, 11)
+    assert staff.current_staff(11, uow=uow, clock=clock) is not None
+    with pytest.raises(InvalidInvite):
+        staff.sign_up(
+            invite.code,
+            "bob",
+            "Bob",
+            "bob's long password",
+            telegram_user_id=12,
+            uow=uow,
+            hasher=FAST_HASHER,
+            clock=clock,
+        )
+    late = staff.create_invite(boss, Role.MANAGER, uow=uow, clock=clock)
+    clock.advance(hours=48)
+    with pytest.raises(InvalidInvite):
+        staff.check_invite(late.code, uow=uow, clock=clock)
+
+
+def test_only_managers_invite_and_deactivate() -> None:
+    uow = FakeUnitOfWork()
+    boss = _manager(uow)
+    invite = staff.create_invite(boss, Role.STAFF, uow=uow)
+    ann = staff.sign_up(
+        invite.code,
+        "ann",
+        "",
+        "ann's long password",
+        telegram_user_id=11,
+        uow=uow,
+        hasher=FAST_HASHER,
+    )
+    assert ann.id is not None
+    assert ann.display_name == "ann"
+    with pytest.raises(NotAuthorised):
+        staff.create_invite(ann.id, Role.STAFF, uow=uow)
+    with pytest.raises(NotAuthorised):
+        staff.set_staff_active(ann.id, boss, False, uow=uow)
+
+
+def test_deactivated_staff_lose_access_at_once() -> None:
+    uow = FakeUnitOfWork()
+    boss = _manager(uow)
+    invite = staff.create_invite(boss, Role.STAFF, uow=uow)
+    ann = staff.sign_up(
+        invite.code,
+        "ann",
+        "Ann",
+        "ann's long password",
+        telegram_user_id=11,
+        uow=uow,
+        hasher=FAST_HASHER,
+    )
+    assert ann.id is not None
+    staff.set_staff_active(boss, ann.id, False, uow=uow)
+    assert staff.current_staff(11, uow=uow) is None
+    with pytest.raises(NotAuthorised, match="deactivated"):
+        staff.log_in("ann", "ann's long password", telegram_user_id=11, uow=uow, hasher=FAST_HASHER)
+    with pytest.raises(InvalidInput):
+        staff.set_staff_active(boss, boss, False, uow=uow)
