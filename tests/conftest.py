@@ -1,0 +1,56 @@
+"""Shared fixtures. Every test that touches a database runs on SQLite and on MariaDB."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.support.databases import (
+    BACKENDS,
+    UowFactory,
+    empty_all_tables,
+    fresh_database,
+    migrated_engine,
+    uow_factory,
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "mariadb":
+            item.add_marker(pytest.mark.mariadb)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per backend for the whole run; tests empty it after use."""
+    with fresh_database(backend, tmp_path_factory.mktemp(backend)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def shared_engine(database_url: str) -> Iterator[Engine]:
+    # Room for the concurrency tests' threads to hold a connection each at once.
+    engine = migrated_engine(database_url, pool_size=64, max_overflow=8)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(shared_engine: Engine) -> Iterator[Engine]:
+    yield shared_engine
+    empty_all_tables(shared_engine)
+
+
+@pytest.fixture
+def new_uow(engine: Engine) -> UowFactory:
+    """Makes a fresh unit of work per use-case call, as the bot does."""
+    return uow_factory(engine)

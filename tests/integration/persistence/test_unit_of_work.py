@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot.domain.catalogue import Unit
+from bot.domain.errors import DuplicateSku
+from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.orders import OrderStatus
+from bot.domain.ports import StaffSession
+from bot.domain.services import catalogue, orders, staff
+from bot.domain.services.sales import Period, most_sold
+from bot.domain.staff import Role
+from tests.support.databases import UowFactory
+from tests.support.factories import (
+    FAST_HASHER,
+    STORE,
+    FixedClock,
+    customer,
+    delivery_details,
+    make_kg_product,
+    make_product,
+    placed_order,
+    stocked,
+)
+
+NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
+
+
+def test_work_not_committed_is_rolled_back(new_uow: UowFactory) -> None:
+    uow = new_uow()
+    with uow:
+        uow.products.add(make_product(sku="GHOST"))
+    with new_uow() as check:
+        assert check.products.get_by_sku("GHOST") is None
+
+
+def test_committed_work_is_seen_by_the_next_unit(new_uow: UowFactory) -> None:
+    with new_uow() as uow:
+        uow.products.add(make_product(sku="REAL"))
+        uow.commit()
+    with new_uow() as check:
+        assert check.products.get_by_sku("REAL") is not None
+
+
+def test_products_round_trip_with_exact_quantities_and_unicode(new_uow: UowFactory) -> None:
+    saved = catalogue.add_product(
+        make_kg_product(
+            sku="CREME",
+            name="Crème fraîche 🥛 «bio»",
+            price_minor=349,
+            step=Decimal("0.25"),
+            low_stock_threshold=Decimal("1.5"),
+        ),
+        initial_stock=Decimal("12.75"),
+        actor="test",
+        uow=new_uow(),
+    )
+    found = catalogue.find_product("creme", uow=new_uow())
+    assert (found.name, found.unit, found.step, found.stock, found.low_stock_threshold) == (
+        "Crème fraîche 🥛 «bio»",
+        Unit.KILOGRAM,
+        Decimal("0.25"),
+        Decimal("12.75"),
+        Decimal("1.5"),
+    )
+    assert found.id == saved.id
+
+
+def test_a_duplicate_sku_is_refused(new_uow: UowFactory) -> None:
+    stocked(new_uow(), sku="TWIN")
+    with pytest.raises(DuplicateSku):
+        catalogue.add_product(make_product(sku="twin"), actor="t", uow=new_uow())
+
+
+def test_the_stock_update_is_conditional_in_the_database(new_uow: UowFactory) -> None:
+    product = stocked(new_uow(), Decimal("0.3"), unit=Unit.KILOGRAM, step=Decimal("0.1"))
+    with new_uow() as uow:
+        assert uow.products.change_stock(product.id or 0, Decimal("-0.1")) == Decimal("0.2")
+        assert uow.products.change_stock(product.id or 0, Decimal("-0.1")) == Decimal("0.1")
+        assert uow.products.change_stock(product.id or 0, Decimal("-0.1")) == Decimal(0)
+        assert uow.products.change_stock(product.id or 0, Decimal("-0.1")) is None
+        uow.commit()
+    assert catalogue.find_product(product.sku, uow=new_uow()).stock == 0
+
+
+def test_search_is_case_and_accent_insensitive_and_literal(new_uow: UowFactory) -> None:
+    stocked(new_uow(), sku="CREME", name="Crème brûlée", category="Desserts")
+    stocked(new_uow(), sku="PCT", name="Milk 2.5% fat", category="Dairy")
+    stocked(new_uow(), sku="UNDER", name="Milk 2x5 fat", category="Dairy")
+    found = catalogue.search_products("BRULEE", offset=0, limit=10, uow=new_uow())
+    assert [p.sku for p in found.items] == ["CREME"]
+    percent = catalogue.search_products("2.5%", offset=0, limit=10, uow=new_uow())
+    assert [p.sku for p in percent.items] == ["PCT"]
+    assert catalogue.search_products("2_5", offset=0, limit=10, uow=new_uow()).total == 0
+
+
+def test_orders_round_trip_with_lines_fulfilment_and_history(new_uow: UowFactory) -> None:
+    tea = stocked(new_uow(), 5, sku="TEA", price_minor=300)
+    ann = customer()
+    order = placed_order(
+        new_uow(), ann, (tea, 2), details=delivery_details(fee_minor=250), clock=FixedClock(NOW)
+    )
+    again = orders.my_order(ann, order.code.lower(), uow=new_uow())
+    assert again == order
+    assert again.total_minor == 850
+    assert again.fulfilment.address == "12 High Street, Springfield"
+    assert again.placed_at == NOW
+
+
+def test_an_order_status_changes_only_from_the_expected_status(new_uow: UowFactory) -> None:
+    order = placed_order(new_uow(), customer(), (stocked(new_uow(), 5), 1))
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    moved = orders.move_order(boss.id or 0, order.code, OrderStatus.ACCEPTED, uow=new_uow())
+    assert [h.status for h in moved.history] == [OrderStatus.PLACED, OrderStatus.ACCEPTED]
+    with new_uow() as uow:
+        stale = uow.orders.change_status(order.id or 0, OrderStatus.PLACED, moved.history[-1])
+    assert stale is False
+    assert orders.find_order(order.code, uow=new_uow()).history == moved.history
+
+
+def test_sales_are_summed_per_product_in_the_database(new_uow: UowFactory) -> None:
+    apples = catalogue.add_product(
+        make_kg_product(sku="APPLES", price_minor=400),
+        initial_stock=Decimal(10),
+        actor="t",
+        uow=new_uow(),
+    )
+    clock = FixedClock(NOW)
+    placed_order(new_uow(), customer(), (apples, Decimal("1.25")), clock=clock)
+    placed_order(new_uow(), customer(), (apples, Decimal("0.5")), clock=clock)
+    period = Period.last_days(1, today=NOW.date(), timezone=STORE.timezone)
+    [row] = most_sold(period, uow=new_uow())
+    assert (row.sku, row.quantity, row.revenue_minor) == ("APPLES", Decimal("1.75"), 700)
+
+
+def test_sessions_and_invites_persist(new_uow: UowFactory) -> None:
+    clock = FixedClock(NOW)
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    invite = staff.create_invite(boss.id or 0, Role.STAFF, uow=new_uow(), clock=clock)
+    ann = staff.sign_up(
+        invite.code,
+        "ann",
+        "Ann",
+        "ann's long password",
+        telegram_user_id=5,
+        uow=new_uow(),
+        hasher=FAST_HASHER,
+        clock=clock,
+    )
+    assert staff.current_staff(5, uow=new_uow(), clock=clock) == ann
+    with new_uow() as uow:
+        assert uow.invites.get_by_code(invite.code) is not None
+        assert uow.invites.get_by_code("not-the-code") is None
+        assert uow.invites.mark_used(invite.id or 0, ann.id or 0, NOW) is False  # used once
+
+
+def test_the_outbox_hands_out_due_messages_until_sent(new_uow: UowFactory) -> None:
+    with new_uow() as uow:
+        note = uow.outbox.add(
+            Notification(
+                42, NotificationKind.ORDER_STATUS, {"order_code": "ABC", "status": "ready"}, NOW
+            )
+        )
+        uow.commit()
+    with new_uow() as uow:
+        assert [n.payload for n in uow.outbox.due(NOW, limit=10)] == [
+            {"order_code": "ABC", "status": "ready"}
+        ]
+        uow.outbox.postpone(note.id or 0, NOW + timedelta(seconds=30), "429 retry_after=30")
+        uow.commit()
+    with new_uow() as uow:
+        assert uow.outbox.due(NOW, limit=10) == []
+        assert len(uow.outbox.due(NOW + timedelta(seconds=30), limit=10)) == 1
+        uow.outbox.mark_sent(note.id or 0, NOW)
+        uow.commit()
+    with new_uow() as uow:
+        assert uow.outbox.due(NOW + timedelta(days=1), limit=10) == []
+
+
+def test_on_duty_staff_are_those_recently_active(new_uow: UowFactory) -> None:
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    with new_uow() as uow:
+        uow.sessions.open(StaffSession(1, boss.id or 0, NOW, NOW))
+        uow.sessions.open(StaffSession(2, boss.id or 0, NOW, NOW - timedelta(days=2)))
+        uow.commit()
+    with new_uow() as uow:
+        assert [
+            s.telegram_user_id for s in uow.sessions.on_duty(since=NOW - timedelta(hours=1))
+        ] == [1]
