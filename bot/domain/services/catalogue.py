@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -143,7 +143,12 @@ class ImportResult:
 
 @retry_on_conflict
 def import_catalogue(
-    rows: Sequence[ImportRow], *, actor: str, uow: UnitOfWork, clock: Clock = utc_now
+    rows: Sequence[ImportRow],
+    *,
+    actor: str,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Create or update every row in one transaction: all rows land, or none do.
 
@@ -186,6 +191,8 @@ def import_catalogue(
                     uow, product, change, reason, actor=actor, at=at, note="catalogue import"
                 )
                 stock_changes += 1
+            if progress is not None:
+                progress(created + updated)
         uow.commit()
     return ImportResult(created, updated, stock_changes)
 

@@ -1,0 +1,113 @@
+"""The catalogue as CSV: the format store owners edit in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TextIO
+
+from bot.domain.catalogue import Product, Unit
+from bot.domain.errors import InvalidInput
+from bot.domain.money import Currency
+from bot.domain.quantity import parse_quantity
+from bot.domain.services.catalogue import ImportRow
+
+HEADER = ["sku", "name", "category", "unit", "step", "price", "stock", "threshold", "description"]
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    line_number: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line_number}: {self.message}"
+
+
+class CatalogueFileError(Exception):
+    def __init__(self, errors: list[LineError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+def read_catalogue(source: TextIO, currency: Currency) -> list[ImportRow]:
+    """Every row, or CatalogueFileError listing every bad line (nothing half-read)."""
+    reader = csv.reader(source)
+    header = next(reader, None)
+    if header is None or [h.strip().lower() for h in header] != HEADER:
+        raise CatalogueFileError([LineError(1, f"the header must be: {','.join(HEADER)}")])
+    rows: list[ImportRow] = []
+    errors: list[LineError] = []
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        try:
+            rows.append(_row(line, cells, currency))
+        except InvalidInput as problem:
+            errors.append(LineError(line, str(problem)))
+    if errors:
+        raise CatalogueFileError(errors)
+    return rows
+
+
+def _row(line: int, cells: list[str], currency: Currency) -> ImportRow:
+    if len(cells) != len(HEADER):
+        raise InvalidInput(f"expected {len(HEADER)} columns, found {len(cells)}")
+    sku, name, category, unit, step, price, stock, threshold, description = (
+        c.strip() for c in cells
+    )
+    product = Product(
+        sku=sku,
+        name=name,
+        category=category,
+        unit=Unit.parse(unit),
+        step=_positive(step or "1", "step"),
+        price_minor=currency.parse(price),
+        description=description,
+        low_stock_threshold=_non_negative(threshold, "threshold") if threshold else None,
+    )
+    return ImportRow(line, product, _non_negative(stock or "0", "stock"))
+
+
+def _positive(text: str, what: str) -> Decimal:
+    value = parse_quantity(text)
+    if value <= 0:
+        raise InvalidInput(f"{what} must be more than 0")
+    return value
+
+
+def _non_negative(text: str, what: str) -> Decimal:
+    value = parse_quantity(text)
+    if value < 0:
+        raise InvalidInput(f"{what} cannot be negative")
+    return value
+
+
+def catalogue_lines(products: Iterable[Product], currency: Currency) -> Iterator[list[str]]:
+    yield HEADER
+    for p in products:
+        yield [
+            p.sku,
+            p.name,
+            p.category,
+            p.unit.value,
+            _plain(p.step),
+            f"{currency.to_major(p.price_minor)}",
+            _plain(p.stock),
+            "" if p.low_stock_threshold is None else _plain(p.low_stock_threshold),
+            p.description,
+        ]
+
+
+def write_catalogue(products: Iterable[Product], currency: Currency, target: TextIO) -> int:
+    """Write the CSV; returns how many items it holds."""
+    lines = list(catalogue_lines(products, currency))
+    csv.writer(target, lineterminator="\n").writerows(lines)
+    return len(lines) - 1
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"

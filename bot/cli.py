@@ -1,0 +1,213 @@
+"""The `shopkeeps` command: run the bot and look after its database and catalogue."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.catalogue_csv import CatalogueFileError, read_catalogue, write_catalogue
+from bot.config import ConfigError, Settings, load_settings
+from bot.demo_data import demo_rows
+from bot.domain.errors import DomainError
+from bot.domain.services import catalogue, staff
+from bot.persistence import migrate
+from bot.wiring import Shop, build_shop
+
+HOW_TO_CONFIGURE = """\
+No Telegram token is configured, so the bot cannot connect to Telegram.
+
+  1. Talk to @BotFather in Telegram, send /newbot and copy the token it gives you.
+  2. Put it in a file named .env next to the Makefile:
+       SHOPKEEPS_TELEGRAM_TOKEN=123456789:AA...
+     (copy .env.example to .env for every other setting)
+  3. Run `make run` again.
+"""
+PROGRESS_FROM = 200  # rows; smaller files import too fast for a progress bar to help
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shopkeeps", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (long polling, or a webhook if configured)")
+    db = commands.add_parser("db", help="database schema").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    up = db.add_parser("upgrade", help="create or upgrade the schema")
+    up.add_argument("revision", nargs="?", default="head")
+    down = db.add_parser("downgrade", help="undo migrations down to REVISION (base = empty)")
+    down.add_argument("revision")
+    people = commands.add_parser("staff", help="staff accounts").add_subparsers(
+        dest="staff_command", required=True, metavar="ACTION"
+    )
+    manager = people.add_parser(
+        "create-manager", help="create a manager; the password is read from a prompt or stdin"
+    )
+    manager.add_argument("username")
+    manager.add_argument("--name", default="", help="display name (default: the username)")
+    items = commands.add_parser("catalogue", help="import or export the catalogue as CSV")
+    items_actions = items.add_subparsers(dest="catalogue_command", required=True, metavar="ACTION")
+    imp = items_actions.add_parser("import", help="create or update items from a CSV file")
+    imp.add_argument("file", type=Path)
+    exp = items_actions.add_parser("export", help="write every item as CSV")
+    exp.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+    commands.add_parser("demo-data", help="fill the catalogue with a small demo grocery")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs URLs, which hold the token
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration error:\n{error}", file=sys.stderr)
+        return 2
+    handler: Callable[[argparse.Namespace, Settings], int] = _COMMANDS[args.command]
+    try:
+        return handler(args, settings)
+    except DomainError as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _with_shop(settings: Settings, work: Callable[[Shop], int]) -> int:
+    shop = build_shop(settings)
+    try:
+        return work(shop)
+    finally:
+        shop.close()
+
+
+def _run(_args: argparse.Namespace, settings: Settings) -> int:
+    if settings.telegram_token is None:
+        print(HOW_TO_CONFIGURE, file=sys.stderr)
+        return 2
+    from bot.app import run
+
+    def serve(shop: Shop) -> int:
+        migrate.upgrade(shop.engine)
+        run(settings, shop)
+        return 0
+
+    return _with_shop(settings, serve)
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    def change(shop: Shop) -> int:
+        if args.db_command == "upgrade":
+            migrate.upgrade(shop.engine, args.revision)
+        else:
+            migrate.downgrade(shop.engine, args.revision)
+        print(f"Database is at revision {migrate.current_revision(shop.engine) or 'base'}.")
+        return 0
+
+    return _with_shop(settings, change)
+
+
+def _read_password(stdin: TextIO) -> str:
+    if stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != first:
+            raise DomainError("The two passwords differ.")
+        return first
+    return stdin.readline().rstrip("\r\n")
+
+
+def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    password = _read_password(sys.stdin)
+
+    def create(shop: Shop) -> int:
+        account = staff.create_manager(
+            args.username, password, display_name=args.name, uow=shop.uow(), hasher=shop.hasher
+        )
+        print(f"Manager {account.username} created. Log in from Telegram with /login.")
+        return 0
+
+    return _with_shop(settings, create)
+
+
+class ProgressBar:
+    def __init__(self, total: int, out: TextIO, width: int = 30) -> None:
+        self.total, self.out, self.width = total, out, width
+
+    def __call__(self, done: int) -> None:
+        filled = self.width * done // self.total
+        self.out.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}")
+        if done == self.total:
+            self.out.write("\n")
+        self.out.flush()
+
+
+def _catalogue(args: argparse.Namespace, settings: Settings) -> int:
+    currency = settings.store().currency
+    if args.catalogue_command == "export":
+
+        def export(shop: Shop) -> int:
+            products = catalogue.all_products(uow=shop.uow())
+            if args.output is None:
+                count = write_catalogue(products, currency, sys.stdout)
+            else:
+                with args.output.open("w", encoding="utf-8", newline="") as target:
+                    count = write_catalogue(products, currency, target)
+            print(f"Exported {count} items.", file=sys.stderr)
+            return 0
+
+        return _with_shop(settings, export)
+    try:
+        with args.file.open(encoding="utf-8-sig", newline="") as source:
+            rows = read_catalogue(source, currency)
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+    except CatalogueFileError as bad:
+        print(f"Nothing was imported; fix these lines in {args.file}:\n{bad}", file=sys.stderr)
+        return 1
+
+    def load(shop: Shop) -> int:
+        progress = ProgressBar(len(rows), sys.stderr) if len(rows) >= PROGRESS_FROM else None
+        result = catalogue.import_catalogue(
+            rows, actor="cli:import", uow=shop.uow(), progress=progress
+        )
+        print(
+            f"Imported {len(rows)} items: {result.created} new, {result.updated} updated, "
+            f"{result.stock_changes} stock changes."
+        )
+        return 0
+
+    return _with_shop(settings, load)
+
+
+def _demo_data(_args: argparse.Namespace, settings: Settings) -> int:
+    def load(shop: Shop) -> int:
+        migrate.upgrade(shop.engine)
+        present = {p.sku for p in catalogue.all_products(uow=shop.uow())}
+        missing = [row for row in demo_rows() if row.product.sku not in present]
+        if missing:
+            catalogue.import_catalogue(missing, actor="cli:demo-data", uow=shop.uow())
+        print(f"Demo catalogue: {len(missing)} items added, {len(present)} were already there.")
+        return 0
+
+    return _with_shop(settings, load)
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "run": _run,
+    "db": _db,
+    "staff": _staff,
+    "catalogue": _catalogue,
+    "demo-data": _demo_data,
+}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,27 @@
+"""One place where unexpected errors end: logged in full, and a polite line to the person."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.handlers.context import ShopContext
+
+log = logging.getLogger(__name__)
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+
+
+async def report_error(update: object, context: ShopContext) -> None:
+    """Log the traceback; never show it in a chat."""
+    log.error("unhandled error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(SORRY, show_alert=True)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, SORRY)
+    except TelegramError:
+        log.warning("could not tell the person about the error", exc_info=True)

@@ -1,0 +1,39 @@
+"""The composition root: everything the use cases need, built once from Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.domain.passwords import PasswordHasher
+from bot.domain.store import Store
+from bot.persistence.engine import build_engine, session_factory
+from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
+
+
+@dataclass
+class Shop:
+    settings: Settings
+    engine: Engine
+    store: Store
+    hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = session_factory(self.engine)
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        """A fresh unit of work: one per use-case call."""
+        return SqlAlchemyUnitOfWork(self._sessions)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_shop(settings: Settings, *, hasher: PasswordHasher | None = None) -> Shop:
+    return Shop(
+        settings, build_engine(settings.database_url), settings.store(), hasher or PasswordHasher()
+    )

@@ -1,0 +1,85 @@
+"""`shopkeeps run` is what `make run` starts: test the real process end to end."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from tests.support.telegram.double import BotApiDouble
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPKEEPS_")}
+    return env | {f"SHOPKEEPS_{k}": v for k, v in values.items()}
+
+
+async def test_run_with_a_token_answers_start_and_stops_on_ctrl_c(
+    double: BotApiDouble, engine: Engine, tmp_path: Path
+) -> None:
+    env = _env(
+        TELEGRAM_TOKEN=double.token,
+        TELEGRAM_API_URL=double.base_url,
+        DATABASE_URL=engine.url.render_as_string(hide_password=False),
+        STORE_NAME="Village Grocer",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        await double.wait_for(
+            lambda: bool(double.calls_to("getMe")), timeout=30, what="the bot to start"
+        )
+        ann = double.person("Ann")
+        double.send_text(ann, "/start")
+        await double.wait_for(
+            lambda: bool(double.chat(ann).from_bot), timeout=30, what="a reply to /start"
+        )
+        assert "Village Grocer" in double.chat(ann).last_from_bot.shown_text
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert double.token not in output  # the token never reaches the log
+
+
+def test_run_without_a_token_says_how_to_configure_one(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 2
+    assert "SHOPKEEPS_TELEGRAM_TOKEN" in finished.stderr
+    assert "@BotFather" in finished.stderr
+    assert "Traceback" not in finished.stderr
+
+
+def test_a_wrong_setting_is_named_on_one_line(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=_env(CURRENCY="EURO", WEBHOOK_PORT="99999"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 2
+    lines = finished.stderr.strip().splitlines()
+    assert "SHOPKEEPS_CURRENCY: 'EURO' is not an ISO 4217 currency code (like EUR or USD)" in lines
+    assert any(line.startswith("SHOPKEEPS_WEBHOOK_PORT: ") for line in lines)
+    assert "Traceback" not in finished.stderr

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from bot import cli
+from bot.domain.catalogue import Unit
+from bot.domain.services import catalogue
+from bot.persistence.models import StaffRow
+from tests.support.databases import UowFactory, fresh_database
+
+PASSWORD = "a long manager password"
+HEADER = "sku,name,category,unit,step,price,stock,threshold,description\n"
+
+
+@pytest.fixture
+def shopkeeps(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the CLI in an empty folder against the test database."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("SHOPKEEPS_TELEGRAM_TOKEN", "SHOPKEEPS_CURRENCY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SHOPKEEPS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    return tmp_path
+
+
+def test_db_upgrade_builds_an_empty_database(
+    backend: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with fresh_database(backend, tmp_path) as url:
+        monkeypatch.setenv("SHOPKEEPS_DATABASE_URL", url)
+        assert cli.main(["db", "upgrade"]) == 0
+        assert "Database is at revision 0001." in capsys.readouterr().out
+        assert cli.main(["db", "downgrade", "base"]) == 0
+        assert "revision base" in capsys.readouterr().out
+
+
+def test_create_manager_reads_the_password_from_stdin_and_prints_nothing_secret(
+    shopkeeps: Path,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert cli.main(["staff", "create-manager", "Boss", "--name", "The Boss"]) == 0
+    out = capsys.readouterr()
+    assert "Manager boss created." in out.out
+    assert PASSWORD not in out.out + out.err
+    with engine.connect() as connection:
+        row = connection.execute(select(StaffRow.password_hash, StaffRow.role)).one()
+    assert row.role == "manager"
+    assert row.password_hash.startswith("$2b$12$")
+
+
+def test_create_manager_refuses_a_weak_password_politely(
+    shopkeeps: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert cli.main(["staff", "create-manager", "boss"]) == 1
+    assert "error: A password needs at least 10 characters" in capsys.readouterr().err
+
+
+def test_a_catalogue_import_creates_items_from_csv(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (shopkeeps / "items.csv").write_text(
+        HEADER
+        + "rice-1kg,Basmati rice 1 kg,Pantry,pc,1,3.49,25,6,Long grain\n"
+        + 'APPLES,"Gala apples, crisp",Fruit & Veg,kg,0.25,3.29,18.5,,\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["catalogue", "import", "items.csv"]) == 0
+    assert "2 new, 0 updated" in capsys.readouterr().out
+    apples = catalogue.find_product("APPLES", uow=new_uow())
+    assert (apples.name, apples.unit, apples.step, apples.price_minor, apples.stock) == (
+        "Gala apples, crisp",
+        Unit.KILOGRAM,
+        0.25,
+        329,
+        18.5,
+    )
+    assert catalogue.find_product("RICE-1KG", uow=new_uow()).low_stock_threshold == 6
+
+
+def test_a_bad_catalogue_file_reports_every_bad_line_and_imports_nothing(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (shopkeeps / "bad.csv").write_text(
+        HEADER
+        + "GOOD,Good item,Pantry,pc,1,1.00,5,,\n"
+        + "BAD PRICE,Item,Pantry,pc,1,abc,5,,\n"
+        + "UNIT,Item,Pantry,stone,1,1.00,5,,\n"
+        + "STEP,Item,Pantry,kg,0.25,1.00,0.3,,\n"
+        + "SHORT,Item\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["catalogue", "import", "bad.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "Nothing was imported" in err
+    for line in ("line 3:", "line 4:", "line 6:"):
+        assert line in err
+    assert "line 2:" not in err
+    assert catalogue.all_products(uow=new_uow()) == []
+
+
+def test_stock_that_breaks_the_step_is_reported_with_its_line(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (shopkeeps / "step.csv").write_text(
+        HEADER + "GOOD,Good item,Pantry,pc,1,1.00,5,,\nSTEP,Item,Pantry,kg,0.25,1.00,0.3,,\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["catalogue", "import", "step.csv"]) == 1
+    assert "steps of 0.25 kg" in capsys.readouterr().err
+    assert catalogue.all_products(uow=new_uow()) == []
+
+
+def test_a_large_import_shows_a_progress_bar(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = "".join(f"SKU-{n},Item {n},Bulk,pc,1,1.00,{n},,\n" for n in range(250))
+    (shopkeeps / "big.csv").write_text(HEADER + rows, encoding="utf-8")
+    assert cli.main(["catalogue", "import", "big.csv"]) == 0
+    err = capsys.readouterr().err
+    assert "250/250" in err
+    assert "[" + "#" * 30 + "]" in err
+    assert len(catalogue.all_products(uow=new_uow())) == 250
+
+
+def test_export_then_import_round_trips_without_changes(
+    shopkeeps: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["demo-data"]) == 0
+    capsys.readouterr()
+    assert cli.main(["catalogue", "export", "-o", "out.csv"]) == 0
+    exported = (shopkeeps / "out.csv").read_text(encoding="utf-8")
+    assert exported.startswith(HEADER)
+    assert "Côtes du Rhône 75 cl 🍷" in exported
+    assert cli.main(["catalogue", "import", "out.csv"]) == 0
+    assert "0 new, 40 updated, 0 stock changes" in capsys.readouterr().out
+
+
+def test_demo_data_is_a_small_grocery_and_can_be_loaded_twice(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["demo-data"]) == 0
+    assert cli.main(["demo-data"]) == 0
+    assert "0 items added, 40 were already there" in capsys.readouterr().out
+    products = catalogue.all_products(uow=new_uow())
+    assert len(products) == 40
+    assert len({p.category for p in products}) >= 5
+    assert sum(p.unit is Unit.KILOGRAM for p in products) >= 5
+    assert any(p.stock == 0 for p in products)

@@ -1,0 +1,88 @@
+"""Start the real bot against the Bot API double, in polling or webhook mode."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from bot.app import build_application
+from bot.config import Settings, load_settings
+from bot.handlers.context import ShopApplication
+from bot.wiring import Shop, build_shop
+from tests.support.factories import FAST_HASHER
+from tests.support.telegram.double import BotApiDouble
+
+WEBHOOK_SECRET = "test-secret_42"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bot_settings(double: BotApiDouble, database_url: str, mode: str, **extra: Any) -> Settings:
+    options: dict[str, Any] = {
+        "database_url": database_url,
+        "telegram_token": double.token,
+        "telegram_api_url": double.base_url,
+        "store_name": "Corner Shop <&> Co",
+        "currency": "EUR",
+        "timezone": "Europe/Paris",
+    }
+    if mode == "webhook":
+        port = free_port()
+        options |= {
+            "webhook_url": f"http://127.0.0.1:{port}/telegram-hook",
+            "webhook_listen": "127.0.0.1",
+            "webhook_port": port,
+            "webhook_secret": WEBHOOK_SECRET,
+        }
+    return load_settings(env_file=None, **(options | extra))
+
+
+@dataclass
+class RunningBot:
+    double: BotApiDouble
+    shop: Shop
+    application: ShopApplication
+    settings: Settings
+
+
+@asynccontextmanager
+async def running_bot(
+    double: BotApiDouble, database_url: str, mode: str = "polling", **extra: Any
+) -> AsyncIterator[RunningBot]:
+    """The same start-up path as `shopkeeps run`, minus the blocking run_* call."""
+    settings = bot_settings(double, database_url, mode, **extra)
+    shop = build_shop(settings, hasher=FAST_HASHER)
+    application = build_application(settings, shop)
+    updater = application.updater
+    assert updater is not None
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    if mode == "webhook":
+        assert settings.webhook_secret is not None and settings.webhook_url is not None
+        await updater.start_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram-hook",
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+        )
+    else:
+        await updater.start_polling(poll_interval=0, timeout=1)
+    await application.start()
+    try:
+        yield RunningBot(double, shop, application, settings)
+    finally:
+        await updater.stop()
+        await application.stop()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+        await application.shutdown()
+        shop.close()
