@@ -23,4 +23,5 @@ class Notification:
     payload: dict[str, str]
     created_at: datetime
     order_id: int | None = None
+    attempts: int = 0
     id: int | None = None

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.domain.money import Currency
+from bot.domain.opening_hours import OpeningHours, SlotPolicy
+
+DEFAULT_HOURS = "mon-sat 09:00-19:00; sun 10:00-14:00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +19,11 @@ class Store:
     currency: Currency
     timezone: ZoneInfo
     default_low_stock_threshold: Decimal
+    delivery_fee_minor: int = 0
+    hours: OpeningHours = field(default_factory=lambda: OpeningHours.parse(DEFAULT_HOURS))
+    slot_length: timedelta = timedelta(minutes=30)
+    lead_time: timedelta = timedelta(hours=1)
+
+    @property
+    def slots(self) -> SlotPolicy:
+        return SlotPolicy(self.hours, self.timezone, self.slot_length, self.lead_time)

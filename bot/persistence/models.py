@@ -202,3 +202,23 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str] = mapped_column(String(500))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CheckoutRow(Base):
+    """A checkout in progress: one per customer, gone once the order is placed."""
+
+    __tablename__ = "checkouts"
+    __table_args__ = (MYSQL_TABLE,)
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False
+    )
+    step: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    pickup_slot: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -6,13 +6,15 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product, Unit
+from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.customers import Customer
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import (
@@ -28,6 +30,7 @@ from bot.domain.staff import Invite, Role, StaffAccount
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.persistence.models import (
     CartLineRow,
+    CheckoutRow,
     CustomerRow,
     InviteRow,
     LedgerRow,
@@ -653,6 +656,7 @@ class SqlOutboxRepository:
             dict(row.payload),
             row.created_at,
             row.order_id,
+            row.attempts,
             row.id,
         )
 
@@ -672,23 +676,89 @@ class SqlOutboxRepository:
         self.session.flush()
         return self._to_domain(row)
 
+    @staticmethod
+    def _deliverable(now: datetime) -> list[Any]:
+        return [
+            OutboxRow.sent_at.is_(None),
+            OutboxRow.failed_at.is_(None),
+            OutboxRow.next_attempt_at <= now,
+            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+        ]
+
     def due(self, now: datetime, *, limit: int) -> list[Notification]:
         rows = self.session.scalars(
-            select(OutboxRow)
-            .where(OutboxRow.sent_at.is_(None), OutboxRow.next_attempt_at <= now)
-            .order_by(OutboxRow.id)
-            .limit(limit)
+            select(OutboxRow).where(*self._deliverable(now)).order_by(OutboxRow.id).limit(limit)
         )
         return [self._to_domain(r) for r in rows]
 
+    def claim(self, notification_id: int, now: datetime, until: datetime) -> bool:
+        result = self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == notification_id, *self._deliverable(now))
+            .values(claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
     def mark_sent(self, notification_id: int, at: datetime) -> None:
         self.session.execute(
-            update(OutboxRow).where(OutboxRow.id == notification_id).values(sent_at=at)
+            update(OutboxRow)
+            .where(OutboxRow.id == notification_id)
+            .values(sent_at=at, claimed_until=None)
         )
 
     def postpone(self, notification_id: int, until: datetime, error: str) -> None:
         self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.id == notification_id)
-            .values(next_attempt_at=until, attempts=OutboxRow.attempts + 1, last_error=error[:500])
+            .values(
+                next_attempt_at=until,
+                attempts=OutboxRow.attempts + 1,
+                last_error=error[:500],
+                claimed_until=None,
+            )
         )
+
+    def fail(self, notification_id: int, at: datetime, error: str) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == notification_id)
+            .values(failed_at=at, claimed_until=None, last_error=error[:500])
+        )
+
+
+class SqlCheckoutRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, customer_id: int) -> CheckoutDraft | None:
+        row = self.session.get(CheckoutRow, customer_id, populate_existing=True)
+        if row is None:
+            return None
+        return CheckoutDraft(
+            customer_id=row.customer_id,
+            step=CheckoutStep(row.step),
+            updated_at=row.updated_at,
+            kind=FulfilmentKind(row.kind) if row.kind else None,
+            pickup_slot=row.pickup_slot,
+            address=row.address,
+            phone=row.phone,
+            note=row.note,
+        )
+
+    def save(self, draft: CheckoutDraft) -> None:
+        row = self.session.get(CheckoutRow, draft.customer_id)
+        if row is None:
+            row = CheckoutRow(customer_id=draft.customer_id)
+            self.session.add(row)
+        row.step = draft.step.value
+        row.kind = draft.kind.value if draft.kind else None
+        row.pickup_slot = draft.pickup_slot
+        row.address = draft.address
+        row.phone = draft.phone
+        row.note = draft.note
+        row.updated_at = draft.updated_at
+        self.session.flush()
+
+    def delete(self, customer_id: int) -> None:
+        self.session.execute(delete(CheckoutRow).where(CheckoutRow.customer_id == customer_id))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.domain.errors import ConcurrentUpdate
 from bot.persistence.repositories import (
     SqlCartRepository,
+    SqlCheckoutRepository,
     SqlCustomerRepository,
     SqlInviteRepository,
     SqlLedgerRepository,
@@ -61,6 +62,7 @@ class SqlAlchemyUnitOfWork:
         self.sessions = SqlSessionRepository(self.session)
         self.invites = SqlInviteRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
+        self.checkouts = SqlCheckoutRepository(self.session)
         return self
 
     def __exit__(

@@ -18,6 +18,7 @@ from typing import Self
 
 from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
+from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
@@ -39,6 +40,9 @@ class State:
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
     postponed: dict[int, datetime] = field(default_factory=dict)
+    claimed: dict[int, datetime] = field(default_factory=dict)
+    failed: dict[int, datetime] = field(default_factory=dict)
+    checkouts: dict[int, CheckoutDraft] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
@@ -337,18 +341,52 @@ class FakeOutbox:
         self.s.outbox[saved.id] = saved
         return saved
 
+    def _deliverable(self, i: int, n: Notification, now: datetime) -> bool:
+        return (
+            i not in self.s.sent
+            and i not in self.s.failed
+            and self.s.postponed.get(i, n.created_at) <= now
+            and self.s.claimed.get(i, now) <= now
+        )
+
     def due(self, now: datetime, *, limit: int) -> list[Notification]:
-        return [
-            n
-            for i, n in sorted(self.s.outbox.items())
-            if i not in self.s.sent and self.s.postponed.get(i, n.created_at) <= now
-        ][:limit]
+        ready = [n for i, n in sorted(self.s.outbox.items()) if self._deliverable(i, n, now)]
+        return ready[:limit]
+
+    def claim(self, notification_id: int, now: datetime, until: datetime) -> bool:
+        if not self._deliverable(notification_id, self.s.outbox[notification_id], now):
+            return False
+        self.s.claimed[notification_id] = until
+        return True
 
     def mark_sent(self, notification_id: int, at: datetime) -> None:
         self.s.sent[notification_id] = at
+        self.s.claimed.pop(notification_id, None)
 
     def postpone(self, notification_id: int, until: datetime, error: str) -> None:
         self.s.postponed[notification_id] = until
+        self.s.claimed.pop(notification_id, None)
+        n = self.s.outbox[notification_id]
+        self.s.outbox[notification_id] = dataclasses.replace(n, attempts=n.attempts + 1)
+
+    def fail(self, notification_id: int, at: datetime, error: str) -> None:
+        self.s.failed[notification_id] = at
+        self.s.claimed.pop(notification_id, None)
+
+
+class FakeCheckouts:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def get(self, customer_id: int) -> CheckoutDraft | None:
+        found = self.s.checkouts.get(customer_id)
+        return dataclasses.replace(found) if found else None
+
+    def save(self, draft: CheckoutDraft) -> None:
+        self.s.checkouts[draft.customer_id] = dataclasses.replace(draft)
+
+    def delete(self, customer_id: int) -> None:
+        self.s.checkouts.pop(customer_id, None)
 
 
 class FakeUnitOfWork:
@@ -367,6 +405,7 @@ class FakeUnitOfWork:
         self.sessions = FakeSessions(self.working)
         self.invites = FakeInvites(self.working)
         self.outbox = FakeOutbox(self.working)
+        self.checkouts = FakeCheckouts(self.working)
         return self
 
     def __exit__(
@@ -398,5 +437,6 @@ class FakeUnitOfWork:
             self.sessions,
             self.invites,
             self.outbox,
+            self.checkouts,
         ):
             repo.s = self.working

@@ -41,7 +41,7 @@ class CartView:
         return next((i.quantity for i in self.items if i.product.id == product_id), Decimal(0))
 
 
-def _load(uow: UnitOfWork, customer_id: int) -> CartView:
+def load_cart(uow: UnitOfWork, customer_id: int) -> CartView:
     lines = uow.carts.lines(customer_id)
     products = uow.products.get_many([line.product_id for line in lines])
     items = [
@@ -55,7 +55,7 @@ def _load(uow: UnitOfWork, customer_id: int) -> CartView:
 def view_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
     with uow:
         found = uow.customers.get_by_telegram_id(customer.telegram_user_id)
-        return _load(uow, found.id) if found and found.id is not None else CartView([])
+        return load_cart(uow, found.id) if found and found.id is not None else CartView([])
 
 
 def _put(uow: UnitOfWork, customer_id: int, product_id: int, quantity: Decimal) -> None:
@@ -86,7 +86,7 @@ def set_cart_quantity(
         who = identify(uow, customer)
         assert who.id is not None
         _put(uow, who.id, product_id, quantity)
-        view = _load(uow, who.id)
+        view = load_cart(uow, who.id)
         uow.commit()
         return view
 
@@ -99,9 +99,9 @@ def add_to_cart(
     with uow:
         who = identify(uow, customer)
         assert who.id is not None
-        current = _load(uow, who.id).quantity_of(product_id)
+        current = load_cart(uow, who.id).quantity_of(product_id)
         _put(uow, who.id, product_id, max(current + quantity, Decimal(0)))
-        view = _load(uow, who.id)
+        view = load_cart(uow, who.id)
         uow.commit()
         return view
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
 from bot.domain.clock import Clock, utc_now
-from bot.domain.customers import normalise_phone
+from bot.domain.customers import Customer, normalise_phone
 from bot.domain.errors import (
     CartChanged,
     EmptyCart,
@@ -35,7 +35,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import format_quantity
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.retry import retry_on_conflict
-from bot.domain.services.stock import move_stock
+from bot.domain.services.stock import move_stock, record_move, take_stock
 from bot.domain.stock import StockReason
 from bot.domain.store import Store
 
@@ -130,58 +130,74 @@ def place_order(
     Raises CartChanged (after correcting the cart) when an item ran out, was archived or changed
     price since the customer added it: they must see the new cart before ordering.
     """
-    phone = normalise_phone(details.phone)
-    note = clean_note(details.note)
-    at = clock()
     with uow:
         who = identify(uow, customer)
-        assert who.id is not None
-        lines = uow.carts.lines(who.id)
-        if not lines:
-            raise EmptyCart()
-        products = uow.products.get_many([line.product_id for line in lines])
-        problems = _cart_problems(uow, who.id, lines, products, store)
-        if problems:
-            uow.commit()
-            raise CartChanged(problems)
-        code = new_order_code()
-        while uow.orders.code_exists(code):
-            code = new_order_code()
-        if who.phone != phone:
-            who.phone = phone
-            uow.customers.update(who)
-        order = uow.orders.add(
-            Order(
-                code=code,
-                customer_id=who.id,
-                lines=[_order_line(products[line.product_id], line) for line in lines],
-                fulfilment=details.fulfilment,
-                phone=phone,
-                note=note,
-                status=OrderStatus.PLACED,
-                placed_at=at,
-                currency=store.currency.code,
-                history=[StatusChange(OrderStatus.PLACED, at, f"customer:{who.id}")],
-            )
-        )
-        # Conditional updates in a fixed (id) order: no overselling, no lock-order deadlocks.
-        # If a concurrent order took the stock since we read it, move_stock raises OutOfStock
-        # and leaving the block rolls back the order and every line taken so far.
-        for line in sorted(lines, key=lambda cart_line: cart_line.product_id):
-            move_stock(
-                uow,
-                products[line.product_id],
-                -line.quantity,
-                StockReason.SALE,
-                actor=f"customer:{who.id}",
-                at=at,
-                order_id=order.id,
-                note=f"order {order.code}",
-            )
-        uow.carts.clear(who.id)
-        _notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at)
+        order = place_order_in(uow, who, details, store=store, at=clock())
         uow.commit()
         return order
+
+
+def place_order_in(
+    uow: UnitOfWork, who: Customer, details: CheckoutDetails, *, store: Store, at: datetime
+) -> Order:
+    """The body of place_order, inside a transaction the caller owns and commits.
+
+    On CartChanged the cart corrections are committed here, before raising.
+    """
+    assert who.id is not None
+    phone = normalise_phone(details.phone)
+    note = clean_note(details.note)
+    lines = uow.carts.lines(who.id)
+    if not lines:
+        raise EmptyCart()
+    products = uow.products.get_many([line.product_id for line in lines])
+    problems = _cart_problems(uow, who.id, lines, products, store)
+    if problems:
+        uow.commit()
+        raise CartChanged(problems)
+    # Stock first, in a fixed (id) order: conditional updates, so no overselling, and one
+    # lock order, so no deadlocks between orders. If a concurrent order took the stock since
+    # we read it, take_stock raises OutOfStock and the caller's rollback undoes every line.
+    actor = f"customer:{who.id}"
+    taken = [
+        (line, take_stock(uow, products[line.product_id], -line.quantity, StockReason.SALE))
+        for line in sorted(lines, key=lambda cart_line: cart_line.product_id)
+    ]
+    code = new_order_code()
+    while uow.orders.code_exists(code):
+        code = new_order_code()
+    if who.phone != phone:
+        who.phone = phone
+        uow.customers.update(who)
+    order = uow.orders.add(
+        Order(
+            code=code,
+            customer_id=who.id,
+            lines=[_order_line(products[line.product_id], line) for line in lines],
+            fulfilment=details.fulfilment,
+            phone=phone,
+            note=note,
+            status=OrderStatus.PLACED,
+            placed_at=at,
+            currency=store.currency.code,
+            history=[StatusChange(OrderStatus.PLACED, at, actor)],
+        )
+    )
+    for line, level in taken:
+        record_move(
+            uow,
+            products[line.product_id],
+            -line.quantity,
+            StockReason.SALE,
+            level,
+            actor=actor,
+            at=at,
+            order_id=order.id,
+            note=f"order {order.code}",
+        )
+    uow.carts.clear(who.id)
+    _notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at)
+    return order
 
 
 def _order_line(product: Product, line: CartLine) -> OrderLine:
@@ -323,3 +339,40 @@ def find_order(code: str, *, uow: UnitOfWork) -> Order:
         if order is None:
             raise UnknownOrder(normalise_order_code(code))
         return order
+
+
+@dataclass(frozen=True, slots=True)
+class ReorderResult:
+    added: list[str]
+    left_out: list[str]
+
+
+@retry_on_conflict
+def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResult:
+    """Put an old order's still-available lines back in the cart; say what was left out."""
+    added: list[str] = []
+    left_out: list[str] = []
+    with uow:
+        order = _own_order(uow, customer, code)
+        products = uow.products.get_many([line.product_id for line in order.lines])
+        current = {line.product_id: line for line in uow.carts.lines(order.customer_id)}
+        for line in order.lines:
+            product = products.get(line.product_id)
+            if product is None or not product.active:
+                left_out.append(f"{line.name} (no longer sold)")
+                continue
+            already = current[line.product_id].quantity if line.product_id in current else 0
+            wanted = already + line.quantity
+            usable = min(wanted, product.stock - product.stock % product.step)
+            if usable <= already:
+                left_out.append(f"{product.name} (sold out)")
+                continue
+            if usable < wanted:
+                left_out.append(
+                    f"{product.name} (only {format_quantity(usable - already, product.unit.value)}"
+                    " added)"
+                )
+            uow.carts.put(order.customer_id, CartLine(line.product_id, usable, product.price_minor))
+            added.append(product.name)
+        uow.commit()
+        return ReorderResult(added, left_out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -10,7 +11,8 @@ from typing import ParamSpec, TypeVar
 
 from bot.domain.errors import ConcurrentUpdate
 
-ATTEMPTS = 8
+ATTEMPTS = 10
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -26,6 +28,9 @@ def retry_on_conflict(use_case: Callable[P, R]) -> Callable[P, R]:
             except ConcurrentUpdate:
                 if attempt == ATTEMPTS:
                     raise
+                log.info(
+                    "retrying %s after a database conflict (attempt %d)", use_case.__name__, attempt
+                )
                 time.sleep(random.uniform(0, 0.01 * 2**attempt))  # noqa: S311 - jitter, not crypto
         raise AssertionError("unreachable")
 

@@ -25,18 +25,13 @@ class StockMove:
         return self.entry.resulting_level - self.entry.change
 
 
-def move_stock(
-    uow: UnitOfWork,
-    product: Product,
-    change: Decimal,
-    reason: StockReason,
-    *,
-    actor: str,
-    at: datetime,
-    note: str = "",
-    order_id: int | None = None,
-) -> StockMove:
-    """Apply one change inside the caller's transaction; refuses to go below zero."""
+def take_stock(uow: UnitOfWork, product: Product, change: Decimal, reason: StockReason) -> Decimal:
+    """The atomic half of a move: the conditional update. Returns the new level.
+
+    Callers that also insert rows referencing the product (order lines) must do so after
+    this: on InnoDB those inserts share-lock the product row, and two transactions holding
+    that shared lock would deadlock when both then ask for the update's exclusive lock.
+    """
     assert product.id is not None
     level = uow.products.change_stock(product.id, change)
     if level is None:
@@ -45,6 +40,24 @@ def move_stock(
         if reason is StockReason.SALE:
             raise OutOfStock(product.name, -change, on_hand)
         raise StockWouldGoNegative(product.name, on_hand)
+    product.stock = level
+    return level
+
+
+def record_move(
+    uow: UnitOfWork,
+    product: Product,
+    change: Decimal,
+    reason: StockReason,
+    level: Decimal,
+    *,
+    actor: str,
+    at: datetime,
+    note: str = "",
+    order_id: int | None = None,
+) -> StockMove:
+    """The ledger half of a move: every change of stock gets its row."""
+    assert product.id is not None
     entry = uow.ledger.add(
         LedgerEntry(
             product_id=product.id,
@@ -57,8 +70,25 @@ def move_stock(
             order_id=order_id,
         )
     )
-    product.stock = level
     return StockMove(product, entry)
+
+
+def move_stock(
+    uow: UnitOfWork,
+    product: Product,
+    change: Decimal,
+    reason: StockReason,
+    *,
+    actor: str,
+    at: datetime,
+    note: str = "",
+    order_id: int | None = None,
+) -> StockMove:
+    """Apply one change inside the caller's transaction; refuses to go below zero."""
+    level = take_stock(uow, product, change, reason)
+    return record_move(
+        uow, product, change, reason, level, actor=actor, at=at, note=note, order_id=order_id
+    )
 
 
 def _product(uow: UnitOfWork, sku: str) -> Product:

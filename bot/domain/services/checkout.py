@@ -1,0 +1,220 @@
+"""Checkout, step by step. Each step is saved, so a customer can stop and come back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.checkout import CheckoutDraft, CheckoutStep
+from bot.domain.clock import Clock, utc_now
+from bot.domain.customers import normalise_phone
+from bot.domain.errors import DomainError, EmptyCart, InvalidInput
+from bot.domain.orders import Fulfilment, FulfilmentKind, Order, clean_note
+from bot.domain.ports import UnitOfWork
+from bot.domain.services.cart import CartView, load_cart
+from bot.domain.services.customers import CustomerRef, identify
+from bot.domain.services.orders import CheckoutDetails, place_order_in
+from bot.domain.services.retry import retry_on_conflict
+from bot.domain.store import Store
+
+
+class NotInCheckout(DomainError):
+    def __init__(self) -> None:
+        super().__init__("You are not checking out right now. Open your /cart to start.")
+
+
+class SlotGone(DomainError):
+    def __init__(self) -> None:
+        super().__init__("That pickup time is no longer available; please pick another.")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutView:
+    draft: CheckoutDraft
+    cart: CartView
+    delivery_fee_minor: int
+
+    @property
+    def total_minor(self) -> int:
+        fee = self.delivery_fee_minor if self.draft.kind is FulfilmentKind.DELIVERY else 0
+        return self.cart.total_minor + fee
+
+
+def _view(uow: UnitOfWork, draft: CheckoutDraft, store: Store) -> CheckoutView:
+    return CheckoutView(draft, load_cart(uow, draft.customer_id), store.delivery_fee_minor)
+
+
+def _draft(uow: UnitOfWork, customer: CustomerRef) -> tuple[int, CheckoutDraft]:
+    who = identify(uow, customer)
+    assert who.id is not None
+    draft = uow.checkouts.get(who.id)
+    if draft is None:
+        raise NotInCheckout()
+    return who.id, draft
+
+
+def _save(
+    uow: UnitOfWork, draft: CheckoutDraft, step: CheckoutStep, at: datetime, store: Store
+) -> CheckoutView:
+    draft.step = step
+    draft.updated_at = at
+    uow.checkouts.save(draft)
+    view = _view(uow, draft, store)
+    uow.commit()
+    return view
+
+
+@retry_on_conflict
+def start_checkout(
+    customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    """Begin, or resume where the customer left off (details already given are kept)."""
+    with uow:
+        who = identify(uow, customer)
+        assert who.id is not None
+        if load_cart(uow, who.id).is_empty:
+            raise EmptyCart()
+        draft = uow.checkouts.get(who.id) or CheckoutDraft(who.id, CheckoutStep.FULFILMENT, clock())
+        if (
+            draft.kind is FulfilmentKind.PICKUP
+            and draft.pickup_slot is not None
+            and not store.slots.is_offered(draft.pickup_slot, clock())
+        ):
+            draft.pickup_slot = None
+        return _save(uow, draft, _resume(draft), clock(), store)
+
+
+def _resume(draft: CheckoutDraft) -> CheckoutStep:
+    """The first step still missing an answer: where a returning customer picks up."""
+    if draft.kind is None:
+        return CheckoutStep.FULFILMENT
+    if draft.kind is FulfilmentKind.PICKUP and draft.pickup_slot is None:
+        return CheckoutStep.SLOT
+    if draft.kind is FulfilmentKind.DELIVERY and draft.address is None:
+        return CheckoutStep.ADDRESS
+    if draft.phone is None:
+        return CheckoutStep.PHONE
+    return CheckoutStep.CONFIRM if draft.step is CheckoutStep.CONFIRM else CheckoutStep.NOTE
+
+
+def current_checkout(
+    customer: CustomerRef, *, store: Store, uow: UnitOfWork
+) -> CheckoutView | None:
+    with uow:
+        who = uow.customers.get_by_telegram_id(customer.telegram_user_id)
+        if who is None or who.id is None:
+            return None
+        draft = uow.checkouts.get(who.id)
+        return _view(uow, draft, store) if draft else None
+
+
+@retry_on_conflict
+def choose_fulfilment(
+    customer: CustomerRef,
+    kind: FulfilmentKind,
+    *,
+    store: Store,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> CheckoutView:
+    with uow:
+        _, draft = _draft(uow, customer)
+        draft.kind = kind
+        if kind is FulfilmentKind.PICKUP:
+            draft.address = None
+            return _save(uow, draft, CheckoutStep.SLOT, clock(), store)
+        draft.pickup_slot = None
+        return _save(uow, draft, CheckoutStep.ADDRESS, clock(), store)
+
+
+@retry_on_conflict
+def choose_slot(
+    customer: CustomerRef, slot: datetime, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    with uow:
+        _, draft = _draft(uow, customer)
+        if draft.kind is not FulfilmentKind.PICKUP:
+            raise InvalidInput("Choose pickup first to pick a time.")
+        if not store.slots.is_offered(slot, clock()):
+            raise SlotGone()
+        draft.pickup_slot = slot
+        return _save(uow, draft, _after_details(draft), clock(), store)
+
+
+def _after_details(draft: CheckoutDraft) -> CheckoutStep:
+    return CheckoutStep.PHONE if draft.phone is None else CheckoutStep.NOTE
+
+
+@retry_on_conflict
+def give_address(
+    customer: CustomerRef, text: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    with uow:
+        _, draft = _draft(uow, customer)
+        if draft.kind is not FulfilmentKind.DELIVERY:
+            raise InvalidInput("Choose delivery first to give an address.")
+        draft.address = Fulfilment.delivery(text, store.delivery_fee_minor).address
+        return _save(uow, draft, _after_details(draft), clock(), store)
+
+
+@retry_on_conflict
+def give_phone(
+    customer: CustomerRef, text: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    with uow:
+        _, draft = _draft(uow, customer)
+        draft.phone = normalise_phone(text)
+        return _save(uow, draft, CheckoutStep.NOTE, clock(), store)
+
+
+@retry_on_conflict
+def give_note(
+    customer: CustomerRef, text: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    """The note is optional: an empty text skips it."""
+    with uow:
+        _, draft = _draft(uow, customer)
+        draft.note = clean_note(text)
+        return _save(uow, draft, CheckoutStep.CONFIRM, clock(), store)
+
+
+@retry_on_conflict
+def confirm_checkout(
+    customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> Order:
+    """Place the order from the saved details, in the same transaction that ends checkout."""
+    at = clock()
+    with uow:
+        who = identify(uow, customer)
+        assert who.id is not None
+        draft = uow.checkouts.get(who.id)
+        if draft is None:
+            raise NotInCheckout()
+        if _resume(draft) is not CheckoutStep.CONFIRM or draft.step is not CheckoutStep.CONFIRM:
+            raise InvalidInput("Some details are still missing; answer the question above.")
+        if draft.kind is FulfilmentKind.PICKUP:
+            assert draft.pickup_slot is not None
+            if not store.slots.is_offered(draft.pickup_slot, at):
+                draft.pickup_slot = None
+                _save(uow, draft, CheckoutStep.SLOT, at, store)
+                raise SlotGone()
+        assert draft.phone is not None
+        details = CheckoutDetails(
+            draft.fulfilment(store.delivery_fee_minor), draft.phone, draft.note
+        )
+        order = place_order_in(uow, who, details, store=store, at=at)
+        uow.checkouts.delete(who.id)
+        uow.commit()
+        return order
+
+
+@retry_on_conflict
+def cancel_checkout(customer: CustomerRef, *, uow: UnitOfWork) -> bool:
+    """Leave checkout; the cart stays as it is. False if there was nothing to leave."""
+    with uow:
+        who = uow.customers.get_by_telegram_id(customer.telegram_user_id)
+        if who is None or who.id is None or uow.checkouts.get(who.id) is None:
+            return False
+        uow.checkouts.delete(who.id)
+        uow.commit()
+        return True
