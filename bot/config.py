@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.errors import InvalidInput
 from bot.domain.money import ISO_4217, Currency
-from bot.domain.store import Store
+from bot.domain.opening_hours import OpeningHours
+from bot.domain.store import DEFAULT_HOURS, Store
 
 ENV_PREFIX = "SHOPKEEPS_"
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -44,6 +46,10 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     default_low_stock_threshold: Annotated[Decimal, Field(ge=0, le=1_000_000)] = Decimal(5)
     staff_idle_timeout_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 12
+    opening_hours: str = DEFAULT_HOURS
+    pickup_slot_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
+    pickup_lead_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 60
+    delivery_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("3.50")
 
     @field_validator("telegram_token", "webhook_secret", mode="before")
     @classmethod
@@ -84,6 +90,15 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a time zone name (like Europe/Paris)") from None
+        return value
+
+    @field_validator("opening_hours")
+    @classmethod
+    def _readable_hours(cls, value: str) -> str:
+        try:
+            OpeningHours.parse(value)
+        except InvalidInput as problem:
+            raise ValueError(str(problem)) from None
         return value
 
     @model_validator(mode="after")

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.errors import InvalidInput
+from bot.domain.opening_hours import OpeningHours, SlotPolicy
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_opening_hours_read_day_ranges_and_single_days() -> None:
+    hours = OpeningHours.parse("mon-fri 09:00-18:00; sat 10:00-13:00")
+    assert hours.days[0] == (time(9), time(18))
+    assert hours.days[4] == (time(9), time(18))
+    assert hours.days[5] == (time(10), time(13))
+    assert 6 not in hours.days
+
+
+def test_a_range_can_wrap_round_the_week() -> None:
+    assert sorted(OpeningHours.parse("fri-mon 08:00-12:00").days) == [0, 4, 5, 6]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "mon 9-5", "xyz 09:00-10:00", "mon 18:00-09:00", "mon 25:00-26:00"]
+)
+def test_bad_opening_hours_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        OpeningHours.parse(text)
+
+
+def _policy(hours: str = "mon-sat 09:00-12:00", lead_minutes: int = 60) -> SlotPolicy:
+    return SlotPolicy(
+        OpeningHours.parse(hours), PARIS, timedelta(minutes=30), timedelta(minutes=lead_minutes)
+    )
+
+
+def test_slots_start_after_the_lead_time_and_fit_before_closing() -> None:
+    # Friday 20 Nov 2026, 09:40 in Paris (08:40 UTC): 10:40 is the earliest, so 11:00 first.
+    now = datetime(2026, 11, 20, 8, 40, tzinfo=UTC)
+    slots = [s.astimezone(PARIS) for s in _policy().slots(now, limit=4)]
+    assert [(s.day, s.hour, s.minute) for s in slots] == [
+        (20, 11, 0),
+        (20, 11, 30),
+        (21, 9, 0),
+        (21, 9, 30),
+    ]
+
+
+def test_closed_days_offer_no_slots() -> None:
+    saturday_evening = datetime(2026, 11, 21, 19, tzinfo=UTC)
+    first = _policy().slots(saturday_evening, limit=1)[0].astimezone(PARIS)
+    assert (first.weekday(), first.hour) == (0, 9)  # Sunday closed: Monday 09:00
+
+
+def test_a_chosen_slot_stops_being_offered_when_it_gets_too_close() -> None:
+    policy = _policy()
+    slot = datetime(2026, 11, 20, 10, tzinfo=UTC)  # 11:00 Paris
+    assert policy.is_offered(slot, slot - timedelta(hours=2))
+    assert not policy.is_offered(slot, slot - timedelta(minutes=30))
+    assert not policy.is_offered(slot + timedelta(minutes=7), slot - timedelta(hours=2))
