@@ -102,13 +102,23 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _webhook_needs_secret(self) -> Settings:
+    def _consistent(self) -> Settings:
+        """Checks that involve two variables; each message names the variables itself."""
         if self.webhook_url and self.webhook_secret is None:
-            raise ValueError("WEBHOOK_SECRET must be set when WEBHOOK_URL is set")
+            raise ValueError(
+                f"{ENV_PREFIX}WEBHOOK_SECRET: must be set when {ENV_PREFIX}WEBHOOK_URL is set"
+            )
         if self.webhook_secret is not None and not _SECRET_TOKEN.match(
             self.webhook_secret.get_secret_value()
         ):
-            raise ValueError("WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1-256)")
+            raise ValueError(
+                f"{ENV_PREFIX}WEBHOOK_SECRET: may hold only A-Z, a-z, 0-9, _ and - "
+                "(1-256 characters)"
+            )
+        try:
+            Currency(self.currency).parse(str(self.delivery_fee))
+        except InvalidInput as problem:
+            raise ValueError(f"{ENV_PREFIX}DELIVERY_FEE: {problem}") from None
         return self
 
     @property
@@ -126,11 +136,16 @@ class Settings(BaseSettings):
         return timedelta(hours=self.staff_idle_timeout_hours)
 
     def store(self) -> Store:
+        currency = Currency(self.currency)
         return Store(
             self.store_name,
-            Currency(self.currency),
+            currency,
             ZoneInfo(self.timezone),
             self.default_low_stock_threshold,
+            delivery_fee_minor=currency.parse(str(self.delivery_fee)),
+            hours=OpeningHours.parse(self.opening_hours),
+            slot_length=timedelta(minutes=self.pickup_slot_minutes),
+            lead_time=timedelta(minutes=self.pickup_lead_minutes),
         )
 
 
@@ -141,8 +156,9 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Set
     except ValidationError as error:
         lines = []
         for problem in error.errors():
-            field = str(problem["loc"][0]) if problem["loc"] else ""
-            name = ENV_PREFIX + field.upper() if field else ENV_PREFIX + "*"
             message = str(problem["msg"]).removeprefix("Value error, ")
-            lines.append(f"{name}: {message}")
+            if problem["loc"]:
+                lines.append(f"{ENV_PREFIX}{str(problem['loc'][0]).upper()}: {message}")
+            else:
+                lines.append(message)
         raise ConfigError("\n".join(lines)) from None

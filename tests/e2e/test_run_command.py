@@ -83,3 +83,19 @@ def test_a_wrong_setting_is_named_on_one_line(tmp_path: Path) -> None:
     assert "SHOPKEEPS_CURRENCY: 'EURO' is not an ISO 4217 currency code (like EUR or USD)" in lines
     assert any(line.startswith("SHOPKEEPS_WEBHOOK_PORT: ") for line in lines)
     assert "Traceback" not in finished.stderr
+
+
+def test_settings_that_only_fail_together_still_name_the_variable(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        cwd=tmp_path,
+        env=_env(WEBHOOK_URL="https://shop.example/hook", DELIVERY_FEE="2.555"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 2
+    assert (
+        "SHOPKEEPS_WEBHOOK_SECRET: must be set when SHOPKEEPS_WEBHOOK_URL is set" in finished.stderr
+    )
