@@ -5,19 +5,62 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    SimpleUpdateProcessor,
+)
 
 from bot.config import Settings
-from bot.handlers import start
+from bot.handlers import (
+    cart,
+    catalogue,
+    checkout,
+    fallbacks,
+    my_orders,
+    notifications,
+    search,
+    start,
+)
 from bot.handlers.context import SHOP_KEY, ShopApplication, ShopContext
 from bot.handlers.errors import report_error
 from bot.wiring import Shop
 
 log = logging.getLogger(__name__)
 
+CUSTOMER_COMMANDS = [
+    BotCommand("start", "Main menu"),
+    BotCommand("catalogue", "Browse the catalogue"),
+    BotCommand("search", "Find an item"),
+    BotCommand("cart", "Your cart"),
+    BotCommand("myorders", "Your orders"),
+    BotCommand("cancel", "Leave checkout"),
+    BotCommand("help", "How ordering works"),
+]
 
-def build_application(settings: Settings, shop: Shop) -> ShopApplication:
+
+async def on_startup(application: ShopApplication) -> None:
+    """Runs once the bot is connected: the command menu, and the outbox sender."""
+    await application.bot.set_my_commands(CUSTOMER_COMMANDS)
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        notifications.send_due,
+        interval=notifications.INTERVAL_SECONDS,
+        first=0.5,
+        name=notifications.JOB_NAME,
+    )
+
+
+MAX_CONCURRENT_UPDATES = 64
+
+
+def build_application(
+    settings: Settings, shop: Shop, *, updates: BaseUpdateProcessor | None = None
+) -> ShopApplication:
+    """`updates` decides how updates run concurrently (tests pass one that reports back)."""
     if settings.telegram_token is None:
         raise ValueError("a Telegram token is needed to build the application")
     application: ShopApplication = (
@@ -27,12 +70,16 @@ def build_application(settings: Settings, shop: Shop) -> ShopApplication:
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=ShopContext))
         .rate_limiter(AIORateLimiter(max_retries=2))
-        .concurrent_updates(True)
+        .concurrent_updates(updates or SimpleUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .post_init(on_startup)
         .build()
     )
     application.bot_data[SHOP_KEY] = shop
-    for handler in start.build_handlers():
-        application.add_handler(handler)
+    # Group 0: commands, buttons, then checkout's typed answers (which stop there), and last
+    # the fallbacks. Group 1: plain text that no checkout step claimed is a search.
+    for feature in (start, catalogue, cart, checkout, my_orders, search, fallbacks):
+        application.add_handlers(feature.build_handlers(), group=0)
+    application.add_handlers(search.build_text_handlers(), group=search.GROUP)
     application.add_error_handler(report_error)
     return application
 
@@ -41,7 +88,8 @@ def run(settings: Settings, shop: Shop) -> None:
     """Run until interrupted: a webhook when WEBHOOK_URL is set, long polling otherwise."""
     application = build_application(settings, shop)
     if settings.use_webhook:
-        assert settings.webhook_url is not None and settings.webhook_secret is not None
+        assert settings.webhook_url is not None
+        assert settings.webhook_secret is not None
         path = urlsplit(settings.webhook_url).path.lstrip("/")
         log.info("webhook on %s:%s/%s", settings.webhook_listen, settings.webhook_port, path)
         application.run_webhook(

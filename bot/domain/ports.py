@@ -126,7 +126,10 @@ class InviteRepository(Protocol):
 
 class OutboxRepository(Protocol):
     def add(self, notification: Notification) -> Notification: ...
-    def due(self, now: datetime, *, limit: int) -> list[Notification]: ...
+    def due(self, now: datetime, *, limit: int) -> list[Notification]:
+        """Undelivered rows whose time has come, only the oldest of each chat: a person
+        reads "accepted" before "ready" even when the first had to wait for a retry."""
+
     def mark_sent(self, notification_id: int, at: datetime) -> None: ...
     def claim(self, notification_id: int, now: datetime, until: datetime) -> bool:
         """Lease a due row to this process until `until`; False if another process holds it."""

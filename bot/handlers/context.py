@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.domain.services.customers import CustomerRef
 from bot.wiring import Shop
+
+T = TypeVar("T")
 
 SHOP_KEY = "shop"
 
@@ -18,6 +24,16 @@ class ShopContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], d
         shop = self.application.bot_data[SHOP_KEY]
         assert isinstance(shop, Shop)
         return shop
+
+    async def run(self, use_case: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Call a use case with a fresh unit of work, off the event loop (it blocks on I/O)."""
+        return await asyncio.to_thread(use_case, *args, uow=self.shop.uow(), **kwargs)
+
+
+def customer_of(update: Update) -> CustomerRef:
+    user = update.effective_user
+    assert user is not None
+    return CustomerRef(user.id, user.full_name, user.username)
 
 
 ShopApplication = Application[

@@ -1,43 +1,62 @@
-"""/start and /help: the first thing every person sees."""
+"""/start (with shelf QR deep links), /help and the main menu."""
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.ext import BaseHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.handlers import catalogue
 from bot.handlers.context import ShopContext
+from bot.handlers.screens import polite, say, show
+from bot.handlers.views import greeting, menu_keyboard
 
 HELP = (
     "<b>How to order</b>\n"
-    "Browse the catalogue, put items in your cart and check out for pickup or delivery. "
-    "You will get a message each time your order moves on.\n\n"
-    "/start – main menu\n"
-    "/help – this help"
+    "1. Browse the catalogue (or just type what you are looking for).\n"
+    "2. Add items to your cart; items sold by weight go in steps, like 0.25 kg.\n"
+    "3. Check out for pickup at a time you choose, or for delivery.\n"
+    "You get a message each time your order moves on.\n\n"
+    "/start – main menu\n/catalogue – browse\n/search TEXT – find an item\n"
+    "/cart – your cart\n/myorders – your orders\n/cancel – leave checkout\n/help – this help"
 )
+DEEP_LINK_PRODUCT = "p_"
 
 
-async def greet(update: Update, context: ShopContext) -> None:
-    """Welcome the person with the store's name."""
-    message = update.effective_message
-    if message is None:
-        return
+@polite
+async def greet(update: Update, context: ShopContext) -> str | None:
+    """Greet with the store's name and the menu; `/start p_SKU` opens that item."""
+    if context.args and context.args[0].startswith(DEEP_LINK_PRODUCT):
+        await catalogue.open_product_by_sku(
+            update, context, context.args[0].removeprefix(DEEP_LINK_PRODUCT)
+        )
+        return None
     user = update.effective_user
-    name = escape(user.first_name) if user else "there"
-    store = escape(context.shop.store.name)
-    await message.reply_text(
-        f"Hello {name}! Welcome to <b>{store}</b>.\nSend /help to see how ordering works.",
-        parse_mode=ParseMode.HTML,
+    name = user.first_name if user else "there"
+    await say(update, greeting(name, context.shop.store), menu_keyboard())
+    return None
+
+
+@polite
+async def show_help(update: Update, context: ShopContext) -> str | None:
+    """Explain how ordering works."""
+    await say(update, HELP, menu_keyboard())
+    return None
+
+
+@polite
+async def show_menu(update: Update, context: ShopContext) -> str | None:
+    """Back to the main menu, in place."""
+    user = update.effective_user
+    await show(
+        update, greeting(user.first_name if user else "there", context.shop.store), menu_keyboard()
     )
-
-
-async def show_help(update: Update, context: ShopContext) -> None:
-    """Explain what the bot can do."""
-    if update.effective_message:
-        await update.effective_message.reply_text(HELP, parse_mode=ParseMode.HTML)
+    return None
 
 
 def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [CommandHandler("start", greet), CommandHandler("help", show_help)]
+    return [
+        CommandHandler("start", greet),
+        CommandHandler("help", show_help),
+        CallbackQueryHandler(show_help, pattern=r"^menu:help$"),
+        CallbackQueryHandler(show_menu, pattern=r"^menu:home$"),
+    ]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.cart import CartLine
@@ -686,8 +686,22 @@ class SqlOutboxRepository:
         ]
 
     def due(self, now: datetime, *, limit: int) -> list[Notification]:
+        earlier = aliased(OutboxRow)
+        waiting_behind = (
+            select(earlier.id)
+            .where(
+                earlier.chat_id == OutboxRow.chat_id,
+                earlier.id < OutboxRow.id,
+                earlier.sent_at.is_(None),
+                earlier.failed_at.is_(None),
+            )
+            .exists()
+        )
         rows = self.session.scalars(
-            select(OutboxRow).where(*self._deliverable(now)).order_by(OutboxRow.id).limit(limit)
+            select(OutboxRow)
+            .where(*self._deliverable(now), ~waiting_behind)
+            .order_by(OutboxRow.id)
+            .limit(limit)
         )
         return [self._to_domain(r) for r in rows]
 

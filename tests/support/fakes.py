@@ -350,7 +350,14 @@ class FakeOutbox:
         )
 
     def due(self, now: datetime, *, limit: int) -> list[Notification]:
-        ready = [n for i, n in sorted(self.s.outbox.items()) if self._deliverable(i, n, now)]
+        pending_chats: set[int] = set()
+        ready = []
+        for i, n in sorted(self.s.outbox.items()):
+            if i in self.s.sent or i in self.s.failed:
+                continue
+            if n.chat_id not in pending_chats and self._deliverable(i, n, now):
+                ready.append(n)
+            pending_chats.add(n.chat_id)
         return ready[:limit]
 
     def claim(self, notification_id: int, now: datetime, until: datetime) -> bool:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bot.app import build_application
+from telegram import Update
+from telegram.ext import SimpleUpdateProcessor
+
+from bot.app import MAX_CONCURRENT_UPDATES, build_application
 from bot.config import Settings, load_settings
 from bot.handlers.context import ShopApplication
 from bot.wiring import Shop, build_shop
@@ -44,6 +47,22 @@ def bot_settings(double: BotApiDouble, database_url: str, mode: str, **extra: An
     return load_settings(env_file=None, **(options | extra))
 
 
+class ReportingUpdates(SimpleUpdateProcessor):
+    """Tells the double when the bot has finished with each update, so tests wait exactly
+    as long as the bot works instead of guessing with sleeps."""
+
+    def __init__(self, double: BotApiDouble) -> None:
+        super().__init__(max_concurrent_updates=MAX_CONCURRENT_UPDATES)
+        self._double = double
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await super().do_process_update(update, coroutine)
+        finally:
+            if isinstance(update, Update):
+                self._double.processed(update.update_id)
+
+
 @dataclass
 class RunningBot:
     double: BotApiDouble
@@ -59,7 +78,7 @@ async def running_bot(
     """The same start-up path as `shopkeeps run`, minus the blocking run_* call."""
     settings = bot_settings(double, database_url, mode, **extra)
     shop = build_shop(settings, hasher=FAST_HASHER)
-    application = build_application(settings, shop)
+    application = build_application(settings, shop, updates=ReportingUpdates(double))
     updater = application.updater
     assert updater is not None
     await application.initialize()

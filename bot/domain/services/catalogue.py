@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.domain.catalogue import Product, normalise_sku, search_key
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import DuplicateSku, InvalidInput, UnknownProduct
+from bot.domain.errors import DuplicateSku, InvalidInput, ProductArchived, UnknownProduct
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.services.retry import retry_on_conflict
@@ -227,3 +227,14 @@ def search_products(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> P
     with uow:
         items = uow.products.search(key, limit=limit, offset=offset)
         return Page(items, uow.products.count_search(key), offset, limit)
+
+
+def product_for_sale(product_id: int, *, uow: UnitOfWork) -> Product:
+    """An item a customer may look at and buy; archived ones are refused by name."""
+    with uow:
+        product = uow.products.get(product_id)
+        if product is None:
+            raise UnknownProduct(str(product_id))
+        if not product.active:
+            raise ProductArchived(product.name)
+        return product

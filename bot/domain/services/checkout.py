@@ -218,3 +218,19 @@ def cancel_checkout(customer: CustomerRef, *, uow: UnitOfWork) -> bool:
         uow.checkouts.delete(who.id)
         uow.commit()
         return True
+
+
+def offered_slots(*, store: Store, clock: Clock = utc_now, limit: int = 8) -> list[datetime]:
+    """Pickup times to offer now."""
+    return store.slots.slots(clock(), limit=limit)
+
+
+@retry_on_conflict
+def restart_checkout(
+    customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    """Change details: back to the first question, keeping the phone number given."""
+    with uow:
+        _, draft = _draft(uow, customer)
+        draft.kind, draft.pickup_slot, draft.address = None, None, None
+        return _save(uow, draft, CheckoutStep.FULFILMENT, clock(), store)

@@ -190,3 +190,22 @@ def test_on_duty_staff_are_those_recently_active(new_uow: UowFactory) -> None:
         assert [
             s.telegram_user_id for s in uow.sessions.on_duty(since=NOW - timedelta(hours=1))
         ] == [1]
+
+
+def test_the_outbox_keeps_each_chats_messages_in_order(new_uow: UowFactory) -> None:
+    with new_uow() as uow:
+        ids = [
+            uow.outbox.add(
+                Notification(
+                    chat, NotificationKind.ORDER_STATUS, {"order_code": "A", "status": "ready"}, NOW
+                )
+            ).id
+            for chat in (1, 1, 2)
+        ]
+        uow.commit()
+    with new_uow() as uow:
+        assert [n.id for n in uow.outbox.due(NOW, limit=10)] == [ids[0], ids[2]]
+        uow.outbox.postpone(ids[0] or 0, NOW + timedelta(minutes=1), "429")
+        uow.commit()
+    with new_uow() as uow:
+        assert [n.id for n in uow.outbox.due(NOW, limit=10)] == [ids[2]]

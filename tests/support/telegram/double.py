@@ -213,6 +213,8 @@ class BotApiDouble:
         self._in_flight = 0
         self._last_activity = time.monotonic()
         self._delivered_through = 0
+        self._pushed: list[int] = []
+        self._processed: set[int] = set()
         self._stopping = False
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
@@ -311,11 +313,14 @@ class BotApiDouble:
                 else:
                     status, body = self.call(segments[1], params)
         payload = json.dumps(body).encode()
-        request.send_response(status)
-        request.send_header("Content-Type", "application/json")
-        request.send_header("Content-Length", str(len(payload)))
-        request.end_headers()
-        request.wfile.write(payload)
+        try:
+            request.send_response(status)
+            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Length", str(len(payload)))
+            request.end_headers()
+            request.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the bot gave up on a long poll while shutting down
 
     @staticmethod
     def _read_params(request: BaseHTTPRequestHandler, query: str) -> dict[str, Any]:
@@ -447,21 +452,25 @@ class BotApiDouble:
             await asyncio.sleep(0.01)
         raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
-    async def settle(self, *, quiet: float = 0.3, timeout: float = 15) -> None:
-        """Wait until every update was delivered and the bot has been quiet for a moment."""
+    def processed(self, update_id: int) -> None:
+        """The bot reports an update fully handled (see tests/support/running_bot.py)."""
+        with self._lock:
+            self._processed.add(update_id)
+            self._last_activity = time.monotonic()
+
+    async def settle(self, *, quiet: float = 0.05, timeout: float = 15) -> None:
+        """Wait until the bot has handled every update sent so far and no call is in flight."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
-                delivered = self._delivered_through >= self._last_update_id()
-                idle = self._in_flight == 0 and not self._open_queries
+                handled = all(u in self._processed for u in self._pushed)
+                idle = self._in_flight == 0
                 quiet_enough = time.monotonic() - self._last_activity >= quiet
-                if delivered and idle and quiet_enough:
+                if handled and idle and quiet_enough:
                     return
-            await asyncio.sleep(0.02)
-        raise AssertionError("the bot did not settle: updates undelivered or calls in flight")
-
-    def _last_update_id(self) -> int:
-        return self._updates[-1]["update_id"] if self._updates else self._delivered_through
+            await asyncio.sleep(0.01)
+        waiting = [u for u in self._pushed if u not in self._processed]
+        raise AssertionError(f"the bot did not finish updates {waiting} within {timeout}s")
 
     # ----------------------------------------------------------------- acting as people
 
@@ -497,14 +506,19 @@ class BotApiDouble:
             self._push({"message": message.as_message(self.bot_user)})
             return message
 
-    def press(self, person: Person, message: ChatMessage, button: str) -> str:
-        """Press the inline button whose text contains `button`; returns the query id."""
+    def press(
+        self, person: Person, message: ChatMessage, button: str, nth: int | None = None
+    ) -> str:
+        """Press the inline button whose text contains `button` (the nth of several, if
+        given); returns the query id."""
         with self._lock:
             matches = [b for b in message.buttons if button in b["text"]]
             assert matches, f"no button {button!r} in {message.button_texts}"
-            assert len(matches) == 1, f"{button!r} matches several of {message.button_texts}"
+            assert nth is not None or len(matches) == 1, (
+                f"{button!r} matches several of {message.button_texts}"
+            )
             assert not message.deleted, "that message was deleted"
-            return self.press_data(person, message, matches[0]["callback_data"])
+            return self.press_data(person, message, matches[nth or 0]["callback_data"])
 
     def press_data(self, person: Person, message: ChatMessage, data: str) -> str:
         """Send a callback query with any data: how forged buttons are tested."""
@@ -528,6 +542,7 @@ class BotApiDouble:
         update = {"update_id": next(self._update_ids), **payload}
         self.spec.check_returned(update, "Update")
         self._updates.append(update)
+        self._pushed.append(update["update_id"])
         self._last_activity = time.monotonic()
         self._changed.notify_all()
 

@@ -70,3 +70,15 @@ def test_a_message_given_up_on_stays_out_of_the_queue() -> None:
     outbox.give_up(note_id, error="Forbidden: bot was blocked by the user", uow=uow, clock=clock)
     clock.advance(days=1)
     assert outbox.claim_due(uow=uow, clock=clock) == []
+
+
+def test_messages_to_one_chat_keep_their_order_when_the_first_must_wait() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    first = _queued(uow, clock, chat_id=42)
+    _queued(uow, clock, chat_id=42)
+    other = _queued(uow, clock, chat_id=7)
+    assert [n.id for n in outbox.claim_due(uow=uow, clock=clock)] == [first, other]
+    outbox.retry_later(first, after=timedelta(seconds=5), error="429", uow=uow, clock=clock)
+    assert outbox.claim_due(uow=uow, clock=clock) == []  # the second waits behind the first
+    clock.advance(seconds=5)
+    assert [n.id for n in outbox.claim_due(uow=uow, clock=clock)] == [first]

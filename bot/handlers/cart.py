@@ -1,0 +1,71 @@
+"""The cart: /cart, change a line by its step, remove a line, empty it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.domain.errors import InvalidInput
+from bot.domain.services.cart import add_to_cart, empty_cart, set_cart_quantity, view_cart
+from bot.handlers.callbacks import parse
+from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.screens import polite, say, show
+from bot.handlers.views import cart_screen
+
+
+@polite
+async def cart_command(update: Update, context: ShopContext) -> str | None:
+    """/cart sends the cart as a new message."""
+    cart = await context.run(view_cart, customer_of(update))
+    await say(update, *cart_screen(cart, context.shop.store))
+    return None
+
+
+@polite
+async def show_cart(update: Update, context: ShopContext) -> str | None:
+    """The menu's Cart button: the cart in place."""
+    cart = await context.run(view_cart, customer_of(update))
+    await show(update, *cart_screen(cart, context.shop.store))
+    return None
+
+
+@polite
+async def change_line(update: Update, context: ShopContext) -> str | None:
+    """➕/➖ move a line by the item's step; 🗑 removes it. Always the presser's own cart."""
+    pressed = parse(update.callback_query.data if update.callback_query else None)
+    assert pressed is not None
+    product_id = pressed.int_arg(1)
+    if product_id is None:
+        raise InvalidInput("That button is out of date.")
+    who = customer_of(update)
+    if pressed.arg(0) == "x":
+        cart = await context.run(set_cart_quantity, who, product_id, Decimal(0))
+    else:
+        current = await context.run(view_cart, who)
+        line = next((i for i in current.items if i.product.id == product_id), None)
+        if line is None:
+            await show(update, *cart_screen(current, context.shop.store))
+            return "That item is no longer in your cart."
+        step = line.product.step if pressed.arg(0) == "+" else -line.product.step
+        cart = await context.run(add_to_cart, who, product_id, step)
+    await show(update, *cart_screen(cart, context.shop.store))
+    return None
+
+
+@polite
+async def empty(update: Update, context: ShopContext) -> str | None:
+    await context.run(empty_cart, customer_of(update))
+    cart = await context.run(view_cart, customer_of(update))
+    await show(update, *cart_screen(cart, context.shop.store))
+    return "Your cart is empty now."
+
+
+def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
+    return [
+        CommandHandler("cart", cart_command),
+        CallbackQueryHandler(show_cart, pattern=r"^menu:cart$"),
+        CallbackQueryHandler(change_line, pattern=r"^cart:[+x-]:"),
+        CallbackQueryHandler(empty, pattern=r"^cart:empty$"),
+    ]

@@ -1,0 +1,75 @@
+"""My orders: the list, one order, cancel while placed, reorder."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.domain.services import orders
+from bot.domain.services.cart import view_cart
+from bot.handlers.callbacks import parse
+from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.screens import polite, say, show
+from bot.handlers.views import PAGE_SIZE, cart_screen, order_screen, orders_screen
+
+
+async def _list(update: Update, context: ShopContext, offset: int, *, edit: bool) -> None:
+    found = await context.run(
+        orders.my_orders, customer_of(update), limit=PAGE_SIZE + 1, offset=offset
+    )
+    text, keyboard = orders_screen(
+        found[:PAGE_SIZE], context.shop.store, offset, len(found) > PAGE_SIZE
+    )
+    if edit:
+        await show(update, text, keyboard)
+    else:
+        await say(update, text, keyboard)
+
+
+@polite
+async def my_orders_command(update: Update, context: ShopContext) -> str | None:
+    """/myorders: recent orders, newest first."""
+    await _list(update, context, 0, edit=False)
+    return None
+
+
+@polite
+async def show_orders(update: Update, context: ShopContext) -> str | None:
+    pressed = parse(update.callback_query.data if update.callback_query else None)
+    offset = pressed.int_arg(0) if pressed and pressed.action == "ords" else 0
+    await _list(update, context, offset or 0, edit=True)
+    return None
+
+
+@polite
+async def order_action(update: Update, context: ShopContext) -> str | None:
+    """v = view, x = cancel, r = reorder; the code must name one of the presser's orders."""
+    pressed = parse(update.callback_query.data if update.callback_query else None)
+    assert pressed is not None
+    action, code, who = pressed.arg(0), pressed.arg(1), customer_of(update)
+    store = context.shop.store
+    if action == "x":
+        order = await context.run(orders.cancel_my_order, who, code)
+        await show(update, *order_screen(order, store))
+        return "Your order is cancelled."
+    if action == "r":
+        result = await context.run(orders.reorder, who, code)
+        lines = []
+        if result.added:
+            lines.append("Back in your cart: " + ", ".join(result.added) + ".")
+        if result.left_out:
+            lines.append("Left out: " + "; ".join(result.left_out) + ".")
+        cart = await context.run(view_cart, who)
+        await say(update, *cart_screen(cart, store, notice="\n".join(lines)))
+        return None
+    order = await context.run(orders.my_order, who, code)
+    await show(update, *order_screen(order, store))
+    return None
+
+
+def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
+    return [
+        CommandHandler("myorders", my_orders_command),
+        CallbackQueryHandler(show_orders, pattern=r"^(menu:orders|ords:\d+)$"),
+        CallbackQueryHandler(order_action, pattern=r"^ord:[vxr]:"),
+    ]

@@ -1,0 +1,91 @@
+"""The outbox sender: a repeating job that delivers what the use cases queued.
+
+Flood control (429) waits as long as Telegram asks; outages and network errors back off and
+retry; a chat that is gone for good (the person blocked the bot) is given up on and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from html import escape as esc
+
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.orders import OrderStatus
+from bot.domain.services import outbox
+from bot.domain.store import Store
+from bot.handlers.context import ShopContext
+from bot.handlers.views import STATUS_LINES, button
+
+log = logging.getLogger(__name__)
+INTERVAL_SECONDS = 2.0
+JOB_NAME = "outbox-sender"
+
+
+def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Word a queued notification; the payload holds facts, not text."""
+    payload = notification.payload
+    code = esc(payload.get("order_code", ""))
+    if notification.kind is NotificationKind.ORDER_STATUS:
+        status = OrderStatus(payload["status"])
+        lines = [f"📦 Order <b>{code}</b>: {STATUS_LINES[status]}"]
+        if payload.get("reason"):
+            lines.append(f"Reason: {esc(payload['reason'])}")
+        return "\n".join(lines), InlineKeyboardMarkup(
+            [[button("View order", "ord", "v", payload.get("order_code", ""))]]
+        )
+    if notification.kind is NotificationKind.ORDER_PLACED:
+        return f"🆕 New order <b>{code}</b> is waiting.", None
+    if notification.kind is NotificationKind.ORDER_CANCELLED:
+        return f"❌ Order <b>{code}</b> was cancelled by the customer.", None
+    return esc(payload.get("text", notification.kind.value)), None
+
+
+async def send_one(context: ShopContext, notification: Notification) -> None:
+    assert notification.id is not None
+    shop = context.shop
+    text, keyboard = render(notification, shop.store)
+    try:
+        await context.bot.send_message(
+            notification.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+    except RetryAfter as flood:
+        wait = flood.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        await _later(context, notification, timedelta(seconds=seconds), f"429: {flood}")
+    except (Forbidden, BadRequest) as gone:
+        log.warning("giving up on notification %s: %s", notification.id, gone)
+        await asyncio.to_thread(outbox.give_up, notification.id, error=str(gone), uow=shop.uow())
+    except (NetworkError, TelegramError) as outage:
+        await _later(context, notification, outbox.backoff(notification.attempts), str(outage))
+    else:
+        await asyncio.to_thread(outbox.delivered, notification.id, uow=shop.uow())
+
+
+async def _later(
+    context: ShopContext, notification: Notification, after: timedelta, error: str
+) -> None:
+    assert notification.id is not None
+    log.info("notification %s will be retried in %s: %s", notification.id, after, error)
+    await asyncio.to_thread(
+        outbox.retry_later, notification.id, after=after, error=error, uow=context.shop.uow()
+    )
+
+
+MAX_BATCHES_PER_ROUND = 20
+
+
+async def send_due(context: ShopContext) -> None:
+    """One round: claim what is due and send it, again while there is more (each chat's next
+    message becomes due once the one before it is delivered); one failure stops no other."""
+    for _ in range(MAX_BATCHES_PER_ROUND):
+        due = await asyncio.to_thread(outbox.claim_due, uow=context.shop.uow())
+        if not due:
+            return
+        for notification in due:
+            await send_one(context, notification)

@@ -1,0 +1,106 @@
+"""Showing a screen: edit the pressed message in place, or send a new one."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from html import escape as esc
+from typing import TYPE_CHECKING, Any
+
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from bot.handlers.context import ShopContext
+
+log = logging.getLogger(__name__)
+
+
+async def show(
+    update: Update,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    *,
+    photo: str | None = None,
+) -> Message | None:
+    """Navigation edits the message the button was on; a photo card and a text screen cannot
+    be edited into each other, so switching between them replaces the message."""
+    query = update.callback_query
+    old = query.message if query is not None else None
+    if isinstance(old, Message):
+        has_photo = bool(old.photo)
+        try:
+            if photo is None and not has_photo:
+                edited = await old.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+                return edited if isinstance(edited, Message) else None
+            if photo is not None and has_photo and old.photo[-1].file_id == photo:
+                edited = await old.edit_caption(
+                    text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                )
+                return edited if isinstance(edited, Message) else None
+        except BadRequest as error:
+            if "not modified" in str(error).lower():
+                return None
+            raise
+        await old.delete()
+    chat = update.effective_chat
+    assert chat is not None
+    if photo is not None:
+        return await chat.send_photo(
+            photo, caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+    return await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def say(
+    update: Update,
+    text: str,
+    keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None,
+) -> Message:
+    """A new message in the person's chat."""
+    chat = update.effective_chat
+    assert chat is not None
+    return await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+
+
+async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Every callback query is answered, even when there is nothing to say."""
+    query = update.callback_query
+    if query is None:
+        return
+    short = text if text is None or len(text) <= 200 else text[:197] + "..."
+    try:
+        await query.answer(short, show_alert=alert)
+    except BadRequest as error:
+        # The person pressed long ago or twice; there is no one left to answer.
+        log.info("callback query not answered: %s", error)
+
+
+Handler = Callable[[Update, "ShopContext"], Awaitable[str | None]]
+PtbCallback = Callable[[Update, "ShopContext"], Coroutine[Any, Any, None]]
+
+
+def polite(handler: Handler) -> PtbCallback:
+    """Run a handler that returns an optional toast; refusals become friendly replies.
+
+    A button press is answered exactly once, here: with the toast, or with the refusal.
+    """
+
+    @functools.wraps(handler)
+    async def run(update: Update, context: ShopContext) -> None:
+        try:
+            notice = await handler(update, context)
+        except DomainError as refused:
+            if update.callback_query is not None and len(str(refused)) <= 200:
+                await answer(update, str(refused), alert=True)
+                return
+            await answer(update)
+            await say(update, esc(str(refused)))
+            return
+        await answer(update, notice)
+
+    return run

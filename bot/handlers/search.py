@@ -1,0 +1,79 @@
+"""Search: /search TEXT, the menu button, and any plain text outside a checkout step."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.domain.services import catalogue
+from bot.handlers.callbacks import parse
+from bot.handlers.context import ShopContext
+from bot.handlers.screens import polite, say, show
+from bot.handlers.views import PAGE_SIZE, search_screen
+
+PROMPT = "🔎 Type what you are looking for: a name, a brand, a category or an SKU."
+MAX_QUERY = 100
+# Plain text searches run after the checkout's text handler (group 0) has passed on it.
+GROUP = 1
+
+
+async def _results(
+    update: Update, context: ShopContext, query: str, offset: int, *, edit: bool
+) -> None:
+    page = await context.run(
+        catalogue.search_products, query[:MAX_QUERY], offset=offset, limit=PAGE_SIZE
+    )
+    text, keyboard = search_screen(query[:MAX_QUERY], page, context.shop.store)
+    if edit:
+        await show(update, text, keyboard)
+    else:
+        await say(update, text, keyboard)
+
+
+@polite
+async def search_command(update: Update, context: ShopContext) -> str | None:
+    """`/search rice`; a bare /search asks what to look for."""
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await say(update, PROMPT)
+        return None
+    await _results(update, context, query, 0, edit=False)
+    return None
+
+
+@polite
+async def search_text(update: Update, context: ShopContext) -> str | None:
+    """Any text that is not an answer to a checkout question is a search."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    await _results(update, context, message.text.strip(), 0, edit=False)
+    return None
+
+
+@polite
+async def ask_for_search(update: Update, context: ShopContext) -> str | None:
+    """The menu's Search button."""
+    await say(update, PROMPT)
+    return None
+
+
+@polite
+async def turn_page(update: Update, context: ShopContext) -> str | None:
+    """Next or previous page of results; the query rides in the button (cut to fit)."""
+    pressed = parse(update.callback_query.data if update.callback_query else None)
+    assert pressed is not None
+    query = ":".join(pressed.args[1:])
+    await _results(update, context, query, pressed.int_arg(0) or 0, edit=True)
+    return None
+
+
+def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
+    return [
+        CommandHandler("search", search_command),
+        CallbackQueryHandler(ask_for_search, pattern=r"^menu:search$"),
+        CallbackQueryHandler(turn_page, pattern=r"^srch:"),
+    ]
+
+
+def build_text_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
+    return [MessageHandler(filters.TEXT & ~filters.COMMAND, search_text)]

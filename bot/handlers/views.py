@@ -1,0 +1,351 @@
+"""What customers see: HTML text and keyboards, built from domain objects.
+
+Every piece of catalogue or customer text passes through `esc`: a product called
+"Milk 2.5% <fresh>" must not break a message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from html import escape as esc
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.catalogue import Product
+from bot.domain.checkout import CheckoutStep
+from bot.domain.money import line_total
+from bot.domain.orders import FulfilmentKind, Order, OrderStatus
+from bot.domain.quantity import format_quantity
+from bot.domain.services.cart import CartView
+from bot.domain.services.catalogue import Page
+from bot.domain.services.checkout import CheckoutView
+from bot.domain.store import Store
+from bot.handlers.callbacks import category_key, data
+
+PAGE_SIZE = 6
+Keyboard = InlineKeyboardMarkup
+
+
+def button(text: str, *callback: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data(*(str(c) for c in callback)))
+
+
+def menu_keyboard() -> Keyboard:
+    return Keyboard(
+        [
+            [button("🛍 Catalogue", "menu", "cat"), button("🔎 Search", "menu", "search")],
+            [button("🧺 Cart", "menu", "cart"), button("📦 My orders", "menu", "orders")],
+            [button("❓ Help", "menu", "help")],
+        ]
+    )
+
+
+def home_row() -> list[InlineKeyboardButton]:
+    return [button("« Menu", "menu", "home")]
+
+
+def greeting(first_name: str, store: Store) -> str:
+    return (
+        f"Hello {esc(first_name)}! Welcome to <b>{esc(store.name)}</b>.\n"
+        "Browse the catalogue, fill your cart and we will have it ready for pickup or "
+        "bring it to you."
+    )
+
+
+def unit_price(product: Product, store: Store) -> str:
+    return f"{store.currency.format(product.price_minor)} per {product.unit.value}"
+
+
+def availability(product: Product, store: Store) -> str:
+    if product.stock <= 0:
+        return "❌ Sold out"
+    if product.is_low(store.default_low_stock_threshold):
+        return f"⚠️ Only {format_quantity(product.stock, product.unit.value)} left"
+    return "✅ In stock"
+
+
+def categories_screen(categories: list[str]) -> tuple[str, Keyboard]:
+    if not categories:
+        return "The catalogue is empty for now. Please come back soon!", Keyboard([home_row()])
+    rows = [[button(name[:60], "cat", category_key(name), 0)] for name in categories[:90]]
+    return "<b>Catalogue</b>\nChoose a category:", Keyboard([*rows, home_row()])
+
+
+def _pager(page: Page[Product], *prefix: object) -> list[InlineKeyboardButton]:
+    nav = []
+    if page.has_previous:
+        nav.append(button("‹ Previous", *prefix, max(page.offset - page.limit, 0)))
+    if page.has_next:
+        nav.append(button("Next ›", *prefix, page.offset + page.limit))
+    return nav
+
+
+def _page_label(page: Page[Product]) -> str:
+    pages = max(1, -(-page.total // page.limit))
+    return f" · page {page.offset // page.limit + 1} of {pages}" if pages > 1 else ""
+
+
+def product_button(product: Product, store: Store) -> InlineKeyboardButton:
+    sold_out = " (sold out)" if product.stock <= 0 else ""
+    label = f"{product.name[:40]} · {store.currency.format(product.price_minor)}{sold_out}"
+    return button(label, "p", product.id, "")
+
+
+def category_screen(category: str, page: Page[Product], store: Store) -> tuple[str, Keyboard]:
+    rows = [[product_button(p, store)] for p in page.items]
+    nav = _pager(page, "cat", category_key(category))
+    if nav:
+        rows.append(nav)
+    rows.append([button("« Categories", "menu", "cat"), *home_row()])
+    text = f"<b>{esc(category)}</b>{_page_label(page)}\nTap an item to see it."
+    return text, Keyboard(rows)
+
+
+def search_screen(query: str, page: Page[Product], store: Store) -> tuple[str, Keyboard]:
+    rows = [[product_button(p, store)] for p in page.items]
+    nav = _pager(page, "srch", query[:40])
+    if nav:
+        rows.append(nav)
+    rows.append(home_row())
+    if page.total == 0:
+        return (
+            f"Nothing found for “{esc(query)}”. Try another word, or browse the catalogue.",
+            Keyboard([[button("🛍 Catalogue", "menu", "cat"), *home_row()]]),
+        )
+    return f"<b>Found {page.total}</b> for “{esc(query)}”{_page_label(page)}", Keyboard(rows)
+
+
+def product_card(
+    product: Product, store: Store, *, picked: Decimal, in_cart: Decimal
+) -> tuple[str, Keyboard]:
+    lines = [
+        f"<b>{esc(product.name)}</b>",
+        unit_price(product, store),
+        availability(product, store),
+    ]
+    if product.description:
+        lines.append(f"\n{esc(product.description)}")
+    if in_cart:
+        lines.append(f"\n🧺 In your cart: {format_quantity(in_cart, product.unit.value)}")
+    rows = []
+    if product.stock > 0:
+        less = max(picked - product.step, product.step)
+        more = picked + product.step
+        rows.append(
+            [
+                button("➖", "p", product.id, less),
+                button(format_quantity(picked, product.unit.value), "p", product.id, picked),
+                button("➕", "p", product.id, more),
+            ]
+        )
+        rows.append(
+            [
+                button(
+                    f"Add {format_quantity(picked, product.unit.value)} to cart · "
+                    f"{store.currency.format(line_total(product.price_minor, picked))}",
+                    "add",
+                    product.id,
+                    picked,
+                )
+            ]
+        )
+    rows.append(
+        [
+            button("« " + product.category[:30], "cat", category_key(product.category), 0),
+            button("🧺 Cart", "menu", "cart"),
+        ]
+    )
+    return "\n".join(lines), Keyboard(rows)
+
+
+def cart_screen(cart: CartView, store: Store, notice: str = "") -> tuple[str, Keyboard]:
+    head = f"{esc(notice)}\n\n" if notice else ""
+    if cart.is_empty:
+        return (
+            head + "🧺 Your cart is empty.",
+            Keyboard([[button("🛍 Catalogue", "menu", "cat"), *home_row()]]),
+        )
+    lines = [head + "<b>Your cart</b>"]
+    rows = []
+    for item in cart.items:
+        p = item.product
+        qty = format_quantity(item.quantity, p.unit.value)
+        lines.append(
+            f"• {esc(p.name)} — {qty} × {store.currency.format(p.price_minor)} = "
+            f"{store.currency.format(item.total_minor)}"
+        )
+        rows.append(
+            [
+                button("➖", "cart", "-", p.id),
+                button(f"{p.name[:24]} · {qty}", "p", p.id, ""),
+                button("➕", "cart", "+", p.id),
+                button("🗑", "cart", "x", p.id),
+            ]
+        )
+    lines.append(f"\n<b>Total: {store.currency.format(cart.total_minor)}</b>")
+    rows.append([button("Empty cart", "cart", "empty"), button("✅ Checkout", "co", "start")])
+    rows.append([button("🛍 Catalogue", "menu", "cat"), *home_row()])
+    return "\n".join(lines), Keyboard(rows)
+
+
+def slot_label(slot: datetime, store: Store) -> str:
+    return slot.astimezone(store.timezone).strftime("%a %d %b, %H:%M")
+
+
+def _cancel_row() -> list[InlineKeyboardButton]:
+    return [button("✖ Cancel checkout", "co", "cancel")]
+
+
+def checkout_prompt(
+    view: CheckoutView, store: Store, slots: list[datetime]
+) -> tuple[str, Keyboard | None]:
+    """The question for the step the checkout is at (phone uses a reply keyboard apart)."""
+    step = view.draft.step
+    if step is CheckoutStep.FULFILMENT:
+        fee = store.delivery_fee_minor
+        delivery = f"🚚 Delivery (+{store.currency.format(fee)})" if fee else "🚚 Delivery"
+        return (
+            "<b>Checkout</b>\nHow would you like to get your order?",
+            Keyboard(
+                [
+                    [button("🏪 Pickup", "co", "pickup"), button(delivery, "co", "delivery")],
+                    _cancel_row(),
+                ]
+            ),
+        )
+    if step is CheckoutStep.SLOT:
+        if not slots:
+            return (
+                "Sorry, there are no pickup times in the coming days. You can choose "
+                "delivery instead.",
+                Keyboard([[button("🚚 Delivery", "co", "delivery")], _cancel_row()]),
+            )
+        rows = [
+            [button(slot_label(s, store), "co", "slot", int(s.timestamp()) // 60)] for s in slots
+        ]
+        return "When would you like to pick it up?", Keyboard([*rows, _cancel_row()])
+    if step is CheckoutStep.ADDRESS:
+        return (
+            "Please type the delivery address (street and number, town).",
+            Keyboard([_cancel_row()]),
+        )
+    if step is CheckoutStep.PHONE:
+        return (
+            "Please share your phone number with the button below, or type it, so the "
+            "store can reach you about this order.",
+            None,
+        )
+    if step is CheckoutStep.NOTE:
+        return (
+            "Anything the store should know (a doorbell, a substitution)? Type a note, "
+            "or tap Skip.",
+            Keyboard([[button("Skip", "co", "skip")], _cancel_row()]),
+        )
+    return checkout_summary(view, store), Keyboard(
+        [
+            [button("✅ Confirm order", "co", "confirm")],
+            [button("✏️ Change details", "co", "restart"), button("🧺 Edit cart", "menu", "cart")],
+            _cancel_row(),
+        ]
+    )
+
+
+def checkout_summary(view: CheckoutView, store: Store) -> str:
+    lines = ["<b>Please check your order</b>"]
+    for item in view.cart.items:
+        lines.append(
+            f"• {esc(item.product.name)} — "
+            f"{format_quantity(item.quantity, item.product.unit.value)} = "
+            f"{store.currency.format(item.total_minor)}"
+        )
+    draft = view.draft
+    if draft.kind is FulfilmentKind.DELIVERY:
+        lines.append(
+            f"🚚 Delivery to {esc(draft.address or '')}: "
+            f"{store.currency.format(view.delivery_fee_minor)}"
+        )
+    elif draft.pickup_slot is not None:
+        lines.append(f"🏪 Pickup: {slot_label(draft.pickup_slot, store)}")
+    lines.append(f"📞 {esc(draft.phone or '')}")
+    if draft.note:
+        lines.append(f"📝 {esc(draft.note)}")
+    lines.append(f"\n<b>Total: {store.currency.format(view.total_minor)}</b>")
+    return "\n".join(lines)
+
+
+STATUS_LINES = {
+    OrderStatus.PLACED: "🕐 Placed: the store will confirm it shortly.",
+    OrderStatus.ACCEPTED: "👍 Accepted: the store is preparing it.",
+    OrderStatus.READY: "🛍 Ready for pickup.",
+    OrderStatus.OUT_FOR_DELIVERY: "🚚 Out for delivery.",
+    OrderStatus.COMPLETED: "✅ Completed. Thank you!",
+    OrderStatus.CANCELLED: "❌ Cancelled.",
+}
+
+
+def order_text(order: Order, store: Store, *, heading: str = "") -> str:
+    lines = [
+        heading or f"<b>Order {order.code}</b>",
+        f"Placed {order.placed_at.astimezone(store.timezone):%a %d %b, %H:%M}",
+    ]
+    for line in order.lines:
+        lines.append(
+            f"• {esc(line.name)} — {format_quantity(line.quantity, line.unit)} = "
+            f"{store.currency.format(line.line_total_minor)}"
+        )
+    f = order.fulfilment
+    if f.kind is FulfilmentKind.DELIVERY:
+        lines.append(
+            f"🚚 Delivery to {esc(f.address or '')}: {store.currency.format(f.delivery_fee_minor)}"
+        )
+    elif f.pickup_slot is not None:
+        lines.append(f"🏪 Pickup: {slot_label(f.pickup_slot, store)}")
+    if order.note:
+        lines.append(f"📝 {esc(order.note)}")
+    lines.append(f"<b>Total: {store.currency.format(order.total_minor)}</b>")
+    lines.append(f"\n{STATUS_LINES[order.status]}")
+    last = order.history[-1] if order.history else None
+    if order.status is OrderStatus.CANCELLED and last and last.reason:
+        lines.append(f"Reason: {esc(last.reason)}")
+    return "\n".join(lines)
+
+
+def order_screen(order: Order, store: Store, *, heading: str = "") -> tuple[str, Keyboard]:
+    rows = []
+    if order.status is OrderStatus.PLACED:
+        rows.append([button("❌ Cancel order", "ord", "x", order.code)])
+    rows.append([button("🔁 Reorder", "ord", "r", order.code)])
+    rows.append([button("« My orders", "menu", "orders"), *home_row()])
+    return order_text(order, store, heading=heading), Keyboard(rows)
+
+
+def orders_screen(
+    orders: list[Order], store: Store, offset: int, has_more: bool
+) -> tuple[str, Keyboard]:
+    if not orders and offset == 0:
+        return (
+            "You have no orders yet.",
+            Keyboard([[button("🛍 Catalogue", "menu", "cat"), *home_row()]]),
+        )
+    rows = [
+        [
+            button(
+                f"{o.code} · {o.placed_at.astimezone(store.timezone):%d %b} · "
+                f"{store.currency.format(o.total_minor)} · {o.status.label}",
+                "ord",
+                "v",
+                o.code,
+            )
+        ]
+        for o in orders
+    ]
+    nav = []
+    if offset:
+        nav.append(button("‹ Newer", "ords", max(offset - PAGE_SIZE, 0)))
+    if has_more:
+        nav.append(button("Older ›", "ords", offset + PAGE_SIZE))
+    if nav:
+        rows.append(nav)
+    rows.append(home_row())
+    return "<b>My orders</b>\nTap one to see it.", Keyboard(rows)

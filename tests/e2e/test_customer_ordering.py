@@ -1,0 +1,506 @@
+"""Customers ordering by chat, end to end: the real bot, over HTTP, on SQLite and MariaDB."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.domain.catalogue import Product, Unit
+from bot.domain.orders import FulfilmentKind, OrderStatus
+from bot.domain.services import catalogue, orders, staff
+from bot.domain.services.cart import set_cart_quantity, view_cart
+from bot.domain.services.customers import CustomerRef
+from bot.domain.services.orders import place_order
+from tests.support.chat_person import ChatPerson
+from tests.support.factories import FAST_HASHER, make_product, pickup_details
+from tests.support.running_bot import RunningBot, running_bot
+from tests.support.telegram.double import BotApiDouble
+
+PASSWORD = "correct horse battery"
+
+
+def sell(bot: RunningBot, stock: int | str = 10, **fields: Any) -> Product:
+    """Put an item on sale in the running bot's store."""
+    return catalogue.add_product(
+        make_product(**fields), initial_stock=Decimal(stock), actor="test", uow=bot.shop.uow()
+    )
+
+
+def customer(bot: RunningBot, name: str = "Ann") -> ChatPerson:
+    return ChatPerson(bot.double, bot.double.person(name))
+
+
+def ref(person: ChatPerson) -> CustomerRef:
+    return CustomerRef(person.person.id, person.person.first_name)
+
+
+def on_duty_staff(bot: RunningBot) -> ChatPerson:
+    """A manager logged in from their own chat, who hears about new orders."""
+    clerk = customer(bot, "Clerk")
+    staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    staff.log_in(
+        "boss", PASSWORD, telegram_user_id=clerk.person.id, uow=bot.shop.uow(), hasher=FAST_HASHER
+    )
+    return clerk
+
+
+def stock_of(bot: RunningBot, sku: str) -> Decimal:
+    return catalogue.find_product(sku, uow=bot.shop.uow(), include_archived=True).stock
+
+
+async def fill_cart(ann: ChatPerson, product_name: str, presses_of_plus: int = 0) -> None:
+    await ann.says(f"/search {product_name}")
+    await ann.presses(product_name)
+    for _ in range(presses_of_plus):
+        await ann.presses("➕")
+    await ann.presses("to cart")
+
+
+async def checkout_for_pickup(ann: ChatPerson) -> None:
+    await ann.says("/cart")
+    await ann.presses("Checkout")
+    await ann.presses("Pickup")
+    slot = ann.last.button_texts[0]
+    await ann.presses(slot)
+    assert ann.chat.reply_keyboard is not None  # the share-contact button
+    await ann.shares_phone("+44 20 7946 0958")
+    assert ann.chat.reply_keyboard is None
+    await ann.presses("Skip")
+
+
+# ------------------------------------------------------------------ start and browsing
+
+
+async def test_start_greets_with_the_store_and_the_menu(bot: RunningBot) -> None:
+    ann = customer(bot)
+    await ann.says("/start")
+    assert "Welcome to Corner Shop <&> Co" in ann.screen
+    assert ann.last.button_texts == [
+        "🛍 Catalogue",
+        "🔎 Search",
+        "🧺 Cart",
+        "📦 My orders",
+        "❓ Help",
+    ]
+    assert bot.double.commands_for(ann.person) == [
+        "start",
+        "catalogue",
+        "search",
+        "cart",
+        "myorders",
+        "cancel",
+        "help",
+    ]
+
+
+async def test_a_shelf_qr_code_opens_the_item(bot: RunningBot) -> None:
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg", price_minor=349)
+    ann = customer(bot)
+    await ann.says("/start p_rice-1kg")
+    assert "Basmati rice 1 kg" in ann.screen
+    assert "3.49 EUR per pc" in ann.screen
+    await ann.says("/start p_NO-SUCH")
+    assert "There is no item NO-SUCH." in ann.screen
+
+
+async def test_browsing_pages_through_a_category_in_one_message(bot: RunningBot) -> None:
+    for n in range(8):
+        sell(bot, sku=f"PASTA-{n}", name=f"Pasta no. {n}", category="Pasta & Rice")
+    sell(bot, sku="TEA", name="Earl Grey", category="Drinks")
+    ann = customer(bot)
+    await ann.says("/catalogue")
+    assert ann.last.button_texts[:2] == ["Drinks", "Pasta & Rice"]
+    listing = await ann.presses("Pasta & Rice")
+    assert "page 1 of 2" in ann.screen
+    assert len([t for t in ann.last.button_texts if t.startswith("Pasta no.")]) == 6
+    await ann.presses("Next ›")
+    assert "page 2 of 2" in ann.screen
+    assert ann.last.message_id == listing.message_id  # edited in place, not a new message
+    assert len(ann.chat.from_bot) == 1
+
+
+async def test_an_item_card_shows_price_availability_and_photo(bot: RunningBot) -> None:
+    sell(
+        bot,
+        2,
+        sku="AVO",
+        name="Avocado, ripe",
+        price_minor=129,
+        photo_file_id="photo-avo",
+        description="From Spain",
+    )
+    sell(bot, 0, sku="YOG", name="Greek yoghurt", category="Pantry")
+    ann = customer(bot)
+    await ann.says("/start p_AVO")
+    card = ann.last
+    assert card.photo == "photo-avo"
+    assert "Only 2 pc left" in card.shown_text
+    assert "From Spain" in card.shown_text
+    await ann.says("/start p_YOG")
+    assert "Sold out" in ann.screen
+    assert not any("to cart" in t for t in ann.last.button_texts)
+
+
+async def test_the_quantity_picker_moves_by_the_step_of_an_item_sold_by_weight(
+    bot: RunningBot,
+) -> None:
+    apples = sell(
+        bot,
+        "5",
+        sku="APPLES",
+        name="Gala apples",
+        unit=Unit.KILOGRAM,
+        step=Decimal("0.25"),
+        price_minor=400,
+        category="Fruit",
+    )
+    ann = customer(bot)
+    await ann.says("/start p_APPLES")
+    assert "0.25 kg" in ann.last.button_texts
+    await ann.presses("➕")
+    await ann.presses("➕")
+    assert "Add 0.75 kg to cart · 3.00 EUR" in ann.last.button_texts
+    await ann.presses("➖")
+    await ann.presses("Add 0.5 kg")
+    assert "In your cart: 0.5 kg" in ann.screen
+    cart = view_cart(ref(ann), uow=bot.shop.uow())
+    assert cart.quantity_of(apples.id or 0) == Decimal("0.5")
+
+
+async def test_search_finds_items_by_text_or_command_ignoring_case_and_accents(
+    bot: RunningBot,
+) -> None:
+    sell(bot, sku="CREME", name="Crème brûlée", category="Desserts")
+    ann = customer(bot)
+    await ann.says("creme BRULEE")
+    assert "Found 1" in ann.screen
+    assert ann.last.button_texts[0].startswith("Crème brûlée")
+    await ann.says("/search desserts")
+    assert "Found 1" in ann.screen
+    await ann.says("/search caviar")
+    assert "Nothing found for “caviar”" in ann.screen
+
+
+async def test_names_with_html_characters_are_shown_as_written(bot: RunningBot) -> None:
+    sell(bot, sku="MILK", name="Milk 2.5% <fresh> & co", description="<b>not bold</b>")
+    ann = customer(bot)
+    await ann.says("/start p_MILK")
+    assert "Milk 2.5% <fresh> & co" in ann.screen
+    assert "<b>not bold</b>" in ann.screen  # escaped: the double would refuse bad HTML
+
+
+# ------------------------------------------------------------------ cart
+
+
+async def test_the_cart_shows_totals_and_changes_lines_in_place(bot: RunningBot) -> None:
+    tea = sell(bot, sku="TEA", name="Earl Grey", price_minor=300)
+    sell(bot, sku="JAM", name="Strawberry jam", price_minor=250)
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey", presses_of_plus=1)
+    await fill_cart(ann, "Strawberry jam")
+    await ann.says("/cart")
+    assert "Earl Grey — 2 pc × 3.00 EUR = 6.00 EUR" in ann.screen
+    assert "Total: 8.50 EUR" in ann.screen
+    cart_message = ann.last
+    await ann.presses("➖", on=cart_message, nth=0)  # Earl Grey's line comes first
+    assert "Total: 5.50 EUR" in ann.screen
+    await ann.presses("🗑", nth=0)
+    assert "Earl Grey" not in ann.screen
+    assert ann.last.message_id == cart_message.message_id
+    await ann.presses("Empty cart")
+    assert "Your cart is empty" in ann.screen
+    assert view_cart(ref(ann), uow=bot.shop.uow()).quantity_of(tea.id or 0) == 0
+
+
+async def test_the_cart_survives_a_restart(double: BotApiDouble, engine: Any, mode: str) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, mode) as first:
+        sell(first, sku="TEA", name="Earl Grey", price_minor=300)
+        ann = customer(first)
+        await fill_cart(ann, "Earl Grey")
+    async with running_bot(double, url, mode):
+        await ann.says("/cart")
+        assert "Earl Grey — 1 pc" in ann.screen
+
+
+# ------------------------------------------------------------------ checkout
+
+
+async def test_a_pickup_order_goes_from_cart_to_placed_and_staff_hear_of_it(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey", price_minor=300)
+    clerk = on_duty_staff(bot)
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey", presses_of_plus=1)
+    await checkout_for_pickup(ann)
+    summary = ann.screen
+    assert "Earl Grey — 2 pc = 6.00 EUR" in summary
+    assert "Pickup:" in summary
+    assert "+442079460958" in summary
+    assert "Total: 6.00 EUR" in summary
+    await ann.presses("Confirm order")
+    assert "placed. Thank you!" in ann.screen
+    [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
+    assert order.code in ann.screen
+    assert order.status is OrderStatus.PLACED
+    assert order.fulfilment.kind is FulfilmentKind.PICKUP
+    assert stock_of(bot, "TEA") == 3
+    await bot.double.wait_for(
+        lambda: any(order.code in m.shown_text for m in clerk.chat.from_bot),
+        what="the new-order message to staff",
+    )
+    assert "New order" in clerk.screen
+
+
+async def test_a_delivery_order_checks_the_address_and_phone_and_keeps_a_note(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey", price_minor=300)
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/checkout")
+    await ann.presses("Delivery")
+    assert "type the delivery address" in ann.screen
+    await ann.says("no")
+    assert "Please give the full delivery address" in ann.screen
+    await ann.says("12 High Street, Springfield")
+    assert "share your phone number" in ann.screen
+    await ann.says("call me maybe")
+    assert "does not look like a phone number" in ann.screen
+    await ann.says("01234 567 890")
+    assert "Type a note" in ann.screen
+    await ann.says("Ring twice <please>")
+    assert "Delivery to 12 High Street, Springfield: 3.50 EUR" in ann.screen
+    assert "Ring twice <please>" in ann.screen
+    assert "Total: 6.50 EUR" in ann.screen
+    await ann.presses("Confirm order")
+    [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
+    assert (order.fulfilment.address, order.phone, order.note, order.total_minor) == (
+        "12 High Street, Springfield",
+        "01234567890",
+        "Ring twice <please>",
+        650,
+    )
+
+
+async def test_cancel_leaves_checkout_at_any_step_and_keeps_the_cart(bot: RunningBot) -> None:
+    tea = sell(bot, 5, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/checkout")
+    await ann.presses("Delivery")
+    await ann.says("/cancel")
+    assert "Checkout cancelled. Your cart is kept" in ann.screen
+    await ann.says("Earl")  # plain text is a search again, not an address
+    assert "Found 1" in ann.screen
+    assert view_cart(ref(ann), uow=bot.shop.uow()).quantity_of(tea.id or 0) == 1
+
+
+async def test_checkout_continues_where_it_stopped_after_a_restart(
+    double: BotApiDouble,
+    engine: Any,
+    mode: str,
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, mode) as first:
+        sell(first, 5, sku="TEA", name="Earl Grey")
+        ann = customer(first)
+        await fill_cart(ann, "Earl Grey")
+        await ann.says("/checkout")
+        await ann.presses("Delivery")
+        await ann.says("12 High Street, Springfield")
+    async with running_bot(double, url, mode) as second:
+        await ann.says("+44 20 7946 0958")  # the answer to the question asked before
+        assert "Type a note" in ann.screen
+        await ann.presses("Skip")
+        await ann.presses("Confirm order")
+        [order] = orders.my_orders(ref(ann), uow=second.shop.uow())
+        assert order.fulfilment.address == "12 High Street, Springfield"
+
+
+async def test_an_item_sold_out_before_confirming_sends_the_customer_back_to_the_cart(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 3, sku="JAM", name="Strawberry jam")
+    ann, bob = customer(bot, "Ann"), customer(bot, "Bob")
+    await fill_cart(ann, "Strawberry jam", presses_of_plus=1)  # 2 of 3
+    await checkout_for_pickup(ann)
+    await fill_cart(bob, "Strawberry jam", presses_of_plus=1)
+    await checkout_for_pickup(bob)
+    await bob.presses("Confirm order")
+    await ann.presses("Confirm order")
+    assert "Only 1 pc of Strawberry jam left; your cart now has 1 pc." in ann.screen
+    assert "Your cart" in ann.screen
+    assert orders.my_orders(ref(ann), uow=bot.shop.uow()) == []
+    assert stock_of(bot, "JAM") == 1
+    await ann.presses("Checkout")  # details kept: straight back to the summary
+    assert "Please check your order" in ann.screen
+    await ann.presses("Confirm order")
+    assert stock_of(bot, "JAM") == 0
+
+
+# ------------------------------------------------------------------ my orders
+
+
+async def test_my_orders_lists_shows_and_cancels_a_placed_order(bot: RunningBot) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey", price_minor=300)
+    clerk = on_duty_staff(bot)
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
+    await ann.says("/myorders")
+    assert order.code in ann.last.button_texts[0]
+    await ann.presses(order.code)
+    assert "Placed" in ann.screen
+    await ann.presses("Cancel order")
+    assert "Cancelled." in ann.screen
+    assert "Cancel order" not in " ".join(ann.last.button_texts)
+    assert stock_of(bot, "TEA") == 5
+    await bot.double.wait_for(
+        lambda: clerk.has_seen(f"{order.code} was cancelled by the customer"),
+        what="staff to hear of the cancellation",
+    )
+
+
+async def test_an_order_the_store_accepted_can_no_longer_be_cancelled_by_the_customer(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    placed_screen = ann.last
+    [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
+    boss = staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    orders.move_order(boss.id or 0, order.code, OrderStatus.ACCEPTED, uow=bot.shop.uow())
+    alert = await ann.presses_data(f"ord:x:{order.code}", on=placed_screen)
+    assert alert == f"Order {order.code} is accepted; it cannot become cancelled."
+
+
+async def test_reorder_refills_the_cart_and_says_what_was_left_out(bot: RunningBot) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey")
+    sell(bot, 5, sku="OLD", name="Old biscuits")
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await fill_cart(ann, "Old biscuits")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    catalogue.set_active("OLD", False, uow=bot.shop.uow())
+    await ann.presses("Reorder")
+    assert "Back in your cart: Earl Grey." in ann.screen
+    assert "Left out: Old biscuits (no longer sold)." in ann.screen
+    assert "Total: 2.50 EUR" in ann.screen
+
+
+# ------------------------------------------------------------------ notifications
+
+
+async def test_every_status_change_reaches_the_customer_once_despite_flood_control(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
+    boss = staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    bot.double.fail_next("sendMessage", 429, retry_after=1)
+    bot.double.fail_next("sendMessage", 502)
+    for status in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COMPLETED):
+        orders.move_order(boss.id or 0, order.code, status, uow=bot.shop.uow())
+
+    def told() -> list[str]:
+        return [m.shown_text for m in ann.chat.from_bot if m.shown_text.startswith("📦 Order")]
+
+    await bot.double.wait_for(lambda: len(told()) == 3, timeout=20, what="three status messages")
+    await bot.double.settle(quiet=2.5)  # a round of the sender later: still exactly three
+    assert len(told()) == 3
+    assert "Accepted" in told()[0]
+    assert "Ready for pickup" in told()[1]
+    assert "Completed" in told()[2]
+    injected = [c for c in bot.double.calls_to("sendMessage") if c.injected]
+    assert [c.status for c in injected] == [429, 502]
+
+
+async def test_a_cancellation_by_the_store_tells_the_customer_why(bot: RunningBot) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
+    boss = staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    orders.move_order(
+        boss.id or 0,
+        order.code,
+        OrderStatus.CANCELLED,
+        reason="Sorry, the tea got wet",
+        uow=bot.shop.uow(),
+    )
+    await bot.double.wait_for(
+        lambda: ann.has_seen("Reason: Sorry, the tea got wet"), what="the cancellation message"
+    )
+    await ann.presses("View order")
+    assert "Cancelled." in ann.screen
+    assert stock_of(bot, "TEA") == 5
+
+
+# ------------------------------------------------------------------ odd input
+
+
+async def test_odd_input_gets_a_short_hint(bot: RunningBot) -> None:
+    ann = customer(bot)
+    await ann.sends_sticker()
+    assert "I can only read text" in ann.screen
+    await ann.says("/teleport now")
+    assert "Sorry, I don't know /teleport" in ann.screen
+    await ann.shares_phone("+441234567890")
+    assert "I only need a phone number during checkout" in ann.screen
+
+
+async def test_forged_buttons_cannot_reach_another_customers_order(bot: RunningBot) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey")
+    ann, eve = customer(bot, "Ann"), customer(bot, "Eve")
+    await fill_cart(ann, "Earl Grey")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
+    await eve.says("/start")
+    for forged in (f"ord:x:{order.code}", f"ord:v:{order.code}", f"ord:r:{order.code}"):
+        alert = await eve.presses_data(forged)
+        assert alert == f"There is no order {order.code}."
+    assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.PLACED
+    assert await eve.presses_data("zz:garbage") == (
+        "This button is no longer valid. Send /start for a fresh menu."
+    )
+    assert await eve.presses_data("add:999999:1") == "There is no item 999999."
+
+
+async def test_a_button_for_an_item_archived_since_gets_a_clear_answer(bot: RunningBot) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    await ann.says("/search earl")
+    results = ann.last
+    catalogue.set_active("TEA", False, uow=bot.shop.uow())
+    assert await ann.presses_data(results.buttons[0]["callback_data"], on=results) == (
+        "Earl Grey is no longer sold."
+    )
+
+
+async def test_a_long_order_history_pages(bot: RunningBot) -> None:
+    tea = sell(bot, 50, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    for _ in range(8):
+        set_cart_quantity(ref(ann), tea.id or 0, Decimal(1), uow=bot.shop.uow())
+        place_order(ref(ann), pickup_details(), store=bot.shop.store, uow=bot.shop.uow())
+    await ann.says("/myorders")
+    assert len([t for t in ann.last.button_texts if "EUR" in t]) == 6
+    assert "Older ›" in ann.last.button_texts
+    await ann.presses("Older ›")
+    assert len([t for t in ann.last.button_texts if "EUR" in t]) == 2
+    assert "‹ Newer" in ann.last.button_texts

@@ -1,0 +1,66 @@
+"""A person in a chat with the bot: send, press, share, and read what the chat shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.support.telegram.double import BotApiDouble, Chat, ChatMessage, Person
+
+
+@dataclass
+class ChatPerson:
+    double: BotApiDouble
+    person: Person
+
+    @property
+    def chat(self) -> Chat:
+        return self.double.chat(self.person)
+
+    @property
+    def last(self) -> ChatMessage:
+        """The bot's latest message still on screen."""
+        return self.chat.last_from_bot
+
+    @property
+    def screen(self) -> str:
+        return self.last.shown_text
+
+    def has_seen(self, text: str) -> bool:
+        """Whether any bot message on screen contains the text (safe on an empty chat)."""
+        return any(text in m.shown_text for m in self.chat.from_bot)
+
+    async def says(self, text: str) -> ChatMessage:
+        self.double.send_text(self.person, text)
+        await self.double.settle()
+        return self.last
+
+    async def presses(
+        self, button: str, on: ChatMessage | None = None, nth: int | None = None
+    ) -> ChatMessage:
+        """Press a button on the given message (default: the bot's latest one)."""
+        query = self.double.press(self.person, on or self.last, button, nth)
+        await self.double.settle()
+        assert self.double.callback_answer(query) is not None, "the button press went unanswered"
+        return self.last
+
+    async def presses_data(self, data: str, on: ChatMessage | None = None) -> str | None:
+        """Send any callback data (a forged or stale button); returns the alert shown."""
+        query = self.double.press_data(self.person, on or self.last, data)
+        await self.double.settle()
+        answer = self.double.callback_answer(query)
+        assert answer is not None, "the button press went unanswered"
+        return answer.get("text")
+
+    async def shares_phone(self, phone: str) -> ChatMessage:
+        self.double.share_contact(self.person, phone)
+        await self.double.settle()
+        return self.last
+
+    async def sends_sticker(self) -> ChatMessage:
+        self.double.send_sticker(self.person)
+        await self.double.settle()
+        return self.last
+
+    def alert_for(self, query_id: str) -> str | None:
+        answer = self.double.callback_answer(query_id)
+        return None if answer is None else answer.get("text")
