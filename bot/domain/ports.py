@@ -55,7 +55,7 @@ class ProductRepository(Protocol):
         """Atomically add delta; None (and no change) if the level would go below zero."""
 
     def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
-        """Active products whose search text contains the (already normalised) key."""
+        """Active products whose search text contains every word of the (normalised) key."""
 
     def count_search(self, key: str) -> int: ...
     def categories(self) -> list[str]: ...

@@ -24,7 +24,12 @@ from bot.domain.store import Store
 from bot.handlers.callbacks import category_key, data
 
 PAGE_SIZE = 6
+PHOTO_DESCRIPTION = 700
 Keyboard = InlineKeyboardMarkup
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def button(text: str, *callback: object) -> InlineKeyboardButton:
@@ -125,7 +130,9 @@ def product_card(
         availability(product, store),
     ]
     if product.description:
-        lines.append(f"\n{esc(product.description)}")
+        # A photo's caption holds 1024 characters; the rest of the card needs about 250.
+        limit = PHOTO_DESCRIPTION if product.photo_file_id else len(product.description)
+        lines.append(f"\n{esc(clip(product.description, limit))}")
     if in_cart:
         lines.append(f"\n🧺 In your cart: {format_quantity(in_cart, product.unit.value)}")
     rows = []

@@ -50,6 +50,11 @@ def _like_pattern(key: str) -> str:
     return f"%{escaped}%"
 
 
+def _matches_every_word(key: str) -> list[Any]:
+    """Each typed word must appear somewhere in the item's search text, in any order."""
+    return [ProductRow.search_text.like(_like_pattern(word), escape="\\") for word in key.split()]
+
+
 class SqlProductRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -142,10 +147,7 @@ class SqlProductRepository:
     def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
         rows = self.session.scalars(
             select(ProductRow)
-            .where(
-                ProductRow.active.is_(True),
-                ProductRow.search_text.like(_like_pattern(key), escape="\\"),
-            )
+            .where(ProductRow.active.is_(True), *_matches_every_word(key))
             .order_by(ProductRow.name, ProductRow.id)
             .limit(limit)
             .offset(offset)
@@ -157,10 +159,7 @@ class SqlProductRepository:
             self.session.scalar(
                 select(func.count())
                 .select_from(ProductRow)
-                .where(
-                    ProductRow.active.is_(True),
-                    ProductRow.search_text.like(_like_pattern(key), escape="\\"),
-                )
+                .where(ProductRow.active.is_(True), *_matches_every_word(key))
             )
             or 0
         )

@@ -504,3 +504,58 @@ async def test_a_long_order_history_pages(bot: RunningBot) -> None:
     await ann.presses("Older ›")
     assert len([t for t in ann.last.button_texts if "EUR" in t]) == 2
     assert "‹ Newer" in ann.last.button_texts
+
+
+async def test_a_long_description_still_fits_under_the_items_photo(bot: RunningBot) -> None:
+    sell(bot, sku="CHEESE", name="Comté", photo_file_id="photo-comte", description="Nutty. " * 140)
+    ann = customer(bot)
+    await ann.says("/start p_CHEESE")
+    assert ann.last.photo == "photo-comte"
+    assert ann.screen.endswith("…")
+
+
+async def test_search_understands_emoji_in_names(bot: RunningBot) -> None:
+    sell(bot, sku="WINE", name="Côtes du Rhône 🍷")
+    ann = customer(bot)
+    await ann.says("🍷 cotes")
+    assert "Found 1" in ann.screen  # every word, in any order
+    await ann.says("rhone 🍺")
+    assert "Nothing found" in ann.screen
+
+
+async def test_photos_and_voice_notes_get_the_same_hint_as_stickers(bot: RunningBot) -> None:
+    ann = customer(bot)
+    bot.double.send_photo(ann.person, caption="do you sell this?")
+    await bot.double.settle()
+    assert "I can only read text" in ann.screen
+
+
+async def test_a_crash_in_a_handler_is_logged_and_the_person_gets_a_polite_line(
+    bot: RunningBot,
+    monkeypatch: Any,
+    caplog: Any,
+) -> None:
+    from bot.handlers import cart as cart_handlers
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(cart_handlers, "view_cart", broken)
+    ann = customer(bot)
+    await ann.says("/cart")
+    assert ann.screen == "Sorry, something went wrong on our side. Please try again in a moment."
+    assert "database on fire" not in ann.screen
+    assert any("database on fire" in str(r.exc_info) for r in caplog.records if r.exc_info)
+
+
+async def test_a_button_on_an_old_cart_message_says_what_changed(bot: RunningBot) -> None:
+    sell(bot, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/cart")
+    old_cart = ann.last
+    await ann.says("/cart")
+    await ann.presses("🗑")
+    assert await ann.presses_data(old_cart.buttons[2]["callback_data"], on=old_cart) == (
+        "That item is no longer in your cart."
+    )

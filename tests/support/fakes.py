@@ -87,10 +87,14 @@ class FakeProducts:
         )
 
     def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
-        return [p for p in self._active() if key in p.search_text][offset : offset + limit]
+        return [p for p in self._active() if self._matches(key, p)][offset : offset + limit]
 
     def count_search(self, key: str) -> int:
-        return len([p for p in self._active() if key in p.search_text])
+        return len([p for p in self._active() if self._matches(key, p)])
+
+    @staticmethod
+    def _matches(key: str, product: Product) -> bool:
+        return all(word in product.search_text for word in key.split())
 
     def categories(self) -> list[str]:
         return sorted({p.category for p in self._active()})

@@ -14,6 +14,9 @@ from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.retry import retry_on_conflict
 
+# A cart must fit one Telegram message: four buttons a line, at most 100 buttons.
+MAX_CART_LINES = 20
+
 
 @dataclass(frozen=True, slots=True)
 class CartItem:
@@ -74,6 +77,11 @@ def _put(uow: UnitOfWork, customer_id: int, product_id: int, quantity: Decimal) 
         raise InvalidInput("That quantity is too large")
     if quantity > product.stock:
         raise OutOfStock(product.name, quantity, product.stock)
+    lines = uow.carts.lines(customer_id)
+    if len(lines) >= MAX_CART_LINES and all(line.product_id != product_id for line in lines):
+        raise InvalidInput(
+            f"A cart holds up to {MAX_CART_LINES} different items; please check out first."
+        )
     uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_minor))
 
 

@@ -209,3 +209,10 @@ def test_the_outbox_keeps_each_chats_messages_in_order(new_uow: UowFactory) -> N
         uow.commit()
     with new_uow() as uow:
         assert [n.id for n in uow.outbox.due(NOW, limit=10)] == [ids[2]]
+
+
+def test_search_in_the_database_matches_every_word_in_any_order(new_uow: UowFactory) -> None:
+    stocked(new_uow(), sku="WINE", name="Côtes du Rhône 🍷", category="Drinks")
+    found = catalogue.search_products("🍷 COTES drinks", offset=0, limit=10, uow=new_uow())
+    assert [p.sku for p in found.items] == ["WINE"]
+    assert catalogue.search_products("rhone beer", offset=0, limit=10, uow=new_uow()).total == 0

@@ -59,3 +59,14 @@ def test_each_customer_has_their_own_cart_and_can_empty_it() -> None:
     add_to_cart(ann, tea.id or 0, Decimal(2), uow=uow)
     empty_cart(ann, uow=uow)
     assert view_cart(ann, uow=uow).is_empty
+
+
+def test_a_cart_holds_at_most_twenty_different_items() -> None:
+    uow = FakeUnitOfWork()
+    ann = customer()
+    items = [stocked(uow, 5) for _ in range(21)]
+    for item in items[:20]:
+        add_to_cart(ann, item.id or 0, Decimal(1), uow=uow)
+    add_to_cart(ann, items[0].id or 0, Decimal(1), uow=uow)  # more of one already there is fine
+    with pytest.raises(InvalidInput, match="up to 20 different items"):
+        add_to_cart(ann, items[20].id or 0, Decimal(1), uow=uow)

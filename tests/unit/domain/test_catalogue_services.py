@@ -89,3 +89,10 @@ def test_an_import_lands_whole_or_not_at_all() -> None:
     assert (tea.price_minor, tea.stock) == (500, 8)
     with uow:
         assert uow.ledger.recent(tea.id or 0, limit=1)[0].reason == "count_correction"
+
+
+def test_search_matches_every_word_in_any_order() -> None:
+    uow = FakeUnitOfWork()
+    stocked(uow, sku="WINE", name="Côtes du Rhône 🍷", category="Drinks")
+    assert catalogue.search_products("🍷 cotes", offset=0, limit=5, uow=uow).total == 1
+    assert catalogue.search_products("rhone beer", offset=0, limit=5, uow=uow).total == 0
