@@ -10,6 +10,17 @@ from sqlalchemy import Engine
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.telegram.double import BotApiDouble
 
+# Every call the bot made in this run, checked against the spec (for the run's summary).
+CHECKED = {"calls": 0, "invalid": 0, "tests": 0}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if CHECKED["tests"]:
+        terminalreporter.write_line(
+            f"Bot API double: {CHECKED['calls']} calls from the bot checked against the "
+            f"Bot API 10.1 spec in {CHECKED['tests']} tests; {CHECKED['invalid']} invalid."
+        )
+
 
 @pytest.fixture
 def double() -> Iterator[BotApiDouble]:
@@ -17,6 +28,9 @@ def double() -> Iterator[BotApiDouble]:
     with BotApiDouble() as api:
         yield api
         invalid = api.invalid_calls
+        CHECKED["calls"] += len(api.calls)
+        CHECKED["invalid"] += len(invalid)
+        CHECKED["tests"] += 1
         assert not invalid, "the bot made invalid Bot API calls:\n" + "\n".join(
             f"{c.method} -> {c.status} {c.error}" for c in invalid
         )

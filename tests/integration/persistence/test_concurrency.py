@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -9,8 +10,8 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.domain.errors import CartChanged, DomainError, OrderAlreadyMoved, OutOfStock
-from bot.domain.orders import Order, OrderStatus
-from bot.domain.services import catalogue, orders, staff
+from bot.domain.orders import FulfilmentKind, Order, OrderStatus
+from bot.domain.services import catalogue, checkout, orders, staff
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
 from bot.domain.stock import StockReason
@@ -140,3 +141,34 @@ def test_two_staff_moving_one_order_at_once_one_wins(new_uow: UowFactory) -> Non
     assert len(final.history) == 2
     stock = catalogue.find_product("TEA", uow=new_uow()).stock
     assert stock == (5 if final.status is OrderStatus.CANCELLED else 3)
+
+
+def test_fifty_customers_confirming_checkout_at_once_are_never_oversold(
+    new_uow: UowFactory,
+) -> None:
+    """Each wants 2 of 30 units: 15 orders are placed, 35 customers are sent back."""
+    store = dataclasses.replace(STORE, delivery_fee_minor=300)
+    scarce = stocked(new_uow(), 30, sku="SCARCE", price_minor=500)
+    racers = [customer() for _ in range(RACERS)]
+    for who in racers:
+        set_cart_quantity(who, scarce.id or 0, Decimal(2), uow=new_uow())
+        checkout.start_checkout(who, store=store, uow=new_uow())
+        checkout.choose_fulfilment(who, FulfilmentKind.DELIVERY, store=store, uow=new_uow())
+        checkout.give_address(who, "1 Long Road, Springfield", store=store, uow=new_uow())
+        checkout.give_phone(who, "+441234567890", store=store, uow=new_uow())
+        checkout.give_note(who, "", store=store, uow=new_uow())
+
+    results = _race(
+        RACERS, lambda n: checkout.confirm_checkout(racers[n], store=store, uow=new_uow())
+    )
+
+    placed = [r for r in results if isinstance(r, Order)]
+    turned_back = [r for r in results if isinstance(r, CartChanged | OutOfStock)]
+    assert len(placed) == 15
+    assert len(turned_back) == RACERS - 15
+    assert all(o.total_minor == 1300 for o in placed)
+    assert catalogue.find_product("SCARCE", uow=new_uow()).stock == 0
+    assert _ledger_balance(new_uow, scarce.id or 0) == 0
+    # Winners' checkouts are gone; the others keep theirs to try again with a corrected cart.
+    remaining = [checkout.current_checkout(who, store=store, uow=new_uow()) for who in racers]
+    assert sum(view is None for view in remaining) == 15
