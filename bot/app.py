@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.handlers import (
+    access,
     cart,
     catalogue,
     checkout,
@@ -23,6 +24,7 @@ from bot.handlers import (
     my_orders,
     notifications,
     search,
+    staff_auth,
     start,
 )
 from bot.handlers.context import SHOP_KEY, ShopApplication, ShopContext
@@ -63,6 +65,8 @@ def build_application(
     """`updates` decides how updates run concurrently (tests pass one that reports back)."""
     if settings.telegram_token is None:
         raise ValueError("a Telegram token is needed to build the application")
+    # python-telegram-bot's DEBUG records carry whole messages, passwords included.
+    logging.getLogger("telegram").setLevel(logging.INFO)
     application: ShopApplication = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
@@ -75,9 +79,12 @@ def build_application(
         .build()
     )
     application.bot_data[SHOP_KEY] = shop
+    # Group -2: the staff guard. Group -1: typed answers to login/sign-up questions.
     # Group 0: commands, buttons, then checkout's typed answers (which stop there), and last
-    # the fallbacks. Group 1: plain text that no checkout step claimed is a search.
-    for feature in (start, catalogue, cart, checkout, my_orders, search, fallbacks):
+    # the fallbacks. Group 1: plain text that no question claimed is a search.
+    application.add_handlers(access.build_handlers(), group=access.GROUP)
+    application.add_handlers(staff_auth.build_prompt_handlers(), group=staff_auth.GROUP)
+    for feature in (start, catalogue, cart, checkout, my_orders, search, staff_auth, fallbacks):
         application.add_handlers(feature.build_handlers(), group=0)
     application.add_handlers(search.build_text_handlers(), group=search.GROUP)
     application.add_error_handler(report_error)

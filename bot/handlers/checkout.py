@@ -24,7 +24,7 @@ from bot.domain.services.cart import view_cart
 from bot.domain.services.checkout import CheckoutView, SlotGone
 from bot.handlers.callbacks import parse
 from bot.handlers.context import ShopContext, customer_of
-from bot.handlers.screens import polite, say, show
+from bot.handlers.screens import polite, say, sentence, show
 from bot.handlers.views import cart_screen, checkout_prompt, order_screen
 
 SHARE_PHONE = ReplyKeyboardMarkup(
@@ -154,7 +154,7 @@ async def _take_answer(update: Update, context: ShopContext, step: CheckoutStep,
     try:
         view = await context.run(use_case, who, text, store=store)
     except DomainError as refused:
-        await say(update, f"{esc(str(refused))}\nPlease try again, or /cancel.")
+        await say(update, f"{esc(sentence(str(refused)))} Please try again, or /cancel.")
         return
     if step is CheckoutStep.PHONE:
         await say(

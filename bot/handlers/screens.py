@@ -104,3 +104,9 @@ def polite(handler: Handler) -> PtbCallback:
         await answer(update, notice)
 
     return run
+
+
+def sentence(text: str) -> str:
+    """End with a full stop, so a hint can follow: "Too short." + " Try again."."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."

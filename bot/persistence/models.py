@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -10,12 +10,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -56,6 +58,8 @@ class ProductRow(Base):
     photo_file_id: Mapped[str | None] = mapped_column(String(255))
     stock: Mapped[Decimal] = mapped_column(Quantity)
     search_text: Mapped[str] = mapped_column(String(400))
+    # Set when a low-stock alert went out; cleared when stock rises above the threshold again.
+    low_stock_alerted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class LedgerRow(Base):
@@ -204,6 +208,40 @@ class OutboxRow(Base):
     last_error: Mapped[str] = mapped_column(String(500))
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DigestRunRow(Base):
+    """One row per local day a low-stock digest was queued: two processes send it once."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (MYSQL_TABLE,)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PromptRow(Base):
+    """A question waiting for one person's typed answer (never a password)."""
+
+    __tablename__ = "prompts"
+    __table_args__ = (MYSQL_TABLE,)
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(24))
+    step: Mapped[str] = mapped_column(String(24))
+    data: Mapped[dict[str, str]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginThrottleRow(Base):
+    """Wrong passwords per Telegram account, for the lock-out that follows the person."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (MYSQL_TABLE,)
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    failed_attempts: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class CheckoutRow(Base):

@@ -26,6 +26,7 @@ from bot.domain.orders import (
     StatusChange,
 )
 from bot.domain.ports import OrderTotal, ProductSales, StaffSession
+from bot.domain.prompts import LoginThrottle, Prompt, PromptKind
 from bot.domain.staff import Invite, Role, StaffAccount
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.persistence.models import (
@@ -34,10 +35,12 @@ from bot.persistence.models import (
     CustomerRow,
     InviteRow,
     LedgerRow,
+    LoginThrottleRow,
     OrderLineRow,
     OrderRow,
     OutboxRow,
     ProductRow,
+    PromptRow,
     StaffRow,
     StaffSessionRow,
     StatusChangeRow,
@@ -775,3 +778,49 @@ class SqlCheckoutRepository:
 
     def delete(self, customer_id: int) -> None:
         self.session.execute(delete(CheckoutRow).where(CheckoutRow.customer_id == customer_id))
+
+
+class SqlPromptRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, telegram_user_id: int) -> Prompt | None:
+        row = self.session.get(PromptRow, telegram_user_id, populate_existing=True)
+        if row is None:
+            return None
+        return Prompt(
+            row.telegram_user_id, PromptKind(row.kind), row.step, row.updated_at, dict(row.data)
+        )
+
+    def save(self, prompt: Prompt) -> None:
+        row = self.session.get(PromptRow, prompt.telegram_user_id)
+        if row is None:
+            row = PromptRow(telegram_user_id=prompt.telegram_user_id)
+            self.session.add(row)
+        row.kind, row.step = prompt.kind.value, prompt.step
+        row.data, row.updated_at = dict(prompt.data), prompt.updated_at
+        self.session.flush()
+
+    def delete(self, telegram_user_id: int) -> None:
+        self.session.execute(
+            delete(PromptRow).where(PromptRow.telegram_user_id == telegram_user_id)
+        )
+
+
+class SqlThrottleRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, telegram_user_id: int) -> LoginThrottle:
+        row = self.session.get(LoginThrottleRow, telegram_user_id, populate_existing=True)
+        if row is None:
+            return LoginThrottle(telegram_user_id)
+        return LoginThrottle(row.telegram_user_id, row.failed_attempts, row.locked_until)
+
+    def save(self, throttle: LoginThrottle) -> None:
+        row = self.session.get(LoginThrottleRow, throttle.telegram_user_id)
+        if row is None:
+            row = LoginThrottleRow(telegram_user_id=throttle.telegram_user_id)
+            self.session.add(row)
+        row.failed_attempts, row.locked_until = throttle.failed_attempts, throttle.locked_until
+        self.session.flush()

@@ -18,8 +18,10 @@ from bot.persistence.repositories import (
     SqlOrderRepository,
     SqlOutboxRepository,
     SqlProductRepository,
+    SqlPromptRepository,
     SqlSessionRepository,
     SqlStaffRepository,
+    SqlThrottleRepository,
 )
 
 # MySQL: 1213 deadlock, 1205 lock wait timeout, 1062 duplicate key (a concurrent insert won).
@@ -63,6 +65,8 @@ class SqlAlchemyUnitOfWork:
         self.invites = SqlInviteRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.checkouts = SqlCheckoutRepository(self.session)
+        self.prompts = SqlPromptRepository(self.session)
+        self.throttles = SqlThrottleRepository(self.session)
         return self
 
     def __exit__(

@@ -23,6 +23,7 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
 from bot.domain.ports import OrderTotal, ProductSales, StaffSession
+from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
 
@@ -43,6 +44,8 @@ class State:
     claimed: dict[int, datetime] = field(default_factory=dict)
     failed: dict[int, datetime] = field(default_factory=dict)
     checkouts: dict[int, CheckoutDraft] = field(default_factory=dict)
+    prompts: dict[int, Prompt] = field(default_factory=dict)
+    throttles: dict[int, LoginThrottle] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
@@ -400,6 +403,33 @@ class FakeCheckouts:
         self.s.checkouts.pop(customer_id, None)
 
 
+class FakePrompts:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def get(self, telegram_user_id: int) -> Prompt | None:
+        found = self.s.prompts.get(telegram_user_id)
+        return copy.deepcopy(found)
+
+    def save(self, prompt: Prompt) -> None:
+        self.s.prompts[prompt.telegram_user_id] = copy.deepcopy(prompt)
+
+    def delete(self, telegram_user_id: int) -> None:
+        self.s.prompts.pop(telegram_user_id, None)
+
+
+class FakeThrottles:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def get(self, telegram_user_id: int) -> LoginThrottle:
+        found = self.s.throttles.get(telegram_user_id)
+        return dataclasses.replace(found) if found else LoginThrottle(telegram_user_id)
+
+    def save(self, throttle: LoginThrottle) -> None:
+        self.s.throttles[throttle.telegram_user_id] = dataclasses.replace(throttle)
+
+
 class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.committed = state or State()
@@ -417,6 +447,8 @@ class FakeUnitOfWork:
         self.invites = FakeInvites(self.working)
         self.outbox = FakeOutbox(self.working)
         self.checkouts = FakeCheckouts(self.working)
+        self.prompts = FakePrompts(self.working)
+        self.throttles = FakeThrottles(self.working)
         return self
 
     def __exit__(
@@ -449,5 +481,7 @@ class FakeUnitOfWork:
             self.invites,
             self.outbox,
             self.checkouts,
+            self.prompts,
+            self.throttles,
         ):
             repo.s = self.working

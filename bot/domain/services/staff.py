@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
@@ -15,6 +15,7 @@ from bot.domain.errors import (
 )
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import StaffSession, UnitOfWork
+from bot.domain.prompts import LoginThrottle
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.staff import (
     INVITE_LIFETIME,
@@ -134,41 +135,63 @@ def log_in(
     hasher: PasswordHasher,
     clock: Clock = utc_now,
 ) -> StaffAccount:
-    """Check the password; five misses in a row lock the account for 15 minutes."""
+    """Check the password. Five misses in a row lock the account, and separately the
+    Telegram user who typed them (whatever usernames they tried), for 15 minutes."""
     now = clock()
-    try:
-        name = normalise_username(username)
-    except InvalidInput:
-        hasher.dummy_verify(password)
-        raise AuthenticationFailed() from None
     with uow:
-        account = uow.staff.get_by_username(name)
-        if account is None or account.id is None:
-            hasher.dummy_verify(password)
-            raise AuthenticationFailed()
-        if account.is_locked(now):
+        throttle = uow.throttles.get(telegram_user_id)
+        if throttle.is_locked(now):
+            assert throttle.locked_until is not None
+            raise AccountLocked(_minutes_left(throttle.locked_until - now))
+        account = _account_named(uow, username)
+        if account is not None and account.is_locked(now):
             assert account.locked_until is not None
             raise AccountLocked(_minutes_left(account.locked_until - now))
-        if not hasher.verify(password, account.password_hash):
-            account.failed_attempts += 1
-            locked = account.failed_attempts >= MAX_FAILED_ATTEMPTS
-            if locked:
-                account.failed_attempts = 0
-                account.locked_until = now + LOCKOUT
-            uow.staff.update(account)
+        if account is None or not hasher.verify(password, account.password_hash):
+            if account is None:
+                hasher.dummy_verify(password)
+            locked = _count_miss(uow, throttle, account, now)
             uow.commit()
             if locked:
                 raise AccountLocked(_minutes_left(LOCKOUT))
             raise AuthenticationFailed()
         if not account.active:
             raise NotAuthorised("This account has been deactivated. Ask a manager.")
-        account.failed_attempts = 0
-        account.locked_until = None
+        assert account.id is not None
+        account.failed_attempts, account.locked_until = 0, None
         account.telegram_user_id = telegram_user_id
         uow.staff.update(account)
+        uow.throttles.save(LoginThrottle(telegram_user_id))
         uow.sessions.open(StaffSession(telegram_user_id, account.id, now, now))
         uow.commit()
         return account
+
+
+def _account_named(uow: UnitOfWork, username: str) -> StaffAccount | None:
+    try:
+        name = normalise_username(username)
+    except InvalidInput:
+        return None
+    return uow.staff.get_by_username(name)
+
+
+def _count_miss(
+    uow: UnitOfWork, throttle: LoginThrottle, account: StaffAccount | None, now: datetime
+) -> bool:
+    """Count a wrong password against the person and the account; True if one is now locked."""
+    locked = False
+    throttle.failed_attempts += 1
+    if throttle.failed_attempts >= MAX_FAILED_ATTEMPTS:
+        throttle.failed_attempts, throttle.locked_until = 0, now + LOCKOUT
+        locked = True
+    uow.throttles.save(throttle)
+    if account is not None:
+        account.failed_attempts += 1
+        if account.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            account.failed_attempts, account.locked_until = 0, now + LOCKOUT
+            locked = True
+        uow.staff.update(account)
+    return locked
 
 
 def _minutes_left(delta: timedelta) -> int:

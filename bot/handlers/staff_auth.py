@@ -1,0 +1,140 @@
+"""Staff log in, sign up with an invite, and log out, by chat.
+
+Every message that contains a password is deleted as soon as it arrives, before it is even
+checked; it is never echoed, logged or stored.
+"""
+
+from __future__ import annotations
+
+from html import escape as esc
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.domain.errors import DomainError
+from bot.domain.prompts import PromptKind
+from bot.domain.services import staff, staff_prompts
+from bot.domain.services.staff_prompts import Ask
+from bot.domain.staff import MIN_PASSWORD
+from bot.handlers.access import show_customer_menu, show_staff_menu
+from bot.handlers.context import ShopContext
+from bot.handlers.screens import polite, say, sentence
+
+GROUP = -1  # typed answers here come before checkout answers and searches
+QUESTIONS = {
+    Ask.USERNAME: "Your username?",
+    Ask.DISPLAY_NAME: "Your name as customers and colleagues should see it?",
+    Ask.PASSWORD: "Your password? (The message will be deleted at once.)",
+}
+SIGNUP_USERNAME = "Choose a username: 3-32 letters, digits, '.', '-' or '_'."
+SIGNUP_PASSWORD = (
+    f"Choose a password of at least {MIN_PASSWORD} characters, not your "
+    "username. (The message will be deleted at once.)"
+)
+
+
+def _user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+@polite
+async def start_login(update: Update, context: ShopContext) -> str | None:
+    """/login asks for the username, then the password."""
+    await context.run(staff_prompts.begin_login, _user_id(update))
+    await say(update, "Staff login. " + QUESTIONS[Ask.USERNAME] + " (/cancel to stop)")
+    return None
+
+
+@polite
+async def start_signup(update: Update, context: ShopContext) -> str | None:
+    """/signup CODE, with the invite code a manager gave."""
+    if not context.args:
+        await say(update, "Send /signup followed by the invite code your manager gave you.")
+        return None
+    role = await context.run(staff_prompts.begin_signup, context.args[0], _user_id(update))
+    await say(update, f"Invite accepted: you will be {role.value}. {SIGNUP_USERNAME}")
+    return None
+
+
+async def take_answer(update: Update, context: ShopContext) -> None:
+    """A typed answer to a login or sign-up question (others pass on)."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    user_id = _user_id(update)
+    prompt = await context.run(staff_prompts.waiting_for, user_id)
+    if prompt is None:
+        return
+    if prompt.step == Ask.PASSWORD:
+        await message.delete()  # before anything else: the password leaves the chat
+    try:
+        reply = await context.run(
+            staff_prompts.answer, user_id, message.text, hasher=context.shop.hasher
+        )
+    except DomainError as refused:
+        again = (
+            " Choose another."
+            if prompt.step == Ask.PASSWORD and prompt.kind == "signup"
+            else " Send /login to try again."
+            if prompt.kind == "login"
+            else ""
+        )
+        await say(update, esc(sentence(str(refused))) + again)
+        raise ApplicationHandlerStop from None
+    if reply.account is not None:
+        account = reply.account
+        await show_staff_menu(context, user_id, account.role)
+        await say(
+            update,
+            f"Welcome, {esc(account.display_name)}! You are logged in as "
+            f"{account.role.value}. Your commands are in the menu; /logout when "
+            "you leave.",
+        )
+    elif reply.ask is not None:
+        signing_up = prompt.kind is PromptKind.SIGNUP
+        question = (
+            SIGNUP_PASSWORD if signing_up and reply.ask is Ask.PASSWORD else QUESTIONS[reply.ask]
+        )
+        await say(update, question)
+    raise ApplicationHandlerStop
+
+
+async def cancel_talk(update: Update, context: ShopContext) -> None:
+    """/cancel during a login or sign-up; otherwise /cancel means leaving checkout."""
+    if await context.run(staff_prompts.give_up, _user_id(update)):
+        await say(update, "Stopped. Nothing was changed.")
+        raise ApplicationHandlerStop
+
+
+@polite
+async def log_out(update: Update, context: ShopContext) -> str | None:
+    user_id = _user_id(update)
+    account = await context.run(
+        staff.current_staff, user_id, idle_timeout=context.shop.settings.staff_idle_timeout
+    )
+    await context.run(staff.log_out, user_id)
+    await show_customer_menu(context, user_id)
+    await say(update, "You are logged out." if account else "You were not logged in.")
+    return None
+
+
+def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
+    return [
+        CommandHandler("login", start_login),
+        CommandHandler("signup", start_signup),
+        CommandHandler("logout", log_out),
+    ]
+
+
+def build_prompt_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
+    return [
+        CommandHandler("cancel", cancel_talk),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, take_answer),
+    ]

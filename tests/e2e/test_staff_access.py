@@ -1,0 +1,204 @@
+"""Staff log in, sign up and log out by chat; the guard keeps everyone else out."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import Engine, String, Text, select
+
+from bot.domain.services import staff
+from bot.domain.staff import Role
+from bot.handlers.access import MANAGER_BUTTONS, MANAGER_COMMANDS, STAFF_BUTTONS, STAFF_COMMANDS
+from bot.persistence.models import Base
+from tests.support.chat_person import ChatPerson
+from tests.support.factories import FAST_HASHER
+from tests.support.running_bot import RunningBot
+
+PASSWORD = "Tr0ub4dor&3-horse"
+CUSTOMER_MENU = ["start", "catalogue", "search", "cart", "myorders", "cancel", "help"]
+
+
+def person(bot: RunningBot, name: str) -> ChatPerson:
+    return ChatPerson(bot.double, bot.double.person(name))
+
+
+def manager_account(bot: RunningBot, username: str = "boss") -> int:
+    account = staff.create_manager(username, PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    assert account.id is not None
+    return account.id
+
+
+async def log_in(someone: ChatPerson, username: str = "boss", password: str = PASSWORD) -> None:
+    await someone.says("/login")
+    await someone.says(username)
+    await someone.says(password)
+
+
+async def test_a_manager_logs_in_and_gets_the_manager_menu_until_logging_out(
+    bot: RunningBot,
+) -> None:
+    manager_account(bot)
+    boss = person(bot, "Boss")
+    await boss.says("/login")
+    assert "Your username?" in boss.screen
+    await boss.says("BOSS")
+    assert "Your password?" in boss.screen
+    password_message = bot.double.send_text(boss.person, PASSWORD)
+    await bot.double.settle()
+    assert password_message.deleted
+    assert "Welcome, boss! You are logged in as manager." in boss.screen
+    assert {"orders", "stock", "report", "invite", "logout"} <= set(
+        bot.double.commands_for(boss.person)
+    )
+    await boss.says("/logout")
+    assert "You are logged out." in boss.screen
+    assert bot.double.commands_for(boss.person) == CUSTOMER_MENU
+    await boss.says("/stock")
+    assert "This is for store staff" in boss.screen
+
+
+async def test_no_message_shows_the_password_and_no_log_record_holds_it(
+    bot: RunningBot,
+    engine: Engine,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    boss_id = manager_account(bot)
+    invite = staff.create_invite(boss_id, Role.STAFF, uow=bot.shop.uow())
+    newcomer = person(bot, "Nia")
+    await newcomer.says(f"/signup {invite.code}")
+    await newcomer.says("nia")
+    await newcomer.says("Nia")
+    await newcomer.says(PASSWORD + "!")
+    await log_in(person(bot, "Boss"))
+    await log_in(person(bot, "Mallory"), password=PASSWORD + "?")  # a wrong one too
+    for chat in bot.double.chats.values():
+        assert all(PASSWORD not in m.shown_text for m in chat.visible)
+        assert all(m.deleted for m in chat.messages if m.text and PASSWORD in m.text)
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert PASSWORD not in logged
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            for column in table.columns:
+                if isinstance(column.type, String | Text):
+                    values = connection.execute(select(column)).scalars().all()
+                    assert all(PASSWORD not in str(v) for v in values), f"{table}.{column}"
+
+
+async def test_five_wrong_passwords_lock_the_account_and_that_telegram_user(
+    bot: RunningBot,
+) -> None:
+    manager_account(bot)
+    manager_account(bot, "deputy")
+    mallory = person(bot, "Mallory")
+    for _ in range(4):
+        await log_in(mallory, password="not the password")
+        assert "Wrong username or password. Send /login to try again." in mallory.screen
+    await log_in(mallory, password="not the password")
+    assert "Too many wrong passwords. Try again in 15 minutes." in mallory.screen
+    await log_in(mallory)  # the right password waits too
+    assert "Too many wrong passwords" in mallory.screen
+    await log_in(mallory, username="deputy")  # so does another account, from this person
+    assert "Too many wrong passwords" in mallory.screen
+    boss = person(bot, "Boss")
+    await log_in(boss)  # and the account, from anyone
+    assert "Too many wrong passwords" in boss.screen
+    deputy = person(bot, "Deputy")
+    await log_in(deputy, username="deputy")
+    assert "Welcome, deputy!" in deputy.screen
+
+
+async def test_signing_up_with_an_invite_checks_the_password_and_uses_the_invite_once(
+    bot: RunningBot,
+) -> None:
+    invite = staff.create_invite(manager_account(bot), Role.STAFF, uow=bot.shop.uow())
+    nia = person(bot, "Nia")
+    await nia.says("/signup")
+    assert "followed by the invite code" in nia.screen
+    await nia.says("/signup not-a-code")
+    assert "That invite code is not valid" in nia.screen
+    await nia.says(f"/signup {invite.code}")
+    assert "Invite accepted: you will be staff." in nia.screen
+    await nia.says("x")
+    assert "A username has 3-32 letters" in nia.screen
+    await nia.says(f"/signup {invite.code}")
+    await nia.says("Nia.Rivers")
+    await nia.says("Nia Rivers")
+    await nia.says("short")
+    assert "A password needs at least 10 characters. Choose another." in nia.screen
+    await nia.says("NIA.RIVERS")
+    assert "The password cannot be the username" in nia.screen
+    await nia.says(PASSWORD)
+    assert "Welcome, Nia Rivers! You are logged in as staff." in nia.screen
+    assert "orders" in bot.double.commands_for(nia.person)
+    assert "report" not in bot.double.commands_for(nia.person)
+    other = person(bot, "Other")
+    await other.says(f"/signup {invite.code}")
+    assert "That invite code is not valid" in other.screen
+
+
+async def test_cancel_stops_a_login_and_the_next_text_is_a_search_again(bot: RunningBot) -> None:
+    manager_account(bot)
+    boss = person(bot, "Boss")
+    await boss.says("/login")
+    await boss.says("/cancel")
+    assert "Stopped. Nothing was changed." in boss.screen
+    await boss.says("boss")
+    assert "Nothing found" in boss.screen
+
+
+def _matrix() -> list[tuple[str, str]]:
+    commands = [("command", f"/{c} X 1") for c in sorted(STAFF_COMMANDS | MANAGER_COMMANDS)]
+    buttons = [("button", f"{p}:1:2") for p in sorted(STAFF_BUTTONS | MANAGER_BUTTONS)]
+    return commands + buttons
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_staff_commands_and_buttons_are_refused_to_everyone_not_entitled(
+    bot: RunningBot,
+) -> None:
+    boss_id = manager_account(bot)
+    invite = staff.create_invite(boss_id, Role.STAFF, uow=bot.shop.uow())
+    clerk_account = staff.sign_up(
+        invite.code,
+        "clerk",
+        "Clerk",
+        PASSWORD,
+        telegram_user_id=1,
+        uow=bot.shop.uow(),
+        hasher=FAST_HASHER,
+    )
+    customer = person(bot, "Customer")
+    logged_out = person(bot, "Logged out")
+    await log_in(logged_out)
+    await logged_out.says("/logout")
+    deactivated = person(bot, "Former clerk")
+    await log_in(deactivated, username="clerk")
+    staff.set_staff_active(boss_id, clerk_account.id or 0, False, uow=bot.shop.uow())
+    plain_staff = person(bot, "Staff")
+    invite2 = staff.create_invite(boss_id, Role.STAFF, uow=bot.shop.uow())
+    await plain_staff.says(f"/signup {invite2.code}")
+    await plain_staff.says("plain")
+    await plain_staff.says("Plain")
+    await plain_staff.says(PASSWORD)
+    await customer.says("/start")
+    anchor = {who.person.id: who.last for who in (customer, logged_out, deactivated, plain_staff)}
+    for kind, action in _matrix():
+        for who in (customer, logged_out, deactivated):
+            if kind == "command":
+                await who.says(action)
+                assert "This is for store staff" in who.screen, (who.person, action)
+            else:
+                alert = await who.presses_data(action, on=anchor[who.person.id])
+                assert alert is not None and "This is for store staff" in alert
+        is_manager_only = action.split()[0][1:] in MANAGER_COMMANDS or (
+            action.split(":")[0] in MANAGER_BUTTONS
+        )
+        if is_manager_only:
+            if kind == "command":
+                await plain_staff.says(action)
+                assert "This is for managers only." in plain_staff.screen, action
+            else:
+                alert = await plain_staff.presses_data(action, on=anchor[plain_staff.person.id])
+                assert alert == "This is for managers only."
