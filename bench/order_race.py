@@ -67,6 +67,7 @@ def race(url: str, racers: int, units: int) -> None:
         ),
         initial_stock=Decimal(units),
         actor="bench",
+        store=STORE,
         uow=uow(),
     )
     people = [CustomerRef(10_000 + n, f"Racer {n}") for n in range(racers)]

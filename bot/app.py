@@ -26,6 +26,7 @@ from bot.handlers import (
     search,
     staff_auth,
     start,
+    stock,
 )
 from bot.handlers.context import SHOP_KEY, ShopApplication, ShopContext
 from bot.handlers.errors import report_error
@@ -84,7 +85,17 @@ def build_application(
     # the fallbacks. Group 1: plain text that no question claimed is a search.
     application.add_handlers(access.build_handlers(), group=access.GROUP)
     application.add_handlers(staff_auth.build_prompt_handlers(), group=staff_auth.GROUP)
-    for feature in (start, catalogue, cart, checkout, my_orders, search, staff_auth, fallbacks):
+    for feature in (
+        start,
+        catalogue,
+        cart,
+        checkout,
+        my_orders,
+        search,
+        staff_auth,
+        stock,
+        fallbacks,
+    ):
         application.add_handlers(feature.build_handlers(), group=0)
     application.add_handlers(search.build_text_handlers(), group=search.GROUP)
     application.add_error_handler(report_error)

@@ -176,7 +176,7 @@ def _catalogue(args: argparse.Namespace, settings: Settings) -> int:
     def load(shop: Shop) -> int:
         progress = ProgressBar(len(rows), sys.stderr) if len(rows) >= PROGRESS_FROM else None
         result = catalogue.import_catalogue(
-            rows, actor="cli:import", uow=shop.uow(), progress=progress
+            rows, actor="cli:import", store=shop.store, uow=shop.uow(), progress=progress
         )
         print(
             f"Imported {len(rows)} items: {result.created} new, {result.updated} updated, "
@@ -193,7 +193,9 @@ def _demo_data(_args: argparse.Namespace, settings: Settings) -> int:
         present = {p.sku for p in catalogue.all_products(uow=shop.uow())}
         missing = [row for row in demo_rows() if row.product.sku not in present]
         if missing:
-            catalogue.import_catalogue(missing, actor="cli:demo-data", uow=shop.uow())
+            catalogue.import_catalogue(
+                missing, actor="cli:demo-data", store=shop.store, uow=shop.uow()
+            )
         print(f"Demo catalogue: {len(missing)} items added, {len(present)} were already there.")
         return 0
 

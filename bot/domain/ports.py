@@ -55,6 +55,12 @@ class ProductRepository(Protocol):
     def change_stock(self, product_id: int, delta: Decimal) -> Decimal | None:
         """Atomically add delta; None (and no change) if the level would go below zero."""
 
+    def mark_low_alerted(self, product_id: int) -> bool:
+        """Flag that its low-stock alert went out; False if it already had (once per crossing)."""
+
+    def rearm_low_alert(self, product_id: int) -> None:
+        """Stock is above the threshold again: the next crossing alerts anew."""
+
     def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
         """Active products whose search text contains every word of the (normalised) key."""
 

@@ -49,7 +49,7 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
     action, code, who = pressed.arg(0), pressed.arg(1), customer_of(update)
     store = context.shop.store
     if action == "x":
-        order = await context.run(orders.cancel_my_order, who, code)
+        order = await context.run(orders.cancel_my_order, who, code, store=store)
         await show(update, *order_screen(order, store))
         return "Your order is cancelled."
     if action == "r":

@@ -41,6 +41,14 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
         )
     if notification.kind is NotificationKind.ORDER_PLACED:
         return f"🆕 New order <b>{code}</b> is waiting.", None
+    if notification.kind is NotificationKind.LOW_STOCK:
+        level = f"{payload['level']} {payload['unit']}"
+        return (
+            f"⚠️ Low stock: <b>{esc(payload['name'])}</b> ({esc(payload['sku'])}) is down "
+            f"to {esc(level)} (threshold {esc(payload['threshold'])}). /restock "
+            f"{esc(payload['sku'])} QTY when it arrives.",
+            None,
+        )
     if notification.kind is NotificationKind.ORDER_CANCELLED:
         return f"❌ Order <b>{code}</b> was cancelled by the customer.", None
     return esc(payload.get("text", notification.kind.value)), None

@@ -147,6 +147,23 @@ class SqlProductRepository:
         ).one()
         return level
 
+    def mark_low_alerted(self, product_id: int) -> bool:
+        result = self.session.execute(
+            update(ProductRow)
+            .where(ProductRow.id == product_id, ProductRow.low_stock_alerted.is_(False))
+            .values(low_stock_alerted=True)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    def rearm_low_alert(self, product_id: int) -> None:
+        self.session.execute(
+            update(ProductRow)
+            .where(ProductRow.id == product_id, ProductRow.low_stock_alerted.is_(True))
+            .values(low_stock_alerted=False)
+            .execution_options(synchronize_session=False)
+        )
+
     def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
         rows = self.session.scalars(
             select(ProductRow)

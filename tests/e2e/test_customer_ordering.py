@@ -22,7 +22,11 @@ PASSWORD = "correct horse battery"
 def sell(bot: RunningBot, stock: int | str = 10, **fields: Any) -> Product:
     """Put an item on sale in the running bot's store."""
     return catalogue.add_product(
-        make_product(**fields), initial_stock=Decimal(stock), actor="test", uow=bot.shop.uow()
+        make_product(**fields),
+        initial_stock=Decimal(stock),
+        actor="test",
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
     )
 
 
@@ -376,7 +380,9 @@ async def test_an_order_the_store_accepted_can_no_longer_be_cancelled_by_the_cus
     placed_screen = ann.last
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     boss = staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
-    orders.move_order(boss.id or 0, order.code, OrderStatus.ACCEPTED, uow=bot.shop.uow())
+    orders.move_order(
+        boss.id or 0, order.code, OrderStatus.ACCEPTED, store=bot.shop.store, uow=bot.shop.uow()
+    )
     alert = await ann.presses_data(f"ord:x:{order.code}", on=placed_screen)
     assert alert == f"Order {order.code} is accepted; it cannot become cancelled."
 
@@ -412,7 +418,9 @@ async def test_every_status_change_reaches_the_customer_once_despite_flood_contr
     bot.double.fail_next("sendMessage", 429, retry_after=1)
     bot.double.fail_next("sendMessage", 502)
     for status in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COMPLETED):
-        orders.move_order(boss.id or 0, order.code, status, uow=bot.shop.uow())
+        orders.move_order(
+            boss.id or 0, order.code, status, store=bot.shop.store, uow=bot.shop.uow()
+        )
 
     def told() -> list[str]:
         return [m.shown_text for m in ann.chat.from_bot if m.shown_text.startswith("📦 Order")]
@@ -440,6 +448,7 @@ async def test_a_cancellation_by_the_store_tells_the_customer_why(bot: RunningBo
         order.code,
         OrderStatus.CANCELLED,
         reason="Sorry, the tea got wet",
+        store=bot.shop.store,
         uow=bot.shop.uow(),
     )
     await bot.double.wait_for(

@@ -60,7 +60,7 @@ def make_kg_product(**overrides: Any) -> Product:
 def stocked(uow: UnitOfWork, stock: Decimal | int = 10, **overrides: Any) -> Product:
     """A product in the store with this much on hand (entered through the ledger)."""
     return catalogue.add_product(
-        make_product(**overrides), initial_stock=Decimal(stock), actor="test", uow=uow
+        make_product(**overrides), initial_stock=Decimal(stock), actor="test", store=STORE, uow=uow
     )
 
 

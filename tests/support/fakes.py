@@ -45,6 +45,7 @@ class State:
     failed: dict[int, datetime] = field(default_factory=dict)
     checkouts: dict[int, CheckoutDraft] = field(default_factory=dict)
     prompts: dict[int, Prompt] = field(default_factory=dict)
+    low_alerted: set[int] = field(default_factory=set)
     throttles: dict[int, LoginThrottle] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -83,6 +84,15 @@ class FakeProducts:
             return None
         product.stock += delta
         return product.stock
+
+    def mark_low_alerted(self, product_id: int) -> bool:
+        if product_id in self.s.low_alerted:
+            return False
+        self.s.low_alerted.add(product_id)
+        return True
+
+    def rearm_low_alert(self, product_id: int) -> None:
+        self.s.low_alerted.discard(product_id)
 
     def _active(self) -> list[Product]:
         return sorted(

@@ -16,6 +16,7 @@ from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import move_stock
 from bot.domain.stock import StockReason
+from bot.domain.store import Store
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -64,6 +65,7 @@ def add_product(
     product: Product,
     *,
     initial_stock: Decimal = Decimal(0),
+    store: Store,
     actor: str,
     uow: UnitOfWork,
     clock: Clock = utc_now,
@@ -80,6 +82,7 @@ def add_product(
                 saved,
                 initial_stock,
                 StockReason.RECEIVED,
+                store=store,
                 actor=actor,
                 at=clock(),
                 note="opening stock",
@@ -145,6 +148,7 @@ class ImportResult:
 def import_catalogue(
     rows: Sequence[ImportRow],
     *,
+    store: Store,
     actor: str,
     uow: UnitOfWork,
     clock: Clock = utc_now,
@@ -188,7 +192,14 @@ def import_catalogue(
                 reason = StockReason.COUNT_CORRECTION
             if change:
                 move_stock(
-                    uow, product, change, reason, actor=actor, at=at, note="catalogue import"
+                    uow,
+                    product,
+                    change,
+                    reason,
+                    store=store,
+                    actor=actor,
+                    at=at,
+                    note="catalogue import",
                 )
                 stock_changes += 1
             if progress is not None:
@@ -238,3 +249,16 @@ def product_for_sale(product_id: int, *, uow: UnitOfWork) -> Product:
         if not product.active:
             raise ProductArchived(product.name)
         return product
+
+
+def stock_levels(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
+    """Staff's view: every item, archived ones too, filtered by words of name, SKU or
+    category, in catalogue order (category, then name)."""
+    words = search_key(text).split()
+    with uow:
+        matching = [
+            p
+            for p in uow.products.all(include_archived=True)
+            if all(word in p.search_text for word in words)
+        ]
+    return Page(matching[offset : offset + limit], len(matching), offset, limit)

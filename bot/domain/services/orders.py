@@ -190,6 +190,7 @@ def place_order_in(
             -line.quantity,
             StockReason.SALE,
             level,
+            store=store,
             actor=actor,
             at=at,
             order_id=order.id,
@@ -213,7 +214,7 @@ def _order_line(product: Product, line: CartLine) -> OrderLine:
     )
 
 
-def _restock(uow: UnitOfWork, order: Order, actor: str, at: datetime) -> None:
+def _restock(uow: UnitOfWork, order: Order, actor: str, at: datetime, store: Store) -> None:
     assert order.id is not None
     products = uow.products.get_many([line.product_id for line in order.lines])
     for line in sorted(order.lines, key=lambda order_line: order_line.product_id):
@@ -222,6 +223,7 @@ def _restock(uow: UnitOfWork, order: Order, actor: str, at: datetime) -> None:
             products[line.product_id],
             line.quantity,
             StockReason.ORDER_CANCELLED,
+            store=store,
             actor=actor,
             at=at,
             order_id=order.id,
@@ -230,7 +232,13 @@ def _restock(uow: UnitOfWork, order: Order, actor: str, at: datetime) -> None:
 
 
 def _change(
-    uow: UnitOfWork, order: Order, wanted: OrderStatus, actor: str, at: datetime, reason: str = ""
+    uow: UnitOfWork,
+    order: Order,
+    wanted: OrderStatus,
+    actor: str,
+    at: datetime,
+    store: Store,
+    reason: str = "",
 ) -> Order:
     assert order.id is not None
     change = StatusChange(wanted, at, actor, reason)
@@ -239,7 +247,7 @@ def _change(
     order.status = wanted
     order.history.append(change)
     if wanted is OrderStatus.CANCELLED:
-        _restock(uow, order, actor, at)
+        _restock(uow, order, actor, at, store)
     return order
 
 
@@ -270,7 +278,7 @@ def _own_order(uow: UnitOfWork, customer: CustomerRef, code: str) -> Order:
 
 @retry_on_conflict
 def cancel_my_order(
-    customer: CustomerRef, code: str, *, uow: UnitOfWork, clock: Clock = utc_now
+    customer: CustomerRef, code: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
 ) -> Order:
     """A customer may cancel while the order is still only placed; the stock goes back."""
     at = clock()
@@ -285,6 +293,7 @@ def cancel_my_order(
             OrderStatus.CANCELLED,
             f"customer:{order.customer_id}",
             at,
+            store,
             "cancelled by the customer",
         )
         _notify_on_duty_staff(uow, NotificationKind.ORDER_CANCELLED, order, at)
@@ -300,6 +309,7 @@ def move_order(
     *,
     reason: str = "",
     expected: OrderStatus | None = None,
+    store: Store,
     uow: UnitOfWork,
     clock: Clock = utc_now,
 ) -> Order:
@@ -322,7 +332,7 @@ def move_order(
         if expected is not None and order.status is not expected:
             raise OrderAlreadyMoved(order.code)
         check_transition(order.code, order.status, wanted, order.fulfilment.kind, Actor.STAFF)
-        _change(uow, order, wanted, f"staff:{staff.username}", at, reason)
+        _change(uow, order, wanted, f"staff:{staff.username}", at, store, reason)
         _notify_customer(uow, order, at, reason)
         uow.commit()
         return order

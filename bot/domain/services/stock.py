@@ -11,8 +11,10 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput, OutOfStock, StockWouldGoNegative, UnknownProduct
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
+from bot.domain.services.low_stock import note_level
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.stock import MANUAL_ADJUSTMENT_REASONS, LedgerEntry, StockReason
+from bot.domain.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +53,16 @@ def record_move(
     reason: StockReason,
     level: Decimal,
     *,
+    store: Store,
     actor: str,
     at: datetime,
     note: str = "",
     order_id: int | None = None,
 ) -> StockMove:
-    """The ledger half of a move: every change of stock gets its row."""
+    """The ledger half of a move: every change of stock gets its row (and, when a decrease
+    crosses the item's threshold, the managers' low-stock alert)."""
     assert product.id is not None
+    note_level(uow, product, change, level, store=store, at=at)
     entry = uow.ledger.add(
         LedgerEntry(
             product_id=product.id,
@@ -79,6 +84,7 @@ def move_stock(
     change: Decimal,
     reason: StockReason,
     *,
+    store: Store,
     actor: str,
     at: datetime,
     note: str = "",
@@ -87,7 +93,16 @@ def move_stock(
     """Apply one change inside the caller's transaction; refuses to go below zero."""
     level = take_stock(uow, product, change, reason)
     return record_move(
-        uow, product, change, reason, level, actor=actor, at=at, note=note, order_id=order_id
+        uow,
+        product,
+        change,
+        reason,
+        level,
+        store=store,
+        actor=actor,
+        at=at,
+        note=note,
+        order_id=order_id,
     )
 
 
@@ -111,6 +126,7 @@ def receive_stock(
     sku: str,
     quantity: Decimal,
     *,
+    store: Store,
     actor: str,
     note: str = "",
     uow: UnitOfWork,
@@ -121,7 +137,14 @@ def receive_stock(
         product = _product(uow, sku)
         _check_amount(product, quantity)
         move = move_stock(
-            uow, product, quantity, StockReason.RECEIVED, actor=actor, at=clock(), note=note
+            uow,
+            product,
+            quantity,
+            StockReason.RECEIVED,
+            store=store,
+            actor=actor,
+            at=clock(),
+            note=note,
         )
         uow.commit()
         return move
@@ -133,6 +156,7 @@ def adjust_stock(
     change: Decimal,
     reason: StockReason,
     *,
+    store: Store,
     actor: str,
     note: str = "",
     uow: UnitOfWork,
@@ -149,7 +173,9 @@ def adjust_stock(
     with uow:
         product = _product(uow, sku)
         _check_amount(product, abs(change))
-        move = move_stock(uow, product, change, reason, actor=actor, at=clock(), note=note)
+        move = move_stock(
+            uow, product, change, reason, store=store, actor=actor, at=clock(), note=note
+        )
         uow.commit()
         return move
 
@@ -159,6 +185,7 @@ def count_stock(
     sku: str,
     counted: Decimal,
     *,
+    store: Store,
     actor: str,
     note: str = "",
     uow: UnitOfWork,
@@ -183,6 +210,7 @@ def count_stock(
             product,
             change,
             StockReason.COUNT_CORRECTION,
+            store=store,
             actor=actor,
             at=clock(),
             note=note or f"counted {counted.normalize():f}",

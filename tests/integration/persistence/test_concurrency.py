@@ -129,6 +129,7 @@ def test_two_staff_moving_one_order_at_once_one_wins(new_uow: UowFactory) -> Non
             moves[n][0],
             reason=moves[n][1],
             expected=OrderStatus.PLACED,
+            store=STORE,
             uow=new_uow(),
         ),
     )

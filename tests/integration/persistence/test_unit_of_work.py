@@ -56,6 +56,7 @@ def test_products_round_trip_with_exact_quantities_and_unicode(new_uow: UowFacto
         ),
         initial_stock=Decimal("12.75"),
         actor="test",
+        store=STORE,
         uow=new_uow(),
     )
     found = catalogue.find_product("creme", uow=new_uow())
@@ -72,7 +73,7 @@ def test_products_round_trip_with_exact_quantities_and_unicode(new_uow: UowFacto
 def test_a_duplicate_sku_is_refused(new_uow: UowFactory) -> None:
     stocked(new_uow(), sku="TWIN")
     with pytest.raises(DuplicateSku):
-        catalogue.add_product(make_product(sku="twin"), actor="t", uow=new_uow())
+        catalogue.add_product(make_product(sku="twin"), actor="t", store=STORE, uow=new_uow())
 
 
 def test_the_stock_update_is_conditional_in_the_database(new_uow: UowFactory) -> None:
@@ -113,7 +114,9 @@ def test_orders_round_trip_with_lines_fulfilment_and_history(new_uow: UowFactory
 def test_an_order_status_changes_only_from_the_expected_status(new_uow: UowFactory) -> None:
     order = placed_order(new_uow(), customer(), (stocked(new_uow(), 5), 1))
     boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
-    moved = orders.move_order(boss.id or 0, order.code, OrderStatus.ACCEPTED, uow=new_uow())
+    moved = orders.move_order(
+        boss.id or 0, order.code, OrderStatus.ACCEPTED, store=STORE, uow=new_uow()
+    )
     assert [h.status for h in moved.history] == [OrderStatus.PLACED, OrderStatus.ACCEPTED]
     with new_uow() as uow:
         stale = uow.orders.change_status(order.id or 0, OrderStatus.PLACED, moved.history[-1])
@@ -126,6 +129,7 @@ def test_sales_are_summed_per_product_in_the_database(new_uow: UowFactory) -> No
         make_kg_product(sku="APPLES", price_minor=400),
         initial_stock=Decimal(10),
         actor="t",
+        store=STORE,
         uow=new_uow(),
     )
     clock = FixedClock(NOW)

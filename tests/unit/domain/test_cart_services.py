@@ -7,7 +7,7 @@ import pytest
 from bot.domain.errors import InvalidInput, OutOfStock, ProductArchived
 from bot.domain.services import catalogue
 from bot.domain.services.cart import add_to_cart, empty_cart, set_cart_quantity, view_cart
-from tests.support.factories import customer, make_kg_product, stocked
+from tests.support.factories import STORE, customer, make_kg_product, stocked
 from tests.support.fakes import FakeUnitOfWork
 
 
@@ -24,7 +24,7 @@ def test_adding_to_the_cart_adds_to_what_is_there() -> None:
 def test_items_sold_by_weight_go_in_by_their_step() -> None:
     uow = FakeUnitOfWork()
     apples = catalogue.add_product(
-        make_kg_product(price_minor=399), initial_stock=Decimal(5), actor="t", uow=uow
+        make_kg_product(price_minor=399), initial_stock=Decimal(5), actor="t", store=STORE, uow=uow
     )
     cart = set_cart_quantity(customer(), apples.id or 0, Decimal("0.75"), uow=uow)
     assert cart.total_minor == 299  # 2.9925 rounds to 2.99

@@ -7,7 +7,7 @@ import pytest
 from bot.domain.errors import DuplicateSku, InvalidInput, UnknownProduct
 from bot.domain.services import catalogue
 from bot.domain.services.catalogue import ImportRow
-from tests.support.factories import make_product, stocked
+from tests.support.factories import STORE, make_product, stocked
 from tests.support.fakes import FakeUnitOfWork
 
 
@@ -22,7 +22,7 @@ def test_two_items_cannot_share_an_sku_whatever_the_case() -> None:
     uow = FakeUnitOfWork()
     stocked(uow, sku="BREAD")
     with pytest.raises(DuplicateSku):
-        catalogue.add_product(make_product(sku="bread"), actor="t", uow=uow)
+        catalogue.add_product(make_product(sku="bread"), actor="t", store=STORE, uow=uow)
 
 
 def test_editing_an_item_reruns_its_rules_and_keeps_its_stock() -> None:
@@ -82,8 +82,8 @@ def test_an_import_lands_whole_or_not_at_all() -> None:
         ImportRow(4, make_product(sku="coffee"), Decimal(1)),
     ]
     with pytest.raises(InvalidInput, match=r"line 4.*line 3"):
-        catalogue.import_catalogue(rows, actor="cli", uow=uow)
-    result = catalogue.import_catalogue(rows[:2], actor="cli", uow=uow)
+        catalogue.import_catalogue(rows, actor="cli", store=STORE, uow=uow)
+    result = catalogue.import_catalogue(rows[:2], actor="cli", store=STORE, uow=uow)
     assert (result.created, result.updated, result.stock_changes) == (1, 1, 2)
     tea = catalogue.find_product("TEA", uow=uow)
     assert (tea.price_minor, tea.stock) == (500, 8)

@@ -188,7 +188,9 @@ def test_staff_work_an_order_through_and_the_customer_is_told_each_step() -> Non
     staff_id = _staff_id(uow)
     for step in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COMPLETED):
         clock.advance(minutes=5)
-        order = orders.move_order(staff_id, order.code.lower(), step, uow=uow, clock=clock)
+        order = orders.move_order(
+            staff_id, order.code.lower(), step, store=STORE, uow=uow, clock=clock
+        )
     assert [h.status for h in order.history] == [
         OrderStatus.PLACED,
         OrderStatus.ACCEPTED,
@@ -206,7 +208,7 @@ def test_a_move_that_skips_a_step_is_refused() -> None:
     uow = FakeUnitOfWork()
     order = placed_order(uow, customer(), (stocked(uow, 5), 1))
     with pytest.raises(InvalidTransition):
-        orders.move_order(_staff_id(uow), order.code, OrderStatus.READY, uow=uow)
+        orders.move_order(_staff_id(uow), order.code, OrderStatus.READY, store=STORE, uow=uow)
 
 
 def test_staff_must_give_a_reason_to_cancel_and_the_stock_comes_back() -> None:
@@ -214,9 +216,9 @@ def test_staff_must_give_a_reason_to_cancel_and_the_stock_comes_back() -> None:
     order = placed_order(uow, customer(), (stocked(uow, 5, sku="TEA"), 2))
     staff_id = _staff_id(uow)
     with pytest.raises(InvalidInput, match="why"):
-        orders.move_order(staff_id, order.code, OrderStatus.CANCELLED, uow=uow)
+        orders.move_order(staff_id, order.code, OrderStatus.CANCELLED, store=STORE, uow=uow)
     cancelled = orders.move_order(
-        staff_id, order.code, OrderStatus.CANCELLED, reason="out of bags", uow=uow
+        staff_id, order.code, OrderStatus.CANCELLED, reason="out of bags", store=STORE, uow=uow
     )
     assert cancelled.history[-1].reason == "out of bags"
     assert _stock(uow, "TEA") == 5
@@ -234,11 +236,11 @@ def test_a_customer_can_cancel_only_while_the_order_is_placed() -> None:
     staff_chat = 555
     staff_id = _staff_id(uow, on_duty_chat=staff_chat)
     clock = FixedClock()
-    cancelled = orders.cancel_my_order(ann, first.code, uow=uow, clock=clock)
+    cancelled = orders.cancel_my_order(ann, first.code, store=STORE, uow=uow, clock=clock)
     assert cancelled.status is OrderStatus.CANCELLED
-    orders.move_order(staff_id, second.code, OrderStatus.ACCEPTED, uow=uow)
+    orders.move_order(staff_id, second.code, OrderStatus.ACCEPTED, store=STORE, uow=uow)
     with pytest.raises(InvalidTransition):
-        orders.cancel_my_order(ann, second.code, uow=uow)
+        orders.cancel_my_order(ann, second.code, store=STORE, uow=uow)
     assert _stock(uow, "TEA") == 4
     with uow:
         due = uow.outbox.due(clock(), limit=10)
@@ -254,7 +256,7 @@ def test_nobody_sees_or_cancels_another_customers_order() -> None:
     with pytest.raises(UnknownOrder):
         orders.my_order(intruder, order.code, uow=uow)
     with pytest.raises(UnknownOrder):
-        orders.cancel_my_order(intruder, order.code, uow=uow)
+        orders.cancel_my_order(intruder, order.code, store=STORE, uow=uow)
 
 
 def test_when_two_staff_move_one_order_the_second_is_told_it_moved() -> None:
@@ -262,7 +264,12 @@ def test_when_two_staff_move_one_order_the_second_is_told_it_moved() -> None:
     order = placed_order(uow, customer(), (stocked(uow, 5, sku="TEA"), 1))
     staff_id = _staff_id(uow)
     orders.move_order(
-        staff_id, order.code, OrderStatus.ACCEPTED, expected=OrderStatus.PLACED, uow=uow
+        staff_id,
+        order.code,
+        OrderStatus.ACCEPTED,
+        expected=OrderStatus.PLACED,
+        store=STORE,
+        uow=uow,
     )
     with pytest.raises(OrderAlreadyMoved):
         orders.move_order(
@@ -271,6 +278,7 @@ def test_when_two_staff_move_one_order_the_second_is_told_it_moved() -> None:
             OrderStatus.CANCELLED,
             reason="no stock",
             expected=OrderStatus.PLACED,
+            store=STORE,
             uow=uow,
         )
     assert orders.find_order(order.code, uow=uow).status is OrderStatus.ACCEPTED
@@ -321,7 +329,7 @@ def test_reorder_puts_back_what_can_be_had_and_says_what_was_left_out() -> None:
     catalogue.update_product("JAM", {"name": "Jam"}, uow=uow)
     from bot.domain.services.stock import adjust_stock
 
-    adjust_stock("JAM", Decimal(-6), StockReason.DAMAGED, actor="t", uow=uow)  # 1 left
+    adjust_stock("JAM", Decimal(-6), StockReason.DAMAGED, actor="t", store=STORE, uow=uow)  # 1 left
     result = orders.reorder(ann, order.code, uow=uow)
     assert result.added == ["Tea", "Jam"]
     assert result.left_out == ["Jam (only 1 pc added)", "Old biscuits (no longer sold)"]

@@ -7,7 +7,7 @@ from bot.domain.orders import OrderStatus
 from bot.domain.services import orders
 from bot.domain.services.sales import Period, Ranking, most_sold, sales_per_day
 from bot.domain.services.staff import create_manager
-from tests.support.factories import FAST_HASHER, FixedClock, customer, placed_order, stocked
+from tests.support.factories import FAST_HASHER, STORE, FixedClock, customer, placed_order, stocked
 from tests.support.fakes import FakeUnitOfWork
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -20,7 +20,9 @@ def test_most_sold_ranks_by_quantity_or_by_revenue_and_ignores_cancelled_orders(
     placed_order(uow, customer(), (salt, 5), (wine, 1), clock=clock)
     cancelled = placed_order(uow, customer(), (wine, 9), clock=clock)
     boss = create_manager("boss", "correct horse battery", uow=uow, hasher=FAST_HASHER)
-    orders.move_order(boss.id or 0, cancelled.code, OrderStatus.CANCELLED, reason="test", uow=uow)
+    orders.move_order(
+        boss.id or 0, cancelled.code, OrderStatus.CANCELLED, reason="test", store=STORE, uow=uow
+    )
     period = Period.last_days(7, today=date(2026, 11, 20), timezone=PARIS)
     by_quantity = most_sold(period, by=Ranking.QUANTITY, uow=uow)
     by_revenue = most_sold(period, by=Ranking.REVENUE, uow=uow)

@@ -8,7 +8,7 @@ from bot.domain.errors import InvalidInput, StockWouldGoNegative, UnknownProduct
 from bot.domain.services import catalogue
 from bot.domain.services.stock import adjust_stock, count_stock, receive_stock, stock_history
 from bot.domain.stock import StockReason
-from tests.support.factories import make_kg_product, stocked
+from tests.support.factories import STORE, make_kg_product, stocked
 from tests.support.fakes import FakeUnitOfWork
 
 
@@ -22,7 +22,9 @@ def _balances(uow: FakeUnitOfWork, product_id: int) -> tuple[Decimal, Decimal]:
 def test_receiving_stock_adds_it_and_writes_a_ledger_row() -> None:
     uow = FakeUnitOfWork()
     product = stocked(uow, 3, sku="RICE-1KG")
-    move = receive_stock("rice-1kg", Decimal(5), actor="staff:ann", note="invoice 17", uow=uow)
+    move = receive_stock(
+        "rice-1kg", Decimal(5), actor="staff:ann", note="invoice 17", store=STORE, uow=uow
+    )
     assert move.entry.resulting_level == 8
     assert move.entry.reason is StockReason.RECEIVED
     assert move.entry.note == "invoice 17"
@@ -32,9 +34,11 @@ def test_receiving_stock_adds_it_and_writes_a_ledger_row() -> None:
 def test_stock_on_hand_always_equals_the_sum_of_its_ledger_rows() -> None:
     uow = FakeUnitOfWork()
     product = stocked(uow, 10, sku="EGGS")
-    adjust_stock("EGGS", Decimal(-2), StockReason.DAMAGED, actor="staff:ann", uow=uow)
-    adjust_stock("EGGS", Decimal(1), StockReason.COUNT_CORRECTION, actor="staff:ann", uow=uow)
-    count_stock("EGGS", Decimal(4), actor="staff:ann", uow=uow)
+    adjust_stock("EGGS", Decimal(-2), StockReason.DAMAGED, actor="staff:ann", store=STORE, uow=uow)
+    adjust_stock(
+        "EGGS", Decimal(1), StockReason.COUNT_CORRECTION, actor="staff:ann", store=STORE, uow=uow
+    )
+    count_stock("EGGS", Decimal(4), actor="staff:ann", store=STORE, uow=uow)
     stock, ledger = _balances(uow, product.id or 0)
     assert stock == ledger == 4
 
@@ -43,7 +47,7 @@ def test_an_adjustment_cannot_take_stock_below_zero() -> None:
     uow = FakeUnitOfWork()
     stocked(uow, 2, sku="MILK")
     with pytest.raises(StockWouldGoNegative):
-        adjust_stock("MILK", Decimal(-3), StockReason.LOST, actor="staff:ann", uow=uow)
+        adjust_stock("MILK", Decimal(-3), StockReason.LOST, actor="staff:ann", store=STORE, uow=uow)
     with uow:
         assert uow.products.get_by_sku("MILK").stock == 2  # type: ignore[union-attr]
 
@@ -63,29 +67,29 @@ def test_manual_adjustments_need_a_sensible_reason_and_sign(
     uow = FakeUnitOfWork()
     stocked(uow, 5, sku="TEA")
     with pytest.raises(InvalidInput):
-        adjust_stock("TEA", change, reason, actor="staff:ann", uow=uow)
+        adjust_stock("TEA", change, reason, actor="staff:ann", store=STORE, uow=uow)
 
 
 def test_quantities_must_be_a_multiple_of_the_items_step() -> None:
     uow = FakeUnitOfWork()
     catalogue.add_product(
-        make_kg_product(sku="APPLES"), initial_stock=Decimal(5), actor="t", uow=uow
+        make_kg_product(sku="APPLES"), initial_stock=Decimal(5), actor="t", store=STORE, uow=uow
     )
-    receive_stock("APPLES", Decimal("0.5"), actor="t", uow=uow)
+    receive_stock("APPLES", Decimal("0.5"), actor="t", store=STORE, uow=uow)
     with pytest.raises(InvalidInput, match=r"steps of 0\.25 kg"):
-        receive_stock("APPLES", Decimal("0.3"), actor="t", uow=uow)
+        receive_stock("APPLES", Decimal("0.3"), actor="t", store=STORE, uow=uow)
 
 
 def test_a_count_that_matches_changes_nothing() -> None:
     uow = FakeUnitOfWork()
     stocked(uow, 7, sku="SALT")
-    assert count_stock("SALT", Decimal(7), actor="t", uow=uow) is None
+    assert count_stock("SALT", Decimal(7), actor="t", store=STORE, uow=uow) is None
 
 
 def test_stock_history_shows_the_latest_rows_first() -> None:
     uow = FakeUnitOfWork()
     stocked(uow, 1, sku="OIL")
-    receive_stock("OIL", Decimal(2), actor="staff:bob", uow=uow)
+    receive_stock("OIL", Decimal(2), actor="staff:bob", store=STORE, uow=uow)
     _, rows = stock_history("oil", uow=uow)
     assert [r.change for r in rows] == [2, 1]
     assert rows[0].actor == "staff:bob"
@@ -93,4 +97,4 @@ def test_stock_history_shows_the_latest_rows_first() -> None:
 
 def test_unknown_skus_are_named_in_the_error() -> None:
     with pytest.raises(UnknownProduct, match="NOPE"):
-        receive_stock("nope", Decimal(1), actor="t", uow=FakeUnitOfWork())
+        receive_stock("nope", Decimal(1), actor="t", store=STORE, uow=FakeUnitOfWork())

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.domain.notifications import NotificationKind
+from bot.domain.services import staff
+from bot.domain.services.stock import adjust_stock, receive_stock
+from bot.domain.staff import Role
+from bot.domain.stock import StockReason
+from tests.support.factories import (
+    FAST_HASHER,
+    STORE,
+    customer,
+    placed_order,
+    stocked,
+)
+from tests.support.fakes import FakeUnitOfWork
+
+MANAGER_CHAT = 900
+
+
+def _with_manager(uow: FakeUnitOfWork) -> None:
+    staff.create_manager("boss", "correct horse battery", uow=uow, hasher=FAST_HASHER)
+    staff.log_in(
+        "boss", "correct horse battery", telegram_user_id=MANAGER_CHAT, uow=uow, hasher=FAST_HASHER
+    )
+
+
+def _alerts(uow: FakeUnitOfWork) -> list[tuple[int, str, str]]:
+    return [
+        (n.chat_id, n.payload["sku"], n.payload["level"])
+        for _, n in sorted(uow.committed.outbox.items())
+        if n.kind is NotificationKind.LOW_STOCK
+    ]
+
+
+def test_a_sale_that_takes_an_item_to_its_threshold_alerts_the_managers_once() -> None:
+    uow = FakeUnitOfWork()
+    _with_manager(uow)
+    tea = stocked(uow, 8, sku="TEA", low_stock_threshold=Decimal(5))
+    placed_order(uow, customer(), (tea, 2))  # 6: still above
+    assert _alerts(uow) == []
+    placed_order(uow, customer(), (tea, 1))  # 5: at the threshold
+    placed_order(uow, customer(), (tea, 2))  # 3: further down, same crossing
+    assert _alerts(uow) == [(MANAGER_CHAT, "TEA", "5")]
+
+
+def test_restocking_above_the_threshold_re_arms_the_alert() -> None:
+    uow = FakeUnitOfWork()
+    _with_manager(uow)
+    tea = stocked(uow, 6, sku="TEA", low_stock_threshold=Decimal(5))
+    placed_order(uow, customer(), (tea, 2))
+    receive_stock("TEA", Decimal(1), actor="t", store=STORE, uow=uow)  # 5: still low
+    placed_order(uow, customer(), (tea, 1))  # no second alert without a re-arm
+    receive_stock("TEA", Decimal(10), actor="t", store=STORE, uow=uow)  # 14: re-armed
+    adjust_stock("TEA", Decimal(-10), StockReason.DAMAGED, actor="t", store=STORE, uow=uow)
+    assert [level for _, _, level in _alerts(uow)] == ["4", "4"]
+
+
+def test_a_delivery_that_leaves_an_item_low_does_not_alert() -> None:
+    uow = FakeUnitOfWork()
+    _with_manager(uow)
+    stocked(uow, 0, sku="TEA")
+    receive_stock("TEA", Decimal(2), actor="t", store=STORE, uow=uow)  # default threshold 5
+    assert _alerts(uow) == []
+
+
+def test_the_store_default_threshold_applies_when_an_item_has_none() -> None:
+    uow = FakeUnitOfWork()
+    _with_manager(uow)
+    salt = stocked(uow, 7, sku="SALT")
+    placed_order(uow, customer(), (salt, 2))
+    assert _alerts(uow) == [(MANAGER_CHAT, "SALT", "5")]
+
+
+def test_deactivated_managers_and_plain_staff_are_not_alerted() -> None:
+    uow = FakeUnitOfWork()
+    _with_manager(uow)
+    boss = staff.create_manager("deputy", "correct horse battery", uow=uow, hasher=FAST_HASHER)
+    staff.log_in(
+        "deputy", "correct horse battery", telegram_user_id=901, uow=uow, hasher=FAST_HASHER
+    )
+    invite = staff.create_invite(boss.id or 0, Role.STAFF, uow=uow)
+    staff.sign_up(
+        invite.code,
+        "clerk",
+        "Clerk",
+        "clerk's long password",
+        telegram_user_id=902,
+        uow=uow,
+        hasher=FAST_HASHER,
+    )
+    with uow:
+        first = uow.staff.get_by_username("boss")
+    staff.set_staff_active(boss.id or 0, first.id or 0, False, uow=uow)  # type: ignore[union-attr]
+    tea = stocked(uow, 6, sku="TEA")
+    placed_order(uow, customer(), (tea, 2))
+    assert _alerts(uow) == [(901, "TEA", "4")]
