@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
+from bot.domain.prompts import PromptKind
 from bot.handlers import (
     access,
     cart,
@@ -23,6 +24,8 @@ from bot.handlers import (
     fallbacks,
     my_orders,
     notifications,
+    order_queue,
+    prompt_answers,
     search,
     staff_auth,
     start,
@@ -84,7 +87,12 @@ def build_application(
     # Group 0: commands, buttons, then checkout's typed answers (which stop there), and last
     # the fallbacks. Group 1: plain text that no question claimed is a search.
     application.add_handlers(access.build_handlers(), group=access.GROUP)
-    application.add_handlers(staff_auth.build_prompt_handlers(), group=staff_auth.GROUP)
+    answers = {
+        PromptKind.LOGIN: staff_auth.take_answer,
+        PromptKind.SIGNUP: staff_auth.take_answer,
+        PromptKind.CANCEL_REASON: order_queue.take_reason,
+    }
+    application.add_handlers(prompt_answers.build_handlers(answers), group=prompt_answers.GROUP)
     for feature in (
         start,
         catalogue,
@@ -94,7 +102,8 @@ def build_application(
         search,
         staff_auth,
         stock,
-        fallbacks,
+        order_queue,
+        fallbacks,  # last: only what nothing else took
     ):
         application.add_handlers(feature.build_handlers(), group=0)
     application.add_handlers(search.build_text_handlers(), group=search.GROUP)

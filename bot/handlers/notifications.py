@@ -20,6 +20,7 @@ from bot.domain.orders import OrderStatus
 from bot.domain.services import outbox
 from bot.domain.store import Store
 from bot.handlers.context import ShopContext
+from bot.handlers.order_queue import new_order_keyboard
 from bot.handlers.views import STATUS_LINES, button
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,10 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
             [[button("View order", "ord", "v", payload.get("order_code", ""))]]
         )
     if notification.kind is NotificationKind.ORDER_PLACED:
-        return f"🆕 New order <b>{code}</b> is waiting.", None
+        return (
+            f"🆕 New order <b>{code}</b> is waiting.",
+            new_order_keyboard(payload.get("order_code", "")),
+        )
     if notification.kind is NotificationKind.LOW_STOCK:
         level = f"{payload['level']} {payload['unit']}"
         return (

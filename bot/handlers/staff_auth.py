@@ -10,15 +10,12 @@ from html import escape as esc
 
 from telegram import Update
 from telegram.ext import (
-    ApplicationHandlerStop,
     BaseHandler,
     CommandHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.domain.errors import DomainError
-from bot.domain.prompts import PromptKind
+from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services import staff, staff_prompts
 from bot.domain.services.staff_prompts import Ask
 from bot.domain.staff import MIN_PASSWORD
@@ -26,7 +23,6 @@ from bot.handlers.access import show_customer_menu, show_staff_menu
 from bot.handlers.context import ShopContext
 from bot.handlers.screens import polite, say, sentence
 
-GROUP = -1  # typed answers here come before checkout answers and searches
 QUESTIONS = {
     Ask.USERNAME: "Your username?",
     Ask.DISPLAY_NAME: "Your name as customers and colleagues should see it?",
@@ -63,17 +59,18 @@ async def start_signup(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-async def take_answer(update: Update, context: ShopContext) -> None:
-    """A typed answer to a login or sign-up question (others pass on)."""
+async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> None:
+    """A typed answer to a login or sign-up question."""
     message = update.effective_message
-    if message is None or message.text is None:
+    if message is None:
         return
-    user_id = _user_id(update)
-    prompt = await context.run(staff_prompts.waiting_for, user_id)
-    if prompt is None:
+    if message.text is None:
+        await say(update, "Please type your answer, or /cancel.")
         return
     if prompt.step == Ask.PASSWORD:
         await message.delete()  # before anything else: the password leaves the chat
+    user_id = _user_id(update)
+    signing_up = prompt.kind is PromptKind.SIGNUP
     try:
         reply = await context.run(
             staff_prompts.answer, user_id, message.text, hasher=context.shop.hasher
@@ -81,13 +78,13 @@ async def take_answer(update: Update, context: ShopContext) -> None:
     except DomainError as refused:
         again = (
             " Choose another."
-            if prompt.step == Ask.PASSWORD and prompt.kind == "signup"
+            if signing_up and prompt.step == Ask.PASSWORD
             else " Send /login to try again."
-            if prompt.kind == "login"
+            if not signing_up
             else ""
         )
         await say(update, esc(sentence(str(refused))) + again)
-        raise ApplicationHandlerStop from None
+        return
     if reply.account is not None:
         account = reply.account
         await show_staff_menu(context, user_id, account.role)
@@ -98,19 +95,10 @@ async def take_answer(update: Update, context: ShopContext) -> None:
             "you leave.",
         )
     elif reply.ask is not None:
-        signing_up = prompt.kind is PromptKind.SIGNUP
         question = (
             SIGNUP_PASSWORD if signing_up and reply.ask is Ask.PASSWORD else QUESTIONS[reply.ask]
         )
         await say(update, question)
-    raise ApplicationHandlerStop
-
-
-async def cancel_talk(update: Update, context: ShopContext) -> None:
-    """/cancel during a login or sign-up; otherwise /cancel means leaving checkout."""
-    if await context.run(staff_prompts.give_up, _user_id(update)):
-        await say(update, "Stopped. Nothing was changed.")
-        raise ApplicationHandlerStop
 
 
 @polite
@@ -130,11 +118,4 @@ def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
         CommandHandler("login", start_login),
         CommandHandler("signup", start_signup),
         CommandHandler("logout", log_out),
-    ]
-
-
-def build_prompt_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("cancel", cancel_talk),
-        MessageHandler(filters.TEXT & ~filters.COMMAND, take_answer),
     ]

@@ -14,8 +14,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import Prompt, PromptKind
-from bot.domain.services import staff
-from bot.domain.services.retry import retry_on_conflict
+from bot.domain.services import prompts, staff
 from bot.domain.staff import Role, StaffAccount, check_password_rules, normalise_username
 
 
@@ -33,45 +32,28 @@ class Reply:
     account: StaffAccount | None = None
 
 
-@retry_on_conflict
 def begin_login(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Ask:
-    with uow:
-        uow.prompts.save(Prompt(telegram_user_id, PromptKind.LOGIN, Ask.USERNAME, clock()))
-        uow.commit()
-        return Ask.USERNAME
+    prompts.ask(telegram_user_id, PromptKind.LOGIN, Ask.USERNAME, uow=uow, clock=clock)
+    return Ask.USERNAME
 
 
-@retry_on_conflict
 def begin_signup(
     code: str, telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now
 ) -> Role:
     role = staff.check_invite(code, uow=uow, clock=clock)
-    with uow:
-        uow.prompts.save(
-            Prompt(
-                telegram_user_id, PromptKind.SIGNUP, Ask.USERNAME, clock(), {"code": code.strip()}
-            )
-        )
-        uow.commit()
+    prompts.ask(
+        telegram_user_id,
+        PromptKind.SIGNUP,
+        Ask.USERNAME,
+        {"code": code.strip()},
+        uow=uow,
+        clock=clock,
+    )
     return role
 
 
-def waiting_for(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Prompt | None:
-    """The login or sign-up question this person still owes an answer to, if any."""
-    with uow:
-        prompt = uow.prompts.get(telegram_user_id)
-    if prompt is None or prompt.kind not in (PromptKind.LOGIN, PromptKind.SIGNUP):
-        return None
-    return None if prompt.is_stale(clock()) else prompt
-
-
-@retry_on_conflict
 def give_up(telegram_user_id: int, *, uow: UnitOfWork) -> bool:
-    with uow:
-        had = uow.prompts.get(telegram_user_id) is not None
-        uow.prompts.delete(telegram_user_id)
-        uow.commit()
-        return had
+    return prompts.drop(telegram_user_id, uow=uow)
 
 
 def answer(
@@ -85,8 +67,8 @@ def answer(
     """Take the typed answer; returns what to ask next, or the account once done.
 
     A wrong password or a refused sign-up ends the talk (the person starts again)."""
-    prompt = waiting_for(telegram_user_id, uow=uow, clock=clock)
-    if prompt is None:
+    prompt = prompts.current(telegram_user_id, uow=uow, clock=clock)
+    if prompt is None or prompt.kind not in (PromptKind.LOGIN, PromptKind.SIGNUP):
         raise InvalidInput("Nothing is waiting for an answer. Send /login to log in.")
     if prompt.step == Ask.PASSWORD:
         return _finish(prompt, text, uow=uow, hasher=hasher, clock=clock)
@@ -103,16 +85,10 @@ def _next_question(prompt: Prompt, text: str, *, uow: UnitOfWork, clock: Clock) 
     else:
         prompt.data["display_name"] = " ".join(text.split())[:80]
         prompt.step = Ask.PASSWORD
-    prompt.updated_at = clock()
-    _save(prompt, uow=uow)
+    prompts.ask(
+        prompt.telegram_user_id, prompt.kind, prompt.step, prompt.data, uow=uow, clock=clock
+    )
     return Reply(ask=Ask(prompt.step))
-
-
-@retry_on_conflict
-def _save(prompt: Prompt, *, uow: UnitOfWork) -> None:
-    with uow:
-        uow.prompts.save(prompt)
-        uow.commit()
 
 
 def _finish(

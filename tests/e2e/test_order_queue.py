@@ -1,0 +1,162 @@
+"""Staff work orders through to completed; the customer is told at every step."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.domain.orders import Order, OrderStatus
+from bot.domain.services import catalogue, orders, staff
+from bot.domain.services.cart import set_cart_quantity
+from bot.domain.services.customers import CustomerRef
+from tests.support.chat_person import ChatPerson
+from tests.support.factories import FAST_HASHER, delivery_details, make_product, pickup_details
+from tests.support.running_bot import RunningBot
+
+PASSWORD = "correct horse battery"
+
+
+def logged_in(bot: RunningBot, name: str) -> ChatPerson:
+    member = ChatPerson(bot.double, bot.double.person(name))
+    staff.create_manager(name.lower(), PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    staff.log_in(
+        name.lower(),
+        PASSWORD,
+        telegram_user_id=member.person.id,
+        uow=bot.shop.uow(),
+        hasher=FAST_HASHER,
+    )
+    return member
+
+
+def order_for(
+    bot: RunningBot, who: ChatPerson, quantity: int = 2, *, delivery: bool = False, **product: Any
+) -> Order:
+    item = catalogue.add_product(
+        make_product(**product),
+        initial_stock=Decimal(10),
+        actor="test",
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+    ref = CustomerRef(who.person.id, who.person.first_name)
+    set_cart_quantity(ref, item.id or 0, Decimal(quantity), uow=bot.shop.uow())
+    details = delivery_details() if delivery else pickup_details(note="no plastic <please>")
+    return orders.place_order(ref, details, store=bot.shop.store, uow=bot.shop.uow())
+
+
+async def test_a_new_order_reaches_on_duty_staff_with_buttons_and_is_worked_to_completed(
+    bot: RunningBot,
+) -> None:
+    clerk = logged_in(bot, "Clerk")
+    ann = ChatPerson(bot.double, bot.double.person("Ann"))
+    order = order_for(bot, ann, sku="TEA", name="Earl Grey")
+    await bot.double.wait_for(
+        lambda: clerk.has_seen(f"New order {order.code}"), what="the new-order message"
+    )
+    await clerk.presses("Accept")
+    assert f"Order {order.code}" in clerk.screen
+    assert "accepted" in clerk.screen
+    assert clerk.last.button_texts == ["🛍 Ready for pickup", "❌ Cancel…"]
+    await clerk.presses("Ready for pickup")
+    await clerk.presses("Completed")
+    assert clerk.last.buttons == []
+    assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.COMPLETED
+    await bot.double.wait_for(
+        lambda: ann.has_seen("Completed. Thank you!"), what="the customer's last status message"
+    )
+    told = [m.shown_text for m in ann.chat.from_bot if m.shown_text.startswith("📦")]
+    assert ["Accepted" in told[0], "Ready for pickup" in told[1]] == [True, True]
+
+
+async def test_orders_lists_open_orders_oldest_first_with_everything_staff_need(
+    bot: RunningBot,
+) -> None:
+    ann = ChatPerson(bot.double, bot.double.person("Ann"))
+    first = order_for(bot, ann, sku="TEA", name="Earl Grey")
+    second = order_for(bot, ann, delivery=True, sku="JAM", name="Jam")
+    done = order_for(bot, ann, sku="OIL", name="Olive oil")
+    clerk = logged_in(bot, "Clerk")
+    clerk_id = staff.staff_accounts(uow=bot.shop.uow())[0].id or 0
+    for status in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COMPLETED):
+        orders.move_order(clerk_id, done.code, status, store=bot.shop.store, uow=bot.shop.uow())
+    await clerk.says("/orders")
+    cards = [m for m in clerk.chat.from_bot if m.shown_text.startswith("Order ")]
+    assert [c.shown_text.split()[1] for c in cards[-2:]] == [first.code, second.code]
+    assert "Earl Grey (TEA) — 2 pc" in cards[-2].shown_text
+    assert "no plastic <please>" in cards[-2].shown_text
+    assert "Deliver to 12 High Street, Springfield" in cards[-1].shown_text
+    assert "+441234567890" in cards[-1].shown_text
+    await clerk.says(f"/order {done.code.lower()}")
+    assert "History" in clerk.screen
+    assert "completed by staff:clerk" in clerk.screen
+
+
+async def test_cancelling_asks_for_a_reason_gives_stock_back_and_tells_the_customer(
+    bot: RunningBot,
+) -> None:
+    ann = ChatPerson(bot.double, bot.double.person("Ann"))
+    order = order_for(bot, ann, 3, sku="TEA", name="Earl Grey")
+    clerk = logged_in(bot, "Clerk")
+    await clerk.says(f"/order {order.code}")
+    await clerk.presses("Cancel")
+    assert "Why is order" in clerk.screen
+    await clerk.says("We ran out of bags <sorry>")
+    assert "cancelled" in clerk.screen
+    assert catalogue.find_product("TEA", uow=bot.shop.uow()).stock == 10
+    await bot.double.wait_for(
+        lambda: ann.has_seen("Reason: We ran out of bags <sorry>"), what="the customer to hear why"
+    )
+
+
+async def test_the_cancel_command_keeps_an_order_whose_reason_was_being_asked(
+    bot: RunningBot,
+) -> None:
+    order = order_for(bot, ChatPerson(bot.double, bot.double.person("Ann")), sku="TEA")
+    clerk = logged_in(bot, "Clerk")
+    await clerk.says(f"/order {order.code}")
+    await clerk.presses("Cancel")
+    await clerk.says("/cancel")
+    assert "Stopped. Nothing was changed." in clerk.screen
+    assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.PLACED
+
+
+async def test_two_staff_pressing_different_buttons_at_once_one_wins(bot: RunningBot) -> None:
+    order = order_for(bot, ChatPerson(bot.double, bot.double.person("Ann")), sku="TEA")
+    first, second = logged_in(bot, "First"), logged_in(bot, "Second")
+    await first.says(f"/order {order.code}")
+    await second.says(f"/order {order.code}")
+    accept = bot.double.press(first.person, first.last, "Accept")
+    accept_too = bot.double.press(second.person, second.last, "Accept")
+    await bot.double.settle()
+    answers = [first.alert_for(accept), second.alert_for(accept_too)]
+    assert sorted(a or "" for a in answers) == sorted(
+        [
+            f"Order {order.code}: accepted. The customer is told.",
+            f"Order {order.code} was changed by someone else a moment ago.",
+        ]
+    )
+    final = orders.find_order(order.code, uow=bot.shop.uow())
+    assert [h.status for h in final.history] == [OrderStatus.PLACED, OrderStatus.ACCEPTED]
+
+
+async def test_a_stale_button_says_the_order_moved_and_shows_it_as_it_is(
+    bot: RunningBot,
+) -> None:
+    order = order_for(bot, ChatPerson(bot.double, bot.double.person("Ann")), sku="TEA")
+    clerk = logged_in(bot, "Clerk")
+    await clerk.says(f"/order {order.code}")
+    old = clerk.last
+    orders.move_order(
+        staff.staff_accounts(uow=bot.shop.uow())[0].id or 0,
+        order.code,
+        OrderStatus.ACCEPTED,
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+    alert = await clerk.presses_data(old.buttons[0]["callback_data"], on=old)  # ✅ Accept
+    assert alert == f"Order {order.code} was changed by someone else a moment ago."
+    assert "· accepted" in old.shown_text  # the stale message now shows the order as it is
+    assert old.button_texts == ["🛍 Ready for pickup", "❌ Cancel…"]
+    await clerk.says("/order NOPE1234")
+    assert "There is no order NOPE1234." in clerk.screen
