@@ -22,6 +22,7 @@ from bot.handlers import (
     catalogue,
     checkout,
     fallbacks,
+    managers,
     my_orders,
     notifications,
     order_queue,
@@ -103,6 +104,7 @@ def build_application(
         staff_auth,
         stock,
         order_queue,
+        managers,
         fallbacks,  # last: only what nothing else took
     ):
         application.add_handlers(feature.build_handlers(), group=0)
