@@ -22,6 +22,7 @@ from bot.handlers import (
     catalogue,
     checkout,
     fallbacks,
+    low_stock,
     managers,
     my_orders,
     notifications,
@@ -53,6 +54,12 @@ async def on_startup(application: ShopApplication) -> None:
     """Runs once the bot is connected: the command menu, and the outbox sender."""
     await application.bot.set_my_commands(CUSTOMER_COMMANDS)
     assert application.job_queue is not None
+    shop = application.bot_data[SHOP_KEY]
+    assert isinstance(shop, Shop)
+    digest_at = shop.settings.digest_time.replace(tzinfo=shop.store.timezone)
+    application.job_queue.run_daily(
+        low_stock.queue_digest, time=digest_at, name=low_stock.DIGEST_JOB
+    )
     application.job_queue.run_repeating(
         notifications.send_due,
         interval=notifications.INTERVAL_SECONDS,
@@ -105,6 +112,7 @@ def build_application(
         stock,
         order_queue,
         managers,
+        low_stock,
         fallbacks,  # last: only what nothing else took
     ):
         application.add_handlers(feature.build_handlers(), group=0)

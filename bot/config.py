@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     pickup_slot_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
     pickup_lead_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 60
     delivery_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("3.50")
+    digest_time: time = time(8, 0)
 
     @field_validator("telegram_token", "webhook_secret", mode="before")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
@@ -156,6 +156,11 @@ class ThrottleRepository(Protocol):
     def save(self, throttle: LoginThrottle) -> None: ...
 
 
+class DigestRepository(Protocol):
+    def queued_on(self, day: date) -> bool: ...
+    def mark_queued(self, day: date, at: datetime) -> None: ...
+
+
 class CheckoutRepository(Protocol):
     def get(self, customer_id: int) -> CheckoutDraft | None: ...
     def save(self, draft: CheckoutDraft) -> None: ...
@@ -189,6 +194,8 @@ class UnitOfWork(Protocol):
     def prompts(self) -> PromptRepository: ...
     @property
     def throttles(self) -> ThrottleRepository: ...
+    @property
+    def digests(self) -> DigestRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -20,6 +20,7 @@ from bot.domain.orders import OrderStatus
 from bot.domain.services import outbox
 from bot.domain.store import Store
 from bot.handlers.context import ShopContext
+from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
 from bot.handlers.views import STATUS_LINES, button
 
@@ -53,6 +54,8 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
             f"{esc(payload['sku'])} QTY when it arrives.",
             None,
         )
+    if notification.kind is NotificationKind.DIGEST:
+        return digest_text(payload), None
     if notification.kind is NotificationKind.ORDER_CANCELLED:
         return f"❌ Order <b>{code}</b> was cancelled by the customer.", None
     return esc(payload.get("text", notification.kind.value)), None

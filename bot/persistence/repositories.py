@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,7 @@ from bot.persistence.models import (
     CartLineRow,
     CheckoutRow,
     CustomerRow,
+    DigestRunRow,
     InviteRow,
     LedgerRow,
     LoginThrottleRow,
@@ -840,4 +841,17 @@ class SqlThrottleRepository:
             row = LoginThrottleRow(telegram_user_id=throttle.telegram_user_id)
             self.session.add(row)
         row.failed_attempts, row.locked_until = throttle.failed_attempts, throttle.locked_until
+        self.session.flush()
+
+
+class SqlDigestRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def queued_on(self, day: date) -> bool:
+        return self.session.get(DigestRunRow, day) is not None
+
+    def mark_queued(self, day: date, at: datetime) -> None:
+        # Two processes racing here: one insert fails on the key and its use case re-runs.
+        self.session.add(DigestRunRow(day=day, queued_at=at))
         self.session.flush()

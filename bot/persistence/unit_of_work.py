@@ -13,6 +13,7 @@ from bot.persistence.repositories import (
     SqlCartRepository,
     SqlCheckoutRepository,
     SqlCustomerRepository,
+    SqlDigestRepository,
     SqlInviteRepository,
     SqlLedgerRepository,
     SqlOrderRepository,
@@ -67,6 +68,7 @@ class SqlAlchemyUnitOfWork:
         self.checkouts = SqlCheckoutRepository(self.session)
         self.prompts = SqlPromptRepository(self.session)
         self.throttles = SqlThrottleRepository(self.session)
+        self.digests = SqlDigestRepository(self.session)
         return self
 
     def __exit__(

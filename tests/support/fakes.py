@@ -11,7 +11,7 @@ import dataclasses
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Self
@@ -46,6 +46,7 @@ class State:
     checkouts: dict[int, CheckoutDraft] = field(default_factory=dict)
     prompts: dict[int, Prompt] = field(default_factory=dict)
     low_alerted: set[int] = field(default_factory=set)
+    digests: dict[date, datetime] = field(default_factory=dict)
     throttles: dict[int, LoginThrottle] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -440,6 +441,17 @@ class FakeThrottles:
         self.s.throttles[throttle.telegram_user_id] = dataclasses.replace(throttle)
 
 
+class FakeDigests:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def queued_on(self, day: date) -> bool:
+        return day in self.s.digests
+
+    def mark_queued(self, day: date, at: datetime) -> None:
+        self.s.digests[day] = at
+
+
 class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.committed = state or State()
@@ -459,6 +471,7 @@ class FakeUnitOfWork:
         self.checkouts = FakeCheckouts(self.working)
         self.prompts = FakePrompts(self.working)
         self.throttles = FakeThrottles(self.working)
+        self.digests = FakeDigests(self.working)
         return self
 
     def __exit__(
@@ -493,5 +506,6 @@ class FakeUnitOfWork:
             self.checkouts,
             self.prompts,
             self.throttles,
+            self.digests,
         ):
             repo.s = self.working

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from datetime import datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
 
 from bot.domain.catalogue import Product
+from bot.domain.clock import Clock, utc_now
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
+from bot.domain.services.retry import retry_on_conflict
 from bot.domain.staff import Role
 from bot.domain.store import Store
 
@@ -65,3 +68,63 @@ class LowItem:
     sold_per_day: Decimal  # over the last 14 days
     days_of_cover: Decimal | None  # None when nothing sold lately
     suggested_reorder: Decimal
+
+
+COVER_WINDOW_DAYS = 14
+
+
+def _round_up_to_step(quantity: Decimal, step: Decimal) -> Decimal:
+    steps = (quantity / step).to_integral_value(rounding=ROUND_CEILING)
+    return steps * step
+
+
+def low_items(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> list[LowItem]:
+    """Items at or below their threshold (sold out first), with how long stock lasts at the
+    last 14 days' pace and how much to order to get back to two weeks or twice the threshold."""
+    now = clock()
+    with uow:
+        products = uow.products.all(include_archived=False)
+        sales = uow.orders.sales_by_product(now - timedelta(days=COVER_WINDOW_DAYS), now)
+    sold = {row.product_id: row.quantity for row in sales}
+    found = []
+    for product in products:
+        threshold = product.threshold(store.default_low_stock_threshold)
+        if product.stock > threshold:
+            continue
+        per_day = sold.get(product.id or 0, Decimal(0)) / COVER_WINDOW_DAYS
+        cover = (product.stock / per_day).quantize(Decimal("0.1")) if per_day else None
+        target = max(threshold * 2, per_day * COVER_WINDOW_DAYS, product.step)
+        reorder = _round_up_to_step(max(target - product.stock, product.step), product.step)
+        found.append(LowItem(product, threshold, per_day.quantize(Decimal("0.01")), cover, reorder))
+    return sorted(
+        found, key=lambda item: (item.product.stock > 0, item.days_of_cover or 0, item.product.name)
+    )
+
+
+@retry_on_conflict
+def queue_daily_digest(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> bool:
+    """Queue today's digest for every manager, once per local day whatever the number of
+    bot processes: the day's row is the lock. False if it was already queued."""
+    now = clock()
+    day = now.astimezone(store.timezone).date()
+    items = low_items(store=store, uow=uow, clock=clock)
+    with uow:
+        if uow.digests.queued_on(day):
+            return False
+        uow.digests.mark_queued(day, now)
+        payload = {"day": day.isoformat(), "items": json.dumps([describe(i) for i in items])}
+        for chat_id in manager_chats(uow):
+            uow.outbox.add(Notification(chat_id, NotificationKind.DIGEST, payload, now))
+        uow.commit()
+        return True
+
+
+def describe(item: LowItem) -> dict[str, str]:
+    return {
+        "sku": item.product.sku,
+        "name": item.product.name,
+        "unit": item.product.unit.value,
+        "stock": _plain(item.product.stock),
+        "cover": "" if item.days_of_cover is None else _plain(item.days_of_cover),
+        "reorder": _plain(item.suggested_reorder),
+    }

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from bot.domain.notifications import NotificationKind
 from bot.domain.services import staff
+from bot.domain.services.low_stock import low_items, queue_daily_digest
 from bot.domain.services.stock import adjust_stock, receive_stock
 from bot.domain.staff import Role
 from bot.domain.stock import StockReason
 from tests.support.factories import (
     FAST_HASHER,
     STORE,
+    FixedClock,
     customer,
     placed_order,
     stocked,
@@ -96,3 +99,32 @@ def test_deactivated_managers_and_plain_staff_are_not_alerted() -> None:
     tea = stocked(uow, 6, sku="TEA")
     placed_order(uow, customer(), (tea, 2))
     assert _alerts(uow) == [(901, "TEA", "4")]
+
+
+def test_the_low_list_shows_cover_at_the_recent_pace_and_a_reorder_suggestion() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    rice = stocked(uow, 40, sku="RICE", low_stock_threshold=Decimal(5))
+    stocked(uow, 0, sku="SALT")
+    stocked(uow, 50, sku="TEA")
+    placed_order(uow, customer(), (rice, 35), clock=clock)  # 2.5 a day over 14 days
+    clock.advance(minutes=1)
+    items = low_items(store=STORE, uow=uow, clock=clock)
+    assert [i.product.sku for i in items] == ["SALT", "RICE"]  # sold out first
+    salt, low_rice = items
+    assert (salt.days_of_cover, salt.suggested_reorder) == (None, Decimal(10))
+    assert low_rice.sold_per_day == Decimal("2.5")
+    assert low_rice.days_of_cover == Decimal(2)
+    assert low_rice.suggested_reorder == 30  # back to 14 days of sales
+
+
+def test_the_daily_digest_is_queued_once_per_local_day() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    _with_manager(uow)
+    stocked(uow, 0, sku="SALT")
+    assert queue_daily_digest(store=STORE, uow=uow, clock=clock) is True
+    assert queue_daily_digest(store=STORE, uow=uow, clock=clock) is False
+    clock.advance(days=1)
+    assert queue_daily_digest(store=STORE, uow=uow, clock=clock) is True
+    digests = [n for n in uow.committed.outbox.values() if n.kind is NotificationKind.DIGEST]
+    assert [n.chat_id for n in digests] == [MANAGER_CHAT, MANAGER_CHAT]
+    assert json.loads(digests[0].payload["items"])[0]["sku"] == "SALT"

@@ -1,0 +1,61 @@
+"""Low and sold-out items for managers: /lowstock on demand, and a digest every morning."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from html import escape as esc
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.domain.services import low_stock
+from bot.handlers.access import signed_in
+from bot.handlers.context import ShopContext
+from bot.handlers.screens import polite, say
+
+DIGEST_JOB = "daily-low-stock-digest"
+MAX_LINES = 40  # keeps the message well under Telegram's 4096 characters
+
+
+def low_stock_text(lines: list[dict[str, str]], heading: str) -> str:
+    if not lines:
+        return f"{heading}\nNothing is low. 👍"
+    out = [heading]
+    for line in lines[:MAX_LINES]:
+        unit = line["unit"]
+        cover = f"{line['cover']} days of cover" if line["cover"] else "no recent sales"
+        mark = "🔴" if line["stock"] == "0" else "🟠"
+        out.append(
+            f"{mark} <code>{esc(line['sku'])}</code> {esc(line['name'])}: "
+            f"{line['stock']} {unit}, {cover}; reorder {line['reorder']} {unit}"
+        )
+    if len(lines) > MAX_LINES:
+        out.append(f"…and {len(lines) - MAX_LINES} more: /stock shows them all.")
+    return "\n".join(out)
+
+
+def digest_text(payload: dict[str, str]) -> str:
+    return low_stock_text(
+        json.loads(payload["items"]), f"<b>Low-stock digest for {esc(payload['day'])}</b>"
+    )
+
+
+@polite
+async def show_low_stock(update: Update, context: ShopContext) -> str | None:
+    """/lowstock: what to reorder now."""
+    await signed_in(update, context)
+    items = await context.run(low_stock.low_items, store=context.shop.store)
+    lines = [low_stock.describe(item) for item in items]
+    await say(update, low_stock_text(lines, "<b>Low and sold-out items</b>"))
+    return None
+
+
+async def queue_digest(context: ShopContext) -> None:
+    """The scheduled job: queue today's digest (the outbox sender delivers it)."""
+    shop = context.shop
+    await asyncio.to_thread(low_stock.queue_daily_digest, store=shop.store, uow=shop.uow())
+
+
+def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
+    return [CommandHandler("lowstock", show_low_stock)]

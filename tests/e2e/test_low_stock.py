@@ -1,0 +1,91 @@
+"""Managers hear about low stock: on demand, and in a digest at a set local time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine
+
+from bot.domain.services import catalogue, staff
+from bot.handlers.low_stock import DIGEST_JOB
+from tests.support.chat_person import ChatPerson
+from tests.support.factories import FAST_HASHER, make_product
+from tests.support.running_bot import RunningBot, running_bot
+from tests.support.telegram.double import BotApiDouble
+
+PASSWORD = "correct horse battery"
+
+
+def sell(bot: RunningBot, stock: int, **fields: Any) -> None:
+    catalogue.add_product(
+        make_product(**fields),
+        initial_stock=Decimal(stock),
+        actor="test",
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+
+
+def manager(bot: RunningBot, name: str = "Boss") -> ChatPerson:
+    member = ChatPerson(bot.double, bot.double.person(name))
+    staff.create_manager(name.lower(), PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    staff.log_in(
+        name.lower(),
+        PASSWORD,
+        telegram_user_id=member.person.id,
+        uow=bot.shop.uow(),
+        hasher=FAST_HASHER,
+    )
+    return member
+
+
+async def test_lowstock_lists_sold_out_then_low_items_with_what_to_reorder(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 0, sku="SALT", name="Sea salt")
+    sell(bot, 3, sku="MILK", name="Milk")
+    sell(bot, 30, sku="RICE", name="Rice")
+    boss = manager(bot)
+    await boss.says("/lowstock")
+    lines = boss.screen.splitlines()
+    assert lines[1].startswith("🔴 SALT Sea salt: 0 pc, no recent sales; reorder 10 pc")
+    assert lines[2].startswith("🟠 MILK Milk: 3 pc")
+    assert "RICE" not in boss.screen
+
+
+async def test_the_digest_runs_daily_at_the_set_local_time(
+    double: BotApiDouble,
+    engine: Engine,
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, digest_time=time(7, 30)) as bot:
+        assert bot.application.job_queue is not None
+        [job] = bot.application.job_queue.get_jobs_by_name(DIGEST_JOB)
+        trigger = job.job.trigger
+        # 20 Nov (winter, UTC+1): 07:30 in Paris is 06:30 UTC, the same day or the next.
+        before = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+        after = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
+        assert trigger.get_next_fire_time(None, before) == datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
+        assert trigger.get_next_fire_time(None, after) == datetime(2026, 11, 21, 6, 30, tzinfo=UTC)
+        # In summer Paris is UTC+2: the same local time is an hour earlier in UTC.
+        summer = datetime(2026, 7, 1, 4, 0, tzinfo=UTC)
+        assert trigger.get_next_fire_time(None, summer) == datetime(2026, 7, 1, 5, 30, tzinfo=UTC)
+
+
+async def test_the_digest_reaches_every_manager_once_a_day(bot: RunningBot) -> None:
+    sell(bot, 0, sku="SALT", name="Sea salt")
+    boss, deputy = manager(bot), manager(bot, "Deputy")
+    assert bot.application.job_queue is not None
+    [job] = bot.application.job_queue.get_jobs_by_name(DIGEST_JOB)
+    await job.run(bot.application)
+    await job.run(bot.application)  # a second process, or a restart, on the same day
+    for person in (boss, deputy):
+        await bot.double.wait_for(
+            lambda p=person: p.has_seen("Low-stock digest"),  # type: ignore[misc]
+            what="the digest",
+        )
+    await bot.double.settle(quiet=2.5)
+    assert sum("Low-stock digest" in m.shown_text for m in boss.chat.from_bot) == 1
+    assert boss.has_seen("SALT Sea salt: 0 pc")
