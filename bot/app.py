@@ -28,6 +28,7 @@ from bot.handlers import (
     notifications,
     order_queue,
     prompt_answers,
+    report,
     search,
     staff_auth,
     start,
@@ -113,6 +114,7 @@ def build_application(
         order_queue,
         managers,
         low_stock,
+        report,
         fallbacks,  # last: only what nothing else took
     ):
         application.add_handlers(feature.build_handlers(), group=0)

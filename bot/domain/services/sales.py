@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.clock import Clock, utc_now
+from bot.domain.errors import InvalidInput
 from bot.domain.ports import ProductSales, UnitOfWork
 
 
@@ -69,3 +71,53 @@ def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DaySales]:
         DaySales(day, len(by_day.get(day, [])), sum(by_day.get(day, [])))
         for day in (period.first + timedelta(days=n) for n in range(days))
     ]
+
+
+MAX_REPORT_DAYS = 366
+
+
+@dataclass(frozen=True, slots=True)
+class SalesReport:
+    period: Period
+    days: list[DaySales]
+    by_quantity: list[ProductSales]
+    by_revenue: list[ProductSales]
+    unsold: list[str]  # names of items on sale that sold nothing in the period
+
+    @property
+    def revenue_minor(self) -> int:
+        return sum(day.revenue_minor for day in self.days)
+
+    @property
+    def orders(self) -> int:
+        return sum(day.orders for day in self.days)
+
+    @property
+    def average_basket_minor(self) -> int:
+        return self.revenue_minor // self.orders if self.orders else 0
+
+
+def sales_report(
+    days: int, *, timezone: ZoneInfo, uow: UnitOfWork, clock: Clock = utc_now, top: int = 5
+) -> SalesReport:
+    """The last `days` local days, today included; cancelled orders do not count."""
+    if not 1 <= days <= MAX_REPORT_DAYS:
+        raise InvalidInput(f"A report covers 1 to {MAX_REPORT_DAYS} days")
+    today = clock().astimezone(timezone).date()
+    period = Period.last_days(days, today=today, timezone=timezone)
+    per_day = sales_per_day(period, uow=uow)
+    with uow:
+        sold = uow.orders.sales_by_product(period.start, period.end)
+        on_sale = uow.products.all(include_archived=False)
+    sold_ids = {row.product_id for row in sold}
+    by_quantity = sorted(sold, key=lambda r: (-r.quantity, -r.revenue_minor, r.sku))[:top]
+    by_revenue = sorted(sold, key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))[:top]
+    unsold = [p.name for p in on_sale if p.id not in sold_ids]
+    return SalesReport(period, per_day, by_quantity, by_revenue, unsold)
+
+
+def all_sales(report: SalesReport, *, uow: UnitOfWork) -> list[ProductSales]:
+    """Every item sold in the report's period, best sellers first (for the CSV)."""
+    with uow:
+        rows = uow.orders.sales_by_product(report.period.start, report.period.end)
+    return sorted(rows, key=lambda r: (-r.revenue_minor, r.sku))

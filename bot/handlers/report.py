@@ -1,0 +1,120 @@
+"""/report [DAYS] for managers: the figures as a message, a chart of daily revenue as a
+photo, and the period's item sales as a CSV document. Behind the guard (managers only)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html import escape as esc
+
+from telegram import InputFile, Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.domain.errors import InvalidInput
+from bot.domain.ports import ProductSales
+from bot.domain.quantity import format_quantity
+from bot.domain.services.sales import SalesReport, all_sales, sales_report
+from bot.domain.store import Store
+from bot.handlers.access import signed_in
+from bot.handlers.context import ShopContext
+from bot.handlers.screens import polite, say
+
+DEFAULT_DAYS = 7
+MAX_UNSOLD = 15
+
+
+def report_text(report: SalesReport, store: Store) -> str:
+    money = store.currency.format
+    p = report.period
+    lines = [
+        f"<b>Sales {p.first:%d %b} – {p.last:%d %b %Y}</b>",
+        f"Revenue: {money(report.revenue_minor)}",
+        f"Orders: {report.orders}",
+        f"Average basket: {money(report.average_basket_minor)}",
+    ]
+    if report.by_quantity:
+        lines.append("\n<b>Best sellers by quantity</b>")
+        lines += [
+            f"{n}. {esc(r.name)} — {format_quantity(r.quantity, r.unit)}"
+            for n, r in enumerate(report.by_quantity, start=1)
+        ]
+        lines.append("\n<b>Best sellers by revenue</b>")
+        lines += [
+            f"{n}. {esc(r.name)} — {money(r.revenue_minor)}"
+            for n, r in enumerate(report.by_revenue, start=1)
+        ]
+    if report.unsold:
+        shown = ", ".join(esc(name) for name in report.unsold[:MAX_UNSOLD])
+        hidden = len(report.unsold) - MAX_UNSOLD
+        more = f" and {hidden} more" if hidden > 0 else ""
+        lines.append(f"\n<b>Did not sell</b>: {shown}{more}")
+    return "\n".join(lines)
+
+
+def revenue_chart(report: SalesReport, store: Store) -> bytes:
+    """A PNG bar chart of revenue per day (matplotlib, no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 4), dpi=100)
+    axes = figure.subplots()
+    labels = [f"{d.day:%d %b}" for d in report.days]
+    values = [float(store.currency.to_major(d.revenue_minor)) for d in report.days]
+    axes.bar(labels, values, color="#3b82f6")
+    axes.set_title(f"Daily revenue ({store.currency.code})")
+    axes.set_ylabel(store.currency.code)
+    if len(labels) > 10:
+        step = max(1, len(labels) // 10)
+        axes.set_xticks(range(0, len(labels), step), labels[::step])
+    axes.tick_params(axis="x", labelrotation=45)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def sales_csv(rows: list[ProductSales], store: Store) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["sku", "name", "unit", "quantity", f"revenue_{store.currency.code}"])
+    for row in rows:
+        writer.writerow(
+            [
+                row.sku,
+                row.name,
+                row.unit,
+                f"{row.quantity.normalize():f}",
+                f"{store.currency.to_major(row.revenue_minor)}",
+            ]
+        )
+    return text.getvalue().encode("utf-8")
+
+
+@polite
+async def report(update: Update, context: ShopContext) -> str | None:
+    """/report [DAYS], 7 days by default."""
+    await signed_in(update, context)
+    raw = (context.args or [str(DEFAULT_DAYS)])[0]
+    if not raw.isdigit():
+        raise InvalidInput("Usage: /report [DAYS], e.g. /report 30")
+    store = context.shop.store
+    result = await context.run(sales_report, int(raw), timezone=store.timezone)
+    await say(update, report_text(result, store))
+    chat = update.effective_chat
+    assert chat is not None
+    png = revenue_chart(result, store)
+    await chat.send_photo(
+        InputFile(png, filename="revenue.png"), caption=f"Daily revenue, last {raw} days"
+    )
+    rows = await context.run(all_sales, result)
+    name = f"sales-{result.period.first}-{result.period.last}.csv"
+    await chat.send_document(
+        InputFile(sales_csv(rows, store), filename=name), caption="Item sales for the period (CSV)"
+    )
+    return None
+
+
+def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
+    return [CommandHandler("report", report)]

@@ -1,0 +1,96 @@
+"""/report: figures, a PNG chart of daily revenue, and a CSV of the period's item sales."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from bot.domain.orders import Order, OrderStatus
+from bot.domain.services import catalogue, orders, staff
+from bot.domain.services.cart import set_cart_quantity
+from bot.domain.services.customers import CustomerRef
+from tests.support.chat_person import ChatPerson
+from tests.support.factories import FAST_HASHER, FixedClock, make_product, pickup_details
+from tests.support.running_bot import RunningBot
+from tests.support.telegram.spec import UploadedFile
+
+PASSWORD = "correct horse battery"
+
+
+def sell(bot: RunningBot, **fields: Any) -> int:
+    product = catalogue.add_product(
+        make_product(**fields),
+        initial_stock=Decimal(100),
+        actor="test",
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+    return product.id or 0
+
+
+def buy(bot: RunningBot, product_id: int, quantity: int, days_ago: int) -> Order:
+    shopper = bot.double.person("Shopper")
+    who = CustomerRef(shopper.id, shopper.first_name)
+    set_cart_quantity(who, product_id, Decimal(quantity), uow=bot.shop.uow())
+    when = FixedClock(datetime.now(UTC) - timedelta(days=days_ago, minutes=5))
+    return orders.place_order(
+        who, pickup_details(), store=bot.shop.store, uow=bot.shop.uow(), clock=when
+    )
+
+
+async def test_report_sums_the_period_ranks_best_sellers_and_sends_chart_and_csv(
+    bot: RunningBot,
+) -> None:
+    tea = sell(bot, sku="TEA", name="Earl Grey", price_minor=300)
+    wine = sell(bot, sku="WINE", name="Red wine", price_minor=1500)
+    sell(bot, sku="SOAP", name="Olive soap")
+    buy(bot, tea, 4, days_ago=0)
+    buy(bot, wine, 1, days_ago=1)
+    cancelled = buy(bot, wine, 5, days_ago=1)
+    buy(bot, tea, 9, days_ago=30)  # outside a week
+    boss_account = staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    orders.move_order(
+        boss_account.id or 0,
+        cancelled.code,
+        OrderStatus.CANCELLED,
+        reason="x",
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+    boss = ChatPerson(bot.double, bot.double.person("Boss"))
+    staff.log_in(
+        "boss", PASSWORD, telegram_user_id=boss.person.id, uow=bot.shop.uow(), hasher=FAST_HASHER
+    )
+    await boss.says("/report")
+    text = next(m.shown_text for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
+    assert "Revenue: 27.00 EUR" in text
+    assert "Orders: 2" in text
+    assert "Average basket: 13.50 EUR" in text
+    assert "1. Earl Grey — 4 pc" in text.split("by revenue")[0]
+    assert "1. Red wine — 15.00 EUR" in text.split("by revenue")[1]
+    assert "Did not sell: Olive soap" in text
+    photo = next(m for m in boss.chat.from_bot if m.photo is not None)
+    assert photo.caption == "Daily revenue, last 7 days"
+    uploads = [c.params["photo"] for c in bot.double.calls_to("sendPhoto")]
+    assert isinstance(uploads[0], UploadedFile)
+    assert uploads[0].content.startswith(b"\x89PNG")
+    document = boss.last.document
+    assert isinstance(document, UploadedFile)
+    assert document.content.decode().splitlines() == [
+        "sku,name,unit,quantity,revenue_EUR",
+        "WINE,Red wine,pc,1,15.00",
+        "TEA,Earl Grey,pc,4,12.00",
+    ]
+
+
+async def test_report_refuses_a_bad_number_of_days(bot: RunningBot) -> None:
+    staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    boss = ChatPerson(bot.double, bot.double.person("Boss"))
+    staff.log_in(
+        "boss", PASSWORD, telegram_user_id=boss.person.id, uow=bot.shop.uow(), hasher=FAST_HASHER
+    )
+    await boss.says("/report lots")
+    assert "Usage: /report [DAYS]" in boss.screen
+    await boss.says("/report 0")
+    assert "A report covers 1 to 366 days" in boss.screen
