@@ -22,6 +22,7 @@ from bot.handlers import (
     catalogue,
     checkout,
     fallbacks,
+    items,
     low_stock,
     managers,
     my_orders,
@@ -63,7 +64,7 @@ async def on_startup(application: ShopApplication) -> None:
     )
     application.job_queue.run_repeating(
         notifications.send_due,
-        interval=notifications.INTERVAL_SECONDS,
+        interval=shop.settings.outbox_poll_seconds,
         first=0.5,
         name=notifications.JOB_NAME,
     )
@@ -100,6 +101,7 @@ def build_application(
         PromptKind.LOGIN: staff_auth.take_answer,
         PromptKind.SIGNUP: staff_auth.take_answer,
         PromptKind.CANCEL_REASON: order_queue.take_reason,
+        **items.ANSWERS,
     }
     application.add_handlers(prompt_answers.build_handlers(answers), group=prompt_answers.GROUP)
     for feature in (
@@ -111,6 +113,7 @@ def build_application(
         search,
         staff_auth,
         stock,
+        items,
         order_queue,
         managers,
         low_stock,

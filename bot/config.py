@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     pickup_lead_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 60
     delivery_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("3.50")
     digest_time: time = time(8, 0)
+    outbox_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
 
     @field_validator("telegram_token", "webhook_secret", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -15,6 +16,27 @@ from tests.support.databases import (
     migrated_engine,
     uow_factory,
 )
+from tests.support.telegram.tally import CHECKED
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under xdist each worker hands its tally of checked Bot API calls to the controller."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["bot_api_checked"] = dict(CHECKED)
+
+
+def pytest_testnodedown(node: Any, error: object) -> None:
+    for key, value in getattr(node, "workeroutput", {}).get("bot_api_checked", {}).items():
+        CHECKED[key] += value
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if CHECKED["tests"]:
+        terminalreporter.write_line(
+            f"Bot API double: {CHECKED['calls']} calls from the bot checked against the "
+            f"Bot API 10.1 spec in {CHECKED['tests']} tests; {CHECKED['invalid']} invalid."
+        )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

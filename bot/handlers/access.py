@@ -32,8 +32,8 @@ STAFF_COMMANDS = {
     "order",
 }
 MANAGER_COMMANDS = {"invite", "staff", "lowstock", "report"}
-# callback_data prefixes: staff order moves, stock pages; manager staff-account toggles.
-STAFF_BUTTONS = {"so", "st"}
+# callback_data prefixes: staff order moves, stock pages, item edits; manager account toggles.
+STAFF_BUTTONS = {"so", "st", "ei"}
 MANAGER_BUTTONS = {"sa"}
 
 STAFF_MENU = [

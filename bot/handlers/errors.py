@@ -6,6 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.context import ShopContext
 
@@ -14,10 +15,11 @@ SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 
 
 async def report_error(update: object, context: ShopContext) -> None:
-    """Log the traceback; never show it in a chat."""
+    """Log the traceback; never show it in a chat. The update goes no further: a message
+    whose handling crashed halfway must not also be taken as, say, a search."""
     log.error("unhandled error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
-        return
+        raise ApplicationHandlerStop
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(SORRY, show_alert=True)
@@ -25,3 +27,4 @@ async def report_error(update: object, context: ShopContext) -> None:
             await context.bot.send_message(update.effective_chat.id, SORRY)
     except TelegramError:
         log.warning("could not tell the person about the error", exc_info=True)
+    raise ApplicationHandlerStop

@@ -25,7 +25,6 @@ from bot.handlers.order_queue import new_order_keyboard
 from bot.handlers.views import STATUS_LINES, button
 
 log = logging.getLogger(__name__)
-INTERVAL_SECONDS = 2.0
 JOB_NAME = "outbox-sender"
 
 

@@ -9,17 +9,7 @@ from sqlalchemy import Engine
 
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.telegram.double import BotApiDouble
-
-# Every call the bot made in this run, checked against the spec (for the run's summary).
-CHECKED = {"calls": 0, "invalid": 0, "tests": 0}
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if CHECKED["tests"]:
-        terminalreporter.write_line(
-            f"Bot API double: {CHECKED['calls']} calls from the bot checked against the "
-            f"Bot API 10.1 spec in {CHECKED['tests']} tests; {CHECKED['invalid']} invalid."
-        )
+from tests.support.telegram.tally import CHECKED
 
 
 @pytest.fixture

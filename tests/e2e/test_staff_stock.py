@@ -174,5 +174,5 @@ async def test_a_sale_crossing_the_threshold_alerts_every_manager_once(bot: Runn
         )
         assert manager.has_seen("is down to 5 pc (threshold 5)")
     await boss.says("/adjust TEA -1 damaged")
-    await bot.double.settle(quiet=2.5)  # another round of the sender: no second alert
+    await bot.another_sender_round()  # and once more: nothing new
     assert sum("Low stock" in m.shown_text for m in boss.chat.from_bot) == 1

@@ -13,6 +13,7 @@ from telegram.ext import SimpleUpdateProcessor
 
 from bot.app import MAX_CONCURRENT_UPDATES, build_application
 from bot.config import Settings, load_settings
+from bot.handlers import notifications
 from bot.handlers.context import ShopApplication
 from bot.wiring import Shop, build_shop
 from tests.support.factories import FAST_HASHER
@@ -35,6 +36,7 @@ def bot_settings(double: BotApiDouble, database_url: str, mode: str, **extra: An
         "store_name": "Corner Shop <&> Co",
         "currency": "EUR",
         "timezone": "Europe/Paris",
+        "outbox_poll_seconds": 0.2,
     }
     if mode == "webhook":
         port = free_port()
@@ -69,6 +71,13 @@ class RunningBot:
     shop: Shop
     application: ShopApplication
     settings: Settings
+
+    async def another_sender_round(self) -> None:
+        """Run the outbox sender once more now, then wait for whatever it sent."""
+        assert self.application.job_queue is not None
+        [sender] = self.application.job_queue.get_jobs_by_name(notifications.JOB_NAME)
+        await sender.run(self.application)
+        await self.double.settle()
 
 
 @asynccontextmanager
