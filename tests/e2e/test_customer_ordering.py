@@ -5,29 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bot.domain.catalogue import Product, Unit
+from bot.domain.catalogue import Unit
 from bot.domain.orders import FulfilmentKind, OrderStatus
 from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.cart import set_cart_quantity, view_cart
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.orders import place_order
 from tests.support.chat_person import ChatPerson
-from tests.support.factories import FAST_HASHER, make_product, pickup_details
+from tests.support.factories import FAST_HASHER, pickup_details
 from tests.support.running_bot import RunningBot, running_bot
+from tests.support.shop_factories import sell, stock_of
 from tests.support.telegram.double import BotApiDouble
 
 PASSWORD = "correct horse battery"
-
-
-def sell(bot: RunningBot, stock: int | str = 10, **fields: Any) -> Product:
-    """Put an item on sale in the running bot's store."""
-    return catalogue.add_product(
-        make_product(**fields),
-        initial_stock=Decimal(stock),
-        actor="test",
-        store=bot.shop.store,
-        uow=bot.shop.uow(),
-    )
 
 
 def customer(bot: RunningBot, name: str = "Ann") -> ChatPerson:
@@ -46,10 +36,6 @@ def on_duty_staff(bot: RunningBot) -> ChatPerson:
         "boss", PASSWORD, telegram_user_id=clerk.person.id, uow=bot.shop.uow(), hasher=FAST_HASHER
     )
     return clerk
-
-
-def stock_of(bot: RunningBot, sku: str) -> Decimal:
-    return catalogue.find_product(sku, uow=bot.shop.uow(), include_archived=True).stock
 
 
 async def fill_cart(ann: ChatPerson, product_name: str, presses_of_plus: int = 0) -> None:

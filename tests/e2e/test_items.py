@@ -5,21 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.domain.catalogue import Unit
-from bot.domain.services import catalogue, staff
-from tests.support.chat_person import ChatPerson
-from tests.support.factories import FAST_HASHER, make_product
+from bot.domain.services import catalogue
+from tests.support.factories import make_product
 from tests.support.running_bot import RunningBot
-
-PASSWORD = "correct horse battery"
-
-
-def clerk(bot: RunningBot) -> ChatPerson:
-    member = ChatPerson(bot.double, bot.double.person("Clerk"))
-    staff.create_manager("clerk", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
-    staff.log_in(
-        "clerk", PASSWORD, telegram_user_id=member.person.id, uow=bot.shop.uow(), hasher=FAST_HASHER
-    )
-    return member
+from tests.support.shop_factories import logged_in_manager
 
 
 async def test_additem_asks_each_detail_checks_it_and_puts_the_item_on_sale(
@@ -28,7 +17,7 @@ async def test_additem_asks_each_detail_checks_it_and_puts_the_item_on_sale(
     catalogue.add_product(
         make_product(sku="APPLE"), actor="t", store=bot.shop.store, uow=bot.shop.uow()
     )
-    me = clerk(bot)
+    me = logged_in_manager(bot, "Clerk")
     await me.says("/additem")
     assert "What is it called?" in me.screen
     await me.says("Crème fraîche <bio> 200 ml")
@@ -75,7 +64,7 @@ async def test_edititem_changes_one_field_at_a_time(bot: RunningBot) -> None:
         store=bot.shop.store,
         uow=bot.shop.uow(),
     )
-    me = clerk(bot)
+    me = logged_in_manager(bot, "Clerk")
     await me.says("/edititem nope")
     assert "There is no item NOPE." in me.screen
     await me.says("/edititem tea")

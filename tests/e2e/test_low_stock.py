@@ -3,42 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Engine
 
-from bot.domain.services import catalogue, staff
 from bot.handlers.low_stock import DIGEST_JOB
-from tests.support.chat_person import ChatPerson
-from tests.support.factories import FAST_HASHER, make_product
 from tests.support.running_bot import RunningBot, running_bot
+from tests.support.shop_factories import logged_in_manager as manager
+from tests.support.shop_factories import sell
 from tests.support.telegram.double import BotApiDouble
-
-PASSWORD = "correct horse battery"
-
-
-def sell(bot: RunningBot, stock: int, **fields: Any) -> None:
-    catalogue.add_product(
-        make_product(**fields),
-        initial_stock=Decimal(stock),
-        actor="test",
-        store=bot.shop.store,
-        uow=bot.shop.uow(),
-    )
-
-
-def manager(bot: RunningBot, name: str = "Boss") -> ChatPerson:
-    member = ChatPerson(bot.double, bot.double.person(name))
-    staff.create_manager(name.lower(), PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
-    staff.log_in(
-        name.lower(),
-        PASSWORD,
-        telegram_user_id=member.person.id,
-        uow=bot.shop.uow(),
-        hasher=FAST_HASHER,
-    )
-    return member
 
 
 async def test_lowstock_lists_sold_out_then_low_items_with_what_to_reorder(

@@ -10,23 +10,9 @@ from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
 from tests.support.chat_person import ChatPerson
-from tests.support.factories import FAST_HASHER, delivery_details, make_product, pickup_details
+from tests.support.factories import delivery_details, make_product, pickup_details
 from tests.support.running_bot import RunningBot
-
-PASSWORD = "correct horse battery"
-
-
-def logged_in(bot: RunningBot, name: str) -> ChatPerson:
-    member = ChatPerson(bot.double, bot.double.person(name))
-    staff.create_manager(name.lower(), PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
-    staff.log_in(
-        name.lower(),
-        PASSWORD,
-        telegram_user_id=member.person.id,
-        uow=bot.shop.uow(),
-        hasher=FAST_HASHER,
-    )
-    return member
+from tests.support.shop_factories import logged_in_manager as logged_in
 
 
 def order_for(

@@ -3,43 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from bot.domain.catalogue import Product, Unit
-from bot.domain.services import catalogue, staff
+from bot.domain.catalogue import Unit
 from bot.domain.stock import StockReason
 from tests.support.chat_person import ChatPerson
-from tests.support.factories import FAST_HASHER, make_product
 from tests.support.running_bot import RunningBot
-
-PASSWORD = "correct horse battery"
-
-
-def sell(bot: RunningBot, stock: int | str = 10, **fields: Any) -> Product:
-    return catalogue.add_product(
-        make_product(**fields),
-        initial_stock=Decimal(stock),
-        actor="test",
-        store=bot.shop.store,
-        uow=bot.shop.uow(),
-    )
-
-
-def logged_in_manager(bot: RunningBot, name: str = "Boss") -> ChatPerson:
-    boss = ChatPerson(bot.double, bot.double.person(name))
-    staff.create_manager(name.lower(), PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
-    staff.log_in(
-        name.lower(),
-        PASSWORD,
-        telegram_user_id=boss.person.id,
-        uow=bot.shop.uow(),
-        hasher=FAST_HASHER,
-    )
-    return boss
-
-
-def stock_of(bot: RunningBot, sku: str) -> Decimal:
-    return catalogue.find_product(sku, uow=bot.shop.uow(), include_archived=True).stock
+from tests.support.shop_factories import logged_in_manager, sell, stock_of
 
 
 async def test_stock_lists_levels_with_low_and_sold_out_markers_and_pages(

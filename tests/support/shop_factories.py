@@ -1,0 +1,47 @@
+"""Factories for end-to-end tests: items on sale, people in chats, staff already logged in."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.domain.catalogue import Product
+from bot.domain.services import catalogue, staff
+from tests.support.chat_person import ChatPerson
+from tests.support.factories import FAST_HASHER, make_product
+from tests.support.running_bot import RunningBot
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+def sell(bot: RunningBot, stock: int | str = 10, **fields: Any) -> Product:
+    """Put an item on sale in the running bot's store, its stock entered through the ledger."""
+    return catalogue.add_product(
+        make_product(**fields),
+        initial_stock=Decimal(stock),
+        actor="test",
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+
+
+def someone(bot: RunningBot, name: str) -> ChatPerson:
+    return ChatPerson(bot.double, bot.double.person(name))
+
+
+def logged_in_manager(bot: RunningBot, name: str = "Boss") -> ChatPerson:
+    """A manager (username: the name in lower case) logged in from their own chat."""
+    member = someone(bot, name)
+    staff.create_manager(name.lower(), STAFF_PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+    staff.log_in(
+        name.lower(),
+        STAFF_PASSWORD,
+        telegram_user_id=member.person.id,
+        uow=bot.shop.uow(),
+        hasher=FAST_HASHER,
+    )
+    return member
+
+
+def stock_of(bot: RunningBot, sku: str) -> Decimal:
+    return catalogue.find_product(sku, uow=bot.shop.uow(), include_archived=True).stock
