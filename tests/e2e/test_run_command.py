@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from tests.support.running_bot import free_port
 from tests.support.telegram.double import BotApiDouble
 
 
@@ -99,3 +100,46 @@ def test_settings_that_only_fail_together_still_name_the_variable(tmp_path: Path
     assert (
         "SHOPKEEPS_WEBHOOK_SECRET: must be set when SHOPKEEPS_WEBHOOK_URL is set" in finished.stderr
     )
+
+
+async def test_run_with_a_webhook_url_registers_it_with_the_secret_and_answers(
+    double: BotApiDouble, engine: Engine, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = _env(
+        TELEGRAM_TOKEN=double.token,
+        TELEGRAM_API_URL=double.base_url,
+        DATABASE_URL=engine.url.render_as_string(hide_password=False),
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/tg-hook",
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_SECRET="s3cret_token-1",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        await double.wait_for(
+            lambda: double.webhook is not None, timeout=30, what="the bot to register its webhook"
+        )
+        assert double.webhook == {
+            "url": f"http://127.0.0.1:{port}/tg-hook",
+            "secret_token": "s3cret_token-1",
+        }
+        ann = double.person("Ann")
+        double.send_text(ann, "/start")
+        await double.wait_for(
+            lambda: bool(double.chat(ann).from_bot),
+            timeout=30,
+            what="a reply to /start over the webhook",
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "s3cret_token-1" not in output
