@@ -93,6 +93,18 @@ async def open_product_by_sku(update: Update, context: ShopContext, sku: str) ->
     await _card(update, context, product, None)
 
 
+@polite
+async def at_minimum(update: Update, context: ShopContext) -> str | None:
+    """➖ on the smallest amount: nothing to redraw, just say so."""
+    return "That is the smallest amount you can order."
+
+
+@polite
+async def explain_amount(update: Update, context: ShopContext) -> str | None:
+    """The amount between ➖ and ➕ is a label; pressing it explains the picker."""
+    return "Use ➖ and ➕ to change the amount, then add it to your cart."
+
+
 def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
     return [
         CommandHandler("catalogue", show_categories),
@@ -100,4 +112,6 @@ def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
         CallbackQueryHandler(show_category, pattern=r"^cat:"),
         CallbackQueryHandler(show_product, pattern=r"^p:"),
         CallbackQueryHandler(put_in_cart, pattern=r"^add:"),
+        CallbackQueryHandler(at_minimum, pattern=r"^min:"),
+        CallbackQueryHandler(explain_amount, pattern=r"^qty:"),
     ]

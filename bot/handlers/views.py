@@ -137,12 +137,17 @@ def product_card(
         lines.append(f"\n🧺 In your cart: {format_quantity(in_cart, product.unit.value)}")
     rows = []
     if product.stock > 0:
-        less = max(picked - product.step, product.step)
         more = picked + product.step
+        # At the smallest amount, ➖ would redraw the same card: it says so instead.
+        less = (
+            button("➖", "p", product.id, picked - product.step)
+            if picked > product.step
+            else button("➖", "min", product.id)
+        )
         rows.append(
             [
-                button("➖", "p", product.id, less),
-                button(format_quantity(picked, product.unit.value), "p", product.id, picked),
+                less,
+                button(format_quantity(picked, product.unit.value), "qty", product.id),
                 button("➕", "p", product.id, more),
             ]
         )

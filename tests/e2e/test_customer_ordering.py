@@ -147,6 +147,12 @@ async def test_the_quantity_picker_moves_by_the_step_of_an_item_sold_by_weight(
     ann = customer(bot)
     await ann.says("/start p_APPLES")
     assert "0.25 kg" in ann.last.button_texts
+    query = bot.double.press(ann.person, ann.last, "➖")
+    await bot.double.settle()
+    assert ann.alert_for(query) == "That is the smallest amount you can order."
+    query = bot.double.press(ann.person, ann.last, "0.25 kg", nth=0)
+    await bot.double.settle()
+    assert ann.alert_for(query) == "Use ➖ and ➕ to change the amount, then add it to your cart."
     await ann.presses("➕")
     await ann.presses("➕")
     assert "Add 0.75 kg to cart · 3.00 EUR" in ann.last.button_texts
