@@ -12,9 +12,9 @@ from bot.domain.catalogue import Product, normalise_sku, search_key
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DuplicateSku, InvalidInput, ProductArchived, UnknownProduct
 from bot.domain.ports import UnitOfWork
-from bot.domain.quantity import MAX_QUANTITY, check_step
+from bot.domain.quantity import check_step
 from bot.domain.services.retry import retry_on_conflict
-from bot.domain.services.stock import move_stock
+from bot.domain.services.stock import check_level, move_stock
 from bot.domain.stock import StockReason
 from bot.domain.store import Store
 
@@ -52,12 +52,7 @@ class Page(Generic[T]):
 
 
 def _check_initial_stock(product: Product, quantity: Decimal) -> None:
-    if quantity < 0:
-        raise InvalidInput("Initial stock cannot be negative")
-    if quantity > MAX_QUANTITY:
-        raise InvalidInput("That quantity is too large")
-    if quantity:
-        check_step(quantity, product.step, product.unit.value)
+    check_level(product, quantity, what="Initial stock")
 
 
 @retry_on_conflict

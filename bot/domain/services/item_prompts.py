@@ -16,8 +16,9 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DuplicateSku, InvalidInput
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import Prompt, PromptKind
-from bot.domain.quantity import check_step, parse_quantity
+from bot.domain.quantity import parse_quantity
 from bot.domain.services import catalogue, prompts
+from bot.domain.services.stock import check_level
 from bot.domain.store import Store
 
 SKIP_WORDS = {"skip", "-", "no", "none", "default"}
@@ -102,13 +103,14 @@ def _check(
         if threshold < 0:
             raise InvalidInput("A low-stock threshold cannot be negative")
         return f"{threshold.normalize():f}"
-    unit, quantum = _unit_and_step(data["unit"])
     if step is ItemStep.STOCK:
+        unit, quantum = _unit_and_step(data["unit"])
         stock = parse_quantity(text)
-        if stock < 0:
-            raise InvalidInput("Initial stock cannot be negative")
-        if stock:
-            check_step(stock, quantum, unit.value)
+        check_level(
+            Product(sku="X", name="x", category="x", unit=unit, step=quantum, price_minor=0),
+            stock,
+            what="Initial stock",
+        )
         return f"{stock.normalize():f}"
     return ""
 

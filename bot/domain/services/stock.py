@@ -106,6 +106,16 @@ def move_stock(
     )
 
 
+def check_level(product: Product, level: Decimal, *, what: str) -> None:
+    """A stock level someone typed: not negative, not absurd, a whole number of steps."""
+    if level < 0:
+        raise InvalidInput(f"{what} cannot be negative")
+    if level > MAX_QUANTITY:
+        raise InvalidInput("That quantity is too large")
+    if level:
+        check_step(level, product.step, product.unit.value)
+
+
 def _product(uow: UnitOfWork, sku: str) -> Product:
     product = uow.products.get_by_sku(normalise_sku(sku))
     if product is None:
@@ -194,12 +204,7 @@ def count_stock(
     """Set stock to what was counted on the shelf; None when it was already right."""
     with uow:
         product = _product(uow, sku)
-        if counted < 0:
-            raise InvalidInput("A counted quantity cannot be negative")
-        if counted > MAX_QUANTITY:
-            raise InvalidInput("That quantity is too large")
-        if counted:
-            check_step(counted, product.step, product.unit.value)
+        check_level(product, counted, what="A counted quantity")
         change = counted - product.stock
         if change == 0:
             return None
