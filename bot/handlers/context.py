@@ -30,6 +30,12 @@ class ShopContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], d
         return await asyncio.to_thread(use_case, *args, uow=self.shop.uow(), **kwargs)
 
 
+def user_id_of(update: Update) -> int:
+    user = update.effective_user
+    assert user is not None
+    return user.id
+
+
 def customer_of(update: Update) -> CustomerRef:
     user = update.effective_user
     assert user is not None

@@ -16,7 +16,7 @@ from bot.domain.services.item_prompts import ItemStep
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
 from bot.handlers.callbacks import parse
-from bot.handlers.context import ShopContext
+from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.screens import polite, say, sentence
 from bot.handlers.views import button
 
@@ -58,11 +58,6 @@ def _summary(product: Product, store: Store) -> str:
     return "\n".join(lines)
 
 
-def _user_id(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
 def _photo(message: Message) -> str | None:
     return message.photo[-1].file_id if message.photo else None
 
@@ -71,7 +66,7 @@ def _photo(message: Message) -> str | None:
 async def add_item(update: Update, context: ShopContext) -> str | None:
     """/additem: a few questions, then the item is on sale."""
     await signed_in(update, context)
-    await context.run(item_prompts.begin_add_item, _user_id(update))
+    await context.run(item_prompts.begin_add_item, user_id_of(update))
     await say(update, QUESTIONS[ItemStep.NAME])
     return None
 
@@ -133,7 +128,7 @@ async def choose_field(update: Update, context: ShopContext) -> str | None:
     assert pressed is not None
     field = pressed.arg(1)
     product = await context.run(
-        item_prompts.begin_edit_item, _user_id(update), pressed.arg(0), field
+        item_prompts.begin_edit_item, user_id_of(update), pressed.arg(0), field
     )
     hint = {
         "unit": QUESTIONS[ItemStep.UNIT],

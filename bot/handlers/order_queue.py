@@ -19,7 +19,7 @@ from bot.domain.services import orders, prompts
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
 from bot.handlers.callbacks import parse
-from bot.handlers.context import ShopContext
+from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button, slot_label
 
@@ -143,7 +143,7 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
     if target is OrderStatus.CANCELLED:
         await context.run(
             prompts.ask,
-            _user_id(update),
+            user_id_of(update),
             PromptKind.CANCEL_REASON,
             "reason",
             {"code": code, "expected": expected.value},
@@ -167,11 +167,6 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
     return f"Order {order.code}: {order.status.label}. The customer is told."
 
 
-def _user_id(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
 async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> None:
     """The typed reason for cancelling: then the order is cancelled and its stock returns."""
     message = update.effective_message
@@ -181,7 +176,7 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
     account = await signed_in(update, context)
     assert account.id is not None
     store, code = context.shop.store, prompt.data["code"]
-    await context.run(prompts.drop, _user_id(update))
+    await context.run(prompts.drop, user_id_of(update))
     try:
         order = await context.run(
             orders.move_order,

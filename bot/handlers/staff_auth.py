@@ -19,8 +19,8 @@ from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services import staff, staff_prompts
 from bot.domain.services.staff_prompts import Ask
 from bot.domain.staff import MIN_PASSWORD
-from bot.handlers.access import show_customer_menu, show_staff_menu
-from bot.handlers.context import ShopContext
+from bot.handlers.access import current_account, show_customer_menu, show_staff_menu
+from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.screens import polite, say, sentence
 
 QUESTIONS = {
@@ -35,15 +35,10 @@ SIGNUP_PASSWORD = (
 )
 
 
-def _user_id(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
 @polite
 async def start_login(update: Update, context: ShopContext) -> str | None:
     """/login asks for the username, then the password."""
-    await context.run(staff_prompts.begin_login, _user_id(update))
+    await context.run(staff_prompts.begin_login, user_id_of(update))
     await say(update, "Staff login. " + QUESTIONS[Ask.USERNAME] + " (/cancel to stop)")
     return None
 
@@ -54,7 +49,7 @@ async def start_signup(update: Update, context: ShopContext) -> str | None:
     if not context.args:
         await say(update, "Send /signup followed by the invite code your manager gave you.")
         return None
-    role = await context.run(staff_prompts.begin_signup, context.args[0], _user_id(update))
+    role = await context.run(staff_prompts.begin_signup, context.args[0], user_id_of(update))
     await say(update, f"Invite accepted: you will be {role.value}. {SIGNUP_USERNAME}")
     return None
 
@@ -69,7 +64,7 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
         return
     if prompt.step == Ask.PASSWORD:
         await message.delete()  # before anything else: the password leaves the chat
-    user_id = _user_id(update)
+    user_id = user_id_of(update)
     signing_up = prompt.kind is PromptKind.SIGNUP
     try:
         reply = await context.run(
@@ -103,10 +98,8 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
 
 @polite
 async def log_out(update: Update, context: ShopContext) -> str | None:
-    user_id = _user_id(update)
-    account = await context.run(
-        staff.current_staff, user_id, idle_timeout=context.shop.settings.staff_idle_timeout
-    )
+    user_id = user_id_of(update)
+    account = await current_account(update, context)
     await context.run(staff.log_out, user_id)
     await show_customer_menu(context, user_id)
     await say(update, "You are logged out." if account else "You were not logged in.")
