@@ -59,6 +59,11 @@ class StockWouldGoNegative(DomainError):
         )
 
 
+class NotInCart(DomainError):
+    def __init__(self) -> None:
+        super().__init__("That item is no longer in your cart.")
+
+
 class EmptyCart(DomainError):
     def __init__(self) -> None:
         super().__init__("Your cart is empty.")

@@ -7,8 +7,8 @@ from decimal import Decimal
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.domain.errors import InvalidInput
-from bot.domain.services.cart import add_to_cart, empty_cart, set_cart_quantity, view_cart
+from bot.domain.errors import InvalidInput, NotInCart
+from bot.domain.services.cart import empty_cart, set_cart_quantity, step_cart_line, view_cart
 from bot.handlers.callbacks import parse
 from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.screens import polite, say, show
@@ -40,24 +40,22 @@ async def change_line(update: Update, context: ShopContext) -> str | None:
     if product_id is None:
         raise InvalidInput("That button is out of date.")
     who = customer_of(update)
-    if pressed.arg(0) == "x":
-        cart = await context.run(set_cart_quantity, who, product_id, Decimal(0))
-    else:
-        current = await context.run(view_cart, who)
-        line = next((i for i in current.items if i.product.id == product_id), None)
-        if line is None:
-            await show(update, *cart_screen(current, context.shop.store))
-            return "That item is no longer in your cart."
-        step = line.product.step if pressed.arg(0) == "+" else -line.product.step
-        cart = await context.run(add_to_cart, who, product_id, step)
+    try:
+        if pressed.arg(0) == "x":
+            cart = await context.run(set_cart_quantity, who, product_id, Decimal(0))
+        else:
+            steps = 1 if pressed.arg(0) == "+" else -1
+            cart = await context.run(step_cart_line, who, product_id, steps)
+    except NotInCart as gone:
+        await show(update, *cart_screen(await context.run(view_cart, who), context.shop.store))
+        return str(gone)
     await show(update, *cart_screen(cart, context.shop.store))
     return None
 
 
 @polite
 async def empty(update: Update, context: ShopContext) -> str | None:
-    await context.run(empty_cart, customer_of(update))
-    cart = await context.run(view_cart, customer_of(update))
+    cart = await context.run(empty_cart, customer_of(update))
     await show(update, *cart_screen(cart, context.shop.store))
     return "Your cart is empty now."
 

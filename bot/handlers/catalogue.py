@@ -11,7 +11,7 @@ from bot.domain.catalogue import Product
 from bot.domain.errors import InvalidInput
 from bot.domain.quantity import format_quantity, parse_quantity
 from bot.domain.services import catalogue
-from bot.domain.services.cart import add_to_cart, view_cart
+from bot.domain.services.cart import CartView, add_to_cart, view_cart
 from bot.handlers.callbacks import category_key, parse
 from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.screens import polite, show
@@ -43,9 +43,15 @@ async def show_category(update: Update, context: ShopContext) -> str | None:
 
 
 async def _card(
-    update: Update, context: ShopContext, product: Product, picked: Decimal | None
+    update: Update,
+    context: ShopContext,
+    product: Product,
+    picked: Decimal | None,
+    cart: CartView | None = None,
 ) -> None:
-    cart = await context.run(view_cart, customer_of(update))
+    """The card; pass the cart when the caller already has it fresh."""
+    if cart is None:
+        cart = await context.run(view_cart, customer_of(update))
     assert product.id is not None
     quantity = picked if picked is not None and picked > 0 else product.step
     text, keyboard = product_card(
@@ -81,9 +87,9 @@ async def put_in_cart(update: Update, context: ShopContext) -> str | None:
     product_id = pressed.int_arg(0)
     if quantity is None or quantity <= 0 or product_id is None:
         raise InvalidInput("That button is out of date; please open the item again.")
-    await context.run(add_to_cart, customer_of(update), product_id, quantity)
-    product = await context.run(catalogue.product_for_sale, product_id)
-    await _card(update, context, product, quantity)
+    cart = await context.run(add_to_cart, customer_of(update), product_id, quantity)
+    product = next(i.product for i in cart.items if i.product.id == product_id)
+    await _card(update, context, product, quantity, cart)
     return f"Added {format_quantity(quantity, product.unit.value)} of {product.name} to your cart."
 
 

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
-from bot.domain.errors import InvalidInput, OutOfStock, ProductArchived, UnknownProduct
+from bot.domain.errors import (
+    InvalidInput,
+    NotInCart,
+    OutOfStock,
+    ProductArchived,
+    UnknownProduct,
+)
 from bot.domain.money import line_total
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
@@ -115,9 +121,28 @@ def add_to_cart(
 
 
 @retry_on_conflict
-def empty_cart(customer: CustomerRef, *, uow: UnitOfWork) -> None:
+def step_cart_line(
+    customer: CustomerRef, product_id: int, steps: int, *, uow: UnitOfWork
+) -> CartView:
+    """➕/➖ on a cart line: move it by whole steps of its item (to zero removes it)."""
+    with uow:
+        who = identify(uow, customer)
+        assert who.id is not None
+        item = next((i for i in load_cart(uow, who.id).items if i.product.id == product_id), None)
+        if item is None:
+            raise NotInCart()
+        quantity = item.quantity + steps * item.product.step
+        _put(uow, who.id, product_id, max(quantity, Decimal(0)))
+        view = load_cart(uow, who.id)
+        uow.commit()
+        return view
+
+
+@retry_on_conflict
+def empty_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
     with uow:
         who = identify(uow, customer)
         assert who.id is not None
         uow.carts.clear(who.id)
         uow.commit()
+        return CartView([])

@@ -4,9 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.errors import InvalidInput, OutOfStock, ProductArchived
+from bot.domain.errors import InvalidInput, NotInCart, OutOfStock, ProductArchived
 from bot.domain.services import catalogue
-from bot.domain.services.cart import add_to_cart, empty_cart, set_cart_quantity, view_cart
+from bot.domain.services.cart import (
+    add_to_cart,
+    empty_cart,
+    set_cart_quantity,
+    step_cart_line,
+    view_cart,
+)
 from tests.support.factories import STORE, customer, make_kg_product, stocked
 from tests.support.fakes import FakeUnitOfWork
 
@@ -70,3 +76,20 @@ def test_a_cart_holds_at_most_twenty_different_items() -> None:
     add_to_cart(ann, items[0].id or 0, Decimal(1), uow=uow)  # more of one already there is fine
     with pytest.raises(InvalidInput, match="up to 20 different items"):
         add_to_cart(ann, items[20].id or 0, Decimal(1), uow=uow)
+
+
+def test_a_cart_line_moves_by_whole_steps_and_leaves_at_zero() -> None:
+    uow = FakeUnitOfWork()
+    apples = catalogue.add_product(
+        make_kg_product(price_minor=400), initial_stock=Decimal(5), actor="t", store=STORE, uow=uow
+    )
+    ann = customer()
+    set_cart_quantity(ann, apples.id or 0, Decimal("0.5"), uow=uow)
+    assert step_cart_line(ann, apples.id or 0, 1, uow=uow).quantity_of(apples.id or 0) == (
+        Decimal("0.75")
+    )
+    step_cart_line(ann, apples.id or 0, -1, uow=uow)
+    step_cart_line(ann, apples.id or 0, -1, uow=uow)
+    assert step_cart_line(ann, apples.id or 0, -1, uow=uow).is_empty
+    with pytest.raises(NotInCart):
+        step_cart_line(ann, apples.id or 0, 1, uow=uow)
