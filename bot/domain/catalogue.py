@@ -100,6 +100,11 @@ class Product:
     def is_low(self, store_default: Decimal) -> bool:
         return self.stock <= self.threshold(store_default)
 
+    @property
+    def sellable_stock(self) -> Decimal:
+        """What can go in a cart: the whole steps on hand (2.6 kg in 0.25 kg steps: 2.5)."""
+        return self.stock - self.stock % self.step
+
 
 def _required_text(value: str, what: str, limit: int) -> str:
     text = " ".join((value or "").split())

@@ -72,7 +72,7 @@ def _cart_problems(
                 f"{product.unit.value} (was {store.currency.format(line.seen_price_minor)})."
             )
         if product.stock < line.quantity:
-            usable = product.stock - product.stock % product.step
+            usable = product.sellable_stock
             if usable > 0:
                 problems.append(
                     f"Only {format_quantity(product.stock, product.unit.value)} of {product.name} "
@@ -373,7 +373,7 @@ def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResu
                 continue
             already = current[line.product_id].quantity if line.product_id in current else 0
             wanted = already + line.quantity
-            usable = min(wanted, product.stock - product.stock % product.step)
+            usable = min(wanted, product.sellable_stock)
             if usable <= already:
                 left_out.append(f"{product.name} (sold out)")
                 continue

@@ -75,3 +75,10 @@ def test_quantities_are_decimals_and_print_without_trailing_zeros() -> None:
         parse_quantity("0.0001")
     with pytest.raises(InvalidInput):
         parse_quantity("lots")
+
+
+def test_only_whole_steps_of_the_stock_on_hand_can_be_sold() -> None:
+    assert make_kg_product(step=Decimal("0.25"), stock=Decimal("2.6")).sellable_stock == Decimal(
+        "2.5"
+    )
+    assert make_product(stock=Decimal(3)).sellable_stock == 3
