@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.domain.errors import InvalidInput
 from bot.domain.ports import ProductSales
 from bot.domain.quantity import format_quantity
-from bot.domain.services.sales import SalesReport, all_sales, sales_report
+from bot.domain.services.sales import SalesReport, sales_report
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
 from bot.handlers.context import ShopContext
@@ -108,10 +108,10 @@ async def report(update: Update, context: ShopContext) -> str | None:
     await chat.send_photo(
         InputFile(png, filename="revenue.png"), caption=f"Daily revenue, last {raw} days"
     )
-    rows = await context.run(all_sales, result)
     name = f"sales-{result.period.first}-{result.period.last}.csv"
     await chat.send_document(
-        InputFile(sales_csv(rows, store), filename=name), caption="Item sales for the period (CSV)"
+        InputFile(sales_csv(result.items, store), filename=name),
+        caption="Item sales for the period (CSV)",
     )
     return None
 

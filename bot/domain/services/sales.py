@@ -83,6 +83,7 @@ class SalesReport:
     by_quantity: list[ProductSales]
     by_revenue: list[ProductSales]
     unsold: list[str]  # names of items on sale that sold nothing in the period
+    items: list[ProductSales]  # every item sold, by revenue (the CSV)
 
     @property
     def revenue_minor(self) -> int:
@@ -110,14 +111,7 @@ def sales_report(
         sold = uow.orders.sales_by_product(period.start, period.end)
         on_sale = uow.products.all(include_archived=False)
     sold_ids = {row.product_id for row in sold}
-    by_quantity = sorted(sold, key=lambda r: (-r.quantity, -r.revenue_minor, r.sku))[:top]
-    by_revenue = sorted(sold, key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))[:top]
+    by_quantity = sorted(sold, key=lambda r: (-r.quantity, -r.revenue_minor, r.sku))
+    by_revenue = sorted(sold, key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
     unsold = [p.name for p in on_sale if p.id not in sold_ids]
-    return SalesReport(period, per_day, by_quantity, by_revenue, unsold)
-
-
-def all_sales(report: SalesReport, *, uow: UnitOfWork) -> list[ProductSales]:
-    """Every item sold in the report's period, best sellers first (for the CSV)."""
-    with uow:
-        rows = uow.orders.sales_by_product(report.period.start, report.period.end)
-    return sorted(rows, key=lambda r: (-r.revenue_minor, r.sku))
+    return SalesReport(period, per_day, by_quantity[:top], by_revenue[:top], unsold, by_revenue)
