@@ -76,8 +76,8 @@ class Product:
 
     def __post_init__(self) -> None:
         self.sku = normalise_sku(self.sku)
-        self.name = _required_text(self.name, "name", MAX_NAME)
-        self.category = _required_text(self.category, "category", MAX_CATEGORY)
+        self.name = clean_name(self.name)
+        self.category = clean_category(self.category)
         self.description = (self.description or "").strip()
         if len(self.description) > MAX_DESCRIPTION:
             raise InvalidInput(f"A description has at most {MAX_DESCRIPTION} characters")
@@ -104,6 +104,14 @@ class Product:
     def sellable_stock(self) -> Decimal:
         """What can go in a cart: the whole steps on hand (2.6 kg in 0.25 kg steps: 2.5)."""
         return self.stock - self.stock % self.step
+
+
+def clean_name(text: str) -> str:
+    return _required_text(text, "name", MAX_NAME)
+
+
+def clean_category(text: str) -> str:
+    return _required_text(text, "category", MAX_CATEGORY)
 
 
 def _required_text(value: str, what: str, limit: int) -> str:

@@ -190,7 +190,7 @@ def confirm_checkout(
         draft = uow.checkouts.get(who.id)
         if draft is None:
             raise NotInCheckout()
-        if _resume(draft) is not CheckoutStep.CONFIRM or draft.step is not CheckoutStep.CONFIRM:
+        if _resume(draft) is not CheckoutStep.CONFIRM:  # only once every answer is in
             raise InvalidInput("Some details are still missing; answer the question above.")
         if draft.kind is FulfilmentKind.PICKUP:
             assert draft.pickup_slot is not None

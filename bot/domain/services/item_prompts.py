@@ -11,7 +11,14 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.catalogue import Product, Unit, normalise_sku, suggest_sku
+from bot.domain.catalogue import (
+    Product,
+    Unit,
+    clean_category,
+    clean_name,
+    normalise_sku,
+    suggest_sku,
+)
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DuplicateSku, InvalidInput
 from bot.domain.ports import UnitOfWork
@@ -36,15 +43,7 @@ class ItemStep(StrEnum):
 
 
 ORDER = list(ItemStep)
-EDITABLE = {
-    "name": ItemStep.NAME,
-    "category": ItemStep.CATEGORY,
-    "unit": ItemStep.UNIT,
-    "price": ItemStep.PRICE,
-    "threshold": ItemStep.THRESHOLD,
-    "photo": ItemStep.PHOTO,
-    "description": "description",
-}
+EDITABLE = frozenset({"name", "category", "unit", "price", "threshold", "photo", "description"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +75,7 @@ def _check(
 ) -> str:
     """Validate one answer; returns the value to keep (as text)."""
     if step is ItemStep.NAME:
-        return Product(
-            sku="X", name=text, category="x", unit=Unit.PIECE, step=Decimal(1), price_minor=0
-        ).name
+        return clean_name(text)
     if step is ItemStep.SKU:
         sku = data["suggested_sku"] if text.strip().lower() in ("ok", "yes", "") else text
         sku = normalise_sku(sku)
@@ -87,9 +84,7 @@ def _check(
                 raise DuplicateSku(sku)
         return sku
     if step is ItemStep.CATEGORY:
-        return Product(
-            sku="X", name="x", category=text, unit=Unit.PIECE, step=Decimal(1), price_minor=0
-        ).category
+        return clean_category(text)
     if step is ItemStep.UNIT:
         unit, quantum = _unit_and_step(text)
         Product(sku="X", name="x", category="x", unit=unit, step=quantum, price_minor=0)
