@@ -35,24 +35,22 @@ SHARE_PHONE = ReplyKeyboardMarkup(
 )
 
 
-async def _ask(update: Update, context: ShopContext, view: CheckoutView, *, edit: bool) -> None:
+async def _ask(update: Update, context: ShopContext, view: CheckoutView) -> None:
     """Put the question of the current step to the customer."""
     store = context.shop.store
     slots = checkout.offered_slots(store=store) if view.draft.step is CheckoutStep.SLOT else []
     text, keyboard = checkout_prompt(view, store, slots)
     if view.draft.step is CheckoutStep.PHONE:
         await say(update, text, SHARE_PHONE)
-    elif edit and update.callback_query is not None:
-        await show(update, text, keyboard)
     else:
-        await say(update, text, keyboard)
+        await show(update, text, keyboard)  # edits a pressed message, else sends
 
 
 @polite
 async def begin(update: Update, context: ShopContext) -> str | None:
     """The cart's Checkout button (and /checkout): start or resume."""
     view = await context.run(checkout.start_checkout, customer_of(update), store=context.shop.store)
-    await _ask(update, context, view, edit=True)
+    await _ask(update, context, view)
     return None
 
 
@@ -74,7 +72,7 @@ async def choose(update: Update, context: ShopContext) -> str | None:
             view = await context.run(checkout.choose_slot, who, slot, store=store)
         except SlotGone as gone:
             view = await context.run(checkout.start_checkout, who, store=store)
-            await _ask(update, context, view, edit=True)
+            await _ask(update, context, view)
             return str(gone)
     elif choice == "skip":
         view = await context.run(checkout.give_note, who, "", store=store)
@@ -82,7 +80,7 @@ async def choose(update: Update, context: ShopContext) -> str | None:
         view = await context.run(checkout.restart_checkout, who, store=store)
     else:
         raise InvalidInput("That button is out of date.")
-    await _ask(update, context, view, edit=True)
+    await _ask(update, context, view)
     return None
 
 
@@ -98,7 +96,7 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         return "Your cart changed; please check it."
     except SlotGone as gone:
         view = await context.run(checkout.start_checkout, who, store=store)
-        await _ask(update, context, view, edit=True)
+        await _ask(update, context, view)
         return str(gone)
     heading = f"✅ <b>Order {order.code} placed.</b> Thank you!"
     await show(update, *order_screen(order, store, heading=heading))
@@ -162,7 +160,7 @@ async def _take_answer(update: Update, context: ShopContext, step: CheckoutStep,
             f"Thanks, we will call {esc(view.draft.phone or '')} if needed.",
             ReplyKeyboardRemove(),
         )
-    await _ask(update, context, view, edit=False)
+    await _ask(update, context, view)
 
 
 async def take_contact(update: Update, context: ShopContext) -> None:

@@ -13,23 +13,20 @@ from bot.handlers.screens import polite, say, show
 from bot.handlers.views import PAGE_SIZE, cart_screen, order_screen, orders_screen
 
 
-async def _list(update: Update, context: ShopContext, offset: int, *, edit: bool) -> None:
+async def _list(update: Update, context: ShopContext, offset: int) -> None:
     found = await context.run(
         orders.my_orders, customer_of(update), limit=PAGE_SIZE + 1, offset=offset
     )
     text, keyboard = orders_screen(
         found[:PAGE_SIZE], context.shop.store, offset, len(found) > PAGE_SIZE
     )
-    if edit:
-        await show(update, text, keyboard)
-    else:
-        await say(update, text, keyboard)
+    await show(update, text, keyboard)
 
 
 @polite
 async def my_orders_command(update: Update, context: ShopContext) -> str | None:
     """/myorders: recent orders, newest first."""
-    await _list(update, context, 0, edit=False)
+    await _list(update, context, 0)
     return None
 
 
@@ -37,7 +34,7 @@ async def my_orders_command(update: Update, context: ShopContext) -> str | None:
 async def show_orders(update: Update, context: ShopContext) -> str | None:
     pressed = parse(update.callback_query.data if update.callback_query else None)
     offset = pressed.int_arg(0) if pressed and pressed.action == "ords" else 0
-    await _list(update, context, offset or 0, edit=True)
+    await _list(update, context, offset or 0)
     return None
 
 

@@ -17,17 +17,12 @@ MAX_QUERY = 100
 GROUP = 1
 
 
-async def _results(
-    update: Update, context: ShopContext, query: str, offset: int, *, edit: bool
-) -> None:
+async def _results(update: Update, context: ShopContext, query: str, offset: int) -> None:
     page = await context.run(
         catalogue.search_products, query[:MAX_QUERY], offset=offset, limit=PAGE_SIZE
     )
     text, keyboard = search_screen(query[:MAX_QUERY], page, context.shop.store)
-    if edit:
-        await show(update, text, keyboard)
-    else:
-        await say(update, text, keyboard)
+    await show(update, text, keyboard)
 
 
 @polite
@@ -37,7 +32,7 @@ async def search_command(update: Update, context: ShopContext) -> str | None:
     if not query:
         await say(update, PROMPT)
         return None
-    await _results(update, context, query, 0, edit=False)
+    await _results(update, context, query, 0)
     return None
 
 
@@ -46,7 +41,7 @@ async def search_text(update: Update, context: ShopContext) -> str | None:
     """Any text that is not an answer to a checkout question is a search."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    await _results(update, context, message.text.strip(), 0, edit=False)
+    await _results(update, context, message.text.strip(), 0)
     return None
 
 
@@ -63,7 +58,7 @@ async def turn_page(update: Update, context: ShopContext) -> str | None:
     pressed = parse(update.callback_query.data if update.callback_query else None)
     assert pressed is not None
     query = ":".join(pressed.args[1:])
-    await _results(update, context, query, pressed.int_arg(0) or 0, edit=True)
+    await _results(update, context, query, pressed.int_arg(0) or 0)
     return None
 
 

@@ -59,9 +59,7 @@ def _line(product: Product, store: Store) -> str:
     )
 
 
-async def _levels(
-    update: Update, context: ShopContext, text: str, offset: int, *, edit: bool
-) -> None:
+async def _levels(update: Update, context: ShopContext, text: str, offset: int) -> None:
     store = context.shop.store
     page = await context.run(catalogue.stock_levels, text, offset=offset, limit=PAGE)
     if page.total == 0:
@@ -75,10 +73,7 @@ async def _levels(
     if page.has_next:
         nav.append(button("Next ›", "st", offset + PAGE, text[:30]))
     keyboard = InlineKeyboardMarkup([nav]) if nav else None
-    if edit:
-        await show(update, "\n".join(lines), keyboard)
-    else:
-        await say(update, "\n".join(lines), keyboard)
+    await show(update, "\n".join(lines), keyboard)
 
 
 async def _item(update: Update, context: ShopContext, sku: str) -> None:
@@ -109,7 +104,7 @@ async def stock_command(update: Update, context: ShopContext) -> str | None:
             return None
         except (UnknownProduct, InvalidInput):
             pass  # not an SKU: a filter
-    await _levels(update, context, text, 0, edit=False)
+    await _levels(update, context, text, 0)
     return None
 
 
@@ -118,7 +113,7 @@ async def stock_page(update: Update, context: ShopContext) -> str | None:
     await signed_in(update, context)
     pressed = parse(update.callback_query.data if update.callback_query else None)
     assert pressed is not None
-    await _levels(update, context, ":".join(pressed.args[1:]), pressed.int_arg(0) or 0, edit=True)
+    await _levels(update, context, ":".join(pressed.args[1:]), pressed.int_arg(0) or 0)
     return None
 
 

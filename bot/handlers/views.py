@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutStep
 from bot.domain.money import line_total
-from bot.domain.orders import FulfilmentKind, Order, OrderStatus
+from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
 from bot.domain.quantity import format_quantity
 from bot.domain.services.cart import CartView
 from bot.domain.services.catalogue import Page
@@ -272,18 +272,22 @@ def checkout_summary(view: CheckoutView, store: Store) -> str:
             f"{store.currency.format(item.total_minor)}"
         )
     draft = view.draft
-    if draft.kind is FulfilmentKind.DELIVERY:
-        lines.append(
-            f"🚚 Delivery to {esc(draft.address or '')}: "
-            f"{store.currency.format(view.delivery_fee_minor)}"
-        )
-    elif draft.pickup_slot is not None:
-        lines.append(f"🏪 Pickup: {slot_label(draft.pickup_slot, store)}")
+    if draft.kind is not None:  # always, once the summary is shown
+        lines.append(fulfilment_line(draft.fulfilment(view.delivery_fee_minor), store))
     lines.append(f"📞 {esc(draft.phone or '')}")
     if draft.note:
         lines.append(f"📝 {esc(draft.note)}")
     lines.append(f"\n<b>Total: {store.currency.format(view.total_minor)}</b>")
     return "\n".join(lines)
+
+
+def fulfilment_line(fulfilment: Fulfilment, store: Store) -> str:
+    """How the customer gets the order, as the customer reads it."""
+    if fulfilment.kind is FulfilmentKind.DELIVERY:
+        fee = store.currency.format(fulfilment.delivery_fee_minor)
+        return f"🚚 Delivery to {esc(fulfilment.address or '')}: {fee}"
+    assert fulfilment.pickup_slot is not None
+    return f"🏪 Pickup: {slot_label(fulfilment.pickup_slot, store)}"
 
 
 STATUS_LINES = {
@@ -306,13 +310,7 @@ def order_text(order: Order, store: Store, *, heading: str = "") -> str:
             f"• {esc(line.name)} — {format_quantity(line.quantity, line.unit)} = "
             f"{store.currency.format(line.line_total_minor)}"
         )
-    f = order.fulfilment
-    if f.kind is FulfilmentKind.DELIVERY:
-        lines.append(
-            f"🚚 Delivery to {esc(f.address or '')}: {store.currency.format(f.delivery_fee_minor)}"
-        )
-    elif f.pickup_slot is not None:
-        lines.append(f"🏪 Pickup: {slot_label(f.pickup_slot, store)}")
+    lines.append(fulfilment_line(order.fulfilment, store))
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
     lines.append(f"<b>Total: {store.currency.format(order.total_minor)}</b>")
