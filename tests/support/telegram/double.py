@@ -708,24 +708,25 @@ class BotApiDouble:
             )
             return self._new_bot_message(p, text=p["text"])
 
+    def _caption(self, p: dict[str, Any]) -> str | None:
+        """A media message's caption, checked like Telegram checks it (1024 at most)."""
+        caption: str | None = p.get("caption")
+        if caption is not None:
+            self._checked_text(
+                caption, p.get("parse_mode"), MAX_CAPTION, "", "message caption is too long"
+            )
+        return caption
+
     def _send_photo(self, p: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
-            caption = p.get("caption")
-            if caption is not None:
-                self._checked_text(
-                    caption, p.get("parse_mode"), MAX_CAPTION, "", "message caption is too long"
-                )
+            caption = self._caption(p)
             photo = p["photo"]
             file_id = photo if isinstance(photo, str) else f"photo-{next(self._message_ids)}"
             return self._new_bot_message(p, photo=file_id, caption=caption)
 
     def _send_document(self, p: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
-            caption = p.get("caption")
-            if caption is not None:
-                self._checked_text(
-                    caption, p.get("parse_mode"), MAX_CAPTION, "", "message caption is too long"
-                )
+            caption = self._caption(p)
             return self._new_bot_message(p, document=p["document"], caption=caption)
 
     def _editable(self, p: dict[str, Any], what: str) -> ChatMessage:
