@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from tests.support.api_tally import CHECKED
 from tests.support.databases import (
     BACKENDS,
     UowFactory,
@@ -16,7 +17,6 @@ from tests.support.databases import (
     migrated_engine,
     uow_factory,
 )
-from tests.support.telegram.tally import CHECKED
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -7,15 +7,15 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from sqlalchemy import Engine
 
+from bot.playground.bot_api.server import LocalBotApi
+from tests.support.api_tally import CHECKED
 from tests.support.running_bot import RunningBot, running_bot
-from tests.support.telegram.double import BotApiDouble
-from tests.support.telegram.tally import CHECKED
 
 
 @pytest.fixture
-def double() -> Iterator[BotApiDouble]:
+def double() -> Iterator[LocalBotApi]:
     """A fresh double; the test fails if the bot made any call Telegram would refuse."""
-    with BotApiDouble() as api:
+    with LocalBotApi() as api:
         yield api
         invalid = api.invalid_calls
         CHECKED["calls"] += len(api.calls)
@@ -32,7 +32,7 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def bot(double: BotApiDouble, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
+async def bot(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
     url = engine.url.render_as_string(hide_password=False)
     async with running_bot(double, url, mode) as running:
         yield running

@@ -10,26 +10,26 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
-from tests.support.telegram.double import TOKEN, BotApiDouble
-from tests.support.telegram.html_entities import visible_text
+from bot.playground.bot_api.html_entities import visible_text
+from bot.playground.bot_api.server import TOKEN, LocalBotApi
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[tuple[BotApiDouble, Bot]]:
-    with BotApiDouble() as double:
+async def api() -> AsyncIterator[tuple[LocalBotApi, Bot]]:
+    with LocalBotApi() as double:
         bot = Bot(TOKEN, base_url=double.base_url, request=HTTPXRequest())
         async with bot:
             yield double, bot
 
 
-async def test_unknown_methods_get_404(api: tuple[BotApiDouble, Bot]) -> None:
+async def test_unknown_methods_get_404(api: tuple[LocalBotApi, Bot]) -> None:
     double, _ = api
     status, body = double.call("sendTelepathy", {"chat_id": "1"})
     assert (status, body) == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
 
 
 async def test_unknown_and_missing_parameters_are_bad_requests(
-    api: tuple[BotApiDouble, Bot],
+    api: tuple[LocalBotApi, Bot],
 ) -> None:
     double, _ = api
     ann = double.person("Ann")
@@ -46,12 +46,12 @@ async def test_unknown_and_missing_parameters_are_bad_requests(
 
 
 async def test_a_wrong_token_is_unauthorised() -> None:
-    with BotApiDouble() as double, pytest.raises(InvalidToken):
+    with LocalBotApi() as double, pytest.raises(InvalidToken):
         async with Bot("999:wrong", base_url=double.base_url):
             pass
 
 
-async def test_texts_over_4096_characters_are_too_long(api: tuple[BotApiDouble, Bot]) -> None:
+async def test_texts_over_4096_characters_are_too_long(api: tuple[LocalBotApi, Bot]) -> None:
     double, bot = api
     ann = double.person("Ann")
     await bot.send_message(ann.id, "x" * 4096)
@@ -63,7 +63,7 @@ async def test_texts_over_4096_characters_are_too_long(api: tuple[BotApiDouble, 
         await bot.send_photo(ann.id, "photo-file-id", caption="x" * 1025)
 
 
-async def test_callback_data_must_be_1_to_64_bytes(api: tuple[BotApiDouble, Bot]) -> None:
+async def test_callback_data_must_be_1_to_64_bytes(api: tuple[LocalBotApi, Bot]) -> None:
     double, bot = api
     ann = double.person("Ann")
     ok = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="é" * 32)]])
@@ -76,7 +76,7 @@ async def test_callback_data_must_be_1_to_64_bytes(api: tuple[BotApiDouble, Bot]
 @pytest.mark.parametrize(
     "html", ["<blink>x</blink>", "<b>open", "1 < 2", "fish & chips", "<b><i>x</b></i>"]
 )
-async def test_unparsable_html_is_refused(api: tuple[BotApiDouble, Bot], html: str) -> None:
+async def test_unparsable_html_is_refused(api: tuple[LocalBotApi, Bot], html: str) -> None:
     double, bot = api
     with pytest.raises(BadRequest, match="Can't parse entities"):
         await bot.send_message(double.person("Ann").id, html, parse_mode=ParseMode.HTML)
@@ -89,7 +89,7 @@ def test_escaped_html_reads_as_plain_text() -> None:
 
 
 async def test_editing_to_the_same_content_is_not_modified(
-    api: tuple[BotApiDouble, Bot],
+    api: tuple[LocalBotApi, Bot],
 ) -> None:
     double, bot = api
     ann = double.person("Ann")
@@ -100,7 +100,7 @@ async def test_editing_to_the_same_content_is_not_modified(
         await bot.edit_message_text("two", ann.id, sent.message_id)
 
 
-async def test_a_callback_query_is_answered_once(api: tuple[BotApiDouble, Bot]) -> None:
+async def test_a_callback_query_is_answered_once(api: tuple[LocalBotApi, Bot]) -> None:
     double, bot = api
     ann = double.person("Ann")
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Go", callback_data="go")]])
@@ -115,7 +115,7 @@ async def test_a_callback_query_is_answered_once(api: tuple[BotApiDouble, Bot]) 
 
 
 async def test_deleted_messages_disappear_and_cannot_be_deleted_twice(
-    api: tuple[BotApiDouble, Bot],
+    api: tuple[LocalBotApi, Bot],
 ) -> None:
     double, bot = api
     ann = double.person("Ann")
@@ -127,7 +127,7 @@ async def test_deleted_messages_disappear_and_cannot_be_deleted_twice(
 
 
 async def test_flood_control_and_server_errors_can_be_injected(
-    api: tuple[BotApiDouble, Bot],
+    api: tuple[LocalBotApi, Bot],
 ) -> None:
     double, bot = api
     ann = double.person("Ann")
@@ -142,7 +142,7 @@ async def test_flood_control_and_server_errors_can_be_injected(
     assert double.invalid_calls == []  # injected faults are not the bot's fault
 
 
-async def test_the_command_menu_is_kept_per_chat(api: tuple[BotApiDouble, Bot]) -> None:
+async def test_the_command_menu_is_kept_per_chat(api: tuple[LocalBotApi, Bot]) -> None:
     from telegram import BotCommand, BotCommandScopeChat
 
     double, bot = api
@@ -158,7 +158,7 @@ async def test_the_command_menu_is_kept_per_chat(api: tuple[BotApiDouble, Bot]) 
 
 
 async def test_uploaded_documents_are_kept_for_the_test_to_read(
-    api: tuple[BotApiDouble, Bot],
+    api: tuple[LocalBotApi, Bot],
 ) -> None:
     double, bot = api
     ann = double.person("Ann")

@@ -11,11 +11,11 @@ from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.cart import set_cart_quantity, view_cart
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.orders import place_order
+from bot.playground.bot_api.server import LocalBotApi
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import FAST_HASHER, pickup_details
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import sell, stock_of
-from tests.support.telegram.double import BotApiDouble
 
 PASSWORD = "correct horse battery"
 
@@ -208,7 +208,7 @@ async def test_the_cart_shows_totals_and_changes_lines_in_place(bot: RunningBot)
     assert view_cart(ref(ann), uow=bot.shop.uow()).quantity_of(tea.id or 0) == 0
 
 
-async def test_the_cart_survives_a_restart(double: BotApiDouble, engine: Any, mode: str) -> None:
+async def test_the_cart_survives_a_restart(double: LocalBotApi, engine: Any, mode: str) -> None:
     url = engine.url.render_as_string(hide_password=False)
     async with running_bot(double, url, mode) as first:
         sell(first, sku="TEA", name="Earl Grey", price_minor=300)
@@ -294,7 +294,7 @@ async def test_cancel_leaves_checkout_at_any_step_and_keeps_the_cart(bot: Runnin
 
 
 async def test_checkout_continues_where_it_stopped_after_a_restart(
-    double: BotApiDouble,
+    double: LocalBotApi,
     engine: Any,
     mode: str,
 ) -> None:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, time
 from sqlalchemy import Engine
 
 from bot.handlers.low_stock import DIGEST_JOB
+from bot.playground.bot_api.server import LocalBotApi
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import logged_in_manager as manager
 from tests.support.shop_factories import sell
-from tests.support.telegram.double import BotApiDouble
 
 
 async def test_lowstock_lists_sold_out_then_low_items_with_what_to_reorder(
@@ -28,7 +28,7 @@ async def test_lowstock_lists_sold_out_then_low_items_with_what_to_reorder(
 
 
 async def test_the_digest_runs_daily_at_the_set_local_time(
-    double: BotApiDouble,
+    double: LocalBotApi,
     engine: Engine,
 ) -> None:
     url = engine.url.render_as_string(hide_password=False)

@@ -10,10 +10,10 @@ from bot.domain.orders import Order, OrderStatus
 from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
+from bot.playground.bot_api.spec import UploadedFile
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import FAST_HASHER, FixedClock, make_product, pickup_details
 from tests.support.running_bot import RunningBot
-from tests.support.telegram.spec import UploadedFile
 
 PASSWORD = "correct horse battery"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.playground.bot_api.server import LocalBotApi
 from tests.support.running_bot import free_port
-from tests.support.telegram.double import BotApiDouble
 
 
 def _env(**values: str) -> dict[str, str]:
@@ -20,7 +20,7 @@ def _env(**values: str) -> dict[str, str]:
 
 
 async def test_run_with_a_token_answers_start_and_stops_on_ctrl_c(
-    double: BotApiDouble, engine: Engine, tmp_path: Path
+    double: LocalBotApi, engine: Engine, tmp_path: Path
 ) -> None:
     env = _env(
         TELEGRAM_TOKEN=double.token,
@@ -103,7 +103,7 @@ def test_settings_that_only_fail_together_still_name_the_variable(tmp_path: Path
 
 
 async def test_run_with_a_webhook_url_registers_it_with_the_secret_and_answers(
-    double: BotApiDouble, engine: Engine, tmp_path: Path
+    double: LocalBotApi, engine: Engine, tmp_path: Path
 ) -> None:
     port = free_port()
     env = _env(

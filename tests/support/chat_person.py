@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.support.telegram.double import BotApiDouble, Chat, ChatMessage, Person
+from bot.playground.bot_api.server import Chat, ChatMessage, LocalBotApi, Person
 
 
 @dataclass
 class ChatPerson:
-    double: BotApiDouble
+    double: LocalBotApi
     person: Person
 
     @property

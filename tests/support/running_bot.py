@@ -15,9 +15,9 @@ from bot.app import MAX_CONCURRENT_UPDATES, build_application
 from bot.config import Settings, load_settings
 from bot.handlers import notifications
 from bot.handlers.context import ShopApplication
+from bot.playground.bot_api.server import LocalBotApi
 from bot.wiring import Shop, build_shop
 from tests.support.factories import FAST_HASHER
-from tests.support.telegram.double import BotApiDouble
 
 WEBHOOK_SECRET = "test-secret_42"
 
@@ -28,7 +28,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def bot_settings(double: BotApiDouble, database_url: str, mode: str, **extra: Any) -> Settings:
+def bot_settings(double: LocalBotApi, database_url: str, mode: str, **extra: Any) -> Settings:
     options: dict[str, Any] = {
         "database_url": database_url,
         "telegram_token": double.token,
@@ -53,7 +53,7 @@ class ReportingUpdates(SimpleUpdateProcessor):
     """Tells the double when the bot has finished with each update, so tests wait exactly
     as long as the bot works instead of guessing with sleeps."""
 
-    def __init__(self, double: BotApiDouble) -> None:
+    def __init__(self, double: LocalBotApi) -> None:
         super().__init__(max_concurrent_updates=MAX_CONCURRENT_UPDATES)
         self._double = double
 
@@ -67,7 +67,7 @@ class ReportingUpdates(SimpleUpdateProcessor):
 
 @dataclass
 class RunningBot:
-    double: BotApiDouble
+    double: LocalBotApi
     shop: Shop
     application: ShopApplication
     settings: Settings
@@ -82,7 +82,7 @@ class RunningBot:
 
 @asynccontextmanager
 async def running_bot(
-    double: BotApiDouble, database_url: str, mode: str = "polling", **extra: Any
+    double: LocalBotApi, database_url: str, mode: str = "polling", **extra: Any
 ) -> AsyncIterator[RunningBot]:
     """The same start-up path as `shopkeeps run`, minus the blocking run_* call."""
     settings = bot_settings(double, database_url, mode, **extra)

@@ -1,9 +1,10 @@
-"""A Bot API test double: a real HTTP server on 127.0.0.1 that answers as Telegram does.
+"""A local Bot API server: a real HTTP server on 127.0.0.1 that answers as Telegram does.
 
-The bot under test talks to it through python-telegram-bot's real network stack. Tests act
-as people (text, commands, button presses, shared contacts) and read what each chat shows.
-Every call is checked against the published spec; `invalid_calls` lists the ones Telegram
-would have refused, and the e2e fixtures fail a test that made any.
+The bot talks to it through python-telegram-bot's real network stack, exactly as it talks to
+Telegram. The tests and the playground act as people through it (text, commands, button
+presses, shared contacts, photos) and read what each chat shows. Every call is checked
+against the published spec; `invalid_calls` lists the ones Telegram would have refused, and
+the e2e fixtures fail a test that made any.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.support.telegram.errors import ApiError, bad_request
-from tests.support.telegram.html_entities import utf16_length, visible_text
-from tests.support.telegram.spec import BotApiSpec, UploadedFile
+from bot.playground.bot_api.errors import ApiError, bad_request
+from bot.playground.bot_api.html_entities import utf16_length, visible_text
+from bot.playground.bot_api.spec import BotApiSpec, UploadedFile
 
-TOKEN = "123456789:TEST-token_for_the_double"
+TOKEN = "123456789:local-token_of_the_local_api"  # noqa: S105 - not a secret: local only
 BOT_ID = 123456789
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -183,7 +184,7 @@ class _Fault:
     remaining: int
 
 
-class BotApiDouble:
+class LocalBotApi:
     def __init__(self, token: str = TOKEN, spec: BotApiSpec | None = None) -> None:
         self.token = token
         self.spec = spec or BotApiSpec.load()
@@ -252,7 +253,7 @@ class BotApiDouble:
         """python-telegram-bot's base_url: the token is appended to it."""
         return f"http://127.0.0.1:{self.port}/bot"
 
-    def start(self) -> BotApiDouble:
+    def start(self) -> LocalBotApi:
         double = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -290,7 +291,7 @@ class BotApiDouble:
         for thread in self._threads:
             thread.join(timeout=5)
 
-    def __enter__(self) -> BotApiDouble:
+    def __enter__(self) -> LocalBotApi:
         return self.start()
 
     def __exit__(self, *_exc: object) -> None:
@@ -626,7 +627,8 @@ class BotApiDouble:
 
     @staticmethod
     def _post_update(update: dict[str, Any], hook: dict[str, Any]) -> bool:
-        request = urllib.request.Request(
+        # setWebhook accepted only http(s) URLs, so no file: or custom scheme reaches here.
+        request = urllib.request.Request(  # noqa: S310
             hook["url"],
             data=json.dumps(update).encode(),
             headers={"Content-Type": "application/json"},
@@ -634,7 +636,7 @@ class BotApiDouble:
         if hook.get("secret_token"):
             request.add_header("X-Telegram-Bot-Api-Secret-Token", hook["secret_token"])
         try:
-            with urllib.request.urlopen(request, timeout=5) as response:
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
                 return 200 <= int(response.status) < 300
         except (urllib.error.URLError, OSError):
             return False

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.support.telegram.errors import bad_request
+from bot.playground.bot_api.errors import bad_request
 
-SPEC_FILE = Path(__file__).resolve().parents[2] / "data" / "telegram-bot-api-10.1.json"
+SPEC_FILE = Path(__file__).with_name("telegram-bot-api-10.1.json")
 _DISCRIMINATOR = re.compile(r"(?:must be|always) [“\"]?([a-z_]+)[”\"]?")
 
 

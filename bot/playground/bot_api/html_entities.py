@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.support.telegram.errors import ApiError, bad_request
+from bot.playground.bot_api.errors import ApiError, bad_request
 
 ALLOWED_TAGS = {
     "b",
