@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit clean
+.PHONY: run test lint typecheck unit browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,11 +13,24 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## Run the bot (SQLite by default; configure it in .env, see .env.example).
+## With no token configured it opens the offline playground on http://127.0.0.1:8080.
 run: $(STAMP)
 	$(BIN)/shopkeeps run
 
+## Debian's Chromium for the playground's browser test (never a downloaded browser), and an
+## emoji font so its screenshots show what people see. Needs root or sudo; without them the
+## browser test is skipped (and fails in CI, where SHOPKEEPS_REQUIRE_BROWSER=1).
+CHROMIUM_PACKAGES := chromium fonts-noto-color-emoji
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then :; \
+	else echo "Installing Debian's $(CHROMIUM_PACKAGES) for the browser test..."; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends $(CHROMIUM_PACKAGES) >/dev/null ) \
+	  || echo "Could not install $(CHROMIUM_PACKAGES); the browser test will be skipped."; fi
+
 ## Lint, type-check and run the whole test suite (MariaDB tests run when it is reachable).
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck browser
 	$(BIN)/pytest
 
 lint: $(STAMP)

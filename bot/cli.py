@@ -18,9 +18,9 @@ from bot.domain.services import catalogue, staff
 from bot.persistence import migrate
 from bot.wiring import Shop, build_shop
 
-HOW_TO_CONFIGURE = """\
-No Telegram token is configured, so the bot cannot connect to Telegram.
-
+PLAYGROUND_INSTEAD = """\
+No Telegram token is configured, so here is the offline playground instead.
+To connect the bot to Telegram:
   1. Talk to @BotFather in Telegram, send /newbot and copy the token it gives you.
   2. Put it in a file named .env next to the Makefile:
        SHOPKEEPS_TELEGRAM_TOKEN=123456789:AA...
@@ -33,7 +33,13 @@ PROGRESS_FROM = 200  # rows; smaller files import too fast for a progress bar to
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopkeeps", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (long polling, or a webhook if configured)")
+    commands.add_parser(
+        "run",
+        help="run the bot (long polling, or a webhook if configured; the playground if no token)",
+    )
+    commands.add_parser(
+        "playground", help="try the bot in a browser: local Telegram, demo store, no token needed"
+    )
     db = commands.add_parser("db", help="database schema").add_subparsers(
         dest="db_command", required=True, metavar="ACTION"
     )
@@ -65,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs URLs, which hold the token
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -88,10 +95,10 @@ def _with_shop(settings: Settings, work: Callable[[Shop], int]) -> int:
         shop.close()
 
 
-def _run(_args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_token is None:
-        print(HOW_TO_CONFIGURE, file=sys.stderr)
-        return 2
+        print(PLAYGROUND_INSTEAD, file=sys.stderr)
+        return _playground(args, settings)
     from bot.app import run
 
     def serve(shop: Shop) -> int:
@@ -100,6 +107,12 @@ def _run(_args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return _with_shop(settings, serve)
+
+
+def _playground(_args: argparse.Namespace, settings: Settings) -> int:
+    from bot.playground.runner import run_playground
+
+    return run_playground(settings, sys.stdout)
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
@@ -204,6 +217,7 @@ def _demo_data(_args: argparse.Namespace, settings: Settings) -> int:
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": _run,
+    "playground": _playground,
     "db": _db,
     "staff": _staff,
     "catalogue": _catalogue,

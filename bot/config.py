@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     delivery_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("3.50")
     digest_time: time = time(8, 0)
     outbox_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
+    playground_port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0: any free port
 
     @field_validator("telegram_token", "webhook_secret", mode="before")
     @classmethod

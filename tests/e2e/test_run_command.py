@@ -53,22 +53,6 @@ async def test_run_with_a_token_answers_start_and_stops_on_ctrl_c(
     assert double.token not in output  # the token never reaches the log
 
 
-def test_run_without_a_token_says_how_to_configure_one(tmp_path: Path) -> None:
-    finished = subprocess.run(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=tmp_path,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert finished.returncode == 2
-    assert "SHOPKEEPS_TELEGRAM_TOKEN" in finished.stderr
-    assert "@BotFather" in finished.stderr
-    assert "Traceback" not in finished.stderr
-
-
 def test_a_wrong_setting_is_named_on_one_line(tmp_path: Path) -> None:
     finished = subprocess.run(
         [sys.executable, "-m", "bot", "run"],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+from dataclasses import dataclass, field
 
 from bot.playground.bot_api.errors import ApiError, bad_request
 
@@ -28,6 +30,7 @@ ALLOWED_TAGS = {
 _TAG = re.compile(
     r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>"
 )
+_ATTRIBUTE = re.compile(r"([a-zA-Z-]+)(?:=(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _ENTITY = re.compile(r"&(lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
@@ -36,9 +39,18 @@ def _cant_parse(detail: str, offset: int) -> ApiError:
     return bad_request(f"can't parse entities: {detail} at byte offset {offset}")
 
 
-def visible_text(html: str) -> str:
-    """The text a person sees once the markup is parsed; raises ApiError as Telegram would."""
-    out: list[str] = []
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """An opening or closing tag of Telegram's HTML, with its attributes decoded."""
+
+    name: str
+    closing: bool
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+def parse_html(html: str) -> list[str | Tag]:
+    """Text pieces and tags, in order; raises ApiError where Telegram would refuse the text."""
+    out: list[str | Tag] = []
     open_tags: list[str] = []
     i = 0
     while i < len(html):
@@ -60,6 +72,7 @@ def visible_text(html: str) -> str:
                 open_tags.pop()
             else:
                 open_tags.append(name)
+            out.append(Tag(name, closing, _attributes(match.group(3))))
             i = match.end()
         elif char == "&":
             match = _ENTITY.match(html, i)
@@ -69,21 +82,37 @@ def visible_text(html: str) -> str:
                 )
             ref = match.group(1)
             if ref in _NAMED:
-                out.append(_NAMED[ref])
+                _add_text(out, _NAMED[ref])
             else:
-                out.append(chr(int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:])))
+                _add_text(out, chr(int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:])))
             i = match.end()
-        elif char == ">":
-            out.append(char)
-            i += 1
         else:
-            out.append(char)
+            _add_text(out, char)
             i += 1
     if open_tags:
         raise _cant_parse(
             f'Can\'t find end tag corresponding to start tag "{open_tags[-1]}"', len(html.encode())
         )
-    return "".join(out)
+    return out
+
+
+def _add_text(out: list[str | Tag], text: str) -> None:
+    if out and isinstance(out[-1], str):
+        out[-1] += text
+    else:
+        out.append(text)
+
+
+def _attributes(raw: str) -> dict[str, str]:
+    return {
+        name.lower(): html_lib.unescape(value.strip("\"'"))
+        for name, value in _ATTRIBUTE.findall(raw)
+    }
+
+
+def visible_text(html: str) -> str:
+    """The text a person sees once the markup is parsed; raises ApiError as Telegram would."""
+    return "".join(piece for piece in parse_html(html) if isinstance(piece, str))
 
 
 def utf16_length(text: str) -> int:

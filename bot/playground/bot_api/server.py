@@ -76,6 +76,7 @@ class ChatMessage:
     inline_keyboard: list[list[dict[str, Any]]] | None = None
     photo: str | None = None
     document: UploadedFile | str | None = None
+    document_id: str | None = None
     contact: dict[str, Any] | None = None
     sticker: bool = False
     deleted: bool = False
@@ -123,8 +124,8 @@ class ChatMessage:
         if self.document is not None:
             name = self.document.filename if isinstance(self.document, UploadedFile) else "file"
             message["document"] = {
-                "file_id": f"doc-{self.message_id}",
-                "file_unique_id": f"udoc-{self.message_id}",
+                "file_id": self.document_id or f"doc-{self.message_id}",
+                "file_unique_id": f"u{self.document_id or self.message_id}",
                 "file_name": name,
             }
         if self.contact is not None:
@@ -185,14 +186,21 @@ class _Fault:
 
 
 class LocalBotApi:
-    def __init__(self, token: str = TOKEN, spec: BotApiSpec | None = None) -> None:
+    def __init__(
+        self,
+        token: str = TOKEN,
+        spec: BotApiSpec | None = None,
+        *,
+        bot_name: str = "ShopKeeps Test",
+        bot_username: str = "shopkeeps_test_bot",
+    ) -> None:
         self.token = token
         self.spec = spec or BotApiSpec.load()
         self.bot_user = {
             "id": BOT_ID,
             "is_bot": True,
-            "first_name": "ShopKeeps Test",
-            "username": "shopkeeps_test_bot",
+            "first_name": bot_name,
+            "username": bot_username,
             "can_join_groups": False,
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
@@ -201,6 +209,8 @@ class LocalBotApi:
         self.chats: dict[int, Chat] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.webhook: dict[str, Any] | None = None
+        self.files: dict[str, UploadedFile] = {}
+        self.revision = 0  # grows with every change a chat window would have to show
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._updates: list[dict[str, Any]] = []
@@ -208,6 +218,7 @@ class LocalBotApi:
         self._message_ids = itertools.count(1)
         self._people_ids = itertools.count(1001)
         self._query_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
         self._open_queries: set[str] = set()
         self._answered: dict[str, dict[str, Any]] = {}
         self._faults: list[_Fault] = []
@@ -284,7 +295,7 @@ class LocalBotApi:
     def stop(self) -> None:
         with self._lock:
             self._stopping = True
-            self._changed.notify_all()
+            self._bump()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -381,7 +392,7 @@ class LocalBotApi:
                 if tracked:
                     self._in_flight -= 1
                     self._last_activity = time.monotonic()
-                self._changed.notify_all()
+                self._bump()
 
     def _dispatch(self, method: str, raw: dict[str, Any]) -> Any:
         if self.spec.method(method) is None:
@@ -409,6 +420,11 @@ class LocalBotApi:
         with self._lock:
             self._faults.append(_Fault(method.lower(), status, retry_after, times))
 
+    def _bump(self) -> None:
+        """Wake whoever waits for a change (the lock is held)."""
+        self.revision += 1
+        self._changed.notify_all()
+
     def _take_fault(self, method: str) -> _Fault | None:
         for fault in self._faults:
             if fault.method == method.lower() and fault.remaining > 0:
@@ -432,15 +448,51 @@ class LocalBotApi:
         with self._lock:
             return self.chats[person.id]
 
+    def wait_for_change(self, since: int, timeout: float) -> int:
+        """Block until the revision passes `since` (or the timeout, or stop); the revision."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self.revision <= since and not self._stopping:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
+            return self.revision
+
+    def wait_for_answer(self, query_id: str, timeout: float) -> dict[str, Any] | None:
+        """The bot's answer to a button press, waiting for it a little (None if it never came)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while query_id not in self._answered and not self._stopping:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._changed.wait(left)
+            return self._answered.get(query_id)
+
     def callback_answer(self, query_id: str) -> dict[str, Any] | None:
         with self._lock:
             return self._answered.get(query_id)
 
-    def commands_for(self, person: Person) -> list[str]:
+    @property
+    def lock(self) -> threading.RLock:
+        """Hold it to read several chats as one consistent picture."""
+        return self._lock
+
+    def menu_for(self, person: Person) -> list[dict[str, str]]:
         """The command menu this person sees: their chat's own, else the default one."""
         with self._lock:
-            menu = self.commands.get(f"chat:{person.id}", self.commands.get("default", []))
-            return [c["command"] for c in menu]
+            return list(self.commands.get(f"chat:{person.id}", self.commands.get("default", [])))
+
+    def commands_for(self, person: Person) -> list[str]:
+        return [c["command"] for c in self.menu_for(person)]
+
+    def message_in(self, person: Person, message_id: int) -> ChatMessage | None:
+        """A message still on screen in this person's chat."""
+        with self._lock:
+            chat = self.chats.get(person.id)
+            found = [m for m in chat.visible if m.message_id == message_id] if chat else []
+            return found[0] if found else None
 
     async def wait_for(
         self, condition: Callable[[], bool], *, timeout: float = 10, what: str = "the condition"
@@ -495,8 +547,18 @@ class LocalBotApi:
     def send_sticker(self, person: Person) -> ChatMessage:
         return self._from_person(person, sticker=True)
 
-    def send_photo(self, person: Person, caption: str | None = None) -> ChatMessage:
-        return self._from_person(person, photo="user-photo-1", caption=caption)
+    def send_photo(
+        self, person: Person, caption: str | None = None, upload: UploadedFile | None = None
+    ) -> ChatMessage:
+        """A photo from the person; an uploaded picture is kept so the bot can show it again."""
+        with self._lock:
+            file_id = "user-photo-1" if upload is None else self._keep(upload, "photo")
+            return self._from_person(person, photo=file_id, caption=caption)
+
+    def _keep(self, upload: UploadedFile, kind: str) -> str:
+        file_id = f"{kind}-{next(self._file_ids)}"
+        self.files[file_id] = upload
+        return file_id
 
     def _from_person(self, person: Person, **content: Any) -> ChatMessage:
         with self._lock:
@@ -545,7 +607,7 @@ class LocalBotApi:
         self._updates.append(update)
         self._pushed.append(update["update_id"])
         self._last_activity = time.monotonic()
-        self._changed.notify_all()
+        self._bump()
 
     # ----------------------------------------------------------------- updates
 
@@ -584,7 +646,7 @@ class LocalBotApi:
             self.webhook = {"url": url, "secret_token": p.get("secret_token")}
             if p.get("drop_pending_updates"):
                 self._drop_pending()
-            self._changed.notify_all()
+            self._bump()
         return True
 
     def _delete_webhook(self, p: dict[str, Any]) -> bool:
@@ -723,13 +785,15 @@ class LocalBotApi:
         with self._lock:
             caption = self._caption(p)
             photo = p["photo"]
-            file_id = photo if isinstance(photo, str) else f"photo-{next(self._message_ids)}"
+            file_id = photo if isinstance(photo, str) else self._keep(photo, "photo")
             return self._new_bot_message(p, photo=file_id, caption=caption)
 
     def _send_document(self, p: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             caption = self._caption(p)
-            return self._new_bot_message(p, document=p["document"], caption=caption)
+            document = p["document"]
+            file_id = document if isinstance(document, str) else self._keep(document, "document")
+            return self._new_bot_message(p, document=document, document_id=file_id, caption=caption)
 
     def _editable(self, p: dict[str, Any], what: str) -> ChatMessage:
         if "inline_message_id" in p:

@@ -1,0 +1,169 @@
+"""The playground page in real headless Chromium (Debian's): a customer orders by clicking,
+the staff member logs in and works the order, and the customer is told.
+
+Screenshots of every step go to test-artifacts/playground/ so a failure can be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.e2e.playground.conftest import RunningPlayground
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "playground"
+# Quiet, offline-safe flags: this machine's closed network refuses Chromium's own calls home.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium_or_skip() -> str:
+    if shutil.which(CHROMIUM):
+        return CHROMIUM
+    if os.environ.get("SHOPKEEPS_REQUIRE_BROWSER"):
+        pytest.fail(f"{CHROMIUM} is missing; `make test` installs Debian's chromium package")
+    pytest.skip(f"{CHROMIUM} is missing; `make test` installs Debian's chromium package")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    executable = _chromium_or_skip()
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=executable, args=FLAGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+class Screens:
+    """Numbered screenshots of the run, kept whether the test passes or fails."""
+
+    def __init__(self, page: Page, name: str) -> None:
+        self.page, self.folder, self.count = page, SHOTS / name, 0
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+
+    async def take(self, step: str) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{step}.png"
+        await self.page.screenshot(path=str(path))
+        return path
+
+
+async def _press(page: Page, label: str | re.Pattern[str]) -> None:
+    """Press the first inline button with this label on the newest message that has one."""
+    message = page.locator(".message.bot", has=page.locator(".inline-row button", has_text=label))
+    await message.last.locator(".inline-row button", has_text=label).first.click()
+
+
+async def _says(page: Page, text: str) -> None:
+    await page.fill("#text-input", text)
+    await page.press("#text-input", "Enter")
+
+
+async def _bot_says(page: Page, text: str | re.Pattern[str]) -> None:
+    await expect(page.locator(".message.bot .text", has_text=text).last).to_be_visible()
+
+
+async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
+    playground: RunningPlayground, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    page = await browser.new_page(viewport={"width": 1200, "height": 820})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: print("CONSOLE", m.text))
+    page.on(
+        "requestfinished",
+        lambda r: print("REQ", r.url, r.post_data) if "/api/personas" in r.url else None,
+    )
+    shots = Screens(page, request.node.callspec.id)
+    try:
+        await page.goto(playground.url)
+        await page.click("[data-persona=Alice]")
+        await page.click("#start-button")
+        await _bot_says(page, "Welcome to")
+        await shots.take("customer-welcome")
+
+        await _press(page, "Catalogue")
+        await _press(page, "Bakery")
+        await _press(page, "Baguette")
+        await _press(page, "to cart")
+        await expect(page.locator("#toast")).to_contain_text("Added 1 pc of Baguette")
+        await _bot_says(page, "In your cart: 1 pc")
+        await shots.take("item-in-cart")
+
+        await _press(page, "🧺 Cart")
+        await _press(page, "Checkout")
+        await _press(page, "Pickup")
+        await _bot_says(page, "When would you like to pick it up?")
+        await _press(page, re.compile(r"\d\d:\d\d"))  # a pickup slot
+        share = page.locator("#reply-keyboard button", has_text="Share my phone number")
+        await share.click()
+        await expect(share).to_be_hidden()  # a one-time keyboard goes away once used
+        await expect(page.locator(".message.mine .bubble", has_text="📱")).to_be_visible()
+        await _press(page, "Skip")
+        await _bot_says(page, "Please check your order")
+        await shots.take("order-summary")
+        await _press(page, "Confirm order")
+        await _bot_says(page, re.compile(r"Order \w+ placed"))
+        placed = await page.locator(".message.bot .text", has_text="placed").last.inner_text()
+        code = re.search(r"Order (\w+) placed", placed)
+        assert code is not None
+        await shots.take("order-placed")
+
+        await page.click("[data-persona=Sam]")
+        await page.click("#start-button")
+        await _bot_says(page, "Welcome to")
+        await page.click("#menu-button")
+        await expect(page.locator("#command-menu")).not_to_contain_text("/orders")
+        await page.click("#menu-button")
+        await page.click("#login-hint .demo-command")
+        await page.press("#text-input", "Enter")
+        await _bot_says(page, "Your username?")
+        await page.click("#login-hint .demo-username")
+        await page.press("#text-input", "Enter")
+        await _bot_says(page, "Your password?")
+        await page.click("#login-hint .demo-password")
+        await page.press("#text-input", "Enter")
+        await _bot_says(page, "You are logged in as staff")
+        sam = playground.persona("Sam")
+        assert sam.login is not None
+        await expect(page.locator("#messages")).not_to_contain_text(sam.login.password)
+        await shots.take("staff-logged-in")
+
+        await page.click("#menu-button")
+        await page.locator("#command-menu button", has_text="/orders").click()
+        await _bot_says(page, f"Order {code.group(1)}")
+        await _press(page, "Accept")
+        await _bot_says(page, "accepted")
+        await _press(page, "Ready for pickup")
+        await _press(page, "Completed")
+        await _bot_says(page, "completed")
+        await shots.take("staff-completed-order")
+
+        alice = page.locator("[data-persona=Alice]")
+        await expect(alice.locator(".badge.unread")).to_be_visible()
+        await alice.click()
+        await _bot_says(page, re.compile(rf"Order {code.group(1)}: .*Completed"))
+        await shots.take("customer-told")
+        assert not errors, f"the page raised: {errors}"
+    except BaseException:
+        await shots.take("failure")
+        raise
+    finally:
+        await page.close()
