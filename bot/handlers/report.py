@@ -65,6 +65,7 @@ def revenue_chart(report: SalesReport, store: Store) -> bytes:
     axes.bar(labels, values, color="#3b82f6")
     axes.set_title(f"Daily revenue ({store.currency.code})")
     axes.set_ylabel(store.currency.code)
+    axes.set_ylim(bottom=0)  # revenue is never negative, even on a week with no sales
     if len(labels) > 10:
         step = max(1, len(labels) // 10)
         axes.set_xticks(range(0, len(labels), step), labels[::step])

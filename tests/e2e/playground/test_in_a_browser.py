@@ -167,3 +167,69 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         raise
     finally:
         await page.close()
+
+
+async def _logs_in(page: Page, name: str) -> None:
+    await page.click(f"[data-persona={name}]")
+    await page.click("#start-button")
+    for chip in ("command", "username", "password"):
+        await page.click(f"#login-hint .demo-{chip}")
+        await page.press("#text-input", "Enter")
+    await _bot_says(page, "You are logged in")
+
+
+async def test_a_photo_goes_up_from_the_page_and_the_report_csv_comes_down(
+    playground: RunningPlayground,
+    browser: Browser,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> None:
+    page = await browser.new_page(viewport={"width": 1200, "height": 820})
+    shots = Screens(page, f"files-{request.node.callspec.id}")
+    try:
+        await page.goto(playground.url)
+        await _logs_in(page, "Sam")
+        await _says(page, "/edititem BAGUETTE")
+        await _press(page, "Photo")
+        await _bot_says(page, "Send the new photo")
+        await page.set_input_files("#photo-input", str(await _chart_png(page, tmp_path)))
+        await _bot_says(page, "photo: yes")
+        photo = page.locator(".message.mine .bubble img").last
+        await expect(photo).to_be_visible()
+        assert await photo.evaluate("img => img.naturalWidth") > 0
+        await shots.take("staff-sent-a-photo")
+
+        await page.click("[data-persona=Bruno]")
+        await page.click("#start-button")
+        await _says(page, "/start p_BAGUETTE")
+        card = page.locator(".message.bot .bubble img").last
+        await expect(card).to_be_visible()
+        assert await card.evaluate("img => img.naturalWidth") > 0
+        await shots.take("customer-sees-the-photo")
+
+        await _logs_in(page, "Maria")
+        await _says(page, "/report 7")
+        link = page.locator(".message.bot .document a").last
+        await expect(link).to_contain_text(".csv")
+        async with page.expect_download() as download_info:
+            await link.click()
+        download = await download_info.value
+        assert download.suggested_filename.endswith(".csv")
+        saved = tmp_path / download.suggested_filename
+        await download.save_as(str(saved))
+        assert saved.read_text().lower().startswith("sku")
+        chart = page.locator(".message.bot .bubble img").last
+        assert await chart.evaluate("img => img.naturalWidth") > 0
+        await shots.take("manager-report")
+    except BaseException:
+        await shots.take("failure")
+        raise
+    finally:
+        await page.close()
+
+
+async def _chart_png(page: Page, folder: Path) -> Path:
+    """A real picture to upload: a screenshot of the page itself."""
+    path = folder / "shelf.png"
+    await page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 320, "height": 240})
+    return path
