@@ -63,6 +63,7 @@ def run_playground(settings: Settings, out: TextIO) -> int:
         token=f"{BOT_ID}:{secrets.token_urlsafe(24)}",
         bot_name=settings.store_name,
         bot_username="shopkeeps_playground_bot",
+        keep_calls=False,
     )
     with tempfile.TemporaryDirectory(prefix="shopkeeps-playground-") as folder:
         api.start()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import threading
 import time
 import urllib.error
@@ -28,6 +29,7 @@ from bot.playground.bot_api.errors import ApiError, bad_request
 from bot.playground.bot_api.html_entities import utf16_length, visible_text
 from bot.playground.bot_api.spec import BotApiSpec, UploadedFile
 
+log = logging.getLogger(__name__)
 TOKEN = "123456789:local-token_of_the_local_api"  # noqa: S105 - not a secret: local only
 BOT_ID = 123456789
 MAX_TEXT = 4096
@@ -193,8 +195,11 @@ class LocalBotApi:
         *,
         bot_name: str = "ShopKeeps Test",
         bot_username: str = "shopkeeps_test_bot",
+        keep_calls: bool = True,
     ) -> None:
+        """`keep_calls=False` for a long-running server: refused calls are only logged."""
         self.token = token
+        self.keep_calls = keep_calls
         self.spec = spec or BotApiSpec.load()
         self.bot_user = {
             "id": BOT_ID,
@@ -406,8 +411,11 @@ class LocalBotApi:
     def _record(self, call: Call) -> None:
         if call.method.lower() == "getupdates" and call.status == 200:
             return  # long polls are not interesting and would swamp the log
-        with self._lock:
-            self.calls.append(call)
+        if call.status != 200 and not call.injected:
+            log.warning("Telegram would refuse %s: %s", call.method, call.error)
+        if self.keep_calls:
+            with self._lock:
+                self.calls.append(call)
 
     # ----------------------------------------------------------------- faults
 
