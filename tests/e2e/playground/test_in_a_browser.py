@@ -18,6 +18,7 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from tests.e2e.playground.conftest import RunningPlayground
 
 CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=15_000)  # the bot shares two busy cores with the other tests
 SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "playground"
 # Quiet, offline-safe flags: this machine's closed network refuses Chromium's own calls home.
 FLAGS = [
@@ -172,6 +173,7 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
 async def _logs_in(page: Page, name: str) -> None:
     await page.click(f"[data-persona={name}]")
     await page.click("#start-button")
+    await _bot_says(page, "Welcome to")  # until then the chat shows START, not the input
     for chip in ("command", "username", "password"):
         await page.click(f"#login-hint .demo-{chip}")
         await page.press("#text-input", "Enter")
