@@ -22,6 +22,7 @@ from typing import Any
 from bot.playground.bot_api.server import MAX_CAPTION, MAX_TEXT, LocalBotApi
 from bot.playground.bot_api.spec import UploadedFile
 from bot.playground.demo import Persona
+from bot.playground.http_thread import respond, start_server
 from bot.playground.rendering import chat_view
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,12 @@ class PlaygroundWeb:
         self._port = port
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._actions: dict[str, Callable[[Persona, Incoming], dict[str, Any]]] = {
+            "text": self._send_text,
+            "press": self._press,
+            "contact": self._share_contact,
+            "photo": self._send_photo,
+        }
 
     @property
     def url(self) -> str:
@@ -76,26 +83,7 @@ class PlaygroundWeb:
         return f"http://127.0.0.1:{self._server.server_address[1]}/"
 
     def start(self) -> PlaygroundWeb:
-        web = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                web._serve(self, "GET")
-
-            def do_POST(self) -> None:
-                web._serve(self, "POST")
-
-            def log_message(self, format: str, *args: Any) -> None:
-                log.debug("%s %s", self.address_string(), format % args)
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="playground-web", daemon=True
-        )
-        self._thread.start()
+        self._server, self._thread = start_server(self._port, self._serve, "playground-web")
         return self
 
     def stop(self) -> None:
@@ -120,44 +108,24 @@ class PlaygroundWeb:
             status, kind, body, headers = _json(
                 HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "Something went wrong; see the log."}
             )
-        try:
-            request.send_response(status)
-            request.send_header("Content-Type", kind)
-            request.send_header("Content-Length", str(len(body)))
-            request.send_header("Cache-Control", "no-store")
-            request.send_header("X-Content-Type-Options", "nosniff")
-            for name, value in headers.items():
-                request.send_header(name, value)
-            request.end_headers()
-            request.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page went away during a long poll
+        safe = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        respond(request, status, kind, body, safe | headers)
 
     def _route(self, verb: str, path: str, incoming: Incoming) -> Reply:
-        segments = [urllib.parse.unquote(s) for s in path.strip("/").split("/")] if path else []
-        if verb == "GET" and len(segments) <= 1 and (segments or [""])[0] in PAGE_FILES:
-            return _page_file(PAGE_FILES[(segments or [""])[0]])
+        segments = [urllib.parse.unquote(s) for s in path.strip("/").split("/")]  # "/": [""]
+        if verb == "GET" and len(segments) == 1 and segments[0] in PAGE_FILES:
+            return _page_file(PAGE_FILES[segments[0]])
         if verb == "GET" and segments == ["api", "state"]:
             return _json(HTTPStatus.OK, self.state(_since(incoming.query.get("since"))))
         if verb == "GET" and len(segments) == 2 and segments[0] == "files":
             return self._file(segments[1])
         if verb == "POST" and len(segments) == 4 and segments[:2] == ["api", "personas"]:
             persona = self._persona(segments[2])
-            action = self._actions().get(segments[3])
+            action = self._actions.get(segments[3])
             if action is None:
                 raise Refused(HTTPStatus.NOT_FOUND, f"No action {segments[3]!r}.")
             return _json(HTTPStatus.OK, action(persona, incoming))
         raise Refused(HTTPStatus.NOT_FOUND, "Nothing here.")
-
-    def _actions(
-        self,
-    ) -> dict[str, Callable[[Persona, Incoming], dict[str, Any]]]:
-        return {
-            "text": self._send_text,
-            "press": self._press,
-            "contact": self._share_contact,
-            "photo": self._send_photo,
-        }
 
     def _persona(self, raw_id: str) -> Persona:
         persona = self.personas.get(int(raw_id)) if raw_id.isdigit() else None

@@ -28,6 +28,7 @@ from typing import Any
 from bot.playground.bot_api.errors import ApiError, bad_request
 from bot.playground.bot_api.html_entities import utf16_length, visible_text
 from bot.playground.bot_api.spec import BotApiSpec, UploadedFile
+from bot.playground.http_thread import respond, start_server
 
 log = logging.getLogger(__name__)
 TOKEN = "123456789:local-token_of_the_local_api"  # noqa: S105 - not a secret: local only
@@ -270,26 +271,9 @@ class LocalBotApi:
         return f"http://127.0.0.1:{self.port}/bot"
 
     def start(self) -> LocalBotApi:
-        double = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self) -> None:
-                double._serve(self)
-
-            def do_GET(self) -> None:
-                double._serve(self)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass  # quiet: the calls are recorded in double.calls
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        serve = threading.Thread(
-            target=self._server.serve_forever, name="bot-api-double", daemon=True
+        self._server, serve = start_server(
+            0, lambda request, _verb: self._serve(request), "local-bot-api"
         )
-        serve.start()
         deliver = threading.Thread(
             target=self._deliver_webhooks, name="webhook-delivery", daemon=True
         )
@@ -329,15 +313,7 @@ class LocalBotApi:
                     status, body = error.code, error.body()
                 else:
                     status, body = self.call(segments[1], params)
-        payload = json.dumps(body).encode()
-        try:
-            request.send_response(status)
-            request.send_header("Content-Type", "application/json")
-            request.send_header("Content-Length", str(len(payload)))
-            request.end_headers()
-            request.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the bot gave up on a long poll while shutting down
+        respond(request, status, "application/json", json.dumps(body).encode())
 
     @staticmethod
     def _read_params(request: BaseHTTPRequestHandler, query: str) -> dict[str, Any]:
@@ -458,24 +434,14 @@ class LocalBotApi:
 
     def wait_for_change(self, since: int, timeout: float) -> int:
         """Block until the revision passes `since` (or the timeout, or stop); the revision."""
-        deadline = time.monotonic() + timeout
         with self._lock:
-            while self.revision <= since and not self._stopping:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._changed.wait(left)
+            self._changed.wait_for(lambda: self.revision > since or self._stopping, timeout)
             return self.revision
 
     def wait_for_answer(self, query_id: str, timeout: float) -> dict[str, Any] | None:
         """The bot's answer to a button press, waiting for it a little (None if it never came)."""
-        deadline = time.monotonic() + timeout
         with self._lock:
-            while query_id not in self._answered and not self._stopping:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self._changed.wait(left)
+            self._changed.wait_for(lambda: query_id in self._answered or self._stopping, timeout)
             return self._answered.get(query_id)
 
     def callback_answer(self, query_id: str) -> dict[str, Any] | None:

@@ -1,0 +1,54 @@
+"""A small HTTP server on 127.0.0.1, served from daemon threads: the local Bot API and the
+playground page both run on one."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Serve = Callable[[BaseHTTPRequestHandler, str], None]  # the request and its verb
+
+
+def start_server(
+    port: int, serve: Serve, name: str
+) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    """Listen on 127.0.0.1:`port` (0: any free port); OSError if the port is taken."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            serve(self, "GET")
+
+        def do_POST(self) -> None:
+            serve(self, "POST")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # quiet: request lines to the Bot API hold the token
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def respond(
+    request: BaseHTTPRequestHandler,
+    status: int,
+    content_type: str,
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    try:
+        request.send_response(status)
+        request.send_header("Content-Type", content_type)
+        request.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            request.send_header(name, value)
+        request.end_headers()
+        request.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the client gave up, on a long poll or while shutting down
