@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,18 +10,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bot.playground.bot_api.server import LocalBotApi
+from tests.support.process_env import shopkeeps_env
 from tests.support.running_bot import free_port
-
-
-def _env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPKEEPS_")}
-    return env | {f"SHOPKEEPS_{k}": v for k, v in values.items()}
 
 
 async def test_run_with_a_token_answers_start_and_stops_on_ctrl_c(
     double: LocalBotApi, engine: Engine, tmp_path: Path
 ) -> None:
-    env = _env(
+    env = shopkeeps_env(
         TELEGRAM_TOKEN=double.token,
         TELEGRAM_API_URL=double.base_url,
         DATABASE_URL=engine.url.render_as_string(hide_password=False),
@@ -57,7 +52,7 @@ def test_a_wrong_setting_is_named_on_one_line(tmp_path: Path) -> None:
     finished = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
-        env=_env(CURRENCY="EURO", WEBHOOK_PORT="99999"),
+        env=shopkeeps_env(CURRENCY="EURO", WEBHOOK_PORT="99999"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -74,7 +69,7 @@ def test_settings_that_only_fail_together_still_name_the_variable(tmp_path: Path
     finished = subprocess.run(
         [sys.executable, "-m", "bot", "db", "upgrade"],
         cwd=tmp_path,
-        env=_env(WEBHOOK_URL="https://shop.example/hook", DELIVERY_FEE="2.555"),
+        env=shopkeeps_env(WEBHOOK_URL="https://shop.example/hook", DELIVERY_FEE="2.555"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -90,7 +85,7 @@ async def test_run_with_a_webhook_url_registers_it_with_the_secret_and_answers(
     double: LocalBotApi, engine: Engine, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = _env(
+    env = shopkeeps_env(
         TELEGRAM_TOKEN=double.token,
         TELEGRAM_API_URL=double.base_url,
         DATABASE_URL=engine.url.render_as_string(hide_password=False),

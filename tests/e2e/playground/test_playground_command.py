@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import queue
 import re
 import signal
@@ -16,16 +15,16 @@ import urllib.request
 from pathlib import Path
 from typing import IO, Any
 
+from tests.support.process_env import shopkeeps_env
 from tests.support.running_bot import free_port
 
 STARTED = re.compile(r"open (http://127\.0\.0\.1:\d+/)")
 
 
 def _env(tmp_path: Path, **values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPKEEPS_")}
     (tmp_path / "tmp").mkdir(exist_ok=True)
-    env["TMPDIR"] = str(tmp_path / "tmp")  # where the playground's throw-away store goes
-    return env | {f"SHOPKEEPS_{k}": v for k, v in values.items()}
+    # TMPDIR: where the playground's throw-away store goes, so the test can see it is gone.
+    return shopkeeps_env(**values) | {"TMPDIR": str(tmp_path / "tmp")}
 
 
 class Output:
