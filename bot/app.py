@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
-from telegram.ext import (
-    AIORateLimiter,
-    ApplicationBuilder,
-    BaseUpdateProcessor,
-    ContextTypes,
-    SimpleUpdateProcessor,
-)
+from telegram import Update
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
-from bot.domain.prompts import PromptKind
+from bot.domain.services import deliveries
 from bot.handlers import (
-    access,
     cart,
     catalogue,
     checkout,
+    edge,
     fallbacks,
     items,
     low_stock,
@@ -35,26 +31,37 @@ from bot.handlers import (
     start,
     stock,
 )
-from bot.handlers.context import SHOP_KEY, ShopApplication, ShopContext
+from bot.handlers.context import ROUTES_KEY, SHOP_KEY, ShopApplication, ShopContext
 from bot.handlers.errors import report_error
+from bot.handlers.routes import Routes
 from bot.wiring import Shop
 
 log = logging.getLogger(__name__)
 
-CUSTOMER_COMMANDS = [
-    BotCommand("start", "Main menu"),
-    BotCommand("catalogue", "Browse the catalogue"),
-    BotCommand("search", "Find an item"),
-    BotCommand("cart", "Your cart"),
-    BotCommand("myorders", "Your orders"),
-    BotCommand("cancel", "Leave checkout"),
-    BotCommand("help", "How ordering works"),
-]
+# Every command, button and typed answer the bot knows, in menu order.
+ROUTES = Routes(
+    [
+        start.FEATURE,
+        catalogue.FEATURE,
+        search.FEATURE,
+        cart.FEATURE,
+        my_orders.FEATURE,
+        checkout.FEATURE,
+        start.HELP_FEATURE,
+        order_queue.FEATURE,
+        stock.FEATURE,
+        items.FEATURE,
+        low_stock.FEATURE,
+        report.FEATURE,
+        managers.FEATURE,
+        staff_auth.FEATURE,
+    ]
+)
 
 
 async def on_startup(application: ShopApplication) -> None:
     """Runs once the bot is connected: the command menu, and the outbox sender."""
-    await application.bot.set_my_commands(CUSTOMER_COMMANDS)
+    await application.bot.set_my_commands(ROUTES.menu(None))
     assert application.job_queue is not None
     shop = application.bot_data[SHOP_KEY]
     assert isinstance(shop, Shop)
@@ -70,13 +77,17 @@ async def on_startup(application: ShopApplication) -> None:
     )
 
 
-MAX_CONCURRENT_UPDATES = 64
+def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> edge.PersonalQueues:
+    async def first_delivery(update_id: int) -> bool:
+        return await asyncio.to_thread(deliveries.first_delivery, update_id, uow=shop.uow())
+
+    return edge.PersonalQueues(first_delivery, done=done)
 
 
 def build_application(
-    settings: Settings, shop: Shop, *, updates: BaseUpdateProcessor | None = None
+    settings: Settings, shop: Shop, *, on_update_done: Callable[[int], None] | None = None
 ) -> ShopApplication:
-    """`updates` decides how updates run concurrently (tests pass one that reports back)."""
+    """`on_update_done` hears of each update once handled (the tests wait on it)."""
     if settings.telegram_token is None:
         raise ValueError("a Telegram token is needed to build the application")
     # python-telegram-bot's DEBUG records carry whole messages, passwords included.
@@ -88,39 +99,20 @@ def build_application(
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=ShopContext))
         .rate_limiter(AIORateLimiter(max_retries=2))
-        .concurrent_updates(updates or SimpleUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .concurrent_updates(personal_queues(shop, on_update_done))
         .post_init(on_startup)
         .build()
     )
     application.bot_data[SHOP_KEY] = shop
-    # Group -2: the staff guard. Group -1: typed answers to login/sign-up questions.
-    # Group 0: commands, buttons, then checkout's typed answers (which stop there), and last
-    # the fallbacks. Group 1: plain text that no question claimed is a search.
-    application.add_handlers(access.build_handlers(), group=access.GROUP)
-    answers = {
-        PromptKind.LOGIN: staff_auth.take_answer,
-        PromptKind.SIGNUP: staff_auth.take_answer,
-        PromptKind.CANCEL_REASON: order_queue.take_reason,
-        **items.ANSWERS,
-    }
-    application.add_handlers(prompt_answers.build_handlers(answers), group=prompt_answers.GROUP)
-    for feature in (
-        start,
-        catalogue,
-        cart,
-        checkout,
-        my_orders,
-        search,
-        staff_auth,
-        stock,
-        items,
-        order_queue,
-        managers,
-        low_stock,
-        report,
-        fallbacks,  # last: only what nothing else took
-    ):
-        application.add_handlers(feature.build_handlers(), group=0)
+    application.bot_data[ROUTES_KEY] = ROUTES
+    # Group -3: the edge (edits, group chats). Group -1: typed answers to open questions and
+    # the password shield. Group 0: commands, buttons, checkout's typed answers, and last the
+    # fallbacks. Group 1: plain text that nothing claimed is a search.
+    application.add_handlers(edge.build_handlers(), group=edge.GROUP)
+    application.add_handlers(
+        prompt_answers.build_handlers(ROUTES.answers), group=prompt_answers.GROUP
+    )
+    application.add_handlers([*ROUTES.handlers(), *fallbacks.build_handlers()], group=0)
     application.add_handlers(search.build_text_handlers(), group=search.GROUP)
     application.add_error_handler(report_error)
     return application

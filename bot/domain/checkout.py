@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.customers import normalise_phone
+from bot.domain.errors import InvalidInput
 from bot.domain.orders import Fulfilment, FulfilmentKind
+
+# A question left this long is abandoned: typed text that does not fit it is read as a search.
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 class CheckoutStep(StrEnum):
@@ -32,6 +38,21 @@ class CheckoutDraft:
     address: str | None = None
     phone: str | None = None
     note: str = ""
+
+    def is_abandoned(self, now: datetime) -> bool:
+        return now - self.updated_at > ABANDONED_AFTER
+
+    def fits(self, text: str) -> bool:
+        """Whether text typed after a long break still reads as the answer to this step."""
+        if self.step is CheckoutStep.PHONE:
+            try:
+                normalise_phone(text)
+            except InvalidInput:
+                return False
+            return True
+        if self.step is CheckoutStep.ADDRESS:
+            return len(text.split()) >= 2 and re.search(r"\d", text) is not None
+        return False
 
     def fulfilment(self, delivery_fee_minor: int) -> Fulfilment:
         if self.kind is FulfilmentKind.PICKUP:

@@ -15,6 +15,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 MAX_ADDRESS = 300
 MAX_NOTE = 500
+MAX_REASON = 500
 
 
 class OrderStatus(StrEnum):
@@ -157,6 +158,18 @@ class Order:
     @property
     def total_minor(self) -> int:
         return self.subtotal_minor + self.fulfilment.delivery_fee_minor
+
+
+def clean_reason(text: str) -> str:
+    """Why an order is cancelled: the customer reads it, so it is needed and kept short."""
+    reason = " ".join(text.split())
+    if not reason:
+        raise InvalidInput("Say why the order is cancelled; the customer will see it")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            f"That reason has {len(reason)} characters; please keep it to {MAX_REASON}"
+        )
+    return reason
 
 
 def clean_note(text: str | None) -> str:

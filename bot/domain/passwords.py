@@ -5,6 +5,7 @@ from __future__ import annotations
 import bcrypt
 
 PRODUCTION_ROUNDS = 12
+MAX_BYTES = 72  # bcrypt reads no further (and bcrypt 5 refuses longer input)
 
 
 class PasswordHasher:
@@ -16,8 +17,13 @@ class PasswordHasher:
         return bcrypt.hashpw(password.encode(), bcrypt.gensalt(self.rounds)).decode("ascii")
 
     def verify(self, password: str, password_hash: str) -> bool:
+        """A password too long for bcrypt is wrong, after as long as a real check takes."""
+        secret = password.encode()
+        if len(secret) > MAX_BYTES:
+            self.dummy_verify(password)
+            return False
         try:
-            return bcrypt.checkpw(password.encode(), password_hash.encode("ascii"))
+            return bcrypt.checkpw(secret, password_hash.encode("ascii"))
         except ValueError:
             return False
 
@@ -25,4 +31,4 @@ class PasswordHasher:
         """Spend the same time as a real check, so unknown usernames cannot be told apart."""
         if self._dummy_hash is None:
             self._dummy_hash = bcrypt.hashpw(b"not a real password", bcrypt.gensalt(self.rounds))
-        bcrypt.checkpw(password.encode(), self._dummy_hash)
+        bcrypt.checkpw(password.encode()[:MAX_BYTES], self._dummy_hash)

@@ -153,7 +153,27 @@ class PromptRepository(Protocol):
 
 class ThrottleRepository(Protocol):
     def get(self, telegram_user_id: int) -> LoginThrottle: ...
-    def save(self, throttle: LoginThrottle) -> None: ...
+    def count_miss(self, telegram_user_id: int) -> int:
+        """Add one wrong password atomically; the misses in a row, this one included."""
+
+    def lock(self, telegram_user_id: int, until: datetime) -> None: ...
+    def reset(self, telegram_user_id: int) -> None: ...
+
+
+class ShieldRepository(Protocol):
+    """Until when a person's messages may hold a password (deleted unread)."""
+
+    def set_until(self, telegram_user_id: int, until: datetime) -> None: ...
+    def until(self, telegram_user_id: int) -> datetime | None: ...
+    def lower(self, telegram_user_id: int) -> None: ...
+    def forget_before(self, at: datetime) -> int: ...
+
+
+class ProcessedUpdateRepository(Protocol):
+    def first_time(self, update_id: int, at: datetime) -> bool:
+        """Record the update id; False if it was recorded before (a redelivery)."""
+
+    def forget_before(self, at: datetime) -> int: ...
 
 
 class DigestRepository(Protocol):
@@ -162,9 +182,15 @@ class DigestRepository(Protocol):
 
 
 class CheckoutRepository(Protocol):
-    def get(self, customer_id: int) -> CheckoutDraft | None: ...
+    def get(self, customer_id: int, *, for_update: bool = False) -> CheckoutDraft | None:
+        """`for_update` locks the draft until the transaction ends (confirming it)."""
+
     def save(self, draft: CheckoutDraft) -> None: ...
-    def delete(self, customer_id: int) -> None: ...
+    def delete(self, customer_id: int) -> bool:
+        """False if there was no draft (someone else took it)."""
+
+    def forget_before(self, at: datetime) -> int:
+        """Drop drafts untouched since `at` (abandoned checkouts); how many."""
 
 
 class UnitOfWork(Protocol):
@@ -196,6 +222,10 @@ class UnitOfWork(Protocol):
     def throttles(self) -> ThrottleRepository: ...
     @property
     def digests(self) -> DigestRepository: ...
+    @property
+    def shields(self) -> ShieldRepository: ...
+    @property
+    def updates(self) -> ProcessedUpdateRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -35,7 +35,8 @@ class Prompt:
 
 @dataclass(slots=True)
 class LoginThrottle:
-    """Wrong passwords typed from one Telegram account, whatever username they tried."""
+    """Wrong passwords typed in a row from one Telegram account, whatever username they tried:
+    it covers every pair (account, Telegram user) of that person."""
 
     telegram_user_id: int
     failed_attempts: int = 0

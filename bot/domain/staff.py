@@ -15,6 +15,7 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 72  # bcrypt ignores bytes past 72; refuse rather than silently truncate
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
+MAX_LOCKOUT = timedelta(hours=24)
 INVITE_LIFETIME = timedelta(hours=48)
 
 
@@ -31,12 +32,7 @@ class StaffAccount:
     role: Role
     active: bool = True
     telegram_user_id: int | None = None
-    failed_attempts: int = 0
-    locked_until: datetime | None = None
     id: int | None = None
-
-    def is_locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and now < self.locked_until
 
 
 @dataclass(slots=True)
@@ -70,6 +66,16 @@ def check_password_rules(password: str, username: str) -> None:
         raise InvalidInput(f"A password can have at most {MAX_PASSWORD} bytes")
     if password.strip().casefold() == username.casefold():
         raise InvalidInput("The password cannot be the username")
+
+
+def lockout_after(misses: int) -> timedelta | None:
+    """How long a Telegram user waits after this many wrong passwords in a row: 15 minutes at
+    the fifth, doubling with each further miss, at most a day. Only the person who typed them
+    waits: an account is never locked, so a stranger cannot lock staff out."""
+    if misses < MAX_FAILED_ATTEMPTS:
+        return None
+    doublings = min(misses - MAX_FAILED_ATTEMPTS, 10)
+    return min(LOCKOUT * (1 << doublings), MAX_LOCKOUT)
 
 
 def new_invite_code() -> str:

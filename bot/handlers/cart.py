@@ -5,12 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.domain.errors import InvalidInput, NotInCart
+from bot.domain.errors import NotInCart
 from bot.domain.services.cart import empty_cart, set_cart_quantity, step_cart_line, view_cart
-from bot.handlers.callbacks import parse
+from bot.handlers.button_kinds import CartLine, EmptyCart, LineChange, Menu, Screen
 from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import cart_screen
 
@@ -34,17 +34,13 @@ async def show_cart(update: Update, context: ShopContext) -> str | None:
 @polite
 async def change_line(update: Update, context: ShopContext) -> str | None:
     """➕/➖ move a line by the item's step; 🗑 removes it. Always the presser's own cart."""
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    product_id = pressed.int_arg(1)
-    if product_id is None:
-        raise InvalidInput("That button is out of date.")
-    who = customer_of(update)
+    pressed = CartLine.of(update)
+    product_id, who = pressed.product_id, customer_of(update)
     try:
-        if pressed.arg(0) == "x":
+        if pressed.change is LineChange.REMOVE:
             cart = await context.run(set_cart_quantity, who, product_id, Decimal(0))
         else:
-            steps = 1 if pressed.arg(0) == "+" else -1
+            steps = 1 if pressed.change is LineChange.MORE else -1
             cart = await context.run(step_cart_line, who, product_id, steps)
     except NotInCart as gone:
         await show(update, *cart_screen(await context.run(view_cart, who), context.shop.store))
@@ -60,10 +56,11 @@ async def empty(update: Update, context: ShopContext) -> str | None:
     return "Your cart is empty now."
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("cart", cart_command),
-        CallbackQueryHandler(show_cart, pattern=r"^menu:cart$"),
-        CallbackQueryHandler(change_line, pattern=r"^cart:[+x-]:"),
-        CallbackQueryHandler(empty, pattern=r"^cart:empty$"),
-    ]
+FEATURE = Feature(
+    commands=[Command("cart", cart_command, menu="Your cart")],
+    presses=[
+        Press(Menu, show_cart, only=Menu(Screen.CART)),
+        Press(CartLine, change_line),
+        Press(EmptyCart, empty),
+    ],
+)

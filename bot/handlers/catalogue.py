@@ -5,15 +5,23 @@ from __future__ import annotations
 from decimal import Decimal
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.catalogue import Product
-from bot.domain.errors import InvalidInput
-from bot.domain.quantity import format_quantity, parse_quantity
+from bot.domain.quantity import format_quantity
 from bot.domain.services import catalogue
 from bot.domain.services.cart import CartView, add_to_cart, view_cart
-from bot.handlers.callbacks import category_key, parse
+from bot.handlers.button_kinds import (
+    AddToCart,
+    AmountLabel,
+    AtSmallestAmount,
+    CategoryPage,
+    ItemCard,
+    Menu,
+    Screen,
+)
+from bot.handlers.categories import category_key
 from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, show
 from bot.handlers.views import PAGE_SIZE, categories_screen, category_screen, product_card
 
@@ -29,15 +37,15 @@ async def show_categories(update: Update, context: ShopContext) -> str | None:
 @polite
 async def show_category(update: Update, context: ShopContext) -> str | None:
     """One page of a category, edited in place."""
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
+    pressed = CategoryPage.of(update)
     names = await context.run(catalogue.categories)
-    name = next((n for n in names if category_key(n) == pressed.arg(0)), None)
+    name = next((n for n in names if category_key(n) == pressed.key), None)
     if name is None:
         await show(update, *categories_screen(names))
         return "That category is empty now."
-    offset = pressed.int_arg(1) or 0
-    page = await context.run(catalogue.products_in_category, name, offset=offset, limit=PAGE_SIZE)
+    page = await context.run(
+        catalogue.products_in_category, name, offset=pressed.offset, limit=PAGE_SIZE
+    )
     await show(update, *category_screen(name, page, context.shop.store))
     return None
 
@@ -63,30 +71,17 @@ async def _card(
 @polite
 async def show_product(update: Update, context: ShopContext) -> str | None:
     """An item's card; the ➖/➕ buttons come back here with a new quantity."""
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    product = await context.run(catalogue.product_for_sale, pressed.int_arg(0) or 0)
-    picked = _quantity(pressed.arg(1))
-    await _card(update, context, product, picked)
+    pressed = ItemCard.of(update)
+    product = await context.run(catalogue.product_for_sale, pressed.product_id)
+    await _card(update, context, product, pressed.amount)
     return None
-
-
-def _quantity(text: str) -> Decimal | None:
-    try:
-        return parse_quantity(text) if text else None
-    except InvalidInput:
-        return None
 
 
 @polite
 async def put_in_cart(update: Update, context: ShopContext) -> str | None:
     """Add the picked quantity and show the card again with the cart's new total."""
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    quantity = _quantity(pressed.arg(1))
-    product_id = pressed.int_arg(0)
-    if quantity is None or quantity <= 0 or product_id is None:
-        raise InvalidInput("That button is out of date; please open the item again.")
+    pressed = AddToCart.of(update)
+    product_id, quantity = pressed.product_id, pressed.amount
     cart = await context.run(add_to_cart, customer_of(update), product_id, quantity)
     product = next(i.product for i in cart.items if i.product.id == product_id)
     await _card(update, context, product, quantity, cart)
@@ -111,13 +106,14 @@ async def explain_amount(update: Update, context: ShopContext) -> str | None:
     return "Use ➖ and ➕ to change the amount, then add it to your cart."
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("catalogue", show_categories),
-        CallbackQueryHandler(show_categories, pattern=r"^menu:cat$"),
-        CallbackQueryHandler(show_category, pattern=r"^cat:"),
-        CallbackQueryHandler(show_product, pattern=r"^p:"),
-        CallbackQueryHandler(put_in_cart, pattern=r"^add:"),
-        CallbackQueryHandler(at_minimum, pattern=r"^min:"),
-        CallbackQueryHandler(explain_amount, pattern=r"^qty:"),
-    ]
+FEATURE = Feature(
+    commands=[Command("catalogue", show_categories, menu="Browse the catalogue")],
+    presses=[
+        Press(Menu, show_categories, only=Menu(Screen.CATALOGUE)),
+        Press(CategoryPage, show_category),
+        Press(ItemCard, show_product),
+        Press(AddToCart, put_in_cart),
+        Press(AtSmallestAmount, at_minimum),
+        Press(AmountLabel, explain_amount),
+    ],
+)

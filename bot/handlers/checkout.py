@@ -7,23 +7,26 @@ from datetime import UTC, datetime
 from html import escape as esc
 
 from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import (
-    ApplicationHandlerStop,
-    BaseHandler,
-    CallbackQueryHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.domain.checkout import CheckoutStep
-from bot.domain.errors import CartChanged, DomainError, InvalidInput
+from bot.domain.clock import utc_now
+from bot.domain.errors import CartChanged, DomainError
 from bot.domain.orders import FulfilmentKind
-from bot.domain.services import checkout
+from bot.domain.services import checkout, prompts
 from bot.domain.services.cart import view_cart
 from bot.domain.services.checkout import CheckoutView, SlotGone
-from bot.handlers.callbacks import parse
-from bot.handlers.context import ShopContext, customer_of
+from bot.handlers import search
+from bot.handlers.button_kinds import (
+    CheckoutChoice,
+    Choice,
+    ConfirmOrder,
+    LeaveCheckout,
+    PickupTime,
+    StartCheckout,
+)
+from bot.handlers.context import ShopContext, customer_of, user_id_of
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, sentence, show
 from bot.handlers.views import cart_screen, checkout_prompt, order_screen
 
@@ -56,30 +59,31 @@ async def begin(update: Update, context: ShopContext) -> str | None:
 
 @polite
 async def choose(update: Update, context: ShopContext) -> str | None:
-    """Buttons of the checkout: pickup/delivery, a slot, skip the note, change details."""
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    who, store, choice = customer_of(update), context.shop.store, pressed.arg(0)
-    if choice in ("pickup", "delivery"):
-        kind = FulfilmentKind.PICKUP if choice == "pickup" else FulfilmentKind.DELIVERY
+    """Buttons of the checkout: pickup/delivery, skip the note, change details."""
+    pressed = CheckoutChoice.of(update)
+    who, store, choice = customer_of(update), context.shop.store, pressed.choice
+    if pressed.choice in (Choice.PICKUP, Choice.DELIVERY):
+        kind = FulfilmentKind.PICKUP if choice is Choice.PICKUP else FulfilmentKind.DELIVERY
         view = await context.run(checkout.choose_fulfilment, who, kind, store=store)
-    elif choice == "slot":
-        minutes = pressed.int_arg(1)
-        if minutes is None:
-            raise InvalidInput("That button is out of date; please pick a time again.")
-        slot = datetime.fromtimestamp(minutes * 60, UTC)
-        try:
-            view = await context.run(checkout.choose_slot, who, slot, store=store)
-        except SlotGone as gone:
-            view = await context.run(checkout.start_checkout, who, store=store)
-            await _ask(update, context, view)
-            return str(gone)
-    elif choice == "skip":
+    elif choice is Choice.SKIP_NOTE:
         view = await context.run(checkout.give_note, who, "", store=store)
-    elif choice == "restart":
-        view = await context.run(checkout.restart_checkout, who, store=store)
     else:
-        raise InvalidInput("That button is out of date.")
+        view = await context.run(checkout.restart_checkout, who, store=store)
+    await _ask(update, context, view)
+    return None
+
+
+@polite
+async def choose_time(update: Update, context: ShopContext) -> str | None:
+    """A pickup time button."""
+    who, store = customer_of(update), context.shop.store
+    slot = datetime.fromtimestamp(PickupTime.of(update).minutes * 60, UTC)
+    try:
+        view = await context.run(checkout.choose_slot, who, slot, store=store)
+    except SlotGone as gone:
+        view = await context.run(checkout.start_checkout, who, store=store)
+        await _ask(update, context, view)
+        return str(gone)
     await _ask(update, context, view)
     return None
 
@@ -115,7 +119,10 @@ async def _leave(update: Update, context: ShopContext) -> None:
 
 @polite
 async def cancel_command(update: Update, context: ShopContext) -> str | None:
-    """/cancel leaves checkout at any step; the cart stays."""
+    """/cancel stops an open question (login, a new item...), else leaves checkout."""
+    if await context.run(prompts.drop, user_id_of(update)):
+        await say(update, "Stopped. Nothing was changed.", ReplyKeyboardRemove())
+        return None
     await _leave(update, context)
     return None
 
@@ -129,16 +136,34 @@ async def cancel_button(update: Update, context: ShopContext) -> str | None:
     return None
 
 
+CONTINUE_HINT = "🧺 You were checking out: /checkout to continue."
+USE_BUTTONS = "Please answer with the buttons below, or /cancel to leave checkout."
+TYPED_CHOICES = {"pickup": FulfilmentKind.PICKUP, "delivery": FulfilmentKind.DELIVERY}
+
+
 async def answer_question(update: Update, context: ShopContext) -> None:
-    """Typed answers (address, phone, note). Other text passes on to search."""
+    """Typed text during checkout. A fresh question takes it as its answer (or asks again for
+    a button). After a long break, text that does not fit the question is what it looks
+    like, a search, with a hint to continue checkout. Without a checkout: a search."""
     message = update.effective_message
     if message is None or message.text is None:
         return
     who, store = customer_of(update), context.shop.store
     view = await context.run(checkout.current_checkout, who, store=store)
-    if view is None or not view.draft.step.expects_text:
+    if view is None:
         return
-    await _take_answer(update, context, view.draft.step, message.text)
+    draft, text = view.draft, message.text
+    if draft.is_abandoned(utc_now()) and not draft.fits(text):
+        await search.show_results(update, context, text, hint=CONTINUE_HINT)
+    elif draft.step.expects_text:
+        await _take_answer(update, context, draft.step, text)
+    elif draft.step is CheckoutStep.FULFILMENT and text.strip().lower() in TYPED_CHOICES:
+        kind = TYPED_CHOICES[text.strip().lower()]
+        view = await context.run(checkout.choose_fulfilment, who, kind, store=store)
+        await _ask(update, context, view)
+    else:
+        await say(update, USE_BUTTONS)
+        await _ask(update, context, view)
     raise ApplicationHandlerStop
 
 
@@ -179,14 +204,20 @@ async def take_contact(update: Update, context: ShopContext) -> None:
     await _take_answer(update, context, CheckoutStep.PHONE, message.contact.phone_number)
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("checkout", begin),
-        CommandHandler("cancel", cancel_command),
-        CallbackQueryHandler(begin, pattern=r"^co:start$"),
-        CallbackQueryHandler(confirm, pattern=r"^co:confirm$"),
-        CallbackQueryHandler(cancel_button, pattern=r"^co:cancel$"),
-        CallbackQueryHandler(choose, pattern=r"^co:"),
+FEATURE = Feature(
+    commands=[
+        Command("checkout", begin),
+        Command("cancel", cancel_command, menu="Leave checkout"),
+    ],
+    presses=[
+        Press(StartCheckout, begin),
+        Press(ConfirmOrder, confirm),
+        Press(LeaveCheckout, cancel_button),
+        Press(CheckoutChoice, choose),
+        Press(PickupTime, choose_time),
+    ],
+    messages=[
         MessageHandler(filters.TEXT & ~filters.COMMAND, answer_question),
         MessageHandler(filters.CONTACT, take_contact),
-    ]
+    ],
+)

@@ -4,26 +4,44 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.services.customers import CustomerRef
+from bot.domain.staff import StaffAccount
 from bot.wiring import Shop
+
+if TYPE_CHECKING:
+    from bot.handlers.routes import Routes
 
 T = TypeVar("T")
 
 SHOP_KEY = "shop"
+ROUTES_KEY = "routes"
 
 
 # ExtBot[int]: the AIORateLimiter takes an int of retries per call.
 class ShopContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """One per update: it also remembers who the staff member behind it is, once looked up."""
+
+    member: StaffAccount | None = None
+    member_known: bool = False
+
+    def remember_member(self, account: StaffAccount | None) -> None:
+        self.member, self.member_known = account, True
+
     @property
     def shop(self) -> Shop:
         shop = self.application.bot_data[SHOP_KEY]
         assert isinstance(shop, Shop)
         return shop
+
+    @property
+    def routes(self) -> Routes:
+        routes: Routes = self.application.bot_data[ROUTES_KEY]
+        return routes
 
     async def run(self, use_case: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Call a use case with a fresh unit of work, off the event loop (it blocks on I/O)."""

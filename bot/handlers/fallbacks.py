@@ -55,7 +55,7 @@ async def stale_button(update: Update, context: ShopContext) -> None:
 
 
 def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    """Registered last in the first group, so they only see what nothing else took."""
+    """Registered last in the features' group, so they only see what nothing else took."""
     return [
         MessageHandler(filters.COMMAND, unknown_command),
         MessageHandler(NOT_TEXT, not_text),

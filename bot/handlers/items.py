@@ -5,7 +5,6 @@ from __future__ import annotations
 from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.catalogue import Product
 from bot.domain.errors import DomainError, InvalidInput
@@ -13,10 +12,12 @@ from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.quantity import format_quantity
 from bot.domain.services import catalogue, item_prompts
 from bot.domain.services.item_prompts import ItemStep
+from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
-from bot.handlers.callbacks import parse
+from bot.handlers.button_kinds import EditItemField, ItemField
 from bot.handlers.context import ShopContext, user_id_of
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, sentence
 from bot.handlers.views import button
 
@@ -33,13 +34,13 @@ QUESTIONS = {
     ItemStep.PHOTO: "Send a photo of the item, or type skip.",
 }
 FIELDS = [
-    ("Name", "name"),
-    ("Category", "category"),
-    ("Price", "price"),
-    ("Unit & step", "unit"),
-    ("Threshold", "threshold"),
-    ("Description", "description"),
-    ("Photo", "photo"),
+    ("Name", ItemField.NAME),
+    ("Category", ItemField.CATEGORY),
+    ("Price", ItemField.PRICE),
+    ("Unit & step", ItemField.UNIT),
+    ("Threshold", ItemField.THRESHOLD),
+    ("Description", ItemField.DESCRIPTION),
+    ("Photo", ItemField.PHOTO),
 ]
 
 
@@ -110,7 +111,7 @@ async def edit_item(update: Update, context: ShopContext) -> str | None:
         raise InvalidInput("Usage: /edititem SKU")
     product = await context.run(catalogue.find_product, context.args[0], include_archived=True)
     rows = [
-        [button(label, "ei", product.sku, field) for label, field in FIELDS[i : i + 2]]
+        [button(label, EditItemField(product.sku, field)) for label, field in FIELDS[i : i + 2]]
         for i in range(0, len(FIELDS), 2)
     ]
     await say(
@@ -123,20 +124,18 @@ async def edit_item(update: Update, context: ShopContext) -> str | None:
 
 @polite
 async def choose_field(update: Update, context: ShopContext) -> str | None:
-    await signed_in(update, context)
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    field = pressed.arg(1)
+    pressed = EditItemField.of(update)
+    field = pressed.field
     product = await context.run(
-        item_prompts.begin_edit_item, user_id_of(update), pressed.arg(0), field
+        item_prompts.begin_edit_item, user_id_of(update), pressed.sku, field.value
     )
     hint = {
-        "unit": QUESTIONS[ItemStep.UNIT],
-        "threshold": QUESTIONS[ItemStep.THRESHOLD],
-        "photo": "Send the new photo, or type none to remove it.",
-        "description": "Type the new description, or none to remove it.",
-        "price": QUESTIONS[ItemStep.PRICE],
-    }.get(field, f"Type the new {field}.")
+        ItemField.UNIT: QUESTIONS[ItemStep.UNIT],
+        ItemField.THRESHOLD: QUESTIONS[ItemStep.THRESHOLD],
+        ItemField.PHOTO: "Send the new photo, or type none to remove it.",
+        ItemField.DESCRIPTION: "Type the new description, or none to remove it.",
+        ItemField.PRICE: QUESTIONS[ItemStep.PRICE],
+    }.get(field, f"Type the new {field.value}.")
     await say(update, f"Changing {esc(product.name)}. {hint} (/cancel to stop)")
     return None
 
@@ -157,12 +156,17 @@ async def take_edit_answer(update: Update, context: ShopContext, prompt: Prompt)
     await say(update, "✅ Updated:\n" + _summary(product, store))
 
 
-ANSWERS = {PromptKind.ADD_ITEM: take_item_answer, PromptKind.EDIT_ITEM: take_edit_answer}
-
-
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("additem", add_item),
-        CommandHandler("edititem", edit_item),
-        CallbackQueryHandler(choose_field, pattern=r"^ei:"),
-    ]
+FEATURE = Feature(
+    commands=[
+        Command("additem", add_item, Role.STAFF, "Add an item", "/additem – a few questions"),
+        Command(
+            "edititem",
+            edit_item,
+            Role.STAFF,
+            "Edit an item: /edititem SKU",
+            "/edititem SKU – change its name, price, photo…: /edititem RICE-1KG",
+        ),
+    ],
+    presses=[Press(EditItemField, choose_field, Role.STAFF)],
+    answers={PromptKind.ADD_ITEM: take_item_answer, PromptKind.EDIT_ITEM: take_edit_answer},
+)

@@ -7,11 +7,12 @@ import json
 from html import escape as esc
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.services import low_stock
+from bot.domain.staff import Role
 from bot.handlers.access import signed_in
 from bot.handlers.context import ShopContext
+from bot.handlers.routes import Command, Feature
 from bot.handlers.screens import polite, say
 
 DIGEST_JOB = "daily-low-stock-digest"
@@ -44,8 +45,9 @@ def digest_text(payload: dict[str, str]) -> str:
 @polite
 async def show_low_stock(update: Update, context: ShopContext) -> str | None:
     """/lowstock: what to reorder now."""
-    await signed_in(update, context)
-    items = await context.run(low_stock.low_items, store=context.shop.store)
+    me = await signed_in(update, context)
+    assert me.id is not None
+    items = await context.run(low_stock.low_stock_list, me.id, store=context.shop.store)
     lines = [low_stock.describe(item) for item in items]
     await say(update, low_stock_text(lines, "<b>Low and sold-out items</b>"))
     return None
@@ -57,5 +59,14 @@ async def queue_digest(context: ShopContext) -> None:
     await asyncio.to_thread(low_stock.queue_daily_digest, store=shop.store, uow=shop.uow())
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [CommandHandler("lowstock", show_low_stock)]
+FEATURE = Feature(
+    commands=[
+        Command(
+            "lowstock",
+            show_low_stock,
+            Role.MANAGER,
+            "Low and sold-out items",
+            "/lowstock – what to reorder, with days of cover",
+        )
+    ]
+)

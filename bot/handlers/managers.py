@@ -5,14 +5,14 @@ from __future__ import annotations
 from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.errors import InvalidInput
 from bot.domain.services import staff
 from bot.domain.staff import Role, StaffAccount
 from bot.handlers.access import signed_in
-from bot.handlers.callbacks import parse
+from bot.handlers.button_kinds import Switch, SwitchAccount
 from bot.handlers.context import ShopContext
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button
 
@@ -46,9 +46,9 @@ def _staff_screen(
         lines.append(
             f"• {esc(a.display_name)} (<code>{esc(a.username)}</code>), {a.role.value}, {state}"
         )
-        if a.id != me.id:
+        if a.id != me.id and a.id is not None:
             label = f"Deactivate {a.username}" if a.active else f"Reactivate {a.username}"
-            rows.append([button(label, "sa", a.id, "off" if a.active else "on")])
+            rows.append([button(label, SwitchAccount(a.id, Switch.OFF if a.active else Switch.ON))])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
@@ -56,7 +56,8 @@ def _staff_screen(
 async def list_staff(update: Update, context: ShopContext) -> str | None:
     """/staff: every account, with a button to switch each off or on."""
     me = await signed_in(update, context)
-    accounts = await context.run(staff.staff_accounts)
+    assert me.id is not None
+    accounts = await context.run(staff.staff_accounts, me.id)
     await say(update, *_staff_screen(accounts, me))
     return None
 
@@ -66,20 +67,31 @@ async def switch(update: Update, context: ShopContext) -> str | None:
     """Deactivation ends that person's sessions at once."""
     me = await signed_in(update, context)
     assert me.id is not None
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    target = pressed.int_arg(0)
-    if target is None or pressed.arg(1) not in ("on", "off"):
-        raise InvalidInput("That button is out of date; send /staff again.")
-    account = await context.run(staff.set_staff_active, me.id, target, pressed.arg(1) == "on")
-    accounts = await context.run(staff.staff_accounts)
+    pressed = SwitchAccount.of(update)
+    account = await context.run(
+        staff.set_staff_active, me.id, pressed.staff_id, pressed.to is Switch.ON
+    )
+    accounts = await context.run(staff.staff_accounts, me.id)
     await show(update, *_staff_screen(accounts, me))
     return f"{account.username} is {'active' if account.active else 'deactivated'}."
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("invite", invite),
-        CommandHandler("staff", list_staff),
-        CallbackQueryHandler(switch, pattern=r"^sa:"),
-    ]
+FEATURE = Feature(
+    commands=[
+        Command(
+            "invite",
+            invite,
+            Role.MANAGER,
+            "Invite: /invite staff|manager",
+            "/invite staff (or manager) – a sign-up code for a newcomer",
+        ),
+        Command(
+            "staff",
+            list_staff,
+            Role.MANAGER,
+            "Staff accounts",
+            "/staff – switch accounts off and on",
+        ),
+    ],
+    presses=[Press(SwitchAccount, switch, Role.MANAGER)],
+)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.services import orders
 from bot.domain.services.cart import view_cart
-from bot.handlers.callbacks import parse
+from bot.handlers.button_kinds import Menu, MyOrder, MyOrdersPage, OrderAction, Screen
 from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import PAGE_SIZE, cart_screen, order_screen, orders_screen
 
@@ -32,24 +32,22 @@ async def my_orders_command(update: Update, context: ShopContext) -> str | None:
 
 @polite
 async def show_orders(update: Update, context: ShopContext) -> str | None:
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    offset = pressed.int_arg(0) if pressed and pressed.action == "ords" else 0
-    await _list(update, context, offset or 0)
+    page = MyOrdersPage.unpack(update.callback_query.data if update.callback_query else None)
+    await _list(update, context, page.offset if page else 0)
     return None
 
 
 @polite
 async def order_action(update: Update, context: ShopContext) -> str | None:
-    """v = view, x = cancel, r = reorder; the code must name one of the presser's orders."""
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    action, code, who = pressed.arg(0), pressed.arg(1), customer_of(update)
+    """View, cancel or reorder; the code must name one of the presser's orders."""
+    pressed = MyOrder.of(update)
+    action, code, who = pressed.action, pressed.code, customer_of(update)
     store = context.shop.store
-    if action == "x":
+    if action is OrderAction.CANCEL:
         order = await context.run(orders.cancel_my_order, who, code, store=store)
         await show(update, *order_screen(order, store))
         return "Your order is cancelled."
-    if action == "r":
+    if action is OrderAction.REORDER:
         result = await context.run(orders.reorder, who, code)
         lines = []
         if result.added:
@@ -64,9 +62,11 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("myorders", my_orders_command),
-        CallbackQueryHandler(show_orders, pattern=r"^(menu:orders|ords:\d+)$"),
-        CallbackQueryHandler(order_action, pattern=r"^ord:[vxr]:"),
-    ]
+FEATURE = Feature(
+    commands=[Command("myorders", my_orders_command, menu="Your orders")],
+    presses=[
+        Press(Menu, show_orders, only=Menu(Screen.ORDERS)),
+        Press(MyOrdersPage, show_orders),
+        Press(MyOrder, order_action),
+    ],
+)

@@ -19,6 +19,7 @@ from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import OrderStatus
 from bot.domain.services import outbox
 from bot.domain.store import Store
+from bot.handlers.button_kinds import MyOrder, OrderAction
 from bot.handlers.context import ShopContext
 from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
@@ -38,7 +39,7 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
         if payload.get("reason"):
             lines.append(f"Reason: {esc(payload['reason'])}")
         return "\n".join(lines), InlineKeyboardMarkup(
-            [[button("View order", "ord", "v", payload.get("order_code", ""))]]
+            [[button("View order", MyOrder(OrderAction.VIEW, payload.get("order_code", "")))]]
         )
     if notification.kind is NotificationKind.ORDER_PLACED:
         return (

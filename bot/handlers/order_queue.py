@@ -9,30 +9,30 @@ from __future__ import annotations
 from html import escape as esc
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.errors import InvalidInput, OrderAlreadyMoved
-from bot.domain.orders import Actor, FulfilmentKind, Order, OrderStatus, allowed_next
+from bot.domain.orders import (
+    MAX_REASON,
+    Actor,
+    FulfilmentKind,
+    Order,
+    OrderStatus,
+    allowed_next,
+    clean_reason,
+)
 from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.quantity import format_quantity
 from bot.domain.services import orders, prompts
+from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
-from bot.handlers.callbacks import parse
+from bot.handlers.button_kinds import MoreOrders, MoveOrder, OrderDetails
 from bot.handlers.context import ShopContext, user_id_of
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button, slot_label
 
 PAGE = 5
-SHORT = {
-    OrderStatus.PLACED: "pl",
-    OrderStatus.ACCEPTED: "ac",
-    OrderStatus.READY: "rd",
-    OrderStatus.OUT_FOR_DELIVERY: "od",
-    OrderStatus.COMPLETED: "cp",
-    OrderStatus.CANCELLED: "cx",
-}
-FROM_SHORT = {short: status for status, short in SHORT.items()}
 LABELS = {
     OrderStatus.ACCEPTED: "✅ Accept",
     OrderStatus.READY: "🛍 Ready for pickup",
@@ -43,7 +43,7 @@ LABELS = {
 
 
 def move_button(code: str, current: OrderStatus, target: OrderStatus) -> InlineKeyboardButton:
-    return button(LABELS[target], "so", code, SHORT[current], SHORT[target])
+    return button(LABELS[target], MoveOrder(code, current, target))
 
 
 def order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
@@ -61,7 +61,7 @@ def new_order_keyboard(code: str) -> InlineKeyboardMarkup:
                 move_button(code, OrderStatus.PLACED, OrderStatus.ACCEPTED),
                 move_button(code, OrderStatus.PLACED, OrderStatus.CANCELLED),
             ],
-            [button("🔎 Details", "so", code, "view")],
+            [button("🔎 Details", OrderDetails(code))],
         ]
     )
 
@@ -94,9 +94,8 @@ def order_card(order: Order, store: Store, *, with_history: bool = False) -> str
 @polite
 async def list_orders(update: Update, context: ShopContext) -> str | None:
     """/orders: open orders, oldest first, one message each with its buttons."""
-    await signed_in(update, context)
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    offset = (pressed.int_arg(1) or 0) if pressed else 0
+    more = MoreOrders.unpack(update.callback_query.data if update.callback_query else None)
+    offset = more.offset if more else 0
     found = await context.run(orders.open_orders, limit=PAGE + 1, offset=offset)
     if not found and offset == 0:
         await say(update, "No open orders right now. 🎉")
@@ -108,8 +107,18 @@ async def list_orders(update: Update, context: ShopContext) -> str | None:
         await say(
             update,
             "More open orders are waiting.",
-            InlineKeyboardMarkup([[button("Show more", "so", "list", offset + PAGE)]]),
+            InlineKeyboardMarkup([[button("Show more", MoreOrders(offset + PAGE))]]),
         )
+    return None
+
+
+@polite
+async def show_details(update: Update, context: ShopContext) -> str | None:
+    """The new-order message's Details button: the order with its history, in place."""
+    order = await context.run(orders.find_order, OrderDetails.of(update).code)
+    await show(
+        update, order_card(order, context.shop.store, with_history=True), order_keyboard(order)
+    )
     return None
 
 
@@ -130,16 +139,9 @@ async def show_order(update: Update, context: ShopContext) -> str | None:
 async def press_move(update: Update, context: ShopContext) -> str | None:
     """A move button: apply it if the order is still where the presser saw it."""
     account = await signed_in(update, context)
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    code, store = pressed.arg(0), context.shop.store
-    if pressed.arg(1) == "view":
-        order = await context.run(orders.find_order, code)
-        await show(update, order_card(order, store, with_history=True), order_keyboard(order))
-        return None
-    expected, target = FROM_SHORT.get(pressed.arg(1)), FROM_SHORT.get(pressed.arg(2))
-    if expected is None or target is None:
-        raise InvalidInput("That button is out of date; send /orders for a fresh list.")
+    pressed = MoveOrder.of(update)
+    code, store = pressed.code, context.shop.store
+    expected, target = pressed.seen, pressed.target
     if target is OrderStatus.CANCELLED:
         await context.run(
             prompts.ask,
@@ -150,8 +152,8 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
         )
         await say(
             update,
-            f"Why is order {esc(code)} cancelled? Type the reason; the customer "
-            "will read it. (/cancel to keep the order)",
+            f"Why is order {esc(code)} cancelled? Type the reason (at most {MAX_REASON} "
+            "characters); the customer will read it. (/cancel to keep the order)",
         )
         return None
     assert account.id is not None
@@ -176,6 +178,11 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
     account = await signed_in(update, context)
     assert account.id is not None
     store, code = context.shop.store, prompt.data["code"]
+    try:
+        reason = clean_reason(message.text)
+    except InvalidInput as refused:  # the question stays open for a shorter reason
+        await say(update, f"{esc(str(refused))}. Please type it again, or /cancel.")
+        return
     await context.run(prompts.drop, user_id_of(update))
     try:
         order = await context.run(
@@ -183,7 +190,7 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
             account.id,
             code,
             OrderStatus.CANCELLED,
-            reason=message.text,
+            reason=reason,
             store=store,
             expected=OrderStatus(prompt.data["expected"]),
         )
@@ -195,10 +202,27 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
     )
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("orders", list_orders),
-        CommandHandler("order", show_order),
-        CallbackQueryHandler(list_orders, pattern=r"^so:list:"),
-        CallbackQueryHandler(press_move, pattern=r"^so:"),
-    ]
+FEATURE = Feature(
+    commands=[
+        Command(
+            "orders",
+            list_orders,
+            Role.STAFF,
+            "Open orders",
+            "/orders – open orders, oldest first, each with its buttons",
+        ),
+        Command(
+            "order",
+            show_order,
+            Role.STAFF,
+            "One order: /order CODE",
+            "/order CODE – one order and its history: /order K7Q2MZ4P",
+        ),
+    ],
+    presses=[
+        Press(MoreOrders, list_orders, Role.STAFF),
+        Press(OrderDetails, show_details, Role.STAFF),
+        Press(MoveOrder, press_move, Role.STAFF),
+    ],
+    answers={PromptKind.CANCEL_REASON: take_reason},
+)

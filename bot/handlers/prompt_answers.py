@@ -1,29 +1,29 @@
 """Typed answers to an open question (login, sign-up, a cancellation reason, a new item).
 
-One router in its own handler group, before checkout answers and searches: within a group
-only the first matching handler runs, so features register their answer functions here.
+One router in its own handler group, before checkout answers and searches. It also keeps
+passwords out of sight: while a person's password shield is up, their messages are deleted the
+moment they arrive and are never searched or echoed, even after the question expired.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 
 from telegram import Update
-from telegram.ext import (
-    ApplicationHandlerStop,
-    BaseHandler,
-    CommandHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
-from bot.domain.prompts import Prompt, PromptKind
+from bot.domain.prompts import PromptKind
 from bot.domain.services import prompts
 from bot.handlers.context import ShopContext
+from bot.handlers.routes import Answer
 from bot.handlers.screens import say
 
 GROUP = -1
-Answer = Callable[[Update, ShopContext, Prompt], Awaitable[None]]
+SECRET_KINDS = (PromptKind.LOGIN, PromptKind.SIGNUP)
+DELETED = (
+    "I deleted that message in case it held a password. The question it answered has "
+    "expired: send /login (or your /signup link) to start again."
+)
 
 
 def build_handlers(
@@ -31,23 +31,20 @@ def build_handlers(
 ) -> list[BaseHandler[Update, ShopContext, None]]:
     async def route(update: Update, context: ShopContext) -> None:
         """Hand the message to the feature that asked; anything else passes on."""
-        user = update.effective_user
-        if user is None:
+        user, message = update.effective_user, update.effective_message
+        if user is None or message is None:
             return
-        prompt = await context.run(prompts.current, user.id)
+        waiting = await context.run(prompts.waiting_for, user.id)
+        prompt = waiting.prompt
+        if waiting.secret:
+            await message.delete()  # before anything else: the password leaves the chat
+            await context.run(prompts.secret_taken, user.id)
+            if prompt is None or prompt.kind not in SECRET_KINDS:
+                await say(update, DELETED)
+                raise ApplicationHandlerStop
         if prompt is None or prompt.kind not in answers:
             return
         await answers[prompt.kind](update, context, prompt)
         raise ApplicationHandlerStop
 
-    async def stop_talk(update: Update, context: ShopContext) -> None:
-        """/cancel during a question; otherwise /cancel means leaving checkout."""
-        user = update.effective_user
-        if user is not None and await context.run(prompts.drop, user.id):
-            await say(update, "Stopped. Nothing was changed.")
-            raise ApplicationHandlerStop
-
-    return [
-        CommandHandler("cancel", stop_talk),
-        MessageHandler((filters.TEXT | filters.PHOTO) & ~filters.COMMAND, route),
-    ]
+    return [MessageHandler((filters.TEXT | filters.PHOTO) & ~filters.COMMAND, route)]

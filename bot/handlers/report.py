@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from html import escape as esc
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CommandHandler
 
 from bot.domain.errors import InvalidInput
 from bot.domain.ports import ProductSales
 from bot.domain.quantity import format_quantity
 from bot.domain.services.sales import SalesReport, sales_report
+from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
 from bot.handlers.context import ShopContext
+from bot.handlers.routes import Command, Feature
 from bot.handlers.screens import polite, say
 
 DEFAULT_DAYS = 7
@@ -96,12 +98,13 @@ def sales_csv(rows: list[ProductSales], store: Store) -> bytes:
 @polite
 async def report(update: Update, context: ShopContext) -> str | None:
     """/report [DAYS], 7 days by default."""
-    await signed_in(update, context)
+    me = await signed_in(update, context)
+    assert me.id is not None
     raw = (context.args or [str(DEFAULT_DAYS)])[0]
-    if not raw.isdigit():
+    if not re.fullmatch(r"[0-9]{1,4}", raw):
         raise InvalidInput("Usage: /report [DAYS], e.g. /report 30")
     store = context.shop.store
-    result = await context.run(sales_report, int(raw), timezone=store.timezone)
+    result = await context.run(sales_report, int(raw), requested_by=me.id, timezone=store.timezone)
     await say(update, report_text(result, store))
     chat = update.effective_chat
     assert chat is not None
@@ -117,5 +120,14 @@ async def report(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [CommandHandler("report", report)]
+FEATURE = Feature(
+    commands=[
+        Command(
+            "report",
+            report,
+            Role.MANAGER,
+            "Sales report: /report [DAYS]",
+            "/report [DAYS] – revenue, best sellers, a chart and a CSV: /report 30",
+        )
+    ]
+)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.domain.services import catalogue
-from bot.handlers.callbacks import parse
+from bot.handlers.button_kinds import Menu, Screen, SearchPage
 from bot.handlers.context import ShopContext
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import PAGE_SIZE, search_screen
 
@@ -17,12 +18,19 @@ MAX_QUERY = 100
 GROUP = 1
 
 
-async def _results(update: Update, context: ShopContext, query: str, offset: int) -> None:
+async def _results(
+    update: Update, context: ShopContext, query: str, offset: int, hint: str = ""
+) -> None:
     page = await context.run(
         catalogue.search_products, query[:MAX_QUERY], offset=offset, limit=PAGE_SIZE
     )
     text, keyboard = search_screen(query[:MAX_QUERY], page, context.shop.store)
-    await show(update, text, keyboard)
+    await show(update, f"{text}\n\n{hint}" if hint else text, keyboard)
+
+
+async def show_results(update: Update, context: ShopContext, query: str, *, hint: str) -> None:
+    """Typed text that is a search after all (checkout calls this after a long break)."""
+    await _results(update, context, query.strip(), 0, hint)
 
 
 @polite
@@ -55,19 +63,18 @@ async def ask_for_search(update: Update, context: ShopContext) -> str | None:
 @polite
 async def turn_page(update: Update, context: ShopContext) -> str | None:
     """Next or previous page of results; the query rides in the button (cut to fit)."""
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    query = ":".join(pressed.args[1:])
-    await _results(update, context, query, pressed.int_arg(0) or 0)
+    pressed = SearchPage.of(update)
+    await _results(update, context, pressed.query, pressed.offset)
     return None
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("search", search_command),
-        CallbackQueryHandler(ask_for_search, pattern=r"^menu:search$"),
-        CallbackQueryHandler(turn_page, pattern=r"^srch:"),
-    ]
+FEATURE = Feature(
+    commands=[Command("search", search_command, menu="Find an item")],
+    presses=[
+        Press(Menu, ask_for_search, only=Menu(Screen.SEARCH)),
+        Press(SearchPage, turn_page),
+    ],
+)
 
 
 def build_text_handlers() -> list[BaseHandler[Update, ShopContext, None]]:

@@ -9,24 +9,22 @@ from __future__ import annotations
 from html import escape as esc
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CommandHandler,
-)
 
 from bot.domain.errors import DomainError
 from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services import staff, staff_prompts
-from bot.domain.services.staff_prompts import Ask
-from bot.domain.staff import MIN_PASSWORD
-from bot.handlers.access import current_account, show_customer_menu, show_staff_menu
+from bot.domain.services.staff_prompts import Ask, PasswordsDiffer
+from bot.domain.staff import MIN_PASSWORD, Role
+from bot.handlers.access import current_account, show_customer_menu, show_menu
 from bot.handlers.context import ShopContext, user_id_of
+from bot.handlers.routes import Command, Feature
 from bot.handlers.screens import polite, say, sentence
 
 QUESTIONS = {
     Ask.USERNAME: "Your username?",
     Ask.DISPLAY_NAME: "Your name as customers and colleagues should see it?",
     Ask.PASSWORD: "Your password? (The message will be deleted at once.)",
+    Ask.REPEAT: "Please type the same password once more. (It will be deleted at once.)",
 }
 SIGNUP_USERNAME = "Choose a username: 3-32 letters, digits, '.', '-' or '_'."
 SIGNUP_PASSWORD = (
@@ -62,14 +60,15 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
     if message.text is None:
         await say(update, "Please type your answer, or /cancel.")
         return
-    if prompt.step == Ask.PASSWORD:
-        await message.delete()  # before anything else: the password leaves the chat
     user_id = user_id_of(update)
     signing_up = prompt.kind is PromptKind.SIGNUP
     try:
         reply = await context.run(
             staff_prompts.answer, user_id, message.text, hasher=context.shop.hasher
         )
+    except PasswordsDiffer as refused:
+        await say(update, esc(sentence(str(refused))) + " " + SIGNUP_PASSWORD)
+        return
     except DomainError as refused:
         again = (
             " Choose another."
@@ -82,7 +81,7 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
         return
     if reply.account is not None:
         account = reply.account
-        await show_staff_menu(context, user_id, account.role)
+        await show_menu(context, user_id, context.routes.menu(account.role))
         await say(
             update,
             f"Welcome, {esc(account.display_name)}! You are logged in as "
@@ -106,9 +105,11 @@ async def log_out(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("login", start_login),
-        CommandHandler("signup", start_signup),
-        CommandHandler("logout", log_out),
-    ]
+FEATURE = Feature(
+    commands=[
+        Command("login", start_login, usage="/login – staff log in"),
+        Command("signup", start_signup),
+        Command("logout", log_out, menu="Log out", menus=(Role.STAFF, Role.MANAGER)),
+    ],
+    answers={PromptKind.LOGIN: take_answer, PromptKind.SIGNUP: take_answer},
+)

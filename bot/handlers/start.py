@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.handlers import catalogue
+from bot.handlers.access import staff_member
+from bot.handlers.button_kinds import Menu, Screen
 from bot.handlers.context import ShopContext
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import greeting, menu_keyboard
 
@@ -19,6 +21,7 @@ HELP = (
     "/start – main menu\n/catalogue – browse\n/search TEXT – find an item\n"
     "/cart – your cart\n/myorders – your orders\n/cancel – leave checkout\n/help – this help"
 )
+STAFF_HELP = "<b>Your commands as {role}</b>"
 DEEP_LINK_PRODUCT = "p_"
 
 
@@ -38,8 +41,13 @@ async def greet(update: Update, context: ShopContext) -> str | None:
 
 @polite
 async def show_help(update: Update, context: ShopContext) -> str | None:
-    """Explain how ordering works."""
-    await say(update, HELP, menu_keyboard())
+    """Explain how ordering works; a logged-in member also sees their own commands."""
+    member = await staff_member(update, context)
+    if member is None:
+        await say(update, HELP, menu_keyboard())
+        return None
+    lines = context.routes.help_lines(member.role)
+    await say(update, "\n".join([STAFF_HELP.format(role=member.role.value), *lines]))
     return None
 
 
@@ -53,10 +61,11 @@ async def show_menu(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("start", greet),
-        CommandHandler("help", show_help),
-        CallbackQueryHandler(show_help, pattern=r"^menu:help$"),
-        CallbackQueryHandler(show_menu, pattern=r"^menu:home$"),
-    ]
+FEATURE = Feature(
+    commands=[Command("start", greet, menu="Main menu")],
+    presses=[Press(Menu, show_menu, only=Menu(Screen.HOME))],
+)
+HELP_FEATURE = Feature(
+    commands=[Command("help", show_help, menu="How ordering works")],
+    presses=[Press(Menu, show_help, only=Menu(Screen.HELP))],
+)

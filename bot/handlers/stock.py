@@ -8,7 +8,6 @@ from decimal import Decimal
 from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.domain.catalogue import Product
 from bot.domain.errors import InvalidInput, UnknownProduct
@@ -21,11 +20,13 @@ from bot.domain.services.stock import (
     receive_stock,
     stock_history,
 )
+from bot.domain.staff import Role
 from bot.domain.stock import StockReason
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
-from bot.handlers.callbacks import parse
+from bot.handlers.button_kinds import StockPage
 from bot.handlers.context import ShopContext
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button
 
@@ -69,9 +70,9 @@ async def _levels(update: Update, context: ShopContext, text: str, offset: int) 
     lines = [head, "🔴 sold out · 🟠 low · 🗄 archived", *(_line(p, store) for p in page.items)]
     nav = []
     if page.has_previous:
-        nav.append(button("‹ Previous", "st", max(offset - PAGE, 0), text[:30]))
+        nav.append(button("‹ Previous", StockPage(max(offset - PAGE, 0), text[:30])))
     if page.has_next:
-        nav.append(button("Next ›", "st", offset + PAGE, text[:30]))
+        nav.append(button("Next ›", StockPage(offset + PAGE, text[:30])))
     keyboard = InlineKeyboardMarkup([nav]) if nav else None
     await show(update, "\n".join(lines), keyboard)
 
@@ -110,10 +111,8 @@ async def stock_command(update: Update, context: ShopContext) -> str | None:
 
 @polite
 async def stock_page(update: Update, context: ShopContext) -> str | None:
-    await signed_in(update, context)
-    pressed = parse(update.callback_query.data if update.callback_query else None)
-    assert pressed is not None
-    await _levels(update, context, ":".join(pressed.args[1:]), pressed.int_arg(0) or 0)
+    pressed = StockPage.of(update)
+    await _levels(update, context, pressed.text, pressed.offset)
     return None
 
 
@@ -245,15 +244,31 @@ async def unarchive(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:
-    return [
-        CommandHandler("stock", stock_command),
-        CallbackQueryHandler(stock_page, pattern=r"^st:"),
-        CommandHandler("restock", restock),
-        CommandHandler("adjust", adjust),
-        CommandHandler("count", count),
-        CommandHandler("setprice", set_price),
-        CommandHandler("setthreshold", set_threshold),
-        CommandHandler("archive", archive),
-        CommandHandler("unarchive", unarchive),
-    ]
+STAFF = Role.STAFF
+FEATURE = Feature(
+    commands=[
+        Command(
+            "stock",
+            stock_command,
+            STAFF,
+            "Stock levels: /stock [TEXT or SKU]",
+            "/stock [TEXT or SKU] – levels, or one item's last changes: /stock rice",
+        ),
+        Command("restock", restock, STAFF, "Goods in: /restock SKU QTY [NOTE]", USAGE["restock"]),
+        Command(
+            "adjust",
+            adjust,
+            STAFF,
+            "Damaged, lost, correction: /adjust SKU ±QTY REASON",
+            USAGE["adjust"],
+        ),
+        Command("count", count, STAFF, "Counted level: /count SKU QTY", USAGE["count"]),
+        Command("setprice", set_price, STAFF, "/setprice SKU PRICE", USAGE["setprice"]),
+        Command(
+            "setthreshold", set_threshold, STAFF, "/setthreshold SKU QTY", USAGE["setthreshold"]
+        ),
+        Command("archive", archive, STAFF, "/archive SKU", USAGE["archive"]),
+        Command("unarchive", unarchive, STAFF, "/unarchive SKU", USAGE["unarchive"]),
+    ],
+    presses=[Press(StockPage, stock_page, STAFF)],
+)

@@ -6,6 +6,7 @@ Every piece of catalogue or customer text passes through `esc`: a product called
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from html import escape as esc
@@ -21,7 +22,30 @@ from bot.domain.services.cart import CartView
 from bot.domain.services.catalogue import Page
 from bot.domain.services.checkout import CheckoutView
 from bot.domain.store import Store
-from bot.handlers.callbacks import category_key, data
+from bot.handlers.button_kinds import (
+    AddToCart,
+    AmountLabel,
+    AtSmallestAmount,
+    CartLine,
+    CategoryPage,
+    CheckoutChoice,
+    Choice,
+    ConfirmOrder,
+    EmptyCart,
+    ItemCard,
+    LeaveCheckout,
+    LineChange,
+    Menu,
+    MyOrder,
+    MyOrdersPage,
+    OrderAction,
+    PickupTime,
+    Screen,
+    SearchPage,
+    StartCheckout,
+)
+from bot.handlers.buttons import ButtonData
+from bot.handlers.categories import category_key
 
 PAGE_SIZE = 6
 PHOTO_DESCRIPTION = 700
@@ -32,22 +56,25 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def button(text: str, *callback: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data(*(str(c) for c in callback)))
+def button(text: str, pressed: ButtonData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=pressed.pack())
 
 
 def menu_keyboard() -> Keyboard:
     return Keyboard(
         [
-            [button("🛍 Catalogue", "menu", "cat"), button("🔎 Search", "menu", "search")],
-            [button("🧺 Cart", "menu", "cart"), button("📦 My orders", "menu", "orders")],
-            [button("❓ Help", "menu", "help")],
+            [
+                button("🛍 Catalogue", Menu(Screen.CATALOGUE)),
+                button("🔎 Search", Menu(Screen.SEARCH)),
+            ],
+            [button("🧺 Cart", Menu(Screen.CART)), button("📦 My orders", Menu(Screen.ORDERS))],
+            [button("❓ Help", Menu(Screen.HELP))],
         ]
     )
 
 
 def home_row() -> list[InlineKeyboardButton]:
-    return [button("« Menu", "menu", "home")]
+    return [button("« Menu", Menu(Screen.HOME))]
 
 
 def greeting(first_name: str, store: Store) -> str:
@@ -73,16 +100,16 @@ def availability(product: Product, store: Store) -> str:
 def categories_screen(categories: list[str]) -> tuple[str, Keyboard]:
     if not categories:
         return "The catalogue is empty for now. Please come back soon!", Keyboard([home_row()])
-    rows = [[button(name[:60], "cat", category_key(name), 0)] for name in categories[:90]]
+    rows = [[button(name[:60], CategoryPage(category_key(name), 0))] for name in categories[:90]]
     return "<b>Catalogue</b>\nChoose a category:", Keyboard([*rows, home_row()])
 
 
-def _pager(page: Page[Product], *prefix: object) -> list[InlineKeyboardButton]:
+def _pager(page: Page[Product], at: Callable[[int], ButtonData]) -> list[InlineKeyboardButton]:
     nav = []
     if page.has_previous:
-        nav.append(button("‹ Previous", *prefix, max(page.offset - page.limit, 0)))
+        nav.append(button("‹ Previous", at(max(page.offset - page.limit, 0))))
     if page.has_next:
-        nav.append(button("Next ›", *prefix, page.offset + page.limit))
+        nav.append(button("Next ›", at(page.offset + page.limit)))
     return nav
 
 
@@ -94,29 +121,31 @@ def _page_label(page: Page[Product]) -> str:
 def product_button(product: Product, store: Store) -> InlineKeyboardButton:
     sold_out = " (sold out)" if product.stock <= 0 else ""
     label = f"{product.name[:40]} · {store.currency.format(product.price_minor)}{sold_out}"
-    return button(label, "p", product.id, "")
+    assert product.id is not None
+    return button(label, ItemCard(product.id))
 
 
 def category_screen(category: str, page: Page[Product], store: Store) -> tuple[str, Keyboard]:
     rows = [[product_button(p, store)] for p in page.items]
-    nav = _pager(page, "cat", category_key(category))
+    key = category_key(category)
+    nav = _pager(page, lambda offset: CategoryPage(key, offset))
     if nav:
         rows.append(nav)
-    rows.append([button("« Categories", "menu", "cat"), *home_row()])
+    rows.append([button("« Categories", Menu(Screen.CATALOGUE)), *home_row()])
     text = f"<b>{esc(category)}</b>{_page_label(page)}\nTap an item to see it."
     return text, Keyboard(rows)
 
 
 def search_screen(query: str, page: Page[Product], store: Store) -> tuple[str, Keyboard]:
     rows = [[product_button(p, store)] for p in page.items]
-    nav = _pager(page, "srch", query[:40])
+    nav = _pager(page, lambda offset: SearchPage(offset, query[:40]))
     if nav:
         rows.append(nav)
     rows.append(home_row())
     if page.total == 0:
         return (
             f"Nothing found for “{esc(query)}”. Try another word, or browse the catalogue.",
-            Keyboard([[button("🛍 Catalogue", "menu", "cat"), *home_row()]]),
+            Keyboard([[button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()]]),
         )
     return f"<b>Found {page.total}</b> for “{esc(query)}”{_page_label(page)}", Keyboard(rows)
 
@@ -136,19 +165,20 @@ def product_card(
     if in_cart:
         lines.append(f"\n🧺 In your cart: {format_quantity(in_cart, product.unit.value)}")
     rows = []
+    assert product.id is not None
     if product.stock > 0:
         more = picked + product.step
         # At the smallest amount, ➖ would redraw the same card: it says so instead.
         less = (
-            button("➖", "p", product.id, picked - product.step)
+            button("➖", ItemCard(product.id, picked - product.step))
             if picked > product.step
-            else button("➖", "min", product.id)
+            else button("➖", AtSmallestAmount(product.id))
         )
         rows.append(
             [
                 less,
-                button(format_quantity(picked, product.unit.value), "qty", product.id),
-                button("➕", "p", product.id, more),
+                button(format_quantity(picked, product.unit.value), AmountLabel(product.id)),
+                button("➕", ItemCard(product.id, more)),
             ]
         )
         rows.append(
@@ -156,16 +186,14 @@ def product_card(
                 button(
                     f"Add {format_quantity(picked, product.unit.value)} to cart · "
                     f"{store.currency.format(line_total(product.price_minor, picked))}",
-                    "add",
-                    product.id,
-                    picked,
+                    AddToCart(product.id, picked),
                 )
             ]
         )
     rows.append(
         [
-            button("« " + product.category[:30], "cat", category_key(product.category), 0),
-            button("🧺 Cart", "menu", "cart"),
+            button("« " + product.category[:30], CategoryPage(category_key(product.category), 0)),
+            button("🧺 Cart", Menu(Screen.CART)),
         ]
     )
     return "\n".join(lines), Keyboard(rows)
@@ -176,12 +204,13 @@ def cart_screen(cart: CartView, store: Store, notice: str = "") -> tuple[str, Ke
     if cart.is_empty:
         return (
             head + "🧺 Your cart is empty.",
-            Keyboard([[button("🛍 Catalogue", "menu", "cat"), *home_row()]]),
+            Keyboard([[button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()]]),
         )
     lines = [head + "<b>Your cart</b>"]
     rows = []
     for item in cart.items:
         p = item.product
+        assert p.id is not None
         qty = format_quantity(item.quantity, p.unit.value)
         lines.append(
             f"• {esc(p.name)} — {qty} × {store.currency.format(p.price_minor)} = "
@@ -189,15 +218,15 @@ def cart_screen(cart: CartView, store: Store, notice: str = "") -> tuple[str, Ke
         )
         rows.append(
             [
-                button("➖", "cart", "-", p.id),
-                button(f"{p.name[:24]} · {qty}", "p", p.id, ""),
-                button("➕", "cart", "+", p.id),
-                button("🗑", "cart", "x", p.id),
+                button("➖", CartLine(LineChange.LESS, p.id)),
+                button(f"{p.name[:24]} · {qty}", ItemCard(p.id)),
+                button("➕", CartLine(LineChange.MORE, p.id)),
+                button("🗑", CartLine(LineChange.REMOVE, p.id)),
             ]
         )
     lines.append(f"\n<b>Total: {store.currency.format(cart.total_minor)}</b>")
-    rows.append([button("Empty cart", "cart", "empty"), button("✅ Checkout", "co", "start")])
-    rows.append([button("🛍 Catalogue", "menu", "cat"), *home_row()])
+    rows.append([button("Empty cart", EmptyCart()), button("✅ Checkout", StartCheckout())])
+    rows.append([button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()])
     return "\n".join(lines), Keyboard(rows)
 
 
@@ -206,7 +235,7 @@ def slot_label(slot: datetime, store: Store) -> str:
 
 
 def _cancel_row() -> list[InlineKeyboardButton]:
-    return [button("✖ Cancel checkout", "co", "cancel")]
+    return [button("✖ Cancel checkout", LeaveCheckout())]
 
 
 def checkout_prompt(
@@ -221,7 +250,10 @@ def checkout_prompt(
             "<b>Checkout</b>\nHow would you like to get your order?",
             Keyboard(
                 [
-                    [button("🏪 Pickup", "co", "pickup"), button(delivery, "co", "delivery")],
+                    [
+                        button("🏪 Pickup", CheckoutChoice(step, Choice.PICKUP)),
+                        button(delivery, CheckoutChoice(step, Choice.DELIVERY)),
+                    ],
                     _cancel_row(),
                 ]
             ),
@@ -231,11 +263,11 @@ def checkout_prompt(
             return (
                 "Sorry, there are no pickup times in the coming days. You can choose "
                 "delivery instead.",
-                Keyboard([[button("🚚 Delivery", "co", "delivery")], _cancel_row()]),
+                Keyboard(
+                    [[button("🚚 Delivery", CheckoutChoice(step, Choice.DELIVERY))], _cancel_row()]
+                ),
             )
-        rows = [
-            [button(slot_label(s, store), "co", "slot", int(s.timestamp()) // 60)] for s in slots
-        ]
+        rows = [[button(slot_label(s, store), PickupTime(int(s.timestamp()) // 60))] for s in slots]
         return "When would you like to pick it up?", Keyboard([*rows, _cancel_row()])
     if step is CheckoutStep.ADDRESS:
         return (
@@ -252,12 +284,15 @@ def checkout_prompt(
         return (
             "Anything the store should know (a doorbell, a substitution)? Type a note, "
             "or tap Skip.",
-            Keyboard([[button("Skip", "co", "skip")], _cancel_row()]),
+            Keyboard([[button("Skip", CheckoutChoice(step, Choice.SKIP_NOTE))], _cancel_row()]),
         )
     return checkout_summary(view, store), Keyboard(
         [
-            [button("✅ Confirm order", "co", "confirm")],
-            [button("✏️ Change details", "co", "restart"), button("🧺 Edit cart", "menu", "cart")],
+            [button("✅ Confirm order", ConfirmOrder())],
+            [
+                button("✏️ Change details", CheckoutChoice(step, Choice.CHANGE_DETAILS)),
+                button("🧺 Edit cart", Menu(Screen.CART)),
+            ],
             _cancel_row(),
         ]
     )
@@ -324,9 +359,9 @@ def order_text(order: Order, store: Store, *, heading: str = "") -> str:
 def order_screen(order: Order, store: Store, *, heading: str = "") -> tuple[str, Keyboard]:
     rows = []
     if order.status is OrderStatus.PLACED:
-        rows.append([button("❌ Cancel order", "ord", "x", order.code)])
-    rows.append([button("🔁 Reorder", "ord", "r", order.code)])
-    rows.append([button("« My orders", "menu", "orders"), *home_row()])
+        rows.append([button("❌ Cancel order", MyOrder(OrderAction.CANCEL, order.code))])
+    rows.append([button("🔁 Reorder", MyOrder(OrderAction.REORDER, order.code))])
+    rows.append([button("« My orders", Menu(Screen.ORDERS)), *home_row()])
     return order_text(order, store, heading=heading), Keyboard(rows)
 
 
@@ -336,25 +371,23 @@ def orders_screen(
     if not orders and offset == 0:
         return (
             "You have no orders yet.",
-            Keyboard([[button("🛍 Catalogue", "menu", "cat"), *home_row()]]),
+            Keyboard([[button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()]]),
         )
     rows = [
         [
             button(
                 f"{o.code} · {o.placed_at.astimezone(store.timezone):%d %b} · "
                 f"{store.currency.format(o.total_minor)} · {o.status.label}",
-                "ord",
-                "v",
-                o.code,
+                MyOrder(OrderAction.VIEW, o.code),
             )
         ]
         for o in orders
     ]
     nav = []
     if offset:
-        nav.append(button("‹ Newer", "ords", max(offset - PAGE_SIZE, 0)))
+        nav.append(button("‹ Newer", MyOrdersPage(max(offset - PAGE_SIZE, 0))))
     if has_more:
-        nav.append(button("Older ›", "ords", offset + PAGE_SIZE))
+        nav.append(button("Older ›", MyOrdersPage(offset + PAGE_SIZE)))
     if nav:
         rows.append(nav)
     rows.append(home_row())

@@ -161,8 +161,6 @@ class StaffRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
-    failed_attempts: Mapped[int] = mapped_column(Integer)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class StaffSessionRow(Base):
@@ -260,3 +258,23 @@ class CheckoutRow(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProcessedUpdateRow(Base):
+    """Telegram update ids already handled: a redelivered update is acknowledged, not applied."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (MYSQL_TABLE,)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class PasswordShieldRow(Base):
+    """Until when this person's next messages may hold a password: deleted, never read."""
+
+    __tablename__ = "password_shields"
+    __table_args__ = (MYSQL_TABLE,)
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    until: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

@@ -18,9 +18,11 @@ from bot.persistence.repositories import (
     SqlLedgerRepository,
     SqlOrderRepository,
     SqlOutboxRepository,
+    SqlProcessedUpdateRepository,
     SqlProductRepository,
     SqlPromptRepository,
     SqlSessionRepository,
+    SqlShieldRepository,
     SqlStaffRepository,
     SqlThrottleRepository,
 )
@@ -69,6 +71,8 @@ class SqlAlchemyUnitOfWork:
         self.prompts = SqlPromptRepository(self.session)
         self.throttles = SqlThrottleRepository(self.session)
         self.digests = SqlDigestRepository(self.session)
+        self.shields = SqlShieldRepository(self.session)
+        self.updates = SqlProcessedUpdateRepository(self.session)
         return self
 
     def __exit__(

@@ -32,6 +32,7 @@ async def test_a_manager_invites_a_clerk_who_signs_up_and_can_be_switched_off(
     await clerk.says("cleo")
     await clerk.says("Cleo")
     await clerk.says("Cleo's long password")
+    await clerk.says("Cleo's long password")
     assert "logged in as staff" in clerk.screen
     await clerk.says("/stock")
     assert "items" in clerk.screen or "No item" in clerk.screen

@@ -6,13 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain.orders import Order, OrderStatus
-from bot.domain.services import catalogue, orders, staff
+from bot.domain.services import catalogue, orders
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import delivery_details, make_product, pickup_details
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import logged_in_manager as logged_in
+from tests.support.shop_factories import staff_id_of
 
 
 def order_for(
@@ -63,7 +64,7 @@ async def test_orders_lists_open_orders_oldest_first_with_everything_staff_need(
     second = order_for(bot, ann, delivery=True, sku="JAM", name="Jam")
     done = order_for(bot, ann, sku="OIL", name="Olive oil")
     clerk = logged_in(bot, "Clerk")
-    clerk_id = staff.staff_accounts(uow=bot.shop.uow())[0].id or 0
+    clerk_id = staff_id_of(bot, clerk)
     for status in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COMPLETED):
         orders.move_order(clerk_id, done.code, status, store=bot.shop.store, uow=bot.shop.uow())
     await clerk.says("/orders")
@@ -134,7 +135,7 @@ async def test_a_stale_button_says_the_order_moved_and_shows_it_as_it_is(
     await clerk.says(f"/order {order.code}")
     old = clerk.last
     orders.move_order(
-        staff.staff_accounts(uow=bot.shop.uow())[0].id or 0,
+        staff_id_of(bot, clerk),
         order.code,
         OrderStatus.ACCEPTED,
         store=bot.shop.store,

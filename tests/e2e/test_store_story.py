@@ -41,6 +41,7 @@ async def test_a_manager_from_the_cli_runs_the_store_with_a_clerk_by_chat(
     await clerk.says("cal")
     await clerk.says("Cal")
     await clerk.says(CLERK_PASSWORD)
+    await clerk.says(CLERK_PASSWORD)
     assert "logged in as staff" in clerk.screen
     await clerk.says("/restock BAGUETTE 4 morning bake")
     assert "Baguette: +4 pc, now 34 pc on hand." in clerk.screen

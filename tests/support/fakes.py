@@ -48,6 +48,8 @@ class State:
     low_alerted: set[int] = field(default_factory=set)
     digests: dict[date, datetime] = field(default_factory=dict)
     throttles: dict[int, LoginThrottle] = field(default_factory=dict)
+    shields: dict[int, datetime] = field(default_factory=dict)
+    updates: dict[int, datetime] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
@@ -403,15 +405,21 @@ class FakeCheckouts:
     def __init__(self, state: State) -> None:
         self.s = state
 
-    def get(self, customer_id: int) -> CheckoutDraft | None:
+    def get(self, customer_id: int, *, for_update: bool = False) -> CheckoutDraft | None:
         found = self.s.checkouts.get(customer_id)
         return dataclasses.replace(found) if found else None
 
     def save(self, draft: CheckoutDraft) -> None:
         self.s.checkouts[draft.customer_id] = dataclasses.replace(draft)
 
-    def delete(self, customer_id: int) -> None:
-        self.s.checkouts.pop(customer_id, None)
+    def delete(self, customer_id: int) -> bool:
+        return self.s.checkouts.pop(customer_id, None) is not None
+
+    def forget_before(self, at: datetime) -> int:
+        old = [k for k, d in self.s.checkouts.items() if d.updated_at < at]
+        for k in old:
+            del self.s.checkouts[k]
+        return len(old)
 
 
 class FakePrompts:
@@ -437,8 +445,50 @@ class FakeThrottles:
         found = self.s.throttles.get(telegram_user_id)
         return dataclasses.replace(found) if found else LoginThrottle(telegram_user_id)
 
-    def save(self, throttle: LoginThrottle) -> None:
-        self.s.throttles[throttle.telegram_user_id] = dataclasses.replace(throttle)
+    def count_miss(self, telegram_user_id: int) -> int:
+        throttle = self.s.throttles.setdefault(telegram_user_id, LoginThrottle(telegram_user_id))
+        throttle.failed_attempts += 1
+        return throttle.failed_attempts
+
+    def lock(self, telegram_user_id: int, until: datetime) -> None:
+        self.s.throttles[telegram_user_id].locked_until = until
+
+    def reset(self, telegram_user_id: int) -> None:
+        self.s.throttles.pop(telegram_user_id, None)
+
+
+class FakeShields:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def set_until(self, telegram_user_id: int, until: datetime) -> None:
+        self.s.shields[telegram_user_id] = until
+
+    def until(self, telegram_user_id: int) -> datetime | None:
+        return self.s.shields.get(telegram_user_id)
+
+    def lower(self, telegram_user_id: int) -> None:
+        self.s.shields.pop(telegram_user_id, None)
+
+    def forget_before(self, at: datetime) -> int:
+        old = [k for k, v in self.s.shields.items() if v < at]
+        for k in old:
+            del self.s.shields[k]
+        return len(old)
+
+
+class FakeProcessedUpdates:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def first_time(self, update_id: int, at: datetime) -> bool:
+        return self.s.updates.setdefault(update_id, at) is at
+
+    def forget_before(self, at: datetime) -> int:
+        old = [k for k, v in self.s.updates.items() if v < at]
+        for k in old:
+            del self.s.updates[k]
+        return len(old)
 
 
 class FakeDigests:
@@ -472,6 +522,8 @@ class FakeUnitOfWork:
         self.prompts = FakePrompts(self.working)
         self.throttles = FakeThrottles(self.working)
         self.digests = FakeDigests(self.working)
+        self.shields = FakeShields(self.working)
+        self.updates = FakeProcessedUpdates(self.working)
         return self
 
     def __exit__(
@@ -507,5 +559,7 @@ class FakeUnitOfWork:
             self.prompts,
             self.throttles,
             self.digests,
+            self.shields,
+            self.updates,
         ):
             repo.s = self.working

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
-from telegram.ext import SimpleUpdateProcessor
-
-from bot.app import MAX_CONCURRENT_UPDATES, build_application
+from bot.app import build_application
 from bot.config import Settings, load_settings
 from bot.handlers import notifications
 from bot.handlers.context import ShopApplication
@@ -49,22 +46,6 @@ def bot_settings(double: LocalBotApi, database_url: str, mode: str, **extra: Any
     return load_settings(env_file=None, **(options | extra))
 
 
-class ReportingUpdates(SimpleUpdateProcessor):
-    """Tells the double when the bot has finished with each update, so tests wait exactly
-    as long as the bot works instead of guessing with sleeps."""
-
-    def __init__(self, double: LocalBotApi) -> None:
-        super().__init__(max_concurrent_updates=MAX_CONCURRENT_UPDATES)
-        self._double = double
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        try:
-            await super().do_process_update(update, coroutine)
-        finally:
-            if isinstance(update, Update):
-                self._double.processed(update.update_id)
-
-
 @dataclass
 class RunningBot:
     double: LocalBotApi
@@ -87,7 +68,9 @@ async def running_bot(
     """The same start-up path as `shopkeeps run`, minus the blocking run_* call."""
     settings = bot_settings(double, database_url, mode, **extra)
     shop = build_shop(settings, hasher=FAST_HASHER)
-    application = build_application(settings, shop, updates=ReportingUpdates(double))
+    # The double hears when the bot has finished with each update, so tests wait exactly as
+    # long as the bot works instead of guessing with sleeps.
+    application = build_application(settings, shop, on_update_done=double.processed)
     updater = application.updater
     assert updater is not None
     await application.initialize()

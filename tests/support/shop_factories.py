@@ -43,5 +43,12 @@ def logged_in_manager(bot: RunningBot, name: str = "Boss") -> ChatPerson:
     return member
 
 
+def staff_id_of(bot: RunningBot, member: ChatPerson) -> int:
+    """The account id of a member logged in from this chat."""
+    account = staff.current_staff(member.person.id, uow=bot.shop.uow())
+    assert account is not None and account.id is not None, "not logged in"
+    return account.id
+
+
 def stock_of(bot: RunningBot, sku: str) -> Decimal:
     return catalogue.find_product(sku, uow=bot.shop.uow(), include_archived=True).stock

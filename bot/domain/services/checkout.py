@@ -23,6 +23,16 @@ class NotInCheckout(DomainError):
         super().__init__("You are not checking out right now. Open your /cart to start.")
 
 
+class AlreadyPlaced(DomainError):
+    def __init__(self) -> None:
+        super().__init__("This order was already placed (or checkout was left): see /myorders.")
+
+
+class StaleStep(DomainError):
+    def __init__(self) -> None:
+        super().__init__("That question was already answered. Please use the latest message.")
+
+
 class SlotGone(DomainError):
     def __init__(self) -> None:
         super().__init__("That pickup time is no longer available; please pick another.")
@@ -44,12 +54,18 @@ def _view(uow: UnitOfWork, draft: CheckoutDraft, store: Store) -> CheckoutView:
     return CheckoutView(draft, load_cart(uow, draft.customer_id), store.delivery_fee_minor)
 
 
-def _draft(uow: UnitOfWork, customer: CustomerRef) -> tuple[int, CheckoutDraft]:
+def _draft(
+    uow: UnitOfWork, customer: CustomerRef, *asked: CheckoutStep
+) -> tuple[int, CheckoutDraft]:
+    """The draft, if it is at one of the steps this answer belongs to: a button left over
+    from an earlier step (or an earlier checkout) is refused, never applied."""
     who = identify(uow, customer)
     assert who.id is not None
     draft = uow.checkouts.get(who.id)
     if draft is None:
         raise NotInCheckout()
+    if draft.step not in asked:
+        raise StaleStep()
     return who.id, draft
 
 
@@ -118,7 +134,8 @@ def choose_fulfilment(
     clock: Clock = utc_now,
 ) -> CheckoutView:
     with uow:
-        _, draft = _draft(uow, customer)
+        # Delivery is also offered where no pickup time is left.
+        _, draft = _draft(uow, customer, CheckoutStep.FULFILMENT, CheckoutStep.SLOT)
         draft.kind = kind
         if kind is FulfilmentKind.PICKUP:
             draft.address = None
@@ -132,7 +149,7 @@ def choose_slot(
     customer: CustomerRef, slot: datetime, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
 ) -> CheckoutView:
     with uow:
-        _, draft = _draft(uow, customer)
+        _, draft = _draft(uow, customer, CheckoutStep.SLOT)
         if draft.kind is not FulfilmentKind.PICKUP:
             raise InvalidInput("Choose pickup first to pick a time.")
         if not store.slots.is_offered(slot, clock()):
@@ -150,7 +167,7 @@ def give_address(
     customer: CustomerRef, text: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
 ) -> CheckoutView:
     with uow:
-        _, draft = _draft(uow, customer)
+        _, draft = _draft(uow, customer, CheckoutStep.ADDRESS)
         if draft.kind is not FulfilmentKind.DELIVERY:
             raise InvalidInput("Choose delivery first to give an address.")
         draft.address = Fulfilment.delivery(text, store.delivery_fee_minor).address
@@ -162,7 +179,7 @@ def give_phone(
     customer: CustomerRef, text: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
 ) -> CheckoutView:
     with uow:
-        _, draft = _draft(uow, customer)
+        _, draft = _draft(uow, customer, CheckoutStep.PHONE)
         draft.phone = normalise_phone(text)
         return _save(uow, draft, CheckoutStep.NOTE, clock(), store)
 
@@ -173,7 +190,7 @@ def give_note(
 ) -> CheckoutView:
     """The note is optional: an empty text skips it."""
     with uow:
-        _, draft = _draft(uow, customer)
+        _, draft = _draft(uow, customer, CheckoutStep.NOTE)
         draft.note = clean_note(text)
         return _save(uow, draft, CheckoutStep.CONFIRM, clock(), store)
 
@@ -182,14 +199,17 @@ def give_note(
 def confirm_checkout(
     customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
 ) -> Order:
-    """Place the order from the saved details, in the same transaction that ends checkout."""
+    """Place the order from the saved details, in the same transaction that ends checkout.
+
+    The draft is read under a row lock and deleted with the order: a second Confirm (a double
+    tap, a redelivery, another worker) waits for the first, then finds no draft."""
     at = clock()
     with uow:
         who = identify(uow, customer)
         assert who.id is not None
-        draft = uow.checkouts.get(who.id)
+        draft = uow.checkouts.get(who.id, for_update=True)
         if draft is None:
-            raise NotInCheckout()
+            raise AlreadyPlaced()
         if _resume(draft) is not CheckoutStep.CONFIRM:  # only once every answer is in
             raise InvalidInput("Some details are still missing; answer the question above.")
         if draft.kind is FulfilmentKind.PICKUP:
@@ -203,7 +223,8 @@ def confirm_checkout(
             draft.fulfilment(store.delivery_fee_minor), draft.phone, draft.note
         )
         order = place_order_in(uow, who, details, store=store, at=at)
-        uow.checkouts.delete(who.id)
+        if not uow.checkouts.delete(who.id):
+            raise AlreadyPlaced()  # rolls the order back
         uow.commit()
         return order
 
@@ -231,6 +252,6 @@ def restart_checkout(
 ) -> CheckoutView:
     """Change details: back to the first question, keeping the phone number given."""
     with uow:
-        _, draft = _draft(uow, customer)
+        _, draft = _draft(uow, customer, CheckoutStep.CONFIRM)
         draft.kind, draft.pickup_slot, draft.address = None, None, None
         return _save(uow, draft, CheckoutStep.FULFILMENT, clock(), store)

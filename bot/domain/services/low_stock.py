@@ -12,6 +12,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
+from bot.domain.services.staff import check_manager
 from bot.domain.staff import Role
 from bot.domain.store import Store
 
@@ -99,6 +100,15 @@ def low_items(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> list[
     return sorted(
         found, key=lambda item: (item.product.stock > 0, item.days_of_cover or 0, item.product.name)
     )
+
+
+def low_stock_list(
+    requested_by: int, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> list[LowItem]:
+    """/lowstock: the same list as the digest, for a manager only."""
+    with uow:
+        check_manager(uow, requested_by)
+    return low_items(store=store, uow=uow, clock=clock)
 
 
 @retry_on_conflict

@@ -12,7 +12,6 @@ from bot.domain.customers import Customer, normalise_phone
 from bot.domain.errors import (
     CartChanged,
     EmptyCart,
-    InvalidInput,
     NotAuthorised,
     OrderAlreadyMoved,
     UnknownOrder,
@@ -28,6 +27,7 @@ from bot.domain.orders import (
     StatusChange,
     check_transition,
     clean_note,
+    clean_reason,
     new_order_code,
     normalise_order_code,
 )
@@ -319,9 +319,8 @@ def move_order(
     moved since, they are told so rather than having a different move applied.
     """
     at = clock()
-    reason = reason.strip()
-    if wanted is OrderStatus.CANCELLED and not reason:
-        raise InvalidInput("Say why the order is cancelled; the customer will see it")
+    if wanted is OrderStatus.CANCELLED:
+        reason = clean_reason(reason)
     with uow:
         staff = uow.staff.get(staff_id)
         if staff is None or not staff.active:

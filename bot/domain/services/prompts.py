@@ -1,11 +1,31 @@
-"""Questions waiting for one person's typed answer, whatever feature asked them."""
+"""Questions waiting for one person's typed answer, whatever feature asked them.
+
+A password question also raises a shield: until it is lowered, that person's next messages
+are taken for secrets (deleted, never searched or echoed), even once the question expired or
+when the password is sent twice in a hurry.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services.retry import retry_on_conflict
+
+SHIELD_AFTER_QUESTION = timedelta(hours=24)
+# A password typed twice, or several sent at once, arrive within this of the first.
+SHIELD_AFTER_ANSWER = timedelta(seconds=15)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """What a person's next typed message answers, and whether it may hold a password."""
+
+    prompt: Prompt | None
+    secret: bool
 
 
 @retry_on_conflict
@@ -15,13 +35,20 @@ def ask(
     step: str,
     data: dict[str, str] | None = None,
     *,
+    secret: bool = False,
     uow: UnitOfWork,
     clock: Clock = utc_now,
 ) -> Prompt:
-    """Replace whatever this person was asked before with a new question."""
-    prompt = Prompt(telegram_user_id, kind, step, clock(), dict(data or {}))
+    """Replace whatever this person was asked before with a new question; `secret` when the
+    answer is a password."""
+    now = clock()
+    prompt = Prompt(telegram_user_id, kind, step, now, dict(data or {}))
     with uow:
         uow.prompts.save(prompt)
+        if secret:
+            uow.shields.set_until(telegram_user_id, now + SHIELD_AFTER_QUESTION)
+        else:
+            uow.shields.lower(telegram_user_id)  # a new talk: its answers are not secrets
         uow.commit()
     return prompt
 
@@ -31,6 +58,24 @@ def current(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -
     with uow:
         prompt = uow.prompts.get(telegram_user_id)
     return None if prompt is None or prompt.is_stale(clock()) else prompt
+
+
+def waiting_for(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Waiting:
+    """One read for every typed message: the open question, and the shield."""
+    now = clock()
+    with uow:
+        prompt = uow.prompts.get(telegram_user_id)
+        shield = uow.shields.until(telegram_user_id)
+    live = None if prompt is None or prompt.is_stale(now) else prompt
+    return Waiting(live, shield is not None and now < shield)
+
+
+@retry_on_conflict
+def secret_taken(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> None:
+    """A secret arrived: keep the shield up only a little longer, for a repeat."""
+    with uow:
+        uow.shields.set_until(telegram_user_id, clock() + SHIELD_AFTER_ANSWER)
+        uow.commit()
 
 
 @retry_on_conflict

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput
 from bot.domain.ports import ProductSales, UnitOfWork
+from bot.domain.services.staff import check_manager
 
 
 class Ranking(StrEnum):
@@ -99,11 +100,19 @@ class SalesReport:
 
 
 def sales_report(
-    days: int, *, timezone: ZoneInfo, uow: UnitOfWork, clock: Clock = utc_now, top: int = 5
+    days: int,
+    *,
+    requested_by: int,
+    timezone: ZoneInfo,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+    top: int = 5,
 ) -> SalesReport:
     """The last `days` local days, today included; cancelled orders do not count."""
     if not 1 <= days <= MAX_REPORT_DAYS:
         raise InvalidInput(f"A report covers 1 to {MAX_REPORT_DAYS} days")
+    with uow:
+        check_manager(uow, requested_by)
     today = clock().astimezone(timezone).date()
     period = Period.last_days(days, today=today, timezone=timezone)
     per_day = sales_per_day(period, uow=uow)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
@@ -15,16 +15,14 @@ from bot.domain.errors import (
 )
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import StaffSession, UnitOfWork
-from bot.domain.prompts import LoginThrottle
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.staff import (
     INVITE_LIFETIME,
-    LOCKOUT,
-    MAX_FAILED_ATTEMPTS,
     Invite,
     Role,
     StaffAccount,
     check_password_rules,
+    lockout_after,
     new_invite_code,
     normalise_username,
 )
@@ -77,9 +75,7 @@ def create_invite(
     manager_id: int, role: Role, *, uow: UnitOfWork, clock: Clock = utc_now
 ) -> Invite:
     with uow:
-        manager = uow.staff.get(manager_id)
-        if manager is None or not manager.active or manager.role is not Role.MANAGER:
-            raise NotAuthorised("Only managers can invite staff.")
+        check_manager(uow, manager_id)
         invite = uow.invites.add(
             Invite(new_invite_code(), role, manager_id, clock() + INVITE_LIFETIME)
         )
@@ -135,8 +131,9 @@ def log_in(
     hasher: PasswordHasher,
     clock: Clock = utc_now,
 ) -> StaffAccount:
-    """Check the password. Five misses in a row lock the account, and separately the
-    Telegram user who typed them (whatever usernames they tried), for 15 minutes."""
+    """Check the password. Five misses in a row make the Telegram user who typed them wait
+    (15 minutes, then longer with every further miss), whatever usernames they tried. Misses
+    are counted in one UPDATE each, so wrong passwords sent at the same instant all count."""
     now = clock()
     with uow:
         throttle = uow.throttles.get(telegram_user_id)
@@ -144,24 +141,22 @@ def log_in(
             assert throttle.locked_until is not None
             raise AccountLocked(_minutes_left(throttle.locked_until - now))
         account = _account_named(uow, username)
-        if account is not None and account.is_locked(now):
-            assert account.locked_until is not None
-            raise AccountLocked(_minutes_left(account.locked_until - now))
         if account is None or not hasher.verify(password, account.password_hash):
             if account is None:
                 hasher.dummy_verify(password)
-            locked = _count_miss(uow, throttle, account, now)
+            wait = lockout_after(uow.throttles.count_miss(telegram_user_id))
+            if wait is not None:
+                uow.throttles.lock(telegram_user_id, now + wait)
             uow.commit()
-            if locked:
-                raise AccountLocked(_minutes_left(LOCKOUT))
+            if wait is not None:
+                raise AccountLocked(_minutes_left(wait))
             raise AuthenticationFailed()
         if not account.active:
             raise NotAuthorised("This account has been deactivated. Ask a manager.")
         assert account.id is not None
-        account.failed_attempts, account.locked_until = 0, None
         account.telegram_user_id = telegram_user_id
         uow.staff.update(account)
-        uow.throttles.save(LoginThrottle(telegram_user_id))
+        uow.throttles.reset(telegram_user_id)
         uow.sessions.open(StaffSession(telegram_user_id, account.id, now, now))
         uow.commit()
         return account
@@ -175,33 +170,16 @@ def _account_named(uow: UnitOfWork, username: str) -> StaffAccount | None:
     return uow.staff.get_by_username(name)
 
 
-def _count_miss(
-    uow: UnitOfWork, throttle: LoginThrottle, account: StaffAccount | None, now: datetime
-) -> bool:
-    """Count a wrong password against the person and the account; True if one is now locked."""
-    locked = False
-    throttle.failed_attempts += 1
-    if throttle.failed_attempts >= MAX_FAILED_ATTEMPTS:
-        throttle.failed_attempts, throttle.locked_until = 0, now + LOCKOUT
-        locked = True
-    uow.throttles.save(throttle)
-    if account is not None:
-        account.failed_attempts += 1
-        if account.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            account.failed_attempts, account.locked_until = 0, now + LOCKOUT
-            locked = True
-        uow.staff.update(account)
-    return locked
-
-
 def _minutes_left(delta: timedelta) -> int:
     return max(1, -(-int(delta.total_seconds()) // 60))
 
 
 @retry_on_conflict
 def log_out(telegram_user_id: int, *, uow: UnitOfWork) -> None:
+    """The session ends, and with it any question the member was asked."""
     with uow:
         uow.sessions.close(telegram_user_id)
+        uow.prompts.delete(telegram_user_id)
         uow.commit()
 
 
@@ -235,9 +213,7 @@ def set_staff_active(
 ) -> StaffAccount:
     """Deactivation ends the person's sessions at once."""
     with uow:
-        manager = uow.staff.get(manager_id)
-        if manager is None or not manager.active or manager.role is not Role.MANAGER:
-            raise NotAuthorised("Only managers can change staff accounts.")
+        check_manager(uow, manager_id)
         if manager_id == staff_id and not active:
             raise InvalidInput("You cannot deactivate your own account.")
         account = uow.staff.get(staff_id)
@@ -247,10 +223,22 @@ def set_staff_active(
         uow.staff.update(account)
         if not active:
             uow.sessions.close_all_for(staff_id)
+            if account.telegram_user_id is not None:
+                uow.prompts.delete(account.telegram_user_id)
         uow.commit()
         return account
 
 
-def staff_accounts(*, uow: UnitOfWork) -> list[StaffAccount]:
+def check_manager(uow: UnitOfWork, staff_id: int) -> StaffAccount:
+    """Inside an open unit of work: the active manager with this id, or NotAuthorised. Manager
+    use cases call it themselves, whatever guard the caller has (defence in depth)."""
+    account = uow.staff.get(staff_id)
+    if account is None or not account.active or account.role is not Role.MANAGER:
+        raise NotAuthorised("This is for managers only.")
+    return account
+
+
+def staff_accounts(requested_by: int, *, uow: UnitOfWork) -> list[StaffAccount]:
     with uow:
+        check_manager(uow, requested_by)
         return uow.staff.all()

@@ -1,7 +1,8 @@
 """Logging in and signing up by chat, one typed answer at a time.
 
 The talk is kept in the database (a restart loses nothing) but the password never is: it is
-checked or hashed the moment it arrives, in the same use case.
+checked or hashed the moment it arrives, in the same use case. At sign-up the password is
+typed twice; between the two, only its bcrypt hash waits in the question.
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ class Ask(StrEnum):
     USERNAME = "username"
     DISPLAY_NAME = "display_name"
     PASSWORD = "password"  # noqa: S105 - the name of a question, not a secret
+    REPEAT = "repeat"  # the sign-up password once more
+
+    @property
+    def is_secret(self) -> bool:
+        return self in (Ask.PASSWORD, Ask.REPEAT)
+
+
+class PasswordsDiffer(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__("The two passwords differ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +81,29 @@ def answer(
     prompt = prompts.current(telegram_user_id, uow=uow, clock=clock)
     if prompt is None or prompt.kind not in (PromptKind.LOGIN, PromptKind.SIGNUP):
         raise InvalidInput("Nothing is waiting for an answer. Send /login to log in.")
-    if prompt.step == Ask.PASSWORD:
+    if prompt.kind is PromptKind.SIGNUP and prompt.step == Ask.PASSWORD:
+        return _ask_repeat(prompt, text, uow=uow, hasher=hasher, clock=clock)
+    if prompt.step in (Ask.PASSWORD, Ask.REPEAT):
         return _finish(prompt, text, uow=uow, hasher=hasher, clock=clock)
     return _next_question(prompt, text, uow=uow, clock=clock)
+
+
+def _ask_repeat(
+    prompt: Prompt, password: str, *, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock
+) -> Reply:
+    """Check the chosen password's rules now, and keep only its hash for the repeat."""
+    check_password_rules(password, prompt.data.get("username", ""))
+    prompt.data["password_hash"] = hasher.hash(password)
+    prompts.ask(
+        prompt.telegram_user_id,
+        prompt.kind,
+        Ask.REPEAT,
+        prompt.data,
+        secret=True,
+        uow=uow,
+        clock=clock,
+    )
+    return Reply(ask=Ask.REPEAT)
 
 
 def _next_question(prompt: Prompt, text: str, *, uow: UnitOfWork, clock: Clock) -> Reply:
@@ -85,10 +116,30 @@ def _next_question(prompt: Prompt, text: str, *, uow: UnitOfWork, clock: Clock) 
     else:
         prompt.data["display_name"] = " ".join(text.split())[:80]
         prompt.step = Ask.PASSWORD
+    ask = Ask(prompt.step)
     prompts.ask(
-        prompt.telegram_user_id, prompt.kind, prompt.step, prompt.data, uow=uow, clock=clock
+        prompt.telegram_user_id,
+        prompt.kind,
+        ask,
+        prompt.data,
+        secret=ask.is_secret,
+        uow=uow,
+        clock=clock,
     )
-    return Reply(ask=Ask(prompt.step))
+    return Reply(ask=ask)
+
+
+def _choose_again(prompt: Prompt, *, uow: UnitOfWork, clock: Clock) -> None:
+    prompt.data.pop("password_hash", None)
+    prompts.ask(
+        prompt.telegram_user_id,
+        prompt.kind,
+        Ask.PASSWORD,
+        prompt.data,
+        secret=True,
+        uow=uow,
+        clock=clock,
+    )
 
 
 def _finish(
@@ -106,7 +157,9 @@ def _finish(
                 clock=clock,
             )
         else:
-            check_password_rules(password, prompt.data.get("username", ""))
+            if not hasher.verify(password, prompt.data.get("password_hash", "")):
+                _choose_again(prompt, uow=uow, clock=clock)
+                raise PasswordsDiffer()
             account = staff.sign_up(
                 prompt.data["code"],
                 prompt.data["username"],
@@ -117,10 +170,8 @@ def _finish(
                 hasher=hasher,
                 clock=clock,
             )
-    except InvalidInput:
-        if prompt.kind is not PromptKind.SIGNUP:
-            give_up(user, uow=uow)
-        raise  # at sign-up a weak password keeps the talk open for a better one
+    except PasswordsDiffer:
+        raise  # the talk goes back to choosing the password
     except DomainError:
         give_up(user, uow=uow)
         raise

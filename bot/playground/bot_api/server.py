@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import json
 import logging
+import re
 import threading
 import time
 import urllib.error
@@ -41,6 +42,9 @@ NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+# How Telegram marks a command: "/report." and "/report," are the command /report followed by
+# punctuation; "/report@some_bot" names a bot.
+BOT_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +112,9 @@ class ChatMessage:
         }
         if self.text is not None:
             message["text"] = self.shown_text
-            if not self.from_bot and self.text.startswith("/"):
-                command = self.text.split()[0]
+            if not self.from_bot and (command := BOT_COMMAND.match(self.text)):
                 message["entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": utf16_length(command)}
+                    {"type": "bot_command", "offset": 0, "length": utf16_length(command[0])}
                 ]
         if self.caption is not None:
             message["caption"] = self.shown_text

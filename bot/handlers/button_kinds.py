@@ -1,0 +1,211 @@
+"""Every kind of button the bot shows: what it carries, packed and read by the same class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from bot.domain.checkout import CheckoutStep
+from bot.domain.orders import OrderStatus
+from bot.handlers.buttons import ButtonData
+
+# ----------------------------------------------------------------------------- customers
+
+
+class Screen(StrEnum):
+    HOME = "home"
+    CATALOGUE = "cat"
+    SEARCH = "search"
+    CART = "cart"
+    ORDERS = "orders"
+    HELP = "help"
+
+
+@dataclass(frozen=True)
+class Menu(ButtonData):
+    PREFIX = "menu"
+    screen: Screen
+
+
+@dataclass(frozen=True)
+class CategoryPage(ButtonData):
+    PREFIX = "cat"
+    key: str  # a digest of the category's name: names can be long
+    offset: int
+
+
+@dataclass(frozen=True)
+class ItemCard(ButtonData):
+    """An item's card, with the amount picked so far (➖/➕ come back here)."""
+
+    PREFIX = "p"
+    product_id: int
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class AtSmallestAmount(ButtonData):
+    PREFIX = "min"
+    product_id: int
+
+
+@dataclass(frozen=True)
+class AmountLabel(ButtonData):
+    PREFIX = "qty"
+    product_id: int
+
+
+@dataclass(frozen=True)
+class AddToCart(ButtonData):
+    PREFIX = "add"
+    product_id: int
+    amount: Decimal
+
+
+class LineChange(StrEnum):
+    MORE = "+"
+    LESS = "-"
+    REMOVE = "x"
+
+
+@dataclass(frozen=True)
+class CartLine(ButtonData):
+    PREFIX = "cl"
+    change: LineChange
+    product_id: int
+
+
+@dataclass(frozen=True)
+class EmptyCart(ButtonData):
+    PREFIX = "ce"
+
+
+@dataclass(frozen=True)
+class SearchPage(ButtonData):
+    PREFIX = "srch"
+    offset: int
+    query: str
+
+
+@dataclass(frozen=True)
+class MyOrdersPage(ButtonData):
+    PREFIX = "ords"
+    offset: int
+
+
+class OrderAction(StrEnum):
+    VIEW = "v"
+    CANCEL = "x"
+    REORDER = "r"
+
+
+@dataclass(frozen=True)
+class MyOrder(ButtonData):
+    PREFIX = "ord"
+    action: OrderAction
+    code: str
+
+
+# ----------------------------------------------------------------------------- checkout
+
+
+@dataclass(frozen=True)
+class StartCheckout(ButtonData):
+    PREFIX = "co"
+
+
+@dataclass(frozen=True)
+class LeaveCheckout(ButtonData):
+    PREFIX = "cox"
+
+
+class Choice(StrEnum):
+    PICKUP = "pickup"
+    DELIVERY = "delivery"
+    SKIP_NOTE = "skip"
+    CHANGE_DETAILS = "restart"
+
+
+@dataclass(frozen=True)
+class CheckoutChoice(ButtonData):
+    """A choice offered at one step: pressed at any other step, it is refused."""
+
+    PREFIX = "coc"
+    step: CheckoutStep
+    choice: Choice
+
+
+@dataclass(frozen=True)
+class PickupTime(ButtonData):
+    PREFIX = "cos"
+    minutes: int  # since the epoch, UTC
+
+
+@dataclass(frozen=True)
+class ConfirmOrder(ButtonData):
+    PREFIX = "cof"
+
+
+# ----------------------------------------------------------------------------- staff
+
+
+@dataclass(frozen=True)
+class StockPage(ButtonData):
+    PREFIX = "st"
+    offset: int
+    text: str
+
+
+@dataclass(frozen=True)
+class MoveOrder(ButtonData):
+    """Carries the status it was pressed on: two staff at once, the second is told."""
+
+    PREFIX = "so"
+    code: str
+    seen: OrderStatus
+    target: OrderStatus
+
+
+@dataclass(frozen=True)
+class OrderDetails(ButtonData):
+    PREFIX = "sod"
+    code: str
+
+
+@dataclass(frozen=True)
+class MoreOrders(ButtonData):
+    PREFIX = "sol"
+    offset: int
+
+
+class ItemField(StrEnum):
+    NAME = "name"
+    CATEGORY = "category"
+    PRICE = "price"
+    UNIT = "unit"
+    THRESHOLD = "threshold"
+    DESCRIPTION = "description"
+    PHOTO = "photo"
+
+
+@dataclass(frozen=True)
+class EditItemField(ButtonData):
+    PREFIX = "ei"
+    sku: str
+    field: ItemField
+
+
+# ----------------------------------------------------------------------------- managers
+
+
+class Switch(StrEnum):
+    ON = "on"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class SwitchAccount(ButtonData):
+    PREFIX = "sa"
+    staff_id: int
+    to: Switch

@@ -1,0 +1,140 @@
+"""Typed buttons: one small class per kind of button, packed into callback_data and back.
+
+A button is a frozen dataclass with a short prefix. Its fields are ints (0 to 10¹²), quantities
+(Decimal, at most 3 places), StrEnums, or text; `pack()` writes `prefix:field:field` in at most
+64 bytes and `unpack()` gives the button back only if every field reads as its type. Anything
+else (forged, stale, out of range, `1e999`, NaN, over 64 bytes) unpacks to None, and the route
+that declared the kind never sees it. Unpacking is not trusting: the use case still decides
+whether the person pressing may act on what the button names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar, Self
+
+from telegram import InlineKeyboardButton, Update
+
+MAX_BYTES = 64
+SEPARATOR = ":"
+MAX_INT = 10**12
+_INT = re.compile(r"^(0|[1-9][0-9]{0,11})$")
+_QUANTITY = re.compile(r"^-?(0|[1-9][0-9]{0,6})(\.[0-9]{1,3})?$")
+
+
+class Unpackable(ValueError):
+    """A field that does not read as its type."""
+
+
+def _read(kind: Any, text: str) -> object:
+    optional = typing.get_origin(kind) in (typing.Union, _union_type()) and type(None) in (
+        typing.get_args(kind)
+    )
+    if optional:
+        if text == "":
+            return None
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    if kind is int:
+        if not _INT.match(text):
+            raise Unpackable(text)
+        return int(text)
+    if kind is Decimal:
+        if not _QUANTITY.match(text):
+            raise Unpackable(text)
+        return Decimal(text)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        try:
+            return kind(text)
+        except ValueError:
+            raise Unpackable(text) from None
+    if kind is str:
+        return text
+    raise TypeError(f"buttons cannot carry {kind!r}")
+
+
+def _union_type() -> object:
+    return type(int | None)
+
+
+def _write(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, StrEnum):
+        return value.value
+    return str(value)
+
+
+class ButtonData:
+    """Base of every button kind; subclasses are frozen dataclasses with a PREFIX."""
+
+    PREFIX: ClassVar[str]
+    _kinds: ClassVar[dict[str, type[ButtonData]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        prefix = cls.__dict__.get("PREFIX")
+        if prefix is not None:
+            if prefix in ButtonData._kinds:
+                raise TypeError(f"two button kinds share the prefix {prefix!r}")
+            ButtonData._kinds[prefix] = cls
+
+    def pack(self) -> str:
+        """callback_data; a trailing text field (a search) is cut to fit 64 bytes."""
+        values = [_write(getattr(self, f.name)) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        for value in values[:-1]:
+            if SEPARATOR in value:
+                raise ValueError(f"only the last field of a button may hold {SEPARATOR!r}")
+        text = SEPARATOR.join([self.PREFIX, *values])
+        encoded = text.encode()
+        if len(encoded) <= MAX_BYTES:
+            return text
+        if not values or not isinstance(getattr(self, dataclasses.fields(self)[-1].name), str):  # type: ignore[arg-type]
+            raise ValueError(f"{text!r} does not fit in {MAX_BYTES} bytes")
+        return encoded[:MAX_BYTES].decode(errors="ignore")
+
+    @classmethod
+    def unpack(cls, data: object) -> Self | None:
+        if not isinstance(data, str) or not 1 <= len(data.encode()) <= MAX_BYTES:
+            return None
+        prefix, separator, rest = data.partition(SEPARATOR)
+        if prefix != cls.PREFIX:
+            return None
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        if not fields:
+            return None if separator else cls()
+        parts = rest.split(SEPARATOR, len(fields) - 1)
+        if not separator or len(parts) != len(fields):
+            return None
+        hints = typing.get_type_hints(cls)
+        try:
+            values = {f.name: _read(hints[f.name], p) for f, p in zip(fields, parts, strict=True)}
+        except Unpackable:
+            return None
+        return cls(**values)
+
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        """For CallbackQueryHandler(pattern=...): only data that unpacks reaches the route."""
+        return cls.unpack(data) is not None
+
+    @classmethod
+    def of(cls, update: Update) -> Self:
+        """The pressed button; its route matched it, so it unpacks."""
+        query = update.callback_query
+        pressed = cls.unpack(query.data if query is not None else None)
+        if pressed is None:
+            raise LookupError(f"this update holds no {cls.__name__} button")
+        return pressed
+
+    def button(self, text: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(text, callback_data=self.pack())
+
+
+def known_prefixes() -> frozenset[str]:
+    return frozenset(ButtonData._kinds)

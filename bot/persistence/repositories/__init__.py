@@ -1,0 +1,44 @@
+"""Repositories: translate between rows and domain objects, one module per aggregate.
+
+They never commit: the unit of work does.
+"""
+
+from bot.persistence.repositories.catalogue import SqlLedgerRepository, SqlProductRepository
+from bot.persistence.repositories.conversations import (
+    SqlProcessedUpdateRepository,
+    SqlPromptRepository,
+    SqlShieldRepository,
+)
+from bot.persistence.repositories.customers import (
+    SqlCartRepository,
+    SqlCheckoutRepository,
+    SqlCustomerRepository,
+)
+from bot.persistence.repositories.notifications import SqlDigestRepository, SqlOutboxRepository
+from bot.persistence.repositories.orders import SqlOrderRepository
+from bot.persistence.repositories.staff import (
+    SqlInviteRepository,
+    SqlSessionRepository,
+    SqlStaffRepository,
+    SqlThrottleRepository,
+    invite_digest,
+)
+
+__all__ = [
+    "SqlCartRepository",
+    "SqlCheckoutRepository",
+    "SqlCustomerRepository",
+    "SqlDigestRepository",
+    "SqlInviteRepository",
+    "SqlLedgerRepository",
+    "SqlOrderRepository",
+    "SqlOutboxRepository",
+    "SqlProcessedUpdateRepository",
+    "SqlProductRepository",
+    "SqlPromptRepository",
+    "SqlSessionRepository",
+    "SqlShieldRepository",
+    "SqlStaffRepository",
+    "SqlThrottleRepository",
+    "invite_digest",
+]

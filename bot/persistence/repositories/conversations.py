@@ -1,0 +1,84 @@
+"""Conversations: open questions, password shields, and the update ids already handled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from bot.domain.prompts import Prompt, PromptKind
+from bot.persistence.models import PasswordShieldRow, ProcessedUpdateRow, PromptRow
+from bot.persistence.repositories.inserts import insert_unless_present
+
+
+class SqlPromptRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, telegram_user_id: int) -> Prompt | None:
+        row = self.session.get(PromptRow, telegram_user_id, populate_existing=True)
+        if row is None:
+            return None
+        return Prompt(
+            row.telegram_user_id, PromptKind(row.kind), row.step, row.updated_at, dict(row.data)
+        )
+
+    def save(self, prompt: Prompt) -> None:
+        row = self.session.get(PromptRow, prompt.telegram_user_id)
+        if row is None:
+            row = PromptRow(telegram_user_id=prompt.telegram_user_id)
+            self.session.add(row)
+        row.kind, row.step = prompt.kind.value, prompt.step
+        row.data, row.updated_at = dict(prompt.data), prompt.updated_at
+        self.session.flush()
+
+    def delete(self, telegram_user_id: int) -> None:
+        self.session.execute(
+            delete(PromptRow).where(PromptRow.telegram_user_id == telegram_user_id)
+        )
+
+
+class SqlShieldRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def set_until(self, telegram_user_id: int, until: datetime) -> None:
+        row = self.session.get(PasswordShieldRow, telegram_user_id)
+        if row is None:
+            self.session.add(PasswordShieldRow(telegram_user_id=telegram_user_id, until=until))
+        else:
+            row.until = until
+        self.session.flush()
+
+    def until(self, telegram_user_id: int) -> datetime | None:
+        row = self.session.get(PasswordShieldRow, telegram_user_id, populate_existing=True)
+        return row.until if row else None
+
+    def lower(self, telegram_user_id: int) -> None:
+        self.session.execute(
+            delete(PasswordShieldRow).where(PasswordShieldRow.telegram_user_id == telegram_user_id)
+        )
+
+    def forget_before(self, at: datetime) -> int:
+        result = self.session.execute(delete(PasswordShieldRow).where(PasswordShieldRow.until < at))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlProcessedUpdateRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def first_time(self, update_id: int, at: datetime) -> bool:
+        return insert_unless_present(
+            self.session,
+            ProcessedUpdateRow.__table__,  # type: ignore[arg-type]
+            update_id=update_id,
+            processed_at=at,
+        )
+
+    def forget_before(self, at: datetime) -> int:
+        result = self.session.execute(
+            delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < at)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

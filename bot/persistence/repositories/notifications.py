@@ -1,0 +1,125 @@
+"""The outbox and the record of digests queued. Repositories never commit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bot.domain.notifications import Notification, NotificationKind
+from bot.persistence.models import (
+    DigestRunRow,
+    OutboxRow,
+)
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @staticmethod
+    def _to_domain(row: OutboxRow) -> Notification:
+        return Notification(
+            row.chat_id,
+            NotificationKind(row.kind),
+            dict(row.payload),
+            row.created_at,
+            row.order_id,
+            row.attempts,
+            row.id,
+        )
+
+    def add(self, notification: Notification) -> Notification:
+        row = OutboxRow(
+            chat_id=notification.chat_id,
+            kind=notification.kind.value,
+            payload=dict(notification.payload),
+            order_id=notification.order_id,
+            created_at=notification.created_at,
+            next_attempt_at=notification.created_at,
+            attempts=0,
+            sent_at=None,
+            last_error="",
+        )
+        self.session.add(row)
+        self.session.flush()
+        return self._to_domain(row)
+
+    @staticmethod
+    def _deliverable(now: datetime) -> list[Any]:
+        return [
+            OutboxRow.sent_at.is_(None),
+            OutboxRow.failed_at.is_(None),
+            OutboxRow.next_attempt_at <= now,
+            or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+        ]
+
+    def due(self, now: datetime, *, limit: int) -> list[Notification]:
+        earlier = aliased(OutboxRow)
+        waiting_behind = (
+            select(earlier.id)
+            .where(
+                earlier.chat_id == OutboxRow.chat_id,
+                earlier.id < OutboxRow.id,
+                earlier.sent_at.is_(None),
+                earlier.failed_at.is_(None),
+            )
+            .exists()
+        )
+        rows = self.session.scalars(
+            select(OutboxRow)
+            .where(*self._deliverable(now), ~waiting_behind)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        return [self._to_domain(r) for r in rows]
+
+    def claim(self, notification_id: int, now: datetime, until: datetime) -> bool:
+        result = self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == notification_id, *self._deliverable(now))
+            .values(claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+    def mark_sent(self, notification_id: int, at: datetime) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == notification_id)
+            .values(sent_at=at, claimed_until=None)
+        )
+
+    def postpone(self, notification_id: int, until: datetime, error: str) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == notification_id)
+            .values(
+                next_attempt_at=until,
+                attempts=OutboxRow.attempts + 1,
+                last_error=error[:500],
+                claimed_until=None,
+            )
+        )
+
+    def fail(self, notification_id: int, at: datetime, error: str) -> None:
+        self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == notification_id)
+            .values(failed_at=at, claimed_until=None, last_error=error[:500])
+        )
+
+
+class SqlDigestRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def queued_on(self, day: date) -> bool:
+        return self.session.get(DigestRunRow, day) is not None
+
+    def mark_queued(self, day: date, at: datetime) -> None:
+        # Two processes racing here: one insert fails on the key and its use case re-runs.
+        self.session.add(DigestRunRow(day=day, queued_at=at))
+        self.session.flush()

@@ -1,0 +1,189 @@
+"""Orders, their lines and status history, and the sales figures read from them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import type_coerce
+
+from bot.domain.orders import (
+    Fulfilment,
+    FulfilmentKind,
+    Order,
+    OrderLine,
+    OrderStatus,
+    StatusChange,
+)
+from bot.domain.ports import OrderTotal, ProductSales
+from bot.persistence.models import (
+    OrderLineRow,
+    OrderRow,
+    ProductRow,
+    StatusChangeRow,
+)
+from bot.persistence.types import Quantity
+
+_NOT_CANCELLED = OrderRow.status != OrderStatus.CANCELLED.value
+
+
+class SqlOrderRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @staticmethod
+    def _to_domain(row: OrderRow) -> Order:
+        kind = FulfilmentKind(row.fulfilment)
+        fulfilment = (
+            Fulfilment.pickup(row.pickup_slot)
+            if kind is FulfilmentKind.PICKUP and row.pickup_slot
+            else Fulfilment(kind, row.pickup_slot, row.address, row.delivery_fee_minor)
+        )
+        return Order(
+            code=row.code,
+            customer_id=row.customer_id,
+            lines=[
+                OrderLine(
+                    li.product_id,
+                    li.sku,
+                    li.name,
+                    li.unit,
+                    li.quantity,
+                    li.unit_price_minor,
+                    li.line_total_minor,
+                )
+                for li in row.lines
+            ],
+            fulfilment=fulfilment,
+            phone=row.phone,
+            note=row.note,
+            status=OrderStatus(row.status),
+            placed_at=row.placed_at,
+            currency=row.currency,
+            history=[
+                StatusChange(OrderStatus(h.status), h.at, h.actor, h.reason) for h in row.history
+            ],
+            id=row.id,
+        )
+
+    def add(self, order: Order) -> Order:
+        f = order.fulfilment
+        row = OrderRow(
+            code=order.code,
+            customer_id=order.customer_id,
+            status=order.status.value,
+            fulfilment=f.kind.value,
+            pickup_slot=f.pickup_slot,
+            address=f.address,
+            delivery_fee_minor=f.delivery_fee_minor,
+            phone=order.phone,
+            note=order.note,
+            currency=order.currency,
+            total_minor=order.total_minor,
+            placed_at=order.placed_at,
+        )
+        row.lines = [
+            OrderLineRow(
+                product_id=li.product_id,
+                sku=li.sku,
+                name=li.name,
+                unit=li.unit,
+                quantity=li.quantity,
+                unit_price_minor=li.unit_price_minor,
+                line_total_minor=li.line_total_minor,
+            )
+            for li in order.lines
+        ]
+        row.history = [
+            StatusChangeRow(status=h.status.value, at=h.at, actor=h.actor, reason=h.reason)
+            for h in order.history
+        ]
+        self.session.add(row)
+        self.session.flush()
+        return self._to_domain(row)
+
+    def _one(self, *conditions: object) -> Order | None:
+        row = self.session.scalars(
+            select(OrderRow).where(*conditions).execution_options(populate_existing=True)  # type: ignore[arg-type]
+        ).one_or_none()
+        return self._to_domain(row) if row else None
+
+    def get(self, order_id: int) -> Order | None:
+        return self._one(OrderRow.id == order_id)
+
+    def get_by_code(self, code: str) -> Order | None:
+        return self._one(OrderRow.code == code)
+
+    def code_exists(self, code: str) -> bool:
+        return self.session.scalar(select(OrderRow.id).where(OrderRow.code == code)) is not None
+
+    def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]:
+        rows = self.session.scalars(
+            select(OrderRow)
+            .where(OrderRow.customer_id == customer_id)
+            .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._to_domain(r) for r in rows]
+
+    def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]:
+        closed = (OrderStatus.COMPLETED.value, OrderStatus.CANCELLED.value)
+        rows = self.session.scalars(
+            select(OrderRow)
+            .where(OrderRow.status.not_in(closed))
+            .order_by(OrderRow.placed_at, OrderRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._to_domain(r) for r in rows]
+
+    def change_status(self, order_id: int, expected: OrderStatus, change: StatusChange) -> bool:
+        result = self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.status == expected.value)
+            .values(status=change.status.value)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        self.session.add(
+            StatusChangeRow(
+                order_id=order_id,
+                status=change.status.value,
+                at=change.at,
+                actor=change.actor,
+                reason=change.reason,
+            )
+        )
+        self.session.flush()
+        return True
+
+    def sales_by_product(self, start: datetime, end: datetime) -> list[ProductSales]:
+        rows = self.session.execute(
+            select(
+                OrderLineRow.product_id,
+                ProductRow.sku,
+                ProductRow.name,
+                ProductRow.unit,
+                type_coerce(func.sum(OrderLineRow.quantity), Quantity),
+                func.sum(OrderLineRow.line_total_minor),
+            )
+            .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+            .join(ProductRow, ProductRow.id == OrderLineRow.product_id)
+            .where(_NOT_CANCELLED, OrderRow.placed_at >= start, OrderRow.placed_at < end)
+            .group_by(OrderLineRow.product_id, ProductRow.sku, ProductRow.name, ProductRow.unit)
+        )
+        return [
+            ProductSales(pid, sku, name, unit, qty, int(revenue))
+            for pid, sku, name, unit, qty, revenue in rows
+        ]
+
+    def totals(self, start: datetime, end: datetime) -> list[OrderTotal]:
+        rows = self.session.execute(
+            select(OrderRow.placed_at, OrderRow.total_minor)
+            .where(_NOT_CANCELLED, OrderRow.placed_at >= start, OrderRow.placed_at < end)
+            .order_by(OrderRow.placed_at)
+        )
+        return [OrderTotal(at, total) for at, total in rows]
