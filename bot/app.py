@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import time
 from urllib.parse import urlsplit
 
 from telegram import Update
@@ -18,6 +19,7 @@ from bot.handlers import (
     checkout,
     edge,
     fallbacks,
+    housekeeping,
     items,
     low_stock,
     managers,
@@ -37,6 +39,7 @@ from bot.handlers.routes import Routes
 from bot.wiring import Shop
 
 log = logging.getLogger(__name__)
+HOUSEKEEPING_AT = time(3, 30)  # local time: a quiet hour in a small shop
 
 # Every command, button and typed answer the bot knows, in menu order.
 ROUTES = Routes(
@@ -68,6 +71,11 @@ async def on_startup(application: ShopApplication) -> None:
     digest_at = shop.settings.digest_time.replace(tzinfo=shop.store.timezone)
     application.job_queue.run_daily(
         low_stock.queue_digest, time=digest_at, name=low_stock.DIGEST_JOB
+    )
+    application.job_queue.run_daily(
+        housekeeping.clean_up,
+        time=HOUSEKEEPING_AT.replace(tzinfo=shop.store.timezone),
+        name=housekeeping.JOB_NAME,
     )
     application.job_queue.run_repeating(
         notifications.send_due,

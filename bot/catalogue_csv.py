@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,24 @@ class CatalogueFileError(Exception):
         self.errors = errors
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula: an item called
+# "=HYPERLINK(...)" must reach it as text. Exports put a quote in front; imports take it off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISER = "'"
+NOT_UTF8 = "is not UTF-8 text: save the file as “CSV UTF-8” and import it again"
+
+
+def read_catalogue_file(data: bytes, currency: Currency) -> list[ImportRow]:
+    """Decode the file first: a file in another encoding is refused with the line it breaks
+    on, never half-read or guessed."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as bad:
+        line = data[: bad.start].count(b"\n") + 1
+        raise CatalogueFileError([LineError(line, NOT_UTF8)]) from None
+    return read_catalogue(io.StringIO(text, newline=""), currency)
+
+
 def read_catalogue(source: TextIO, currency: Currency) -> list[ImportRow]:
     """Every row, or CatalogueFileError listing every bad line (nothing half-read)."""
     reader = csv.reader(source)
@@ -57,7 +76,7 @@ def _row(line: int, cells: list[str], currency: Currency) -> ImportRow:
     if len(cells) != len(HEADER):
         raise InvalidInput(f"expected {len(HEADER)} columns, found {len(cells)}")
     sku, name, category, unit, step, price, stock, threshold, description = (
-        c.strip() for c in cells
+        _unneutralised(c.strip()) for c in cells
     )
     product = Product(
         sku=sku,
@@ -86,20 +105,35 @@ def _non_negative(text: str, what: str) -> Decimal:
     return value
 
 
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    return NEUTRALISER + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _unneutralised(cell: str) -> str:
+    if cell.startswith(NEUTRALISER) and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
 def catalogue_lines(products: Iterable[Product], currency: Currency) -> Iterator[list[str]]:
     yield HEADER
     for p in products:
-        yield [
-            p.sku,
-            p.name,
-            p.category,
-            p.unit.value,
-            _plain(p.step),
-            f"{currency.to_major(p.price_minor)}",
-            _plain(p.stock),
-            "" if p.low_stock_threshold is None else _plain(p.low_stock_threshold),
-            p.description,
-        ]
+        yield [spreadsheet_safe(cell) for cell in _cells(p, currency)]
+
+
+def _cells(p: Product, currency: Currency) -> list[str]:
+    return [
+        p.sku,
+        p.name,
+        p.category,
+        p.unit.value,
+        _plain(p.step),
+        f"{currency.to_major(p.price_minor)}",
+        _plain(p.stock),
+        "" if p.low_stock_threshold is None else _plain(p.low_stock_threshold),
+        p.description,
+    ]
 
 
 def write_catalogue(products: Iterable[Product], currency: Currency, target: TextIO) -> int:

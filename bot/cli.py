@@ -10,11 +10,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.catalogue_csv import CatalogueFileError, read_catalogue, write_catalogue
+from telegram.error import InvalidToken
+
+from bot.catalogue_csv import CatalogueFileError, read_catalogue_file, write_catalogue
 from bot.config import ConfigError, Settings, load_settings
 from bot.demo_data import demo_rows
 from bot.domain.errors import DomainError
 from bot.domain.services import catalogue, staff
+from bot.log_redaction import redact_secrets
 from bot.persistence import migrate
 from bot.wiring import Shop, build_shop
 
@@ -27,6 +30,10 @@ To connect the bot to Telegram:
      (copy .env.example to .env for every other setting)
   3. Run `make run` again.
 """
+BOT_REFUSED = (
+    "SHOPKEEPS_TELEGRAM_TOKEN: Telegram refused this token. "
+    "Copy it again from @BotFather (/mybots, API Token)."
+)
 PROGRESS_FROM = 200  # rows; smaller files import too fast for a progress bar to help
 
 
@@ -77,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"Configuration error:\n{error}", file=sys.stderr)
         return 2
+    redact_secrets(
+        [s.get_secret_value() for s in (settings.telegram_token, settings.webhook_secret) if s],
+        drop=(InvalidToken,),
+    )
     handler: Callable[[argparse.Namespace, Settings], int] = _COMMANDS[args.command]
     try:
         return handler(args, settings)
@@ -103,7 +114,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     def serve(shop: Shop) -> int:
         migrate.upgrade(shop.engine)
-        run(settings, shop)
+        try:
+            run(settings, shop)
+        except InvalidToken:
+            # Never the token itself: it is a password to the bot.
+            print(BOT_REFUSED, file=sys.stderr)
+            return 2
         return 0
 
     return _with_shop(settings, serve)
@@ -177,8 +193,7 @@ def _catalogue(args: argparse.Namespace, settings: Settings) -> int:
 
         return _with_shop(settings, export)
     try:
-        with args.file.open(encoding="utf-8-sig", newline="") as source:
-            rows = read_catalogue(source, currency)
+        rows = read_catalogue_file(args.file.read_bytes(), currency)
     except OSError as error:
         print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 1

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     pickup_slot_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
     pickup_lead_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 60
     delivery_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("3.50")
+    max_open_orders: Annotated[int, Field(ge=1, le=100)] = 3
     digest_time: time = time(8, 0)
     outbox_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
     playground_port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0: any free port
@@ -149,6 +150,7 @@ class Settings(BaseSettings):
             hours=OpeningHours.parse(self.opening_hours),
             slot_length=timedelta(minutes=self.pickup_slot_minutes),
             lead_time=timedelta(minutes=self.pickup_lead_minutes),
+            max_open_orders=self.max_open_orders,
         )
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from bot.domain.errors import InvalidInput
 from bot.domain.money import MAX_PRICE_MINOR
 from bot.domain.quantity import MAX_QUANTITY, check_step
+from bot.domain.text import without_controls
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 MAX_NAME = 120
@@ -78,6 +79,7 @@ class Product:
         self.sku = normalise_sku(self.sku)
         self.name = clean_name(self.name)
         self.category = clean_category(self.category)
+        self.description = without_controls(self.description, keep_newlines=True).strip()
         self.description = (self.description or "").strip()
         if len(self.description) > MAX_DESCRIPTION:
             raise InvalidInput(f"A description has at most {MAX_DESCRIPTION} characters")
@@ -115,7 +117,7 @@ def clean_category(text: str) -> str:
 
 
 def _required_text(value: str, what: str, limit: int) -> str:
-    text = " ".join((value or "").split())
+    text = " ".join(without_controls(value or "").split())
     if not text:
         raise InvalidInput(f"The {what} cannot be empty")
     if len(text) > limit:

@@ -117,3 +117,12 @@ class InvalidInvite(DomainError):
 
 class ConcurrentUpdate(Exception):
     """The database gave up on a transaction (deadlock, lock wait); running it again is safe."""
+
+
+class TooManyOpenOrders(DomainError):
+    def __init__(self, waiting: int) -> None:
+        super().__init__(
+            f"You already have {waiting} orders waiting for the store to accept them. "
+            "Please wait for those (see /myorders) before placing another."
+        )
+        self.waiting = waiting

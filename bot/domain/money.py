@@ -60,9 +60,13 @@ class Currency:
         try:
             value = Decimal(cleaned)
         except InvalidOperation:
-            raise InvalidInput(f"“{text.strip()}” is not a price; write it like 2.49") from None
+            raise InvalidInput(
+                f"“{text.strip()[:20]}” is not a price; write it like 2.49"
+            ) from None
         if not value.is_finite() or value < 0:
             raise InvalidInput("A price must be zero or more, like 2.49")
+        if value > MAX_PRICE_MINOR:  # before any arithmetic: 1e999999 must not overflow
+            raise InvalidInput("That price is too large")
         minor = value * self.minor_per_major
         if minor != minor.to_integral_value():
             raise InvalidInput(

@@ -25,3 +25,4 @@ class Notification:
     order_id: int | None = None
     attempts: int = 0
     id: int | None = None
+    lease: str | None = None  # set once claimed: the holder's token

@@ -98,6 +98,9 @@ class OrderRepository(Protocol):
     def code_exists(self, code: str) -> bool: ...
     def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]: ...
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]: ...
+    def count_waiting(self, customer_id: int) -> int:
+        """This customer's orders still waiting for the store to accept them."""
+
     def change_status(self, order_id: int, expected: OrderStatus, change: StatusChange) -> bool:
         """Move from expected to change.status; False if the order is no longer in expected."""
 
@@ -121,6 +124,7 @@ class SessionRepository(Protocol):
     def touch(self, telegram_user_id: int, at: datetime) -> None: ...
     def close(self, telegram_user_id: int) -> None: ...
     def close_all_for(self, staff_id: int) -> None: ...
+    def forget_idle_before(self, at: datetime) -> int: ...
     def on_duty(self, *, since: datetime) -> list[StaffSession]: ...
 
 
@@ -130,6 +134,9 @@ class InviteRepository(Protocol):
     def mark_used(self, invite_id: int, staff_id: int, at: datetime) -> bool:
         """Use the invite once; False if someone used it first."""
 
+    def forget_before(self, at: datetime) -> int:
+        """Drop invites that expired, or were used, before `at`."""
+
 
 class OutboxRepository(Protocol):
     def add(self, notification: Notification) -> Notification: ...
@@ -137,18 +144,25 @@ class OutboxRepository(Protocol):
         """Undelivered rows whose time has come, only the oldest of each chat: a person
         reads "accepted" before "ready" even when the first had to wait for a retry."""
 
-    def mark_sent(self, notification_id: int, at: datetime) -> None: ...
-    def claim(self, notification_id: int, now: datetime, until: datetime) -> bool:
-        """Lease a due row to this process until `until`; False if another process holds it."""
+    def claim(self, notification_id: int, lease: str, now: datetime, until: datetime) -> bool:
+        """Lease a due row to `lease` until `until`; False if another holder has it."""
 
-    def postpone(self, notification_id: int, until: datetime, error: str) -> None: ...
-    def fail(self, notification_id: int, at: datetime, error: str) -> None: ...
+    def extend(self, notification_id: int, lease: str, until: datetime) -> bool:
+        """Keep the lease longer (a send waiting out flood control); False if it was lost."""
+
+    # These act only for the lease holder; False when the lease was lost meanwhile.
+    def mark_sent(self, notification_id: int, lease: str, at: datetime) -> bool: ...
+    def postpone(self, notification_id: int, lease: str, until: datetime, error: str) -> bool: ...
+    def fail(self, notification_id: int, lease: str, at: datetime, error: str) -> bool: ...
+    def forget_sent_before(self, at: datetime) -> int:
+        """Delete rows delivered (or given up on) before `at`; how many."""
 
 
 class PromptRepository(Protocol):
     def get(self, telegram_user_id: int) -> Prompt | None: ...
     def save(self, prompt: Prompt) -> None: ...
     def delete(self, telegram_user_id: int) -> None: ...
+    def forget_before(self, at: datetime) -> int: ...
 
 
 class ThrottleRepository(Protocol):
@@ -158,6 +172,8 @@ class ThrottleRepository(Protocol):
 
     def lock(self, telegram_user_id: int, until: datetime) -> None: ...
     def reset(self, telegram_user_id: int) -> None: ...
+    def forget_before(self, at: datetime) -> int:
+        """Forget misses of people not locked since `at`."""
 
 
 class ShieldRepository(Protocol):
@@ -174,6 +190,11 @@ class ProcessedUpdateRepository(Protocol):
         """Record the update id; False if it was recorded before (a redelivery)."""
 
     def forget_before(self, at: datetime) -> int: ...
+
+
+class ChoreRepository(Protocol):
+    def first_today(self, name: str, day: date, at: datetime) -> bool:
+        """Record that this chore runs on this day; False if a worker already did."""
 
 
 class DigestRepository(Protocol):
@@ -222,6 +243,8 @@ class UnitOfWork(Protocol):
     def throttles(self) -> ThrottleRepository: ...
     @property
     def digests(self) -> DigestRepository: ...
+    @property
+    def chores(self) -> ChoreRepository: ...
     @property
     def shields(self) -> ShieldRepository: ...
     @property

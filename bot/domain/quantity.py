@@ -16,13 +16,15 @@ def parse_quantity(text: str) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidInput(f"“{text.strip()}” is not a quantity; write it like 2 or 0.5") from None
+        raise InvalidInput(
+            f"“{text.strip()[:20]}” is not a quantity; write it like 2 or 0.5"
+        ) from None
     if not value.is_finite():
-        raise InvalidInput(f"“{text.strip()}” is not a quantity")
+        raise InvalidInput(f"“{text.strip()[:20]}” is not a quantity")
+    if abs(value) > MAX_QUANTITY:  # before any arithmetic: 1e999 must not reach quantize
+        raise InvalidInput("That quantity is too large")
     if value != value.quantize(QUANTITY_PLACES):
         raise InvalidInput("Quantities have at most 3 decimal places")
-    if abs(value) > MAX_QUANTITY:
-        raise InvalidInput("That quantity is too large")
     return value.quantize(QUANTITY_PLACES)
 
 

@@ -23,6 +23,7 @@ class Store:
     hours: OpeningHours = field(default_factory=lambda: OpeningHours.parse(DEFAULT_HOURS))
     slot_length: timedelta = timedelta(minutes=30)
     lead_time: timedelta = timedelta(hours=1)
+    max_open_orders: int = 3  # orders a customer may have waiting for the store to accept
 
     @property
     def slots(self) -> SlotPolicy:

@@ -21,12 +21,14 @@ from bot.domain.services import outbox
 from bot.domain.store import Store
 from bot.handlers.button_kinds import MyOrder, OrderAction
 from bot.handlers.context import ShopContext
+from bot.handlers.fit import fit
 from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
 from bot.handlers.views import STATUS_LINES, button
 
 log = logging.getLogger(__name__)
 JOB_NAME = "outbox-sender"
+LEASE_RENEWAL = outbox.LEASE / 3
 
 
 def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -61,25 +63,57 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
     return esc(payload.get("text", notification.kind.value)), None
 
 
+async def _keep_lease(context: ShopContext, notification: Notification) -> None:
+    """While a send waits (flood control can hold it longer than a lease), renew the lease,
+    so no other worker takes the row and sends it a second time."""
+    while True:
+        await asyncio.sleep(LEASE_RENEWAL.total_seconds())
+        kept = await asyncio.to_thread(outbox.keep_lease, notification, uow=context.shop.uow())
+        if not kept:
+            log.warning("notification %s: lease lost while sending", notification.id)
+            return
+
+
+async def _send(context: ShopContext, notification: Notification) -> None:
+    text, keyboard = render(notification, context.shop.store)
+    heartbeat = asyncio.create_task(_keep_lease(context, notification))
+    try:
+        await context.bot.send_message(
+            notification.chat_id, fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard
+        )
+    finally:
+        heartbeat.cancel()
+
+
 async def send_one(context: ShopContext, notification: Notification) -> None:
     assert notification.id is not None
     shop = context.shop
-    text, keyboard = render(notification, shop.store)
     try:
-        await context.bot.send_message(
-            notification.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
+        await _send(context, notification)
     except RetryAfter as flood:
         wait = flood.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
         await _later(context, notification, timedelta(seconds=seconds), f"429: {flood}")
-    except (Forbidden, BadRequest) as gone:
-        log.warning("giving up on notification %s: %s", notification.id, gone)
-        await asyncio.to_thread(outbox.give_up, notification.id, error=str(gone), uow=shop.uow())
+    except (Forbidden, BadRequest) as refused:
+        if isinstance(refused, BadRequest) and not _chat_gone(refused):
+            # Our fault, not the person's: a message Telegram cannot show. Loudly.
+            log.error("notification %s was refused as malformed: %s", notification.id, refused)
+        else:
+            log.warning("giving up on notification %s: %s", notification.id, refused)
+        await asyncio.to_thread(outbox.give_up, notification, error=str(refused), uow=shop.uow())
     except (NetworkError, TelegramError) as outage:
         await _later(context, notification, outbox.backoff(notification.attempts), str(outage))
     else:
-        await asyncio.to_thread(outbox.delivered, notification.id, uow=shop.uow())
+        if not await asyncio.to_thread(outbox.delivered, notification, uow=shop.uow()):
+            log.error("notification %s was sent after its lease was lost", notification.id)
+
+
+def _chat_gone(error: BadRequest) -> bool:
+    """The chat is gone for good (deleted, or the bot was removed): nobody to tell."""
+    return any(
+        words in str(error).lower()
+        for words in ("chat not found", "user not found", "peer_id_invalid", "bot was kicked")
+    )
 
 
 async def _later(
@@ -88,7 +122,7 @@ async def _later(
     assert notification.id is not None
     log.info("notification %s will be retried in %s: %s", notification.id, after, error)
     await asyncio.to_thread(
-        outbox.retry_later, notification.id, after=after, error=error, uow=context.shop.uow()
+        outbox.retry_later, notification, after=after, error=error, uow=context.shop.uow()
     )
 
 

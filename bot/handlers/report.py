@@ -10,6 +10,7 @@ from html import escape as esc
 
 from telegram import InputFile, Update
 
+from bot.catalogue_csv import spreadsheet_safe
 from bot.domain.errors import InvalidInput
 from bot.domain.ports import ProductSales
 from bot.domain.quantity import format_quantity
@@ -85,8 +86,8 @@ def sales_csv(rows: list[ProductSales], store: Store) -> bytes:
     for row in rows:
         writer.writerow(
             [
-                row.sku,
-                row.name,
+                spreadsheet_safe(row.sku),
+                spreadsheet_safe(row.name),
                 row.unit,
                 f"{row.quantity.normalize():f}",
                 f"{store.currency.to_major(row.revenue_minor)}",

@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.domain.errors import DomainError
+from bot.handlers.fit import CAPTION, fit
 
 if TYPE_CHECKING:
     from bot.handlers.context import ShopContext
@@ -35,11 +36,13 @@ async def show(
         has_photo = bool(old.photo)
         try:
             if photo is None and not has_photo:
-                edited = await old.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+                edited = await old.edit_text(
+                    fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard
+                )
                 return edited if isinstance(edited, Message) else None
             if photo is not None and has_photo and old.photo[-1].file_id == photo:
                 edited = await old.edit_caption(
-                    text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+                    fit(text, CAPTION), parse_mode=ParseMode.HTML, reply_markup=keyboard
                 )
                 return edited if isinstance(edited, Message) else None
         except BadRequest as error:
@@ -51,9 +54,9 @@ async def show(
     assert chat is not None
     if photo is not None:
         return await chat.send_photo(
-            photo, caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            photo, caption=fit(text, CAPTION), parse_mode=ParseMode.HTML, reply_markup=keyboard
         )
-    return await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    return await chat.send_message(fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
 async def say(
@@ -64,7 +67,7 @@ async def say(
     """A new message in the person's chat."""
     chat = update.effective_chat
     assert chat is not None
-    return await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    return await chat.send_message(fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:

@@ -27,6 +27,7 @@ def build_engine(url: str | URL, **kwargs: Any) -> Engine:
             parsed = parsed.update_query_dict({"charset": "utf8mb4"})
         return create_engine(
             parsed,
+            hide_parameters=True,  # SQL errors are logged; what people typed is not
             pool_pre_ping=True,
             pool_recycle=POOL_RECYCLE_SECONDS,
             isolation_level="READ COMMITTED",
@@ -38,6 +39,7 @@ def build_engine(url: str | URL, **kwargs: Any) -> Engine:
 def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     engine = create_engine(
         url,
+        hide_parameters=True,
         pool_pre_ping=True,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         **kwargs,

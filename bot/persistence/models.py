@@ -205,6 +205,8 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str] = mapped_column(String(500))
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Who holds the lease: only they may mark the row sent, postponed or failed.
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
@@ -268,6 +270,17 @@ class ProcessedUpdateRow(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class ChoreRunRow(Base):
+    """One row per chore and local day: the first worker to insert it does the chore."""
+
+    __tablename__ = "chore_runs"
+    __table_args__ = (MYSQL_TABLE,)
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    ran_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class PasswordShieldRow(Base):

@@ -12,6 +12,7 @@ from bot.domain.errors import ConcurrentUpdate
 from bot.persistence.repositories import (
     SqlCartRepository,
     SqlCheckoutRepository,
+    SqlChoreRepository,
     SqlCustomerRepository,
     SqlDigestRepository,
     SqlInviteRepository,
@@ -72,6 +73,7 @@ class SqlAlchemyUnitOfWork:
         self.throttles = SqlThrottleRepository(self.session)
         self.digests = SqlDigestRepository(self.session)
         self.shields = SqlShieldRepository(self.session)
+        self.chores = SqlChoreRepository(self.session)
         self.updates = SqlProcessedUpdateRepository(self.session)
         return self
 

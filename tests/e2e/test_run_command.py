@@ -122,3 +122,28 @@ async def test_run_with_a_webhook_url_registers_it_with_the_secret_and_answers(
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert "s3cret_token-1" not in output
+
+
+def test_a_refused_token_is_named_on_one_line_and_never_printed(
+    double: LocalBotApi, engine: Engine, tmp_path: Path
+) -> None:
+    wrong = "987654321:AAthis-token-was-revoked_by_botfather"
+    finished = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=shopkeeps_env(
+            TELEGRAM_TOKEN=wrong,
+            TELEGRAM_API_URL=double.base_url,
+            DATABASE_URL=engine.url.render_as_string(hide_password=False),
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    output = finished.stdout + finished.stderr
+    assert finished.returncode == 2, output
+    assert "SHOPKEEPS_TELEGRAM_TOKEN: Telegram refused this token." in finished.stderr
+    assert wrong not in output
+    assert wrong.split(":")[1] not in output
+    assert "Traceback" not in output

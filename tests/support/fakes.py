@@ -9,12 +9,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
@@ -42,6 +42,7 @@ class State:
     sent: dict[int, datetime] = field(default_factory=dict)
     postponed: dict[int, datetime] = field(default_factory=dict)
     claimed: dict[int, datetime] = field(default_factory=dict)
+    leases: dict[int, str] = field(default_factory=dict)
     failed: dict[int, datetime] = field(default_factory=dict)
     checkouts: dict[int, CheckoutDraft] = field(default_factory=dict)
     prompts: dict[int, Prompt] = field(default_factory=dict)
@@ -49,6 +50,7 @@ class State:
     digests: dict[date, datetime] = field(default_factory=dict)
     throttles: dict[int, LoginThrottle] = field(default_factory=dict)
     shields: dict[int, datetime] = field(default_factory=dict)
+    chores: dict[tuple[str, date], datetime] = field(default_factory=dict)
     updates: dict[int, datetime] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -231,6 +233,13 @@ class FakeOrders:
         )
         return copy.deepcopy(still_open[offset : offset + limit])
 
+    def count_waiting(self, customer_id: int) -> int:
+        return sum(
+            1
+            for o in self.s.orders.values()
+            if o.customer_id == customer_id and o.status is OrderStatus.PLACED
+        )
+
     def change_status(self, order_id: int, expected: OrderStatus, change: StatusChange) -> bool:
         order = self.s.orders[order_id]
         if order.status is not expected:
@@ -318,6 +327,9 @@ class FakeSessions:
         for user_id in [u for u, s in self.s.sessions.items() if s.staff_id == staff_id]:
             del self.s.sessions[user_id]
 
+    def forget_idle_before(self, at: datetime) -> int:
+        return _forget(self.s.sessions, lambda s: s.last_seen_at < at)
+
     def on_duty(self, *, since: datetime) -> list[StaffSession]:
         return sorted(
             (
@@ -350,6 +362,12 @@ class FakeInvites:
         invite.used_at, invite.used_by = at, staff_id
         return True
 
+    def forget_before(self, at: datetime) -> int:
+        return _forget(
+            self.s.invites,
+            lambda i: i.expires_at < at or (i.used_at is not None and i.used_at < at),
+        )
+
 
 class FakeOutbox:
     def __init__(self, state: State) -> None:
@@ -380,25 +398,57 @@ class FakeOutbox:
             pending_chats.add(n.chat_id)
         return ready[:limit]
 
-    def claim(self, notification_id: int, now: datetime, until: datetime) -> bool:
+    def claim(self, notification_id: int, lease: str, now: datetime, until: datetime) -> bool:
         if not self._deliverable(notification_id, self.s.outbox[notification_id], now):
+            return False
+        self.s.claimed[notification_id] = until
+        self.s.leases[notification_id] = lease
+        return True
+
+    def _holds(self, notification_id: int, lease: str) -> bool:
+        return (
+            self.s.leases.get(notification_id) == lease
+            and notification_id not in self.s.sent
+            and notification_id not in self.s.failed
+        )
+
+    def extend(self, notification_id: int, lease: str, until: datetime) -> bool:
+        if not self._holds(notification_id, lease):
             return False
         self.s.claimed[notification_id] = until
         return True
 
-    def mark_sent(self, notification_id: int, at: datetime) -> None:
+    def mark_sent(self, notification_id: int, lease: str, at: datetime) -> bool:
+        if not self._holds(notification_id, lease):
+            return False
         self.s.sent[notification_id] = at
         self.s.claimed.pop(notification_id, None)
+        return True
 
-    def postpone(self, notification_id: int, until: datetime, error: str) -> None:
+    def postpone(self, notification_id: int, lease: str, until: datetime, error: str) -> bool:
+        if not self._holds(notification_id, lease):
+            return False
         self.s.postponed[notification_id] = until
         self.s.claimed.pop(notification_id, None)
+        self.s.leases.pop(notification_id, None)
         n = self.s.outbox[notification_id]
         self.s.outbox[notification_id] = dataclasses.replace(n, attempts=n.attempts + 1)
+        return True
 
-    def fail(self, notification_id: int, at: datetime, error: str) -> None:
+    def fail(self, notification_id: int, lease: str, at: datetime, error: str) -> bool:
+        if not self._holds(notification_id, lease):
+            return False
         self.s.failed[notification_id] = at
         self.s.claimed.pop(notification_id, None)
+        return True
+
+    def forget_sent_before(self, at: datetime) -> int:
+        old = [i for i, t in [*self.s.sent.items(), *self.s.failed.items()] if t < at]
+        for i in old:
+            self.s.outbox.pop(i, None)
+            self.s.sent.pop(i, None)
+            self.s.failed.pop(i, None)
+        return len(old)
 
 
 class FakeCheckouts:
@@ -436,6 +486,9 @@ class FakePrompts:
     def delete(self, telegram_user_id: int) -> None:
         self.s.prompts.pop(telegram_user_id, None)
 
+    def forget_before(self, at: datetime) -> int:
+        return _forget(self.s.prompts, lambda p: p.updated_at < at)
+
 
 class FakeThrottles:
     def __init__(self, state: State) -> None:
@@ -455,6 +508,24 @@ class FakeThrottles:
 
     def reset(self, telegram_user_id: int) -> None:
         self.s.throttles.pop(telegram_user_id, None)
+
+    def forget_before(self, at: datetime) -> int:
+        return _forget(self.s.throttles, lambda t: t.locked_until is None or t.locked_until < at)
+
+
+class FakeChores:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def first_today(self, name: str, day: date, at: datetime) -> bool:
+        return self.s.chores.setdefault((name, day), at) is at
+
+
+def _forget(table: dict[Any, Any], old: Callable[[Any], bool]) -> int:
+    gone = [k for k, v in table.items() if old(v)]
+    for k in gone:
+        del table[k]
+    return len(gone)
 
 
 class FakeShields:
@@ -523,6 +594,7 @@ class FakeUnitOfWork:
         self.throttles = FakeThrottles(self.working)
         self.digests = FakeDigests(self.working)
         self.shields = FakeShields(self.working)
+        self.chores = FakeChores(self.working)
         self.updates = FakeProcessedUpdates(self.working)
         return self
 
@@ -561,5 +633,6 @@ class FakeUnitOfWork:
             self.digests,
             self.shields,
             self.updates,
+            self.chores,
         ):
             repo.s = self.working

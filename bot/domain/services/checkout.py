@@ -13,7 +13,7 @@ from bot.domain.orders import Fulfilment, FulfilmentKind, Order, clean_note
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.cart import CartView, load_cart
 from bot.domain.services.customers import CustomerRef, identify
-from bot.domain.services.orders import CheckoutDetails, place_order_in
+from bot.domain.services.orders import CheckoutDetails, check_open_orders, place_order_in
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.store import Store
 
@@ -90,6 +90,7 @@ def start_checkout(
         assert who.id is not None
         if load_cart(uow, who.id).is_empty:
             raise EmptyCart()
+        check_open_orders(uow, who.id, store)
         draft = uow.checkouts.get(who.id) or CheckoutDraft(who.id, CheckoutStep.FULFILMENT, clock())
         if (
             draft.kind is FulfilmentKind.PICKUP

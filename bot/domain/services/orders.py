@@ -14,6 +14,7 @@ from bot.domain.errors import (
     EmptyCart,
     NotAuthorised,
     OrderAlreadyMoved,
+    TooManyOpenOrders,
     UnknownOrder,
 )
 from bot.domain.money import line_total
@@ -137,6 +138,13 @@ def place_order(
         return order
 
 
+def check_open_orders(uow: UnitOfWork, customer_id: int, store: Store) -> None:
+    """A customer may not pile up orders the store has not even accepted yet."""
+    waiting = uow.orders.count_waiting(customer_id)
+    if waiting >= store.max_open_orders:
+        raise TooManyOpenOrders(waiting)
+
+
 def place_order_in(
     uow: UnitOfWork, who: Customer, details: CheckoutDetails, *, store: Store, at: datetime
 ) -> Order:
@@ -150,6 +158,7 @@ def place_order_in(
     lines = uow.carts.lines(who.id)
     if not lines:
         raise EmptyCart()
+    check_open_orders(uow, who.id, store)
     products = uow.products.get_many([line.product_id for line in lines])
     problems = _cart_problems(uow, who.id, lines, products, store)
     if problems:

@@ -5,6 +5,7 @@ They never commit: the unit of work does.
 
 from bot.persistence.repositories.catalogue import SqlLedgerRepository, SqlProductRepository
 from bot.persistence.repositories.conversations import (
+    SqlChoreRepository,
     SqlProcessedUpdateRepository,
     SqlPromptRepository,
     SqlShieldRepository,
@@ -27,6 +28,7 @@ from bot.persistence.repositories.staff import (
 __all__ = [
     "SqlCartRepository",
     "SqlCheckoutRepository",
+    "SqlChoreRepository",
     "SqlCustomerRepository",
     "SqlDigestRepository",
     "SqlInviteRepository",

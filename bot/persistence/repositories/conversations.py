@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.domain.prompts import Prompt, PromptKind
-from bot.persistence.models import PasswordShieldRow, ProcessedUpdateRow, PromptRow
+from bot.persistence.models import ChoreRunRow, PasswordShieldRow, ProcessedUpdateRow, PromptRow
 from bot.persistence.repositories.inserts import insert_unless_present
 
 
@@ -36,6 +36,24 @@ class SqlPromptRepository:
     def delete(self, telegram_user_id: int) -> None:
         self.session.execute(
             delete(PromptRow).where(PromptRow.telegram_user_id == telegram_user_id)
+        )
+
+    def forget_before(self, at: datetime) -> int:
+        result = self.session.execute(delete(PromptRow).where(PromptRow.updated_at < at))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlChoreRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def first_today(self, name: str, day: date, at: datetime) -> bool:
+        return insert_unless_present(
+            self.session,
+            ChoreRunRow.__table__,  # type: ignore[arg-type]
+            name=name,
+            day=day,
+            ran_at=at,
         )
 
 

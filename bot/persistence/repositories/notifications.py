@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.domain.notifications import Notification, NotificationKind
@@ -76,40 +76,67 @@ class SqlOutboxRepository:
         )
         return [self._to_domain(r) for r in rows]
 
-    def claim(self, notification_id: int, now: datetime, until: datetime) -> bool:
+    def claim(self, notification_id: int, lease: str, now: datetime, until: datetime) -> bool:
+        return self._held_update(
+            and_(OutboxRow.id == notification_id, *self._deliverable(now)),
+            claimed_until=until,
+            claimed_by=lease,
+        )
+
+    def extend(self, notification_id: int, lease: str, until: datetime) -> bool:
+        return self._held_update(self._holder(notification_id, lease), claimed_until=until)
+
+    def mark_sent(self, notification_id: int, lease: str, at: datetime) -> bool:
+        return self._held_update(
+            self._holder(notification_id, lease), sent_at=at, claimed_until=None
+        )
+
+    def postpone(self, notification_id: int, lease: str, until: datetime, error: str) -> bool:
+        return self._held_update(
+            self._holder(notification_id, lease),
+            next_attempt_at=until,
+            attempts=OutboxRow.attempts + 1,
+            last_error=error[:500],
+            claimed_until=None,
+            claimed_by=None,
+        )
+
+    def fail(self, notification_id: int, lease: str, at: datetime, error: str) -> bool:
+        return self._held_update(
+            self._holder(notification_id, lease),
+            failed_at=at,
+            claimed_until=None,
+            last_error=error[:500],
+        )
+
+    def forget_sent_before(self, at: datetime) -> int:
+        result = self.session.execute(
+            delete(OutboxRow).where(
+                or_(
+                    and_(OutboxRow.sent_at.is_not(None), OutboxRow.sent_at < at),
+                    and_(OutboxRow.failed_at.is_not(None), OutboxRow.failed_at < at),
+                )
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _holder(notification_id: int, lease: str) -> Any:
+        return and_(
+            OutboxRow.id == notification_id,
+            OutboxRow.claimed_by == lease,
+            OutboxRow.sent_at.is_(None),
+            OutboxRow.failed_at.is_(None),
+        )
+
+    def _held_update(self, condition: Any, **values: Any) -> bool:
         result = self.session.execute(
             update(OutboxRow)
-            .where(OutboxRow.id == notification_id, *self._deliverable(now))
-            .values(claimed_until=until)
+            .where(condition)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
-
-    def mark_sent(self, notification_id: int, at: datetime) -> None:
-        self.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == notification_id)
-            .values(sent_at=at, claimed_until=None)
-        )
-
-    def postpone(self, notification_id: int, until: datetime, error: str) -> None:
-        self.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == notification_id)
-            .values(
-                next_attempt_at=until,
-                attempts=OutboxRow.attempts + 1,
-                last_error=error[:500],
-                claimed_until=None,
-            )
-        )
-
-    def fail(self, notification_id: int, at: datetime, error: str) -> None:
-        self.session.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == notification_id)
-            .values(failed_at=at, claimed_until=None, last_error=error[:500])
-        )
 
 
 class SqlDigestRepository:

@@ -139,6 +139,19 @@ class SqlOrderRepository:
         )
         return [self._to_domain(r) for r in rows]
 
+    def count_waiting(self, customer_id: int) -> int:
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(OrderRow)
+                .where(
+                    OrderRow.customer_id == customer_id,
+                    OrderRow.status == OrderStatus.PLACED.value,
+                )
+            )
+            or 0
+        )
+
     def change_status(self, order_id: int, expected: OrderStatus, change: StatusChange) -> bool:
         result = self.session.execute(
             update(OrderRow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.ports import StaffSession
@@ -111,6 +111,12 @@ class SqlSessionRepository:
         )
         self.session.flush()
 
+    def forget_idle_before(self, at: datetime) -> int:
+        result = self.session.execute(
+            delete(StaffSessionRow).where(StaffSessionRow.last_seen_at < at)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     def close_all_for(self, staff_id: int) -> None:
         self.session.execute(delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id))
 
@@ -155,6 +161,17 @@ class SqlInviteRepository:
             code, Role(row.role), row.created_by, row.expires_at, row.used_at, row.used_by, row.id
         )
 
+    def forget_before(self, at: datetime) -> int:
+        result = self.session.execute(
+            delete(InviteRow).where(
+                or_(
+                    InviteRow.expires_at < at,
+                    and_(InviteRow.used_at.is_not(None), InviteRow.used_at < at),
+                )
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     def mark_used(self, invite_id: int, staff_id: int, at: datetime) -> bool:
         result = self.session.execute(
             update(InviteRow)
@@ -197,6 +214,14 @@ class SqlThrottleRepository:
             .values(locked_until=until)
             .execution_options(synchronize_session=False)
         )
+
+    def forget_before(self, at: datetime) -> int:
+        result = self.session.execute(
+            delete(LoginThrottleRow).where(
+                or_(LoginThrottleRow.locked_until.is_(None), LoginThrottleRow.locked_until < at)
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def reset(self, telegram_user_id: int) -> None:
         self.session.execute(

@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -71,6 +72,14 @@ class Person:
         return chat
 
 
+@dataclass(frozen=True, slots=True)
+class Group(Person):
+    """A group chat: its id is negative and its first_name is the group's title."""
+
+    def as_chat(self) -> dict[str, Any]:
+        return {"id": self.id, "type": "group", "title": self.first_name}
+
+
 @dataclass
 class ChatMessage:
     message_id: int
@@ -88,6 +97,7 @@ class ChatMessage:
     sticker: bool = False
     deleted: bool = False
     edits: int = 0
+    author: Person | None = None  # who wrote it, in a group chat
 
     @property
     def shown_text(self) -> str:
@@ -108,7 +118,7 @@ class ChatMessage:
             "message_id": self.message_id,
             "date": self.date,
             "chat": self.chat.as_chat(),
-            "from": bot if self.from_bot else self.chat.as_user(),
+            "from": bot if self.from_bot else (self.author or self.chat).as_user(),
         }
         if self.text is not None:
             message["text"] = self.shown_text
@@ -234,8 +244,9 @@ class LocalBotApi:
         self._in_flight = 0
         self._last_activity = time.monotonic()
         self._delivered_through = 0
-        self._pushed: list[int] = []
-        self._processed: set[int] = set()
+        self._pushed: Counter[int] = Counter()  # an update delivered twice counts twice
+        self._processed: Counter[int] = Counter()
+        self._sent: dict[int, dict[str, Any]] = {}
         self._stopping = False
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
@@ -485,7 +496,7 @@ class LocalBotApi:
     def processed(self, update_id: int) -> None:
         """The bot reports an update fully handled (see tests/support/running_bot.py)."""
         with self._lock:
-            self._processed.add(update_id)
+            self._processed[update_id] += 1
             self._last_activity = time.monotonic()
 
     async def settle(self, *, quiet: float = 0.05, timeout: float = 15) -> None:
@@ -493,13 +504,13 @@ class LocalBotApi:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
-                handled = all(u in self._processed for u in self._pushed)
+                handled = all(self._processed[u] >= n for u, n in self._pushed.items())
                 idle = self._in_flight == 0
                 quiet_enough = time.monotonic() - self._last_activity >= quiet
                 if handled and idle and quiet_enough:
                     return
             await asyncio.sleep(0.01)
-        waiting = [u for u in self._pushed if u not in self._processed]
+        waiting = [u for u, n in self._pushed.items() if self._processed[u] < n]
         raise AssertionError(f"the bot did not finish updates {waiting} within {timeout}s")
 
     # ----------------------------------------------------------------- acting as people
@@ -578,13 +589,50 @@ class LocalBotApi:
             )
             return query_id
 
-    def _push(self, payload: dict[str, Any]) -> None:
+    def _push(self, payload: dict[str, Any]) -> int:
         update = {"update_id": next(self._update_ids), **payload}
         self.spec.check_returned(update, "Update")
+        self._queue(update)
+        return int(update["update_id"])
+
+    def _queue(self, update: dict[str, Any]) -> None:
+        self._sent[update["update_id"]] = update
         self._updates.append(update)
-        self._pushed.append(update["update_id"])
+        self._pushed[update["update_id"]] += 1
         self._last_activity = time.monotonic()
         self._bump()
+
+    def last_update_id(self) -> int:
+        with self._lock:
+            return max(self._sent)
+
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again, as Telegram does when a webhook answered slowly or failed
+        (the same update_id, the same content)."""
+        with self._lock:
+            self._queue(self._sent[update_id])
+
+    def edit_text(self, person: Person, message: ChatMessage, text: str) -> None:
+        """The person edits a message they sent: Telegram sends an edited_message update."""
+        with self._lock:
+            message.text, message.edits = text, message.edits + 1
+            self._push({"edited_message": message.as_message(self.bot_user)})
+
+    def group(self, title: str) -> Group:
+        """A group chat the bot was added to; people write in it with `send_text_in`."""
+        with self._lock:
+            group = Group(-next(self._people_ids), title)
+            self.chats[group.id] = Chat(group)
+            return group
+
+    def send_text_in(self, group: Group, person: Person, text: str) -> ChatMessage:
+        with self._lock:
+            message = ChatMessage(
+                next(self._message_ids), group, False, int(time.time()), text=text, author=person
+            )
+            self.chats[group.id].messages.append(message)
+            self._push({"message": message.as_message(self.bot_user)})
+            return message
 
     # ----------------------------------------------------------------- updates
 

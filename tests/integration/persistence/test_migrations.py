@@ -16,6 +16,7 @@ TABLES = {
     "products",
     "processed_updates",
     "password_shields",
+    "chore_runs",
     "stock_ledger",
     "customers",
     "cart_lines",

@@ -173,12 +173,17 @@ def test_the_outbox_hands_out_due_messages_until_sent(new_uow: UowFactory) -> No
         assert [n.payload for n in uow.outbox.due(NOW, limit=10)] == [
             {"order_code": "ABC", "status": "ready"}
         ]
-        uow.outbox.postpone(note.id or 0, NOW + timedelta(seconds=30), "429 retry_after=30")
+        assert uow.outbox.claim(note.id or 0, "lease-1", NOW, NOW + timedelta(seconds=60))
+        assert not uow.outbox.postpone(note.id or 0, "someone-else", NOW, "429")
+        assert uow.outbox.postpone(note.id or 0, "lease-1", NOW + timedelta(seconds=30), "429")
         uow.commit()
     with new_uow() as uow:
         assert uow.outbox.due(NOW, limit=10) == []
-        assert len(uow.outbox.due(NOW + timedelta(seconds=30), limit=10)) == 1
-        uow.outbox.mark_sent(note.id or 0, NOW)
+        later = NOW + timedelta(seconds=30)
+        assert len(uow.outbox.due(later, limit=10)) == 1
+        assert uow.outbox.claim(note.id or 0, "lease-2", later, later + timedelta(seconds=60))
+        assert not uow.outbox.mark_sent(note.id or 0, "lease-1", later)  # an old holder
+        assert uow.outbox.mark_sent(note.id or 0, "lease-2", later)
         uow.commit()
     with new_uow() as uow:
         assert uow.outbox.due(NOW + timedelta(days=1), limit=10) == []
@@ -209,7 +214,8 @@ def test_the_outbox_keeps_each_chats_messages_in_order(new_uow: UowFactory) -> N
         uow.commit()
     with new_uow() as uow:
         assert [n.id for n in uow.outbox.due(NOW, limit=10)] == [ids[0], ids[2]]
-        uow.outbox.postpone(ids[0] or 0, NOW + timedelta(minutes=1), "429")
+        assert uow.outbox.claim(ids[0] or 0, "lease", NOW, NOW + timedelta(minutes=1))
+        uow.outbox.postpone(ids[0] or 0, "lease", NOW + timedelta(minutes=1), "429")
         uow.commit()
     with new_uow() as uow:
         assert [n.id for n in uow.outbox.due(NOW, limit=10)] == [ids[2]]

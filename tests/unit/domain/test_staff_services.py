@@ -83,7 +83,7 @@ def test_unknown_users_and_wrong_passwords_get_the_same_answer() -> None:
     assert str(unknown.value) == str(wrong.value)
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes() -> None:
+def test_five_wrong_passwords_make_that_person_wait_fifteen_minutes() -> None:
     uow, clock = FakeUnitOfWork(), FixedClock()
     _manager(uow)
 
@@ -191,3 +191,43 @@ def test_deactivated_staff_lose_access_at_once() -> None:
         staff.log_in("ann", "ann's long password", telegram_user_id=11, uow=uow, hasher=FAST_HASHER)
     with pytest.raises(InvalidInput):
         staff.set_staff_active(boss, boss, False, uow=uow)
+
+
+def test_misses_sent_at_once_all_count_and_the_wait_grows_with_each_further_miss() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    _manager(uow)
+
+    def attempt(password: str) -> None:
+        staff.log_in("boss", password, telegram_user_id=7, uow=uow, hasher=FAST_HASHER, clock=clock)
+
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            attempt("wrong password!")
+    with pytest.raises(AccountLocked, match="15 minutes"):
+        attempt("wrong password!")
+    clock.advance(minutes=15, seconds=1)
+    with pytest.raises(AccountLocked, match="30 minutes"):
+        attempt("wrong password!")
+    clock.advance(minutes=30, seconds=1)
+    attempt(PASSWORD)  # a success forgets the misses
+    staff.log_out(7, uow=uow)
+    with pytest.raises(AuthenticationFailed):
+        attempt("wrong password!")
+
+
+def test_a_password_over_72_bytes_is_a_wrong_password_for_known_and_unknown_names() -> None:
+    uow = FakeUnitOfWork()
+    _manager(uow)
+    too_long = "é" * 40  # 80 bytes: bcrypt would refuse it
+    for username in ("boss", "nobody"):
+        with pytest.raises(AuthenticationFailed):
+            staff.log_in(username, too_long, telegram_user_id=3, uow=uow, hasher=FAST_HASHER)
+
+
+def test_a_stranger_cannot_lock_the_owner_of_an_account_out() -> None:
+    uow = FakeUnitOfWork()
+    _manager(uow)
+    for _ in range(10):
+        with pytest.raises((AuthenticationFailed, AccountLocked)):
+            staff.log_in("boss", "guess", telegram_user_id=666, uow=uow, hasher=FAST_HASHER)
+    assert staff.log_in("boss", PASSWORD, telegram_user_id=1, uow=uow, hasher=FAST_HASHER)

@@ -1,0 +1,67 @@
+"""Every message fits Telegram's limits: a long one is shortened with "…", its HTML intact.
+
+Telegram counts the visible text (after entities are parsed) in UTF-16 code units: 4096 for a
+message, 1024 for a caption. Cutting the raw HTML could split a tag or an entity and get the
+whole message refused, so the cut is made on the parsed text and open tags are closed.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from html.parser import HTMLParser
+
+MESSAGE = 4096
+CAPTION = 1024
+ELLIPSIS = "…"
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _Cutter(HTMLParser):
+    def __init__(self, limit: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.left = limit - _units(ELLIPSIS)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.full = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.full:
+            return
+        shown = "".join(f' {k}="{escape(v or "", quote=True)}"' for k, v in attrs)
+        self.out.append(f"<{tag}{shown}>")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.full:
+            return
+        self.out.append(f"</{tag}>")
+        if tag in self.open:
+            self.open.remove(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.full:
+            return
+        if _units(data) <= self.left:
+            self.out.append(escape(data, quote=False))
+            self.left -= _units(data)
+            return
+        kept = ""
+        for char in data:
+            if _units(kept + char) > self.left:
+                break
+            kept += char
+        self.out.append(escape(kept.rstrip(), quote=False) + ELLIPSIS)
+        self.full = True
+
+
+def fit(html: str, limit: int = MESSAGE) -> str:
+    """The HTML unchanged if its visible text fits; else shortened, tags closed."""
+    cutter = _Cutter(limit)
+    cutter.feed(html)
+    cutter.close()
+    if not cutter.full:
+        return html
+    return "".join(cutter.out) + "".join(f"</{tag}>" for tag in reversed(cutter.open))

@@ -1,0 +1,40 @@
+"""The daily clean-up removes what served its purpose, once a day whatever the workers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.prompts import Prompt, PromptKind
+from bot.domain.services import housekeeping, outbox
+from tests.support.factories import STORE, FixedClock
+from tests.support.fakes import FakeUnitOfWork
+
+IDLE = timedelta(hours=12)
+
+
+def test_the_clean_up_runs_once_a_day_and_keeps_what_is_still_needed() -> None:
+    uow, clock, store = FakeUnitOfWork(), FixedClock(), STORE
+    with uow:
+        uow.outbox.add(Notification(1, NotificationKind.ORDER_STATUS, {}, clock()))
+        uow.outbox.add(Notification(2, NotificationKind.ORDER_STATUS, {}, clock()))
+        uow.updates.first_time(41, clock())
+        uow.prompts.save(Prompt(5, PromptKind.LOGIN, "username", clock()))
+        uow.commit()
+    for sent in outbox.claim_due(uow=uow, clock=clock)[:1]:
+        outbox.delivered(sent, uow=uow, clock=clock)
+    clock.advance(days=31)
+    with uow:
+        uow.updates.first_time(42, clock())  # a recent one stays
+        uow.commit()
+    first = housekeeping.clean_up(store=store, idle_timeout=IDLE, uow=uow, clock=clock)
+    assert first.ran
+    assert first.removed["notifications"] == 1  # the delivered one; the other still waits
+    assert first.removed["update_ids"] == 1
+    assert first.removed["questions"] == 1
+    assert not housekeeping.clean_up(store=store, idle_timeout=IDLE, uow=uow, clock=clock).ran
+    with uow:
+        assert not uow.updates.first_time(42, clock())
+        assert len(uow.outbox.due(clock(), limit=10)) == 1
+    clock.advance(days=1)
+    assert housekeeping.clean_up(store=store, idle_timeout=IDLE, uow=uow, clock=clock).ran

@@ -1,0 +1,23 @@
+"""Long messages are shortened to Telegram's limits with their HTML still whole."""
+
+from __future__ import annotations
+
+from bot.handlers.fit import CAPTION, MESSAGE, fit
+from bot.playground.bot_api.html_entities import utf16_length, visible_text
+
+
+def test_a_message_that_fits_is_left_alone() -> None:
+    html = "<b>Order A1</b> &amp; <i>more</i>"
+    assert fit(html) == html
+
+
+def test_a_long_message_is_shortened_with_an_ellipsis_and_its_tags_closed() -> None:
+    html = "<b>Reason: " + "&lt;é😀" * 3000 + "</b>"
+    short = fit(html)
+    shown = visible_text(short)  # raises if Telegram could not parse it
+    assert utf16_length(shown) <= MESSAGE
+    assert shown.endswith("…") and short.endswith("</b>")
+
+
+def test_a_caption_is_held_to_1024() -> None:
+    assert utf16_length(visible_text(fit("x" * 5000, CAPTION))) <= CAPTION
