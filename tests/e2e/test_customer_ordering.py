@@ -15,7 +15,7 @@ from bot.playground.bot_api.server import LocalBotApi
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import FAST_HASHER, pickup_details
 from tests.support.running_bot import RunningBot, running_bot
-from tests.support.shop_factories import sell, stock_of
+from tests.support.shop_factories import checkout_for_pickup, fill_cart, sell, stock_of
 
 PASSWORD = "correct horse battery"
 
@@ -36,26 +36,6 @@ def on_duty_staff(bot: RunningBot) -> ChatPerson:
         "boss", PASSWORD, telegram_user_id=clerk.person.id, uow=bot.shop.uow(), hasher=FAST_HASHER
     )
     return clerk
-
-
-async def fill_cart(ann: ChatPerson, product_name: str, presses_of_plus: int = 0) -> None:
-    await ann.says(f"/search {product_name}")
-    await ann.presses(product_name)
-    for _ in range(presses_of_plus):
-        await ann.presses("➕")
-    await ann.presses("to cart")
-
-
-async def checkout_for_pickup(ann: ChatPerson) -> None:
-    await ann.says("/cart")
-    await ann.presses("Checkout")
-    await ann.presses("Pickup")
-    slot = ann.last.button_texts[0]
-    await ann.presses(slot)
-    assert ann.chat.reply_keyboard is not None  # the share-contact button
-    await ann.shares_phone("+44 20 7946 0958")
-    assert ann.chat.reply_keyboard is None
-    await ann.presses("Skip")
 
 
 # ------------------------------------------------------------------ start and browsing

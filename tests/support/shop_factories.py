@@ -52,3 +52,25 @@ def staff_id_of(bot: RunningBot, member: ChatPerson) -> int:
 
 def stock_of(bot: RunningBot, sku: str) -> Decimal:
     return catalogue.find_product(sku, uow=bot.shop.uow(), include_archived=True).stock
+
+
+async def fill_cart(ann: ChatPerson, product_name: str, presses_of_plus: int = 0) -> None:
+    """Find the item by searching, pick an amount, put it in the cart."""
+    await ann.says(f"/search {product_name}")
+    await ann.presses(product_name)
+    for _ in range(presses_of_plus):
+        await ann.presses("➕")
+    await ann.presses("to cart")
+
+
+async def checkout_for_pickup(ann: ChatPerson) -> None:
+    """From the cart to the summary: pickup at the first time offered, phone shared."""
+    await ann.says("/cart")
+    await ann.presses("Checkout")
+    await ann.presses("Pickup")
+    slot = ann.last.button_texts[0]
+    await ann.presses(slot)
+    assert ann.chat.reply_keyboard is not None  # the share-contact button
+    await ann.shares_phone("+44 20 7946 0958")
+    assert ann.chat.reply_keyboard is None
+    await ann.presses("Skip")
