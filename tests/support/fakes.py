@@ -154,6 +154,9 @@ class FakeCustomers:
     def __init__(self, state: State) -> None:
         self.s = state
 
+    def lock(self, customer_id: int) -> None:
+        assert customer_id in self.s.customers
+
     def add(self, customer: Customer) -> Customer:
         saved = dataclasses.replace(customer, id=next(self.s.ids))
         assert saved.id is not None

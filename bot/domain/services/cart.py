@@ -91,16 +91,24 @@ def _put(uow: UnitOfWork, customer_id: int, product_id: int, quantity: Decimal) 
     uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_minor))
 
 
+def _cart_owner(uow: UnitOfWork, customer: CustomerRef) -> int:
+    """The customer, locked until the use case ends: a cart change reads the cart and writes
+    it back, so two workers changing one cart at once must take turns (no lost ➕)."""
+    who = identify(uow, customer)
+    assert who.id is not None
+    uow.customers.lock(who.id)
+    return who.id
+
+
 @retry_on_conflict
 def set_cart_quantity(
     customer: CustomerRef, product_id: int, quantity: Decimal, *, uow: UnitOfWork
 ) -> CartView:
     """Put exactly this much of an item in the cart (0 removes it)."""
     with uow:
-        who = identify(uow, customer)
-        assert who.id is not None
-        _put(uow, who.id, product_id, quantity)
-        view = load_cart(uow, who.id)
+        owner = _cart_owner(uow, customer)
+        _put(uow, owner, product_id, quantity)
+        view = load_cart(uow, owner)
         uow.commit()
         return view
 
@@ -111,11 +119,10 @@ def add_to_cart(
 ) -> CartView:
     """Add to (or, with a negative quantity, take from) what the cart already holds."""
     with uow:
-        who = identify(uow, customer)
-        assert who.id is not None
-        current = load_cart(uow, who.id).quantity_of(product_id)
-        _put(uow, who.id, product_id, max(current + quantity, Decimal(0)))
-        view = load_cart(uow, who.id)
+        owner = _cart_owner(uow, customer)
+        current = load_cart(uow, owner).quantity_of(product_id)
+        _put(uow, owner, product_id, max(current + quantity, Decimal(0)))
+        view = load_cart(uow, owner)
         uow.commit()
         return view
 
@@ -126,14 +133,13 @@ def step_cart_line(
 ) -> CartView:
     """➕/➖ on a cart line: move it by whole steps of its item (to zero removes it)."""
     with uow:
-        who = identify(uow, customer)
-        assert who.id is not None
-        item = next((i for i in load_cart(uow, who.id).items if i.product.id == product_id), None)
+        owner = _cart_owner(uow, customer)
+        item = next((i for i in load_cart(uow, owner).items if i.product.id == product_id), None)
         if item is None:
             raise NotInCart()
         quantity = item.quantity + steps * item.product.step
-        _put(uow, who.id, product_id, max(quantity, Decimal(0)))
-        view = load_cart(uow, who.id)
+        _put(uow, owner, product_id, max(quantity, Decimal(0)))
+        view = load_cart(uow, owner)
         uow.commit()
         return view
 
@@ -141,8 +147,7 @@ def step_cart_line(
 @retry_on_conflict
 def empty_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
     with uow:
-        who = identify(uow, customer)
-        assert who.id is not None
-        uow.carts.clear(who.id)
+        owner = _cart_owner(uow, customer)
+        uow.carts.clear(owner)
         uow.commit()
         return CartView([])

@@ -49,6 +49,11 @@ class SqlCustomerRepository:
         ).one_or_none()
         return self._to_domain(row) if row else None
 
+    def lock(self, customer_id: int) -> None:
+        self.session.execute(
+            select(CustomerRow.id).where(CustomerRow.id == customer_id).with_for_update()
+        )
+
     def update(self, customer: Customer) -> None:
         row = self.session.get(CustomerRow, customer.id)
         if row is None:

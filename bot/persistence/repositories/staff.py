@@ -17,7 +17,6 @@ from bot.persistence.models import (
     StaffRow,
     StaffSessionRow,
 )
-from bot.persistence.repositories.inserts import insert_unless_present
 
 
 class SqlStaffRepository:
@@ -192,19 +191,19 @@ class SqlThrottleRepository:
         return LoginThrottle(row.telegram_user_id, row.failed_attempts, row.locked_until)
 
     def count_miss(self, telegram_user_id: int) -> int:
-        insert_unless_present(
-            self.session,
-            LoginThrottleRow.__table__,  # type: ignore[arg-type]
-            telegram_user_id=telegram_user_id,
-            failed_attempts=0,
-        )
+        """UPDATE first (it takes the row's exclusive lock at once, so concurrent misses
+        queue rather than deadlock); the first miss inserts, and a concurrent first miss
+        fails on the key and its use case runs again."""
         mine = LoginThrottleRow.telegram_user_id == telegram_user_id
-        self.session.execute(
+        counted = self.session.execute(
             update(LoginThrottleRow)
             .where(mine)
             .values(failed_attempts=LoginThrottleRow.failed_attempts + 1)
             .execution_options(synchronize_session=False)
         )
+        if counted.rowcount == 0:  # type: ignore[attr-defined]
+            self.session.add(LoginThrottleRow(telegram_user_id=telegram_user_id, failed_attempts=1))
+            self.session.flush()
         return int(self.session.scalars(select(LoginThrottleRow.failed_attempts).where(mine)).one())
 
     def lock(self, telegram_user_id: int, until: datetime) -> None:

@@ -1,0 +1,196 @@
+"""The concurrency matrix: every write use case run several times at once, invariant asserted.
+
+Real threads, each with its own connection, released together by a barrier, on SQLite and on
+MariaDB (READ COMMITTED, where a read-then-write race actually happens).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+import pytest
+
+from bot.domain.errors import AccountLocked, AuthenticationFailed, DomainError
+from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.orders import FulfilmentKind, Order
+from bot.domain.passwords import PasswordHasher
+from bot.domain.services import (
+    catalogue,
+    checkout,
+    deliveries,
+    housekeeping,
+    outbox,
+    staff,
+    stock,
+)
+from bot.domain.services.cart import set_cart_quantity, step_cart_line, view_cart
+from bot.domain.services.customers import CustomerRef
+from bot.domain.staff import Role, StaffAccount
+from bot.domain.stock import StockReason
+from tests.integration.persistence.test_concurrency import _ledger_balance, _race
+from tests.support.databases import UowFactory
+from tests.support.factories import FAST_HASHER, STORE, customer, stocked
+
+AT_ONCE = 12
+PASSWORD = "correct horse battery"
+T = TypeVar("T")
+
+
+class HeldAtTheCheck(PasswordHasher):
+    """Counts the passwords checked. With `parties`, holds every attempt at the check until
+    all have reached it: all are past the lock-out test at once, the worst case for counting
+    (MariaDB only: SQLite runs one writing transaction at a time, so they never meet)."""
+
+    def __init__(self, parties: int | None) -> None:
+        super().__init__(rounds=4)
+        self._barrier = threading.Barrier(parties, timeout=30) if parties else None
+        self._lock = threading.Lock()
+        self.checks = 0
+
+    def verify(self, password: str, password_hash: str) -> bool:
+        if self._barrier is not None:
+            self._barrier.wait()
+        with self._lock:
+            self.checks += 1
+        return super().verify(password, password_hash)
+
+
+def successes(results: list[T | DomainError], kind: type[T]) -> list[T]:
+    return [r for r in results if isinstance(r, kind)]
+
+
+def ready_to_confirm(new_uow: UowFactory, product_id: int) -> CustomerRef:
+    who = customer()
+    set_cart_quantity(who, product_id, Decimal(1), uow=new_uow())
+    checkout.start_checkout(who, store=STORE, uow=new_uow())
+    checkout.choose_fulfilment(who, FulfilmentKind.DELIVERY, store=STORE, uow=new_uow())
+    checkout.give_address(who, "1 Long Road, Springfield", store=STORE, uow=new_uow())
+    checkout.give_phone(who, "+441234567890", store=STORE, uow=new_uow())
+    checkout.give_note(who, "", store=STORE, uow=new_uow())
+    return who
+
+
+def test_one_checkout_confirmed_many_times_at_once_places_one_order(
+    new_uow: UowFactory,
+) -> None:
+    tea = stocked(new_uow(), 10, sku="TEA")
+    who = ready_to_confirm(new_uow, tea.id or 0)
+    results = _race(AT_ONCE, lambda _: checkout.confirm_checkout(who, store=STORE, uow=new_uow()))
+    assert len(successes(results, Order)) == 1
+    assert catalogue.find_product("TEA", uow=new_uow()).stock == 9
+    assert _ledger_balance(new_uow, tea.id or 0) == 9
+
+
+def test_wrong_passwords_sent_at_once_all_count(new_uow: UowFactory, backend: str) -> None:
+    staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    with pytest.raises(AuthenticationFailed):  # a first miss: the person's counter exists
+        staff.log_in("boss", "a typo", telegram_user_id=66, uow=new_uow(), hasher=FAST_HASHER)
+    hasher = HeldAtTheCheck(AT_ONCE if backend == "mariadb" else None)
+
+    def guess(_: int) -> None:
+        staff.log_in("boss", "a wrong guess", telegram_user_id=66, uow=new_uow(), hasher=hasher)
+
+    results = list(_race(AT_ONCE, guess))
+    assert all(isinstance(r, AuthenticationFailed | AccountLocked) for r in results)
+    with new_uow() as uow:
+        throttle = uow.throttles.get(66)
+    assert throttle.failed_attempts == 1 + hasher.checks  # every checked password counted
+    assert hasher.checks == (AT_ONCE if backend == "mariadb" else 4)
+    assert throttle.locked_until is not None
+    with pytest.raises(AccountLocked):
+        staff.log_in("boss", PASSWORD, telegram_user_id=66, uow=new_uow(), hasher=FAST_HASHER)
+    # The owner, from their own Telegram account, is not locked out.
+    assert staff.log_in("boss", PASSWORD, telegram_user_id=1, uow=new_uow(), hasher=FAST_HASHER)
+
+
+def test_twelve_logins_at_once_each_open_their_own_session(new_uow: UowFactory) -> None:
+    staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    results = _race(
+        AT_ONCE,
+        lambda n: staff.log_in(
+            "boss", PASSWORD, telegram_user_id=500 + n, uow=new_uow(), hasher=FAST_HASHER
+        ),
+    )
+    assert len(successes(results, StaffAccount)) == AT_ONCE
+    assert all(staff.current_staff(500 + n, uow=new_uow()) for n in range(AT_ONCE))
+
+
+def test_an_invite_redeemed_at_once_makes_one_account(new_uow: UowFactory) -> None:
+    boss = staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    invite = staff.create_invite(boss.id or 0, Role.STAFF, uow=new_uow())
+    results = _race(
+        AT_ONCE,
+        lambda n: staff.sign_up(
+            invite.code,
+            f"clerk{n}",
+            "Clerk",
+            PASSWORD,
+            telegram_user_id=700 + n,
+            uow=new_uow(),
+            hasher=FAST_HASHER,
+        ),
+    )
+    assert len(successes(results, StaffAccount)) == 1
+    assert len(staff.staff_accounts(boss.id or 0, uow=new_uow())) == 2
+
+
+def test_one_update_delivered_to_many_workers_is_taken_once(new_uow: UowFactory) -> None:
+    results = _race(AT_ONCE, lambda _: deliveries.first_delivery(4242, uow=new_uow()))
+    assert results.count(True) == 1
+
+
+def test_senders_racing_for_the_outbox_deliver_each_message_once(new_uow: UowFactory) -> None:
+    now = datetime.now(UTC)
+    with new_uow() as uow:
+        for chat in range(20):
+            uow.outbox.add(Notification(chat, NotificationKind.ORDER_STATUS, {}, now))
+        uow.commit()
+
+    def send_round(_: int) -> list[int]:
+        claimed = outbox.claim_due(limit=20, uow=new_uow())
+        return [n.chat_id for n in claimed if outbox.delivered(n, uow=new_uow())]
+
+    rounds = _race(4, send_round)
+    delivered = [chat for r in rounds if isinstance(r, list) for chat in r]
+    assert sorted(delivered) == list(range(20))  # each once, none twice
+
+
+def test_restocks_and_corrections_at_once_keep_stock_equal_to_its_ledger(
+    new_uow: UowFactory,
+) -> None:
+    flour = stocked(new_uow(), 0, sku="FLOUR")
+
+    def move(n: int) -> object:
+        if n % 2:
+            return stock.receive_stock("FLOUR", Decimal(3), actor="t", store=STORE, uow=new_uow())
+        return stock.adjust_stock(
+            "FLOUR", Decimal(-1), StockReason.DAMAGED, actor="t", store=STORE, uow=new_uow()
+        )
+
+    _race(AT_ONCE, move)
+    level = catalogue.find_product("FLOUR", uow=new_uow()).stock
+    assert level >= 0
+    assert level == _ledger_balance(new_uow, flour.id or 0)
+
+
+def test_plus_pressed_at_once_in_two_workers_counts_every_press(new_uow: UowFactory) -> None:
+    jam = stocked(new_uow(), 100, sku="JAM")
+    who = customer()
+    set_cart_quantity(who, jam.id or 0, Decimal(1), uow=new_uow())
+    _race(AT_ONCE, lambda _: step_cart_line(who, jam.id or 0, 1, uow=new_uow()))
+    assert view_cart(who, uow=new_uow()).quantity_of(jam.id or 0) == 1 + AT_ONCE
+
+
+def test_the_daily_clean_up_runs_once_across_workers(new_uow: UowFactory) -> None:
+    results = _race(
+        4,
+        lambda _: (
+            housekeeping.clean_up(
+                store=STORE, idle_timeout=staff.DEFAULT_IDLE_TIMEOUT, uow=new_uow()
+            ).ran
+        ),
+    )
+    assert results.count(True) == 1
