@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -476,9 +477,10 @@ async def test_a_button_for_an_item_archived_since_gets_a_clear_answer(bot: Runn
 async def test_a_long_order_history_pages(bot: RunningBot) -> None:
     tea = sell(bot, 50, sku="TEA", name="Earl Grey")
     ann = customer(bot)
+    patient_store = dataclasses.replace(bot.shop.store, max_open_orders=8)  # paging, not limits
     for _ in range(8):
         set_cart_quantity(ref(ann), tea.id or 0, Decimal(1), uow=bot.shop.uow())
-        place_order(ref(ann), pickup_details(), store=bot.shop.store, uow=bot.shop.uow())
+        place_order(ref(ann), pickup_details(), store=patient_store, uow=bot.shop.uow())
     await ann.says("/myorders")
     assert len([t for t in ann.last.button_texts if "EUR" in t]) == 6
     assert "Older ›" in ann.last.button_texts

@@ -4,11 +4,13 @@ import io
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bot import cli
 from bot.domain.catalogue import Unit
 from bot.domain.services import catalogue
+from bot.persistence.engine import build_engine
 from bot.persistence.models import StaffRow
 from tests.support.databases import UowFactory, fresh_database
 
@@ -170,3 +172,76 @@ def test_demo_data_is_a_small_grocery_and_can_be_loaded_twice(
     assert len({p.category for p in products}) >= 5
     assert sum(p.unit is Unit.KILOGRAM for p in products) >= 5
     assert any(p.stock == 0 for p in products)
+
+
+def test_numbers_too_large_to_read_are_reported_with_their_line(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (shopkeeps / "huge.csv").write_text(
+        HEADER
+        + "GOOD,Good item,Pantry,pc,1,1.00,5,,\n"
+        + "HUGE1,Item,Pantry,pc,1,1.00,1e999,,\n"
+        + "HUGE2,Item,Pantry,pc,1,1e999999,5,,\n"
+        + "HUGE3,Item,Pantry,kg,1e-999,1.00,5,,\n"
+        + "NAN,Item,Pantry,pc,1,NaN,5,,\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["catalogue", "import", "huge.csv"]) == 1
+    err = capsys.readouterr().err
+    for line in ("line 3:", "line 4:", "line 5:", "line 6:"):
+        assert line in err
+    assert "Traceback" not in err
+    assert catalogue.all_products(uow=new_uow()) == []
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_the_line_it_breaks_on(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (shopkeeps / "latin1.csv").write_bytes(
+        (HEADER + "OK,Plain,Pantry,pc,1,1.00,5,,\nCAFE,Café crème,Drinks,pc,1,2.00,5,,\n").encode(
+            "latin-1"
+        )
+    )
+    assert cli.main(["catalogue", "import", "latin1.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "line 3: is not UTF-8 text" in err
+    assert catalogue.all_products(uow=new_uow()) == []
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_exported_as_text_and_read_back(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (shopkeeps / "in.csv").write_text(
+        HEADER
+        + 'EVIL,"=HYPERLINK(""http://x"",""win"")",Pantry,pc,1,1.00,5,,@SUM(A1)\n'
+        + "MINUS,-5% soap,+Offers,pc,1,1.00,5,,\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["catalogue", "import", "in.csv"]) == 0
+    assert cli.main(["catalogue", "export", "-o", "out.csv"]) == 0
+    exported = (shopkeeps / "out.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in exported and "'@SUM(A1)" in exported
+    assert "'-5% soap" in exported and "'+Offers" in exported
+    assert ",=" not in exported and ",-5" not in exported
+    capsys.readouterr()
+    assert cli.main(["catalogue", "import", "out.csv"]) == 0
+    assert "0 stock changes" in capsys.readouterr().out
+    names = sorted(p.name for p in catalogue.all_products(uow=new_uow()))
+    assert names == ["-5% soap", '=HYPERLINK("http://x","win")']
+
+
+def test_sql_errors_never_carry_what_people_typed(engine: Engine) -> None:
+    secret = "my-password-typed-in-the-wrong-box"
+    logged = build_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        with pytest.raises(DBAPIError) as failed, logged.connect() as connection:
+            connection.execute(text("SELECT * FROM no_such_table WHERE x = :x"), {"x": secret})
+        assert secret not in str(failed.value)
+    finally:
+        logged.dispose()
