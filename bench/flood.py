@@ -1,7 +1,7 @@
 """One customer floods the real bot; how long does another customer's /start wait?
 
-    .venv/bin/python bench/flood.py                       # SQLite file in a temp dir
-    .venv/bin/python bench/flood.py --url mysql+pymysql://root@127.0.0.1:3306/test
+    .venv/bin/python -m bench.flood                       # SQLite file in a temp dir
+    .venv/bin/python -m bench.flood --url mysql+pymysql://root@127.0.0.1:3306/test
 
 The real bot runs over HTTP against the local Bot API (as in the e2e tests). A flooder sends
 150 searches at once, then another customer sends /start; the script prints the time from
