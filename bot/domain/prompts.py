@@ -6,9 +6,13 @@ so a restart or a second bot process picks them up. Passwords are never kept her
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
+
+from bot.domain.catalogue import Unit
+from bot.domain.orders import OrderStatus
 
 PROMPT_LIFETIME = timedelta(minutes=15)
 
@@ -21,13 +25,63 @@ class PromptKind(StrEnum):
     EDIT_ITEM = "edit_item"
 
 
+@dataclass
+class LoginDraft:
+    username: str = ""
+
+
+@dataclass
+class SignupDraft:
+    code: str = ""
+    username: str = ""
+    display_name: str = ""
+    password_hash: str = ""  # the first entry's hash, until it is typed again
+
+
+@dataclass
+class CancelDraft:
+    order_code: str = ""
+    seen: OrderStatus = OrderStatus.PLACED  # the status the staff member pressed Cancel on
+
+
+@dataclass
+class NewItemDraft:
+    """The answers to /additem so far, each already checked."""
+
+    name: str = ""
+    suggested_sku: str = ""
+    sku: str = ""
+    category: str = ""
+    unit: Unit | None = None
+    step: Decimal | None = None
+    price_minor: int | None = None
+    stock: Decimal | None = None
+    threshold: Decimal | None = None  # None: the store's default
+    photo: str | None = None
+
+
+@dataclass
+class EditItemDraft:
+    sku: str = ""
+
+
+Draft = LoginDraft | SignupDraft | CancelDraft | NewItemDraft | EditItemDraft
+DRAFTS: dict[PromptKind, type[Draft]] = {
+    PromptKind.LOGIN: LoginDraft,
+    PromptKind.SIGNUP: SignupDraft,
+    PromptKind.CANCEL_REASON: CancelDraft,
+    PromptKind.ADD_ITEM: NewItemDraft,
+    PromptKind.EDIT_ITEM: EditItemDraft,
+}
+
+
 @dataclass(slots=True)
 class Prompt:
     telegram_user_id: int
     kind: PromptKind
     step: str
     updated_at: datetime
-    data: dict[str, str] = field(default_factory=dict)
+    draft: Draft
 
     def is_stale(self, now: datetime) -> bool:
         return now - self.updated_at > PROMPT_LIFETIME

@@ -20,7 +20,7 @@ from bot.domain.orders import (
     allowed_next,
     clean_reason,
 )
-from bot.domain.prompts import Prompt, PromptKind
+from bot.domain.prompts import CancelDraft, Prompt, PromptKind
 from bot.domain.quantity import format_quantity
 from bot.domain.services import orders, prompts
 from bot.domain.staff import Role
@@ -148,7 +148,7 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
             user_id_of(update),
             PromptKind.CANCEL_REASON,
             "reason",
-            {"code": code, "expected": expected.value},
+            CancelDraft(code, expected),
         )
         await say(
             update,
@@ -177,7 +177,9 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
         return
     account = await signed_in(update, context)
     assert account.id is not None
-    store, code = context.shop.store, prompt.data["code"]
+    draft = prompt.draft
+    assert isinstance(draft, CancelDraft)
+    store, code = context.shop.store, draft.order_code
     try:
         reason = clean_reason(message.text)
     except InvalidInput as refused:  # the question stays open for a shorter reason
@@ -192,7 +194,7 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
             OrderStatus.CANCELLED,
             reason=reason,
             store=store,
-            expected=OrderStatus(prompt.data["expected"]),
+            expected=draft.seen,
         )
     except (OrderAlreadyMoved, InvalidInput) as refused:
         await say(update, esc(str(refused)))

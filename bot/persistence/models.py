@@ -229,7 +229,7 @@ class PromptRow(Base):
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(24))
     step: Mapped[str] = mapped_column(String(24))
-    data: Mapped[dict[str, str]] = mapped_column(JSON)
+    data: Mapped[dict[str, str | int | None]] = mapped_column(JSON)  # the typed draft
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

@@ -22,7 +22,7 @@ from bot.domain.catalogue import (
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DuplicateSku, InvalidInput
 from bot.domain.ports import UnitOfWork
-from bot.domain.prompts import Prompt, PromptKind
+from bot.domain.prompts import EditItemDraft, NewItemDraft, Prompt, PromptKind
 from bot.domain.quantity import parse_quantity
 from bot.domain.services import catalogue, prompts
 from bot.domain.services.stock import check_level
@@ -70,60 +70,64 @@ def _unit_and_step(text: str) -> tuple[Unit, Decimal]:
     return unit, step
 
 
-def _check(
-    step: ItemStep, text: str, data: dict[str, str], *, store: Store, uow: UnitOfWork
-) -> str:
-    """Validate one answer; returns the value to keep (as text)."""
+def _threshold(text: str) -> Decimal | None:
+    """A low-stock threshold; skip or default means the store's."""
+    if text.strip().lower() in SKIP_WORDS:
+        return None
+    threshold = parse_quantity(text)
+    if threshold < 0:
+        raise InvalidInput("A low-stock threshold cannot be negative")
+    return threshold
+
+
+def _sample(draft: NewItemDraft) -> Product:
+    """A throw-away product with the draft's unit, to check quantities against it."""
+    assert draft.unit is not None and draft.step is not None
+    return Product(sku="X", name="x", category="x", unit=draft.unit, step=draft.step, price_minor=0)
+
+
+def _take(step: ItemStep, text: str, draft: NewItemDraft, *, store: Store, uow: UnitOfWork) -> None:
+    """Check one answer and keep it in the draft, typed."""
     if step is ItemStep.NAME:
-        return clean_name(text)
-    if step is ItemStep.SKU:
-        sku = data["suggested_sku"] if text.strip().lower() in ("ok", "yes", "") else text
-        sku = normalise_sku(sku)
+        draft.name = clean_name(text)
+        draft.suggested_sku = suggest_sku(draft.name)
+    elif step is ItemStep.SKU:
+        sku = normalise_sku(
+            draft.suggested_sku if text.strip().lower() in ("ok", "yes", "") else text
+        )
         with uow:
             if uow.products.get_by_sku(sku) is not None:
                 raise DuplicateSku(sku)
-        return sku
-    if step is ItemStep.CATEGORY:
-        return clean_category(text)
-    if step is ItemStep.UNIT:
-        unit, quantum = _unit_and_step(text)
-        Product(sku="X", name="x", category="x", unit=unit, step=quantum, price_minor=0)
-        return f"{unit.value} {quantum.normalize():f}"
-    if step is ItemStep.PRICE:
-        return str(store.currency.parse(text))
-    if step is ItemStep.THRESHOLD:
-        if text.strip().lower() in SKIP_WORDS:
-            return ""
-        threshold = parse_quantity(text)
-        if threshold < 0:
-            raise InvalidInput("A low-stock threshold cannot be negative")
-        return f"{threshold.normalize():f}"
-    if step is ItemStep.STOCK:
-        unit, quantum = _unit_and_step(data["unit"])
+        draft.sku = sku
+    elif step is ItemStep.CATEGORY:
+        draft.category = clean_category(text)
+    elif step is ItemStep.UNIT:
+        draft.unit, draft.step = _unit_and_step(text)
+        _sample(draft)  # refuses a step the unit cannot have (half a piece)
+    elif step is ItemStep.PRICE:
+        draft.price_minor = store.currency.parse(text)
+    elif step is ItemStep.THRESHOLD:
+        draft.threshold = _threshold(text)
+    elif step is ItemStep.STOCK:
         stock = parse_quantity(text)
-        check_level(
-            Product(sku="X", name="x", category="x", unit=unit, step=quantum, price_minor=0),
-            stock,
-            what="Initial stock",
-        )
-        return f"{stock.normalize():f}"
-    return ""
+        check_level(_sample(draft), stock, what="Initial stock")
+        draft.stock = stock
 
 
-def _product(data: dict[str, str]) -> tuple[Product, Decimal]:
-    unit, quantum = _unit_and_step(data["unit"])
-    threshold = Decimal(data["threshold"]) if data.get("threshold") else None
+def _product(draft: NewItemDraft) -> tuple[Product, Decimal]:
+    sample = _sample(draft)
+    assert draft.price_minor is not None and draft.stock is not None
     product = Product(
-        sku=data["sku"],
-        name=data["name"],
-        category=data["category"],
-        unit=unit,
-        step=quantum,
-        price_minor=int(data["price"]),
-        low_stock_threshold=threshold,
-        photo_file_id=data.get("photo") or None,
+        sku=draft.sku,
+        name=draft.name,
+        category=draft.category,
+        unit=sample.unit,
+        step=sample.step,
+        price_minor=draft.price_minor,
+        low_stock_threshold=draft.threshold,
+        photo_file_id=draft.photo,
     )
-    return product, Decimal(data["stock"])
+    return product, draft.stock
 
 
 def answer_add_item(
@@ -137,13 +141,13 @@ def answer_add_item(
     clock: Clock = utc_now,
 ) -> ItemReply:
     """Take the answer to the current question; create the item after the last one."""
-    step = ItemStep(prompt.step)
-    data = dict(prompt.data)
+    step, draft = ItemStep(prompt.step), prompt.draft
+    assert isinstance(draft, NewItemDraft)
     if step is ItemStep.PHOTO:
         if photo is None and (text or "").strip().lower() not in SKIP_WORDS:
             raise InvalidInput("Send a photo of the item, or type skip")
-        data["photo"] = photo or ""
-        product, stock = _product(data)
+        draft.photo = photo
+        product, stock = _product(draft)
         created = catalogue.add_product(
             product, initial_stock=stock, actor=actor, store=store, uow=uow, clock=clock
         )
@@ -151,12 +155,12 @@ def answer_add_item(
         return ItemReply(product=created)
     if text is None:
         raise InvalidInput("Please type the answer, or /cancel")
-    data[step.value] = _check(step, text, data, store=store, uow=uow)
+    _take(step, text, draft, store=store, uow=uow)
     following = ORDER[ORDER.index(step) + 1]
-    if step is ItemStep.NAME:
-        data["suggested_sku"] = suggest_sku(data["name"])
-    prompts.ask(prompt.telegram_user_id, PromptKind.ADD_ITEM, following, data, uow=uow, clock=clock)
-    return ItemReply(ask=following, suggestion=data.get("suggested_sku", ""))
+    prompts.ask(
+        prompt.telegram_user_id, PromptKind.ADD_ITEM, following, draft, uow=uow, clock=clock
+    )
+    return ItemReply(ask=following, suggestion=draft.suggested_sku)
 
 
 def begin_edit_item(
@@ -165,9 +169,8 @@ def begin_edit_item(
     if field not in EDITABLE:
         raise InvalidInput(f"Unknown field {field}")
     product = catalogue.find_product(sku, uow=uow, include_archived=True)
-    prompts.ask(
-        telegram_user_id, PromptKind.EDIT_ITEM, field, {"sku": product.sku}, uow=uow, clock=clock
-    )
+    draft = EditItemDraft(sku=product.sku)
+    prompts.ask(telegram_user_id, PromptKind.EDIT_ITEM, field, draft, uow=uow, clock=clock)
     return product
 
 
@@ -175,7 +178,8 @@ def answer_edit_item(
     prompt: Prompt, text: str | None, photo: str | None, *, store: Store, uow: UnitOfWork
 ) -> Product:
     """Apply the typed (or sent) new value to the field chosen with /edititem."""
-    field, sku = prompt.step, prompt.data["sku"]
+    assert isinstance(prompt.draft, EditItemDraft)
+    field, sku = prompt.step, prompt.draft.sku
     changes: dict[str, Any]
     if field == "photo":
         if photo is None and (text or "").strip().lower() not in SKIP_WORDS:
@@ -191,8 +195,7 @@ def answer_edit_item(
     elif field == "price":
         changes = {"price_minor": store.currency.parse(text)}
     elif field == "threshold":
-        value = _check(ItemStep.THRESHOLD, text, {}, store=store, uow=uow)
-        changes = {"low_stock_threshold": Decimal(value) if value else None}
+        changes = {"low_stock_threshold": _threshold(text)}
     else:
         changes = {field: text}
     product = catalogue.update_product(sku, changes, uow=uow)

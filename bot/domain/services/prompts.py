@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.ports import UnitOfWork
-from bot.domain.prompts import Prompt, PromptKind
+from bot.domain.prompts import DRAFTS, Draft, Prompt, PromptKind
 from bot.domain.services.retry import retry_on_conflict
 
 SHIELD_AFTER_QUESTION = timedelta(hours=24)
@@ -33,7 +33,7 @@ def ask(
     telegram_user_id: int,
     kind: PromptKind,
     step: str,
-    data: dict[str, str] | None = None,
+    draft: Draft | None = None,
     *,
     secret: bool = False,
     uow: UnitOfWork,
@@ -42,7 +42,9 @@ def ask(
     """Replace whatever this person was asked before with a new question; `secret` when the
     answer is a password."""
     now = clock()
-    prompt = Prompt(telegram_user_id, kind, step, now, dict(data or {}))
+    if draft is not None and not isinstance(draft, DRAFTS[kind]):
+        raise TypeError(f"a {kind} question keeps a {DRAFTS[kind].__name__}")
+    prompt = Prompt(telegram_user_id, kind, step, now, draft or DRAFTS[kind]())
     with uow:
         uow.prompts.save(prompt)
         if secret:

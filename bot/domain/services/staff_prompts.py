@@ -14,7 +14,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import UnitOfWork
-from bot.domain.prompts import Prompt, PromptKind
+from bot.domain.prompts import LoginDraft, Prompt, PromptKind, SignupDraft
 from bot.domain.services import prompts, staff
 from bot.domain.staff import Role, StaffAccount, check_password_rules, normalise_username
 
@@ -52,14 +52,8 @@ def begin_signup(
     code: str, telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now
 ) -> Role:
     role = staff.check_invite(code, uow=uow, clock=clock)
-    prompts.ask(
-        telegram_user_id,
-        PromptKind.SIGNUP,
-        Ask.USERNAME,
-        {"code": code.strip()},
-        uow=uow,
-        clock=clock,
-    )
+    draft = SignupDraft(code=code.strip())
+    prompts.ask(telegram_user_id, PromptKind.SIGNUP, Ask.USERNAME, draft, uow=uow, clock=clock)
     return role
 
 
@@ -79,77 +73,66 @@ def answer(
 
     A wrong password or a refused sign-up ends the talk (the person starts again)."""
     prompt = prompts.current(telegram_user_id, uow=uow, clock=clock)
-    if prompt is None or prompt.kind not in (PromptKind.LOGIN, PromptKind.SIGNUP):
+    draft = prompt.draft if prompt is not None else None
+    if prompt is None or not isinstance(draft, LoginDraft | SignupDraft):
         raise InvalidInput("Nothing is waiting for an answer. Send /login to log in.")
-    if prompt.kind is PromptKind.SIGNUP and prompt.step == Ask.PASSWORD:
-        return _ask_repeat(prompt, text, uow=uow, hasher=hasher, clock=clock)
+    talk = Talk(prompt, draft, uow, clock)
+    if isinstance(draft, SignupDraft) and prompt.step == Ask.PASSWORD:
+        return _ask_repeat(talk, draft, text, hasher)
     if prompt.step in (Ask.PASSWORD, Ask.REPEAT):
-        return _finish(prompt, text, uow=uow, hasher=hasher, clock=clock)
-    return _next_question(prompt, text, uow=uow, clock=clock)
+        return _finish(talk, text, hasher)
+    return _next_question(talk, text)
 
 
-def _ask_repeat(
-    prompt: Prompt, password: str, *, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock
-) -> Reply:
+@dataclass(frozen=True)
+class Talk:
+    """The question being answered, and where its next question goes."""
+
+    prompt: Prompt
+    draft: LoginDraft | SignupDraft
+    uow: UnitOfWork
+    clock: Clock
+
+    def ask(self, step: Ask) -> Reply:
+        prompts.ask(
+            self.prompt.telegram_user_id,
+            self.prompt.kind,
+            step,
+            self.draft,
+            secret=step.is_secret,
+            uow=self.uow,
+            clock=self.clock,
+        )
+        return Reply(ask=step)
+
+
+def _ask_repeat(talk: Talk, draft: SignupDraft, password: str, hasher: PasswordHasher) -> Reply:
     """Check the chosen password's rules now, and keep only its hash for the repeat."""
-    check_password_rules(password, prompt.data.get("username", ""))
-    prompt.data["password_hash"] = hasher.hash(password)
-    prompts.ask(
-        prompt.telegram_user_id,
-        prompt.kind,
-        Ask.REPEAT,
-        prompt.data,
-        secret=True,
-        uow=uow,
-        clock=clock,
-    )
-    return Reply(ask=Ask.REPEAT)
+    check_password_rules(password, draft.username)
+    draft.password_hash = hasher.hash(password)
+    return talk.ask(Ask.REPEAT)
 
 
-def _next_question(prompt: Prompt, text: str, *, uow: UnitOfWork, clock: Clock) -> Reply:
-    if prompt.step == Ask.USERNAME:
+def _next_question(talk: Talk, text: str) -> Reply:
+    draft = talk.draft
+    if talk.prompt.step == Ask.USERNAME:
         name = text.strip()
-        if prompt.kind is PromptKind.SIGNUP:
+        if isinstance(draft, SignupDraft):
             name = normalise_username(name)  # refuse a bad one now, not after the password
-        prompt.data["username"] = name[:64]
-        prompt.step = Ask.DISPLAY_NAME if prompt.kind is PromptKind.SIGNUP else Ask.PASSWORD
-    else:
-        prompt.data["display_name"] = " ".join(text.split())[:80]
-        prompt.step = Ask.PASSWORD
-    ask = Ask(prompt.step)
-    prompts.ask(
-        prompt.telegram_user_id,
-        prompt.kind,
-        ask,
-        prompt.data,
-        secret=ask.is_secret,
-        uow=uow,
-        clock=clock,
-    )
-    return Reply(ask=ask)
+        draft.username = name[:64]
+        return talk.ask(Ask.DISPLAY_NAME if isinstance(draft, SignupDraft) else Ask.PASSWORD)
+    if isinstance(draft, SignupDraft):
+        draft.display_name = " ".join(text.split())[:80]
+    return talk.ask(Ask.PASSWORD)
 
 
-def _choose_again(prompt: Prompt, *, uow: UnitOfWork, clock: Clock) -> None:
-    prompt.data.pop("password_hash", None)
-    prompts.ask(
-        prompt.telegram_user_id,
-        prompt.kind,
-        Ask.PASSWORD,
-        prompt.data,
-        secret=True,
-        uow=uow,
-        clock=clock,
-    )
-
-
-def _finish(
-    prompt: Prompt, password: str, *, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock
-) -> Reply:
-    user = prompt.telegram_user_id
+def _finish(talk: Talk, password: str, hasher: PasswordHasher) -> Reply:
+    draft, uow, clock = talk.draft, talk.uow, talk.clock
+    user = talk.prompt.telegram_user_id
     try:
-        if prompt.kind is PromptKind.LOGIN:
+        if isinstance(draft, LoginDraft):
             account = staff.log_in(
-                prompt.data.get("username", ""),
+                draft.username,
                 password,
                 telegram_user_id=user,
                 uow=uow,
@@ -157,13 +140,14 @@ def _finish(
                 clock=clock,
             )
         else:
-            if not hasher.verify(password, prompt.data.get("password_hash", "")):
-                _choose_again(prompt, uow=uow, clock=clock)
+            if not hasher.verify(password, draft.password_hash):
+                draft.password_hash = ""
+                talk.ask(Ask.PASSWORD)  # the talk goes back to choosing the password
                 raise PasswordsDiffer()
             account = staff.sign_up(
-                prompt.data["code"],
-                prompt.data["username"],
-                prompt.data.get("display_name", ""),
+                draft.code,
+                draft.username,
+                draft.display_name,
                 password,
                 telegram_user_id=user,
                 uow=uow,
@@ -171,7 +155,7 @@ def _finish(
                 clock=clock,
             )
     except PasswordsDiffer:
-        raise  # the talk goes back to choosing the password
+        raise
     except DomainError:
         give_up(user, uow=uow)
         raise

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.domain.prompts import Prompt, PromptKind
+from bot.persistence.drafts import draft_from_json, draft_to_json
 from bot.persistence.models import ChoreRunRow, PasswordShieldRow, ProcessedUpdateRow, PromptRow
 from bot.persistence.repositories.inserts import insert_unless_present
 
@@ -20,8 +21,9 @@ class SqlPromptRepository:
         row = self.session.get(PromptRow, telegram_user_id, populate_existing=True)
         if row is None:
             return None
+        kind = PromptKind(row.kind)
         return Prompt(
-            row.telegram_user_id, PromptKind(row.kind), row.step, row.updated_at, dict(row.data)
+            row.telegram_user_id, kind, row.step, row.updated_at, draft_from_json(kind, row.data)
         )
 
     def save(self, prompt: Prompt) -> None:
@@ -30,7 +32,7 @@ class SqlPromptRepository:
             row = PromptRow(telegram_user_id=prompt.telegram_user_id)
             self.session.add(row)
         row.kind, row.step = prompt.kind.value, prompt.step
-        row.data, row.updated_at = dict(prompt.data), prompt.updated_at
+        row.data, row.updated_at = draft_to_json(prompt.draft), prompt.updated_at
         self.session.flush()
 
     def delete(self, telegram_user_id: int) -> None:

@@ -10,6 +10,16 @@ from bot.domain.errors import DuplicateSku
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import OrderStatus
 from bot.domain.ports import StaffSession
+from bot.domain.prompts import (
+    DRAFTS,
+    CancelDraft,
+    Draft,
+    EditItemDraft,
+    LoginDraft,
+    NewItemDraft,
+    Prompt,
+    SignupDraft,
+)
 from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.sales import Period, most_sold
 from bot.domain.staff import Role
@@ -226,3 +236,31 @@ def test_search_in_the_database_matches_every_word_in_any_order(new_uow: UowFact
     found = catalogue.search_products("🍷 COTES drinks", offset=0, limit=10, uow=new_uow())
     assert [p.sku for p in found.items] == ["WINE"]
     assert catalogue.search_products("rhone beer", offset=0, limit=10, uow=new_uow()).total == 0
+
+
+def test_every_kind_of_question_keeps_its_typed_draft(new_uow: UowFactory) -> None:
+    drafts: list[Draft] = [
+        LoginDraft("boss"),
+        SignupDraft("code-1", "nia", "Nia Rivers", "$2b$04$hash"),
+        CancelDraft("K7Q2MZ4P", OrderStatus.READY),
+        NewItemDraft(
+            name="Apples",
+            suggested_sku="APPLES",
+            sku="APL",
+            category="Fruit",
+            unit=Unit.KILOGRAM,
+            step=Decimal("0.25"),
+            price_minor=349,
+            stock=Decimal("12.5"),
+            threshold=None,
+            photo="photo-1",
+        ),
+        EditItemDraft("APL"),
+    ]
+    for user, (kind, draft) in enumerate(zip(DRAFTS, drafts, strict=True)):
+        with new_uow() as uow:
+            uow.prompts.save(Prompt(user, kind, "step", NOW, draft))
+            uow.commit()
+        with new_uow() as uow:
+            found = uow.prompts.get(user)
+        assert found is not None and found.draft == draft

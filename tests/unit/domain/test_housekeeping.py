@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.prompts import Prompt, PromptKind
+from bot.domain.prompts import LoginDraft, Prompt, PromptKind
 from bot.domain.services import housekeeping, outbox
 from tests.support.factories import STORE, FixedClock
 from tests.support.fakes import FakeUnitOfWork
@@ -19,7 +19,7 @@ def test_the_clean_up_runs_once_a_day_and_keeps_what_is_still_needed() -> None:
         uow.outbox.add(Notification(1, NotificationKind.ORDER_STATUS, {}, clock()))
         uow.outbox.add(Notification(2, NotificationKind.ORDER_STATUS, {}, clock()))
         uow.updates.first_time(41, clock())
-        uow.prompts.save(Prompt(5, PromptKind.LOGIN, "username", clock()))
+        uow.prompts.save(Prompt(5, PromptKind.LOGIN, "username", clock(), LoginDraft()))
         uow.commit()
     for sent in outbox.claim_due(uow=uow, clock=clock)[:1]:
         outbox.delivered(sent, uow=uow, clock=clock)
