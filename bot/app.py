@@ -17,6 +17,7 @@ from bot.handlers import (
     cart,
     catalogue,
     checkout,
+    conversations,
     edge,
     fallbacks,
     housekeeping,
@@ -26,7 +27,6 @@ from bot.handlers import (
     my_orders,
     notifications,
     order_queue,
-    prompt_answers,
     report,
     search,
     staff_auth,
@@ -113,12 +113,13 @@ def build_application(
     )
     application.bot_data[SHOP_KEY] = shop
     application.bot_data[ROUTES_KEY] = ROUTES
-    # Group -3: the edge (edits, group chats). Group -1: typed answers to open questions and
-    # the password shield. Group 0: commands, buttons, checkout's typed answers, and last the
-    # fallbacks. Group 1: plain text that nothing claimed is a search.
+    # Group -3: the edge (edits, group chats). Group -1: typed text to the open conversation
+    # (a staff question or a checkout step) and the password shield. Group 0: commands,
+    # buttons, and last the fallbacks. Group 1: plain text that nothing claimed is a search.
     application.add_handlers(edge.build_handlers(), group=edge.GROUP)
     application.add_handlers(
-        prompt_answers.build_handlers(ROUTES.answers), group=prompt_answers.GROUP
+        conversations.build_handlers(ROUTES.answers, checkout.take_text),
+        group=conversations.GROUP,
     )
     application.add_handlers([*ROUTES.handlers(), *fallbacks.build_handlers()], group=0)
     application.add_handlers(search.build_text_handlers(), group=search.GROUP)

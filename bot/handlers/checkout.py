@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from html import escape as esc
 
 from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
-from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
-from bot.domain.checkout import CheckoutStep
+from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.clock import utc_now
 from bot.domain.errors import CartChanged, DomainError
 from bot.domain.orders import FulfilmentKind
@@ -141,18 +141,14 @@ USE_BUTTONS = "Please answer with the buttons below, or /cancel to leave checkou
 TYPED_CHOICES = {"pickup": FulfilmentKind.PICKUP, "delivery": FulfilmentKind.DELIVERY}
 
 
-async def answer_question(update: Update, context: ShopContext) -> None:
-    """Typed text during checkout. A fresh question takes it as its answer (or asks again for
-    a button). After a long break, text that does not fit the question is what it looks
-    like, a search, with a hint to continue checkout. Without a checkout: a search."""
+async def take_text(update: Update, context: ShopContext, draft: CheckoutDraft) -> None:
+    """Typed text during checkout (the conversation router read the draft). A fresh question
+    takes it as its answer (or asks again for a button). After a long break, text that does
+    not fit the question is what it looks like, a search, with a hint to continue."""
     message = update.effective_message
     if message is None or message.text is None:
         return
-    who, store = customer_of(update), context.shop.store
-    view = await context.run(checkout.current_checkout, who, store=store)
-    if view is None:
-        return
-    draft, text = view.draft, message.text
+    who, store, text = customer_of(update), context.shop.store, message.text
     if draft.is_abandoned(utc_now()) and not draft.fits(text):
         await search.show_results(update, context, text, hint=CONTINUE_HINT)
     elif draft.step.expects_text:
@@ -163,8 +159,9 @@ async def answer_question(update: Update, context: ShopContext) -> None:
         await _ask(update, context, view)
     else:
         await say(update, USE_BUTTONS)
-        await _ask(update, context, view)
-    raise ApplicationHandlerStop
+        current = await context.run(checkout.current_checkout, who, store=store)
+        if current is not None:
+            await _ask(update, context, current)
 
 
 async def _take_answer(update: Update, context: ShopContext, step: CheckoutStep, text: str) -> None:
@@ -216,8 +213,5 @@ FEATURE = Feature(
         Press(CheckoutChoice, choose),
         Press(PickupTime, choose_time),
     ],
-    messages=[
-        MessageHandler(filters.TEXT & ~filters.COMMAND, answer_question),
-        MessageHandler(filters.CONTACT, take_contact),
-    ],
+    messages=[MessageHandler(filters.CONTACT, take_contact)],
 )

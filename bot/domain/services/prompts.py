@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.domain.checkout import CheckoutDraft
 from bot.domain.clock import Clock, utc_now
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import DRAFTS, Draft, Prompt, PromptKind
@@ -22,10 +23,12 @@ SHIELD_AFTER_ANSWER = timedelta(seconds=15)
 
 @dataclass(frozen=True, slots=True)
 class Waiting:
-    """What a person's next typed message answers, and whether it may hold a password."""
+    """What a person's next typed message answers (a staff question, else a checkout step),
+    and whether it may hold a password."""
 
     prompt: Prompt | None
     secret: bool
+    checkout: CheckoutDraft | None = None
 
 
 @retry_on_conflict
@@ -63,13 +66,15 @@ def current(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -
 
 
 def waiting_for(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Waiting:
-    """One read for every typed message: the open question, and the shield."""
+    """One read for every typed message: the open question, the shield, the checkout."""
     now = clock()
     with uow:
         prompt = uow.prompts.get(telegram_user_id)
         shield = uow.shields.until(telegram_user_id)
+        customer = uow.customers.get_by_telegram_id(telegram_user_id)
+        draft = uow.checkouts.get(customer.id) if customer and customer.id is not None else None
     live = None if prompt is None or prompt.is_stale(now) else prompt
-    return Waiting(live, shield is not None and now < shield)
+    return Waiting(live, shield is not None and now < shield, draft)
 
 
 @retry_on_conflict

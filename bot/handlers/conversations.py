@@ -1,17 +1,20 @@
-"""Typed answers to an open question (login, sign-up, a cancellation reason, a new item).
+"""One conversation mechanism: typed text goes to whatever talk the person has open.
 
-One router in its own handler group, before checkout answers and searches. It also keeps
-passwords out of sight: while a person's password shield is up, their messages are deleted the
-moment they arrive and are never searched or echoed, even after the question expired.
+A staff question (login, sign-up, a cancellation reason, a new or edited item) first, else a
+checkout step; text that answers nothing passes on to search. One read tells which, and it
+also keeps passwords out of sight: while a person's password shield is up, their messages
+are deleted the moment they arrive and are never searched or echoed, even after the question
+expired. Commands and buttons never come here: they always win over an open question.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
+from bot.domain.checkout import CheckoutDraft
 from bot.domain.prompts import PromptKind
 from bot.domain.services import prompts
 from bot.handlers.context import ShopContext
@@ -26,8 +29,11 @@ DELETED = (
 )
 
 
+CheckoutAnswer = Callable[[Update, ShopContext, CheckoutDraft], Awaitable[None]]
+
+
 def build_handlers(
-    answers: Mapping[PromptKind, Answer],
+    answers: Mapping[PromptKind, Answer], checkout: CheckoutAnswer
 ) -> list[BaseHandler[Update, ShopContext, None]]:
     async def route(update: Update, context: ShopContext) -> None:
         """Hand the message to the feature that asked; anything else passes on."""
@@ -42,9 +48,11 @@ def build_handlers(
             if prompt is None or prompt.kind not in SECRET_KINDS:
                 await say(update, DELETED)
                 raise ApplicationHandlerStop
-        if prompt is None or prompt.kind not in answers:
-            return
-        await answers[prompt.kind](update, context, prompt)
-        raise ApplicationHandlerStop
+        if prompt is not None and prompt.kind in answers:
+            await answers[prompt.kind](update, context, prompt)
+            raise ApplicationHandlerStop
+        if waiting.checkout is not None and message.text is not None:
+            await checkout(update, context, waiting.checkout)
+            raise ApplicationHandlerStop
 
     return [MessageHandler((filters.TEXT | filters.PHOTO) & ~filters.COMMAND, route)]
