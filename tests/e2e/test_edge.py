@@ -25,6 +25,7 @@ from tests.support.shop_factories import (
     logged_in_manager,
     sell,
     someone,
+    staff_id_of,
     stock_of,
 )
 
@@ -313,3 +314,26 @@ async def test_staff_commands_in_a_group_point_to_a_private_chat(bot: RunningBot
     assert len(said) == 5
     assert all("I work in private chats only" in s for s in said)
     assert not any("+44" in s or "Order " in s for s in said)
+
+
+async def test_a_notification_telegram_refuses_as_malformed_is_an_error_in_the_log(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    sell(bot, 10, sku="TEA", name="Earl Grey")
+    ann = someone(bot, "Ann")
+    await fill_cart(ann, "Earl Grey")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    [order] = placed(bot, ann)
+    boss = logged_in_manager(bot)
+    bot.double.fail_next("sendMessage", 400)  # "Bad Request": not a chat that is gone
+    orders.move_order(
+        staff_id_of(bot, boss),
+        order.code,
+        OrderStatus.ACCEPTED,
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+    await bot.another_sender_round()
+    refused = [r for r in caplog.records if "refused as malformed" in r.getMessage()]
+    assert refused and refused[0].levelno == logging.ERROR

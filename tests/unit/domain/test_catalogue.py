@@ -82,3 +82,12 @@ def test_only_whole_steps_of_the_stock_on_hand_can_be_sold() -> None:
         "2.5"
     )
     assert make_product(stock=Decimal(3)).sellable_stock == 3
+
+
+def test_control_characters_and_direction_overrides_never_reach_a_name() -> None:
+    product = make_product(
+        name="Milk\u202e\u0000 2.5%\tfresh\n", category="Dairy\x1b[31m", description="A\nB\x07"
+    )
+    assert product.name == "Milk 2.5% fresh"
+    assert product.category == "Dairy[31m"
+    assert product.description == "A\nB"

@@ -11,7 +11,8 @@ from bot.domain.errors import (
     UsernameTaken,
 )
 from bot.domain.passwords import PRODUCTION_ROUNDS, PasswordHasher
-from bot.domain.services import staff
+from bot.domain.prompts import PromptKind
+from bot.domain.services import prompts, staff
 from bot.domain.staff import Role
 from tests.support.factories import FAST_HASHER, FixedClock
 from tests.support.fakes import FakeUnitOfWork
@@ -231,3 +232,17 @@ def test_a_stranger_cannot_lock_the_owner_of_an_account_out() -> None:
         with pytest.raises((AuthenticationFailed, AccountLocked)):
             staff.log_in("boss", "guess", telegram_user_id=666, uow=uow, hasher=FAST_HASHER)
     assert staff.log_in("boss", PASSWORD, telegram_user_id=1, uow=uow, hasher=FAST_HASHER)
+
+
+def test_logging_out_and_being_switched_off_drop_the_open_question() -> None:
+    uow = FakeUnitOfWork()
+    boss = _manager(uow)
+    clerk = staff.create_manager("clerk", PASSWORD, uow=uow, hasher=FAST_HASHER)
+    staff.log_in("clerk", PASSWORD, telegram_user_id=8, uow=uow, hasher=FAST_HASHER)
+    staff.log_in("boss", PASSWORD, telegram_user_id=9, uow=uow, hasher=FAST_HASHER)
+    for user in (8, 9):
+        prompts.ask(user, PromptKind.ADD_ITEM, "name", uow=uow)
+    staff.log_out(9, uow=uow)
+    staff.set_staff_active(boss, clerk.id or 0, False, uow=uow)
+    assert prompts.current(8, uow=uow) is None
+    assert prompts.current(9, uow=uow) is None
