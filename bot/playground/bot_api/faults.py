@@ -1,0 +1,24 @@
+"""Faults injected on purpose: flood control and outages, as Telegram answers them."""
+
+from __future__ import annotations
+
+from bot.playground.bot_api.state import ApiState, Fault
+
+
+class Faults(ApiState):
+    def fail_next(
+        self, method: str, status: int = 429, *, retry_after: int | None = None, times: int = 1
+    ) -> None:
+        """The next `times` calls of `method` get this error (429 carries retry_after)."""
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        with self._lock:
+            self._faults.append(Fault(method.lower(), status, retry_after, times))
+
+
+def fault_description(status: int, retry_after: int | None) -> str:
+    if status == 429:
+        return f"Too Many Requests: retry after {retry_after}"
+    if status >= 500:
+        return "Internal Server Error" if status == 500 else "Bad Gateway"
+    return "Bad Request: injected by the test"

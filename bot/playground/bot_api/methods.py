@@ -1,0 +1,212 @@
+"""The Bot API methods the bot calls, checked as Telegram checks them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bot.playground.bot_api.errors import bad_request
+from bot.playground.bot_api.html_entities import utf16_length, visible_text
+from bot.playground.bot_api.model import (
+    MAX_CALLBACK_ANSWER,
+    MAX_CAPTION,
+    MAX_TEXT,
+    NOT_MODIFIED,
+    QUERY_TOO_OLD,
+    Chat,
+    ChatMessage,
+)
+from bot.playground.bot_api.state import ApiState
+
+
+class Methods(ApiState):
+    @staticmethod
+    def _checked_text(
+        text: str, parse_mode: str | None, limit: int, empty: str, too_long: str
+    ) -> None:
+        shown = visible_text(text) if parse_mode == "HTML" else text
+        if parse_mode not in (None, "HTML"):
+            raise bad_request(f"the double checks only HTML, not parse_mode {parse_mode}")
+        if not shown.strip() and empty:
+            raise bad_request(empty)
+        if utf16_length(shown) > limit:
+            raise bad_request(too_long)
+
+    def _checked_markup(self, markup: Any, chat: Chat) -> list[list[dict[str, Any]]] | None:
+        if markup is None:
+            return None
+        if "inline_keyboard" in markup:
+            for row in markup["inline_keyboard"]:
+                for button in row:
+                    data = button.get("callback_data")
+                    if data is not None and not 1 <= len(data.encode()) <= 64:
+                        raise bad_request("BUTTON_DATA_INVALID")
+                    if not button.get("text"):
+                        raise bad_request("text buttons are unallowed in the inline keyboard")
+            return list(markup["inline_keyboard"])
+        if "keyboard" in markup:
+            chat.reply_keyboard = markup
+        elif markup.get("remove_keyboard"):
+            chat.reply_keyboard = None
+        return None
+
+    def _new_bot_message(self, p: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat = self._chat(p["chat_id"])
+        keyboard = self._checked_markup(p.get("reply_markup"), chat)
+        message = ChatMessage(
+            next(self._message_ids),
+            chat.person,
+            True,
+            int(time.time()),
+            parse_mode=p.get("parse_mode"),
+            inline_keyboard=keyboard,
+            **content,
+        )
+        chat.messages.append(message)
+        return self._answer_message(message)
+
+    def _send_message(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self._checked_text(
+                p["text"],
+                p.get("parse_mode"),
+                MAX_TEXT,
+                "message text is empty",
+                "message is too long",
+            )
+            return self._new_bot_message(p, text=p["text"])
+
+    def _caption(self, p: dict[str, Any]) -> str | None:
+        """A media message's caption, checked like Telegram checks it (1024 at most)."""
+        caption: str | None = p.get("caption")
+        if caption is not None:
+            self._checked_text(
+                caption, p.get("parse_mode"), MAX_CAPTION, "", "message caption is too long"
+            )
+        return caption
+
+    def _send_photo(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            caption = self._caption(p)
+            photo = p["photo"]
+            file_id = photo if isinstance(photo, str) else self._keep(photo, "photo")
+            return self._new_bot_message(p, photo=file_id, caption=caption)
+
+    def _send_document(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            caption = self._caption(p)
+            document = p["document"]
+            file_id = document if isinstance(document, str) else self._keep(document, "document")
+            return self._new_bot_message(p, document=document, document_id=file_id, caption=caption)
+
+    def _editable(self, p: dict[str, Any], what: str) -> ChatMessage:
+        if "inline_message_id" in p:
+            raise bad_request("the double does not simulate inline messages")
+        if "chat_id" not in p or "message_id" not in p:
+            raise bad_request("message identifier is not specified")
+        chat = self._chat(p["chat_id"])
+        found = next((m for m in chat.messages if m.message_id == p["message_id"]), None)
+        if found is None or found.deleted or not found.from_bot:
+            raise bad_request(f"message to {what} not found")
+        return found
+
+    def _edit_text(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            message = self._editable(p, "edit")
+            if message.text is None:
+                raise bad_request("there is no text in the message to edit")
+            self._checked_text(
+                p["text"],
+                p.get("parse_mode"),
+                MAX_TEXT,
+                "message text is empty",
+                "message is too long",
+            )
+            keyboard = self._checked_markup(p.get("reply_markup"), self.chats[message.chat.id])
+            if (p["text"], p.get("parse_mode"), keyboard) == (
+                message.text,
+                message.parse_mode,
+                message.inline_keyboard,
+            ):
+                raise bad_request(NOT_MODIFIED)
+            message.text, message.parse_mode = p["text"], p.get("parse_mode")
+            message.inline_keyboard = keyboard
+            message.edits += 1
+            return self._answer_message(message)
+
+    def _edit_caption(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            message = self._editable(p, "edit")
+            if message.photo is None and message.document is None:
+                raise bad_request("there is no caption in the message to edit")
+            caption = p.get("caption", "")
+            self._checked_text(
+                caption, p.get("parse_mode"), MAX_CAPTION, "", "message caption is too long"
+            )
+            keyboard = self._checked_markup(p.get("reply_markup"), self.chats[message.chat.id])
+            if (caption, keyboard) == (message.caption, message.inline_keyboard):
+                raise bad_request(NOT_MODIFIED)
+            message.caption, message.parse_mode = caption, p.get("parse_mode")
+            message.inline_keyboard = keyboard
+            message.edits += 1
+            return self._answer_message(message)
+
+    def _edit_markup(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            message = self._editable(p, "edit")
+            keyboard = self._checked_markup(p.get("reply_markup"), self.chats[message.chat.id])
+            if keyboard == message.inline_keyboard:
+                raise bad_request(NOT_MODIFIED)
+            message.inline_keyboard = keyboard
+            message.edits += 1
+            return self._answer_message(message)
+
+    def _delete_message(self, p: dict[str, Any]) -> bool:
+        with self._lock:
+            chat = self._chat(p["chat_id"])
+            found = next((m for m in chat.messages if m.message_id == p["message_id"]), None)
+            if found is None or found.deleted:
+                raise bad_request("message to delete not found")
+            found.deleted = True
+            return True
+
+    def _answer_callback(self, p: dict[str, Any]) -> bool:
+        with self._lock:
+            query_id = p["callback_query_id"]
+            if query_id not in self._open_queries:
+                raise bad_request(QUERY_TOO_OLD)
+            if len(p.get("text") or "") > MAX_CALLBACK_ANSWER:
+                raise bad_request("MESSAGE_TOO_LONG")
+            self._open_queries.discard(query_id)
+            self._answered[query_id] = dict(p)
+            return True
+
+    @staticmethod
+    def _scope_key(p: dict[str, Any]) -> str:
+        scope = p.get("scope") or {"type": "default"}
+        if scope["type"] == "chat":
+            return f"chat:{scope['chat_id']}"
+        return str(scope["type"])
+
+    def _set_commands(self, p: dict[str, Any]) -> bool:
+        commands = p["commands"]
+        if len(commands) > 100:
+            raise bad_request("too many commands")
+        for command in commands:
+            name, description = command["command"], command["description"]
+            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(description) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        with self._lock:
+            self.commands[self._scope_key(p)] = list(commands)
+        return True
+
+    def _delete_commands(self, p: dict[str, Any]) -> bool:
+        with self._lock:
+            self.commands.pop(self._scope_key(p), None)
+        return True
+
+    def _get_commands(self, p: dict[str, Any]) -> list[dict[str, str]]:
+        with self._lock:
+            return list(self.commands.get(self._scope_key(p), []))

@@ -1,0 +1,128 @@
+"""The local Bot API's shared state: chats, calls, pending updates, under one lock."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from typing import Any
+
+from bot.playground.bot_api.errors import bad_request
+from bot.playground.bot_api.model import BOT_ID, TOKEN, Call, Chat, ChatMessage
+from bot.playground.bot_api.spec import BotApiSpec, UploadedFile
+
+log = logging.getLogger(__name__)
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Fault:
+    """An error the next calls of a method get, on purpose (see Faults.fail_next)."""
+
+    method: str
+    status: int
+    retry_after: int | None
+    remaining: int
+
+
+class ApiState:
+    _handlers: dict[str, Callable[[dict[str, Any]], Any]]  # the methods, by lower-case name
+
+    def __init__(
+        self,
+        token: str = TOKEN,
+        spec: BotApiSpec | None = None,
+        *,
+        bot_name: str = "ShopKeeps Test",
+        bot_username: str = "shopkeeps_test_bot",
+        keep_calls: bool = True,
+    ) -> None:
+        """`keep_calls=False` for a long-running server: refused calls are only logged."""
+        self.token = token
+        self.keep_calls = keep_calls
+        self.spec = spec or BotApiSpec.load()
+        self.bot_user = {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": bot_name,
+            "username": bot_username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.calls: list[Call] = []
+        self.chats: dict[int, Chat] = {}
+        self.commands: dict[str, list[dict[str, str]]] = {}
+        self.webhook: dict[str, Any] | None = None
+        self.files: dict[str, UploadedFile] = {}
+        self.revision = 0  # grows with every change a chat window would have to show
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._people_ids = itertools.count(1001)
+        self._query_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self._open_queries: set[str] = set()
+        self._answered: dict[str, dict[str, Any]] = {}
+        self._faults: list[Fault] = []
+        self._in_flight = 0
+        self._last_activity = time.monotonic()
+        self._delivered_through = 0
+        self._pushed: Counter[int] = Counter()  # an update delivered twice counts twice
+        self._processed: Counter[int] = Counter()
+        self._sent: dict[int, dict[str, Any]] = {}
+        self._stopping = False
+        self._server: ThreadingHTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Hold it to read several chats as one consistent picture."""
+        return self._lock
+
+    def _bump(self) -> None:
+        """Wake whoever waits for a change (the lock is held)."""
+        self.revision += 1
+        self._changed.notify_all()
+
+    def _record(self, call: Call) -> None:
+        if call.method.lower() == "getupdates" and call.status == 200:
+            return  # long polls are not interesting and would swamp the log
+        if call.status != 200 and not call.injected:
+            log.warning("Telegram would refuse %s: %s", call.method, call.error)
+        if self.keep_calls:
+            with self._lock:
+                self.calls.append(call)
+
+    def _chat(self, chat_id: Any) -> Chat:
+        chat = self.chats.get(chat_id) if isinstance(chat_id, int) else None
+        if chat is None:
+            raise bad_request("chat not found")
+        return chat
+
+    def _answer_message(self, message: ChatMessage) -> dict[str, Any]:
+        result = message.as_message(self.bot_user)
+        self.spec.check_returned(result, "Message")
+        return result
+
+    def _take_fault(self, method: str) -> Fault | None:
+        for fault in self._faults:
+            if fault.method == method.lower() and fault.remaining > 0:
+                fault.remaining -= 1
+                return fault
+        return None
+
+    def _keep(self, upload: UploadedFile, kind: str) -> str:
+        """Keep an uploaded file so the bot can send it again by its id."""
+        file_id = f"{kind}-{next(self._file_ids)}"
+        self.files[file_id] = upload
+        return file_id
