@@ -38,6 +38,17 @@ def placed(bot: RunningBot, person: ChatPerson) -> list[Order]:
     return orders.my_orders(ref(person), uow=bot.shop.uow())
 
 
+async def an_order(bot: RunningBot) -> tuple[ChatPerson, Order]:
+    """Ann orders one Earl Grey for pickup, through the chat."""
+    sell(bot, 10, sku="TEA", name="Earl Grey")
+    ann = someone(bot, "Ann")
+    await fill_cart(ann, "Earl Grey")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    [order] = placed(bot, ann)
+    return ann, order
+
+
 def age(engine: Engine, table: str, column: str, minutes: int) -> None:
     """Make every row of a table look `minutes` older (a question left, a step abandoned)."""
     with engine.begin() as connection:
@@ -241,12 +252,7 @@ async def test_a_password_over_72_bytes_is_just_a_wrong_password(
 async def test_a_long_cancel_reason_is_refused_before_anything_changes(
     bot: RunningBot,
 ) -> None:
-    sell(bot, 10, sku="TEA", name="Earl Grey")
-    ann = someone(bot, "Ann")
-    await fill_cart(ann, "Earl Grey")
-    await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
-    [order] = placed(bot, ann)
+    ann, order = await an_order(bot)
     boss = logged_in_manager(bot)
     await boss.says(f"/order {order.code}")
     await boss.presses("Cancel")
@@ -298,11 +304,7 @@ async def test_a_flood_from_one_person_delays_nobody_else(bot: RunningBot) -> No
 
 
 async def test_staff_commands_in_a_group_point_to_a_private_chat(bot: RunningBot) -> None:
-    sell(bot, 10, sku="TEA", name="Earl Grey")
-    ann = someone(bot, "Ann")
-    await fill_cart(ann, "Earl Grey")
-    await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await an_order(bot)  # with a phone number that must not reach the group
     boss = logged_in_manager(bot)
     team = bot.double.group("Shop team")
     for command in ("/orders", "/orders@shopkeeps_test_bot", "/report", "/start", "/cart"):
@@ -319,12 +321,7 @@ async def test_staff_commands_in_a_group_point_to_a_private_chat(bot: RunningBot
 async def test_a_notification_telegram_refuses_as_malformed_is_an_error_in_the_log(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sell(bot, 10, sku="TEA", name="Earl Grey")
-    ann = someone(bot, "Ann")
-    await fill_cart(ann, "Earl Grey")
-    await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
-    [order] = placed(bot, ann)
+    _, order = await an_order(bot)
     boss = logged_in_manager(bot)
     bot.double.fail_next("sendMessage", 400)  # "Bad Request": not a chat that is gone
     orders.move_order(

@@ -26,7 +26,6 @@ from bot.playground.bot_api.model import (
     Person,
 )
 from bot.playground.bot_api.people import People
-from bot.playground.bot_api.spec import BotApiSpec
 from bot.playground.bot_api.transport import Transport
 
 __all__ = [
@@ -47,20 +46,8 @@ class LocalBotApi(People, Methods, Transport, Faults):
     """The parts, one module each: model (what chats hold), methods (what the bot may call),
     transport (HTTP, polling, webhooks), people (acting as them), faults (on purpose)."""
 
-    def __init__(
-        self,
-        token: str = TOKEN,
-        spec: BotApiSpec | None = None,
-        *,
-        bot_name: str = "ShopKeeps Test",
-        bot_username: str = "shopkeeps_test_bot",
-        keep_calls: bool = True,
-    ) -> None:
-        """`keep_calls=False` for a long-running server: refused calls are only logged."""
-        super().__init__(
-            token, spec, bot_name=bot_name, bot_username=bot_username, keep_calls=keep_calls
-        )
-        self._handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
+    def _methods(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
+        return {
             "getme": lambda _p: self.bot_user,
             "getupdates": self._get_updates,
             "setwebhook": self._set_webhook,

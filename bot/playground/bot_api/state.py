@@ -33,8 +33,6 @@ class Fault:
 
 
 class ApiState:
-    _handlers: dict[str, Callable[[dict[str, Any]], Any]]  # the methods, by lower-case name
-
     def __init__(
         self,
         token: str = TOKEN,
@@ -57,6 +55,7 @@ class ApiState:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
+        self._handlers = self._methods()  # the methods, by lower-case name
         self.calls: list[Call] = []
         self.chats: dict[int, Chat] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
@@ -83,6 +82,11 @@ class ApiState:
         self._stopping = False
         self._server: ThreadingHTTPServer | None = None
         self._threads: list[threading.Thread] = []
+
+    def _methods(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
+        """The Bot API methods this server answers, by lower-case name (the full server
+        composes them)."""
+        return {}
 
     @property
     def lock(self) -> threading.RLock:

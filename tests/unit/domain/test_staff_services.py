@@ -84,25 +84,30 @@ def test_unknown_users_and_wrong_passwords_get_the_same_answer() -> None:
     assert str(unknown.value) == str(wrong.value)
 
 
+def _attempt(uow: FakeUnitOfWork, clock: FixedClock, password: str) -> None:
+    staff.log_in("boss", password, telegram_user_id=7, uow=uow, hasher=FAST_HASHER, clock=clock)
+
+
+def _five_misses(uow: FakeUnitOfWork, clock: FixedClock) -> None:
+    """Four wrong passwords are just wrong; the fifth makes the person wait 15 minutes."""
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            _attempt(uow, clock, "wrong password!")
+    with pytest.raises(AccountLocked, match="15 minutes"):
+        _attempt(uow, clock, "wrong password!")
+
+
 def test_five_wrong_passwords_make_that_person_wait_fifteen_minutes() -> None:
     uow, clock = FakeUnitOfWork(), FixedClock()
     _manager(uow)
-
-    def attempt(password: str) -> None:
-        staff.log_in("boss", password, telegram_user_id=7, uow=uow, hasher=FAST_HASHER, clock=clock)
-
-    for _ in range(4):
-        with pytest.raises(AuthenticationFailed):
-            attempt("wrong password!")
-    with pytest.raises(AccountLocked, match="15 minutes"):
-        attempt("wrong password!")
+    _five_misses(uow, clock)
     with pytest.raises(AccountLocked):
-        attempt(PASSWORD)  # even the right password waits
+        _attempt(uow, clock, PASSWORD)  # even the right password waits
     clock.advance(minutes=14)
     with pytest.raises(AccountLocked, match="1 minutes"):
-        attempt(PASSWORD)
+        _attempt(uow, clock, PASSWORD)
     clock.advance(minutes=1, seconds=1)
-    attempt(PASSWORD)
+    _attempt(uow, clock, PASSWORD)
 
 
 def test_a_session_expires_after_the_idle_timeout() -> None:
@@ -194,26 +199,18 @@ def test_deactivated_staff_lose_access_at_once() -> None:
         staff.set_staff_active(boss, boss, False, uow=uow)
 
 
-def test_misses_sent_at_once_all_count_and_the_wait_grows_with_each_further_miss() -> None:
+def test_the_wait_grows_with_each_further_miss_and_a_success_forgets_them() -> None:
     uow, clock = FakeUnitOfWork(), FixedClock()
     _manager(uow)
-
-    def attempt(password: str) -> None:
-        staff.log_in("boss", password, telegram_user_id=7, uow=uow, hasher=FAST_HASHER, clock=clock)
-
-    for _ in range(4):
-        with pytest.raises(AuthenticationFailed):
-            attempt("wrong password!")
-    with pytest.raises(AccountLocked, match="15 minutes"):
-        attempt("wrong password!")
+    _five_misses(uow, clock)
     clock.advance(minutes=15, seconds=1)
     with pytest.raises(AccountLocked, match="30 minutes"):
-        attempt("wrong password!")
+        _attempt(uow, clock, "wrong password!")
     clock.advance(minutes=30, seconds=1)
-    attempt(PASSWORD)  # a success forgets the misses
+    _attempt(uow, clock, PASSWORD)  # a success forgets the misses
     staff.log_out(7, uow=uow)
     with pytest.raises(AuthenticationFailed):
-        attempt("wrong password!")
+        _attempt(uow, clock, "wrong password!")
 
 
 def test_a_password_over_72_bytes_is_a_wrong_password_for_known_and_unknown_names() -> None:
