@@ -201,6 +201,9 @@ async def test_staff_commands_and_buttons_are_refused_to_everyone_not_entitled(
     await plain_staff.says(PASSWORD)
     await plain_staff.says(PASSWORD)
     assert "You are logged in as staff" in plain_staff.screen
+    manager = person(bot, "Manager")
+    await log_in(manager)
+    team = bot.double.group("Shop team")
     await customer.says("/start")
     anchor = {who.person.id: who.last for who in (customer, logged_out, deactivated, plain_staff)}
     matrix = _matrix()
@@ -224,5 +227,12 @@ async def test_staff_commands_and_buttons_are_refused_to_everyone_not_entitled(
             else:
                 alert = await plain_staff.presses_data(action, on=anchor[plain_staff.person.id])
                 assert alert == "This is for managers only.", action
+        # Even a logged-in manager gets nothing in a group chat: only a pointer to a private one
+        # (one spelling per command: Telegram allows a bot 20 messages a minute in a group).
+        if kind == "command" and action.endswith(" X 1"):
+            bot.double.send_text_in(team, manager.person, action)
+            await bot.double.settle()
+            said = bot.double.chats[team.id].last_from_bot.shown_text
+            assert said.startswith("I work in private chats only"), action
     assert not bot.double.calls_to("sendPhoto"), "a report chart reached someone"
     assert not bot.double.calls_to("sendDocument"), "a report CSV reached someone"
