@@ -29,6 +29,7 @@ from bot.handlers import (
     order_queue,
     report,
     search,
+    shop_info,
     staff_auth,
     start,
     stock,
@@ -50,6 +51,7 @@ ROUTES = Routes(
         cart.FEATURE,
         my_orders.FEATURE,
         checkout.FEATURE,
+        shop_info.FEATURE,
         start.HELP_FEATURE,
         order_queue.FEATURE,
         stock.FEATURE,
@@ -65,6 +67,11 @@ ROUTES = Routes(
 async def on_startup(application: ShopApplication) -> None:
     """Runs once the bot is connected: the command menu, and the outbox sender."""
     await application.bot.set_my_commands(ROUTES.menu(None))
+    shop_for_texts = application.bot_data[SHOP_KEY]
+    assert isinstance(shop_for_texts, Shop)
+    long, short = shop_info.descriptions(shop_for_texts.store)
+    await application.bot.set_my_description(long)
+    await application.bot.set_my_short_description(short)
     assert application.job_queue is not None
     shop = application.bot_data[SHOP_KEY]
     assert isinstance(shop, Shop)

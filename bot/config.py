@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     default_low_stock_threshold: Annotated[Decimal, Field(ge=0, le=1_000_000)] = Decimal(5)
     staff_idle_timeout_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 12
     opening_hours: str = DEFAULT_HOURS
+    closed_dates: str = ""  # holidays: 2026-12-25, 2027-01-01
+    store_address: Annotated[str, Field(max_length=200)] = ""
+    store_phone: Annotated[str, Field(max_length=40)] = ""
+    store_location: str = ""  # "48.8566,2.3522": latitude,longitude
     pickup_slot_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
     pickup_lead_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 60
     delivery_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("3.50")
@@ -105,6 +109,22 @@ class Settings(BaseSettings):
             raise ValueError(str(problem)) from None
         return value
 
+    @field_validator("closed_dates")
+    @classmethod
+    def _readable_dates(cls, value: str) -> str:
+        try:
+            OpeningHours.parse(DEFAULT_HOURS, value)
+        except InvalidInput as problem:
+            raise ValueError(str(problem)) from None
+        return value
+
+    @field_validator("store_location")
+    @classmethod
+    def _readable_location(cls, value: str) -> str:
+        if value.strip():
+            parse_location(value)
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         """Checks that involve two variables; each message names the variables itself."""
@@ -147,11 +167,25 @@ class Settings(BaseSettings):
             ZoneInfo(self.timezone),
             self.default_low_stock_threshold,
             delivery_fee_minor=currency.parse(str(self.delivery_fee)),
-            hours=OpeningHours.parse(self.opening_hours),
+            hours=OpeningHours.parse(self.opening_hours, self.closed_dates),
             slot_length=timedelta(minutes=self.pickup_slot_minutes),
             lead_time=timedelta(minutes=self.pickup_lead_minutes),
             max_open_orders=self.max_open_orders,
+            address=" ".join(self.store_address.split()),
+            phone=self.store_phone.strip(),
+            location=parse_location(self.store_location) if self.store_location.strip() else None,
         )
+
+
+def parse_location(text: str) -> tuple[Decimal, Decimal]:
+    """'48.8566,2.3522' (latitude, longitude, as a map app copies them)."""
+    try:
+        latitude, longitude = (Decimal(part.strip()) for part in text.split(","))
+    except (ValueError, ArithmeticError):
+        raise ValueError(f"{text!r} should be latitude,longitude like 48.8566,2.3522") from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"{text!r} is not on Earth: latitude -90..90, longitude -180..180")
+    return latitude, longitude
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:

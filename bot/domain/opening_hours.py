@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import InvalidInput
@@ -15,16 +16,22 @@ _PART = re.compile(
 )
 
 
+Interval = tuple[time, time]
+
+
 @dataclass(frozen=True, slots=True)
 class OpeningHours:
-    """Per weekday (0 = Monday) the (open, close) local times; a missing day is closed."""
+    """Per weekday (0 = Monday) the local (open, close) intervals, in order (a lunch break is
+    two intervals); a missing day is closed, and so is every date in `closed`."""
 
-    days: dict[int, tuple[time, time]]
+    days: dict[int, tuple[Interval, ...]]
+    closed: frozenset[date] = frozenset()
 
     @staticmethod
-    def parse(text: str) -> OpeningHours:
-        """'mon-fri 09:00-18:00; sat 09:00-13:00' (days not named are closed)."""
-        days: dict[int, tuple[time, time]] = {}
+    def parse(text: str, closed_dates: str = "") -> OpeningHours:
+        """'mon-sat 09:00-12:30; mon-sat 15:00-19:00; sun 10:00-13:00' (days not named are
+        closed); `closed_dates` like '2026-12-25, 2027-01-01' (holidays)."""
+        found: dict[int, list[Interval]] = {}
         for raw in filter(None, (p.strip().lower() for p in text.split(";"))):
             match = _PART.match(raw)
             if match is None:
@@ -39,10 +46,42 @@ class OpeningHours:
             for day in (
                 range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
             ):
-                days[day] = (opens, closes)
-        if not days:
+                found.setdefault(day, []).append((opens, closes))
+        if not found:
             raise InvalidInput("the store must be open on at least one day")
-        return OpeningHours(days)
+        days = {day: tuple(sorted(intervals)) for day, intervals in found.items()}
+        for day, intervals in days.items():
+            for (_, closes), (opens, _) in pairwise(intervals):
+                if opens < closes:
+                    raise InvalidInput(f"two opening times overlap on {DAYS[day]}")
+        return OpeningHours(days, _dates(closed_dates))
+
+    def on(self, day: date) -> tuple[Interval, ...]:
+        """The intervals the store is open on this local date (none on a holiday)."""
+        return () if day in self.closed else self.days.get(day.weekday(), ())
+
+    def is_open(self, local: datetime) -> bool:
+        return any(opens <= local.time() < closes for opens, closes in self.on(local.date()))
+
+    def next_opening(self, local: datetime, *, within_days: int = 31) -> datetime | None:
+        """When the store next opens after `local` (a local, aware time); None if not soon."""
+        for offset in range(within_days + 1):
+            day = local.date() + timedelta(days=offset)
+            for opens, _ in self.on(day):
+                start = datetime.combine(day, opens, local.tzinfo)
+                if start > local:
+                    return start
+        return None
+
+
+def _dates(text: str) -> frozenset[date]:
+    days = set()
+    for raw in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+        try:
+            days.add(date.fromisoformat(raw))
+        except ValueError:
+            raise InvalidInput(f"“{raw}” is not a date like 2026-12-25") from None
+    return frozenset(days)
 
 
 def _time(text: str) -> time:
@@ -75,16 +114,13 @@ class SlotPolicy:
         return found
 
     def _day_slots(self, day: date) -> list[datetime]:
-        hours = self.hours.days.get(day.weekday())
-        if hours is None:
-            return []
-        opens = datetime.combine(day, hours[0], self.timezone)
-        closes = datetime.combine(day, hours[1], self.timezone)
         slots = []
-        start = opens
-        while start + self.slot_length <= closes:
-            slots.append(start.astimezone(ZoneInfo("UTC")))
-            start += self.slot_length
+        for opening, closing in self.hours.on(day):
+            start = datetime.combine(day, opening, self.timezone)
+            closes = datetime.combine(day, closing, self.timezone)
+            while start + self.slot_length <= closes:
+                slots.append(start.astimezone(ZoneInfo("UTC")))
+                start += self.slot_length
         return slots
 
     def is_offered(self, slot: datetime, now: datetime) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,16 @@ class Store:
     slot_length: timedelta = timedelta(minutes=30)
     lead_time: timedelta = timedelta(hours=1)
     max_open_orders: int = 3  # orders a customer may have waiting for the store to accept
+    address: str = ""
+    phone: str = ""
+    location: tuple[Decimal, Decimal] | None = None  # latitude, longitude
+
+    def is_open(self, now: datetime) -> bool:
+        return self.hours.is_open(now.astimezone(self.timezone))
+
+    def next_opening(self, now: datetime) -> datetime | None:
+        """When the store next opens (local time); None if not within a month."""
+        return self.hours.next_opening(now.astimezone(self.timezone))
 
     @property
     def slots(self) -> SlotPolicy:

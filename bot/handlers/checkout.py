@@ -28,6 +28,7 @@ from bot.handlers.button_kinds import (
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, sentence, show
+from bot.handlers.shop_info import closed_notice
 from bot.handlers.views import cart_screen, checkout_prompt, order_screen
 
 SHARE_PHONE = ReplyKeyboardMarkup(
@@ -103,6 +104,8 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         await _ask(update, context, view)
         return str(gone)
     heading = f"✅ <b>Order {order.code} placed.</b> Thank you!"
+    if not store.is_open(order.placed_at):
+        heading += "\n🌙 " + esc(closed_notice(store.next_opening(order.placed_at)))
     await show(update, *order_screen(order, store, heading=heading))
     return "Order placed!"
 

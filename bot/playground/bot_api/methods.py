@@ -210,3 +210,20 @@ class Methods(ApiState):
     def _get_commands(self, p: dict[str, Any]) -> list[dict[str, str]]:
         with self._lock:
             return list(self.commands.get(self._scope_key(p), []))
+
+    def _send_location(self, p: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            latitude, longitude = float(p["latitude"]), float(p["longitude"])
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                raise bad_request("wrong latitude or longitude")
+            return self._new_bot_message(p, location={"latitude": latitude, "longitude": longitude})
+
+    def _set_description(self, p: dict[str, Any]) -> bool:
+        """setMyDescription (512 characters) and setMyShortDescription (120)."""
+        short = "short_description" in p
+        text = p.get("short_description" if short else "description", "")
+        if len(text) > (120 if short else 512):
+            raise bad_request("BOT_ABOUT_TOO_LONG" if short else "BOT_DESCRIPTION_TOO_LONG")
+        with self._lock:
+            self.descriptions["short" if short else "long"] = text
+        return True

@@ -71,6 +71,7 @@ class ChatMessage:
     document: UploadedFile | str | None = None
     document_id: str | None = None
     contact: dict[str, Any] | None = None
+    location: dict[str, float] | None = None
     sticker: bool = False
     deleted: bool = False
     edits: int = 0
@@ -123,6 +124,8 @@ class ChatMessage:
             }
         if self.contact is not None:
             message["contact"] = self.contact
+        if self.location is not None:
+            message["location"] = self.location
         if self.sticker:
             message["sticker"] = {
                 "file_id": "sticker-1",

@@ -13,9 +13,9 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def test_opening_hours_read_day_ranges_and_single_days() -> None:
     hours = OpeningHours.parse("mon-fri 09:00-18:00; sat 10:00-13:00")
-    assert hours.days[0] == (time(9), time(18))
-    assert hours.days[4] == (time(9), time(18))
-    assert hours.days[5] == (time(10), time(13))
+    assert hours.days[0] == ((time(9), time(18)),)
+    assert hours.days[4] == ((time(9), time(18)),)
+    assert hours.days[5] == ((time(10), time(13)),)
     assert 6 not in hours.days
 
 
@@ -61,3 +61,29 @@ def test_a_chosen_slot_stops_being_offered_when_it_gets_too_close() -> None:
     assert policy.is_offered(slot, slot - timedelta(hours=2))
     assert not policy.is_offered(slot, slot - timedelta(minutes=30))
     assert not policy.is_offered(slot + timedelta(minutes=7), slot - timedelta(hours=2))
+
+
+def test_a_lunch_break_keeps_both_the_morning_and_the_afternoon() -> None:
+    hours = OpeningHours.parse("mon-sat 09:00-12:30; mon-sat 15:00-19:00")
+    assert hours.days[2] == ((time(9), time(12, 30)), (time(15), time(19)))
+    monday = datetime(2026, 11, 23, 10, tzinfo=PARIS)
+    assert hours.is_open(monday)
+    assert not hours.is_open(monday.replace(hour=13))
+    assert hours.next_opening(monday.replace(hour=13)) == monday.replace(hour=15)
+    policy = SlotPolicy(hours, PARIS, timedelta(minutes=30), timedelta(0))
+    slots = [s.astimezone(PARIS) for s in policy.slots(monday.replace(hour=12), limit=3)]
+    assert [(s.hour, s.minute) for s in slots] == [(12, 0), (15, 0), (15, 30)]
+
+
+def test_overlapping_intervals_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="overlap on mon"):
+        OpeningHours.parse("mon 09:00-13:00; mon 12:00-18:00")
+
+
+def test_closed_dates_offer_no_slots_and_move_the_next_opening() -> None:
+    hours = OpeningHours.parse("mon-sun 09:00-18:00", "2026-12-25, 2026-12-26")
+    christmas_eve = datetime(2026, 12, 24, 19, tzinfo=PARIS)
+    assert hours.next_opening(christmas_eve) == datetime(2026, 12, 27, 9, tzinfo=PARIS)
+    assert not hours.is_open(datetime(2026, 12, 25, 10, tzinfo=PARIS))
+    with pytest.raises(InvalidInput, match="not a date"):
+        OpeningHours.parse("mon 09:00-18:00", "25/12")

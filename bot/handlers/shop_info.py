@@ -1,0 +1,79 @@
+"""/info: where the shop is, how to reach it, and when it is open this week."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from html import escape as esc
+
+from telegram import Update
+
+from bot.domain.clock import utc_now
+from bot.domain.store import Store
+from bot.handlers.context import ShopContext
+from bot.handlers.routes import Command, Feature
+from bot.handlers.screens import polite, say
+from bot.handlers.views import menu_keyboard
+
+
+def closed_notice(opens: datetime | None) -> str:
+    """Said to whoever orders while the shop is closed."""
+    if opens is None:
+        return "The shop is closed for now; it will see your order when it reopens."
+    return f"The shop is closed now; it opens {opens:%a %d %b, %H:%M} and will see your order then."
+
+
+def descriptions(store: Store) -> tuple[str, str]:
+    """The bot's Telegram description (shown before /start) and short description."""
+    where = f" {store.address}." if store.address else ""
+    long = (
+        f"{store.name}: browse the catalogue, fill a cart and order for pickup or delivery, "
+        f"without visiting the shop.{where} Send /start to begin; /info for hours."
+    )
+    return long[:512], f"{store.name} — order for pickup or delivery"[:120]
+
+
+def week_hours(store: Store, now: datetime) -> list[str]:
+    """The next seven days, today first, each with its opening times (or closed)."""
+    today = now.astimezone(store.timezone).date()
+    lines = []
+    for offset in range(7):
+        day = today + timedelta(days=offset)
+        intervals = store.hours.on(day)
+        label = "Today" if offset == 0 else f"{day:%a %d %b}"
+        if intervals:
+            shown = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in intervals)
+        else:
+            shown = "closed (holiday)" if day in store.hours.closed else "closed"
+        lines.append(f"{label}: {shown}")
+    return lines
+
+
+def info_text(store: Store, now: datetime) -> str:
+    lines = [f"<b>{esc(store.name)}</b>"]
+    if store.address:
+        lines.append(f"📍 {esc(store.address)}")
+    if store.phone:
+        lines.append(f"📞 {esc(store.phone)}")
+    if store.is_open(now):
+        lines.append("🟢 Open now")
+    else:
+        opens = store.next_opening(now)
+        lines.append(f"🔴 Closed now · opens {opens:%a %d %b, %H:%M}" if opens else "🔴 Closed now")
+    lines.append("\n<b>Opening hours</b>")
+    lines.extend(week_hours(store, now))
+    return "\n".join(lines)
+
+
+@polite
+async def show_info(update: Update, context: ShopContext) -> str | None:
+    """/info: the shop's address, phone, map location and this week's hours."""
+    store = context.shop.store
+    await say(update, info_text(store, utc_now()), menu_keyboard())
+    chat = update.effective_chat
+    if store.location is not None and chat is not None:
+        latitude, longitude = store.location
+        await chat.send_location(latitude=float(latitude), longitude=float(longitude))
+    return None
+
+
+FEATURE = Feature(commands=[Command("info", show_info, menu="Address, phone and opening hours")])

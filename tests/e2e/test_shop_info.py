@@ -1,0 +1,95 @@
+"""The shop, described: /info, opening hours with a lunch break and holidays, and what a
+customer who orders while the shop is closed is told."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine
+
+from bot.domain.opening_hours import DAYS
+from bot.playground.bot_api.server import LocalBotApi
+from tests.support.running_bot import RunningBot, running_bot
+from tests.support.shop_factories import checkout_for_pickup, fill_cart, sell, someone
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def today() -> datetime:
+    return datetime.now(PARIS)
+
+
+@pytest.fixture
+async def described_shop(
+    double: LocalBotApi, engine: Engine, mode: str
+) -> AsyncIterator[RunningBot]:
+    """Open every day but today, with a lunch break; tomorrow is a holiday."""
+    now = today()
+    open_days = [DAYS[(now.weekday() + n) % 7] for n in range(1, 7)]
+    hours = "; ".join(f"{d} 09:00-12:30; {d} 15:00-19:00" for d in open_days)
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(
+        double,
+        url,
+        mode,
+        opening_hours=hours,
+        closed_dates=(now + timedelta(days=1)).date().isoformat(),
+        store_address="12 Rue de la Paix, 75002 Paris",
+        store_phone="+33 1 23 45 67 89",
+        store_location="48.8686,2.3314",
+    ) as running:
+        yield running
+
+
+async def test_info_gives_address_phone_map_and_this_weeks_hours(
+    described_shop: RunningBot,
+) -> None:
+    ann = someone(described_shop, "Ann")
+    await ann.says("/info")
+    text = ann.chat.from_bot[-2].shown_text
+    assert "📍 12 Rue de la Paix, 75002 Paris" in text
+    assert "📞 +33 1 23 45 67 89" in text
+    assert "Today: closed" in text
+    assert "closed (holiday)" in text  # tomorrow
+    assert "09:00–12:30, 15:00–19:00" in text  # the lunch break keeps both halves
+    assert "🔴 Closed now · opens" in text
+    assert ann.last.location == {"latitude": 48.8686, "longitude": 2.3314}
+    assert "info" in described_shop.double.commands_for(ann.person)
+
+
+async def test_pickup_times_skip_the_lunch_break_and_the_holiday(
+    described_shop: RunningBot,
+) -> None:
+    sell(described_shop, 5, sku="TEA", name="Earl Grey")
+    ann = someone(described_shop, "Ann")
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/checkout")
+    await ann.presses("Pickup")
+    times = ann.last.button_texts[:-1]  # the last is "Cancel checkout"
+    day_after = (today() + timedelta(days=2)).strftime("%a %d %b")
+    assert times[0] == f"{day_after}, 09:00"
+    assert f"{day_after}, 12:00" in times
+    assert f"{day_after}, 12:30" not in times and f"{day_after}, 14:30" not in times
+
+
+async def test_an_order_placed_while_closed_says_when_the_shop_will_see_it(
+    described_shop: RunningBot,
+) -> None:
+    sell(described_shop, 5, sku="TEA", name="Earl Grey")
+    ann = someone(described_shop, "Ann")
+    await fill_cart(ann, "Earl Grey")
+    await checkout_for_pickup(ann)
+    await ann.presses("Confirm order")
+    day_after = (today() + timedelta(days=2)).strftime("%a %d %b")
+    assert f"The shop is closed now; it opens {day_after}, 09:00 and will see your order" in (
+        ann.screen
+    )
+
+
+async def test_the_bots_description_comes_from_the_settings(described_shop: RunningBot) -> None:
+    descriptions = described_shop.double.descriptions
+    assert "12 Rue de la Paix" in descriptions["long"]
+    assert descriptions["short"].startswith("Corner Shop <&> Co")
