@@ -100,6 +100,9 @@ class OrderRepository(Protocol):
     def code_exists(self, code: str) -> bool: ...
     def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]: ...
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]: ...
+    def last_address(self, customer_id: int) -> str | None:
+        """Where this customer's latest delivery went."""
+
     def count_waiting(self, customer_id: int) -> int:
         """This customer's orders still waiting for the store to accept them."""
 

@@ -125,6 +125,7 @@ class Choice(StrEnum):
     DELIVERY = "delivery"
     SKIP_NOTE = "skip"
     CHANGE_DETAILS = "restart"
+    SAVED_ADDRESS = "saved"
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,19 @@ from bot.handlers.screens import polite, say, sentence, show
 from bot.handlers.shop_info import closed_notice
 from bot.handlers.views import cart_screen, checkout_prompt, order_screen
 
-SHARE_PHONE = ReplyKeyboardMarkup(
-    [[KeyboardButton("📱 Share my phone number", request_contact=True)]],
-    resize_keyboard=True,
-    one_time_keyboard=True,
-    input_field_placeholder="+44 20 7946 0958",
-)
+
+def phone_keyboard(saved: str | None) -> ReplyKeyboardMarkup:
+    """Share the phone with one tap, or (a returning customer) the number used last time,
+    which arrives as typed text."""
+    rows = [[KeyboardButton("📱 Share my phone number", request_contact=True)]]
+    if saved:
+        rows.append([KeyboardButton(saved)])
+    return ReplyKeyboardMarkup(
+        rows,
+        resize_keyboard=True,
+        one_time_keyboard=True,
+        input_field_placeholder="+44 20 7946 0958",
+    )
 
 
 async def _ask(update: Update, context: ShopContext, view: CheckoutView) -> None:
@@ -45,7 +52,7 @@ async def _ask(update: Update, context: ShopContext, view: CheckoutView) -> None
     slots = checkout.offered_slots(store=store) if view.draft.step is CheckoutStep.SLOT else []
     text, keyboard = checkout_prompt(view, store, slots)
     if view.draft.step is CheckoutStep.PHONE:
-        await say(update, text, SHARE_PHONE)
+        await say(update, text, phone_keyboard(view.saved_phone))
     else:
         await show(update, text, keyboard)  # edits a pressed message, else sends
 
@@ -68,6 +75,8 @@ async def choose(update: Update, context: ShopContext) -> str | None:
         view = await context.run(checkout.choose_fulfilment, who, kind, store=store)
     elif choice is Choice.SKIP_NOTE:
         view = await context.run(checkout.give_note, who, "", store=store)
+    elif choice is Choice.SAVED_ADDRESS:
+        view = await context.run(checkout.use_saved_address, who, store=store)
     else:
         view = await context.run(checkout.restart_checkout, who, store=store)
     await _ask(update, context, view)

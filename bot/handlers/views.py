@@ -270,9 +270,16 @@ def checkout_prompt(
         rows = [[button(slot_label(s, store), PickupTime(int(s.timestamp()) // 60))] for s in slots]
         return "When would you like to pick it up?", Keyboard([*rows, _cancel_row()])
     if step is CheckoutStep.ADDRESS:
+        rows = [_cancel_row()]
+        if view.saved_address:
+            saved = button(
+                f"🏠 {clip(view.saved_address, 40)}", CheckoutChoice(step, Choice.SAVED_ADDRESS)
+            )
+            rows.insert(0, [saved])
         return (
-            "Please type the delivery address (street and number, town).",
-            Keyboard([_cancel_row()]),
+            "Please type the delivery address (street and number, town)"
+            + (", or tap the one you used last time." if view.saved_address else "."),
+            Keyboard(rows),
         )
     if step is CheckoutStep.PHONE:
         return (

@@ -60,6 +60,7 @@ async def test_start_greets_with_the_store_and_the_menu(bot: RunningBot) -> None
         "cart",
         "myorders",
         "cancel",
+        "info",
         "help",
     ]
 
@@ -542,3 +543,32 @@ async def test_a_button_on_an_old_cart_message_says_what_changed(bot: RunningBot
     assert await ann.presses_data(old_cart.buttons[2]["callback_data"], on=old_cart) == (
         "That item is no longer in your cart."
     )
+
+
+async def test_a_returning_customer_reuses_the_last_phone_and_address_with_one_tap(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 20, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/checkout")
+    await ann.presses("Delivery")
+    assert not any("🏠" in b for b in ann.last.button_texts)  # nothing saved yet
+    await ann.says("12 Rue de la Paix, Paris")
+    assert ann.chat.reply_keyboard is not None
+    assert len(ann.chat.reply_keyboard["keyboard"]) == 1  # only "share my phone number"
+    await ann.says("+33 6 12 34 56 78")
+    await ann.presses("Skip")
+    await ann.presses("Confirm order")
+
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/checkout")
+    await ann.presses("Delivery")
+    await ann.presses("🏠 12 Rue de la Paix, Paris")
+    keyboard = ann.chat.reply_keyboard
+    assert keyboard is not None
+    assert keyboard["keyboard"][1] == [{"text": "+33612345678"}]
+    await ann.says("+33612345678")  # what tapping that button sends
+    await ann.presses("Skip")
+    assert "🚚 Delivery to 12 Rue de la Paix, Paris" in ann.screen
+    assert "📞 +33612345678" in ann.screen

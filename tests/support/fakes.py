@@ -236,6 +236,12 @@ class FakeOrders:
         )
         return copy.deepcopy(still_open[offset : offset + limit])
 
+    def last_address(self, customer_id: int) -> str | None:
+        mine = [o for o in self.s.orders.values() if o.customer_id == customer_id]
+        delivered = [o for o in mine if o.fulfilment.address]
+        latest = max(delivered, key=lambda o: (o.placed_at, o.id or 0), default=None)
+        return latest.fulfilment.address if latest else None
+
     def count_waiting(self, customer_id: int) -> int:
         return sum(
             1

@@ -43,6 +43,9 @@ class CheckoutView:
     draft: CheckoutDraft
     cart: CartView
     delivery_fee_minor: int
+    # What the customer gave last time, offered as one-tap answers.
+    saved_phone: str | None = None
+    saved_address: str | None = None
 
     @property
     def total_minor(self) -> int:
@@ -51,7 +54,19 @@ class CheckoutView:
 
 
 def _view(uow: UnitOfWork, draft: CheckoutDraft, store: Store) -> CheckoutView:
-    return CheckoutView(draft, load_cart(uow, draft.customer_id), store.delivery_fee_minor)
+    saved_phone = saved_address = None
+    if draft.step is CheckoutStep.PHONE:
+        customer = uow.customers.get(draft.customer_id)
+        saved_phone = customer.phone if customer else None
+    elif draft.step is CheckoutStep.ADDRESS:
+        saved_address = uow.orders.last_address(draft.customer_id)
+    return CheckoutView(
+        draft,
+        load_cart(uow, draft.customer_id),
+        store.delivery_fee_minor,
+        saved_phone,
+        saved_address,
+    )
 
 
 def _draft(
@@ -173,6 +188,19 @@ def give_address(
             raise InvalidInput("Choose delivery first to give an address.")
         draft.address = Fulfilment.delivery(text, store.delivery_fee_minor).address
         return _save(uow, draft, _after_details(draft), clock(), store)
+
+
+@retry_on_conflict
+def use_saved_address(
+    customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    """The one-tap answer: deliver where the last delivery went."""
+    with uow:
+        who_id, _ = _draft(uow, customer, CheckoutStep.ADDRESS)
+        saved = uow.orders.last_address(who_id)
+    if saved is None:
+        raise StaleStep()
+    return give_address(customer, saved, store=store, uow=uow, clock=clock)
 
 
 @retry_on_conflict

@@ -139,6 +139,14 @@ class SqlOrderRepository:
         )
         return [self._to_domain(r) for r in rows]
 
+    def last_address(self, customer_id: int) -> str | None:
+        return self.session.scalars(
+            select(OrderRow.address)
+            .where(OrderRow.customer_id == customer_id, OrderRow.address.is_not(None))
+            .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
+            .limit(1)
+        ).first()
+
     def count_waiting(self, customer_id: int) -> int:
         return int(
             self.session.scalar(
