@@ -13,6 +13,7 @@ class NotificationKind(StrEnum):
     ORDER_CANCELLED = "order_cancelled"  # to on-duty staff, when the customer cancels
     LOW_STOCK = "low_stock"  # to managers
     DIGEST = "digest"  # to managers
+    BACK_IN_STOCK = "back_in_stock"  # to customers who asked to be told
 
 
 @dataclass(frozen=True, slots=True)

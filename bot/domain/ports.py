@@ -197,6 +197,14 @@ class ProcessedUpdateRepository(Protocol):
     def forget_before(self, at: datetime) -> int: ...
 
 
+class WatchRepository(Protocol):
+    def add(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        """Start watching; False if this customer already was."""
+
+    def take(self, product_id: int) -> list[int]:
+        """The watchers' Telegram ids, forgetting them (each is told once)."""
+
+
 class ChoreRepository(Protocol):
     def first_today(self, name: str, day: date, at: datetime) -> bool:
         """Record that this chore runs on this day; False if a worker already did."""
@@ -250,6 +258,8 @@ class UnitOfWork(Protocol):
     def digests(self) -> DigestRepository: ...
     @property
     def chores(self) -> ChoreRepository: ...
+    @property
+    def watches(self) -> WatchRepository: ...
     @property
     def shields(self) -> ShieldRepository: ...
     @property

@@ -51,6 +51,14 @@ class AtSmallestAmount(ButtonData):
 
 
 @dataclass(frozen=True)
+class WatchItem(ButtonData):
+    """“Tell me when it's back” on a sold-out item."""
+
+    PREFIX = "w"
+    product_id: int
+
+
+@dataclass(frozen=True)
 class AmountLabel(ButtonData):
     PREFIX = "qty"
     product_id: int

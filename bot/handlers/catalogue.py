@@ -10,6 +10,7 @@ from bot.domain.catalogue import Product
 from bot.domain.quantity import format_quantity
 from bot.domain.services import catalogue
 from bot.domain.services.cart import CartView, add_to_cart, view_cart
+from bot.domain.services.stock import watch_product
 from bot.handlers.button_kinds import (
     AddToCart,
     AmountLabel,
@@ -18,6 +19,7 @@ from bot.handlers.button_kinds import (
     ItemCard,
     Menu,
     Screen,
+    WatchItem,
 )
 from bot.handlers.categories import category_key
 from bot.handlers.context import ShopContext, customer_of
@@ -95,6 +97,16 @@ async def open_product_by_sku(update: Update, context: ShopContext, sku: str) ->
 
 
 @polite
+async def watch_item(update: Update, context: ShopContext) -> str | None:
+    """Sold out: the customer is told once it is back (or sees it, if it already is)."""
+    product = await context.run(watch_product, customer_of(update), WatchItem.of(update).product_id)
+    if product.sellable_stock > 0:
+        await _card(update, context, product, None)
+        return f"{product.name} is back in stock."
+    return f"We will tell you when {product.name} is back."
+
+
+@polite
 async def at_minimum(update: Update, context: ShopContext) -> str | None:
     """➖ on the smallest amount: nothing to redraw, just say so."""
     return "That is the smallest amount you can order."
@@ -115,5 +127,6 @@ FEATURE = Feature(
         Press(AddToCart, put_in_cart),
         Press(AtSmallestAmount, at_minimum),
         Press(AmountLabel, explain_amount),
+        Press(WatchItem, watch_item),
     ],
 )

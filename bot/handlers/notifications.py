@@ -19,7 +19,7 @@ from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import OrderStatus
 from bot.domain.services import outbox
 from bot.domain.store import Store
-from bot.handlers.button_kinds import MyOrder, OrderAction
+from bot.handlers.button_kinds import ItemCard, MyOrder, OrderAction
 from bot.handlers.context import ShopContext
 from bot.handlers.fit import fit
 from bot.handlers.low_stock import digest_text
@@ -58,6 +58,13 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
         )
     if notification.kind is NotificationKind.DIGEST:
         return digest_text(payload), None
+    if notification.kind is NotificationKind.BACK_IN_STOCK:
+        return (
+            f"🔔 <b>{esc(payload.get('name', ''))}</b> is back in stock.",
+            InlineKeyboardMarkup(
+                [[button("Open it", ItemCard(int(payload.get("product_id", "0"))))]]
+            ),
+        )
     if notification.kind is NotificationKind.ORDER_CANCELLED:
         return f"❌ Order <b>{code}</b> was cancelled by the customer.", None
     return esc(payload.get("text", notification.kind.value)), None

@@ -43,6 +43,7 @@ from bot.handlers.button_kinds import (
     Screen,
     SearchPage,
     StartCheckout,
+    WatchItem,
 )
 from bot.handlers.buttons import ButtonData
 from bot.handlers.categories import category_key
@@ -190,6 +191,8 @@ def product_card(
                 )
             ]
         )
+    else:
+        rows.append([button("🔔 Tell me when it's back", WatchItem(product.id))])
     rows.append(
         [
             button("« " + product.category[:30], CategoryPage(category_key(product.category), 0)),

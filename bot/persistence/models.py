@@ -291,3 +291,18 @@ class PasswordShieldRow(Base):
 
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     until: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class StockWatchRow(Base):
+    """A customer waiting for a sold-out item: told once when it is back, then forgotten."""
+
+    __tablename__ = "stock_watches"
+    __table_args__ = (MYSQL_TABLE,)
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id"), primary_key=True, autoincrement=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -26,6 +26,7 @@ from bot.persistence.repositories import (
     SqlShieldRepository,
     SqlStaffRepository,
     SqlThrottleRepository,
+    SqlWatchRepository,
 )
 
 # MySQL: 1213 deadlock, 1205 lock wait timeout, 1062 duplicate key (a concurrent insert won).
@@ -74,6 +75,7 @@ class SqlAlchemyUnitOfWork:
         self.digests = SqlDigestRepository(self.session)
         self.shields = SqlShieldRepository(self.session)
         self.chores = SqlChoreRepository(self.session)
+        self.watches = SqlWatchRepository(self.session)
         self.updates = SqlProcessedUpdateRepository(self.session)
         return self
 

@@ -51,6 +51,7 @@ class State:
     throttles: dict[int, LoginThrottle] = field(default_factory=dict)
     shields: dict[int, datetime] = field(default_factory=dict)
     chores: dict[tuple[str, date], datetime] = field(default_factory=dict)
+    watches: dict[tuple[int, int], datetime] = field(default_factory=dict)
     updates: dict[int, datetime] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -522,6 +523,20 @@ class FakeThrottles:
         return _forget(self.s.throttles, lambda t: t.locked_until is None or t.locked_until < at)
 
 
+class FakeWatches:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        return self.s.watches.setdefault((customer_id, product_id), at) is at
+
+    def take(self, product_id: int) -> list[int]:
+        mine = sorted((at, c) for (c, p), at in self.s.watches.items() if p == product_id)
+        for _, c in mine:
+            del self.s.watches[(c, product_id)]
+        return [self.s.customers[c].telegram_user_id for _, c in mine]
+
+
 class FakeChores:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -604,6 +619,7 @@ class FakeUnitOfWork:
         self.digests = FakeDigests(self.working)
         self.shields = FakeShields(self.working)
         self.chores = FakeChores(self.working)
+        self.watches = FakeWatches(self.working)
         self.updates = FakeProcessedUpdates(self.working)
         return self
 
@@ -643,5 +659,6 @@ class FakeUnitOfWork:
             self.shields,
             self.updates,
             self.chores,
+            self.watches,
         ):
             repo.s = self.working

@@ -9,8 +9,10 @@ from decimal import Decimal
 from bot.domain.catalogue import Product, normalise_sku
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput, OutOfStock, StockWouldGoNegative, UnknownProduct
+from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
+from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import note_level
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.stock import MANUAL_ADJUSTMENT_REASONS, LedgerEntry, StockReason
@@ -46,6 +48,32 @@ def take_stock(uow: UnitOfWork, product: Product, change: Decimal, reason: Stock
     return level
 
 
+def tell_watchers(uow: UnitOfWork, product: Product, at: datetime) -> None:
+    """Everyone who asked is told, once, through the outbox (within Telegram's budget)."""
+    assert product.id is not None
+    payload = {"product_id": str(product.id), "name": product.name, "sku": product.sku}
+    for chat_id in uow.watches.take(product.id):
+        uow.outbox.add(Notification(chat_id, NotificationKind.BACK_IN_STOCK, payload, at))
+
+
+@retry_on_conflict
+def watch_product(
+    customer: CustomerRef, product_id: int, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> Product:
+    """“Tell me when it's back” on a sold-out item (asking twice is asking once). An item on
+    sale again meanwhile is simply returned: the card shows it."""
+    with uow:
+        product = uow.products.get(product_id)
+        if product is None or not product.active:
+            raise UnknownProduct(str(product_id))
+        if product.sellable_stock <= 0:
+            who = identify(uow, customer)
+            assert who.id is not None
+            uow.watches.add(who.id, product_id, clock())
+            uow.commit()
+        return product
+
+
 def record_move(
     uow: UnitOfWork,
     product: Product,
@@ -63,6 +91,8 @@ def record_move(
     crosses the item's threshold, the managers' low-stock alert)."""
     assert product.id is not None
     note_level(uow, product, change, level, store=store, at=at)
+    if level - change < product.step <= level:  # one step can be sold again
+        tell_watchers(uow, product, at)
     entry = uow.ledger.add(
         LedgerEntry(
             product_id=product.id,

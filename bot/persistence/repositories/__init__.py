@@ -3,7 +3,11 @@
 They never commit: the unit of work does.
 """
 
-from bot.persistence.repositories.catalogue import SqlLedgerRepository, SqlProductRepository
+from bot.persistence.repositories.catalogue import (
+    SqlLedgerRepository,
+    SqlProductRepository,
+    SqlWatchRepository,
+)
 from bot.persistence.repositories.conversations import (
     SqlChoreRepository,
     SqlProcessedUpdateRepository,
@@ -42,5 +46,6 @@ __all__ = [
     "SqlShieldRepository",
     "SqlStaffRepository",
     "SqlThrottleRepository",
+    "SqlWatchRepository",
     "invite_digest",
 ]

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.catalogue import Product, Unit
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.persistence.models import (
+    CustomerRow,
     LedgerRow,
     ProductRow,
+    StockWatchRow,
 )
+from bot.persistence.repositories.inserts import insert_unless_present
 from bot.persistence.types import Quantity
 
 
@@ -241,3 +245,29 @@ class SqlLedgerRepository:
             )
         )
         return total if total is not None else Decimal(0)
+
+
+class SqlWatchRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        return insert_unless_present(
+            self.session,
+            StockWatchRow.__table__,  # type: ignore[arg-type]
+            customer_id=customer_id,
+            product_id=product_id,
+            created_at=at,
+        )
+
+    def take(self, product_id: int) -> list[int]:
+        watchers = list(
+            self.session.scalars(
+                select(CustomerRow.telegram_user_id)
+                .join(StockWatchRow, StockWatchRow.customer_id == CustomerRow.id)
+                .where(StockWatchRow.product_id == product_id)
+                .order_by(StockWatchRow.created_at, CustomerRow.id)
+            )
+        )
+        self.session.execute(delete(StockWatchRow).where(StockWatchRow.product_id == product_id))
+        return watchers

@@ -7,7 +7,7 @@ MariaDB (READ COMMITTED, where a read-then-write race actually happens).
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -194,3 +194,21 @@ def test_the_daily_clean_up_runs_once_across_workers(new_uow: UowFactory) -> Non
         ),
     )
     assert results.count(True) == 1
+
+
+def test_restocks_racing_from_sold_out_tell_each_watcher_once(new_uow: UowFactory) -> None:
+    gone = stocked(new_uow(), 0, sku="GONE")
+    watchers = [customer() for _ in range(3)]
+    for who in watchers:
+        stock.watch_product(who, gone.id or 0, uow=new_uow())
+    _race(
+        AT_ONCE,
+        lambda _: stock.receive_stock("GONE", Decimal(1), actor="t", store=STORE, uow=new_uow()),
+    )
+    with new_uow() as uow:
+        told = [
+            n.chat_id
+            for n in uow.outbox.due(datetime.now(UTC) + timedelta(minutes=1), limit=100)
+            if n.kind is NotificationKind.BACK_IN_STOCK
+        ]
+    assert sorted(told) == sorted(w.telegram_user_id for w in watchers)
