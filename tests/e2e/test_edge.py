@@ -263,8 +263,9 @@ async def test_a_long_cancel_reason_is_refused_before_anything_changes(
         assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.PLACED
     await boss.says("We ran out of tea, sorry")
     assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.CANCELLED
-    await bot.another_sender_round()
-    assert ann.has_seen("Reason: We ran out of tea, sorry")
+    await bot.double.wait_for(
+        lambda: ann.has_seen("Reason: We ran out of tea, sorry"), what="the customer told"
+    )
     assert not boss.has_seen("Nothing found")
 
 
@@ -331,6 +332,9 @@ async def test_a_notification_telegram_refuses_as_malformed_is_an_error_in_the_l
         store=bot.shop.store,
         uow=bot.shop.uow(),
     )
-    await bot.another_sender_round()
-    refused = [r for r in caplog.records if "refused as malformed" in r.getMessage()]
-    assert refused and refused[0].levelno == logging.ERROR
+
+    def refused() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "refused as malformed" in r.getMessage()]
+
+    await bot.double.wait_for(lambda: bool(refused()), what="the refusal to be logged")
+    assert refused()[0].levelno == logging.ERROR
