@@ -65,16 +65,14 @@ ROUTES = Routes(
 
 
 async def on_startup(application: ShopApplication) -> None:
-    """Runs once the bot is connected: the command menu, and the outbox sender."""
+    """Runs once the bot is connected: menu and descriptions, the scheduled jobs, the sender."""
+    shop = application.bot_data[SHOP_KEY]
+    assert isinstance(shop, Shop)
     await application.bot.set_my_commands(ROUTES.menu(None))
-    shop_for_texts = application.bot_data[SHOP_KEY]
-    assert isinstance(shop_for_texts, Shop)
-    long, short = shop_info.descriptions(shop_for_texts.store)
+    long, short = shop_info.descriptions(shop.store)
     await application.bot.set_my_description(long)
     await application.bot.set_my_short_description(short)
     assert application.job_queue is not None
-    shop = application.bot_data[SHOP_KEY]
-    assert isinstance(shop, Shop)
     digest_at = shop.settings.digest_time.replace(tzinfo=shop.store.timezone)
     application.job_queue.run_daily(
         low_stock.queue_digest, time=digest_at, name=low_stock.DIGEST_JOB

@@ -34,9 +34,6 @@ async def staff_member(update: Update, context: ShopContext) -> StaffAccount | N
     return account
 
 
-current_account = staff_member
-
-
 def refusal(member: StaffAccount | None, need: Role) -> str:
     return FOR_STAFF if member is None or need is Role.STAFF else FOR_MANAGERS
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import types
 import typing
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar, Self
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -31,7 +32,7 @@ class Unpackable(ValueError):
 
 
 def _read(kind: Any, text: str) -> object:
-    optional = typing.get_origin(kind) in (typing.Union, _union_type()) and type(None) in (
+    optional = typing.get_origin(kind) in (typing.Union, types.UnionType) and type(None) in (
         typing.get_args(kind)
     )
     if optional:
@@ -54,10 +55,6 @@ def _read(kind: Any, text: str) -> object:
     if kind is str:
         return text
     raise TypeError(f"buttons cannot carry {kind!r}")
-
-
-def _union_type() -> object:
-    return type(int | None)
 
 
 def _write(value: object) -> str:
@@ -86,7 +83,8 @@ class ButtonData:
 
     def pack(self) -> str:
         """callback_data; a trailing text field (a search) is cut to fit 64 bytes."""
-        values = [_write(getattr(self, f.name)) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        fields = [getattr(self, f.name) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        values = [_write(field) for field in fields]
         for value in values[:-1]:
             if SEPARATOR in value:
                 raise ValueError(f"only the last field of a button may hold {SEPARATOR!r}")
@@ -94,7 +92,7 @@ class ButtonData:
         encoded = text.encode()
         if len(encoded) <= MAX_BYTES:
             return text
-        if not values or not isinstance(getattr(self, dataclasses.fields(self)[-1].name), str):  # type: ignore[arg-type]
+        if not fields or not isinstance(fields[-1], str):
             raise ValueError(f"{text!r} does not fit in {MAX_BYTES} bytes")
         return encoded[:MAX_BYTES].decode(errors="ignore")
 
@@ -119,11 +117,6 @@ class ButtonData:
         return cls(**values)
 
     @classmethod
-    def matches(cls, data: object) -> bool:
-        """For CallbackQueryHandler(pattern=...): only data that unpacks reaches the route."""
-        return cls.unpack(data) is not None
-
-    @classmethod
     def of(cls, update: Update) -> Self:
         """The pressed button; its route matched it, so it unpacks."""
         query = update.callback_query
@@ -131,10 +124,3 @@ class ButtonData:
         if pressed is None:
             raise LookupError(f"this update holds no {cls.__name__} button")
         return pressed
-
-    def button(self, text: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(text, callback_data=self.pack())
-
-
-def known_prefixes() -> frozenset[str]:
-    return frozenset(ButtonData._kinds)

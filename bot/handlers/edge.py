@@ -99,8 +99,7 @@ class PersonalQueues(BaseUpdateProcessor):
             if not self._waiting[person]:
                 del self._waiting[person]
                 self._warned.discard(person)
-                if not turn.locked():
-                    self._turns.pop(person, None)
+                self._turns.pop(person, None)  # nobody holds or waits for it now
 
     async def _once(self, update: Update, coroutine: Awaitable[Any]) -> None:
         async with self._workers:

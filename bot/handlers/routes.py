@@ -122,9 +122,6 @@ class Routes:
         ]
         return routes + [h for f in self.features for h in f.messages]
 
-    def needs(self, command: str) -> Role | None:
-        return next((c.who for c in self.commands if c.name == command), None)
-
     def menu(self, role: Role | None) -> list[BotCommand]:
         return [BotCommand(c.name, c.menu) for c in self.commands if c.shown_to(role)]
 

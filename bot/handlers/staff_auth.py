@@ -15,7 +15,7 @@ from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services import staff, staff_prompts
 from bot.domain.services.staff_prompts import Ask, PasswordsDiffer
 from bot.domain.staff import MIN_PASSWORD, Role
-from bot.handlers.access import current_account, show_customer_menu, show_menu
+from bot.handlers.access import show_customer_menu, show_menu, staff_member
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.routes import Command, Feature
 from bot.handlers.screens import polite, say, sentence
@@ -98,7 +98,7 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
 @polite
 async def log_out(update: Update, context: ShopContext) -> str | None:
     user_id = user_id_of(update)
-    account = await current_account(update, context)
+    account = await staff_member(update, context)
     await context.run(staff.log_out, user_id)
     await show_customer_menu(context, user_id)
     await say(update, "You are logged out." if account else "You were not logged in.")
