@@ -64,7 +64,7 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
     signing_up = prompt.kind is PromptKind.SIGNUP
     try:
         reply = await context.run(
-            staff_prompts.answer, user_id, message.text, hasher=context.shop.hasher
+            staff_prompts.answer, prompt, message.text, hasher=context.shop.hasher
         )
     except PasswordsDiffer as refused:
         await say(update, esc(sentence(str(refused))) + " " + SIGNUP_PASSWORD)

@@ -58,13 +58,6 @@ def ask(
     return prompt
 
 
-def current(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Prompt | None:
-    """The open question, unless it was asked too long ago to still be meant."""
-    with uow:
-        prompt = uow.prompts.get(telegram_user_id)
-    return None if prompt is None or prompt.is_stale(clock()) else prompt
-
-
 def waiting_for(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Waiting:
     """One read for every typed message: the open question, the shield, the checkout."""
     now = clock()

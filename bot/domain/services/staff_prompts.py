@@ -62,19 +62,19 @@ def give_up(telegram_user_id: int, *, uow: UnitOfWork) -> bool:
 
 
 def answer(
-    telegram_user_id: int,
+    prompt: Prompt,
     text: str,
     *,
     uow: UnitOfWork,
     hasher: PasswordHasher,
     clock: Clock = utc_now,
 ) -> Reply:
-    """Take the typed answer; returns what to ask next, or the account once done.
+    """Take the typed answer to the open question (as the conversation router read it);
+    returns what to ask next, or the account once done.
 
     A wrong password or a refused sign-up ends the talk (the person starts again)."""
-    prompt = prompts.current(telegram_user_id, uow=uow, clock=clock)
-    draft = prompt.draft if prompt is not None else None
-    if prompt is None or not isinstance(draft, LoginDraft | SignupDraft):
+    draft = prompt.draft
+    if not isinstance(draft, LoginDraft | SignupDraft):
         raise InvalidInput("Nothing is waiting for an answer. Send /login to log in.")
     talk = Talk(prompt, draft, uow, clock)
     if isinstance(draft, SignupDraft) and prompt.step == Ask.PASSWORD:

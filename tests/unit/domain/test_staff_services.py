@@ -241,5 +241,5 @@ def test_logging_out_and_being_switched_off_drop_the_open_question() -> None:
         prompts.ask(user, PromptKind.ADD_ITEM, "name", uow=uow)
     staff.log_out(9, uow=uow)
     staff.set_staff_active(boss, clerk.id or 0, False, uow=uow)
-    assert prompts.current(8, uow=uow) is None
-    assert prompts.current(9, uow=uow) is None
+    assert prompts.waiting_for(8, uow=uow).prompt is None
+    assert prompts.waiting_for(9, uow=uow).prompt is None
