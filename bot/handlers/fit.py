@@ -48,17 +48,20 @@ class _Cutter(HTMLParser):
             self.out.append(escape(data, quote=False))
             self.left -= _units(data)
             return
-        kept = ""
+        kept = 0
         for char in data:
-            if _units(kept + char) > self.left:
+            self.left -= _units(char)
+            if self.left < 0:
                 break
-            kept += char
-        self.out.append(escape(kept.rstrip(), quote=False) + ELLIPSIS)
+            kept += 1
+        self.out.append(escape(data[:kept].rstrip(), quote=False) + ELLIPSIS)
         self.full = True
 
 
 def fit(html: str, limit: int = MESSAGE) -> str:
     """The HTML unchanged if its visible text fits; else shortened, tags closed."""
+    if _units(html) <= limit:  # tags vanish and entities shrink: the text shown is shorter
+        return html
     cutter = _Cutter(limit)
     cutter.feed(html)
     cutter.close()

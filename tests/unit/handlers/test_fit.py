@@ -21,3 +21,14 @@ def test_a_long_message_is_shortened_with_an_ellipsis_and_its_tags_closed() -> N
 
 def test_a_caption_is_held_to_1024() -> None:
     assert utf16_length(visible_text(fit("x" * 5000, CAPTION))) <= CAPTION
+
+
+def test_a_message_whose_markup_is_long_but_text_fits_is_left_alone() -> None:
+    html = "<b>" + "&amp;" * 1000 + "</b>"  # 5,007 characters of HTML, 1,000 shown
+    assert fit(html) == html
+
+
+def test_the_cut_counts_emoji_as_two_units_like_telegram() -> None:
+    shown = visible_text(fit("😀" * 3000))
+    assert utf16_length(shown) <= MESSAGE
+    assert utf16_length(shown) >= MESSAGE - 2  # nothing more is cut than needed
