@@ -20,6 +20,7 @@ from bot.handlers import (
     conversations,
     edge,
     fallbacks,
+    handover,
     housekeeping,
     items,
     low_stock,
@@ -27,6 +28,8 @@ from bot.handlers import (
     my_orders,
     notifications,
     order_queue,
+    payments,
+    questions,
     report,
     search,
     shop_info,
@@ -51,9 +54,12 @@ ROUTES = Routes(
         cart.FEATURE,
         my_orders.FEATURE,
         checkout.FEATURE,
+        payments.FEATURE,
         shop_info.FEATURE,
+        questions.FEATURE,
         start.HELP_FEATURE,
         order_queue.FEATURE,
+        handover.FEATURE,
         stock.FEATURE,
         items.FEATURE,
         low_stock.FEATURE,
@@ -81,6 +87,12 @@ async def on_startup(application: ShopApplication) -> None:
         housekeeping.clean_up,
         time=HOUSEKEEPING_AT.replace(tzinfo=shop.store.timezone),
         name=housekeeping.JOB_NAME,
+    )
+    application.job_queue.run_repeating(
+        payments.release_unpaid,
+        interval=payments.RELEASE_EVERY_SECONDS,
+        first=1,
+        name=payments.RELEASE_JOB,
     )
     application.job_queue.run_repeating(
         notifications.send_due,

@@ -85,7 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration error:\n{error}", file=sys.stderr)
         return 2
     redact_secrets(
-        [s.get_secret_value() for s in (settings.telegram_token, settings.webhook_secret) if s],
+        [
+            s.get_secret_value()
+            for s in (
+                settings.telegram_token,
+                settings.webhook_secret,
+                settings.payment_provider_token,
+            )
+            if s
+        ],
         drop=(InvalidToken,),
     )
     handler: Callable[[argparse.Namespace, Settings], int] = _COMMANDS[args.command]

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.domain.errors import InvalidInput
 from bot.domain.money import ISO_4217, Currency
 from bot.domain.opening_hours import OpeningHours
+from bot.domain.payments import PaymentOptions
 from bot.domain.store import DEFAULT_HOURS, Store
 
 ENV_PREFIX = "SHOPKEEPS_"
@@ -58,8 +59,12 @@ class Settings(BaseSettings):
     digest_time: time = time(8, 0)
     outbox_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
     playground_port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0: any free port
+    # Telegram Payments for physical goods: the token BotFather gives for a payment provider.
+    payment_provider_token: SecretStr | None = None
+    pay_on_pickup: bool = True  # also offer "pay at pickup / on delivery"
+    payment_timeout_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 30
 
-    @field_validator("telegram_token", "webhook_secret", mode="before")
+    @field_validator("telegram_token", "webhook_secret", "payment_provider_token", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -139,6 +144,11 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}WEBHOOK_SECRET: may hold only A-Z, a-z, 0-9, _ and - "
                 "(1-256 characters)"
             )
+        if self.payment_provider_token is None and not self.pay_on_pickup:
+            raise ValueError(
+                f"{ENV_PREFIX}PAY_ON_PICKUP: false needs {ENV_PREFIX}PAYMENT_PROVIDER_TOKEN, "
+                "or customers would have no way to pay"
+            )
         try:
             Currency(self.currency).parse(str(self.delivery_fee))
         except InvalidInput as problem:
@@ -174,6 +184,11 @@ class Settings(BaseSettings):
             address=" ".join(self.store_address.split()),
             phone=self.store_phone.strip(),
             location=parse_location(self.store_location) if self.store_location.strip() else None,
+            payments=PaymentOptions(
+                online=self.payment_provider_token is not None,
+                on_handover=self.pay_on_pickup,
+                timeout=timedelta(minutes=self.payment_timeout_minutes),
+            ),
         )
 
 

@@ -14,6 +14,9 @@ class NotificationKind(StrEnum):
     LOW_STOCK = "low_stock"  # to managers
     DIGEST = "digest"  # to managers
     BACK_IN_STOCK = "back_in_stock"  # to customers who asked to be told
+    REFUND_DUE = "refund_due"  # to managers: a paid order was cancelled (or paid twice)
+    QUESTION = "question"  # to on-duty staff: a customer asks the shop
+    ANSWER = "answer"  # to the customer: the shop's answer
 
 
 @dataclass(frozen=True, slots=True)

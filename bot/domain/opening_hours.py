@@ -113,6 +113,20 @@ class SlotPolicy:
                         return found
         return found
 
+    def days(self, now: datetime) -> list[date]:
+        """The local days, from today, that still have a pickup slot to offer."""
+        today = now.astimezone(self.timezone).date()
+        ahead = (today + timedelta(days=offset) for offset in range(self.days_ahead + 1))
+        return [day for day in ahead if self.slots_on(day, now)]
+
+    def slots_on(self, day: date, now: datetime) -> list[datetime]:
+        """One local day's pickup slots, those at least lead_time from now."""
+        today = now.astimezone(self.timezone).date()
+        if not today <= day <= today + timedelta(days=self.days_ahead):
+            return []
+        earliest = now + self.lead_time
+        return [start for start in self._day_slots(day) if start >= earliest]
+
     def _day_slots(self, day: date) -> list[datetime]:
         slots = []
         for opening, closing in self.hours.on(day):

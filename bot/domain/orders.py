@@ -9,10 +9,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bot.domain.errors import InvalidInput, InvalidTransition
+from bot.domain.payments import Payment
 
 # No 0/O or 1/I/L: codes are read aloud at the counter.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+PICKUP_CODE_LENGTH = 6  # shown with its QR when the order is ready; typed if the QR fails
 MAX_ADDRESS = 300
 MAX_NOTE = 500
 MAX_REASON = 500
@@ -76,6 +78,7 @@ class Fulfilment:
 class Actor(StrEnum):
     CUSTOMER = "customer"
     STAFF = "staff"
+    HANDOVER = "handover"  # staff with the customer's pickup code
 
 
 # Allowed moves, per fulfilment kind; cancellation is handled apart (who may cancel differs).
@@ -93,21 +96,38 @@ _FORWARD: dict[FulfilmentKind, dict[OrderStatus, OrderStatus]] = {
 }
 
 
-def allowed_next(status: OrderStatus, kind: FulfilmentKind, actor: Actor) -> list[OrderStatus]:
-    """What this actor may move an order to now, in the order buttons should show."""
+def allowed_next(
+    status: OrderStatus, kind: FulfilmentKind, actor: Actor, *, awaits_payment: bool = False
+) -> list[OrderStatus]:
+    """What this actor may move an order to now, in the order buttons should show.
+
+    A pickup is completed only by its hand-over (the customer's code), and an order waiting
+    for its online payment can only be cancelled: nobody prepares what is not paid."""
     if actor is Actor.CUSTOMER:
         return [OrderStatus.CANCELLED] if status is OrderStatus.PLACED else []
-    moves = [nxt] if (nxt := _FORWARD[kind].get(status)) else []
+    nxt = _FORWARD[kind].get(status)
+    if actor is Actor.HANDOVER:
+        return [nxt] if nxt is OrderStatus.COMPLETED and not awaits_payment else []
+    handover_only = kind is FulfilmentKind.PICKUP and nxt is OrderStatus.COMPLETED
+    moves = [nxt] if nxt and not awaits_payment and not handover_only else []
     if status in (OrderStatus.PLACED, OrderStatus.ACCEPTED):
         moves.append(OrderStatus.CANCELLED)
     return moves
 
 
-def check_transition(
-    code: str, current: OrderStatus, wanted: OrderStatus, kind: FulfilmentKind, actor: Actor
-) -> None:
-    if wanted not in allowed_next(current, kind, actor):
-        raise InvalidTransition(code, current.value, wanted.label)
+def check_transition(order: Order, wanted: OrderStatus, actor: Actor) -> None:
+    moves = allowed_next(
+        order.status,
+        order.fulfilment.kind,
+        actor,
+        awaits_payment=order.payment.awaits_payment,
+    )
+    if wanted not in moves:
+        raise InvalidTransition(order.code, order.status.value, wanted.label)
+
+
+def new_pickup_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(PICKUP_CODE_LENGTH))
 
 
 def new_order_code() -> str:
@@ -150,6 +170,8 @@ class Order:
     currency: str
     history: list[StatusChange] = field(default_factory=list)
     id: int | None = None
+    payment: Payment = field(default_factory=Payment)
+    pickup_code: str | None = None  # set when it is ready (or out for delivery)
 
     @property
     def subtotal_minor(self) -> int:

@@ -23,6 +23,8 @@ class PromptKind(StrEnum):
     CANCEL_REASON = "cancel_reason"
     ADD_ITEM = "add_item"
     EDIT_ITEM = "edit_item"
+    ASK_SHOP = "ask_shop"  # a customer's question to the shop
+    ANSWER = "answer"  # staff answering one
 
 
 @dataclass
@@ -65,13 +67,27 @@ class EditItemDraft:
     sku: str = ""
 
 
-Draft = LoginDraft | SignupDraft | CancelDraft | NewItemDraft | EditItemDraft
+@dataclass
+class AskDraft:
+    """Nothing to keep: the typed text is the question."""
+
+
+@dataclass
+class AnswerDraft:
+    question_id: int = 0
+
+
+Draft = (
+    LoginDraft | SignupDraft | CancelDraft | NewItemDraft | EditItemDraft | AskDraft | AnswerDraft
+)
 DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.LOGIN: LoginDraft,
     PromptKind.SIGNUP: SignupDraft,
     PromptKind.CANCEL_REASON: CancelDraft,
     PromptKind.ADD_ITEM: NewItemDraft,
     PromptKind.EDIT_ITEM: EditItemDraft,
+    PromptKind.ASK_SHOP: AskDraft,
+    PromptKind.ANSWER: AnswerDraft,
 }
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.money import Currency
 from bot.domain.opening_hours import OpeningHours, SlotPolicy
+from bot.domain.payments import PaymentOptions
 
 DEFAULT_HOURS = "mon-sat 09:00-19:00; sun 10:00-14:00"
 
@@ -27,6 +28,7 @@ class Store:
     address: str = ""
     phone: str = ""
     location: tuple[Decimal, Decimal] | None = None  # latitude, longitude
+    payments: PaymentOptions = field(default_factory=PaymentOptions)
 
     def is_open(self, now: datetime) -> bool:
         return self.hours.is_open(now.astimezone(self.timezone))

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bot.domain.checkout import CheckoutStep
 from bot.domain.orders import OrderStatus
+from bot.domain.payments import PaymentMethod
 from bot.handlers.buttons import ButtonData
 
 # ----------------------------------------------------------------------------- customers
@@ -106,6 +107,7 @@ class OrderAction(StrEnum):
     VIEW = "v"
     CANCEL = "x"
     REORDER = "r"
+    PAY = "p"  # send the invoice again
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,15 @@ class PickupTime(ButtonData):
 @dataclass(frozen=True)
 class ConfirmOrder(ButtonData):
     PREFIX = "cof"
+    pay: PaymentMethod
+
+
+@dataclass(frozen=True)
+class PickupDay(ButtonData):
+    """The day whose pickup times to show."""
+
+    PREFIX = "cod"
+    day: int  # days since 1970-01-01, the store's local date
 
 
 # ----------------------------------------------------------------------------- staff
@@ -218,3 +229,17 @@ class SwitchAccount(ButtonData):
     PREFIX = "sa"
     staff_id: int
     to: Switch
+
+
+# ----------------------------------------------------------------------------- talk to the shop
+
+
+@dataclass(frozen=True)
+class AskShop(ButtonData):
+    PREFIX = "ask"
+
+
+@dataclass(frozen=True)
+class AnswerQuestion(ButtonData):
+    PREFIX = "qa"
+    question_id: int

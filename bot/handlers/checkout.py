@@ -3,7 +3,7 @@ a customer who stops halfway (or meets a restart) continues where they were."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape as esc
 
 from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
@@ -15,13 +15,14 @@ from bot.domain.errors import CartChanged, DomainError
 from bot.domain.orders import FulfilmentKind
 from bot.domain.services import checkout, prompts
 from bot.domain.services.cart import view_cart
-from bot.domain.services.checkout import CheckoutView, SlotGone
-from bot.handlers import search
+from bot.domain.services.checkout import CheckoutView, SlotGone, StaleStep
+from bot.handlers import payments, search
 from bot.handlers.button_kinds import (
     CheckoutChoice,
     Choice,
     ConfirmOrder,
     LeaveCheckout,
+    PickupDay,
     PickupTime,
     StartCheckout,
 )
@@ -29,7 +30,13 @@ from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, sentence, show
 from bot.handlers.shop_info import closed_notice
-from bot.handlers.views import cart_screen, checkout_prompt, order_screen
+from bot.handlers.views import (
+    EPOCH_ORDINAL,
+    PickupChoice,
+    cart_screen,
+    checkout_prompt,
+    order_screen,
+)
 
 
 def phone_keyboard(saved: str | None) -> ReplyKeyboardMarkup:
@@ -46,11 +53,19 @@ def phone_keyboard(saved: str | None) -> ReplyKeyboardMarkup:
     )
 
 
-async def _ask(update: Update, context: ShopContext, view: CheckoutView) -> None:
-    """Put the question of the current step to the customer."""
+async def _ask(
+    update: Update, context: ShopContext, view: CheckoutView, day: date | None = None
+) -> None:
+    """Put the question of the current step to the customer (pickup times: of `day`, else of
+    the first day that has some)."""
     store = context.shop.store
-    slots = checkout.offered_slots(store=store) if view.draft.step is CheckoutStep.SLOT else []
-    text, keyboard = checkout_prompt(view, store, slots)
+    pickup = None
+    if view.draft.step is CheckoutStep.SLOT:
+        now = utc_now()
+        days = store.slots.days(now)
+        shown = day if day in days else (days[0] if days else None)
+        pickup = PickupChoice(days, shown, store.slots.slots_on(shown, now) if shown else [])
+    text, keyboard = checkout_prompt(view, store, pickup)
     if view.draft.step is CheckoutStep.PHONE:
         await say(update, text, phone_keyboard(view.saved_phone))
     else:
@@ -99,11 +114,25 @@ async def choose_time(update: Update, context: ShopContext) -> str | None:
 
 
 @polite
+async def choose_day(update: Update, context: ShopContext) -> str | None:
+    """Another day's pickup times."""
+    day = date.fromordinal(EPOCH_ORDINAL + PickupDay.of(update).day)
+    view = await context.run(
+        checkout.current_checkout, customer_of(update), store=context.shop.store
+    )
+    if view is None or view.draft.step is not CheckoutStep.SLOT:
+        raise StaleStep()
+    await _ask(update, context, view, day)
+    return None
+
+
+@polite
 async def confirm(update: Update, context: ShopContext) -> str | None:
     """Place the order. If the shelf changed, show the corrected cart instead."""
     who, store = customer_of(update), context.shop.store
+    method = ConfirmOrder.of(update).pay
     try:
-        order = await context.run(checkout.confirm_checkout, who, store=store)
+        order = await context.run(checkout.confirm_checkout, who, method, store=store)
     except CartChanged as changed:
         cart = await context.run(view_cart, who)
         await show(update, *cart_screen(cart, store, notice=str(changed)))
@@ -113,9 +142,17 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         await _ask(update, context, view)
         return str(gone)
     heading = f"✅ <b>Order {order.code} placed.</b> Thank you!"
+    if order.payment.awaits_payment:
+        minutes = int(store.payments.timeout.total_seconds() // 60)
+        heading = (
+            f"🧾 <b>Order {order.code} is reserved for you.</b> Please pay within {minutes} "
+            "minutes with the invoice below; the store prepares it once it is paid."
+        )
     if not store.is_open(order.placed_at):
         heading += "\n🌙 " + esc(closed_notice(store.next_opening(order.placed_at)))
     await show(update, *order_screen(order, store, heading=heading))
+    if order.payment.awaits_payment:
+        await payments.send_invoice(update, context, order)
     return "Order placed!"
 
 
@@ -224,6 +261,7 @@ FEATURE = Feature(
         Press(LeaveCheckout, cancel_button),
         Press(CheckoutChoice, choose),
         Press(PickupTime, choose_time),
+        Press(PickupDay, choose_day),
     ],
     messages=[MessageHandler(filters.CONTACT, take_contact)],
 )

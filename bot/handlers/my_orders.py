@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.domain.services import orders
 from bot.domain.services.cart import view_cart
+from bot.handlers import payments
 from bot.handlers.button_kinds import Menu, MyOrder, MyOrdersPage, OrderAction, Screen
 from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.routes import Command, Feature, Press
@@ -47,6 +48,9 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
         order = await context.run(orders.cancel_my_order, who, code, store=store)
         await show(update, *order_screen(order, store))
         return "Your order is cancelled."
+    if action is OrderAction.PAY:
+        await payments.pay_again(update, context, code)
+        return "Here is your invoice."
     if action is OrderAction.REORDER:
         result = await context.run(orders.reorder, who, code)
         lines = []

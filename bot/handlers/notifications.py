@@ -15,16 +15,19 @@ from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.domain.money import Currency
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import OrderStatus
 from bot.domain.services import outbox
 from bot.domain.store import Store
+from bot.handlers import questions
 from bot.handlers.button_kinds import ItemCard, MyOrder, OrderAction
 from bot.handlers.context import ShopContext
-from bot.handlers.fit import fit
+from bot.handlers.fit import CAPTION, fit
 from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
-from bot.handlers.views import STATUS_LINES, button
+from bot.handlers.pickup_qr import handover_link, qr_png
+from bot.handlers.views import STATUS_LINES, button, pickup_code_line
 
 log = logging.getLogger(__name__)
 JOB_NAME = "outbox-sender"
@@ -40,12 +43,15 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
         lines = [f"📦 Order <b>{code}</b>: {STATUS_LINES[status]}"]
         if payload.get("reason"):
             lines.append(f"Reason: {esc(payload['reason'])}")
+        if payload.get("pickup_code"):
+            lines.append(pickup_code_line(payload["pickup_code"]))
         return "\n".join(lines), InlineKeyboardMarkup(
             [[button("View order", MyOrder(OrderAction.VIEW, payload.get("order_code", "")))]]
         )
     if notification.kind is NotificationKind.ORDER_PLACED:
+        paid = " It is paid." if payload.get("paid") else ""
         return (
-            f"🆕 New order <b>{code}</b> is waiting.",
+            f"🆕 New order <b>{code}</b> is waiting.{paid}",
             new_order_keyboard(payload.get("order_code", "")),
         )
     if notification.kind is NotificationKind.LOW_STOCK:
@@ -65,6 +71,18 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
                 [[button("Open it", ItemCard(int(payload.get("product_id", "0"))))]]
             ),
         )
+    if notification.kind is NotificationKind.REFUND_DUE:
+        amount = Currency(payload.get("currency", store.currency.code)).format(
+            int(payload.get("amount_minor", "0"))
+        )
+        return (
+            f"↩️ <b>Refund due: {amount}</b> for order <b>{code}</b> "
+            f"({esc(payload.get('reason', ''))}). Refund it in your payment provider's "
+            "dashboard; the customer has been told the store will.",
+            None,
+        )
+    if notification.kind in (NotificationKind.QUESTION, NotificationKind.ANSWER):
+        return questions.render(notification)
     if notification.kind is NotificationKind.ORDER_CANCELLED:
         return f"❌ Order <b>{code}</b> was cancelled by the customer.", None
     return esc(payload.get("text", notification.kind.value)), None
@@ -84,10 +102,22 @@ async def _keep_lease(context: ShopContext, notification: Notification) -> None:
 async def _send(context: ShopContext, notification: Notification) -> None:
     text, keyboard = render(notification, context.shop.store)
     heartbeat = asyncio.create_task(_keep_lease(context, notification))
+    pickup_code = notification.payload.get("pickup_code")
     try:
-        await context.bot.send_message(
-            notification.chat_id, fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
+        if notification.kind is NotificationKind.ORDER_STATUS and pickup_code:
+            # The code with its QR image: staff scan it to hand the order over.
+            link = handover_link(context.bot.username, pickup_code)
+            await context.bot.send_photo(
+                notification.chat_id,
+                qr_png(link),
+                caption=fit(text, CAPTION),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            )
+        else:
+            await context.bot.send_message(
+                notification.chat_id, fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
     finally:
         heartbeat.cancel()
 

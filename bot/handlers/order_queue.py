@@ -28,6 +28,7 @@ from bot.domain.store import Store
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import MoreOrders, MoveOrder, OrderDetails
 from bot.handlers.context import ShopContext, user_id_of
+from bot.handlers.payment_views import payment_line
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button, slot_label
@@ -47,7 +48,12 @@ def move_button(code: str, current: OrderStatus, target: OrderStatus) -> InlineK
 
 
 def order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
-    moves = allowed_next(order.status, order.fulfilment.kind, Actor.STAFF)
+    moves = allowed_next(
+        order.status,
+        order.fulfilment.kind,
+        Actor.STAFF,
+        awaits_payment=order.payment.awaits_payment,
+    )
     if not moves:
         return None
     return InlineKeyboardMarkup([[move_button(order.code, order.status, m) for m in moves]])
@@ -82,6 +88,9 @@ def order_card(order: Order, store: Store, *, with_history: bool = False) -> str
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
     lines.append(f"Total {store.currency.format(order.total_minor)}")
+    lines.append(payment_line(order, store, for_staff=True))
+    if order.status is OrderStatus.READY and f.kind is FulfilmentKind.PICKUP:
+        lines.append("🤝 Scan the customer's QR code, or /handover CODE, to hand it over.")
     if with_history:
         lines.append("\n<b>History</b>")
         for change in order.history:

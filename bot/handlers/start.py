@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers import catalogue
+from bot.handlers import catalogue, handover
 from bot.handlers.access import staff_member
 from bot.handlers.button_kinds import Menu, Screen
 from bot.handlers.context import ShopContext
+from bot.handlers.pickup_qr import HANDOVER_PREFIX
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import greeting, menu_keyboard
@@ -27,7 +28,11 @@ DEEP_LINK_PRODUCT = "p_"
 
 @polite
 async def greet(update: Update, context: ShopContext) -> str | None:
-    """Greet with the store's name and the menu; `/start p_SKU` opens that item."""
+    """Greet with the store's name and the menu; `/start p_SKU` opens that item, and
+    `/start h_CODE` (a pickup QR code, scanned by staff) hands an order over."""
+    if context.args and context.args[0].startswith(HANDOVER_PREFIX):
+        await handover.scanned(update, context, context.args[0].removeprefix(HANDOVER_PREFIX))
+        return None
     if context.args and context.args[0].startswith(DEEP_LINK_PRODUCT):
         await catalogue.open_product_by_sku(
             update, context, context.args[0].removeprefix(DEEP_LINK_PRODUCT)

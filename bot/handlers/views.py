@@ -7,7 +7,8 @@ Every piece of catalogue or customer text passes through `esc`: a product called
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from html import escape as esc
 
@@ -17,6 +18,7 @@ from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutStep
 from bot.domain.money import line_total
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
+from bot.domain.payments import PaymentMethod
 from bot.domain.quantity import format_quantity
 from bot.domain.services.cart import CartView
 from bot.domain.services.catalogue import Page
@@ -25,6 +27,7 @@ from bot.domain.store import Store
 from bot.handlers.button_kinds import (
     AddToCart,
     AmountLabel,
+    AskShop,
     AtSmallestAmount,
     CartLine,
     CategoryPage,
@@ -39,6 +42,7 @@ from bot.handlers.button_kinds import (
     MyOrder,
     MyOrdersPage,
     OrderAction,
+    PickupDay,
     PickupTime,
     Screen,
     SearchPage,
@@ -47,6 +51,7 @@ from bot.handlers.button_kinds import (
 )
 from bot.handlers.buttons import ButtonData
 from bot.handlers.categories import category_key
+from bot.handlers.payment_views import payment_line
 
 PAGE_SIZE = 6
 PHOTO_DESCRIPTION = 700
@@ -69,7 +74,7 @@ def menu_keyboard() -> Keyboard:
                 button("🔎 Search", Menu(Screen.SEARCH)),
             ],
             [button("🧺 Cart", Menu(Screen.CART)), button("📦 My orders", Menu(Screen.ORDERS))],
-            [button("❓ Help", Menu(Screen.HELP))],
+            [button("💬 Ask the shop", AskShop()), button("❓ Help", Menu(Screen.HELP))],
         ]
     )
 
@@ -145,8 +150,14 @@ def search_screen(query: str, page: Page[Product], store: Store) -> tuple[str, K
     rows.append(home_row())
     if page.total == 0:
         return (
-            f"Nothing found for “{esc(query)}”. Try another word, or browse the catalogue.",
-            Keyboard([[button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()]]),
+            f"Nothing found for “{esc(query)}”. Try another word, browse the catalogue, or ask "
+            "the shop.",
+            Keyboard(
+                [
+                    [button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()],
+                    [button("💬 Ask the shop", AskShop())],
+                ]
+            ),
         )
     return f"<b>Found {page.total}</b> for “{esc(query)}”{_page_label(page)}", Keyboard(rows)
 
@@ -242,7 +253,7 @@ def _cancel_row() -> list[InlineKeyboardButton]:
 
 
 def checkout_prompt(
-    view: CheckoutView, store: Store, slots: list[datetime]
+    view: CheckoutView, store: Store, pickup: PickupChoice | None = None
 ) -> tuple[str, Keyboard | None]:
     """The question for the step the checkout is at (phone uses a reply keyboard apart)."""
     step = view.draft.step
@@ -262,16 +273,7 @@ def checkout_prompt(
             ),
         )
     if step is CheckoutStep.SLOT:
-        if not slots:
-            return (
-                "Sorry, there are no pickup times in the coming days. You can choose "
-                "delivery instead.",
-                Keyboard(
-                    [[button("🚚 Delivery", CheckoutChoice(step, Choice.DELIVERY))], _cancel_row()]
-                ),
-            )
-        rows = [[button(slot_label(s, store), PickupTime(int(s.timestamp()) // 60))] for s in slots]
-        return "When would you like to pick it up?", Keyboard([*rows, _cancel_row()])
+        return slot_question(pickup, store)
     if step is CheckoutStep.ADDRESS:
         rows = [_cancel_row()]
         if view.saved_address:
@@ -298,7 +300,7 @@ def checkout_prompt(
         )
     return checkout_summary(view, store), Keyboard(
         [
-            [button("✅ Confirm order", ConfirmOrder())],
+            *confirm_rows(view, store),
             [
                 button("✏️ Change details", CheckoutChoice(step, Choice.CHANGE_DETAILS)),
                 button("🧺 Edit cart", Menu(Screen.CART)),
@@ -306,6 +308,67 @@ def checkout_prompt(
             _cancel_row(),
         ]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PickupChoice:
+    """The days with pickup times left, the day shown, and its times."""
+
+    days: list[date]
+    day: date | None
+    slots: list[datetime]
+
+
+MAX_SLOTS_SHOWN = 40
+SLOTS_PER_ROW = 4
+
+
+def slot_question(pickup: PickupChoice | None, store: Store) -> tuple[str, Keyboard]:
+    """One day's times as buttons, and the other days with times left to switch to."""
+    step = CheckoutStep.SLOT
+    if pickup is None or pickup.day is None or not pickup.slots:
+        return (
+            "Sorry, there are no pickup times in the coming days. You can choose delivery instead.",
+            Keyboard(
+                [[button("🚚 Delivery", CheckoutChoice(step, Choice.DELIVERY))], _cancel_row()]
+            ),
+        )
+    times = [
+        button(
+            slot.astimezone(store.timezone).strftime("%H:%M"),
+            PickupTime(int(slot.timestamp()) // 60),
+        )
+        for slot in pickup.slots[:MAX_SLOTS_SHOWN]
+    ]
+    rows = [times[i : i + SLOTS_PER_ROW] for i in range(0, len(times), SLOTS_PER_ROW)]
+    other_days = [
+        button(f"📅 {day:%a %d}", PickupDay(day.toordinal() - EPOCH_ORDINAL))
+        for day in pickup.days
+        if day != pickup.day
+    ]
+    rows += [other_days[i : i + 4] for i in range(0, len(other_days), 4)]
+    text = f"When would you like to pick it up? Times on <b>{pickup.day:%A %d %B}</b>"
+    if other_days:
+        text += " (or choose another day below)"
+    return text + ":", Keyboard([*rows, _cancel_row()])
+
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def confirm_rows(view: CheckoutView, store: Store) -> list[list[InlineKeyboardButton]]:
+    """One Confirm button per way of paying the store takes: the choice is explicit."""
+    total = store.currency.format(view.total_minor)
+    rows = []
+    for method in store.payments.methods:
+        if method is PaymentMethod.ONLINE:
+            label = f"💳 Confirm and pay {total} now"
+        elif view.draft.kind is FulfilmentKind.DELIVERY:
+            label = "✅ Confirm, pay on delivery"
+        else:
+            label = "✅ Confirm, pay at pickup"
+        rows.append([button(label, ConfirmOrder(method))])
+    return rows
 
 
 def checkout_summary(view: CheckoutView, store: Store) -> str:
@@ -359,15 +422,25 @@ def order_text(order: Order, store: Store, *, heading: str = "") -> str:
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
     lines.append(f"<b>Total: {store.currency.format(order.total_minor)}</b>")
+    lines.append(payment_line(order, store))
     lines.append(f"\n{STATUS_LINES[order.status]}")
+    if order.pickup_code and order.status in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
+        lines.append(pickup_code_line(order.pickup_code))
     last = order.history[-1] if order.history else None
     if order.status is OrderStatus.CANCELLED and last and last.reason:
         lines.append(f"Reason: {esc(last.reason)}")
     return "\n".join(lines)
 
 
+def pickup_code_line(code: str) -> str:
+    return f"🔑 Pickup code: <b>{esc(code)}</b> (show it, or its QR code, to the staff)"
+
+
 def order_screen(order: Order, store: Store, *, heading: str = "") -> tuple[str, Keyboard]:
     rows = []
+    if order.payment.awaits_payment and order.status is OrderStatus.PLACED:
+        total = store.currency.format(order.total_minor)
+        rows.append([button(f"💳 Pay {total}", MyOrder(OrderAction.PAY, order.code))])
     if order.status is OrderStatus.PLACED:
         rows.append([button("❌ Cancel order", MyOrder(OrderAction.CANCEL, order.code))])
     rows.append([button("🔁 Reorder", MyOrder(OrderAction.REORDER, order.code))])

@@ -116,11 +116,32 @@ class OrderRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     total_minor: Mapped[int] = mapped_column(BigInteger)
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    payment_method: Mapped[str] = mapped_column(String(16), server_default="on_handover")
+    # Online orders not paid by then are released; indexed for the job that finds them.
+    pay_by: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    refund_due_minor: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    pickup_code: Mapped[str | None] = mapped_column(String(8), unique=True, index=True)
 
     lines: Mapped[list[OrderLineRow]] = relationship(order_by="OrderLineRow.id", lazy="selectin")
+    payments: Mapped[list[PaymentRow]] = relationship(order_by="PaymentRow.id", lazy="selectin")
     history: Mapped[list[StatusChangeRow]] = relationship(
         order_by="StatusChangeRow.id", lazy="selectin"
     )
+
+
+class PaymentRow(Base):
+    """A payment Telegram reported; its charge id makes a redelivered one change nothing."""
+
+    __tablename__ = "payments"
+    __table_args__ = (MYSQL_TABLE,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    telegram_charge_id: Mapped[str] = mapped_column(String(255), unique=True)
+    provider_charge_id: Mapped[str] = mapped_column(String(255))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    paid_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class OrderLineRow(Base):
@@ -306,3 +327,18 @@ class StockWatchRow(Base):
         ForeignKey("products.id"), primary_key=True, autoincrement=False, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class QuestionRow(Base):
+    """A customer's question to the shop ("💬 Ask the shop") and the staff's answer."""
+
+    __tablename__ = "questions"
+    __table_args__ = (MYSQL_TABLE,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    answer: Mapped[str | None] = mapped_column(String(1000))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_by: Mapped[str | None] = mapped_column(String(80))

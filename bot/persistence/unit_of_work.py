@@ -22,6 +22,7 @@ from bot.persistence.repositories import (
     SqlProcessedUpdateRepository,
     SqlProductRepository,
     SqlPromptRepository,
+    SqlQuestionRepository,
     SqlSessionRepository,
     SqlShieldRepository,
     SqlStaffRepository,
@@ -76,6 +77,7 @@ class SqlAlchemyUnitOfWork:
         self.shields = SqlShieldRepository(self.session)
         self.chores = SqlChoreRepository(self.session)
         self.watches = SqlWatchRepository(self.session)
+        self.questions = SqlQuestionRepository(self.session)
         self.updates = SqlProcessedUpdateRepository(self.session)
         return self
 

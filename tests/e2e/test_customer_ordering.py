@@ -16,7 +16,13 @@ from bot.playground.bot_api.server import LocalBotApi
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import FAST_HASHER, pickup_details
 from tests.support.running_bot import RunningBot, running_bot
-from tests.support.shop_factories import checkout_for_pickup, fill_cart, sell, stock_of
+from tests.support.shop_factories import (
+    checkout_for_pickup,
+    fill_cart,
+    sell,
+    stock_of,
+    work_to_completed,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -51,6 +57,7 @@ async def test_start_greets_with_the_store_and_the_menu(bot: RunningBot) -> None
         "🔎 Search",
         "🧺 Cart",
         "📦 My orders",
+        "💬 Ask the shop",
         "❓ Help",
     ]
     assert bot.double.commands_for(ann.person) == [
@@ -61,6 +68,7 @@ async def test_start_greets_with_the_store_and_the_menu(bot: RunningBot) -> None
         "myorders",
         "cancel",
         "info",
+        "ask",
         "help",
     ]
 
@@ -217,7 +225,7 @@ async def test_a_pickup_order_goes_from_cart_to_placed_and_staff_hear_of_it(
     assert "Pickup:" in summary
     assert "+442079460958" in summary
     assert "Total: 6.00 EUR" in summary
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     assert "placed. Thank you!" in ann.screen
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     assert order.code in ann.screen
@@ -252,7 +260,7 @@ async def test_a_delivery_order_checks_the_address_and_phone_and_keeps_a_note(
     assert "Delivery to 12 High Street, Springfield: 3.50 EUR" in ann.screen
     assert "Ring twice <please>" in ann.screen
     assert "Total: 6.50 EUR" in ann.screen
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     assert (order.fulfilment.address, order.phone, order.note, order.total_minor) == (
         "12 High Street, Springfield",
@@ -292,7 +300,7 @@ async def test_checkout_continues_where_it_stopped_after_a_restart(
         await ann.says("+44 20 7946 0958")  # the answer to the question asked before
         assert "Type a note" in ann.screen
         await ann.presses("Skip")
-        await ann.presses("Confirm order")
+        await ann.presses("✅ Confirm")
         [order] = orders.my_orders(ref(ann), uow=second.shop.uow())
         assert order.fulfilment.address == "12 High Street, Springfield"
 
@@ -306,15 +314,15 @@ async def test_an_item_sold_out_before_confirming_sends_the_customer_back_to_the
     await checkout_for_pickup(ann)
     await fill_cart(bob, "Strawberry jam", presses_of_plus=1)
     await checkout_for_pickup(bob)
-    await bob.presses("Confirm order")
-    await ann.presses("Confirm order")
+    await bob.presses("✅ Confirm")
+    await ann.presses("✅ Confirm")
     assert "Only 1 pc of Strawberry jam left; your cart now has 1 pc." in ann.screen
     assert "Your cart" in ann.screen
     assert orders.my_orders(ref(ann), uow=bot.shop.uow()) == []
     assert stock_of(bot, "JAM") == 1
     await ann.presses("Checkout")  # details kept: straight back to the summary
     assert "Please check your order" in ann.screen
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     assert stock_of(bot, "JAM") == 0
 
 
@@ -327,7 +335,7 @@ async def test_my_orders_lists_shows_and_cancels_a_placed_order(bot: RunningBot)
     ann = customer(bot)
     await fill_cart(ann, "Earl Grey")
     await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     await ann.says("/myorders")
     assert order.code in ann.last.button_texts[0]
@@ -350,7 +358,7 @@ async def test_an_order_the_store_accepted_can_no_longer_be_cancelled_by_the_cus
     ann = customer(bot)
     await fill_cart(ann, "Earl Grey")
     await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     placed_screen = ann.last
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     boss = staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
@@ -368,7 +376,7 @@ async def test_reorder_refills_the_cart_and_says_what_was_left_out(bot: RunningB
     await fill_cart(ann, "Earl Grey")
     await fill_cart(ann, "Old biscuits")
     await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     catalogue.set_active("OLD", False, uow=bot.shop.uow())
     await ann.presses("Reorder")
     assert "Back in your cart: Earl Grey." in ann.screen
@@ -386,15 +394,12 @@ async def test_every_status_change_reaches_the_customer_once_despite_flood_contr
     ann = customer(bot)
     await fill_cart(ann, "Earl Grey")
     await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     boss = staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
     bot.double.fail_next("sendMessage", 429, retry_after=1)
     bot.double.fail_next("sendMessage", 502)
-    for status in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COMPLETED):
-        orders.move_order(
-            boss.id or 0, order.code, status, store=bot.shop.store, uow=bot.shop.uow()
-        )
+    work_to_completed(bot, boss.id or 0, order.code)
 
     def told() -> list[str]:
         return [m.shown_text for m in ann.chat.from_bot if m.shown_text.startswith("📦 Order")]
@@ -414,7 +419,7 @@ async def test_a_cancellation_by_the_store_tells_the_customer_why(bot: RunningBo
     ann = customer(bot)
     await fill_cart(ann, "Earl Grey")
     await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     boss = staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
     orders.move_order(
@@ -451,7 +456,7 @@ async def test_forged_buttons_cannot_reach_another_customers_order(bot: RunningB
     ann, eve = customer(bot, "Ann"), customer(bot, "Eve")
     await fill_cart(ann, "Earl Grey")
     await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     await eve.says("/start")
     for forged in (f"ord:x:{order.code}", f"ord:v:{order.code}", f"ord:r:{order.code}"):
@@ -559,7 +564,7 @@ async def test_a_returning_customer_reuses_the_last_phone_and_address_with_one_t
     assert len(ann.chat.reply_keyboard["keyboard"]) == 1  # only "share my phone number"
     await ann.says("+33 6 12 34 56 78")
     await ann.presses("Skip")
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
 
     await fill_cart(ann, "Earl Grey")
     await ann.says("/checkout")

@@ -44,7 +44,7 @@ async def an_order(bot: RunningBot) -> tuple[ChatPerson, Order]:
     ann = someone(bot, "Ann")
     await fill_cart(ann, "Earl Grey")
     await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     [order] = placed(bot, ann)
     return ann, order
 
@@ -128,8 +128,8 @@ async def test_confirm_tapped_twice_places_one_order(bot: RunningBot) -> None:
     await fill_cart(ann, "Earl Grey")
     await checkout_for_pickup(ann)
     summary = ann.last
-    first = bot.double.press(ann.person, summary, "Confirm order")
-    second = bot.double.press(ann.person, summary, "Confirm order")
+    first = bot.double.press(ann.person, summary, "✅ Confirm")
+    second = bot.double.press(ann.person, summary, "✅ Confirm")
     await bot.double.settle()
     assert len(placed(bot, ann)) == 1
     assert stock_of(bot, "TEA") == 9
@@ -151,7 +151,7 @@ async def test_a_stale_skip_from_an_earlier_checkout_does_not_skip_the_phone(
     old_note_question = ann.last
     stale_skip = old_note_question.buttons[0]["callback_data"]  # the message is edited later
     await ann.presses("Skip")
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     await fill_cart(ann, "Earl Grey")
     await ann.says("/checkout")
     await ann.presses("Delivery")
@@ -193,7 +193,7 @@ async def test_a_customer_cannot_pile_up_orders_the_store_has_not_accepted(
     for _ in range(3):
         await fill_cart(ann, "Earl Grey")
         await checkout_for_pickup(ann)
-        await ann.presses("Confirm order")
+        await ann.presses("✅ Confirm")
     await fill_cart(ann, "Earl Grey")
     await ann.says("/checkout")
     assert "already have 3 orders waiting" in ann.screen

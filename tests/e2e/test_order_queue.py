@@ -13,7 +13,7 @@ from tests.support.chat_person import ChatPerson
 from tests.support.factories import delivery_details, make_product, pickup_details
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import logged_in_manager as logged_in
-from tests.support.shop_factories import staff_id_of
+from tests.support.shop_factories import staff_id_of, work_to_completed
 
 
 def order_for(
@@ -46,8 +46,11 @@ async def test_a_new_order_reaches_on_duty_staff_with_buttons_and_is_worked_to_c
     assert "accepted" in clerk.screen
     assert clerk.last.button_texts == ["🛍 Ready for pickup", "❌ Cancel…"]
     await clerk.presses("Ready for pickup")
-    await clerk.presses("Completed")
-    assert clerk.last.buttons == []
+    assert clerk.last.buttons == []  # a pickup leaves the shop only through its hand-over
+    assert "Scan the customer's QR code, or /handover CODE" in clerk.screen
+    pickup_code = orders.find_order(order.code, uow=bot.shop.uow()).pickup_code
+    await clerk.says(f"/handover {pickup_code}")
+    assert f"Order {order.code} handed over." in clerk.screen
     assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.COMPLETED
     await bot.double.wait_for(
         lambda: ann.has_seen("Completed. Thank you!"), what="the customer's last status message"
@@ -65,8 +68,7 @@ async def test_orders_lists_open_orders_oldest_first_with_everything_staff_need(
     done = order_for(bot, ann, sku="OIL", name="Olive oil")
     clerk = logged_in(bot, "Clerk")
     clerk_id = staff_id_of(bot, clerk)
-    for status in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COMPLETED):
-        orders.move_order(clerk_id, done.code, status, store=bot.shop.store, uow=bot.shop.uow())
+    work_to_completed(bot, clerk_id, done.code)
     await clerk.says("/orders")
     cards = [m for m in clerk.chat.from_bot if m.shown_text.startswith("Order ")]
     assert [c.shown_text.split()[1] for c in cards[-2:]] == [first.code, second.code]

@@ -68,11 +68,24 @@ async def test_pickup_times_skip_the_lunch_break_and_the_holiday(
     await fill_cart(ann, "Earl Grey")
     await ann.says("/checkout")
     await ann.presses("Pickup")
-    times = ann.last.button_texts[:-1]  # the last is "Cancel checkout"
-    day_after = (today() + timedelta(days=2)).strftime("%a %d %b")
-    assert times[0] == f"{day_after}, 09:00"
-    assert f"{day_after}, 12:00" in times
-    assert f"{day_after}, 12:30" not in times and f"{day_after}, 14:30" not in times
+    day_after = today() + timedelta(days=2)
+    assert f"Times on {day_after:%A %d %B}" in ann.screen  # today closed, tomorrow a holiday
+    buttons = ann.last.button_texts
+    times = [b for b in buttons if b[:2].isdigit()]
+    assert times[0] == "09:00" and "12:00" in times and "15:00" in times
+    assert "12:30" not in times and "14:30" not in times
+    # The other days with times left, up to a week ahead, are a tap away.
+    later = [today() + timedelta(days=n) for n in range(3, 7)]
+    assert [b for b in buttons if b.startswith("📅")] == [f"📅 {d:%a %d}" for d in later]
+    await ann.presses(f"📅 {later[-1]:%a %d}")
+    assert f"Times on {later[-1]:%A %d %B}" in ann.screen
+    assert f"📅 {day_after:%a %d}" in ann.last.button_texts
+    await ann.presses("18:30")
+    assert "share your phone number" in ann.screen
+    summary_slot = f"{later[-1]:%a %d %b}, 18:30"
+    await ann.shares_phone("+33 6 12 34 56 78")
+    await ann.presses("Skip")
+    assert summary_slot in ann.screen
 
 
 async def test_an_order_placed_while_closed_says_when_the_shop_will_see_it(
@@ -82,7 +95,7 @@ async def test_an_order_placed_while_closed_says_when_the_shop_will_see_it(
     ann = someone(described_shop, "Ann")
     await fill_cart(ann, "Earl Grey")
     await checkout_for_pickup(ann)
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     day_after = (today() + timedelta(days=2)).strftime("%a %d %b")
     assert f"The shop is closed now; it opens {day_after}, 09:00 and will see your order" in (
         ann.screen

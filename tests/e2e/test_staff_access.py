@@ -17,7 +17,17 @@ from tests.support.factories import FAST_HASHER
 from tests.support.running_bot import RunningBot
 
 PASSWORD = "Tr0ub4dor&3-horse"
-CUSTOMER_MENU = ["start", "catalogue", "search", "cart", "myorders", "cancel", "info", "help"]
+CUSTOMER_MENU = [
+    "start",
+    "catalogue",
+    "search",
+    "cart",
+    "myorders",
+    "cancel",
+    "info",
+    "ask",
+    "help",
+]
 
 
 def person(bot: RunningBot, name: str) -> ChatPerson:

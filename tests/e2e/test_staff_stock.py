@@ -135,7 +135,7 @@ async def test_a_sale_crossing_the_threshold_alerts_every_manager_once(bot: Runn
     await ann.presses(ann.last.button_texts[0])
     await ann.shares_phone("+441234567890")
     await ann.presses("Skip")
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     for manager in (boss, deputy):
         await bot.double.wait_for(
             lambda m=manager: m.has_seen("Low stock: Earl Grey"),  # type: ignore[misc]

@@ -55,7 +55,7 @@ async def test_a_manager_from_the_cli_runs_the_store_with_a_clerk_by_chat(
     await ann.presses(ann.last.button_texts[0])
     await ann.shares_phone("+44 20 7946 0958")
     await ann.presses("Skip")
-    await ann.presses("Confirm order")
+    await ann.presses("✅ Confirm")
     order_code = re.search(r"Order (\w+) placed", ann.screen)
     assert order_code is not None
 
@@ -67,11 +67,7 @@ async def test_a_manager_from_the_cli_runs_the_store_with_a_clerk_by_chat(
         lambda: boss.has_seen("Low stock: Avocado, ripe"), what="the manager's low-stock alert"
     )
     code_text = order_code.group(1)
-    for button, told in (
-        ("Accept", "Accepted"),
-        ("Ready for pickup", "Ready for pickup"),
-        ("Completed", "Completed"),
-    ):
+    for button, told in (("Accept", "Accepted"), ("Ready for pickup", "Ready for pickup")):
         await clerk.presses(button)
 
         def customer_told(status: str = told) -> bool:
@@ -81,6 +77,15 @@ async def test_a_manager_from_the_cli_runs_the_store_with_a_clerk_by_chat(
             )
 
         await bot.double.wait_for(customer_told, what=f"the customer to read {told}")
+    # At the counter: the clerk's phone scans Ann's QR code, which opens the bot with it.
+    pickup_code = re.search(r"Pickup code: (\w+)", ann.chat.from_bot[-1].shown_text)
+    assert pickup_code is not None and ann.last.photo is not None
+    await clerk.says(f"/start h_{pickup_code.group(1)}")
+    assert f"Order {code_text} handed over." in clerk.screen
+    assert "it was not paid in Telegram" in clerk.screen  # so it is paid at the counter
+    await bot.double.wait_for(
+        lambda: ann.has_seen(f"Order {code_text}: ✅ Completed"), what="Ann to hear it is done"
+    )
     await boss.says("/report 1")
     assert boss.has_seen("Orders: 1")
     assert boss.has_seen("1. Avocado, ripe — 1 pc")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.playground.bot_api.server import Chat, ChatMessage, LocalBotApi, Person
+from bot.playground.bot_api.server import Chat, ChatMessage, LocalBotApi, PaymentAttempt, Person
 
 
 @dataclass
@@ -60,6 +60,18 @@ class ChatPerson:
         self.double.send_sticker(self.person)
         await self.double.settle()
         return self.last
+
+    @property
+    def last_invoice(self) -> ChatMessage:
+        invoices = [m for m in self.chat.from_bot if m.invoice is not None]
+        assert invoices, "the bot sent no invoice"
+        return invoices[-1]
+
+    async def pays(self, invoice: ChatMessage | None = None) -> PaymentAttempt:
+        """Tap Pay on the invoice (default: the latest) and confirm the test payment sheet."""
+        attempt = await self.double.pay(self.person, invoice or self.last_invoice)
+        await self.double.settle()
+        return attempt
 
     def alert_for(self, query_id: str) -> str | None:
         answer = self.double.callback_answer(query_id)

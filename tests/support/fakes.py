@@ -22,8 +22,10 @@ from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
+from bot.domain.payments import PaymentReceipt
 from bot.domain.ports import OrderTotal, ProductSales, StaffSession
 from bot.domain.prompts import LoginThrottle, Prompt
+from bot.domain.questions import Question
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
 
@@ -53,6 +55,8 @@ class State:
     chores: dict[tuple[str, date], datetime] = field(default_factory=dict)
     watches: dict[tuple[int, int], datetime] = field(default_factory=dict)
     updates: dict[int, datetime] = field(default_factory=dict)
+    payments: dict[str, int] = field(default_factory=dict)  # charge id: order id
+    questions: dict[int, Question] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
@@ -216,8 +220,47 @@ class FakeOrders:
     def get(self, order_id: int) -> Order | None:
         return copy.deepcopy(self.s.orders.get(order_id))
 
-    def get_by_code(self, code: str) -> Order | None:
+    def get_by_code(self, code: str, *, for_update: bool = False) -> Order | None:
         return copy.deepcopy(next((o for o in self.s.orders.values() if o.code == code), None))
+
+    def get_by_pickup_code(self, code: str) -> Order | None:
+        found = (o for o in self.s.orders.values() if o.pickup_code == code)
+        return copy.deepcopy(next(found, None))
+
+    def pickup_code_exists(self, code: str) -> bool:
+        return any(o.pickup_code == code for o in self.s.orders.values())
+
+    def set_pickup_code(self, order_id: int, code: str) -> None:
+        self.s.orders[order_id].pickup_code = code
+
+    def set_pay_by(self, order_id: int, at: datetime) -> None:
+        order = self.s.orders[order_id]
+        order.payment = dataclasses.replace(order.payment, pay_by=at)
+
+    def add_refund_due(self, order_id: int, amount_minor: int) -> None:
+        order = self.s.orders[order_id]
+        due = order.payment.refund_due_minor + amount_minor
+        order.payment = dataclasses.replace(order.payment, refund_due_minor=due)
+
+    def add_payment(self, order_id: int, receipt: PaymentReceipt, at: datetime) -> bool:
+        if receipt.telegram_charge_id in self.s.payments:
+            return False
+        self.s.payments[receipt.telegram_charge_id] = order_id
+        order = self.s.orders[order_id]
+        if order.payment.paid_at is None:
+            order.payment = dataclasses.replace(order.payment, paid_at=at)
+        return True
+
+    def unpaid_past(self, at: datetime, *, limit: int) -> list[str]:
+        due = [
+            o
+            for o in self.s.orders.values()
+            if o.status is OrderStatus.PLACED
+            and o.payment.awaits_payment
+            and o.payment.pay_by is not None
+            and o.payment.pay_by < at
+        ]
+        return [o.code for o in due][:limit]
 
     def code_exists(self, code: str) -> bool:
         return any(o.code == code for o in self.s.orders.values())
@@ -597,6 +640,34 @@ class FakeDigests:
         self.s.digests[day] = at
 
 
+class FakeQuestions:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, question: Question) -> Question:
+        saved = dataclasses.replace(question, id=next(self.s.ids))
+        assert saved.id is not None
+        self.s.questions[saved.id] = saved
+        return copy.deepcopy(saved)
+
+    def get(self, question_id: int) -> Question | None:
+        return copy.deepcopy(self.s.questions.get(question_id))
+
+    def count_unanswered(self, customer_id: int) -> int:
+        return sum(
+            1
+            for q in self.s.questions.values()
+            if q.customer_id == customer_id and q.answer is None
+        )
+
+    def answer(self, question_id: int, text: str, at: datetime, by: str) -> bool:
+        question = self.s.questions.get(question_id)
+        if question is None or question.answer is not None:
+            return False
+        question.answer, question.answered_at, question.answered_by = text, at, by
+        return True
+
+
 class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.committed = state or State()
@@ -621,6 +692,7 @@ class FakeUnitOfWork:
         self.chores = FakeChores(self.working)
         self.watches = FakeWatches(self.working)
         self.updates = FakeProcessedUpdates(self.working)
+        self.questions = FakeQuestions(self.working)
         return self
 
     def __exit__(
@@ -660,5 +732,6 @@ class FakeUnitOfWork:
             self.updates,
             self.chores,
             self.watches,
+            self.questions,
         ):
             repo.s = self.working

@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.domain.catalogue import Product
-from bot.domain.services import catalogue, staff
+from bot.domain.orders import Order, OrderStatus
+from bot.domain.services import catalogue, orders, staff
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import FAST_HASHER, make_product
 from tests.support.running_bot import RunningBot
@@ -48,6 +49,15 @@ def staff_id_of(bot: RunningBot, member: ChatPerson) -> int:
     account = staff.current_staff(member.person.id, uow=bot.shop.uow())
     assert account is not None and account.id is not None, "not logged in"
     return account.id
+
+
+def work_to_completed(bot: RunningBot, staff_id: int, code: str) -> Order:
+    """Accept, ready, and hand over with the pickup code, as staff would."""
+    store, uow = bot.shop.store, bot.shop.uow
+    for status in (OrderStatus.ACCEPTED, OrderStatus.READY):
+        order = orders.move_order(staff_id, code, status, store=store, uow=uow())
+    assert order.pickup_code is not None
+    return orders.hand_over(staff_id, order.pickup_code, store=store, uow=uow())
 
 
 def stock_of(bot: RunningBot, sku: str) -> Decimal:

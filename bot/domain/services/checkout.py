@@ -10,6 +10,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.customers import normalise_phone
 from bot.domain.errors import DomainError, EmptyCart, InvalidInput
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, clean_note
+from bot.domain.payments import PaymentMethod
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.cart import CartView, load_cart
 from bot.domain.services.customers import CustomerRef, identify
@@ -226,7 +227,12 @@ def give_note(
 
 @retry_on_conflict
 def confirm_checkout(
-    customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+    customer: CustomerRef,
+    payment: PaymentMethod = PaymentMethod.ON_HANDOVER,
+    *,
+    store: Store,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
 ) -> Order:
     """Place the order from the saved details, in the same transaction that ends checkout.
 
@@ -249,7 +255,7 @@ def confirm_checkout(
                 raise SlotGone()
         assert draft.phone is not None
         details = CheckoutDetails(
-            draft.fulfilment(store.delivery_fee_minor), draft.phone, draft.note
+            draft.fulfilment(store.delivery_fee_minor), draft.phone, draft.note, payment
         )
         order = place_order_in(uow, who, details, store=store, at=at)
         if not uow.checkouts.delete(who.id):
@@ -268,11 +274,6 @@ def cancel_checkout(customer: CustomerRef, *, uow: UnitOfWork) -> bool:
         uow.checkouts.delete(who.id)
         uow.commit()
         return True
-
-
-def offered_slots(*, store: Store, clock: Clock = utc_now, limit: int = 8) -> list[datetime]:
-    """Pickup times to offer now."""
-    return store.slots.slots(clock(), limit=limit)
 
 
 @retry_on_conflict

@@ -11,6 +11,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.customers import Customer, normalise_phone
 from bot.domain.errors import (
     CartChanged,
+    DomainError,
     EmptyCart,
     NotAuthorised,
     OrderAlreadyMoved,
@@ -30,11 +31,14 @@ from bot.domain.orders import (
     clean_note,
     clean_reason,
     new_order_code,
+    new_pickup_code,
     normalise_order_code,
 )
+from bot.domain.payments import NotPaidYet, Payment, PaymentMethod
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import format_quantity
 from bot.domain.services.customers import CustomerRef, identify
+from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import move_stock, record_move, take_stock
 from bot.domain.stock import StockReason
@@ -49,6 +53,7 @@ class CheckoutDetails:
     fulfilment: Fulfilment
     phone: str
     note: str = ""
+    payment: PaymentMethod = PaymentMethod.ON_HANDOVER
 
 
 def _cart_problems(
@@ -90,7 +95,7 @@ def _cart_problems(
     return problems
 
 
-def _notify_on_duty_staff(
+def notify_on_duty_staff(
     uow: UnitOfWork, kind: NotificationKind, order: Order, at: datetime, **extra: str
 ) -> None:
     assert order.id is not None
@@ -102,7 +107,17 @@ def _notify_on_duty_staff(
         )
 
 
-def _notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = "") -> None:
+def notify_managers(
+    uow: UnitOfWork, kind: NotificationKind, order: Order, at: datetime, **facts: str
+) -> None:
+    assert order.id is not None
+    for chat_id in manager_chats(uow):
+        uow.outbox.add(
+            Notification(chat_id, kind, {"order_code": order.code, **facts}, at, order.id)
+        )
+
+
+def notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = "") -> None:
     assert order.id is not None
     customer = uow.customers.get(order.customer_id)
     if customer is None:
@@ -110,6 +125,8 @@ def _notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = 
     payload = {"order_code": order.code, "status": order.status.value}
     if reason:
         payload["reason"] = reason
+    if order.pickup_code and order.status in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
+        payload["pickup_code"] = order.pickup_code
     uow.outbox.add(
         Notification(
             customer.telegram_user_id, NotificationKind.ORDER_STATUS, payload, at, order.id
@@ -155,6 +172,7 @@ def place_order_in(
     assert who.id is not None
     phone = normalise_phone(details.phone)
     note = clean_note(details.note)
+    store.payments.check(details.payment)
     lines = uow.carts.lines(who.id)
     if not lines:
         raise EmptyCart()
@@ -190,6 +208,12 @@ def place_order_in(
             placed_at=at,
             currency=store.currency.code,
             history=[StatusChange(OrderStatus.PLACED, at, actor)],
+            payment=Payment(
+                details.payment,
+                pay_by=at + store.payments.timeout
+                if details.payment is PaymentMethod.ONLINE
+                else None,
+            ),
         )
     )
     for line, level in taken:
@@ -206,7 +230,8 @@ def place_order_in(
             note=f"order {order.code}",
         )
     uow.carts.clear(who.id)
-    _notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at)
+    if not order.payment.awaits_payment:  # an online order reaches staff once it is paid
+        notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at)
     return order
 
 
@@ -240,7 +265,7 @@ def _restock(uow: UnitOfWork, order: Order, actor: str, at: datetime, store: Sto
         )
 
 
-def _change(
+def change_in(
     uow: UnitOfWork,
     order: Order,
     wanted: OrderStatus,
@@ -257,7 +282,39 @@ def _change(
     order.history.append(change)
     if wanted is OrderStatus.CANCELLED:
         _restock(uow, order, actor, at, store)
+        if order.payment.is_paid:
+            _refund_due(uow, order, at, reason or "cancelled")
+    elif wanted in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
+        _give_pickup_code(uow, order)
     return order
+
+
+def _refund_due(uow: UnitOfWork, order: Order, at: datetime, why: str) -> None:
+    """Paid money goes back through the payment provider's dashboard: record it, tell the
+    managers, once per cancellation."""
+    assert order.id is not None
+    uow.orders.add_refund_due(order.id, order.total_minor)
+    notify_managers(
+        uow,
+        NotificationKind.REFUND_DUE,
+        order,
+        at,
+        amount_minor=str(order.total_minor),
+        currency=order.currency,
+        reason=why,
+    )
+
+
+def _give_pickup_code(uow: UnitOfWork, order: Order) -> None:
+    """The code the customer shows (or its QR) when the order is handed over."""
+    assert order.id is not None
+    if order.pickup_code:
+        return
+    code = new_pickup_code()
+    while uow.orders.pickup_code_exists(code):
+        code = new_pickup_code()
+    uow.orders.set_pickup_code(order.id, code)
+    order.pickup_code = code
 
 
 def my_orders(
@@ -273,10 +330,10 @@ def my_orders(
 def my_order(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> Order:
     """One of the customer's own orders; someone else's looks exactly like a missing one."""
     with uow:
-        return _own_order(uow, customer, code)
+        return own_order(uow, customer, code)
 
 
-def _own_order(uow: UnitOfWork, customer: CustomerRef, code: str) -> Order:
+def own_order(uow: UnitOfWork, customer: CustomerRef, code: str) -> Order:
     wanted = normalise_order_code(code)
     who = uow.customers.get_by_telegram_id(customer.telegram_user_id)
     order = uow.orders.get_by_code(wanted)
@@ -292,11 +349,9 @@ def cancel_my_order(
     """A customer may cancel while the order is still only placed; the stock goes back."""
     at = clock()
     with uow:
-        order = _own_order(uow, customer, code)
-        check_transition(
-            order.code, order.status, OrderStatus.CANCELLED, order.fulfilment.kind, Actor.CUSTOMER
-        )
-        _change(
+        order = own_order(uow, customer, code)
+        check_transition(order, OrderStatus.CANCELLED, Actor.CUSTOMER)
+        change_in(
             uow,
             order,
             OrderStatus.CANCELLED,
@@ -305,7 +360,7 @@ def cancel_my_order(
             store,
             "cancelled by the customer",
         )
-        _notify_on_duty_staff(uow, NotificationKind.ORDER_CANCELLED, order, at)
+        notify_on_duty_staff(uow, NotificationKind.ORDER_CANCELLED, order, at)
         uow.commit()
         return order
 
@@ -339,9 +394,11 @@ def move_order(
             raise UnknownOrder(normalise_order_code(code))
         if expected is not None and order.status is not expected:
             raise OrderAlreadyMoved(order.code)
-        check_transition(order.code, order.status, wanted, order.fulfilment.kind, Actor.STAFF)
-        _change(uow, order, wanted, f"staff:{staff.username}", at, store, reason)
-        _notify_customer(uow, order, at, reason)
+        if order.payment.awaits_payment and wanted is not OrderStatus.CANCELLED:
+            raise NotPaidYet(order.code)
+        check_transition(order, wanted, Actor.STAFF)
+        change_in(uow, order, wanted, f"staff:{staff.username}", at, store, reason)
+        notify_customer(uow, order, at, reason)
         uow.commit()
         return order
 
@@ -371,7 +428,7 @@ def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResu
     added: list[str] = []
     left_out: list[str] = []
     with uow:
-        order = _own_order(uow, customer, code)
+        order = own_order(uow, customer, code)
         products = uow.products.get_many([line.product_id for line in order.lines])
         current = {line.product_id: line for line in uow.carts.lines(order.customer_id)}
         for line in order.lines:
@@ -394,3 +451,37 @@ def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResu
             added.append(product.name)
         uow.commit()
         return ReorderResult(added, left_out)
+
+
+class CannotHandOver(DomainError):
+    """The order behind a pickup code must not leave the shop (yet)."""
+
+
+@retry_on_conflict
+def hand_over(
+    staff_id: int, pickup_code: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> Order:
+    """Staff give the order whose pickup code the customer shows: it is completed, and the
+    customer told. Refused unless it is paid, or paid there and then."""
+    at = clock()
+    code = normalise_order_code(pickup_code)
+    with uow:
+        staff = uow.staff.get(staff_id)
+        if staff is None or not staff.active:
+            raise NotAuthorised()
+        order = uow.orders.get_by_pickup_code(code) if code.isalnum() else None
+        if order is None:
+            raise CannotHandOver(
+                f"No order has the pickup code {code[:16]}. Please check it with the customer."
+            )
+        if order.status is OrderStatus.COMPLETED:
+            raise CannotHandOver(f"Order {order.code} was already handed over.")
+        if order.status is OrderStatus.CANCELLED:
+            raise CannotHandOver(f"Order {order.code} was cancelled: please do not hand it over.")
+        if not order.payment.settled_at_handover:
+            raise CannotHandOver(f"Order {order.code} is not paid yet: it cannot be handed over.")
+        check_transition(order, OrderStatus.COMPLETED, Actor.HANDOVER)
+        change_in(uow, order, OrderStatus.COMPLETED, f"staff:{staff.username}", at, store)
+        notify_customer(uow, order, at)
+        uow.commit()
+        return order

@@ -21,6 +21,7 @@ from bot.persistence.repositories.customers import (
 )
 from bot.persistence.repositories.notifications import SqlDigestRepository, SqlOutboxRepository
 from bot.persistence.repositories.orders import SqlOrderRepository
+from bot.persistence.repositories.questions import SqlQuestionRepository
 from bot.persistence.repositories.staff import (
     SqlInviteRepository,
     SqlSessionRepository,
@@ -42,6 +43,7 @@ __all__ = [
     "SqlProcessedUpdateRepository",
     "SqlProductRepository",
     "SqlPromptRepository",
+    "SqlQuestionRepository",
     "SqlSessionRepository",
     "SqlShieldRepository",
     "SqlStaffRepository",

@@ -16,13 +16,16 @@ from bot.domain.orders import (
     OrderStatus,
     StatusChange,
 )
+from bot.domain.payments import Payment, PaymentMethod, PaymentReceipt
 from bot.domain.ports import OrderTotal, ProductSales
 from bot.persistence.models import (
     OrderLineRow,
     OrderRow,
+    PaymentRow,
     ProductRow,
     StatusChangeRow,
 )
+from bot.persistence.repositories.inserts import insert_unless_present
 from bot.persistence.types import Quantity
 
 _NOT_CANCELLED = OrderRow.status != OrderStatus.CANCELLED.value
@@ -65,6 +68,13 @@ class SqlOrderRepository:
                 StatusChange(OrderStatus(h.status), h.at, h.actor, h.reason) for h in row.history
             ],
             id=row.id,
+            payment=Payment(
+                PaymentMethod(row.payment_method),
+                row.pay_by,
+                row.payments[0].paid_at if row.payments else None,
+                row.refund_due_minor,
+            ),
+            pickup_code=row.pickup_code,
         )
 
     def add(self, order: Order) -> Order:
@@ -82,6 +92,9 @@ class SqlOrderRepository:
             currency=order.currency,
             total_minor=order.total_minor,
             placed_at=order.placed_at,
+            payment_method=order.payment.method.value,
+            pay_by=order.payment.pay_by,
+            refund_due_minor=order.payment.refund_due_minor,
         )
         row.lines = [
             OrderLineRow(
@@ -103,17 +116,72 @@ class SqlOrderRepository:
         self.session.flush()
         return self._to_domain(row)
 
-    def _one(self, *conditions: object) -> Order | None:
-        row = self.session.scalars(
-            select(OrderRow).where(*conditions).execution_options(populate_existing=True)  # type: ignore[arg-type]
-        ).one_or_none()
+    def _one(self, *conditions: object, for_update: bool = False) -> Order | None:
+        query = select(OrderRow).where(*conditions).execution_options(populate_existing=True)  # type: ignore[arg-type]
+        if for_update:
+            query = query.with_for_update()
+        row = self.session.scalars(query).one_or_none()
         return self._to_domain(row) if row else None
 
     def get(self, order_id: int) -> Order | None:
         return self._one(OrderRow.id == order_id)
 
-    def get_by_code(self, code: str) -> Order | None:
-        return self._one(OrderRow.code == code)
+    def get_by_code(self, code: str, *, for_update: bool = False) -> Order | None:
+        return self._one(OrderRow.code == code, for_update=for_update)
+
+    def get_by_pickup_code(self, code: str) -> Order | None:
+        return self._one(OrderRow.pickup_code == code)
+
+    def pickup_code_exists(self, code: str) -> bool:
+        found = self.session.scalar(select(OrderRow.id).where(OrderRow.pickup_code == code))
+        return found is not None
+
+    def set_pickup_code(self, order_id: int, code: str) -> None:
+        self._set(order_id, pickup_code=code)
+
+    def set_pay_by(self, order_id: int, at: datetime) -> None:
+        self._set(order_id, pay_by=at)
+
+    def add_refund_due(self, order_id: int, amount_minor: int) -> None:
+        self._set(order_id, refund_due_minor=OrderRow.refund_due_minor + amount_minor)
+
+    def _set(self, order_id: int, **values: object) -> None:
+        self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+    def add_payment(self, order_id: int, receipt: PaymentReceipt, at: datetime) -> bool:
+        """False when this charge was recorded before (a redelivered payment)."""
+        return insert_unless_present(
+            self.session,
+            PaymentRow.__table__,  # type: ignore[arg-type]
+            order_id=order_id,
+            telegram_charge_id=receipt.telegram_charge_id,
+            provider_charge_id=receipt.provider_charge_id,
+            currency=receipt.currency,
+            amount_minor=receipt.total_minor,
+            paid_at=at,
+        )
+
+    def unpaid_past(self, at: datetime, *, limit: int) -> list[str]:
+        """Codes of online orders still waiting for their payment after their deadline."""
+        paid = select(PaymentRow.id).where(PaymentRow.order_id == OrderRow.id).exists()
+        return list(
+            self.session.scalars(
+                select(OrderRow.code)
+                .where(
+                    OrderRow.pay_by < at,
+                    OrderRow.status == OrderStatus.PLACED.value,
+                    OrderRow.payment_method == PaymentMethod.ONLINE.value,
+                    ~paid,
+                )
+                .order_by(OrderRow.pay_by)
+                .limit(limit)
+            )
+        )
 
     def code_exists(self, code: str) -> bool:
         return self.session.scalar(select(OrderRow.id).where(OrderRow.code == code)) is not None

@@ -12,9 +12,11 @@ from bot.playground.bot_api.model import (
     MAX_CAPTION,
     MAX_TEXT,
     NOT_MODIFIED,
+    PRE_CHECKOUT_SECONDS,
     QUERY_TOO_OLD,
     Chat,
     ChatMessage,
+    Invoice,
 )
 from bot.playground.bot_api.state import ApiState
 
@@ -227,3 +229,51 @@ class Methods(ApiState):
         with self._lock:
             self.descriptions["short" if short else "long"] = text
         return True
+
+    def _send_invoice(self, p: dict[str, Any]) -> dict[str, Any]:
+        """Physical goods: a payment provider's token, the store's currency, price lines."""
+        title, description, payload = p["title"], p["description"], p["payload"]
+        if not 1 <= len(title) <= 32:
+            raise bad_request("INVOICE_TITLE_INVALID" if title else "INVOICE_TITLE_EMPTY")
+        if not 1 <= len(description) <= 255:
+            raise bad_request("INVOICE_DESCRIPTION_INVALID")
+        if not 1 <= len(payload.encode()) <= 128:
+            raise bad_request("INVOICE_PAYLOAD_INVALID")
+        currency = p["currency"]
+        if currency == "XTR":
+            raise bad_request("the double sells physical goods: Telegram Stars are not for them")
+        if not p.get("provider_token"):
+            raise bad_request("PAYMENT_PROVIDER_INVALID")
+        if not (len(currency) == 3 and currency.isalpha() and currency.isupper()):
+            raise bad_request("CURRENCY_INVALID")
+        prices = p["prices"]
+        if not prices or any(
+            not isinstance(price.get("amount"), int) or not price.get("label") for price in prices
+        ):
+            raise bad_request("INVOICE_PRICES_INVALID")
+        invoice = Invoice(
+            title,
+            description,
+            payload,
+            currency,
+            tuple((price["label"], price["amount"]) for price in prices),
+        )
+        if invoice.total_amount <= 0:
+            raise bad_request("CURRENCY_TOTAL_AMOUNT_INVALID")
+        with self._lock:
+            return self._new_bot_message(p, invoice=invoice)
+
+    def _answer_pre_checkout(self, p: dict[str, Any]) -> bool:
+        with self._lock:
+            query_id = p["pre_checkout_query_id"]
+            asked = self._pre_checkouts.get(query_id)
+            if asked is None or query_id in self._answered:
+                raise bad_request(QUERY_TOO_OLD)
+            if time.monotonic() - asked > PRE_CHECKOUT_SECONDS:
+                self._pre_checkouts.pop(query_id)
+                raise bad_request(QUERY_TOO_OLD)
+            if not p["ok"] and not (p.get("error_message") or "").strip():
+                raise bad_request("ERROR_MESSAGE_EMPTY: error_message is required when ok is False")
+            self._answered[query_id] = dict(p)
+            self._bump()
+            return True

@@ -19,6 +19,7 @@ NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
 )
+PRE_CHECKOUT_SECONDS = 10  # Telegram waits this long for answerPreCheckoutQuery
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 # How Telegram marks a command: "/report." and "/report," are the command /report followed by
 # punctuation; "/report@some_bot" names a bot.
@@ -57,6 +58,30 @@ class Group(Person):
         return {"id": self.id, "type": "group", "title": self.first_name}
 
 
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """An invoice as the bot sent it; the payment sheet shows its price lines."""
+
+    title: str
+    description: str
+    payload: str
+    currency: str
+    prices: tuple[tuple[str, int], ...]
+
+    @property
+    def total_amount(self) -> int:
+        return sum(amount for _label, amount in self.prices)
+
+    def as_invoice(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "description": self.description,
+            "start_parameter": "",
+            "currency": self.currency,
+            "total_amount": self.total_amount,
+        }
+
+
 @dataclass
 class ChatMessage:
     message_id: int
@@ -73,6 +98,8 @@ class ChatMessage:
     contact: dict[str, Any] | None = None
     location: dict[str, float] | None = None
     sticker: bool = False
+    invoice: Invoice | None = None
+    successful_payment: dict[str, Any] | None = None
     deleted: bool = False
     edits: int = 0
     author: Person | None = None  # who wrote it, in a group chat
@@ -126,6 +153,10 @@ class ChatMessage:
             message["contact"] = self.contact
         if self.location is not None:
             message["location"] = self.location
+        if self.invoice is not None:
+            message["invoice"] = self.invoice.as_invoice()
+        if self.successful_payment is not None:
+            message["successful_payment"] = self.successful_payment
         if self.sticker:
             message["sticker"] = {
                 "file_id": "sticker-1",

@@ -25,7 +25,7 @@ from bot.playground.bot_api.model import (
     Group,
     Person,
 )
-from bot.playground.bot_api.people import People
+from bot.playground.bot_api.paying import Paying, PaymentAttempt
 from bot.playground.bot_api.transport import Transport
 
 __all__ = [
@@ -38,13 +38,15 @@ __all__ = [
     "ChatMessage",
     "Group",
     "LocalBotApi",
+    "PaymentAttempt",
     "Person",
 ]
 
 
-class LocalBotApi(People, Methods, Transport, Faults):
+class LocalBotApi(Paying, Methods, Transport, Faults):
     """The parts, one module each: model (what chats hold), methods (what the bot may call),
-    transport (HTTP, polling, webhooks), people (acting as them), faults (on purpose)."""
+    transport (HTTP, polling, webhooks), people (acting as them, paying included), faults
+    (on purpose)."""
 
     def _methods(self) -> dict[str, Callable[[dict[str, Any]], Any]]:
         return {
@@ -57,6 +59,8 @@ class LocalBotApi(People, Methods, Transport, Faults):
             "sendphoto": self._send_photo,
             "senddocument": self._send_document,
             "sendlocation": self._send_location,
+            "sendinvoice": self._send_invoice,
+            "answerprecheckoutquery": self._answer_pre_checkout,
             "setmydescription": self._set_description,
             "setmyshortdescription": self._set_description,
             "editmessagetext": self._edit_text,

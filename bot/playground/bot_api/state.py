@@ -19,9 +19,6 @@ from bot.playground.bot_api.spec import BotApiSpec, UploadedFile
 log = logging.getLogger(__name__)
 
 
-log = logging.getLogger(__name__)
-
-
 @dataclass
 class Fault:
     """An error the next calls of a method get, on purpose (see Faults.fail_next)."""
@@ -73,6 +70,8 @@ class ApiState:
         self._file_ids = itertools.count(1)
         self._open_queries: set[str] = set()
         self._answered: dict[str, dict[str, Any]] = {}
+        self._pre_checkouts: dict[str, float] = {}  # query id: when it was asked (monotonic)
+        self._charge_ids = itertools.count(1)
         self._faults: list[Fault] = []
         self._in_flight = 0
         self._last_activity = time.monotonic()

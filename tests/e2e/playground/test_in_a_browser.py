@@ -120,7 +120,7 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         await _press(page, "Skip")
         await _bot_says(page, "Please check your order")
         await shots.take("order-summary")
-        await _press(page, "Confirm order")
+        await _press(page, "✅ Confirm")
         await _bot_says(page, re.compile(r"Order \w+ placed"))
         placed = await page.locator(".message.bot .text", has_text="placed").last.inner_text()
         code = re.search(r"Order (\w+) placed", placed)

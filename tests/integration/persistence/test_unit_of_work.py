@@ -12,6 +12,8 @@ from bot.domain.orders import OrderStatus
 from bot.domain.ports import StaffSession
 from bot.domain.prompts import (
     DRAFTS,
+    AnswerDraft,
+    AskDraft,
     CancelDraft,
     Draft,
     EditItemDraft,
@@ -256,6 +258,8 @@ def test_every_kind_of_question_keeps_its_typed_draft(new_uow: UowFactory) -> No
             photo="photo-1",
         ),
         EditItemDraft("APL"),
+        AskDraft(),
+        AnswerDraft(42),
     ]
     for user, (kind, draft) in enumerate(zip(DRAFTS, drafts, strict=True)):
         with new_uow() as uow:

@@ -171,7 +171,14 @@ def test_the_status_machine_allows_only_the_listed_moves() -> None:
         OrderStatus.OUT_FOR_DELIVERY,
         OrderStatus.CANCELLED,
     ]
-    assert allowed_next(OrderStatus.READY, pickup, Actor.STAFF) == [OrderStatus.COMPLETED]
+    # A pickup leaves the shop only through its hand-over (the customer's code).
+    assert allowed_next(OrderStatus.READY, pickup, Actor.STAFF) == []
+    assert allowed_next(OrderStatus.READY, pickup, Actor.HANDOVER) == [OrderStatus.COMPLETED]
+    assert allowed_next(OrderStatus.ACCEPTED, pickup, Actor.HANDOVER) == []
+    # Nobody prepares an order that waits for its online payment: it can only be cancelled.
+    assert allowed_next(OrderStatus.PLACED, pickup, Actor.STAFF, awaits_payment=True) == [
+        OrderStatus.CANCELLED
+    ]
     assert allowed_next(OrderStatus.OUT_FOR_DELIVERY, delivery, Actor.STAFF) == [
         OrderStatus.COMPLETED
     ]
@@ -186,11 +193,14 @@ def test_staff_work_an_order_through_and_the_customer_is_told_each_step() -> Non
     ann = customer()
     order = placed_order(uow, ann, (tea, 1))
     staff_id = _staff_id(uow)
-    for step in (OrderStatus.ACCEPTED, OrderStatus.READY, OrderStatus.COMPLETED):
+    for step in (OrderStatus.ACCEPTED, OrderStatus.READY):
         clock.advance(minutes=5)
         order = orders.move_order(
             staff_id, order.code.lower(), step, store=STORE, uow=uow, clock=clock
         )
+    assert order.pickup_code is not None and len(order.pickup_code) == 6
+    clock.advance(minutes=5)
+    order = orders.hand_over(staff_id, order.pickup_code.lower(), store=STORE, uow=uow, clock=clock)
     assert [h.status for h in order.history] == [
         OrderStatus.PLACED,
         OrderStatus.ACCEPTED,

@@ -1,0 +1,108 @@
+"""How an order is paid: in Telegram before the store prepares it, or at the hand-over.
+
+Telegram Payments for physical goods go through a payment provider; the bot only sees a
+pre-checkout query (to say yes or no within 10 seconds) and then the successful payment,
+identified by its charge ids. Refunds happen in the provider's dashboard: the bot records
+that one is due and tells the managers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.errors import DomainError, InvalidInput
+
+PAYLOAD_PREFIX = "order:"
+MAX_PAYLOAD_BYTES = 128  # Telegram's limit on an invoice payload
+# Once a pre-checkout is accepted, Telegram still has to charge the card: the order is kept
+# at least this long, so it does not expire while the customer is paying.
+PAYING_GRACE = timedelta(minutes=5)
+
+
+class PaymentMethod(StrEnum):
+    ONLINE = "online"  # in the chat, before the store prepares the order
+    ON_HANDOVER = "on_handover"  # at the counter, or to the driver
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOptions:
+    """What the store accepts (from the settings)."""
+
+    online: bool = False
+    on_handover: bool = True
+    timeout: timedelta = timedelta(minutes=30)
+
+    def __post_init__(self) -> None:
+        if not (self.online or self.on_handover):
+            raise ValueError("a store accepts at least one way to pay")
+
+    @property
+    def methods(self) -> list[PaymentMethod]:
+        """In the order checkout offers them."""
+        offered = [PaymentMethod.ONLINE] if self.online else []
+        return offered + ([PaymentMethod.ON_HANDOVER] if self.on_handover else [])
+
+    def check(self, method: PaymentMethod) -> None:
+        if method not in self.methods:
+            raise InvalidInput("The store does not take that way of paying; please choose again")
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """The payment side of one order."""
+
+    method: PaymentMethod = PaymentMethod.ON_HANDOVER
+    pay_by: datetime | None = None  # online only: unpaid after this, the order is released
+    paid_at: datetime | None = None
+    refund_due_minor: int = 0
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None
+
+    @property
+    def awaits_payment(self) -> bool:
+        return self.method is PaymentMethod.ONLINE and not self.is_paid
+
+    @property
+    def settled_at_handover(self) -> bool:
+        """The hand-over may go ahead: paid already, or paid there and then."""
+        return self.is_paid or self.method is PaymentMethod.ON_HANDOVER
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentReceipt:
+    """What Telegram says was paid (a successful_payment message)."""
+
+    payload: str
+    currency: str
+    total_minor: int
+    telegram_charge_id: str
+    provider_charge_id: str
+
+
+def invoice_payload(order_code: str) -> str:
+    payload = PAYLOAD_PREFIX + order_code
+    assert len(payload.encode()) <= MAX_PAYLOAD_BYTES
+    return payload
+
+
+def order_code_in(payload: str) -> str | None:
+    """The order an invoice payload names; None for a payload this bot never made."""
+    if not payload.startswith(PAYLOAD_PREFIX):
+        return None
+    code = payload.removeprefix(PAYLOAD_PREFIX)
+    return code if code.isalnum() and len(code) <= 16 else None
+
+
+class CannotPay(DomainError):
+    """The pre-checkout must say no; the message is shown on the customer's payment sheet."""
+
+
+class NotPaidYet(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            f"Order {code} is waiting for the customer's payment; it can be accepted once paid."
+        )

@@ -1,0 +1,40 @@
+"""A customer's question to the shop ("💬 Ask the shop") and the answer staff give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.text import without_controls
+
+MAX_QUESTION = 1000
+
+
+@dataclass(slots=True)
+class Question:
+    customer_id: int
+    text: str
+    asked_at: datetime
+    id: int | None = None
+    answer: str | None = None
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+
+
+def clean_message(text: str, what: str) -> str:
+    """A question or an answer: someone reads it, so it says something and stays short."""
+    cleaned = without_controls(text, keep_newlines=True).strip()
+    if not cleaned:
+        raise InvalidInput(f"Please type your {what}")
+    if len(cleaned) > MAX_QUESTION:
+        raise InvalidInput(
+            f"That {what} has {len(cleaned)} characters; please keep it to {MAX_QUESTION}"
+        )
+    return cleaned
+
+
+class AlreadyAnswered(DomainError):
+    def __init__(self, by: str) -> None:
+        super().__init__(f"{by} already answered this question.")
+        self.by = by

@@ -1,0 +1,181 @@
+"""Paying an order in Telegram: the invoice, the pre-checkout check, the payment, expiry."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain.clock import Clock, utc_now
+from bot.domain.errors import OrderAlreadyMoved, UnknownOrder
+from bot.domain.notifications import NotificationKind
+from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import (
+    PAYING_GRACE,
+    CannotPay,
+    PaymentMethod,
+    PaymentReceipt,
+    order_code_in,
+)
+from bot.domain.ports import UnitOfWork
+from bot.domain.services.customers import CustomerRef
+from bot.domain.services.orders import (
+    change_in,
+    notify_customer,
+    notify_managers,
+    notify_on_duty_staff,
+    own_order,
+)
+from bot.domain.services.retry import retry_on_conflict
+from bot.domain.store import Store
+
+log = logging.getLogger(__name__)
+SHOP_ACTOR = "shop"
+
+
+def payable_order(
+    customer: CustomerRef, code: str, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> Order:
+    """One of the customer's orders that still waits for its online payment (the Pay button)."""
+    with uow:
+        order = own_order(uow, customer, code)
+        _check_payable(order, clock())
+        return order
+
+
+def _check_payable(order: Order, now: datetime) -> None:
+    """Why this order cannot be paid now, in words for the customer's payment sheet."""
+    if order.status is OrderStatus.CANCELLED:
+        last = order.history[-1].reason if order.history else ""
+        why = f" ({last})" if last else ""
+        raise CannotPay(f"Order {order.code} was cancelled{why}; nothing was charged.")
+    if order.payment.is_paid:
+        raise CannotPay(f"Order {order.code} is already paid; nothing more was charged.")
+    if order.payment.method is not PaymentMethod.ONLINE:
+        raise CannotPay(f"Order {order.code} is paid at the hand-over, not here.")
+    if order.status is not OrderStatus.PLACED or (
+        order.payment.pay_by is not None and order.payment.pay_by <= now
+    ):
+        raise CannotPay(
+            f"The time to pay order {order.code} has run out, so its items went back on the "
+            "shelf; nothing was charged. Please order again."
+        )
+
+
+@retry_on_conflict
+def check_pre_checkout(
+    telegram_user_id: int,
+    payload: str,
+    currency: str,
+    total_minor: int,
+    *,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> Order:
+    """Telegram asks, before charging, whether the order can still be honoured.
+
+    Raises CannotPay with the reason the customer reads. On yes, the order is kept a little
+    longer, so it cannot expire while the card is being charged."""
+    now = clock()
+    code = order_code_in(payload)
+    with uow:
+        order = uow.orders.get_by_code(code, for_update=True) if code else None
+        customer = uow.customers.get(order.customer_id) if order else None
+        if order is None or customer is None or customer.telegram_user_id != telegram_user_id:
+            raise CannotPay("This invoice is not for one of your orders; nothing was charged.")
+        _check_payable(order, now)
+        if (currency, total_minor) != (order.currency, order.total_minor):
+            raise CannotPay(
+                f"This invoice no longer matches order {order.code}; nothing was charged. "
+                "Please use the Pay button on the order."
+            )
+        assert order.id is not None and order.payment.pay_by is not None
+        if order.payment.pay_by < now + PAYING_GRACE:
+            uow.orders.set_pay_by(order.id, now + PAYING_GRACE)
+        uow.commit()
+        return order
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentOutcome:
+    order: Order
+    first: bool  # False: this charge was recorded before (a redelivered update)
+    refund_due: bool  # the money arrived for an order that cannot take it
+
+
+@retry_on_conflict
+def record_payment(
+    telegram_user_id: int,
+    receipt: PaymentReceipt,
+    *,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> PaymentOutcome:
+    """Telegram says the money was taken: mark the order paid, once per charge id.
+
+    Money that arrives for an order that was cancelled or paid already is recorded too, as
+    a refund due, and the managers are told."""
+    at = clock()
+    code = order_code_in(receipt.payload) or ""
+    with uow:
+        order = uow.orders.get_by_code(code, for_update=True)
+        if order is None:
+            log.error("payment %s names no order: %r", receipt.telegram_charge_id, receipt.payload)
+            raise UnknownOrder(code)
+        assert order.id is not None
+        if telegram_user_id != _customer_chat(uow, order):
+            log.warning("order %s was paid by another Telegram user", order.code)
+        was_paid = order.payment.is_paid
+        if not uow.orders.add_payment(order.id, receipt, at):
+            return PaymentOutcome(order, first=False, refund_due=False)
+        refund = was_paid or order.status is OrderStatus.CANCELLED
+        if refund:
+            uow.orders.add_refund_due(order.id, receipt.total_minor)
+            notify_managers(
+                uow,
+                NotificationKind.REFUND_DUE,
+                order,
+                at,
+                amount_minor=str(receipt.total_minor),
+                currency=receipt.currency,
+                reason="paid twice" if was_paid else "paid after it was cancelled",
+            )
+        else:
+            notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, paid="yes")
+        uow.commit()
+        fresh = uow.orders.get(order.id)
+        assert fresh is not None
+        return PaymentOutcome(fresh, first=True, refund_due=refund)
+
+
+def _customer_chat(uow: UnitOfWork, order: Order) -> int | None:
+    customer = uow.customers.get(order.customer_id)
+    return customer.telegram_user_id if customer else None
+
+
+@retry_on_conflict
+def release_unpaid(code: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> bool:
+    """Cancel one online order not paid in time: its stock goes back, the customer is told.
+    False if it was paid, moved or released meanwhile (another worker, a late payment)."""
+    at = clock()
+    with uow:
+        order = uow.orders.get_by_code(code, for_update=True)
+        if order is None or order.status is not OrderStatus.PLACED:
+            return False
+        pay_by = order.payment.pay_by
+        if not order.payment.awaits_payment or pay_by is None or pay_by > at:
+            return False
+        minutes = int(store.payments.timeout.total_seconds() // 60)
+        reason = f"not paid within {minutes} minutes"
+        try:
+            change_in(uow, order, OrderStatus.CANCELLED, SHOP_ACTOR, at, store, reason)
+        except OrderAlreadyMoved:
+            return False
+        notify_customer(uow, order, at, reason)
+        uow.commit()
+        return True
+
+
+def unpaid_past_deadline(*, uow: UnitOfWork, clock: Clock = utc_now, limit: int = 100) -> list[str]:
+    with uow:
+        return uow.orders.unpaid_past(clock(), limit=limit)

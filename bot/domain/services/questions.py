@@ -1,0 +1,107 @@
+"""Talk to the shop: a customer's question reaches the staff on duty, their answer comes back.
+
+Both travel through the outbox, so they survive a restart and reach the person once.
+"""
+
+from __future__ import annotations
+
+from bot.domain.clock import Clock, utc_now
+from bot.domain.errors import DomainError, NotAuthorised, NotFound
+from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.ports import UnitOfWork
+from bot.domain.questions import AlreadyAnswered, Question, clean_message
+from bot.domain.services.customers import CustomerRef, identify
+from bot.domain.services.low_stock import manager_chats
+from bot.domain.services.orders import ON_DUTY_WINDOW
+from bot.domain.services.retry import retry_on_conflict
+from bot.domain.staff import StaffAccount
+
+MAX_WAITING = 5  # unanswered questions one customer may have
+QUOTE = 200  # how much of the question the answer repeats
+
+
+class TooManyQuestions(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            f"You have {MAX_WAITING} questions waiting for an answer; the shop will reply soon."
+        )
+
+
+class UnknownQuestion(NotFound):
+    def __init__(self) -> None:
+        super().__init__("That question is no longer there.")
+
+
+@retry_on_conflict
+def ask_shop(
+    customer: CustomerRef, text: str, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> Question:
+    """Store the question and tell the staff on duty (the managers, if nobody is)."""
+    at = clock()
+    cleaned = clean_message(text, "question")
+    with uow:
+        who = identify(uow, customer)
+        assert who.id is not None
+        if uow.questions.count_unanswered(who.id) >= MAX_WAITING:
+            raise TooManyQuestions()
+        question = uow.questions.add(Question(who.id, cleaned, at))
+        assert question.id is not None
+        chats = [s.telegram_user_id for s in uow.sessions.on_duty(since=at - ON_DUTY_WINDOW)]
+        facts = {"question_id": str(question.id), "name": who.name, "text": cleaned}
+        for chat_id in chats or manager_chats(uow):
+            uow.outbox.add(Notification(chat_id, NotificationKind.QUESTION, facts, at))
+        uow.commit()
+        return question
+
+
+def open_question(staff_id: int, question_id: int, *, uow: UnitOfWork) -> Question:
+    """The question a staff member is about to answer; refused if someone already did."""
+    with uow:
+        _check_staff(uow, staff_id)
+        question = uow.questions.get(question_id)
+        if question is None:
+            raise UnknownQuestion()
+        if question.answered_by is not None:
+            raise AlreadyAnswered(question.answered_by)
+        return question
+
+
+@retry_on_conflict
+def answer_question(
+    staff_id: int, question_id: int, text: str, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> Question:
+    """The first answer wins (two staff may answer at once); the customer is told."""
+    at = clock()
+    cleaned = clean_message(text, "answer")
+    with uow:
+        staff = _check_staff(uow, staff_id)
+        question = uow.questions.get(question_id)
+        if question is None:
+            raise UnknownQuestion()
+        if not uow.questions.answer(question_id, cleaned, at, staff.display_name):
+            fresh = uow.questions.get(question_id)
+            raise AlreadyAnswered(fresh.answered_by if fresh and fresh.answered_by else "Someone")
+        customer = uow.customers.get(question.customer_id)
+        if customer is not None:
+            facts = {
+                "question": question.text[:QUOTE],
+                "answer": cleaned,
+                "by": staff.display_name,
+            }
+            uow.outbox.add(
+                Notification(customer.telegram_user_id, NotificationKind.ANSWER, facts, at)
+            )
+        uow.commit()
+        question.answer, question.answered_at, question.answered_by = (
+            cleaned,
+            at,
+            staff.display_name,
+        )
+        return question
+
+
+def _check_staff(uow: UnitOfWork, staff_id: int) -> StaffAccount:
+    staff = uow.staff.get(staff_id)
+    if staff is None or not staff.active:
+        raise NotAuthorised()
+    return staff

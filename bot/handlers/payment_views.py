@@ -1,0 +1,33 @@
+"""How an order is paid, in the words of the person reading it (customer or staff)."""
+
+from __future__ import annotations
+
+from bot.domain.orders import FulfilmentKind, Order, OrderStatus
+from bot.domain.payments import PaymentMethod
+from bot.domain.store import Store
+
+
+def payment_line(order: Order, store: Store, *, for_staff: bool = False) -> str:
+    payment = order.payment
+    lines = []
+    if payment.method is PaymentMethod.ONLINE:
+        if payment.is_paid:
+            lines.append("💳 Paid in Telegram")
+        elif order.status is OrderStatus.CANCELLED:
+            lines.append("💳 Not paid")
+        else:
+            by = ""
+            if payment.pay_by is not None:
+                by = f" by {payment.pay_by.astimezone(store.timezone):%H:%M}"
+            lines.append(
+                f"💳 Waiting for payment{by}: do not prepare it yet"
+                if for_staff
+                else f"💳 To pay in Telegram{by}: tap Pay below"
+            )
+    else:
+        where = "on delivery" if order.fulfilment.kind is FulfilmentKind.DELIVERY else "at pickup"
+        done = order.status is OrderStatus.COMPLETED
+        lines.append(f"💶 {'Paid' if done else 'To pay'} {where} (not paid in Telegram)")
+    if payment.refund_due_minor:
+        lines.append(f"↩️ Refund due: {store.currency.format(payment.refund_due_minor)}")
+    return "\n".join(lines)

@@ -1,0 +1,139 @@
+"""Paying in the chat: the invoice, Telegram's pre-checkout question, the payment itself.
+
+Telegram waits at most 10 seconds for the pre-checkout answer, so it is one short
+transaction and nothing else. A successful payment is recorded by its charge id: Telegram
+may deliver the same payment twice, and only the first changes anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape as esc
+
+from telegram import LabeledPrice, Update
+from telegram.ext import MessageHandler, PreCheckoutQueryHandler, filters
+
+from bot.domain.orders import Order
+from bot.domain.payments import CannotPay, PaymentReceipt, invoice_payload
+from bot.domain.quantity import format_quantity
+from bot.domain.services import payments
+from bot.domain.store import Store
+from bot.handlers.context import ShopContext, customer_of, user_id_of
+from bot.handlers.routes import Feature
+from bot.handlers.screens import say
+from bot.handlers.views import clip, order_screen
+
+log = logging.getLogger(__name__)
+MAX_TITLE = 32  # Telegram's limits for an invoice
+MAX_DESCRIPTION = 255
+MAX_LABEL = 64
+RELEASE_JOB = "release-unpaid"
+RELEASE_EVERY_SECONDS = 60
+
+
+def invoice_prices(order: Order) -> list[LabeledPrice]:
+    """One price line per item, and the delivery fee: what the payment sheet lists."""
+    prices = [
+        LabeledPrice(
+            clip(f"{line.name} × {format_quantity(line.quantity, line.unit)}", MAX_LABEL),
+            line.line_total_minor,
+        )
+        for line in order.lines
+    ]
+    if order.fulfilment.delivery_fee_minor:
+        prices.append(LabeledPrice("Delivery", order.fulfilment.delivery_fee_minor))
+    return prices
+
+
+def invoice_description(order: Order, store: Store) -> str:
+    count = len(order.lines)
+    items = f"{count} item" + ("" if count == 1 else "s")
+    return clip(f"{items} from {store.name}. Order {order.code}.", MAX_DESCRIPTION)
+
+
+async def send_invoice(update: Update, context: ShopContext, order: Order) -> None:
+    token = context.shop.settings.payment_provider_token
+    chat = update.effective_chat
+    assert token is not None and chat is not None, "only offered when payments are set up"
+    await context.bot.send_invoice(
+        chat.id,
+        title=clip(f"Order {order.code}", MAX_TITLE),
+        description=invoice_description(order, context.shop.store),
+        payload=invoice_payload(order.code),
+        provider_token=token.get_secret_value(),
+        currency=order.currency,
+        prices=invoice_prices(order),
+    )
+
+
+async def pre_checkout(update: Update, context: ShopContext) -> None:
+    """Yes only if the order can still be honoured; a no carries a reason the customer reads."""
+    query = update.pre_checkout_query
+    assert query is not None
+    try:
+        await context.run(
+            payments.check_pre_checkout,
+            query.from_user.id,
+            query.invoice_payload,
+            query.currency,
+            query.total_amount,
+        )
+    except CannotPay as refused:
+        await query.answer(ok=False, error_message=str(refused))
+        return
+    await query.answer(ok=True)
+
+
+async def paid(update: Update, context: ShopContext) -> None:
+    """The money was taken: mark the order paid (once) and say what happens next."""
+    message = update.effective_message
+    assert message is not None and message.successful_payment is not None
+    payment = message.successful_payment
+    receipt = PaymentReceipt(
+        payment.invoice_payload,
+        payment.currency,
+        payment.total_amount,
+        payment.telegram_payment_charge_id,
+        payment.provider_payment_charge_id,
+    )
+    outcome = await context.run(payments.record_payment, user_id_of(update), receipt)
+    if not outcome.first:
+        log.info("payment %s was delivered again; nothing changed", receipt.telegram_charge_id)
+        return
+    store, order = context.shop.store, outcome.order
+    if outcome.refund_due:
+        await say(
+            update,
+            f"💳 Your payment for order <b>{esc(order.code)}</b> arrived after the order could "
+            "no longer take it. The store will refund it; a manager has been told.",
+        )
+        return
+    heading = (
+        f"💳 <b>Payment received for order {esc(order.code)}.</b> Thank you! "
+        "The store will now prepare it."
+    )
+    await say(update, *order_screen(order, store, heading=heading))
+
+
+async def pay_again(update: Update, context: ShopContext, code: str) -> None:
+    """The order's Pay button: a fresh invoice (the old one may be lost or scrolled away)."""
+    order = await context.run(payments.payable_order, customer_of(update), code)
+    await send_invoice(update, context, order)
+
+
+async def release_unpaid(context: ShopContext) -> None:
+    """A repeating job: online orders not paid in time are cancelled and their stock returns.
+    Each order is released in its own transaction; another worker doing the same is harmless."""
+    shop = context.shop
+    due = await context.run(payments.unpaid_past_deadline)
+    for code in due:
+        if await context.run(payments.release_unpaid, code, store=shop.store):
+            log.info("order %s was not paid in time and was released", code)
+
+
+FEATURE = Feature(
+    messages=[
+        PreCheckoutQueryHandler(pre_checkout),
+        MessageHandler(filters.SUCCESSFUL_PAYMENT, paid),
+    ],
+)
