@@ -145,7 +145,8 @@ def _addressed_to_me(update: Update, my_username: str) -> bool:
 
 
 async def gate(update: Update, context: ShopContext) -> None:
-    """Let through only what may act: new messages and presses, in private chats."""
+    """Let through only what may act: new messages, presses and payment questions, in
+    private chats."""
     edited = update.edited_message
     if edited is not None:
         if edited.chat.type == ChatType.PRIVATE and _is_command(update):
@@ -153,6 +154,8 @@ async def gate(update: Update, context: ShopContext) -> None:
         raise ApplicationHandlerStop
     chat = update.effective_chat
     if update.message is None and update.callback_query is None:
+        if update.pre_checkout_query is not None:
+            return  # Telegram asks before charging a card: always answered, within 10 s
         raise ApplicationHandlerStop  # channel posts, member changes, polls...
     if chat is not None and chat.type != ChatType.PRIVATE:
         await _point_to_private_chat(update, context, chat)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -294,6 +295,8 @@ def _refund_due(uow: UnitOfWork, order: Order, at: datetime, why: str) -> None:
     managers, once per cancellation."""
     assert order.id is not None
     uow.orders.add_refund_due(order.id, order.total_minor)
+    due = order.payment.refund_due_minor + order.total_minor
+    order.payment = dataclasses.replace(order.payment, refund_due_minor=due)
     notify_managers(
         uow,
         NotificationKind.REFUND_DUE,
