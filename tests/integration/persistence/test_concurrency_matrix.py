@@ -6,23 +6,30 @@ MariaDB (READ COMMITTED, where a read-then-write race actually happens).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
 import pytest
+from sqlalchemy import select
 
 from bot.domain.errors import AccountLocked, AuthenticationFailed, DomainError
 from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.orders import FulfilmentKind, Order
+from bot.domain.orders import FulfilmentKind, Order, OrderStatus
 from bot.domain.passwords import PasswordHasher
+from bot.domain.payments import PaymentMethod, PaymentOptions, PaymentReceipt, invoice_payload
+from bot.domain.questions import AlreadyAnswered, Question
 from bot.domain.services import (
     catalogue,
     checkout,
     deliveries,
     housekeeping,
+    orders,
     outbox,
+    payments,
+    questions,
     staff,
     stock,
 )
@@ -30,6 +37,7 @@ from bot.domain.services.cart import set_cart_quantity, step_cart_line, view_car
 from bot.domain.services.customers import CustomerRef
 from bot.domain.staff import Role, StaffAccount
 from bot.domain.stock import StockReason
+from bot.persistence.models import OutboxRow
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
 from tests.support.databases import UowFactory
 from tests.support.factories import FAST_HASHER, STORE, customer, stocked
@@ -212,3 +220,115 @@ def test_restocks_racing_from_sold_out_tell_each_watcher_once(new_uow: UowFactor
             if n.kind is NotificationKind.BACK_IN_STOCK
         ]
     assert sorted(told) == sorted(w.telegram_user_id for w in watchers)
+
+
+# ------------------------------------------------------------------ payments, hand-over, questions
+
+ONLINE_STORE = dataclasses.replace(STORE, payments=PaymentOptions(online=True))
+
+
+def unpaid_order(new_uow: UowFactory) -> tuple[CustomerRef, Order]:
+    tea = stocked(new_uow(), 10, sku="TEA")
+    who = ready_to_confirm(new_uow, tea.id or 0)
+    order = checkout.confirm_checkout(who, PaymentMethod.ONLINE, store=ONLINE_STORE, uow=new_uow())
+    return who, order
+
+
+def receipt_for(order: Order, charge: str = "tg-charge-1") -> PaymentReceipt:
+    return PaymentReceipt(
+        invoice_payload(order.code), order.currency, order.total_minor, charge, "provider-1"
+    )
+
+
+def queued(new_uow: UowFactory, kind: NotificationKind) -> list[dict[str, str]]:
+    """The payloads of every queued notification of this kind, sent or not."""
+    with new_uow() as uow:
+        return list(
+            uow.session.scalars(select(OutboxRow.payload).where(OutboxRow.kind == kind.value))
+        )
+
+
+def test_one_payment_delivered_to_many_workers_at_once_is_recorded_once(
+    new_uow: UowFactory,
+) -> None:
+    staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    staff.log_in("boss", PASSWORD, telegram_user_id=77, uow=new_uow(), hasher=FAST_HASHER)
+    who, order = unpaid_order(new_uow)
+    results = _race(
+        AT_ONCE,
+        lambda _: payments.record_payment(who.telegram_user_id, receipt_for(order), uow=new_uow()),
+    )
+    outcomes = successes(results, payments.PaymentOutcome)
+    assert len(outcomes) == AT_ONCE
+    assert sum(o.first for o in outcomes) == 1
+    paid = orders.find_order(order.code, uow=new_uow())
+    assert paid.payment.is_paid and paid.payment.refund_due_minor == 0
+    assert len(queued(new_uow, NotificationKind.ORDER_PLACED)) == 1  # staff told once
+
+
+def test_an_expiring_order_racing_its_payment_is_either_paid_or_refunded(
+    new_uow: UowFactory,
+) -> None:
+    staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    who, order = unpaid_order(new_uow)
+    assert order.id is not None
+    with new_uow() as uow:
+        uow.orders.set_pay_by(order.id, datetime.now(UTC) - timedelta(seconds=1))
+        uow.commit()
+
+    def either(n: int) -> object:
+        if n == 0:
+            return payments.record_payment(who.telegram_user_id, receipt_for(order), uow=new_uow())
+        return payments.release_unpaid(order.code, store=ONLINE_STORE, uow=new_uow())
+
+    _race(AT_ONCE, either)
+    final = orders.find_order(order.code, uow=new_uow())
+    assert final.payment.is_paid
+    if final.status is OrderStatus.CANCELLED:  # released first: the money must go back
+        assert final.payment.refund_due_minor == final.total_minor
+        assert catalogue.find_product("TEA", uow=new_uow()).stock == 10
+    else:
+        assert final.status is OrderStatus.PLACED and final.payment.refund_due_minor == 0
+        assert catalogue.find_product("TEA", uow=new_uow()).stock == 9
+    tea = catalogue.find_product("TEA", uow=new_uow())
+    assert _ledger_balance(new_uow, tea.id or 0) == tea.stock
+
+
+def test_one_pickup_code_handed_over_many_times_at_once_completes_once(
+    new_uow: UowFactory,
+) -> None:
+    boss = staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    tea = stocked(new_uow(), 10, sku="TEA")
+    who = ready_to_confirm(new_uow, tea.id or 0)
+    order = checkout.confirm_checkout(who, store=STORE, uow=new_uow())
+    for status in (OrderStatus.ACCEPTED, OrderStatus.OUT_FOR_DELIVERY):
+        order = orders.move_order(boss.id or 0, order.code, status, store=STORE, uow=new_uow())
+    assert order.pickup_code is not None
+    code = order.pickup_code
+    results = _race(
+        AT_ONCE, lambda _: orders.hand_over(boss.id or 0, code, store=STORE, uow=new_uow())
+    )
+    assert len(successes(results, Order)) == 1
+    told = queued(new_uow, NotificationKind.ORDER_STATUS)
+    assert [payload["status"] for payload in told].count("completed") == 1
+
+
+def test_one_question_answered_by_many_staff_at_once_gets_one_answer(
+    new_uow: UowFactory,
+) -> None:
+    members = [
+        staff.create_manager(f"boss{n}", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+        for n in range(AT_ONCE)
+    ]
+    asked = questions.ask_shop(customer(), "Do you deliver today?", uow=new_uow())
+    assert asked.id is not None
+    question_id = asked.id
+    results = _race(
+        AT_ONCE,
+        lambda n: questions.answer_question(
+            members[n].id or 0, question_id, f"Yes ({n})", uow=new_uow()
+        ),
+    )
+    assert len(successes(results, Question)) == 1
+    assert len([r for r in results if isinstance(r, AlreadyAnswered)]) == AT_ONCE - 1
+    assert len(queued(new_uow, NotificationKind.ANSWER)) == 1
