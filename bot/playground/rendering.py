@@ -11,7 +11,9 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from bot.domain.money import Currency
 from bot.playground.bot_api.html_entities import Tag, parse_html
+from bot.playground.bot_api.model import Invoice
 from bot.playground.bot_api.server import Chat, ChatMessage
 from bot.playground.bot_api.spec import UploadedFile
 
@@ -97,7 +99,40 @@ def message_view(message: ChatMessage, files: dict[str, UploadedFile]) -> dict[s
         view["contact"] = message.contact.get("phone_number", "")
     if message.sticker:
         view["sticker"] = True
+    if message.location is not None:
+        latitude, longitude = message.location["latitude"], message.location["longitude"]
+        view["location"] = {
+            "text": f"{latitude:.5f}, {longitude:.5f}",
+            "map": f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}"
+            f"#map=17/{latitude}/{longitude}",
+        }
+    if message.invoice is not None:
+        view["invoice"] = invoice_view(message.invoice)
+    if message.successful_payment is not None:
+        paid = message.successful_payment
+        amount = _money(paid["currency"], paid["total_amount"])
+        view["payment"] = f"💳 You paid {amount} (test card, nothing was charged)"
     return view
+
+
+def _money(currency: str, minor: int) -> str:
+    try:
+        return Currency(currency).format(minor)
+    except ValueError:
+        return f"{minor} {currency} (minor units)"
+
+
+def invoice_view(invoice: Invoice) -> dict[str, Any]:
+    """What the invoice bubble and its payment sheet show."""
+    return {
+        "title": invoice.title,
+        "description": invoice.description,
+        "prices": [
+            {"label": label, "amount": _money(invoice.currency, amount)}
+            for label, amount in invoice.prices
+        ],
+        "total": _money(invoice.currency, invoice.total_amount),
+    }
 
 
 def chat_view(

@@ -23,6 +23,8 @@ from bot.playground.web import PlaygroundWeb
 from bot.wiring import build_shop
 
 OUTBOX_POLL_SECONDS = 0.5  # notifications show up quickly while someone watches
+# The playground's payment sheet takes test cards only, so payments in the chat are always on.
+TEST_PROVIDER_TOKEN = "000000000:TEST:playground"  # noqa: S105 - not a secret
 
 
 def playground_settings(settings: Settings, api: LocalBotApi, folder: Path) -> Settings:
@@ -35,6 +37,8 @@ def playground_settings(settings: Settings, api: LocalBotApi, folder: Path) -> S
             "webhook_url": None,
             "webhook_secret": None,
             "outbox_poll_seconds": min(settings.outbox_poll_seconds, OUTBOX_POLL_SECONDS),
+            "payment_provider_token": settings.payment_provider_token
+            or SecretStr(TEST_PROVIDER_TOKEN),
         }
     )
 

@@ -75,6 +75,7 @@ class PlaygroundWeb:
             "press": self._press,
             "contact": self._share_contact,
             "photo": self._send_photo,
+            "pay": self._pay,
         }
 
     @property
@@ -194,6 +195,17 @@ class PlaygroundWeb:
     def _share_contact(self, persona: Persona, _incoming: Incoming) -> dict[str, Any]:
         message = self.api.share_contact(persona.person, persona.phone)
         return {"message_id": message.message_id}
+
+    def _pay(self, persona: Persona, incoming: Incoming) -> dict[str, Any]:
+        """The test payment sheet's Pay button: Telegram asks the bot, then charges (or not)."""
+        message_id = incoming.json().get("message_id")
+        if not isinstance(message_id, int):
+            raise Refused(HTTPStatus.BAD_REQUEST, "Say which invoice to pay.")
+        message = self.api.message_in(persona.person, message_id)
+        if message is None or message.invoice is None:
+            raise Refused(HTTPStatus.CONFLICT, "That invoice is gone.")
+        attempt = self.api.pay_blocking(persona.person, message)
+        return {"ok": attempt.ok, "error": attempt.error}
 
     def _send_photo(self, persona: Persona, incoming: Incoming) -> dict[str, Any]:
         kind, content, query = incoming.content_type, incoming.body, incoming.query

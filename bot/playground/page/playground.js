@@ -192,6 +192,17 @@ function renderMessage(message) {
     bubble.append(doc);
   }
   if (message.contact) bubble.append(`📱 ${message.contact}`);
+  if (message.location) {
+    const place = document.createElement("a");
+    place.className = "location";
+    place.href = message.location.map;
+    place.target = "_blank";
+    place.rel = "noopener noreferrer";
+    place.textContent = `📍 ${message.location.text} · open the map`;
+    bubble.append(place);
+  }
+  if (message.invoice) bubble.append(renderInvoice(message));
+  if (message.payment) bubble.append(message.payment);
   if (message.sticker) bubble.append("🙂 (sticker)");
   const text = document.createElement("div");
   text.className = "text";
@@ -207,6 +218,64 @@ function renderMessage(message) {
   wrapper.append(bubble);
   if (message.buttons.length) wrapper.append(renderInlineKeyboard(message));
   return wrapper;
+}
+
+function renderInvoice(message) {
+  const invoice = message.invoice;
+  const card = document.createElement("div");
+  card.className = "invoice";
+  const title = document.createElement("strong");
+  title.textContent = `🧾 ${invoice.title}`;
+  const description = document.createElement("div");
+  description.textContent = invoice.description;
+  const pay = document.createElement("button");
+  pay.type = "button";
+  pay.className = "pay-button";
+  pay.textContent = `Pay ${invoice.total}`;
+  pay.addEventListener("click", () => openPaymentSheet(message));
+  card.append(title, description, pay);
+  return card;
+}
+
+// The test payment sheet: like Telegram's, it lists the price lines, takes a (test) card,
+// and only charges once the bot has said yes to the pre-checkout query.
+function openPaymentSheet(message) {
+  const invoice = message.invoice;
+  $("sheet-title").textContent = invoice.title;
+  $("sheet-lines").replaceChildren(
+    ...invoice.prices.map((price) => {
+      const line = document.createElement("div");
+      line.className = "sheet-line";
+      const label = document.createElement("span");
+      label.textContent = price.label;
+      const amount = document.createElement("span");
+      amount.textContent = price.amount;
+      line.append(label, amount);
+      return line;
+    }),
+  );
+  $("sheet-total").textContent = invoice.total;
+  $("sheet-pay").textContent = `Pay ${invoice.total}`;
+  $("sheet-error").hidden = true;
+  $("sheet-pay").disabled = false;
+  $("sheet").dataset.messageId = message.id;
+  $("sheet").hidden = false;
+  $("sheet-pay").focus();
+}
+
+async function payFromSheet() {
+  const messageId = Number($("sheet").dataset.messageId);
+  $("sheet-pay").disabled = true;
+  $("sheet-pay").textContent = "Checking with the shop…";
+  const result = await act("pay", { message_id: messageId });
+  if (result && result.ok) {
+    $("sheet").hidden = true;
+    showToast("Payment sent (test card: nothing was charged).");
+    return;
+  }
+  $("sheet-error").textContent = (result && result.error) || "The payment did not go through.";
+  $("sheet-error").hidden = false;
+  $("sheet-pay").textContent = "Payment refused";
 }
 
 function renderInlineKeyboard(message) {
@@ -345,9 +414,12 @@ function wire() {
     await act("photo", null, { raw: file, type: file.type || "application/octet-stream", query });
   });
   $("alert-ok").addEventListener("click", () => { $("alert").hidden = true; });
+  $("sheet-pay").addEventListener("click", payFromSheet);
+  $("sheet-close").addEventListener("click", () => { $("sheet").hidden = true; });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       $("alert").hidden = true;
+      $("sheet").hidden = true;
       view.menuOpen = false;
       $("command-menu").hidden = true;
     }

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.playground.bot_api.server import LocalBotApi
 from bot.playground.demo import Persona, set_up_store
+from bot.playground.runner import TEST_PROVIDER_TOKEN
 from bot.playground.web import PlaygroundWeb
 from tests.support.running_bot import RunningBot, running_bot
 
@@ -32,7 +33,7 @@ class RunningPlayground:
 async def playground(double: LocalBotApi, engine: Engine) -> AsyncIterator[RunningPlayground]:
     """What `shopkeeps playground` starts, on the test's database and a free port."""
     url = engine.url.render_as_string(hide_password=False)
-    async with running_bot(double, url) as bot:
+    async with running_bot(double, url, payment_provider_token=TEST_PROVIDER_TOKEN) as bot:
         personas = set_up_store(bot.shop, double)
         web = PlaygroundWeb(double, personas, port=0).start()
         try:

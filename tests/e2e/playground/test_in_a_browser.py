@@ -1,5 +1,6 @@
-"""The playground page in real headless Chromium (Debian's): a customer orders by clicking,
-the staff member logs in and works the order, and the customer is told.
+"""The playground page in real headless Chromium (Debian's): a customer orders by clicking and
+pays on the test payment sheet, the staff member logs in, works the order and hands it over
+with the customer's pickup code, and the customer is told.
 
 Screenshots of every step go to test-artifacts/playground/ so a failure can be looked at.
 """
@@ -120,12 +121,23 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         await _press(page, "Skip")
         await _bot_says(page, "Please check your order")
         await shots.take("order-summary")
-        await _press(page, "✅ Confirm")
-        await _bot_says(page, re.compile(r"Order \w+ placed"))
-        placed = await page.locator(".message.bot .text", has_text="placed").last.inner_text()
-        code = re.search(r"Order (\w+) placed", placed)
+        await _press(page, "Confirm and pay")
+        await _bot_says(page, re.compile(r"Order \w+ is reserved for you"))
+        reserved = await page.locator(".message.bot .text", has_text="reserved").last.inner_text()
+        code = re.search(r"Order (\w+) is reserved", reserved)
         assert code is not None
-        await shots.take("order-placed")
+        invoice = page.locator(".message.bot .invoice").last
+        await expect(invoice).to_contain_text(f"Order {code.group(1)}")
+        await invoice.locator(".pay-button").click()
+        sheet = page.locator("#sheet")
+        await expect(sheet).to_be_visible()
+        await expect(sheet).to_contain_text("Baguette × 1 pc")
+        await shots.take("payment-sheet")
+        await page.click("#sheet-pay")
+        await expect(sheet).to_be_hidden()
+        await _bot_says(page, f"Payment received for order {code.group(1)}")
+        await expect(page.locator(".message.mine .bubble", has_text="You paid")).to_be_visible()
+        await shots.take("order-paid")
 
         await page.click("[data-persona=Sam]")
         await page.click("#start-button")
@@ -153,12 +165,22 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         await _press(page, "Accept")
         await _bot_says(page, "accepted")
         await _press(page, "Ready for pickup")
-        await _press(page, "Completed")
-        await _bot_says(page, "completed")
-        await shots.take("staff-completed-order")
+        await _bot_says(page, "Scan the customer's QR code")
 
         alice = page.locator("[data-persona=Alice]")
         await expect(alice.locator(".badge.unread")).to_be_visible()
+        await alice.click()
+        ready = page.locator(".message.bot", has_text="Pickup code:").last
+        await expect(ready.locator("img")).to_be_visible()  # the QR code staff scan
+        pickup = re.search(r"Pickup code: (\w+)", await ready.inner_text())
+        assert pickup is not None
+        await shots.take("customer-pickup-code")
+
+        await page.click("[data-persona=Sam]")
+        await _says(page, f"/handover {pickup.group(1)}")
+        await _bot_says(page, f"Order {code.group(1)} handed over.")
+        await _bot_says(page, "Already paid in Telegram")
+        await shots.take("staff-handed-over")
         await alice.click()
         await _bot_says(page, re.compile(rf"Order {code.group(1)}: .*Completed"))
         await shots.take("customer-told")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.playground.bot_api.model import Invoice
 from bot.playground.bot_api.server import ChatMessage, Person
 from bot.playground.bot_api.spec import UploadedFile
 from bot.playground.rendering import browser_html, message_view
@@ -52,3 +53,26 @@ def test_an_uploaded_document_is_offered_by_its_file_name() -> None:
 def test_a_photo_known_only_by_telegram_id_shows_as_a_placeholder() -> None:
     message = ChatMessage(8, ALICE, True, 0, caption="Baguette", photo="AgACAgQAAx")
     assert message_view(message, {})["photo"] is None
+
+
+def test_a_location_shows_its_coordinates_and_a_map_link() -> None:
+    shop = ChatMessage(7, ALICE, True, 0, location={"latitude": 48.8686, "longitude": 2.3314})
+    view = message_view(shop, {})
+    assert view["location"]["text"] == "48.86860, 2.33140"
+    assert view["location"]["map"].startswith("https://www.openstreetmap.org/?mlat=48.8686")
+
+
+def test_an_invoice_lists_its_price_lines_and_total_in_the_currency() -> None:
+    invoice = Invoice(
+        "Order K7Q2MZ4P",
+        "2 items",
+        "order:K7Q2MZ4P",
+        "EUR",
+        (("Honey × 2 pc", 1300), ("Delivery", 350)),
+    )
+    view = message_view(ChatMessage(8, ALICE, True, 0, invoice=invoice), {})
+    assert view["invoice"]["prices"] == [
+        {"label": "Honey × 2 pc", "amount": "13.00 EUR"},
+        {"label": "Delivery", "amount": "3.50 EUR"},
+    ]
+    assert view["invoice"]["total"] == "16.50 EUR"
