@@ -26,6 +26,7 @@ from bot.handlers.context import ShopContext
 from bot.handlers.fit import CAPTION, fit
 from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
+from bot.handlers.payment_views import payment_note
 from bot.handlers.pickup_qr import handover_link, qr_png
 from bot.handlers.views import STATUS_LINES, button, pickup_code_line
 
@@ -45,13 +46,18 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
             lines.append(f"Reason: {esc(payload['reason'])}")
         if payload.get("pickup_code"):
             lines.append(pickup_code_line(payload["pickup_code"]))
+        if status is OrderStatus.CANCELLED:
+            if payload.get("payment") == "paid":
+                lines.append("↩️ The store will refund your payment.")
+        elif note := payment_note(payload, store):
+            lines.append(note)
         return "\n".join(lines), InlineKeyboardMarkup(
             [[button("View order", MyOrder(OrderAction.VIEW, payload.get("order_code", "")))]]
         )
     if notification.kind is NotificationKind.ORDER_PLACED:
-        paid = " It is paid." if payload.get("paid") else ""
+        note = payment_note(payload, store)
         return (
-            f"🆕 New order <b>{code}</b> is waiting.{paid}",
+            f"🆕 New order <b>{code}</b> is waiting." + (f"\n{note}" if note else ""),
             new_order_keyboard(payload.get("order_code", "")),
         )
     if notification.kind is NotificationKind.LOW_STOCK:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.money import Currency
 from bot.domain.orders import FulfilmentKind, Order, OrderStatus
 from bot.domain.payments import PaymentMethod
 from bot.domain.store import Store
@@ -31,3 +32,25 @@ def payment_line(order: Order, store: Store, *, for_staff: bool = False) -> str:
     if payment.refund_due_minor:
         lines.append(f"↩️ Refund due: {store.currency.format(payment.refund_due_minor)}")
     return "\n".join(lines)
+
+
+def payment_note(facts: dict[str, str], store: Store) -> str:
+    """The payment line of a notification, from the facts its payload holds."""
+    payment = facts.get("payment")
+    if payment == "paid":
+        return "💳 Paid in Telegram."
+    if payment == PaymentMethod.ONLINE.value:
+        return "💳 Not paid yet."
+    if payment == PaymentMethod.ON_HANDOVER.value:
+        currency = facts.get("currency", store.currency.code)
+        try:
+            amount = Currency(currency).format(int(facts.get("total_minor", "0")))
+        except ValueError:
+            amount = ""
+        where = (
+            "on delivery"
+            if facts.get("fulfilment") == FulfilmentKind.DELIVERY.value
+            else "at pickup"
+        )
+        return f"💶 To pay {where}: {amount}." if amount else f"💶 To pay {where}."
+    return ""  # a notification queued before payments existed

@@ -86,7 +86,7 @@ async def test_pay_in_the_chat_then_collect_without_contact(paying_shop: Running
     assert f"Payment received for order {order.code}" in ann.screen
     assert "💳 Paid in Telegram" in ann.screen
     await bot.double.wait_for(
-        lambda: clerk.has_seen(f"New order {order.code} is waiting. It is paid."),
+        lambda: clerk.has_seen(f"New order {order.code} is waiting.\n💳 Paid in Telegram."),
         what="the clerk to hear of the paid order",
     )
     await clerk.presses("Accept")
@@ -200,10 +200,15 @@ async def test_paying_at_pickup_is_an_explicit_choice(paying_shop: RunningBot) -
     assert not any(m.invoice for m in ann.chat.from_bot)
     order = order_of(bot, ann)
     await bot.double.wait_for(lambda: clerk.has_seen(order.code), what="the new-order alert")
+    assert clerk.has_seen(f"New order {order.code} is waiting.\n💶 To pay at pickup: 4.50 EUR.")
     await clerk.presses("Accept")
     assert "To pay at pickup" in clerk.screen
     await clerk.presses("Ready for pickup")
     fresh = orders.find_order(order.code, uow=bot.shop.uow())
+    await bot.double.wait_for(
+        lambda: ann.has_seen("Ready for pickup.\n🔑 Pickup code"), what="Ann's pickup code"
+    )
+    assert "💶 To pay at pickup: 4.50 EUR." in ann.screen
     await clerk.says(f"/handover {fresh.pickup_code}")
     assert "Collect <b>" not in clerk.screen  # the HTML is rendered, not shown
     assert "Collect 4.50 EUR: it was not paid in Telegram." in clerk.screen

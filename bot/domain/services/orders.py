@@ -100,12 +100,20 @@ def notify_on_duty_staff(
     uow: UnitOfWork, kind: NotificationKind, order: Order, at: datetime, **extra: str
 ) -> None:
     assert order.id is not None
+    facts = {"order_code": order.code, **payment_facts(order), **extra}
     for session in uow.sessions.on_duty(since=at - ON_DUTY_WINDOW):
-        uow.outbox.add(
-            Notification(
-                session.telegram_user_id, kind, {"order_code": order.code, **extra}, at, order.id
-            )
-        )
+        uow.outbox.add(Notification(session.telegram_user_id, kind, facts, at, order.id))
+
+
+def payment_facts(order: Order) -> dict[str, str]:
+    """How the order is paid, for a message to say it (the payload holds facts, not text)."""
+    paid = "paid" if order.payment.is_paid else order.payment.method.value
+    return {
+        "payment": paid,
+        "fulfilment": order.fulfilment.kind.value,
+        "total_minor": str(order.total_minor),
+        "currency": order.currency,
+    }
 
 
 def notify_managers(
@@ -123,7 +131,7 @@ def notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = "
     customer = uow.customers.get(order.customer_id)
     if customer is None:
         return
-    payload = {"order_code": order.code, "status": order.status.value}
+    payload = {"order_code": order.code, "status": order.status.value, **payment_facts(order)}
     if reason:
         payload["reason"] = reason
     if order.pickup_code and order.status in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):

@@ -141,7 +141,7 @@ def record_payment(
                 reason="paid twice" if was_paid else "paid after it was cancelled",
             )
         else:
-            notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, paid="yes")
+            notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, payment="paid")
         uow.commit()
         fresh = uow.orders.get(order.id)
         assert fresh is not None
