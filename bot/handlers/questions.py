@@ -3,6 +3,7 @@ the answer reaches the customer's chat."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
@@ -54,18 +55,34 @@ async def begin_question(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-async def take_question(update: Update, context: ShopContext, prompt: Prompt) -> None:
+async def _send_typed(
+    update: Update, context: ShopContext, what: str, send: Callable[[str], Awaitable[object]]
+) -> bool:
+    """Hand typed text to `send`; the open question stays open when it is refused as input
+    (empty, too long), and is closed otherwise. True once sent."""
     message = update.effective_message
     if message is None or not message.text:
-        await say(update, "Please type your question as text, or /cancel.")
-        return
+        await say(update, f"Please type your {what} as text, or /cancel.")
+        return False
     try:
-        await context.run(questions.ask_shop, customer_of(update), message.text)
-    except InvalidInput as refused:  # the question stays open for a shorter text
+        await send(message.text)
+    except InvalidInput as refused:
         await say(update, f"{esc(sentence(str(refused)))} Please type it again, or /cancel.")
-        return
+        return False
+    except DomainError as refused:  # answered by someone else meanwhile
+        await context.run(prompts.drop, user_id_of(update))
+        await say(update, esc(str(refused)))
+        return False
     await context.run(prompts.drop, user_id_of(update))
-    await say(update, "✉️ Sent to the shop. You will get the answer in this chat.")
+    return True
+
+
+async def take_question(update: Update, context: ShopContext, prompt: Prompt) -> None:
+    async def send(text: str) -> object:
+        return await context.run(questions.ask_shop, customer_of(update), text)
+
+    if await _send_typed(update, context, "question", send):
+        await say(update, "✉️ Sent to the shop. You will get the answer in this chat.")
 
 
 @polite
@@ -87,25 +104,15 @@ async def begin_answer(update: Update, context: ShopContext) -> str | None:
 
 
 async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> None:
-    message = update.effective_message
-    if message is None or not message.text:
-        await say(update, "Please type the answer as text, or /cancel.")
-        return
     account = await signed_in(update, context)
     assert account.id is not None and isinstance(prompt.draft, AnswerDraft)
-    try:
-        await context.run(
-            questions.answer_question, account.id, prompt.draft.question_id, message.text
-        )
-    except InvalidInput as refused:
-        await say(update, f"{esc(sentence(str(refused)))} Please type it again, or /cancel.")
-        return
-    except DomainError as refused:  # answered by someone else meanwhile
-        await context.run(prompts.drop, user_id_of(update))
-        await say(update, esc(str(refused)))
-        return
-    await context.run(prompts.drop, user_id_of(update))
-    await say(update, "✅ Answer sent to the customer.")
+    staff_id, question_id = account.id, prompt.draft.question_id
+
+    async def send(text: str) -> object:
+        return await context.run(questions.answer_question, staff_id, question_id, text)
+
+    if await _send_typed(update, context, "answer", send):
+        await say(update, "✅ Answer sent to the customer.")
 
 
 FEATURE = Feature(

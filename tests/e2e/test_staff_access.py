@@ -15,19 +15,9 @@ from tests.support.buttons import sample_button
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import FAST_HASHER
 from tests.support.running_bot import RunningBot
+from tests.support.shop_factories import CUSTOMER_MENU
 
 PASSWORD = "Tr0ub4dor&3-horse"
-CUSTOMER_MENU = [
-    "start",
-    "catalogue",
-    "search",
-    "cart",
-    "myorders",
-    "cancel",
-    "info",
-    "ask",
-    "help",
-]
 
 
 def person(bot: RunningBot, name: str) -> ChatPerson:

@@ -13,6 +13,18 @@ from tests.support.factories import FAST_HASHER, make_product
 from tests.support.running_bot import RunningBot
 
 STAFF_PASSWORD = "correct horse battery"
+# The command menu every customer (and anyone not logged in) sees, in order.
+CUSTOMER_MENU = [
+    "start",
+    "catalogue",
+    "search",
+    "cart",
+    "myorders",
+    "cancel",
+    "info",
+    "ask",
+    "help",
+]
 
 
 def sell(bot: RunningBot, stock: int | str = 10, **fields: Any) -> Product:

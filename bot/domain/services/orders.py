@@ -292,26 +292,28 @@ def change_in(
     if wanted is OrderStatus.CANCELLED:
         _restock(uow, order, actor, at, store)
         if order.payment.is_paid:
-            _refund_due(uow, order, at, reason or "cancelled")
+            refund_due(uow, order, order.total_minor, order.currency, at, reason or "cancelled")
     elif wanted in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
         _give_pickup_code(uow, order)
     return order
 
 
-def _refund_due(uow: UnitOfWork, order: Order, at: datetime, why: str) -> None:
-    """Paid money goes back through the payment provider's dashboard: record it, tell the
-    managers, once per cancellation."""
+def refund_due(
+    uow: UnitOfWork, order: Order, amount_minor: int, currency: str, at: datetime, why: str
+) -> None:
+    """Paid money goes back through the payment provider's dashboard: record it and tell the
+    managers, in the transaction that made it due."""
     assert order.id is not None
-    uow.orders.add_refund_due(order.id, order.total_minor)
-    due = order.payment.refund_due_minor + order.total_minor
+    uow.orders.add_refund_due(order.id, amount_minor)
+    due = order.payment.refund_due_minor + amount_minor
     order.payment = dataclasses.replace(order.payment, refund_due_minor=due)
     notify_managers(
         uow,
         NotificationKind.REFUND_DUE,
         order,
         at,
-        amount_minor=str(order.total_minor),
-        currency=order.currency,
+        amount_minor=str(amount_minor),
+        currency=currency,
         reason=why,
     )
 

@@ -22,9 +22,9 @@ from bot.domain.services.customers import CustomerRef
 from bot.domain.services.orders import (
     change_in,
     notify_customer,
-    notify_managers,
     notify_on_duty_staff,
     own_order,
+    refund_due,
 )
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.store import Store
@@ -130,16 +130,8 @@ def record_payment(
             return PaymentOutcome(order, first=False, refund_due=False)
         refund = was_paid or order.status is OrderStatus.CANCELLED
         if refund:
-            uow.orders.add_refund_due(order.id, receipt.total_minor)
-            notify_managers(
-                uow,
-                NotificationKind.REFUND_DUE,
-                order,
-                at,
-                amount_minor=str(receipt.total_minor),
-                currency=receipt.currency,
-                reason="paid twice" if was_paid else "paid after it was cancelled",
-            )
+            why = "paid twice" if was_paid else "paid after it was cancelled"
+            refund_due(uow, order, receipt.total_minor, receipt.currency, at, why)
         else:
             notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, payment="paid")
         uow.commit()
