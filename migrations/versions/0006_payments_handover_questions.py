@@ -14,11 +14,6 @@ from alembic import op
 from sqlalchemy.dialects import mysql
 
 UTC_DATETIME = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
-MYSQL_TABLE = {
-    "mysql_charset": "utf8mb4",
-    "mysql_collate": "utf8mb4_unicode_ci",
-    "mysql_engine": "InnoDB",
-}
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -54,7 +49,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
         sa.UniqueConstraint("telegram_charge_id", name=op.f("uq_payments_telegram_charge_id")),
-        **MYSQL_TABLE,
+        mysql_charset="utf8mb4",
+        mysql_collate="utf8mb4_unicode_ci",
+        mysql_engine="InnoDB",
     )
     op.create_index(op.f("ix_payments_order_id"), "payments", ["order_id"])
     op.create_table(
@@ -70,7 +67,9 @@ def upgrade() -> None:
             ["customer_id"], ["customers.id"], name=op.f("fk_questions_customer_id_customers")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_questions")),
-        **MYSQL_TABLE,
+        mysql_charset="utf8mb4",
+        mysql_collate="utf8mb4_unicode_ci",
+        mysql_engine="InnoDB",
     )
     op.create_index(op.f("ix_questions_customer_id"), "questions", ["customer_id"])
     op.create_index(op.f("ix_questions_asked_at"), "questions", ["asked_at"])
