@@ -13,6 +13,7 @@ from html import escape as esc
 from telegram import LabeledPrice, Update
 from telegram.ext import MessageHandler, PreCheckoutQueryHandler, filters
 
+from bot.domain.errors import UnknownOrder
 from bot.domain.orders import Order
 from bot.domain.payments import CannotPay, PaymentReceipt, invoice_payload
 from bot.domain.quantity import format_quantity
@@ -96,7 +97,15 @@ async def paid(update: Update, context: ShopContext) -> None:
         payment.telegram_payment_charge_id,
         payment.provider_payment_charge_id,
     )
-    outcome = await context.run(payments.record_payment, user_id_of(update), receipt)
+    try:
+        outcome = await context.run(payments.record_payment, user_id_of(update), receipt)
+    except UnknownOrder:  # logged as an error by the use case: money with no order
+        await say(
+            update,
+            "💳 Your payment arrived, but I cannot find its order. Please contact the shop "
+            "(/info) with this reference: " + esc(receipt.telegram_charge_id),
+        )
+        return
     if not outcome.first:
         log.info("payment %s was delivered again; nothing changed", receipt.telegram_charge_id)
         return

@@ -3,6 +3,7 @@ API's invoices, pre-checkout queries and test payment sheet."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -265,3 +266,17 @@ async def test_the_pay_button_sends_the_invoice_again(paying_shop: RunningBot) -
     assert (await ann.pays(invoices[0])).error == (
         f"Order {order.code} is already paid; nothing more was charged."
     )
+
+
+async def test_someone_elses_invoice_cannot_be_paid(paying_shop: RunningBot) -> None:
+    bot = paying_shop
+    ann, order = await ordered_and_invoiced(bot)
+    bob = someone(bot, "Bob")
+    forwarded = ann.last_invoice
+    with bot.double.lock:  # Ann forwards her invoice to Bob, who taps Pay
+        copy = dataclasses.replace(forwarded, message_id=10_000, chat=bob.person)
+        bot.double.chat(bob.person).messages.append(copy)
+    attempt = await bob.pays(copy)
+    assert not attempt.ok
+    assert attempt.error == "This invoice is not for one of your orders; nothing was charged."
+    assert orders.find_order(order.code, uow=bot.shop.uow()).payment.awaits_payment

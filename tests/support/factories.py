@@ -85,9 +85,10 @@ def placed_order(
     who: CustomerRef,
     *items: tuple[Product, Decimal | int],
     details: CheckoutDetails | None = None,
+    store: Store = STORE,
     **kwargs: Any,
 ) -> Order:
     for product, quantity in items:
         assert product.id is not None
         set_cart_quantity(who, product.id, Decimal(quantity), uow=uow)
-    return orders.place_order(who, details or pickup_details(), store=STORE, uow=uow, **kwargs)
+    return orders.place_order(who, details or pickup_details(), store=store, uow=uow, **kwargs)
