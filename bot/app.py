@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.domain.services import deliveries
@@ -40,6 +41,7 @@ from bot.handlers import (
 from bot.handlers.context import ROUTES_KEY, SHOP_KEY, ShopApplication, ShopContext
 from bot.handlers.errors import report_error
 from bot.handlers.routes import Routes
+from bot.transport import AiohttpRequest
 from bot.wiring import Shop
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ async def on_startup(application: ShopApplication) -> None:
         first=1,
         name=payments.RELEASE_JOB,
     )
+    shop.outbox_written = notifications.SenderWaker(application).wake
     application.job_queue.run_repeating(
         notifications.send_due,
         interval=shop.settings.outbox_poll_seconds,
@@ -107,6 +110,14 @@ def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> ed
         return await asyncio.to_thread(deliveries.first_delivery, update_id, uow=shop.uow())
 
     return edge.PersonalQueues(first_delivery, done=done)
+
+
+def transport(settings: Settings, pool: int = 256) -> BaseRequest:
+    """aiohttp by default (the framework's httpx transport spends most of the event loop's time
+    in its client under load); `SHOPKEEPS_TELEGRAM_TRANSPORT=httpx` keeps the framework's own."""
+    if settings.telegram_transport == "httpx":
+        return HTTPXRequest(connection_pool_size=pool)
+    return AiohttpRequest(connection_pool_size=pool)
 
 
 def build_application(
@@ -123,6 +134,8 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
         .context_types(ContextTypes(context=ShopContext))
+        .request(transport(settings))
+        .get_updates_request(transport(settings, pool=1))
         .rate_limiter(AIORateLimiter(max_retries=2))
         .concurrent_updates(personal_queues(shop, on_update_done))
         .post_init(on_startup)

@@ -6,7 +6,7 @@ import re
 from datetime import time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///shopkeeps.db"
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_transport: Literal["aiohttp", "httpx"] = "aiohttp"
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443

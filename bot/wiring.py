@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -20,6 +21,9 @@ class Shop:
     engine: Engine
     store: Store
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    # Called (from any thread) after a commit that queued notifications; the bot sets it to
+    # wake its sender.
+    outbox_written: Callable[[], None] | None = None
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -27,7 +31,11 @@ class Shop:
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work: one per use-case call."""
-        return SqlAlchemyUnitOfWork(self._sessions)
+        return SqlAlchemyUnitOfWork(self._sessions, outbox_written=self._notify_outbox)
+
+    def _notify_outbox(self) -> None:
+        if self.outbox_written is not None:
+            self.outbox_written()
 
     def close(self) -> None:
         self.engine.dispose()

@@ -7,13 +7,16 @@ retry; a chat that is gone for good (the person blocked the bot) is given up on 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from html import escape as esc
+from typing import Any
 
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
 
 from bot.domain.money import Currency
 from bot.domain.notifications import Notification, NotificationKind
@@ -32,6 +35,7 @@ from bot.handlers.views import STATUS_LINES, button, pickup_code_line
 
 log = logging.getLogger(__name__)
 JOB_NAME = "outbox-sender"
+WAKE_JOB = "outbox-sender-woken"
 LEASE_RENEWAL = outbox.LEASE / 3
 
 
@@ -181,3 +185,31 @@ async def send_due(context: ShopContext) -> None:
             return
         for notification in due:
             await send_one(context, notification)
+
+
+class SenderWaker:
+    """Sends what a use case queued as soon as it commits, instead of at the next poll.
+
+    `wake` may be called from any thread (use cases run in worker threads); wakes that arrive
+    while a round is already scheduled join it. Polling stays, for rows other workers queued
+    and for retries."""
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._application = application
+        self._loop = asyncio.get_running_loop()
+        self._pending = False
+
+    def wake(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the bot is stopping
+            self._loop.call_soon_threadsafe(self._schedule)
+
+    def _schedule(self) -> None:
+        job_queue = self._application.job_queue
+        if self._pending or job_queue is None or not self._application.running:
+            return
+        self._pending = True
+        job_queue.run_once(self._round, 0, name=WAKE_JOB)
+
+    async def _round(self, context: ShopContext) -> None:
+        self._pending = False
+        await send_due(context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -29,6 +30,7 @@ from bot.persistence.repositories import (
     SqlThrottleRepository,
     SqlWatchRepository,
 )
+from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 
 # MySQL: 1213 deadlock, 1205 lock wait timeout, 1062 duplicate key (a concurrent insert won).
 _MYSQL_RETRYABLE = {1213, 1205, 1062}
@@ -52,9 +54,14 @@ class SqlAlchemyUnitOfWork:
 
     session: Session
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, outbox_written: Callable[[], None] | None = None
+    ) -> None:
+        """`outbox_written` is called after a commit that queued notifications: the sender of
+        this process sends them at once instead of at its next poll."""
         self._sessions = sessions
         self._open = False
+        self._outbox_written = outbox_written
 
     def __enter__(self) -> Self:
         if self._open:
@@ -102,6 +109,9 @@ class SqlAlchemyUnitOfWork:
             if is_retryable(error):
                 raise ConcurrentUpdate(str(error)) from error
             raise
+        if self.session.info.pop(OUTBOX_WRITTEN, False) and self._outbox_written is not None:
+            self._outbox_written()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.session.info.pop(OUTBOX_WRITTEN, None)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Engine
+
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.services import catalogue, orders
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
+from bot.playground.bot_api.server import LocalBotApi
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import delivery_details, make_product, pickup_details
-from tests.support.running_bot import RunningBot
+from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import logged_in_manager as logged_in
 from tests.support.shop_factories import staff_id_of, work_to_completed
 
@@ -149,3 +152,21 @@ async def test_a_stale_button_says_the_order_moved_and_shows_it_as_it_is(
     assert old.button_texts == ["🛍 Ready for pickup", "❌ Cancel…"]
     await clerk.says("/order NOPE1234")
     assert "There is no order NOPE1234." in clerk.screen
+
+
+async def test_the_customer_hears_of_a_move_at_once_not_at_the_next_poll(
+    double: LocalBotApi, engine: Engine, mode: str
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, mode, outbox_poll_seconds=60) as bot:
+        clerk = logged_in(bot, "Clerk")
+        ann = ChatPerson(bot.double, bot.double.person("Ann"))
+        order = order_for(bot, ann, sku="TEA", name="Earl Grey")
+        await bot.double.wait_for(lambda: clerk.has_seen(order.code), what="the new order")
+        await clerk.presses("Accept")
+        # The next poll is a minute away: only the commit's wake-up can send it this soon.
+        await bot.double.wait_for(
+            lambda: ann.has_seen(f"Order {order.code}: 👍 Accepted"),
+            timeout=3,
+            what="the customer to hear at once",
+        )

@@ -14,6 +14,8 @@ from bot.persistence.models import (
     OutboxRow,
 )
 
+OUTBOX_WRITTEN = "outbox_written"
+
 
 class SqlOutboxRepository:
     def __init__(self, session: Session) -> None:
@@ -44,6 +46,7 @@ class SqlOutboxRepository:
             last_error="",
         )
         self.session.add(row)
+        self.session.info[OUTBOX_WRITTEN] = True  # the unit of work wakes the sender on commit
         self.session.flush()
         return self._to_domain(row)
 
