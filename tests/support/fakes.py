@@ -115,6 +115,12 @@ class FakeProducts:
     def count_search(self, key: str) -> int:
         return len([p for p in self._active() if self._matches(key, p)])
 
+    def stock_search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
+        return [p for p in self.all() if self._matches(key, p)][offset : offset + limit]
+
+    def count_stock_search(self, key: str) -> int:
+        return len([p for p in self.all() if self._matches(key, p)])
+
     @staticmethod
     def _matches(key: str, product: Product) -> bool:
         return all(word in product.search_text for word in key.split())

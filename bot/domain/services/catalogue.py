@@ -249,11 +249,8 @@ def product_for_sale(product_id: int, *, uow: UnitOfWork) -> Product:
 def stock_levels(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
     """Staff's view: every item, archived ones too, filtered by words of name, SKU or
     category, in catalogue order (category, then name)."""
-    words = search_key(text).split()
+    key = search_key(text)
     with uow:
-        matching = [
-            p
-            for p in uow.products.all(include_archived=True)
-            if all(word in p.search_text for word in words)
-        ]
-    return Page(matching[offset : offset + limit], len(matching), offset, limit)
+        items = uow.products.stock_search(key, limit=limit, offset=offset)
+        total = uow.products.count_stock_search(key)
+    return Page(items, total, offset, limit)

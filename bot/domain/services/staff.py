@@ -183,6 +183,11 @@ def log_out(telegram_user_id: int, *, uow: UnitOfWork) -> None:
         uow.commit()
 
 
+# How stale "last seen" may get: idle time-outs are hours and "on duty" is 12 hours, so
+# recording it once a minute loses nothing and spares a write on nearly every staff update.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
 @retry_on_conflict
 def current_staff(
     telegram_user_id: int,
@@ -202,8 +207,9 @@ def current_staff(
             uow.sessions.close(telegram_user_id)
             uow.commit()
             return None
-        uow.sessions.touch(telegram_user_id, now)
-        uow.commit()
+        if now - session.last_seen_at >= TOUCH_EVERY:  # most reads write nothing
+            uow.sessions.touch(telegram_user_id, now)
+            uow.commit()
         return account
 
 

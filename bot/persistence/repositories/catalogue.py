@@ -159,6 +159,25 @@ class SqlProductRepository:
             or 0
         )
 
+    def stock_search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
+        """Staff's view: archived items too, in catalogue order; filtered in SQL."""
+        rows = self.session.scalars(
+            select(ProductRow)
+            .where(*_matches_every_word(key))
+            .order_by(ProductRow.category, ProductRow.name, ProductRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [self._to_domain(r) for r in rows]
+
+    def count_stock_search(self, key: str) -> int:
+        return (
+            self.session.scalar(
+                select(func.count()).select_from(ProductRow).where(*_matches_every_word(key))
+            )
+            or 0
+        )
+
     def categories(self) -> list[str]:
         return list(
             self.session.scalars(

@@ -122,6 +122,21 @@ def test_a_session_expires_after_the_idle_timeout() -> None:
     assert staff.current_staff(9, uow=uow, clock=clock) is None
 
 
+def test_reading_the_session_writes_at_most_once_a_minute() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    _manager(uow)
+    staff.log_in("boss", PASSWORD, telegram_user_id=9, uow=uow, hasher=FAST_HASHER, clock=clock)
+    commits = uow.commits
+    for _ in range(5):  # a busy clerk's updates, seconds apart
+        clock.advance(seconds=10)
+        assert staff.current_staff(9, uow=uow, clock=clock) is not None
+    assert uow.commits == commits
+    clock.advance(seconds=20)  # a minute since the login
+    assert staff.current_staff(9, uow=uow, clock=clock) is not None
+    assert uow.commits == commits + 1
+    assert uow.committed.sessions[9].last_seen_at == clock()
+
+
 def test_an_invite_is_single_use_and_expires_after_48_hours() -> None:
     uow, clock = FakeUnitOfWork(), FixedClock()
     boss = _manager(uow)
