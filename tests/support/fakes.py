@@ -115,6 +115,9 @@ class FakeProducts:
     def count_search(self, key: str) -> int:
         return len([p for p in self._active() if self._matches(key, p)])
 
+    def low(self, default_threshold: Decimal) -> list[Product]:
+        return [p for p in self.all(include_archived=False) if p.is_low(default_threshold)]
+
     def stock_search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
         return [p for p in self.all() if self._matches(key, p)][offset : offset + limit]
 

@@ -84,7 +84,7 @@ def low_items(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> list[
     last 14 days' pace and how much to order to get back to two weeks or twice the threshold."""
     now = clock()
     with uow:
-        products = uow.products.all(include_archived=False)
+        products = uow.products.low(store.default_low_stock_threshold)
         sales = uow.orders.sales_by_product(now - timedelta(days=COVER_WINDOW_DAYS), now)
     sold = {row.product_id: row.quantity for row in sales}
     found = []

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import type_coerce
 
@@ -177,6 +177,18 @@ class SqlProductRepository:
             )
             or 0
         )
+
+    def low(self, default_threshold: Decimal) -> list[Product]:
+        """Items on sale at or below their threshold (or the store's), chosen in SQL."""
+        # Bound as a Quantity, so it is compared in the same thousandths the columns hold.
+        default = literal(default_threshold, type_=Quantity)
+        threshold = func.coalesce(ProductRow.low_stock_threshold, default)
+        rows = self.session.scalars(
+            select(ProductRow)
+            .where(ProductRow.active.is_(True), ProductRow.stock <= threshold)
+            .order_by(ProductRow.category, ProductRow.name, ProductRow.id)
+        )
+        return [self._to_domain(r) for r in rows]
 
     def categories(self) -> list[str]:
         return list(

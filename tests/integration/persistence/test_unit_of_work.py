@@ -268,3 +268,17 @@ def test_every_kind_of_question_keeps_its_typed_draft(new_uow: UowFactory) -> No
         with new_uow() as uow:
             found = uow.prompts.get(user)
         assert found is not None and found.draft == draft
+
+
+def test_low_items_are_chosen_in_the_database_with_each_items_own_threshold(
+    new_uow: UowFactory,
+) -> None:
+    stocked(new_uow(), 3, sku="A")  # the store's default, 5
+    stocked(new_uow(), 3, sku="B", low_stock_threshold=Decimal(2))
+    stocked(new_uow(), 10, sku="C", low_stock_threshold=Decimal(12))
+    stocked(new_uow(), 6, sku="D")
+    stocked(new_uow(), 5, sku="E")  # exactly at the threshold counts
+    stocked(new_uow(), 0, sku="F", active=False)  # archived: nobody reorders it
+    with new_uow() as uow:
+        low = uow.products.low(Decimal(5))
+    assert sorted(p.sku for p in low) == ["A", "C", "E"]
