@@ -131,6 +131,8 @@ class OrderRepository(Protocol):
 
     def sales_by_product(self, start: datetime, end: datetime) -> list[ProductSales]: ...
     def totals(self, start: datetime, end: datetime) -> list[OrderTotal]: ...
+    def unsold(self, start: datetime, end: datetime, *, limit: int) -> tuple[list[str], int]:
+        """The first `limit` names (by name) of items on sale that sold nothing, and how many."""
 
 
 class StaffRepository(Protocol):

@@ -48,7 +48,7 @@ def report_text(report: SalesReport, store: Store) -> str:
         ]
     if report.unsold:
         shown = ", ".join(esc(name) for name in report.unsold[:MAX_UNSOLD])
-        hidden = len(report.unsold) - MAX_UNSOLD
+        hidden = report.unsold_count - min(len(report.unsold), MAX_UNSOLD)
         more = f" and {hidden} more" if hidden > 0 else ""
         lines.append(f"\n<b>Did not sell</b>: {shown}{more}")
     return "\n".join(lines)
@@ -105,7 +105,13 @@ async def report(update: Update, context: ShopContext) -> str | None:
     if not re.fullmatch(r"[0-9]{1,4}", raw):
         raise InvalidInput("Usage: /report [DAYS], e.g. /report 30")
     store = context.shop.store
-    result = await context.run(sales_report, int(raw), requested_by=me.id, timezone=store.timezone)
+    result = await context.run(
+        sales_report,
+        int(raw),
+        requested_by=me.id,
+        timezone=store.timezone,
+        unsold_shown=MAX_UNSOLD,
+    )
     await say(update, report_text(result, store))
     chat = update.effective_chat
     assert chat is not None

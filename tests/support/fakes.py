@@ -339,6 +339,11 @@ class FakeOrders:
             for o in sorted(self._counted(start, end), key=lambda o: o.placed_at)
         ]
 
+    def unsold(self, start: datetime, end: datetime, *, limit: int) -> tuple[list[str], int]:
+        sold = {line.product_id for o in self._counted(start, end) for line in o.lines}
+        names = sorted(p.name for p in self.s.products.values() if p.active and p.id not in sold)
+        return names[:limit], len(names)
+
 
 class FakeStaff:
     def __init__(self, state: State) -> None:

@@ -83,7 +83,8 @@ class SalesReport:
     days: list[DaySales]
     by_quantity: list[ProductSales]
     by_revenue: list[ProductSales]
-    unsold: list[str]  # names of items on sale that sold nothing in the period
+    unsold: list[str]  # names of the first items on sale that sold nothing in the period
+    unsold_count: int  # how many sold nothing, in all
     items: list[ProductSales]  # every item sold, by revenue (the CSV)
 
     @property
@@ -107,6 +108,7 @@ def sales_report(
     uow: UnitOfWork,
     clock: Clock = utc_now,
     top: int = 5,
+    unsold_shown: int = 10,
 ) -> SalesReport:
     """The last `days` local days, today included; cancelled orders do not count."""
     if not 1 <= days <= MAX_REPORT_DAYS:
@@ -118,9 +120,9 @@ def sales_report(
     per_day = sales_per_day(period, uow=uow)
     with uow:
         sold = uow.orders.sales_by_product(period.start, period.end)
-        on_sale = uow.products.all(include_archived=False)
-    sold_ids = {row.product_id for row in sold}
+        unsold, unsold_count = uow.orders.unsold(period.start, period.end, limit=unsold_shown)
     by_quantity = sorted(sold, key=lambda r: (-r.quantity, -r.revenue_minor, r.sku))
     by_revenue = sorted(sold, key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
-    unsold = [p.name for p in on_sale if p.id not in sold_ids]
-    return SalesReport(period, per_day, by_quantity[:top], by_revenue[:top], unsold, by_revenue)
+    return SalesReport(
+        period, per_day, by_quantity[:top], by_revenue[:top], unsold, unsold_count, by_revenue
+    )

@@ -269,6 +269,27 @@ class SqlOrderRepository:
             for pid, sku, name, unit, qty, revenue in rows
         ]
 
+    def unsold(self, start: datetime, end: datetime, *, limit: int) -> tuple[list[str], int]:
+        """Names of items on sale that no counted order of the period holds (the first
+        `limit`, by name), and how many there are; both computed in SQL."""
+        sold = (
+            select(OrderLineRow.id)
+            .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+            .where(
+                OrderLineRow.product_id == ProductRow.id,
+                _NOT_CANCELLED,
+                OrderRow.placed_at >= start,
+                OrderRow.placed_at < end,
+            )
+            .exists()
+        )
+        unsold = (ProductRow.active.is_(True), ~sold)
+        names = self.session.scalars(
+            select(ProductRow.name).where(*unsold).order_by(ProductRow.name).limit(limit)
+        )
+        count = self.session.scalar(select(func.count()).select_from(ProductRow).where(*unsold))
+        return list(names), int(count or 0)
+
     def totals(self, start: datetime, end: datetime) -> list[OrderTotal]:
         rows = self.session.execute(
             select(OrderRow.placed_at, OrderRow.total_minor)

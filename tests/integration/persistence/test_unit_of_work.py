@@ -282,3 +282,20 @@ def test_low_items_are_chosen_in_the_database_with_each_items_own_threshold(
     with new_uow() as uow:
         low = uow.products.low(Decimal(5))
     assert sorted(p.sku for p in low) == ["A", "C", "E"]
+
+
+def test_items_that_did_not_sell_are_counted_in_the_database(new_uow: UowFactory) -> None:
+    clock = FixedClock()
+    tea, jam = stocked(new_uow(), 5, sku="TEA", name="Tea"), stocked(new_uow(), 5, name="Jam")
+    stocked(new_uow(), 5, sku="OIL", name="Oil")
+    stocked(new_uow(), 5, sku="OLD", name="Old soap", active=False)
+    ann = customer()
+    placed_order(new_uow(), ann, (tea, 1), clock=clock)
+    cancelled = placed_order(new_uow(), ann, (jam, 1), clock=clock)
+    orders.cancel_my_order(ann, cancelled.code, store=STORE, uow=new_uow(), clock=clock)
+    start, end = clock() - timedelta(days=1), clock() + timedelta(days=1)
+    with new_uow() as uow:
+        assert uow.orders.unsold(start, end, limit=10) == (["Jam", "Oil"], 2)
+        assert uow.orders.unsold(start, end, limit=1) == (["Jam"], 2)
+        later = uow.orders.unsold(end, end + timedelta(days=1), limit=10)
+    assert later == (["Jam", "Oil", "Tea"], 3)
