@@ -14,18 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import secrets
 import statistics
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.common import database
 from bot.domain.services import catalogue
 from bot.handlers.edge import SLOW_DOWN
 from bot.persistence import migrate
@@ -36,24 +31,6 @@ from tests.support.factories import STORE, make_product
 from tests.support.running_bot import running_bot
 
 FLOOD = 150
-
-
-@contextmanager
-def database(url: str | None) -> Iterator[str]:
-    if url is None:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'flood.db'}"
-        return
-    name = f"shopkeeps_bench_{secrets.token_hex(4)}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-    try:
-        yield make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP DATABASE {name}"))
-        admin.dispose()
 
 
 async def one_round(api: LocalBotApi, n: int) -> tuple[float, int]:

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy.engine import make_url
 
-from bench.flood import database
+from bench.common import database, percentile
 from bot.domain.orders import OrderStatus
 from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.cart import set_cart_quantity
@@ -30,11 +30,6 @@ from bot.persistence.engine import build_engine
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.factories import FAST_HASHER, make_product, pickup_details
 from tests.support.running_bot import running_bot
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def bench(url: str, count: int) -> list[float]:

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from sqlalchemy.engine import make_url
 
-from bench.flood import database
+from bench.common import database, percentile
 from bot.domain.payments import PaymentMethod, PaymentOptions, invoice_payload
 from bot.domain.services import catalogue, orders
 from bot.domain.services.cart import set_cart_quantity
@@ -36,11 +36,6 @@ from tests.support.running_bot import running_bot
 
 PROVIDER_TOKEN = "284685063:TEST:bench"
 ONLINE = dataclasses.replace(STORE, payments=PaymentOptions(online=True))
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def pay_all(api: LocalBotApi, invoices: list[tuple[Person, ChatMessage]]) -> list[float]:
