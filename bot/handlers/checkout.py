@@ -116,7 +116,10 @@ async def choose_time(update: Update, context: ShopContext) -> str | None:
 @polite
 async def choose_day(update: Update, context: ShopContext) -> str | None:
     """Another day's pickup times."""
-    day = date.fromordinal(EPOCH_ORDINAL + PickupDay.of(update).day)
+    try:
+        day = date.fromordinal(EPOCH_ORDINAL + PickupDay.of(update).day)
+    except (ValueError, OverflowError):  # a forged day beyond the calendar
+        raise StaleStep() from None
     view = await context.run(
         checkout.current_checkout, customer_of(update), store=context.shop.store
     )

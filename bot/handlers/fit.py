@@ -68,3 +68,20 @@ def fit(html: str, limit: int = MESSAGE) -> str:
     if not cutter.full:
         return html
     return "".join(cutter.out) + "".join(f"</{tag}>" for tag in reversed(cutter.open))
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The text Telegram shows for this HTML (tags gone, entities decoded)."""
+    parser = _Visible()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)

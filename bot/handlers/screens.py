@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.domain.errors import DomainError
-from bot.handlers.fit import CAPTION, fit
+from bot.handlers.fit import CAPTION, fit, visible_text
 
 if TYPE_CHECKING:
     from bot.handlers.context import ShopContext
@@ -36,8 +36,11 @@ async def show(
         has_photo = bool(old.photo)
         try:
             if photo is None and not has_photo:
+                shown = fit(text)
+                if old.text == visible_text(shown) and old.reply_markup == keyboard:
+                    return None  # a double tap: Telegram refuses an edit that changes nothing
                 edited = await old.edit_text(
-                    fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard
+                    shown, parse_mode=ParseMode.HTML, reply_markup=keyboard
                 )
                 return edited if isinstance(edited, Message) else None
             if photo is not None and has_photo and old.photo[-1].file_id == photo:

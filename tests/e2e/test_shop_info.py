@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.domain.opening_hours import DAYS
+from bot.handlers.button_kinds import PickupDay
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import checkout_for_pickup, fill_cart, sell, someone
@@ -106,3 +107,15 @@ async def test_the_bots_description_comes_from_the_settings(described_shop: Runn
     descriptions = described_shop.double.descriptions
     assert "12 Rue de la Paix" in descriptions["long"]
     assert descriptions["short"].startswith("Corner Shop <&> Co")
+
+
+async def test_a_forged_pickup_day_is_refused_politely(described_shop: RunningBot) -> None:
+    sell(described_shop, 5, sku="TEA", name="Earl Grey")
+    ann = someone(described_shop, "Ann")
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/checkout")
+    await ann.presses("Pickup")
+    beyond = await ann.presses_data(PickupDay(10**11).pack())  # past the year 9999
+    assert beyond == "That question was already answered. Please use the latest message."
+    assert await ann.presses_data(PickupDay(0).pack()) is None  # 1970: the first day shows
+    assert "When would you like to pick it up?" in ann.screen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.handlers.fit import CAPTION, MESSAGE, fit
+from bot.handlers.fit import visible_text as text_we_expect_shown
 from bot.playground.bot_api.html_entities import utf16_length, visible_text
 
 
@@ -32,3 +33,8 @@ def test_the_cut_counts_emoji_as_two_units_like_telegram() -> None:
     shown = visible_text(fit("😀" * 3000))
     assert utf16_length(shown) <= MESSAGE
     assert utf16_length(shown) >= MESSAGE - 2  # nothing more is cut than needed
+
+
+def test_the_text_we_expect_shown_is_what_the_bot_api_shows() -> None:
+    html = '<b>Order K7</b> &amp; <i>co</i>\n&lt;3 <a href="https://x.example">link</a>'
+    assert text_we_expect_shown(html) == "Order K7 & co\n<3 link" == visible_text(html)
