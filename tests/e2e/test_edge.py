@@ -298,7 +298,12 @@ async def test_a_flood_from_one_person_delays_nobody_else(bot: RunningBot) -> No
     assert ann.has_seen("Welcome to")
     assert flooder.has_seen(SLOW_DOWN)
     replies = [m for m in flooder.chat.from_bot if m.shown_text != SLOW_DOWN]
-    assert len(replies) <= 2 * BACKLOG  # what was queued when each batch came in
+    if not bot.settings.use_webhook:
+        # Long polling hands the flood over in batches of 100: what is answered is what was
+        # queued when each batch came in. A webhook gets one update per request, and how many
+        # the bot drains while the rest arrive is a matter of speed, not of the rule.
+        assert len(replies) <= 2 * BACKLOG
+    assert len(replies) < 150 // 2  # most of the flood was dropped, in either mode
     order = [int(c.params["chat_id"]) for c in bot.double.calls_to("sendMessage")]
     last_to_flooder = max(i for i, chat in enumerate(order) if chat == flooder.person.id)
     assert order.index(ann.person.id) < last_to_flooder  # Ann did not wait for the backlog
