@@ -177,14 +177,21 @@ MAX_BATCHES_PER_ROUND = 20
 
 
 async def send_due(context: ShopContext) -> None:
-    """One round: claim what is due and send it, again while there is more (each chat's next
-    message becomes due once the one before it is delivered); one failure stops no other."""
+    """One round: claim what is due and send it, different chats at once, again while there
+    is more (each chat's next message becomes due once the one before it is delivered); one
+    failure stops no other."""
     for _ in range(MAX_BATCHES_PER_ROUND):
         due = await asyncio.to_thread(outbox.claim_due, uow=context.shop.uow())
         if not due:
             return
-        for notification in due:
-            await send_one(context, notification)
+        # At most one per chat is due at a time (the next waits for it), so sending them all
+        # at once keeps each chat's order; the rate limiter keeps Telegram's pace.
+        results = await asyncio.gather(
+            *(send_one(context, notification) for notification in due), return_exceptions=True
+        )
+        for notification, result in zip(due, results, strict=True):
+            if isinstance(result, Exception):
+                log.error("notification %s: %r", notification.id, result, exc_info=result)
 
 
 class SenderWaker:

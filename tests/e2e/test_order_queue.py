@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -170,3 +171,33 @@ async def test_the_customer_hears_of_a_move_at_once_not_at_the_next_poll(
             timeout=3,
             what="the customer to hear at once",
         )
+
+
+async def test_a_burst_of_notifications_leaves_together_and_each_chat_keeps_its_order(
+    bot: RunningBot,
+) -> None:
+    customers = [ChatPerson(bot.double, bot.double.person(f"Customer {n}")) for n in range(8)]
+    placed = [order_for(bot, c, sku=f"TEA{n}", name=f"Tea {n}") for n, c in enumerate(customers)]
+    clerk_id = staff_id_of(bot, logged_in(bot, "Clerk"))
+    await bot.another_sender_round()  # the new-order alerts are out of the way
+    bot.double.slow_down("sendMessage", 0.4)  # one message after another would take 6.4 s
+    bot.double.reset_peak()
+    started = time.monotonic()
+    store, uow = bot.shop.store, bot.shop.uow
+    for order in placed:  # staff accept each order, then cancel it: two messages per customer
+        orders.move_order(clerk_id, order.code, OrderStatus.ACCEPTED, store=store, uow=uow())
+        orders.move_order(
+            clerk_id, order.code, OrderStatus.CANCELLED, reason="no tea", store=store, uow=uow()
+        )
+
+    def told(c: ChatPerson) -> list[str]:
+        return [m.shown_text for m in c.chat.from_bot if m.shown_text.startswith("📦 Order")]
+
+    await bot.double.wait_for(
+        lambda: all(len(told(c)) == 2 for c in customers), timeout=15, what="16 messages"
+    )
+    elapsed = time.monotonic() - started
+    assert bot.double.peak_in_flight >= 4  # different chats at once
+    assert elapsed < 4  # not one after another
+    for c in customers:
+        assert ["Accepted" in told(c)[0], "Cancelled" in told(c)[1]] == [True, True]

@@ -15,6 +15,16 @@ class Faults(ApiState):
         with self._lock:
             self._faults.append(Fault(method.lower(), status, retry_after, times))
 
+    def slow_down(self, method: str, seconds: float) -> None:
+        """Every call of `method` takes this long to answer (0: back to normal), as a busy
+        Telegram would: how tests see whether the bot waits for one call before the next."""
+        with self._lock:
+            self._delays[method.lower()] = seconds
+
+    def reset_peak(self) -> None:
+        with self._lock:
+            self.peak_in_flight = self._in_flight
+
 
 def fault_description(status: int, retry_after: int | None) -> str:
     if status == 429:

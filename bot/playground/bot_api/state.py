@@ -74,6 +74,8 @@ class ApiState:
         self._charge_ids = itertools.count(1)
         self._faults: list[Fault] = []
         self._in_flight = 0
+        self.peak_in_flight = 0  # the most calls (getUpdates aside) answered at once
+        self._delays: dict[str, float] = {}  # method (lower case): seconds, see slow_down
         self._last_activity = time.monotonic()
         self._delivered_through = 0
         self._pushed: Counter[int] = Counter()  # an update delivered twice counts twice

@@ -111,7 +111,11 @@ class Transport(ApiState):
         with self._lock:
             if tracked:
                 self._in_flight += 1
+                self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
             fault = self._take_fault(method)
+            delay = self._delays.get(method.lower(), 0.0)
+        if delay:
+            time.sleep(delay)  # this request's own thread: other calls go on meanwhile
         try:
             if fault is not None:
                 error = ApiError(
