@@ -18,7 +18,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.domain.money import Currency
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import OrderStatus
 from bot.domain.services import outbox
@@ -29,7 +28,7 @@ from bot.handlers.context import ShopContext
 from bot.handlers.fit import CAPTION, fit
 from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
-from bot.handlers.payment_views import payment_note
+from bot.handlers.payment_views import amount_in, payment_note
 from bot.handlers.pickup_qr import handover_link, qr_png
 from bot.handlers.views import STATUS_LINES, button, pickup_code_line
 
@@ -82,9 +81,7 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
             ),
         )
     if notification.kind is NotificationKind.REFUND_DUE:
-        amount = Currency(payload.get("currency", store.currency.code)).format(
-            int(payload.get("amount_minor", "0"))
-        )
+        amount = amount_in(payload, "amount_minor", store)
         return (
             f"↩️ <b>Refund due: {amount}</b> for order <b>{code}</b> "
             f"({esc(payload.get('reason', ''))}). Refund it in your payment provider's "

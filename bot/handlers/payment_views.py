@@ -34,6 +34,16 @@ def payment_line(order: Order, store: Store, *, for_staff: bool = False) -> str:
     return "\n".join(lines)
 
 
+def amount_in(facts: dict[str, str], key: str, store: Store) -> str:
+    """An amount a notification's payload holds in minor units, in its currency; "" if the
+    payload holds none that can be read."""
+    try:
+        currency = Currency(facts.get("currency", store.currency.code))
+        return currency.format(int(facts[key]))
+    except (KeyError, ValueError):
+        return ""
+
+
 def payment_note(facts: dict[str, str], store: Store) -> str:
     """The payment line of a notification, from the facts its payload holds."""
     payment = facts.get("payment")
@@ -42,11 +52,7 @@ def payment_note(facts: dict[str, str], store: Store) -> str:
     if payment == PaymentMethod.ONLINE.value:
         return "💳 Not paid yet."
     if payment == PaymentMethod.ON_HANDOVER.value:
-        currency = facts.get("currency", store.currency.code)
-        try:
-            amount = Currency(currency).format(int(facts.get("total_minor", "0")))
-        except ValueError:
-            amount = ""
+        amount = amount_in(facts, "total_minor", store)
         where = (
             "on delivery"
             if facts.get("fulfilment") == FulfilmentKind.DELIVERY.value

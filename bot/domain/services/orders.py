@@ -14,7 +14,6 @@ from bot.domain.errors import (
     CartChanged,
     DomainError,
     EmptyCart,
-    NotAuthorised,
     OrderAlreadyMoved,
     TooManyOpenOrders,
     UnknownOrder,
@@ -41,6 +40,7 @@ from bot.domain.quantity import format_quantity
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.retry import retry_on_conflict
+from bot.domain.services.staff import check_staff
 from bot.domain.services.stock import move_stock, record_move, take_stock
 from bot.domain.stock import StockReason
 from bot.domain.store import Store
@@ -399,9 +399,7 @@ def move_order(
     if wanted is OrderStatus.CANCELLED:
         reason = clean_reason(reason)
     with uow:
-        staff = uow.staff.get(staff_id)
-        if staff is None or not staff.active:
-            raise NotAuthorised()
+        staff = check_staff(uow, staff_id)
         order = uow.orders.get_by_code(normalise_order_code(code))
         if order is None:
             raise UnknownOrder(normalise_order_code(code))
@@ -479,9 +477,7 @@ def hand_over(
     at = clock()
     code = normalise_order_code(pickup_code)
     with uow:
-        staff = uow.staff.get(staff_id)
-        if staff is None or not staff.active:
-            raise NotAuthorised()
+        staff = check_staff(uow, staff_id)
         order = uow.orders.get_by_pickup_code(code) if code.isalnum() else None
         if order is None:
             raise CannotHandOver(

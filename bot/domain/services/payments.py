@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -135,9 +136,9 @@ def record_payment(
         else:
             notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, payment="paid")
         uow.commit()
-        fresh = uow.orders.get(order.id)
-        assert fresh is not None
-        return PaymentOutcome(fresh, first=True, refund_due=refund)
+        if not was_paid:
+            order.payment = dataclasses.replace(order.payment, paid_at=at)
+        return PaymentOutcome(order, first=True, refund_due=refund)
 
 
 def _customer_chat(uow: UnitOfWork, order: Order) -> int | None:

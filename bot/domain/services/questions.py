@@ -6,7 +6,7 @@ Both travel through the outbox, so they survive a restart and reach the person o
 from __future__ import annotations
 
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import DomainError, NotAuthorised, NotFound
+from bot.domain.errors import DomainError, NotFound
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
 from bot.domain.questions import AlreadyAnswered, Question, clean_message
@@ -14,7 +14,7 @@ from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.orders import ON_DUTY_WINDOW
 from bot.domain.services.retry import retry_on_conflict
-from bot.domain.staff import StaffAccount
+from bot.domain.services.staff import check_staff
 
 MAX_WAITING = 5  # unanswered questions one customer may have
 QUOTE = 200  # how much of the question the answer repeats
@@ -57,7 +57,7 @@ def ask_shop(
 def open_question(staff_id: int, question_id: int, *, uow: UnitOfWork) -> Question:
     """The question a staff member is about to answer; refused if someone already did."""
     with uow:
-        _check_staff(uow, staff_id)
+        check_staff(uow, staff_id)
         question = uow.questions.get(question_id)
         if question is None:
             raise UnknownQuestion()
@@ -74,7 +74,7 @@ def answer_question(
     at = clock()
     cleaned = clean_message(text, "answer")
     with uow:
-        staff = _check_staff(uow, staff_id)
+        staff = check_staff(uow, staff_id)
         question = uow.questions.get(question_id)
         if question is None:
             raise UnknownQuestion()
@@ -98,10 +98,3 @@ def answer_question(
             staff.display_name,
         )
         return question
-
-
-def _check_staff(uow: UnitOfWork, staff_id: int) -> StaffAccount:
-    staff = uow.staff.get(staff_id)
-    if staff is None or not staff.active:
-        raise NotAuthorised()
-    return staff

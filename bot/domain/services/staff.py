@@ -235,6 +235,15 @@ def set_staff_active(
         return account
 
 
+def check_staff(uow: UnitOfWork, staff_id: int) -> StaffAccount:
+    """Inside an open unit of work: the active staff member (any role) with this id, or
+    NotAuthorised. Staff use cases call it themselves, whatever guard the caller has."""
+    account = uow.staff.get(staff_id)
+    if account is None or not account.active:
+        raise NotAuthorised()
+    return account
+
+
 def check_manager(uow: UnitOfWork, staff_id: int) -> StaffAccount:
     """Inside an open unit of work: the active manager with this id, or NotAuthorised. Manager
     use cases call it themselves, whatever guard the caller has (defence in depth)."""
