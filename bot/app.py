@@ -9,7 +9,7 @@ from datetime import time
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
@@ -41,6 +41,8 @@ from bot.handlers import (
 from bot.handlers.context import ROUTES_KEY, SHOP_KEY, ShopApplication, ShopContext
 from bot.handlers.errors import report_error
 from bot.handlers.routes import Routes
+from bot.persistence.send_ticks import SqlTickBook
+from bot.send_budget import SendBudget
 from bot.transport import AiohttpRequest
 from bot.wiring import Shop
 
@@ -136,7 +138,7 @@ def build_application(
         .context_types(ContextTypes(context=ShopContext))
         .request(transport(settings))
         .get_updates_request(transport(settings, pool=1))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(SendBudget(SqlTickBook(shop.engine)))
         .concurrent_updates(personal_queues(shop, on_update_done))
         .post_init(on_startup)
         .build()

@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     max_open_orders: Annotated[int, Field(ge=1, le=100)] = 3
     digest_time: time = time(8, 0)
     outbox_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
+    # Notifications as paid broadcasts (Telegram Stars per message, up to 1,000/s).
+    paid_broadcast: bool = False
     playground_port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0: any free port
     # Telegram Payments for physical goods: the token BotFather gives for a payment provider.
     payment_provider_token: SecretStr | None = None

@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.services.customers import CustomerRef
 from bot.domain.staff import StaffAccount
+from bot.send_budget import Priority
 from bot.wiring import Shop
 
 if TYPE_CHECKING:
@@ -22,8 +23,10 @@ SHOP_KEY = "shop"
 ROUTES_KEY = "routes"
 
 
-# ExtBot[int]: the AIORateLimiter takes an int of retries per call.
-class ShopContext(CallbackContext[ExtBot[int], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+# ExtBot[Priority]: the send budget takes a reply's or a notification's priority per call.
+class ShopContext(
+    CallbackContext[ExtBot[Priority], dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+):
     """One per update: it also remembers who the staff member behind it is, once looked up."""
 
     member: StaffAccount | None = None
@@ -61,5 +64,5 @@ def customer_of(update: Update) -> CustomerRef:
 
 
 ShopApplication = Application[
-    ExtBot[int], ShopContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+    ExtBot[Priority], ShopContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
 ]

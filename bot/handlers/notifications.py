@@ -31,6 +31,7 @@ from bot.handlers.order_queue import new_order_keyboard
 from bot.handlers.payment_views import amount_in, payment_note
 from bot.handlers.pickup_qr import handover_link, qr_png
 from bot.handlers.views import STATUS_LINES, button, pickup_code_line
+from bot.send_budget import Priority
 
 log = logging.getLogger(__name__)
 JOB_NAME = "outbox-sender"
@@ -110,6 +111,11 @@ async def _send(context: ShopContext, notification: Notification) -> None:
     text, keyboard = render(notification, context.shop.store)
     heartbeat = asyncio.create_task(_keep_lease(context, notification))
     pickup_code = notification.payload.get("pickup_code")
+    # Notifications yield to replies within the bot's one budget; paid broadcasts, when the
+    # store opted in, have their own and much larger one.
+    extra: dict[str, Any] = {"rate_limit_args": Priority.NOTIFICATION}
+    if context.shop.settings.paid_broadcast:
+        extra["allow_paid_broadcast"] = True
     try:
         if notification.kind is NotificationKind.ORDER_STATUS and pickup_code:
             # The code with its QR image: staff scan it to hand the order over.
@@ -120,10 +126,15 @@ async def _send(context: ShopContext, notification: Notification) -> None:
                 caption=fit(text, CAPTION),
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
+                **extra,
             )
         else:
             await context.bot.send_message(
-                notification.chat_id, fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard
+                notification.chat_id,
+                fit(text),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                **extra,
             )
     finally:
         heartbeat.cancel()

@@ -342,3 +342,15 @@ class QuestionRow(Base):
     answer: Mapped[str | None] = mapped_column(String(1000))
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     answered_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class SendTickRow(Base):
+    """Messages the bot sent (or will send) in one short tick, over every worker: Telegram's
+    limit is per bot, so the count lives where all workers see it."""
+
+    __tablename__ = "send_ticks"
+    __table_args__ = (MYSQL_TABLE,)
+
+    lane: Mapped[str] = mapped_column(String(8), primary_key=True)
+    tick: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    used: Mapped[int] = mapped_column(Integer)

@@ -24,6 +24,13 @@ class Faults(ApiState):
     def reset_peak(self) -> None:
         with self._lock:
             self.peak_in_flight = self._in_flight
+            self.peak_per_second = len(self._chat_calls)
+
+    def enforce_flood_limit(self, per_second: int | None = 30) -> None:
+        """Refuse a call to a chat beyond `per_second` in the last second with 429, as
+        Telegram's flood control does (paid broadcasts: up to 1,000). None: never refuse."""
+        with self._lock:
+            self.flood_limit = per_second
 
 
 def fault_description(status: int, retry_after: int | None) -> str:

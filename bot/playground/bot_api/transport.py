@@ -125,6 +125,10 @@ class Transport(ApiState):
                 )
                 self._record(Call(method, raw, error.code, error.description, injected=True))
                 return error.code, error.body()
+            flood = self._flood_refusal(raw)
+            if flood is not None:
+                self._record(Call(method, raw, flood.code, flood.description, injected=True))
+                return flood.code, flood.body()
             try:
                 result = self._dispatch(method, raw)
             except ApiError as error:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from bot.domain.errors import AccountLocked, AuthenticationFailed, DomainError
 from bot.domain.notifications import Notification, NotificationKind
@@ -38,6 +38,7 @@ from bot.domain.services.customers import CustomerRef
 from bot.domain.staff import Role, StaffAccount
 from bot.domain.stock import StockReason
 from bot.persistence.models import OutboxRow
+from bot.persistence.send_ticks import SqlTickBook
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
 from tests.support.databases import UowFactory
 from tests.support.factories import FAST_HASHER, STORE, customer, stocked
@@ -332,3 +333,10 @@ def test_one_question_answered_by_many_staff_at_once_gets_one_answer(
     assert len(successes(results, Question)) == 1
     assert len([r for r in results if isinstance(r, AlreadyAnswered)]) == AT_ONCE - 1
     assert len(queued(new_uow, NotificationKind.ANSWER)) == 1
+
+
+def test_workers_reserving_one_send_tick_at_once_never_overbook_it(engine: Engine) -> None:
+    book = SqlTickBook(engine)
+    results = _race(AT_ONCE, lambda _: book.take("free", 4242, 3))
+    assert results.count(True) == 3
+    assert book.take("paid", 4242, 3)  # another lane has its own places

@@ -15,6 +15,7 @@ from tests.support.databases import fresh_database
 TABLES = {
     "products",
     "processed_updates",
+    "send_ticks",
     "password_shields",
     "chore_runs",
     "stock_watches",
@@ -45,7 +46,7 @@ def test_migrations_build_the_whole_schema_from_empty_and_remove_it_again(
         try:
             migrate.upgrade(engine)
             assert set(inspect(engine).get_table_names()) >= TABLES
-            assert migrate.current_revision(engine) == "0006"
+            assert migrate.current_revision(engine) == "0007"
             migrate.downgrade(engine, "base")
             assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
             migrate.upgrade(engine)  # and up again: downgrade left nothing behind
