@@ -52,3 +52,22 @@ async def test_two_workers_stay_under_telegrams_limit_and_answer_replies_first(
     assert double.peak_per_second <= 30
     for person in watchers:  # each once, however many workers
         assert sum("is back in stock" in m.shown_text for m in double.chat(person).from_bot) == 1
+
+
+async def test_a_store_that_opted_in_sends_notifications_as_paid_broadcasts(
+    double: LocalBotApi, engine: Engine
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, paid_broadcast=True) as bot:
+        apples = sell(bot, 0, sku="APPLES", name="Apples")
+        ann = someone(bot, "Ann")
+        stock.watch_product(CustomerRef(ann.person.id, "Ann"), apples.id or 0, uow=bot.shop.uow())
+        await ann.says("/start")  # a reply to her own action: the free budget
+        stock.receive_stock(
+            "APPLES", Decimal(5), store=bot.shop.store, actor="test", uow=bot.shop.uow()
+        )
+        await double.wait_for(lambda: ann.has_seen("is back in stock"), what="Ann told")
+    sends = [c for c in double.calls if c.method == "sendMessage" and c.status == 200]
+    paid = [c for c in sends if "is back in stock" in str(c.params.get("text"))]
+    assert len(paid) == 1 and paid[0].params.get("allow_paid_broadcast") in (True, "true")
+    assert all(not c.params.get("allow_paid_broadcast") for c in sends if c not in paid)
