@@ -18,6 +18,7 @@ from bot.domain.orders import Order, OrderStatus, StatusChange
 from bot.domain.payments import PaymentReceipt
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
+from bot.domain.search import SearchQuery
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
 
@@ -63,14 +64,18 @@ class ProductRepository(Protocol):
     def rearm_low_alert(self, product_id: int) -> None:
         """Stock is above the threshold again: the next crossing alerts anew."""
 
-    def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
-        """Active products whose search text contains every word of the (normalised) key."""
+    def search(self, query: SearchQuery, *, limit: int, offset: int = 0) -> list[Product]:
+        """Items matching every word of the query, best matches first."""
 
-    def count_search(self, key: str) -> int: ...
-    def stock_search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
-        """Every item matching the key, archived ones too, in catalogue order."""
+    def count_search(self, query: SearchQuery) -> int: ...
+    def similar_terms(self, typed: set[str]) -> dict[str, set[str]]:
+        """Indexed words sharing one of these variants, by variant (see domain.search)."""
 
-    def count_stock_search(self, key: str) -> int: ...
+    def by_skus(self, skus: Sequence[str], *, for_update: bool = False) -> dict[str, Product]: ...
+    def add_many(self, products: Sequence[Product]) -> list[Product]: ...
+    def update_many(self, products: Sequence[Product]) -> None:
+        """Details only: stock moves by the ledger."""
+
     def low(self, default_threshold: Decimal) -> list[Product]:
         """Active items at or below their threshold (the default where they have none)."""
 
@@ -82,6 +87,7 @@ class ProductRepository(Protocol):
 
 class LedgerRepository(Protocol):
     def add(self, entry: LedgerEntry) -> LedgerEntry: ...
+    def add_many(self, entries: Sequence[LedgerEntry]) -> None: ...
     def recent(self, product_id: int, *, limit: int) -> list[LedgerEntry]: ...
     def balance(self, product_id: int) -> Decimal: ...
 

@@ -15,13 +15,14 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.persistence.types import Quantity, UtcDateTime
+from bot.persistence.types import Quantity, UtcDateTime, exact_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -354,3 +355,24 @@ class SendTickRow(Base):
     lane: Mapped[str] = mapped_column(String(8), primary_key=True)
     tick: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     used: Mapped[int] = mapped_column(Integer)
+
+
+class SearchTermRow(Base):
+    """The search index: each item's words (see bot.domain.search), with where they come from."""
+
+    __tablename__ = "search_terms"
+    __table_args__ = (MYSQL_TABLE,)
+
+    term: Mapped[str] = mapped_column(exact_text(40), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True, index=True)
+    field: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+
+
+class SearchVariantRow(Base):
+    """Every indexed word with each of its one-letter deletions, to find typos by lookup."""
+
+    __tablename__ = "search_variants"
+    __table_args__ = (MYSQL_TABLE,)
+
+    variant: Mapped[str] = mapped_column(exact_text(40), primary_key=True)
+    term: Mapped[str] = mapped_column(exact_text(40), primary_key=True)

@@ -56,3 +56,13 @@ class UtcDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def exact_text(length: int) -> Any:
+    """Text compared byte for byte (MySQL's utf8mb4_bin; SQLite's default), so a range scan
+    `term >= 'tom' AND term < 'ton'` finds exactly the words that start with "tom"."""
+    from sqlalchemy import String
+
+    return String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )

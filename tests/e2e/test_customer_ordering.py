@@ -158,6 +158,24 @@ async def test_search_finds_items_by_text_or_command_ignoring_case_and_accents(
     assert "Nothing found for “caviar”" in ann.screen
 
 
+async def test_search_forgives_a_typo_and_puts_items_named_so_first(bot: RunningBot) -> None:
+    sell(bot, sku="BUTTER", name="Butter 250 g", category="Dairy & Eggs")
+    sell(bot, sku="EGGS-6", name="Free-range eggs ×6", category="Dairy & Eggs")
+    sell(bot, sku="DISH", name="Washing-up liquid", category="Household")
+    ann = customer(bot)
+    await ann.says("eggs")
+    assert "Found 2" in ann.screen
+    assert [b.split(" · ")[0] for b in ann.last.button_texts[:2]] == [
+        "Free-range eggs ×6",
+        "Butter 250 g",
+    ]
+    await ann.says("buttter")
+    assert "Found 1" in ann.screen
+    assert ann.last.button_texts[0].startswith("Butter 250 g")
+    await ann.says("hi")  # not the middle of "wasHIng"
+    assert "Nothing found for “hi”" in ann.screen
+
+
 async def test_names_with_html_characters_are_shown_as_written(bot: RunningBot) -> None:
     sell(bot, sku="MILK", name="Milk 2.5% <fresh> & co", description="<b>not bold</b>")
     ann = customer(bot)

@@ -26,6 +26,7 @@ from bot.domain.payments import PaymentReceipt
 from bot.domain.ports import OrderTotal, ProductSales, StaffSession
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
+from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
 
@@ -109,24 +110,41 @@ class FakeProducts:
             (p for p in self.s.products.values() if p.active), key=lambda p: (p.name, p.id or 0)
         )
 
-    def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
-        return [p for p in self._active() if self._matches(key, p)][offset : offset + limit]
+    def search(self, query: SearchQuery, *, limit: int, offset: int = 0) -> list[Product]:
+        return self._found(query)[offset : offset + limit]
 
-    def count_search(self, key: str) -> int:
-        return len([p for p in self._active() if self._matches(key, p)])
+    def count_search(self, query: SearchQuery) -> int:
+        return len(self._found(query))
+
+    def _found(self, query: SearchQuery) -> list[Product]:
+        pool = self.all(include_archived=query.include_archived)
+        if not query.words:
+            return pool
+        ranked = [(rank(p, query), p) for p in pool]
+        hits = [(r, p) for r, p in ranked if r is not None]
+        return [p for _r, p in sorted(hits, key=lambda hit: (-hit[0], hit[1].name, hit[1].id))]
+
+    def similar_terms(self, typed: set[str]) -> dict[str, set[str]]:
+        vocabulary = {t for p in self.s.products.values() for t, _ in index_terms(p)}
+        found: dict[str, set[str]] = {}
+        for term in vocabulary:
+            if typo_indexable(term):
+                for v in variants(term) & typed:
+                    found.setdefault(v, set()).add(term)
+        return found
+
+    def by_skus(self, skus: Sequence[str], *, for_update: bool = False) -> dict[str, Product]:
+        return {p.sku: dataclasses.replace(p) for p in self.s.products.values() if p.sku in skus}
+
+    def add_many(self, products: Sequence[Product]) -> list[Product]:
+        return [self.add(p) for p in products]
+
+    def update_many(self, products: Sequence[Product]) -> None:
+        for product in products:
+            self.update_details(product)
 
     def low(self, default_threshold: Decimal) -> list[Product]:
         return [p for p in self.all(include_archived=False) if p.is_low(default_threshold)]
-
-    def stock_search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
-        return [p for p in self.all() if self._matches(key, p)][offset : offset + limit]
-
-    def count_stock_search(self, key: str) -> int:
-        return len([p for p in self.all() if self._matches(key, p)])
-
-    @staticmethod
-    def _matches(key: str, product: Product) -> bool:
-        return all(word in product.search_text for word in key.split())
 
     def categories(self) -> list[str]:
         return sorted({p.category for p in self._active()})
@@ -156,6 +174,10 @@ class FakeLedger:
         saved = dataclasses.replace(entry, id=next(self.s.ids))
         self.s.ledger.append(saved)
         return saved
+
+    def add_many(self, entries: Sequence[LedgerEntry]) -> None:
+        for entry in entries:
+            self.add(entry)
 
     def recent(self, product_id: int, *, limit: int) -> list[LedgerEntry]:
         return [e for e in reversed(self.s.ledger) if e.product_id == product_id][:limit]

@@ -13,9 +13,10 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DuplicateSku, InvalidInput, ProductArchived, UnknownProduct
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import check_step
+from bot.domain.search import build_query, query_words
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level, move_stock
-from bot.domain.stock import StockReason
+from bot.domain.stock import LedgerEntry, StockReason
 from bot.domain.store import Store
 
 EDITABLE_FIELDS = frozenset(
@@ -161,45 +162,64 @@ def import_catalogue(
             raise InvalidInput(f"line {row.line_number}: SKU {sku} already on line {seen[sku]}")
         seen[row.product.sku] = row.line_number
         _check_initial_stock(row.product, row.stock)
-    created = updated = stock_changes = 0
     at = clock()
     with uow:
-        for row in rows:
-            existing = uow.products.get_by_sku(row.product.sku)
-            if existing is None:
-                product = uow.products.add(
-                    dataclasses.replace(row.product, stock=Decimal(0), id=None)
+        # Known items are locked as they are read: a count correction sets the level the
+        # file says, so no sale may slip in between the read and the move.
+        known = uow.products.by_skus(list(seen), for_update=True)
+        fresh = [row for row in rows if row.product.sku not in known]
+        # A new item's stock is its first delivery: the row and its ledger entry land
+        # together, in bulk (an import of 100,000 items is a few statements per 1,000).
+        added = uow.products.add_many(
+            [dataclasses.replace(row.product, stock=row.stock, id=None) for row in fresh]
+        )
+        uow.ledger.add_many(
+            [
+                LedgerEntry(
+                    product_id=product.id or 0,
+                    reason=StockReason.RECEIVED,
+                    change=product.stock,
+                    resulting_level=product.stock,
+                    at=at,
+                    actor=actor,
+                    note="catalogue import",
                 )
-                created += 1
-                change = row.stock
-                reason = StockReason.RECEIVED
-            else:
-                product = dataclasses.replace(
-                    row.product,
-                    id=existing.id,
-                    stock=existing.stock,
-                    photo_file_id=existing.photo_file_id,
-                    active=existing.active,
-                )
-                uow.products.update_details(product)
-                updated += 1
-                change = row.stock - existing.stock
-                reason = StockReason.COUNT_CORRECTION
+                for product in added
+                if product.stock
+            ]
+        )
+        stock_changes = sum(1 for product in added if product.stock)
+        edited = [
+            dataclasses.replace(
+                row.product,
+                id=known[row.product.sku].id,
+                stock=known[row.product.sku].stock,
+                photo_file_id=known[row.product.sku].photo_file_id,
+                active=known[row.product.sku].active,
+            )
+            for row in rows
+            if row.product.sku in known
+        ]
+        uow.products.update_many(edited)
+        wanted = {row.product.sku: row.stock for row in rows}
+        for product in edited:
+            change = wanted[product.sku] - product.stock
             if change:
                 move_stock(
                     uow,
                     product,
                     change,
-                    reason,
+                    StockReason.COUNT_CORRECTION,
                     store=store,
                     actor=actor,
                     at=at,
                     note="catalogue import",
                 )
                 stock_changes += 1
-            if progress is not None:
-                progress(created + updated)
+        if progress is not None:
+            progress(len(rows))
         uow.commit()
+        created, updated = len(added), len(edited)
     return ImportResult(created, updated, stock_changes)
 
 
@@ -227,12 +247,13 @@ def products_in_category(
 
 
 def search_products(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
-    key = search_key(text).strip()
-    if len(key) < 2:
+    """Items on sale matching every typed word, best first (see bot.domain.search)."""
+    if len(search_key(text).strip()) < 2 or not query_words(text):
         raise InvalidInput("Type at least 2 letters to search")
     with uow:
-        items = uow.products.search(key, limit=limit, offset=offset)
-        return Page(items, uow.products.count_search(key), offset, limit)
+        query = build_query(text, uow.products.similar_terms)
+        items = uow.products.search(query, limit=limit, offset=offset)
+        return Page(items, uow.products.count_search(query), offset, limit)
 
 
 def product_for_sale(product_id: int, *, uow: UnitOfWork) -> Product:
@@ -247,10 +268,10 @@ def product_for_sale(product_id: int, *, uow: UnitOfWork) -> Product:
 
 
 def stock_levels(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
-    """Staff's view: every item, archived ones too, filtered by words of name, SKU or
-    category, in catalogue order (category, then name)."""
-    key = search_key(text)
+    """Staff's view: every item, archived ones too; with words, the items matching them,
+    best first; without, the whole catalogue in its order (category, then name)."""
     with uow:
-        items = uow.products.stock_search(key, limit=limit, offset=offset)
-        total = uow.products.count_stock_search(key)
+        query = build_query(text, uow.products.similar_terms, include_archived=True)
+        items = uow.products.search(query, limit=limit, offset=offset)
+        total = uow.products.count_search(query)
     return Page(items, total, offset, limit)

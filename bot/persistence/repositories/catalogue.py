@@ -2,35 +2,51 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, func, literal, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.catalogue import Product, Unit
+from bot.domain.search import Match, SearchQuery, index_terms, typo_indexable, variants
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.persistence.models import (
     CustomerRow,
     LedgerRow,
     ProductRow,
+    SearchTermRow,
+    SearchVariantRow,
     StockWatchRow,
 )
-from bot.persistence.repositories.inserts import insert_unless_present
+from bot.persistence.repositories.inserts import (
+    insert_many_unless_present,
+    insert_unless_present,
+)
 from bot.persistence.types import Quantity
 
-
-def _like_pattern(key: str) -> str:
-    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+CHUNK = 1000  # rows per statement in bulk work (well under every driver's parameter limit)
 
 
-def _matches_every_word(key: str) -> list[Any]:
-    """Each typed word must appear somewhere in the item's search text, in any order."""
-    return [ProductRow.search_text.like(_like_pattern(word), escape="\\") for word in key.split()]
+def _after_prefix(word: str) -> str:
+    """The first string after every string that starts with `word` (in code-point order)."""
+    return word[:-1] + chr(ord(word[-1]) + 1)
 
 
 class SqlProductRepository:
@@ -55,25 +71,111 @@ class SqlProductRepository:
         )
 
     @staticmethod
-    def _copy_details(product: Product, row: ProductRow) -> None:
-        row.sku = product.sku
-        row.name = product.name
-        row.category = product.category
-        row.unit = product.unit.value
-        row.step = product.step
-        row.price_minor = product.price_minor
-        row.description = product.description
-        row.low_stock_threshold = product.low_stock_threshold
-        row.active = product.active
-        row.photo_file_id = product.photo_file_id
-        row.search_text = product.search_text[:400]
+    def _details(product: Product) -> dict[str, Any]:
+        return {
+            "sku": product.sku,
+            "name": product.name,
+            "category": product.category,
+            "unit": product.unit.value,
+            "step": product.step,
+            "price_minor": product.price_minor,
+            "description": product.description,
+            "low_stock_threshold": product.low_stock_threshold,
+            "active": product.active,
+            "photo_file_id": product.photo_file_id,
+            "search_text": product.search_text[:400],
+        }
+
+    @classmethod
+    def _copy_details(cls, product: Product, row: ProductRow) -> None:
+        for name, value in cls._details(product).items():
+            setattr(row, name, value)
 
     def add(self, product: Product) -> Product:
         row = ProductRow(stock=product.stock)
         self._copy_details(product, row)
         self.session.add(row)
         self.session.flush()
-        return self._to_domain(row)
+        added = self._to_domain(row)
+        self._index([added])
+        return added
+
+    def add_many(self, products: Sequence[Product]) -> list[Product]:
+        """New items in bulk (an import): a few multi-row statements, not one per item."""
+        if not products:
+            return []
+        for start in range(0, len(products), CHUNK):
+            rows = [
+                {"stock": p.stock, "low_stock_alerted": False, **self._details(p)}
+                for p in products[start : start + CHUNK]
+            ]
+            self.session.execute(insert(ProductRow), rows)
+        ids = self._ids_of([p.sku for p in products])
+        added = [dataclasses.replace(p, id=ids[p.sku]) for p in products]
+        self._index(added)
+        return added
+
+    def _ids_of(self, skus: Sequence[str]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for start in range(0, len(skus), CHUNK):
+            chunk = skus[start : start + CHUNK]
+            rows = self.session.execute(
+                select(ProductRow.sku, ProductRow.id).where(ProductRow.sku.in_(chunk))
+            )
+            ids.update((sku, product_id) for sku, product_id in rows)
+        return ids
+
+    def by_skus(self, skus: Sequence[str], *, for_update: bool = False) -> dict[str, Product]:
+        found: dict[str, Product] = {}
+        for start in range(0, len(skus), CHUNK):
+            query = (
+                select(ProductRow)
+                .where(ProductRow.sku.in_(skus[start : start + CHUNK]))
+                .execution_options(populate_existing=True)
+            )
+            if for_update:
+                query = query.with_for_update()
+            found.update((row.sku, self._to_domain(row)) for row in self.session.scalars(query))
+        return found
+
+    def update_many(self, products: Sequence[Product]) -> None:
+        """Details of known items in bulk; stock is not touched here (it moves by the ledger)."""
+        for start in range(0, len(products), CHUNK):
+            chunk = products[start : start + CHUNK]
+            self.session.execute(
+                update(ProductRow),
+                [{"id": p.id, **self._details(p)} for p in chunk],
+            )
+        self._index(products, replace=True)
+
+    def _index(self, products: Sequence[Product], *, replace: bool = False) -> None:
+        """Keep the search index in step with the items' words."""
+        if replace:
+            ids = [p.id for p in products]
+            for start in range(0, len(ids), CHUNK):
+                self.session.execute(
+                    delete(SearchTermRow).where(
+                        SearchTermRow.product_id.in_(ids[start : start + CHUNK])
+                    )
+                )
+        terms = [(term, p.id, int(where)) for p in products for term, where in index_terms(p)]
+        postings = [{"term": t, "product_id": pid, "field": f} for t, pid, f in terms]
+        for start in range(0, len(postings), CHUNK):
+            self.session.execute(insert(SearchTermRow), postings[start : start + CHUNK])
+        vocabulary = {term for term, _pid, _field in terms if typo_indexable(term)}
+        known: set[str] = set()
+        listed = sorted(vocabulary)
+        for start in range(0, len(listed), CHUNK):
+            known.update(
+                self.session.scalars(
+                    select(SearchVariantRow.term).where(
+                        SearchVariantRow.term.in_(listed[start : start + CHUNK]),
+                        SearchVariantRow.variant == SearchVariantRow.term,
+                    )
+                )
+            )
+        pairs = [{"variant": v, "term": t} for t in sorted(vocabulary - known) for v in variants(t)]
+        insert_many_unless_present(self.session, SearchVariantRow.__table__, pairs)  # type: ignore[arg-type]
 
     def get(self, product_id: int) -> Product | None:
         row = self.session.get(ProductRow, product_id, populate_existing=True)
@@ -101,8 +203,11 @@ class SqlProductRepository:
         row = self.session.get(ProductRow, product.id)
         if row is None:
             raise LookupError(f"product {product.id} vanished")
+        words_before = (row.sku, row.name, row.category)
         self._copy_details(product, row)
         self.session.flush()
+        if (row.sku, row.name, row.category) != words_before:
+            self._index([product], replace=True)
 
     def change_stock(self, product_id: int, delta: Decimal) -> Decimal | None:
         condition = ProductRow.id == product_id
@@ -139,44 +244,61 @@ class SqlProductRepository:
             .execution_options(synchronize_session=False)
         )
 
-    def search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
-        rows = self.session.scalars(
-            select(ProductRow)
-            .where(ProductRow.active.is_(True), *_matches_every_word(key))
-            .order_by(ProductRow.name, ProductRow.id)
-            .limit(limit)
-            .offset(offset)
+    def search(self, query: SearchQuery, *, limit: int, offset: int = 0) -> list[Product]:
+        """Items matching every word, best matches first (see bot.domain.search)."""
+        found, rank = self._matching(query)
+        order = (
+            (rank.desc(), ProductRow.name, ProductRow.id)
+            if query.words
+            else (ProductRow.category, ProductRow.name, ProductRow.id)  # the whole catalogue
         )
+        rows = self.session.scalars(found.order_by(*order).limit(limit).offset(offset))
         return [self._to_domain(r) for r in rows]
 
-    def count_search(self, key: str) -> int:
-        return (
-            self.session.scalar(
-                select(func.count())
-                .select_from(ProductRow)
-                .where(ProductRow.active.is_(True), *_matches_every_word(key))
-            )
-            or 0
-        )
+    def count_search(self, query: SearchQuery) -> int:
+        found, _rank = self._matching(query)
+        return self.session.scalar(select(func.count()).select_from(found.subquery())) or 0
 
-    def stock_search(self, key: str, *, limit: int, offset: int = 0) -> list[Product]:
-        """Staff's view: archived items too, in catalogue order; filtered in SQL."""
-        rows = self.session.scalars(
-            select(ProductRow)
-            .where(*_matches_every_word(key))
-            .order_by(ProductRow.category, ProductRow.name, ProductRow.id)
-            .limit(limit)
-            .offset(offset)
-        )
-        return [self._to_domain(r) for r in rows]
-
-    def count_stock_search(self, key: str) -> int:
-        return (
-            self.session.scalar(
-                select(func.count()).select_from(ProductRow).where(*_matches_every_word(key))
+    @staticmethod
+    def _matching(query: SearchQuery) -> tuple[Select[tuple[ProductRow]], ColumnElement[int]]:
+        found = select(ProductRow)
+        rank: ColumnElement[int] | None = None
+        for word in query.words:
+            term = aliased(SearchTermRow)
+            start = and_(term.term >= word.text, term.term < _after_prefix(word.text))
+            how = case(
+                (term.term == word.text, int(Match.WHOLE)),
+                (start, int(Match.START)),
+                else_=int(Match.TYPO),
             )
-            or 0
-        )
+            matches = start if not word.typos else or_(start, term.term.in_(word.typos))
+            best = (
+                select(
+                    term.product_id.label("product_id"), func.max(term.field * how).label("score")
+                )
+                .where(matches)
+                .group_by(term.product_id)
+                .subquery()
+            )
+            found = found.join(best, best.c.product_id == ProductRow.id)
+            rank = best.c.score if rank is None else rank + best.c.score
+        if not query.include_archived:
+            found = found.where(ProductRow.active.is_(True))
+        return found, rank if rank is not None else literal(0)
+
+    def similar_terms(self, typed: set[str]) -> dict[str, set[str]]:
+        """Indexed words sharing a variant with the typed ones: variant -> words."""
+        found: dict[str, set[str]] = {}
+        listed = sorted(typed)
+        for start in range(0, len(listed), CHUNK):
+            rows = self.session.execute(
+                select(SearchVariantRow.variant, SearchVariantRow.term).where(
+                    SearchVariantRow.variant.in_(listed[start : start + CHUNK])
+                )
+            )
+            for variant, term in rows:
+                found.setdefault(variant, set()).add(term)
+        return found
 
     def low(self, default_threshold: Decimal) -> list[Product]:
         """Items on sale at or below their threshold (or the store's), chosen in SQL."""
@@ -232,19 +354,29 @@ class SqlLedgerRepository:
         self.session = session
 
     def add(self, entry: LedgerEntry) -> LedgerEntry:
-        row = LedgerRow(
-            product_id=entry.product_id,
-            reason=entry.reason.value,
-            change=entry.change,
-            resulting_level=entry.resulting_level,
-            at=entry.at,
-            actor=entry.actor,
-            note=entry.note,
-            order_id=entry.order_id,
-        )
+        row = LedgerRow(**self._columns(entry))
         self.session.add(row)
         self.session.flush()
         return self._to_domain(row)
+
+    def add_many(self, entries: Sequence[LedgerEntry]) -> None:
+        for start in range(0, len(entries), CHUNK):
+            self.session.execute(
+                insert(LedgerRow), [self._columns(e) for e in entries[start : start + CHUNK]]
+            )
+
+    @staticmethod
+    def _columns(entry: LedgerEntry) -> dict[str, Any]:
+        return {
+            "product_id": entry.product_id,
+            "reason": entry.reason.value,
+            "change": entry.change,
+            "resulting_level": entry.resulting_level,
+            "at": entry.at,
+            "actor": entry.actor,
+            "note": entry.note,
+            "order_id": entry.order_id,
+        }
 
     @staticmethod
     def _to_domain(row: LedgerRow) -> LedgerEntry:

@@ -19,3 +19,14 @@ def insert_unless_present(session: Session, table: Table, **values: Any) -> bool
         statement = mysql_insert(table).values(**values).prefix_with("IGNORE")
     result = session.execute(statement)
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+
+
+def insert_many_unless_present(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert each row whose key is not there yet, in one statement per 1,000 rows."""
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        if session.get_bind().dialect.name == "sqlite":
+            statement: Any = sqlite_insert(table).values(chunk).on_conflict_do_nothing()
+        else:
+            statement = mysql_insert(table).values(chunk).prefix_with("IGNORE")
+        session.execute(statement)

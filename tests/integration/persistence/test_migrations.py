@@ -15,6 +15,8 @@ from tests.support.databases import fresh_database
 TABLES = {
     "products",
     "processed_updates",
+    "search_terms",
+    "search_variants",
     "send_ticks",
     "password_shields",
     "chore_runs",
@@ -46,7 +48,7 @@ def test_migrations_build_the_whole_schema_from_empty_and_remove_it_again(
         try:
             migrate.upgrade(engine)
             assert set(inspect(engine).get_table_names()) >= TABLES
-            assert migrate.current_revision(engine) == "0007"
+            assert migrate.current_revision(engine) == "0008"
             migrate.downgrade(engine, "base")
             assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
             migrate.upgrade(engine)  # and up again: downgrade left nothing behind
