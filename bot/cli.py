@@ -14,11 +14,13 @@ from telegram.error import InvalidToken
 
 from bot.catalogue_csv import CatalogueFileError, read_catalogue_file, write_catalogue
 from bot.config import ConfigError, Settings, load_settings
-from bot.demo_data import demo_rows
+from bot.demo_data import demo_rows, generated_rows
+from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError
 from bot.domain.services import catalogue, staff
 from bot.log_redaction import redact_secrets
 from bot.persistence import migrate
+from bot.persistence.demo_history import add_order_history
 from bot.wiring import Shop, build_shop
 
 PLAYGROUND_INSTEAD = """\
@@ -68,7 +70,16 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path)
     exp = items_actions.add_parser("export", help="write every item as CSV")
     exp.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
-    commands.add_parser("demo-data", help="fill the catalogue with a small demo grocery")
+    demo = commands.add_parser(
+        "demo-data", help="fill the catalogue with a small demo grocery (or a big made-up store)"
+    )
+    demo.add_argument(
+        "--items", type=_count, default=0, help="also add this many made-up items (e.g. 100000)"
+    )
+    demo.add_argument(
+        "--orders", type=_count, default=0, help="and this many past orders (e.g. 200000)"
+    )
+    demo.add_argument("--days", type=_count, default=365, help="spread over this many days")
     return parser
 
 
@@ -223,16 +234,33 @@ def _catalogue(args: argparse.Namespace, settings: Settings) -> int:
     return _with_shop(settings, load)
 
 
-def _demo_data(_args: argparse.Namespace, settings: Settings) -> int:
+def _count(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError("use a number from 0 to 10,000,000")
+    return value
+
+
+def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     def load(shop: Shop) -> int:
         migrate.upgrade(shop.engine)
-        present = {p.sku for p in catalogue.all_products(uow=shop.uow())}
-        missing = [row for row in demo_rows() if row.product.sku not in present]
+        rows = demo_rows() + generated_rows(args.items)
+        present = set(catalogue.find_skus([row.product.sku for row in rows], uow=shop.uow()))
+        missing = [row for row in rows if row.product.sku not in present]
         if missing:
             catalogue.import_catalogue(
                 missing, actor="cli:demo-data", store=shop.store, uow=shop.uow()
             )
         print(f"Demo catalogue: {len(missing)} items added, {len(present)} were already there.")
+        if args.orders:
+            add_order_history(
+                shop.engine,
+                orders=args.orders,
+                days=max(1, args.days),
+                now=utc_now(),
+                currency=shop.store.currency.code,
+            )
+            print(f"Demo history: {args.orders} orders over the last {args.days} days.")
         return 0
 
     return _with_shop(settings, load)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 from bot.domain.catalogue import Product, Unit
@@ -70,3 +71,98 @@ def demo_rows() -> list[ImportRow]:
         )
         for n, (sku, name, category, unit, step, price, stock, t) in enumerate(_ITEMS, start=1)
     ]
+
+
+# A supermarket's worth of items, made up from these words (for `demo-data --items N` and
+# the benchmarks): every item has a unique SKU and a name people would search for.
+_AISLES: dict[str, list[str]] = {
+    "Fruit & Veg": ["apples", "pears", "tomatoes", "carrots", "onions", "lettuce", "peppers"],
+    "Dairy & Eggs": ["milk", "yoghurt", "butter", "cheese", "cream", "eggs", "kefir"],
+    "Bakery": ["bread", "baguette", "croissants", "muffins", "bagels", "rolls", "brioche"],
+    "Pantry": ["rice", "pasta", "flour", "lentils", "beans", "oats", "couscous", "sugar"],
+    "Drinks": ["coffee", "tea", "juice", "water", "lemonade", "cola", "cider", "beer"],
+    "Snacks": ["crisps", "chocolate", "biscuits", "nuts", "popcorn", "crackers", "pretzels"],
+    "Household": ["soap", "detergent", "sponges", "bin bags", "candles", "napkins"],
+    "Frozen": ["peas", "pizza", "ice cream", "chips", "spinach", "berries", "fish fingers"],
+    "Meat & Fish": ["chicken", "beef mince", "salmon", "sausages", "ham", "tuna", "bacon"],
+    "Baby & Care": ["shampoo", "toothpaste", "nappies", "wipes", "lotion", "deodorant"],
+}
+_KINDS = [
+    "organic",
+    "classic",
+    "wholegrain",
+    "smoked",
+    "spicy",
+    "sweet",
+    "salted",
+    "fresh",
+    "creamy",
+    "light",
+    "extra",
+    "mild",
+    "strong",
+    "family",
+    "premium",
+    "local",
+    "golden",
+    "green",
+    "red",
+    "wild",
+    "honey",
+    "lemon",
+    "vanilla",
+    "garlic",
+    "herb",
+    "sea salt",
+]
+_BRANDS = [
+    "Alba",
+    "Borea",
+    "Casa Nova",
+    "Dorset",
+    "Elmwood",
+    "Fjord",
+    "Granja",
+    "Hollis",
+    "Isola",
+    "Juniper",
+    "Kestrel",
+    "Lindholm",
+    "Maris",
+    "Northway",
+    "Orchard",
+    "Pemberton",
+    "Quayside",
+    "Rivera",
+    "Solano",
+    "Thornbury",
+]
+_SIZES = ["250 g", "500 g", "1 kg", "330 ml", "1 l", "×6", "×12", "400 g", "750 ml", "2 kg"]
+
+
+def generated_rows(count: int, *, seed: int = 7) -> list[ImportRow]:
+    """`count` made-up items across ten aisles, the same for the same seed."""
+    rng = random.Random(seed)  # noqa: S311 -- made-up demo data, nothing secret
+    aisles = list(_AISLES.items())
+    rows: list[ImportRow] = []
+    for n in range(1, count + 1):
+        category, nouns = aisles[n % len(aisles)]
+        noun = rng.choice(nouns)
+        name = f"{rng.choice(_BRANDS)} {rng.choice(_KINDS)} {noun} {rng.choice(_SIZES)}"
+        by_weight = category == "Fruit & Veg" and n % 3 == 0
+        rows.append(
+            ImportRow(
+                n,
+                Product(
+                    sku=f"GEN-{n:06d}",
+                    name=name,
+                    category=category,
+                    unit=KG if by_weight else PC,
+                    step=Decimal("0.25") if by_weight else Decimal(1),
+                    price_minor=rng.randrange(49, 2999),
+                    low_stock_threshold=Decimal(rng.choice((2, 4, 6))) if n % 4 else None,
+                ),
+                Decimal(rng.randrange(0, 80)),
+            )
+        )
+    return rows

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from bot.domain.errors import InvalidInput
 from bot.domain.money import MAX_PRICE_MINOR
@@ -50,6 +51,8 @@ def normalise_sku(text: str) -> str:
 def search_key(*parts: str) -> str:
     """Case- and accent-insensitive text for searching ("Crème Brûlée" -> "creme brulee")."""
     text = " ".join(parts).casefold()
+    if text.isascii():
+        return text  # nothing to strip
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -91,6 +94,14 @@ class Product:
             raise InvalidInput("A price must be zero or more")
         if self.low_stock_threshold is not None and self.low_stock_threshold < 0:
             raise InvalidInput("A low-stock threshold cannot be negative")
+
+    def unchecked_copy(self, **changes: Any) -> Product:
+        """A copy with some fields changed, skipping the checks the original passed (an
+        import copies 100,000 items; the changed fields must be ones the caller checked)."""
+        clone = object.__new__(Product)
+        for name in Product.__slots__:
+            setattr(clone, name, changes.get(name, getattr(self, name)))
+        return clone
 
     @property
     def search_text(self) -> str:

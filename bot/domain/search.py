@@ -10,6 +10,7 @@ the category, and within a field a whole word beats a word's start, which beats 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -44,17 +45,24 @@ def score(where: Field, how: Match) -> int:
 def words_of(text: str) -> list[str]:
     """Case- and accent-free words ("Crème-fraîche 200ml 🍷" → creme, fraiche, 200ml, 🍷);
     a symbol such as an emoji is a word of its own, punctuation is not a word."""
-    words: list[str] = []
-    for chunk in _WORD.split(search_key(text)):
-        words.extend(c for c in chunk if unicodedata.category(c) == "So")
-    words = _WORD.findall(search_key(text)) + words
+    key = search_key(text)
+    words = _WORD.findall(key)
+    if not key.isascii():  # ASCII has no symbols that are words
+        for chunk in _WORD.split(key):
+            words.extend(c for c in chunk if unicodedata.category(c) == "So")
     return [w[:MAX_TERM_LENGTH] for w in words]
 
 
 def index_terms(product: Product) -> set[tuple[str, Field]]:
     """What the index holds for one item."""
     names = {(w, Field.NAME) for w in words_of(f"{product.name} {product.sku}")}
-    return names | {(w, Field.CATEGORY) for w in words_of(product.category)}
+    return names | _category_terms(product.category)
+
+
+@functools.lru_cache(maxsize=1024)
+def _category_terms(category: str) -> frozenset[tuple[str, Field]]:
+    """A catalogue has few categories and many items in each."""
+    return frozenset((w, Field.CATEGORY) for w in words_of(category))
 
 
 def variants(word: str) -> set[str]:
@@ -64,8 +72,14 @@ def variants(word: str) -> set[str]:
 
 
 def typo_indexable(term: str) -> bool:
-    """Indexed words a typed word of TYPO_MIN_LENGTH letters can be one typo away from."""
-    return len(term) >= TYPO_MIN_LENGTH - 1
+    """Indexed words a typed word of TYPO_MIN_LENGTH letters can be one typo away from
+    (words of letters: a number one digit off is another number, not a typo)."""
+    return len(term) >= TYPO_MIN_LENGTH - 1 and term.isalpha()
+
+
+def typo_tolerant(word: str) -> bool:
+    """Typed words long enough to look for their typos."""
+    return len(word) >= TYPO_MIN_LENGTH and word.isalpha()
 
 
 def one_typo_apart(typed: str, known: str) -> bool:
@@ -113,7 +127,7 @@ def query_words(text: str) -> list[str]:
 def with_typos(word: str, similar: set[str]) -> QueryWord:
     """Keep the indexed words that really are one typo away (variants also pair some words
     two edits apart, "abc"/"bca")."""
-    if len(word) < TYPO_MIN_LENGTH:
+    if not typo_tolerant(word):
         return QueryWord(word)
     return QueryWord(word, tuple(sorted(t for t in similar if one_typo_apart(word, t))))
 
@@ -126,7 +140,7 @@ def build_query(
 ) -> SearchQuery:
     """The query for typed text; `similar_terms` looks variants up in the index (one read)."""
     words = query_words(text)
-    long_words = [w for w in words if len(w) >= TYPO_MIN_LENGTH]
+    long_words = [w for w in words if typo_tolerant(w)]
     looked_up = similar_terms(set().union(*(variants(w) for w in long_words))) if long_words else {}
 
     def near(word: str) -> set[str]:

@@ -13,6 +13,14 @@ from sqlalchemy.types import TypeDecorator
 QUANTITY_SCALE = 1000
 
 
+def thousandths(value: Decimal) -> int:
+    """A quantity as stored: an integer count of thousandths."""
+    scaled = Decimal(value) * QUANTITY_SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} has more than 3 decimal places")
+    return int(scaled)
+
+
 class Quantity(TypeDecorator[Decimal]):
     """A Decimal with 3 places, stored as an integer count of thousandths.
 
@@ -23,12 +31,7 @@ class Quantity(TypeDecorator[Decimal]):
     cache_ok = True
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
-        if value is None:
-            return None
-        scaled = Decimal(value) * QUANTITY_SCALE
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} has more than 3 decimal places")
-        return int(scaled)
+        return None if value is None else thousandths(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

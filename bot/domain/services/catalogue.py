@@ -126,6 +126,11 @@ def set_active(sku: str, active: bool, *, uow: UnitOfWork) -> Product:
         return product
 
 
+def _with_stock(product: Product, stock: Decimal) -> Product:
+    """A copy to insert (the row's item is checked already: no second validation)."""
+    return product.unchecked_copy(stock=stock, id=None)
+
+
 @dataclass(frozen=True, slots=True)
 class ImportRow:
     line_number: int
@@ -170,9 +175,7 @@ def import_catalogue(
         fresh = [row for row in rows if row.product.sku not in known]
         # A new item's stock is its first delivery: the row and its ledger entry land
         # together, in bulk (an import of 100,000 items is a few statements per 1,000).
-        added = uow.products.add_many(
-            [dataclasses.replace(row.product, stock=row.stock, id=None) for row in fresh]
-        )
+        added = uow.products.add_many([_with_stock(row.product, row.stock) for row in fresh])
         uow.ledger.add_many(
             [
                 LedgerEntry(
@@ -200,7 +203,8 @@ def import_catalogue(
             for row in rows
             if row.product.sku in known
         ]
-        uow.products.update_many(edited)
+        # Export -> edit -> import: only the rows someone changed are written again.
+        uow.products.update_many([p for p in edited if p != known[p.sku]])
         wanted = {row.product.sku: row.stock for row in rows}
         for product in edited:
             change = wanted[product.sku] - product.stock
@@ -221,6 +225,12 @@ def import_catalogue(
         uow.commit()
         created, updated = len(added), len(edited)
     return ImportResult(created, updated, stock_changes)
+
+
+def find_skus(skus: Sequence[str], *, uow: UnitOfWork) -> list[str]:
+    """Which of these SKUs the catalogue already holds (archived items too)."""
+    with uow:
+        return list(uow.products.by_skus(skus))
 
 
 def all_products(*, uow: UnitOfWork, include_archived: bool = True) -> list[Product]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -15,7 +14,6 @@ from sqlalchemy import (
     case,
     delete,
     func,
-    insert,
     literal,
     or_,
     select,
@@ -27,6 +25,7 @@ from sqlalchemy.sql.expression import type_coerce
 from bot.domain.catalogue import Product, Unit
 from bot.domain.search import Match, SearchQuery, index_terms, typo_indexable, variants
 from bot.domain.stock import LedgerEntry, StockReason
+from bot.persistence.bulk import insert_rows, stored_time
 from bot.persistence.models import (
     CustomerRow,
     LedgerRow,
@@ -39,9 +38,53 @@ from bot.persistence.repositories.inserts import (
     insert_many_unless_present,
     insert_unless_present,
 )
-from bot.persistence.types import Quantity
+from bot.persistence.types import Quantity, thousandths
 
-CHUNK = 1000  # rows per statement in bulk work (well under every driver's parameter limit)
+CHUNK = 1000  # ids per IN (...) list
+PRODUCT_COLUMNS = (
+    "sku",
+    "name",
+    "category",
+    "unit",
+    "step",
+    "price_minor",
+    "description",
+    "low_stock_threshold",
+    "active",
+    "photo_file_id",
+    "stock",
+    "search_text",
+    "low_stock_alerted",
+)
+TERM_COLUMNS = ("term", "product_id", "field")
+LEDGER_COLUMNS = (
+    "product_id",
+    "reason",
+    "change",
+    "resulting_level",
+    "at",
+    "actor",
+    "note",
+    "order_id",
+)
+
+
+def _stored_product(p: Product) -> tuple[Any, ...]:
+    return (
+        p.sku,
+        p.name,
+        p.category,
+        p.unit.value,
+        thousandths(p.step),
+        p.price_minor,
+        p.description,
+        None if p.low_stock_threshold is None else thousandths(p.low_stock_threshold),
+        p.active,
+        p.photo_file_id,
+        thousandths(p.stock),
+        p.search_text[:400],
+        False,
+    )  # rows per statement in bulk work (well under every driver's parameter limit)
 
 
 def _after_prefix(word: str) -> str:
@@ -104,14 +147,14 @@ class SqlProductRepository:
         """New items in bulk (an import): a few multi-row statements, not one per item."""
         if not products:
             return []
-        for start in range(0, len(products), CHUNK):
-            rows = [
-                {"stock": p.stock, "low_stock_alerted": False, **self._details(p)}
-                for p in products[start : start + CHUNK]
-            ]
-            self.session.execute(insert(ProductRow), rows)
+        insert_rows(
+            self.session.connection(),
+            "products",
+            PRODUCT_COLUMNS,
+            [_stored_product(p) for p in products],
+        )
         ids = self._ids_of([p.sku for p in products])
-        added = [dataclasses.replace(p, id=ids[p.sku]) for p in products]
+        added = [p.unchecked_copy(id=ids[p.sku]) for p in products]
         self._index(added)
         return added
 
@@ -159,9 +202,8 @@ class SqlProductRepository:
                     )
                 )
         terms = [(term, p.id, int(where)) for p in products for term, where in index_terms(p)]
-        postings = [{"term": t, "product_id": pid, "field": f} for t, pid, f in terms]
-        for start in range(0, len(postings), CHUNK):
-            self.session.execute(insert(SearchTermRow), postings[start : start + CHUNK])
+        # An import writes some 700,000 of these: straight to the driver (bot.persistence.bulk).
+        insert_rows(self.session.connection(), "search_terms", TERM_COLUMNS, terms)
         vocabulary = {term for term, _pid, _field in terms if typo_indexable(term)}
         known: set[str] = set()
         listed = sorted(vocabulary)
@@ -360,10 +402,24 @@ class SqlLedgerRepository:
         return self._to_domain(row)
 
     def add_many(self, entries: Sequence[LedgerEntry]) -> None:
-        for start in range(0, len(entries), CHUNK):
-            self.session.execute(
-                insert(LedgerRow), [self._columns(e) for e in entries[start : start + CHUNK]]
-            )
+        insert_rows(
+            self.session.connection(),
+            "stock_ledger",
+            LEDGER_COLUMNS,
+            [
+                (
+                    e.product_id,
+                    e.reason.value,
+                    thousandths(e.change),
+                    thousandths(e.resulting_level),
+                    stored_time(e.at),
+                    e.actor,
+                    e.note,
+                    e.order_id,
+                )
+                for e in entries
+            ],
+        )
 
     @staticmethod
     def _columns(entry: LedgerEntry) -> dict[str, Any]:

@@ -22,11 +22,11 @@ def insert_unless_present(session: Session, table: Table, **values: Any) -> bool
 
 
 def insert_many_unless_present(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert each row whose key is not there yet, in one statement per 1,000 rows."""
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        if session.get_bind().dialect.name == "sqlite":
-            statement: Any = sqlite_insert(table).values(chunk).on_conflict_do_nothing()
-        else:
-            statement = mysql_insert(table).values(chunk).prefix_with("IGNORE")
-        session.execute(statement)
+    """Insert each row whose key is not there yet (one executemany: the driver batches it)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        statement: Any = sqlite_insert(table).on_conflict_do_nothing()
+    else:
+        statement = mysql_insert(table).prefix_with("IGNORE")
+    session.execute(statement, rows)
