@@ -34,9 +34,10 @@ class ProductSales:
 
 
 @dataclass(frozen=True, slots=True)
-class OrderTotal:
-    placed_at: datetime
-    total_minor: int
+class DayTotal:
+    day: date
+    orders: int
+    revenue_minor: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,8 @@ class ProductRepository(Protocol):
     def update_many(self, products: Sequence[Product]) -> None:
         """Details only: stock moves by the ledger."""
 
-    def low(self, default_threshold: Decimal) -> list[Product]:
+    def count_low(self, default_threshold: Decimal) -> int: ...
+    def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:
         """Active items at or below their threshold (the default where they have none)."""
 
     def categories(self) -> list[str]: ...
@@ -135,8 +137,13 @@ class OrderRepository(Protocol):
     def change_status(self, order_id: int, expected: OrderStatus, change: StatusChange) -> bool:
         """Move from expected to change.status; False if the order is no longer in expected."""
 
-    def sales_by_product(self, start: datetime, end: datetime) -> list[ProductSales]: ...
-    def totals(self, start: datetime, end: datetime) -> list[OrderTotal]: ...
+    def sales_by_product(
+        self, start: datetime, end: datetime, *, product_ids: Sequence[int] | None = None
+    ) -> list[ProductSales]: ...
+    def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
+        """Counted orders and revenue per local day in [start, end), the local day being
+        the UTC instant moved by the offset (the caller keeps the offset constant)."""
+
     def unsold(self, start: datetime, end: datetime, *, limit: int) -> tuple[list[str], int]:
         """The first `limit` names (by name) of items on sale that sold nothing, and how many."""
 

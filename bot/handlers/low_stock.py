@@ -19,7 +19,7 @@ DIGEST_JOB = "daily-low-stock-digest"
 MAX_LINES = 40  # keeps the message well under Telegram's 4096 characters
 
 
-def low_stock_text(lines: list[dict[str, str]], heading: str) -> str:
+def low_stock_text(lines: list[dict[str, str]], heading: str, more: int = 0) -> str:
     if not lines:
         return f"{heading}\nNothing is low. 👍"
     out = [heading]
@@ -31,14 +31,17 @@ def low_stock_text(lines: list[dict[str, str]], heading: str) -> str:
             f"{mark} <code>{esc(line['sku'])}</code> {esc(line['name'])}: "
             f"{line['stock']} {unit}, {cover}; reorder {line['reorder']} {unit}"
         )
-    if len(lines) > MAX_LINES:
-        out.append(f"…and {len(lines) - MAX_LINES} more: /stock shows them all.")
+    more += max(0, len(lines) - MAX_LINES)
+    if more > 0:
+        out.append(f"…and {more} more low items: /stock shows every item's level.")
     return "\n".join(out)
 
 
 def digest_text(payload: dict[str, str]) -> str:
     return low_stock_text(
-        json.loads(payload["items"]), f"<b>Low-stock digest for {esc(payload['day'])}</b>"
+        json.loads(payload["items"]),
+        f"<b>Low-stock digest for {esc(payload['day'])}</b>",
+        int(payload.get("more", "0")),
     )
 
 
@@ -47,9 +50,9 @@ async def show_low_stock(update: Update, context: ShopContext) -> str | None:
     """/lowstock: what to reorder now."""
     me = await signed_in(update, context)
     assert me.id is not None
-    items = await context.run(low_stock.low_stock_list, me.id, store=context.shop.store)
-    lines = [low_stock.describe(item) for item in items]
-    await say(update, low_stock_text(lines, "<b>Low and sold-out items</b>"))
+    low = await context.run(low_stock.low_stock_list, me.id, store=context.shop.store)
+    lines = [low_stock.describe(item) for item in low.items]
+    await say(update, low_stock_text(lines, "<b>Low and sold-out items</b>", low.more))
     return None
 
 

@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session
 
 from bot.domain.orders import OrderStatus
 from bot.domain.stock import StockReason
+from bot.persistence.bulk import insert_rows, stored_time
 from bot.persistence.models import (
     CustomerRow,
-    LedgerRow,
     OrderLineRow,
     OrderRow,
     ProductRow,
     StatusChangeRow,
 )
+from bot.persistence.types import thousandths
 
 CUSTOMERS = 2_000
 FIRST_DEMO_USER = 8_000_000_000  # far from real Telegram user ids in a test store
@@ -177,14 +178,28 @@ class _Batch:
         )
 
     def write(self, session: Session) -> None:
-        for model, rows in (
-            (OrderRow, self.orders),
-            (OrderLineRow, self.lines),
-            (StatusChangeRow, self.changes),
-            (LedgerRow, self.ledger),
+        connection = session.connection()
+        for table, rows in (
+            ("orders", self.orders),
+            ("order_lines", self.lines),
+            ("order_status_changes", self.changes),
+            ("stock_ledger", self.ledger),
         ):
-            for start in range(0, len(rows), 1000):
-                session.execute(insert(model), rows[start : start + 1000])
+            columns = list(rows[0]) if rows else []
+            insert_rows(
+                connection,
+                table,
+                columns,
+                [tuple(_stored(row[c]) for c in columns) for row in rows],
+            )
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return thousandths(value)
+    if isinstance(value, datetime):
+        return stored_time(value)
+    return value
 
 
 def _goods_through(

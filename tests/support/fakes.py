@@ -11,7 +11,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
@@ -23,7 +23,7 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
 from bot.domain.payments import PaymentReceipt
-from bot.domain.ports import OrderTotal, ProductSales, StaffSession
+from bot.domain.ports import DayTotal, ProductSales, StaffSession
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
@@ -143,8 +143,13 @@ class FakeProducts:
         for product in products:
             self.update_details(product)
 
-    def low(self, default_threshold: Decimal) -> list[Product]:
-        return [p for p in self.all(include_archived=False) if p.is_low(default_threshold)]
+    def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:
+        found = [p for p in self.all(include_archived=False) if p.is_low(default_threshold)]
+        found.sort(key=lambda p: (p.stock > 0, p.stock, p.name, p.id or 0))
+        return found[:limit]
+
+    def count_low(self, default_threshold: Decimal) -> int:
+        return len(self.low(default_threshold))
 
     def categories(self) -> list[str]:
         return sorted({p.category for p in self._active()})
@@ -339,10 +344,14 @@ class FakeOrders:
             if o.status is not OrderStatus.CANCELLED and start <= o.placed_at < end
         ]
 
-    def sales_by_product(self, start: datetime, end: datetime) -> list[ProductSales]:
+    def sales_by_product(
+        self, start: datetime, end: datetime, *, product_ids: Sequence[int] | None = None
+    ) -> list[ProductSales]:
         totals: dict[int, ProductSales] = {}
         for order in self._counted(start, end):
             for line in order.lines:
+                if product_ids is not None and line.product_id not in product_ids:
+                    continue
                 now = totals.get(line.product_id)
                 product = self.s.products[line.product_id]
                 totals[line.product_id] = ProductSales(
@@ -355,11 +364,12 @@ class FakeOrders:
                 )
         return list(totals.values())
 
-    def totals(self, start: datetime, end: datetime) -> list[OrderTotal]:
-        return [
-            OrderTotal(o.placed_at, o.total_minor)
-            for o in sorted(self._counted(start, end), key=lambda o: o.placed_at)
-        ]
+    def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
+        days: dict[date, list[int]] = {}
+        for o in self._counted(start, end):
+            day = (o.placed_at + timedelta(minutes=utc_offset_minutes)).date()
+            days.setdefault(day, []).append(o.total_minor)
+        return [DayTotal(d, len(t), sum(t)) for d, t in sorted(days.items())]
 
     def unsold(self, start: datetime, end: datetime, *, limit: int) -> tuple[list[str], int]:
         sold = {line.product_id for o in self._counted(start, end) for line in o.lines}

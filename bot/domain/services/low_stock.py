@@ -79,17 +79,39 @@ def _round_up_to_step(quantity: Decimal, step: Decimal) -> Decimal:
     return steps * step
 
 
-def low_items(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> list[LowItem]:
-    """Items at or below their threshold (sold out first), with how long stock lasts at the
-    last 14 days' pace and how much to order to get back to two weeks or twice the threshold."""
+SHOWN = 40  # a chat message's worth
+CANDIDATES = 400  # low items weighed for the list: every sold-out one shown, then the lowest
+
+
+@dataclass(frozen=True, slots=True)
+class LowList:
+    items: list[LowItem]  # the most urgent, at most SHOWN
+    total: int  # how many items are low in all
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+def low_items(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> LowList:
+    """Items at or below their threshold (sold out first, then the shortest cover), with how
+    long stock lasts at the last 14 days' pace and how much to order to get back to two weeks
+    or twice the threshold. A supermarket may have thousands low: the database picks the
+    candidates and counts them all, and only the candidates' sales are read."""
     now = clock()
+    default = store.default_low_stock_threshold
     with uow:
-        products = uow.products.low(store.default_low_stock_threshold)
-        sales = uow.orders.sales_by_product(now - timedelta(days=COVER_WINDOW_DAYS), now)
+        products = uow.products.low(default, limit=CANDIDATES)
+        total = uow.products.count_low(default) if len(products) == CANDIDATES else len(products)
+        sales = uow.orders.sales_by_product(
+            now - timedelta(days=COVER_WINDOW_DAYS),
+            now,
+            product_ids=[p.id for p in products if p.id is not None],
+        )
     sold = {row.product_id: row.quantity for row in sales}
     found = []
     for product in products:
-        threshold = product.threshold(store.default_low_stock_threshold)
+        threshold = product.threshold(default)
         if product.stock > threshold:
             continue
         per_day = sold.get(product.id or 0, Decimal(0)) / COVER_WINDOW_DAYS
@@ -97,14 +119,15 @@ def low_items(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> list[
         target = max(threshold * 2, per_day * COVER_WINDOW_DAYS, product.step)
         reorder = _round_up_to_step(max(target - product.stock, product.step), product.step)
         found.append(LowItem(product, threshold, per_day.quantize(Decimal("0.01")), cover, reorder))
-    return sorted(
-        found, key=lambda item: (item.product.stock > 0, item.days_of_cover or 0, item.product.name)
+    found.sort(
+        key=lambda item: (item.product.stock > 0, item.days_of_cover or 0, item.product.name)
     )
+    return LowList(found[:SHOWN], total)
 
 
 def low_stock_list(
     requested_by: int, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
-) -> list[LowItem]:
+) -> LowList:
     """/lowstock: the same list as the digest, for a manager only."""
     with uow:
         check_manager(uow, requested_by)
@@ -117,12 +140,16 @@ def queue_daily_digest(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now)
     bot processes: the day's row is the lock. False if it was already queued."""
     now = clock()
     day = now.astimezone(store.timezone).date()
-    items = low_items(store=store, uow=uow, clock=clock)
+    low = low_items(store=store, uow=uow, clock=clock)
     with uow:
         if uow.digests.queued_on(day):
             return False
         uow.digests.mark_queued(day, now)
-        payload = {"day": day.isoformat(), "items": json.dumps([describe(i) for i in items])}
+        payload = {
+            "day": day.isoformat(),
+            "items": json.dumps([describe(i) for i in low.items]),
+            "more": str(low.more),
+        }
         for chat_id in manager_chats(uow):
             uow.outbox.add(Notification(chat_id, NotificationKind.DIGEST, payload, now))
         uow.commit()

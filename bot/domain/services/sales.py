@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput
-from bot.domain.ports import ProductSales, UnitOfWork
+from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
 from bot.domain.services.staff import check_manager
 
 
 class Ranking(StrEnum):
     QUANTITY = "quantity"
     REVENUE = "revenue"
-
-
-@dataclass(frozen=True, slots=True)
-class DaySales:
-    day: date
-    orders: int
-    revenue_minor: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +52,55 @@ def most_sold(
     return rows[:limit]
 
 
-def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DaySales]:
-    """One row per local day of the period, days without sales included."""
+def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DayTotal]:
+    """One row per local day of the period, days without sales included; summed in SQL,
+    one query per stretch of days with one UTC offset (a year has at most a few)."""
+    found: dict[date, DayTotal] = {}
     with uow:
-        totals = uow.orders.totals(period.start, period.end)
-    by_day: dict[date, list[int]] = {}
-    for total in totals:
-        day = total.placed_at.astimezone(period.timezone).date()
-        by_day.setdefault(day, []).append(total.total_minor)
+        for start, end, offset in _stretches(period):
+            for total in uow.orders.day_totals(start, end, offset):
+                seen = found.get(total.day, DayTotal(total.day, 0, 0))  # a day in two parts
+                found[total.day] = DayTotal(
+                    total.day, seen.orders + total.orders, seen.revenue_minor + total.revenue_minor
+                )
     days = (period.last - period.first).days + 1
     return [
-        DaySales(day, len(by_day.get(day, [])), sum(by_day.get(day, [])))
+        found.get(day, DayTotal(day, 0, 0))
         for day in (period.first + timedelta(days=n) for n in range(days))
     ]
+
+
+def _stretches(period: Period) -> list[tuple[datetime, datetime, int]]:
+    """[start, end) UTC instants and the offset (minutes) that holds throughout: runs of whole
+    local days, and each day on which the clocks change, split where they do."""
+    stretches: list[tuple[datetime, datetime, int]] = []
+    day = period.first
+    while day <= period.last:
+        start = datetime.combine(day, time.min, period.timezone)
+        end = datetime.combine(day + timedelta(days=1), time.min, period.timezone)
+        before, after = _offset(start), _offset(end - timedelta(microseconds=1))
+        if before != after:
+            change = _when_offset_changes(start, after)
+            stretches += [(start, change, before), (change, end, after)]
+        elif stretches and stretches[-1][1] == start and stretches[-1][2] == before:
+            stretches[-1] = (stretches[-1][0], end, before)
+        else:
+            stretches.append((start, end, before))
+        day += timedelta(days=1)
+    return stretches
+
+
+def _offset(at: datetime) -> int:
+    offset = at.utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def _when_offset_changes(start: datetime, later_offset: int) -> datetime:
+    """The first quarter hour of the day that has the day's later offset."""
+    at = start.astimezone(UTC)
+    while _offset(at.astimezone(start.tzinfo)) != later_offset:
+        at += timedelta(minutes=15)
+    return at
 
 
 MAX_REPORT_DAYS = 366
@@ -80,7 +109,7 @@ MAX_REPORT_DAYS = 366
 @dataclass(frozen=True, slots=True)
 class SalesReport:
     period: Period
-    days: list[DaySales]
+    days: list[DayTotal]
     by_quantity: list[ProductSales]
     by_revenue: list[ProductSales]
     unsold: list[str]  # names of the first items on sale that sold nothing in the period

@@ -342,17 +342,27 @@ class SqlProductRepository:
                 found.setdefault(variant, set()).add(term)
         return found
 
-    def low(self, default_threshold: Decimal) -> list[Product]:
-        """Items on sale at or below their threshold (or the store's), chosen in SQL."""
+    def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:
+        """Items on sale at or below their threshold (or the store's), chosen in SQL: sold
+        out first, then the lowest stock."""
+        rows = self.session.scalars(
+            select(ProductRow)
+            .where(*self._is_low(default_threshold))
+            .order_by(ProductRow.stock > 0, ProductRow.stock, ProductRow.name, ProductRow.id)
+            .limit(limit)
+        )
+        return [self._to_domain(r) for r in rows]
+
+    def count_low(self, default_threshold: Decimal) -> int:
+        query = select(func.count()).select_from(ProductRow).where(*self._is_low(default_threshold))
+        return self.session.scalar(query) or 0
+
+    @staticmethod
+    def _is_low(default_threshold: Decimal) -> tuple[ColumnElement[bool], ...]:
         # Bound as a Quantity, so it is compared in the same thousandths the columns hold.
         default = literal(default_threshold, type_=Quantity)
         threshold = func.coalesce(ProductRow.low_stock_threshold, default)
-        rows = self.session.scalars(
-            select(ProductRow)
-            .where(ProductRow.active.is_(True), ProductRow.stock <= threshold)
-            .order_by(ProductRow.category, ProductRow.name, ProductRow.id)
-        )
-        return [self._to_domain(r) for r in rows]
+        return (ProductRow.active.is_(True), ProductRow.stock <= threshold)
 
     def categories(self) -> list[str]:
         return list(

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from bot.domain.notifications import NotificationKind
 from bot.domain.services import staff
-from bot.domain.services.low_stock import low_items, queue_daily_digest
+from bot.domain.services.low_stock import SHOWN, low_items, queue_daily_digest
 from bot.domain.services.stock import adjust_stock, receive_stock
 from bot.domain.staff import Role
 from bot.domain.stock import StockReason
@@ -108,7 +108,7 @@ def test_the_low_list_shows_cover_at_the_recent_pace_and_a_reorder_suggestion() 
     stocked(uow, 50, sku="TEA")
     placed_order(uow, customer(), (rice, 35), clock=clock)  # 2.5 a day over 14 days
     clock.advance(minutes=1)
-    items = low_items(store=STORE, uow=uow, clock=clock)
+    items = low_items(store=STORE, uow=uow, clock=clock).items
     assert [i.product.sku for i in items] == ["SALT", "RICE"]  # sold out first
     salt, low_rice = items
     assert (salt.days_of_cover, salt.suggested_reorder) == (None, Decimal(10))
@@ -128,3 +128,14 @@ def test_the_daily_digest_is_queued_once_per_local_day() -> None:
     digests = [n for n in uow.committed.outbox.values() if n.kind is NotificationKind.DIGEST]
     assert [n.chat_id for n in digests] == [MANAGER_CHAT, MANAGER_CHAT]
     assert json.loads(digests[0].payload["items"])[0]["sku"] == "SALT"
+
+
+def test_a_store_with_many_low_items_lists_the_most_urgent_and_counts_the_rest() -> None:
+    uow = FakeUnitOfWork()
+    for n in range(SHOWN + 5):
+        stocked(uow, 1 if n % 2 else 0, sku=f"ITEM-{n}")
+    low = low_items(store=STORE, uow=uow)
+    assert (len(low.items), low.total, low.more) == (SHOWN, SHOWN + 5, 5)
+    sold_out = [i for i in low.items if i.product.stock == 0]
+    assert low.items[: len(sold_out)] == sold_out  # every sold-out item comes first
+    assert len(sold_out) == (SHOWN + 5 + 1) // 2
