@@ -31,6 +31,7 @@ class ProductSales:
     unit: str
     quantity: Decimal
     revenue_minor: int
+    active: bool = True  # still on sale
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,10 @@ class ProductRepository(Protocol):
         """Details only: stock moves by the ledger."""
 
     def count_low(self, default_threshold: Decimal) -> int: ...
+    def count_active(self) -> int: ...
+    def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
+        """The first `limit` names, by name, of items on sale whose ids are not excluded."""
+
     def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:
         """Active items at or below their threshold (the default where they have none)."""
 
@@ -143,9 +148,6 @@ class OrderRepository(Protocol):
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         """Counted orders and revenue per local day in [start, end), the local day being
         the UTC instant moved by the offset (the caller keeps the offset constant)."""
-
-    def unsold(self, start: datetime, end: datetime, *, limit: int) -> tuple[list[str], int]:
-        """The first `limit` names (by name) of items on sale that sold nothing, and how many."""
 
 
 class StaffRepository(Protocol):

@@ -21,6 +21,14 @@ def thousandths(value: Decimal) -> int:
     return int(scaled)
 
 
+_THOUSANDTH = Decimal("0.001")
+
+
+def from_thousandths(value: int | Decimal) -> Decimal:
+    """A stored count of thousandths (or a SUM of them) as the quantity it is."""
+    return (Decimal(int(value)) / QUANTITY_SCALE).quantize(_THOUSANDTH)
+
+
 class Quantity(TypeDecorator[Decimal]):
     """A Decimal with 3 places, stored as an integer count of thousandths.
 
@@ -34,9 +42,7 @@ class Quantity(TypeDecorator[Decimal]):
         return None if value is None else thousandths(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return (Decimal(int(value)) / QUANTITY_SCALE).quantize(Decimal("0.001"))
+        return None if value is None else from_thousandths(value)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -148,6 +148,14 @@ class FakeProducts:
         found.sort(key=lambda p: (p.stock > 0, p.stock, p.name, p.id or 0))
         return found[:limit]
 
+    def count_active(self) -> int:
+        return len(self.all(include_archived=False))
+
+    def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
+        return sorted(p.name for p in self.all(include_archived=False) if p.id not in excluding)[
+            :limit
+        ]
+
     def count_low(self, default_threshold: Decimal) -> int:
         return len(self.low(default_threshold))
 
@@ -361,6 +369,7 @@ class FakeOrders:
                     product.unit.value,
                     (now.quantity if now else Decimal(0)) + line.quantity,
                     (now.revenue_minor if now else 0) + line.line_total_minor,
+                    product.active,
                 )
         return list(totals.values())
 
@@ -370,11 +379,6 @@ class FakeOrders:
             day = (o.placed_at + timedelta(minutes=utc_offset_minutes)).date()
             days.setdefault(day, []).append(o.total_minor)
         return [DayTotal(d, len(t), sum(t)) for d, t in sorted(days.items())]
-
-    def unsold(self, start: datetime, end: datetime, *, limit: int) -> tuple[list[str], int]:
-        sold = {line.product_id for o in self._counted(start, end) for line in o.lines}
-        names = sorted(p.name for p in self.s.products.values() if p.active and p.id not in sold)
-        return names[:limit], len(names)
 
 
 class FakeStaff:

@@ -149,7 +149,10 @@ def sales_report(
     per_day = sales_per_day(period, uow=uow)
     with uow:
         sold = uow.orders.sales_by_product(period.start, period.end)
-        unsold, unsold_count = uow.orders.unsold(period.start, period.end, limit=unsold_shown)
+        # What did not sell: the items on sale minus those in the sales just read.
+        sold_ids = {row.product_id for row in sold}
+        unsold_count = uow.products.count_active() - sum(1 for row in sold if row.active)
+        unsold = uow.products.first_active_names(excluding=sold_ids, limit=unsold_shown)
     by_quantity = sorted(sold, key=lambda r: (-r.quantity, -r.revenue_minor, r.sku))
     by_revenue = sorted(sold, key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
     return SalesReport(

@@ -17,6 +17,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.orm import Session, aliased
@@ -41,6 +42,7 @@ from bot.persistence.repositories.inserts import (
 from bot.persistence.types import Quantity, thousandths
 
 CHUNK = 1000  # ids per IN (...) list
+PAGE = 500  # rows per step when walking the catalogue in order
 PRODUCT_COLUMNS = (
     "sku",
     "name",
@@ -352,6 +354,31 @@ class SqlProductRepository:
             .limit(limit)
         )
         return [self._to_domain(r) for r in rows]
+
+    def count_active(self) -> int:
+        query = select(func.count()).select_from(ProductRow).where(ProductRow.active.is_(True))
+        return self.session.scalar(query) or 0
+
+    def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
+        """Walks the items in name order a page at a time, skipping the excluded (a report's
+        sold items: a set the caller holds already, so the database never builds it again)."""
+        names: list[str] = []
+        after: tuple[str, int] | None = None
+        while len(names) < limit:
+            query = (
+                select(ProductRow.name, ProductRow.id)
+                .where(ProductRow.active.is_(True))
+                .order_by(ProductRow.name, ProductRow.id)
+                .limit(PAGE)
+            )
+            if after is not None:
+                query = query.where(tuple_(ProductRow.name, ProductRow.id) > after)
+            page = self.session.execute(query).all()
+            names += [name for name, pid in page if pid not in excluding][: limit - len(names)]
+            if len(page) < PAGE:
+                break
+            after = (page[-1][0], page[-1][1])
+        return names
 
     def count_low(self, default_threshold: Decimal) -> int:
         query = select(func.count()).select_from(ProductRow).where(*self._is_low(default_threshold))

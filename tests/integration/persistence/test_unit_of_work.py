@@ -284,18 +284,20 @@ def test_low_items_are_chosen_in_the_database_with_each_items_own_threshold(
     assert sorted(p.sku for p in low) == ["A", "C", "E"]
 
 
-def test_items_that_did_not_sell_are_counted_in_the_database(new_uow: UowFactory) -> None:
-    clock = FixedClock()
+def test_items_that_did_not_sell_are_found_by_walking_the_catalogue_in_name_order(
+    new_uow: UowFactory,
+) -> None:
     tea, jam = stocked(new_uow(), 5, sku="TEA", name="Tea"), stocked(new_uow(), 5, name="Jam")
     stocked(new_uow(), 5, sku="OIL", name="Oil")
     stocked(new_uow(), 5, sku="OLD", name="Old soap", active=False)
-    ann = customer()
-    placed_order(new_uow(), ann, (tea, 1), clock=clock)
-    cancelled = placed_order(new_uow(), ann, (jam, 1), clock=clock)
-    orders.cancel_my_order(ann, cancelled.code, store=STORE, uow=new_uow(), clock=clock)
-    start, end = clock() - timedelta(days=1), clock() + timedelta(days=1)
+    many = [stocked(new_uow(), 1, sku=f"A{n:04d}", name=f"Apple {n:04d}") for n in range(600)]
+    sold = {p.id or 0 for p in many} | {tea.id or 0}
     with new_uow() as uow:
-        assert uow.orders.unsold(start, end, limit=10) == (["Jam", "Oil"], 2)
-        assert uow.orders.unsold(start, end, limit=1) == (["Jam"], 2)
-        later = uow.orders.unsold(end, end + timedelta(days=1), limit=10)
-    assert later == (["Jam", "Oil", "Tea"], 3)
+        assert uow.products.first_active_names(excluding=sold, limit=10) == ["Jam", "Oil"]
+        assert uow.products.first_active_names(excluding=sold, limit=1) == ["Jam"]
+        assert uow.products.first_active_names(excluding=set(), limit=2) == [
+            "Apple 0000",
+            "Apple 0001",
+        ]
+        assert uow.products.count_active() == 603
+    assert jam.id not in sold
