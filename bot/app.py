@@ -130,6 +130,8 @@ def build_application(
         raise ValueError("a Telegram token is needed to build the application")
     # python-telegram-bot's DEBUG records carry whole messages, passwords included.
     logging.getLogger("telegram").setLevel(logging.INFO)
+    # Without the budget (a local Bot API only) every call still goes through it, unpaced.
+    budget = SendBudget(SqlTickBook(shop.engine) if settings.send_budget else None)
     application: ShopApplication = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
@@ -138,7 +140,7 @@ def build_application(
         .context_types(ContextTypes(context=ShopContext))
         .request(transport(settings))
         .get_updates_request(transport(settings, pool=1))
-        .rate_limiter(SendBudget(SqlTickBook(shop.engine)))
+        .rate_limiter(budget)
         .concurrent_updates(personal_queues(shop, on_update_done))
         .post_init(on_startup)
         .build()

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     outbox_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
     # Notifications as paid broadcasts (Telegram Stars per message, up to 1,000/s).
     paid_broadcast: bool = False
+    # false: no pacing at all, only for a local Bot API server (benchmarks measure the bot's
+    # own speed with it off); Telegram refuses a bot that ignores its limits.
+    send_budget: bool = True
     playground_port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0: any free port
     # Telegram Payments for physical goods: the token BotFather gives for a payment provider.
     payment_provider_token: SecretStr | None = None

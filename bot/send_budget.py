@@ -66,7 +66,7 @@ Callback = Callable[..., Coroutine[Any, Any, Any]]
 class SendBudget(BaseRateLimiter[Priority]):
     def __init__(
         self,
-        book: TickBook,
+        book: TickBook | None,
         *,
         max_retries: int = 2,
         clock: Callable[[], float] = time.time,
@@ -152,26 +152,29 @@ class SendBudget(BaseRateLimiter[Priority]):
 
     async def _reserve(self, lane: Lane) -> None:
         """Wait for a place in a tick, then until that tick starts."""
+        if self._book is None:
+            return  # unpaced: a local Bot API server only
+        book = self._book
         async with self._locks[lane]:
             tick = max(self._cursor[lane], self._tick_now())
             while True:
-                taken = await asyncio.to_thread(self._book.take, lane.name, tick, lane.per_tick)
+                taken = await asyncio.to_thread(book.take, lane.name, tick, lane.per_tick)
                 now = self._tick_now()
                 if taken and tick >= now:
                     break
                 # Full, or it ended while we asked (the place is wasted, never used late).
                 tick = max(tick + 1, now)
             self._cursor[lane] = tick
-        await self._forget_old_ticks()
+        await self._forget_old_ticks(book)
         delay = tick * TICK_SECONDS - self._clock()
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def _forget_old_ticks(self) -> None:
+    async def _forget_old_ticks(self, book: TickBook) -> None:
         self._reserved += 1
         if self._reserved % FORGET_EVERY == 0:
             before = self._tick_now() - FORGET_AFTER_TICKS
-            await asyncio.to_thread(self._book.forget_before, before)
+            await asyncio.to_thread(book.forget_before, before)
 
 
 def _seconds(wait: float | timedelta) -> float:

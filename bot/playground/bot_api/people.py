@@ -74,6 +74,9 @@ class People(ApiState):
         with self._lock:
             self._processed[update_id] += 1
             self._last_activity = time.monotonic()
+            listeners = list(self.processed_listeners)
+        for listener in listeners:
+            listener(update_id)
 
     async def settle(self, *, quiet: float = 0.05, timeout: float = 15) -> None:
         """Wait until the bot has handled every update sent so far and no call is in flight."""

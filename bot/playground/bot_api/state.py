@@ -87,6 +87,8 @@ class ApiState:
         self._delivered_through = 0
         self._pushed: Counter[int] = Counter()  # an update delivered twice counts twice
         self._processed: Counter[int] = Counter()
+        # Told of each update the bot reports handled (benchmarks time update → reply).
+        self.processed_listeners: list[Callable[[int], None]] = []
         self._sent: dict[int, dict[str, Any]] = {}
         self._stopping = False
         self._server: ThreadingHTTPServer | None = None

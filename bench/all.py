@@ -1,0 +1,369 @@
+"""`make bench`: issue 11's speed figures in one run, SQLite and MariaDB side by side.
+
+    .venv/bin/python -m bench.all [--quick] [--no-mariadb]
+
+The real bot runs over HTTP against the local Bot API (in this process, as in the end-to-end
+tests; a separate `shopkeeps run` process for memory). Each part gets a throwaway database.
+The table is printed and written, with the machine it ran on, to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bench import echo, notify
+from bench.common import database, percentile
+from bench.driver import Driver, QueryCounter
+from bench.loops import browse, checkout, paced_taps
+from bot.demo_data import demo_rows
+from bot.domain.services import catalogue, staff, stock
+from bot.domain.services.catalogue import ImportRow
+from bot.domain.services.customers import CustomerRef
+from bot.persistence import migrate
+from bot.persistence.engine import build_engine
+from bot.playground.bot_api.server import LocalBotApi, Person
+from tests.support.factories import FAST_HASHER, make_product
+from tests.support.running_bot import RunningBot, running_bot
+
+MARIADB = "mysql+pymysql://root@127.0.0.1:3306/test"
+RESULTS = Path(__file__).parent / "results"
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Table:
+    backends: list[str]
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)  # what -> backend -> figure
+    targets: dict[str, str] = field(default_factory=dict)
+
+    def put(self, what: str, backend: str, figure: str, target: str = "") -> None:
+        self.rows.setdefault(what, {})[backend] = figure
+        if target:
+            self.targets[what] = target
+        print(f"  {what} [{backend}]: {figure}", flush=True)
+
+    def markdown(self) -> str:
+        head = "| what | target | " + " | ".join(self.backends) + " |"
+        rule = "|---|---|" + "---|" * len(self.backends)
+        lines = [head, rule]
+        for what, figures in self.rows.items():
+            cells = " | ".join(figures.get(b, "—") for b in self.backends)
+            lines.append(f"| {what} | {self.targets.get(what, '')} | {cells} |")
+        return "\n".join(lines)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def spread(waits: list[float]) -> str:
+    return (
+        f"p50 {ms(statistics.median(waits))} / p95 {ms(percentile(waits, 0.95))} / "
+        f"p99 {ms(percentile(waits, 0.99))} ms"
+    )
+
+
+def migrated(url: str) -> None:
+    engine = build_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+
+
+def stock_demo_store(bot: RunningBot) -> None:
+    rows = [ImportRow(r.line_number, r.product, Decimal(100_000)) for r in demo_rows()]
+    catalogue.import_catalogue(rows, store=bot.shop.store, actor="bench", uow=bot.shop.uow())
+
+
+async def loops(table: Table, backend: str, base: str | None, quick: bool, ceiling: float) -> None:
+    customers, rounds = (20, 3) if quick else (40, 5)
+    with database(base) as url, LocalBotApi(keep_calls=False) as api:
+        migrated(url)
+        for paced in (False, True):
+            async with running_bot(api, url, send_budget=paced) as bot:
+                if not paced:
+                    stock_demo_store(bot)
+                driver = Driver(api)
+                label = "on" if paced else "off"
+                walk = await browse(driver, customers, rounds)
+                share = f" ({walk.rate / ceiling:.2f}× echo)" if not paced else ""
+                table.put(
+                    f"browse loop, {customers} customers, limiter {label}",
+                    backend,
+                    f"{walk.rate:.0f} upd/s{share}, {spread(walk.waits)}",
+                    "≥ 0.5× the aiohttp echo ceiling" if not paced else "",
+                )
+                bought = await checkout(driver, customers // 2, "Baguette")
+                table.put(
+                    f"checkout loop, {customers // 2} customers, limiter {label}",
+                    backend,
+                    f"{bought.rate:.0f} upd/s, {spread(bought.waits)}",
+                )
+                if paced:
+                    taps = await paced_taps(driver, 10, 0.5, 5 if quick else 15)
+                    table.put(
+                        "10 customers tapping every 0.5 s, limiter on",
+                        backend,
+                        spread(taps.waits),
+                        "p99 ≤ 100 ms",
+                    )
+
+
+async def notifications(table: Table, backend: str, base: str | None, quick: bool) -> None:
+    with database(base) as url:
+        waits = await notify.bench(url, 20 if quick else 50)
+    table.put("status change → customer's message", backend, spread(waits), "p99 ≤ 150 ms")
+
+
+async def two_workers(table: Table, backend: str, base: str | None, quick: bool) -> None:
+    watchers = 60 if quick else 150
+    with database(base) as url, LocalBotApi(keep_calls=False) as api:
+        migrated(url)
+        api.enforce_flood_limit(30)
+        async with running_bot(api, url) as one, running_bot(api, url):
+            apples = catalogue.add_product(
+                make_product(sku="APPLES", name="Apples"),
+                initial_stock=Decimal(0),
+                actor="bench",
+                store=one.shop.store,
+                uow=one.shop.uow(),
+            )
+            people = [api.person(f"Watcher {n}") for n in range(watchers)]
+            for person in people:
+                stock.watch_product(
+                    CustomerRef(person.id, person.first_name), apples.id or 0, uow=one.shop.uow()
+                )
+            started = time.perf_counter()
+            stock.receive_stock(
+                "APPLES", Decimal(5), store=one.shop.store, actor="bench", uow=one.shop.uow()
+            )
+            await api.wait_for(
+                lambda: all(api.chat(p).from_bot for p in people), timeout=120, what="everyone"
+            )
+            took = time.perf_counter() - started
+    table.put(
+        f"two workers, {watchers} notifications at once",
+        backend,
+        f"{watchers / took:.1f} msg/s, peak {api.peak_per_second} in 1 s, "
+        f"{api.flood_refusals} flood errors",
+        "≤ 30/s, no flood errors",
+    )
+
+
+def shopkeeps(url: str, *args: str) -> float:
+    env = {**os.environ, "SHOPKEEPS_DATABASE_URL": url}
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+SCREENS = [
+    # (what, who, action, repetitions in a full run)
+    ("categories", "customer", "/catalogue", 20),
+    ("category page", "customer", "category", 20),
+    ("item card", "customer", "item", 20),
+    ("search “organic milk”", "customer", "/search organic milk", 20),
+    ("search with a typo “chocolatte”", "customer", "/search chocolatte", 20),
+    ("/stock honey", "staff", "/stock honey", 20),
+    ("/lowstock", "staff", "/lowstock", 20),
+    ("/report 30", "staff", "/report 30", 5),
+    ("/report 365", "staff", "/report 365", 3),
+]
+
+
+async def screen(driver: Driver, person: Person, action: str, queries: QueryCounter) -> float:
+    """One timed screen; the way to it (for a press) is walked first and not counted."""
+    if action not in ("category", "item"):
+        return await driver.says(person, action)
+    before = queries.count
+    await driver.says(person, "/catalogue")
+    if action == "item":
+        await driver.presses(person, "", nth=0)
+    queries.count = before
+    return await driver.presses(person, "", nth=0)
+
+
+async def supermarket(table: Table, backend: str, base: str | None, quick: bool) -> None:
+    items, orders = (20_000, 40_000) if quick else (100_000, 200_000)
+    scale = f"{items // 1000}k items"
+    with database(base) as url:
+        built = shopkeeps(url, "demo-data", "--items", str(items), "--orders", str(orders))
+        table.put(f"demo-data: {scale}, {orders // 1000}k orders", backend, f"{built:.0f} s")
+        with LocalBotApi(keep_calls=False) as api:
+            async with running_bot(api, url) as bot:
+                driver = Driver(api)
+                queries = QueryCounter(bot.shop.engine)
+                shopper = api.person("Shopper")
+                boss = api.person("Boss")
+                staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+                staff.log_in(
+                    "boss",
+                    PASSWORD,
+                    telegram_user_id=boss.id,
+                    uow=bot.shop.uow(),
+                    hasher=FAST_HASHER,
+                )
+                await driver.says(shopper, "/start")
+                for what, who, action, reps in SCREENS:
+                    person = shopper if who == "customer" else boss
+                    waits: list[float] = []
+                    before = queries.count
+                    for _ in range(max(1, reps // 4) if quick else reps):
+                        waits.append(await screen(driver, person, action, queries))
+                    per_screen = (queries.count - before) / len(waits)
+                    target = "≤ 1 s" if what == "/report 365" else "p99 ≤ 100 ms"
+                    table.put(
+                        f"{scale}: {what}",
+                        backend,
+                        f"{spread(waits)}; {per_screen:.0f} queries",
+                        target,
+                    )
+        with tempfile.TemporaryDirectory() as folder:
+            csv_file = Path(folder) / "catalogue.csv"
+            shopkeeps(url, "catalogue", "export", "-o", str(csv_file))
+            with database(base) as empty:
+                shopkeeps(empty, "db", "upgrade")
+                took = shopkeeps(empty, "catalogue", "import", str(csv_file))
+            rows = sum(1 for _ in csv_file.open()) - 1
+        table.put(
+            f"import of {rows:,} rows (whole command)",
+            backend,
+            f"{took:.1f} s ({rows / took:,.0f} rows/s)",
+            "≤ 15 s for 100,000",
+        )
+        table.put(f"memory of one worker, {scale}", backend, await worker_memory(url), "≤ 150 MB")
+
+
+async def worker_memory(url: str) -> str:
+    """Peak RSS of a real `shopkeeps run` process serving a few screens of the big store."""
+    with LocalBotApi(keep_calls=False) as api:
+        env = {
+            **os.environ,
+            "SHOPKEEPS_DATABASE_URL": url,
+            "SHOPKEEPS_TELEGRAM_TOKEN": api.token,
+            "SHOPKEEPS_TELEGRAM_API_URL": api.base_url,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            person = api.person("Visitor")
+            # Updates sent before it polls are dropped at start-up: knock until it answers.
+            for _ in range(60):
+                api.send_text(person, "/start")
+                with contextlib.suppress(AssertionError):
+                    await api.wait_for(lambda: bool(api.chat(person).from_bot), timeout=1)
+                    break
+            for words in ["/start", "/catalogue", "/search organic milk", "/search honey"] * 3:
+                seen = len(api.chat(person).from_bot)
+                api.send_text(person, words)
+                await api.wait_for(
+                    lambda seen=seen: len(api.chat(person).from_bot) > seen,  # type: ignore[misc]
+                    timeout=60,
+                    what=words,
+                )
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    peak = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+    return f"{int(peak.split()[1]) / 1024:.0f} MB peak RSS"
+
+
+def machine(mariadb: str | None) -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    lines = [
+        f"- {platform.platform()}, {os.cpu_count()} CPUs ({cpu}), {int(memory) // 1024**2} GiB",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+    ]
+    if mariadb:
+        engine = build_engine(mariadb)
+        with engine.connect() as connection:
+            lines.append(f"- MariaDB {connection.execute(text('SELECT VERSION()')).scalar()}")
+        engine.dispose()
+    return "\n".join(lines)
+
+
+async def run(quick: bool, mariadb: str | None) -> Table:
+    backends = {"SQLite": None} | ({"MariaDB": mariadb} if mariadb else {})
+    table = Table(list(backends))
+    print("echo ceilings (no database)", flush=True)
+    messages = 500 if quick else 1000
+    ceilings = {}
+    for kind in ("httpx", "aiohttp"):
+        rate, _failed = await echo.ceiling(kind, messages, 10)
+        ceilings[kind] = rate
+        for backend in backends:
+            table.put(f"bare echo bot, {kind} transport", backend, f"{rate:.0f} upd/s")
+    for backend, base in backends.items():
+        print(f"{backend}:", flush=True)
+        await loops(table, backend, base, quick, ceilings["aiohttp"])
+        await notifications(table, backend, base, quick)
+        await two_workers(table, backend, base, quick)
+        await supermarket(table, backend, base, quick)
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs (a first look)")
+    parser.add_argument("--no-mariadb", action="store_true", help="SQLite only")
+    parser.add_argument("--mariadb", default=MARIADB, help="a MariaDB server URL")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    mariadb = None if args.no_mariadb else args.mariadb
+    started = time.perf_counter()
+    table = asyncio.run(run(args.quick, mariadb))
+    took = time.perf_counter() - started
+    when = datetime.now(UTC)
+    report = "\n\n".join(
+        [
+            f"# ShopKeeps benchmark, {when:%Y-%m-%d %H:%M} UTC",
+            f"`{' '.join(['python -m bench.all', *sys.argv[1:]])}` ({took / 60:.1f} min)",
+            machine(mariadb),
+            table.markdown(),
+        ]
+    )
+    RESULTS.mkdir(exist_ok=True)
+    kind = "quick" if args.quick else "full"
+    target = RESULTS / f"{when:%Y-%m-%d-%H%M}-{kind}.md"
+    target.write_text(report + "\n")
+    print("\n" + table.markdown())
+    print(f"\nwritten to {target}")
+
+
+if __name__ == "__main__":
+    main()
