@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit browser clean
+.PHONY: run test lint typecheck unit browser clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,8 @@ typecheck: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+
+## Speed: every figure of the README's speed table, on SQLite and MariaDB (about 15 minutes);
+## the table and the machine go to bench/results/. `make bench BENCH=--quick` for a first look.
+bench: $(STAMP)
+	$(BIN)/python -m bench.all $(BENCH)
