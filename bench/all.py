@@ -272,13 +272,16 @@ async def worker_memory(url: str) -> str:
             stderr=subprocess.DEVNULL,
         )
         try:
-            person = api.person("Visitor")
-            # Updates sent before it polls are dropped at start-up: knock until it answers.
+            # Updates sent before it polls are dropped at start-up: knock (someone else,
+            # every 2 s) until it answers, then let it settle.
+            knocker = api.person("Knocker")
             for _ in range(60):
-                api.send_text(person, "/start")
+                api.send_text(knocker, "/start")
                 with contextlib.suppress(AssertionError):
-                    await api.wait_for(lambda: bool(api.chat(person).from_bot), timeout=1)
+                    await api.wait_for(lambda: bool(api.chat(knocker).from_bot), timeout=2)
                     break
+            await asyncio.sleep(2)
+            person = api.person("Visitor")
             for words in ["/start", "/catalogue", "/search organic milk", "/search honey"] * 3:
                 seen = len(api.chat(person).from_bot)
                 api.send_text(person, words)
