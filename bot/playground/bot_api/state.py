@@ -39,8 +39,11 @@ class ApiState:
         bot_name: str = "ShopKeeps Test",
         bot_username: str = "shopkeeps_test_bot",
         keep_calls: bool = True,
+        first_update_id: int = 1,
     ) -> None:
-        """`keep_calls=False` for a long-running server: refused calls are only logged."""
+        """`keep_calls=False` for a long-running server: refused calls are only logged.
+        `first_update_id`: as Telegram's, update ids only grow for one bot; a second server
+        over a database the bot already used must start above the ids it has seen."""
         self.token = token
         self.keep_calls = keep_calls
         self.spec = spec or BotApiSpec.load()
@@ -64,7 +67,7 @@ class ApiState:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._updates: list[dict[str, Any]] = []
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(first_update_id)
         self._message_ids = itertools.count(1)
         self._people_ids = itertools.count(1001)
         self._query_ids = itertools.count(1)
