@@ -46,8 +46,9 @@ class ProductRow(Base):
     __tablename__ = "products"
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
-        # A category's page in name order, and the list of categories, without sorting.
-        Index("ix_products_category_name", "category", "name"),
+        # Items on sale: the list of categories, a category's count and its page in name
+        # order, each read from this index alone.
+        Index("ix_products_active_category_name", "active", "category", "name"),
         MYSQL_TABLE,
     )
 
