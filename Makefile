@@ -43,7 +43,7 @@ typecheck: $(STAMP)
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
 
-## Speed: every figure of the README's speed table, on SQLite and MariaDB (about 15 minutes);
+## Speed: every figure of the README's speed table, on SQLite and MariaDB (about 10 minutes);
 ## the table and the machine go to bench/results/. `make bench BENCH=--quick` for a first look.
 bench: $(STAMP)
 	$(BIN)/python -m bench.all $(BENCH)
