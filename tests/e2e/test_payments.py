@@ -139,6 +139,12 @@ async def test_a_cancelled_order_cannot_be_paid_and_says_why(paying_shop: Runnin
     clerk = logged_in_manager(bot, "Clerk")
     ann, order = await ordered_and_invoiced(bot)
     assert stock_of(bot, "HONEY") == 3
+    # The reservation took both items below their threshold: those alerts come first (the
+    # outbox sends them within the bot's budget, maybe after a quick reply).
+    await bot.double.wait_for(
+        lambda: clerk.has_seen("Low stock: Honey") and clerk.has_seen("Low stock: Bread"),
+        what="both low-stock alerts",
+    )
     await clerk.says(f"/order {order.code}")
     assert "Waiting for payment" in clerk.screen and "do not prepare it yet" in clerk.screen
     assert clerk.last.button_texts == ["❌ Cancel…"]  # no Accept before the money is in
