@@ -29,14 +29,13 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench import echo, notify
-from bench.common import database, percentile
+from bench.common import database, migrated, percentile
 from bench.driver import Driver, QueryCounter
 from bench.loops import browse, checkout, paced_taps
 from bot.demo_data import demo_rows
 from bot.domain.services import catalogue, staff, stock
 from bot.domain.services.catalogue import ImportRow
 from bot.domain.services.customers import CustomerRef
-from bot.persistence import migrate
 from bot.persistence.engine import build_engine
 from bot.playground.bot_api.server import LocalBotApi, Person
 from tests.support.factories import FAST_HASHER, make_product
@@ -78,12 +77,6 @@ def spread(waits: list[float]) -> str:
         f"p50 {ms(statistics.median(waits))} / p95 {ms(percentile(waits, 0.95))} / "
         f"p99 {ms(percentile(waits, 0.99))} ms"
     )
-
-
-def migrated(url: str) -> None:
-    engine = build_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
 
 
 def stock_demo_store(bot: RunningBot) -> None:

@@ -11,6 +11,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.persistence import migrate
+from bot.persistence.engine import build_engine
+
 
 @contextmanager
 def database(url: str | None) -> Iterator[str]:
@@ -28,6 +31,13 @@ def database(url: str | None) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f"DROP DATABASE {name}"))
         admin.dispose()
+
+
+def migrated(url: str) -> None:
+    """Bring a throwaway database to the current schema."""
+    engine = build_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -20,22 +20,18 @@ from decimal import Decimal
 
 from sqlalchemy.engine import make_url
 
-from bench.common import database, percentile
+from bench.common import database, migrated, percentile
 from bot.domain.orders import OrderStatus
 from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
-from bot.persistence import migrate
-from bot.persistence.engine import build_engine
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.factories import FAST_HASHER, make_product, pickup_details
 from tests.support.running_bot import running_bot
 
 
 async def bench(url: str, count: int) -> list[float]:
-    engine = build_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
+    migrated(url)
     waits: list[float] = []
     with LocalBotApi(keep_calls=False) as api:
         async with running_bot(api, url, "polling", outbox_poll_seconds=2.0) as bot:

@@ -2,29 +2,51 @@
 
 An import of 100,000 items writes about a million rows (items, index words, ledger). Through
 SQLAlchemy's parameter handling and PyMySQL's pure-Python escaping of every value that is most
-of the import's time, so this module takes values already in their stored form (ints, text,
-None; times through `stored_time`) and hands them to the driver as directly as it allows: SQLite's
-`executemany` (in C), or for MySQL multi-row INSERT statements whose literals are escaped
-here with the driver's own string escaper.
+of the import's time, so this module hands values in their stored form to the driver as
+directly as it allows: SQLite's `executemany` (in C), or for MySQL multi-row INSERT statements
+whose literals are escaped here with the driver's own string escaper.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from pymysql.constants import SERVER_STATUS
 from pymysql.converters import escape_string
 from sqlalchemy import Connection
 
+from bot.persistence.types import thousandths
+
 ROWS_PER_STATEMENT = 5_000  # a few hundred kB per statement: under max_allowed_packet
+
+
+def insert_dicts(connection: Connection, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Rows as column -> value, the columns those of the first row; a Decimal is a quantity
+    (money is kept in integer minor units) and a datetime a UtcDateTime, both stored as the
+    column types store them."""
+    if rows:
+        columns = list(rows[0])
+        insert_rows(
+            connection, table, columns, [tuple(_stored(row[c]) for c in columns) for row in rows]
+        )
+
+
+def _stored(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return thousandths(value)
+    if isinstance(value, datetime):
+        return stored_time(value)
+    return value
 
 
 def insert_rows(
     connection: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """`table` and `columns` are names from this code base, never from input."""
+    """Values already in their stored form (ints, text, None). `table` and `columns` are
+    names from this code base, never from input."""
     if not rows:
         return
     quote = connection.dialect.identifier_preparer.quote  # "change" is a MySQL keyword

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.orders import OrderStatus
 from bot.domain.stock import StockReason
-from bot.persistence.bulk import insert_rows, stored_time
+from bot.persistence.bulk import insert_dicts
 from bot.persistence.models import (
     CustomerRow,
     OrderLineRow,
@@ -27,7 +27,6 @@ from bot.persistence.models import (
     ProductRow,
     StatusChangeRow,
 )
-from bot.persistence.types import thousandths
 
 CUSTOMERS = 2_000
 FIRST_DEMO_USER = 8_000_000_000  # far from real Telegram user ids in a test store
@@ -185,21 +184,7 @@ class _Batch:
             ("order_status_changes", self.changes),
             ("stock_ledger", self.ledger),
         ):
-            columns = list(rows[0]) if rows else []
-            insert_rows(
-                connection,
-                table,
-                columns,
-                [tuple(_stored(row[c]) for c in columns) for row in rows],
-            )
-
-
-def _stored(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return thousandths(value)
-    if isinstance(value, datetime):
-        return stored_time(value)
-    return value
+            insert_dicts(connection, table, rows)
 
 
 def _goods_through(

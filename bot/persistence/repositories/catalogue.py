@@ -26,7 +26,7 @@ from sqlalchemy.sql.expression import type_coerce
 from bot.domain.catalogue import Product, Unit
 from bot.domain.search import Match, SearchQuery, index_terms, typo_indexable, variants
 from bot.domain.stock import LedgerEntry, StockReason
-from bot.persistence.bulk import insert_rows, stored_time
+from bot.persistence.bulk import insert_dicts, insert_rows
 from bot.persistence.models import (
     CustomerRow,
     LedgerRow,
@@ -39,54 +39,11 @@ from bot.persistence.repositories.inserts import (
     insert_many_unless_present,
     insert_unless_present,
 )
-from bot.persistence.types import Quantity, thousandths
+from bot.persistence.types import Quantity
 
 CHUNK = 1000  # ids per IN (...) list
 PAGE = 500  # rows per step when walking the catalogue in order
-PRODUCT_COLUMNS = (
-    "sku",
-    "name",
-    "category",
-    "unit",
-    "step",
-    "price_minor",
-    "description",
-    "low_stock_threshold",
-    "active",
-    "photo_file_id",
-    "stock",
-    "search_text",
-    "low_stock_alerted",
-)
 TERM_COLUMNS = ("term", "product_id", "field")
-LEDGER_COLUMNS = (
-    "product_id",
-    "reason",
-    "change",
-    "resulting_level",
-    "at",
-    "actor",
-    "note",
-    "order_id",
-)
-
-
-def _stored_product(p: Product) -> tuple[Any, ...]:
-    return (
-        p.sku,
-        p.name,
-        p.category,
-        p.unit.value,
-        thousandths(p.step),
-        p.price_minor,
-        p.description,
-        None if p.low_stock_threshold is None else thousandths(p.low_stock_threshold),
-        p.active,
-        p.photo_file_id,
-        thousandths(p.stock),
-        p.search_text[:400],
-        False,
-    )  # rows per statement in bulk work (well under every driver's parameter limit)
 
 
 def _after_prefix(word: str) -> str:
@@ -149,11 +106,10 @@ class SqlProductRepository:
         """New items in bulk (an import): a few multi-row statements, not one per item."""
         if not products:
             return []
-        insert_rows(
+        insert_dicts(
             self.session.connection(),
             "products",
-            PRODUCT_COLUMNS,
-            [_stored_product(p) for p in products],
+            [{**self._details(p), "stock": p.stock, "low_stock_alerted": False} for p in products],
         )
         ids = self._ids_of([p.sku for p in products])
         added = [p.unchecked_copy(id=ids[p.sku]) for p in products]
@@ -439,24 +395,7 @@ class SqlLedgerRepository:
         return self._to_domain(row)
 
     def add_many(self, entries: Sequence[LedgerEntry]) -> None:
-        insert_rows(
-            self.session.connection(),
-            "stock_ledger",
-            LEDGER_COLUMNS,
-            [
-                (
-                    e.product_id,
-                    e.reason.value,
-                    thousandths(e.change),
-                    thousandths(e.resulting_level),
-                    stored_time(e.at),
-                    e.actor,
-                    e.note,
-                    e.order_id,
-                )
-                for e in entries
-            ],
-        )
+        insert_dicts(self.session.connection(), "stock_ledger", [self._columns(e) for e in entries])
 
     @staticmethod
     def _columns(entry: LedgerEntry) -> dict[str, Any]:
