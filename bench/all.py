@@ -28,17 +28,17 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench import echo, notify
+from bench import echo, notify, screens
 from bench.common import database, migrated, percentile
-from bench.driver import Driver, QueryCounter
+from bench.driver import Driver
 from bench.loops import browse, checkout, paced_taps
 from bot.demo_data import demo_rows
-from bot.domain.services import catalogue, staff, stock
+from bot.domain.services import catalogue, stock
 from bot.domain.services.catalogue import ImportRow
 from bot.domain.services.customers import CustomerRef
 from bot.persistence.engine import build_engine
-from bot.playground.bot_api.server import LocalBotApi, Person
-from tests.support.factories import FAST_HASHER, make_product
+from bot.playground.bot_api.server import LocalBotApi
+from tests.support.factories import make_product
 from tests.support.running_bot import RunningBot, running_bot
 
 MARIADB = "mysql+pymysql://root@127.0.0.1:3306/test"
@@ -172,67 +172,15 @@ def shopkeeps(url: str, *args: str) -> float:
     return time.perf_counter() - started
 
 
-SCREENS = [
-    # (what, who, action, repetitions in a full run)
-    ("categories", "customer", "/catalogue", 20),
-    ("category page", "customer", "category", 20),
-    ("item card", "customer", "item", 20),
-    ("search “organic milk”", "customer", "/search organic milk", 20),
-    ("search with a typo “chocolatte”", "customer", "/search chocolatte", 20),
-    ("/stock honey", "staff", "/stock honey", 20),
-    ("/lowstock", "staff", "/lowstock", 20),
-    ("/report 30", "staff", "/report 30", 5),
-    ("/report 365", "staff", "/report 365", 3),
-]
-
-
-async def screen(driver: Driver, person: Person, action: str, queries: QueryCounter) -> float:
-    """One timed screen; the way to it (for a press) is walked first and not counted."""
-    if action not in ("category", "item"):
-        return await driver.says(person, action)
-    before = queries.count
-    await driver.says(person, "/catalogue")
-    if action == "item":
-        await driver.presses(person, "", nth=0)
-    queries.count = before
-    return await driver.presses(person, "", nth=0)
-
-
 async def supermarket(table: Table, backend: str, base: str | None, quick: bool) -> None:
     items, orders = (20_000, 40_000) if quick else (100_000, 200_000)
     scale = f"{items // 1000}k items"
     with database(base) as url:
         built = shopkeeps(url, "demo-data", "--items", str(items), "--orders", str(orders))
         table.put(f"demo-data: {scale}, {orders // 1000}k orders", backend, f"{built:.0f} s")
-        with LocalBotApi(keep_calls=False) as api:
-            async with running_bot(api, url) as bot:
-                driver = Driver(api)
-                queries = QueryCounter(bot.shop.engine)
-                shopper = api.person("Shopper")
-                boss = api.person("Boss")
-                staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
-                staff.log_in(
-                    "boss",
-                    PASSWORD,
-                    telegram_user_id=boss.id,
-                    uow=bot.shop.uow(),
-                    hasher=FAST_HASHER,
-                )
-                await driver.says(shopper, "/start")
-                for what, who, action, reps in SCREENS:
-                    person = shopper if who == "customer" else boss
-                    waits: list[float] = []
-                    before = queries.count
-                    for _ in range(max(1, reps // 4) if quick else reps):
-                        waits.append(await screen(driver, person, action, queries))
-                    per_screen = (queries.count - before) / len(waits)
-                    target = "≤ 1 s" if what == "/report 365" else "p99 ≤ 100 ms"
-                    table.put(
-                        f"{scale}: {what}",
-                        backend,
-                        f"{spread(waits)}; {per_screen:.0f} queries",
-                        target,
-                    )
+        for result in await screens.measure(url, screens.SCREENS, 0.25 if quick else 1.0):
+            what = f"{scale}: {result.screen.what}"
+            table.put(what, backend, result.figure, result.screen.target)
         with tempfile.TemporaryDirectory() as folder:
             csv_file = Path(folder) / "catalogue.csv"
             shopkeeps(url, "catalogue", "export", "-o", str(csv_file))

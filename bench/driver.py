@@ -12,8 +12,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, event
-
 from bot.playground.bot_api.server import ChatMessage, LocalBotApi, Person
 
 
@@ -44,8 +42,10 @@ class Driver:
     async def says(self, person: Person, text: str) -> float:
         return await self._timed(lambda: self.api.send_text(person, text))
 
-    async def presses(self, person: Person, label: str, nth: int | None = None) -> float:
-        message = self.last(person)
+    async def presses(
+        self, person: Person, label: str, nth: int | None = None, on: ChatMessage | None = None
+    ) -> float:
+        message = on or self.last(person)
         return await self._timed(lambda: self.api.press(person, message, label, nth))
 
     async def shares_phone(self, person: Person, phone: str) -> float:
@@ -74,14 +74,3 @@ class Timings:
 
 async def everyone(count: int, loop: Callable[[int], Awaitable[None]]) -> None:
     await asyncio.gather(*(loop(n) for n in range(count)))
-
-
-class QueryCounter:
-    """Counts the SQL statements an engine runs (the query budget per screen)."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_args: object) -> None:
-        self.count += 1

@@ -80,6 +80,10 @@ class ProductRepository(Protocol):
 
     def count_low(self, default_threshold: Decimal) -> int: ...
     def count_active(self) -> int: ...
+    def archived_ids(self) -> set[int]:
+        """Items no longer on sale (a store has few)."""
+        ...
+
     def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
         """The first `limit` names, by name, of items on sale whose ids are not excluded."""
 
@@ -145,6 +149,11 @@ class OrderRepository(Protocol):
     def sales_by_product(
         self, start: datetime, end: datetime, *, product_ids: Sequence[int] | None = None
     ) -> list[ProductSales]: ...
+    def sold_amounts(self, start: datetime, end: datetime) -> dict[int, tuple[Decimal, int]]:
+        """Item id -> (quantity, revenue in minor units) sold in [start, end), cancelled
+        orders left out: three numbers per item, nothing else read."""
+        ...
+
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         """Counted orders and revenue per local day in [start, end), the local day being
         the UTC instant moved by the offset (the caller keeps the offset constant)."""

@@ -194,6 +194,15 @@ class OrderDetails(ButtonData):
 
 
 @dataclass(frozen=True)
+class ReportItems(ButtonData):
+    """A report's item sales as a spreadsheet, on request (a year is 100,000 lines)."""
+
+    PREFIX = "rit"
+    first: int  # the period's local days, as date ordinals
+    last: int
+
+
+@dataclass(frozen=True)
 class MoreOrders(ButtonData):
     PREFIX = "sol"
     offset: int

@@ -1,5 +1,6 @@
 """/report [DAYS] for managers: the figures as a message, a chart of daily revenue as a
-photo, and the period's item sales as a CSV document. Behind the guard (managers only)."""
+photo, and on request the period's item sales as a CSV document. Behind the guard (managers
+only)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import csv
 import io
 import re
+from datetime import date
 from html import escape as esc
 
 from telegram import InputFile, Update
@@ -15,16 +17,25 @@ from bot.catalogue_csv import spreadsheet_safe
 from bot.domain.errors import InvalidInput
 from bot.domain.ports import ProductSales
 from bot.domain.quantity import format_quantity
-from bot.domain.services.sales import SalesReport, sales_report
+from bot.domain.services.sales import (
+    MAX_REPORT_DAYS,
+    Period,
+    SalesReport,
+    item_sales,
+    sales_report,
+)
 from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
+from bot.handlers.button_kinds import ReportItems
 from bot.handlers.context import ShopContext
-from bot.handlers.routes import Command, Feature
+from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say
+from bot.handlers.views import Keyboard, button
 
 DEFAULT_DAYS = 7
 MAX_UNSOLD = 15
+BARS_UP_TO = 31  # days drawn as separate bars; longer periods as one filled step line
 
 
 def report_text(report: SalesReport, store: Store) -> str:
@@ -66,13 +77,18 @@ def revenue_chart(report: SalesReport, store: Store) -> bytes:
     axes = figure.subplots()
     labels = [f"{d.day:%d %b}" for d in report.days]
     values = [float(store.currency.to_major(d.revenue_minor)) for d in report.days]
-    axes.bar(labels, values, color="#3b82f6")
+    if len(values) <= BARS_UP_TO:
+        axes.bar(range(len(values)), values, color="#3b82f6")
+        where = [float(n) for n in range(len(values))]
+    else:
+        # One artist instead of a bar per day: a year's chart in 0.1 s rather than 0.5 s.
+        axes.stairs(values, range(len(values) + 1), fill=True, color="#3b82f6")
+        where = [n + 0.5 for n in range(len(values))]
     axes.set_title(f"Daily revenue ({store.currency.code})")
     axes.set_ylabel(store.currency.code)
     axes.set_ylim(bottom=0)  # revenue is never negative, even on a week with no sales
-    if len(labels) > 10:
-        step = max(1, len(labels) // 10)
-        axes.set_xticks(range(0, len(labels), step), labels[::step])
+    step = max(1, len(labels) // 10)
+    axes.set_xticks(where[::step], labels[::step])
     axes.tick_params(axis="x", labelrotation=45)
     figure.tight_layout()
     out = io.BytesIO()
@@ -113,20 +129,49 @@ async def report(update: Update, context: ShopContext) -> str | None:
         timezone=store.timezone,
         unsold_shown=MAX_UNSOLD,
     )
-    await say(update, report_text(result, store))
+    p = result.period
+    items = ReportItems(p.first.toordinal(), p.last.toordinal())
+    await say(
+        update,
+        report_text(result, store),
+        Keyboard([[button("📄 Item sales (CSV)", items)]]),
+    )
     chat = update.effective_chat
     assert chat is not None
-    # Drawing a year's chart and writing 100,000 CSV lines take a while: off the event
-    # loop, so nobody else's taps wait for them.
-    png, sales = await asyncio.to_thread(
-        lambda: (revenue_chart(result, store), sales_csv(result.items, store))
-    )
+    # Drawing a year's chart takes a while: off the event loop, so nobody else's taps wait.
+    png = await asyncio.to_thread(revenue_chart, result, store)
     await chat.send_photo(
         InputFile(png, filename="revenue.png"), caption=f"Daily revenue, last {raw} days"
     )
-    name = f"sales-{result.period.first}-{result.period.last}.csv"
+    return None
+
+
+def _period(pressed: ReportItems, store: Store) -> Period:
+    """The button's days, checked: a forged one names no impossible or endless period."""
+    last_day = date.max.toordinal()
+    if not 1 <= pressed.first <= pressed.last <= last_day or (
+        pressed.last - pressed.first >= MAX_REPORT_DAYS
+    ):
+        raise InvalidInput("That report button is not valid any more; send /report again.")
+    return Period(date.fromordinal(pressed.first), date.fromordinal(pressed.last), store.timezone)
+
+
+@polite
+async def send_item_sales(update: Update, context: ShopContext) -> str | None:
+    """The spreadsheet of a report's item sales, made when asked for."""
+    me = await signed_in(update, context)
+    assert me.id is not None
+    store = context.shop.store
+    period = _period(ReportItems.of(update), store)
+    rows = await context.run(item_sales, period, requested_by=me.id)
+    chat = update.effective_chat
+    assert chat is not None
+    # 100,000 lines take a moment to write: off the event loop.
+    sales = await asyncio.to_thread(sales_csv, rows, store)
     await chat.send_document(
-        InputFile(sales, filename=name), caption="Item sales for the period (CSV)"
+        InputFile(sales, filename=f"sales-{period.first}-{period.last}.csv"),
+        caption=f"Item sales {period.first:%d %b} – {period.last:%d %b %Y} (CSV)"
+        + ("" if rows else ": nothing sold"),
     )
     return None
 
@@ -140,5 +185,6 @@ FEATURE = Feature(
             "Sales report: /report [DAYS]",
             "/report [DAYS] – revenue, best sellers, a chart and a CSV: /report 30",
         )
-    ]
+    ],
+    presses=[Press(ReportItems, send_item_sales, Role.MANAGER)],
 )

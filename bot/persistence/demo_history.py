@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from bot.domain.orders import OrderStatus
@@ -44,7 +44,7 @@ def add_order_history(
             session.execute(
                 select(ProductRow.id, ProductRow.sku, ProductRow.name, ProductRow.unit)
                 .add_columns(ProductRow.step, ProductRow.price_minor, ProductRow.stock)
-                .where(ProductRow.active.is_(True))
+                .where(ProductRow.active == true())
             )
         )
         customers = _demo_customers(session)
@@ -142,6 +142,8 @@ class _Batch:
                     "quantity": quantity,
                     "unit_price_minor": price,
                     "line_total_minor": line_total,
+                    "placed_at": at,
+                    "cancelled": cancelled,
                 }
             )
             self.ledger.extend(_goods_through(product_id, order_id, quantity, stock, at, cancelled))

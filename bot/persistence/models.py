@@ -49,6 +49,10 @@ class ProductRow(Base):
         # Items on sale: the list of categories, a category's count and its page in name
         # order, each read from this index alone.
         Index("ix_products_active_category_name", "active", "category", "name"),
+        # Items on sale from the lowest stock up: the low-stock list stops after its first 40.
+        Index("ix_products_active_stock_name", "active", "stock", "name"),
+        # Items on sale in name order: a report's first items that did not sell.
+        Index("ix_products_active_name", "active", "name"),
         MYSQL_TABLE,
     )
 
@@ -159,8 +163,16 @@ class PaymentRow(Base):
 class OrderLineRow(Base):
     __tablename__ = "order_lines"
     __table_args__ = (
-        # Covers sales per item: the report reads this index, not the lines.
-        Index("ix_order_lines_sales", "order_id", "product_id", "quantity", "line_total_minor"),
+        # Covers sales per item, in item order: the report reads this index, not the lines
+        # and not their orders.
+        Index(
+            "ix_order_lines_product_sales",
+            "product_id",
+            "cancelled",
+            "placed_at",
+            "quantity",
+            "line_total_minor",
+        ),
         MYSQL_TABLE,
     )
 
@@ -173,6 +185,10 @@ class OrderLineRow(Base):
     quantity: Mapped[Decimal] = mapped_column(Quantity)
     unit_price_minor: Mapped[int] = mapped_column(BigInteger)
     line_total_minor: Mapped[int] = mapped_column(BigInteger)
+    # Copied from the order (its time never changes; `cancelled` follows its status) so that
+    # sales per item are summed from this table alone.
+    placed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StatusChangeRow(Base):

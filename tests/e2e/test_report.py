@@ -1,4 +1,5 @@
-"""/report: figures, a PNG chart of daily revenue, and a CSV of the period's item sales."""
+"""/report: figures, a PNG chart of daily revenue, and on request a CSV of the period's item
+sales."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def buy(bot: RunningBot, product_id: int, quantity: int, days_ago: int) -> Order
     )
 
 
-async def test_report_sums_the_period_ranks_best_sellers_and_sends_chart_and_csv(
+async def test_report_sums_the_period_ranks_best_sellers_and_sends_chart_and_csv_on_request(
     bot: RunningBot,
 ) -> None:
     tea = sell(bot, sku="TEA", name="Earl Grey", price_minor=300)
@@ -63,7 +64,8 @@ async def test_report_sums_the_period_ranks_best_sellers_and_sends_chart_and_csv
         "boss", PASSWORD, telegram_user_id=boss.person.id, uow=bot.shop.uow(), hasher=FAST_HASHER
     )
     await boss.says("/report")
-    text = next(m.shown_text for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
+    figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
+    text = figures.shown_text
     assert "Revenue: 27.00 EUR" in text
     assert "Orders: 2" in text
     assert "Average basket: 13.50 EUR" in text
@@ -75,6 +77,9 @@ async def test_report_sums_the_period_ranks_best_sellers_and_sends_chart_and_csv
     uploads = [c.params["photo"] for c in bot.double.calls_to("sendPhoto")]
     assert isinstance(uploads[0], UploadedFile)
     assert uploads[0].content.startswith(b"\x89PNG")
+    assert not bot.double.calls_to("sendDocument"), "the spreadsheet waits until asked for"
+
+    await boss.presses("📄 Item sales (CSV)", on=figures)
     document = boss.last.document
     assert isinstance(document, UploadedFile)
     assert document.content.decode().splitlines() == [
@@ -84,12 +89,58 @@ async def test_report_sums_the_period_ranks_best_sellers_and_sends_chart_and_csv
     ]
 
 
-async def test_report_refuses_a_bad_number_of_days(bot: RunningBot) -> None:
+async def test_a_year_is_charted_and_its_spreadsheet_names_every_item_sold(
+    bot: RunningBot,
+) -> None:
+    ids = [sell(bot, sku=f"ITEM{n}", name=f"Item {n}", price_minor=100 + n) for n in range(12)]
+    for n, product_id in enumerate(ids):
+        buy(bot, product_id, n + 1, days_ago=n * 30)
+    boss = logged_in_manager(bot)
+    await boss.says("/report 365")
+    figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
+    assert "1. Item 11 — 12 pc" in figures.shown_text
+    assert boss.last.caption == "Daily revenue, last 365 days"
+    await boss.presses("📄 Item sales (CSV)", on=figures)
+    document = boss.last.document
+    assert isinstance(document, UploadedFile)
+    lines = document.content.decode().splitlines()
+    assert len(lines) == 1 + 12
+    assert lines[1] == "ITEM11,Item 11,pc,12,13.32"
+
+
+async def test_a_quiet_periods_spreadsheet_still_comes_and_says_nothing_sold(
+    bot: RunningBot,
+) -> None:
+    boss = logged_in_manager(bot)
+    await boss.says("/report 3")
+    figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
+    await boss.presses("📄 Item sales (CSV)", on=figures)
+    assert boss.last.caption is not None and boss.last.caption.endswith("(CSV): nothing sold")
+    document = boss.last.document
+    assert isinstance(document, UploadedFile)
+    assert document.content.decode().splitlines() == ["sku,name,unit,quantity,revenue_EUR"]
+
+
+async def test_a_forged_report_button_names_no_impossible_period(bot: RunningBot) -> None:
+    boss = logged_in_manager(bot)
+    await boss.says("/report")
+    for forged in ("rit:9:3", "rit:0:5", "rit:700000:701000", "rit:1:99999999"):
+        alert = await boss.presses_data(forged)
+        assert alert == "That report button is not valid any more; send /report again."
+    assert not bot.double.calls_to("sendDocument")
+
+
+def logged_in_manager(bot: RunningBot) -> ChatPerson:
     staff.create_manager("boss", PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
     boss = ChatPerson(bot.double, bot.double.person("Boss"))
     staff.log_in(
         "boss", PASSWORD, telegram_user_id=boss.person.id, uow=bot.shop.uow(), hasher=FAST_HASHER
     )
+    return boss
+
+
+async def test_report_refuses_a_bad_number_of_days(bot: RunningBot) -> None:
+    boss = logged_in_manager(bot)
     await boss.says("/report lots")
     assert "Usage: /report [DAYS]" in boss.screen
     await boss.says("/report 0")

@@ -145,11 +145,14 @@ class FakeProducts:
 
     def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:
         found = [p for p in self.all(include_archived=False) if p.is_low(default_threshold)]
-        found.sort(key=lambda p: (p.stock > 0, p.stock, p.name, p.id or 0))
+        found.sort(key=lambda p: (p.stock, p.name, p.id or 0))
         return found[:limit]
 
     def count_active(self) -> int:
         return len(self.all(include_archived=False))
+
+    def archived_ids(self) -> set[int]:
+        return {p.id for p in self.all() if not p.active and p.id is not None}
 
     def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
         return sorted(p.name for p in self.all(include_archived=False) if p.id not in excluding)[
@@ -372,6 +375,12 @@ class FakeOrders:
                     product.active,
                 )
         return list(totals.values())
+
+    def sold_amounts(self, start: datetime, end: datetime) -> dict[int, tuple[Decimal, int]]:
+        return {
+            row.product_id: (row.quantity, row.revenue_minor)
+            for row in self.sales_by_product(start, end)
+        }
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         days: dict[date, list[int]] = {}

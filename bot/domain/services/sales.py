@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -44,12 +46,27 @@ def most_sold(
 ) -> list[ProductSales]:
     """Best sellers over the period; cancelled orders do not count."""
     with uow:
-        rows = uow.orders.sales_by_product(period.start, period.end)
+        sold = uow.orders.sold_amounts(period.start, period.end)
+        return _named(uow, sold, _ranked(sold, by, limit))
+
+
+def _ranked(sold: dict[int, tuple[Decimal, int]], by: Ranking, top: int) -> list[int]:
+    """The `top` item ids by quantity or revenue (the other breaks ties, then the id)."""
     if by is Ranking.QUANTITY:
-        rows.sort(key=lambda r: (-r.quantity, -r.revenue_minor, r.sku))
-    else:
-        rows.sort(key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
-    return rows[:limit]
+        return heapq.nsmallest(top, sold, key=lambda pid: (-sold[pid][0], -sold[pid][1], pid))
+    return heapq.nsmallest(top, sold, key=lambda pid: (-sold[pid][1], -sold[pid][0], pid))
+
+
+def _named(
+    uow: UnitOfWork, sold: dict[int, tuple[Decimal, int]], ids: list[int]
+) -> list[ProductSales]:
+    products = uow.products.get_many(ids)
+    rows = []
+    for pid in ids:
+        p = products[pid]
+        quantity, revenue = sold[pid]
+        rows.append(ProductSales(pid, p.sku, p.name, p.unit.value, quantity, revenue, p.active))
+    return rows
 
 
 def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DayTotal]:
@@ -114,7 +131,6 @@ class SalesReport:
     by_revenue: list[ProductSales]
     unsold: list[str]  # names of the first items on sale that sold nothing in the period
     unsold_count: int  # how many sold nothing, in all
-    items: list[ProductSales]  # every item sold, by revenue (the CSV)
 
     @property
     def revenue_minor(self) -> int:
@@ -129,6 +145,14 @@ class SalesReport:
         return self.revenue_minor // self.orders if self.orders else 0
 
 
+def report_period(days: int, *, timezone: ZoneInfo, clock: Clock = utc_now) -> Period:
+    """The last `days` local days, today included."""
+    if not 1 <= days <= MAX_REPORT_DAYS:
+        raise InvalidInput(f"A report covers 1 to {MAX_REPORT_DAYS} days")
+    today = clock().astimezone(timezone).date()
+    return Period.last_days(days, today=today, timezone=timezone)
+
+
 def sales_report(
     days: int,
     *,
@@ -139,22 +163,28 @@ def sales_report(
     top: int = 5,
     unsold_shown: int = 10,
 ) -> SalesReport:
-    """The last `days` local days, today included; cancelled orders do not count."""
-    if not 1 <= days <= MAX_REPORT_DAYS:
-        raise InvalidInput(f"A report covers 1 to {MAX_REPORT_DAYS} days")
+    """The last `days` local days, today included; cancelled orders do not count. Every
+    item's sales are read as bare numbers and ranked here; only the few shown are named (a
+    year at a supermarket is 100,000 items: their list is `item_sales`, on request)."""
+    period = report_period(days, timezone=timezone, clock=clock)
     with uow:
         check_manager(uow, requested_by)
-    today = clock().astimezone(timezone).date()
-    period = Period.last_days(days, today=today, timezone=timezone)
     per_day = sales_per_day(period, uow=uow)
     with uow:
-        sold = uow.orders.sales_by_product(period.start, period.end)
-        # What did not sell: the items on sale minus those in the sales just read.
-        sold_ids = {row.product_id for row in sold}
-        unsold_count = uow.products.count_active() - sum(1 for row in sold if row.active)
-        unsold = uow.products.first_active_names(excluding=sold_ids, limit=unsold_shown)
-    by_quantity = sorted(sold, key=lambda r: (-r.quantity, -r.revenue_minor, r.sku))
-    by_revenue = sorted(sold, key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
-    return SalesReport(
-        period, per_day, by_quantity[:top], by_revenue[:top], unsold, unsold_count, by_revenue
-    )
+        sold = uow.orders.sold_amounts(period.start, period.end)
+        by_quantity = _named(uow, sold, _ranked(sold, Ranking.QUANTITY, top))
+        by_revenue = _named(uow, sold, _ranked(sold, Ranking.REVENUE, top))
+        # What did not sell: the items on sale minus those sold that are still on sale.
+        sold_archived = len(uow.products.archived_ids() & sold.keys())
+        unsold_count = uow.products.count_active() - (len(sold) - sold_archived)
+        unsold = uow.products.first_active_names(excluding=set(sold), limit=unsold_shown)
+    return SalesReport(period, per_day, by_quantity, by_revenue, unsold, unsold_count)
+
+
+def item_sales(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[ProductSales]:
+    """Every item sold in the period, best revenue first: the report's spreadsheet."""
+    with uow:
+        check_manager(uow, requested_by)
+        rows = uow.orders.sales_by_product(period.start, period.end)
+    rows.sort(key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
+    return rows

@@ -13,10 +13,12 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    false,
     func,
     literal,
     or_,
     select,
+    true,
     tuple_,
     update,
 )
@@ -44,6 +46,9 @@ from bot.persistence.types import Quantity
 CHUNK = 1000  # ids per IN (...) list
 PAGE = 500  # rows per step when walking the catalogue in order
 TERM_COLUMNS = ("term", "product_id", "field")
+# `active = true`, never `active IS TRUE`: MariaDB cannot seek an index on an IS test and
+# scanned all 100,000 items for the list of categories.
+ON_SALE = ProductRow.active == true()
 
 
 def _after_prefix(word: str) -> str:
@@ -283,7 +288,7 @@ class SqlProductRepository:
             found = found.join(best, best.c.product_id == ProductRow.id)
             rank = best.c.score if rank is None else rank + best.c.score
         if not query.include_archived:
-            found = found.where(ProductRow.active.is_(True))
+            found = found.where(ON_SALE)
         return found, rank if rank is not None else literal(0)
 
     def similar_terms(self, typed: set[str]) -> dict[str, set[str]]:
@@ -302,18 +307,22 @@ class SqlProductRepository:
 
     def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:
         """Items on sale at or below their threshold (or the store's), chosen in SQL: sold
-        out first, then the lowest stock."""
+        out first, then the lowest stock (stock is never negative, so plain stock order),
+        walked on the (active, stock, name) index until `limit` are found."""
         rows = self.session.scalars(
             select(ProductRow)
             .where(*self._is_low(default_threshold))
-            .order_by(ProductRow.stock > 0, ProductRow.stock, ProductRow.name, ProductRow.id)
+            .order_by(ProductRow.stock, ProductRow.name, ProductRow.id)
             .limit(limit)
         )
         return [self._to_domain(r) for r in rows]
 
     def count_active(self) -> int:
-        query = select(func.count()).select_from(ProductRow).where(ProductRow.active.is_(True))
+        query = select(func.count()).select_from(ProductRow).where(ON_SALE)
         return self.session.scalar(query) or 0
+
+    def archived_ids(self) -> set[int]:
+        return set(self.session.scalars(select(ProductRow.id).where(ProductRow.active == false())))
 
     def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
         """Walks the items in name order a page at a time, skipping the excluded (a report's
@@ -323,7 +332,7 @@ class SqlProductRepository:
         while len(names) < limit:
             query = (
                 select(ProductRow.name, ProductRow.id)
-                .where(ProductRow.active.is_(True))
+                .where(ON_SALE)
                 .order_by(ProductRow.name, ProductRow.id)
                 .limit(PAGE)
             )
@@ -345,13 +354,13 @@ class SqlProductRepository:
         # Bound as a Quantity, so it is compared in the same thousandths the columns hold.
         default = literal(default_threshold, type_=Quantity)
         threshold = func.coalesce(ProductRow.low_stock_threshold, default)
-        return (ProductRow.active.is_(True), ProductRow.stock <= threshold)
+        return (ON_SALE, ProductRow.stock <= threshold)
 
     def categories(self) -> list[str]:
         return list(
             self.session.scalars(
                 select(ProductRow.category)
-                .where(ProductRow.active.is_(True))
+                .where(ON_SALE)
                 .group_by(ProductRow.category)
                 .order_by(ProductRow.category)
             )
@@ -360,7 +369,7 @@ class SqlProductRepository:
     def in_category(self, category: str, *, limit: int, offset: int = 0) -> list[Product]:
         rows = self.session.scalars(
             select(ProductRow)
-            .where(ProductRow.active.is_(True), ProductRow.category == category)
+            .where(ON_SALE, ProductRow.category == category)
             .order_by(ProductRow.name, ProductRow.id)
             .limit(limit)
             .offset(offset)
@@ -372,7 +381,7 @@ class SqlProductRepository:
             self.session.scalar(
                 select(func.count())
                 .select_from(ProductRow)
-                .where(ProductRow.active.is_(True), ProductRow.category == category)
+                .where(ON_SALE, ProductRow.category == category)
             )
             or 0
         )
@@ -380,7 +389,7 @@ class SqlProductRepository:
     def all(self, *, include_archived: bool = True) -> list[Product]:
         query = select(ProductRow).order_by(ProductRow.category, ProductRow.name, ProductRow.id)
         if not include_archived:
-            query = query.where(ProductRow.active.is_(True))
+            query = query.where(ON_SALE)
         return [self._to_domain(r) for r in self.session.scalars(query)]
 
 

@@ -233,6 +233,7 @@ async def test_a_photo_goes_up_from_the_page_and_the_report_csv_comes_down(
 
         await _logs_in(page, "Maria")
         await _says(page, "/report 7")
+        await _press(page, "Item sales (CSV)")
         link = page.locator(".message.bot .document a").last
         await expect(link).to_contain_text(".csv")
         async with page.expect_download() as download_info:

@@ -152,6 +152,26 @@ def test_sales_are_summed_per_product_in_the_database(new_uow: UowFactory) -> No
     assert (row.sku, row.quantity, row.revenue_minor) == ("APPLES", Decimal("1.75"), 700)
 
 
+def test_a_cancelled_orders_lines_leave_the_sales_and_only_its_own(new_uow: UowFactory) -> None:
+    tea = stocked(new_uow(), 20, sku="TEA", name="Tea")
+    clock = FixedClock(NOW)
+    kept = placed_order(new_uow(), customer(), (tea, 2), clock=clock)
+    dropped = placed_order(new_uow(), customer(), (tea, 5), clock=clock)
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    orders.move_order(
+        boss.id or 0, dropped.code, OrderStatus.CANCELLED, reason="x", store=STORE, uow=new_uow()
+    )
+    period = Period.last_days(1, today=NOW.date(), timezone=STORE.timezone)
+    with new_uow() as uow:
+        amounts = uow.orders.sold_amounts(period.start, period.end)
+        [row] = uow.orders.sales_by_product(period.start, period.end)
+    assert amounts == {tea.id: (Decimal(2), 2 * tea.price_minor)}
+    assert (row.sku, row.quantity) == ("TEA", Decimal(2))
+    assert kept.status is OrderStatus.PLACED
+    with new_uow() as uow:  # outside the period: nothing
+        assert uow.orders.sold_amounts(period.end, period.end + timedelta(days=1)) == {}
+
+
 def test_sessions_and_invites_persist(new_uow: UowFactory) -> None:
     clock = FixedClock(NOW)
     boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
@@ -281,7 +301,9 @@ def test_low_items_are_chosen_in_the_database_with_each_items_own_threshold(
     stocked(new_uow(), 0, sku="F", active=False)  # archived: nobody reorders it
     with new_uow() as uow:
         low = uow.products.low(Decimal(5))
-    assert sorted(p.sku for p in low) == ["A", "C", "E"]
+        first_two = uow.products.low(Decimal(5), limit=2)
+    assert [p.sku for p in low] == ["A", "E", "C"]  # lowest stock first
+    assert [p.sku for p in first_two] == ["A", "E"]
 
 
 def test_items_that_did_not_sell_are_found_by_walking_the_catalogue_in_name_order(
@@ -289,7 +311,7 @@ def test_items_that_did_not_sell_are_found_by_walking_the_catalogue_in_name_orde
 ) -> None:
     tea, jam = stocked(new_uow(), 5, sku="TEA", name="Tea"), stocked(new_uow(), 5, name="Jam")
     stocked(new_uow(), 5, sku="OIL", name="Oil")
-    stocked(new_uow(), 5, sku="OLD", name="Old soap", active=False)
+    old = stocked(new_uow(), 5, sku="OLD", name="Old soap", active=False)
     many = [stocked(new_uow(), 1, sku=f"A{n:04d}", name=f"Apple {n:04d}") for n in range(600)]
     sold = {p.id or 0 for p in many} | {tea.id or 0}
     with new_uow() as uow:
@@ -300,4 +322,5 @@ def test_items_that_did_not_sell_are_found_by_walking_the_catalogue_in_name_orde
             "Apple 0001",
         ]
         assert uow.products.count_active() == 603
+        assert uow.products.archived_ids() == {old.id}
     assert jam.id not in sold
