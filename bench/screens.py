@@ -49,6 +49,7 @@ SCREENS = [
     Screen("item card", "customer", "item", 20),
     Screen("search “organic milk”", "customer", "/search organic milk", 20),
     Screen("search with a typo “chocolatte”", "customer", "/search chocolatte", 20),
+    Screen("a plain text “honey”", "customer", "honey", 20),
     Screen("/stock honey", "staff", "/stock honey", 20),
     Screen("/lowstock", "staff", "/lowstock", 20),
     Screen("/report 30", "staff", "/report 30", 5),

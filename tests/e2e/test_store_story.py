@@ -89,4 +89,6 @@ async def test_a_manager_from_the_cli_runs_the_store_with_a_clerk_by_chat(
     await boss.says("/report 1")
     assert boss.has_seen("Orders: 1")
     assert boss.has_seen("1. Avocado, ripe — 1 pc")
+    figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
+    await boss.presses("📄 Item sales (CSV)", on=figures)
     assert boss.last.document is not None
