@@ -20,6 +20,8 @@ from typing import Any, ClassVar, Self
 
 from telegram import Update
 
+from bot.annotations import field_types
+
 MAX_BYTES = 64
 SEPARATOR = ":"
 MAX_INT = 10**12
@@ -109,7 +111,7 @@ class ButtonData:
         parts = rest.split(SEPARATOR, len(fields) - 1)
         if not separator or len(parts) != len(fields):
             return None
-        hints = typing.get_type_hints(cls)
+        hints = field_types(cls)
         try:
             values = {f.name: _read(hints[f.name], p) for f, p in zip(fields, parts, strict=True)}
         except Unpackable:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from bot.annotations import field_types
 from bot.domain.prompts import DRAFTS, Draft, PromptKind
 
 Json = dict[str, str | int | None]
@@ -44,7 +45,7 @@ def _read(kind: Any, value: object) -> object:
 def draft_from_json(kind: PromptKind, data: Json) -> Draft:
     """Unknown keys (from an older version) are dropped; missing ones take their default."""
     cls = DRAFTS[kind]
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {k: _read(hints[k], v) for k, v in data.items() if k in known}
     return cls(**values)

@@ -67,13 +67,19 @@ def view_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
         return load_cart(uow, found.id) if found and found.id is not None else CartView([])
 
 
-def _put(uow: UnitOfWork, customer_id: int, product_id: int, quantity: Decimal) -> None:
+def _put(
+    uow: UnitOfWork, customer_id: int, cart: CartView, product_id: int, quantity: Decimal
+) -> CartView:
+    """Write one line of a cart read in this unit of work; the cart as it now is, worked out
+    here rather than read again (one read of the cart per change)."""
     if quantity < 0:
         raise InvalidInput("A quantity cannot be negative")
+    others = [item for item in cart.items if item.product.id != product_id]
     if quantity == 0:
         uow.carts.remove(customer_id, product_id)
-        return
-    product = uow.products.get(product_id)
+        return CartView(others)
+    held = next((i.product for i in cart.items if i.product.id == product_id), None)
+    product = held or uow.products.get(product_id)
     if product is None:
         raise UnknownProduct(str(product_id))
     if not product.active:
@@ -83,12 +89,15 @@ def _put(uow: UnitOfWork, customer_id: int, product_id: int, quantity: Decimal) 
         raise InvalidInput("That quantity is too large")
     if quantity > product.stock:
         raise OutOfStock(product.name, quantity, product.stock)
-    lines = uow.carts.lines(customer_id)
-    if len(lines) >= MAX_CART_LINES and all(line.product_id != product_id for line in lines):
+    if held is None and len(cart.items) >= MAX_CART_LINES:
         raise InvalidInput(
             f"A cart holds up to {MAX_CART_LINES} different items; please check out first."
         )
     uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_minor))
+    changed = CartItem(product, quantity)
+    if held is None:
+        return CartView([*cart.items, changed])
+    return CartView([changed if i.product.id == product_id else i for i in cart.items])
 
 
 def _cart_owner(uow: UnitOfWork, customer: CustomerRef) -> int:
@@ -107,8 +116,7 @@ def set_cart_quantity(
     """Put exactly this much of an item in the cart (0 removes it)."""
     with uow:
         owner = _cart_owner(uow, customer)
-        _put(uow, owner, product_id, quantity)
-        view = load_cart(uow, owner)
+        view = _put(uow, owner, load_cart(uow, owner), product_id, quantity)
         uow.commit()
         return view
 
@@ -120,9 +128,9 @@ def add_to_cart(
     """Add to (or, with a negative quantity, take from) what the cart already holds."""
     with uow:
         owner = _cart_owner(uow, customer)
-        current = load_cart(uow, owner).quantity_of(product_id)
-        _put(uow, owner, product_id, max(current + quantity, Decimal(0)))
-        view = load_cart(uow, owner)
+        cart = load_cart(uow, owner)
+        wanted = max(cart.quantity_of(product_id) + quantity, Decimal(0))
+        view = _put(uow, owner, cart, product_id, wanted)
         uow.commit()
         return view
 
@@ -134,12 +142,12 @@ def step_cart_line(
     """➕/➖ on a cart line: move it by whole steps of its item (to zero removes it)."""
     with uow:
         owner = _cart_owner(uow, customer)
-        item = next((i for i in load_cart(uow, owner).items if i.product.id == product_id), None)
+        cart = load_cart(uow, owner)
+        item = next((i for i in cart.items if i.product.id == product_id), None)
         if item is None:
             raise NotInCart()
         quantity = item.quantity + steps * item.product.step
-        _put(uow, owner, product_id, max(quantity, Decimal(0)))
-        view = load_cart(uow, owner)
+        view = _put(uow, owner, cart, product_id, max(quantity, Decimal(0)))
         uow.commit()
         return view
 
