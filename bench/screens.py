@@ -31,7 +31,7 @@ from tests.support.factories import FAST_HASHER
 from tests.support.running_bot import running_bot
 
 PASSWORD = "correct horse battery"
-Executed = list[tuple[str, float]]  # statements and their times
+Executed = list[tuple[str, str, float]]  # statements, their parameters and their times
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,11 @@ class Statements:
     def _before(self, _conn: object, cursor: object, *_args: object) -> None:
         self._started[id(cursor)] = time.perf_counter()
 
-    def _after(self, _conn: object, cursor: object, statement: str, *_args: object) -> None:
+    def _after(
+        self, _conn: object, cursor: object, statement: str, parameters: object, *_args: object
+    ) -> None:
         took = time.perf_counter() - self._started.pop(id(cursor), time.perf_counter())
-        self.seen.append((" ".join(statement.split()), took))
+        self.seen.append((" ".join(statement.split()), repr(parameters), took))
 
     @contextmanager
     def counting(self) -> Iterator[Executed]:
@@ -93,7 +95,19 @@ class Result:
 
     @property
     def figure(self) -> str:
-        return f"{spread(self.waits)}; {self.queries:.0f} queries"
+        again = f", {self.repeated} run twice" if self.repeated else ""
+        return f"{spread(self.waits)}; {self.queries:.0f} queries{again}"
+
+    @property
+    def repeated(self) -> int:
+        """Statements run again with the same parameters for one screen. BEGIN aside, and the
+        send budget's ticks: a place in a full tick is asked for again by design."""
+        asked = [
+            (sql, params)
+            for sql, params, _ in self.last
+            if not sql.startswith("BEGIN") and "send_ticks" not in sql
+        ]
+        return len(asked) - len(set(asked))
 
 
 def ms(seconds: float) -> str:
@@ -180,8 +194,11 @@ def main() -> None:
     for result in asyncio.run(measure(args.url, chosen, args.scale)):
         print(f"{result.screen.what}: {result.figure}", flush=True)
         if args.sql:
-            for statement, took in result.last:
-                print(f"    {took * 1000:7.1f} ms  {statement[:220]}")
+            seen: set[tuple[str, str]] = set()
+            for statement, params, took in result.last:
+                again = "again " if (statement, params) in seen else ""
+                seen.add((statement, params))
+                print(f"    {took * 1000:7.1f} ms  {again}{statement[:220]}")
 
 
 if __name__ == "__main__":

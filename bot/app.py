@@ -148,11 +148,12 @@ def build_application(
     application.bot_data[SHOP_KEY] = shop
     application.bot_data[ROUTES_KEY] = ROUTES
     # Group -3: the edge (edits, group chats). Group -1: typed text to the open conversation
-    # (a staff question or a checkout step) and the password shield. Group 0: commands,
-    # buttons, and last the fallbacks. Group 1: plain text that nothing claimed is a search.
+    # (a staff question or a checkout step) and the password shield; a plain search found in
+    # the same read is shown there. Group 0: commands, buttons, and last the fallbacks.
+    # Group 1: plain text that nothing claimed is a search (or told why it cannot be one).
     application.add_handlers(edge.build_handlers(), group=edge.GROUP)
     application.add_handlers(
-        conversations.build_handlers(ROUTES.answers, checkout.take_text),
+        conversations.build_handlers(ROUTES.answers, checkout.take_text, search.TEXT_SEARCH),
         group=conversations.GROUP,
     )
     application.add_handlers([*ROUTES.handlers(), *fallbacks.build_handlers()], group=0)

@@ -1,7 +1,8 @@
 """One conversation mechanism: typed text goes to whatever talk the person has open.
 
 A staff question (login, sign-up, a cancellation reason, a new or edited item) first, else a
-checkout step; text that answers nothing passes on to search. One read tells which, and it
+checkout step; text that answers nothing is a search. One read tells which (and finds the
+search's first page), and it
 also keeps passwords out of sight: while a person's password shield is up, their messages
 are deleted the moment they arrive and are never searched or echoed, even after the question
 expired. Commands and buttons never come here: they always win over an open question.
@@ -10,13 +11,17 @@ expired. Commands and buttons never come here: they always win over an open ques
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
+from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.prompts import PromptKind
 from bot.domain.services import prompts
+from bot.domain.services import typed as typed_messages
+from bot.domain.services.catalogue import Page
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Answer
 from bot.handlers.screens import say
@@ -32,15 +37,30 @@ DELETED = (
 CheckoutAnswer = Callable[[Update, ShopContext, CheckoutDraft], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class TextSearch:
+    """How the search feature reads a plain text, and shows what the same read found."""
+
+    query: Callable[[str], str]
+    limit: int
+    show: Callable[[Update, ShopContext, str, Page[Product]], Awaitable[None]]
+
+
 def build_handlers(
-    answers: Mapping[PromptKind, Answer], checkout: CheckoutAnswer
+    answers: Mapping[PromptKind, Answer], checkout: CheckoutAnswer, search: TextSearch
 ) -> list[BaseHandler[Update, ShopContext, None]]:
     async def route(update: Update, context: ShopContext) -> None:
-        """Hand the message to the feature that asked; anything else passes on."""
+        """Hand the message to the feature that asked; a plain search is found in the same
+        read and shown; anything else passes on."""
         user, message = update.effective_user, update.effective_message
         if user is None or message is None:
             return
-        waiting = await context.run(prompts.waiting_for, user.id)
+        query = search.query(message.text) if message.text is not None else None
+        typed = await context.run(typed_messages.read_typed, user.id, query, limit=search.limit)
+        if typed.found is not None and query is not None:
+            await search.show(update, context, query, typed.found)
+            raise ApplicationHandlerStop
+        waiting = typed.waiting
         prompt = waiting.prompt
         if waiting.secret:
             await message.delete()  # before anything else: the password leaves the chat

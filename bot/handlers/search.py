@@ -5,9 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
+from bot.domain.catalogue import Product
 from bot.domain.services import catalogue
+from bot.domain.services.catalogue import Page
 from bot.handlers.button_kinds import Menu, Screen, SearchPage
 from bot.handlers.context import ShopContext
+from bot.handlers.conversations import TextSearch
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import PAGE_SIZE, search_screen
@@ -18,14 +21,27 @@ MAX_QUERY = 100
 GROUP = 1
 
 
+def typed_query(text: str) -> str:
+    return text.strip()[:MAX_QUERY]
+
+
 async def _results(
     update: Update, context: ShopContext, query: str, offset: int, hint: str = ""
 ) -> None:
-    page = await context.run(
-        catalogue.search_products, query[:MAX_QUERY], offset=offset, limit=PAGE_SIZE
-    )
-    text, keyboard = search_screen(query[:MAX_QUERY], page, context.shop.store)
+    query = typed_query(query)
+    page = await context.run(catalogue.search_products, query, offset=offset, limit=PAGE_SIZE)
+    await show_found(update, context, query, page, hint)
+
+
+async def show_found(
+    update: Update, context: ShopContext, query: str, page: Page[Product], hint: str = ""
+) -> None:
+    text, keyboard = search_screen(query, page, context.shop.store)
     await show(update, f"{text}\n\n{hint}" if hint else text, keyboard)
+
+
+# A plain text's search is read with the question it might answer (bot.handlers.conversations).
+TEXT_SEARCH = TextSearch(typed_query, PAGE_SIZE, show_found)
 
 
 async def show_results(update: Update, context: ShopContext, query: str, *, hint: str) -> None:

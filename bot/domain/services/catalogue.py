@@ -258,12 +258,21 @@ def products_in_category(
 
 def search_products(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
     """Items on sale matching every typed word, best first (see bot.domain.search)."""
-    if len(search_key(text).strip()) < 2 or not query_words(text):
+    if not searchable(text):
         raise InvalidInput("Type at least 2 letters to search")
     with uow:
-        query = build_query(text, uow.products.similar_terms)
-        items = uow.products.search(query, limit=limit, offset=offset)
-        return Page(items, uow.products.count_search(query), offset, limit)
+        return search_in(uow, text, offset=offset, limit=limit)
+
+
+def searchable(text: str) -> bool:
+    return len(search_key(text).strip()) >= 2 and bool(query_words(text))
+
+
+def search_in(uow: UnitOfWork, text: str, *, offset: int, limit: int) -> Page[Product]:
+    """The search, inside a unit of work the caller holds open."""
+    query = build_query(text, uow.products.similar_terms)
+    items = uow.products.search(query, limit=limit, offset=offset)
+    return Page(items, uow.products.count_search(query), offset, limit)
 
 
 def product_for_sale(product_id: int, *, uow: UnitOfWork) -> Product:

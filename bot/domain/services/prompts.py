@@ -8,7 +8,7 @@ when the password is sent twice in a hurry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.clock import Clock, utc_now
@@ -29,6 +29,11 @@ class Waiting:
     prompt: Prompt | None
     secret: bool
     checkout: CheckoutDraft | None = None
+
+    @property
+    def nothing(self) -> bool:
+        """No question, no shield, no checkout: the text is the person's own (a search)."""
+        return self.prompt is None and not self.secret and self.checkout is None
 
 
 @retry_on_conflict
@@ -60,12 +65,16 @@ def ask(
 
 def waiting_for(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Waiting:
     """One read for every typed message: the open question, the shield, the checkout."""
-    now = clock()
     with uow:
-        prompt = uow.prompts.get(telegram_user_id)
-        shield = uow.shields.until(telegram_user_id)
-        customer = uow.customers.get_by_telegram_id(telegram_user_id)
-        draft = uow.checkouts.get(customer.id) if customer and customer.id is not None else None
+        return waiting_in(uow, telegram_user_id, clock())
+
+
+def waiting_in(uow: UnitOfWork, telegram_user_id: int, now: datetime) -> Waiting:
+    """The same reads, inside a unit of work the caller holds open."""
+    prompt = uow.prompts.get(telegram_user_id)
+    shield = uow.shields.until(telegram_user_id)
+    customer = uow.customers.get_by_telegram_id(telegram_user_id)
+    draft = uow.checkouts.get(customer.id) if customer and customer.id is not None else None
     live = None if prompt is None or prompt.is_stale(now) else prompt
     return Waiting(live, shield is not None and now < shield, draft)
 

@@ -1,0 +1,101 @@
+"""The database work one update costs, watched on the real bot's engine (SQLite and MariaDB).
+
+Besides the once-only record of the update and the send budget's ticks (infrastructure every
+update pays), a plain text is one read transaction, and no screen asks the same thing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import Engine, event
+
+from tests.support.running_bot import RunningBot
+from tests.support.shop_factories import sell, someone
+
+INFRASTRUCTURE = ("processed_updates", "send_ticks", "outbox")
+
+
+@dataclass
+class Transaction:
+    statements: list[tuple[str, str]] = field(default_factory=list)  # SQL and parameters
+
+    @property
+    def is_infrastructure(self) -> bool:
+        return any(t in sql for sql, _ in self.statements for t in INFRASTRUCTURE)
+
+    @property
+    def writes(self) -> bool:
+        return any(sql.lstrip().split()[0].upper() != "SELECT" for sql, _ in self.statements)
+
+
+@contextmanager
+def transactions(engine: Engine) -> Iterator[list[Transaction]]:
+    """Every transaction the engine begins meanwhile, with the statements run in it."""
+    seen: list[Transaction] = []
+    current: dict[int, Transaction] = {}
+
+    def begun(connection: object) -> None:
+        current[id(connection)] = Transaction()
+        seen.append(current[id(connection)])
+
+    def ran(connection: object, _cursor: object, sql: str, params: object, *_: object) -> None:
+        if not sql.lstrip().upper().startswith("BEGIN") and id(connection) in current:
+            current[id(connection)].statements.append((sql, repr(params)))
+
+    event.listen(engine, "begin", begun)
+    event.listen(engine, "before_cursor_execute", ran)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "begin", begun)
+        event.remove(engine, "before_cursor_execute", ran)
+
+
+def screen_work(seen: list[Transaction]) -> list[Transaction]:
+    return [t for t in seen if t.statements and not t.is_infrastructure]
+
+
+def asked_twice(seen: list[Transaction]) -> list[str]:
+    asked = [s for t in screen_work(seen) for s in t.statements]
+    return [sql for sql, params in set(asked) if asked.count((sql, params)) > 1]
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_a_plain_text_search_is_one_read_transaction(bot: RunningBot) -> None:
+    sell(bot, sku="HONEY", name="Acacia honey")
+    ann = someone(bot, "Ann")
+    await ann.says("/start")
+    with transactions(bot.shop.engine) as seen:
+        await ann.says("honey")
+    assert any("Acacia honey" in label for label in ann.last.button_texts)
+    [read] = screen_work(seen)
+    assert not read.writes
+    assert asked_twice(seen) == []
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_a_text_too_short_to_search_reads_only_what_it_might_answer(
+    bot: RunningBot,
+) -> None:
+    ann = someone(bot, "Ann")
+    await ann.says("/start")
+    with transactions(bot.shop.engine) as seen:
+        await ann.says("h")
+    assert "Type at least 2 letters to search" in ann.screen
+    assert len(screen_work(seen)) == 1
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_browsing_to_an_item_and_adding_it_asks_nothing_twice(bot: RunningBot) -> None:
+    sell(bot, sku="HONEY", name="Acacia honey", category="Pantry")
+    ann = someone(bot, "Ann")
+    await ann.says("/catalogue")
+    for step in ("Pantry", "Acacia honey", "to cart"):
+        with transactions(bot.shop.engine) as seen:
+            await ann.presses(step)
+        assert asked_twice(seen) == [], step
+    assert "In your cart: 1 pc" in ann.screen
