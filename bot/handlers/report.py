@@ -34,15 +34,21 @@ from bot.handlers.screens import polite, say
 from bot.handlers.views import Keyboard, button
 
 DEFAULT_DAYS = 7
-MAX_UNSOLD = 15
+MAX_UNSOLD = 5  # the figures come first; a quiet week's long list of names buries them
+NAMED_PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365}
 BARS_UP_TO = 31  # days drawn as separate bars; longer periods as one filled step line
 
 
 def report_text(report: SalesReport, store: Store) -> str:
     money = store.currency.format
     p = report.period
+    span = (
+        f"today, {p.last:%a %d %b %Y}"
+        if p.first == p.last
+        else f"{p.first:%d %b} – {p.last:%d %b %Y} ({(p.last - p.first).days + 1} days)"
+    )
     lines = [
-        f"<b>Sales {p.first:%d %b} – {p.last:%d %b %Y}</b>",
+        f"<b>Sales {span}</b>",
         f"Revenue: {money(report.revenue_minor)}",
         f"Orders: {report.orders}",
         f"Average basket: {money(report.average_basket_minor)}",
@@ -74,23 +80,29 @@ def revenue_chart(report: SalesReport, store: Store) -> bytes:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 4), dpi=100)
+    # Fixed margins (room for the slanted dates) instead of tight_layout, which measures
+    # every label's text first and took a third of the chart's time.
+    figure.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.2)
     axes = figure.subplots()
     labels = [f"{d.day:%d %b}" for d in report.days]
     values = [float(store.currency.to_major(d.revenue_minor)) for d in report.days]
-    if len(values) <= BARS_UP_TO:
-        axes.bar(range(len(values)), values, color="#3b82f6")
-        where = [float(n) for n in range(len(values))]
+    days = len(values)
+    # One artist for all the days, never one per day (a bar each: 0.16 s for a month, 0.5 s
+    # for a year): thick lines as bars for a month or less, a filled step line beyond.
+    if days <= BARS_UP_TO:
+        where = [float(n) for n in range(days)]
+        width_points = 0.87 * 8 * 72 / max(days, 1)  # the axes' width shared among the days
+        axes.vlines(where, 0, values, color="#3b82f6", linewidth=0.7 * width_points)
+        axes.set_xlim(-0.6, days - 0.4)
     else:
-        # One artist instead of a bar per day: a year's chart in 0.1 s rather than 0.5 s.
-        axes.stairs(values, range(len(values) + 1), fill=True, color="#3b82f6")
-        where = [n + 0.5 for n in range(len(values))]
+        axes.stairs(values, range(days + 1), fill=True, color="#3b82f6")
+        where = [n + 0.5 for n in range(days)]
     axes.set_title(f"Daily revenue ({store.currency.code})")
     axes.set_ylabel(store.currency.code)
     axes.set_ylim(bottom=0)  # revenue is never negative, even on a week with no sales
     step = max(1, len(labels) // 10)
     axes.set_xticks(where[::step], labels[::step])
     axes.tick_params(axis="x", labelrotation=45)
-    figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()
@@ -118,9 +130,10 @@ async def report(update: Update, context: ShopContext) -> str | None:
     """/report [DAYS], 7 days by default."""
     me = await signed_in(update, context)
     assert me.id is not None
-    raw = (context.args or [str(DEFAULT_DAYS)])[0]
+    raw = (context.args or [str(DEFAULT_DAYS)])[0].lower()
+    raw = str(NAMED_PERIODS.get(raw, raw))
     if not re.fullmatch(r"[0-9]{1,4}", raw):
-        raise InvalidInput("Usage: /report [DAYS], e.g. /report 30")
+        raise InvalidInput("Usage: /report [DAYS | today | week | month | year], e.g. /report 30")
     store = context.shop.store
     result = await context.run(
         sales_report,
@@ -141,7 +154,8 @@ async def report(update: Update, context: ShopContext) -> str | None:
     # Drawing a year's chart takes a while: off the event loop, so nobody else's taps wait.
     png = await asyncio.to_thread(revenue_chart, result, store)
     await chat.send_photo(
-        InputFile(png, filename="revenue.png"), caption=f"Daily revenue, last {raw} days"
+        InputFile(png, filename="revenue.png"),
+        caption="Revenue today" if raw == "1" else f"Daily revenue, last {raw} days",
     )
     return None
 
@@ -183,7 +197,8 @@ FEATURE = Feature(
             report,
             Role.MANAGER,
             "Sales report: /report [DAYS]",
-            "/report [DAYS] – revenue, best sellers, a chart and a CSV: /report 30",
+            "/report [DAYS | today | week | month | year] – revenue, best sellers, a chart, "
+            "the item sales as a CSV: /report 30",
         )
     ],
     presses=[Press(ReportItems, send_item_sales, Role.MANAGER)],

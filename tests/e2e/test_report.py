@@ -139,9 +139,20 @@ def logged_in_manager(bot: RunningBot) -> ChatPerson:
     return boss
 
 
+async def test_report_takes_named_periods_and_calls_one_day_today(bot: RunningBot) -> None:
+    boss = logged_in_manager(bot)
+    await boss.says("/report today")
+    figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
+    assert figures.shown_text.startswith("Sales today, ")
+    assert boss.last.caption == "Revenue today"
+    await boss.says("/report Month")
+    assert boss.last.caption == "Daily revenue, last 30 days"
+    assert boss.has_seen("(30 days)")
+
+
 async def test_report_refuses_a_bad_number_of_days(bot: RunningBot) -> None:
     boss = logged_in_manager(bot)
     await boss.says("/report lots")
-    assert "Usage: /report [DAYS]" in boss.screen
+    assert "Usage: /report [DAYS | today | week | month | year]" in boss.screen
     await boss.says("/report 0")
     assert "A report covers 1 to 366 days" in boss.screen
