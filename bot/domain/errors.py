@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
 
 class DomainError(Exception):
@@ -18,10 +20,37 @@ class NotFound(DomainError):
     """The thing named does not exist (or is not visible to the asker)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """An item whose words are close to what was typed for a SKU that does not exist."""
+
+    sku: str
+    name: str
+    stock: Decimal
+
+
 class UnknownProduct(NotFound):
-    def __init__(self, ref: str) -> None:
-        super().__init__(f"There is no item {ref}.")
+    def __init__(self, ref: str, suggestions: Sequence[Suggestion] = ()) -> None:
+        closest = ", ".join(f"{s.sku} ({s.name})" for s in suggestions)
+        hint = f" Did you mean {closest}?" if closest else ""
+        super().__init__(f"There is no item {ref}.{hint}")
         self.ref = ref
+        self.suggestions = list(suggestions)
+
+
+class StockChangedMeanwhile(DomainError):
+    """A move that was meant for the level someone saw, and the level had moved on."""
+
+    def __init__(self, name: str, level: str) -> None:
+        super().__init__(
+            f"{name} changed a moment ago (now {level} on hand), so nothing was added. "
+            "Send /restock again if more came in."
+        )
+
+
+class UnknownShelfLink(NotFound):
+    def __init__(self) -> None:
+        super().__init__("That link does not lead to any item. Browse the catalogue: /catalogue")
 
 
 class UnknownOrder(NotFound):
@@ -84,9 +113,34 @@ class InvalidTransition(DomainError):
         self.wanted = wanted
 
 
+class TooLateToCancel(DomainError):
+    """A customer's cancellation after the store has started on the order."""
+
+    WHERE: ClassVar[dict[str, str]] = {
+        "accepted": "is being prepared",
+        "ready": "is ready for pickup",
+        "out_for_delivery": "is on its way",
+        "completed": "was completed",
+    }
+
+    def __init__(self, code: str, status: str) -> None:
+        if status == "cancelled":
+            text = f"Order {code} is already cancelled."
+        else:
+            where = self.WHERE.get(status, f"is {status.replace('_', ' ')}")
+            text = (
+                f"Order {code} {where}, so it can no longer be cancelled here; "
+                "please contact the store (/info)."
+            )
+        super().__init__(text)
+        self.status = status
+
+
 class OrderAlreadyMoved(DomainError):
-    def __init__(self, code: str) -> None:
-        super().__init__(f"Order {code} was changed by someone else a moment ago.")
+    def __init__(self, code: str, now: str = "", by: str = "") -> None:
+        where = f": it is {now.replace('_', ' ')} now" if now else ""
+        who = f" ({by})" if by else ""
+        super().__init__(f"Order {code} was changed by someone else a moment ago{where}{who}.")
 
 
 class NotAuthorised(DomainError):

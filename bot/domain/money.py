@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -52,9 +53,27 @@ class Currency:
     def format(self, minor: int) -> str:
         return f"{self.to_major(minor):,} {self.code}"
 
+    def _without_currency(self, text: str) -> str:
+        """ "7,99€", "€7.99" and "2.49 EUR" are prices too; another currency is not."""
+        kept = "".join(c for c in text if unicodedata.category(c) != "Sc")
+        letters = "".join(c for c in kept if c.isalpha())
+        if not letters:
+            return kept
+        if letters.upper() in ISO_4217 and letters.upper() != self.code:
+            raise InvalidInput(f"Prices here are in {self.code}; write it like 2.49")
+        if letters.upper() != self.code or not (
+            kept.upper().startswith(self.code) or kept.upper().endswith(self.code)
+        ):
+            raise InvalidInput(f"“{text[:20]}” is not a price; write it like 2.49")
+        return (
+            kept[len(self.code) :]
+            if kept.upper().startswith(self.code)
+            else kept[: -len(self.code)]
+        )
+
     def parse(self, text: str) -> int:
         """Read a price typed in major units ("2.49", "2,49") into minor units."""
-        cleaned = text.strip().replace(" ", "")
+        cleaned = self._without_currency(text.strip().replace(" ", ""))
         if cleaned.count(",") == 1 and "." not in cleaned:
             cleaned = cleaned.replace(",", ".")
         try:

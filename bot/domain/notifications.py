@@ -17,6 +17,7 @@ class NotificationKind(StrEnum):
     REFUND_DUE = "refund_due"  # to managers: a paid order was cancelled (or paid twice)
     QUESTION = "question"  # to on-duty staff: a customer asks the shop
     ANSWER = "answer"  # to the customer: the shop's answer
+    ACCOUNT_SWITCHED_OFF = "account_switched_off"  # to a staff member a manager deactivated
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,7 @@ class Fulfilment:
         else:
             address = (self.address or "").strip()
             if len(address) < 5:
-                raise InvalidInput("Please give the full delivery address")
+                raise InvalidInput("That address looks incomplete: street and number, then town")
             if len(address) > MAX_ADDRESS:
                 raise InvalidInput(f"An address has at most {MAX_ADDRESS} characters")
             if self.delivery_fee_minor < 0:
@@ -113,6 +113,23 @@ def allowed_next(
     if status in (OrderStatus.PLACED, OrderStatus.ACCEPTED):
         moves.append(OrderStatus.CANCELLED)
     return moves
+
+
+def actor_label(actor: str) -> str:
+    """Who made a change, as people say it: "the customer", a staff member's username."""
+    kind, _, name = actor.partition(":")
+    if kind == "customer":
+        return "the customer"
+    if kind == "staff" and name:
+        return name
+    if kind == "handover":
+        return "the hand-over"
+    return actor
+
+
+def moved_by(order: Order) -> str:
+    """Who made the order's last change."""
+    return actor_label(order.history[-1].actor) if order.history else ""
 
 
 def check_transition(order: Order, wanted: OrderStatus, actor: Actor) -> None:

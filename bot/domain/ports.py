@@ -57,8 +57,11 @@ class ProductRepository(Protocol):
     def update_details(self, product: Product) -> None:
         """Save everything but the stock level, which moves only through change_stock."""
 
-    def change_stock(self, product_id: int, delta: Decimal) -> Decimal | None:
-        """Atomically add delta; None (and no change) if the level would go below zero."""
+    def change_stock(
+        self, product_id: int, delta: Decimal, *, expected: Decimal | None = None
+    ) -> Decimal | None:
+        """Atomically add delta; None (and no change) if the level would go below zero or,
+        with `expected`, is not that level."""
 
     def mark_low_alerted(self, product_id: int) -> bool:
         """Flag that its low-stock alert went out; False if it already had (once per crossing)."""
@@ -165,6 +168,9 @@ class StaffRepository(Protocol):
     def get_by_username(self, username: str) -> StaffAccount | None: ...
     def update(self, account: StaffAccount) -> None: ...
     def all(self) -> list[StaffAccount]: ...
+    def linked_to(self, telegram_user_id: int) -> list[StaffAccount]:
+        """Accounts this Telegram user signed up or logged in with, switched off ones too."""
+        ...
 
 
 class SessionRepository(Protocol):

@@ -23,6 +23,26 @@ MANUAL_ADJUSTMENT_REASONS = frozenset(
 )
 
 
+# The words people use for those reasons, each read as the reason it means.
+ADJUSTMENT_WORDS = {
+    **{r.value: r for r in MANUAL_ADJUSTMENT_REASONS},
+    **dict.fromkeys(
+        ("broken", "break", "smashed", "spoiled", "spoilt", "expired", "off", "crushed"),
+        StockReason.DAMAGED,
+    ),
+    **dict.fromkeys(("missing", "stolen", "theft", "gone"), StockReason.LOST),
+    **dict.fromkeys(
+        ("count", "counted", "correction", "recount", "correct", "fix", "inventory"),
+        StockReason.COUNT_CORRECTION,
+    ),
+}
+
+
+def adjustment_reason(word: str) -> StockReason | None:
+    """The reason a word given to /adjust means, if any ("broken" is damaged)."""
+    return ADJUSTMENT_WORDS.get(word.strip().lower().replace("-", "_"))
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerEntry:
     product_id: int

@@ -16,6 +16,10 @@ from bot.handlers.context import ShopContext
 
 FOR_STAFF = "This is for store staff. Staff can log in with /login."
 FOR_MANAGERS = "This is for managers only."
+SWITCHED_OFF = (
+    "Your staff account was switched off by a manager, so this is no longer open to you. "
+    "Ask a manager if you think that is a mistake."
+)
 
 
 async def staff_member(update: Update, context: ShopContext) -> StaffAccount | None:
@@ -34,8 +38,15 @@ async def staff_member(update: Update, context: ShopContext) -> StaffAccount | N
     return account
 
 
-def refusal(member: StaffAccount | None, need: Role) -> str:
-    return FOR_STAFF if member is None or need is Role.STAFF else FOR_MANAGERS
+async def refusal(
+    update: Update, context: ShopContext, member: StaffAccount | None, need: Role
+) -> str:
+    if member is not None:
+        return FOR_STAFF if need is Role.STAFF else FOR_MANAGERS
+    user = update.effective_user
+    if user is not None and await context.run(staff.switched_off, user.id):
+        return SWITCHED_OFF
+    return FOR_STAFF
 
 
 async def signed_in(update: Update, context: ShopContext) -> StaffAccount:

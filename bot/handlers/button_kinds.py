@@ -52,6 +52,14 @@ class AtSmallestAmount(ButtonData):
 
 
 @dataclass(frozen=True)
+class AtLargestAmount(ButtonData):
+    """➕ when one more step would be more than the shop has."""
+
+    PREFIX = "max"
+    product_id: int
+
+
+@dataclass(frozen=True)
 class WatchItem(ButtonData):
     """“Tell me when it's back” on a sold-out item."""
 
@@ -105,7 +113,8 @@ class MyOrdersPage(ButtonData):
 
 class OrderAction(StrEnum):
     VIEW = "v"
-    CANCEL = "x"
+    CANCEL = "x"  # asks first (an old card's button too)
+    CANCEL_CONFIRMED = "xy"
     REORDER = "r"
     PAY = "p"  # send the invoice again
 
@@ -175,6 +184,18 @@ class StockPage(ButtonData):
     PREFIX = "st"
     offset: int
     text: str
+
+
+@dataclass(frozen=True)
+class RestockAs(ButtonData):
+    """/restock with a SKU that does not exist: the same delivery for a close item. It holds
+    the level shown, so a double tap restocks once."""
+
+    PREFIX = "rsa"
+    quantity: Decimal
+    seen: Decimal
+    sku: str
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from bot.domain.services.stock import watch_product
 from bot.handlers.button_kinds import (
     AddToCart,
     AmountLabel,
+    AtLargestAmount,
     AtSmallestAmount,
     CategoryPage,
     ItemCard,
@@ -92,7 +93,7 @@ async def put_in_cart(update: Update, context: ShopContext) -> str | None:
 
 async def open_product_by_sku(update: Update, context: ShopContext, sku: str) -> None:
     """For shelf QR codes: t.me/<bot>?start=p_<SKU> opens the item."""
-    product = await context.run(catalogue.find_product, sku)
+    product = await context.run(catalogue.shelf_item, sku)
     await _card(update, context, product, None)
 
 
@@ -113,6 +114,12 @@ async def at_minimum(update: Update, context: ShopContext) -> str | None:
 
 
 @polite
+async def at_maximum(update: Update, context: ShopContext) -> str | None:
+    """➕ past what the shop has: nothing to redraw, just say so."""
+    return "That is all we have in stock."
+
+
+@polite
 async def explain_amount(update: Update, context: ShopContext) -> str | None:
     """The amount between ➖ and ➕ is a label; pressing it explains the picker."""
     return "Use ➖ and ➕ to change the amount, then add it to your cart."
@@ -126,6 +133,7 @@ FEATURE = Feature(
         Press(ItemCard, show_product),
         Press(AddToCart, put_in_cart),
         Press(AtSmallestAmount, at_minimum),
+        Press(AtLargestAmount, at_maximum),
         Press(AmountLabel, explain_amount),
         Press(WatchItem, watch_item),
     ],

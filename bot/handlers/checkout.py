@@ -35,6 +35,7 @@ from bot.handlers.views import (
     PickupChoice,
     cart_screen,
     checkout_prompt,
+    chosen_line,
     order_screen,
 )
 
@@ -67,6 +68,10 @@ async def _ask(
         pickup = PickupChoice(days, shown, store.slots.slots_on(shown, now) if shown else [])
     text, keyboard = checkout_prompt(view, store, pickup)
     if view.draft.step is CheckoutStep.PHONE:
+        if update.callback_query is not None:
+            # The phone question needs a new message (a reply keyboard): the pressed one keeps
+            # the answer given and loses its buttons, so no stale time can be tapped again.
+            await show(update, chosen_line(view.draft, store))
         await say(update, text, phone_keyboard(view.saved_phone))
     else:
         await show(update, text, keyboard)  # edits a pressed message, else sends
@@ -245,10 +250,15 @@ async def take_contact(update: Update, context: ShopContext) -> None:
     view = await context.run(
         checkout.current_checkout, customer_of(update), store=context.shop.store
     )
-    if view is None or view.draft.step is not CheckoutStep.PHONE:
+    if view is None:
         await say(
-            update, "Thanks! I only need a phone number during checkout.", ReplyKeyboardRemove()
+            update, "Thanks! I only need a phone number when you check out.", ReplyKeyboardRemove()
         )
+        return
+    if view.draft.step is not CheckoutStep.PHONE:
+        # A stale share button, mid-checkout: say so, and put the question of this step again.
+        await say(update, "Thanks! I will ask for your number in a moment.", ReplyKeyboardRemove())
+        await _ask(update, context, view)
         return
     await _take_answer(update, context, CheckoutStep.PHONE, message.contact.phone_number)
 

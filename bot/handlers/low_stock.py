@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date
 from html import escape as esc
 
 from telegram import Update
 
 from bot.domain.services import low_stock
+from bot.domain.services.low_stock import OPEN_ORDERS_COUNTED
 from bot.domain.staff import Role
+from bot.domain.store import Store
 from bot.handlers.access import signed_in
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Command, Feature
@@ -37,12 +40,27 @@ def low_stock_text(lines: list[dict[str, str]], heading: str, more: int = 0) -> 
     return "\n".join(out)
 
 
-def digest_text(payload: dict[str, str]) -> str:
-    return low_stock_text(
-        json.loads(payload["items"]),
-        f"<b>Low-stock digest for {esc(payload['day'])}</b>",
-        int(payload.get("more", "0")),
+def digest_text(payload: dict[str, str], store: Store) -> str:
+    """The morning digest: yesterday's trade, the orders waiting, then what to reorder (a
+    digest queued before the first two were kept shows what it has)."""
+    day = date.fromisoformat(payload["day"])
+    lines = [f"<b>Good morning: {day:%A %d %B}</b>"]
+    if "yesterday_orders" in payload:
+        orders = int(payload["yesterday_orders"])
+        revenue = store.currency.format(int(payload["yesterday_revenue_minor"]))
+        plural = "" if orders == 1 else "s"
+        lines.append(f"Yesterday: {orders} order{plural}, {revenue}.")
+    if "open_orders" in payload:
+        waiting = int(payload["open_orders"])
+        count = f"more than {OPEN_ORDERS_COUNTED}" if waiting > OPEN_ORDERS_COUNTED else waiting
+        lines.append(f"Open orders: {count}" + (" (/orders)." if waiting else "."))
+    lines.append("")
+    lines.append(
+        low_stock_text(
+            json.loads(payload["items"]), "<b>Low stock</b>", int(payload.get("more", "0"))
+        )
     )
+    return "\n".join(lines)
 
 
 @polite

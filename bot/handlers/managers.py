@@ -29,7 +29,8 @@ async def invite(update: Update, context: ShopContext) -> str | None:
     expires = made.expires_at.astimezone(context.shop.store.timezone).strftime("%a %d %b %H:%M")
     await say(
         update,
-        f"Invite for a new {wanted}: <code>{esc(made.code)}</code>\n"
+        f"Invite for a new {'staff member' if wanted == Role.STAFF.value else 'manager'}: "
+        f"<code>{esc(made.code)}</code>\n"
         f"They send <code>/signup {esc(made.code)}</code> to this bot. It works "
         f"once, until {expires}.",
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.domain.errors import TooLateToCancel
+from bot.domain.orders import OrderStatus
 from bot.domain.services import orders
 from bot.domain.services.cart import view_cart
 from bot.handlers import payments
@@ -11,7 +13,13 @@ from bot.handlers.button_kinds import Menu, MyOrder, MyOrdersPage, OrderAction, 
 from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
-from bot.handlers.views import PAGE_SIZE, cart_screen, order_screen, orders_screen
+from bot.handlers.views import (
+    PAGE_SIZE,
+    cancel_question,
+    cart_screen,
+    order_screen,
+    orders_screen,
+)
 
 
 async def _list(update: Update, context: ShopContext, offset: int) -> None:
@@ -45,6 +53,13 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
     action, code, who = pressed.action, pressed.code, customer_of(update)
     store = context.shop.store
     if action is OrderAction.CANCEL:
+        order = await context.run(orders.my_order, who, code)
+        if order.status is not OrderStatus.PLACED:  # moved on since the card was drawn
+            await show(update, *order_screen(order, store))
+            raise TooLateToCancel(order.code, order.status.value)
+        await show(update, *cancel_question(order, store))
+        return None
+    if action is OrderAction.CANCEL_CONFIRMED:
         order = await context.run(orders.cancel_my_order, who, code, store=store)
         await show(update, *order_screen(order, store))
         return "Your order is cancelled."

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 from html import escape as esc
 from typing import Any
 
@@ -30,7 +31,7 @@ from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
 from bot.handlers.payment_views import amount_in, payment_note
 from bot.handlers.pickup_qr import handover_link, qr_png
-from bot.handlers.views import STATUS_LINES, button, pickup_code_line
+from bot.handlers.views import STATUS_NEWS, button, pickup_code_line, slot_label
 from bot.send_budget import Priority
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
     code = esc(payload.get("order_code", ""))
     if notification.kind is NotificationKind.ORDER_STATUS:
         status = OrderStatus(payload["status"])
-        lines = [f"📦 Order <b>{code}</b>: {STATUS_LINES[status]}"]
+        lines = [STATUS_NEWS[status].format(code=f"<b>{code}</b>")]
         if payload.get("reason"):
             lines.append(f"Reason: {esc(payload['reason'])}")
         if payload.get("pickup_code"):
@@ -59,21 +60,20 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
             [[button("View order", MyOrder(OrderAction.VIEW, payload.get("order_code", "")))]]
         )
     if notification.kind is NotificationKind.ORDER_PLACED:
-        note = payment_note(payload, store)
-        return (
-            f"🆕 New order <b>{code}</b> is waiting." + (f"\n{note}" if note else ""),
-            new_order_keyboard(payload.get("order_code", "")),
-        )
+        return new_order_text(payload, store), new_order_keyboard(payload.get("order_code", ""))
     if notification.kind is NotificationKind.LOW_STOCK:
+        name, sku = esc(payload["name"]), esc(payload["sku"])
+        restock = f"/restock {sku} QTY when it arrives."
+        if Decimal(payload["level"] or "0") <= 0:
+            return f"🔴 Sold out: <b>{name}</b> ({sku}). {restock}", None
         level = f"{payload['level']} {payload['unit']}"
         return (
-            f"⚠️ Low stock: <b>{esc(payload['name'])}</b> ({esc(payload['sku'])}) is down "
-            f"to {esc(level)} (threshold {esc(payload['threshold'])}). /restock "
-            f"{esc(payload['sku'])} QTY when it arrives.",
+            f"⚠️ Low stock: <b>{name}</b> ({sku}) is down to {esc(level)} "
+            f"(threshold {esc(payload['threshold'])}). {restock}",
             None,
         )
     if notification.kind is NotificationKind.DIGEST:
-        return digest_text(payload), None
+        return digest_text(payload, store), None
     if notification.kind is NotificationKind.BACK_IN_STOCK:
         return (
             f"🔔 <b>{esc(payload.get('name', ''))}</b> is back in stock.",
@@ -91,9 +91,36 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
         )
     if notification.kind in (NotificationKind.QUESTION, NotificationKind.ANSWER):
         return questions.render(notification)
+    if notification.kind is NotificationKind.ACCOUNT_SWITCHED_OFF:
+        return (
+            f"Your staff account <b>{esc(payload.get('username', ''))}</b> was switched off by "
+            "a manager: you are logged out. You can still order here as a customer.",
+            None,
+        )
     if notification.kind is NotificationKind.ORDER_CANCELLED:
         return f"❌ Order <b>{code}</b> was cancelled by the customer.", None
     return esc(payload.get("text", notification.kind.value)), None
+
+
+def new_order_text(facts: dict[str, str], store: Store) -> str:
+    """Everything needed to start on the order from the alert itself (older alerts, queued
+    before these facts were kept, show what they have)."""
+    who = f" from <b>{esc(facts['customer'])}</b>" if facts.get("customer") else ""
+    lines = [f"🆕 New order <b>{esc(facts.get('order_code', ''))}</b>{who}"]
+    for item in filter(None, facts.get("items", "").split("\n")):
+        amount, _, name = item.partition("\t")
+        lines.append(f"• {esc(name)} — {esc(amount)}")
+    if facts.get("total_minor"):
+        lines.append(f"Total: {amount_in(facts, 'total_minor', store)}")
+    if facts.get("address"):
+        lines.append(f"🚚 Deliver to {esc(facts['address'])}")
+    elif facts.get("pickup_slot"):
+        lines.append(f"🏪 Pickup {slot_label(datetime.fromisoformat(facts['pickup_slot']), store)}")
+    if facts.get("note"):
+        lines.append(f"📝 {esc(facts['note'])}")
+    if note := payment_note(facts, store):
+        lines.append(note)
+    return "\n".join(lines)
 
 
 async def _keep_lease(context: ShopContext, notification: Notification) -> None:

@@ -17,8 +17,10 @@ from bot.domain.orders import (
     FulfilmentKind,
     Order,
     OrderStatus,
+    actor_label,
     allowed_next,
     clean_reason,
+    moved_by,
 )
 from bot.domain.prompts import CancelDraft, Prompt, PromptKind
 from bot.domain.quantity import format_quantity
@@ -74,7 +76,7 @@ def new_order_keyboard(code: str) -> InlineKeyboardMarkup:
 
 def order_card(order: Order, store: Store, *, with_history: bool = False) -> str:
     placed = order.placed_at.astimezone(store.timezone).strftime("%a %d %b %H:%M")
-    lines = [f"<b>Order {order.code}</b> · {placed} · <b>{order.status.label}</b>"]
+    lines = [f"<b>Order {order.code}</b> · {placed} · <b>{order.status.label.capitalize()}</b>"]
     lines += [
         f"• {esc(li.name)} ({esc(li.sku)}) — {format_quantity(li.quantity, li.unit)}"
         for li in order.lines
@@ -95,8 +97,10 @@ def order_card(order: Order, store: Store, *, with_history: bool = False) -> str
         lines.append("\n<b>History</b>")
         for change in order.history:
             when = change.at.astimezone(store.timezone).strftime("%d %b %H:%M")
-            why = f": {esc(change.reason)}" if change.reason else ""
-            lines.append(f"{when} {change.status.label} by {esc(change.actor)}{why}")
+            what = f"{change.status.label} by {actor_label(change.actor)}"
+            # "cancelled by the customer" says nothing the line does not already say
+            why = f": {esc(change.reason)}" if change.reason and change.reason != what else ""
+            lines.append(f"{when} {esc(what.capitalize())}{why}")
     return "\n".join(lines)
 
 
@@ -152,6 +156,11 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
     code, store = pressed.code, context.shop.store
     expected, target = pressed.seen, pressed.target
     if target is OrderStatus.CANCELLED:
+        # A stale card: say where the order is now before asking for any reason.
+        current = await context.run(orders.find_order, code)
+        if current.status is not expected:
+            await show(update, order_card(current, store), order_keyboard(current))
+            raise OrderAlreadyMoved(current.code, current.status.value, moved_by(current))
         await context.run(
             prompts.ask,
             user_id_of(update),

@@ -85,7 +85,7 @@ def guarded(who: Role | None, run: PtbCallback) -> PtbCallback:
         if member is not None and _allowed(who, member.role):
             await run(update, context)
             return
-        refused = refusal(member, who)
+        refused = await refusal(update, context, member, who)
         if update.callback_query is not None:
             await answer(update, refused, alert=True)
         else:
@@ -128,7 +128,8 @@ class Routes:
     def help_lines(self, role: Role) -> list[str]:
         """The commands this role has beyond a customer's, with syntax and an example."""
         return [
-            c.usage or f"/{c.name} – {c.menu}"
+            (c.usage or f"/{c.name} – {c.menu}").removeprefix("Usage: ")
             for c in self.commands
-            if c.who is not None and _allowed(c.who, role)
+            if (c.who is not None and _allowed(c.who, role))
+            or (c.who is None and c.menus is not None and role in c.menus)
         ]

@@ -10,7 +10,7 @@ from html import escape as esc
 
 from telegram import Update
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import AccountLocked, DomainError
 from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services import staff, staff_prompts
 from bot.domain.services.staff_prompts import Ask, PasswordsDiffer
@@ -22,7 +22,7 @@ from bot.handlers.screens import polite, say, sentence
 
 QUESTIONS = {
     Ask.USERNAME: "Your username?",
-    Ask.DISPLAY_NAME: "Your name as customers and colleagues should see it?",
+    Ask.DISPLAY_NAME: "Your name, as your colleagues should see it?",
     Ask.PASSWORD: "Your password? (The message will be deleted at once.)",
     Ask.REPEAT: "Please type the same password once more. (It will be deleted at once.)",
 }
@@ -69,6 +69,9 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
     except PasswordsDiffer as refused:
         await say(update, esc(sentence(str(refused))) + " " + SIGNUP_PASSWORD)
         return
+    except AccountLocked as refused:  # it says when: no second "try again"
+        await say(update, esc(sentence(str(refused))))
+        return
     except DomainError as refused:
         again = (
             " Choose another."
@@ -82,9 +85,16 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
     if reply.account is not None:
         account = reply.account
         await show_menu(context, user_id, context.routes.menu(account.role))
+        # A manager made from the command line may have only a username for a name.
+        person = update.effective_user
+        name = (
+            person.first_name
+            if account.display_name == account.username and person is not None
+            else account.display_name
+        )
         await say(
             update,
-            f"Welcome, {esc(account.display_name)}! You are logged in as "
+            f"Welcome, {esc(name)}! You are logged in as "
             f"{account.role.value}. Your commands are in the menu; /logout when "
             "you leave.",
         )

@@ -21,10 +21,10 @@ from bot.domain.services.stock import (
     stock_history,
 )
 from bot.domain.staff import Role
-from bot.domain.stock import StockReason
+from bot.domain.stock import adjustment_reason
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
-from bot.handlers.button_kinds import StockPage
+from bot.handlers.button_kinds import RestockAs, StockPage
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
@@ -66,7 +66,8 @@ async def _levels(update: Update, context: ShopContext, text: str, offset: int) 
     if page.total == 0:
         await say(update, f"No item matches “{esc(text)}”.")
         return
-    head = f"<b>Stock</b>{' for “' + esc(text) + '”' if text else ''}: {page.total} items"
+    items = f"{page.total} item" + ("" if page.total == 1 else "s")
+    head = f"<b>Stock</b>{' for “' + esc(text) + '”' if text else ''}: {items}"
     lines = [head, "🔴 sold out · 🟠 low · 🗄 archived", *(_line(p, store) for p in page.items)]
     nav = []
     if page.has_previous:
@@ -134,18 +135,52 @@ def _moved(move: StockMove) -> str:
 
 @polite
 async def restock(update: Update, context: ShopContext) -> str | None:
-    """/restock SKU QTY [NOTE]: goods received."""
+    """/restock SKU QTY [NOTE]: goods received. A SKU that does not exist gets the closest
+    items as buttons that restock them instead."""
     account = await signed_in(update, context)
-    sku, qty, *note = _args(context, "restock", 2)
+    sku, qty, *words = _args(context, "restock", 2)
+    quantity, note = parse_quantity(qty), " ".join(words)
+    try:
+        move = await context.run(
+            receive_stock,
+            sku,
+            quantity,
+            note=note,
+            actor=f"staff:{account.username}",
+            store=context.shop.store,
+        )
+    except UnknownProduct as unknown:
+        choices = [RestockAs(quantity, s.stock, s.sku, note) for s in unknown.suggestions]
+        # Offered only if each button carries the whole note: a cut note would be lost.
+        if not choices or any(RestockAs.unpack(c.pack()) != c for c in choices):
+            raise
+        rows = [
+            [button(f"{c.sku} · {s.name[:40]}", c)]
+            for c, s in zip(choices, unknown.suggestions, strict=True)
+        ]
+        amount = esc(qty)
+        text = f"There is no item {esc(unknown.ref)}. Restock {amount} of one of these?"
+        await say(update, text, InlineKeyboardMarkup(rows))
+        return None
+    await say(update, "📦 Restocked. " + _moved(move))
+    return None
+
+
+@polite
+async def restock_suggested(update: Update, context: ShopContext) -> str | None:
+    """A suggested item's button: that delivery, onto the level that was shown."""
+    account = await signed_in(update, context)
+    pressed = RestockAs.of(update)
     move = await context.run(
         receive_stock,
-        sku,
-        parse_quantity(qty),
-        note=" ".join(note),
+        pressed.sku,
+        pressed.quantity,
+        note=pressed.note,
+        expected_level=pressed.seen,
         actor=f"staff:{account.username}",
         store=context.shop.store,
     )
-    await say(update, "📦 Restocked. " + _moved(move))
+    await show(update, "📦 Restocked. " + _moved(move))
     return None
 
 
@@ -154,10 +189,9 @@ async def adjust(update: Update, context: ShopContext) -> str | None:
     """/adjust SKU ±QTY REASON [NOTE]: damaged, lost, or a correction."""
     account = await signed_in(update, context)
     sku, qty, reason, *note = _args(context, "adjust", 3)
-    try:
-        why = StockReason(reason.lower())
-    except ValueError:
-        raise InvalidInput(USAGE["adjust"]) from None
+    why = adjustment_reason(reason)
+    if why is None:
+        raise InvalidInput(f"“{reason[:20]}” is not a reason I know. " + USAGE["adjust"])
     move = await context.run(
         adjust_stock,
         sku,
@@ -270,5 +304,5 @@ FEATURE = Feature(
         Command("archive", archive, STAFF, "/archive SKU", USAGE["archive"]),
         Command("unarchive", unarchive, STAFF, "/unarchive SKU", USAGE["unarchive"]),
     ],
-    presses=[Press(StockPage, stock_page, STAFF)],
+    presses=[Press(StockPage, stock_page, STAFF), Press(RestockAs, restock_suggested, STAFF)],
 )

@@ -15,7 +15,7 @@ from html import escape as esc
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.catalogue import Product
-from bot.domain.checkout import CheckoutStep
+from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.money import line_total
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
 from bot.domain.payments import PaymentMethod
@@ -28,6 +28,7 @@ from bot.handlers.button_kinds import (
     AddToCart,
     AmountLabel,
     AskShop,
+    AtLargestAmount,
     AtSmallestAmount,
     CartLine,
     CategoryPage,
@@ -178,19 +179,32 @@ def product_card(
         lines.append(f"\n🧺 In your cart: {format_quantity(in_cart, product.unit.value)}")
     rows = []
     assert product.id is not None
-    if product.stock > 0:
+    # What can still go in the cart: the whole steps on hand, less what is there already.
+    room = product.sellable_stock - in_cart
+    if product.sellable_stock <= 0:
+        rows.append([button("🔔 Tell me when it's back", WatchItem(product.id))])
+    elif room < product.step:
+        lines.append("All we have of it is in your cart.")
+    else:
+        picked = min(picked, room - room % product.step)
         more = picked + product.step
-        # At the smallest amount, ➖ would redraw the same card: it says so instead.
+        # At the smallest amount, ➖ would redraw the same card, and past what the shop has
+        # ➕ would offer what cannot be sold: each says so instead.
         less = (
             button("➖", ItemCard(product.id, picked - product.step))
             if picked > product.step
             else button("➖", AtSmallestAmount(product.id))
         )
+        plus = (
+            button("➕", ItemCard(product.id, more))
+            if more <= room
+            else button("➕", AtLargestAmount(product.id))
+        )
         rows.append(
             [
                 less,
                 button(format_quantity(picked, product.unit.value), AmountLabel(product.id)),
-                button("➕", ItemCard(product.id, more)),
+                plus,
             ]
         )
         rows.append(
@@ -202,8 +216,6 @@ def product_card(
                 )
             ]
         )
-    else:
-        rows.append([button("🔔 Tell me when it's back", WatchItem(product.id))])
     rows.append(
         [
             button("« " + product.category[:30], CategoryPage(category_key(product.category), 0)),
@@ -389,6 +401,15 @@ def checkout_summary(view: CheckoutView, store: Store) -> str:
     return "\n".join(lines)
 
 
+def chosen_line(draft: CheckoutDraft, store: Store) -> str:
+    """What a pressed checkout question now says: the answer given (its buttons are gone)."""
+    if draft.kind is FulfilmentKind.DELIVERY:
+        return f"✅ Delivery to {esc(draft.address or '')}"
+    if draft.pickup_slot is not None:
+        return f"✅ Pickup: {slot_label(draft.pickup_slot, store)}"
+    return "✅ Pickup"
+
+
 def fulfilment_line(fulfilment: Fulfilment, store: Store) -> str:
     """How the customer gets the order, as the customer reads it."""
     if fulfilment.kind is FulfilmentKind.DELIVERY:
@@ -405,6 +426,17 @@ STATUS_LINES = {
     OrderStatus.OUT_FOR_DELIVERY: "🚚 Out for delivery.",
     OrderStatus.COMPLETED: "✅ Completed. Thank you!",
     OrderStatus.CANCELLED: "❌ Cancelled.",
+}
+
+
+# A status change as one sentence about the order ("📦 Order X was accepted: ...").
+STATUS_NEWS = {
+    OrderStatus.PLACED: "📦 Order {code} is placed: the store will confirm it shortly.",
+    OrderStatus.ACCEPTED: "📦 Order {code} was accepted: the store is preparing it.",
+    OrderStatus.READY: "📦 Order {code} is ready for pickup.",
+    OrderStatus.OUT_FOR_DELIVERY: "📦 Order {code} is out for delivery.",
+    OrderStatus.COMPLETED: "📦 Order {code} is completed. Thank you!",
+    OrderStatus.CANCELLED: "📦 Order {code} was cancelled.",
 }
 
 
@@ -446,6 +478,21 @@ def order_screen(order: Order, store: Store, *, heading: str = "") -> tuple[str,
     rows.append([button("🔁 Reorder", MyOrder(OrderAction.REORDER, order.code))])
     rows.append([button("« My orders", Menu(Screen.ORDERS)), *home_row()])
     return order_text(order, store, heading=heading), Keyboard(rows)
+
+
+def cancel_question(order: Order, store: Store) -> tuple[str, Keyboard]:
+    """One tap does not cancel: the order's card asks first."""
+    question = f"\n\n<b>Cancel order {esc(order.code)}?</b> The store will not prepare it."
+    if order.payment.is_paid:
+        paid = store.currency.format(order.total_minor)
+        question += f" You paid online: {paid} will be refunded."
+    rows = [
+        [
+            button("✔ Yes, cancel it", MyOrder(OrderAction.CANCEL_CONFIRMED, order.code)),
+            button("✖ Keep it", MyOrder(OrderAction.VIEW, order.code)),
+        ]
+    ]
+    return order_text(order, store) + question, Keyboard(rows)
 
 
 def orders_screen(

@@ -70,8 +70,9 @@ async def test_a_shelf_qr_code_opens_the_item(bot: RunningBot) -> None:
     await ann.says("/start p_rice-1kg")
     assert "Basmati rice 1 kg" in ann.screen
     assert "3.49 EUR per pc" in ann.screen
-    await ann.says("/start p_NO-SUCH")
-    assert "There is no item NO-SUCH." in ann.screen
+    for link in ("p_NO-SUCH", "p_", "p_<b>%%"):  # a stale, a cut and a garbled link
+        await ann.says(f"/start {link}")
+        assert ann.screen == "That link does not lead to any item. Browse the catalogue: /catalogue"
 
 
 async def test_browsing_pages_through_a_category_in_one_message(bot: RunningBot) -> None:
@@ -142,6 +143,56 @@ async def test_the_quantity_picker_moves_by_the_step_of_an_item_sold_by_weight(
     assert "In your cart: 0.5 kg" in ann.screen
     cart = view_cart(ref(ann), uow=bot.shop.uow())
     assert cart.quantity_of(apples.id or 0) == Decimal("0.5")
+
+
+async def test_the_picker_stops_at_what_the_shop_has_and_says_so(bot: RunningBot) -> None:
+    sell(bot, 2, sku="JAM", name="Strawberry jam")
+    ann = customer(bot)
+    await ann.says("/start p_JAM")
+    assert "Only 2 pc left" in ann.screen
+    await ann.presses("➕")
+    assert "Add 2 pc to cart · 5.00 EUR" in ann.last.button_texts
+    query = bot.double.press(ann.person, ann.last, "➕")
+    await bot.double.settle()
+    assert ann.alert_for(query) == "That is all we have in stock."
+    assert not any(label.startswith("Add 3") for label in ann.last.button_texts)
+
+    await ann.presses("➖")
+    await ann.presses("Add 1 pc")  # one in the cart: one more can be picked, no more
+    query = bot.double.press(ann.person, ann.last, "➕")
+    await bot.double.settle()
+    assert ann.alert_for(query) == "That is all we have in stock."
+    await ann.presses("Add 1 pc")
+    assert "In your cart: 2 pc" in ann.screen
+    assert "All we have of it is in your cart." in ann.screen
+    assert not any("to cart" in label for label in ann.last.button_texts)
+
+
+async def test_a_forged_amount_past_the_stock_is_shown_as_what_can_be_sold(
+    bot: RunningBot,
+) -> None:
+    jam = sell(bot, 1, sku="JAM", name="Strawberry jam")
+    ann = customer(bot)
+    await ann.says("/start p_JAM")
+    await ann.presses_data(f"p:{jam.id}:40")
+    assert "Add 1 pc to cart · 2.50 EUR" in ann.last.button_texts
+
+
+async def test_a_chosen_pickup_time_is_shown_and_the_other_times_cannot_be_tapped(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 5, sku="JAM", name="Strawberry jam")
+    ann = customer(bot)
+    await fill_cart(ann, "Strawberry jam")
+    await ann.says("/cart")
+    await ann.presses("Checkout")
+    await ann.presses("Pickup")
+    times = ann.last
+    slot = times.button_texts[0]
+    await ann.presses(slot, on=times)
+    assert times.shown_text.startswith("✅ Pickup: ")
+    assert times.inline_keyboard is None or times.button_texts == []
+    assert ann.chat.reply_keyboard is not None  # the next question: the phone
 
 
 async def test_search_finds_items_by_text_or_command_ignoring_case_and_accents(
@@ -245,7 +296,18 @@ async def test_a_pickup_order_goes_from_cart_to_placed_and_staff_hear_of_it(
         lambda: any(order.code in m.shown_text for m in clerk.chat.from_bot),
         what="the new-order message to staff",
     )
-    assert "New order" in clerk.screen
+    alert = clerk.last
+    slot = order.fulfilment.pickup_slot
+    assert slot is not None
+    when = slot.astimezone(bot.shop.store.timezone).strftime("%a %d %b, %H:%M")
+    assert alert.shown_text == (
+        f"🆕 New order {order.code} from Ann\n"
+        "• Earl Grey — 2 pc\n"
+        "Total: 6.00 EUR\n"
+        f"🏪 Pickup {when}\n"
+        "💶 To pay at pickup: 6.00 EUR."
+    )
+    assert alert.button_texts[:2] == ["✅ Accept", "❌ Cancel…"]
 
 
 async def test_a_delivery_order_checks_the_address_and_phone_and_keeps_a_note(
@@ -258,7 +320,10 @@ async def test_a_delivery_order_checks_the_address_and_phone_and_keeps_a_note(
     await ann.presses("Delivery")
     assert "type the delivery address" in ann.screen
     await ann.says("no")
-    assert "Please give the full delivery address" in ann.screen
+    assert (
+        "That address looks incomplete: street and number, then town. Please try again"
+        in ann.screen
+    )
     await ann.says("12 High Street, Springfield")
     assert "share your phone number" in ann.screen
     await ann.says("call me maybe")
@@ -351,6 +416,12 @@ async def test_my_orders_lists_shows_and_cancels_a_placed_order(bot: RunningBot)
     await ann.presses(order.code)
     assert "Placed" in ann.screen
     await ann.presses("Cancel order")
+    assert f"Cancel order {order.code}?" in ann.screen
+    assert stock_of(bot, "TEA") == 4, "one tap cancels nothing"
+    await ann.presses("Keep it")
+    assert "Placed" in ann.screen and "?" not in ann.screen
+    await ann.presses("Cancel order")
+    await ann.presses("Yes, cancel it")
     assert "Cancelled." in ann.screen
     assert "Cancel order" not in " ".join(ann.last.button_texts)
     assert stock_of(bot, "TEA") == 5
@@ -375,7 +446,20 @@ async def test_an_order_the_store_accepted_can_no_longer_be_cancelled_by_the_cus
         boss.id or 0, order.code, OrderStatus.ACCEPTED, store=bot.shop.store, uow=bot.shop.uow()
     )
     alert = await ann.presses_data(f"ord:x:{order.code}", on=placed_screen)
-    assert alert == f"Order {order.code} is accepted; it cannot become cancelled."
+    assert alert == (
+        f"Order {order.code} is being prepared, so it can no longer be cancelled here; "
+        "please contact the store (/info)."
+    )
+    assert "Accepted" in placed_screen.shown_text, "the stale card shows where the order is"
+    orders.move_order(
+        boss.id or 0, order.code, OrderStatus.READY, store=bot.shop.store, uow=bot.shop.uow()
+    )
+    # A confirmation pressed late (or forged) meets the same answer from the use case.
+    alert = await ann.presses_data(f"ord:xy:{order.code}", on=placed_screen)
+    assert alert == (
+        f"Order {order.code} is ready for pickup, so it can no longer be cancelled here; "
+        "please contact the store (/info)."
+    )
 
 
 async def test_reorder_refills_the_cart_and_says_what_was_left_out(bot: RunningBot) -> None:
@@ -416,9 +500,9 @@ async def test_every_status_change_reaches_the_customer_once_despite_flood_contr
     await bot.double.wait_for(lambda: len(told()) == 3, timeout=20, what="three status messages")
     await bot.another_sender_round()  # and once more: nothing new
     assert len(told()) == 3
-    assert "Accepted" in told()[0]
-    assert "Ready for pickup" in told()[1]
-    assert "Completed" in told()[2]
+    assert "was accepted" in told()[0]
+    assert "is ready for pickup" in told()[1]
+    assert "is completed" in told()[2]
     injected = [c for c in bot.double.calls_to("sendMessage") if c.injected]
     assert [c.status for c in injected] == [429, 502]
 
@@ -457,7 +541,21 @@ async def test_odd_input_gets_a_short_hint(bot: RunningBot) -> None:
     await ann.says("/teleport now")
     assert "Sorry, I don't know /teleport" in ann.screen
     await ann.shares_phone("+441234567890")
-    assert "I only need a phone number during checkout" in ann.screen
+    assert "I only need a phone number when you check out" in ann.screen
+
+
+async def test_a_phone_shared_at_another_checkout_step_brings_that_step_back(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 5, sku="TEA", name="Earl Grey")
+    ann = customer(bot)
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/cart")
+    await ann.presses("Checkout")
+    await ann.shares_phone("+441234567890")  # an old share button, before the phone step
+    said = [m.shown_text for m in ann.chat.from_bot[-2:]]
+    assert said[0] == "Thanks! I will ask for your number in a moment."
+    assert "How would you like to get your order?" in said[1]
 
 
 async def test_forged_buttons_cannot_reach_another_customers_order(bot: RunningBot) -> None:

@@ -55,9 +55,12 @@ async def test_the_digest_reaches_every_manager_once_a_day(bot: RunningBot) -> N
     await job.run(bot.application)  # a second process, or a restart, on the same day
     for person in (boss, deputy):
         await bot.double.wait_for(
-            lambda p=person: p.has_seen("Low-stock digest"),  # type: ignore[misc]
+            lambda p=person: p.has_seen("Good morning: "),  # type: ignore[misc]
             what="the digest",
         )
     await bot.another_sender_round()  # and once more: nothing new
-    assert sum("Low-stock digest" in m.shown_text for m in boss.chat.from_bot) == 1
+    [digest] = [m.shown_text for m in boss.chat.from_bot if "Good morning: " in m.shown_text]
+    today = datetime.now(bot.shop.store.timezone).date()
+    assert digest.startswith(f"Good morning: {today:%A %d %B}\nYesterday: 0 orders, 0.00 EUR.")
+    assert "Open orders: 0.\n\nLow stock\n" in digest
     assert boss.has_seen("SALT Sea salt: 0 pc")

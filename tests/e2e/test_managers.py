@@ -41,8 +41,12 @@ async def test_a_manager_invites_a_clerk_who_signs_up_and_can_be_switched_off(
     assert boss.last.button_texts == ["Deactivate cleo"]
     await boss.presses("Deactivate cleo")
     assert "Cleo (cleo), staff, deactivated" in boss.screen
+    await bot.double.wait_for(
+        lambda: clerk.has_seen("Your staff account cleo was switched off by a manager"),
+        what="Cleo to be told",
+    )
     await clerk.says("/stock")
-    assert "This is for store staff" in clerk.screen
+    assert "Your staff account was switched off by a manager" in clerk.screen
     await boss.presses("Reactivate cleo")
     assert "Cleo (cleo), staff, active" in boss.screen
     await clerk.says("/stock")

@@ -87,7 +87,10 @@ async def test_pay_in_the_chat_then_collect_without_contact(paying_shop: Running
     assert f"Payment received for order {order.code}" in ann.screen
     assert "💳 Paid in Telegram" in ann.screen
     await bot.double.wait_for(
-        lambda: clerk.has_seen(f"New order {order.code} is waiting.\n💳 Paid in Telegram."),
+        lambda: (
+            clerk.has_seen(f"New order {order.code} from Ann")
+            and clerk.has_seen("Total: 15.20 EUR\n🏪 Pickup")
+        ),
         what="the clerk to hear of the paid order",
     )
     await clerk.presses("Accept")
@@ -104,7 +107,7 @@ async def test_pay_in_the_chat_then_collect_without_contact(paying_shop: Running
     await clerk.says(f"/start h_{code.group(1)}")  # the clerk's phone scanned the QR code
     assert f"Order {order.code} handed over." in clerk.screen
     assert "Already paid in Telegram: nothing to collect." in clerk.screen
-    await bot.double.wait_for(lambda: ann.has_seen("Completed. Thank you!"), what="Ann told")
+    await bot.double.wait_for(lambda: ann.has_seen("is completed. Thank you!"), what="Ann told")
     assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.COMPLETED
     await clerk.says(f"/handover {code.group(1).lower()}")
     assert "was already handed over" in clerk.screen
@@ -207,13 +210,16 @@ async def test_paying_at_pickup_is_an_explicit_choice(paying_shop: RunningBot) -
     assert not any(m.invoice for m in ann.chat.from_bot)
     order = order_of(bot, ann)
     await bot.double.wait_for(lambda: clerk.has_seen(order.code), what="the new-order alert")
-    assert clerk.has_seen(f"New order {order.code} is waiting.\n💶 To pay at pickup: 4.50 EUR.")
+    alert = next(
+        m.shown_text for m in clerk.chat.from_bot if f"New order {order.code}" in m.shown_text
+    )
+    assert alert.endswith("💶 To pay at pickup: 4.50 EUR.")
     await clerk.presses("Accept")
     assert "To pay at pickup" in clerk.screen
     await clerk.presses("Ready for pickup")
     fresh = orders.find_order(order.code, uow=bot.shop.uow())
     await bot.double.wait_for(
-        lambda: ann.has_seen("Ready for pickup.\n🔑 Pickup code"), what="Ann's pickup code"
+        lambda: ann.has_seen("is ready for pickup.\n🔑 Pickup code"), what="Ann's pickup code"
     )
     assert "💶 To pay at pickup: 4.50 EUR." in ann.screen
     await clerk.says(f"/handover {fresh.pickup_code}")
@@ -252,6 +258,8 @@ async def test_cancelling_a_paid_order_records_a_refund_and_tells_the_manager(
     await ann.says("/myorders")
     await ann.presses(order.code)
     await ann.presses("Cancel order")
+    assert "You paid online: 15.20 EUR will be refunded." in ann.screen
+    await ann.presses("Yes, cancel it")
     assert "↩️ Refund due: 15.20 EUR" in ann.screen
     await bot.double.wait_for(
         lambda: boss.has_seen(f"Refund due: 15.20 EUR for order {order.code}"),

@@ -81,7 +81,7 @@ async def test_wrong_stock_input_gets_a_clear_message_and_changes_nothing(
         "/restock APPLES 0.3": "sold in steps of 0.25 kg",
         "/restock EGGS 99999999": "That quantity is too large",
         "/adjust EGGS -1": "Usage: /adjust SKU ±QTY REASON",
-        "/adjust EGGS -1 stolen": "Usage: /adjust SKU ±QTY REASON",
+        "/adjust EGGS -1 because": "“because” is not a reason I know. Usage: /adjust SKU",
         "/adjust EGGS 2 damaged": "“damaged” takes stock away",
         "/adjust EGGS -5 lost": "Eggs has only 3 on hand; stock cannot go below 0.",
         "/count EGGS -1": "A counted quantity cannot be negative",
@@ -114,7 +114,7 @@ async def test_prices_thresholds_and_archiving_change_what_customers_see(
     await boss.says("/archive TEA")
     assert "archived" in boss.screen
     await ann.says("/start p_TEA")
-    assert "There is no item TEA." in ann.screen
+    assert "Earl Grey is no longer sold." in ann.screen  # as a cart holding it would say
     await boss.says("/unarchive TEA")
     await ann.says("/start p_TEA")
     assert "Earl Grey" in ann.screen
@@ -145,3 +145,50 @@ async def test_a_sale_crossing_the_threshold_alerts_every_manager_once(bot: Runn
     await boss.says("/adjust TEA -1 damaged")
     await bot.another_sender_round()  # and once more: nothing new
     assert sum("Low stock" in m.shown_text for m in boss.chat.from_bot) == 1
+
+
+async def test_an_item_that_falls_to_nothing_is_reported_sold_out(bot: RunningBot) -> None:
+    sell(bot, 8, sku="JAM", name="Strawberry jam")
+    boss = logged_in_manager(bot)
+    await boss.says("/adjust JAM -8 broken")
+    assert boss.has_seen("Adjusted (damaged). Strawberry jam: -8 pc, now 0 pc on hand.")
+    await bot.double.wait_for(lambda: boss.has_seen("Sold out: Strawberry jam"), what="alert")
+    alert = next(m.shown_text for m in boss.chat.from_bot if "Sold out" in m.shown_text)
+    assert alert == "🔴 Sold out: Strawberry jam (JAM). /restock JAM QTY when it arrives."
+
+
+async def test_restock_of_a_sku_that_does_not_exist_offers_the_closest_items(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 24, sku="MILK-1L", name="Whole milk 1 l", category="Dairy")
+    sell(bot, 6, sku="MILK-SK", name="Skimmed milk 1 l", category="Dairy")
+    sell(bot, 10, sku="EGGS", name="Eggs")
+    boss = logged_in_manager(bot)
+    await boss.says("/restock milk 12 crate 7")
+    assert "There is no item MILK. Restock 12 of one of these?" in boss.screen
+    offer = boss.last
+    assert offer.button_texts == ["MILK-SK · Skimmed milk 1 l", "MILK-1L · Whole milk 1 l"]
+    assert stock_of(bot, "MILK-1L") == 24, "nothing moves before a choice"
+
+    await boss.presses("MILK-1L", on=offer)
+    assert "Restocked. Whole milk 1 l: +12 pc, now 36 pc on hand." in boss.screen
+    assert offer.button_texts == [], "the offer turns into the result"
+    with bot.shop.uow() as uow:
+        milk = uow.products.get_by_sku("MILK-1L")
+        assert milk is not None
+        [entry] = uow.ledger.recent(milk.id or 0, limit=1)
+    assert entry.note == "crate 7"
+
+    # A double tap (the same button again) restocks once: the level moved on from 24.
+    data = "rsa:12:24:MILK-1L:crate 7"
+    alert = await boss.presses_data(data, on=offer)
+    assert alert is not None and "changed a moment ago (now 36 pc on hand)" in alert
+    assert stock_of(bot, "MILK-1L") == 36
+
+
+async def test_restock_of_a_sku_like_nothing_says_so_plainly(bot: RunningBot) -> None:
+    sell(bot, 10, sku="EGGS", name="Eggs")
+    boss = logged_in_manager(bot)
+    await boss.says("/restock ZZZQ 3")
+    assert boss.screen == "There is no item ZZZQ."
+    assert boss.last.button_texts == []

@@ -89,9 +89,11 @@ class FakeProducts:
         stock = self.s.products[product.id].stock
         self.s.products[product.id] = dataclasses.replace(product, stock=stock)
 
-    def change_stock(self, product_id: int, delta: Decimal) -> Decimal | None:
+    def change_stock(
+        self, product_id: int, delta: Decimal, *, expected: Decimal | None = None
+    ) -> Decimal | None:
         product = self.s.products[product_id]
-        if product.stock + delta < 0:
+        if product.stock + delta < 0 or (expected is not None and product.stock != expected):
             return None
         product.stock += delta
         return product.stock
@@ -416,6 +418,9 @@ class FakeStaff:
         return sorted(
             (dataclasses.replace(a) for a in self.s.staff.values()), key=lambda a: a.username
         )
+
+    def linked_to(self, telegram_user_id: int) -> list[StaffAccount]:
+        return [a for a in self.all() if a.telegram_user_id == telegram_user_id]
 
 
 class FakeSessions:

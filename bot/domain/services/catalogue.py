@@ -10,7 +10,13 @@ from typing import Any, Generic, TypeVar
 
 from bot.domain.catalogue import Product, normalise_sku, search_key
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import DuplicateSku, InvalidInput, ProductArchived, UnknownProduct
+from bot.domain.errors import (
+    DuplicateSku,
+    InvalidInput,
+    ProductArchived,
+    UnknownProduct,
+    UnknownShelfLink,
+)
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import check_step
 from bot.domain.search import build_query, query_words
@@ -241,6 +247,22 @@ def all_products(*, uow: UnitOfWork, include_archived: bool = True) -> list[Prod
 def find_product(sku: str, *, uow: UnitOfWork, include_archived: bool = False) -> Product:
     with uow:
         return _get(uow, sku, include_archived=include_archived)
+
+
+def shelf_item(link: str, *, uow: UnitOfWork) -> Product:
+    """The item of a shelf QR code (`/start p_SKU`), in a customer's words: a link to nothing
+    says so without SKU rules, and an item taken off sale says what the cart says."""
+    try:
+        sku = normalise_sku(link)
+    except InvalidInput:
+        raise UnknownShelfLink() from None
+    with uow:
+        product = uow.products.get_by_sku(sku)
+    if product is None:
+        raise UnknownShelfLink()
+    if not product.active:
+        raise ProductArchived(product.name)
+    return product
 
 
 def categories(*, uow: UnitOfWork) -> list[str]:

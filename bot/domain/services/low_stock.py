@@ -12,6 +12,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
+from bot.domain.services.sales import Period, sales_per_day
 from bot.domain.services.staff import check_manager
 from bot.domain.staff import Role
 from bot.domain.store import Store
@@ -134,6 +135,9 @@ def low_stock_list(
     return low_items(store=store, uow=uow, clock=clock)
 
 
+OPEN_ORDERS_COUNTED = 100  # beyond, the digest says "more than 100"
+
+
 @retry_on_conflict
 def queue_daily_digest(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> bool:
     """Queue today's digest for every manager, once per local day whatever the number of
@@ -141,14 +145,20 @@ def queue_daily_digest(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now)
     now = clock()
     day = now.astimezone(store.timezone).date()
     low = low_items(store=store, uow=uow, clock=clock)
+    yesterday = Period(day - timedelta(days=1), day - timedelta(days=1), store.timezone)
+    [sold] = sales_per_day(yesterday, uow=uow)
     with uow:
         if uow.digests.queued_on(day):
             return False
         uow.digests.mark_queued(day, now)
+        waiting = len(uow.orders.open_orders(limit=OPEN_ORDERS_COUNTED + 1))
         payload = {
             "day": day.isoformat(),
             "items": json.dumps([describe(i) for i in low.items]),
             "more": str(low.more),
+            "yesterday_orders": str(sold.orders),
+            "yesterday_revenue_minor": str(sold.revenue_minor),
+            "open_orders": str(waiting),
         }
         for chat_id in manager_chats(uow):
             uow.outbox.add(Notification(chat_id, NotificationKind.DIGEST, payload, now))

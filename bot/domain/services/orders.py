@@ -15,6 +15,7 @@ from bot.domain.errors import (
     DomainError,
     EmptyCart,
     OrderAlreadyMoved,
+    TooLateToCancel,
     TooManyOpenOrders,
     UnknownOrder,
 )
@@ -23,6 +24,7 @@ from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import (
     Actor,
     Fulfilment,
+    FulfilmentKind,
     Order,
     OrderLine,
     OrderStatus,
@@ -30,6 +32,7 @@ from bot.domain.orders import (
     check_transition,
     clean_note,
     clean_reason,
+    moved_by,
     new_order_code,
     new_pickup_code,
     normalise_order_code,
@@ -103,6 +106,24 @@ def notify_on_duty_staff(
     facts = {"order_code": order.code, **payment_facts(order), **extra}
     for session in uow.sessions.on_duty(since=at - ON_DUTY_WINDOW):
         uow.outbox.add(Notification(session.telegram_user_id, kind, facts, at, order.id))
+
+
+def new_order_facts(uow: UnitOfWork, order: Order) -> dict[str, str]:
+    """What staff need to start on a new order without opening it: who, what, when, where."""
+    customer = uow.customers.get(order.customer_id)
+    facts = {
+        "customer": customer.name if customer else "",
+        "items": "\n".join(
+            f"{format_quantity(li.quantity, li.unit)}\t{li.name}" for li in order.lines
+        ),
+        "note": order.note,
+    }
+    f = order.fulfilment
+    if f.kind is FulfilmentKind.DELIVERY:
+        facts["address"] = f.address or ""
+    elif f.pickup_slot is not None:
+        facts["pickup_slot"] = f.pickup_slot.isoformat()
+    return facts
 
 
 def payment_facts(order: Order) -> dict[str, str]:
@@ -240,7 +261,8 @@ def place_order_in(
         )
     uow.carts.clear(who.id)
     if not order.payment.awaits_payment:  # an online order reaches staff once it is paid
-        notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at)
+        facts = new_order_facts(uow, order)
+        notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, **facts)
     return order
 
 
@@ -363,6 +385,8 @@ def cancel_my_order(
     at = clock()
     with uow:
         order = own_order(uow, customer, code)
+        if order.status is not OrderStatus.PLACED:
+            raise TooLateToCancel(order.code, order.status.value)
         check_transition(order, OrderStatus.CANCELLED, Actor.CUSTOMER)
         change_in(
             uow,
@@ -404,7 +428,7 @@ def move_order(
         if order is None:
             raise UnknownOrder(normalise_order_code(code))
         if expected is not None and order.status is not expected:
-            raise OrderAlreadyMoved(order.code)
+            raise OrderAlreadyMoved(order.code, order.status.value, moved_by(order))
         if order.payment.awaits_payment and wanted is not OrderStatus.CANCELLED:
             raise NotPaidYet(order.code)
         check_transition(order, wanted, Actor.STAFF)

@@ -22,6 +22,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.orders import (
     change_in,
+    new_order_facts,
     notify_customer,
     notify_on_duty_staff,
     own_order,
@@ -134,7 +135,10 @@ def record_payment(
             why = "paid twice" if was_paid else "paid after it was cancelled"
             refund_due(uow, order, receipt.total_minor, receipt.currency, at, why)
         else:
-            notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, payment="paid")
+            facts = new_order_facts(uow, order)
+            notify_on_duty_staff(
+                uow, NotificationKind.ORDER_PLACED, order, at, payment="paid", **facts
+            )
         uow.commit()
         if not was_paid:
             order.payment = dataclasses.replace(order.payment, paid_at=at)

@@ -13,6 +13,7 @@ from bot.domain.errors import (
     NotAuthorised,
     UsernameTaken,
 )
+from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import StaffSession, UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
@@ -213,11 +214,19 @@ def current_staff(
         return account
 
 
+def switched_off(telegram_user_id: int, *, uow: UnitOfWork) -> bool:
+    """Whether this Telegram user's staff accounts were all switched off (so a refusal can
+    say so, rather than invite them to log in)."""
+    with uow:
+        linked = uow.staff.linked_to(telegram_user_id)
+    return bool(linked) and not any(a.active for a in linked)
+
+
 @retry_on_conflict
 def set_staff_active(
-    manager_id: int, staff_id: int, active: bool, *, uow: UnitOfWork
+    manager_id: int, staff_id: int, active: bool, *, uow: UnitOfWork, clock: Clock = utc_now
 ) -> StaffAccount:
-    """Deactivation ends the person's sessions at once."""
+    """Deactivation ends the person's sessions at once, and tells them."""
     with uow:
         check_manager(uow, manager_id)
         if manager_id == staff_id and not active:
@@ -231,6 +240,14 @@ def set_staff_active(
             uow.sessions.close_all_for(staff_id)
             if account.telegram_user_id is not None:
                 uow.prompts.delete(account.telegram_user_id)
+                uow.outbox.add(
+                    Notification(
+                        account.telegram_user_id,
+                        NotificationKind.ACCOUNT_SWITCHED_OFF,
+                        {"username": account.username},
+                        clock(),
+                    )
+                )
         uow.commit()
         return account
 

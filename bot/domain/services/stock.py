@@ -8,10 +8,18 @@ from decimal import Decimal
 
 from bot.domain.catalogue import Product, normalise_sku
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import InvalidInput, OutOfStock, StockWouldGoNegative, UnknownProduct
+from bot.domain.errors import (
+    InvalidInput,
+    OutOfStock,
+    StockChangedMeanwhile,
+    StockWouldGoNegative,
+    Suggestion,
+    UnknownProduct,
+)
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
-from bot.domain.quantity import MAX_QUANTITY, check_step
+from bot.domain.quantity import MAX_QUANTITY, check_step, format_quantity
+from bot.domain.search import build_query, query_words
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import note_level
 from bot.domain.services.retry import retry_on_conflict
@@ -29,7 +37,14 @@ class StockMove:
         return self.entry.resulting_level - self.entry.change
 
 
-def take_stock(uow: UnitOfWork, product: Product, change: Decimal, reason: StockReason) -> Decimal:
+def take_stock(
+    uow: UnitOfWork,
+    product: Product,
+    change: Decimal,
+    reason: StockReason,
+    *,
+    expected: Decimal | None = None,
+) -> Decimal:
     """The atomic half of a move: the conditional update. Returns the new level.
 
     Callers that also insert rows referencing the product (order lines) must do so after
@@ -37,10 +52,12 @@ def take_stock(uow: UnitOfWork, product: Product, change: Decimal, reason: Stock
     that shared lock would deadlock when both then ask for the update's exclusive lock.
     """
     assert product.id is not None
-    level = uow.products.change_stock(product.id, change)
+    level = uow.products.change_stock(product.id, change, expected=expected)
     if level is None:
         current = uow.products.get(product.id)
         on_hand = current.stock if current else Decimal(0)
+        if expected is not None and on_hand != expected:
+            raise StockChangedMeanwhile(product.name, format_quantity(on_hand, product.unit.value))
         if reason is StockReason.SALE:
             raise OutOfStock(product.name, -change, on_hand)
         raise StockWouldGoNegative(product.name, on_hand)
@@ -119,9 +136,11 @@ def move_stock(
     at: datetime,
     note: str = "",
     order_id: int | None = None,
+    expected: Decimal | None = None,
 ) -> StockMove:
-    """Apply one change inside the caller's transaction; refuses to go below zero."""
-    level = take_stock(uow, product, change, reason)
+    """Apply one change inside the caller's transaction; refuses to go below zero, and (with
+    `expected`) to apply to any level but the one the person saw."""
+    level = take_stock(uow, product, change, reason, expected=expected)
     return record_move(
         uow,
         product,
@@ -146,11 +165,25 @@ def check_level(product: Product, level: Decimal, *, what: str) -> None:
         check_step(level, product.step, product.unit.value)
 
 
+SUGGESTIONS = 3
+
+
 def _product(uow: UnitOfWork, sku: str) -> Product:
     product = uow.products.get_by_sku(normalise_sku(sku))
     if product is None:
-        raise UnknownProduct(sku.strip().upper())
+        raise UnknownProduct(sku.strip().upper(), _closest(uow, sku))
     return product
+
+
+def _closest(uow: UnitOfWork, typed: str) -> list[Suggestion]:
+    """Items whose name or SKU words match what was typed for a SKU (staff type "milk" for
+    MILK-1L): the search index, archived items included, best first."""
+    if not query_words(typed):
+        return []
+    query = build_query(typed, uow.products.similar_terms, include_archived=True)
+    return [
+        Suggestion(p.sku, p.name, p.stock) for p in uow.products.search(query, limit=SUGGESTIONS)
+    ]
 
 
 def _check_amount(product: Product, quantity: Decimal) -> None:
@@ -169,10 +202,12 @@ def receive_stock(
     store: Store,
     actor: str,
     note: str = "",
+    expected_level: Decimal | None = None,
     uow: UnitOfWork,
     clock: Clock = utc_now,
 ) -> StockMove:
-    """Goods arrived: add them to stock on hand."""
+    """Goods arrived: add them to stock on hand. `expected_level` (a suggested item's button)
+    adds them only to the level shown, so a double tap restocks once."""
     with uow:
         product = _product(uow, sku)
         _check_amount(product, quantity)
@@ -185,6 +220,7 @@ def receive_stock(
             actor=actor,
             at=clock(),
             note=note,
+            expected=expected_level,
         )
         uow.commit()
         return move

@@ -214,11 +214,15 @@ class SqlProductRepository:
         if (row.sku, row.name, row.category) != words_before:
             self._index([product], replace=True)
 
-    def change_stock(self, product_id: int, delta: Decimal) -> Decimal | None:
+    def change_stock(
+        self, product_id: int, delta: Decimal, *, expected: Decimal | None = None
+    ) -> Decimal | None:
         condition = ProductRow.id == product_id
         if delta < 0:
             # The guard and the change are one statement: no read-then-write race.
             condition = and_(condition, ProductRow.stock >= type_coerce(-delta, Quantity))
+        if expected is not None:
+            condition = and_(condition, ProductRow.stock == type_coerce(expected, Quantity))
         result = self.session.execute(
             update(ProductRow)
             .where(condition)

@@ -68,6 +68,12 @@ class SqlStaffRepository:
         self._copy(account, row)
         self.session.flush()
 
+    def linked_to(self, telegram_user_id: int) -> list[StaffAccount]:
+        rows = self.session.scalars(
+            select(StaffRow).where(StaffRow.telegram_user_id == telegram_user_id)
+        )
+        return [self._to_domain(r) for r in rows]
+
     def all(self) -> list[StaffAccount]:
         return [
             self._to_domain(r)

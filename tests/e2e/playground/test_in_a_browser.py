@@ -182,9 +182,52 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         await _bot_says(page, "Already paid in Telegram")
         await shots.take("staff-handed-over")
         await alice.click()
-        await _bot_says(page, re.compile(rf"Order {code.group(1)}: .*Completed"))
+        await _bot_says(page, re.compile(rf"Order {code.group(1)} is completed"))
         await shots.take("customer-told")
         assert not errors, f"the page raised: {errors}"
+    except BaseException:
+        await shots.take("failure")
+        raise
+    finally:
+        await page.close()
+
+
+async def test_a_customer_cancels_after_confirming_and_staff_read_their_help(
+    playground: RunningPlayground, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    page = await browser.new_page(viewport={"width": 1200, "height": 820})
+    shots = Screens(page, f"cancel-help-{request.node.callspec.id}")
+    try:
+        await page.goto(playground.url)
+        await page.click("[data-persona=Bruno]")
+        await page.click("#start-button")
+        await _bot_says(page, "Welcome to")
+        await _says(page, "/start p_BAGUETTE")
+        await _press(page, "to cart")
+        await _press(page, "🧺 Cart")
+        await _press(page, "Checkout")
+        await _press(page, "Pickup")
+        await _press(page, re.compile(r"\d\d:\d\d"))
+        await _bot_says(page, re.compile(r"✅ Pickup: "))  # the chosen time stays in view
+        await page.locator("#reply-keyboard button", has_text="Share my phone number").click()
+        await _press(page, "Skip")
+        await _press(page, "Confirm and pay")
+        await _bot_says(page, re.compile(r"Order \w+ is reserved for you"))
+        await _says(page, "/myorders")
+        await _press(page, re.compile(r"[A-Z0-9]{8}"))
+        await _press(page, "Cancel order")
+        await _bot_says(page, re.compile(r"Cancel order \w+\?"))
+        await shots.take("customer-asked-to-confirm")
+        await _press(page, "Yes, cancel it")
+        await expect(page.locator("#toast")).to_contain_text("Your order is cancelled.")
+        await _bot_says(page, "Cancelled.")
+        await shots.take("customer-cancelled")
+
+        await _logs_in(page, "Sam")
+        await _says(page, "/help")
+        await _bot_says(page, "Your commands as staff")
+        await _bot_says(page, "/restock SKU QTY")
+        await shots.take("staff-help")
     except BaseException:
         await shots.take("failure")
         raise

@@ -139,3 +139,18 @@ def test_a_store_with_many_low_items_lists_the_most_urgent_and_counts_the_rest()
     sold_out = [i for i in low.items if i.product.stock == 0]
     assert low.items[: len(sold_out)] == sold_out  # every sold-out item comes first
     assert len(sold_out) == (SHOWN + 5 + 1) // 2
+
+
+def test_the_digest_carries_yesterdays_trade_and_the_orders_waiting() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    _with_manager(uow)
+    tea = stocked(uow, 20, sku="TEA", price_minor=300)
+    placed_order(uow, customer(), (tea, 2), clock=clock)
+    placed_order(uow, customer(), (tea, 1), clock=clock)
+    clock.advance(days=1)
+    placed_order(uow, customer(), (tea, 1), clock=clock)  # today's: not yesterday's trade
+    assert queue_daily_digest(store=STORE, uow=uow, clock=clock) is True
+    [digest] = [n for n in uow.committed.outbox.values() if n.kind is NotificationKind.DIGEST]
+    assert digest.payload["yesterday_orders"] == "2"
+    assert digest.payload["yesterday_revenue_minor"] == "900"
+    assert digest.payload["open_orders"] == "3"

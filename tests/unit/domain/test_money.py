@@ -16,6 +16,17 @@ def test_prices_are_read_into_minor_units_without_floats() -> None:
     assert euro.parse("0.1") + euro.parse("0.2") == euro.parse("0.3")
 
 
+@pytest.mark.parametrize("text", ["7,99€", "€7.99", "7.99 EUR", "eur 7,99", "7.99eur"])
+def test_a_price_may_carry_the_stores_currency_sign_or_code(text: str) -> None:
+    assert Currency("EUR").parse(text) == 799
+
+
+@pytest.mark.parametrize("text", ["7.99 USD", "7.99 EURO", "EUR", "7E2"])
+def test_another_currency_or_stray_letters_are_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        Currency("EUR").parse(text)
+
+
 @pytest.mark.parametrize(("code", "text", "minor"), [("JPY", "500", 500), ("KWD", "1.250", 1250)])
 def test_currencies_with_other_exponents_use_their_own_minor_unit(
     code: str, text: str, minor: int

@@ -11,6 +11,7 @@ from bot.domain.errors import (
     InvalidTransition,
     OrderAlreadyMoved,
     OutOfStock,
+    TooLateToCancel,
     UnknownOrder,
 )
 from bot.domain.notifications import NotificationKind
@@ -134,10 +135,12 @@ class ConcurrentSaleUnitOfWork(FakeUnitOfWork):
         super().__enter__()
         take = self.products.change_stock
 
-        def change_stock(product_id: int, delta: Decimal) -> Decimal | None:
+        def change_stock(
+            product_id: int, delta: Decimal, *, expected: Decimal | None = None
+        ) -> Decimal | None:
             if product_id == self.sold_out:
                 self.working.products[product_id].stock = Decimal(0)
-            return take(product_id, delta)
+            return take(product_id, delta, expected=expected)
 
         self.products.change_stock = change_stock  # type: ignore[method-assign]
         return self
@@ -249,7 +252,7 @@ def test_a_customer_can_cancel_only_while_the_order_is_placed() -> None:
     cancelled = orders.cancel_my_order(ann, first.code, store=STORE, uow=uow, clock=clock)
     assert cancelled.status is OrderStatus.CANCELLED
     orders.move_order(staff_id, second.code, OrderStatus.ACCEPTED, store=STORE, uow=uow)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(TooLateToCancel, match="is being prepared"):
         orders.cancel_my_order(ann, second.code, store=STORE, uow=uow)
     assert _stock(uow, "TEA") == 4
     with uow:

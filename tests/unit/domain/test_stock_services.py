@@ -7,7 +7,7 @@ import pytest
 from bot.domain.errors import InvalidInput, StockWouldGoNegative, UnknownProduct
 from bot.domain.services import catalogue
 from bot.domain.services.stock import adjust_stock, count_stock, receive_stock, stock_history
-from bot.domain.stock import StockReason
+from bot.domain.stock import StockReason, adjustment_reason
 from tests.support.factories import STORE, make_kg_product, stocked
 from tests.support.fakes import FakeUnitOfWork
 
@@ -98,3 +98,23 @@ def test_stock_history_shows_the_latest_rows_first() -> None:
 def test_unknown_skus_are_named_in_the_error() -> None:
     with pytest.raises(UnknownProduct, match="NOPE"):
         receive_stock("nope", Decimal(1), actor="t", store=STORE, uow=FakeUnitOfWork())
+
+
+@pytest.mark.parametrize(
+    ("word", "reason"),
+    [
+        ("damaged", StockReason.DAMAGED),
+        ("Broken", StockReason.DAMAGED),
+        ("expired", StockReason.DAMAGED),
+        ("stolen", StockReason.LOST),
+        ("count-correction", StockReason.COUNT_CORRECTION),
+        ("recount", StockReason.COUNT_CORRECTION),
+    ],
+)
+def test_adjust_reads_the_words_people_use_for_its_reasons(word: str, reason: StockReason) -> None:
+    assert adjustment_reason(word) is reason
+
+
+@pytest.mark.parametrize("word", ["sale", "received", "order_cancelled", "because"])
+def test_adjust_takes_no_reason_that_only_orders_and_deliveries_may_give(word: str) -> None:
+    assert adjustment_reason(word) is None
