@@ -15,7 +15,12 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.domain.errors import AccountLocked, AuthenticationFailed, DomainError
+from bot.domain.errors import (
+    AccountLocked,
+    AuthenticationFailed,
+    DomainError,
+    StockChangedMeanwhile,
+)
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import FulfilmentKind, Order, OrderStatus
 from bot.domain.passwords import PasswordHasher
@@ -183,6 +188,25 @@ def test_restocks_and_corrections_at_once_keep_stock_equal_to_its_ledger(
     level = catalogue.find_product("FLOUR", uow=new_uow()).stock
     assert level >= 0
     assert level == _ledger_balance(new_uow, flour.id or 0)
+
+
+def test_a_suggested_restock_tapped_at_once_restocks_once(new_uow: UowFactory) -> None:
+    milk = stocked(new_uow(), 24, sku="MILK-1L")
+    results = _race(
+        AT_ONCE,
+        lambda _: stock.receive_stock(
+            "MILK-1L",
+            Decimal(12),
+            expected_level=Decimal(24),
+            actor="t",
+            store=STORE,
+            uow=new_uow(),
+        ),
+    )
+    assert len(successes(results, stock.StockMove)) == 1
+    assert all(isinstance(r, StockChangedMeanwhile) for r in results if isinstance(r, Exception))
+    assert catalogue.find_product("MILK-1L", uow=new_uow()).stock == 36
+    assert _ledger_balance(new_uow, milk.id or 0) == 36
 
 
 def test_plus_pressed_at_once_in_two_workers_counts_every_press(new_uow: UowFactory) -> None:
