@@ -16,7 +16,6 @@ import logging
 import os
 import platform
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench import echo, notify, screens
-from bench.common import database, migrated, percentile
+from bench.common import database, migrated, spread
 from bench.driver import Driver
 from bench.loops import browse, checkout, paced_taps
 from bot.demo_data import demo_rows
@@ -66,17 +65,6 @@ class Table:
             cells = " | ".join(figures.get(b, "—") for b in self.backends)
             lines.append(f"| {what} | {self.targets.get(what, '')} | {cells} |")
         return "\n".join(lines)
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f}"
-
-
-def spread(waits: list[float]) -> str:
-    return (
-        f"p50 {ms(statistics.median(waits))} / p95 {ms(percentile(waits, 0.95))} / "
-        f"p99 {ms(percentile(waits, 0.99))} ms"
-    )
 
 
 def stock_demo_store(bot: RunningBot) -> None:

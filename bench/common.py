@@ -1,8 +1,9 @@
-"""What the benchmarks share: a throwaway database, percentiles."""
+"""What the benchmarks share: a throwaway database, percentiles and their wording."""
 
 from __future__ import annotations
 
 import secrets
+import statistics
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,3 +44,14 @@ def migrated(url: str) -> None:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
+
+
+def spread(waits: list[float]) -> str:
+    return (
+        f"p50 {ms(statistics.median(waits))} / p95 {ms(percentile(waits, 0.95))} / "
+        f"p99 {ms(percentile(waits, 0.99))} ms"
+    )

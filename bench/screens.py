@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, event, func, select
 
-from bench.common import percentile
+from bench.common import spread
 from bench.driver import Driver
 from bot.domain.services import staff
 from bot.persistence.engine import build_engine
@@ -108,17 +108,6 @@ class Result:
             if not sql.startswith("BEGIN") and "send_ticks" not in sql
         ]
         return len(asked) - len(set(asked))
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f}"
-
-
-def spread(waits: list[float]) -> str:
-    return (
-        f"p50 {ms(statistics.median(waits))} / p95 {ms(percentile(waits, 0.95))} / "
-        f"p99 {ms(percentile(waits, 0.99))} ms"
-    )
 
 
 async def _walk(
