@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.domain.errors import TooLateToCancel
-from bot.domain.orders import OrderStatus
 from bot.domain.services import orders
 from bot.domain.services.cart import view_cart
 from bot.handlers import payments
@@ -53,11 +51,11 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
     action, code, who = pressed.action, pressed.code, customer_of(update)
     store = context.shop.store
     if action is OrderAction.CANCEL:
-        order = await context.run(orders.my_order, who, code)
-        if order.status is not OrderStatus.PLACED:  # moved on since the card was drawn
-            await show(update, *order_screen(order, store))
-            raise TooLateToCancel(order.code, order.status.value)
-        await show(update, *cancel_question(order, store))
+        found = await context.run(orders.order_to_cancel, who, code)
+        if isinstance(found, orders.Refused):  # moved on since the card was drawn
+            await show(update, *order_screen(found.order, store))
+            raise found.why
+        await show(update, *cancel_question(found, store))
         return None
     if action is OrderAction.CANCEL_CONFIRMED:
         order = await context.run(orders.cancel_my_order, who, code, store=store)

@@ -20,7 +20,6 @@ from bot.domain.orders import (
     actor_label,
     allowed_next,
     clean_reason,
-    moved_by,
 )
 from bot.domain.prompts import CancelDraft, Prompt, PromptKind
 from bot.domain.quantity import format_quantity
@@ -157,10 +156,10 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
     expected, target = pressed.seen, pressed.target
     if target is OrderStatus.CANCELLED:
         # A stale card: say where the order is now before asking for any reason.
-        current = await context.run(orders.find_order, code)
-        if current.status is not expected:
-            await show(update, order_card(current, store), order_keyboard(current))
-            raise OrderAlreadyMoved(current.code, current.status.value, moved_by(current))
+        found = await context.run(orders.order_still_at, code, expected)
+        if isinstance(found, orders.Refused):
+            await show(update, order_card(found.order, store), order_keyboard(found.order))
+            raise found.why
         await context.run(
             prompts.ask,
             user_id_of(update),

@@ -368,6 +368,33 @@ def my_order(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> Order:
         return own_order(uow, customer, code)
 
 
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """An order as it is now, with why the asked-for step cannot be taken from there."""
+
+    order: Order
+    why: DomainError
+
+
+def order_to_cancel(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> Order | Refused:
+    """The order a customer is asked to confirm cancelling, or (too late) why not, with the
+    order as it now is for the card to show."""
+    with uow:
+        order = own_order(uow, customer, code)
+    if order.status is not OrderStatus.PLACED:
+        return Refused(order, TooLateToCancel(order.code, order.status.value))
+    return order
+
+
+def order_still_at(code: str, expected: OrderStatus, *, uow: UnitOfWork) -> Order | Refused:
+    """The order, if it is where a staff member's card saw it; else it as it is now, and who
+    moved it (an old card's Cancel… asks for no reason then)."""
+    order = find_order(code, uow=uow)
+    if order.status is not expected:
+        return Refused(order, OrderAlreadyMoved(order.code, order.status.value, moved_by(order)))
+    return order
+
+
 def own_order(uow: UnitOfWork, customer: CustomerRef, code: str) -> Order:
     wanted = normalise_order_code(code)
     who = uow.customers.get_by_telegram_id(customer.telegram_user_id)
