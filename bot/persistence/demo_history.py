@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, true
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from bot.domain.orders import OrderStatus
@@ -27,6 +27,7 @@ from bot.persistence.models import (
     ProductRow,
     StatusChangeRow,
 )
+from bot.persistence.repositories.catalogue import ON_SALE
 
 CUSTOMERS = 2_000
 FIRST_DEMO_USER = 8_000_000_000  # far from real Telegram user ids in a test store
@@ -44,7 +45,7 @@ def add_order_history(
             session.execute(
                 select(ProductRow.id, ProductRow.sku, ProductRow.name, ProductRow.unit)
                 .add_columns(ProductRow.step, ProductRow.price_minor, ProductRow.stock)
-                .where(ProductRow.active == true())
+                .where(ON_SALE)
             )
         )
         customers = _demo_customers(session)

@@ -108,6 +108,12 @@ def notify_on_duty_staff(
         uow.outbox.add(Notification(session.telegram_user_id, kind, facts, at, order.id))
 
 
+def notify_new_order(uow: UnitOfWork, order: Order, at: datetime, **extra: str) -> None:
+    """On-duty staff hear of an order they can start on, with what they need to start."""
+    facts = new_order_facts(uow, order)
+    notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, **extra, **facts)
+
+
 def new_order_facts(uow: UnitOfWork, order: Order) -> dict[str, str]:
     """What staff need to start on a new order without opening it: who, what, when, where."""
     customer = uow.customers.get(order.customer_id)
@@ -261,8 +267,7 @@ def place_order_in(
         )
     uow.carts.clear(who.id)
     if not order.payment.awaits_payment:  # an online order reaches staff once it is paid
-        facts = new_order_facts(uow, order)
-        notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, **facts)
+        notify_new_order(uow, order, at)
     return order
 
 
@@ -376,23 +381,35 @@ class Refused:
     why: DomainError
 
 
+def _too_late_to_cancel(order: Order) -> TooLateToCancel | None:
+    """A customer cancels only what is still only placed."""
+    if order.status is OrderStatus.PLACED:
+        return None
+    return TooLateToCancel(order.code, order.status.value)
+
+
+def _moved_from(order: Order, expected: OrderStatus) -> OrderAlreadyMoved | None:
+    """A staff card's move applies only where the card saw the order."""
+    if order.status is expected:
+        return None
+    return OrderAlreadyMoved(order.code, order.status.value, moved_by(order))
+
+
 def order_to_cancel(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> Order | Refused:
     """The order a customer is asked to confirm cancelling, or (too late) why not, with the
     order as it now is for the card to show."""
     with uow:
         order = own_order(uow, customer, code)
-    if order.status is not OrderStatus.PLACED:
-        return Refused(order, TooLateToCancel(order.code, order.status.value))
-    return order
+    why = _too_late_to_cancel(order)
+    return order if why is None else Refused(order, why)
 
 
 def order_still_at(code: str, expected: OrderStatus, *, uow: UnitOfWork) -> Order | Refused:
     """The order, if it is where a staff member's card saw it; else it as it is now, and who
     moved it (an old card's Cancel… asks for no reason then)."""
     order = find_order(code, uow=uow)
-    if order.status is not expected:
-        return Refused(order, OrderAlreadyMoved(order.code, order.status.value, moved_by(order)))
-    return order
+    why = _moved_from(order, expected)
+    return order if why is None else Refused(order, why)
 
 
 def own_order(uow: UnitOfWork, customer: CustomerRef, code: str) -> Order:
@@ -412,8 +429,8 @@ def cancel_my_order(
     at = clock()
     with uow:
         order = own_order(uow, customer, code)
-        if order.status is not OrderStatus.PLACED:
-            raise TooLateToCancel(order.code, order.status.value)
+        if too_late := _too_late_to_cancel(order):
+            raise too_late
         check_transition(order, OrderStatus.CANCELLED, Actor.CUSTOMER)
         change_in(
             uow,
@@ -454,8 +471,8 @@ def move_order(
         order = uow.orders.get_by_code(normalise_order_code(code))
         if order is None:
             raise UnknownOrder(normalise_order_code(code))
-        if expected is not None and order.status is not expected:
-            raise OrderAlreadyMoved(order.code, order.status.value, moved_by(order))
+        if expected is not None and (moved := _moved_from(order, expected)):
+            raise moved
         if order.payment.awaits_payment and wanted is not OrderStatus.CANCELLED:
             raise NotPaidYet(order.code)
         check_transition(order, wanted, Actor.STAFF)

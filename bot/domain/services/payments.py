@@ -9,7 +9,6 @@ from datetime import datetime
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import OrderAlreadyMoved, UnknownOrder
-from bot.domain.notifications import NotificationKind
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import (
     PAYING_GRACE,
@@ -22,9 +21,8 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.orders import (
     change_in,
-    new_order_facts,
     notify_customer,
-    notify_on_duty_staff,
+    notify_new_order,
     own_order,
     refund_due,
 )
@@ -135,10 +133,7 @@ def record_payment(
             why = "paid twice" if was_paid else "paid after it was cancelled"
             refund_due(uow, order, receipt.total_minor, receipt.currency, at, why)
         else:
-            facts = new_order_facts(uow, order)
-            notify_on_duty_staff(
-                uow, NotificationKind.ORDER_PLACED, order, at, payment="paid", **facts
-            )
+            notify_new_order(uow, order, at, payment="paid")
         uow.commit()
         if not was_paid:
             order.payment = dataclasses.replace(order.payment, paid_at=at)
