@@ -115,11 +115,11 @@ def allowed_next(
     return moves
 
 
-def actor_label(actor: str) -> str:
-    """Who made a change, as people say it: "the customer", a staff member's username."""
+def actor_label(actor: str, customer_name: str = "") -> str:
+    """Who made a change, as people say it: the customer's name, a staff member's username."""
     kind, _, name = actor.partition(":")
     if kind == "customer":
-        return "the customer"
+        return customer_name or "the customer"
     if kind == "staff" and name:
         return name
     if kind == "handover":
@@ -129,7 +129,7 @@ def actor_label(actor: str) -> str:
 
 def moved_by(order: Order) -> str:
     """Who made the order's last change."""
-    return actor_label(order.history[-1].actor) if order.history else ""
+    return actor_label(order.history[-1].actor, order.customer_name) if order.history else ""
 
 
 def check_transition(order: Order, wanted: OrderStatus, actor: Actor) -> None:
@@ -189,6 +189,7 @@ class Order:
     id: int | None = None
     payment: Payment = field(default_factory=Payment)
     pickup_code: str | None = None  # set when it is ready (or out for delivery)
+    customer_name: str = ""  # as the customer gave it; staff greet them by it
 
     @property
     def subtotal_minor(self) -> int:

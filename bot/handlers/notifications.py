@@ -98,7 +98,8 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
             None,
         )
     if notification.kind is NotificationKind.ORDER_CANCELLED:
-        return f"❌ Order <b>{code}</b> was cancelled by the customer.", None
+        who = esc(payload.get("customer") or "the customer")
+        return f"❌ Order <b>{code}</b> was cancelled by {who}.", None
     return esc(payload.get("text", notification.kind.value)), None
 
 

@@ -85,7 +85,8 @@ def order_card(order: Order, store: Store, *, with_history: bool = False) -> str
         lines.append(f"🚚 Deliver to {esc(f.address or '')}")
     elif f.pickup_slot is not None:
         lines.append(f"🏪 Pickup {slot_label(f.pickup_slot, store)}")
-    lines.append(f"📞 {esc(order.phone)}")
+    who = f"👤 {esc(order.customer_name)} · " if order.customer_name else ""
+    lines.append(f"{who}📞 {esc(order.phone)}")
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
     lines.append(f"Total {store.currency.format(order.total_minor)}")
@@ -96,10 +97,11 @@ def order_card(order: Order, store: Store, *, with_history: bool = False) -> str
         lines.append("\n<b>History</b>")
         for change in order.history:
             when = change.at.astimezone(store.timezone).strftime("%d %b %H:%M")
-            what = f"{change.status.label} by {actor_label(change.actor)}"
+            who = actor_label(change.actor, order.customer_name)
             # "cancelled by the customer" says nothing the line does not already say
-            why = f": {esc(change.reason)}" if change.reason and change.reason != what else ""
-            lines.append(f"{when} {esc(what.capitalize())}{why}")
+            said = change.reason and change.reason != f"{change.status.label} by the customer"
+            why = f": {esc(change.reason)}" if said else ""
+            lines.append(f"{when} {change.status.label.capitalize()} by {esc(who)}{why}")
     return "\n".join(lines)
 
 

@@ -139,6 +139,8 @@ class OrderRow(Base):
     pickup_code: Mapped[str | None] = mapped_column(String(8), unique=True, index=True)
 
     lines: Mapped[list[OrderLineRow]] = relationship(order_by="OrderLineRow.id", lazy="selectin")
+    # Read beside the order, never locked with it (a join would lock the customer's row too).
+    customer: Mapped[CustomerRow] = relationship(lazy="selectin")
     payments: Mapped[list[PaymentRow]] = relationship(order_by="PaymentRow.id", lazy="selectin")
     history: Mapped[list[StatusChangeRow]] = relationship(
         order_by="StatusChangeRow.id", lazy="selectin"

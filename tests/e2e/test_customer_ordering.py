@@ -426,7 +426,7 @@ async def test_my_orders_lists_shows_and_cancels_a_placed_order(bot: RunningBot)
     assert "Cancel order" not in " ".join(ann.last.button_texts)
     assert stock_of(bot, "TEA") == 5
     await bot.double.wait_for(
-        lambda: clerk.has_seen(f"{order.code} was cancelled by the customer"),
+        lambda: clerk.has_seen(f"{order.code} was cancelled by Ann"),
         what="staff to hear of the cancellation",
     )
 

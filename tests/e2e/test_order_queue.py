@@ -79,11 +79,26 @@ async def test_orders_lists_open_orders_oldest_first_with_everything_staff_need(
     assert "Earl Grey (TEA) — 2 pc" in cards[-2].shown_text
     assert "no plastic <please>" in cards[-2].shown_text
     assert "Deliver to 12 High Street, Springfield" in cards[-1].shown_text
-    assert "+441234567890" in cards[-1].shown_text
+    assert "👤 Ann · 📞 +441234567890" in cards[-1].shown_text
     await clerk.says(f"/order {done.code.lower()}")
     assert "History" in clerk.screen
     assert "Completed by clerk" in clerk.screen
-    assert "Placed by the customer" in clerk.screen
+    assert "Placed by Ann" in clerk.screen
+
+
+async def test_a_customer_whose_name_looks_like_markup_is_named_as_typed_on_cards(
+    bot: RunningBot,
+) -> None:
+    odd = ChatPerson(bot.double, bot.double.person("<b>Zoë</b> & Co"))
+    order = order_for(bot, odd, sku="TEA", name="Earl Grey")
+    await odd.says("/myorders")
+    await odd.presses(order.code)
+    await odd.presses("Cancel order")
+    await odd.presses("Yes, cancel it")
+    clerk = logged_in(bot, "Clerk")
+    await clerk.says(f"/order {order.code}")
+    assert "👤 <b>Zoë</b> & Co · 📞" in clerk.screen
+    assert "Cancelled by <b>Zoë</b> & Co" in clerk.screen
 
 
 async def test_cancelling_asks_for_a_reason_gives_stock_back_and_tells_the_customer(

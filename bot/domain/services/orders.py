@@ -110,15 +110,14 @@ def notify_on_duty_staff(
 
 def notify_new_order(uow: UnitOfWork, order: Order, at: datetime, **extra: str) -> None:
     """On-duty staff hear of an order they can start on, with what they need to start."""
-    facts = new_order_facts(uow, order)
+    facts = new_order_facts(order)
     notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, **extra, **facts)
 
 
-def new_order_facts(uow: UnitOfWork, order: Order) -> dict[str, str]:
+def new_order_facts(order: Order) -> dict[str, str]:
     """What staff need to start on a new order without opening it: who, what, when, where."""
-    customer = uow.customers.get(order.customer_id)
     facts = {
-        "customer": customer.name if customer else "",
+        "customer": order.customer_name,
         "items": "\n".join(
             f"{format_quantity(li.quantity, li.unit)}\t{li.name}" for li in order.lines
         ),
@@ -250,6 +249,7 @@ def place_order_in(
                 if details.payment is PaymentMethod.ONLINE
                 else None,
             ),
+            customer_name=who.name,
         )
     )
     for line, level in taken:
@@ -441,7 +441,9 @@ def cancel_my_order(
             store,
             "cancelled by the customer",
         )
-        notify_on_duty_staff(uow, NotificationKind.ORDER_CANCELLED, order, at)
+        notify_on_duty_staff(
+            uow, NotificationKind.ORDER_CANCELLED, order, at, customer=order.customer_name
+        )
         uow.commit()
         return order
 

@@ -39,7 +39,8 @@ class SqlOrderRepository:
         self.session = session
 
     @staticmethod
-    def _to_domain(row: OrderRow) -> Order:
+    def _to_domain(row: OrderRow, customer_name: str | None = None) -> Order:
+        """customer_name: given when the order was just added (no need to read it back)."""
         kind = FulfilmentKind(row.fulfilment)
         fulfilment = (
             Fulfilment.pickup(row.pickup_slot)
@@ -78,6 +79,7 @@ class SqlOrderRepository:
                 row.refund_due_minor,
             ),
             pickup_code=row.pickup_code,
+            customer_name=row.customer.name if customer_name is None else customer_name,
         )
 
     def add(self, order: Order) -> Order:
@@ -119,7 +121,7 @@ class SqlOrderRepository:
         ]
         self.session.add(row)
         self.session.flush()
-        return self._to_domain(row)
+        return self._to_domain(row, order.customer_name)
 
     def _one(self, *conditions: object, for_update: bool = False) -> Order | None:
         query = select(OrderRow).where(*conditions).execution_options(populate_existing=True)  # type: ignore[arg-type]
