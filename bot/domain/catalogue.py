@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Any
 
@@ -82,10 +85,7 @@ class Product:
         self.sku = normalise_sku(self.sku)
         self.name = clean_name(self.name)
         self.category = clean_category(self.category)
-        self.description = without_controls(self.description, keep_newlines=True).strip()
-        self.description = (self.description or "").strip()
-        if len(self.description) > MAX_DESCRIPTION:
-            raise InvalidInput(f"A description has at most {MAX_DESCRIPTION} characters")
+        self.description = clean_description(self.description)
         if self.step <= 0 or self.step > MAX_QUANTITY:
             raise InvalidInput("The quantity step must be more than 0")
         if self.unit is Unit.PIECE or self.unit is Unit.PACK:
@@ -117,6 +117,49 @@ class Product:
     def sellable_stock(self) -> Decimal:
         """What can go in a cart: the whole steps on hand (2.6 kg in 0.25 kg steps: 2.5)."""
         return self.stock - self.stock % self.step
+
+
+def clean_description(text: str) -> str:
+    """Optional, several lines allowed; control characters dropped."""
+    description = without_controls(text or "", keep_newlines=True).strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(
+            f"A description has at most {MAX_DESCRIPTION} characters; this one has "
+            f"{len(description)}"
+        )
+    return description
+
+
+def category_key(category: str) -> str:
+    """A short, stable stand-in for a category's name: names are too long for a button."""
+    return hashlib.sha256(category.encode()).hexdigest()[:10]
+
+
+def same_category(typed: str, existing: Sequence[str]) -> str | None:
+    """The existing category `typed` names, whatever its case ("dairy & eggs")."""
+    wanted = typed.casefold()
+    return next((name for name in existing if name.casefold() == wanted), None)
+
+
+def near_categories(typed: str, existing: Sequence[str], *, limit: int = 6) -> list[str]:
+    """Categories someone typing `typed` probably meant: "Dairy" → "Dairy & Eggs", "vegetable"
+    → "Fruit & Vegetables", "Diary" → "Dairy & Eggs" (a word begins the other, or is spelt
+    alike), so a slip does not make a second category beside the first."""
+    typed_words = [w for w in _WORD.findall(typed.casefold()) if len(w) >= 3]
+
+    def alike(word: str) -> bool:
+        return any(
+            word.startswith(t)
+            or (len(word) >= 3 and t.startswith(word))
+            or SequenceMatcher(None, t, word).ratio() >= 0.8
+            for t in typed_words
+        )
+
+    near = [name for name in existing if any(map(alike, _WORD.findall(name.casefold())))]
+    return near[:limit]
+
+
+_WORD = re.compile(r"\w+")
 
 
 def clean_name(text: str) -> str:

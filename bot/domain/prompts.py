@@ -54,6 +54,8 @@ class NewItemDraft:
     suggested_sku: str = ""
     sku: str = ""
     category: str = ""
+    new_category: str = ""  # typed, near existing ones, waiting to be confirmed
+    description: str = ""
     unit: Unit | None = None
     step: Decimal | None = None
     price_minor: int | None = None

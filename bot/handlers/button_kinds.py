@@ -9,6 +9,7 @@ from enum import StrEnum
 from bot.domain.checkout import CheckoutStep
 from bot.domain.orders import OrderStatus
 from bot.domain.payments import PaymentMethod
+from bot.domain.services.item_prompts import ItemStep
 from bot.handlers.buttons import ButtonData
 
 # ----------------------------------------------------------------------------- customers
@@ -244,6 +245,24 @@ class EditItemField(ButtonData):
     PREFIX = "ei"
     sku: str
     field: ItemField
+
+
+@dataclass(frozen=True)
+class ItemWord(ButtonData):
+    """A one-tap answer to an /additem question (ok, skip, default, a unit): taken exactly as
+    if typed, so a forged word meets the same checks."""
+
+    PREFIX = "iw"
+    step: ItemStep
+    word: str
+
+
+@dataclass(frozen=True)
+class ItemCategory(ButtonData):
+    """An /additem category, by its key (names can be longer than a button may carry)."""
+
+    PREFIX = "ic"
+    key: str
 
 
 # ----------------------------------------------------------------------------- managers

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from telegram import Update
 
-from bot.domain.catalogue import Product
+from bot.domain.catalogue import Product, category_key
 from bot.domain.quantity import format_quantity
 from bot.domain.services import catalogue
 from bot.domain.services.cart import CartView, add_to_cart, view_cart
@@ -22,7 +22,6 @@ from bot.handlers.button_kinds import (
     Screen,
     WatchItem,
 )
-from bot.handlers.categories import category_key
 from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, show

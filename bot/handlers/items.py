@@ -4,35 +4,40 @@ from __future__ import annotations
 
 from html import escape as esc
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.domain.catalogue import Product
+from bot.domain.catalogue import Product, category_key
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.quantity import format_quantity
 from bot.domain.services import catalogue, item_prompts
-from bot.domain.services.item_prompts import ItemStep
+from bot.domain.services.item_prompts import ItemReply, ItemStep
 from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
-from bot.handlers.button_kinds import EditItemField, ItemField
+from bot.handlers.button_kinds import EditItemField, ItemCategory, ItemField, ItemWord
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import polite, say, sentence
+from bot.handlers.screens import polite, say, sentence, show
 from bot.handlers.views import button
 
 QUESTIONS = {
     ItemStep.NAME: "New item. What is it called? (/cancel to stop)",
-    ItemStep.CATEGORY: "Which category? (e.g. Dairy &amp; Eggs)",
+    ItemStep.CATEGORY: "Which category? Tap one, or type a new one.",
+    ItemStep.DESCRIPTION: (
+        "A few words for customers: what it is, where it comes from? Optional: tap Skip."
+    ),
     ItemStep.UNIT: (
-        "How is it sold? “pc” for pieces, or a unit and its step, like “kg 0.25” "
-        "for quarter kilos. Units: pc, kg, g, l, ml, m, pack."
+        "How is it sold? Tap one, or type a unit and its step, like “kg 0.25” for quarter "
+        "kilos. Units: pc, kg, g, l, ml, m, pack."
     ),
     ItemStep.PRICE: "Price per unit, like 2.49?",
     ItemStep.STOCK: "How much is in stock now? (0 if none yet)",
-    ItemStep.THRESHOLD: "Low-stock threshold? A quantity, or “default” for the store's.",
-    ItemStep.PHOTO: "Send a photo of the item, or type skip.",
+    ItemStep.THRESHOLD: "Low-stock threshold? A quantity, or tap the store's default.",
+    ItemStep.PHOTO: "Send a photo of the item, or tap Skip.",
 }
+UNIT_CHOICES = ("pc", "pack", "kg 0.1", "l")
+CATEGORY_BUTTONS = 24
 FIELDS = [
     ("Name", ItemField.NAME),
     ("Category", ItemField.CATEGORY),
@@ -72,35 +77,105 @@ async def add_item(update: Update, context: ShopContext) -> str | None:
     return None
 
 
+def _categories(reply: ItemReply) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """The category question: the store's categories, or the ones near a typed new name."""
+    if reply.new_category:
+        new = reply.new_category
+        text = (
+            f"There is no category “{esc(new)}” yet. Is it one of these? "
+            f"Tap it, or make “{esc(new)}” a new category."
+        )
+        offered = [(name, name) for name in reply.categories] + [(new, f"✨ New: {new}")]
+    elif len(reply.categories) > CATEGORY_BUTTONS:
+        text, offered = "Which category? Type its name, or a new one (the store has many).", []
+    elif reply.categories:
+        text, offered = QUESTIONS[ItemStep.CATEGORY], [(n, n) for n in reply.categories]
+    else:
+        text, offered = "Which category? (e.g. Dairy &amp; Eggs)", []
+    buttons = [button(label[:60], ItemCategory(category_key(name))) for name, label in offered]
+    return text, [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+def _question(reply: ItemReply, store: Store) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The next question, with the answers it offers as buttons."""
+    step = reply.ask
+    assert step is not None
+    text, rows = QUESTIONS.get(step, ""), []
+    if step is ItemStep.SKU:
+        sku = esc(reply.suggestion)
+        text = (
+            f"SKU? Tap to use <code>{sku}</code>, or type another (letters, digits, '-', '.', '_')."
+        )
+        rows = [[button(f"✔ Use {reply.suggestion}", ItemWord(step, "ok"))]]
+    elif step is ItemStep.CATEGORY:
+        text, rows = _categories(reply)
+    elif step is ItemStep.DESCRIPTION or step is ItemStep.PHOTO:
+        rows = [[button("Skip", ItemWord(step, "skip"))]]
+    elif step is ItemStep.UNIT:
+        rows = [[button(unit, ItemWord(step, unit)) for unit in UNIT_CHOICES]]
+    elif step is ItemStep.PRICE:
+        text = f"Price per {esc(reply.unit)}, like 2.49?"
+    elif step is ItemStep.THRESHOLD:
+        default = format_quantity(store.default_low_stock_threshold, reply.unit)
+        rows = [[button(f"The store's default ({default})", ItemWord(step, "default"))]]
+    return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+async def _take(
+    update: Update,
+    context: ShopContext,
+    step: ItemStep,
+    *,
+    text: str | None = None,
+    photo: str | None = None,
+    category: str | None = None,
+) -> None:
+    account = await signed_in(update, context)
+    store = context.shop.store
+    reply = await context.run(
+        item_prompts.answer_add_item,
+        user_id_of(update),
+        step,
+        text=text,
+        photo=photo,
+        category=category,
+        actor=f"staff:{account.username}",
+        store=store,
+    )
+    query = update.callback_query
+    if query is not None and isinstance(query.message, Message) and reply.answered:
+        # The pressed question keeps its answer and loses its buttons: nothing stale to tap.
+        await show(update, f"{query.message.text_html}\n✅ {esc(reply.answered)}")
+    if reply.product is not None:
+        await say(update, "✅ Added and on sale:\n" + _summary(reply.product, store))
+    elif reply.ask is not None:
+        await say(update, *_question(reply, store))
+
+
 async def take_item_answer(update: Update, context: ShopContext, prompt: Prompt) -> None:
-    """An answer during /additem (text, or the photo at the end)."""
+    """A typed answer during /additem (or the photo at the end)."""
     message = update.effective_message
     if message is None:
         return
-    account = await signed_in(update, context)
-    store = context.shop.store
     try:
-        reply = await context.run(
-            item_prompts.answer_add_item,
-            prompt,
-            message.text,
-            _photo(message),
-            actor=f"staff:{account.username}",
-            store=store,
+        await _take(
+            update, context, ItemStep(prompt.step), text=message.text, photo=_photo(message)
         )
     except DomainError as refused:
         await say(update, f"{esc(sentence(str(refused)))} Please try again, or /cancel.")
-        return
-    if reply.product is not None:
-        await say(update, "✅ Added and on sale:\n" + _summary(reply.product, store))
-    elif reply.ask is ItemStep.SKU:
-        await say(
-            update,
-            f"SKU? Type ok for <code>{esc(reply.suggestion)}</code>, or type "
-            "another (letters, digits, '-', '.', '_').",
-        )
-    elif reply.ask is not None:
-        await say(update, QUESTIONS[reply.ask])
+
+
+@polite
+async def press_word(update: Update, context: ShopContext) -> str | None:
+    pressed = ItemWord.of(update)
+    await _take(update, context, pressed.step, text=pressed.word)
+    return None
+
+
+@polite
+async def press_category(update: Update, context: ShopContext) -> str | None:
+    await _take(update, context, ItemStep.CATEGORY, category=ItemCategory.of(update).key)
+    return None
 
 
 @polite
@@ -167,6 +242,10 @@ FEATURE = Feature(
             "/edititem SKU – change its name, price, photo…: /edititem RICE-1KG",
         ),
     ],
-    presses=[Press(EditItemField, choose_field, Role.STAFF)],
+    presses=[
+        Press(EditItemField, choose_field, Role.STAFF),
+        Press(ItemWord, press_word, Role.STAFF),
+        Press(ItemCategory, press_category, Role.STAFF),
+    ],
     answers={PromptKind.ADD_ITEM: take_item_answer, PromptKind.EDIT_ITEM: take_edit_answer},
 )

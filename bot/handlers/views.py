@@ -14,7 +14,7 @@ from html import escape as esc
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.catalogue import Product
+from bot.domain.catalogue import Product, category_key
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.money import line_total
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
@@ -51,7 +51,6 @@ from bot.handlers.button_kinds import (
     WatchItem,
 )
 from bot.handlers.buttons import ButtonData
-from bot.handlers.categories import category_key
 from bot.handlers.payment_views import payment_line
 
 PAGE_SIZE = 6

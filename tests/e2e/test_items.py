@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.domain.catalogue import Unit
+from bot.domain.catalogue import Unit, category_key
 from bot.domain.services import catalogue
+from bot.domain.services.item_prompts import ItemStep
+from bot.handlers.button_kinds import ItemCategory, ItemWord
 from tests.support.factories import make_product
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import logged_in_manager
@@ -21,15 +23,19 @@ async def test_additem_asks_each_detail_checks_it_and_puts_the_item_on_sale(
     await me.says("/additem")
     assert "What is it called?" in me.screen
     await me.says("Crème fraîche <bio> 200 ml")
-    assert "Type ok for CREME-FRAICHE-BIO-200-ML" in me.screen
+    assert "Tap to use CREME-FRAICHE-BIO-200-ML" in me.screen
     await me.says("apple")
     assert "An item with SKU APPLE already exists. Please try again" in me.screen
     await me.says("ok")
     assert "Which category?" in me.screen
-    await me.says("Dairy & Eggs")
+    await me.says("Dairy & Eggs")  # no such category yet, and nothing near it: a new one
+    assert "A few words for customers" in me.screen
+    await me.says("From the Normandy coast.\nKeep cold.")
+    assert "How is it sold?" in me.screen
     await me.says("stone")
     assert "Unknown unit “stone”" in me.screen
     await me.says("kg 0.25")
+    assert "Price per kg" in me.screen
     await me.says("free")
     assert "“free” is not a price" in me.screen
     await me.says("4,99")
@@ -44,6 +50,7 @@ async def test_additem_asks_each_detail_checks_it_and_puts_the_item_on_sale(
     await bot.double.settle()
     assert "✅ Added and on sale" in me.screen
     assert "Crème fraîche <bio> 200 ml" in me.screen
+    assert "From the Normandy coast.\nKeep cold." in me.screen
     item = catalogue.find_product("CREME-FRAICHE-BIO-200-ML", uow=bot.shop.uow())
     assert (item.unit, item.step, item.price_minor, item.stock, item.photo_file_id) == (
         Unit.KILOGRAM,
@@ -52,8 +59,85 @@ async def test_additem_asks_each_detail_checks_it_and_puts_the_item_on_sale(
         Decimal("1.5"),
         "user-photo-1",
     )
+    assert (item.category, item.description) == (
+        "Dairy & Eggs",
+        "From the Normandy coast.\nKeep cold.",
+    )
     with bot.shop.uow() as uow:
         assert uow.ledger.balance(item.id or 0) == Decimal("1.5")
+
+
+async def test_additem_offers_buttons_for_the_usual_answers_and_each_keeps_its_answer(
+    bot: RunningBot,
+) -> None:
+    for category in ("Dairy & Eggs", "Pantry"):
+        catalogue.add_product(
+            make_product(category=category), actor="t", store=bot.shop.store, uow=bot.shop.uow()
+        )
+    me = logged_in_manager(bot, "Clerk")
+    await me.says("/additem")
+    await me.says("Goat cheese")
+    await me.presses("Use GOAT-CHEESE")
+    assert me.chat.from_bot[-2].shown_text.endswith("✅ GOAT-CHEESE")
+    assert me.chat.from_bot[-2].buttons == []  # the answered question has nothing left to tap
+    assert me.last.button_texts == ["Dairy & Eggs", "Pantry"]
+    forged = await me.presses_data(ItemCategory("0123456789").pack())
+    assert forged == "That category has no items on sale any more; type its name"
+    await me.presses("Dairy & Eggs")
+    assert me.chat.from_bot[-2].shown_text.endswith("✅ Dairy & Eggs")
+    await me.presses("Skip")
+    await me.presses("kg 0.1")
+    assert "Price per kg" in me.screen
+    await me.says("12.90 EUR")
+    await me.says("2")
+    await me.presses("The store's default")
+    await me.presses("Skip")
+    assert "✅ Added and on sale" in me.screen
+    item = catalogue.find_product("GOAT-CHEESE", uow=bot.shop.uow())
+    assert (item.category, item.description, item.step, item.low_stock_threshold) == (
+        "Dairy & Eggs",
+        "",
+        Decimal("0.1"),
+        None,
+    )
+    # A question's button tapped again once it is answered changes nothing.
+    again = await me.presses_data(ItemWord(ItemStep.PHOTO, "skip").pack())
+    assert again == "That question was already answered (or /additem was stopped)."
+    assert len(catalogue.all_products(uow=bot.shop.uow())) == 3
+
+
+async def test_a_category_typed_near_an_existing_one_asks_which_was_meant(
+    bot: RunningBot,
+) -> None:
+    catalogue.add_product(
+        make_product(category="Dairy & Eggs"), actor="t", store=bot.shop.store, uow=bot.shop.uow()
+    )
+    me = logged_in_manager(bot, "Clerk")
+    await me.says("/additem")
+    await me.says("Oat milk")
+    await me.says("ok")
+    await me.says("dairy & EGGS")  # an existing category, whatever the case
+    assert "A few words for customers" in me.screen
+    await me.says("/cancel")
+    await me.says("/additem")
+    await me.says("Oat milk")
+    await me.says("ok")
+    await me.says("Dairy")
+    assert "There is no category “Dairy” yet. Is it one of these?" in me.screen
+    assert me.last.button_texts == ["Dairy & Eggs", "✨ New: Dairy"]
+    await me.presses("New: Dairy")
+    assert me.chat.from_bot[-2].shown_text.endswith("✅ Dairy")
+    await me.says("/cancel")
+    await me.says("/additem")
+    await me.says("Oat milk")
+    await me.says("ok")
+    await me.says("Diary")
+    await me.says("Diary")  # typed twice: meant as typed
+    assert "A few words for customers" in me.screen
+    await me.says("x" * 1001)
+    assert "A description has at most 1000 characters; this one has 1001" in me.screen
+    late = await me.presses_data(ItemCategory(category_key("Dairy & Eggs")).pack())
+    assert late == "That question was already answered (or /additem was stopped)."
 
 
 async def test_edititem_changes_one_field_at_a_time(bot: RunningBot) -> None:
@@ -83,6 +167,9 @@ async def test_edititem_changes_one_field_at_a_time(bot: RunningBot) -> None:
     await me.says("/edititem TEA")
     await me.presses("Description")
     await me.says("Smoky, from Assam & Darjeeling")
+    await me.says("/edititem TEA")
+    await me.presses("Category")
+    await me.says("PANTRY")  # the existing category, as it is spelt
     product = catalogue.find_product("TEA", uow=bot.shop.uow())
     assert (product.name, product.price_minor, product.unit, product.description) == (
         "Earl Grey loose",
@@ -90,3 +177,4 @@ async def test_edititem_changes_one_field_at_a_time(bot: RunningBot) -> None:
         Unit.PIECE,
         "Smoky, from Assam & Darjeeling",
     )
+    assert product.category == "Pantry"

@@ -593,7 +593,7 @@ class FakePrompts:
     def __init__(self, state: State) -> None:
         self.s = state
 
-    def get(self, telegram_user_id: int) -> Prompt | None:
+    def get(self, telegram_user_id: int, *, for_update: bool = False) -> Prompt | None:
         found = self.s.prompts.get(telegram_user_id)
         return copy.deepcopy(found)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -73,24 +74,40 @@ def add_product(
     clock: Clock = utc_now,
 ) -> Product:
     """A new item; its opening stock enters through the ledger like any delivery."""
-    _check_initial_stock(product, initial_stock)
     with uow:
-        if uow.products.get_by_sku(product.sku) is not None:
-            raise DuplicateSku(product.sku)
-        saved = uow.products.add(dataclasses.replace(product, stock=Decimal(0), id=None))
-        if initial_stock:
-            move_stock(
-                uow,
-                saved,
-                initial_stock,
-                StockReason.RECEIVED,
-                store=store,
-                actor=actor,
-                at=clock(),
-                note="opening stock",
-            )
+        saved = add_product_in(
+            uow, product, initial_stock=initial_stock, store=store, actor=actor, at=clock()
+        )
         uow.commit()
         return saved
+
+
+def add_product_in(
+    uow: UnitOfWork,
+    product: Product,
+    *,
+    initial_stock: Decimal,
+    store: Store,
+    actor: str,
+    at: datetime,
+) -> Product:
+    """The body of add_product, inside a transaction the caller owns and commits."""
+    _check_initial_stock(product, initial_stock)
+    if uow.products.get_by_sku(product.sku) is not None:
+        raise DuplicateSku(product.sku)
+    saved = uow.products.add(dataclasses.replace(product, stock=Decimal(0), id=None))
+    if initial_stock:
+        move_stock(
+            uow,
+            saved,
+            initial_stock,
+            StockReason.RECEIVED,
+            store=store,
+            actor=actor,
+            at=at,
+            note="opening stock",
+        )
+    return saved
 
 
 def _get(uow: UnitOfWork, sku: str, *, include_archived: bool = True) -> Product:

@@ -6,7 +6,7 @@ created only at the end, in one use case. The answers so far live in the prompt 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -14,17 +14,22 @@ from typing import Any
 from bot.domain.catalogue import (
     Product,
     Unit,
+    category_key,
     clean_category,
+    clean_description,
     clean_name,
+    near_categories,
     normalise_sku,
+    same_category,
     suggest_sku,
 )
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import DuplicateSku, InvalidInput
+from bot.domain.errors import DomainError, DuplicateSku, InvalidInput
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import EditItemDraft, NewItemDraft, Prompt, PromptKind
 from bot.domain.quantity import parse_quantity
 from bot.domain.services import catalogue, prompts
+from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level
 from bot.domain.store import Store
 
@@ -35,6 +40,7 @@ class ItemStep(StrEnum):
     NAME = "name"
     SKU = "sku"
     CATEGORY = "category"
+    DESCRIPTION = "description"
     UNIT = "unit"
     PRICE = "price"
     STOCK = "stock"
@@ -48,9 +54,20 @@ EDITABLE = frozenset({"name", "category", "unit", "price", "threshold", "photo",
 
 @dataclass(frozen=True, slots=True)
 class ItemReply:
+    """What to ask next (with what the question offers), or the item once it is on sale."""
+
     ask: ItemStep | None = None
-    suggestion: str = ""
+    answered: str = ""  # the answer taken, as it was understood ("Dairy & Eggs", "kg 0.25")
+    suggestion: str = ""  # the SKU offered
+    categories: tuple[str, ...] = ()  # the store's categories, or the ones near a typed name
+    new_category: str = ""  # typed, not a category yet, and near others: confirm it
+    unit: str = ""  # the unit chosen, for the price question
     product: Product | None = None
+
+
+class QuestionPassed(DomainError):
+    def __init__(self) -> None:
+        super().__init__("That question was already answered (or /additem was stopped).")
 
 
 def begin_add_item(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> ItemStep:
@@ -86,32 +103,62 @@ def _sample(draft: NewItemDraft) -> Product:
     return Product(sku="X", name="x", category="x", unit=draft.unit, step=draft.step, price_minor=0)
 
 
-def _take(step: ItemStep, text: str, draft: NewItemDraft, *, store: Store, uow: UnitOfWork) -> None:
-    """Check one answer and keep it in the draft, typed."""
+def _category(typed: str, draft: NewItemDraft, existing: list[str]) -> ItemReply | None:
+    """Take a typed category: an existing one whatever its case; a new one at once unless it
+    is near existing ones ("Dairy" beside "Dairy & Eggs"), then only when confirmed (typed
+    again, or its button). A reply means: ask again, offering those."""
+    name = clean_category(typed)
+    chosen = same_category(name, existing)
+    if chosen is None and name.casefold() != draft.new_category.casefold():
+        near = near_categories(name, existing)
+        if near:
+            draft.new_category = name
+            return ItemReply(ask=ItemStep.CATEGORY, categories=tuple(near), new_category=name)
+    draft.category = chosen or name
+    return None
+
+
+def _chosen_category(key: str, draft: NewItemDraft, existing: list[str]) -> None:
+    found = next((c for c in [*existing, draft.new_category] if c and category_key(c) == key), None)
+    if found is None:
+        raise InvalidInput("That category has no items on sale any more; type its name")
+    draft.category = found
+
+
+def _take(step: ItemStep, text: str, draft: NewItemDraft, *, store: Store, uow: UnitOfWork) -> str:
+    """Check one answer and keep it in the draft, typed; the answer as understood."""
     if step is ItemStep.NAME:
         draft.name = clean_name(text)
         draft.suggested_sku = suggest_sku(draft.name)
-    elif step is ItemStep.SKU:
+        return draft.name
+    if step is ItemStep.SKU:
         sku = normalise_sku(
             draft.suggested_sku if text.strip().lower() in ("ok", "yes", "") else text
         )
-        with uow:
-            if uow.products.get_by_sku(sku) is not None:
-                raise DuplicateSku(sku)
+        if uow.products.get_by_sku(sku) is not None:
+            raise DuplicateSku(sku)
         draft.sku = sku
-    elif step is ItemStep.CATEGORY:
-        draft.category = clean_category(text)
-    elif step is ItemStep.UNIT:
+        return sku
+    if step is ItemStep.DESCRIPTION:
+        skipped = text.strip().lower() in SKIP_WORDS
+        draft.description = "" if skipped else clean_description(text)
+        return draft.description or "No description"
+    if step is ItemStep.UNIT:
         draft.unit, draft.step = _unit_and_step(text)
         _sample(draft)  # refuses a step the unit cannot have (half a piece)
-    elif step is ItemStep.PRICE:
+        return f"{draft.unit.value} {draft.step}" if draft.step != 1 else draft.unit.value
+    if step is ItemStep.PRICE:
         draft.price_minor = store.currency.parse(text)
-    elif step is ItemStep.THRESHOLD:
+        return store.currency.format(draft.price_minor)
+    if step is ItemStep.THRESHOLD:
         draft.threshold = _threshold(text)
-    elif step is ItemStep.STOCK:
+        return "The store's" if draft.threshold is None else str(draft.threshold)
+    if step is ItemStep.STOCK:
         stock = parse_quantity(text)
         check_level(_sample(draft), stock, what="Initial stock")
         draft.stock = stock
+        return str(stock)
+    raise InvalidInput("Please answer the question asked, or /cancel")
 
 
 def _product(draft: NewItemDraft) -> tuple[Product, Decimal]:
@@ -126,41 +173,88 @@ def _product(draft: NewItemDraft) -> tuple[Product, Decimal]:
         price_minor=draft.price_minor,
         low_stock_threshold=draft.threshold,
         photo_file_id=draft.photo,
+        description=draft.description,
     )
     return product, draft.stock
 
 
+@retry_on_conflict
 def answer_add_item(
-    prompt: Prompt,
-    text: str | None,
-    photo: str | None,
+    telegram_user_id: int,
+    step: ItemStep,
     *,
+    text: str | None = None,
+    photo: str | None = None,
+    category: str | None = None,
     actor: str,
     store: Store,
     uow: UnitOfWork,
     clock: Clock = utc_now,
 ) -> ItemReply:
-    """Take the answer to the current question; create the item after the last one."""
-    step, draft = ItemStep(prompt.step), prompt.draft
-    assert isinstance(draft, NewItemDraft)
+    """Take the answer to `step` (typed, a photo, or a button: `category` is a category's key)
+    and ask the next question; after the last, the item goes on sale. One transaction: the
+    question is locked while it is answered, so a double tap answers it once."""
+    now = clock()
+    with uow:
+        prompt = uow.prompts.get(telegram_user_id, for_update=True)
+        if (
+            prompt is None
+            or prompt.kind is not PromptKind.ADD_ITEM
+            or prompt.step != step
+            or prompt.is_stale(now)
+        ):
+            raise QuestionPassed()
+        draft = prompt.draft
+        assert isinstance(draft, NewItemDraft)
+        reply = _answer(step, draft, text, photo, category, store=store, uow=uow)
+        if reply.ask is None:
+            draft.photo = photo
+            product, stock = _product(draft)
+            created = catalogue.add_product_in(
+                uow, product, initial_stock=stock, actor=actor, store=store, at=now
+            )
+            uow.prompts.delete(telegram_user_id)
+            reply = replace(reply, product=created)
+        else:
+            uow.prompts.save(Prompt(telegram_user_id, PromptKind.ADD_ITEM, reply.ask, now, draft))
+        uow.commit()
+        return reply
+
+
+def _answer(
+    step: ItemStep,
+    draft: NewItemDraft,
+    text: str | None,
+    photo: str | None,
+    category: str | None,
+    *,
+    store: Store,
+    uow: UnitOfWork,
+) -> ItemReply:
+    """The answer checked and kept; the question that follows (none after the photo)."""
     if step is ItemStep.PHOTO:
         if photo is None and (text or "").strip().lower() not in SKIP_WORDS:
             raise InvalidInput("Send a photo of the item, or type skip")
-        draft.photo = photo
-        product, stock = _product(draft)
-        created = catalogue.add_product(
-            product, initial_stock=stock, actor=actor, store=store, uow=uow, clock=clock
-        )
-        prompts.drop(prompt.telegram_user_id, uow=uow)
-        return ItemReply(product=created)
-    if text is None:
+        return ItemReply(answered="Photo" if photo else "No photo")
+    if step is ItemStep.CATEGORY and category is not None:
+        _chosen_category(category, draft, uow.products.categories())
+    elif text is None:
         raise InvalidInput("Please type the answer, or /cancel")
-    _take(step, text, draft, store=store, uow=uow)
+    elif step is ItemStep.CATEGORY:
+        if again := _category(text, draft, uow.products.categories()):
+            return again
+    else:
+        answered = _take(step, text, draft, store=store, uow=uow)
+    if step is ItemStep.CATEGORY:
+        answered = draft.category
     following = ORDER[ORDER.index(step) + 1]
-    prompts.ask(
-        prompt.telegram_user_id, PromptKind.ADD_ITEM, following, draft, uow=uow, clock=clock
+    return ItemReply(
+        ask=following,
+        answered=answered,
+        suggestion=draft.suggested_sku,
+        categories=tuple(uow.products.categories()) if following is ItemStep.CATEGORY else (),
+        unit=draft.unit.value if draft.unit else "",
     )
-    return ItemReply(ask=following, suggestion=draft.suggested_sku)
 
 
 def begin_edit_item(
@@ -196,6 +290,10 @@ def answer_edit_item(
         changes = {"price_minor": store.currency.parse(text)}
     elif field == "threshold":
         changes = {"low_stock_threshold": _threshold(text)}
+    elif field == "category":
+        with uow:  # "dairy & eggs" is the existing "Dairy & Eggs", not a second category
+            existing = uow.products.categories()
+        changes = {"category": same_category(clean_category(text), existing) or text}
     else:
         changes = {field: text}
     product = catalogue.update_product(sku, changes, uow=uow)

@@ -17,8 +17,10 @@ class SqlPromptRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def get(self, telegram_user_id: int) -> Prompt | None:
-        row = self.session.get(PromptRow, telegram_user_id, populate_existing=True)
+    def get(self, telegram_user_id: int, *, for_update: bool = False) -> Prompt | None:
+        row = self.session.get(
+            PromptRow, telegram_user_id, populate_existing=True, with_for_update=for_update
+        )
         if row is None:
             return None
         kind = PromptKind(row.kind)

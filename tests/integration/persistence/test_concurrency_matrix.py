@@ -15,6 +15,7 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import Engine, select
 
+from bot.domain.catalogue import Unit
 from bot.domain.errors import (
     AccountLocked,
     AuthenticationFailed,
@@ -25,21 +26,25 @@ from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import FulfilmentKind, Order, OrderStatus
 from bot.domain.passwords import PasswordHasher
 from bot.domain.payments import PaymentMethod, PaymentOptions, PaymentReceipt, invoice_payload
+from bot.domain.prompts import NewItemDraft, PromptKind
 from bot.domain.questions import AlreadyAnswered, Question
 from bot.domain.services import (
     catalogue,
     checkout,
     deliveries,
     housekeeping,
+    item_prompts,
     orders,
     outbox,
     payments,
+    prompts,
     questions,
     staff,
     stock,
 )
 from bot.domain.services.cart import set_cart_quantity, step_cart_line, view_cart
 from bot.domain.services.customers import CustomerRef
+from bot.domain.services.item_prompts import ItemStep
 from bot.domain.staff import Role, StaffAccount
 from bot.domain.stock import StockReason
 from bot.persistence.models import OutboxRow
@@ -207,6 +212,45 @@ def test_a_suggested_restock_tapped_at_once_restocks_once(new_uow: UowFactory) -
     assert all(isinstance(r, StockChangedMeanwhile) for r in results if isinstance(r, Exception))
     assert catalogue.find_product("MILK-1L", uow=new_uow()).stock == 36
     assert _ledger_balance(new_uow, milk.id or 0) == 36
+
+
+def additem_draft() -> NewItemDraft:
+    return NewItemDraft(
+        name="Honey",
+        sku="HONEY",
+        category="Pantry",
+        unit=Unit.PIECE,
+        step=Decimal(1),
+        price_minor=650,
+        stock=Decimal(4),
+    )
+
+
+def skip_at_once(new_uow: UowFactory, step: ItemStep) -> item_prompts.ItemReply:
+    """Tap /additem's Skip on `step` from many workers at once; the one answer taken."""
+    prompts.ask(7, PromptKind.ADD_ITEM, step, additem_draft(), uow=new_uow())
+    results = _race(
+        AT_ONCE,
+        lambda _: item_prompts.answer_add_item(
+            7, step, text="skip", actor="t", store=STORE, uow=new_uow()
+        ),
+    )
+    [taken] = successes(results, item_prompts.ItemReply)
+    assert all(isinstance(r, item_prompts.QuestionPassed) for r in results if r is not taken)
+    return taken
+
+
+def test_an_additem_question_answered_at_once_is_answered_once(new_uow: UowFactory) -> None:
+    assert skip_at_once(new_uow, ItemStep.DESCRIPTION).ask is ItemStep.UNIT
+
+
+def test_the_last_additem_answer_tapped_at_once_adds_the_item_once(
+    new_uow: UowFactory,
+) -> None:
+    added = skip_at_once(new_uow, ItemStep.PHOTO).product
+    assert added is not None and added.sku == "HONEY"
+    honey = catalogue.find_product("HONEY", uow=new_uow())
+    assert honey.stock == 4 == _ledger_balance(new_uow, honey.id or 0)
 
 
 def test_plus_pressed_at_once_in_two_workers_counts_every_press(new_uow: UowFactory) -> None:

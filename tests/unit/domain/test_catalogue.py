@@ -4,7 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.catalogue import Unit, normalise_sku, search_key, suggest_sku
+from bot.domain.catalogue import (
+    Unit,
+    category_key,
+    near_categories,
+    normalise_sku,
+    same_category,
+    search_key,
+    suggest_sku,
+)
 from bot.domain.errors import InvalidInput
 from bot.domain.quantity import format_quantity, parse_quantity
 from tests.support.factories import make_kg_product, make_product
@@ -91,3 +99,34 @@ def test_control_characters_and_direction_overrides_never_reach_a_name() -> None
     assert product.name == "Milk 2.5% fresh"
     assert product.category == "Dairy[31m"
     assert product.description == "A\nB"
+
+
+SHOP_CATEGORIES = ["Bakery", "Dairy & Eggs", "Drinks", "Fruit & Vegetables", "Meat & Fish"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Dairy", ["Dairy & Eggs"]),  # the start of a word
+        ("Diary", ["Dairy & Eggs"]),  # a slip
+        ("vegetable", ["Fruit & Vegetables"]),
+        ("Drink", ["Drinks"]),
+        ("Fish & Meat", ["Meat & Fish"]),
+        ("Toys", []),
+        ("Tea", []),
+        ("& ·", []),  # no word to go by
+    ],
+)
+def test_a_category_typed_near_existing_ones_finds_them(typed: str, meant: list[str]) -> None:
+    assert near_categories(typed, SHOP_CATEGORIES) == meant
+
+
+def test_a_category_typed_in_another_case_is_the_existing_one() -> None:
+    assert same_category("dairy & EGGS", SHOP_CATEGORIES) == "Dairy & Eggs"
+    assert same_category("Dairy", SHOP_CATEGORIES) is None
+
+
+def test_a_category_key_is_short_and_stable() -> None:
+    key = category_key("Fruit & Vegetables " * 3)
+    assert len(key) == 10 and key == category_key("Fruit & Vegetables " * 3)
+    assert key != category_key("Fruit & Vegetables")
