@@ -35,15 +35,28 @@ from bot.handlers.views import Keyboard, button
 
 DEFAULT_DAYS = 7
 MAX_UNSOLD = 5  # the figures come first; a quiet week's long list of names buries them
-NAMED_PERIODS = {"today": 1, "week": 7, "month": 30, "year": 365}
+# A word for a period: (days, ending how many days before today).
+NAMED_PERIODS = {
+    "today": (1, 0),
+    "yesterday": (1, 1),
+    "week": (7, 0),
+    "month": (30, 0),
+    "year": (365, 0),
+}
+USAGE = "Usage: /report [DAYS | today | yesterday | week | month | year], e.g. /report 30"
 BARS_UP_TO = 31  # days drawn as separate bars; longer periods as one filled step line
 
 
-def report_text(report: SalesReport, store: Store) -> str:
+def day_name(days_ago: int) -> str:
+    return {0: "today", 1: "yesterday"}.get(days_ago, f"{days_ago} days ago")
+
+
+def report_text(report: SalesReport, store: Store, *, days_ago: int = 0) -> str:
+    """`days_ago`: how long before today the period ends (a one-day report says which day)."""
     money = store.currency.format
     p = report.period
     span = (
-        f"today, {p.last:%a %d %b %Y}"
+        f"{day_name(days_ago)}, {p.last:%a %d %b %Y}"
         if p.first == p.last
         else f"{p.first:%d %b} – {p.last:%d %b %Y} ({(p.last - p.first).days + 1} days)"
     )
@@ -130,34 +143,40 @@ async def report(update: Update, context: ShopContext) -> str | None:
     """/report [DAYS], 7 days by default."""
     me = await signed_in(update, context)
     assert me.id is not None
-    raw = (context.args or [str(DEFAULT_DAYS)])[0].lower()
-    raw = str(NAMED_PERIODS.get(raw, raw))
-    if not re.fullmatch(r"[0-9]{1,4}", raw):
-        raise InvalidInput("Usage: /report [DAYS | today | week | month | year], e.g. /report 30")
+    days, days_ago = _days(context.args)
     store = context.shop.store
     result = await context.run(
         sales_report,
-        int(raw),
+        days,
         requested_by=me.id,
         timezone=store.timezone,
         unsold_shown=MAX_UNSOLD,
+        days_ago=days_ago,
     )
     p = result.period
     items = ReportItems(p.first.toordinal(), p.last.toordinal())
     await say(
         update,
-        report_text(result, store),
+        report_text(result, store, days_ago=days_ago),
         Keyboard([[button("📄 Item sales (CSV)", items)]]),
     )
     chat = update.effective_chat
     assert chat is not None
     # Drawing a year's chart takes a while: off the event loop, so nobody else's taps wait.
     png = await asyncio.to_thread(revenue_chart, result, store)
-    await chat.send_photo(
-        InputFile(png, filename="revenue.png"),
-        caption="Revenue today" if raw == "1" else f"Daily revenue, last {raw} days",
-    )
+    caption = f"Revenue {day_name(days_ago)}" if days == 1 else f"Daily revenue, last {days} days"
+    await chat.send_photo(InputFile(png, filename="revenue.png"), caption=caption)
     return None
+
+
+def _days(args: list[str] | None) -> tuple[int, int]:
+    """/report's period: a number of days up to today, or a word (yesterday: 1 day, 1 ago)."""
+    raw = (args or [str(DEFAULT_DAYS)])[0].lower()
+    if raw in NAMED_PERIODS:
+        return NAMED_PERIODS[raw]
+    if not re.fullmatch(r"[0-9]{1,4}", raw):
+        raise InvalidInput(USAGE)
+    return int(raw), 0
 
 
 def _period(pressed: ReportItems, store: Store) -> Period:
@@ -197,8 +216,8 @@ FEATURE = Feature(
             report,
             Role.MANAGER,
             "Sales report: /report [DAYS]",
-            "/report [DAYS | today | week | month | year] – revenue, best sellers, a chart, "
-            "the item sales as a CSV: /report 30",
+            "/report [DAYS | today | yesterday | week | month | year] – revenue, best sellers, "
+            "a chart, the item sales as a CSV: /report 30",
         )
     ],
     presses=[Press(ReportItems, send_item_sales, Role.MANAGER)],

@@ -30,13 +30,18 @@ def sell(bot: RunningBot, **fields: Any) -> int:
     return product.id or 0
 
 
-def buy(bot: RunningBot, product_id: int, quantity: int, days_ago: int) -> Order:
+def buy(
+    bot: RunningBot, product_id: int, quantity: int, days_ago: int, *, at_noon: bool = False
+) -> Order:
+    """An order placed `days_ago` days ago: 5 minutes before now, or at the store's noon."""
     shopper = bot.double.person("Shopper")
     who = CustomerRef(shopper.id, shopper.first_name)
     set_cart_quantity(who, product_id, Decimal(quantity), uow=bot.shop.uow())
-    when = FixedClock(datetime.now(UTC) - timedelta(days=days_ago, minutes=5))
+    at = datetime.now(UTC) - timedelta(days=days_ago, minutes=5)
+    if at_noon:
+        at = at.astimezone(bot.shop.store.timezone).replace(hour=12, minute=0)
     return orders.place_order(
-        who, pickup_details(), store=bot.shop.store, uow=bot.shop.uow(), clock=when
+        who, pickup_details(), store=bot.shop.store, uow=bot.shop.uow(), clock=FixedClock(at)
     )
 
 
@@ -150,9 +155,26 @@ async def test_report_takes_named_periods_and_calls_one_day_today(bot: RunningBo
     assert boss.has_seen("(30 days)")
 
 
+async def test_report_yesterday_gives_yesterday_alone_by_name(bot: RunningBot) -> None:
+    tea = sell(bot, sku="TEA", name="Earl Grey", price_minor=300)
+    wine = sell(bot, sku="WINE", name="Red wine", price_minor=1500)
+    buy(bot, tea, 4, days_ago=0, at_noon=True)
+    buy(bot, wine, 2, days_ago=1, at_noon=True)
+    buy(bot, tea, 1, days_ago=2, at_noon=True)
+    boss = logged_in_manager(bot)
+    await boss.says("/report yesterday")
+    figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
+    yesterday = datetime.now(bot.shop.store.timezone).date() - timedelta(days=1)
+    assert figures.shown_text.startswith(f"Sales yesterday, {yesterday:%a %d %b %Y}\n")
+    assert "Revenue: 30.00 EUR\nOrders: 1" in figures.shown_text
+    assert "by quantity\n1. Red wine — 2 pc\n" in figures.shown_text
+    assert figures.shown_text.endswith("Did not sell: Earl Grey")
+    assert boss.last.caption == "Revenue yesterday"
+
+
 async def test_report_refuses_a_bad_number_of_days(bot: RunningBot) -> None:
     boss = logged_in_manager(bot)
     await boss.says("/report lots")
-    assert "Usage: /report [DAYS | today | week | month | year]" in boss.screen
+    assert "Usage: /report [DAYS | today | yesterday | week | month | year]" in boss.screen
     await boss.says("/report 0")
     assert "A report covers 1 to 366 days" in boss.screen

@@ -145,12 +145,16 @@ class SalesReport:
         return self.revenue_minor // self.orders if self.orders else 0
 
 
-def report_period(days: int, *, timezone: ZoneInfo, clock: Clock = utc_now) -> Period:
-    """The last `days` local days, today included."""
+def report_period(
+    days: int, *, timezone: ZoneInfo, clock: Clock = utc_now, days_ago: int = 0
+) -> Period:
+    """The `days` local days up to today, or up to `days_ago` days before it (yesterday: 1)."""
     if not 1 <= days <= MAX_REPORT_DAYS:
         raise InvalidInput(f"A report covers 1 to {MAX_REPORT_DAYS} days")
-    today = clock().astimezone(timezone).date()
-    return Period.last_days(days, today=today, timezone=timezone)
+    if not 0 <= days_ago <= MAX_REPORT_DAYS:
+        raise InvalidInput(f"A report ends at most {MAX_REPORT_DAYS} days ago")
+    last = clock().astimezone(timezone).date() - timedelta(days=days_ago)
+    return Period.last_days(days, today=last, timezone=timezone)
 
 
 def sales_report(
@@ -162,11 +166,13 @@ def sales_report(
     clock: Clock = utc_now,
     top: int = 5,
     unsold_shown: int = 10,
+    days_ago: int = 0,
 ) -> SalesReport:
-    """The last `days` local days, today included; cancelled orders do not count. Every
-    item's sales are read as bare numbers and ranked here; only the few shown are named (a
-    year at a supermarket is 100,000 items: their list is `item_sales`, on request)."""
-    period = report_period(days, timezone=timezone, clock=clock)
+    """The last `days` local days, today included (or ending `days_ago` days before it);
+    cancelled orders do not count. Every item's sales are read as bare numbers and ranked
+    here; only the few shown are named (a year at a supermarket is 100,000 items: their list
+    is `item_sales`, on request)."""
+    period = report_period(days, timezone=timezone, clock=clock, days_ago=days_ago)
     with uow:
         check_manager(uow, requested_by)
     per_day = sales_per_day(period, uow=uow)
