@@ -35,6 +35,16 @@ class ProductSales:
 
 
 @dataclass(frozen=True, slots=True)
+class BestSellers:
+    """A period's best sellers and how many items sold at all, ranked in the database."""
+
+    by_quantity: list[ProductSales]  # most sold first; ties: more revenue, then lower id
+    by_revenue: list[ProductSales]  # most revenue first; ties: more sold, then lower id
+    items_sold: int  # items with a sale in the period
+    items_sold_on_sale: int  # of those, the ones still on sale
+
+
+@dataclass(frozen=True, slots=True)
 class DayTotal:
     day: date
     orders: int
@@ -83,13 +93,6 @@ class ProductRepository(Protocol):
 
     def count_low(self, default_threshold: Decimal) -> int: ...
     def count_active(self) -> int: ...
-    def archived_ids(self) -> set[int]:
-        """Items no longer on sale (a store has few)."""
-        ...
-
-    def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
-        """The first `limit` names, by name, of items on sale whose ids are not excluded."""
-
     def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:
         """Active items at or below their threshold (the default where they have none)."""
 
@@ -152,9 +155,13 @@ class OrderRepository(Protocol):
     def sales_by_product(
         self, start: datetime, end: datetime, *, product_ids: Sequence[int] | None = None
     ) -> list[ProductSales]: ...
-    def sold_amounts(self, start: datetime, end: datetime) -> dict[int, tuple[Decimal, int]]:
-        """Item id -> (quantity, revenue in minor units) sold in [start, end), cancelled
-        orders left out: three numbers per item, nothing else read."""
+    def best_sellers(self, start: datetime, end: datetime, *, top: int) -> BestSellers:
+        """The `top` items by quantity and by revenue sold in [start, end), cancelled orders
+        left out: summed and ranked in the database, only the winners named."""
+        ...
+
+    def unsold_names(self, start: datetime, end: datetime, *, limit: int) -> list[str]:
+        """The first `limit` names, by name, of items on sale with no sale in [start, end)."""
         ...
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:

@@ -270,7 +270,10 @@ async def test_help_shows_staff_and_managers_their_own_commands_with_examples(
     await log_in(boss)
     await boss.says("/help")
     assert "Your commands as manager" in boss.screen
-    assert "/report [DAYS | today | yesterday | week" in boss.screen and "/restock SKU QTY" in boss.screen
+    assert (
+        "/report [DAYS | today | yesterday | week" in boss.screen
+        and "/restock SKU QTY" in boss.screen
+    )
 
     await boss.says("/logout")
     await boss.says("/help")

@@ -23,7 +23,7 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
 from bot.domain.payments import PaymentReceipt
-from bot.domain.ports import DayTotal, ProductSales, StaffSession
+from bot.domain.ports import BestSellers, DayTotal, ProductSales, StaffSession
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
@@ -152,14 +152,6 @@ class FakeProducts:
 
     def count_active(self) -> int:
         return len(self.all(include_archived=False))
-
-    def archived_ids(self) -> set[int]:
-        return {p.id for p in self.all() if not p.active and p.id is not None}
-
-    def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
-        return sorted(p.name for p in self.all(include_archived=False) if p.id not in excluding)[
-            :limit
-        ]
 
     def count_low(self, default_threshold: Decimal) -> int:
         return len(self.low(default_threshold))
@@ -378,11 +370,17 @@ class FakeOrders:
                 )
         return list(totals.values())
 
-    def sold_amounts(self, start: datetime, end: datetime) -> dict[int, tuple[Decimal, int]]:
-        return {
-            row.product_id: (row.quantity, row.revenue_minor)
-            for row in self.sales_by_product(start, end)
-        }
+    def best_sellers(self, start: datetime, end: datetime, *, top: int) -> BestSellers:
+        sold = self.sales_by_product(start, end)
+        by_quantity = sorted(sold, key=lambda r: (-r.quantity, -r.revenue_minor, r.product_id))
+        by_revenue = sorted(sold, key=lambda r: (-r.revenue_minor, -r.quantity, r.product_id))
+        on_sale = sum(1 for r in sold if r.active)
+        return BestSellers(by_quantity[:top], by_revenue[:top], len(sold), on_sale)
+
+    def unsold_names(self, start: datetime, end: datetime, *, limit: int) -> list[str]:
+        sold = {r.product_id for r in self.sales_by_product(start, end)}
+        on_sale = self.s.products.values()
+        return sorted(p.name for p in on_sale if p.active and p.id not in sold)[:limit]
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         days: dict[date, list[int]] = {}

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -46,27 +44,8 @@ def most_sold(
 ) -> list[ProductSales]:
     """Best sellers over the period; cancelled orders do not count."""
     with uow:
-        sold = uow.orders.sold_amounts(period.start, period.end)
-        return _named(uow, sold, _ranked(sold, by, limit))
-
-
-def _ranked(sold: dict[int, tuple[Decimal, int]], by: Ranking, top: int) -> list[int]:
-    """The `top` item ids by quantity or revenue (the other breaks ties, then the id)."""
-    if by is Ranking.QUANTITY:
-        return heapq.nsmallest(top, sold, key=lambda pid: (-sold[pid][0], -sold[pid][1], pid))
-    return heapq.nsmallest(top, sold, key=lambda pid: (-sold[pid][1], -sold[pid][0], pid))
-
-
-def _named(
-    uow: UnitOfWork, sold: dict[int, tuple[Decimal, int]], ids: list[int]
-) -> list[ProductSales]:
-    products = uow.products.get_many(ids)
-    rows = []
-    for pid in ids:
-        p = products[pid]
-        quantity, revenue = sold[pid]
-        rows.append(ProductSales(pid, p.sku, p.name, p.unit.value, quantity, revenue, p.active))
-    return rows
+        best = uow.orders.best_sellers(period.start, period.end, top=limit)
+    return best.by_quantity if by is Ranking.QUANTITY else best.by_revenue
 
 
 def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DayTotal]:
@@ -177,14 +156,11 @@ def sales_report(
         check_manager(uow, requested_by)
     per_day = sales_per_day(period, uow=uow)
     with uow:
-        sold = uow.orders.sold_amounts(period.start, period.end)
-        by_quantity = _named(uow, sold, _ranked(sold, Ranking.QUANTITY, top))
-        by_revenue = _named(uow, sold, _ranked(sold, Ranking.REVENUE, top))
+        best = uow.orders.best_sellers(period.start, period.end, top=top)
         # What did not sell: the items on sale minus those sold that are still on sale.
-        sold_archived = len(uow.products.archived_ids() & sold.keys())
-        unsold_count = uow.products.count_active() - (len(sold) - sold_archived)
-        unsold = uow.products.first_active_names(excluding=set(sold), limit=unsold_shown)
-    return SalesReport(period, per_day, by_quantity, by_revenue, unsold, unsold_count)
+        unsold_count = uow.products.count_active() - best.items_sold_on_sale
+        unsold = uow.orders.unsold_names(period.start, period.end, limit=unsold_shown)
+    return SalesReport(period, per_day, best.by_quantity, best.by_revenue, unsold, unsold_count)
 
 
 def item_sales(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[ProductSales]:

@@ -325,30 +325,6 @@ class SqlProductRepository:
         query = select(func.count()).select_from(ProductRow).where(ON_SALE)
         return self.session.scalar(query) or 0
 
-    def archived_ids(self) -> set[int]:
-        return set(self.session.scalars(select(ProductRow.id).where(ProductRow.active == false())))
-
-    def first_active_names(self, *, excluding: set[int], limit: int) -> list[str]:
-        """Walks the items in name order a page at a time, skipping the excluded (a report's
-        sold items: a set the caller holds already, so the database never builds it again)."""
-        names: list[str] = []
-        after: tuple[str, int] | None = None
-        while len(names) < limit:
-            query = (
-                select(ProductRow.name, ProductRow.id)
-                .where(ON_SALE)
-                .order_by(ProductRow.name, ProductRow.id)
-                .limit(PAGE)
-            )
-            if after is not None:
-                query = query.where(tuple_(ProductRow.name, ProductRow.id) > after)
-            page = self.session.execute(query).all()
-            names += [name for name, pid in page if pid not in excluding][: limit - len(names)]
-            if len(page) < PAGE:
-                break
-            after = (page[-1][0], page[-1][1])
-        return names
-
     def count_low(self, default_threshold: Decimal) -> int:
         query = select(func.count()).select_from(ProductRow).where(*self._is_low(default_threshold))
         return self.session.scalar(query) or 0

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, select, text, update
+from sqlalchemy import ColumnElement, Select, distinct, false, func, or_, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import type_coerce
 
@@ -20,7 +19,7 @@ from bot.domain.orders import (
     StatusChange,
 )
 from bot.domain.payments import Payment, PaymentMethod, PaymentReceipt
-from bot.domain.ports import DayTotal, ProductSales
+from bot.domain.ports import BestSellers, DayTotal, ProductSales
 from bot.persistence.models import (
     OrderLineRow,
     OrderRow,
@@ -28,6 +27,7 @@ from bot.persistence.models import (
     ProductRow,
     StatusChangeRow,
 )
+from bot.persistence.repositories.catalogue import ON_SALE
 from bot.persistence.repositories.inserts import insert_unless_present
 from bot.persistence.types import Quantity
 
@@ -283,10 +283,83 @@ class SqlOrderRepository:
             .group_by(OrderLineRow.product_id)
         )
 
-    def sold_amounts(self, start: datetime, end: datetime) -> dict[int, tuple[Decimal, int]]:
-        # A Core result of three numbers a row: a year's report reads 100,000 of them.
-        rows = self.session.connection().execute(self._sold(start, end))
-        return {pid: (quantity, int(revenue)) for pid, quantity, revenue in rows}
+    def best_sellers(self, start: datetime, end: datetime, *, top: int) -> BestSellers:
+        # One pass over the lines' index; the two rankings are window functions over the
+        # per-item sums, so the 100,000 sums of a supermarket's year never leave the database.
+        sold = self._sold(start, end).subquery()
+        quantity, revenue, pid = sold.c.quantity, sold.c.revenue, sold.c.product_id
+        ranked = select(
+            sold,
+            func.row_number()
+            .over(order_by=(quantity.desc(), revenue.desc(), pid))
+            .label("by_quantity"),
+            func.row_number()
+            .over(order_by=(revenue.desc(), quantity.desc(), pid))
+            .label("by_revenue"),
+            func.count().over().label("items"),
+        ).subquery()
+        rows = (
+            self.session.connection()
+            .execute(
+                select(
+                    ranked,
+                    ProductRow.sku,
+                    ProductRow.name,
+                    ProductRow.unit,
+                    ProductRow.active,
+                )
+                .join(ProductRow, ProductRow.id == ranked.c.product_id)
+                .where(or_(ranked.c.by_quantity <= top, ranked.c.by_revenue <= top))
+            )
+            .all()
+        )
+        named = {
+            r.product_id: ProductSales(
+                r.product_id, r.sku, r.name, r.unit, r.quantity, int(r.revenue), bool(r.active)
+            )
+            for r in rows
+        }
+        by_quantity = sorted((r for r in rows if r.by_quantity <= top), key=lambda r: r.by_quantity)
+        by_revenue = sorted((r for r in rows if r.by_revenue <= top), key=lambda r: r.by_revenue)
+        items = rows[0].items if rows else 0
+        archived_sold = self.session.scalar(
+            select(func.count(distinct(OrderLineRow.product_id))).where(
+                OrderLineRow.product_id.in_(
+                    select(ProductRow.id).where(ProductRow.active == false())
+                ),
+                OrderLineRow.cancelled == false(),
+                OrderLineRow.placed_at >= start,
+                OrderLineRow.placed_at < end,
+            )
+        )
+        return BestSellers(
+            [named[r.product_id] for r in by_quantity],
+            [named[r.product_id] for r in by_revenue],
+            items,
+            items - (archived_sold or 0),
+        )
+
+    def unsold_names(self, start: datetime, end: datetime, *, limit: int) -> list[str]:
+        # Items on sale in name order, each probed on the lines' index (item first): a busy
+        # store's first names mostly sold, so the walk stops after a few hundred probes.
+        sold = (
+            select(OrderLineRow.id)
+            .where(
+                OrderLineRow.product_id == ProductRow.id,
+                OrderLineRow.cancelled == false(),
+                OrderLineRow.placed_at >= start,
+                OrderLineRow.placed_at < end,
+            )
+            .exists()
+        )
+        return list(
+            self.session.scalars(
+                select(ProductRow.name)
+                .where(ON_SALE, ~sold)
+                .order_by(ProductRow.name, ProductRow.id)
+                .limit(limit)
+            )
+        )
 
     def sales_by_product(
         self, start: datetime, end: datetime, *, product_ids: Sequence[int] | None = None

@@ -163,13 +163,33 @@ def test_a_cancelled_orders_lines_leave_the_sales_and_only_its_own(new_uow: UowF
     )
     period = Period.last_days(1, today=NOW.date(), timezone=STORE.timezone)
     with new_uow() as uow:
-        amounts = uow.orders.sold_amounts(period.start, period.end)
+        best = uow.orders.best_sellers(period.start, period.end, top=5)
         [row] = uow.orders.sales_by_product(period.start, period.end)
-    assert amounts == {tea.id: (Decimal(2), 2 * tea.price_minor)}
+    assert [(r.sku, r.quantity, r.revenue_minor) for r in best.by_quantity] == [
+        ("TEA", Decimal(2), 2 * tea.price_minor)
+    ]
     assert (row.sku, row.quantity) == ("TEA", Decimal(2))
     assert kept.status is OrderStatus.PLACED
     with new_uow() as uow:  # outside the period: nothing
-        assert uow.orders.sold_amounts(period.end, period.end + timedelta(days=1)) == {}
+        later = uow.orders.best_sellers(period.end, period.end + timedelta(days=1), top=5)
+    assert (later.by_quantity, later.by_revenue, later.items_sold) == ([], [], 0)
+
+
+def test_best_sellers_rank_by_quantity_or_revenue_and_break_ties_alike(
+    new_uow: UowFactory,
+) -> None:
+    cheap = stocked(new_uow(), 50, sku="CHEAP", price_minor=100)
+    dear = stocked(new_uow(), 50, sku="DEAR", price_minor=900)
+    twin = stocked(new_uow(), 50, sku="TWIN", price_minor=100)
+    clock = FixedClock(NOW)
+    placed_order(new_uow(), customer(), (cheap, 5), (dear, 2), (twin, 5), clock=clock)
+    period = Period.last_days(1, today=NOW.date(), timezone=STORE.timezone)
+    with new_uow() as uow:
+        best = uow.orders.best_sellers(period.start, period.end, top=2)
+    # CHEAP and TWIN tie on quantity and revenue: the lower id (the older item) first.
+    assert [r.sku for r in best.by_quantity] == ["CHEAP", "TWIN"]
+    assert [r.sku for r in best.by_revenue] == ["DEAR", "CHEAP"]
+    assert best.by_revenue[0].revenue_minor == 1800 and best.items_sold == 3
 
 
 def test_sessions_and_invites_persist(new_uow: UowFactory) -> None:
@@ -311,16 +331,18 @@ def test_items_that_did_not_sell_are_found_by_walking_the_catalogue_in_name_orde
 ) -> None:
     tea, jam = stocked(new_uow(), 5, sku="TEA", name="Tea"), stocked(new_uow(), 5, name="Jam")
     stocked(new_uow(), 5, sku="OIL", name="Oil")
-    old = stocked(new_uow(), 5, sku="OLD", name="Old soap", active=False)
-    many = [stocked(new_uow(), 1, sku=f"A{n:04d}", name=f"Apple {n:04d}") for n in range(600)]
-    sold = {p.id or 0 for p in many} | {tea.id or 0}
+    old = stocked(new_uow(), 5, sku="OLD", name="Old soap")
+    apples = [stocked(new_uow(), 1, sku=f"A{n}", name=f"Apple {n}") for n in range(3)]
+    clock = FixedClock(NOW)
+    placed_order(new_uow(), customer(), (apples[0], 1), (apples[2], 1), (tea, 1), clock=clock)
+    placed_order(new_uow(), customer(), (old, 1), clock=clock)
+    catalogue.set_active("OLD", False, uow=new_uow())  # sold, then taken off sale
+    period = Period.last_days(1, today=NOW.date(), timezone=STORE.timezone)
     with new_uow() as uow:
-        assert uow.products.first_active_names(excluding=sold, limit=10) == ["Jam", "Oil"]
-        assert uow.products.first_active_names(excluding=sold, limit=1) == ["Jam"]
-        assert uow.products.first_active_names(excluding=set(), limit=2) == [
-            "Apple 0000",
-            "Apple 0001",
-        ]
-        assert uow.products.count_active() == 603
-        assert uow.products.archived_ids() == {old.id}
-    assert jam.id not in sold
+        unsold = uow.orders.unsold_names(period.start, period.end, limit=10)
+        assert unsold == ["Apple 1", "Jam", "Oil"]
+        assert uow.orders.unsold_names(period.start, period.end, limit=1) == ["Apple 1"]
+        best = uow.orders.best_sellers(period.start, period.end, top=2)
+        assert (best.items_sold, best.items_sold_on_sale) == (4, 3)
+        assert uow.products.count_active() == 6
+    assert jam.id is not None
