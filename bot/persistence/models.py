@@ -175,6 +175,15 @@ class OrderLineRow(Base):
             "quantity",
             "line_total_minor",
         ),
+        # The same in time order: a short period's sales are a slice of it.
+        Index(
+            "ix_order_lines_sales_by_time",
+            "cancelled",
+            "placed_at",
+            "product_id",
+            "quantity",
+            "line_total_minor",
+        ),
         MYSQL_TABLE,
     )
 

@@ -13,13 +13,11 @@ from sqlalchemy import (
     and_,
     case,
     delete,
-    false,
     func,
     literal,
     or_,
     select,
     true,
-    tuple_,
     update,
 )
 from sqlalchemy.orm import Session, aliased

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, distinct, false, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    distinct,
+    false,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import type_coerce
 
@@ -31,7 +46,15 @@ from bot.persistence.repositories.catalogue import ON_SALE
 from bot.persistence.repositories.inserts import insert_unless_present
 from bot.persistence.types import Quantity
 
+Sold = tuple[int, Decimal, int]  # an item's id, quantity and revenue in a period
+
 _NOT_CANCELLED = OrderRow.status != OrderStatus.CANCELLED.value
+# Sales of periods up to this long are read from the lines' index in time order (see _sold).
+BY_TIME_UP_TO = timedelta(days=120)
+
+
+def _by(rank: str) -> Callable[[Row[Any]], int]:
+    return lambda row: int(getattr(row, rank))
 
 
 class SqlOrderRepository:
@@ -266,62 +289,46 @@ class SqlOrderRepository:
         return True
 
     def _sold(self, start: datetime, end: datetime, *only: ColumnElement[bool]) -> Select[Any]:
-        """Quantity and revenue per item, summed on the lines' own index (item order, then
-        cancelled, then time): no order is read."""
+        """Quantity and revenue per item, summed from the lines' own indexes: no order is
+        read. A short period is a slice of the index in time order; a long one reads the
+        index in item order whole (already grouped: a year on the 100k store, 200 ms against
+        300 ms through the time-ordered one, SQLite and MariaDB alike). Both planners pick the
+        time-ordered one for any range, so for a long period `cancelled` is wrapped in a
+        function: that index cannot be entered without it, and the item-ordered one is read."""
+        counted = OrderLineRow.cancelled == false()
+        if end - start > BY_TIME_UP_TO:
+            counted = func.coalesce(OrderLineRow.cancelled, false()) == false()
         return (
             select(
                 OrderLineRow.product_id.label("product_id"),
                 type_coerce(func.sum(OrderLineRow.quantity), Quantity).label("quantity"),
                 func.sum(OrderLineRow.line_total_minor).label("revenue"),
             )
-            .where(
-                OrderLineRow.cancelled == false(),
-                OrderLineRow.placed_at >= start,
-                OrderLineRow.placed_at < end,
-                *only,
-            )
+            .where(counted, OrderLineRow.placed_at >= start, OrderLineRow.placed_at < end, *only)
             .group_by(OrderLineRow.product_id)
         )
 
     def best_sellers(self, start: datetime, end: datetime, *, top: int) -> BestSellers:
-        # One pass over the lines' index; the two rankings are window functions over the
-        # per-item sums, so the 100,000 sums of a supermarket's year never leave the database.
-        sold = self._sold(start, end).subquery()
-        quantity, revenue, pid = sold.c.quantity, sold.c.revenue, sold.c.product_id
-        ranked = select(
-            sold,
-            func.row_number()
-            .over(order_by=(quantity.desc(), revenue.desc(), pid))
-            .label("by_quantity"),
-            func.row_number()
-            .over(order_by=(revenue.desc(), quantity.desc(), pid))
-            .label("by_revenue"),
-            func.count().over().label("items"),
-        ).subquery()
-        rows = (
-            self.session.connection()
-            .execute(
-                select(
-                    ranked,
-                    ProductRow.sku,
-                    ProductRow.name,
-                    ProductRow.unit,
-                    ProductRow.active,
-                )
-                .join(ProductRow, ProductRow.id == ranked.c.product_id)
-                .where(or_(ranked.c.by_quantity <= top, ranked.c.by_revenue <= top))
-            )
-            .all()
-        )
-        named = {
-            r.product_id: ProductSales(
-                r.product_id, r.sku, r.name, r.unit, r.quantity, int(r.revenue), bool(r.active)
-            )
-            for r in rows
-        }
-        by_quantity = sorted((r for r in rows if r.by_quantity <= top), key=lambda r: r.by_quantity)
-        by_revenue = sorted((r for r in rows if r.by_revenue <= top), key=lambda r: r.by_revenue)
-        items = rows[0].items if rows else 0
+        # One pass over the lines' index, ranked in the database: the 100,000 sums of a
+        # supermarket's year never leave it; only the winners are named.
+        if self.session.get_bind().dialect.name == "sqlite":
+            by_quantity, by_revenue, items = self._top_by_limits(start, end, top)
+        else:
+            by_quantity, by_revenue, items = self._top_by_windows(start, end, top)
+        rows = self.session.execute(
+            select(
+                ProductRow.id, ProductRow.sku, ProductRow.name, ProductRow.unit, ProductRow.active
+            ).where(ProductRow.id.in_({pid for pid, _, _ in by_quantity + by_revenue}))
+        ).all()
+        products = {row.id: row for row in rows}
+
+        def named(ranked: list[Sold]) -> list[ProductSales]:
+            return [
+                ProductSales(pid, p.sku, p.name, p.unit, quantity, int(revenue), bool(p.active))
+                for pid, quantity, revenue in ranked
+                for p in (products[pid],)
+            ]
+
         archived_sold = self.session.scalar(
             select(func.count(distinct(OrderLineRow.product_id))).where(
                 OrderLineRow.product_id.in_(
@@ -333,11 +340,59 @@ class SqlOrderRepository:
             )
         )
         return BestSellers(
-            [named[r.product_id] for r in by_quantity],
-            [named[r.product_id] for r in by_revenue],
-            items,
-            items - (archived_sold or 0),
+            named(by_quantity), named(by_revenue), items, items - (archived_sold or 0)
         )
+
+    def _top_by_windows(
+        self, start: datetime, end: datetime, top: int
+    ) -> tuple[list[Sold], list[Sold], int]:
+        """MariaDB: both rankings and the count as window functions over the per-item sums
+        (it would sum them again for each use of a WITH)."""
+        sold = self._sold(start, end).subquery()
+        quantity, revenue, pid = sold.c.quantity, sold.c.revenue, sold.c.product_id
+        ranked = select(
+            sold,
+            func.row_number().over(order_by=(quantity.desc(), revenue.desc(), pid)).label("q"),
+            func.row_number().over(order_by=(revenue.desc(), quantity.desc(), pid)).label("r"),
+            func.count().over().label("items"),
+        ).subquery()
+        rows = (
+            self.session.connection()
+            .execute(select(ranked).where(or_(ranked.c.q <= top, ranked.c.r <= top)))
+            .all()
+        )
+        by_quantity = [(r.product_id, r.quantity, r.revenue) for r in sorted(rows, key=_by("q"))]
+        by_revenue = [(r.product_id, r.quantity, r.revenue) for r in sorted(rows, key=_by("r"))]
+        return by_quantity[:top], by_revenue[:top], rows[0].items if rows else 0
+
+    def _top_by_limits(
+        self, start: datetime, end: datetime, top: int
+    ) -> tuple[list[Sold], list[Sold], int]:
+        """SQLite: the per-item sums once (a materialised WITH), then two top-`top` passes
+        and a count over them (its window functions sort every sum: 50 against 18 ms for a
+        month on the 100k store)."""
+        sold = self._sold(start, end).cte("sold").prefix_with("MATERIALIZED")
+        quantity, revenue, pid = sold.c.quantity, sold.c.revenue, sold.c.product_id
+
+        def first(kind: str, *order: Any) -> Select[Any]:
+            picked = select(pid, quantity, revenue).order_by(*order).limit(top).subquery()
+            return select(picked, literal_column(f"'{kind}'"))
+
+        rows = (
+            self.session.connection()
+            .execute(
+                union_all(
+                    first("q", quantity.desc(), revenue.desc(), pid),
+                    first("r", revenue.desc(), quantity.desc(), pid),
+                    select(func.count(), null(), null(), literal_column("'n'")).select_from(sold),
+                )
+            )
+            .all()
+        )
+        by_quantity = [(p, q, r) for p, q, r, kind in rows if kind == "q"]
+        by_revenue = [(p, q, r) for p, q, r, kind in rows if kind == "r"]
+        [items] = [p for p, _, _, kind in rows if kind == "n"]
+        return by_quantity, by_revenue, int(items)
 
     def unsold_names(self, start: datetime, end: datetime, *, limit: int) -> list[str]:
         # Items on sale in name order, each probed on the lines' index (item first): a busy

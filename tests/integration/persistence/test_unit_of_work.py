@@ -346,3 +346,24 @@ def test_items_that_did_not_sell_are_found_by_walking_the_catalogue_in_name_orde
         assert (best.items_sold, best.items_sold_on_sale) == (4, 3)
         assert uow.products.count_active() == 6
     assert jam.id is not None
+
+
+def test_a_long_periods_sales_leave_cancelled_orders_out_as_a_short_ones_do(
+    new_uow: UowFactory,
+) -> None:
+    tea = stocked(new_uow(), 20, sku="TEA", name="Tea")
+    months_ago = FixedClock(NOW - timedelta(days=150))
+    placed_order(new_uow(), customer(), (tea, 2), clock=months_ago)
+    dropped = placed_order(new_uow(), customer(), (tea, 5), clock=months_ago)
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    orders.move_order(
+        boss.id or 0, dropped.code, OrderStatus.CANCELLED, reason="x", store=STORE, uow=new_uow()
+    )
+    for days in (1, 200, 366):  # read in time order, then in item order
+        period = Period.last_days(days, today=NOW.date(), timezone=STORE.timezone)
+        with new_uow() as uow:
+            best = uow.orders.best_sellers(period.start, period.end, top=5)
+            rows = uow.orders.sales_by_product(period.start, period.end)
+        sold = [(r.sku, r.quantity) for r in best.by_quantity]
+        assert sold == ([] if days == 1 else [("TEA", Decimal(2))])
+        assert [(r.sku, r.quantity) for r in rows] == sold
