@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable
 from datetime import time
@@ -105,6 +106,15 @@ async def on_startup(application: ShopApplication) -> None:
         first=0.5,
         name=notifications.JOB_NAME,
     )
+    # What start-up built lives as long as the process: kept out of the collector's sight, a
+    # full collection walks only what came since (a pause of 70 ms in 60 updates before).
+    gc.collect()
+    gc.freeze()
+
+
+async def on_shutdown(_application: ShopApplication) -> None:
+    """What start-up froze may be garbage now (a process that runs the bot again)."""
+    gc.unfreeze()
 
 
 def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> edge.PersonalQueues:
@@ -143,6 +153,7 @@ def build_application(
         .rate_limiter(budget)
         .concurrent_updates(personal_queues(shop, on_update_done))
         .post_init(on_startup)
+        .post_shutdown(on_shutdown)
         .build()
     )
     application.bot_data[SHOP_KEY] = shop
