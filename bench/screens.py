@@ -173,8 +173,8 @@ async def measure(url: str, screens: list[Screen], scale: float = 1.0) -> list[R
                 waits: list[float] = []
                 counts: list[int] = []
                 last: Executed = []
-                # Once unmeasured first: what a worker does once in its life (the first
-                # /report imports matplotlib, 0.4 s) is not what each screen costs.
+                # Once unmeasured first: what a worker does once in its life (compiling a
+                # screen's statements, loading its fonts) is not what each screen costs.
                 await _walk(driver, person, screen.action, sql)
                 for _ in range(max(1, round(screen.reps * scale))):
                     took, last = await _walk(driver, person, screen.action, sql)

@@ -29,6 +29,7 @@ from bot.domain.store import Store
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import ReportItems
 from bot.handlers.context import ShopContext
+from bot.handlers.revenue_chart import bar_chart
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say
 from bot.handlers.views import Keyboard, button
@@ -44,7 +45,6 @@ NAMED_PERIODS = {
     "year": (365, 0),
 }
 USAGE = "Usage: /report [DAYS | today | yesterday | week | month | year], e.g. /report 30"
-BARS_UP_TO = 31  # days drawn as separate bars; longer periods as one filled step line
 
 
 def day_name(days_ago: int) -> str:
@@ -86,39 +86,13 @@ def report_text(report: SalesReport, store: Store, *, days_ago: int = 0) -> str:
 
 
 def revenue_chart(report: SalesReport, store: Store) -> bytes:
-    """A PNG bar chart of revenue per day (matplotlib, no display needed)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(8, 4), dpi=100)
-    # Fixed margins (room for the slanted dates) instead of tight_layout, which measures
-    # every label's text first and took a third of the chart's time.
-    figure.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.2)
-    axes = figure.subplots()
-    labels = [f"{d.day:%d %b}" for d in report.days]
-    values = [float(store.currency.to_major(d.revenue_minor)) for d in report.days]
-    days = len(values)
-    # One artist for all the days, never one per day (a bar each: 0.16 s for a month, 0.5 s
-    # for a year): thick lines as bars for a month or less, a filled step line beyond.
-    if days <= BARS_UP_TO:
-        where = [float(n) for n in range(days)]
-        width_points = 0.87 * 8 * 72 / max(days, 1)  # the axes' width shared among the days
-        axes.vlines(where, 0, values, color="#3b82f6", linewidth=0.7 * width_points)
-        axes.set_xlim(-0.6, days - 0.4)
-    else:
-        axes.stairs(values, range(days + 1), fill=True, color="#3b82f6")
-        where = [n + 0.5 for n in range(days)]
-    axes.set_title(f"Daily revenue ({store.currency.code})")
-    axes.set_ylabel(store.currency.code)
-    axes.set_ylim(bottom=0)  # revenue is never negative, even on a week with no sales
-    step = max(1, len(labels) // 10)
-    axes.set_xticks(where[::step], labels[::step])
-    axes.tick_params(axis="x", labelrotation=45)
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
+    """A PNG bar chart of revenue per day."""
+    return bar_chart(
+        f"Daily revenue ({store.currency.code})",
+        [f"{d.day:%d %b}" for d in report.days],
+        # Pixels, not money: a float is exact enough to place a bar.
+        [float(store.currency.to_major(d.revenue_minor)) for d in report.days],
+    )
 
 
 def sales_csv(rows: list[ProductSales], store: Store) -> bytes:
@@ -162,7 +136,7 @@ async def report(update: Update, context: ShopContext) -> str | None:
     )
     chat = update.effective_chat
     assert chat is not None
-    # Drawing a year's chart takes a while: off the event loop, so nobody else's taps wait.
+    # Off the event loop: a year's chart is 15 ms of drawing that nobody else's taps wait for.
     png = await asyncio.to_thread(revenue_chart, result, store)
     caption = f"Revenue {day_name(days_ago)}" if days == 1 else f"Daily revenue, last {days} days"
     await chat.send_photo(InputFile(png, filename="revenue.png"), caption=caption)
