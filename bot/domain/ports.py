@@ -143,6 +143,9 @@ class OrderRepository(Protocol):
 
     def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]: ...
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]: ...
+    def count_open(self) -> int:
+        """Orders neither completed nor cancelled."""
+
     def last_address(self, customer_id: int) -> str | None:
         """Where this customer's latest delivery went."""
 

@@ -10,7 +10,6 @@ from html import escape as esc
 from telegram import Update
 
 from bot.domain.services import low_stock
-from bot.domain.services.low_stock import OPEN_ORDERS_COUNTED
 from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.handlers.access import signed_in
@@ -52,8 +51,7 @@ def digest_text(payload: dict[str, str], store: Store) -> str:
         lines.append(f"Yesterday: {orders} order{plural}, {revenue}.")
     if "open_orders" in payload:
         waiting = int(payload["open_orders"])
-        count = f"more than {OPEN_ORDERS_COUNTED}" if waiting > OPEN_ORDERS_COUNTED else waiting
-        lines.append(f"Open orders: {count}" + (" (/orders)." if waiting else "."))
+        lines.append(f"Open orders: {waiting}" + (" (/orders)." if waiting else "."))
     lines.append("")
     lines.append(
         low_stock_text(

@@ -321,6 +321,9 @@ class FakeOrders:
         )
         return copy.deepcopy(still_open[offset : offset + limit])
 
+    def count_open(self) -> int:
+        return sum(1 for o in self.s.orders.values() if o.status.is_open)
+
     def last_address(self, customer_id: int) -> str | None:
         mine = [o for o in self.s.orders.values() if o.customer_id == customer_id]
         delivered = [o for o in mine if o.fulfilment.address]

@@ -135,9 +135,6 @@ def low_stock_list(
     return low_items(store=store, uow=uow, clock=clock)
 
 
-OPEN_ORDERS_COUNTED = 100  # beyond, the digest says "more than 100"
-
-
 @retry_on_conflict
 def queue_daily_digest(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> bool:
     """Queue today's digest for every manager, once per local day whatever the number of
@@ -151,7 +148,7 @@ def queue_daily_digest(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now)
         if uow.digests.queued_on(day):
             return False
         uow.digests.mark_queued(day, now)
-        waiting = len(uow.orders.open_orders(limit=OPEN_ORDERS_COUNTED + 1))
+        waiting = uow.orders.count_open()
         payload = {
             "day": day.isoformat(),
             "items": json.dumps([describe(i) for i in low.items]),

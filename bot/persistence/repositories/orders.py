@@ -49,6 +49,7 @@ from bot.persistence.types import Quantity
 Sold = tuple[int, Decimal, int]  # an item's id, quantity and revenue in a period
 
 _NOT_CANCELLED = OrderRow.status != OrderStatus.CANCELLED.value
+_OPEN = OrderRow.status.not_in((OrderStatus.COMPLETED.value, OrderStatus.CANCELLED.value))
 # Sales of periods up to this long are read from the lines' index in time order (see _sold).
 BY_TIME_UP_TO = timedelta(days=120)
 
@@ -238,15 +239,17 @@ class SqlOrderRepository:
         return [self._to_domain(r) for r in rows]
 
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]:
-        closed = (OrderStatus.COMPLETED.value, OrderStatus.CANCELLED.value)
         rows = self.session.scalars(
             select(OrderRow)
-            .where(OrderRow.status.not_in(closed))
+            .where(_OPEN)
             .order_by(OrderRow.placed_at, OrderRow.id)
             .limit(limit)
             .offset(offset)
         )
         return [self._to_domain(r) for r in rows]
+
+    def count_open(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(OrderRow).where(_OPEN)) or 0
 
     def last_address(self, customer_id: int) -> str | None:
         return self.session.scalars(

@@ -367,3 +367,19 @@ def test_a_long_periods_sales_leave_cancelled_orders_out_as_a_short_ones_do(
         sold = [(r.sku, r.quantity) for r in best.by_quantity]
         assert sold == ([] if days == 1 else [("TEA", Decimal(2))])
         assert [(r.sku, r.quantity) for r in rows] == sold
+
+
+def test_open_orders_are_counted_in_the_database_and_listed_oldest_first(
+    new_uow: UowFactory,
+) -> None:
+    tea = stocked(new_uow(), 20, sku="TEA", name="Tea")
+    first = placed_order(new_uow(), customer(), (tea, 1), clock=FixedClock(NOW))
+    later = placed_order(new_uow(), customer(), (tea, 1), clock=FixedClock(NOW + timedelta(1)))
+    dropped = placed_order(new_uow(), customer(), (tea, 1), clock=FixedClock(NOW))
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    orders.move_order(
+        boss.id or 0, dropped.code, OrderStatus.CANCELLED, reason="x", store=STORE, uow=new_uow()
+    )
+    with new_uow() as uow:
+        assert uow.orders.count_open() == 2
+        assert [o.code for o in uow.orders.open_orders(limit=5)] == [first.code, later.code]
