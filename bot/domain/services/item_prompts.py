@@ -152,7 +152,7 @@ def _take(step: ItemStep, text: str, draft: NewItemDraft, *, store: Store, uow: 
         return store.currency.format(draft.price_minor)
     if step is ItemStep.THRESHOLD:
         draft.threshold = _threshold(text)
-        return "The store's" if draft.threshold is None else str(draft.threshold)
+        return "The store's default" if draft.threshold is None else str(draft.threshold)
     if step is ItemStep.STOCK:
         stock = parse_quantity(text)
         check_level(_sample(draft), stock, what="Initial stock")
