@@ -15,6 +15,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.domain.services import deliveries
+from bot.domain.services.deliveries import Delivery
 from bot.handlers import (
     cart,
     catalogue,
@@ -25,6 +26,7 @@ from bot.handlers import (
     handover,
     housekeeping,
     items,
+    language,
     low_stock,
     managers,
     my_orders,
@@ -63,6 +65,7 @@ ROUTES = Routes(
         shop_info.FEATURE,
         questions.FEATURE,
         start.HELP_FEATURE,
+        language.FEATURE,
         order_queue.FEATURE,
         handover.FEATURE,
         stock.FEATURE,
@@ -118,8 +121,11 @@ async def on_shutdown(_application: ShopApplication) -> None:
 
 
 def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> edge.PersonalQueues:
-    async def first_delivery(update_id: int) -> bool:
-        return await asyncio.to_thread(deliveries.first_delivery, update_id, uow=shop.uow())
+    async def first_delivery(update: Update) -> Delivery:
+        user = update.effective_user
+        return await asyncio.to_thread(
+            deliveries.first_delivery, update.update_id, user.id if user else None, uow=shop.uow()
+        )
 
     return edge.PersonalQueues(first_delivery, done=done)
 

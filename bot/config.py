@@ -17,6 +17,7 @@ from bot.domain.money import ISO_4217, Currency
 from bot.domain.opening_hours import OpeningHours
 from bot.domain.payments import PaymentOptions
 from bot.domain.store import DEFAULT_HOURS, Store
+from bot.i18n import SHIPPED
 
 ENV_PREFIX = "SHOPKEEPS_"
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -46,6 +47,7 @@ class Settings(BaseSettings):
     store_name: Annotated[str, Field(min_length=1, max_length=64)] = "ShopKeeps Store"
     currency: str = "EUR"
     timezone: str = "UTC"
+    language: str = "en"  # for people whose Telegram app speaks none of the shipped languages
     default_low_stock_threshold: Annotated[Decimal, Field(ge=0, le=1_000_000)] = Decimal(5)
     staff_idle_timeout_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 12
     opening_hours: str = DEFAULT_HOURS
@@ -100,6 +102,14 @@ class Settings(BaseSettings):
         code = value.strip().upper()
         if code not in ISO_4217:
             raise ValueError(f"{value!r} is not an ISO 4217 currency code (like EUR or USD)")
+        return code
+
+    @field_validator("language")
+    @classmethod
+    def _shipped_language(cls, value: str) -> str:
+        code = value.strip().lower()
+        if code not in SHIPPED:
+            raise ValueError(f"{value!r} is not a shipped language ({', '.join(SHIPPED)})")
         return code
 
     @field_validator("timezone")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.domain.passwords import PasswordHasher
 from bot.domain.store import Store
+from bot.i18n import Catalogues
 from bot.persistence.engine import build_engine, session_factory
 from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -21,6 +22,7 @@ class Shop:
     engine: Engine
     store: Store
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    catalogues: Catalogues = field(init=False, repr=False)
     # Called (from any thread) after a commit that queued notifications; the bot sets it to
     # wake its sender.
     outbox_written: Callable[[], None] | None = None
@@ -28,6 +30,7 @@ class Shop:
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
+        self.catalogues = Catalogues(self.settings.language)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work: one per use-case call."""

@@ -255,6 +255,15 @@ class ShieldRepository(Protocol):
     def forget_before(self, at: datetime) -> int: ...
 
 
+class LanguageRepository(Protocol):
+    def chosen(self, telegram_user_id: int) -> str | None:
+        """The language this person chose: as the staff member logged in from this chat,
+        else as a customer; None if they never chose."""
+
+    def choose_for_customer(self, customer_id: int, language: str) -> None: ...
+    def choose_for_staff(self, staff_id: int, language: str) -> None: ...
+
+
 class ProcessedUpdateRepository(Protocol):
     def first_time(self, update_id: int, at: datetime) -> bool:
         """Record the update id; False if it was recorded before (a redelivery)."""
@@ -339,6 +348,8 @@ class UnitOfWork(Protocol):
     def shields(self) -> ShieldRepository: ...
     @property
     def updates(self) -> ProcessedUpdateRepository: ...
+    @property
+    def languages(self) -> LanguageRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

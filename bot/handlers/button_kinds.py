@@ -265,6 +265,14 @@ class ItemCategory(ButtonData):
     key: str
 
 
+@dataclass(frozen=True)
+class ChooseLanguage(ButtonData):
+    """/language: a language code (the use case accepts only the shipped ones)."""
+
+    PREFIX = "lang"
+    language: str
+
+
 # ----------------------------------------------------------------------------- managers
 
 

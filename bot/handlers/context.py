@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.services.customers import CustomerRef
 from bot.domain.staff import StaffAccount
+from bot.i18n import Texts
 from bot.send_budget import Priority
 from bot.wiring import Shop
 
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from bot.handlers.routes import Routes
 
 T = TypeVar("T")
+
+
+@runtime_checkable
+class ChosenLanguages(Protocol):
+    def language_chosen(self, update_id: int) -> str | None: ...
+
 
 SHOP_KEY = "shop"
 ROUTES_KEY = "routes"
@@ -45,6 +52,20 @@ class ShopContext(
     def routes(self) -> Routes:
         routes: Routes = self.application.bot_data[ROUTES_KEY]
         return routes
+
+    def texts(self, update: Update) -> Texts:
+        """The words of the person behind `update`: the language they chose (read when the
+        update was taken), else their Telegram app's, else the store's."""
+        processor = self.application.update_processor
+        chosen = (
+            processor.language_chosen(update.update_id)
+            if isinstance(processor, ChosenLanguages)
+            else None
+        )
+        catalogues = self.shop.catalogues
+        user = update.effective_user
+        app_language = user.language_code if user else None
+        return catalogues.texts(chosen or catalogues.language_for(app_language))
 
     async def run(self, use_case: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Call a use case with a fresh unit of work, off the event loop (it blocks on I/O)."""

@@ -20,6 +20,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, BaseHandler, BaseUpdateProcessor, TypeHandler
 
+from bot.domain.services.deliveries import Delivery
 from bot.handlers.context import ShopContext
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ SLOW_DOWN = "You are sending messages faster than I can read them. Please wait a
 EDITS_NOT_APPLIED = "Edits are not applied. Please send the command again as a new message."
 PRIVATE_ONLY = "I work in private chats only. Please message me directly: @{bot}"
 
-FirstDelivery = Callable[[int], Awaitable[bool]]
+FirstDelivery = Callable[[Update], Awaitable[Delivery]]
 
 
 def person_of(update: Update) -> int | None:
@@ -63,6 +64,7 @@ class PersonalQueues(BaseUpdateProcessor):
         self._turns: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
         self._warned: set[int] = set()
+        self._languages: dict[int, str | None] = {}  # update id: its sender's chosen language
 
     async def initialize(self) -> None:
         pass
@@ -103,11 +105,20 @@ class PersonalQueues(BaseUpdateProcessor):
 
     async def _once(self, update: Update, coroutine: Awaitable[Any]) -> None:
         async with self._workers:
-            if not await self._first_delivery(update.update_id):
+            delivery = await self._first_delivery(update)
+            if not delivery.fresh:
                 log.info("update %s was delivered again; it is not applied twice", update.update_id)
                 _discard(coroutine)
                 return
-            await coroutine
+            self._languages[update.update_id] = delivery.language
+            try:
+                await coroutine
+            finally:
+                del self._languages[update.update_id]
+
+    def language_chosen(self, update_id: int) -> str | None:
+        """The language the sender of this update (being handled) chose, if they chose."""
+        return self._languages.get(update_id)
 
     async def _slow_down(self, person: int, update: Update) -> None:
         """Answer a dropped button press; tell a flooding person once per burst."""

@@ -97,6 +97,7 @@ class CustomerRow(Base):
     name: Mapped[str] = mapped_column(String(120))
     username: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(8))  # chosen with /language
 
 
 class CartLineRow(Base):
@@ -225,6 +226,7 @@ class StaffRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean)
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    language: Mapped[str | None] = mapped_column(String(8))  # chosen with /language
 
 
 class StaffSessionRow(Base):

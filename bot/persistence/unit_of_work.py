@@ -17,6 +17,7 @@ from bot.persistence.repositories import (
     SqlCustomerRepository,
     SqlDigestRepository,
     SqlInviteRepository,
+    SqlLanguageRepository,
     SqlLedgerRepository,
     SqlOrderRepository,
     SqlOutboxRepository,
@@ -86,6 +87,7 @@ class SqlAlchemyUnitOfWork:
         self.watches = SqlWatchRepository(self.session)
         self.questions = SqlQuestionRepository(self.session)
         self.updates = SqlProcessedUpdateRepository(self.session)
+        self.languages = SqlLanguageRepository(self.session)
         return self
 
     def __exit__(

@@ -56,6 +56,8 @@ class State:
     chores: dict[tuple[str, date], datetime] = field(default_factory=dict)
     watches: dict[tuple[int, int], datetime] = field(default_factory=dict)
     updates: dict[int, datetime] = field(default_factory=dict)
+    customer_languages: dict[int, str] = field(default_factory=dict)  # customer id: language
+    staff_languages: dict[int, str] = field(default_factory=dict)  # staff id: language
     payments: dict[str, int] = field(default_factory=dict)  # charge id: order id
     questions: dict[int, Question] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -680,6 +682,26 @@ class FakeShields:
         return len(old)
 
 
+class FakeLanguages:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def chosen(self, telegram_user_id: int) -> str | None:
+        session = self.s.sessions.get(telegram_user_id)
+        if session is not None and session.staff_id in self.s.staff_languages:
+            return self.s.staff_languages[session.staff_id]
+        customer = next(
+            (c for c in self.s.customers.values() if c.telegram_user_id == telegram_user_id), None
+        )
+        return self.s.customer_languages.get(customer.id or 0) if customer else None
+
+    def choose_for_customer(self, customer_id: int, language: str) -> None:
+        self.s.customer_languages[customer_id] = language
+
+    def choose_for_staff(self, staff_id: int, language: str) -> None:
+        self.s.staff_languages[staff_id] = language
+
+
 class FakeProcessedUpdates:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -757,6 +779,7 @@ class FakeUnitOfWork:
         self.chores = FakeChores(self.working)
         self.watches = FakeWatches(self.working)
         self.updates = FakeProcessedUpdates(self.working)
+        self.languages = FakeLanguages(self.working)
         self.questions = FakeQuestions(self.working)
         return self
 

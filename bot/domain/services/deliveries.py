@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.domain.clock import Clock, utc_now
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An update taken (`fresh`), or seen before; and the language its sender chose, read in
+    the same transaction (every reply needs it, and a read of its own would cost one more)."""
+
+    fresh: bool
+    language: str | None = None
+
+
 @retry_on_conflict
-def first_delivery(update_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> bool:
-    """Record the update as taken; False if it was taken before (Telegram redelivers an
+def first_delivery(
+    update_id: int,
+    telegram_user_id: int | None = None,
+    *,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> Delivery:
+    """Record the update as taken; not fresh if it was taken before (Telegram redelivers an
     update when a webhook answered slowly, and two workers may each receive it)."""
     with uow:
         fresh = uow.updates.first_time(update_id, clock())
+        chosen = None
+        if fresh and telegram_user_id is not None:
+            chosen = uow.languages.chosen(telegram_user_id)
         uow.commit()
-        return fresh
+        return Delivery(fresh, chosen)

@@ -10,6 +10,7 @@ from bot.persistence.repositories.catalogue import (
 )
 from bot.persistence.repositories.conversations import (
     SqlChoreRepository,
+    SqlLanguageRepository,
     SqlProcessedUpdateRepository,
     SqlPromptRepository,
     SqlShieldRepository,
@@ -37,6 +38,7 @@ __all__ = [
     "SqlCustomerRepository",
     "SqlDigestRepository",
     "SqlInviteRepository",
+    "SqlLanguageRepository",
     "SqlLedgerRepository",
     "SqlOrderRepository",
     "SqlOutboxRepository",

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.prompts import Prompt, PromptKind
 from bot.persistence.drafts import draft_from_json, draft_to_json
-from bot.persistence.models import ChoreRunRow, PasswordShieldRow, ProcessedUpdateRow, PromptRow
+from bot.persistence.models import (
+    ChoreRunRow,
+    CustomerRow,
+    PasswordShieldRow,
+    ProcessedUpdateRow,
+    PromptRow,
+    StaffRow,
+    StaffSessionRow,
+)
 from bot.persistence.repositories.inserts import insert_unless_present
 
 
@@ -85,6 +93,34 @@ class SqlShieldRepository:
     def forget_before(self, at: datetime) -> int:
         result = self.session.execute(delete(PasswordShieldRow).where(PasswordShieldRow.until < at))
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlLanguageRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def chosen(self, telegram_user_id: int) -> str | None:
+        # Two lookups by key, in the transaction that records the update anyway.
+        staff = self.session.scalar(
+            select(StaffRow.language)
+            .join(StaffSessionRow, StaffSessionRow.staff_id == StaffRow.id)
+            .where(StaffSessionRow.telegram_user_id == telegram_user_id)
+        )
+        if staff:
+            return staff
+        return self.session.scalar(
+            select(CustomerRow.language).where(CustomerRow.telegram_user_id == telegram_user_id)
+        )
+
+    def choose_for_customer(self, customer_id: int, language: str) -> None:
+        self.session.execute(
+            update(CustomerRow).where(CustomerRow.id == customer_id).values(language=language)
+        )
+
+    def choose_for_staff(self, staff_id: int, language: str) -> None:
+        self.session.execute(
+            update(StaffRow).where(StaffRow.id == staff_id).values(language=language)
+        )
 
 
 class SqlProcessedUpdateRepository:

@@ -31,13 +31,14 @@ class Person:
     id: int
     first_name: str
     username: str | None = None
+    language_code: str = "en"  # their Telegram app's language
 
     def as_user(self) -> dict[str, Any]:
         user: dict[str, Any] = {
             "id": self.id,
             "is_bot": False,
             "first_name": self.first_name,
-            "language_code": "en",
+            "language_code": self.language_code,
         }
         if self.username:
             user["username"] = self.username

@@ -92,9 +92,11 @@ class People(ApiState):
         waiting = [u for u, n in self._pushed.items() if self._processed[u] < n]
         raise AssertionError(f"the bot did not finish updates {waiting} within {timeout}s")
 
-    def person(self, first_name: str, username: str | None = None) -> Person:
+    def person(
+        self, first_name: str, username: str | None = None, *, language_code: str = "en"
+    ) -> Person:
         with self._lock:
-            person = Person(next(self._people_ids), first_name, username)
+            person = Person(next(self._people_ids), first_name, username, language_code)
             self.chats[person.id] = Chat(person)
             return person
 

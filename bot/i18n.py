@@ -1,0 +1,82 @@
+"""The bot's words in the reader's language: gettext catalogues, read once at start-up.
+
+Texts are written in English in the code, marked `t("…")` (or `t.plural("…", "…", n)`), with
+`{name}` placeholders filled by the call. Each shipped language has a catalogue,
+`bot/locales/<language>/LC_MESSAGES/shopkeeps.po`, read with Babel when the bot starts (no
+compiled files to keep in step); a message a catalogue lacks stays in English, and the test
+suite fails on any such gap in a shipped language (see README, "Adding a language").
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES = Path(__file__).parent / "locales"
+DOMAIN = "shopkeeps"
+ENGLISH = "en"
+# Each language by its own name, as a person looking for theirs reads it.
+SHIPPED = {
+    "en": "English",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "ru": "Русский",
+    "uk": "Українська",
+}
+
+
+@dataclass(frozen=True)
+class Texts:
+    """One language's words: `t("Hello, {name}!", name=…)`."""
+
+    language: str
+    catalogue: gettext.NullTranslations
+
+    def __call__(self, message: str, /, **params: object) -> str:
+        text = self.catalogue.gettext(message)
+        return text.format(**params) if params else text
+
+    def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        """`n` picks the form (by the language's own plural rules) and is a placeholder too."""
+        return self.catalogue.ngettext(singular, plural, n).format(n=n, **params)
+
+
+def catalogue_path(language: str, folder: Path = LOCALES) -> Path:
+    return folder / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _read(language: str, folder: Path) -> gettext.NullTranslations:
+    path = catalogue_path(language, folder)
+    if language == ENGLISH or not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+class Catalogues:
+    """Every shipped language's texts, built once (start-up) and shared by every update."""
+
+    def __init__(self, default: str = ENGLISH, folder: Path = LOCALES) -> None:
+        if default not in SHIPPED:
+            raise ValueError(f"{default!r} is not a shipped language ({', '.join(SHIPPED)})")
+        self.default = default
+        self._texts = {code: Texts(code, _read(code, folder)) for code in SHIPPED}
+
+    def texts(self, language: str | None) -> Texts:
+        """The language's texts; the store's default for any other."""
+        return self._texts.get(language or "", self._texts[self.default])
+
+    def language_for(self, telegram_code: str | None) -> str:
+        """A Telegram user's language ("de-AT", "pt-br"), if shipped, else the store's."""
+        base = (telegram_code or "").split("-")[0].lower()
+        return base if base in SHIPPED else self.default

@@ -1,0 +1,92 @@
+"""Every text the bot can say exists in every shipped language, with the same placeholders
+and HTML tags as the English original; a person's language is found as Telegram names it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+import bot
+from bot.i18n import ENGLISH, SHIPPED, Catalogues, catalogue_path
+
+SOURCE = Path(bot.__file__).parent
+KEYWORDS = {"t": None, "plural": (1, 2)}  # t("…") and t.plural("…", "…", n)
+TRANSLATED = [code for code in SHIPPED if code != ENGLISH]
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+TAG = re.compile(r"</?[a-z]+[^>]*>")
+
+
+def english_messages() -> Iterator[tuple[str, ...]]:
+    """Each message the code marks, as (singular,) or (singular, plural)."""
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        SOURCE, method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        yield (message,) if isinstance(message, str) else tuple(message)
+
+
+def read(language: str) -> Catalog:
+    with catalogue_path(language).open("rb") as po:
+        return read_po(po, locale=language)
+
+
+def shape(text: str) -> tuple[list[str], list[str]]:
+    return sorted(PLACEHOLDER.findall(text)), TAG.findall(text)
+
+
+def test_the_code_marks_messages_for_translation() -> None:
+    assert ("Which language shall I speak?",) in set(english_messages())
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_has_a_translation_of_the_same_shape(language: str) -> None:
+    catalog = read(language)
+    gaps, misshapen = [], []
+    for message in set(english_messages()):
+        entry = catalog.get(message[0])
+        found = None if entry is None else entry.string
+        forms = list(found) if isinstance(found, tuple | list) else [found or ""]
+        if entry is None or entry.fuzzy or not all(forms):
+            gaps.append(message[0])
+            continue
+        misshapen += [message[0] for form in forms if shape(form) != shape(message[-1])]
+    assert gaps == [], f"{language}: {len(gaps)} messages lack a translation"
+    assert misshapen == [], f"{language}: placeholders or tags differ from the English"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_no_catalogue_keeps_messages_the_code_no_longer_says(language: str) -> None:
+    said = {message[0] for message in english_messages()}
+    kept = {m.id if isinstance(m.id, str) else m.id[0] for m in read(language) if m.id}
+    assert kept - said == set()
+
+
+def test_each_translation_names_its_own_language() -> None:
+    catalogues = Catalogues()
+    said = {
+        code: catalogues.texts(code)("I speak English with you now. /language changes it.")
+        for code in SHIPPED
+    }
+    assert said["de"].startswith("Ich spreche jetzt Deutsch")
+    assert said["ru"].startswith("Теперь я говорю с вами по-русски")
+    assert len(set(said.values())) == len(SHIPPED)
+
+
+@pytest.mark.parametrize(
+    ("telegram", "language"),
+    [("de", "de"), ("de-AT", "de"), ("pt-br", "fr"), (None, "fr"), ("UK", "uk"), ("", "fr")],
+)
+def test_a_telegram_language_is_used_when_shipped_else_the_stores(
+    telegram: str | None, language: str
+) -> None:
+    assert Catalogues(default="fr").language_for(telegram) == language
+
+
+def test_a_store_cannot_default_to_a_language_it_does_not_ship() -> None:
+    with pytest.raises(ValueError, match="not a shipped language"):
+        Catalogues(default="pt")
