@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit browser clean bench
+.PHONY: run test lint typecheck unit browser clean bench translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,11 @@ clean:
 ## the table and the machine go to bench/results/. `make bench BENCH=--quick` for a first look.
 bench: $(STAMP)
 	$(BIN)/python -m bench.all $(BENCH)
+
+## Translators: bring every catalogue in bot/locales up to the texts the code says (new ones
+## empty, gone ones dropped); then translate the empty ones. `make test` checks them.
+translations: $(STAMP)
+	$(BIN)/pybabel extract --no-location --omit-header -k t -k plural:1,2 -k said \
+		-o $(VENV)/shopkeeps.pot bot
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date \
+		-i $(VENV)/shopkeeps.pot -d bot/locales -D shopkeeps

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import time
 from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import BotCommand, Update
 from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest, HTTPXRequest
 
@@ -44,6 +44,7 @@ from bot.handlers import (
 from bot.handlers.context import ROUTES_KEY, SHOP_KEY, ShopApplication, ShopContext
 from bot.handlers.errors import report_error
 from bot.handlers.routes import Routes
+from bot.i18n import SHIPPED
 from bot.persistence.send_ticks import SqlTickBook
 from bot.send_budget import SendBudget
 from bot.transport import AiohttpRequest
@@ -82,10 +83,7 @@ async def on_startup(application: ShopApplication) -> None:
     """Runs once the bot is connected: menu and descriptions, the scheduled jobs, the sender."""
     shop = application.bot_data[SHOP_KEY]
     assert isinstance(shop, Shop)
-    await application.bot.set_my_commands(ROUTES.menu(None))
-    long, short = shop_info.descriptions(shop.store)
-    await application.bot.set_my_description(long)
-    await application.bot.set_my_short_description(short)
+    await asyncio.gather(*(introduce(application, shop, code) for code in (None, *SHIPPED)))
     assert application.job_queue is not None
     digest_at = shop.settings.digest_time.replace(tzinfo=shop.store.timezone)
     application.job_queue.run_daily(
@@ -118,6 +116,18 @@ async def on_startup(application: ShopApplication) -> None:
 async def on_shutdown(_application: ShopApplication) -> None:
     """What start-up froze may be garbage now (a process that runs the bot again)."""
     gc.unfreeze()
+
+
+async def introduce(application: ShopApplication, shop: Shop, language: str | None) -> None:
+    """The customer menu and the bot's descriptions in one language (None: for every app
+    language without its own, in the store's)."""
+    t = shop.catalogues.texts(language)
+    bot = application.bot
+    menu = [BotCommand(c.command, t(c.description)) for c in ROUTES.menu(None)]
+    long, short = shop_info.descriptions(shop.store, t)
+    await bot.set_my_commands(menu, language_code=language)
+    await bot.set_my_description(long, language_code=language)
+    await bot.set_my_short_description(short, language_code=language)
 
 
 def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> edge.PersonalQueues:

@@ -1,8 +1,9 @@
 """The bot's words in the reader's language: gettext catalogues, read once at start-up.
 
 Texts are written in English in the code, marked `t("…")` (or `t.plural("…", "…", n)`), with
-`{name}` placeholders filled by the call. Each shipped language has a catalogue,
-`bot/locales/<language>/LC_MESSAGES/shopkeeps.po`, read with Babel when the bot starts (no
+`{name}` placeholders filled by the call; `said("…")` marks one to be translated later. Each
+shipped language has a catalogue, `bot/locales/<language>/LC_MESSAGES/shopkeeps.po`, read
+with Babel when the bot starts (no
 compiled files to keep in step); a message a catalogue lacks stays in English, and the test
 suite fails on any such gap in a shipped language (see README, "Adding a language").
 """
@@ -29,6 +30,12 @@ SHIPPED = {
     "ru": "Русский",
     "uk": "Українська",
 }
+
+
+def said(message: str) -> str:
+    """Marks a text for the catalogues where it is written, to be translated where it is
+    shown (a command's menu line, built once, shown in every language)."""
+    return message
 
 
 @dataclass(frozen=True)

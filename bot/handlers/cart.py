@@ -13,6 +13,7 @@ from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import cart_screen
+from bot.i18n import said
 
 
 @polite
@@ -57,7 +58,7 @@ async def empty(update: Update, context: ShopContext) -> str | None:
 
 
 FEATURE = Feature(
-    commands=[Command("cart", cart_command, menu="Your cart")],
+    commands=[Command("cart", cart_command, menu=said("Your cart"))],
     presses=[
         Press(Menu, show_cart, only=Menu(Screen.CART)),
         Press(CartLine, change_line),

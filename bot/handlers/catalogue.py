@@ -26,6 +26,7 @@ from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, show
 from bot.handlers.views import PAGE_SIZE, categories_screen, category_screen, product_card
+from bot.i18n import said
 
 
 @polite
@@ -125,7 +126,7 @@ async def explain_amount(update: Update, context: ShopContext) -> str | None:
 
 
 FEATURE = Feature(
-    commands=[Command("catalogue", show_categories, menu="Browse the catalogue")],
+    commands=[Command("catalogue", show_categories, menu=said("Browse the catalogue"))],
     presses=[
         Press(Menu, show_categories, only=Menu(Screen.CATALOGUE)),
         Press(CategoryPage, show_category),

@@ -38,6 +38,7 @@ from bot.handlers.views import (
     chosen_line,
     order_screen,
 )
+from bot.i18n import said
 
 
 def phone_keyboard(saved: str | None) -> ReplyKeyboardMarkup:
@@ -266,7 +267,7 @@ async def take_contact(update: Update, context: ShopContext) -> None:
 FEATURE = Feature(
     commands=[
         Command("checkout", begin),
-        Command("cancel", cancel_command, menu="Leave checkout"),
+        Command("cancel", cancel_command, menu=said("Leave checkout")),
     ],
     presses=[
         Press(StartCheckout, begin),

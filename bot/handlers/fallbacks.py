@@ -34,7 +34,7 @@ async def unknown_command(update: Update, context: ShopContext) -> None:
     await say(
         update,
         f"Sorry, I don't know {esc(command[:40])}. Send /help to see what I can do.",
-        menu_keyboard(),
+        menu_keyboard(context.texts(update)),
     )
 
 
@@ -43,7 +43,7 @@ async def not_text(update: Update, context: ShopContext) -> None:
     await say(
         update,
         "I can only read text and button presses. Type what you are looking for, or use the menu.",
-        menu_keyboard(),
+        menu_keyboard(context.texts(update)),
     )
 
 

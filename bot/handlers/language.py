@@ -10,7 +10,7 @@ from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button
-from bot.i18n import SHIPPED
+from bot.i18n import SHIPPED, said
 
 
 def _keyboard(current: str) -> InlineKeyboardMarkup:
@@ -37,6 +37,6 @@ async def choose(update: Update, context: ShopContext) -> str | None:
 
 
 FEATURE = Feature(
-    commands=[Command("language", ask, menu="Language")],
+    commands=[Command("language", ask, menu=said("Language"))],
     presses=[Press(ChooseLanguage, choose)],
 )

@@ -18,6 +18,7 @@ from bot.handlers.views import (
     order_screen,
     orders_screen,
 )
+from bot.i18n import said
 
 
 async def _list(update: Update, context: ShopContext, offset: int) -> None:
@@ -80,7 +81,7 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
 
 
 FEATURE = Feature(
-    commands=[Command("myorders", my_orders_command, menu="Your orders")],
+    commands=[Command("myorders", my_orders_command, menu=said("Your orders"))],
     presses=[
         Press(Menu, show_orders, only=Menu(Screen.ORDERS)),
         Press(MyOrdersPage, show_orders),

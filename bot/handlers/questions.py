@@ -20,6 +20,7 @@ from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, sentence
 from bot.handlers.views import button
+from bot.i18n import said
 
 ASK = (
     "💬 What would you like to ask the shop? Type your message "
@@ -116,7 +117,7 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
 
 
 FEATURE = Feature(
-    commands=[Command("ask", begin_question, menu="Ask the shop a question")],
+    commands=[Command("ask", begin_question, menu=said("Ask the shop a question"))],
     presses=[
         Press(AskShop, begin_question),
         Press(AnswerQuestion, begin_answer, Role.STAFF),

@@ -14,6 +14,7 @@ from bot.handlers.conversations import TextSearch
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import PAGE_SIZE, search_screen
+from bot.i18n import said
 
 PROMPT = "🔎 Type what you are looking for: a name, a brand, a category or an SKU."
 MAX_QUERY = 100
@@ -85,7 +86,7 @@ async def turn_page(update: Update, context: ShopContext) -> str | None:
 
 
 FEATURE = Feature(
-    commands=[Command("search", search_command, menu="Find an item")],
+    commands=[Command("search", search_command, menu=said("Find an item"))],
     presses=[
         Press(Menu, ask_for_search, only=Menu(Screen.SEARCH)),
         Press(SearchPage, turn_page),

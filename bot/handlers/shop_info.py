@@ -13,6 +13,7 @@ from bot.handlers.context import ShopContext
 from bot.handlers.routes import Command, Feature
 from bot.handlers.screens import polite, say
 from bot.handlers.views import menu_keyboard
+from bot.i18n import Texts, said
 
 
 def closed_notice(opens: datetime | None) -> str:
@@ -22,14 +23,17 @@ def closed_notice(opens: datetime | None) -> str:
     return f"The shop is closed now; it opens {opens:%a %d %b, %H:%M} and will see your order then."
 
 
-def descriptions(store: Store) -> tuple[str, str]:
+def descriptions(store: Store, t: Texts) -> tuple[str, str]:
     """The bot's Telegram description (shown before /start) and short description."""
     where = f" {store.address}." if store.address else ""
-    long = (
-        f"{store.name}: browse the catalogue, fill a cart and order for pickup or delivery, "
-        f"without visiting the shop.{where} Send /start to begin; /info for hours."
+    long = t(
+        "{store}: browse the catalogue, fill a cart and order for pickup or delivery, without "
+        "visiting the shop.{where} Send /start to begin; /info for hours.",
+        store=store.name,
+        where=where,
     )
-    return long[:512], f"{store.name} — order for pickup or delivery"[:120]
+    short = t("{store} — order for pickup or delivery", store=store.name)
+    return long[:512], short[:120]
 
 
 def week_hours(store: Store, now: datetime) -> list[str]:
@@ -68,7 +72,7 @@ def info_text(store: Store, now: datetime) -> str:
 async def show_info(update: Update, context: ShopContext) -> str | None:
     """/info: the shop's address, phone, map location and this week's hours."""
     store = context.shop.store
-    await say(update, info_text(store, utc_now()), menu_keyboard())
+    await say(update, info_text(store, utc_now()), menu_keyboard(context.texts(update)))
     chat = update.effective_chat
     if store.location is not None and chat is not None:
         latitude, longitude = store.location
@@ -76,4 +80,6 @@ async def show_info(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-FEATURE = Feature(commands=[Command("info", show_info, menu="Address, phone and opening hours")])
+FEATURE = Feature(
+    commands=[Command("info", show_info, menu=said("Address, phone and opening hours"))]
+)

@@ -12,15 +12,17 @@ from bot.handlers.pickup_qr import HANDOVER_PREFIX
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import greeting, menu_keyboard
+from bot.i18n import said
 
-HELP = (
+HELP = said(
     "<b>How to order</b>\n"
     "1. Browse the catalogue (or just type what you are looking for).\n"
     "2. Add items to your cart; items sold by weight go in steps, like 0.25 kg.\n"
     "3. Check out for pickup at a time you choose, or for delivery.\n"
     "You get a message each time your order moves on.\n\n"
     "/start – main menu\n/catalogue – browse\n/search TEXT – find an item\n"
-    "/cart – your cart\n/myorders – your orders\n/cancel – leave checkout\n/help – this help"
+    "/cart – your cart\n/myorders – your orders\n/cancel – leave checkout\n"
+    "/language – the language I speak\n/help – this help"
 )
 STAFF_HELP = "<b>Your commands as {role}</b>"
 DEEP_LINK_PRODUCT = "p_"
@@ -38,10 +40,14 @@ async def greet(update: Update, context: ShopContext) -> str | None:
             update, context, context.args[0].removeprefix(DEEP_LINK_PRODUCT)
         )
         return None
-    user = update.effective_user
-    name = user.first_name if user else "there"
-    await say(update, greeting(name, context.shop.store), menu_keyboard())
+    await say(update, _greeting(update, context), menu_keyboard(context.texts(update)))
     return None
+
+
+def _greeting(update: Update, context: ShopContext) -> str:
+    user = update.effective_user
+    t = context.texts(update)
+    return greeting(t, user.first_name if user else "", context.shop.store)
 
 
 @polite
@@ -49,7 +55,8 @@ async def show_help(update: Update, context: ShopContext) -> str | None:
     """Explain how ordering works; a logged-in member also sees their own commands."""
     member = await staff_member(update, context)
     if member is None:
-        await say(update, HELP, menu_keyboard())
+        t = context.texts(update)
+        await say(update, t(HELP), menu_keyboard(t))
         return None
     lines = context.routes.help_lines(member.role)
     await say(update, "\n".join([STAFF_HELP.format(role=member.role.value), *lines]))
@@ -59,18 +66,15 @@ async def show_help(update: Update, context: ShopContext) -> str | None:
 @polite
 async def show_menu(update: Update, context: ShopContext) -> str | None:
     """Back to the main menu, in place."""
-    user = update.effective_user
-    await show(
-        update, greeting(user.first_name if user else "there", context.shop.store), menu_keyboard()
-    )
+    await show(update, _greeting(update, context), menu_keyboard(context.texts(update)))
     return None
 
 
 FEATURE = Feature(
-    commands=[Command("start", greet, menu="Main menu")],
+    commands=[Command("start", greet, menu=said("Main menu"))],
     presses=[Press(Menu, show_menu, only=Menu(Screen.HOME))],
 )
 HELP_FEATURE = Feature(
-    commands=[Command("help", show_help, menu="How ordering works")],
+    commands=[Command("help", show_help, menu=said("How ordering works"))],
     presses=[Press(Menu, show_help, only=Menu(Screen.HELP))],
 )

@@ -52,6 +52,7 @@ from bot.handlers.button_kinds import (
 )
 from bot.handlers.buttons import ButtonData
 from bot.handlers.payment_views import payment_line
+from bot.i18n import Texts
 
 PAGE_SIZE = 6
 PHOTO_DESCRIPTION = 700
@@ -66,15 +67,21 @@ def button(text: str, pressed: ButtonData) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=pressed.pack())
 
 
-def menu_keyboard() -> Keyboard:
+def menu_keyboard(t: Texts) -> Keyboard:
     return Keyboard(
         [
             [
-                button("🛍 Catalogue", Menu(Screen.CATALOGUE)),
-                button("🔎 Search", Menu(Screen.SEARCH)),
+                button("🛍 " + t("Catalogue"), Menu(Screen.CATALOGUE)),
+                button("🔎 " + t("Search"), Menu(Screen.SEARCH)),
             ],
-            [button("🧺 Cart", Menu(Screen.CART)), button("📦 My orders", Menu(Screen.ORDERS))],
-            [button("💬 Ask the shop", AskShop()), button("❓ Help", Menu(Screen.HELP))],
+            [
+                button("🧺 " + t("Cart"), Menu(Screen.CART)),
+                button("📦 " + t("My orders"), Menu(Screen.ORDERS)),
+            ],
+            [
+                button("💬 " + t("Ask the shop"), AskShop()),
+                button("❓ " + t("Help"), Menu(Screen.HELP)),
+            ],
         ]
     )
 
@@ -83,12 +90,14 @@ def home_row() -> list[InlineKeyboardButton]:
     return [button("« Menu", Menu(Screen.HOME))]
 
 
-def greeting(first_name: str, store: Store) -> str:
-    return (
-        f"Hello {esc(first_name)}! Welcome to <b>{esc(store.name)}</b>.\n"
-        "Browse the catalogue, fill your cart and we will have it ready for pickup or "
-        "bring it to you."
+def greeting(t: Texts, first_name: str, store: Store) -> str:
+    hello = t("Hello {name}!", name=esc(first_name)) if first_name else t("Hello!")
+    welcome = t(
+        "Welcome to <b>{store}</b>.\nBrowse the catalogue, fill your cart and we will have it "
+        "ready for pickup or bring it to you.",
+        store=esc(store.name),
     )
+    return f"{hello} {welcome}"
 
 
 def unit_price(product: Product, store: Store) -> str:

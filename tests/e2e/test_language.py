@@ -44,3 +44,35 @@ async def test_a_forged_language_is_refused_politely(bot: RunningBot) -> None:
     assert alert == "That language is not available"
     await eve.says("/language")
     assert eve.screen == "Which language shall I speak?"
+
+
+async def test_the_menu_the_descriptions_and_the_welcome_come_in_the_apps_language(
+    bot: RunningBot,
+) -> None:
+    anna = ChatPerson(bot.double, bot.double.person("Anna", language_code="de"))
+    olga = ChatPerson(bot.double, bot.double.person("Olga", language_code="ru"))
+    sam = ChatPerson(bot.double, bot.double.person("Sam", language_code="en"))
+    menu = {c["command"]: c["description"] for c in bot.double.menu_for(anna.person)}
+    assert (menu["start"], menu["cart"], menu["language"]) == (
+        "Hauptmenü",
+        "Ihr Warenkorb",
+        "Sprache",
+    )
+    assert bot.double.menu_for(olga.person)[0]["description"] == "Главное меню"
+    assert bot.double.menu_for(sam.person)[0]["description"] == "Main menu"
+    assert "Sortiment ansehen, Warenkorb füllen" in bot.double.description_for(anna.person)
+    assert bot.double.description_for(sam.person, "short").endswith("order for pickup or delivery")
+    await anna.says("/start")
+    assert anna.screen.startswith("Hallo Anna! Willkommen bei ")
+    assert anna.last.button_texts == [
+        "🛍 Sortiment",
+        "🔎 Suchen",
+        "🧺 Warenkorb",
+        "📦 Meine Bestellungen",
+        "💬 Laden fragen",
+        "❓ Hilfe",
+    ]
+    await anna.presses("Hilfe")
+    assert anna.screen.startswith("So bestellen Sie")
+    await olga.says("/help")
+    assert "/language – мой язык" in olga.screen

@@ -16,7 +16,7 @@ import bot
 from bot.i18n import ENGLISH, SHIPPED, Catalogues, catalogue_path
 
 SOURCE = Path(bot.__file__).parent
-KEYWORDS = {"t": None, "plural": (1, 2)}  # t("…") and t.plural("…", "…", n)
+KEYWORDS = {"t": None, "plural": (1, 2), "said": None}  # t("…"), t.plural("…", "…", n), said("…")
 TRANSLATED = [code for code in SHIPPED if code != ENGLISH]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
@@ -90,3 +90,13 @@ def test_a_telegram_language_is_used_when_shipped_else_the_stores(
 def test_a_store_cannot_default_to_a_language_it_does_not_ship() -> None:
     with pytest.raises(ValueError, match="not a shipped language"):
         Catalogues(default="pt")
+
+
+def test_no_text_is_translated_inside_an_f_string_where_the_catalogues_cannot_see_it() -> None:
+    hidden = [
+        f"{path.relative_to(SOURCE)}:{n}"
+        for path in SOURCE.rglob("*.py")
+        for n, line in enumerate(path.read_text().splitlines(), start=1)
+        if re.search(r"""f["'][^"']*\{t(\.plural)?\(""", line)
+    ]
+    assert hidden == []

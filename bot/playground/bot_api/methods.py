@@ -185,10 +185,10 @@ class Methods(ApiState):
 
     @staticmethod
     def _scope_key(p: dict[str, Any]) -> str:
+        """The scope, and the language after a "/" when the call names one ("default/de")."""
         scope = p.get("scope") or {"type": "default"}
-        if scope["type"] == "chat":
-            return f"chat:{scope['chat_id']}"
-        return str(scope["type"])
+        key = f"chat:{scope['chat_id']}" if scope["type"] == "chat" else str(scope["type"])
+        return f"{key}/{p['language_code']}" if p.get("language_code") else key
 
     def _set_commands(self, p: dict[str, Any]) -> bool:
         commands = p["commands"]
@@ -226,8 +226,11 @@ class Methods(ApiState):
         text = p.get("short_description" if short else "description", "")
         if len(text) > (120 if short else 512):
             raise bad_request("BOT_ABOUT_TOO_LONG" if short else "BOT_DESCRIPTION_TOO_LONG")
+        language = p.get("language_code") or ""
         with self._lock:
-            self.descriptions["short" if short else "long"] = text
+            self.descriptions[
+                ("short" if short else "long") + (f"/{language}" if language else "")
+            ] = text
         return True
 
     def _send_invoice(self, p: dict[str, Any]) -> dict[str, Any]:

@@ -44,9 +44,22 @@ class People(ApiState):
             return self._answered.get(query_id)
 
     def menu_for(self, person: Person) -> list[dict[str, str]]:
-        """The command menu this person sees: their chat's own, else the default one."""
+        """The command menu this person sees, as Telegram picks it: their chat's own, else the
+        default one; in each scope, the one for their app's language first."""
+        language = person.language_code
         with self._lock:
-            return list(self.commands.get(f"chat:{person.id}", self.commands.get("default", [])))
+            for scope in (f"chat:{person.id}", "default"):
+                for key in (f"{scope}/{language}", scope):
+                    if key in self.commands:
+                        return list(self.commands[key])
+            return []
+
+    def description_for(self, person: Person, kind: str = "long") -> str:
+        """The bot's description ("long") or short description this person's app shows."""
+        with self._lock:
+            return self.descriptions.get(
+                f"{kind}/{person.language_code}", self.descriptions.get(kind, "")
+            )
 
     def commands_for(self, person: Person) -> list[str]:
         return [c["command"] for c in self.menu_for(person)]

@@ -60,7 +60,8 @@ class ApiState:
         self.calls: list[Call] = []
         self.chats: dict[int, Chat] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
-        self.descriptions: dict[str, str] = {}  # "long" and "short", as the bot set them
+        # "long" and "short", as the bot set them; "long/de": for apps in German
+        self.descriptions: dict[str, str] = {}
         self.webhook: dict[str, Any] | None = None
         self.files: dict[str, UploadedFile] = {}
         self.revision = 0  # grows with every change a chat window would have to show
