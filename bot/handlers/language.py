@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.services.languages import choose_language
+from bot.domain.staff import Role
 from bot.handlers.button_kinds import ChooseLanguage
 from bot.handlers.context import ShopContext, customer_of
 from bot.handlers.routes import Command, Feature, Press
@@ -37,6 +38,13 @@ async def choose(update: Update, context: ShopContext) -> str | None:
 
 
 FEATURE = Feature(
-    commands=[Command("language", ask, menu=said("Language"))],
+    commands=[
+        Command(
+            "language",
+            ask,
+            menu=said("Language"),
+            menus=(None, Role.STAFF, Role.MANAGER),  # everyone's menu
+        )
+    ],
     presses=[Press(ChooseLanguage, choose)],
 )

@@ -24,6 +24,7 @@ CUSTOMER_MENU = [
     "info",
     "ask",
     "help",
+    "language",
 ]
 
 
