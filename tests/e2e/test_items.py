@@ -8,6 +8,7 @@ from bot.domain.catalogue import Unit, category_key
 from bot.domain.services import catalogue
 from bot.domain.services.item_prompts import ItemStep
 from bot.handlers.button_kinds import ItemCategory, ItemWord
+from tests.support.chat_person import ChatPerson
 from tests.support.factories import make_product
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import logged_in_manager
@@ -106,6 +107,12 @@ async def test_additem_offers_buttons_for_the_usual_answers_and_each_keeps_its_a
     assert len(catalogue.all_products(uow=bot.shop.uow())) == 3
 
 
+async def types_a_category(me: ChatPerson, *typed: str) -> None:
+    """A new /additem, up to the category question, answered by typing each of `typed`."""
+    for text in ("/cancel", "/additem", "Oat milk", "ok", *typed):
+        await me.says(text)
+
+
 async def test_a_category_typed_near_an_existing_one_asks_which_was_meant(
     bot: RunningBot,
 ) -> None:
@@ -113,26 +120,14 @@ async def test_a_category_typed_near_an_existing_one_asks_which_was_meant(
         make_product(category="Dairy & Eggs"), actor="t", store=bot.shop.store, uow=bot.shop.uow()
     )
     me = logged_in_manager(bot, "Clerk")
-    await me.says("/additem")
-    await me.says("Oat milk")
-    await me.says("ok")
-    await me.says("dairy & EGGS")  # an existing category, whatever the case
+    await types_a_category(me, "dairy & EGGS")  # an existing category, whatever the case
     assert "A few words for customers" in me.screen
-    await me.says("/cancel")
-    await me.says("/additem")
-    await me.says("Oat milk")
-    await me.says("ok")
-    await me.says("Dairy")
+    await types_a_category(me, "Dairy")
     assert "There is no category “Dairy” yet. Is it one of these?" in me.screen
     assert me.last.button_texts == ["Dairy & Eggs", "✨ New: Dairy"]
     await me.presses("New: Dairy")
     assert me.chat.from_bot[-2].shown_text.endswith("✅ Dairy")
-    await me.says("/cancel")
-    await me.says("/additem")
-    await me.says("Oat milk")
-    await me.says("ok")
-    await me.says("Diary")
-    await me.says("Diary")  # typed twice: meant as typed
+    await types_a_category(me, "Diary", "Diary")  # typed twice: meant as typed
     assert "A few words for customers" in me.screen
     await me.says("x" * 1001)
     assert "A description has at most 1000 characters; this one has 1001" in me.screen
