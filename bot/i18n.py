@@ -13,10 +13,15 @@ from __future__ import annotations
 import gettext
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+
+from bot.domain.money import Currency
+from bot.domain.quantity import format_quantity
 
 LOCALES = Path(__file__).parent / "locales"
 DOMAIN = "shopkeeps"
@@ -38,6 +43,18 @@ def said(message: str) -> str:
     return message
 
 
+# Units as each language abbreviates them (the English is the code's own: "pc", "kg").
+UNITS = {
+    "pc": said("pc"),
+    "kg": said("kg"),
+    "g": said("g"),
+    "l": said("l"),
+    "ml": said("ml"),
+    "m": said("m"),
+    "pack": said("pack"),
+}
+
+
 @dataclass(frozen=True)
 class Texts:
     """One language's words: `t("Hello, {name}!", name=…)`."""
@@ -52,6 +69,19 @@ class Texts:
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """`n` picks the form (by the language's own plural rules) and is a placeholder too."""
         return self.catalogue.ngettext(singular, plural, n).format(n=n, **params)
+
+    def money(self, minor: int, currency: Currency) -> str:
+        """ "3,29 €" in German or French; English keeps the store's own "3.29 EUR"."""
+        if self.language == ENGLISH:
+            return currency.format(minor)
+        return format_currency(currency.to_major(minor), currency.code, locale=self.language)
+
+    def quantity(self, amount: Decimal, unit: str) -> str:
+        """ "1,5 kg", "2 Stk."; English keeps "1.5 kg", "2 pc"."""
+        if self.language == ENGLISH:
+            return format_quantity(amount, unit)
+        number = format_decimal(amount.normalize(), locale=self.language)
+        return f"{number} {self(UNITS.get(unit, unit))}"
 
 
 def catalogue_path(language: str, folder: Path = LOCALES) -> Path:

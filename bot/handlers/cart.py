@@ -20,7 +20,7 @@ from bot.i18n import said
 async def cart_command(update: Update, context: ShopContext) -> str | None:
     """/cart sends the cart as a new message."""
     cart = await context.run(view_cart, customer_of(update))
-    await say(update, *cart_screen(cart, context.shop.store))
+    await say(update, *cart_screen(context.texts(update), cart, context.shop.store))
     return None
 
 
@@ -28,7 +28,7 @@ async def cart_command(update: Update, context: ShopContext) -> str | None:
 async def show_cart(update: Update, context: ShopContext) -> str | None:
     """The menu's Cart button: the cart in place."""
     cart = await context.run(view_cart, customer_of(update))
-    await show(update, *cart_screen(cart, context.shop.store))
+    await show(update, *cart_screen(context.texts(update), cart, context.shop.store))
     return None
 
 
@@ -44,16 +44,21 @@ async def change_line(update: Update, context: ShopContext) -> str | None:
             steps = 1 if pressed.change is LineChange.MORE else -1
             cart = await context.run(step_cart_line, who, product_id, steps)
     except NotInCart as gone:
-        await show(update, *cart_screen(await context.run(view_cart, who), context.shop.store))
+        await show(
+            update,
+            *cart_screen(
+                context.texts(update), await context.run(view_cart, who), context.shop.store
+            ),
+        )
         return str(gone)
-    await show(update, *cart_screen(cart, context.shop.store))
+    await show(update, *cart_screen(context.texts(update), cart, context.shop.store))
     return None
 
 
 @polite
 async def empty(update: Update, context: ShopContext) -> str | None:
     cart = await context.run(empty_cart, customer_of(update))
-    await show(update, *cart_screen(cart, context.shop.store))
+    await show(update, *cart_screen(context.texts(update), cart, context.shop.store))
     return "Your cart is empty now."
 
 

@@ -33,7 +33,7 @@ from bot.i18n import said
 async def show_categories(update: Update, context: ShopContext) -> str | None:
     """The list of categories with something on sale."""
     names = await context.run(catalogue.categories)
-    await show(update, *categories_screen(names))
+    await show(update, *categories_screen(context.texts(update), names))
     return None
 
 
@@ -44,12 +44,12 @@ async def show_category(update: Update, context: ShopContext) -> str | None:
     names = await context.run(catalogue.categories)
     name = next((n for n in names if category_key(n) == pressed.key), None)
     if name is None:
-        await show(update, *categories_screen(names))
+        await show(update, *categories_screen(context.texts(update), names))
         return "That category is empty now."
     page = await context.run(
         catalogue.products_in_category, name, offset=pressed.offset, limit=PAGE_SIZE
     )
-    await show(update, *category_screen(name, page, context.shop.store))
+    await show(update, *category_screen(context.texts(update), name, page, context.shop.store))
     return None
 
 
@@ -66,7 +66,11 @@ async def _card(
     assert product.id is not None
     quantity = picked if picked is not None and picked > 0 else product.step
     text, keyboard = product_card(
-        product, context.shop.store, picked=quantity, in_cart=cart.quantity_of(product.id)
+        context.texts(update),
+        product,
+        context.shop.store,
+        picked=quantity,
+        in_cart=cart.quantity_of(product.id),
     )
     await show(update, text, keyboard, photo=product.photo_file_id)
 

@@ -144,7 +144,7 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         order = await context.run(checkout.confirm_checkout, who, method, store=store)
     except CartChanged as changed:
         cart = await context.run(view_cart, who)
-        await show(update, *cart_screen(cart, store, notice=str(changed)))
+        await show(update, *cart_screen(context.texts(update), cart, store, notice=str(changed)))
         return "Your cart changed; please check it."
     except SlotGone as gone:
         view = await context.run(checkout.start_checkout, who, store=store)
@@ -159,7 +159,7 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         )
     if not store.is_open(order.placed_at):
         heading += "\n🌙 " + esc(closed_notice(store.next_opening(order.placed_at)))
-    await show(update, *order_screen(order, store, heading=heading))
+    await show(update, *order_screen(context.texts(update), order, store, heading=heading))
     if order.payment.awaits_payment:
         await payments.send_invoice(update, context, order)
     return "Order placed!"

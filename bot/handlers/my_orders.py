@@ -26,7 +26,7 @@ async def _list(update: Update, context: ShopContext, offset: int) -> None:
         orders.my_orders, customer_of(update), limit=PAGE_SIZE + 1, offset=offset
     )
     text, keyboard = orders_screen(
-        found[:PAGE_SIZE], context.shop.store, offset, len(found) > PAGE_SIZE
+        context.texts(update), found[:PAGE_SIZE], context.shop.store, offset, len(found) > PAGE_SIZE
     )
     await show(update, text, keyboard)
 
@@ -54,13 +54,13 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
     if action is OrderAction.CANCEL:
         found = await context.run(orders.order_to_cancel, who, code)
         if isinstance(found, orders.Refused):  # moved on since the card was drawn
-            await show(update, *order_screen(found.order, store))
+            await show(update, *order_screen(context.texts(update), found.order, store))
             raise found.why
         await show(update, *cancel_question(found, store))
         return None
     if action is OrderAction.CANCEL_CONFIRMED:
         order = await context.run(orders.cancel_my_order, who, code, store=store)
-        await show(update, *order_screen(order, store))
+        await show(update, *order_screen(context.texts(update), order, store))
         return "Your order is cancelled."
     if action is OrderAction.PAY:
         await payments.pay_again(update, context, code)
@@ -73,10 +73,10 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
         if result.left_out:
             lines.append("Left out: " + "; ".join(result.left_out) + ".")
         cart = await context.run(view_cart, who)
-        await say(update, *cart_screen(cart, store, notice="\n".join(lines)))
+        await say(update, *cart_screen(context.texts(update), cart, store, notice="\n".join(lines)))
         return None
     order = await context.run(orders.my_order, who, code)
-    await show(update, *order_screen(order, store))
+    await show(update, *order_screen(context.texts(update), order, store))
     return None
 
 

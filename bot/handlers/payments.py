@@ -121,7 +121,7 @@ async def paid(update: Update, context: ShopContext) -> None:
         f"💳 <b>Payment received for order {esc(order.code)}.</b> Thank you! "
         "The store will now prepare it."
     )
-    await say(update, *order_screen(order, store, heading=heading))
+    await say(update, *order_screen(context.texts(update), order, store, heading=heading))
 
 
 async def pay_again(update: Update, context: ShopContext, code: str) -> None:

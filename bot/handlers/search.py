@@ -37,7 +37,7 @@ async def _results(
 async def show_found(
     update: Update, context: ShopContext, query: str, page: Page[Product], hint: str = ""
 ) -> None:
-    text, keyboard = search_screen(query, page, context.shop.store)
+    text, keyboard = search_screen(context.texts(update), query, page, context.shop.store)
     await show(update, f"{text}\n\n{hint}" if hint else text, keyboard)
 
 

@@ -52,7 +52,7 @@ from bot.handlers.button_kinds import (
 )
 from bot.handlers.buttons import ButtonData
 from bot.handlers.payment_views import payment_line
-from bot.i18n import Texts
+from bot.i18n import UNITS, Texts
 
 PAGE_SIZE = 6
 PHOTO_DESCRIPTION = 700
@@ -86,8 +86,12 @@ def menu_keyboard(t: Texts) -> Keyboard:
     )
 
 
-def home_row() -> list[InlineKeyboardButton]:
-    return [button("« Menu", Menu(Screen.HOME))]
+def home_row(t: Texts) -> list[InlineKeyboardButton]:
+    return [button("« " + t("Menu"), Menu(Screen.HOME))]
+
+
+def catalogue_button(t: Texts) -> InlineKeyboardButton:
+    return button("🛍 " + t("Catalogue"), Menu(Screen.CATALOGUE))
 
 
 def greeting(t: Texts, first_name: str, store: Store) -> str:
@@ -100,99 +104,120 @@ def greeting(t: Texts, first_name: str, store: Store) -> str:
     return f"{hello} {welcome}"
 
 
-def unit_price(product: Product, store: Store) -> str:
-    return f"{store.currency.format(product.price_minor)} per {product.unit.value}"
+def unit_price(t: Texts, product: Product, store: Store) -> str:
+    price = t.money(product.price_minor, store.currency)
+    return t("{price} per {unit}", price=price, unit=t(UNITS[product.unit.value]))
 
 
-def availability(product: Product, store: Store) -> str:
+def availability(t: Texts, product: Product, store: Store) -> str:
     if product.stock <= 0:
-        return "❌ Sold out"
+        return "❌ " + t("Sold out")
     if product.is_low(store.default_low_stock_threshold):
-        return f"⚠️ Only {format_quantity(product.stock, product.unit.value)} left"
-    return "✅ In stock"
+        left = t.quantity(product.stock, product.unit.value)
+        return "⚠️ " + t("Only {amount} left", amount=left)
+    return "✅ " + t("In stock")
 
 
-def categories_screen(categories: list[str]) -> tuple[str, Keyboard]:
+def categories_screen(t: Texts, categories: list[str]) -> tuple[str, Keyboard]:
     if not categories:
-        return "The catalogue is empty for now. Please come back soon!", Keyboard([home_row()])
+        empty = t("The catalogue is empty for now. Please come back soon!")
+        return empty, Keyboard([home_row(t)])
     rows = [[button(name[:60], CategoryPage(category_key(name), 0))] for name in categories[:90]]
-    return "<b>Catalogue</b>\nChoose a category:", Keyboard([*rows, home_row()])
+    return t("<b>Catalogue</b>\nChoose a category:"), Keyboard([*rows, home_row(t)])
 
 
-def _pager(page: Page[Product], at: Callable[[int], ButtonData]) -> list[InlineKeyboardButton]:
+def _pager(
+    t: Texts, page: Page[Product], at: Callable[[int], ButtonData]
+) -> list[InlineKeyboardButton]:
     nav = []
     if page.has_previous:
-        nav.append(button("‹ Previous", at(max(page.offset - page.limit, 0))))
+        nav.append(button("‹ " + t("Previous"), at(max(page.offset - page.limit, 0))))
     if page.has_next:
-        nav.append(button("Next ›", at(page.offset + page.limit)))
+        nav.append(button(t("Next") + " ›", at(page.offset + page.limit)))
     return nav
 
 
-def _page_label(page: Page[Product]) -> str:
+def _page_label(t: Texts, page: Page[Product]) -> str:
     pages = max(1, -(-page.total // page.limit))
-    return f" · page {page.offset // page.limit + 1} of {pages}" if pages > 1 else ""
+    if pages == 1:
+        return ""
+    return " · " + t("page {page} of {pages}", page=page.offset // page.limit + 1, pages=pages)
 
 
-def product_button(product: Product, store: Store) -> InlineKeyboardButton:
-    sold_out = " (sold out)" if product.stock <= 0 else ""
-    label = f"{product.name[:40]} · {store.currency.format(product.price_minor)}{sold_out}"
+def product_button(t: Texts, product: Product, store: Store) -> InlineKeyboardButton:
+    price = t.money(product.price_minor, store.currency)
+    label = f"{product.name[:40]} · {price}"
+    if product.stock <= 0:
+        label += " (" + t("sold out") + ")"
     assert product.id is not None
     return button(label, ItemCard(product.id))
 
 
-def category_screen(category: str, page: Page[Product], store: Store) -> tuple[str, Keyboard]:
-    rows = [[product_button(p, store)] for p in page.items]
+def category_screen(
+    t: Texts, category: str, page: Page[Product], store: Store
+) -> tuple[str, Keyboard]:
+    rows = [[product_button(t, p, store)] for p in page.items]
     key = category_key(category)
-    nav = _pager(page, lambda offset: CategoryPage(key, offset))
+    nav = _pager(t, page, lambda offset: CategoryPage(key, offset))
     if nav:
         rows.append(nav)
-    rows.append([button("« Categories", Menu(Screen.CATALOGUE)), *home_row()])
-    text = f"<b>{esc(category)}</b>{_page_label(page)}\nTap an item to see it."
+    rows.append([button("« " + t("Categories"), Menu(Screen.CATALOGUE)), *home_row(t)])
+    text = f"<b>{esc(category)}</b>{_page_label(t, page)}\n" + t("Tap an item to see it.")
     return text, Keyboard(rows)
 
 
-def search_screen(query: str, page: Page[Product], store: Store) -> tuple[str, Keyboard]:
-    rows = [[product_button(p, store)] for p in page.items]
-    nav = _pager(page, lambda offset: SearchPage(offset, query[:40]))
+def search_screen(t: Texts, query: str, page: Page[Product], store: Store) -> tuple[str, Keyboard]:
+    rows = [[product_button(t, p, store)] for p in page.items]
+    nav = _pager(t, page, lambda offset: SearchPage(offset, query[:40]))
     if nav:
         rows.append(nav)
-    rows.append(home_row())
+    rows.append(home_row(t))
     if page.total == 0:
         return (
-            f"Nothing found for “{esc(query)}”. Try another word, browse the catalogue, or ask "
-            "the shop.",
+            t(
+                "Nothing found for “{query}”. Try another word, browse the catalogue, or ask "
+                "the shop.",
+                query=esc(query),
+            ),
             Keyboard(
                 [
-                    [button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()],
-                    [button("💬 Ask the shop", AskShop())],
+                    [catalogue_button(t), *home_row(t)],
+                    [button("💬 " + t("Ask the shop"), AskShop())],
                 ]
             ),
         )
-    return f"<b>Found {page.total}</b> for “{esc(query)}”{_page_label(page)}", Keyboard(rows)
+    found = t.plural(
+        "<b>Found {n}</b> for “{query}”",
+        "<b>Found {n}</b> for “{query}”",
+        page.total,
+        query=esc(query),
+    )
+    return found + _page_label(t, page), Keyboard(rows)
 
 
 def product_card(
-    product: Product, store: Store, *, picked: Decimal, in_cart: Decimal
+    t: Texts, product: Product, store: Store, *, picked: Decimal, in_cart: Decimal
 ) -> tuple[str, Keyboard]:
     lines = [
         f"<b>{esc(product.name)}</b>",
-        unit_price(product, store),
-        availability(product, store),
+        unit_price(t, product, store),
+        availability(t, product, store),
     ]
     if product.description:
         # A photo's caption holds 1024 characters; the rest of the card needs about 250.
         limit = PHOTO_DESCRIPTION if product.photo_file_id else len(product.description)
         lines.append(f"\n{esc(clip(product.description, limit))}")
     if in_cart:
-        lines.append(f"\n🧺 In your cart: {format_quantity(in_cart, product.unit.value)}")
+        amount = t.quantity(in_cart, product.unit.value)
+        lines.append("\n🧺 " + t("In your cart: {amount}", amount=amount))
     rows = []
     assert product.id is not None
     # What can still go in the cart: the whole steps on hand, less what is there already.
     room = product.sellable_stock - in_cart
     if product.sellable_stock <= 0:
-        rows.append([button("🔔 Tell me when it's back", WatchItem(product.id))])
+        rows.append([button("🔔 " + t("Tell me when it's back"), WatchItem(product.id))])
     elif room < product.step:
-        lines.append("All we have of it is in your cart.")
+        lines.append(t("All we have of it is in your cart."))
     else:
         picked = min(picked, room - room % product.step)
         more = picked + product.step
@@ -211,15 +236,18 @@ def product_card(
         rows.append(
             [
                 less,
-                button(format_quantity(picked, product.unit.value), AmountLabel(product.id)),
+                button(t.quantity(picked, product.unit.value), AmountLabel(product.id)),
                 plus,
             ]
         )
         rows.append(
             [
                 button(
-                    f"Add {format_quantity(picked, product.unit.value)} to cart · "
-                    f"{store.currency.format(line_total(product.price_minor, picked))}",
+                    t(
+                        "Add {amount} to cart · {price}",
+                        amount=t.quantity(picked, product.unit.value),
+                        price=t.money(line_total(product.price_minor, picked), store.currency),
+                    ),
                     AddToCart(product.id, picked),
                 )
             ]
@@ -227,29 +255,30 @@ def product_card(
     rows.append(
         [
             button("« " + product.category[:30], CategoryPage(category_key(product.category), 0)),
-            button("🧺 Cart", Menu(Screen.CART)),
+            button("🧺 " + t("Cart"), Menu(Screen.CART)),
         ]
     )
     return "\n".join(lines), Keyboard(rows)
 
 
-def cart_screen(cart: CartView, store: Store, notice: str = "") -> tuple[str, Keyboard]:
+def cart_screen(t: Texts, cart: CartView, store: Store, notice: str = "") -> tuple[str, Keyboard]:
     head = f"{esc(notice)}\n\n" if notice else ""
     if cart.is_empty:
         return (
-            head + "🧺 Your cart is empty.",
-            Keyboard([[button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()]]),
+            head + "🧺 " + t("Your cart is empty."),
+            Keyboard([[catalogue_button(t), *home_row(t)]]),
         )
-    lines = [head + "<b>Your cart</b>"]
+    lines = [head + "<b>" + t("Your cart") + "</b>"]
     rows = []
     for item in cart.items:
         p = item.product
         assert p.id is not None
-        qty = format_quantity(item.quantity, p.unit.value)
-        lines.append(
-            f"• {esc(p.name)} — {qty} × {store.currency.format(p.price_minor)} = "
-            f"{store.currency.format(item.total_minor)}"
+        qty = t.quantity(item.quantity, p.unit.value)
+        price, total = (
+            t.money(p.price_minor, store.currency),
+            t.money(item.total_minor, store.currency),
         )
+        lines.append(f"• {esc(p.name)} — {qty} × {price} = {total}")
         rows.append(
             [
                 button("➖", CartLine(LineChange.LESS, p.id)),
@@ -258,9 +287,12 @@ def cart_screen(cart: CartView, store: Store, notice: str = "") -> tuple[str, Ke
                 button("🗑", CartLine(LineChange.REMOVE, p.id)),
             ]
         )
-    lines.append(f"\n<b>Total: {store.currency.format(cart.total_minor)}</b>")
-    rows.append([button("Empty cart", EmptyCart()), button("✅ Checkout", StartCheckout())])
-    rows.append([button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()])
+    total = t.money(cart.total_minor, store.currency)
+    lines.append("\n<b>" + t("Total: {total}", total=total) + "</b>")
+    rows.append(
+        [button(t("Empty cart"), EmptyCart()), button("✅ " + t("Checkout"), StartCheckout())]
+    )
+    rows.append([catalogue_button(t), *home_row(t)])
     return "\n".join(lines), Keyboard(rows)
 
 
@@ -476,7 +508,9 @@ def pickup_code_line(code: str) -> str:
     return f"🔑 Pickup code: <b>{esc(code)}</b> (show it, or its QR code, to the staff)"
 
 
-def order_screen(order: Order, store: Store, *, heading: str = "") -> tuple[str, Keyboard]:
+def order_screen(
+    t: Texts, order: Order, store: Store, *, heading: str = ""
+) -> tuple[str, Keyboard]:
     rows = []
     if order.payment.awaits_payment and order.status is OrderStatus.PLACED:
         total = store.currency.format(order.total_minor)
@@ -484,7 +518,7 @@ def order_screen(order: Order, store: Store, *, heading: str = "") -> tuple[str,
     if order.status is OrderStatus.PLACED:
         rows.append([button("❌ Cancel order", MyOrder(OrderAction.CANCEL, order.code))])
     rows.append([button("🔁 Reorder", MyOrder(OrderAction.REORDER, order.code))])
-    rows.append([button("« My orders", Menu(Screen.ORDERS)), *home_row()])
+    rows.append([button("« " + t("My orders"), Menu(Screen.ORDERS)), *home_row(t)])
     return order_text(order, store, heading=heading), Keyboard(rows)
 
 
@@ -504,13 +538,10 @@ def cancel_question(order: Order, store: Store) -> tuple[str, Keyboard]:
 
 
 def orders_screen(
-    orders: list[Order], store: Store, offset: int, has_more: bool
+    t: Texts, orders: list[Order], store: Store, offset: int, has_more: bool
 ) -> tuple[str, Keyboard]:
     if not orders and offset == 0:
-        return (
-            "You have no orders yet.",
-            Keyboard([[button("🛍 Catalogue", Menu(Screen.CATALOGUE)), *home_row()]]),
-        )
+        return t("You have no orders yet."), Keyboard([[catalogue_button(t), *home_row(t)]])
     rows = [
         [
             button(
@@ -528,5 +559,5 @@ def orders_screen(
         nav.append(button("Older ›", MyOrdersPage(offset + PAGE_SIZE)))
     if nav:
         rows.append(nav)
-    rows.append(home_row())
+    rows.append(home_row(t))
     return "<b>My orders</b>\nTap one to see it.", Keyboard(rows)

@@ -3,8 +3,12 @@ choose from then on, in every worker (the choice is in the database)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from bot.domain.catalogue import Unit
 from tests.support.chat_person import ChatPerson
 from tests.support.running_bot import RunningBot
+from tests.support.shop_factories import sell
 
 
 async def test_the_bot_speaks_the_telegram_apps_language_until_another_is_chosen(
@@ -76,3 +80,55 @@ async def test_the_menu_the_descriptions_and_the_welcome_come_in_the_apps_langua
     assert anna.screen.startswith("So bestellen Sie")
     await olga.says("/help")
     assert "/language – мой язык" in olga.screen
+
+
+async def test_a_german_customer_browses_and_fills_the_cart_in_german_with_german_numbers(
+    bot: RunningBot,
+) -> None:
+    sell(
+        bot,
+        "1.5",
+        sku="APPLES",
+        name="Äpfel Elstar",
+        category="Obst",
+        unit=Unit.KILOGRAM,
+        step=Decimal("0.25"),
+        price_minor=329,
+    )
+    anna = ChatPerson(bot.double, bot.double.person("Anna", language_code="de"))
+    await anna.says("/catalogue")
+    assert anna.screen.startswith("Sortiment\nWählen Sie eine Kategorie:")
+    await anna.presses("Obst")
+    assert anna.screen == "Obst\nTippen Sie auf einen Artikel, um ihn anzusehen."
+    assert anna.last.button_texts[0] == "Äpfel Elstar · 3,29\u00a0€"
+    await anna.presses("Äpfel Elstar")
+    assert anna.screen.splitlines()[:3] == ["Äpfel Elstar", "3,29\u00a0€ / kg", "⚠️ Nur noch 1,5 kg"]
+    assert anna.last.button_texts[:4] == [
+        "➖",
+        "0,25 kg",
+        "➕",
+        "0,25 kg in den Warenkorb · 0,82\u00a0€",
+    ]
+    await anna.presses("➕")
+    await anna.presses("in den Warenkorb")
+    await anna.says("/cart")
+    assert "Ihr Warenkorb" in anna.screen
+    assert "• Äpfel Elstar — 0,5 kg × 3,29\u00a0€ = 1,65\u00a0€" in anna.screen
+    assert anna.screen.endswith("Summe: 1,65\u00a0€")
+    assert anna.last.button_texts[-4:] == [
+        "Warenkorb leeren",
+        "✅ Zur Kasse",
+        "🛍 Sortiment",
+        "« Menü",
+    ]
+
+
+async def test_a_french_search_says_what_it_found_in_french(bot: RunningBot) -> None:
+    sell(bot, sku="BRIE", name="Brie de Meaux", price_minor=1250)
+    sell(bot, sku="BRIOCHE", name="Brioche", price_minor=390)
+    lea = ChatPerson(bot.double, bot.double.person("Léa", language_code="fr"))
+    await lea.says("bri")
+    assert lea.screen.startswith("2 résultats pour «\u00a0bri\u00a0»")
+    assert "Brie de Meaux · 12,50\u00a0€" in lea.last.button_texts
+    await lea.says("zzzz")
+    assert lea.screen.startswith("Rien trouvé pour «\u00a0zzzz\u00a0»")
