@@ -13,9 +13,11 @@ from __future__ import annotations
 import gettext
 import io
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -75,6 +77,25 @@ class Texts:
         if self.language == ENGLISH:
             return currency.format(minor)
         return format_currency(currency.to_major(minor), currency.code, locale=self.language)
+
+    def moment(self, at: datetime) -> str:
+        """A day and time, already in the store's time zone: "Tue 24 Nov, 10:30", "mar. 24
+        nov., 10:30"."""
+        if self.language == ENGLISH:
+            return at.strftime("%a %d %b, %H:%M")
+        return f"{format_skeleton('MMMEd', at, locale=self.language)}, {at:%H:%M}"
+
+    def short_date(self, day: date) -> str:
+        """ "24 Nov", "24. Nov.", "24 нояб."."""
+        if self.language == ENGLISH:
+            return day.strftime("%d %b")
+        return format_skeleton("MMMd", day, locale=self.language)
+
+    def day(self, day: date, *, long: bool = False) -> str:
+        """ "Tue 24" (a day button), or with `long` "Tuesday 24 November" ("Di., 24. November")."""
+        if self.language == ENGLISH:
+            return day.strftime("%A %d %B" if long else "%a %d")
+        return format_skeleton("MMMMEd" if long else "Ed", day, locale=self.language)
 
     def quantity(self, amount: Decimal, unit: str) -> str:
         """ "1,5 kg", "2 Stk."; English keeps "1.5 kg", "2 pc"."""

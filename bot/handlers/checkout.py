@@ -38,13 +38,13 @@ from bot.handlers.views import (
     chosen_line,
     order_screen,
 )
-from bot.i18n import said
+from bot.i18n import Texts, said
 
 
-def phone_keyboard(saved: str | None) -> ReplyKeyboardMarkup:
+def phone_keyboard(t: Texts, saved: str | None) -> ReplyKeyboardMarkup:
     """Share the phone with one tap, or (a returning customer) the number used last time,
     which arrives as typed text."""
-    rows = [[KeyboardButton("📱 Share my phone number", request_contact=True)]]
+    rows = [[KeyboardButton("📱 " + t("Share my phone number"), request_contact=True)]]
     if saved:
         rows.append([KeyboardButton(saved)])
     return ReplyKeyboardMarkup(
@@ -67,13 +67,13 @@ async def _ask(
         days = store.slots.days(now)
         shown = day if day in days else (days[0] if days else None)
         pickup = PickupChoice(days, shown, store.slots.slots_on(shown, now) if shown else [])
-    text, keyboard = checkout_prompt(view, store, pickup)
+    text, keyboard = checkout_prompt(context.texts(update), view, store, pickup)
     if view.draft.step is CheckoutStep.PHONE:
         if update.callback_query is not None:
             # The phone question needs a new message (a reply keyboard): the pressed one keeps
             # the answer given and loses its buttons, so no stale time can be tapped again.
-            await show(update, chosen_line(view.draft, store))
-        await say(update, text, phone_keyboard(view.saved_phone))
+            await show(update, chosen_line(context.texts(update), view.draft, store))
+        await say(update, text, phone_keyboard(context.texts(update), view.saved_phone))
     else:
         await show(update, text, keyboard)  # edits a pressed message, else sends
 
@@ -145,32 +145,38 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
     except CartChanged as changed:
         cart = await context.run(view_cart, who)
         await show(update, *cart_screen(context.texts(update), cart, store, notice=str(changed)))
-        return "Your cart changed; please check it."
+        return context.texts(update)("Your cart changed; please check it.")
     except SlotGone as gone:
         view = await context.run(checkout.start_checkout, who, store=store)
         await _ask(update, context, view)
         return str(gone)
-    heading = f"✅ <b>Order {order.code} placed.</b> Thank you!"
+    t = context.texts(update)
+    heading = "✅ " + t("<b>Order {code} placed.</b> Thank you!", code=order.code)
     if order.payment.awaits_payment:
         minutes = int(store.payments.timeout.total_seconds() // 60)
-        heading = (
-            f"🧾 <b>Order {order.code} is reserved for you.</b> Please pay within {minutes} "
-            "minutes with the invoice below; the store prepares it once it is paid."
+        heading = "🧾 " + t.plural(
+            "<b>Order {code} is reserved for you.</b> Please pay within {n} minute with the "
+            "invoice below; the store prepares it once it is paid.",
+            "<b>Order {code} is reserved for you.</b> Please pay within {n} minutes with the "
+            "invoice below; the store prepares it once it is paid.",
+            minutes,
+            code=order.code,
         )
     if not store.is_open(order.placed_at):
         heading += "\n🌙 " + esc(closed_notice(store.next_opening(order.placed_at)))
-    await show(update, *order_screen(context.texts(update), order, store, heading=heading))
+    await show(update, *order_screen(t, order, store, heading=heading))
     if order.payment.awaits_payment:
         await payments.send_invoice(update, context, order)
-    return "Order placed!"
+    return t("Order placed!")
 
 
 async def _leave(update: Update, context: ShopContext) -> None:
     left = await context.run(checkout.cancel_checkout, customer_of(update))
+    t = context.texts(update)
     text = (
-        "Checkout cancelled. Your cart is kept: /cart"
+        t("Checkout cancelled. Your cart is kept: /cart")
         if left
-        else "You are not checking out. Your cart is at /cart"
+        else t("You are not checking out. Your cart is at /cart")
     )
     await say(update, text, ReplyKeyboardRemove())
 
@@ -179,7 +185,8 @@ async def _leave(update: Update, context: ShopContext) -> None:
 async def cancel_command(update: Update, context: ShopContext) -> str | None:
     """/cancel stops an open question (login, a new item...), else leaves checkout."""
     if await context.run(prompts.drop, user_id_of(update)):
-        await say(update, "Stopped. Nothing was changed.", ReplyKeyboardRemove())
+        t = context.texts(update)
+        await say(update, t("Stopped. Nothing was changed."), ReplyKeyboardRemove())
         return None
     await _leave(update, context)
     return None
@@ -194,8 +201,8 @@ async def cancel_button(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-CONTINUE_HINT = "🧺 You were checking out: /checkout to continue."
-USE_BUTTONS = "Please answer with the buttons below, or /cancel to leave checkout."
+CONTINUE_HINT = said("You were checking out: /checkout to continue.")
+USE_BUTTONS = said("Please answer with the buttons below, or /cancel to leave checkout.")
 TYPED_CHOICES = {"pickup": FulfilmentKind.PICKUP, "delivery": FulfilmentKind.DELIVERY}
 
 
@@ -208,7 +215,8 @@ async def take_text(update: Update, context: ShopContext, draft: CheckoutDraft) 
         return
     who, store, text = customer_of(update), context.shop.store, message.text
     if draft.is_abandoned(utc_now()) and not draft.fits(text):
-        await search.show_results(update, context, text, hint=CONTINUE_HINT)
+        hint = "🧺 " + context.texts(update)(CONTINUE_HINT)
+        await search.show_results(update, context, text, hint=hint)
     elif draft.step.expects_text:
         await _take_answer(update, context, draft.step, text)
     elif draft.step is CheckoutStep.FULFILMENT and text.strip().lower() in TYPED_CHOICES:
@@ -216,7 +224,7 @@ async def take_text(update: Update, context: ShopContext, draft: CheckoutDraft) 
         view = await context.run(checkout.choose_fulfilment, who, kind, store=store)
         await _ask(update, context, view)
     else:
-        await say(update, USE_BUTTONS)
+        await say(update, context.texts(update)(USE_BUTTONS))
         current = await context.run(checkout.current_checkout, who, store=store)
         if current is not None:
             await _ask(update, context, current)
@@ -229,17 +237,16 @@ async def _take_answer(update: Update, context: ShopContext, step: CheckoutStep,
         CheckoutStep.PHONE: checkout.give_phone,
         CheckoutStep.NOTE: checkout.give_note,
     }[step]
+    t = context.texts(update)
     try:
         view = await context.run(use_case, who, text, store=store)
     except DomainError as refused:
-        await say(update, f"{esc(sentence(str(refused)))} Please try again, or /cancel.")
+        again = t("Please try again, or /cancel.")
+        await say(update, f"{esc(sentence(str(refused)))} {again}")
         return
     if step is CheckoutStep.PHONE:
-        await say(
-            update,
-            f"Thanks, we will call {esc(view.draft.phone or '')} if needed.",
-            ReplyKeyboardRemove(),
-        )
+        thanks = t("Thanks, we will call {phone} if needed.", phone=esc(view.draft.phone or ""))
+        await say(update, thanks, ReplyKeyboardRemove())
     await _ask(update, context, view)
 
 
@@ -251,14 +258,15 @@ async def take_contact(update: Update, context: ShopContext) -> None:
     view = await context.run(
         checkout.current_checkout, customer_of(update), store=context.shop.store
     )
+    t = context.texts(update)
     if view is None:
-        await say(
-            update, "Thanks! I only need a phone number when you check out.", ReplyKeyboardRemove()
-        )
+        later = t("Thanks! I only need a phone number when you check out.")
+        await say(update, later, ReplyKeyboardRemove())
         return
     if view.draft.step is not CheckoutStep.PHONE:
         # A stale share button, mid-checkout: say so, and put the question of this step again.
-        await say(update, "Thanks! I will ask for your number in a moment.", ReplyKeyboardRemove())
+        soon = t("Thanks! I will ask for your number in a moment.")
+        await say(update, soon, ReplyKeyboardRemove())
         await _ask(update, context, view)
         return
     await _take_answer(update, context, CheckoutStep.PHONE, message.contact.phone_number)

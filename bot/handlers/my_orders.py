@@ -56,7 +56,7 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
         if isinstance(found, orders.Refused):  # moved on since the card was drawn
             await show(update, *order_screen(context.texts(update), found.order, store))
             raise found.why
-        await show(update, *cancel_question(found, store))
+        await show(update, *cancel_question(context.texts(update), found, store))
         return None
     if action is OrderAction.CANCEL_CONFIRMED:
         order = await context.run(orders.cancel_my_order, who, code, store=store)

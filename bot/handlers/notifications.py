@@ -32,6 +32,7 @@ from bot.handlers.order_queue import new_order_keyboard
 from bot.handlers.payment_views import amount_in, payment_note
 from bot.handlers.pickup_qr import handover_link, qr_png
 from bot.handlers.views import STATUS_NEWS, button, pickup_code_line, slot_label
+from bot.i18n import Texts
 from bot.send_budget import Priority
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ WAKE_JOB = "outbox-sender-woken"
 LEASE_RENEWAL = outbox.LEASE / 3
 
 
-def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboardMarkup | None]:
+def render(
+    notification: Notification, store: Store, t: Texts
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """Word a queued notification; the payload holds facts, not text."""
     payload = notification.payload
     code = esc(payload.get("order_code", ""))
@@ -50,7 +53,7 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
         if payload.get("reason"):
             lines.append(f"Reason: {esc(payload['reason'])}")
         if payload.get("pickup_code"):
-            lines.append(pickup_code_line(payload["pickup_code"]))
+            lines.append(pickup_code_line(t, payload["pickup_code"]))
         if status is OrderStatus.CANCELLED:
             if payload.get("payment") == "paid":
                 lines.append("↩️ The store will refund your payment.")
@@ -60,7 +63,7 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
             [[button("View order", MyOrder(OrderAction.VIEW, payload.get("order_code", "")))]]
         )
     if notification.kind is NotificationKind.ORDER_PLACED:
-        return new_order_text(payload, store), new_order_keyboard(payload.get("order_code", ""))
+        return new_order_text(payload, store, t), new_order_keyboard(payload.get("order_code", ""))
     if notification.kind is NotificationKind.LOW_STOCK:
         name, sku = esc(payload["name"]), esc(payload["sku"])
         restock = f"/restock {sku} QTY when it arrives."
@@ -103,7 +106,7 @@ def render(notification: Notification, store: Store) -> tuple[str, InlineKeyboar
     return esc(payload.get("text", notification.kind.value)), None
 
 
-def new_order_text(facts: dict[str, str], store: Store) -> str:
+def new_order_text(facts: dict[str, str], store: Store, t: Texts) -> str:
     """Everything needed to start on the order from the alert itself (older alerts, queued
     before these facts were kept, show what they have)."""
     who = f" from <b>{esc(facts['customer'])}</b>" if facts.get("customer") else ""
@@ -116,7 +119,9 @@ def new_order_text(facts: dict[str, str], store: Store) -> str:
     if facts.get("address"):
         lines.append(f"🚚 Deliver to {esc(facts['address'])}")
     elif facts.get("pickup_slot"):
-        lines.append(f"🏪 Pickup {slot_label(datetime.fromisoformat(facts['pickup_slot']), store)}")
+        lines.append(
+            f"🏪 Pickup {slot_label(t, datetime.fromisoformat(facts['pickup_slot']), store)}"
+        )
     if facts.get("note"):
         lines.append(f"📝 {esc(facts['note'])}")
     if note := payment_note(facts, store):
@@ -136,7 +141,9 @@ async def _keep_lease(context: ShopContext, notification: Notification) -> None:
 
 
 async def _send(context: ShopContext, notification: Notification) -> None:
-    text, keyboard = render(notification, context.shop.store)
+    # The store's language for now: a notification does not yet know its reader's.
+    texts = context.shop.catalogues.texts(None)
+    text, keyboard = render(notification, context.shop.store, texts)
     heartbeat = asyncio.create_task(_keep_lease(context, notification))
     pickup_code = notification.payload.get("pickup_code")
     # Notifications yield to replies within the bot's one budget; paid broadcasts, when the

@@ -33,6 +33,7 @@ from bot.handlers.payment_views import payment_line
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button, slot_label
+from bot.i18n import Texts
 
 PAGE = 5
 LABELS = {
@@ -73,7 +74,7 @@ def new_order_keyboard(code: str) -> InlineKeyboardMarkup:
     )
 
 
-def order_card(order: Order, store: Store, *, with_history: bool = False) -> str:
+def order_card(t: Texts, order: Order, store: Store, *, with_history: bool = False) -> str:
     placed = order.placed_at.astimezone(store.timezone).strftime("%a %d %b %H:%M")
     lines = [f"<b>Order {order.code}</b> · {placed} · <b>{order.status.label.capitalize()}</b>"]
     lines += [
@@ -84,13 +85,13 @@ def order_card(order: Order, store: Store, *, with_history: bool = False) -> str
     if f.kind is FulfilmentKind.DELIVERY:
         lines.append(f"🚚 Deliver to {esc(f.address or '')}")
     elif f.pickup_slot is not None:
-        lines.append(f"🏪 Pickup {slot_label(f.pickup_slot, store)}")
+        lines.append(f"🏪 Pickup {slot_label(t, f.pickup_slot, store)}")
     who = f"👤 {esc(order.customer_name)} · " if order.customer_name else ""
     lines.append(f"{who}📞 {esc(order.phone)}")
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
     lines.append(f"Total {store.currency.format(order.total_minor)}")
-    lines.append(payment_line(order, store, for_staff=True))
+    lines.append(payment_line(t, order, store, for_staff=True))
     if order.status is OrderStatus.READY and f.kind is FulfilmentKind.PICKUP:
         lines.append("🤝 Scan the customer's QR code, or /handover CODE, to hand it over.")
     if with_history:
@@ -105,6 +106,12 @@ def order_card(order: Order, store: Store, *, with_history: bool = False) -> str
     return "\n".join(lines)
 
 
+def card(update: Update, context: ShopContext, order: Order, *, with_history: bool = False) -> str:
+    """The order's card in the words of the staff member reading it."""
+    t = context.texts(update)
+    return order_card(t, order, context.shop.store, with_history=with_history)
+
+
 @polite
 async def list_orders(update: Update, context: ShopContext) -> str | None:
     """/orders: open orders, oldest first, one message each with its buttons."""
@@ -114,9 +121,8 @@ async def list_orders(update: Update, context: ShopContext) -> str | None:
     if not found and offset == 0:
         await say(update, "No open orders right now. 🎉")
         return None
-    store = context.shop.store
     for order in found[:PAGE]:
-        await say(update, order_card(order, store), order_keyboard(order))
+        await say(update, card(update, context, order), order_keyboard(order))
     if len(found) > PAGE:
         await say(
             update,
@@ -131,7 +137,9 @@ async def show_details(update: Update, context: ShopContext) -> str | None:
     """The new-order message's Details button: the order with its history, in place."""
     order = await context.run(orders.find_order, OrderDetails.of(update).code)
     await show(
-        update, order_card(order, context.shop.store, with_history=True), order_keyboard(order)
+        update,
+        card(update, context, order, with_history=True),
+        order_keyboard(order),
     )
     return None
 
@@ -144,7 +152,9 @@ async def show_order(update: Update, context: ShopContext) -> str | None:
         raise InvalidInput("Usage: /order CODE, e.g. /order K7Q2MZ4P")
     order = await context.run(orders.find_order, context.args[0])
     await say(
-        update, order_card(order, context.shop.store, with_history=True), order_keyboard(order)
+        update,
+        card(update, context, order, with_history=True),
+        order_keyboard(order),
     )
     return None
 
@@ -160,7 +170,11 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
         # A stale card: say where the order is now before asking for any reason.
         found = await context.run(orders.order_still_at, code, expected)
         if isinstance(found, orders.Refused):
-            await show(update, order_card(found.order, store), order_keyboard(found.order))
+            await show(
+                update,
+                card(update, context, found.order),
+                order_keyboard(found.order),
+            )
             raise found.why
         await context.run(
             prompts.ask,
@@ -182,9 +196,9 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
         )
     except OrderAlreadyMoved:
         fresh = await context.run(orders.find_order, code)
-        await show(update, order_card(fresh, store), order_keyboard(fresh))
+        await show(update, card(update, context, fresh), order_keyboard(fresh))
         raise
-    await show(update, order_card(order, store), order_keyboard(order))
+    await show(update, card(update, context, order), order_keyboard(order))
     return f"Order {order.code}: {order.status.label}. The customer is told."
 
 
@@ -219,7 +233,8 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
         await say(update, esc(str(refused)))
         return
     await say(
-        update, order_card(order, store) + "\nStock is back on the shelf; the customer is told."
+        update,
+        card(update, context, order) + "\nStock is back on the shelf; the customer is told.",
     )
 
 

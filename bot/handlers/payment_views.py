@@ -6,31 +6,42 @@ from bot.domain.money import Currency
 from bot.domain.orders import FulfilmentKind, Order, OrderStatus
 from bot.domain.payments import PaymentMethod
 from bot.domain.store import Store
+from bot.i18n import Texts
 
 
-def payment_line(order: Order, store: Store, *, for_staff: bool = False) -> str:
+def payment_line(t: Texts, order: Order, store: Store, *, for_staff: bool = False) -> str:
     payment = order.payment
     lines = []
     if payment.method is PaymentMethod.ONLINE:
         if payment.is_paid:
-            lines.append("💳 Paid in Telegram")
+            lines.append("💳 " + t("Paid in Telegram"))
         elif order.status is OrderStatus.CANCELLED:
-            lines.append("💳 Not paid")
-        else:
-            by = ""
-            if payment.pay_by is not None:
-                by = f" by {payment.pay_by.astimezone(store.timezone):%H:%M}"
-            lines.append(
-                f"💳 Waiting for payment{by}: do not prepare it yet"
+            lines.append("💳 " + t("Not paid"))
+        elif payment.pay_by is None:
+            waiting = (
+                t("Waiting for payment: do not prepare it yet")
                 if for_staff
-                else f"💳 To pay in Telegram{by}: tap Pay below"
+                else t("To pay in Telegram: tap Pay below")
             )
+            lines.append("💳 " + waiting)
+        else:
+            by = f"{payment.pay_by.astimezone(store.timezone):%H:%M}"
+            waiting = (
+                t("Waiting for payment by {time}: do not prepare it yet", time=by)
+                if for_staff
+                else t("To pay in Telegram by {time}: tap Pay below", time=by)
+            )
+            lines.append("💳 " + waiting)
     else:
-        where = "on delivery" if order.fulfilment.kind is FulfilmentKind.DELIVERY else "at pickup"
-        done = order.status is OrderStatus.COMPLETED
-        lines.append(f"💶 {'Paid' if done else 'To pay'} {where} (not paid in Telegram)")
+        delivery = order.fulfilment.kind is FulfilmentKind.DELIVERY
+        if order.status is OrderStatus.COMPLETED:
+            how = t("Paid on delivery") if delivery else t("Paid at pickup")
+        else:
+            how = t("To pay on delivery") if delivery else t("To pay at pickup")
+        lines.append(f"💶 {how} " + t("(not paid in Telegram)"))
     if payment.refund_due_minor:
-        lines.append(f"↩️ Refund due: {store.currency.format(payment.refund_due_minor)}")
+        due = t.money(payment.refund_due_minor, store.currency)
+        lines.append("↩️ " + t("Refund due: {amount}", amount=due))
     return "\n".join(lines)
 
 

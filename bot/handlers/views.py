@@ -19,7 +19,6 @@ from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.money import line_total
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
 from bot.domain.payments import PaymentMethod
-from bot.domain.quantity import format_quantity
 from bot.domain.services.cart import CartView
 from bot.domain.services.catalogue import Page
 from bot.domain.services.checkout import CheckoutView
@@ -52,7 +51,7 @@ from bot.handlers.button_kinds import (
 )
 from bot.handlers.buttons import ButtonData
 from bot.handlers.payment_views import payment_line
-from bot.i18n import UNITS, Texts
+from bot.i18n import UNITS, Texts, said
 
 PAGE_SIZE = 6
 PHOTO_DESCRIPTION = 700
@@ -296,68 +295,78 @@ def cart_screen(t: Texts, cart: CartView, store: Store, notice: str = "") -> tup
     return "\n".join(lines), Keyboard(rows)
 
 
-def slot_label(slot: datetime, store: Store) -> str:
-    return slot.astimezone(store.timezone).strftime("%a %d %b, %H:%M")
+def slot_label(t: Texts, slot: datetime, store: Store) -> str:
+    return t.moment(slot.astimezone(store.timezone))
 
 
-def _cancel_row() -> list[InlineKeyboardButton]:
-    return [button("✖ Cancel checkout", LeaveCheckout())]
+def _cancel_row(t: Texts) -> list[InlineKeyboardButton]:
+    return [button("✖ " + t("Cancel checkout"), LeaveCheckout())]
 
 
 def checkout_prompt(
-    view: CheckoutView, store: Store, pickup: PickupChoice | None = None
+    t: Texts, view: CheckoutView, store: Store, pickup: PickupChoice | None = None
 ) -> tuple[str, Keyboard | None]:
     """The question for the step the checkout is at (phone uses a reply keyboard apart)."""
     step = view.draft.step
     if step is CheckoutStep.FULFILMENT:
         fee = store.delivery_fee_minor
-        delivery = f"🚚 Delivery (+{store.currency.format(fee)})" if fee else "🚚 Delivery"
+        delivery = "🚚 " + (
+            t("Delivery (+{fee})", fee=t.money(fee, store.currency)) if fee else t("Delivery")
+        )
         return (
-            "<b>Checkout</b>\nHow would you like to get your order?",
+            t("<b>Checkout</b>\nHow would you like to get your order?"),
             Keyboard(
                 [
                     [
-                        button("🏪 Pickup", CheckoutChoice(step, Choice.PICKUP)),
+                        button("🏪 " + t("Pickup"), CheckoutChoice(step, Choice.PICKUP)),
                         button(delivery, CheckoutChoice(step, Choice.DELIVERY)),
                     ],
-                    _cancel_row(),
+                    _cancel_row(t),
                 ]
             ),
         )
     if step is CheckoutStep.SLOT:
-        return slot_question(pickup, store)
+        return slot_question(t, pickup, store)
     if step is CheckoutStep.ADDRESS:
-        rows = [_cancel_row()]
+        rows = [_cancel_row(t)]
         if view.saved_address:
             saved = button(
                 f"🏠 {clip(view.saved_address, 40)}", CheckoutChoice(step, Choice.SAVED_ADDRESS)
             )
             rows.insert(0, [saved])
-        return (
-            "Please type the delivery address (street and number, town)"
-            + (", or tap the one you used last time." if view.saved_address else "."),
-            Keyboard(rows),
+        question = (
+            t(
+                "Please type the delivery address (street and number, town), or tap the one "
+                "you used last time."
+            )
+            if view.saved_address
+            else t("Please type the delivery address (street and number, town).")
         )
+        return question, Keyboard(rows)
     if step is CheckoutStep.PHONE:
         return (
-            "Please share your phone number with the button below, or type it, so the "
-            "store can reach you about this order.",
+            t(
+                "Please share your phone number with the button below, or type it, so the "
+                "store can reach you about this order."
+            ),
             None,
         )
     if step is CheckoutStep.NOTE:
         return (
-            "Anything the store should know (a doorbell, a substitution)? Type a note, "
-            "or tap Skip.",
-            Keyboard([[button("Skip", CheckoutChoice(step, Choice.SKIP_NOTE))], _cancel_row()]),
+            t(
+                "Anything the store should know (a doorbell, a substitution)? Type a note, "
+                "or tap Skip."
+            ),
+            Keyboard([[button(t("Skip"), CheckoutChoice(step, Choice.SKIP_NOTE))], _cancel_row(t)]),
         )
-    return checkout_summary(view, store), Keyboard(
+    return checkout_summary(t, view, store), Keyboard(
         [
-            *confirm_rows(view, store),
+            *confirm_rows(t, view, store),
             [
-                button("✏️ Change details", CheckoutChoice(step, Choice.CHANGE_DETAILS)),
-                button("🧺 Edit cart", Menu(Screen.CART)),
+                button("✏️ " + t("Change details"), CheckoutChoice(step, Choice.CHANGE_DETAILS)),
+                button("🧺 " + t("Edit cart"), Menu(Screen.CART)),
             ],
-            _cancel_row(),
+            _cancel_row(t),
         ]
     )
 
@@ -375,14 +384,20 @@ MAX_SLOTS_SHOWN = 40
 SLOTS_PER_ROW = 4
 
 
-def slot_question(pickup: PickupChoice | None, store: Store) -> tuple[str, Keyboard]:
+def slot_question(t: Texts, pickup: PickupChoice | None, store: Store) -> tuple[str, Keyboard]:
     """One day's times as buttons, and the other days with times left to switch to."""
     step = CheckoutStep.SLOT
     if pickup is None or pickup.day is None or not pickup.slots:
         return (
-            "Sorry, there are no pickup times in the coming days. You can choose delivery instead.",
+            t(
+                "Sorry, there are no pickup times in the coming days. You can choose delivery "
+                "instead."
+            ),
             Keyboard(
-                [[button("🚚 Delivery", CheckoutChoice(step, Choice.DELIVERY))], _cancel_row()]
+                [
+                    [button("🚚 " + t("Delivery"), CheckoutChoice(step, Choice.DELIVERY))],
+                    _cancel_row(t),
+                ]
             ),
         )
     times = [
@@ -394,78 +409,96 @@ def slot_question(pickup: PickupChoice | None, store: Store) -> tuple[str, Keybo
     ]
     rows = [times[i : i + SLOTS_PER_ROW] for i in range(0, len(times), SLOTS_PER_ROW)]
     other_days = [
-        button(f"📅 {day:%a %d}", PickupDay(day.toordinal() - EPOCH_ORDINAL))
+        button("📅 " + t.day(day), PickupDay(day.toordinal() - EPOCH_ORDINAL))
         for day in pickup.days
         if day != pickup.day
     ]
     rows += [other_days[i : i + 4] for i in range(0, len(other_days), 4)]
-    text = f"When would you like to pick it up? Times on <b>{pickup.day:%A %d %B}</b>"
-    if other_days:
-        text += " (or choose another day below)"
-    return text + ":", Keyboard([*rows, _cancel_row()])
+    day = t.day(pickup.day, long=True)
+    text = (
+        t(
+            "When would you like to pick it up? Times on <b>{day}</b> (or choose another day "
+            "below):",
+            day=day,
+        )
+        if other_days
+        else t("When would you like to pick it up? Times on <b>{day}</b>:", day=day)
+    )
+    return text, Keyboard([*rows, _cancel_row(t)])
 
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
-def confirm_rows(view: CheckoutView, store: Store) -> list[list[InlineKeyboardButton]]:
+def confirm_rows(t: Texts, view: CheckoutView, store: Store) -> list[list[InlineKeyboardButton]]:
     """One Confirm button per way of paying the store takes: the choice is explicit."""
-    total = store.currency.format(view.total_minor)
+    total = t.money(view.total_minor, store.currency)
     rows = []
     for method in store.payments.methods:
         if method is PaymentMethod.ONLINE:
-            label = f"💳 Confirm and pay {total} now"
+            label = "💳 " + t("Confirm and pay {total} now", total=total)
         elif view.draft.kind is FulfilmentKind.DELIVERY:
-            label = "✅ Confirm, pay on delivery"
+            label = "✅ " + t("Confirm, pay on delivery")
         else:
-            label = "✅ Confirm, pay at pickup"
+            label = "✅ " + t("Confirm, pay at pickup")
         rows.append([button(label, ConfirmOrder(method))])
     return rows
 
 
-def checkout_summary(view: CheckoutView, store: Store) -> str:
-    lines = ["<b>Please check your order</b>"]
+def _line(t: Texts, name: str, quantity: Decimal, unit: str, total: str) -> str:
+    return f"• {esc(name)} — {t.quantity(quantity, unit)} = {total}"
+
+
+def checkout_summary(t: Texts, view: CheckoutView, store: Store) -> str:
+    lines = ["<b>" + t("Please check your order") + "</b>"]
     for item in view.cart.items:
-        lines.append(
-            f"• {esc(item.product.name)} — "
-            f"{format_quantity(item.quantity, item.product.unit.value)} = "
-            f"{store.currency.format(item.total_minor)}"
-        )
+        total = t.money(item.total_minor, store.currency)
+        lines.append(_line(t, item.product.name, item.quantity, item.product.unit.value, total))
     draft = view.draft
     if draft.kind is not None:  # always, once the summary is shown
-        lines.append(fulfilment_line(draft.fulfilment(view.delivery_fee_minor), store))
+        lines.append(fulfilment_line(t, draft.fulfilment(view.delivery_fee_minor), store))
     lines.append(f"📞 {esc(draft.phone or '')}")
     if draft.note:
         lines.append(f"📝 {esc(draft.note)}")
-    lines.append(f"\n<b>Total: {store.currency.format(view.total_minor)}</b>")
+    total = t.money(view.total_minor, store.currency)
+    lines.append("\n<b>" + t("Total: {total}", total=total) + "</b>")
     return "\n".join(lines)
 
 
-def chosen_line(draft: CheckoutDraft, store: Store) -> str:
+def chosen_line(t: Texts, draft: CheckoutDraft, store: Store) -> str:
     """What a pressed checkout question now says: the answer given (its buttons are gone)."""
     if draft.kind is FulfilmentKind.DELIVERY:
-        return f"✅ Delivery to {esc(draft.address or '')}"
+        return "✅ " + t("Delivery to {address}", address=esc(draft.address or ""))
     if draft.pickup_slot is not None:
-        return f"✅ Pickup: {slot_label(draft.pickup_slot, store)}"
-    return "✅ Pickup"
+        return "✅ " + t("Pickup: {when}", when=slot_label(t, draft.pickup_slot, store))
+    return "✅ " + t("Pickup")
 
 
-def fulfilment_line(fulfilment: Fulfilment, store: Store) -> str:
+def fulfilment_line(t: Texts, fulfilment: Fulfilment, store: Store) -> str:
     """How the customer gets the order, as the customer reads it."""
     if fulfilment.kind is FulfilmentKind.DELIVERY:
-        fee = store.currency.format(fulfilment.delivery_fee_minor)
-        return f"🚚 Delivery to {esc(fulfilment.address or '')}: {fee}"
+        fee = t.money(fulfilment.delivery_fee_minor, store.currency)
+        where = t("Delivery to {address}", address=esc(fulfilment.address or ""))
+        return f"🚚 {where}: {fee}"
     assert fulfilment.pickup_slot is not None
-    return f"🏪 Pickup: {slot_label(fulfilment.pickup_slot, store)}"
+    return "🏪 " + t("Pickup: {when}", when=slot_label(t, fulfilment.pickup_slot, store))
 
 
+STATUS_NAMES = {
+    OrderStatus.PLACED: said("placed"),
+    OrderStatus.ACCEPTED: said("accepted"),
+    OrderStatus.READY: said("ready"),
+    OrderStatus.OUT_FOR_DELIVERY: said("out for delivery"),
+    OrderStatus.COMPLETED: said("completed"),
+    OrderStatus.CANCELLED: said("cancelled"),
+}
 STATUS_LINES = {
-    OrderStatus.PLACED: "🕐 Placed: the store will confirm it shortly.",
-    OrderStatus.ACCEPTED: "👍 Accepted: the store is preparing it.",
-    OrderStatus.READY: "🛍 Ready for pickup.",
-    OrderStatus.OUT_FOR_DELIVERY: "🚚 Out for delivery.",
-    OrderStatus.COMPLETED: "✅ Completed. Thank you!",
-    OrderStatus.CANCELLED: "❌ Cancelled.",
+    OrderStatus.PLACED: ("🕐", said("Placed: the store will confirm it shortly.")),
+    OrderStatus.ACCEPTED: ("👍", said("Accepted: the store is preparing it.")),
+    OrderStatus.READY: ("🛍", said("Ready for pickup.")),
+    OrderStatus.OUT_FOR_DELIVERY: ("🚚", said("Out for delivery.")),
+    OrderStatus.COMPLETED: ("✅", said("Completed. Thank you!")),
+    OrderStatus.CANCELLED: ("❌", said("Cancelled.")),
 }
 
 
@@ -480,32 +513,34 @@ STATUS_NEWS = {
 }
 
 
-def order_text(order: Order, store: Store, *, heading: str = "") -> str:
+def order_text(t: Texts, order: Order, store: Store, *, heading: str = "") -> str:
     lines = [
-        heading or f"<b>Order {order.code}</b>",
-        f"Placed {order.placed_at.astimezone(store.timezone):%a %d %b, %H:%M}",
+        heading or "<b>" + t("Order {code}", code=order.code) + "</b>",
+        t("Placed {when}", when=slot_label(t, order.placed_at, store)),
     ]
     for line in order.lines:
-        lines.append(
-            f"• {esc(line.name)} — {format_quantity(line.quantity, line.unit)} = "
-            f"{store.currency.format(line.line_total_minor)}"
-        )
-    lines.append(fulfilment_line(order.fulfilment, store))
+        total = t.money(line.line_total_minor, store.currency)
+        lines.append(_line(t, line.name, line.quantity, line.unit, total))
+    lines.append(fulfilment_line(t, order.fulfilment, store))
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
-    lines.append(f"<b>Total: {store.currency.format(order.total_minor)}</b>")
-    lines.append(payment_line(order, store))
-    lines.append(f"\n{STATUS_LINES[order.status]}")
+    total = t.money(order.total_minor, store.currency)
+    lines.append("<b>" + t("Total: {total}", total=total) + "</b>")
+    lines.append(payment_line(t, order, store))
+    mark, status = STATUS_LINES[order.status]
+    lines.append(f"\n{mark} {t(status)}")
     if order.pickup_code and order.status in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
-        lines.append(pickup_code_line(order.pickup_code))
+        lines.append(pickup_code_line(t, order.pickup_code))
     last = order.history[-1] if order.history else None
     if order.status is OrderStatus.CANCELLED and last and last.reason:
-        lines.append(f"Reason: {esc(last.reason)}")
+        lines.append(t("Reason: {reason}", reason=esc(last.reason)))
     return "\n".join(lines)
 
 
-def pickup_code_line(code: str) -> str:
-    return f"🔑 Pickup code: <b>{esc(code)}</b> (show it, or its QR code, to the staff)"
+def pickup_code_line(t: Texts, code: str) -> str:
+    return "🔑 " + t(
+        "Pickup code: <b>{code}</b> (show it, or its QR code, to the staff)", code=esc(code)
+    )
 
 
 def order_screen(
@@ -513,28 +548,32 @@ def order_screen(
 ) -> tuple[str, Keyboard]:
     rows = []
     if order.payment.awaits_payment and order.status is OrderStatus.PLACED:
-        total = store.currency.format(order.total_minor)
-        rows.append([button(f"💳 Pay {total}", MyOrder(OrderAction.PAY, order.code))])
+        total = t.money(order.total_minor, store.currency)
+        pay = "💳 " + t("Pay {total}", total=total)
+        rows.append([button(pay, MyOrder(OrderAction.PAY, order.code))])
     if order.status is OrderStatus.PLACED:
-        rows.append([button("❌ Cancel order", MyOrder(OrderAction.CANCEL, order.code))])
-    rows.append([button("🔁 Reorder", MyOrder(OrderAction.REORDER, order.code))])
+        cancel = "❌ " + t("Cancel order")
+        rows.append([button(cancel, MyOrder(OrderAction.CANCEL, order.code))])
+    rows.append([button("🔁 " + t("Reorder"), MyOrder(OrderAction.REORDER, order.code))])
     rows.append([button("« " + t("My orders"), Menu(Screen.ORDERS)), *home_row(t)])
-    return order_text(order, store, heading=heading), Keyboard(rows)
+    return order_text(t, order, store, heading=heading), Keyboard(rows)
 
 
-def cancel_question(order: Order, store: Store) -> tuple[str, Keyboard]:
+def cancel_question(t: Texts, order: Order, store: Store) -> tuple[str, Keyboard]:
     """One tap does not cancel: the order's card asks first."""
-    question = f"\n\n<b>Cancel order {esc(order.code)}?</b> The store will not prepare it."
+    question = "\n\n" + t(
+        "<b>Cancel order {code}?</b> The store will not prepare it.", code=esc(order.code)
+    )
     if order.payment.is_paid:
-        paid = store.currency.format(order.total_minor)
-        question += f" You paid online: {paid} will be refunded."
+        paid = t.money(order.total_minor, store.currency)
+        question += " " + t("You paid online: {amount} will be refunded.", amount=paid)
     rows = [
         [
-            button("✔ Yes, cancel it", MyOrder(OrderAction.CANCEL_CONFIRMED, order.code)),
-            button("✖ Keep it", MyOrder(OrderAction.VIEW, order.code)),
+            button("✔ " + t("Yes, cancel it"), MyOrder(OrderAction.CANCEL_CONFIRMED, order.code)),
+            button("✖ " + t("Keep it"), MyOrder(OrderAction.VIEW, order.code)),
         ]
     ]
-    return order_text(order, store) + question, Keyboard(rows)
+    return order_text(t, order, store) + question, Keyboard(rows)
 
 
 def orders_screen(
@@ -545,8 +584,8 @@ def orders_screen(
     rows = [
         [
             button(
-                f"{o.code} · {o.placed_at.astimezone(store.timezone):%d %b} · "
-                f"{store.currency.format(o.total_minor)} · {o.status.label}",
+                f"{o.code} · {t.short_date(o.placed_at.astimezone(store.timezone))} · "
+                f"{t.money(o.total_minor, store.currency)} · {t(STATUS_NAMES[o.status])}",
                 MyOrder(OrderAction.VIEW, o.code),
             )
         ]
@@ -554,10 +593,10 @@ def orders_screen(
     ]
     nav = []
     if offset:
-        nav.append(button("‹ Newer", MyOrdersPage(max(offset - PAGE_SIZE, 0))))
+        nav.append(button("‹ " + t("Newer"), MyOrdersPage(max(offset - PAGE_SIZE, 0))))
     if has_more:
-        nav.append(button("Older ›", MyOrdersPage(offset + PAGE_SIZE)))
+        nav.append(button(t("Older") + " ›", MyOrdersPage(offset + PAGE_SIZE)))
     if nav:
         rows.append(nav)
     rows.append(home_row(t))
-    return "<b>My orders</b>\nTap one to see it.", Keyboard(rows)
+    return t("<b>My orders</b>\nTap one to see it."), Keyboard(rows)

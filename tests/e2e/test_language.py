@@ -3,6 +3,7 @@ choose from then on, in every worker (the choice is in the database)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from bot.domain.catalogue import Unit
@@ -132,3 +133,46 @@ async def test_a_french_search_says_what_it_found_in_french(bot: RunningBot) -> 
     assert "Brie de Meaux · 12,50\u00a0€" in lea.last.button_texts
     await lea.says("zzzz")
     assert lea.screen.startswith("Rien trouvé pour «\u00a0zzzz\u00a0»")
+
+
+ENGLISH_WORDS = re.compile(
+    r"\b(Order|order|Pickup|pickup|Cart|cart|Total|Please|please|Thank|Checkout|Confirm|"
+    r"Delivery|Skip|Placed|placed|Menu|Catalogue|Search|Help|per|left|stock)\b"
+)
+
+
+def english_in(person: ChatPerson) -> list[str]:
+    """English words in everything the bot showed this person (text and buttons; commands
+    like /cart are the same in every language)."""
+    shown = [" ".join([m.shown_text, *m.button_texts]) for m in person.chat.from_bot]
+    return [w for text in shown for w in ENGLISH_WORDS.findall(re.sub(r"/\w+", "", text))]
+
+
+async def test_a_german_customer_orders_from_start_to_confirmation_without_an_english_word(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 20, sku="BROT", name="Bauernbrot", category="Bäckerei", price_minor=420)
+    anna = ChatPerson(bot.double, bot.double.person("Anna", language_code="de"))
+    await anna.says("/start")
+    await anna.presses("Sortiment")
+    await anna.presses("Bäckerei")
+    await anna.presses("Bauernbrot")
+    await anna.presses("➕")
+    await anna.presses("in den Warenkorb")
+    await anna.says("/cart")
+    await anna.presses("Zur Kasse")
+    assert anna.screen.startswith("Bestellen\nWie möchten Sie Ihre Bestellung bekommen?")
+    await anna.presses("Abholung")
+    assert anna.screen.startswith("Wann möchten Sie abholen? Zeiten am ")
+    await anna.presses(anna.last.button_texts[0])
+    assert anna.chat.reply_keyboard is not None
+    await anna.shares_phone("+49 30 1234567")
+    await anna.presses("Überspringen")
+    assert anna.screen.startswith(
+        "Bitte prüfen Sie Ihre Bestellung\n• Bauernbrot — 2 Stk. = 8,40\u00a0€"
+    )
+    await anna.presses("Bestätigen, bei Abholung bezahlen")
+    assert "Bestellung" in anna.screen and "aufgegeben." in anna.screen
+    assert "Summe: 8,40\u00a0€" in anna.screen
+    assert "Aufgegeben: Der Laden bestätigt sie in Kürze." in anna.screen
+    assert english_in(anna) == []

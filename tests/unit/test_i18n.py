@@ -93,10 +93,11 @@ def test_a_store_cannot_default_to_a_language_it_does_not_ship() -> None:
 
 
 def test_no_text_is_translated_inside_an_f_string_where_the_catalogues_cannot_see_it() -> None:
+    # t(a_variable) is fine there: the text was marked where it was written, with said().
     hidden = [
         f"{path.relative_to(SOURCE)}:{n}"
         for path in SOURCE.rglob("*.py")
         for n, line in enumerate(path.read_text().splitlines(), start=1)
-        if re.search(r"""f["'][^"']*\{t(\.plural)?\(""", line)
+        if re.search(r"""\{t(\.plural)?\(\s*["']""", line)  # a literal: t("…") inside f"…"
     ]
     assert hidden == []
