@@ -38,6 +38,7 @@ class ShopContext(
 
     member: StaffAccount | None = None
     member_known: bool = False
+    _texts: Texts | None = None  # the person's words, once looked up
 
     def remember_member(self, account: StaffAccount | None) -> None:
         self.member, self.member_known = account, True
@@ -56,6 +57,11 @@ class ShopContext(
     def texts(self, update: Update) -> Texts:
         """The words of the person behind `update`: the language they chose (read when the
         update was taken), else their Telegram app's, else the store's."""
+        if self._texts is None:
+            self._texts = self._look_up_texts(update)
+        return self._texts
+
+    def _look_up_texts(self, update: Update) -> Texts:
         processor = self.application.update_processor
         chosen = (
             processor.language_chosen(update.update_id)

@@ -70,11 +70,11 @@ def menu_keyboard(t: Texts) -> Keyboard:
     return Keyboard(
         [
             [
-                button("🛍 " + t("Catalogue"), Menu(Screen.CATALOGUE)),
+                catalogue_button(t),
                 button("🔎 " + t("Search"), Menu(Screen.SEARCH)),
             ],
             [
-                button("🧺 " + t("Cart"), Menu(Screen.CART)),
+                cart_button(t),
                 button("📦 " + t("My orders"), Menu(Screen.ORDERS)),
             ],
             [
@@ -91,6 +91,10 @@ def home_row(t: Texts) -> list[InlineKeyboardButton]:
 
 def catalogue_button(t: Texts) -> InlineKeyboardButton:
     return button("🛍 " + t("Catalogue"), Menu(Screen.CATALOGUE))
+
+
+def cart_button(t: Texts) -> InlineKeyboardButton:
+    return button("🧺 " + t("Cart"), Menu(Screen.CART))
 
 
 def greeting(t: Texts, first_name: str, store: Store) -> str:
@@ -254,7 +258,7 @@ def product_card(
     rows.append(
         [
             button("« " + product.category[:30], CategoryPage(category_key(product.category), 0)),
-            button("🧺 " + t("Cart"), Menu(Screen.CART)),
+            cart_button(t),
         ]
     )
     return "\n".join(lines), Keyboard(rows)

@@ -3,8 +3,8 @@ and HTML tags as the English original; a person's language is found as Telegram 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,12 +22,16 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
 
 
-def english_messages() -> Iterator[tuple[str, ...]]:
-    """Each message the code marks, as (singular,) or (singular, plural)."""
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        SOURCE, method_map=[("**.py", "python")], keywords=KEYWORDS
-    ):
-        yield (message,) if isinstance(message, str) else tuple(message)
+@functools.cache
+def english_messages() -> frozenset[tuple[str, ...]]:
+    """Each message the code marks, as (singular,) or (singular, plural): read from the
+    source once for all the tests."""
+    return frozenset(
+        (message,) if isinstance(message, str) else tuple(message)
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            SOURCE, method_map=[("**.py", "python")], keywords=KEYWORDS
+        )
+    )
 
 
 def read(language: str) -> Catalog:
@@ -40,14 +44,14 @@ def shape(text: str) -> tuple[list[str], list[str]]:
 
 
 def test_the_code_marks_messages_for_translation() -> None:
-    assert ("Which language shall I speak?",) in set(english_messages())
+    assert ("Which language shall I speak?",) in english_messages()
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_has_a_translation_of_the_same_shape(language: str) -> None:
     catalog = read(language)
     gaps, misshapen = [], []
-    for message in set(english_messages()):
+    for message in english_messages():
         entry = catalog.get(message[0])
         found = None if entry is None else entry.string
         forms = list(found) if isinstance(found, tuple | list) else [found or ""]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Select,
     distinct,
     false,
@@ -49,13 +48,9 @@ from bot.persistence.types import Quantity
 Sold = tuple[int, Decimal, int]  # an item's id, quantity and revenue in a period
 
 _NOT_CANCELLED = OrderRow.status != OrderStatus.CANCELLED.value
-_OPEN = OrderRow.status.not_in((OrderStatus.COMPLETED.value, OrderStatus.CANCELLED.value))
+_OPEN = OrderRow.status.in_([s.value for s in OrderStatus if s.is_open])
 # Sales of periods up to this long are read from the lines' index in time order (see _sold).
 BY_TIME_UP_TO = timedelta(days=120)
-
-
-def _by(rank: str) -> Callable[[Row[Any]], int]:
-    return lambda row: int(getattr(row, rank))
 
 
 def _sold_between(start: datetime, end: datetime, *, by_item: bool) -> list[ColumnElement[bool]]:
@@ -369,8 +364,12 @@ class SqlOrderRepository:
             .execute(select(ranked).where(or_(ranked.c.q <= top, ranked.c.r <= top)))
             .all()
         )
-        by_quantity = [(r.product_id, r.quantity, r.revenue) for r in sorted(rows, key=_by("q"))]
-        by_revenue = [(r.product_id, r.quantity, r.revenue) for r in sorted(rows, key=_by("r"))]
+        by_quantity = [
+            (r.product_id, r.quantity, r.revenue) for r in sorted(rows, key=lambda r: r.q)
+        ]
+        by_revenue = [
+            (r.product_id, r.quantity, r.revenue) for r in sorted(rows, key=lambda r: r.r)
+        ]
         return by_quantity[:top], by_revenue[:top], rows[0].items if rows else 0
 
     def _top_by_limits(
