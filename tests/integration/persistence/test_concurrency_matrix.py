@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from bot.domain.catalogue import Unit
 from bot.domain.errors import (
@@ -34,6 +34,7 @@ from bot.domain.services import (
     deliveries,
     housekeeping,
     item_prompts,
+    languages,
     orders,
     outbox,
     payments,
@@ -47,7 +48,8 @@ from bot.domain.services.customers import CustomerRef
 from bot.domain.services.item_prompts import ItemStep
 from bot.domain.staff import Role, StaffAccount
 from bot.domain.stock import StockReason
-from bot.persistence.models import OutboxRow
+from bot.i18n import SHIPPED
+from bot.persistence.models import CustomerRow, OutboxRow
 from bot.persistence.send_ticks import SqlTickBook
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
 from tests.support.databases import UowFactory
@@ -251,6 +253,27 @@ def test_the_last_additem_answer_tapped_at_once_adds_the_item_once(
     assert added is not None and added.sku == "HONEY"
     honey = catalogue.find_product("HONEY", uow=new_uow())
     assert honey.stock == 4 == _ledger_balance(new_uow, honey.id or 0)
+
+
+def test_a_new_customers_language_chosen_at_once_makes_one_customer(
+    new_uow: UowFactory,
+) -> None:
+    who = customer()  # never seen before: each attempt would create the customer row
+    choices = ["de", "fr"] * (AT_ONCE // 2)
+    results = _race(
+        AT_ONCE,
+        lambda n: languages.choose_language(who, choices[n], shipped=SHIPPED, uow=new_uow()),
+    )
+    assert [r for r in results if isinstance(r, DomainError)] == []
+    with new_uow() as uow:
+        assert uow.customers.get_by_telegram_id(who.telegram_user_id) is not None
+        assert uow.languages.chosen(who.telegram_user_id) in ("de", "fr")
+        rows = uow.session.scalar(
+            select(func.count())
+            .select_from(CustomerRow)
+            .where(CustomerRow.telegram_user_id == who.telegram_user_id)
+        )
+    assert rows == 1
 
 
 def test_plus_pressed_at_once_in_two_workers_counts_every_press(new_uow: UowFactory) -> None:
