@@ -44,7 +44,7 @@ from bot.handlers import (
 from bot.handlers.context import ROUTES_KEY, SHOP_KEY, ShopApplication, ShopContext
 from bot.handlers.errors import report_error
 from bot.handlers.routes import Routes
-from bot.i18n import SHIPPED
+from bot.i18n import SHIPPED, shipped_language
 from bot.persistence.send_ticks import SqlTickBook
 from bot.send_budget import SendBudget
 from bot.transport import AiohttpRequest
@@ -123,7 +123,7 @@ async def introduce(application: ShopApplication, shop: Shop, language: str | No
     language without its own, in the store's)."""
     t = shop.catalogues.texts(language)
     bot = application.bot
-    menu = [BotCommand(c.command, t(c.description)) for c in ROUTES.menu(None)]
+    menu = [BotCommand(c.command, c.description) for c in ROUTES.menu(None, t)]
     long, short = shop_info.descriptions(shop.store, t)
     await bot.set_my_commands(menu, language_code=language)
     await bot.set_my_description(long, language_code=language)
@@ -134,10 +134,19 @@ def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> ed
     async def first_delivery(update: Update) -> Delivery:
         user = update.effective_user
         return await asyncio.to_thread(
-            deliveries.first_delivery, update.update_id, user.id if user else None, uow=shop.uow()
+            deliveries.first_delivery,
+            update.update_id,
+            user.id if user else None,
+            shipped_language(user.language_code if user else None),
+            uow=shop.uow(),
         )
 
-    return edge.PersonalQueues(first_delivery, done=done)
+    def words(update: Update, text: str) -> str:
+        user = update.effective_user
+        catalogues = shop.catalogues
+        return catalogues.texts(catalogues.language_for(user.language_code if user else None))(text)
+
+    return edge.PersonalQueues(first_delivery, words=words, done=done)
 
 
 def transport(settings: Settings, pool: int = 256) -> BaseRequest:

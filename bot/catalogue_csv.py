@@ -14,6 +14,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.money import Currency
 from bot.domain.quantity import parse_quantity
 from bot.domain.services.catalogue import ImportRow
+from bot.domain.text import said
 
 HEADER = ["sku", "name", "category", "unit", "step", "price", "stock", "threshold", "description"]
 
@@ -74,7 +75,11 @@ def read_catalogue(source: TextIO, currency: Currency) -> list[ImportRow]:
 
 def _row(line: int, cells: list[str], currency: Currency) -> ImportRow:
     if len(cells) != len(HEADER):
-        raise InvalidInput(f"expected {len(HEADER)} columns, found {len(cells)}")
+        raise InvalidInput(
+            said("expected {expected} columns, found {found}"),
+            expected=len(HEADER),
+            found=len(cells),
+        )
     sku, name, category, unit, step, price, stock, threshold, description = (
         _unneutralised(c.strip()) for c in cells
     )
@@ -94,14 +99,14 @@ def _row(line: int, cells: list[str], currency: Currency) -> ImportRow:
 def _positive(text: str, what: str) -> Decimal:
     value = parse_quantity(text)
     if value <= 0:
-        raise InvalidInput(f"{what} must be more than 0")
+        raise InvalidInput(said("{column} must be more than 0"), column=what)
     return value
 
 
 def _non_negative(text: str, what: str) -> Decimal:
     value = parse_quantity(text)
     if value < 0:
-        raise InvalidInput(f"{what} cannot be negative")
+        raise InvalidInput(said("{column} cannot be negative"), column=what)
     return value
 
 

@@ -18,6 +18,7 @@ from bot.demo_data import demo_rows, generated_rows
 from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError
 from bot.domain.services import catalogue, staff
+from bot.domain.text import said
 from bot.log_redaction import redact_secrets
 from bot.persistence import migrate
 from bot.persistence.demo_history import add_order_history
@@ -166,7 +167,7 @@ def _read_password(stdin: TextIO) -> str:
     if stdin.isatty():
         first = getpass.getpass("Password: ")
         if getpass.getpass("Password again: ") != first:
-            raise DomainError("The two passwords differ.")
+            raise DomainError(said("The two passwords differ."))
         return first
     return stdin.readline().rstrip("\r\n")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -48,6 +49,7 @@ class Settings(BaseSettings):
     currency: str = "EUR"
     timezone: str = "UTC"
     language: str = "en"  # for people whose Telegram app speaks none of the shipped languages
+    country: str = "GB"  # ISO 3166 code: phone numbers are read and shown as there
     default_low_stock_threshold: Annotated[Decimal, Field(ge=0, le=1_000_000)] = Decimal(5)
     staff_idle_timeout_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 12
     opening_hours: str = DEFAULT_HOURS
@@ -112,6 +114,14 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a shipped language ({', '.join(SHIPPED)})")
         return code
 
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{value!r} is not a country code (like FR, DE or GB)")
+        return code
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -126,7 +136,7 @@ class Settings(BaseSettings):
     def _readable_hours(cls, value: str) -> str:
         try:
             OpeningHours.parse(value)
-        except InvalidInput as problem:
+        except ValueError as problem:
             raise ValueError(str(problem)) from None
         return value
 
@@ -135,7 +145,7 @@ class Settings(BaseSettings):
     def _readable_dates(cls, value: str) -> str:
         try:
             OpeningHours.parse(DEFAULT_HOURS, value)
-        except InvalidInput as problem:
+        except ValueError as problem:
             raise ValueError(str(problem)) from None
         return value
 
@@ -199,6 +209,7 @@ class Settings(BaseSettings):
             max_open_orders=self.max_open_orders,
             address=" ".join(self.store_address.split()),
             phone=self.store_phone.strip(),
+            country=self.country,
             location=parse_location(self.store_location) if self.store_location.strip() else None,
             payments=PaymentOptions(
                 online=self.payment_provider_token is not None,

@@ -22,8 +22,14 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
-from bot.domain.money import Currency
+from bot.domain.errors import DomainError
+from bot.domain.money import Currency, Money
+from bot.domain.orders import OrderStatus
 from bot.domain.quantity import format_quantity
+from bot.domain.staff import Role
+from bot.domain.text import Amount, UnitLabel, Words, english, said
+
+__all__ = ["SHIPPED", "Catalogues", "Texts", "said"]
 
 LOCALES = Path(__file__).parent / "locales"
 DOMAIN = "shopkeeps"
@@ -39,12 +45,6 @@ SHIPPED = {
 }
 
 
-def said(message: str) -> str:
-    """Marks a text for the catalogues where it is written, to be translated where it is
-    shown (a command's menu line, built once, shown in every language)."""
-    return message
-
-
 # Units as each language abbreviates them (the English is the code's own: "pc", "kg").
 UNITS = {
     "pc": said("pc"),
@@ -57,6 +57,18 @@ UNITS = {
 }
 
 
+STATUS_NAMES = {
+    OrderStatus.PLACED: said("placed"),
+    OrderStatus.ACCEPTED: said("accepted"),
+    OrderStatus.READY: said("ready"),
+    OrderStatus.OUT_FOR_DELIVERY: said("out for delivery"),
+    OrderStatus.COMPLETED: said("completed"),
+    OrderStatus.CANCELLED: said("cancelled"),
+}
+
+ROLE_NAMES = {Role.STAFF: said("staff"), Role.MANAGER: said("manager")}
+
+
 @dataclass(frozen=True)
 class Texts:
     """One language's words: `t("Hello, {name}!", name=…)`."""
@@ -66,7 +78,43 @@ class Texts:
 
     def __call__(self, message: str, /, **params: object) -> str:
         text = self.catalogue.gettext(message)
-        return text.format(**params) if params else text
+        if not params:
+            return text
+        return text.format(**{key: self.shown(value) for key, value in params.items()})
+
+    def words(self, words: Words) -> str:
+        """A sentence the domain said (a refusal, a cart correction), in this language."""
+        return self(words.template, **words.params)
+
+    def refusal(self, error: DomainError) -> str:
+        return self.words(error.words)
+
+    def shown(self, value: object) -> object:
+        """A template's value as this language writes it: numbers, sums, amounts, units,
+        statuses, and lists of sentences one per line."""
+        if isinstance(value, UnitLabel):
+            return self(UNITS.get(value, value))
+        if isinstance(value, OrderStatus):
+            return self(STATUS_NAMES[value])
+        if isinstance(value, Role):
+            return self(ROLE_NAMES[value])
+        if isinstance(value, str | int):
+            return value
+        if isinstance(value, Decimal):
+            return (
+                english(value)
+                if self.language == ENGLISH
+                else format_decimal(value.normalize(), locale=self.language)
+            )
+        if isinstance(value, Money):
+            return self.money(value.minor, value.currency)
+        if isinstance(value, Amount):
+            return self.quantity(value.quantity, value.unit)
+        if isinstance(value, Words):
+            return self.words(value)
+        if isinstance(value, tuple):
+            return "\n".join(str(self.shown(part)) for part in value)
+        return value
 
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """`n` picks the form (by the language's own plural rules) and is a placeholder too."""
@@ -90,6 +138,18 @@ class Texts:
         if self.language == ENGLISH:
             return day.strftime("%d %b")
         return format_skeleton("MMMd", day, locale=self.language)
+
+    def numeric_date(self, day: date) -> str:
+        """ "24/11", "24.11.": a chart's axis, whose font has no Cyrillic letters."""
+        return format_skeleton(
+            "dM", day, locale="en_GB" if self.language == ENGLISH else self.language
+        )
+
+    def full_date(self, day: date) -> str:
+        """ "Tue 24 Nov 2026", "Di., 24. Nov. 2026"."""
+        if self.language == ENGLISH:
+            return day.strftime("%a %d %b %Y")
+        return format_skeleton("yMMMEd", day, locale=self.language)
 
     def day(self, day: date, *, long: bool = False) -> str:
         """ "Tue 24" (a day button), or with `long` "Tuesday 24 November" ("Di., 24. November")."""
@@ -136,5 +196,10 @@ class Catalogues:
 
     def language_for(self, telegram_code: str | None) -> str:
         """A Telegram user's language ("de-AT", "pt-br"), if shipped, else the store's."""
-        base = (telegram_code or "").split("-")[0].lower()
-        return base if base in SHIPPED else self.default
+        return shipped_language(telegram_code) or self.default
+
+
+def shipped_language(telegram_code: str | None) -> str | None:
+    """The shipped language a Telegram app's code names ("de-AT": "de"), if any."""
+    base = (telegram_code or "").split("-")[0].lower()
+    return base if base in SHIPPED else None

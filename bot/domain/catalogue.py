@@ -14,8 +14,8 @@ from typing import Any
 
 from bot.domain.errors import InvalidInput
 from bot.domain.money import MAX_PRICE_MINOR
-from bot.domain.quantity import MAX_QUANTITY, check_step
-from bot.domain.text import without_controls
+from bot.domain.quantity import MAX_QUANTITY, is_multiple_of
+from bot.domain.text import said, without_controls
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 MAX_NAME = 120
@@ -38,7 +38,9 @@ class Unit(StrEnum):
             return cls(text.strip().lower())
         except ValueError:
             units = ", ".join(u.value for u in cls)
-            raise InvalidInput(f"Unknown unit “{text.strip()}”; use one of {units}") from None
+            raise InvalidInput(
+                said("Unknown unit “{unit}”; use one of {units}"), unit=text.strip(), units=units
+            ) from None
 
 
 def normalise_sku(text: str) -> str:
@@ -46,7 +48,8 @@ def normalise_sku(text: str) -> str:
     sku = text.strip().upper()
     if not SKU_PATTERN.match(sku):
         raise InvalidInput(
-            f"“{text.strip()}” is not a valid SKU: use 1-32 letters, digits, '.', '-' or '_'"
+            said("“{sku}” is not a valid SKU: use 1-32 letters, digits, '.', '-' or '_'"),
+            sku=text.strip(),
         )
     return sku
 
@@ -87,13 +90,14 @@ class Product:
         self.category = clean_category(self.category)
         self.description = clean_description(self.description)
         if self.step <= 0 or self.step > MAX_QUANTITY:
-            raise InvalidInput("The quantity step must be more than 0")
-        if self.unit is Unit.PIECE or self.unit is Unit.PACK:
-            check_step(self.step, Decimal(1), "whole pieces")
+            raise InvalidInput(said("The quantity step must be more than 0"))
+        whole = self.unit is Unit.PIECE or self.unit is Unit.PACK
+        if whole and not is_multiple_of(self.step, Decimal(1)):
+            raise InvalidInput(said("Pieces and packs are sold in whole numbers"))
         if not 0 <= self.price_minor <= MAX_PRICE_MINOR:
-            raise InvalidInput("A price must be zero or more")
+            raise InvalidInput(said("A price must be zero or more"))
         if self.low_stock_threshold is not None and self.low_stock_threshold < 0:
-            raise InvalidInput("A low-stock threshold cannot be negative")
+            raise InvalidInput(said("A low-stock threshold cannot be negative"))
 
     def unchecked_copy(self, **changes: Any) -> Product:
         """A copy with some fields changed, skipping the checks the original passed (an
@@ -124,8 +128,9 @@ def clean_description(text: str) -> str:
     description = without_controls(text or "", keep_newlines=True).strip()
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(
-            f"A description has at most {MAX_DESCRIPTION} characters; this one has "
-            f"{len(description)}"
+            said("A description has at most {limit} characters; this one has {length}"),
+            limit=MAX_DESCRIPTION,
+            length=len(description),
         )
     return description
 
@@ -163,17 +168,27 @@ _WORD = re.compile(r"\w+")
 
 
 def clean_name(text: str) -> str:
-    return _required_text(text, "name", MAX_NAME)
+    return _required_text(
+        text,
+        MAX_NAME,
+        empty=said("The name cannot be empty"),
+        too_long=said("The name has at most {limit} characters"),
+    )
 
 
 def clean_category(text: str) -> str:
-    return _required_text(text, "category", MAX_CATEGORY)
+    return _required_text(
+        text,
+        MAX_CATEGORY,
+        empty=said("The category cannot be empty"),
+        too_long=said("The category has at most {limit} characters"),
+    )
 
 
-def _required_text(value: str, what: str, limit: int) -> str:
+def _required_text(value: str, limit: int, *, empty: str, too_long: str) -> str:
     text = " ".join(without_controls(value or "").split())
     if not text:
-        raise InvalidInput(f"The {what} cannot be empty")
+        raise InvalidInput(empty)
     if len(text) > limit:
-        raise InvalidInput(f"The {what} has at most {limit} characters")
+        raise InvalidInput(too_long, limit=limit)
     return text

@@ -42,11 +42,11 @@ class CheckoutDraft:
     def is_abandoned(self, now: datetime) -> bool:
         return now - self.updated_at > ABANDONED_AFTER
 
-    def fits(self, text: str) -> bool:
+    def fits(self, text: str, country: str) -> bool:
         """Whether text typed after a long break still reads as the answer to this step."""
         if self.step is CheckoutStep.PHONE:
             try:
-                normalise_phone(text)
+                normalise_phone(text, country)
             except InvalidInput:
                 return False
             return True

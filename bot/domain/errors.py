@@ -1,4 +1,5 @@
-"""Domain errors. Handlers turn each into a polite reply; the message is safe to show."""
+"""Domain errors. Handlers turn each into a polite reply in the reader's language: an error
+carries its sentence as `Words` (a marked English template and its values)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
+from bot.domain.text import Words, said
+
 
 class DomainError(Exception):
-    """A rule of the store said no; the message is meant for the person who asked."""
+    """A rule of the store said no; the words are meant for the person who asked."""
+
+    def __init__(self, message: str = said("That cannot be done."), /, **params: object) -> None:
+        self.words = Words(message, params)
+        super().__init__(str(self.words))
 
 
 class InvalidInput(DomainError):
@@ -32,8 +39,12 @@ class Suggestion:
 class UnknownProduct(NotFound):
     def __init__(self, ref: str, suggestions: Sequence[Suggestion] = ()) -> None:
         closest = ", ".join(f"{s.sku} ({s.name})" for s in suggestions)
-        hint = f" Did you mean {closest}?" if closest else ""
-        super().__init__(f"There is no item {ref}.{hint}")
+        if closest:
+            super().__init__(
+                said("There is no item {ref}. Did you mean {closest}?"), ref=ref, closest=closest
+            )
+        else:
+            super().__init__(said("There is no item {ref}."), ref=ref)
         self.ref = ref
         self.suggestions = list(suggestions)
 
@@ -41,33 +52,39 @@ class UnknownProduct(NotFound):
 class StockChangedMeanwhile(DomainError):
     """A move that was meant for the level someone saw, and the level had moved on."""
 
-    def __init__(self, name: str, level: str) -> None:
+    def __init__(self, name: str, level: object) -> None:
         super().__init__(
-            f"{name} changed a moment ago (now {level} on hand), so nothing was added. "
-            "Send /restock again if more came in."
+            said(
+                "{name} changed a moment ago (now {level} on hand), so nothing was added. "
+                "Send /restock again if more came in."
+            ),
+            name=name,
+            level=level,
         )
 
 
 class UnknownShelfLink(NotFound):
     def __init__(self) -> None:
-        super().__init__("That link does not lead to any item. Browse the catalogue: /catalogue")
+        super().__init__(
+            said("That link does not lead to any item. Browse the catalogue: /catalogue")
+        )
 
 
 class UnknownOrder(NotFound):
     def __init__(self, ref: str) -> None:
-        super().__init__(f"There is no order {ref}.")
+        super().__init__(said("There is no order {ref}."), ref=ref)
         self.ref = ref
 
 
 class DuplicateSku(DomainError):
     def __init__(self, sku: str) -> None:
-        super().__init__(f"An item with SKU {sku} already exists.")
+        super().__init__(said("An item with SKU {sku} already exists."), sku=sku)
         self.sku = sku
 
 
 class ProductArchived(DomainError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"{name} is no longer sold.")
+        super().__init__(said("{name} is no longer sold."), name=name)
         self.name = name
 
 
@@ -75,7 +92,7 @@ class OutOfStock(DomainError):
     """Not enough on hand; `available` is what there is now."""
 
     def __init__(self, name: str, requested: Decimal, available: Decimal) -> None:
-        super().__init__(f"Only {available.normalize():f} of {name} left.")
+        super().__init__(said("Only {available} of {name} left."), available=available, name=name)
         self.name = name
         self.requested = requested
         self.available = available
@@ -84,31 +101,40 @@ class OutOfStock(DomainError):
 class StockWouldGoNegative(DomainError):
     def __init__(self, name: str, on_hand: Decimal) -> None:
         super().__init__(
-            f"{name} has only {on_hand.normalize():f} on hand; stock cannot go below 0."
+            said("{name} has only {on_hand} on hand; stock cannot go below 0."),
+            name=name,
+            on_hand=on_hand,
         )
 
 
 class NotInCart(DomainError):
     def __init__(self) -> None:
-        super().__init__("That item is no longer in your cart.")
+        super().__init__(said("That item is no longer in your cart."))
 
 
 class EmptyCart(DomainError):
     def __init__(self) -> None:
-        super().__init__("Your cart is empty.")
+        super().__init__(said("Your cart is empty."))
 
 
 class CartChanged(DomainError):
     """Placing an order found the cart out of date; nothing was ordered."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("Some items changed since you added them:\n" + "\n".join(problems))
+    def __init__(self, problems: Sequence[Words]) -> None:
+        super().__init__(
+            said("Some items changed since you added them:\n{problems}"), problems=tuple(problems)
+        )
         self.problems = list(problems)
 
 
 class InvalidTransition(DomainError):
-    def __init__(self, code: str, current: str, wanted: str) -> None:
-        super().__init__(f"Order {code} is {current.replace('_', ' ')}; it cannot become {wanted}.")
+    def __init__(self, code: str, current: object, wanted: object) -> None:
+        super().__init__(
+            said("Order {code} is {current}; it cannot become {wanted}."),
+            code=code,
+            current=current,
+            wanted=wanted,
+        )
         self.current = current
         self.wanted = wanted
 
@@ -117,56 +143,73 @@ class TooLateToCancel(DomainError):
     """A customer's cancellation after the store has started on the order."""
 
     WHERE: ClassVar[dict[str, str]] = {
-        "accepted": "is being prepared",
-        "ready": "is ready for pickup",
-        "out_for_delivery": "is on its way",
-        "completed": "was completed",
+        "accepted": said(
+            "Order {code} is being prepared, so it can no longer be cancelled here; "
+            "please contact the store (/info)."
+        ),
+        "ready": said(
+            "Order {code} is ready for pickup, so it can no longer be cancelled here; "
+            "please contact the store (/info)."
+        ),
+        "out_for_delivery": said(
+            "Order {code} is on its way, so it can no longer be cancelled here; "
+            "please contact the store (/info)."
+        ),
+        "completed": said(
+            "Order {code} was completed, so it can no longer be cancelled here; "
+            "please contact the store (/info)."
+        ),
+        "cancelled": said("Order {code} is already cancelled."),
     }
 
     def __init__(self, code: str, status: str) -> None:
-        if status == "cancelled":
-            text = f"Order {code} is already cancelled."
-        else:
-            where = self.WHERE.get(status, f"is {status.replace('_', ' ')}")
-            text = (
-                f"Order {code} {where}, so it can no longer be cancelled here; "
-                "please contact the store (/info)."
-            )
-        super().__init__(text)
+        super().__init__(self.WHERE.get(status, self.WHERE["accepted"]), code=code)
         self.status = status
 
 
 class OrderAlreadyMoved(DomainError):
-    def __init__(self, code: str, now: str = "", by: str = "") -> None:
-        where = f": it is {now.replace('_', ' ')} now" if now else ""
-        who = f" ({by})" if by else ""
-        super().__init__(f"Order {code} was changed by someone else a moment ago{where}{who}.")
+    def __init__(self, code: str, now: object = None, by: object = "") -> None:
+        if now and by:
+            message = said(
+                "Order {code} was changed by someone else a moment ago: it is {now} now ({by})."
+            )
+        elif now:
+            message = said(
+                "Order {code} was changed by someone else a moment ago: it is {now} now."
+            )
+        else:
+            message = said("Order {code} was changed by someone else a moment ago.")
+        super().__init__(message, code=code, now=now, by=by)
 
 
 class NotAuthorised(DomainError):
-    def __init__(self, message: str = "You are not allowed to do that.") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str = said("You are not allowed to do that."), /, **params: object
+    ) -> None:
+        super().__init__(message, **params)
 
 
 class AuthenticationFailed(DomainError):
     def __init__(self) -> None:
-        super().__init__("Wrong username or password.")
+        super().__init__(said("Wrong username or password."))
 
 
 class AccountLocked(DomainError):
     def __init__(self, minutes: int) -> None:
-        super().__init__(f"Too many wrong passwords. Try again in {minutes} minutes.")
+        super().__init__(
+            said("Too many wrong passwords. Try again in {minutes} minutes."), minutes=minutes
+        )
         self.minutes = minutes
 
 
 class UsernameTaken(DomainError):
     def __init__(self, username: str) -> None:
-        super().__init__(f"The username {username} is taken.")
+        super().__init__(said("The username {username} is taken."), username=username)
 
 
 class InvalidInvite(DomainError):
     def __init__(self) -> None:
-        super().__init__("That invite code is not valid (wrong, used or expired).")
+        super().__init__(said("That invite code is not valid (wrong, used or expired)."))
 
 
 class ConcurrentUpdate(Exception):
@@ -176,7 +219,10 @@ class ConcurrentUpdate(Exception):
 class TooManyOpenOrders(DomainError):
     def __init__(self, waiting: int) -> None:
         super().__init__(
-            f"You already have {waiting} orders waiting for the store to accept them. "
-            "Please wait for those (see /myorders) before placing another."
+            said(
+                "You already have {waiting} orders waiting for the store to accept them. "
+                "Please wait for those (see /myorders) before placing another."
+            ),
+            waiting=waiting,
         )
         self.waiting = waiting

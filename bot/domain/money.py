@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from bot.domain.errors import InvalidInput
+from bot.domain.text import said
 
 # Active ISO 4217 codes; the exponent is 2 unless listed below.
 ISO_4217 = frozenset(
@@ -24,6 +25,17 @@ _ZERO_DECIMALS = frozenset(
     "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split()
 )
 _THREE_DECIMALS = frozenset("BHD IQD JOD KWD LYD OMR TND".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """A sum in a template, shown in each language's form ("3,29 €"); English "3.29 EUR"."""
+
+    minor: int
+    currency: Currency
+
+    def __str__(self) -> str:
+        return self.currency.format(self.minor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +72,13 @@ class Currency:
         if not letters:
             return kept
         if letters.upper() in ISO_4217 and letters.upper() != self.code:
-            raise InvalidInput(f"Prices here are in {self.code}; write it like 2.49")
+            raise InvalidInput(
+                said("Prices here are in {code}; write it like 2.49"), code=self.code
+            )
         if letters.upper() != self.code or not (
             kept.upper().startswith(self.code) or kept.upper().endswith(self.code)
         ):
-            raise InvalidInput(f"“{text[:20]}” is not a price; write it like 2.49")
+            raise InvalidInput(said("“{text}” is not a price; write it like 2.49"), text=text[:20])
         return (
             kept[len(self.code) :]
             if kept.upper().startswith(self.code)
@@ -80,21 +94,23 @@ class Currency:
             value = Decimal(cleaned)
         except InvalidOperation:
             raise InvalidInput(
-                f"“{text.strip()[:20]}” is not a price; write it like 2.49"
+                said("“{text}” is not a price; write it like 2.49"), text=text.strip()[:20]
             ) from None
         if not value.is_finite() or value < 0:
-            raise InvalidInput("A price must be zero or more, like 2.49")
+            raise InvalidInput(said("A price must be zero or more, like 2.49"))
         if value > MAX_PRICE_MINOR:  # before any arithmetic: 1e999999 must not overflow
-            raise InvalidInput("That price is too large")
+            raise InvalidInput(said("That price is too large"))
         minor = value * self.minor_per_major
         if minor != minor.to_integral_value():
-            raise InvalidInput(
-                f"{self.code} prices have at most {self.exponent} decimal places"
-                if self.exponent
-                else f"{self.code} prices have no decimal places"
-            )
+            if self.exponent:
+                raise InvalidInput(
+                    said("{code} prices have at most {n} decimal places"),
+                    code=self.code,
+                    n=self.exponent,
+                )
+            raise InvalidInput(said("{code} prices have no decimal places"), code=self.code)
         if minor > MAX_PRICE_MINOR:
-            raise InvalidInput("That price is too large")
+            raise InvalidInput(said("That price is too large"))
         return int(minor)
 
 

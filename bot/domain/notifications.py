@@ -31,3 +31,4 @@ class Notification:
     attempts: int = 0
     id: int | None = None
     lease: str | None = None  # set once claimed: the holder's token
+    language: str | None = None  # set once claimed: the reader's, if known

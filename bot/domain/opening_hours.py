@@ -8,8 +8,6 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from bot.domain.errors import InvalidInput
-
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(
     r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?)\s+(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})$"
@@ -35,25 +33,25 @@ class OpeningHours:
         for raw in filter(None, (p.strip().lower() for p in text.split(";"))):
             match = _PART.match(raw)
             if match is None:
-                raise InvalidInput(f"“{raw}” should look like “mon-fri 09:00-18:00”")
+                raise ValueError(f"“{raw}” should look like “mon-fri 09:00-18:00”")
             first, _, last = match["days"].partition("-")
             if first not in DAYS or (last and last not in DAYS):
-                raise InvalidInput(f"unknown day in “{raw}”; use {', '.join(DAYS)}")
+                raise ValueError(f"unknown day in “{raw}”; use {', '.join(DAYS)}")
             opens, closes = _time(match["open"]), _time(match["close"])
             if closes <= opens:
-                raise InvalidInput(f"“{raw}” closes before it opens")
+                raise ValueError(f"“{raw}” closes before it opens")
             start, end = DAYS.index(first), DAYS.index(last or first)
             for day in (
                 range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
             ):
                 found.setdefault(day, []).append((opens, closes))
         if not found:
-            raise InvalidInput("the store must be open on at least one day")
+            raise ValueError("the store must be open on at least one day")
         days = {day: tuple(sorted(intervals)) for day, intervals in found.items()}
         for day, intervals in days.items():
             for (_, closes), (opens, _) in pairwise(intervals):
                 if opens < closes:
-                    raise InvalidInput(f"two opening times overlap on {DAYS[day]}")
+                    raise ValueError(f"two opening times overlap on {DAYS[day]}")
         return OpeningHours(days, _dates(closed_dates))
 
     def on(self, day: date) -> tuple[Interval, ...]:
@@ -80,14 +78,14 @@ def _dates(text: str) -> frozenset[date]:
         try:
             days.add(date.fromisoformat(raw))
         except ValueError:
-            raise InvalidInput(f"“{raw}” is not a date like 2026-12-25") from None
+            raise ValueError(f"“{raw}” is not a date like 2026-12-25") from None
     return frozenset(days)
 
 
 def _time(text: str) -> time:
     hours, minutes = (int(part) for part in text.split(":"))
     if hours > 23 or minutes > 59:
-        raise InvalidInput(f"{text} is not a time of day")
+        raise ValueError(f"{text} is not a time of day")
     return time(hours, minutes)
 
 

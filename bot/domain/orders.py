@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from bot.domain.errors import InvalidInput, InvalidTransition
 from bot.domain.payments import Payment
+from bot.domain.text import Words, said
 
 # No 0/O or 1/I/L: codes are read aloud at the counter.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -52,17 +53,21 @@ class Fulfilment:
     def __post_init__(self) -> None:
         if self.kind is FulfilmentKind.PICKUP:
             if self.pickup_slot is None:
-                raise InvalidInput("Pick a time slot for pickup")
+                raise InvalidInput(said("Pick a time slot for pickup"))
             if self.address is not None or self.delivery_fee_minor:
-                raise InvalidInput("A pickup has no address or delivery fee")
+                raise InvalidInput(said("A pickup has no address or delivery fee"))
         else:
             address = (self.address or "").strip()
             if len(address) < 5:
-                raise InvalidInput("That address looks incomplete: street and number, then town")
+                raise InvalidInput(
+                    said("That address looks incomplete: street and number, then town")
+                )
             if len(address) > MAX_ADDRESS:
-                raise InvalidInput(f"An address has at most {MAX_ADDRESS} characters")
+                raise InvalidInput(
+                    said("An address has at most {limit} characters"), limit=MAX_ADDRESS
+                )
             if self.delivery_fee_minor < 0:
-                raise InvalidInput("A delivery fee cannot be negative")
+                raise InvalidInput(said("A delivery fee cannot be negative"))
 
     @staticmethod
     def pickup(slot: datetime) -> Fulfilment:
@@ -115,19 +120,27 @@ def allowed_next(
     return moves
 
 
-def actor_label(actor: str, customer_name: str = "") -> str:
+# The reasons the store itself gives for a cancellation, kept with the order in English and
+# shown in the reader's language (a staff member's typed reason is shown as typed).
+CANCELLED_BY_CUSTOMER = said("cancelled by the customer")
+NOT_PAID_IN_TIME = said("not paid in time")
+
+
+def actor_label(actor: str, customer_name: str = "") -> str | Words:
     """Who made a change, as people say it: the customer's name, a staff member's username."""
     kind, _, name = actor.partition(":")
     if kind == "customer":
-        return customer_name or "the customer"
+        return customer_name or Words(said("the customer"))
     if kind == "staff" and name:
         return name
     if kind == "handover":
-        return "the hand-over"
+        return Words(said("the hand-over"))
+    if kind == "shop":
+        return Words(said("the shop"))
     return actor
 
 
-def moved_by(order: Order) -> str:
+def moved_by(order: Order) -> str | Words:
     """Who made the order's last change."""
     return actor_label(order.history[-1].actor, order.customer_name) if order.history else ""
 
@@ -140,7 +153,7 @@ def check_transition(order: Order, wanted: OrderStatus, actor: Actor) -> None:
         awaits_payment=order.payment.awaits_payment,
     )
     if wanted not in moves:
-        raise InvalidTransition(order.code, order.status.value, wanted.label)
+        raise InvalidTransition(order.code, order.status, wanted)
 
 
 def new_pickup_code() -> str:
@@ -204,10 +217,12 @@ def clean_reason(text: str) -> str:
     """Why an order is cancelled: the customer reads it, so it is needed and kept short."""
     reason = " ".join(text.split())
     if not reason:
-        raise InvalidInput("Say why the order is cancelled; the customer will see it")
+        raise InvalidInput(said("Say why the order is cancelled; the customer will see it"))
     if len(reason) > MAX_REASON:
         raise InvalidInput(
-            f"That reason has {len(reason)} characters; please keep it to {MAX_REASON}"
+            said("That reason has {length} characters; please keep it to {limit}"),
+            length=len(reason),
+            limit=MAX_REASON,
         )
     return reason
 
@@ -215,5 +230,5 @@ def clean_reason(text: str) -> str:
 def clean_note(text: str | None) -> str:
     note = (text or "").strip()
     if len(note) > MAX_NOTE:
-        raise InvalidInput(f"A note has at most {MAX_NOTE} characters")
+        raise InvalidInput(said("A note has at most {limit} characters"), limit=MAX_NOTE)
     return note

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.text import said
 
 PAYLOAD_PREFIX = "order:"
 MAX_PAYLOAD_BYTES = 128  # Telegram's limit on an invoice payload
@@ -46,7 +47,9 @@ class PaymentOptions:
 
     def check(self, method: PaymentMethod) -> None:
         if method not in self.methods:
-            raise InvalidInput("The store does not take that way of paying; please choose again")
+            raise InvalidInput(
+                said("The store does not take that way of paying; please choose again")
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,5 +107,8 @@ class CannotPay(DomainError):
 class NotPaidYet(DomainError):
     def __init__(self, code: str) -> None:
         super().__init__(
-            f"Order {code} is waiting for the customer's payment; it can be accepted once paid."
+            said(
+                "Order {code} is waiting for the customer's payment; it can be accepted once paid."
+            ),
+            code=code,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -255,10 +255,23 @@ class ShieldRepository(Protocol):
     def forget_before(self, at: datetime) -> int: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Languages:
+    """A person's languages: the one they chose (as the staff member logged in from their
+    chat, else as a customer) and their Telegram app's, as last seen; None where unknown."""
+
+    chosen: str | None = None
+    app: str | None = None
+
+
 class LanguageRepository(Protocol):
-    def chosen(self, telegram_user_id: int) -> str | None:
-        """The language this person chose: as the staff member logged in from this chat,
-        else as a customer; None if they never chose."""
+    def of(self, telegram_user_id: int) -> Languages: ...
+    def note_app(self, telegram_user_id: int, language: str) -> None:
+        """Keep the app's language as last seen (insert or update)."""
+
+    def readers(self, telegram_user_ids: Collection[int]) -> dict[int, str]:
+        """Each person's language for a message that is not a reply: chosen, else the app's
+        as last seen; people with neither are left out."""
 
     def choose_for_customer(self, customer_id: int, language: str) -> None: ...
     def choose_for_staff(self, staff_id: int, language: str) -> None: ...

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.text import without_controls
+from bot.domain.text import said, without_controls
 
 MAX_QUESTION = 1000
 
@@ -22,19 +22,17 @@ class Question:
     answered_by: str | None = None
 
 
-def clean_message(text: str, what: str) -> str:
+def clean_message(text: str, *, empty: str, too_long: str) -> str:
     """A question or an answer: someone reads it, so it says something and stays short."""
     cleaned = without_controls(text, keep_newlines=True).strip()
     if not cleaned:
-        raise InvalidInput(f"Please type your {what}")
+        raise InvalidInput(empty)
     if len(cleaned) > MAX_QUESTION:
-        raise InvalidInput(
-            f"That {what} has {len(cleaned)} characters; please keep it to {MAX_QUESTION}"
-        )
+        raise InvalidInput(too_long, length=len(cleaned), limit=MAX_QUESTION)
     return cleaned
 
 
 class AlreadyAnswered(DomainError):
     def __init__(self, by: str) -> None:
-        super().__init__(f"{by} already answered this question.")
+        super().__init__(said("{by} already answered this question."), by=by)
         self.by = by

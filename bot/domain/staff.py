@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.errors import InvalidInput
+from bot.domain.text import said
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 MIN_PASSWORD = 10
@@ -54,18 +55,21 @@ def normalise_username(text: str) -> str:
     username = text.strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise InvalidInput(
-            "A username has 3-32 letters, digits, '.', '-' or '_' and starts with a letter or digit"
+            said(
+                "A username has 3-32 letters, digits, '.', '-' or '_' and starts with a letter "
+                "or digit"
+            )
         )
     return username
 
 
 def check_password_rules(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"A password needs at least {MIN_PASSWORD} characters")
+        raise InvalidInput(said("A password needs at least {n} characters"), n=MIN_PASSWORD)
     if len(password.encode()) > MAX_PASSWORD:
-        raise InvalidInput(f"A password can have at most {MAX_PASSWORD} bytes")
+        raise InvalidInput(said("A password can have at most {n} bytes"), n=MAX_PASSWORD)
     if password.strip().casefold() == username.casefold():
-        raise InvalidInput("The password cannot be the username")
+        raise InvalidInput(said("The password cannot be the username"))
 
 
 def lockout_after(misses: int) -> timedelta | None:

@@ -25,6 +25,7 @@ class Store:
     slot_length: timedelta = timedelta(minutes=30)
     lead_time: timedelta = timedelta(hours=1)
     max_open_orders: int = 3  # orders a customer may have waiting for the store to accept
+    country: str = "GB"  # ISO 3166 code: how phone numbers are read and shown
     address: str = ""
     phone: str = ""
     location: tuple[Decimal, Decimal] | None = None  # latitude, longitude

@@ -12,11 +12,12 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from bot.domain.errors import NotAuthorised
 from bot.domain.services import staff
 from bot.domain.staff import Role, StaffAccount
+from bot.domain.text import said
 from bot.handlers.context import ShopContext
 
-FOR_STAFF = "This is for store staff. Staff can log in with /login."
-FOR_MANAGERS = "This is for managers only."
-SWITCHED_OFF = (
+FOR_STAFF = said("This is for store staff. Staff can log in with /login.")
+FOR_MANAGERS = said("This is for managers only.")
+SWITCHED_OFF = said(
     "Your staff account was switched off by a manager, so this is no longer open to you. "
     "Ask a manager if you think that is a mistake."
 )
@@ -41,19 +42,20 @@ async def staff_member(update: Update, context: ShopContext) -> StaffAccount | N
 async def refusal(
     update: Update, context: ShopContext, member: StaffAccount | None, need: Role
 ) -> str:
+    t = context.texts(update)
     if member is not None:
-        return FOR_STAFF if need is Role.STAFF else FOR_MANAGERS
+        return t(FOR_STAFF if need is Role.STAFF else FOR_MANAGERS)
     user = update.effective_user
     if user is not None and await context.run(staff.switched_off, user.id):
-        return SWITCHED_OFF
-    return FOR_STAFF
+        return t(SWITCHED_OFF)
+    return t(FOR_STAFF)
 
 
 async def signed_in(update: Update, context: ShopContext) -> StaffAccount:
     """The staff member behind this update; handlers behind the guard use it."""
     account = await staff_member(update, context)
     if account is None or account.id is None:
-        raise NotAuthorised("Please log in first: /login")
+        raise NotAuthorised(said("Please log in first: /login"))
     return account
 
 

@@ -50,7 +50,7 @@ async def change_line(update: Update, context: ShopContext) -> str | None:
                 context.texts(update), await context.run(view_cart, who), context.shop.store
             ),
         )
-        return str(gone)
+        return context.texts(update).refusal(gone)
     await show(update, *cart_screen(context.texts(update), cart, context.shop.store))
     return None
 
@@ -59,7 +59,8 @@ async def change_line(update: Update, context: ShopContext) -> str | None:
 async def empty(update: Update, context: ShopContext) -> str | None:
     cart = await context.run(empty_cart, customer_of(update))
     await show(update, *cart_screen(context.texts(update), cart, context.shop.store))
-    return "Your cart is empty now."
+    t = context.texts(update)
+    return t("Your cart is empty now.")
 
 
 FEATURE = Feature(

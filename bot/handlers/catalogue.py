@@ -7,7 +7,6 @@ from decimal import Decimal
 from telegram import Update
 
 from bot.domain.catalogue import Product, category_key
-from bot.domain.quantity import format_quantity
 from bot.domain.services import catalogue
 from bot.domain.services.cart import CartView, add_to_cart, view_cart
 from bot.domain.services.stock import watch_product
@@ -45,7 +44,8 @@ async def show_category(update: Update, context: ShopContext) -> str | None:
     name = next((n for n in names if category_key(n) == pressed.key), None)
     if name is None:
         await show(update, *categories_screen(context.texts(update), names))
-        return "That category is empty now."
+        t = context.texts(update)
+        return t("That category is empty now.")
     page = await context.run(
         catalogue.products_in_category, name, offset=pressed.offset, limit=PAGE_SIZE
     )
@@ -92,7 +92,12 @@ async def put_in_cart(update: Update, context: ShopContext) -> str | None:
     cart = await context.run(add_to_cart, customer_of(update), product_id, quantity)
     product = next(i.product for i in cart.items if i.product.id == product_id)
     await _card(update, context, product, quantity, cart)
-    return f"Added {format_quantity(quantity, product.unit.value)} of {product.name} to your cart."
+    t = context.texts(update)
+    return t(
+        "Added {amount} of {name} to your cart.",
+        amount=context.texts(update).quantity(quantity, product.unit.value),
+        name=product.name,
+    )
 
 
 async def open_product_by_sku(update: Update, context: ShopContext, sku: str) -> None:
@@ -107,26 +112,31 @@ async def watch_item(update: Update, context: ShopContext) -> str | None:
     product = await context.run(watch_product, customer_of(update), WatchItem.of(update).product_id)
     if product.sellable_stock > 0:
         await _card(update, context, product, None)
-        return f"{product.name} is back in stock."
-    return f"We will tell you when {product.name} is back."
+        t = context.texts(update)
+        return t("{name} is back in stock.", name=product.name)
+    t = context.texts(update)
+    return t("We will tell you when {name} is back.", name=product.name)
 
 
 @polite
 async def at_minimum(update: Update, context: ShopContext) -> str | None:
     """➖ on the smallest amount: nothing to redraw, just say so."""
-    return "That is the smallest amount you can order."
+    t = context.texts(update)
+    return t("That is the smallest amount you can order.")
 
 
 @polite
 async def at_maximum(update: Update, context: ShopContext) -> str | None:
     """➕ past what the shop has: nothing to redraw, just say so."""
-    return "That is all we have in stock."
+    t = context.texts(update)
+    return t("That is all we have in stock.")
 
 
 @polite
 async def explain_amount(update: Update, context: ShopContext) -> str | None:
     """The amount between ➖ and ➕ is a label; pressing it explains the picker."""
-    return "Use ➖ and ➕ to change the amount, then add it to your cart."
+    t = context.texts(update)
+    return t("Use ➖ and ➕ to change the amount, then add it to your cart.")
 
 
 FEATURE = Feature(

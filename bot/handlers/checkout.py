@@ -11,6 +11,7 @@ from telegram.ext import MessageHandler, filters
 
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.clock import utc_now
+from bot.domain.customers import example_phone, show_phone
 from bot.domain.errors import CartChanged, DomainError
 from bot.domain.orders import FulfilmentKind
 from bot.domain.services import checkout, prompts
@@ -41,17 +42,17 @@ from bot.handlers.views import (
 from bot.i18n import Texts, said
 
 
-def phone_keyboard(t: Texts, saved: str | None) -> ReplyKeyboardMarkup:
+def phone_keyboard(t: Texts, saved: str | None, country: str) -> ReplyKeyboardMarkup:
     """Share the phone with one tap, or (a returning customer) the number used last time,
     which arrives as typed text."""
     rows = [[KeyboardButton("📱 " + t("Share my phone number"), request_contact=True)]]
     if saved:
-        rows.append([KeyboardButton(saved)])
+        rows.append([KeyboardButton(show_phone(saved, country))])
     return ReplyKeyboardMarkup(
         rows,
         resize_keyboard=True,
         one_time_keyboard=True,
-        input_field_placeholder="+44 20 7946 0958",
+        input_field_placeholder=example_phone(country),
     )
 
 
@@ -73,7 +74,11 @@ async def _ask(
             # The phone question needs a new message (a reply keyboard): the pressed one keeps
             # the answer given and loses its buttons, so no stale time can be tapped again.
             await show(update, chosen_line(context.texts(update), view.draft, store))
-        await say(update, text, phone_keyboard(context.texts(update), view.saved_phone))
+        await say(
+            update,
+            text,
+            phone_keyboard(context.texts(update), view.saved_phone, context.shop.store.country),
+        )
     else:
         await show(update, text, keyboard)  # edits a pressed message, else sends
 
@@ -114,7 +119,7 @@ async def choose_time(update: Update, context: ShopContext) -> str | None:
     except SlotGone as gone:
         view = await context.run(checkout.start_checkout, who, store=store)
         await _ask(update, context, view)
-        return str(gone)
+        return context.texts(update).refusal(gone)
     await _ask(update, context, view)
     return None
 
@@ -144,12 +149,13 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         order = await context.run(checkout.confirm_checkout, who, method, store=store)
     except CartChanged as changed:
         cart = await context.run(view_cart, who)
-        await show(update, *cart_screen(context.texts(update), cart, store, notice=str(changed)))
-        return context.texts(update)("Your cart changed; please check it.")
+        t = context.texts(update)
+        await show(update, *cart_screen(t, cart, store, notice=t.refusal(changed)))
+        return t("Your cart changed; please check it.")
     except SlotGone as gone:
         view = await context.run(checkout.start_checkout, who, store=store)
         await _ask(update, context, view)
-        return str(gone)
+        return context.texts(update).refusal(gone)
     t = context.texts(update)
     heading = "✅ " + t("<b>Order {code} placed.</b> Thank you!", code=order.code)
     if order.payment.awaits_payment:
@@ -163,7 +169,7 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
             code=order.code,
         )
     if not store.is_open(order.placed_at):
-        heading += "\n🌙 " + esc(closed_notice(store.next_opening(order.placed_at)))
+        heading += "\n🌙 " + esc(closed_notice(t, store.next_opening(order.placed_at)))
     await show(update, *order_screen(t, order, store, heading=heading))
     if order.payment.awaits_payment:
         await payments.send_invoice(update, context, order)
@@ -214,7 +220,7 @@ async def take_text(update: Update, context: ShopContext, draft: CheckoutDraft) 
     if message is None or message.text is None:
         return
     who, store, text = customer_of(update), context.shop.store, message.text
-    if draft.is_abandoned(utc_now()) and not draft.fits(text):
+    if draft.is_abandoned(utc_now()) and not draft.fits(text, store.country):
         hint = "🧺 " + context.texts(update)(CONTINUE_HINT)
         await search.show_results(update, context, text, hint=hint)
     elif draft.step.expects_text:
@@ -242,10 +248,11 @@ async def _take_answer(update: Update, context: ShopContext, step: CheckoutStep,
         view = await context.run(use_case, who, text, store=store)
     except DomainError as refused:
         again = t("Please try again, or /cancel.")
-        await say(update, f"{esc(sentence(str(refused)))} {again}")
+        await say(update, f"{esc(sentence(t.refusal(refused)))} {again}")
         return
     if step is CheckoutStep.PHONE:
-        thanks = t("Thanks, we will call {phone} if needed.", phone=esc(view.draft.phone or ""))
+        phone = show_phone(view.draft.phone or "", store.country)
+        thanks = t("Thanks, we will call {phone} if needed.", phone=esc(phone))
         await say(update, thanks, ReplyKeyboardRemove())
     await _ask(update, context, view)
 

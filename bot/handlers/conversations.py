@@ -25,10 +25,11 @@ from bot.domain.services.catalogue import Page
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Answer
 from bot.handlers.screens import say
+from bot.i18n import said
 
 GROUP = -1
 SECRET_KINDS = (PromptKind.LOGIN, PromptKind.SIGNUP)
-DELETED = (
+DELETED = said(
     "I deleted that message in case it held a password. The question it answered has "
     "expired: send /login (or your /signup link) to start again."
 )
@@ -66,7 +67,7 @@ def build_handlers(
             await message.delete()  # before anything else: the password leaves the chat
             await context.run(prompts.secret_taken, user.id)
             if prompt is None or prompt.kind not in SECRET_KINDS:
-                await say(update, DELETED)
+                await say(update, context.texts(update)(DELETED))
                 raise ApplicationHandlerStop
         if prompt is not None and prompt.kind in answers:
             await answers[prompt.kind](update, context, prompt)

@@ -22,15 +22,16 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, BaseUpdateProcesso
 
 from bot.domain.services.deliveries import Delivery
 from bot.handlers.context import ShopContext
+from bot.i18n import said
 
 log = logging.getLogger(__name__)
 
 GROUP = -3  # before everything else
 WORKERS = 64  # updates of different people handled at once
 BACKLOG = 8  # one person's updates waiting beyond this are dropped, with one "slow down"
-SLOW_DOWN = "You are sending messages faster than I can read them. Please wait a moment."
-EDITS_NOT_APPLIED = "Edits are not applied. Please send the command again as a new message."
-PRIVATE_ONLY = "I work in private chats only. Please message me directly: @{bot}"
+SLOW_DOWN = said("You are sending messages faster than I can read them. Please wait a moment.")
+EDITS_NOT_APPLIED = said("Edits are not applied. Please send the command again as a new message.")
+PRIVATE_ONLY = said("I work in private chats only. Please message me directly: @{bot}")
 
 FirstDelivery = Callable[[Update], Awaitable[Delivery]]
 
@@ -51,6 +52,7 @@ class PersonalQueues(BaseUpdateProcessor):
         self,
         first_delivery: FirstDelivery,
         *,
+        words: Callable[[Update, str], str] = lambda _update, text: text,
         workers: int = WORKERS,
         backlog: int = BACKLOG,
         done: Callable[[int], None] | None = None,
@@ -58,6 +60,7 @@ class PersonalQueues(BaseUpdateProcessor):
         # The framework's own semaphore only bounds waiting tasks; the real limits are below.
         super().__init__(max_concurrent_updates=4096)
         self._first_delivery = first_delivery
+        self._words = words  # a text in the words of an update's sender (no delivery read)
         self._workers = asyncio.Semaphore(workers)
         self._backlog = backlog
         self._done = done
@@ -123,11 +126,12 @@ class PersonalQueues(BaseUpdateProcessor):
     async def _slow_down(self, person: int, update: Update) -> None:
         """Answer a dropped button press; tell a flooding person once per burst."""
         try:
+            slow_down = self._words(update, SLOW_DOWN)
             if update.callback_query is not None:
-                await update.callback_query.answer(SLOW_DOWN)
+                await update.callback_query.answer(slow_down)
             elif person not in self._warned and update.effective_chat is not None:
                 self._warned.add(person)
-                await update.get_bot().send_message(update.effective_chat.id, SLOW_DOWN)
+                await update.get_bot().send_message(update.effective_chat.id, slow_down)
         except TelegramError:
             log.warning("could not ask %s to slow down", person, exc_info=True)
 
@@ -161,7 +165,7 @@ async def gate(update: Update, context: ShopContext) -> None:
     edited = update.edited_message
     if edited is not None:
         if edited.chat.type == ChatType.PRIVATE and _is_command(update):
-            await context.bot.send_message(edited.chat.id, EDITS_NOT_APPLIED)
+            await context.bot.send_message(edited.chat.id, context.texts(update)(EDITS_NOT_APPLIED))
         raise ApplicationHandlerStop
     chat = update.effective_chat
     if update.message is None and update.callback_query is None:
@@ -177,7 +181,7 @@ async def _point_to_private_chat(update: Update, context: ShopContext, chat: Cha
     """Order cards, carts and phone numbers never go to a group: one line says where to go."""
     if not _addressed_to_me(update, context.bot.username):
         return
-    hint = PRIVATE_ONLY.format(bot=context.bot.username)
+    hint = context.texts(update)(PRIVATE_ONLY, bot=context.bot.username)
     if update.callback_query is not None:
         await update.callback_query.answer(hint, show_alert=True)
     else:

@@ -9,9 +9,10 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.handlers.context import ShopContext
+from bot.i18n import said
 
 log = logging.getLogger(__name__)
-SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+SORRY = said("Sorry, something went wrong on our side. Please try again in a moment.")
 
 
 async def report_error(update: object, context: ShopContext) -> None:
@@ -21,10 +22,11 @@ async def report_error(update: object, context: ShopContext) -> None:
     if not isinstance(update, Update):
         raise ApplicationHandlerStop
     try:
+        sorry = context.texts(update)(SORRY)
         if update.callback_query is not None:
-            await update.callback_query.answer(SORRY, show_alert=True)
+            await update.callback_query.answer(sorry, show_alert=True)
         elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, SORRY)
+            await context.bot.send_message(update.effective_chat.id, sorry)
     except TelegramError:
         log.warning("could not tell the person about the error", exc_info=True)
     raise ApplicationHandlerStop

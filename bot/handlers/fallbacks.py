@@ -31,27 +31,35 @@ async def unknown_command(update: Update, context: ShopContext) -> None:
     """A command the bot does not know."""
     message = update.effective_message
     command = (message.text or "").split()[0] if message else ""
+    t = context.texts(update)
     await say(
         update,
-        f"Sorry, I don't know {esc(command[:40])}. Send /help to see what I can do.",
-        menu_keyboard(context.texts(update)),
+        t(
+            "Sorry, I don't know {command}. Send /help to see what I can do.",
+            command=esc(command[:40]),
+        ),
+        menu_keyboard(t),
     )
 
 
 async def not_text(update: Update, context: ShopContext) -> None:
     """Stickers, photos, voice notes...: a short hint instead of silence."""
+    t = context.texts(update)
     await say(
         update,
-        "I can only read text and button presses. Type what you are looking for, or use the menu.",
-        menu_keyboard(context.texts(update)),
+        t(
+            "I can only read text and button presses. Type what you are looking for, or use "
+            "the menu."
+        ),
+        menu_keyboard(t),
     )
 
 
 async def stale_button(update: Update, context: ShopContext) -> None:
     """A button nothing recognises: from an old version, or forged."""
-    await answer(
-        update, "This button is no longer valid. Send /start for a fresh menu.", alert=True
-    )
+    t = context.texts(update)
+    stale = t("This button is no longer valid. Send /start for a fresh menu.")
+    await answer(update, stale, alert=True)
 
 
 def build_handlers() -> list[BaseHandler[Update, ShopContext, None]]:

@@ -9,55 +9,76 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.domain.catalogue import Product, category_key
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.prompts import Prompt, PromptKind
-from bot.domain.quantity import format_quantity
 from bot.domain.services import catalogue, item_prompts
 from bot.domain.services.item_prompts import ItemReply, ItemStep
 from bot.domain.staff import Role
 from bot.domain.store import Store
+from bot.domain.text import UnitLabel, said
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import EditItemField, ItemCategory, ItemField, ItemWord
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, sentence, show
 from bot.handlers.views import button
+from bot.i18n import Texts
 
 QUESTIONS = {
-    ItemStep.NAME: "New item. What is it called? (/cancel to stop)",
-    ItemStep.CATEGORY: "Which category? Tap one, or type a new one.",
-    ItemStep.DESCRIPTION: (
+    ItemStep.NAME: said("New item. What is it called? (/cancel to stop)"),
+    ItemStep.CATEGORY: said("Which category? Tap one, or type a new one."),
+    ItemStep.DESCRIPTION: said(
         "A few words for customers: what it is, where it comes from? Optional: tap Skip."
     ),
-    ItemStep.UNIT: (
+    ItemStep.UNIT: said(
         "How is it sold? Tap one, or type a unit and its step, like “kg 0.25” for quarter "
         "kilos. Units: pc, kg, g, l, ml, m, pack."
     ),
-    ItemStep.PRICE: "Price per unit, like 2.49?",
-    ItemStep.STOCK: "How much is in stock now? (0 if none yet)",
-    ItemStep.THRESHOLD: "Low-stock threshold? A quantity, or tap the store's default.",
-    ItemStep.PHOTO: "Send a photo of the item, or tap Skip.",
+    ItemStep.PRICE: said("Price per unit, like 2.49?"),
+    ItemStep.STOCK: said("How much is in stock now? (0 if none yet)"),
+    ItemStep.THRESHOLD: said("Low-stock threshold? A quantity, or tap the store's default."),
+    ItemStep.PHOTO: said("Send a photo of the item, or tap Skip."),
 }
 UNIT_CHOICES = ("pc", "pack", "kg 0.1", "l")
 CATEGORY_BUTTONS = 24
 FIELDS = [
-    ("Name", ItemField.NAME),
-    ("Category", ItemField.CATEGORY),
-    ("Price", ItemField.PRICE),
-    ("Unit & step", ItemField.UNIT),
-    ("Threshold", ItemField.THRESHOLD),
-    ("Description", ItemField.DESCRIPTION),
-    ("Photo", ItemField.PHOTO),
+    (said("Name"), ItemField.NAME),
+    (said("Category"), ItemField.CATEGORY),
+    (said("Price"), ItemField.PRICE),
+    (said("Unit & step"), ItemField.UNIT),
+    (said("Threshold"), ItemField.THRESHOLD),
+    (said("Description"), ItemField.DESCRIPTION),
+    (said("Photo"), ItemField.PHOTO),
 ]
+TYPE_NEW = {
+    ItemField.NAME: said("Type the new name."),
+    ItemField.CATEGORY: said("Type the new category."),
+    ItemField.PHOTO: said("Send the new photo, or type none to remove it."),
+    ItemField.DESCRIPTION: said("Type the new description, or none to remove it."),
+    ItemField.UNIT: QUESTIONS[ItemStep.UNIT],
+    ItemField.THRESHOLD: QUESTIONS[ItemStep.THRESHOLD],
+    ItemField.PRICE: QUESTIONS[ItemStep.PRICE],
+}
+TRY_AGAIN = said("Please try again, or /cancel.")
 
 
-def _summary(product: Product, store: Store) -> str:
+def _summary(t: Texts, product: Product, store: Store) -> str:
     unit = product.unit.value
-    threshold = format_quantity(product.threshold(store.default_low_stock_threshold), unit)
+    threshold = t.quantity(product.threshold(store.default_low_stock_threshold), unit)
+    sold = t(
+        "{price} per {unit} · sold in steps of {step}",
+        price=t.money(product.price_minor, store.currency),
+        unit=UnitLabel(unit),
+        step=t.quantity(product.step, unit),
+    )
+    stock = t(
+        "{stock} in stock · low at {threshold}",
+        stock=t.quantity(product.stock, unit),
+        threshold=threshold,
+    )
     lines = [
         f"<b>{esc(product.name)}</b> (<code>{esc(product.sku)}</code>)",
-        f"{esc(product.category)} · {store.currency.format(product.price_minor)} per {unit}"
-        f" · sold in steps of {format_quantity(product.step, unit)}",
-        f"{format_quantity(product.stock, unit)} in stock · low at {threshold}",
-        "photo: yes" if product.photo_file_id else "photo: none",
+        f"{esc(product.category)} · {sold}",
+        stock,
+        t("photo: yes") if product.photo_file_id else t("photo: none"),
     ]
     if product.description:
         lines.append(esc(product.description))
@@ -73,51 +94,61 @@ async def add_item(update: Update, context: ShopContext) -> str | None:
     """/additem: a few questions, then the item is on sale."""
     await signed_in(update, context)
     await context.run(item_prompts.begin_add_item, user_id_of(update))
-    await say(update, QUESTIONS[ItemStep.NAME])
+    await say(update, context.texts(update)(QUESTIONS[ItemStep.NAME]))
     return None
 
 
-def _categories(reply: ItemReply) -> tuple[str, list[list[InlineKeyboardButton]]]:
+def _categories(t: Texts, reply: ItemReply) -> tuple[str, list[list[InlineKeyboardButton]]]:
     """The category question: the store's categories, or the ones near a typed new name."""
     if reply.new_category:
         new = reply.new_category
-        text = (
-            f"There is no category “{esc(new)}” yet. Is it one of these? "
-            f"Tap it, or make “{esc(new)}” a new category."
+        text = t(
+            "There is no category “{name}” yet. Is it one of these? Tap it, or make “{name}” "
+            "a new category.",
+            name=esc(new),
         )
-        offered = [(name, name) for name in reply.categories] + [(new, f"✨ New: {new}")]
+        offered = [(name, name) for name in reply.categories] + [
+            (new, t("✨ New: {name}", name=new))
+        ]
     elif len(reply.categories) > CATEGORY_BUTTONS:
-        text, offered = "Which category? Type its name, or a new one (the store has many).", []
+        text = t("Which category? Type its name, or a new one (the store has many).")
+        offered = []
     elif reply.categories:
-        text, offered = QUESTIONS[ItemStep.CATEGORY], [(n, n) for n in reply.categories]
+        text, offered = t(QUESTIONS[ItemStep.CATEGORY]), [(n, n) for n in reply.categories]
     else:
-        text, offered = "Which category? (e.g. Dairy &amp; Eggs)", []
+        text, offered = t("Which category? (e.g. Dairy &amp; Eggs)"), []
     buttons = [button(label[:60], ItemCategory(category_key(name))) for name, label in offered]
     return text, [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
 
 
-def _question(reply: ItemReply, store: Store) -> tuple[str, InlineKeyboardMarkup | None]:
+def _question(t: Texts, reply: ItemReply, store: Store) -> tuple[str, InlineKeyboardMarkup | None]:
     """The next question, with the answers it offers as buttons."""
     step = reply.ask
     assert step is not None
-    text, rows = QUESTIONS.get(step, ""), []
+    text, rows = t(QUESTIONS[step]) if step in QUESTIONS else "", []
     if step is ItemStep.SKU:
-        sku = esc(reply.suggestion)
-        text = (
-            f"SKU? Tap to use <code>{sku}</code>, or type another (letters, digits, '-', '.', '_')."
+        text = t(
+            "SKU? Tap to use <code>{sku}</code>, or type another (letters, digits, '-', '.', '_').",
+            sku=esc(reply.suggestion),
         )
-        rows = [[button(f"✔ Use {reply.suggestion}", ItemWord(step, "ok"))]]
+        rows = [[button(t("✔ Use {sku}", sku=reply.suggestion), ItemWord(step, "ok"))]]
     elif step is ItemStep.CATEGORY:
-        text, rows = _categories(reply)
+        text, rows = _categories(t, reply)
     elif step is ItemStep.DESCRIPTION or step is ItemStep.PHOTO:
-        rows = [[button("Skip", ItemWord(step, "skip"))]]
+        rows = [[button(t("Skip"), ItemWord(step, "skip"))]]
     elif step is ItemStep.UNIT:
         rows = [[button(unit, ItemWord(step, unit)) for unit in UNIT_CHOICES]]
     elif step is ItemStep.PRICE:
-        text = f"Price per {esc(reply.unit)}, like 2.49?"
+        text = t("Price per {unit}, like 2.49?", unit=UnitLabel(reply.unit))
     elif step is ItemStep.THRESHOLD:
-        default = format_quantity(store.default_low_stock_threshold, reply.unit)
-        rows = [[button(f"The store's default ({default})", ItemWord(step, "default"))]]
+        default = t.quantity(store.default_low_stock_threshold, reply.unit)
+        rows = [
+            [
+                button(
+                    t("The store's default ({default})", default=default), ItemWord(step, "default")
+                )
+            ]
+        ]
     return text, InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -131,7 +162,7 @@ async def _take(
     category: str | None = None,
 ) -> None:
     account = await signed_in(update, context)
-    store = context.shop.store
+    store, t = context.shop.store, context.texts(update)
     reply = await context.run(
         item_prompts.answer_add_item,
         user_id_of(update),
@@ -145,11 +176,12 @@ async def _take(
     query = update.callback_query
     if query is not None and isinstance(query.message, Message) and reply.answered:
         # The pressed question keeps its answer and loses its buttons: nothing stale to tap.
-        await show(update, f"{query.message.text_html}\n✅ {esc(reply.answered)}")
+        answered = esc(str(t.shown(reply.answered)))
+        await show(update, f"{query.message.text_html}\n✅ {answered}")
     if reply.product is not None:
-        await say(update, "✅ Added and on sale:\n" + _summary(reply.product, store))
+        await say(update, t("✅ Added and on sale:") + "\n" + _summary(t, reply.product, store))
     elif reply.ask is not None:
-        await say(update, *_question(reply, store))
+        await say(update, *_question(t, reply, store))
 
 
 async def take_item_answer(update: Update, context: ShopContext, prompt: Prompt) -> None:
@@ -162,7 +194,8 @@ async def take_item_answer(update: Update, context: ShopContext, prompt: Prompt)
             update, context, ItemStep(prompt.step), text=message.text, photo=_photo(message)
         )
     except DomainError as refused:
-        await say(update, f"{esc(sentence(str(refused)))} Please try again, or /cancel.")
+        t = context.texts(update)
+        await say(update, f"{esc(sentence(t.refusal(refused)))} {t(TRY_AGAIN)}")
 
 
 @polite
@@ -183,15 +216,16 @@ async def edit_item(update: Update, context: ShopContext) -> str | None:
     """/edititem SKU: the item, and a button for each thing that can change."""
     await signed_in(update, context)
     if not context.args:
-        raise InvalidInput("Usage: /edititem SKU")
+        raise InvalidInput(said("Usage: /edititem SKU"))
     product = await context.run(catalogue.find_product, context.args[0], include_archived=True)
+    t = context.texts(update)
     rows = [
-        [button(label, EditItemField(product.sku, field)) for label, field in FIELDS[i : i + 2]]
+        [button(t(label), EditItemField(product.sku, field)) for label, field in FIELDS[i : i + 2]]
         for i in range(0, len(FIELDS), 2)
     ]
     await say(
         update,
-        _summary(product, context.shop.store) + "\n\nWhat do you want to change?",
+        _summary(t, product, context.shop.store) + "\n\n" + t("What do you want to change?"),
         InlineKeyboardMarkup(rows),
     )
     return None
@@ -204,14 +238,9 @@ async def choose_field(update: Update, context: ShopContext) -> str | None:
     product = await context.run(
         item_prompts.begin_edit_item, user_id_of(update), pressed.sku, field.value
     )
-    hint = {
-        ItemField.UNIT: QUESTIONS[ItemStep.UNIT],
-        ItemField.THRESHOLD: QUESTIONS[ItemStep.THRESHOLD],
-        ItemField.PHOTO: "Send the new photo, or type none to remove it.",
-        ItemField.DESCRIPTION: "Type the new description, or none to remove it.",
-        ItemField.PRICE: QUESTIONS[ItemStep.PRICE],
-    }.get(field, f"Type the new {field.value}.")
-    await say(update, f"Changing {esc(product.name)}. {hint} (/cancel to stop)")
+    t = context.texts(update)
+    changing = t("Changing {name}.", name=esc(product.name))
+    await say(update, f"{changing} {t(TYPE_NEW[field])} " + t("(/cancel to stop)"))
     return None
 
 
@@ -220,26 +249,32 @@ async def take_edit_answer(update: Update, context: ShopContext, prompt: Prompt)
     if message is None:
         return
     await signed_in(update, context)
-    store = context.shop.store
+    store, t = context.shop.store, context.texts(update)
     try:
         product = await context.run(
             item_prompts.answer_edit_item, prompt, message.text, _photo(message), store=store
         )
     except DomainError as refused:
-        await say(update, f"{esc(sentence(str(refused)))} Please try again, or /cancel.")
+        await say(update, f"{esc(sentence(t.refusal(refused)))} {t(TRY_AGAIN)}")
         return
-    await say(update, "✅ Updated:\n" + _summary(product, store))
+    await say(update, t("✅ Updated:") + "\n" + _summary(t, product, store))
 
 
 FEATURE = Feature(
     commands=[
-        Command("additem", add_item, Role.STAFF, "Add an item", "/additem – a few questions"),
+        Command(
+            "additem",
+            add_item,
+            Role.STAFF,
+            said("Add an item"),
+            said("/additem – a few questions"),
+        ),
         Command(
             "edititem",
             edit_item,
             Role.STAFF,
-            "Edit an item: /edititem SKU",
-            "/edititem SKU – change its name, price, photo…: /edititem RICE-1KG",
+            said("Edit an item: /edititem SKU"),
+            said("/edititem SKU – change its name, price, photo…: /edititem RICE-1KG"),
         ),
     ],
     presses=[

@@ -6,8 +6,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.services.languages import choose_language
 from bot.domain.staff import Role
+from bot.handlers.access import show_menu, staff_member
 from bot.handlers.button_kinds import ChooseLanguage
-from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button
@@ -33,6 +34,9 @@ async def choose(update: Update, context: ShopContext) -> str | None:
     language = ChooseLanguage.of(update).language
     await context.run(choose_language, customer_of(update), language, shipped=SHIPPED.keys())
     t = context.shop.catalogues.texts(language)
+    member = await staff_member(update, context)
+    if member is not None:  # the member's own chat menu, in the new language
+        await show_menu(context, user_id_of(update), context.routes.menu(member.role, t))
     await show(update, t("I speak English with you now. /language changes it."))
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import date
+from decimal import Decimal
 from html import escape as esc
 
 from telegram import Update
@@ -16,46 +17,71 @@ from bot.handlers.access import signed_in
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Command, Feature
 from bot.handlers.screens import polite, say
+from bot.i18n import Texts, said
 
 DIGEST_JOB = "daily-low-stock-digest"
 MAX_LINES = 40  # keeps the message well under Telegram's 4096 characters
 
 
-def low_stock_text(lines: list[dict[str, str]], heading: str, more: int = 0) -> str:
+def low_stock_text(t: Texts, lines: list[dict[str, str]], heading: str, more: int = 0) -> str:
     if not lines:
-        return f"{heading}\nNothing is low. 👍"
+        return f"{heading}\n" + t("Nothing is low.") + " 👍"
     out = [heading]
     for line in lines[:MAX_LINES]:
         unit = line["unit"]
-        cover = f"{line['cover']} days of cover" if line["cover"] else "no recent sales"
-        mark = "🔴" if line["stock"] == "0" else "🟠"
-        out.append(
-            f"{mark} <code>{esc(line['sku'])}</code> {esc(line['name'])}: "
-            f"{line['stock']} {unit}, {cover}; reorder {line['reorder']} {unit}"
+        cover = (
+            t("{days} days of cover", days=Decimal(line["cover"]))
+            if line["cover"]
+            else t("no recent sales")
         )
+        mark = "🔴" if line["stock"] == "0" else "🟠"
+        level = t(
+            "{stock}, {cover}; reorder {reorder}",
+            stock=t.quantity(Decimal(line["stock"]), unit),
+            cover=cover,
+            reorder=t.quantity(Decimal(line["reorder"]), unit),
+        )
+        out.append(f"{mark} <code>{esc(line['sku'])}</code> {esc(line['name'])}: {level}")
     more += max(0, len(lines) - MAX_LINES)
     if more > 0:
-        out.append(f"…and {more} more low items: /stock shows every item's level.")
+        out.append(
+            t.plural(
+                "…and {n} more low item: /stock shows every item's level.",
+                "…and {n} more low items: /stock shows every item's level.",
+                more,
+            )
+        )
     return "\n".join(out)
 
 
-def digest_text(payload: dict[str, str], store: Store) -> str:
+def digest_text(t: Texts, payload: dict[str, str], store: Store) -> str:
     """The morning digest: yesterday's trade, the orders waiting, then what to reorder (a
     digest queued before the first two were kept shows what it has)."""
     day = date.fromisoformat(payload["day"])
-    lines = [f"<b>Good morning: {day:%A %d %B}</b>"]
+    lines = ["<b>" + t("Good morning: {day}", day=t.day(day, long=True)) + "</b>"]
     if "yesterday_orders" in payload:
         orders = int(payload["yesterday_orders"])
-        revenue = store.currency.format(int(payload["yesterday_revenue_minor"]))
-        plural = "" if orders == 1 else "s"
-        lines.append(f"Yesterday: {orders} order{plural}, {revenue}.")
+        revenue = t.money(int(payload["yesterday_revenue_minor"]), store.currency)
+        lines.append(
+            t.plural(
+                "Yesterday: {n} order, {revenue}.",
+                "Yesterday: {n} orders, {revenue}.",
+                orders,
+                revenue=revenue,
+            )
+        )
     if "open_orders" in payload:
         waiting = int(payload["open_orders"])
-        lines.append(f"Open orders: {waiting}" + (" (/orders)." if waiting else "."))
+        lines.append(
+            t("Open orders: {n} (/orders).", n=waiting) if waiting else t("Open orders: 0.")
+        )
     lines.append("")
     lines.append(
         low_stock_text(
-            json.loads(payload["items"]), "<b>Low stock</b>", int(payload.get("more", "0"))
+            t,
+            json.loads(payload["items"]),
+            "<b>" + t("Low stock") + "</b>",
+            int(payload.get("more", "0")),
         )
     )
     return "\n".join(lines)
@@ -68,7 +94,9 @@ async def show_low_stock(update: Update, context: ShopContext) -> str | None:
     assert me.id is not None
     low = await context.run(low_stock.low_stock_list, me.id, store=context.shop.store)
     lines = [low_stock.describe(item) for item in low.items]
-    await say(update, low_stock_text(lines, "<b>Low and sold-out items</b>", low.more))
+    t = context.texts(update)
+    heading = "<b>" + t("Low and sold-out items") + "</b>"
+    await say(update, low_stock_text(t, lines, heading, low.more))
     return None
 
 
@@ -84,8 +112,8 @@ FEATURE = Feature(
             "lowstock",
             show_low_stock,
             Role.MANAGER,
-            "Low and sold-out items",
-            "/lowstock – what to reorder, with days of cover",
+            said("Low and sold-out items"),
+            said("/lowstock – what to reorder, with days of cover"),
         )
     ]
 )

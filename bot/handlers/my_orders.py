@@ -61,17 +61,21 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
     if action is OrderAction.CANCEL_CONFIRMED:
         order = await context.run(orders.cancel_my_order, who, code, store=store)
         await show(update, *order_screen(context.texts(update), order, store))
-        return "Your order is cancelled."
+        t = context.texts(update)
+        return t("Your order is cancelled.")
     if action is OrderAction.PAY:
         await payments.pay_again(update, context, code)
-        return "Here is your invoice."
+        t = context.texts(update)
+        return t("Here is your invoice.")
     if action is OrderAction.REORDER:
         result = await context.run(orders.reorder, who, code)
+        t = context.texts(update)
         lines = []
         if result.added:
-            lines.append("Back in your cart: " + ", ".join(result.added) + ".")
+            lines.append(t("Back in your cart: {names}.", names=", ".join(result.added)))
         if result.left_out:
-            lines.append("Left out: " + "; ".join(result.left_out) + ".")
+            left_out = "; ".join(t.words(words) for words in result.left_out)
+            lines.append(t("Left out: {items}.", items=left_out))
         cart = await context.run(view_cart, who)
         await say(update, *cart_screen(context.texts(update), cart, store, notice="\n".join(lines)))
         return None

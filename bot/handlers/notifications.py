@@ -44,89 +44,105 @@ LEASE_RENEWAL = outbox.LEASE / 3
 def render(
     notification: Notification, store: Store, t: Texts
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Word a queued notification; the payload holds facts, not text."""
+    """Word a queued notification in its reader's language; the payload holds facts."""
     payload = notification.payload
     code = esc(payload.get("order_code", ""))
     if notification.kind is NotificationKind.ORDER_STATUS:
         status = OrderStatus(payload["status"])
-        lines = [STATUS_NEWS[status].format(code=f"<b>{code}</b>")]
+        lines = ["📦 " + t(STATUS_NEWS[status], code=f"<b>{code}</b>")]
         if payload.get("reason"):
-            lines.append(f"Reason: {esc(payload['reason'])}")
+            lines.append(t("Reason: {reason}", reason=esc(t(payload["reason"]))))
         if payload.get("pickup_code"):
             lines.append(pickup_code_line(t, payload["pickup_code"]))
         if status is OrderStatus.CANCELLED:
             if payload.get("payment") == "paid":
-                lines.append("↩️ The store will refund your payment.")
-        elif note := payment_note(payload, store):
+                lines.append("↩️ " + t("The store will refund your payment."))
+        elif note := payment_note(t, payload, store):
             lines.append(note)
-        return "\n".join(lines), InlineKeyboardMarkup(
-            [[button("View order", MyOrder(OrderAction.VIEW, payload.get("order_code", "")))]]
-        )
+        view = MyOrder(OrderAction.VIEW, payload.get("order_code", ""))
+        return "\n".join(lines), InlineKeyboardMarkup([[button(t("View order"), view)]])
     if notification.kind is NotificationKind.ORDER_PLACED:
-        return new_order_text(payload, store, t), new_order_keyboard(payload.get("order_code", ""))
+        keyboard = new_order_keyboard(t, payload.get("order_code", ""))
+        return new_order_text(payload, store, t), keyboard
     if notification.kind is NotificationKind.LOW_STOCK:
         name, sku = esc(payload["name"]), esc(payload["sku"])
-        restock = f"/restock {sku} QTY when it arrives."
+        restock = t("/restock {sku} QTY when it arrives.", sku=sku)
         if Decimal(payload["level"] or "0") <= 0:
-            return f"🔴 Sold out: <b>{name}</b> ({sku}). {restock}", None
-        level = f"{payload['level']} {payload['unit']}"
-        return (
-            f"⚠️ Low stock: <b>{name}</b> ({sku}) is down to {esc(level)} "
-            f"(threshold {esc(payload['threshold'])}). {restock}",
-            None,
+            return "🔴 " + t(
+                "Sold out: <b>{name}</b> ({sku}).", name=name, sku=sku
+            ) + f" {restock}", None
+        low = t(
+            "Low stock: <b>{name}</b> ({sku}) is down to {level} (threshold {threshold}).",
+            name=name,
+            sku=sku,
+            level=t.quantity(Decimal(payload["level"]), payload["unit"]),
+            threshold=t.quantity(Decimal(payload["threshold"]), payload["unit"]),
         )
+        return f"⚠️ {low} {restock}", None
     if notification.kind is NotificationKind.DIGEST:
-        return digest_text(payload, store), None
+        return digest_text(t, payload, store), None
     if notification.kind is NotificationKind.BACK_IN_STOCK:
-        return (
-            f"🔔 <b>{esc(payload.get('name', ''))}</b> is back in stock.",
-            InlineKeyboardMarkup(
-                [[button("Open it", ItemCard(int(payload.get("product_id", "0"))))]]
-            ),
-        )
+        item = ItemCard(int(payload.get("product_id", "0")))
+        back = t("<b>{name}</b> is back in stock.", name=esc(payload.get("name", "")))
+        return f"🔔 {back}", InlineKeyboardMarkup([[button(t("Open it"), item)]])
     if notification.kind is NotificationKind.REFUND_DUE:
-        amount = amount_in(payload, "amount_minor", store)
-        return (
-            f"↩️ <b>Refund due: {amount}</b> for order <b>{code}</b> "
-            f"({esc(payload.get('reason', ''))}). Refund it in your payment provider's "
-            "dashboard; the customer has been told the store will.",
-            None,
+        refund = t(
+            "<b>Refund due: {amount}</b> for order <b>{code}</b> ({reason}). Refund it in your "
+            "payment provider's dashboard; the customer has been told the store will.",
+            amount=amount_in(t, payload, "amount_minor", store),
+            code=code,
+            reason=esc(t(payload.get("reason", ""))),
         )
+        return f"↩️ {refund}", None
     if notification.kind in (NotificationKind.QUESTION, NotificationKind.ANSWER):
-        return questions.render(notification)
+        return questions.render(t, notification)
     if notification.kind is NotificationKind.ACCOUNT_SWITCHED_OFF:
-        return (
-            f"Your staff account <b>{esc(payload.get('username', ''))}</b> was switched off by "
-            "a manager: you are logged out. You can still order here as a customer.",
-            None,
+        off = t(
+            "Your staff account <b>{username}</b> was switched off by a manager: you are "
+            "logged out. You can still order here as a customer.",
+            username=esc(payload.get("username", "")),
         )
+        return off, None
     if notification.kind is NotificationKind.ORDER_CANCELLED:
-        who = esc(payload.get("customer") or "the customer")
-        return f"❌ Order <b>{code}</b> was cancelled by {who}.", None
+        who = esc(payload.get("customer") or t("the customer"))
+        return "❌ " + t("Order <b>{code}</b> was cancelled by {who}.", code=code, who=who), None
     return esc(payload.get("text", notification.kind.value)), None
 
 
 def new_order_text(facts: dict[str, str], store: Store, t: Texts) -> str:
     """Everything needed to start on the order from the alert itself (older alerts, queued
     before these facts were kept, show what they have)."""
-    who = f" from <b>{esc(facts['customer'])}</b>" if facts.get("customer") else ""
-    lines = [f"🆕 New order <b>{esc(facts.get('order_code', ''))}</b>{who}"]
+    order = esc(facts.get("order_code", ""))
+    heading = (
+        t("New order <b>{code}</b> from <b>{name}</b>", code=order, name=esc(facts["customer"]))
+        if facts.get("customer")
+        else t("New order <b>{code}</b>", code=order)
+    )
+    lines = [f"🆕 {heading}"]
     for item in filter(None, facts.get("items", "").split("\n")):
         amount, _, name = item.partition("\t")
-        lines.append(f"• {esc(name)} — {esc(amount)}")
+        lines.append(f"• {esc(name)} — {esc(_amount(t, amount))}")
     if facts.get("total_minor"):
-        lines.append(f"Total: {amount_in(facts, 'total_minor', store)}")
+        lines.append(t("Total: {total}", total=amount_in(t, facts, "total_minor", store)))
     if facts.get("address"):
-        lines.append(f"🚚 Deliver to {esc(facts['address'])}")
+        lines.append("🚚 " + t("Deliver to {address}", address=esc(facts["address"])))
     elif facts.get("pickup_slot"):
-        lines.append(
-            f"🏪 Pickup {slot_label(t, datetime.fromisoformat(facts['pickup_slot']), store)}"
-        )
+        slot = slot_label(t, datetime.fromisoformat(facts["pickup_slot"]), store)
+        lines.append("🏪 " + t("Pickup {when}", when=slot))
     if facts.get("note"):
         lines.append(f"📝 {esc(facts['note'])}")
-    if note := payment_note(facts, store):
+    if note := payment_note(t, facts, store):
         lines.append(note)
     return "\n".join(lines)
+
+
+def _amount(t: Texts, kept: str) -> str:
+    """An alert's "2.5 kg", kept as English wrote it, in the reader's form ("2,5 kg")."""
+    number, _, unit = kept.partition(" ")
+    try:
+        return t.quantity(Decimal(number), unit)
+    except ArithmeticError:
+        return kept
 
 
 async def _keep_lease(context: ShopContext, notification: Notification) -> None:
@@ -141,8 +157,7 @@ async def _keep_lease(context: ShopContext, notification: Notification) -> None:
 
 
 async def _send(context: ShopContext, notification: Notification) -> None:
-    # The store's language for now: a notification does not yet know its reader's.
-    texts = context.shop.catalogues.texts(None)
+    texts = context.shop.catalogues.texts(notification.language)
     text, keyboard = render(notification, context.shop.store, texts)
     heartbeat = asyncio.create_task(_keep_lease(context, notification))
     pickup_code = notification.payload.get("pickup_code")

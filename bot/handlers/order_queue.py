@@ -10,8 +10,10 @@ from html import escape as esc
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.domain.customers import show_phone
 from bot.domain.errors import InvalidInput, OrderAlreadyMoved
 from bot.domain.orders import (
+    CANCELLED_BY_CUSTOMER,
     MAX_REASON,
     Actor,
     FulfilmentKind,
@@ -22,34 +24,46 @@ from bot.domain.orders import (
     clean_reason,
 )
 from bot.domain.prompts import CancelDraft, Prompt, PromptKind
-from bot.domain.quantity import format_quantity
 from bot.domain.services import orders, prompts
 from bot.domain.staff import Role
 from bot.domain.store import Store
+from bot.domain.text import said
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import MoreOrders, MoveOrder, OrderDetails
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.payment_views import payment_line
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import polite, say, show
+from bot.handlers.screens import polite, say, sentence, show
 from bot.handlers.views import button, slot_label
 from bot.i18n import Texts
 
 PAGE = 5
+TYPE_AGAIN = said("Please type it again, or /cancel.")
 LABELS = {
-    OrderStatus.ACCEPTED: "✅ Accept",
-    OrderStatus.READY: "🛍 Ready for pickup",
-    OrderStatus.OUT_FOR_DELIVERY: "🚚 Out for delivery",
-    OrderStatus.COMPLETED: "🏁 Completed",
-    OrderStatus.CANCELLED: "❌ Cancel…",
+    OrderStatus.ACCEPTED: said("✅ Accept"),
+    OrderStatus.READY: said("🛍 Ready for pickup"),
+    OrderStatus.OUT_FOR_DELIVERY: said("🚚 Out for delivery"),
+    OrderStatus.COMPLETED: said("🏁 Completed"),
+    OrderStatus.CANCELLED: said("❌ Cancel…"),
+}
+# A change in an order's history: "Accepted by clerk", "Cancelled by Ann".
+CHANGED_BY = {
+    OrderStatus.PLACED: said("Placed by {who}"),
+    OrderStatus.ACCEPTED: said("Accepted by {who}"),
+    OrderStatus.READY: said("Ready by {who}"),
+    OrderStatus.OUT_FOR_DELIVERY: said("Out for delivery by {who}"),
+    OrderStatus.COMPLETED: said("Completed by {who}"),
+    OrderStatus.CANCELLED: said("Cancelled by {who}"),
 }
 
 
-def move_button(code: str, current: OrderStatus, target: OrderStatus) -> InlineKeyboardButton:
-    return button(LABELS[target], MoveOrder(code, current, target))
+def move_button(
+    t: Texts, code: str, current: OrderStatus, target: OrderStatus
+) -> InlineKeyboardButton:
+    return button(t(LABELS[target]), MoveOrder(code, current, target))
 
 
-def order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
+def order_keyboard(t: Texts, order: Order) -> InlineKeyboardMarkup | None:
     moves = allowed_next(
         order.status,
         order.fulfilment.kind,
@@ -58,51 +72,53 @@ def order_keyboard(order: Order) -> InlineKeyboardMarkup | None:
     )
     if not moves:
         return None
-    return InlineKeyboardMarkup([[move_button(order.code, order.status, m) for m in moves]])
+    return InlineKeyboardMarkup([[move_button(t, order.code, order.status, m) for m in moves]])
 
 
-def new_order_keyboard(code: str) -> InlineKeyboardMarkup:
+def new_order_keyboard(t: Texts, code: str) -> InlineKeyboardMarkup:
     """For the new-order message: the moves any placed order allows."""
     return InlineKeyboardMarkup(
         [
             [
-                move_button(code, OrderStatus.PLACED, OrderStatus.ACCEPTED),
-                move_button(code, OrderStatus.PLACED, OrderStatus.CANCELLED),
+                move_button(t, code, OrderStatus.PLACED, OrderStatus.ACCEPTED),
+                move_button(t, code, OrderStatus.PLACED, OrderStatus.CANCELLED),
             ],
-            [button("🔎 Details", OrderDetails(code))],
+            [button(t("🔎 Details"), OrderDetails(code))],
         ]
     )
 
 
 def order_card(t: Texts, order: Order, store: Store, *, with_history: bool = False) -> str:
-    placed = order.placed_at.astimezone(store.timezone).strftime("%a %d %b %H:%M")
-    lines = [f"<b>Order {order.code}</b> · {placed} · <b>{order.status.label.capitalize()}</b>"]
+    placed = t.moment(order.placed_at.astimezone(store.timezone))
+    status = str(t.shown(order.status)).capitalize()
+    lines = [t("<b>Order {code}</b>", code=order.code) + f" · {placed} · <b>{status}</b>"]
     lines += [
-        f"• {esc(li.name)} ({esc(li.sku)}) — {format_quantity(li.quantity, li.unit)}"
+        f"• {esc(li.name)} ({esc(li.sku)}) — {t.quantity(li.quantity, li.unit)}"
         for li in order.lines
     ]
     f = order.fulfilment
     if f.kind is FulfilmentKind.DELIVERY:
-        lines.append(f"🚚 Deliver to {esc(f.address or '')}")
+        lines.append("🚚 " + t("Deliver to {address}", address=esc(f.address or "")))
     elif f.pickup_slot is not None:
-        lines.append(f"🏪 Pickup {slot_label(t, f.pickup_slot, store)}")
+        lines.append("🏪 " + t("Pickup {when}", when=slot_label(t, f.pickup_slot, store)))
     who = f"👤 {esc(order.customer_name)} · " if order.customer_name else ""
-    lines.append(f"{who}📞 {esc(order.phone)}")
+    lines.append(f"{who}📞 {esc(show_phone(order.phone, store.country))}")
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
-    lines.append(f"Total {store.currency.format(order.total_minor)}")
+    lines.append(t("Total {total}", total=t.money(order.total_minor, store.currency)))
     lines.append(payment_line(t, order, store, for_staff=True))
     if order.status is OrderStatus.READY and f.kind is FulfilmentKind.PICKUP:
-        lines.append("🤝 Scan the customer's QR code, or /handover CODE, to hand it over.")
+        lines.append("🤝 " + t("Scan the customer's QR code, or /handover CODE, to hand it over."))
     if with_history:
-        lines.append("\n<b>History</b>")
+        lines.append("\n" + t("<b>History</b>"))
         for change in order.history:
-            when = change.at.astimezone(store.timezone).strftime("%d %b %H:%M")
-            who = actor_label(change.actor, order.customer_name)
+            at = change.at.astimezone(store.timezone)
+            by = str(t.shown(actor_label(change.actor, order.customer_name)))
             # "cancelled by the customer" says nothing the line does not already say
-            said = change.reason and change.reason != f"{change.status.label} by the customer"
-            why = f": {esc(change.reason)}" if said else ""
-            lines.append(f"{when} {change.status.label.capitalize()} by {esc(who)}{why}")
+            told = change.reason and change.reason != CANCELLED_BY_CUSTOMER
+            why = f": {esc(t(change.reason))}" if told else ""
+            moved = t(CHANGED_BY[change.status], who=esc(by))
+            lines.append(f"{t.short_date(at.date())} {at:%H:%M} {moved}{why}")
     return "\n".join(lines)
 
 
@@ -118,16 +134,19 @@ async def list_orders(update: Update, context: ShopContext) -> str | None:
     more = MoreOrders.unpack(update.callback_query.data if update.callback_query else None)
     offset = more.offset if more else 0
     found = await context.run(orders.open_orders, limit=PAGE + 1, offset=offset)
+    t = context.texts(update)
     if not found and offset == 0:
-        await say(update, "No open orders right now. 🎉")
+        await say(update, t("No open orders right now.") + " 🎉")
         return None
     for order in found[:PAGE]:
-        await say(update, card(update, context, order), order_keyboard(order))
+        await say(
+            update, card(update, context, order), order_keyboard(context.texts(update), order)
+        )
     if len(found) > PAGE:
         await say(
             update,
-            "More open orders are waiting.",
-            InlineKeyboardMarkup([[button("Show more", MoreOrders(offset + PAGE))]]),
+            t("More open orders are waiting."),
+            InlineKeyboardMarkup([[button(t("Show more"), MoreOrders(offset + PAGE))]]),
         )
     return None
 
@@ -139,7 +158,7 @@ async def show_details(update: Update, context: ShopContext) -> str | None:
     await show(
         update,
         card(update, context, order, with_history=True),
-        order_keyboard(order),
+        order_keyboard(context.texts(update), order),
     )
     return None
 
@@ -149,12 +168,12 @@ async def show_order(update: Update, context: ShopContext) -> str | None:
     """/order CODE: one order with its history."""
     await signed_in(update, context)
     if not context.args:
-        raise InvalidInput("Usage: /order CODE, e.g. /order K7Q2MZ4P")
+        raise InvalidInput(said("Usage: /order CODE, e.g. /order K7Q2MZ4P"))
     order = await context.run(orders.find_order, context.args[0])
     await say(
         update,
         card(update, context, order, with_history=True),
-        order_keyboard(order),
+        order_keyboard(context.texts(update), order),
     )
     return None
 
@@ -173,7 +192,7 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
             await show(
                 update,
                 card(update, context, found.order),
-                order_keyboard(found.order),
+                order_keyboard(context.texts(update), found.order),
             )
             raise found.why
         await context.run(
@@ -183,10 +202,15 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
             "reason",
             CancelDraft(code, expected),
         )
+        t = context.texts(update)
         await say(
             update,
-            f"Why is order {esc(code)} cancelled? Type the reason (at most {MAX_REASON} "
-            "characters); the customer will read it. (/cancel to keep the order)",
+            t(
+                "Why is order {code} cancelled? Type the reason (at most {limit} characters); "
+                "the customer will read it. (/cancel to keep the order)",
+                code=esc(code),
+                limit=MAX_REASON,
+            ),
         )
         return None
     assert account.id is not None
@@ -196,17 +220,20 @@ async def press_move(update: Update, context: ShopContext) -> str | None:
         )
     except OrderAlreadyMoved:
         fresh = await context.run(orders.find_order, code)
-        await show(update, card(update, context, fresh), order_keyboard(fresh))
+        await show(
+            update, card(update, context, fresh), order_keyboard(context.texts(update), fresh)
+        )
         raise
-    await show(update, card(update, context, order), order_keyboard(order))
-    return f"Order {order.code}: {order.status.label}. The customer is told."
+    await show(update, card(update, context, order), order_keyboard(context.texts(update), order))
+    t = context.texts(update)
+    return t("Order {code}: {status}. The customer is told.", code=order.code, status=order.status)
 
 
 async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> None:
     """The typed reason for cancelling: then the order is cancelled and its stock returns."""
-    message = update.effective_message
+    message, t = update.effective_message, context.texts(update)
     if message is None or not message.text:
-        await say(update, "Please type the reason, or /cancel to keep the order.")
+        await say(update, t("Please type the reason, or /cancel to keep the order."))
         return
     account = await signed_in(update, context)
     assert account.id is not None
@@ -216,7 +243,7 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
     try:
         reason = clean_reason(message.text)
     except InvalidInput as refused:  # the question stays open for a shorter reason
-        await say(update, f"{esc(str(refused))}. Please type it again, or /cancel.")
+        await say(update, f"{esc(sentence(t.refusal(refused)))} " + t(TYPE_AGAIN))
         return
     await context.run(prompts.drop, user_id_of(update))
     try:
@@ -230,11 +257,13 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
             expected=draft.seen,
         )
     except (OrderAlreadyMoved, InvalidInput) as refused:
-        await say(update, esc(str(refused)))
+        await say(update, esc(t.refusal(refused)))
         return
     await say(
         update,
-        card(update, context, order) + "\nStock is back on the shelf; the customer is told.",
+        card(update, context, order)
+        + "\n"
+        + t("Stock is back on the shelf; the customer is told."),
     )
 
 
@@ -244,15 +273,15 @@ FEATURE = Feature(
             "orders",
             list_orders,
             Role.STAFF,
-            "Open orders",
-            "/orders – open orders, oldest first, each with its buttons",
+            said("Open orders"),
+            said("/orders – open orders, oldest first, each with its buttons"),
         ),
         Command(
             "order",
             show_order,
             Role.STAFF,
-            "One order: /order CODE",
-            "/order CODE – one order and its history: /order K7Q2MZ4P",
+            said("One order: /order CODE"),
+            said("/order CODE – one order and its history: /order K7Q2MZ4P"),
         ),
     ],
     presses=[

@@ -45,29 +45,36 @@ def payment_line(t: Texts, order: Order, store: Store, *, for_staff: bool = Fals
     return "\n".join(lines)
 
 
-def amount_in(facts: dict[str, str], key: str, store: Store) -> str:
+def amount_in(t: Texts, facts: dict[str, str], key: str, store: Store) -> str:
     """An amount a notification's payload holds in minor units, in its currency; "" if the
     payload holds none that can be read."""
     try:
         currency = Currency(facts.get("currency", store.currency.code))
-        return currency.format(int(facts[key]))
+        return t.money(int(facts[key]), currency)
     except (KeyError, ValueError):
         return ""
 
 
-def payment_note(facts: dict[str, str], store: Store) -> str:
+def payment_note(t: Texts, facts: dict[str, str], store: Store) -> str:
     """The payment line of a notification, from the facts its payload holds."""
     payment = facts.get("payment")
     if payment == "paid":
-        return "💳 Paid in Telegram."
+        return "💳 " + t("Paid in Telegram.")
     if payment == PaymentMethod.ONLINE.value:
-        return "💳 Not paid yet."
+        return "💳 " + t("Not paid yet.")
     if payment == PaymentMethod.ON_HANDOVER.value:
-        amount = amount_in(facts, "total_minor", store)
-        where = (
-            "on delivery"
-            if facts.get("fulfilment") == FulfilmentKind.DELIVERY.value
-            else "at pickup"
-        )
-        return f"💶 To pay {where}: {amount}." if amount else f"💶 To pay {where}."
+        amount = amount_in(t, facts, "total_minor", store)
+        if facts.get("fulfilment") == FulfilmentKind.DELIVERY.value:
+            due = (
+                t("To pay on delivery: {amount}.", amount=amount)
+                if amount
+                else t("To pay on delivery.")
+            )
+        else:
+            due = (
+                t("To pay at pickup: {amount}.", amount=amount)
+                if amount
+                else t("To pay at pickup.")
+            )
+        return "💶 " + due
     return ""  # a notification queued before payments existed

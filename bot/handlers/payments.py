@@ -16,13 +16,13 @@ from telegram.ext import MessageHandler, PreCheckoutQueryHandler, filters
 from bot.domain.errors import UnknownOrder
 from bot.domain.orders import Order
 from bot.domain.payments import CannotPay, PaymentReceipt, invoice_payload
-from bot.domain.quantity import format_quantity
 from bot.domain.services import payments
 from bot.domain.store import Store
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Feature
 from bot.handlers.screens import say
 from bot.handlers.views import clip, order_screen
+from bot.i18n import Texts
 
 log = logging.getLogger(__name__)
 MAX_TITLE = 32  # Telegram's limits for an invoice
@@ -32,38 +32,44 @@ RELEASE_JOB = "release-unpaid"
 RELEASE_EVERY_SECONDS = 60
 
 
-def invoice_prices(order: Order) -> list[LabeledPrice]:
+def invoice_prices(t: Texts, order: Order) -> list[LabeledPrice]:
     """One price line per item, and the delivery fee: what the payment sheet lists."""
     prices = [
         LabeledPrice(
-            clip(f"{line.name} × {format_quantity(line.quantity, line.unit)}", MAX_LABEL),
+            clip(f"{line.name} × {t.quantity(line.quantity, line.unit)}", MAX_LABEL),
             line.line_total_minor,
         )
         for line in order.lines
     ]
     if order.fulfilment.delivery_fee_minor:
-        prices.append(LabeledPrice("Delivery", order.fulfilment.delivery_fee_minor))
+        prices.append(LabeledPrice(t("Delivery"), order.fulfilment.delivery_fee_minor))
     return prices
 
 
-def invoice_description(order: Order, store: Store) -> str:
-    count = len(order.lines)
-    items = f"{count} item" + ("" if count == 1 else "s")
-    return clip(f"{items} from {store.name}. Order {order.code}.", MAX_DESCRIPTION)
+def invoice_description(t: Texts, order: Order, store: Store) -> str:
+    described = t.plural(
+        "{n} item from {store}. Order {code}.",
+        "{n} items from {store}. Order {code}.",
+        len(order.lines),
+        store=store.name,
+        code=order.code,
+    )
+    return clip(described, MAX_DESCRIPTION)
 
 
 async def send_invoice(update: Update, context: ShopContext, order: Order) -> None:
     token = context.shop.settings.payment_provider_token
     chat = update.effective_chat
     assert token is not None and chat is not None, "only offered when payments are set up"
+    t = context.texts(update)
     await context.bot.send_invoice(
         chat.id,
-        title=clip(f"Order {order.code}", MAX_TITLE),
-        description=invoice_description(order, context.shop.store),
+        title=clip(t("Order {code}", code=order.code), MAX_TITLE),
+        description=invoice_description(t, order, context.shop.store),
         payload=invoice_payload(order.code),
         provider_token=token.get_secret_value(),
         currency=order.currency,
-        prices=invoice_prices(order),
+        prices=invoice_prices(t, order),
     )
 
 
@@ -80,7 +86,7 @@ async def pre_checkout(update: Update, context: ShopContext) -> None:
             query.total_amount,
         )
     except CannotPay as refused:
-        await query.answer(ok=False, error_message=str(refused))
+        await query.answer(ok=False, error_message=context.texts(update).refusal(refused))
         return
     await query.answer(ok=True)
 
@@ -97,31 +103,34 @@ async def paid(update: Update, context: ShopContext) -> None:
         payment.telegram_payment_charge_id,
         payment.provider_payment_charge_id,
     )
+    t = context.texts(update)
     try:
         outcome = await context.run(payments.record_payment, user_id_of(update), receipt)
     except UnknownOrder:  # logged as an error by the use case: money with no order
-        await say(
-            update,
-            "💳 Your payment arrived, but I cannot find its order. Please contact the shop "
-            "(/info) with this reference: " + esc(receipt.telegram_charge_id),
+        lost = t(
+            "Your payment arrived, but I cannot find its order. Please contact the shop "
+            "(/info) with this reference: {reference}",
+            reference=esc(receipt.telegram_charge_id),
         )
+        await say(update, f"💳 {lost}")
         return
     if not outcome.first:
         log.info("payment %s was delivered again; nothing changed", receipt.telegram_charge_id)
         return
     store, order = context.shop.store, outcome.order
     if outcome.refund_due:
-        await say(
-            update,
-            f"💳 Your payment for order <b>{esc(order.code)}</b> arrived after the order could "
-            "no longer take it. The store will refund it; a manager has been told.",
+        late = t(
+            "Your payment for order <b>{code}</b> arrived after the order could no longer "
+            "take it. The store will refund it; a manager has been told.",
+            code=esc(order.code),
         )
+        await say(update, f"💳 {late}")
         return
-    heading = (
-        f"💳 <b>Payment received for order {esc(order.code)}.</b> Thank you! "
-        "The store will now prepare it."
+    heading = "💳 " + t(
+        "<b>Payment received for order {code}.</b> Thank you! The store will now prepare it.",
+        code=esc(order.code),
     )
-    await say(update, *order_screen(context.texts(update), order, store, heading=heading))
+    await say(update, *order_screen(t, order, store, heading=heading))
 
 
 async def pay_again(update: Update, context: ShopContext, code: str) -> None:

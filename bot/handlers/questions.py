@@ -20,39 +20,42 @@ from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, sentence
 from bot.handlers.views import button
-from bot.i18n import said
+from bot.i18n import Texts, said
 
-ASK = (
-    "💬 What would you like to ask the shop? Type your message "
-    f"(at most {MAX_QUESTION} characters); the answer will come here. /cancel to stop."
+ASK = said(
+    "💬 What would you like to ask the shop? Type your message (at most {limit} characters); "
+    "the answer will come here. /cancel to stop."
 )
+TYPE_AS_TEXT = {
+    "question": said("Please type your question as text, or /cancel."),
+    "answer": said("Please type your answer as text, or /cancel."),
+}
 
 
-def ask_button() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("💬 Ask the shop", AskShop())]])
+def ask_button(t: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(t("💬 Ask the shop"), AskShop())]])
 
 
-def render(notification: Notification) -> tuple[str, InlineKeyboardMarkup | None]:
+def render(t: Texts, notification: Notification) -> tuple[str, InlineKeyboardMarkup | None]:
     facts = notification.payload
     if notification.kind is NotificationKind.QUESTION:
+        name = esc(facts.get("name") or t("A customer"))
+        asks = t("<b>{name}</b> asks:", name=name)
+        answer = AnswerQuestion(int(facts.get("question_id", "0")))
         return (
-            f"💬 <b>{esc(facts.get('name', 'A customer'))}</b> asks:\n{esc(facts.get('text', ''))}",
-            InlineKeyboardMarkup(
-                [[button("✍️ Answer", AnswerQuestion(int(facts.get("question_id", "0"))))]]
-            ),
+            f"💬 {asks}\n{esc(facts.get('text', ''))}",
+            InlineKeyboardMarkup([[button(t("✍️ Answer"), answer)]]),
         )
-    return (
-        f"💬 <b>The shop answers</b> ({esc(facts.get('by', ''))}):\n{esc(facts.get('answer', ''))}"
-        f"\n\n<i>You asked: {esc(facts.get('question', ''))}</i>",
-        ask_button(),
-    )
+    answers = t("<b>The shop answers</b> ({by}):", by=esc(facts.get("by", "")))
+    asked = t("<i>You asked: {question}</i>", question=esc(facts.get("question", "")))
+    return f"💬 {answers}\n{esc(facts.get('answer', ''))}\n\n{asked}", ask_button(t)
 
 
 @polite
 async def begin_question(update: Update, context: ShopContext) -> str | None:
     """/ask or the 💬 button: the next typed message goes to the shop."""
     await context.run(prompts.ask, user_id_of(update), PromptKind.ASK_SHOP, "question", AskDraft())
-    await say(update, ASK)
+    await say(update, context.texts(update)(ASK, limit=MAX_QUESTION))
     return None
 
 
@@ -61,18 +64,19 @@ async def _send_typed(
 ) -> bool:
     """Hand typed text to `send`; the open question stays open when it is refused as input
     (empty, too long), and is closed otherwise. True once sent."""
-    message = update.effective_message
+    message, t = update.effective_message, context.texts(update)
     if message is None or not message.text:
-        await say(update, f"Please type your {what} as text, or /cancel.")
+        await say(update, t(TYPE_AS_TEXT[what]))
         return False
     try:
         await send(message.text)
     except InvalidInput as refused:
-        await say(update, f"{esc(sentence(str(refused)))} Please type it again, or /cancel.")
+        again = t("Please type it again, or /cancel.")
+        await say(update, f"{esc(sentence(t.refusal(refused)))} {again}")
         return False
     except DomainError as refused:  # answered by someone else meanwhile
         await context.run(prompts.drop, user_id_of(update))
-        await say(update, esc(str(refused)))
+        await say(update, esc(t.refusal(refused)))
         return False
     await context.run(prompts.drop, user_id_of(update))
     return True
@@ -83,7 +87,9 @@ async def take_question(update: Update, context: ShopContext, prompt: Prompt) ->
         return await context.run(questions.ask_shop, customer_of(update), text)
 
     if await _send_typed(update, context, "question", send):
-        await say(update, "✉️ Sent to the shop. You will get the answer in this chat.")
+        t = context.texts(update)
+        sent = t("Sent to the shop. You will get the answer in this chat.")
+        await say(update, f"✉️ {sent}")
 
 
 @polite
@@ -96,11 +102,12 @@ async def begin_answer(update: Update, context: ShopContext) -> str | None:
     await context.run(
         prompts.ask, user_id_of(update), PromptKind.ANSWER, "answer", AnswerDraft(question_id)
     )
-    await say(
-        update,
-        f"✍️ Type your answer to “{esc(question.text[:200])}” (the customer will read it; "
-        "/cancel to stop).",
+    t = context.texts(update)
+    ask = t(
+        "Type your answer to “{question}” (the customer will read it; /cancel to stop).",
+        question=esc(question.text[:200]),
     )
+    await say(update, f"✍️ {ask}")
     return None
 
 
@@ -113,7 +120,8 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
         return await context.run(questions.answer_question, staff_id, question_id, text)
 
     if await _send_typed(update, context, "answer", send):
-        await say(update, "✅ Answer sent to the customer.")
+        t = context.texts(update)
+        await say(update, "✅ " + t("Answer sent to the customer."))
 
 
 FEATURE = Feature(

@@ -22,6 +22,7 @@ from bot.handlers.access import refusal, staff_member
 from bot.handlers.buttons import ButtonData
 from bot.handlers.context import ShopContext
 from bot.handlers.screens import PtbCallback, answer, say
+from bot.i18n import Texts
 
 # A typed answer to an open question: the feature that asked takes it.
 Answer = Callable[[Update, ShopContext, Prompt], Awaitable[None]]
@@ -32,8 +33,8 @@ class Command:
     name: str
     run: PtbCallback
     who: Role | None = None  # None: anyone; STAFF: staff and managers; MANAGER: managers
-    menu: str = ""  # its line in the command menu; "" keeps it out of the menu
-    usage: str = ""  # for /help: the syntax and an example
+    menu: str = ""  # its line in the command menu (marked with said); "" keeps it out
+    usage: str = ""  # for /help and a refusal: the syntax and an example (marked)
     # The menus it shows in, when not simply those of `who` (/logout: staff and managers).
     menus: tuple[Role | None, ...] | None = None
 
@@ -122,13 +123,13 @@ class Routes:
         ]
         return routes + [h for f in self.features for h in f.messages]
 
-    def menu(self, role: Role | None) -> list[BotCommand]:
-        return [BotCommand(c.name, c.menu) for c in self.commands if c.shown_to(role)]
+    def menu(self, role: Role | None, t: Texts) -> list[BotCommand]:
+        return [BotCommand(c.name, t(c.menu)) for c in self.commands if c.shown_to(role)]
 
-    def help_lines(self, role: Role) -> list[str]:
+    def help_lines(self, role: Role, t: Texts) -> list[str]:
         """The commands this role has beyond a customer's, with syntax and an example."""
         return [
-            (c.usage or f"/{c.name} – {c.menu}").removeprefix("Usage: ")
+            t(c.usage) if c.usage else f"/{c.name} – {t(c.menu)}"
             for c in self.commands
             if (c.who is not None and _allowed(c.who, role))
             or (c.who is None and c.menus is not None and role in c.menus)

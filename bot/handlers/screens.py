@@ -101,11 +101,12 @@ def polite(handler: Handler) -> PtbCallback:
         try:
             notice = await handler(update, context)
         except DomainError as refused:
-            if update.callback_query is not None and len(str(refused)) <= 200:
-                await answer(update, str(refused), alert=True)
+            said = context.texts(update).refusal(refused)
+            if update.callback_query is not None and len(said) <= 200:
+                await answer(update, said, alert=True)
                 return
             await answer(update)
-            await say(update, esc(str(refused)))
+            await say(update, esc(said))
             return
         await answer(update, notice)
 

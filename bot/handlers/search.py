@@ -16,7 +16,7 @@ from bot.handlers.screens import polite, say, show
 from bot.handlers.views import PAGE_SIZE, search_screen
 from bot.i18n import said
 
-PROMPT = "🔎 Type what you are looking for: a name, a brand, a category or an SKU."
+PROMPT = said("🔎 Type what you are looking for: a name, a brand, a category or an SKU.")
 MAX_QUERY = 100
 # Plain text searches run after the checkout's text handler (group 0) has passed on it.
 GROUP = 1
@@ -55,7 +55,7 @@ async def search_command(update: Update, context: ShopContext) -> str | None:
     """`/search rice`; a bare /search asks what to look for."""
     query = " ".join(context.args or []).strip()
     if not query:
-        await say(update, PROMPT)
+        await say(update, context.texts(update)(PROMPT))
         return None
     await _results(update, context, query, 0)
     return None
@@ -73,7 +73,7 @@ async def search_text(update: Update, context: ShopContext) -> str | None:
 @polite
 async def ask_for_search(update: Update, context: ShopContext) -> str | None:
     """The menu's Search button."""
-    await say(update, PROMPT)
+    await say(update, context.texts(update)(PROMPT))
     return None
 
 

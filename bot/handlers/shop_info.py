@@ -16,11 +16,14 @@ from bot.handlers.views import menu_keyboard
 from bot.i18n import Texts, said
 
 
-def closed_notice(opens: datetime | None) -> str:
+def closed_notice(t: Texts, opens: datetime | None) -> str:
     """Said to whoever orders while the shop is closed."""
     if opens is None:
-        return "The shop is closed for now; it will see your order when it reopens."
-    return f"The shop is closed now; it opens {opens:%a %d %b, %H:%M} and will see your order then."
+        return t("The shop is closed for now; it will see your order when it reopens.")
+    return t(
+        "The shop is closed now; it opens {when} and will see your order then.",
+        when=t.moment(opens),
+    )
 
 
 def descriptions(store: Store, t: Texts) -> tuple[str, str]:
@@ -36,43 +39,44 @@ def descriptions(store: Store, t: Texts) -> tuple[str, str]:
     return long[:512], short[:120]
 
 
-def week_hours(store: Store, now: datetime) -> list[str]:
+def week_hours(t: Texts, store: Store, now: datetime) -> list[str]:
     """The next seven days, today first, each with its opening times (or closed)."""
     today = now.astimezone(store.timezone).date()
     lines = []
     for offset in range(7):
         day = today + timedelta(days=offset)
         intervals = store.hours.on(day)
-        label = "Today" if offset == 0 else f"{day:%a %d %b}"
+        label = t("Today") if offset == 0 else t.day(day)
         if intervals:
             shown = ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in intervals)
         else:
-            shown = "closed (holiday)" if day in store.hours.closed else "closed"
+            shown = t("closed (holiday)") if day in store.hours.closed else t("closed")
         lines.append(f"{label}: {shown}")
     return lines
 
 
-def info_text(store: Store, now: datetime) -> str:
+def info_text(t: Texts, store: Store, now: datetime) -> str:
     lines = [f"<b>{esc(store.name)}</b>"]
     if store.address:
         lines.append(f"📍 {esc(store.address)}")
     if store.phone:
         lines.append(f"📞 {esc(store.phone)}")
     if store.is_open(now):
-        lines.append("🟢 Open now")
+        lines.append("🟢 " + t("Open now"))
     else:
         opens = store.next_opening(now)
-        lines.append(f"🔴 Closed now · opens {opens:%a %d %b, %H:%M}" if opens else "🔴 Closed now")
-    lines.append("\n<b>Opening hours</b>")
-    lines.extend(week_hours(store, now))
+        closed = t("Closed now · opens {when}", when=t.moment(opens)) if opens else t("Closed now")
+        lines.append(f"🔴 {closed}")
+    lines.append("\n<b>" + t("Opening hours") + "</b>")
+    lines.extend(week_hours(t, store, now))
     return "\n".join(lines)
 
 
 @polite
 async def show_info(update: Update, context: ShopContext) -> str | None:
     """/info: the shop's address, phone, map location and this week's hours."""
-    store = context.shop.store
-    await say(update, info_text(store, utc_now()), menu_keyboard(context.texts(update)))
+    store, t = context.shop.store, context.texts(update)
+    await say(update, info_text(t, store, utc_now()), menu_keyboard(t))
     chat = update.effective_chat
     if store.location is not None and chat is not None:
         latitude, longitude = store.location

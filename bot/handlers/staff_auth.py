@@ -19,17 +19,18 @@ from bot.handlers.access import show_customer_menu, show_menu, staff_member
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.routes import Command, Feature
 from bot.handlers.screens import polite, say, sentence
+from bot.i18n import said
 
 QUESTIONS = {
-    Ask.USERNAME: "Your username?",
-    Ask.DISPLAY_NAME: "Your name, as your colleagues should see it?",
-    Ask.PASSWORD: "Your password? (The message will be deleted at once.)",
-    Ask.REPEAT: "Please type the same password once more. (It will be deleted at once.)",
+    Ask.USERNAME: said("Your username?"),
+    Ask.DISPLAY_NAME: said("Your name, as your colleagues should see it?"),
+    Ask.PASSWORD: said("Your password? (The message will be deleted at once.)"),
+    Ask.REPEAT: said("Please type the same password once more. (It will be deleted at once.)"),
 }
-SIGNUP_USERNAME = "Choose a username: 3-32 letters, digits, '.', '-' or '_'."
-SIGNUP_PASSWORD = (
-    f"Choose a password of at least {MIN_PASSWORD} characters, not your "
-    "username. (The message will be deleted at once.)"
+SIGNUP_USERNAME = said("Choose a username: 3-32 letters, digits, '.', '-' or '_'.")
+SIGNUP_PASSWORD = said(
+    "Choose a password of at least {n} characters, not your username. (The message will be "
+    "deleted at once.)"
 )
 
 
@@ -37,18 +38,23 @@ SIGNUP_PASSWORD = (
 async def start_login(update: Update, context: ShopContext) -> str | None:
     """/login asks for the username, then the password."""
     await context.run(staff_prompts.begin_login, user_id_of(update))
-    await say(update, "Staff login. " + QUESTIONS[Ask.USERNAME] + " (/cancel to stop)")
+    t = context.texts(update)
+    await say(
+        update, t("Staff login. {question} (/cancel to stop)", question=t(QUESTIONS[Ask.USERNAME]))
+    )
     return None
 
 
 @polite
 async def start_signup(update: Update, context: ShopContext) -> str | None:
     """/signup CODE, with the invite code a manager gave."""
+    t = context.texts(update)
     if not context.args:
-        await say(update, "Send /signup followed by the invite code your manager gave you.")
+        await say(update, t("Send /signup followed by the invite code your manager gave you."))
         return None
     role = await context.run(staff_prompts.begin_signup, context.args[0], user_id_of(update))
-    await say(update, f"Invite accepted: you will be {role.value}. {SIGNUP_USERNAME}")
+    accepted = t("Invite accepted: you will be {role}.", role=role)
+    await say(update, f"{accepted} {t(SIGNUP_USERNAME)}")
     return None
 
 
@@ -57,34 +63,36 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
     message = update.effective_message
     if message is None:
         return
+    t = context.texts(update)
     if message.text is None:
-        await say(update, "Please type your answer, or /cancel.")
+        await say(update, t("Please type your answer, or /cancel."))
         return
     user_id = user_id_of(update)
     signing_up = prompt.kind is PromptKind.SIGNUP
+    choose_password = t(SIGNUP_PASSWORD, n=MIN_PASSWORD)
     try:
         reply = await context.run(
             staff_prompts.answer, prompt, message.text, hasher=context.shop.hasher
         )
     except PasswordsDiffer as refused:
-        await say(update, esc(sentence(str(refused))) + " " + SIGNUP_PASSWORD)
+        await say(update, esc(sentence(t.refusal(refused))) + " " + choose_password)
         return
     except AccountLocked as refused:  # it says when: no second "try again"
-        await say(update, esc(sentence(str(refused))))
+        await say(update, esc(sentence(t.refusal(refused))))
         return
     except DomainError as refused:
         again = (
-            " Choose another."
+            " " + t("Choose another.")
             if signing_up and prompt.step == Ask.PASSWORD
-            else " Send /login to try again."
+            else " " + t("Send /login to try again.")
             if not signing_up
             else ""
         )
-        await say(update, esc(sentence(str(refused))) + again)
+        await say(update, esc(sentence(t.refusal(refused))) + again)
         return
     if reply.account is not None:
         account = reply.account
-        await show_menu(context, user_id, context.routes.menu(account.role))
+        await show_menu(context, user_id, context.routes.menu(account.role, t))
         # A manager made from the command line may have only a username for a name.
         person = update.effective_user
         name = (
@@ -94,13 +102,16 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
         )
         await say(
             update,
-            f"Welcome, {esc(name)}! You are logged in as "
-            f"{account.role.value}. Your commands are in the menu; /logout when "
-            "you leave.",
+            t(
+                "Welcome, {name}! You are logged in as {role}. Your commands are in the menu; "
+                "/logout when you leave.",
+                name=esc(name),
+                role=account.role,
+            ),
         )
     elif reply.ask is not None:
         question = (
-            SIGNUP_PASSWORD if signing_up and reply.ask is Ask.PASSWORD else QUESTIONS[reply.ask]
+            choose_password if signing_up and reply.ask is Ask.PASSWORD else t(QUESTIONS[reply.ask])
         )
         await say(update, question)
 
@@ -111,15 +122,16 @@ async def log_out(update: Update, context: ShopContext) -> str | None:
     account = await staff_member(update, context)
     await context.run(staff.log_out, user_id)
     await show_customer_menu(context, user_id)
-    await say(update, "You are logged out." if account else "You were not logged in.")
+    t = context.texts(update)
+    await say(update, t("You are logged out.") if account else t("You were not logged in."))
     return None
 
 
 FEATURE = Feature(
     commands=[
-        Command("login", start_login, usage="/login – staff log in"),
+        Command("login", start_login, usage=said("/login – staff log in")),
         Command("signup", start_signup),
-        Command("logout", log_out, menu="Log out", menus=(Role.STAFF, Role.MANAGER)),
+        Command("logout", log_out, menu=said("Log out"), menus=(Role.STAFF, Role.MANAGER)),
     ],
     answers={PromptKind.LOGIN: take_answer, PromptKind.SIGNUP: take_answer},
 )

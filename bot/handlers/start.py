@@ -24,7 +24,7 @@ HELP = said(
     "/cart – your cart\n/myorders – your orders\n/cancel – leave checkout\n"
     "/language – the language I speak\n/help – this help"
 )
-STAFF_HELP = "<b>Your commands as {role}</b>"
+STAFF_HELP = said("<b>Your commands as {role}</b>")
 DEEP_LINK_PRODUCT = "p_"
 
 
@@ -53,13 +53,12 @@ def _greeting(update: Update, context: ShopContext) -> str:
 @polite
 async def show_help(update: Update, context: ShopContext) -> str | None:
     """Explain how ordering works; a logged-in member also sees their own commands."""
-    member = await staff_member(update, context)
+    member, t = await staff_member(update, context), context.texts(update)
     if member is None:
-        t = context.texts(update)
         await say(update, t(HELP), menu_keyboard(t))
         return None
-    lines = context.routes.help_lines(member.role)
-    await say(update, "\n".join([STAFF_HELP.format(role=member.role.value), *lines]))
+    lines = context.routes.help_lines(member.role, t)
+    await say(update, "\n".join([t(STAFF_HELP, role=member.role), *lines]))
     return None
 
 

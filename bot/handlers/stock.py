@@ -11,7 +11,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.catalogue import Product
 from bot.domain.errors import InvalidInput, UnknownProduct
-from bot.domain.quantity import format_quantity, parse_quantity
+from bot.domain.quantity import parse_quantity
 from bot.domain.services import catalogue
 from bot.domain.services.stock import (
     StockMove,
@@ -21,25 +21,38 @@ from bot.domain.services.stock import (
     stock_history,
 )
 from bot.domain.staff import Role
-from bot.domain.stock import adjustment_reason
+from bot.domain.stock import StockReason, adjustment_reason
 from bot.domain.store import Store
+from bot.domain.text import UnitLabel, Words
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import RestockAs, StockPage
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button
+from bot.i18n import Texts, said
 
 PAGE = 15
 USAGE = {
-    "restock": "Usage: /restock SKU QTY [NOTE], e.g. /restock RICE-1KG 12 invoice 4411",
-    "adjust": "Usage: /adjust SKU ±QTY REASON [NOTE], REASON being damaged, lost or "
-    "count_correction, e.g. /adjust EGGS-6 -2 damaged dropped box",
-    "count": "Usage: /count SKU QTY, the quantity you counted on the shelf",
-    "setprice": "Usage: /setprice SKU PRICE, e.g. /setprice RICE-1KG 3.79",
-    "setthreshold": "Usage: /setthreshold SKU QTY (or default), e.g. /setthreshold MILK-1L 8",
-    "archive": "Usage: /archive SKU",
-    "unarchive": "Usage: /unarchive SKU",
+    "restock": said("Usage: /restock SKU QTY [NOTE], e.g. /restock RICE-1KG 12 invoice 4411"),
+    "adjust": said(
+        "Usage: /adjust SKU ±QTY REASON [NOTE], REASON being damaged, lost or "
+        "count_correction, e.g. /adjust EGGS-6 -2 damaged dropped box"
+    ),
+    "count": said("Usage: /count SKU QTY, the quantity you counted on the shelf"),
+    "setprice": said("Usage: /setprice SKU PRICE, e.g. /setprice RICE-1KG 3.79"),
+    "setthreshold": said("Usage: /setthreshold SKU QTY (or default), e.g. /setthreshold MILK-1L 8"),
+    "archive": said("Usage: /archive SKU"),
+    "unarchive": said("Usage: /unarchive SKU"),
+}
+# What moved stock, as the history and the replies name it.
+REASONS = {
+    StockReason.RECEIVED: said("received"),
+    StockReason.SALE: said("sale"),
+    StockReason.ORDER_CANCELLED: said("order cancelled"),
+    StockReason.COUNT_CORRECTION: said("count correction"),
+    StockReason.DAMAGED: said("damaged"),
+    StockReason.LOST: said("lost"),
 }
 
 
@@ -51,47 +64,64 @@ def _marker(product: Product, store: Store) -> str:
     return "🟠" if product.is_low(store.default_low_stock_threshold) else "🟢"
 
 
-def _line(product: Product, store: Store) -> str:
+def _line(t: Texts, product: Product, store: Store) -> str:
     unit = product.unit.value
     threshold = product.threshold(store.default_low_stock_threshold)
-    return (
-        f"{_marker(product, store)} <code>{esc(product.sku)}</code> {esc(product.name)}: "
-        f"{format_quantity(product.stock, unit)} (min {format_quantity(threshold, unit)})"
+    level = t(
+        "{level} (min {threshold})",
+        level=t.quantity(product.stock, unit),
+        threshold=t.quantity(threshold, unit),
     )
+    return f"{_marker(product, store)} <code>{esc(product.sku)}</code> {esc(product.name)}: {level}"
 
 
 async def _levels(update: Update, context: ShopContext, text: str, offset: int) -> None:
-    store = context.shop.store
+    store, t = context.shop.store, context.texts(update)
     page = await context.run(catalogue.stock_levels, text, offset=offset, limit=PAGE)
     if page.total == 0:
-        await say(update, f"No item matches “{esc(text)}”.")
+        await say(update, t("No item matches “{text}”.", text=esc(text)))
         return
-    items = f"{page.total} item" + ("" if page.total == 1 else "s")
-    head = f"<b>Stock</b>{' for “' + esc(text) + '”' if text else ''}: {items}"
-    lines = [head, "🔴 sold out · 🟠 low · 🗄 archived", *(_line(p, store) for p in page.items)]
+    items = t.plural("{n} item", "{n} items", page.total)
+    head = (
+        t("<b>Stock</b> for “{text}”: {items}", text=esc(text), items=items)
+        if text
+        else t("<b>Stock</b>: {items}", items=items)
+    )
+    legend = t("🔴 sold out · 🟠 low · 🗄 archived")
+    lines = [head, legend, *(_line(t, p, store) for p in page.items)]
     nav = []
     if page.has_previous:
-        nav.append(button("‹ Previous", StockPage(max(offset - PAGE, 0), text[:30])))
+        nav.append(button(t("‹ Previous"), StockPage(max(offset - PAGE, 0), text[:30])))
     if page.has_next:
-        nav.append(button("Next ›", StockPage(offset + PAGE, text[:30])))
+        nav.append(button(t("Next ›"), StockPage(offset + PAGE, text[:30])))
     keyboard = InlineKeyboardMarkup([nav]) if nav else None
     await show(update, "\n".join(lines), keyboard)
 
 
 async def _item(update: Update, context: ShopContext, sku: str) -> None:
-    store = context.shop.store
+    store, t = context.shop.store, context.texts(update)
     product, rows = await context.run(stock_history, sku, limit=10)
     unit = product.unit.value
-    lines = [_line(product, store), f"{store.currency.format(product.price_minor)} per {unit}"]
-    lines.append("\n<b>Last changes</b>" if rows else "\nNo stock changes yet.")
+    price = t(
+        "{price} per {unit}",
+        price=t.money(product.price_minor, store.currency),
+        unit=UnitLabel(unit),
+    )
+    lines = [_line(t, product, store), price]
+    lines.append("\n" + (t("<b>Last changes</b>") if rows else t("No stock changes yet.")))
     for row in rows:
-        when = row.at.astimezone(store.timezone).strftime("%d %b %H:%M")
+        at = row.at.astimezone(store.timezone)
         sign = "+" if row.change > 0 else ""
-        note = f" – {esc(row.note)}" if row.note else ""
-        lines.append(
-            f"{when} {sign}{format_quantity(row.change, unit)} {row.reason.value} → "
-            f"{format_quantity(row.resulting_level, unit)} by {esc(row.actor)}{note}"
+        note = f" – {esc(t(row.note))}" if row.note else ""  # the shop's own notes translated
+        change = t(
+            "{when} {change} {reason} → {level} by {who}",
+            when=f"{t.short_date(at.date())} {at:%H:%M}",
+            change=sign + t.quantity(row.change, unit),
+            reason=t(REASONS[row.reason]),
+            level=t.quantity(row.resulting_level, unit),
+            who=esc(row.actor),
         )
+        lines.append(change + note)
     await say(update, "\n".join(lines))
 
 
@@ -124,12 +154,14 @@ def _args(context: ShopContext, command: str, minimum: int) -> list[str]:
     return args
 
 
-def _moved(move: StockMove) -> str:
+def _moved(t: Texts, move: StockMove) -> str:
     product, unit = move.product, move.product.unit.value
     sign = "+" if move.entry.change > 0 else ""
-    return (
-        f"{esc(product.name)}: {sign}{format_quantity(move.entry.change, unit)}, now "
-        f"{format_quantity(move.entry.resulting_level, unit)} on hand."
+    return t(
+        "{name}: {change}, now {level} on hand.",
+        name=esc(product.name),
+        change=sign + t.quantity(move.entry.change, unit),
+        level=t.quantity(move.entry.resulting_level, unit),
     )
 
 
@@ -139,7 +171,7 @@ async def restock(update: Update, context: ShopContext) -> str | None:
     items as buttons that restock them instead."""
     account = await signed_in(update, context)
     sku, qty, *words = _args(context, "restock", 2)
-    quantity, note = parse_quantity(qty), " ".join(words)
+    quantity, note, t = parse_quantity(qty), " ".join(words), context.texts(update)
     try:
         move = await context.run(
             receive_stock,
@@ -158,11 +190,14 @@ async def restock(update: Update, context: ShopContext) -> str | None:
             [button(f"{c.sku} · {s.name[:40]}", c)]
             for c, s in zip(choices, unknown.suggestions, strict=True)
         ]
-        amount = esc(qty)
-        text = f"There is no item {esc(unknown.ref)}. Restock {amount} of one of these?"
+        text = t(
+            "There is no item {ref}. Restock {amount} of one of these?",
+            ref=esc(unknown.ref),
+            amount=esc(qty),
+        )
         await say(update, text, InlineKeyboardMarkup(rows))
         return None
-    await say(update, "📦 Restocked. " + _moved(move))
+    await say(update, "📦 " + t("Restocked.") + " " + _moved(t, move))
     return None
 
 
@@ -180,7 +215,8 @@ async def restock_suggested(update: Update, context: ShopContext) -> str | None:
         actor=f"staff:{account.username}",
         store=context.shop.store,
     )
-    await show(update, "📦 Restocked. " + _moved(move))
+    t = context.texts(update)
+    await show(update, "📦 " + t("Restocked.") + " " + _moved(t, move))
     return None
 
 
@@ -191,7 +227,11 @@ async def adjust(update: Update, context: ShopContext) -> str | None:
     sku, qty, reason, *note = _args(context, "adjust", 3)
     why = adjustment_reason(reason)
     if why is None:
-        raise InvalidInput(f"“{reason[:20]}” is not a reason I know. " + USAGE["adjust"])
+        raise InvalidInput(
+            said("“{reason}” is not a reason I know. {usage}"),
+            reason=reason[:20],
+            usage=Words(USAGE["adjust"]),
+        )
     move = await context.run(
         adjust_stock,
         sku,
@@ -201,7 +241,9 @@ async def adjust(update: Update, context: ShopContext) -> str | None:
         actor=f"staff:{account.username}",
         store=context.shop.store,
     )
-    await say(update, f"✏️ Adjusted ({why.value}). " + _moved(move))
+    t = context.texts(update)
+    adjusted = t("Adjusted ({reason}).", reason=t(REASONS[why]))
+    await say(update, f"✏️ {adjusted} " + _moved(t, move))
     return None
 
 
@@ -218,11 +260,12 @@ async def count(update: Update, context: ShopContext) -> str | None:
         actor=f"staff:{account.username}",
         store=context.shop.store,
     )
+    t = context.texts(update)
     await say(
         update,
-        "✅ The count matches: nothing to change."
+        "✅ " + t("The count matches: nothing to change.")
         if move is None
-        else "🧮 Counted. " + _moved(move),
+        else "🧮 " + t("Counted.") + " " + _moved(t, move),
     )
     return None
 
@@ -235,8 +278,14 @@ async def set_price(update: Update, context: ShopContext) -> str | None:
     product = await context.run(
         catalogue.update_product, sku, {"price_minor": store.currency.parse(price)}
     )
-    price_text = store.currency.format(product.price_minor)
-    await say(update, f"💶 {esc(product.name)} now costs {price_text} per {product.unit.value}.")
+    t = context.texts(update)
+    costs = t(
+        "{name} now costs {price} per {unit}.",
+        name=esc(product.name),
+        price=t.money(product.price_minor, store.currency),
+        unit=UnitLabel(product.unit.value),
+    )
+    await say(update, f"💶 {costs}")
     return None
 
 
@@ -246,11 +295,12 @@ async def set_threshold(update: Update, context: ShopContext) -> str | None:
     sku, qty = _args(context, "setthreshold", 2)[:2]
     value: Decimal | None = None if qty.lower() == "default" else parse_quantity(qty)
     product = await context.run(catalogue.update_product, sku, {"low_stock_threshold": value})
-    store = context.shop.store
-    threshold = format_quantity(
-        product.threshold(store.default_low_stock_threshold), product.unit.value
+    store, t = context.shop.store, context.texts(update)
+    threshold = t.quantity(product.threshold(store.default_low_stock_threshold), product.unit.value)
+    low = t(
+        "{name} counts as low at {threshold} or less.", name=esc(product.name), threshold=threshold
     )
-    await say(update, f"🔔 {esc(product.name)} counts as low at {threshold} or less.")
+    await say(update, f"🔔 {low}")
     return None
 
 
@@ -258,11 +308,12 @@ async def _set_active(update: Update, context: ShopContext, active: bool) -> Non
     await signed_in(update, context)
     sku = _args(context, "unarchive" if active else "archive", 1)[0]
     product = await context.run(catalogue.set_active, sku, active)
+    t, name = context.texts(update), esc(product.name)
     await say(
         update,
-        f"{esc(product.name)} is back on sale."
+        t("{name} is back on sale.", name=name)
         if active
-        else f"🗄 {esc(product.name)} is archived: hidden from customers, history kept.",
+        else "🗄 " + t("{name} is archived: hidden from customers, history kept.", name=name),
     )
 
 
@@ -285,24 +336,38 @@ FEATURE = Feature(
             "stock",
             stock_command,
             STAFF,
-            "Stock levels: /stock [TEXT or SKU]",
-            "/stock [TEXT or SKU] – levels, or one item's last changes: /stock rice",
+            said("Stock levels: /stock [TEXT or SKU]"),
+            said("/stock [TEXT or SKU] – levels, or one item's last changes: /stock rice"),
         ),
-        Command("restock", restock, STAFF, "Goods in: /restock SKU QTY [NOTE]", USAGE["restock"]),
+        Command(
+            "restock",
+            restock,
+            STAFF,
+            said("Goods in: /restock SKU QTY [NOTE]"),
+            USAGE["restock"],
+        ),
         Command(
             "adjust",
             adjust,
             STAFF,
-            "Damaged, lost, correction: /adjust SKU ±QTY REASON",
+            said("Damaged, lost, correction: /adjust SKU ±QTY REASON"),
             USAGE["adjust"],
         ),
-        Command("count", count, STAFF, "Counted level: /count SKU QTY", USAGE["count"]),
-        Command("setprice", set_price, STAFF, "/setprice SKU PRICE", USAGE["setprice"]),
+        Command("count", count, STAFF, said("Counted level: /count SKU QTY"), USAGE["count"]),
         Command(
-            "setthreshold", set_threshold, STAFF, "/setthreshold SKU QTY", USAGE["setthreshold"]
+            "setprice", set_price, STAFF, said("New price: /setprice SKU PRICE"), USAGE["setprice"]
         ),
-        Command("archive", archive, STAFF, "/archive SKU", USAGE["archive"]),
-        Command("unarchive", unarchive, STAFF, "/unarchive SKU", USAGE["unarchive"]),
+        Command(
+            "setthreshold",
+            set_threshold,
+            STAFF,
+            said("Low-stock level: /setthreshold SKU QTY"),
+            USAGE["setthreshold"],
+        ),
+        Command("archive", archive, STAFF, said("Stop selling: /archive SKU"), USAGE["archive"]),
+        Command(
+            "unarchive", unarchive, STAFF, said("Sell again: /unarchive SKU"), USAGE["unarchive"]
+        ),
     ],
     presses=[Press(StockPage, stock_page, STAFF), Press(RestockAs, restock_suggested, STAFF)],
 )

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.catalogue import Product, category_key
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
+from bot.domain.customers import show_phone
 from bot.domain.money import line_total
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
 from bot.domain.payments import PaymentMethod
@@ -461,7 +462,7 @@ def checkout_summary(t: Texts, view: CheckoutView, store: Store) -> str:
     draft = view.draft
     if draft.kind is not None:  # always, once the summary is shown
         lines.append(fulfilment_line(t, draft.fulfilment(view.delivery_fee_minor), store))
-    lines.append(f"📞 {esc(draft.phone or '')}")
+    lines.append(f"📞 {esc(show_phone(draft.phone or '', store.country))}")
     if draft.note:
         lines.append(f"📝 {esc(draft.note)}")
     total = t.money(view.total_minor, store.currency)
@@ -488,14 +489,6 @@ def fulfilment_line(t: Texts, fulfilment: Fulfilment, store: Store) -> str:
     return "🏪 " + t("Pickup: {when}", when=slot_label(t, fulfilment.pickup_slot, store))
 
 
-STATUS_NAMES = {
-    OrderStatus.PLACED: said("placed"),
-    OrderStatus.ACCEPTED: said("accepted"),
-    OrderStatus.READY: said("ready"),
-    OrderStatus.OUT_FOR_DELIVERY: said("out for delivery"),
-    OrderStatus.COMPLETED: said("completed"),
-    OrderStatus.CANCELLED: said("cancelled"),
-}
 STATUS_LINES = {
     OrderStatus.PLACED: ("🕐", said("Placed: the store will confirm it shortly.")),
     OrderStatus.ACCEPTED: ("👍", said("Accepted: the store is preparing it.")),
@@ -508,12 +501,12 @@ STATUS_LINES = {
 
 # A status change as one sentence about the order ("📦 Order X was accepted: ...").
 STATUS_NEWS = {
-    OrderStatus.PLACED: "📦 Order {code} is placed: the store will confirm it shortly.",
-    OrderStatus.ACCEPTED: "📦 Order {code} was accepted: the store is preparing it.",
-    OrderStatus.READY: "📦 Order {code} is ready for pickup.",
-    OrderStatus.OUT_FOR_DELIVERY: "📦 Order {code} is out for delivery.",
-    OrderStatus.COMPLETED: "📦 Order {code} is completed. Thank you!",
-    OrderStatus.CANCELLED: "📦 Order {code} was cancelled.",
+    OrderStatus.PLACED: said("Order {code} is placed: the store will confirm it shortly."),
+    OrderStatus.ACCEPTED: said("Order {code} was accepted: the store is preparing it."),
+    OrderStatus.READY: said("Order {code} is ready for pickup."),
+    OrderStatus.OUT_FOR_DELIVERY: said("Order {code} is out for delivery."),
+    OrderStatus.COMPLETED: said("Order {code} is completed. Thank you!"),
+    OrderStatus.CANCELLED: said("Order {code} was cancelled."),
 }
 
 
@@ -589,7 +582,7 @@ def orders_screen(
         [
             button(
                 f"{o.code} · {t.short_date(o.placed_at.astimezone(store.timezone))} · "
-                f"{t.money(o.total_minor, store.currency)} · {t(STATUS_NAMES[o.status])}",
+                f"{t.money(o.total_minor, store.currency)} · {t.shown(o.status)}",
                 MyOrder(OrderAction.VIEW, o.code),
             )
         ]

@@ -338,6 +338,17 @@ class ProcessedUpdateRow(Base):
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+class AppLanguageRow(Base):
+    """The language of a person's Telegram app, as last seen, for the messages they are sent
+    outside a reply (notifications)."""
+
+    __tablename__ = "app_languages"
+    __table_args__ = (MYSQL_TABLE,)
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    language: Mapped[str] = mapped_column(String(8))
+
+
 class ChoreRunRow(Base):
     """One row per chore and local day: the first worker to insert it does the chore."""
 

@@ -283,7 +283,7 @@ async def test_a_pickup_order_goes_from_cart_to_placed_and_staff_hear_of_it(
     summary = ann.screen
     assert "Earl Grey — 2 pc = 6.00 EUR" in summary
     assert "Pickup:" in summary
-    assert "+442079460958" in summary
+    assert "📞 020 7946 0958" in summary  # a number at home, as people there write it
     assert "Total: 6.00 EUR" in summary
     await ann.presses("✅ Confirm")
     assert "placed. Thank you!" in ann.screen
@@ -338,7 +338,7 @@ async def test_a_delivery_order_checks_the_address_and_phone_and_keeps_a_note(
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     assert (order.fulfilment.address, order.phone, order.note, order.total_minor) == (
         "12 High Street, Springfield",
-        "01234567890",
+        "+441234567890",  # kept in full (E.164), whatever way it was typed
         "Ring twice <please>",
         650,
     )
@@ -679,8 +679,8 @@ async def test_a_returning_customer_reuses_the_last_phone_and_address_with_one_t
     await ann.presses("🏠 12 Rue de la Paix, Paris")
     keyboard = ann.chat.reply_keyboard
     assert keyboard is not None
-    assert keyboard["keyboard"][1] == [{"text": "+33612345678"}]
-    await ann.says("+33612345678")  # what tapping that button sends
+    assert keyboard["keyboard"][1] == [{"text": "+33 6 12 34 56 78"}]
+    await ann.says("+33 6 12 34 56 78")  # what tapping that button sends
     await ann.presses("Skip")
     assert "🚚 Delivery to 12 Rue de la Paix, Paris" in ann.screen
-    assert "📞 +33612345678" in ann.screen
+    assert "📞 +33 6 12 34 56 78" in ann.screen

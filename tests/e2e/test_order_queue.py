@@ -79,7 +79,7 @@ async def test_orders_lists_open_orders_oldest_first_with_everything_staff_need(
     assert "Earl Grey (TEA) — 2 pc" in cards[-2].shown_text
     assert "no plastic <please>" in cards[-2].shown_text
     assert "Deliver to 12 High Street, Springfield" in cards[-1].shown_text
-    assert "👤 Ann · 📞 +441234567890" in cards[-1].shown_text
+    assert "👤 Ann · 📞 01234 567890" in cards[-1].shown_text
     await clerk.says(f"/order {done.code.lower()}")
     assert "History" in clerk.screen
     assert "Completed by clerk" in clerk.screen

@@ -78,7 +78,7 @@ async def test_report_sums_the_period_ranks_best_sellers_and_sends_chart_and_csv
     assert "1. Red wine — 15.00 EUR" in text.split("by revenue")[1]
     assert "Did not sell: Olive soap" in text
     photo = next(m for m in boss.chat.from_bot if m.photo is not None)
-    assert photo.caption == "Daily revenue, last 7 days"
+    assert photo.caption == "Daily revenue, last 7 days (EUR)"
     uploads = [c.params["photo"] for c in bot.double.calls_to("sendPhoto")]
     assert isinstance(uploads[0], UploadedFile)
     assert uploads[0].content.startswith(b"\x89PNG")
@@ -104,7 +104,7 @@ async def test_a_year_is_charted_and_its_spreadsheet_names_every_item_sold(
     await boss.says("/report 365")
     figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
     assert "1. Item 11 — 12 pc" in figures.shown_text
-    assert boss.last.caption == "Daily revenue, last 365 days"
+    assert boss.last.caption == "Daily revenue, last 365 days (EUR)"
     await boss.presses("📄 Item sales (CSV)", on=figures)
     document = boss.last.document
     assert isinstance(document, UploadedFile)
@@ -149,9 +149,9 @@ async def test_report_takes_named_periods_and_calls_one_day_today(bot: RunningBo
     await boss.says("/report today")
     figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
     assert figures.shown_text.startswith("Sales today, ")
-    assert boss.last.caption == "Revenue today"
+    assert boss.last.caption == "Revenue today (EUR): no sales"
     await boss.says("/report Month")
-    assert boss.last.caption == "Daily revenue, last 30 days"
+    assert boss.last.caption == "Daily revenue, last 30 days (EUR): no sales"
     assert boss.has_seen("(30 days)")
 
 
@@ -169,7 +169,7 @@ async def test_report_yesterday_gives_yesterday_alone_by_name(bot: RunningBot) -
     assert "Revenue: 30.00 EUR\nOrders: 1" in figures.shown_text
     assert "by quantity\n1. Red wine — 2 pc\n" in figures.shown_text
     assert figures.shown_text.endswith("Did not sell: Earl Grey")
-    assert boss.last.caption == "Revenue yesterday"
+    assert boss.last.caption == "Revenue yesterday (EUR)"
 
 
 async def test_report_refuses_a_bad_number_of_days(bot: RunningBot) -> None:

@@ -141,7 +141,7 @@ async def test_a_sale_crossing_the_threshold_alerts_every_manager_once(bot: Runn
             lambda m=manager: m.has_seen("Low stock: Earl Grey"),  # type: ignore[misc]
             what="the low-stock alert",
         )
-        assert manager.has_seen("is down to 5 pc (threshold 5)")
+        assert manager.has_seen("is down to 5 pc (threshold 5 pc)")
     await boss.says("/adjust TEA -1 damaged")
     await bot.another_sender_round()  # and once more: nothing new
     assert sum("Low stock" in m.shown_text for m in boss.chat.from_bot) == 1

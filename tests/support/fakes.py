@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -23,7 +23,7 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
 from bot.domain.payments import PaymentReceipt
-from bot.domain.ports import BestSellers, DayTotal, ProductSales, StaffSession
+from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
@@ -58,6 +58,7 @@ class State:
     updates: dict[int, datetime] = field(default_factory=dict)
     customer_languages: dict[int, str] = field(default_factory=dict)  # customer id: language
     staff_languages: dict[int, str] = field(default_factory=dict)  # staff id: language
+    app_languages: dict[int, str] = field(default_factory=dict)  # telegram user: app language
     payments: dict[str, int] = field(default_factory=dict)  # charge id: order id
     questions: dict[int, Question] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -686,7 +687,20 @@ class FakeLanguages:
     def __init__(self, state: State) -> None:
         self.s = state
 
-    def chosen(self, telegram_user_id: int) -> str | None:
+    def of(self, telegram_user_id: int) -> Languages:
+        return Languages(self._chosen(telegram_user_id), self.s.app_languages.get(telegram_user_id))
+
+    def note_app(self, telegram_user_id: int, language: str) -> None:
+        self.s.app_languages[telegram_user_id] = language
+
+    def readers(self, telegram_user_ids: Collection[int]) -> dict[int, str]:
+        found = {}
+        for user in telegram_user_ids:
+            if language := self._chosen(user) or self.s.app_languages.get(user):
+                found[user] = language
+        return found
+
+    def _chosen(self, telegram_user_id: int) -> str | None:
         session = self.s.sessions.get(telegram_user_id)
         if session is not None and session.staff_id in self.s.staff_languages:
             return self.s.staff_languages[session.staff_id]

@@ -3,7 +3,10 @@ and HTML tags as the English original; a person's language is found as Telegram 
 
 from __future__ import annotations
 
+import ast
 import functools
+import importlib
+import inspect
 import re
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import bot
+from bot.domain.errors import DomainError
 from bot.i18n import ENGLISH, SHIPPED, Catalogues, catalogue_path
 
 SOURCE = Path(bot.__file__).parent
@@ -103,5 +107,56 @@ def test_no_text_is_translated_inside_an_f_string_where_the_catalogues_cannot_se
         for path in SOURCE.rglob("*.py")
         for n, line in enumerate(path.read_text().splitlines(), start=1)
         if re.search(r"""\{t(\.plural)?\(\s*["']""", line)  # a literal: t("…") inside f"…"
+        # or a literal given to a call's result, context.texts(update)("…"): unmarked too
+        or re.search(r"""\)\(\s*["']""", line)
     ]
     assert hidden == []
+
+
+def _error_names() -> set[str]:
+    """Every DomainError class that takes its sentence as its first argument, once every
+    module that declares one is imported."""
+    for path in SOURCE.rglob("*.py"):
+        module = ".".join(path.relative_to(SOURCE.parent).with_suffix("").parts)
+        if "playground" not in module and not module.endswith("__main__"):
+            importlib.import_module(module)
+    found, todo = set(), [DomainError]
+    while todo:
+        kind = todo.pop()
+        if next(iter(inspect.signature(kind).parameters), None) == "message":
+            found.add(kind.__name__)
+        todo += kind.__subclasses__()
+    return found
+
+
+def test_every_refusal_is_a_marked_sentence_the_catalogues_can_translate() -> None:
+    # DomainError(said("… {x}"), x=…), or a variable or table entry holding a marked text;
+    # never f"…" or "…".
+    errors = _error_names()
+    unmarked = []
+    for path in SOURCE.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        inits = {
+            id(call)
+            for cls in ast.walk(tree)
+            if isinstance(cls, ast.ClassDef) and cls.name in errors and cls.name != "DomainError"
+            for call in ast.walk(cls)
+            if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "__init__"
+        }
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call) or not call.args:
+                continue
+            named = isinstance(call.func, ast.Name) and call.func.id in errors
+            if not (named or id(call) in inits):
+                continue
+            first = call.args[0]
+            marked = isinstance(first, ast.Name | ast.Subscript) or (
+                isinstance(first, ast.Call)
+                and isinstance(first.func, ast.Name)
+                and first.func.id == "said"
+            )
+            if not marked:
+                unmarked.append(f"{path.relative_to(SOURCE)}:{call.lineno}")
+    assert unmarked == [], "\n".join(unmarked)

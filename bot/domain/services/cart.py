@@ -19,6 +19,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.retry import retry_on_conflict
+from bot.domain.text import said
 
 # A cart must fit one Telegram message: four buttons a line, at most 100 buttons.
 MAX_CART_LINES = 20
@@ -73,7 +74,7 @@ def _put(
     """Write one line of a cart read in this unit of work; the cart as it now is, worked out
     here rather than read again (one read of the cart per change)."""
     if quantity < 0:
-        raise InvalidInput("A quantity cannot be negative")
+        raise InvalidInput(said("A quantity cannot be negative"))
     others = [item for item in cart.items if item.product.id != product_id]
     if quantity == 0:
         uow.carts.remove(customer_id, product_id)
@@ -86,12 +87,13 @@ def _put(
         raise ProductArchived(product.name)
     check_step(quantity, product.step, product.unit.value)
     if quantity > MAX_QUANTITY:
-        raise InvalidInput("That quantity is too large")
+        raise InvalidInput(said("That quantity is too large"))
     if quantity > product.stock:
         raise OutOfStock(product.name, quantity, product.stock)
     if held is None and len(cart.items) >= MAX_CART_LINES:
         raise InvalidInput(
-            f"A cart holds up to {MAX_CART_LINES} different items; please check out first."
+            said("A cart holds up to {n} different items; please check out first."),
+            n=MAX_CART_LINES,
         )
     uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_minor))
     changed = CartItem(product, quantity)

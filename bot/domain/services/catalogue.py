@@ -25,6 +25,7 @@ from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level, move_stock
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.domain.store import Store
+from bot.domain.text import said
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -60,7 +61,7 @@ class Page(Generic[T]):
 
 
 def _check_initial_stock(product: Product, quantity: Decimal) -> None:
-    check_level(product, quantity, what="Initial stock")
+    check_level(product, quantity, negative=said("Initial stock cannot be negative"))
 
 
 @retry_on_conflict
@@ -105,7 +106,7 @@ def add_product_in(
             store=store,
             actor=actor,
             at=at,
-            note="opening stock",
+            note=said("opening stock"),
         )
     return saved
 
@@ -122,7 +123,9 @@ def update_product(sku: str, changes: dict[str, Any], *, uow: UnitOfWork) -> Pro
     """Edit an item's details; the stock level is not among them (use the stock use cases)."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise InvalidInput(f"These cannot be edited here: {', '.join(sorted(unknown))}")
+        raise InvalidInput(
+            said("These cannot be edited here: {fields}"), fields=", ".join(sorted(unknown))
+        )
     with uow:
         current = _get(uow, sku)
         # Rebuilding runs every product rule on the edited values.
@@ -187,7 +190,12 @@ def import_catalogue(
     for row in rows:
         sku = row.product.sku
         if sku in seen:
-            raise InvalidInput(f"line {row.line_number}: SKU {sku} already on line {seen[sku]}")
+            raise InvalidInput(
+                said("line {line}: SKU {sku} already on line {first}"),
+                line=row.line_number,
+                sku=sku,
+                first=seen[sku],
+            )
         seen[row.product.sku] = row.line_number
         _check_initial_stock(row.product, row.stock)
     at = clock()
@@ -208,7 +216,7 @@ def import_catalogue(
                     resulting_level=product.stock,
                     at=at,
                     actor=actor,
-                    note="catalogue import",
+                    note=said("catalogue import"),
                 )
                 for product in added
                 if product.stock
@@ -240,7 +248,7 @@ def import_catalogue(
                     store=store,
                     actor=actor,
                     at=at,
-                    note="catalogue import",
+                    note=said("catalogue import"),
                 )
                 stock_changes += 1
         if progress is not None:
@@ -298,7 +306,7 @@ def products_in_category(
 def search_products(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
     """Items on sale matching every typed word, best first (see bot.domain.search)."""
     if not searchable(text):
-        raise InvalidInput("Type at least 2 letters to search")
+        raise InvalidInput(said("Type at least 2 letters to search"))
     with uow:
         return search_in(uow, text, offset=offset, limit=limit)
 

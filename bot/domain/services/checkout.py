@@ -17,26 +17,29 @@ from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.orders import CheckoutDetails, check_open_orders, place_order_in
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.store import Store
+from bot.domain.text import said
 
 
 class NotInCheckout(DomainError):
     def __init__(self) -> None:
-        super().__init__("You are not checking out right now. Open your /cart to start.")
+        super().__init__(said("You are not checking out right now. Open your /cart to start."))
 
 
 class AlreadyPlaced(DomainError):
     def __init__(self) -> None:
-        super().__init__("This order was already placed (or checkout was left): see /myorders.")
+        super().__init__(
+            said("This order was already placed (or checkout was left): see /myorders.")
+        )
 
 
 class StaleStep(DomainError):
     def __init__(self) -> None:
-        super().__init__("That question was already answered. Please use the latest message.")
+        super().__init__(said("That question was already answered. Please use the latest message."))
 
 
 class SlotGone(DomainError):
     def __init__(self) -> None:
-        super().__init__("That pickup time is no longer available; please pick another.")
+        super().__init__(said("That pickup time is no longer available; please pick another."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +171,7 @@ def choose_slot(
     with uow:
         _, draft = _draft(uow, customer, CheckoutStep.SLOT)
         if draft.kind is not FulfilmentKind.PICKUP:
-            raise InvalidInput("Choose pickup first to pick a time.")
+            raise InvalidInput(said("Choose pickup first to pick a time."))
         if not store.slots.is_offered(slot, clock()):
             raise SlotGone()
         draft.pickup_slot = slot
@@ -186,7 +189,7 @@ def give_address(
     with uow:
         _, draft = _draft(uow, customer, CheckoutStep.ADDRESS)
         if draft.kind is not FulfilmentKind.DELIVERY:
-            raise InvalidInput("Choose delivery first to give an address.")
+            raise InvalidInput(said("Choose delivery first to give an address."))
         draft.address = Fulfilment.delivery(text, store.delivery_fee_minor).address
         return _save(uow, draft, _after_details(draft), clock(), store)
 
@@ -210,7 +213,7 @@ def give_phone(
 ) -> CheckoutView:
     with uow:
         _, draft = _draft(uow, customer, CheckoutStep.PHONE)
-        draft.phone = normalise_phone(text)
+        draft.phone = normalise_phone(text, store.country)
         return _save(uow, draft, CheckoutStep.NOTE, clock(), store)
 
 
@@ -246,7 +249,7 @@ def confirm_checkout(
         if draft is None:
             raise AlreadyPlaced()
         if _resume(draft) is not CheckoutStep.CONFIRM:  # only once every answer is in
-            raise InvalidInput("Some details are still missing; answer the question above.")
+            raise InvalidInput(said("Some details are still missing; answer the question above."))
         if draft.kind is FulfilmentKind.PICKUP:
             assert draft.pickup_slot is not None
             if not store.slots.is_offered(draft.pickup_slot, at):

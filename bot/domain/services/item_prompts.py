@@ -25,6 +25,7 @@ from bot.domain.catalogue import (
 )
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DomainError, DuplicateSku, InvalidInput
+from bot.domain.money import Money
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import EditItemDraft, NewItemDraft, Prompt, PromptKind
 from bot.domain.quantity import parse_quantity
@@ -32,6 +33,7 @@ from bot.domain.services import catalogue, prompts
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level
 from bot.domain.store import Store
+from bot.domain.text import Amount, UnitLabel, Words, said
 
 SKIP_WORDS = {"skip", "-", "no", "none", "default"}
 
@@ -52,12 +54,16 @@ ORDER = list(ItemStep)
 EDITABLE = frozenset({"name", "category", "unit", "price", "threshold", "photo", "description"})
 
 
+# An answer as it was understood, for the handler to show in the asker's language.
+Answered = str | Words | Money | Amount | Decimal
+
+
 @dataclass(frozen=True, slots=True)
 class ItemReply:
     """What to ask next (with what the question offers), or the item once it is on sale."""
 
     ask: ItemStep | None = None
-    answered: str = ""  # the answer taken, as it was understood ("Dairy & Eggs", "kg 0.25")
+    answered: Answered = ""  # the answer taken, as understood ("Dairy & Eggs", "kg 0.25")
     suggestion: str = ""  # the SKU offered
     categories: tuple[str, ...] = ()  # the store's categories, or the ones near a typed name
     new_category: str = ""  # typed, not a category yet, and near others: confirm it
@@ -67,7 +73,7 @@ class ItemReply:
 
 class QuestionPassed(DomainError):
     def __init__(self) -> None:
-        super().__init__("That question was already answered (or /additem was stopped).")
+        super().__init__(said("That question was already answered (or /additem was stopped)."))
 
 
 def begin_add_item(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> ItemStep:
@@ -79,11 +85,11 @@ def _unit_and_step(text: str) -> tuple[Unit, Decimal]:
     """'kg 0.25', 'pc', 'l 0.5': the unit, then the smallest quantity sold (1 by default)."""
     parts = text.split()
     if not parts or len(parts) > 2:
-        raise InvalidInput("Write the unit and, if not 1, the step: like “pc” or “kg 0.25”")
+        raise InvalidInput(said("Write the unit and, if not 1, the step: like “pc” or “kg 0.25”"))
     unit = Unit.parse(parts[0])
     step = parse_quantity(parts[1]) if len(parts) == 2 else Decimal(1)
     if step <= 0:
-        raise InvalidInput("The step must be more than 0")
+        raise InvalidInput(said("The step must be more than 0"))
     return unit, step
 
 
@@ -93,7 +99,7 @@ def _threshold(text: str) -> Decimal | None:
         return None
     threshold = parse_quantity(text)
     if threshold < 0:
-        raise InvalidInput("A low-stock threshold cannot be negative")
+        raise InvalidInput(said("A low-stock threshold cannot be negative"))
     return threshold
 
 
@@ -121,11 +127,13 @@ def _category(typed: str, draft: NewItemDraft, existing: list[str]) -> ItemReply
 def _chosen_category(key: str, draft: NewItemDraft, existing: list[str]) -> None:
     found = next((c for c in [*existing, draft.new_category] if c and category_key(c) == key), None)
     if found is None:
-        raise InvalidInput("That category has no items on sale any more; type its name")
+        raise InvalidInput(said("That category has no items on sale any more; type its name"))
     draft.category = found
 
 
-def _take(step: ItemStep, text: str, draft: NewItemDraft, *, store: Store, uow: UnitOfWork) -> str:
+def _take(
+    step: ItemStep, text: str, draft: NewItemDraft, *, store: Store, uow: UnitOfWork
+) -> Answered:
     """Check one answer and keep it in the draft, typed; the answer as understood."""
     if step is ItemStep.NAME:
         draft.name = clean_name(text)
@@ -142,23 +150,25 @@ def _take(step: ItemStep, text: str, draft: NewItemDraft, *, store: Store, uow: 
     if step is ItemStep.DESCRIPTION:
         skipped = text.strip().lower() in SKIP_WORDS
         draft.description = "" if skipped else clean_description(text)
-        return draft.description or "No description"
+        return draft.description or Words(said("No description"))
     if step is ItemStep.UNIT:
         draft.unit, draft.step = _unit_and_step(text)
         _sample(draft)  # refuses a step the unit cannot have (half a piece)
-        return f"{draft.unit.value} {draft.step}" if draft.step != 1 else draft.unit.value
+        return (
+            Amount(draft.step, draft.unit.value) if draft.step != 1 else UnitLabel(draft.unit.value)
+        )
     if step is ItemStep.PRICE:
         draft.price_minor = store.currency.parse(text)
-        return store.currency.format(draft.price_minor)
+        return Money(draft.price_minor, store.currency)
     if step is ItemStep.THRESHOLD:
         draft.threshold = _threshold(text)
-        return "The store's default" if draft.threshold is None else str(draft.threshold)
+        return Words(said("The store's default")) if draft.threshold is None else draft.threshold
     if step is ItemStep.STOCK:
         stock = parse_quantity(text)
-        check_level(_sample(draft), stock, what="Initial stock")
+        check_level(_sample(draft), stock, negative=said("Initial stock cannot be negative"))
         draft.stock = stock
-        return str(stock)
-    raise InvalidInput("Please answer the question asked, or /cancel")
+        return stock
+    raise InvalidInput(said("Please answer the question asked, or /cancel"))
 
 
 def _product(draft: NewItemDraft) -> tuple[Product, Decimal]:
@@ -234,12 +244,12 @@ def _answer(
     """The answer checked and kept; the question that follows (none after the photo)."""
     if step is ItemStep.PHOTO:
         if photo is None and (text or "").strip().lower() not in SKIP_WORDS:
-            raise InvalidInput("Send a photo of the item, or type skip")
-        return ItemReply(answered="Photo" if photo else "No photo")
+            raise InvalidInput(said("Send a photo of the item, or type skip"))
+        return ItemReply(answered=Words(said("Photo") if photo else said("No photo")))
     if step is ItemStep.CATEGORY and category is not None:
         _chosen_category(category, draft, uow.products.categories())
     elif text is None:
-        raise InvalidInput("Please type the answer, or /cancel")
+        raise InvalidInput(said("Please type the answer, or /cancel"))
     elif step is ItemStep.CATEGORY:
         if again := _category(text, draft, uow.products.categories()):
             return again
@@ -261,7 +271,7 @@ def begin_edit_item(
     telegram_user_id: int, sku: str, field: str, *, uow: UnitOfWork, clock: Clock = utc_now
 ) -> Product:
     if field not in EDITABLE:
-        raise InvalidInput(f"Unknown field {field}")
+        raise InvalidInput(said("Unknown field {field}"), field=field)
     product = catalogue.find_product(sku, uow=uow, include_archived=True)
     draft = EditItemDraft(sku=product.sku)
     prompts.ask(telegram_user_id, PromptKind.EDIT_ITEM, field, draft, uow=uow, clock=clock)
@@ -277,10 +287,10 @@ def answer_edit_item(
     changes: dict[str, Any]
     if field == "photo":
         if photo is None and (text or "").strip().lower() not in SKIP_WORDS:
-            raise InvalidInput("Send the new photo, or type none to remove it")
+            raise InvalidInput(said("Send the new photo, or type none to remove it"))
         changes = {"photo_file_id": photo}
     elif text is None:
-        raise InvalidInput("Please type the new value, or /cancel")
+        raise InvalidInput(said("Please type the new value, or /cancel"))
     elif field == "description":
         changes = {"description": "" if text.strip().lower() in SKIP_WORDS else text}
     elif field == "unit":

@@ -9,6 +9,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.retry import retry_on_conflict
+from bot.domain.text import said
 
 
 @retry_on_conflict
@@ -18,7 +19,7 @@ def choose_language(
     """Kept for the person as a customer and, when logged in from this chat, for their staff
     account too: one choice, whichever hat they wear next."""
     if language not in shipped:
-        raise InvalidInput("That language is not available")
+        raise InvalidInput(said("That language is not available"))
     with uow:
         customer = identify(uow, ref)
         assert customer.id is not None

@@ -19,9 +19,10 @@ from bot.domain.errors import (
     TooManyOpenOrders,
     UnknownOrder,
 )
-from bot.domain.money import line_total
+from bot.domain.money import Money, line_total
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import (
+    CANCELLED_BY_CUSTOMER,
     Actor,
     Fulfilment,
     FulfilmentKind,
@@ -47,6 +48,7 @@ from bot.domain.services.staff import check_staff
 from bot.domain.services.stock import move_stock, record_move, take_stock
 from bot.domain.stock import StockReason
 from bot.domain.store import Store
+from bot.domain.text import Amount, UnitLabel, Words, said
 
 # Staff who were active this recently are "on duty" and hear about new orders.
 ON_DUTY_WINDOW = timedelta(hours=12)
@@ -66,31 +68,55 @@ def _cart_problems(
     lines: list[CartLine],
     products: dict[int, Product],
     store: Store,
-) -> list[str]:
+) -> list[Words]:
     """Compare the cart with the shelf; fix the cart to what can be had and say what changed."""
-    problems: list[str] = []
+    problems: list[Words] = []
     for line in lines:
         product = products.get(line.product_id)
         if product is None or not product.active:
-            name = product.name if product else "An item"
-            problems.append(f"{name} is no longer sold; it was removed from your cart.")
+            problems.append(
+                Words(
+                    said("{name} is no longer sold; it was removed from your cart."),
+                    {"name": product.name},
+                )
+                if product
+                else Words(said("An item is no longer sold; it was removed from your cart."))
+            )
             uow.carts.remove(customer_id, line.product_id)
             continue
         if product.price_minor != line.seen_price_minor:
             problems.append(
-                f"{product.name} now costs {store.currency.format(product.price_minor)} per "
-                f"{product.unit.value} (was {store.currency.format(line.seen_price_minor)})."
+                Words(
+                    said("{name} now costs {price} per {unit} (was {was})."),
+                    {
+                        "name": product.name,
+                        "price": Money(product.price_minor, store.currency),
+                        "unit": UnitLabel(product.unit.value),
+                        "was": Money(line.seen_price_minor, store.currency),
+                    },
+                )
             )
         if product.stock < line.quantity:
             usable = product.sellable_stock
             if usable > 0:
                 problems.append(
-                    f"Only {format_quantity(product.stock, product.unit.value)} of {product.name} "
-                    f"left; your cart now has {format_quantity(usable, product.unit.value)}."
+                    Words(
+                        said("Only {left} of {name} left; your cart now has {usable}."),
+                        {
+                            "left": Amount(product.stock, product.unit.value),
+                            "name": product.name,
+                            "usable": Amount(usable, product.unit.value),
+                        },
+                    )
                 )
                 uow.carts.put(customer_id, CartLine(line.product_id, usable, product.price_minor))
             else:
-                problems.append(f"{product.name} is sold out; it was removed from your cart.")
+                problems.append(
+                    Words(
+                        said("{name} is sold out; it was removed from your cart."),
+                        {"name": product.name},
+                    )
+                )
                 uow.carts.remove(customer_id, line.product_id)
         elif product.price_minor != line.seen_price_minor:
             uow.carts.put(
@@ -205,7 +231,7 @@ def place_order_in(
     On CartChanged the cart corrections are committed here, before raising.
     """
     assert who.id is not None
-    phone = normalise_phone(details.phone)
+    phone = normalise_phone(details.phone, store.country)
     note = clean_note(details.note)
     store.payments.check(details.payment)
     lines = uow.carts.lines(who.id)
@@ -392,7 +418,7 @@ def _moved_from(order: Order, expected: OrderStatus) -> OrderAlreadyMoved | None
     """A staff card's move applies only where the card saw the order."""
     if order.status is expected:
         return None
-    return OrderAlreadyMoved(order.code, order.status.value, moved_by(order))
+    return OrderAlreadyMoved(order.code, order.status, moved_by(order))
 
 
 def order_to_cancel(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> Order | Refused:
@@ -439,7 +465,7 @@ def cancel_my_order(
             f"customer:{order.customer_id}",
             at,
             store,
-            "cancelled by the customer",
+            CANCELLED_BY_CUSTOMER,
         )
         notify_on_duty_staff(
             uow, NotificationKind.ORDER_CANCELLED, order, at, customer=order.customer_name
@@ -500,14 +526,14 @@ def find_order(code: str, *, uow: UnitOfWork) -> Order:
 @dataclass(frozen=True, slots=True)
 class ReorderResult:
     added: list[str]
-    left_out: list[str]
+    left_out: list[Words]
 
 
 @retry_on_conflict
 def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResult:
     """Put an old order's still-available lines back in the cart; say what was left out."""
     added: list[str] = []
-    left_out: list[str] = []
+    left_out: list[Words] = []
     with uow:
         order = own_order(uow, customer, code)
         products = uow.products.get_many([line.product_id for line in order.lines])
@@ -515,18 +541,23 @@ def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResu
         for line in order.lines:
             product = products.get(line.product_id)
             if product is None or not product.active:
-                left_out.append(f"{line.name} (no longer sold)")
+                left_out.append(Words(said("{name} (no longer sold)"), {"name": line.name}))
                 continue
             already = current[line.product_id].quantity if line.product_id in current else 0
             wanted = already + line.quantity
             usable = min(wanted, product.sellable_stock)
             if usable <= already:
-                left_out.append(f"{product.name} (sold out)")
+                left_out.append(Words(said("{name} (sold out)"), {"name": product.name}))
                 continue
             if usable < wanted:
                 left_out.append(
-                    f"{product.name} (only {format_quantity(usable - already, product.unit.value)}"
-                    " added)"
+                    Words(
+                        said("{name} (only {added} added)"),
+                        {
+                            "name": product.name,
+                            "added": Amount(usable - already, product.unit.value),
+                        },
+                    )
                 )
             uow.carts.put(order.customer_id, CartLine(line.product_id, usable, product.price_minor))
             added.append(product.name)
@@ -551,14 +582,19 @@ def hand_over(
         order = uow.orders.get_by_pickup_code(code) if code.isalnum() else None
         if order is None:
             raise CannotHandOver(
-                f"No order has the pickup code {code[:16]}. Please check it with the customer."
+                said("No order has the pickup code {code}. Please check it with the customer."),
+                code=code[:16],
             )
         if order.status is OrderStatus.COMPLETED:
-            raise CannotHandOver(f"Order {order.code} was already handed over.")
+            raise CannotHandOver(said("Order {code} was already handed over."), code=order.code)
         if order.status is OrderStatus.CANCELLED:
-            raise CannotHandOver(f"Order {order.code} was cancelled: please do not hand it over.")
+            raise CannotHandOver(
+                said("Order {code} was cancelled: please do not hand it over."), code=order.code
+            )
         if not order.payment.settled_at_handover:
-            raise CannotHandOver(f"Order {order.code} is not paid yet: it cannot be handed over.")
+            raise CannotHandOver(
+                said("Order {code} is not paid yet: it cannot be handed over."), code=order.code
+            )
         check_transition(order, OrderStatus.COMPLETED, Actor.HANDOVER)
         change_in(uow, order, OrderStatus.COMPLETED, f"staff:{staff.username}", at, store)
         notify_customer(uow, order, at)

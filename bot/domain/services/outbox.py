@@ -25,12 +25,15 @@ def claim_due(*, limit: int = 20, uow: UnitOfWork, clock: Clock = utc_now) -> li
     now, lease = clock(), secrets.token_hex(8)
     with uow:
         claimed = [
-            dataclasses.replace(n, lease=lease)
+            n
             for n in uow.outbox.due(now, limit=limit)
             if n.id is not None and uow.outbox.claim(n.id, lease, now, now + LEASE)
         ]
+        languages = uow.languages.readers({n.chat_id for n in claimed})
         uow.commit()
-        return claimed
+        return [
+            dataclasses.replace(n, lease=lease, language=languages.get(n.chat_id)) for n in claimed
+        ]
 
 
 def _held(notification: Notification) -> tuple[int, str]:

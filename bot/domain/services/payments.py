@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import OrderAlreadyMoved, UnknownOrder
-from bot.domain.orders import Order, OrderStatus
+from bot.domain.orders import NOT_PAID_IN_TIME, Order, OrderStatus
 from bot.domain.payments import (
     PAYING_GRACE,
     CannotPay,
@@ -28,6 +28,7 @@ from bot.domain.services.orders import (
 )
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.store import Store
+from bot.domain.text import said
 
 log = logging.getLogger(__name__)
 SHOP_ACTOR = "shop"
@@ -47,18 +48,28 @@ def _check_payable(order: Order, now: datetime) -> None:
     """Why this order cannot be paid now, in words for the customer's payment sheet."""
     if order.status is OrderStatus.CANCELLED:
         last = order.history[-1].reason if order.history else ""
-        why = f" ({last})" if last else ""
-        raise CannotPay(f"Order {order.code} was cancelled{why}; nothing was charged.")
+        if last:
+            raise CannotPay(
+                said("Order {code} was cancelled ({reason}); nothing was charged."),
+                code=order.code,
+                reason=last,
+            )
+        raise CannotPay(said("Order {code} was cancelled; nothing was charged."), code=order.code)
     if order.payment.is_paid:
-        raise CannotPay(f"Order {order.code} is already paid; nothing more was charged.")
+        raise CannotPay(
+            said("Order {code} is already paid; nothing more was charged."), code=order.code
+        )
     if order.payment.method is not PaymentMethod.ONLINE:
-        raise CannotPay(f"Order {order.code} is paid at the hand-over, not here.")
+        raise CannotPay(said("Order {code} is paid at the hand-over, not here."), code=order.code)
     if order.status is not OrderStatus.PLACED or (
         order.payment.pay_by is not None and order.payment.pay_by <= now
     ):
         raise CannotPay(
-            f"The time to pay order {order.code} has run out, so its items went back on the "
-            "shelf; nothing was charged. Please order again."
+            said(
+                "The time to pay order {code} has run out, so its items went back on the "
+                "shelf; nothing was charged. Please order again."
+            ),
+            code=order.code,
         )
 
 
@@ -82,12 +93,17 @@ def check_pre_checkout(
         order = uow.orders.get_by_code(code, for_update=True) if code else None
         customer = uow.customers.get(order.customer_id) if order else None
         if order is None or customer is None or customer.telegram_user_id != telegram_user_id:
-            raise CannotPay("This invoice is not for one of your orders; nothing was charged.")
+            raise CannotPay(
+                said("This invoice is not for one of your orders; nothing was charged.")
+            )
         _check_payable(order, now)
         if (currency, total_minor) != (order.currency, order.total_minor):
             raise CannotPay(
-                f"This invoice no longer matches order {order.code}; nothing was charged. "
-                "Please use the Pay button on the order."
+                said(
+                    "This invoice no longer matches order {code}; nothing was charged. "
+                    "Please use the Pay button on the order."
+                ),
+                code=order.code,
             )
         assert order.id is not None and order.payment.pay_by is not None
         if order.payment.pay_by < now + PAYING_GRACE:
@@ -130,7 +146,7 @@ def record_payment(
             return PaymentOutcome(order, first=False, refund_due=False)
         refund = was_paid or order.status is OrderStatus.CANCELLED
         if refund:
-            why = "paid twice" if was_paid else "paid after it was cancelled"
+            why = said("paid twice") if was_paid else said("paid after it was cancelled")
             refund_due(uow, order, receipt.total_minor, receipt.currency, at, why)
         else:
             notify_new_order(uow, order, at, payment="paid")
@@ -157,8 +173,7 @@ def release_unpaid(code: str, *, store: Store, uow: UnitOfWork, clock: Clock = u
         pay_by = order.payment.pay_by
         if not order.payment.awaits_payment or pay_by is None or pay_by > at:
             return False
-        minutes = int(store.payments.timeout.total_seconds() // 60)
-        reason = f"not paid within {minutes} minutes"
+        reason = NOT_PAID_IN_TIME
         try:
             change_in(uow, order, OrderStatus.CANCELLED, SHOP_ACTOR, at, store, reason)
         except OrderAlreadyMoved:

@@ -15,6 +15,7 @@ from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.orders import ON_DUTY_WINDOW
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.staff import check_staff
+from bot.domain.text import said
 
 MAX_WAITING = 5  # unanswered questions one customer may have
 QUOTE = 200  # how much of the question the answer repeats
@@ -23,13 +24,14 @@ QUOTE = 200  # how much of the question the answer repeats
 class TooManyQuestions(DomainError):
     def __init__(self) -> None:
         super().__init__(
-            f"You have {MAX_WAITING} questions waiting for an answer; the shop will reply soon."
+            said("You have {n} questions waiting for an answer; the shop will reply soon."),
+            n=MAX_WAITING,
         )
 
 
 class UnknownQuestion(NotFound):
     def __init__(self) -> None:
-        super().__init__("That question is no longer there.")
+        super().__init__(said("That question is no longer there."))
 
 
 @retry_on_conflict
@@ -38,7 +40,11 @@ def ask_shop(
 ) -> Question:
     """Store the question and tell the staff on duty (the managers, if nobody is)."""
     at = clock()
-    cleaned = clean_message(text, "question")
+    cleaned = clean_message(
+        text,
+        empty=said("Please type your question"),
+        too_long=said("That question has {length} characters; please keep it to {limit}"),
+    )
     with uow:
         who = identify(uow, customer)
         assert who.id is not None
@@ -72,7 +78,11 @@ def answer_question(
 ) -> Question:
     """The first answer wins (two staff may answer at once); the customer is told."""
     at = clock()
-    cleaned = clean_message(text, "answer")
+    cleaned = clean_message(
+        text,
+        empty=said("Please type your answer"),
+        too_long=said("That answer has {length} characters; please keep it to {limit}"),
+    )
     with uow:
         staff = check_staff(uow, staff_id)
         question = uow.questions.get(question_id)

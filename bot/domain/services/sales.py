@@ -11,6 +11,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
 from bot.domain.services.staff import check_manager
+from bot.domain.text import said
 
 
 class Ranking(StrEnum):
@@ -129,9 +130,9 @@ def report_period(
 ) -> Period:
     """The `days` local days up to today, or up to `days_ago` days before it (yesterday: 1)."""
     if not 1 <= days <= MAX_REPORT_DAYS:
-        raise InvalidInput(f"A report covers 1 to {MAX_REPORT_DAYS} days")
+        raise InvalidInput(said("A report covers 1 to {n} days"), n=MAX_REPORT_DAYS)
     if not 0 <= days_ago <= MAX_REPORT_DAYS:
-        raise InvalidInput(f"A report ends at most {MAX_REPORT_DAYS} days ago")
+        raise InvalidInput(said("A report ends at most {n} days ago"), n=MAX_REPORT_DAYS)
     last = clock().astimezone(timezone).date() - timedelta(days=days_ago)
     return Period.last_days(days, today=last, timezone=timezone)
 

@@ -27,6 +27,7 @@ from bot.domain.staff import (
     new_invite_code,
     normalise_username,
 )
+from bot.domain.text import said
 
 DEFAULT_IDLE_TIMEOUT = timedelta(hours=12)
 
@@ -153,7 +154,7 @@ def log_in(
                 raise AccountLocked(_minutes_left(wait))
             raise AuthenticationFailed()
         if not account.active:
-            raise NotAuthorised("This account has been deactivated. Ask a manager.")
+            raise NotAuthorised(said("This account has been deactivated. Ask a manager."))
         assert account.id is not None
         account.telegram_user_id = telegram_user_id
         uow.staff.update(account)
@@ -230,10 +231,10 @@ def set_staff_active(
     with uow:
         check_manager(uow, manager_id)
         if manager_id == staff_id and not active:
-            raise InvalidInput("You cannot deactivate your own account.")
+            raise InvalidInput(said("You cannot deactivate your own account."))
         account = uow.staff.get(staff_id)
         if account is None:
-            raise InvalidInput("There is no such staff account.")
+            raise InvalidInput(said("There is no such staff account."))
         account.active = active
         uow.staff.update(account)
         if not active:
@@ -266,7 +267,7 @@ def check_manager(uow: UnitOfWork, staff_id: int) -> StaffAccount:
     use cases call it themselves, whatever guard the caller has (defence in depth)."""
     account = uow.staff.get(staff_id)
     if account is None or not account.active or account.role is not Role.MANAGER:
-        raise NotAuthorised("This is for managers only.")
+        raise NotAuthorised(said("This is for managers only."))
     return account
 
 

@@ -17,6 +17,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import LoginDraft, Prompt, PromptKind, SignupDraft
 from bot.domain.services import prompts, staff
 from bot.domain.staff import Role, StaffAccount, check_password_rules, normalise_username
+from bot.domain.text import said
 
 
 class Ask(StrEnum):
@@ -34,7 +35,7 @@ class Ask(StrEnum):
 
 class PasswordsDiffer(InvalidInput):
     def __init__(self) -> None:
-        super().__init__("The two passwords differ")
+        super().__init__(said("The two passwords differ"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,7 @@ def answer(
     A wrong password or a refused sign-up ends the talk (the person starts again)."""
     draft = prompt.draft
     if not isinstance(draft, LoginDraft | SignupDraft):
-        raise InvalidInput("Nothing is waiting for an answer. Send /login to log in.")
+        raise InvalidInput(said("Nothing is waiting for an answer. Send /login to log in."))
     talk = Talk(prompt, draft, uow, clock)
     if isinstance(draft, SignupDraft) and prompt.step == Ask.PASSWORD:
         return _ask_repeat(talk, draft, text, hasher)

@@ -18,13 +18,14 @@ from bot.domain.errors import (
 )
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
-from bot.domain.quantity import MAX_QUANTITY, check_step, format_quantity
+from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.search import build_query, query_words
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import note_level
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.stock import MANUAL_ADJUSTMENT_REASONS, LedgerEntry, StockReason
 from bot.domain.store import Store
+from bot.domain.text import Amount, said
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def take_stock(
         current = uow.products.get(product.id)
         on_hand = current.stock if current else Decimal(0)
         if expected is not None and on_hand != expected:
-            raise StockChangedMeanwhile(product.name, format_quantity(on_hand, product.unit.value))
+            raise StockChangedMeanwhile(product.name, Amount(on_hand, product.unit.value))
         if reason is StockReason.SALE:
             raise OutOfStock(product.name, -change, on_hand)
         raise StockWouldGoNegative(product.name, on_hand)
@@ -155,12 +156,13 @@ def move_stock(
     )
 
 
-def check_level(product: Product, level: Decimal, *, what: str) -> None:
-    """A stock level someone typed: not negative, not absurd, a whole number of steps."""
+def check_level(product: Product, level: Decimal, *, negative: str) -> None:
+    """A stock level someone typed: not negative (`negative` says so), not absurd, a whole
+    number of steps."""
     if level < 0:
-        raise InvalidInput(f"{what} cannot be negative")
+        raise InvalidInput(negative)
     if level > MAX_QUANTITY:
-        raise InvalidInput("That quantity is too large")
+        raise InvalidInput(said("That quantity is too large"))
     if level:
         check_step(level, product.step, product.unit.value)
 
@@ -188,9 +190,9 @@ def _closest(uow: UnitOfWork, typed: str) -> list[Suggestion]:
 
 def _check_amount(product: Product, quantity: Decimal) -> None:
     if quantity <= 0:
-        raise InvalidInput("The quantity must be more than 0")
+        raise InvalidInput(said("The quantity must be more than 0"))
     if quantity > MAX_QUANTITY:
-        raise InvalidInput("That quantity is too large")
+        raise InvalidInput(said("That quantity is too large"))
     check_step(quantity, product.step, product.unit.value)
 
 
@@ -241,11 +243,14 @@ def adjust_stock(
     """A manual correction: damaged or lost goods take stock away, a count fixes it either way."""
     if reason not in MANUAL_ADJUSTMENT_REASONS:
         allowed = ", ".join(sorted(r.value for r in MANUAL_ADJUSTMENT_REASONS))
-        raise InvalidInput(f"The reason must be one of: {allowed}")
+        raise InvalidInput(said("The reason must be one of: {allowed}"), allowed=allowed)
     if change == 0:
-        raise InvalidInput("An adjustment of 0 changes nothing")
+        raise InvalidInput(said("An adjustment of 0 changes nothing"))
     if reason in (StockReason.DAMAGED, StockReason.LOST) and change > 0:
-        raise InvalidInput(f"“{reason.value}” takes stock away: give a negative quantity, like -2")
+        raise InvalidInput(
+            said("“{reason}” takes stock away: give a negative quantity, like -2"),
+            reason=reason.value,
+        )
     with uow:
         product = _product(uow, sku)
         _check_amount(product, abs(change))
@@ -270,7 +275,7 @@ def count_stock(
     """Set stock to what was counted on the shelf; None when it was already right."""
     with uow:
         product = _product(uow, sku)
-        check_level(product, counted, what="A counted quantity")
+        check_level(product, counted, negative=said("A counted quantity cannot be negative"))
         change = counted - product.stock
         if change == 0:
             return None

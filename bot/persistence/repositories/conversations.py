@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot.domain.ports import Languages
 from bot.domain.prompts import Prompt, PromptKind
 from bot.persistence.drafts import draft_from_json, draft_to_json
 from bot.persistence.models import (
+    AppLanguageRow,
     ChoreRunRow,
     CustomerRow,
     PasswordShieldRow,
@@ -18,7 +21,7 @@ from bot.persistence.models import (
     StaffRow,
     StaffSessionRow,
 )
-from bot.persistence.repositories.inserts import insert_unless_present
+from bot.persistence.repositories.inserts import insert_or_update, insert_unless_present
 
 
 class SqlPromptRepository:
@@ -99,18 +102,59 @@ class SqlLanguageRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def chosen(self, telegram_user_id: int) -> str | None:
-        # Two lookups by key, in the transaction that records the update anyway.
-        staff = self.session.scalar(
+    def of(self, telegram_user_id: int) -> Languages:
+        # One statement of three lookups by key, in the transaction that records the update.
+        staff = (
             select(StaffRow.language)
             .join(StaffSessionRow, StaffSessionRow.staff_id == StaffRow.id)
             .where(StaffSessionRow.telegram_user_id == telegram_user_id)
+            .scalar_subquery()
         )
-        if staff:
-            return staff
-        return self.session.scalar(
-            select(CustomerRow.language).where(CustomerRow.telegram_user_id == telegram_user_id)
+        customer = (
+            select(CustomerRow.language)
+            .where(CustomerRow.telegram_user_id == telegram_user_id)
+            .scalar_subquery()
         )
+        app = (
+            select(AppLanguageRow.language)
+            .where(AppLanguageRow.telegram_user_id == telegram_user_id)
+            .scalar_subquery()
+        )
+        row = self.session.execute(select(staff, customer, app)).one()
+        return Languages(chosen=row[0] or row[1], app=row[2])
+
+    def note_app(self, telegram_user_id: int, language: str) -> None:
+        insert_or_update(
+            self.session,
+            AppLanguageRow.__table__,  # type: ignore[arg-type]
+            {"telegram_user_id": telegram_user_id},
+            language=language,
+        )
+
+    def readers(self, telegram_user_ids: Collection[int]) -> dict[int, str]:
+        ids = list(telegram_user_ids)
+        if not ids:
+            return {}
+        found: dict[int, str] = dict(
+            self.session.execute(
+                select(AppLanguageRow.telegram_user_id, AppLanguageRow.language).where(
+                    AppLanguageRow.telegram_user_id.in_(ids)
+                )
+            )
+            .tuples()
+            .all()
+        )
+        chosen = [
+            select(CustomerRow.telegram_user_id, CustomerRow.language).where(
+                CustomerRow.telegram_user_id.in_(ids), CustomerRow.language.is_not(None)
+            ),
+            select(StaffSessionRow.telegram_user_id, StaffRow.language)
+            .join(StaffRow, StaffSessionRow.staff_id == StaffRow.id)
+            .where(StaffSessionRow.telegram_user_id.in_(ids), StaffRow.language.is_not(None)),
+        ]
+        for query in chosen:  # a choice outranks the app; a staff account's, the customer's
+            found.update((user, language) for user, language in self.session.execute(query))
+        return found
 
     def choose_for_customer(self, customer_id: int, language: str) -> None:
         self.session.execute(

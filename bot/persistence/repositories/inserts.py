@@ -24,6 +24,16 @@ def insert_unless_present(session: Session, table: Table, **values: Any) -> bool
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
+def insert_or_update(session: Session, table: Table, key: dict[str, Any], **values: Any) -> None:
+    """Insert the row, or update its `values` where its key exists, in one statement."""
+    if session.get_bind().dialect.name == "sqlite":
+        sqlite = sqlite_insert(table).values(**key, **values)
+        session.execute(sqlite.on_conflict_do_update(index_elements=list(key), set_=values))
+    else:
+        mysql = mysql_insert(table).values(**key, **values)
+        session.execute(mysql.on_duplicate_key_update(**values))
+
+
 def insert_many_unless_present(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert each row whose key is not there yet (one executemany: the driver batches it)."""
     if rows:

@@ -163,6 +163,18 @@ def test_one_update_delivered_to_many_workers_is_taken_once(new_uow: UowFactory)
     assert [r.fresh for r in successes(results, deliveries.Delivery)].count(True) == 1
 
 
+def test_a_new_persons_first_updates_at_once_keep_their_app_language_once(
+    new_uow: UowFactory,
+) -> None:
+    # Twelve workers each take one of a new person's updates: the insert-or-update of the app
+    # language must neither fail on the duplicate key nor lose it.
+    results = _race(AT_ONCE, lambda n: deliveries.first_delivery(5000 + n, 77, "de", uow=new_uow()))
+    assert all(r.fresh for r in successes(results, deliveries.Delivery))
+    assert len(successes(results, deliveries.Delivery)) == AT_ONCE
+    with new_uow() as uow:
+        assert uow.languages.readers({77}) == {77: "de"}
+
+
 def test_senders_racing_for_the_outbox_deliver_each_message_once(new_uow: UowFactory) -> None:
     now = datetime.now(UTC)
     with new_uow() as uow:
@@ -267,7 +279,7 @@ def test_a_new_customers_language_chosen_at_once_makes_one_customer(
     assert [r for r in results if isinstance(r, DomainError)] == []
     with new_uow() as uow:
         assert uow.customers.get_by_telegram_id(who.telegram_user_id) is not None
-        assert uow.languages.chosen(who.telegram_user_id) in ("de", "fr")
+        assert uow.languages.of(who.telegram_user_id).chosen in ("de", "fr")
         rows = uow.session.scalar(
             select(func.count())
             .select_from(CustomerRow)

@@ -1,9 +1,14 @@
 """A person's chosen language, kept for them as a customer and for the staff account they use
-from that chat, and read in the transaction that takes each of their updates."""
+from that chat, and read in the transaction that takes each of their updates; their app's
+language, kept for the notifications they are sent later."""
 
 from __future__ import annotations
 
-from bot.domain.services import deliveries, staff
+from datetime import UTC, datetime
+
+from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.ports import Languages
+from bot.domain.services import deliveries, outbox, staff
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.languages import choose_language
 from bot.i18n import SHIPPED
@@ -35,3 +40,26 @@ def test_a_chosen_language_follows_the_person_and_their_staff_account(
     assert language_of(new_uow, 501, 5) == "fr"
     again = deliveries.first_delivery(5, 501, uow=new_uow())
     assert (again.fresh, again.language) == (False, None)  # a redelivery is not handled again
+
+
+def test_the_app_language_is_kept_for_messages_sent_later_and_a_choice_outranks_it(
+    new_uow: UowFactory,
+) -> None:
+    deliveries.first_delivery(11, 601, "de", uow=new_uow())
+    deliveries.first_delivery(12, 602, "fr", uow=new_uow())
+    deliveries.first_delivery(13, 602, "es", uow=new_uow())  # the app now speaks Spanish
+    deliveries.first_delivery(14, 603, None, uow=new_uow())  # an app language not shipped
+    choose_language(CustomerRef(601, "Dora"), "uk", shipped=SHIPPED, uow=new_uow())
+    with new_uow() as uow:
+        assert uow.languages.readers({601, 602, 603, 604}) == {601: "uk", 602: "es"}
+        assert uow.languages.of(602) == Languages(chosen=None, app="es")
+
+
+def test_a_claimed_notification_carries_its_readers_language(new_uow: UowFactory) -> None:
+    deliveries.first_delivery(21, 611, "ru", uow=new_uow())
+    with new_uow() as uow:
+        for chat in (611, 612):
+            uow.outbox.add(Notification(chat, NotificationKind.ORDER_STATUS, {}, datetime.now(UTC)))
+        uow.commit()
+    claimed = outbox.claim_due(uow=new_uow())
+    assert {n.chat_id: n.language for n in claimed} == {611: "ru", 612: None}

@@ -39,7 +39,7 @@ def test_an_sku_is_suggested_from_the_name() -> None:
 
 
 def test_items_sold_by_the_piece_need_a_whole_step() -> None:
-    with pytest.raises(InvalidInput, match="steps"):
+    with pytest.raises(InvalidInput, match="whole numbers"):
         make_product(unit=Unit.PIECE, step=Decimal("0.5"))
 
 

@@ -124,5 +124,5 @@ def test_only_an_unpaid_order_past_its_deadline_is_released() -> None:
     assert not payments.release_unpaid(code, store=ONLINE, uow=uow, clock=clock)
     [order] = uow.committed.orders.values()
     assert order.status is OrderStatus.CANCELLED
-    assert order.history[-1].reason == "not paid within 30 minutes"
+    assert order.history[-1].reason == "not paid in time"
     assert timedelta(0) < clock() - (order.payment.pay_by or clock())
