@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.catalogue import Product
 from bot.domain.errors import InvalidInput, UnknownProduct
+from bot.domain.orders import actor_label
 from bot.domain.quantity import parse_quantity
 from bot.domain.services import catalogue
 from bot.domain.services.stock import (
@@ -119,7 +120,7 @@ async def _item(update: Update, context: ShopContext, sku: str) -> None:
             change=sign + t.quantity(row.change, unit),
             reason=t(REASONS[row.reason]),
             level=t.quantity(row.resulting_level, unit),
-            who=esc(row.actor),
+            who=esc(str(t.shown(actor_label(row.actor)))),
         )
         lines.append(change + note)
     await say(update, "\n".join(lines))

@@ -7,9 +7,12 @@ import re
 from decimal import Decimal
 
 from bot.domain.catalogue import Unit
+from bot.domain.orders import OrderStatus
+from bot.domain.services import orders, staff
+from bot.domain.staff import Role
 from tests.support.chat_person import ChatPerson
 from tests.support.running_bot import RunningBot
-from tests.support.shop_factories import sell
+from tests.support.shop_factories import logged_in_manager, place_order, sell, staff_id_of
 
 
 async def test_the_bot_speaks_the_telegram_apps_language_until_another_is_chosen(
@@ -141,11 +144,12 @@ ENGLISH_WORDS = re.compile(
 )
 
 
-def english_in(person: ChatPerson) -> list[str]:
-    """English words in everything the bot showed this person (text and buttons; commands
-    like /cart are the same in every language)."""
+def english_in(person: ChatPerson, words: re.Pattern[str] = ENGLISH_WORDS) -> list[str]:
+    """English words in everything the bot showed this person: messages, buttons and the
+    answers to their presses (commands like /cart are the same in every language)."""
     shown = [" ".join([m.shown_text, *m.button_texts]) for m in person.chat.from_bot]
-    return [w for text in shown for w in ENGLISH_WORDS.findall(re.sub(r"/\w+", "", text))]
+    shown += person.toasts
+    return [w for text in shown for w in words.findall(re.sub(r"/\w+", "", text))]
 
 
 async def test_a_german_customer_orders_from_start_to_confirmation_without_an_english_word(
@@ -176,3 +180,78 @@ async def test_a_german_customer_orders_from_start_to_confirmation_without_an_en
     assert "Summe: 8,40\u00a0€" in anna.screen
     assert "Aufgegeben: Der Laden bestätigt sie in Kürze." in anna.screen
     assert english_in(anna) == []
+
+
+async def test_a_german_customer_is_told_of_a_status_change_in_german(bot: RunningBot) -> None:
+    bread = sell(bot, 20, sku="BROT", name="Bauernbrot", category="Bäckerei", price_minor=420)
+    anna = ChatPerson(bot.double, bot.double.person("Anna", language_code="de"))
+    await anna.says("/start")  # the app's language is seen, and kept for later messages
+    code = place_order(bot, anna, bread).code
+    boss = logged_in_manager(bot)  # an English-speaking manager accepts it
+    orders.move_order(
+        staff_id_of(bot, boss), code, OrderStatus.ACCEPTED, store=bot.shop.store, uow=bot.shop.uow()
+    )
+    await bot.double.wait_for(
+        lambda: anna.has_seen(f"Bestellung {code} wurde angenommen"), what="Anna told"
+    )
+    assert anna.last.button_texts == ["Bestellung ansehen"]
+    assert english_in(anna) == []
+
+
+async def test_a_russian_customer_searches_in_cyrillic_whatever_the_case_and_the_yo(
+    bot: RunningBot,
+) -> None:
+    sell(bot, sku="HONEY", name="Мёд липовый", category="Бакалея", price_minor=890)
+    sell(bot, sku="TEA-BLACK", name="Чай чёрный", category="Напитки", price_minor=350)
+    sell(bot, sku="TEA-GREEN", name="Чай зелёный", category="Напитки", price_minor=390)
+    olga = ChatPerson(bot.double, bot.double.person("Ольга", language_code="ru"))
+    await olga.says("МЕД")  # capitals, and е where the name has ё
+    assert olga.screen.startswith("Найден 1 товар по запросу «МЕД»")
+    assert olga.last.button_texts[0] == "Мёд липовый · 8,90\u00a0€"
+    await olga.says("чай")
+    assert olga.screen.startswith("Найдено 2 товара по запросу «чай»")
+    assert {"Чай чёрный · 3,50\u00a0€", "Чай зелёный · 3,90\u00a0€"} <= set(olga.last.button_texts)
+    await olga.says("зиленый")  # one typo in a word of seven letters
+    assert olga.last.button_texts[0] == "Чай зелёный · 3,90\u00a0€"
+    await olga.says("напитки")  # the category's words find its items
+    assert olga.screen.startswith("Найдено 2 товара")
+    await olga.says("кофе")
+    assert olga.screen.startswith("По запросу «кофе» ничего не найдено.")
+
+
+STAFF_ENGLISH = re.compile(
+    r"\b(Restocked|Adjusted|Usage|now|on hand|Welcome|logged|Stock|item|items|Please|"
+    r"password|username|Choose|Invite|staff|by|in stock|Last changes)\b"
+)
+
+
+async def test_a_french_clerk_signs_up_and_restocks_in_french(bot: RunningBot) -> None:
+    sell(bot, 8, sku="RIZ-1KG", name="Riz basmati 1 kg", category="Épicerie", price_minor=379)
+    boss = logged_in_manager(bot)
+    invite = staff.create_invite(staff_id_of(bot, boss), Role.STAFF, uow=bot.shop.uow())
+    lea = ChatPerson(bot.double, bot.double.person("Léa", language_code="fr"))
+    await lea.says(f"/signup {invite.code}")
+    assert lea.screen.startswith("Invitation acceptée\u00a0: vous serez employé.")
+    await lea.says("lea")
+    assert lea.screen == "Votre nom, tel que vos collègues doivent le voir\u00a0?"
+    await lea.says("Léa")
+    assert lea.screen.startswith("Choisissez un mot de passe d’au moins 10 caractères")
+    await lea.says("un mot de passe assez long")
+    await lea.says("un mot de passe assez long")
+    assert lea.screen.startswith("Bienvenue, Léa\u00a0! Vous êtes connecté en tant que employé.")
+    menu = {c["command"]: c["description"] for c in bot.double.menu_for(lea.person)}
+    assert menu["restock"] == "Réception\u00a0: /restock SKU QTÉ [NOTE]"
+    await lea.says("/restock RIZ-1KG 12 livraison du matin")
+    assert lea.screen == (
+        "📦 Réapprovisionné. Riz basmati 1 kg\u00a0: +12 pce, maintenant 20 pce en stock."
+    )
+    await lea.says("/restock RIZ-1KG douze")
+    assert lea.screen == (
+        "«\u00a0douze\u00a0» n’est pas une quantité\u00a0; écrivez par exemple 2 ou 0,5"
+    )
+    await lea.says("/adjust RIZ-1KG -2 cassé sac percé")
+    assert lea.screen.startswith("✏️ Ajusté (endommagé). Riz basmati 1 kg\u00a0: -2 pce")
+    await lea.says("/stock RIZ-1KG")
+    assert "Derniers changements" in lea.screen
+    assert "+12 pce réception → 20 pce par lea – livraison du matin" in lea.screen
+    assert english_in(lea, STAFF_ENGLISH) == []

@@ -39,7 +39,7 @@ async def test_stock_sku_shows_the_item_with_its_last_ledger_rows(bot: RunningBo
     await boss.says("/restock tea 10 invoice 4411")
     await boss.says("/stock TEA")
     assert "🟢 TEA Earl Grey: 15 pc" in boss.screen
-    assert "+10 pc received → 15 pc by staff:boss – invoice 4411" in boss.screen
+    assert "+10 pc received → 15 pc by boss – invoice 4411" in boss.screen
     assert "+5 pc received → 5 pc by test" in boss.screen
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.playground.bot_api.server import Chat, ChatMessage, LocalBotApi, PaymentAttempt, Person
 
@@ -11,6 +11,7 @@ from bot.playground.bot_api.server import Chat, ChatMessage, LocalBotApi, Paymen
 class ChatPerson:
     double: LocalBotApi
     person: Person
+    toasts: list[str] = field(default_factory=list)  # what each button press answered
 
     @property
     def chat(self) -> Chat:
@@ -40,7 +41,9 @@ class ChatPerson:
         """Press a button on the given message (default: the bot's latest one)."""
         query = self.double.press(self.person, on or self.last, button, nth)
         await self.double.settle()
-        assert self.double.callback_answer(query) is not None, "the button press went unanswered"
+        answer = self.double.callback_answer(query)
+        assert answer is not None, "the button press went unanswered"
+        self.toasts.append(answer.get("text") or "")
         return self.last
 
     async def presses_data(self, data: str, on: ChatMessage | None = None) -> str | None:

@@ -8,8 +8,9 @@ from typing import Any
 from bot.domain.catalogue import Product
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.services import catalogue, orders, staff
+from bot.domain.services.customers import CustomerRef
 from tests.support.chat_person import ChatPerson
-from tests.support.factories import FAST_HASHER, make_product
+from tests.support.factories import FAST_HASHER, make_product, placed_order
 from tests.support.running_bot import RunningBot
 
 STAFF_PASSWORD = "correct horse battery"
@@ -97,3 +98,10 @@ async def checkout_for_pickup(ann: ChatPerson) -> None:
     await ann.shares_phone("+44 20 7946 0958")
     assert ann.chat.reply_keyboard is None
     await ann.presses("Skip")
+
+
+def place_order(bot: RunningBot, person: ChatPerson, product: Product, quantity: int = 1) -> Order:
+    """An order for pickup placed for this person (as checkout would), straight through the
+    use cases: for tests about what follows."""
+    who = CustomerRef(person.person.id, person.person.first_name)
+    return placed_order(bot.shop.uow(), who, (product, quantity), store=bot.shop.store)

@@ -1,0 +1,63 @@
+"""Phone numbers are read, checked and shown as people write them in the store's country
+(SHOPKEEPS_COUNTRY), and asked for with one of its numbers as the example."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from bot.domain.services import orders
+from bot.domain.services.customers import CustomerRef
+from bot.playground.bot_api.server import LocalBotApi
+from tests.support.chat_person import ChatPerson
+from tests.support.running_bot import running_bot
+from tests.support.shop_factories import fill_cart, logged_in_manager, sell
+
+FRENCH_MOBILE = "+33 6 12 34 56 78"  # phonenumbers' example for France
+
+
+async def test_a_paris_store_reads_a_french_number_as_typed_and_shows_it_the_french_way(
+    double: LocalBotApi, engine: Engine, mode: str
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, mode, country="FR") as bot:
+        sell(bot, sku="TEA", name="Earl Grey", price_minor=250)
+        boss = logged_in_manager(bot)
+        ann = ChatPerson(bot.double, bot.double.person("Ann"))
+        await fill_cart(ann, "Earl Grey")
+        await ann.says("/cart")
+        await ann.presses("Checkout")
+        await ann.presses("Pickup")
+        await ann.presses(ann.last.button_texts[0])
+        keyboard = ann.chat.reply_keyboard
+        assert keyboard is not None and keyboard["input_field_placeholder"] == FRENCH_MOBILE
+        for wrong in ("12345", "+44 20 7946", "0" * 40, "06 12 34 56 78 90 12"):
+            await ann.says(wrong)
+            assert ann.screen.startswith(
+                f"That does not look like a phone number; write it like {FRENCH_MOBILE}."
+            )
+        await ann.says("06 12 34 56 78")  # as people in France write it
+        assert ann.has_seen("Thanks, we will call 06 12 34 56 78 if needed.")
+        await ann.presses("Skip")
+        assert "📞 06 12 34 56 78" in ann.screen
+        await ann.presses("✅ Confirm")
+        [order] = orders.my_orders(CustomerRef(ann.person.id, "Ann"), uow=bot.shop.uow())
+        assert order.phone == "+33612345678"  # kept in full
+        await bot.double.wait_for(lambda: boss.has_seen(order.code), what="the new-order alert")
+        await boss.says(f"/order {order.code}")
+        assert "👤 Ann · 📞 06 12 34 56 78" in boss.screen
+
+
+async def test_a_number_from_abroad_is_taken_in_full_and_shown_in_full(
+    double: LocalBotApi, engine: Engine, mode: str
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, mode, country="FR") as bot:
+        sell(bot, sku="TEA", name="Earl Grey", price_minor=250)
+        ann = ChatPerson(bot.double, bot.double.person("Ann"))
+        await fill_cart(ann, "Earl Grey")
+        await ann.says("/cart")
+        await ann.presses("Checkout")
+        await ann.presses("Pickup")
+        await ann.presses(ann.last.button_texts[0])
+        await ann.shares_phone("+44 20 7946 0958")  # a British visitor's phone
+        assert ann.has_seen("Thanks, we will call +44 20 7946 0958 if needed.")
