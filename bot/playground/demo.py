@@ -41,6 +41,7 @@ class Persona:
             "id": self.person.id,
             "name": self.person.first_name,
             "role": self.role,
+            "language": self.person.language_code,
             "phone": self.phone,
             "login": None
             if login is None

@@ -7,6 +7,7 @@ whatever it shows went through the real bot.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import mimetypes
@@ -19,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
 
+from bot.i18n import SHIPPED
 from bot.playground.bot_api.server import MAX_CAPTION, MAX_TEXT, LocalBotApi
 from bot.playground.bot_api.spec import UploadedFile
 from bot.playground.demo import Persona
@@ -30,6 +32,9 @@ log = logging.getLogger(__name__)
 LONG_POLL_SECONDS = 20.0
 ANSWER_WAIT_SECONDS = 10.0
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's limit for photos sent by a person
+# The app languages a persona can switch to: the shipped ones, and one the bot does not
+# ship (Portuguese), to show that it then speaks the store's language.
+APP_LANGUAGES = {**SHIPPED, "pt": "Português"}
 PAGE_FILES = {"": "index.html", "playground.js": "playground.js", "playground.css": "style.css"}
 
 
@@ -76,6 +81,7 @@ class PlaygroundWeb:
             "contact": self._share_contact,
             "photo": self._send_photo,
             "pay": self._pay,
+            "language": self._change_language,
         }
 
     @property
@@ -152,6 +158,7 @@ class PlaygroundWeb:
             "revision": revision,
             "bot": self.api.bot_user["first_name"],
             "personas": [self.personas[pid].as_json() for pid in self._order],
+            "languages": APP_LANGUAGES,
             "chats": chats,
         }
 
@@ -191,6 +198,16 @@ class PlaygroundWeb:
         if answer is None:
             return {"answer": None}
         return {"answer": {"text": answer.get("text"), "alert": bool(answer.get("show_alert"))}}
+
+    def _change_language(self, persona: Persona, incoming: Incoming) -> dict[str, Any]:
+        """The persona's Telegram app speaks another language from now on (until they pick one
+        with /language, the bot answers in it)."""
+        language = incoming.json().get("language")
+        if language not in APP_LANGUAGES:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"Pick one of {', '.join(APP_LANGUAGES)}.")
+        person = self.api.change_language(persona.person, language)
+        self.personas[person.id] = dataclasses.replace(persona, person=person)
+        return {"language": language}
 
     def _share_contact(self, persona: Persona, _incoming: Incoming) -> dict[str, Any]:
         message = self.api.share_contact(persona.person, persona.phone)

@@ -238,7 +238,9 @@ async def test_a_french_clerk_signs_up_and_restocks_in_french(bot: RunningBot) -
     assert lea.screen.startswith("Choisissez un mot de passe d’au moins 10 caractères")
     await lea.says("un mot de passe assez long")
     await lea.says("un mot de passe assez long")
-    assert lea.screen.startswith("Bienvenue, Léa\u00a0! Vous êtes connecté en tant que employé.")
+    assert lea.screen.startswith(
+        "Bienvenue, Léa\u00a0! Vous êtes connecté avec le rôle «\u00a0employé\u00a0»."
+    )
     menu = {c["command"]: c["description"] for c in bot.double.menu_for(lea.person)}
     assert menu["restock"] == "Réception\u00a0: /restock SKU QTÉ [NOTE]"
     await lea.says("/restock RIZ-1KG 12 livraison du matin")

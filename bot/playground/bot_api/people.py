@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Callable
 from typing import Any
@@ -112,6 +113,15 @@ class People(ApiState):
             person = Person(next(self._people_ids), first_name, username, language_code)
             self.chats[person.id] = Chat(person)
             return person
+
+    def change_language(self, person: Person, language_code: str) -> Person:
+        """The person set their Telegram app to another language: their next updates say so,
+        and their app shows the menu and descriptions for it."""
+        with self._lock:
+            changed = dataclasses.replace(person, language_code=language_code)
+            self.chats[person.id].person = changed
+            self._bump()
+            return changed
 
     def send_text(self, person: Person, text: str) -> ChatMessage:
         return self._from_person(person, text=text)

@@ -117,6 +117,7 @@ function renderChat() {
   $("chat-title").textContent = view.state.bot;
   $("chat-subtitle").textContent = `bot · you are ${persona.name} (${persona.role})`;
   renderLoginHint(persona);
+  renderLanguage(persona);
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const before = box.dataset.persona;
@@ -134,6 +135,15 @@ function renderChat() {
   $("composer").hidden = chat.messages.length === 0;
   renderMenu(chat.commands);
   renderReplyKeyboard(chat.reply_keyboard);
+}
+
+function renderLanguage(persona) {
+  const select = $("app-language");
+  const codes = Object.keys(view.state.languages);
+  if (select.options.length !== codes.length) {
+    select.replaceChildren(...codes.map((code) => new Option(view.state.languages[code], code)));
+  }
+  select.value = persona.language;
 }
 
 function renderLoginHint(persona) {
@@ -398,6 +408,11 @@ function wire() {
     await send(text);
   });
   $("start-button").addEventListener("click", () => send("/start"));
+  $("app-language").addEventListener("change", async (event) => {
+    // As if the persona set their phone to this language: the bot follows it (until they
+    // choose one with /language), and their menu comes in it.
+    await act("language", { language: event.target.value });
+  });
   $("menu-button").addEventListener("click", () => {
     view.menuOpen = !view.menuOpen;
     $("command-menu").hidden = !view.menuOpen;

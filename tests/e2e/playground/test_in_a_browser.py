@@ -192,7 +192,7 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         await page.close()
 
 
-async def test_a_customer_cancels_after_confirming_and_staff_read_their_help(
+async def test_a_customer_cancels_after_confirming_and_staff_read_their_help_in_french_too(
     playground: RunningPlayground, browser: Browser, request: pytest.FixtureRequest
 ) -> None:
     page = await browser.new_page(viewport={"width": 1200, "height": 820})
@@ -228,6 +228,18 @@ async def test_a_customer_cancels_after_confirming_and_staff_read_their_help(
         await _bot_says(page, "Your commands as staff")
         await _bot_says(page, "/restock SKU QTY")
         await shots.take("staff-help")
+
+        # Sam's phone speaks French from now on, and so does the bot; choosing French with
+        # /language also redraws the staff menu his login set.
+        await page.select_option("#app-language", "fr")
+        await _says(page, "/help")
+        await _bot_says(page, "Vos commandes (rôle\u00a0: employé)")
+        await _says(page, "/language")
+        await _press(page, "Français")
+        await _bot_says(page, "Je vous parle désormais en français")
+        await page.click("#menu-button")
+        await expect(page.locator("#command-menu")).to_contain_text("Réception")
+        await shots.take("staff-help-in-french")
     except BaseException:
         await shots.take("failure")
         raise

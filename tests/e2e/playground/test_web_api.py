@@ -286,3 +286,23 @@ async def test_the_managers_report_chart_shows_and_its_csv_downloads(
     disposition = download.headers["Content-Disposition"]
     assert disposition == f"attachment; filename*=UTF-8''{csv['document']['name']}"
     assert download.body.decode().splitlines()[0].lower().startswith("sku")
+
+
+async def test_each_persona_can_switch_their_apps_language_and_the_bot_follows(
+    playground: RunningPlayground,
+) -> None:
+    alice, bruno = Someone(playground, "Alice"), Someone(playground, "Bruno")
+    state = await alice.client.state()
+    assert state["languages"]["de"] == "Deutsch" and state["languages"]["pt"] == "Português"
+    assert {p["name"]: p["language"] for p in state["personas"]}["Alice"] == "en"
+    switched = await alice.client.act(alice.id, "language", {"language": "de"})
+    assert (switched.status, switched.json()) == (200, {"language": "de"})
+    assert "Willkommen" in (await alice.says("/start"))["html"]
+    assert (await alice.chat())["commands"][0]["description"] == "Hauptmenü"
+    assert "Welcome" in (await bruno.says("/start"))["html"]  # only Alice's app changed
+    await alice.client.act(alice.id, "language", {"language": "pt"})  # not shipped
+    assert "Welcome" in (await alice.says("/start"))["html"]  # the store's language
+    refused = await alice.client.act(alice.id, "language", {"language": "klingon"})
+    assert refused.status == 400 and refused.json()["error"].startswith("Pick one of en, de")
+    personas = {p["name"]: p for p in (await alice.client.state())["personas"]}
+    assert personas["Alice"]["language"] == "pt"
