@@ -9,10 +9,22 @@ from bot.domain.services import orders
 from bot.domain.services.customers import CustomerRef
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.chat_person import ChatPerson
-from tests.support.running_bot import running_bot
+from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import fill_cart, logged_in_manager, sell
 
 FRENCH_MOBILE = "+33 6 12 34 56 78"  # phonenumbers' example for France
+
+
+async def at_the_phone_question(bot: RunningBot) -> ChatPerson:
+    """Ann, with tea in her cart, checking out for pickup: the bot asks for her phone."""
+    sell(bot, sku="TEA", name="Earl Grey", price_minor=250)
+    ann = ChatPerson(bot.double, bot.double.person("Ann"))
+    await fill_cart(ann, "Earl Grey")
+    await ann.says("/cart")
+    await ann.presses("Checkout")
+    await ann.presses("Pickup")
+    await ann.presses(ann.last.button_texts[0])
+    return ann
 
 
 async def test_a_paris_store_reads_a_french_number_as_typed_and_shows_it_the_french_way(
@@ -20,14 +32,8 @@ async def test_a_paris_store_reads_a_french_number_as_typed_and_shows_it_the_fre
 ) -> None:
     url = engine.url.render_as_string(hide_password=False)
     async with running_bot(double, url, mode, country="FR") as bot:
-        sell(bot, sku="TEA", name="Earl Grey", price_minor=250)
         boss = logged_in_manager(bot)
-        ann = ChatPerson(bot.double, bot.double.person("Ann"))
-        await fill_cart(ann, "Earl Grey")
-        await ann.says("/cart")
-        await ann.presses("Checkout")
-        await ann.presses("Pickup")
-        await ann.presses(ann.last.button_texts[0])
+        ann = await at_the_phone_question(bot)
         keyboard = ann.chat.reply_keyboard
         assert keyboard is not None and keyboard["input_field_placeholder"] == FRENCH_MOBILE
         for wrong in ("12345", "+44 20 7946", "0" * 40, "06 12 34 56 78 90 12"):
@@ -52,12 +58,6 @@ async def test_a_number_from_abroad_is_taken_in_full_and_shown_in_full(
 ) -> None:
     url = engine.url.render_as_string(hide_password=False)
     async with running_bot(double, url, mode, country="FR") as bot:
-        sell(bot, sku="TEA", name="Earl Grey", price_minor=250)
-        ann = ChatPerson(bot.double, bot.double.person("Ann"))
-        await fill_cart(ann, "Earl Grey")
-        await ann.says("/cart")
-        await ann.presses("Checkout")
-        await ann.presses("Pickup")
-        await ann.presses(ann.last.button_texts[0])
+        ann = await at_the_phone_question(bot)
         await ann.shares_phone("+44 20 7946 0958")  # a British visitor's phone
         assert ann.has_seen("Thanks, we will call +44 20 7946 0958 if needed.")
