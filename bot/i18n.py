@@ -118,7 +118,8 @@ class Texts:
 
     def plural(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         """`n` picks the form (by the language's own plural rules) and is a placeholder too."""
-        return self.catalogue.ngettext(singular, plural, n).format(n=n, **params)
+        shown = {key: self.shown(value) for key, value in params.items()}
+        return self.catalogue.ngettext(singular, plural, n).format(n=n, **shown)
 
     def money(self, minor: int, currency: Currency) -> str:
         """ "3,29 €" in German or French; English keeps the store's own "3.29 EUR"."""
