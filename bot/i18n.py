@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from babel import localedata
 from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -75,6 +76,13 @@ class Texts:
 
     language: str
     catalogue: gettext.NullTranslations
+    # The language as written in the store's country ("de_CH": "CHF 3.29", "1.5 kg"), when
+    # Babel knows that pair; else the language's own forms.
+    locale: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.locale:
+            object.__setattr__(self, "locale", self.language)
 
     def __call__(self, message: str, /, **params: object) -> str:
         text = self.catalogue.gettext(message)
@@ -104,7 +112,7 @@ class Texts:
             return (
                 english(value)
                 if self.language == ENGLISH
-                else format_decimal(value.normalize(), locale=self.language)
+                else format_decimal(value.normalize(), locale=self.locale)
             )
         if isinstance(value, Money):
             return self.money(value.minor, value.currency)
@@ -125,44 +133,44 @@ class Texts:
         """ "3,29 €" in German or French; English keeps the store's own "3.29 EUR"."""
         if self.language == ENGLISH:
             return currency.format(minor)
-        return format_currency(currency.to_major(minor), currency.code, locale=self.language)
+        return format_currency(currency.to_major(minor), currency.code, locale=self.locale)
 
     def moment(self, at: datetime) -> str:
         """A day and time, already in the store's time zone: "Tue 24 Nov, 10:30", "mar. 24
         nov., 10:30"."""
         if self.language == ENGLISH:
             return at.strftime("%a %d %b, %H:%M")
-        return f"{format_skeleton('MMMEd', at, locale=self.language)}, {at:%H:%M}"
+        return f"{format_skeleton('MMMEd', at, locale=self.locale)}, {at:%H:%M}"
 
     def short_date(self, day: date) -> str:
         """ "24 Nov", "24. Nov.", "24 нояб."."""
         if self.language == ENGLISH:
             return day.strftime("%d %b")
-        return format_skeleton("MMMd", day, locale=self.language)
+        return format_skeleton("MMMd", day, locale=self.locale)
 
     def numeric_date(self, day: date) -> str:
         """ "24/11", "24.11.": a chart's axis, whose font has no Cyrillic letters."""
         return format_skeleton(
-            "dM", day, locale="en_GB" if self.language == ENGLISH else self.language
+            "dM", day, locale="en_GB" if self.language == ENGLISH else self.locale
         )
 
     def full_date(self, day: date) -> str:
         """ "Tue 24 Nov 2026", "Di., 24. Nov. 2026"."""
         if self.language == ENGLISH:
             return day.strftime("%a %d %b %Y")
-        return format_skeleton("yMMMEd", day, locale=self.language)
+        return format_skeleton("yMMMEd", day, locale=self.locale)
 
     def day(self, day: date, *, long: bool = False) -> str:
         """ "Tue 24" (a day button), or with `long` "Tuesday 24 November" ("Di., 24. November")."""
         if self.language == ENGLISH:
             return day.strftime("%A %d %B" if long else "%a %d")
-        return format_skeleton("MMMMEd" if long else "Ed", day, locale=self.language)
+        return format_skeleton("MMMMEd" if long else "Ed", day, locale=self.locale)
 
     def quantity(self, amount: Decimal, unit: str) -> str:
         """ "1,5 kg", "2 Stk."; English keeps "1.5 kg", "2 pc"."""
         if self.language == ENGLISH:
             return format_quantity(amount, unit)
-        number = format_decimal(amount.normalize(), locale=self.language)
+        number = format_decimal(amount.normalize(), locale=self.locale)
         return f"{number} {self(UNITS.get(unit, unit))}"
 
 
@@ -185,11 +193,15 @@ def _read(language: str, folder: Path) -> gettext.NullTranslations:
 class Catalogues:
     """Every shipped language's texts, built once (start-up) and shared by every update."""
 
-    def __init__(self, default: str = ENGLISH, folder: Path = LOCALES) -> None:
+    def __init__(
+        self, default: str = ENGLISH, folder: Path = LOCALES, *, country: str = ""
+    ) -> None:
         if default not in SHIPPED:
             raise ValueError(f"{default!r} is not a shipped language ({', '.join(SHIPPED)})")
         self.default = default
-        self._texts = {code: Texts(code, _read(code, folder)) for code in SHIPPED}
+        self._texts = {
+            code: Texts(code, _read(code, folder), store_locale(code, country)) for code in SHIPPED
+        }
 
     def texts(self, language: str | None) -> Texts:
         """The language's texts; the store's default for any other."""
@@ -198,6 +210,13 @@ class Catalogues:
     def language_for(self, telegram_code: str | None) -> str:
         """A Telegram user's language ("de-AT", "pt-br"), if shipped, else the store's."""
         return shipped_language(telegram_code) or self.default
+
+
+def store_locale(language: str, country: str) -> str:
+    """The language as people write it in the store's country (Swiss German: "de_CH"), if
+    Babel knows the pair; else the language's own forms ("de")."""
+    paired = f"{language}_{country.upper()}"
+    return paired if country and localedata.exists(paired) else language
 
 
 def shipped_language(telegram_code: str | None) -> str | None:

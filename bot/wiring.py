@@ -30,7 +30,7 @@ class Shop:
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
-        self.catalogues = Catalogues(self.settings.language)
+        self.catalogues = Catalogues(self.settings.language, country=self.settings.country)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work: one per use-case call."""

@@ -178,6 +178,10 @@ async def test_a_german_customer_orders_from_start_to_confirmation_without_an_en
     await anna.presses("Bestätigen, bei Abholung bezahlen")
     assert "Bestellung" in anna.screen and "aufgegeben." in anna.screen
     assert "Summe: 8,40\u00a0€" in anna.screen
+    # the pickup time as German writes it: "Abholung: Mi., 25. Nov., 12:00"
+    assert re.search(
+        r"Abholung: [A-Z][a-z]\., \d{1,2}\. [A-Z][a-zä]{2,3}\.?, \d\d:\d\d", anna.screen
+    )
     assert "Aufgegeben: Der Laden bestätigt sie in Kürze." in anna.screen
     assert english_in(anna) == []
 

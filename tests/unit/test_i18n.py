@@ -8,6 +8,7 @@ import functools
 import importlib
 import inspect
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from babel.messages.pofile import read_po
 
 import bot
 from bot.domain.errors import DomainError
+from bot.domain.money import Currency
 from bot.i18n import ENGLISH, SHIPPED, Catalogues, catalogue_path
 
 SOURCE = Path(bot.__file__).parent
@@ -160,3 +162,12 @@ def test_every_refusal_is_a_marked_sentence_the_catalogues_can_translate() -> No
             if not marked:
                 unmarked.append(f"{path.relative_to(SOURCE)}:{call.lineno}")
     assert unmarked == [], "\n".join(unmarked)
+
+
+def test_numbers_and_money_follow_the_stores_country_where_the_language_is_spoken_there() -> None:
+    swiss = Catalogues(country="CH")
+    assert swiss.texts("de").money(329, Currency("CHF")) == "CHF\u00a03.29"
+    assert swiss.texts("de").quantity(Decimal("1.5"), "kg") == "1.5 kg"
+    german_in_france = Catalogues(country="FR").texts("de")  # not a pair Babel knows
+    assert german_in_france.money(329, Currency("EUR")) == "3,29\u00a0€"
+    assert german_in_france.quantity(Decimal("1.5"), "kg") == "1,5 kg"
