@@ -8,14 +8,19 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Column,
     ColumnElement,
+    Integer,
+    MetaData,
     Select,
+    Table,
     distinct,
     false,
     func,
+    insert,
     literal_column,
     null,
-    or_,
     select,
     text,
     union_all,
@@ -51,6 +56,17 @@ _NOT_CANCELLED = OrderRow.status != OrderStatus.CANCELLED.value
 _OPEN = OrderRow.status.in_([s.value for s in OrderStatus if s.is_open])
 # Sales of periods up to this long are read from the lines' index in time order (see _sold).
 BY_TIME_UP_TO = timedelta(days=120)
+# The per-item sums of a period, kept a moment for ranking (MariaDB: a connection's own).
+SOLD_MAX_BYTES = 1 << 30
+SOLD = Table(
+    "sold_per_item",
+    MetaData(),
+    Column("product_id", Integer, primary_key=True),
+    Column("quantity", Quantity, nullable=False),
+    Column("revenue", BigInteger, nullable=False),
+    prefixes=["TEMPORARY"],
+    mysql_engine="MEMORY",
+)
 
 
 def _sold_between(start: datetime, end: datetime, *, by_item: bool) -> list[ColumnElement[bool]]:
@@ -319,7 +335,7 @@ class SqlOrderRepository:
         if self.session.get_bind().dialect.name == "sqlite":
             by_quantity, by_revenue, items = self._top_by_limits(start, end, top)
         else:
-            by_quantity, by_revenue, items = self._top_by_windows(start, end, top)
+            by_quantity, by_revenue, items = self._top_by_memory_table(start, end, top)
         rows = self.session.execute(
             select(
                 ProductRow.id, ProductRow.sku, ProductRow.name, ProductRow.unit, ProductRow.active
@@ -346,31 +362,37 @@ class SqlOrderRepository:
             named(by_quantity), named(by_revenue), items, items - (archived_sold or 0)
         )
 
-    def _top_by_windows(
+    def _top_by_memory_table(
         self, start: datetime, end: datetime, top: int
     ) -> tuple[list[Sold], list[Sold], int]:
-        """MariaDB: both rankings and the count as window functions over the per-item sums
-        (it would sum them again for each use of a WITH)."""
-        sold = self._sold(start, end).subquery()
-        quantity, revenue, pid = sold.c.quantity, sold.c.revenue, sold.c.product_id
-        ranked = select(
-            sold,
-            func.row_number().over(order_by=(quantity.desc(), revenue.desc(), pid)).label("q"),
-            func.row_number().over(order_by=(revenue.desc(), quantity.desc(), pid)).label("r"),
-            func.count().over().label("items"),
-        ).subquery()
-        rows = (
-            self.session.connection()
-            .execute(select(ranked).where(or_(ranked.c.q <= top, ranked.c.r <= top)))
-            .all()
-        )
-        by_quantity = [
-            (r.product_id, r.quantity, r.revenue) for r in sorted(rows, key=lambda r: r.q)
-        ]
-        by_revenue = [
-            (r.product_id, r.quantity, r.revenue) for r in sorted(rows, key=lambda r: r.r)
-        ]
-        return by_quantity[:top], by_revenue[:top], rows[0].items if rows else 0
+        """MariaDB: the per-item sums once, into a MEMORY temporary table (this connection's
+        own), then two top-`top` passes and a count over it: 30 ms for a month on the 100k
+        store, where window functions sorting every sum took 51 ms (it would sum them again
+        for each use of a WITH)."""
+        connection = self.session.connection()
+        SOLD.drop(connection, checkfirst=True)  # left by a report that failed halfway
+        # A MEMORY table's size is capped when it is made (16 MB by default: about 400,000
+        # items); this one may hold every item of a big store, and only ever as many rows.
+        connection.exec_driver_sql(f"SET SESSION max_heap_table_size = {SOLD_MAX_BYTES}")
+        SOLD.create(connection)
+        connection.exec_driver_sql("SET SESSION max_heap_table_size = DEFAULT")
+        try:
+            sums = self._sold(start, end)
+            connection.execute(
+                insert(SOLD).from_select(["product_id", "quantity", "revenue"], sums)
+            )
+            pid, quantity, revenue = SOLD.c.product_id, SOLD.c.quantity, SOLD.c.revenue
+
+            def first(*order: Any) -> list[Sold]:
+                picked = select(pid, quantity, revenue).order_by(*order).limit(top)
+                return [(r.product_id, r.quantity, r.revenue) for r in connection.execute(picked)]
+
+            by_quantity = first(quantity.desc(), revenue.desc(), pid)
+            by_revenue = first(revenue.desc(), quantity.desc(), pid)
+            items = connection.scalar(select(func.count()).select_from(SOLD)) or 0
+        finally:
+            SOLD.drop(connection)
+        return by_quantity, by_revenue, items
 
     def _top_by_limits(
         self, start: datetime, end: datetime, top: int
