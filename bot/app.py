@@ -143,8 +143,7 @@ def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> ed
 
     def words(update: Update, text: str) -> str:
         user = update.effective_user
-        catalogues = shop.catalogues
-        return catalogues.texts(catalogues.language_for(user.language_code if user else None))(text)
+        return shop.catalogues.for_app(user.language_code if user else None)(text)
 
     return edge.PersonalQueues(first_delivery, words=words, done=done)
 

@@ -207,6 +207,10 @@ class Catalogues:
         """The language's texts; the store's default for any other."""
         return self._texts.get(language or "", self._texts[self.default])
 
+    def for_app(self, telegram_code: str | None) -> Texts:
+        """The texts for a Telegram app's language ("de-AT"), if shipped, else the store's."""
+        return self.texts(self.language_for(telegram_code))
+
     def language_for(self, telegram_code: str | None) -> str:
         """A Telegram user's language ("de-AT", "pt-br"), if shipped, else the store's."""
         return shipped_language(telegram_code) or self.default

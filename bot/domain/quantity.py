@@ -41,5 +41,4 @@ def check_step(quantity: Decimal, step: Decimal, unit: str) -> None:
 
 def format_quantity(quantity: Decimal, unit: str) -> str:
     """'2 pc', '0.75 kg' — no trailing zeros, no exponent."""
-    text = f"{quantity.normalize():f}"
-    return f"{text} {unit}"
+    return str(Amount(quantity, unit))

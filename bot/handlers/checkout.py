@@ -29,7 +29,7 @@ from bot.handlers.button_kinds import (
 )
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import polite, say, sentence, show
+from bot.handlers.screens import TRY_AGAIN, polite, refused_then, say, show
 from bot.handlers.shop_info import closed_notice
 from bot.handlers.views import (
     EPOCH_ORDINAL,
@@ -247,8 +247,7 @@ async def _take_answer(update: Update, context: ShopContext, step: CheckoutStep,
     try:
         view = await context.run(use_case, who, text, store=store)
     except DomainError as refused:
-        again = t("Please try again, or /cancel.")
-        await say(update, f"{esc(sentence(t.refusal(refused)))} {again}")
+        await say(update, refused_then(t, refused, t(TRY_AGAIN)))
         return
     if step is CheckoutStep.PHONE:
         phone = show_phone(view.draft.phone or "", store.country)

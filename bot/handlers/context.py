@@ -71,7 +71,7 @@ class ShopContext(
         catalogues = self.shop.catalogues
         user = update.effective_user
         app_language = user.language_code if user else None
-        return catalogues.texts(chosen or catalogues.language_for(app_language))
+        return catalogues.texts(chosen) if chosen else catalogues.for_app(app_language)
 
     async def run(self, use_case: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Call a use case with a fresh unit of work, off the event loop (it blocks on I/O)."""

@@ -18,7 +18,7 @@ from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import EditItemField, ItemCategory, ItemField, ItemWord
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import polite, say, sentence, show
+from bot.handlers.screens import TRY_AGAIN, polite, refused_then, say, show
 from bot.handlers.views import button
 from bot.i18n import Texts
 
@@ -57,7 +57,6 @@ TYPE_NEW = {
     ItemField.THRESHOLD: QUESTIONS[ItemStep.THRESHOLD],
     ItemField.PRICE: QUESTIONS[ItemStep.PRICE],
 }
-TRY_AGAIN = said("Please try again, or /cancel.")
 
 
 def _summary(t: Texts, product: Product, store: Store) -> str:
@@ -195,7 +194,7 @@ async def take_item_answer(update: Update, context: ShopContext, prompt: Prompt)
         )
     except DomainError as refused:
         t = context.texts(update)
-        await say(update, f"{esc(sentence(t.refusal(refused)))} {t(TRY_AGAIN)}")
+        await say(update, refused_then(t, refused, t(TRY_AGAIN)))
 
 
 @polite
@@ -255,7 +254,7 @@ async def take_edit_answer(update: Update, context: ShopContext, prompt: Prompt)
             item_prompts.answer_edit_item, prompt, message.text, _photo(message), store=store
         )
     except DomainError as refused:
-        await say(update, f"{esc(sentence(t.refusal(refused)))} {t(TRY_AGAIN)}")
+        await say(update, refused_then(t, refused, t(TRY_AGAIN)))
         return
     await say(update, t("✅ Updated:") + "\n" + _summary(t, product, store))
 

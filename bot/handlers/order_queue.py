@@ -33,12 +33,11 @@ from bot.handlers.button_kinds import MoreOrders, MoveOrder, OrderDetails
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.payment_views import payment_line
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import polite, say, sentence, show
+from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say, show
 from bot.handlers.views import button, slot_label
 from bot.i18n import Texts
 
 PAGE = 5
-TYPE_AGAIN = said("Please type it again, or /cancel.")
 LABELS = {
     OrderStatus.ACCEPTED: said("✅ Accept"),
     OrderStatus.READY: said("🛍 Ready for pickup"),
@@ -243,7 +242,7 @@ async def take_reason(update: Update, context: ShopContext, prompt: Prompt) -> N
     try:
         reason = clean_reason(message.text)
     except InvalidInput as refused:  # the question stays open for a shorter reason
-        await say(update, f"{esc(sentence(t.refusal(refused)))} " + t(TYPE_AGAIN))
+        await say(update, refused_then(t, refused, t(TYPE_AGAIN)))
         return
     await context.run(prompts.drop, user_id_of(update))
     try:

@@ -18,7 +18,7 @@ from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import AnswerQuestion, AskShop
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import polite, say, sentence
+from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say
 from bot.handlers.views import button
 from bot.i18n import Texts, said
 
@@ -71,8 +71,7 @@ async def _send_typed(
     try:
         await send(message.text)
     except InvalidInput as refused:
-        again = t("Please type it again, or /cancel.")
-        await say(update, f"{esc(sentence(t.refusal(refused)))} {again}")
+        await say(update, refused_then(t, refused, t(TYPE_AGAIN)))
         return False
     except DomainError as refused:  # answered by someone else meanwhile
         await context.run(prompts.drop, user_id_of(update))

@@ -14,6 +14,7 @@ from telegram.error import BadRequest
 
 from bot.domain.errors import DomainError
 from bot.handlers.fit import CAPTION, fit, visible_text
+from bot.i18n import Texts, said
 
 if TYPE_CHECKING:
     from bot.handlers.context import ShopContext
@@ -111,6 +112,16 @@ def polite(handler: Handler) -> PtbCallback:
         await answer(update, notice)
 
     return run
+
+
+TRY_AGAIN = said("Please try again, or /cancel.")
+TYPE_AGAIN = said("Please type it again, or /cancel.")
+
+
+def refused_then(t: Texts, refused: DomainError, hint: str = "") -> str:
+    """A refusal as one sentence, safe in HTML, then what to do next (already in words)."""
+    refusal = esc(sentence(t.refusal(refused)))
+    return f"{refusal} {hint}" if hint else refusal
 
 
 def sentence(text: str) -> str:

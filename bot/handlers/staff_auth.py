@@ -18,7 +18,7 @@ from bot.domain.staff import MIN_PASSWORD, Role
 from bot.handlers.access import show_customer_menu, show_menu, staff_member
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.routes import Command, Feature
-from bot.handlers.screens import polite, say, sentence
+from bot.handlers.screens import polite, refused_then, say
 from bot.i18n import said
 
 QUESTIONS = {
@@ -75,20 +75,20 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
             staff_prompts.answer, prompt, message.text, hasher=context.shop.hasher
         )
     except PasswordsDiffer as refused:
-        await say(update, esc(sentence(t.refusal(refused))) + " " + choose_password)
+        await say(update, refused_then(t, refused, choose_password))
         return
     except AccountLocked as refused:  # it says when: no second "try again"
-        await say(update, esc(sentence(t.refusal(refused))))
+        await say(update, refused_then(t, refused))
         return
     except DomainError as refused:
         again = (
-            " " + t("Choose another.")
+            t("Choose another.")
             if signing_up and prompt.step == Ask.PASSWORD
-            else " " + t("Send /login to try again.")
+            else t("Send /login to try again.")
             if not signing_up
             else ""
         )
-        await say(update, esc(sentence(t.refusal(refused))) + again)
+        await say(update, refused_then(t, refused, again))
         return
     if reply.account is not None:
         account = reply.account

@@ -166,6 +166,10 @@ def _moved(t: Texts, move: StockMove) -> str:
     )
 
 
+def _restocked(t: Texts, move: StockMove) -> str:
+    return "📦 " + t("Restocked.") + " " + _moved(t, move)
+
+
 @polite
 async def restock(update: Update, context: ShopContext) -> str | None:
     """/restock SKU QTY [NOTE]: goods received. A SKU that does not exist gets the closest
@@ -198,7 +202,7 @@ async def restock(update: Update, context: ShopContext) -> str | None:
         )
         await say(update, text, InlineKeyboardMarkup(rows))
         return None
-    await say(update, "📦 " + t("Restocked.") + " " + _moved(t, move))
+    await say(update, _restocked(t, move))
     return None
 
 
@@ -217,7 +221,7 @@ async def restock_suggested(update: Update, context: ShopContext) -> str | None:
         store=context.shop.store,
     )
     t = context.texts(update)
-    await show(update, "📦 " + t("Restocked.") + " " + _moved(t, move))
+    await show(update, _restocked(t, move))
     return None
 
 
