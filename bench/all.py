@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench import echo, notify, screens
+from bench import echo, notify, screens, skeleton
 from bench.common import database, migrated, spread
 from bench.driver import Driver
 from bench.loops import browse, checkout, paced_taps
@@ -261,6 +261,14 @@ async def run(quick: bool, mariadb: str | None) -> Table:
         ceilings[kind] = rate
         for backend in backends:
             table.put(f"bare echo bot, {kind} transport", backend, f"{rate:.0f} upd/s")
+    customers, rounds = (20, 3) if quick else (40, 5)
+    bare = await skeleton.ceiling(customers, rounds)
+    for backend in backends:
+        table.put(
+            f"bare bot making the browse loop's calls, {customers} customers (no database)",
+            backend,
+            f"{bare.rate:.0f} upd/s ({bare.rate / ceilings['aiohttp']:.2f}× echo)",
+        )
     for backend, base in backends.items():
         print(f"{backend}:", flush=True)
         await loops(table, backend, base, quick, ceilings["aiohttp"])
