@@ -37,10 +37,11 @@ def build_engine(url: str | URL, **kwargs: Any) -> Engine:
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+    # No pre-ping: a file has no server to go away, and the ping was a SELECT 1 before
+    # every transaction.
     engine = create_engine(
         url,
         hide_parameters=True,
-        pool_pre_ping=True,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         **kwargs,
     )

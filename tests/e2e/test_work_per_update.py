@@ -10,9 +10,11 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
+from sqlalchemy.engine.interfaces import CacheStats
 
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import sell, someone
@@ -53,6 +55,22 @@ def transactions(engine: Engine) -> Iterator[list[Transaction]]:
         yield seen
     finally:
         event.remove(engine, "begin", begun)
+        event.remove(engine, "before_cursor_execute", ran)
+
+
+@contextmanager
+def compilations(engine: Engine) -> Iterator[list[tuple[str, CacheStats]]]:
+    """Every statement run meanwhile, with whether SQLAlchemy took it from its cache."""
+    seen: list[tuple[str, CacheStats]] = []
+
+    def ran(_conn: object, _cursor: object, sql: str, _p: object, context: Any, _m: bool) -> None:
+        if not sql.startswith("BEGIN"):
+            seen.append((sql, context.cache_hit))
+
+    event.listen(engine, "before_cursor_execute", ran)
+    try:
+        yield seen
+    finally:
         event.remove(engine, "before_cursor_execute", ran)
 
 
@@ -100,6 +118,31 @@ async def test_browsing_to_an_item_and_adding_it_asks_nothing_twice(bot: Running
             await ann.presses(step)
         assert asked_twice(seen) == [], step
     assert "In your cart: 1 pc" in ann.screen
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_a_second_customer_browsing_compiles_no_statement_again(bot: RunningBot) -> None:
+    # Each update's record, the language lookup and the browse run from SQLAlchemy's
+    # statement cache: compiling them again would cost more than running them.
+    sell(bot, sku="HONEY", name="Acacia honey", category="Pantry")
+    people = [someone(bot, name) for name in ("Ann", "Bob")]
+    for person in people:
+        await person.says("/start")  # first contact: their language is noted once
+    passes = []
+    for person in people:
+        with compilations(bot.shop.engine) as seen:
+            await person.says("/catalogue")
+            for step in ("Pantry", "Acacia honey", "to cart"):
+                await person.presses(step)
+        assert "In your cart: 1 pc" in person.screen
+        passes.append(seen)
+    first, second = passes
+    uncacheable = {CacheStats.NO_CACHE_KEY, CacheStats.CACHING_DISABLED}
+    assert [sql for sql, hit in first + second if hit in uncacheable] == []
+    asked_before = {sql for sql, _ in first}
+    again = [sql for sql, hit in second if hit is CacheStats.CACHE_MISS and sql in asked_before]
+    assert again == []
+    assert len(second) >= 10  # the browse was watched
 
 
 async def test_what_start_up_built_is_out_of_the_collectors_sight_while_the_bot_runs(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import BindParameter, Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.ports import Languages
@@ -98,29 +98,31 @@ class SqlShieldRepository:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _languages_of() -> Select[tuple[str | None, str | None, str | None]]:
+    """One statement of three lookups by key, in the transaction that records the update:
+    the staff account's choice, the customer's, and the Telegram app's language."""
+    user: BindParameter[int] = bindparam("user")
+    staff = (
+        select(StaffRow.language)
+        .join(StaffSessionRow, StaffSessionRow.staff_id == StaffRow.id)
+        .where(StaffSessionRow.telegram_user_id == user)
+        .scalar_subquery()
+    )
+    customer = select(CustomerRow.language).where(CustomerRow.telegram_user_id == user)
+    app = select(AppLanguageRow.language).where(AppLanguageRow.telegram_user_id == user)
+    return select(staff, customer.scalar_subquery(), app.scalar_subquery())
+
+
+# Built once: every update runs it, and building it cost more than running it.
+_LANGUAGES_OF = _languages_of()
+
+
 class SqlLanguageRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
     def of(self, telegram_user_id: int) -> Languages:
-        # One statement of three lookups by key, in the transaction that records the update.
-        staff = (
-            select(StaffRow.language)
-            .join(StaffSessionRow, StaffSessionRow.staff_id == StaffRow.id)
-            .where(StaffSessionRow.telegram_user_id == telegram_user_id)
-            .scalar_subquery()
-        )
-        customer = (
-            select(CustomerRow.language)
-            .where(CustomerRow.telegram_user_id == telegram_user_id)
-            .scalar_subquery()
-        )
-        app = (
-            select(AppLanguageRow.language)
-            .where(AppLanguageRow.telegram_user_id == telegram_user_id)
-            .scalar_subquery()
-        )
-        row = self.session.execute(select(staff, customer, app)).one()
+        row = self.session.execute(_LANGUAGES_OF, {"user": telegram_user_id}).one()
         return Languages(chosen=row[0] or row[1], app=row[2])
 
     def note_app(self, telegram_user_id: int, language: str) -> None:
