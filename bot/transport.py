@@ -17,6 +17,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 DefaultTimeout = Any  # the framework's DEFAULT_NONE marker, or a float / None
+JSON_BODY = {"Content-Type": "application/json"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -93,25 +94,38 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
-        fields = request_data.json_parameters if request_data else None
-        body: aiohttp.FormData | dict[str, str] | None = fields
-        if files:
-            body = aiohttp.FormData()
-            for name, value in (fields or {}).items():
-                body.add_field(name, value)
-            for name, part in files.items():
-                filename, content, mime = _file_part(part)
-                body.add_field(name, content, filename=filename, content_type=mime)
+        body: aiohttp.FormData | bytes | None = None
+        headers = None
+        if request_data is not None and files:
+            body = _form(request_data.json_parameters, files)
+        elif request_data is not None and request_data.parameters:
+            # JSON, which the Bot API takes as readily as a form: encoded in C, where
+            # percent-encoding a form (a keyboard's JSON, character by character) took 5 % of
+            # the event loop under load.
+            body, headers = request_data.json_payload, JSON_BODY
         timeout = self._timeout(
             read_timeout, write_timeout, connect_timeout, pool_timeout, uploading=bool(files)
         )
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as reply:
+            async with self._session.request(
+                method, url, data=body, headers=headers, timeout=timeout
+            ) as reply:
                 return reply.status, await reply.read()
         except TimeoutError as timed_out:
             raise TimedOut from timed_out
         except aiohttp.ClientError as failed:
             raise NetworkError(f"aiohttp.{type(failed).__name__}: {failed}") from failed
+
+
+def _form(fields: dict[str, str], files: dict[str, Any]) -> aiohttp.FormData:
+    """An upload: the fields and the files as multipart/form-data."""
+    form = aiohttp.FormData()
+    for name, value in fields.items():
+        form.add_field(name, value)
+    for name, part in files.items():
+        filename, content, mime = _file_part(part)
+        form.add_field(name, content, filename=filename, content_type=mime)
+    return form
 
 
 def _file_part(part: Any) -> tuple[str | None, Any, str | None]:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 import pytest
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import (
     BadRequest,
     Conflict,
@@ -42,6 +42,19 @@ async def test_calls_and_answers_go_through(bot: Bot, double: LocalBotApi) -> No
     sent = await bot.send_message(ann.id, "<b>Hello</b> &amp; welcome", parse_mode="HTML")
     assert sent.text == "Hello & welcome"
     assert double.chat(ann).last_from_bot.shown_text == "Hello & welcome"
+
+
+async def test_a_keyboard_and_any_text_arrive_as_sent(bot: Bot, double: LocalBotApi) -> None:
+    ann = double.person("Ann")
+    words = 'Crème brûlée 🍮 & "quotes" + 50% = <ok>?'
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("➕ 0,25 kg", callback_data="cart:+:42")]]
+    )
+    sent = await bot.send_message(ann.id, words, reply_markup=keyboard)
+    assert sent.text == words and sent.reply_markup == keyboard
+    shown = double.chat(ann).last_from_bot
+    assert shown.shown_text == words
+    assert shown.buttons == [{"text": "➕ 0,25 kg", "callback_data": "cart:+:42"}]
 
 
 async def test_an_upload_arrives_whole(bot: Bot, double: LocalBotApi) -> None:
