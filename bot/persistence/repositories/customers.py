@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.cart import CartLine
@@ -18,6 +19,36 @@ from bot.persistence.models import (
     CheckoutRow,
     CustomerRow,
 )
+
+# Each update of a customer's cart or browse runs these: built once (building a statement
+# cost about as much as running it), over plain columns (no ORM identity map to fill).
+_customers = CustomerRow.__table__
+_lines = cast(Table, CartLineRow.__table__)
+_CUSTOMER_BY_TELEGRAM_ID = select(
+    _customers.c.telegram_user_id,
+    _customers.c.name,
+    _customers.c.username,
+    _customers.c.phone,
+    _customers.c.id,
+).where(_customers.c.telegram_user_id == bindparam("telegram_user_id"))
+_LOCK_CUSTOMER = (
+    select(_customers.c.id).where(_customers.c.id == bindparam("customer_id")).with_for_update()
+)
+_CART_LINES = (
+    select(_lines.c.product_id, _lines.c.quantity, _lines.c.seen_price_minor)
+    .where(_lines.c.customer_id == bindparam("customer_id"))
+    .order_by(_lines.c.position, _lines.c.product_id)
+)
+_CHANGE_LINE = (
+    update(_lines)
+    .where(_lines.c.customer_id == bindparam("of_customer"))
+    .where(_lines.c.product_id == bindparam("of_product"))
+    .values(quantity=bindparam("to_quantity"), seen_price_minor=bindparam("to_price"))
+)
+_LAST_POSITION = select(func.coalesce(func.max(_lines.c.position), 0)).where(
+    _lines.c.customer_id == bindparam("customer_id")
+)
+_NEW_LINE = insert(_lines)
 
 
 class SqlCustomerRepository:
@@ -44,15 +75,13 @@ class SqlCustomerRepository:
         return self._to_domain(row) if row else None
 
     def get_by_telegram_id(self, telegram_user_id: int) -> Customer | None:
-        row = self.session.scalars(
-            select(CustomerRow).where(CustomerRow.telegram_user_id == telegram_user_id)
+        found = self.session.execute(
+            _CUSTOMER_BY_TELEGRAM_ID, {"telegram_user_id": telegram_user_id}
         ).one_or_none()
-        return self._to_domain(row) if row else None
+        return Customer(*found) if found else None
 
     def lock(self, customer_id: int) -> None:
-        self.session.execute(
-            select(CustomerRow.id).where(CustomerRow.id == customer_id).with_for_update()
-        )
+        self.session.execute(_LOCK_CUSTOMER, {"customer_id": customer_id})
 
     def update(self, customer: Customer) -> None:
         row = self.session.get(CustomerRow, customer.id)
@@ -67,31 +96,29 @@ class SqlCartRepository:
         self.session = session
 
     def lines(self, customer_id: int) -> list[CartLine]:
-        rows = self.session.scalars(
-            select(CartLineRow)
-            .where(CartLineRow.customer_id == customer_id)
-            .order_by(CartLineRow.position, CartLineRow.product_id)
-        )
-        return [CartLine(r.product_id, r.quantity, r.seen_price_minor) for r in rows]
+        rows = self.session.execute(_CART_LINES, {"customer_id": customer_id})
+        return [CartLine(*row) for row in rows]
 
     def put(self, customer_id: int, line: CartLine) -> None:
-        row = self.session.get(CartLineRow, (customer_id, line.product_id))
-        if row is None:
-            position = (
-                self.session.scalar(
-                    select(func.coalesce(func.max(CartLineRow.position), 0)).where(
-                        CartLineRow.customer_id == customer_id
-                    )
-                )
-                or 0
-            )
-            row = CartLineRow(
-                customer_id=customer_id, product_id=line.product_id, position=position + 1
-            )
-            self.session.add(row)
-        row.quantity = line.quantity
-        row.seen_price_minor = line.seen_price_minor
-        self.session.flush()
+        """Change the line, or add it after the others. The caller holds the customer's lock
+        (a cart change reads the cart first), so the last position cannot move meanwhile."""
+        change = {
+            "of_customer": customer_id,
+            "of_product": line.product_id,
+            "to_quantity": line.quantity,
+            "to_price": line.seen_price_minor,
+        }
+        if self.session.execute(_CHANGE_LINE, change).rowcount:  # type: ignore[attr-defined]
+            return
+        last = self.session.scalar(_LAST_POSITION, {"customer_id": customer_id}) or 0
+        new_line: dict[str, Any] = {
+            "customer_id": customer_id,
+            "product_id": line.product_id,
+            "quantity": line.quantity,
+            "seen_price_minor": line.seen_price_minor,
+            "position": last + 1,
+        }
+        self.session.execute(_NEW_LINE, new_line)
 
     def remove(self, customer_id: int, product_id: int) -> None:
         self.session.execute(

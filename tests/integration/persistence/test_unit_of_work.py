@@ -23,6 +23,7 @@ from bot.domain.prompts import (
     SignupDraft,
 )
 from bot.domain.services import catalogue, orders, staff
+from bot.domain.services.cart import add_to_cart, set_cart_quantity, view_cart
 from bot.domain.services.sales import Period, most_sold
 from bot.domain.staff import Role
 from tests.support.databases import UowFactory
@@ -80,6 +81,24 @@ def test_products_round_trip_with_exact_quantities_and_unicode(new_uow: UowFacto
         Decimal("1.5"),
     )
     assert found.id == saved.id
+
+
+def test_a_cart_keeps_its_lines_in_the_order_they_came_and_changes_them_in_place(
+    new_uow: UowFactory,
+) -> None:
+    rice, apples = stocked(new_uow(), sku="RICE"), stocked(new_uow(), sku="APPLES")
+    assert rice.id is not None and apples.id is not None
+    ann = customer()
+    add_to_cart(ann, rice.id, Decimal(1), uow=new_uow())
+    add_to_cart(ann, apples.id, Decimal(2), uow=new_uow())
+    # The same quantity again changes no value: MySQL must still count the line as found.
+    set_cart_quantity(ann, rice.id, Decimal(1), uow=new_uow())
+    add_to_cart(ann, rice.id, Decimal(2), uow=new_uow())
+    cart = view_cart(ann, uow=new_uow())
+    assert [(i.product.sku, i.quantity) for i in cart.items] == [
+        ("RICE", Decimal(3)),
+        ("APPLES", Decimal(2)),
+    ]
 
 
 def test_a_duplicate_sku_is_refused(new_uow: UowFactory) -> None:
