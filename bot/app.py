@@ -133,7 +133,7 @@ async def introduce(application: ShopApplication, shop: Shop, language: str | No
 def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> edge.PersonalQueues:
     async def first_delivery(update: Update) -> Delivery:
         user = update.effective_user
-        return await asyncio.to_thread(
+        return await shop.run(
             deliveries.first_delivery,
             update.update_id,
             user.id if user else None,
@@ -165,7 +165,8 @@ def build_application(
     # python-telegram-bot's DEBUG records carry whole messages, passwords included.
     logging.getLogger("telegram").setLevel(logging.INFO)
     # Without the budget (a local Bot API only) every call still goes through it, unpaced.
-    budget = SendBudget(SqlTickBook(shop.engine) if settings.send_budget else None)
+    book = SqlTickBook(shop.engine) if settings.send_budget else None
+    budget = SendBudget(book, offload=shop.run)
     application: ShopApplication = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())

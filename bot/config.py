@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     max_open_orders: Annotated[int, Field(ge=1, le=100)] = 3
     digest_time: time = time(8, 0)
     outbox_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
+    # Threads for database work: more only help a database across a slow network (under
+    # the GIL they add contention, not speed); two, so a long report does not stop the rest.
+    database_threads: Annotated[int, Field(ge=1, le=64)] = 2
     # Notifications as paid broadcasts (Telegram Stars per message, up to 1,000/s).
     paid_broadcast: bool = False
     # false: no pacing at all, only for a local Bot API server (benchmarks measure the bot's

@@ -17,7 +17,7 @@ import contextlib
 import enum
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -61,6 +61,7 @@ class TickBook(Protocol):
 
 
 Callback = Callable[..., Coroutine[Any, Any, Any]]
+Offload = Callable[..., Awaitable[Any]]
 
 
 class SendBudget(BaseRateLimiter[Priority]):
@@ -70,8 +71,12 @@ class SendBudget(BaseRateLimiter[Priority]):
         *,
         max_retries: int = 2,
         clock: Callable[[], float] = time.time,
+        offload: Offload = asyncio.to_thread,
     ) -> None:
+        """`offload` runs the book's blocking calls off the event loop (the shop's database
+        threads in the bot)."""
         self._book = book
+        self._offload = offload
         self._max_retries = max_retries
         self._clock = clock
         # One cursor and lock per kind of message: reservations of one kind go in order
@@ -158,7 +163,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         async with self._locks[lane]:
             tick = max(self._cursor[lane], self._tick_now())
             while True:
-                taken = await asyncio.to_thread(book.take, lane.name, tick, lane.per_tick)
+                taken = await self._offload(book.take, lane.name, tick, lane.per_tick)
                 now = self._tick_now()
                 if taken and tick >= now:
                     break
@@ -174,7 +179,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         self._reserved += 1
         if self._reserved % FORGET_EVERY == 0:
             before = self._tick_now() - FORGET_AFTER_TICKS
-            await asyncio.to_thread(book.forget_before, before)
+            await self._offload(book.forget_before, before)
 
 
 def _seconds(wait: float | timedelta) -> float:

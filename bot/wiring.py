@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +18,8 @@ from bot.domain.store import Store
 from bot.i18n import Catalogues
 from bot.persistence.engine import build_engine, session_factory
 from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -27,10 +33,22 @@ class Shop:
     # wake its sender.
     outbox_written: Callable[[], None] | None = None
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
+    _database_threads: ThreadPoolExecutor = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
         self.catalogues = Catalogues(self.settings.language, country=self.settings.country)
+        self._database_threads = ThreadPoolExecutor(
+            self.settings.database_threads, thread_name_prefix="database"
+        )
+
+    async def run(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Blocking database work, off the event loop, on the shop's own few threads. Under
+        the GIL more threads add contention, not speed, and SQLite takes one writer at a time
+        anyway: the browse loop ran fastest with one or two (bench.browse, both databases)."""
+        loop = asyncio.get_running_loop()
+        call = functools.partial(work, *args, **kwargs)
+        return await loop.run_in_executor(self._database_threads, call)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work: one per use-case call."""
@@ -41,6 +59,7 @@ class Shop:
             self.outbox_written()
 
     def close(self) -> None:
+        self._database_threads.shutdown(wait=True)
         self.engine.dispose()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
@@ -75,7 +74,7 @@ class ShopContext(
 
     async def run(self, use_case: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Call a use case with a fresh unit of work, off the event loop (it blocks on I/O)."""
-        return await asyncio.to_thread(use_case, *args, uow=self.shop.uow(), **kwargs)
+        return await self.shop.run(use_case, *args, uow=self.shop.uow(), **kwargs)
 
 
 def user_id_of(update: Update) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from bot.domain.services import housekeeping
@@ -14,7 +13,7 @@ JOB_NAME = "daily-housekeeping"
 
 async def clean_up(context: ShopContext) -> None:
     shop = context.shop
-    done = await asyncio.to_thread(
+    done = await shop.run(
         housekeeping.clean_up,
         store=shop.store,
         idle_timeout=shop.settings.staff_idle_timeout,

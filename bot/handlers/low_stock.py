@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import date
 from decimal import Decimal
@@ -103,7 +102,7 @@ async def show_low_stock(update: Update, context: ShopContext) -> str | None:
 async def queue_digest(context: ShopContext) -> None:
     """The scheduled job: queue today's digest (the outbox sender delivers it)."""
     shop = context.shop
-    await asyncio.to_thread(low_stock.queue_daily_digest, store=shop.store, uow=shop.uow())
+    await shop.run(low_stock.queue_daily_digest, store=shop.store, uow=shop.uow())
 
 
 FEATURE = Feature(

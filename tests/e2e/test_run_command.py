@@ -52,7 +52,7 @@ def test_a_wrong_setting_is_named_on_one_line(tmp_path: Path) -> None:
     finished = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
         cwd=tmp_path,
-        env=shopkeeps_env(CURRENCY="EURO", WEBHOOK_PORT="99999"),
+        env=shopkeeps_env(CURRENCY="EURO", WEBHOOK_PORT="99999", DATABASE_THREADS="0"),
         capture_output=True,
         text=True,
         timeout=60,
@@ -62,6 +62,7 @@ def test_a_wrong_setting_is_named_on_one_line(tmp_path: Path) -> None:
     lines = finished.stderr.strip().splitlines()
     assert "SHOPKEEPS_CURRENCY: 'EURO' is not an ISO 4217 currency code (like EUR or USD)" in lines
     assert any(line.startswith("SHOPKEEPS_WEBHOOK_PORT: ") for line in lines)
+    assert any(line.startswith("SHOPKEEPS_DATABASE_THREADS: ") for line in lines)
     assert "Traceback" not in finished.stderr
 
 

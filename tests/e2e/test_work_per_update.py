@@ -6,7 +6,9 @@ update pays), a plain text is one read transaction, and no screen asks the same 
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.engine.interfaces import CacheStats
 
+from tests.support.chat_person import ChatPerson
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import sell, someone
 
@@ -143,6 +146,32 @@ async def test_a_second_customer_browsing_compiles_no_statement_again(bot: Runni
     again = [sql for sql, hit in second if hit is CacheStats.CACHE_MISS and sql in asked_before]
     assert again == []
     assert len(second) >= 10  # the browse was watched
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_database_work_runs_on_the_shops_few_threads_never_on_the_event_loop(
+    bot: RunningBot,
+) -> None:
+    sell(bot, sku="HONEY", name="Acacia honey", category="Pantry")
+    threads: set[str] = set()
+
+    def ran(*_: object) -> None:
+        threads.add(threading.current_thread().name)
+
+    async def browse(person: ChatPerson) -> None:
+        await person.says("/catalogue")
+        for step in ("Pantry", "Acacia honey", "to cart"):
+            await person.presses(step)
+
+    people = [someone(bot, name) for name in ("Ann", "Bob", "Cleo", "Dan", "Eve", "Fay")]
+    event.listen(bot.shop.engine, "before_cursor_execute", ran)
+    try:
+        await asyncio.gather(*(browse(person) for person in people))
+    finally:
+        event.remove(bot.shop.engine, "before_cursor_execute", ran)
+    assert all("In your cart: 1 pc" in person.screen for person in people)
+    assert threads and all(name.startswith("database") for name in threads), threads
+    assert len(threads) <= bot.settings.database_threads == 2
 
 
 async def test_what_start_up_built_is_out_of_the_collectors_sight_while_the_bot_runs(
