@@ -15,7 +15,8 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.domain.services import deliveries
-from bot.domain.services.deliveries import Delivery
+from bot.domain.services.deliveries import Arrival, Delivery
+from bot.group_commit import GroupCommit
 from bot.handlers import (
     cart,
     catalogue,
@@ -131,15 +132,14 @@ async def introduce(application: ShopApplication, shop: Shop, language: str | No
 
 
 def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> edge.PersonalQueues:
+    record = GroupCommit[Arrival, Delivery](
+        lambda arrivals: shop.run(deliveries.first_deliveries, arrivals, uow=shop.uow())
+    )
+
     async def first_delivery(update: Update) -> Delivery:
         user = update.effective_user
-        return await shop.run(
-            deliveries.first_delivery,
-            update.update_id,
-            user.id if user else None,
-            shipped_language(user.language_code if user else None),
-            uow=shop.uow(),
-        )
+        language = shipped_language(user.language_code if user else None)
+        return await record(Arrival(update.update_id, user.id if user else None, language))
 
     def words(update: Update, text: str) -> str:
         user = update.effective_user

@@ -149,6 +149,23 @@ async def test_a_second_customer_browsing_compiles_no_statement_again(bot: Runni
 
 
 @pytest.mark.parametrize("mode", ["polling"])
+async def test_a_burst_of_updates_is_recorded_in_fewer_transactions_than_updates(
+    bot: RunningBot,
+) -> None:
+    # Group commit: updates arriving while one record is written share the next transaction.
+    people = [someone(bot, f"Person {n}") for n in range(12)]
+    with transactions(bot.shop.engine) as seen:
+        for person in people:
+            bot.double.send_text(person.person, "/start")
+        await bot.double.settle()
+    assert all("Corner Shop" in person.screen for person in people)
+    records = [t for t in seen if any("processed_updates" in sql for sql, _ in t.statements)]
+    recorded = sum(sql.count("processed_updates") for t in records for sql, _ in t.statements)
+    assert recorded == len(people)  # each update recorded once
+    assert 1 <= len(records) < len(people)
+
+
+@pytest.mark.parametrize("mode", ["polling"])
 async def test_database_work_runs_on_the_shops_few_threads_never_on_the_event_loop(
     bot: RunningBot,
 ) -> None:

@@ -163,6 +163,28 @@ def test_one_update_delivered_to_many_workers_is_taken_once(new_uow: UowFactory)
     assert [r.fresh for r in successes(results, deliveries.Delivery)].count(True) == 1
 
 
+def test_workers_recording_overlapping_batches_at_once_take_each_update_once(
+    new_uow: UowFactory,
+) -> None:
+    # Each worker records eight of sixteen updates in one transaction, half of them in
+    # reverse order: however the batches overlap, every update is fresh for exactly one.
+    def batch(n: int) -> list[deliveries.Arrival]:
+        ids = [9000 + (n + k) % 16 for k in range(8)]
+        return [deliveries.Arrival(i, 700 + i % 3) for i in (ids[::-1] if n % 2 else ids)]
+
+    batches = [batch(n) for n in range(AT_ONCE)]
+    results = _race(AT_ONCE, lambda n: deliveries.first_deliveries(batches[n], uow=new_uow()))
+    recorded = successes(results, list)
+    assert len(recorded) == AT_ONCE
+    fresh = [
+        arrival.update_id
+        for arrivals, taken in zip(batches, recorded, strict=True)
+        for arrival, delivery in zip(arrivals, taken, strict=True)
+        if delivery.fresh
+    ]
+    assert sorted(fresh) == list(range(9000, 9016))
+
+
 def test_a_new_persons_first_updates_at_once_keep_their_app_language_once(
     new_uow: UowFactory,
 ) -> None:

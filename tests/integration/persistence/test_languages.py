@@ -63,3 +63,24 @@ def test_a_claimed_notification_carries_its_readers_language(new_uow: UowFactory
         uow.commit()
     claimed = outbox.claim_due(uow=new_uow())
     assert {n.chat_id: n.language for n in claimed} == {611: "ru", 612: None}
+
+
+def test_updates_recorded_together_answer_each_in_the_order_they_came(
+    new_uow: UowFactory,
+) -> None:
+    choose_language(CustomerRef(801, "Dora"), "de", shipped=SHIPPED, uow=new_uow())
+    deliveries.first_delivery(30, 802, uow=new_uow())
+    arrivals = [
+        deliveries.Arrival(32, 801, "en"),
+        deliveries.Arrival(30, 802),  # taken before
+        deliveries.Arrival(31, 802, "fr"),
+        deliveries.Arrival(32, 801, "en"),  # the same update twice in one batch
+    ]
+    assert deliveries.first_deliveries(arrivals, uow=new_uow()) == [
+        deliveries.Delivery(True, "de"),
+        deliveries.Delivery(False),
+        deliveries.Delivery(True, None),
+        deliveries.Delivery(False),
+    ]
+    with new_uow() as uow:
+        assert uow.languages.readers({801, 802}) == {801: "de", 802: "fr"}
