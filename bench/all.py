@@ -263,11 +263,17 @@ async def run(quick: bool, mariadb: str | None) -> Table:
             table.put(f"bare echo bot, {kind} transport", backend, f"{rate:.0f} upd/s")
     customers, rounds = (20, 3) if quick else (40, 5)
     bare = await skeleton.ceiling(customers, rounds)
+    shop_sized = await skeleton.ceiling(customers, rounds, await skeleton.shop_screens())
     for backend in backends:
         table.put(
             f"bare bot making the browse loop's calls, {customers} customers (no database)",
             backend,
             f"{bare.rate:.0f} upd/s ({bare.rate / ceilings['aiohttp']:.2f}× echo)",
+        )
+        table.put(
+            "the same bare bot sending ShopKeeps' own browse screens",
+            backend,
+            f"{shop_sized.rate:.0f} upd/s ({shop_sized.rate / ceilings['aiohttp']:.2f}× echo)",
         )
     for backend, base in backends.items():
         print(f"{backend}:", flush=True)

@@ -4,8 +4,9 @@
 
 `make bench` takes ten minutes; this is the one figure of it that is still short of its target,
 measured the same way (bench.all.loops) in about a minute, so that a change can be judged on
-both databases before the whole run. Each repeat measures the echo ceiling just before the
-loop, since the machine's speed drifts within minutes.
+both databases before the whole run. Each repeat measures the echo ceiling and the bare bot
+sending ShopKeeps' own screens (bench.skeleton) just before the loop, since the machine's
+speed drifts within minutes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import asyncio
 import logging
 import statistics
 
-from bench import echo
+from bench import echo, skeleton
 from bench.all import stock_demo_store
 from bench.common import database, migrated, spread
 from bench.driver import Driver
@@ -34,14 +35,17 @@ async def browse_rate(url: str, customers: int, rounds: int) -> tuple[float, lis
 
 async def run(url: str | None, customers: int, rounds: int, repeat: int) -> None:
     shares = []
+    screens = await skeleton.shop_screens()
     for _ in range(repeat):
         ceiling, _failed = await echo.ceiling("aiohttp", 1000, 10)
+        bare = await skeleton.ceiling(customers, rounds, screens)
         with database(url) as database_url:  # its own: the bot drops update ids it has seen
             migrated(database_url)
             rate, waits = await browse_rate(database_url, customers, rounds)
         shares.append(rate / ceiling)
         print(
-            f"echo {ceiling:.0f} upd/s; browse loop {rate:.0f} upd/s "
+            f"echo {ceiling:.0f} upd/s; bare bot with ShopKeeps' screens {bare.rate:.0f} upd/s "
+            f"({bare.rate / ceiling:.2f}×); browse loop {rate:.0f} upd/s "
             f"({rate / ceiling:.2f}× echo), {spread(waits)}",
             flush=True,
         )
