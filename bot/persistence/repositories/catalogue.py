@@ -53,23 +53,7 @@ ON_SALE = ProductRow.active == true()
 # What customers' browsing reads on every tap, built once (building a statement cost about as
 # much as running it) over plain columns (no ORM identity map to fill).
 _products = ProductRow.__table__
-_ITEM_COLUMNS = [
-    _products.c[name]
-    for name in (
-        "id",
-        "sku",
-        "name",
-        "category",
-        "unit",
-        "step",
-        "price_minor",
-        "description",
-        "low_stock_threshold",
-        "active",
-        "photo_file_id",
-        "stock",
-    )
-]
+_ITEM_COLUMNS = [_products.c[field] for field in Product.__slots__]  # an item, whole
 _ITEMS_ON_SALE = _products.c.active == true()
 _ITEM = select(*_ITEM_COLUMNS).where(_products.c.id == bindparam("id"))
 _ITEMS = select(*_ITEM_COLUMNS).where(_products.c.id.in_(bindparam("ids", expanding=True)))
