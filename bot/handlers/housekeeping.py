@@ -13,11 +13,8 @@ JOB_NAME = "daily-housekeeping"
 
 async def clean_up(context: ShopContext) -> None:
     shop = context.shop
-    done = await shop.run(
-        housekeeping.clean_up,
-        store=shop.store,
-        idle_timeout=shop.settings.staff_idle_timeout,
-        uow=shop.uow(),
+    done = await context.run(
+        housekeeping.clean_up, store=shop.store, idle_timeout=shop.settings.staff_idle_timeout
     )
     if done.ran:
         log.info("housekeeping removed %s", done.removed)

@@ -101,8 +101,7 @@ async def show_low_stock(update: Update, context: ShopContext) -> str | None:
 
 async def queue_digest(context: ShopContext) -> None:
     """The scheduled job: queue today's digest (the outbox sender delivers it)."""
-    shop = context.shop
-    await shop.run(low_stock.queue_daily_digest, store=shop.store, uow=shop.uow())
+    await context.run(low_stock.queue_daily_digest, store=context.shop.store)
 
 
 FEATURE = Feature(

@@ -150,7 +150,7 @@ async def _keep_lease(context: ShopContext, notification: Notification) -> None:
     so no other worker takes the row and sends it a second time."""
     while True:
         await asyncio.sleep(LEASE_RENEWAL.total_seconds())
-        kept = await context.shop.run(outbox.keep_lease, notification, uow=context.shop.uow())
+        kept = await context.run(outbox.keep_lease, notification)
         if not kept:
             log.warning("notification %s: lease lost while sending", notification.id)
             return
@@ -192,7 +192,6 @@ async def _send(context: ShopContext, notification: Notification) -> None:
 
 async def send_one(context: ShopContext, notification: Notification) -> None:
     assert notification.id is not None
-    shop = context.shop
     try:
         await _send(context, notification)
     except RetryAfter as flood:
@@ -205,11 +204,11 @@ async def send_one(context: ShopContext, notification: Notification) -> None:
             log.error("notification %s was refused as malformed: %s", notification.id, refused)
         else:
             log.warning("giving up on notification %s: %s", notification.id, refused)
-        await shop.run(outbox.give_up, notification, error=str(refused), uow=shop.uow())
+        await context.run(outbox.give_up, notification, error=str(refused))
     except (NetworkError, TelegramError) as outage:
         await _later(context, notification, outbox.backoff(notification.attempts), str(outage))
     else:
-        if not await shop.run(outbox.delivered, notification, uow=shop.uow()):
+        if not await context.run(outbox.delivered, notification):
             log.error("notification %s was sent after its lease was lost", notification.id)
 
 
@@ -226,9 +225,7 @@ async def _later(
 ) -> None:
     assert notification.id is not None
     log.info("notification %s will be retried in %s: %s", notification.id, after, error)
-    await context.shop.run(
-        outbox.retry_later, notification, after=after, error=error, uow=context.shop.uow()
-    )
+    await context.run(outbox.retry_later, notification, after=after, error=error)
 
 
 MAX_BATCHES_PER_ROUND = 20
@@ -239,7 +236,7 @@ async def send_due(context: ShopContext) -> None:
     is more (each chat's next message becomes due once the one before it is delivered); one
     failure stops no other."""
     for _ in range(MAX_BATCHES_PER_ROUND):
-        due = await context.shop.run(outbox.claim_due, uow=context.shop.uow())
+        due = await context.run(outbox.claim_due)
         if not due:
             return
         # At most one per chat is due at a time (the next waits for it), so sending them all

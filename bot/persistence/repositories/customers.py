@@ -56,7 +56,8 @@ class SqlCustomerRepository:
         self.session = session
 
     @staticmethod
-    def _to_domain(row: CustomerRow) -> Customer:
+    def _to_domain(row: Any) -> Customer:
+        """A customer from a CustomerRow or a row of _CUSTOMER_BY_TELEGRAM_ID."""
         return Customer(row.telegram_user_id, row.name, row.username, row.phone, row.id)
 
     def add(self, customer: Customer) -> Customer:
@@ -78,7 +79,7 @@ class SqlCustomerRepository:
         found = self.session.execute(
             _CUSTOMER_BY_TELEGRAM_ID, {"telegram_user_id": telegram_user_id}
         ).one_or_none()
-        return Customer(*found) if found else None
+        return self._to_domain(found) if found else None
 
     def lock(self, customer_id: int) -> None:
         self.session.execute(_LOCK_CUSTOMER, {"customer_id": customer_id})
