@@ -205,10 +205,10 @@ def run(settings: Settings, shop: Shop) -> None:
         assert settings.webhook_url is not None
         assert settings.webhook_secret is not None
         path = urlsplit(settings.webhook_url).path.lstrip("/")
-        log.info("webhook on %s:%s/%s", settings.webhook_listen, settings.webhook_port, path)
+        log.info("webhook on %s:%s/%s", settings.web_listen, settings.web_port, path)
         application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
+            listen=settings.web_listen,
+            port=settings.web_port,
             url_path=path,
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret.get_secret_value(),

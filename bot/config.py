@@ -10,7 +10,14 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.errors import InvalidInput
@@ -42,8 +49,21 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_transport: Literal["aiohttp", "httpx"] = "aiohttp"
     webhook_url: str | None = None
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    # The bot's own web server (webhook, /healthz, /readyz, /metrics): SHOPKEEPS_WEB_LISTEN and
+    # _WEB_PORT, or the older names SHOPKEEPS_WEBHOOK_LISTEN and _WEBHOOK_PORT. Port 0 in long
+    # polling: no web server at all.
+    web_listen: str = Field(
+        "127.0.0.1",
+        validation_alias=AliasChoices(
+            "web_listen", f"{ENV_PREFIX}WEB_LISTEN", f"{ENV_PREFIX}WEBHOOK_LISTEN"
+        ),
+    )
+    web_port: Annotated[int, Field(ge=0, le=65535)] = Field(
+        8443,
+        validation_alias=AliasChoices(
+            "web_port", f"{ENV_PREFIX}WEB_PORT", f"{ENV_PREFIX}WEBHOOK_PORT"
+        ),
+    )
     webhook_secret: SecretStr | None = None
     store_name: Annotated[str, Field(min_length=1, max_length=64)] = "ShopKeeps Store"
     currency: str = "EUR"
@@ -76,13 +96,17 @@ class Settings(BaseSettings):
     payment_provider_token: SecretStr | None = None
     pay_on_pickup: bool = True  # also offer "pay at pickup / on delivery"
     payment_timeout_minutes: Annotated[int, Field(ge=5, le=7 * 24 * 60)] = 30
+    # Backups: a daily one at backup_time (local) into backup_dir, kept backup_keep_days.
+    backup_dir: Path | None = None
+    backup_keep_days: Annotated[int, Field(ge=1, le=3650)] = 14
+    backup_time: time = time(2, 30)
 
     @field_validator("telegram_token", "webhook_secret", "payment_provider_token", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("webhook_url", mode="before")
+    @field_validator("webhook_url", "backup_dir", mode="before")
     @classmethod
     def _blank_url_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -162,6 +186,11 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         """Checks that involve two variables; each message names the variables itself."""
+        if self.webhook_url and self.web_port == 0:
+            raise ValueError(
+                f"{ENV_PREFIX}WEB_PORT: 0 turns the web server off, but {ENV_PREFIX}WEBHOOK_URL "
+                "needs it to receive updates"
+            )
         if self.webhook_url and self.webhook_secret is None:
             raise ValueError(
                 f"{ENV_PREFIX}WEBHOOK_SECRET: must be set when {ENV_PREFIX}WEBHOOK_URL is set"

@@ -39,8 +39,8 @@ def bot_settings(double: LocalBotApi, database_url: str, mode: str, **extra: Any
         port = free_port()
         options |= {
             "webhook_url": f"http://127.0.0.1:{port}/telegram-hook",
-            "webhook_listen": "127.0.0.1",
-            "webhook_port": port,
+            "web_listen": "127.0.0.1",
+            "web_port": port,
             "webhook_secret": WEBHOOK_SECRET,
         }
     return load_settings(env_file=None, **(options | extra))
@@ -79,8 +79,8 @@ async def running_bot(
     if mode == "webhook":
         assert settings.webhook_secret is not None and settings.webhook_url is not None
         await updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
+            listen=settings.web_listen,
+            port=settings.web_port,
             url_path="telegram-hook",
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret.get_secret_value(),
