@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import phonenumbers
@@ -11,6 +12,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.text import said
 
 MAX_PHONE_TYPED = 40  # longer text is no phone number (and parsing it is wasted work)
+_KEPT = re.compile(r"^\+[1-9][0-9]{4,14}$")  # E.164: what a checked number is kept as
 
 
 @dataclass(slots=True)
@@ -23,18 +25,46 @@ class Customer:
 
 
 def normalise_phone(text: str, country: str) -> str:
-    """A number as the store's country writes it ('06 12 34 56 78' in France) or in full
-    ('+33 6 12 34 56 78'), checked against the numbering plan; kept as E.164 ('+33612345678')."""
-    try:
-        number = phonenumbers.parse(text.strip()[:MAX_PHONE_TYPED], country)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
+    """A typed number as the store's country writes it ('06 12 34 56 78' in France) or in full
+    ('+33 6 12 34 56 78'), checked against the numbering plan; kept as E.164 ('+33612345678').
+
+    A visitor's number typed as their Telegram app shows it, without the '+' ('79991234567' in
+    a British store), is taken in full when it means nothing at home but is a valid number
+    abroad: still checked, never guessed from fewer digits."""
+    typed = text.strip()[:MAX_PHONE_TYPED]
+    number = _valid(typed, country)
+    if number is None and re.fullmatch(r"[0-9][0-9 ().-]{6,}", typed):
+        number = _valid("+" + typed, country)
+    if number is None:
         raise InvalidInput(
             said("That does not look like a phone number; write it like {example}"),
             example=example_phone(country),
         )
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def _valid(text: str, country: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def own_phone(shared: str) -> str:
+    """The number of a contact its owner shared: Telegram vouches for it, so it is taken as
+    given (any country, and numbers Telegram issues itself, like +888 anonymous ones, that no
+    numbering plan lists), with the '+' some apps leave out. Only its shape is checked."""
+    kept = "+" + re.sub(r"[^0-9]", "", shared)
+    if not _KEPT.match(kept):
+        raise InvalidInput(said("That contact has no phone number I can use; please type it."))
+    return kept
+
+
+def kept_phone(phone: str, country: str) -> str:
+    """A number as checkout kept it: already E.164 (typed and checked, or vouched for by
+    Telegram) stays as it is; anything else is read as typed."""
+    return phone if _KEPT.match(phone) else normalise_phone(phone, country)
 
 
 def show_phone(phone: str, country: str) -> str:

@@ -92,7 +92,12 @@ class OutOfStock(DomainError):
     """Not enough on hand; `available` is what there is now."""
 
     def __init__(self, name: str, requested: Decimal, available: Decimal) -> None:
-        super().__init__(said("Only {available} of {name} left."), available=available, name=name)
+        if available > 0:
+            super().__init__(
+                said("Only {available} of {name} left."), available=available, name=name
+            )
+        else:  # every path to this outcome says it the same way, never "Only 0 left"
+            super().__init__(said("{name} is sold out."), name=name)
         self.name = name
         self.requested = requested
         self.available = available

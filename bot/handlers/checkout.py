@@ -236,7 +236,9 @@ async def take_text(update: Update, context: ShopContext, draft: CheckoutDraft) 
             await _ask(update, context, current)
 
 
-async def _take_answer(update: Update, context: ShopContext, step: CheckoutStep, text: str) -> None:
+async def _take_answer(
+    update: Update, context: ShopContext, step: CheckoutStep, text: str, **vouched: bool
+) -> None:
     who, store = customer_of(update), context.shop.store
     use_case = {
         CheckoutStep.ADDRESS: checkout.give_address,
@@ -245,7 +247,7 @@ async def _take_answer(update: Update, context: ShopContext, step: CheckoutStep,
     }[step]
     t = context.texts(update)
     try:
-        view = await context.run(use_case, who, text, store=store)
+        view = await context.run(use_case, who, text, store=store, **vouched)
     except DomainError as refused:
         await say(update, refused_then(t, refused, t(TRY_AGAIN)))
         return
@@ -275,7 +277,11 @@ async def take_contact(update: Update, context: ShopContext) -> None:
         await say(update, soon, ReplyKeyboardRemove())
         await _ask(update, context, view)
         return
-    await _take_answer(update, context, CheckoutStep.PHONE, message.contact.phone_number)
+    # The customer's own card (the share button sends it) carries a number Telegram verified;
+    # someone else's card, forwarded, is checked like a typed number.
+    contact, user = message.contact, update.effective_user
+    own = user is not None and contact.user_id == user.id
+    await _take_answer(update, context, CheckoutStep.PHONE, contact.phone_number, own_contact=own)
 
 
 FEATURE = Feature(

@@ -61,3 +61,55 @@ async def test_a_number_from_abroad_is_taken_in_full_and_shown_in_full(
         ann = await at_the_phone_question(bot)
         await ann.shares_phone("+44 20 7946 0958")  # a British visitor's phone
         assert ann.has_seen("Thanks, we will call +44 20 7946 0958 if needed.")
+
+
+async def test_a_visitors_own_contact_without_a_plus_is_taken_from_any_country(
+    double: LocalBotApi, engine: Engine
+) -> None:
+    """Some Telegram apps share the owner's verified number without the '+'."""
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, country="GB") as bot:
+        ann = await at_the_phone_question(bot)
+        await ann.shares_phone("79991234567")  # a Russian visitor in a British store
+        assert ann.has_seen("Thanks, we will call +7 999 123-45-67 if needed.")
+        await ann.presses("Skip")
+        await ann.presses("✅ Confirm")
+        [order] = orders.my_orders(CustomerRef(ann.person.id, "Ann"), uow=bot.shop.uow())
+        assert order.phone == "+79991234567"
+
+
+async def test_an_anonymous_number_telegram_issued_is_kept_as_it_is(
+    double: LocalBotApi, engine: Engine
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, country="GB") as bot:
+        ann = await at_the_phone_question(bot)
+        await ann.shares_phone("88812345678")  # +888: no numbering plan lists these
+        assert ann.has_seen("Thanks, we will call +888 12345678 if needed.")
+        await ann.presses("Skip")
+        await ann.presses("✅ Confirm")
+        [order] = orders.my_orders(CustomerRef(ann.person.id, "Ann"), uow=bot.shop.uow())
+        assert order.phone == "+88812345678"
+
+
+async def test_a_number_typed_as_a_visitors_app_shows_it_is_read_in_full(
+    double: LocalBotApi, engine: Engine
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, country="GB") as bot:
+        ann = await at_the_phone_question(bot)
+        await ann.says("79991234567")
+        assert ann.has_seen("Thanks, we will call +7 999 123-45-67 if needed.")
+
+
+async def test_someone_elses_contact_card_is_checked_like_a_typed_number(
+    double: LocalBotApi, engine: Engine
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url, country="GB") as bot:
+        ann = await at_the_phone_question(bot)
+        bob = bot.double.person("Bob")
+        bot.double.share_contact(ann.person, "88812345678", owner=bob)  # forwarded, not hers
+        await bot.double.settle()
+        assert ann.screen.startswith("That does not look like a phone number")
+        assert not ann.has_seen("Thanks, we will call")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.clock import Clock, utc_now
-from bot.domain.customers import normalise_phone
+from bot.domain.customers import normalise_phone, own_phone
 from bot.domain.errors import DomainError, EmptyCart, InvalidInput
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, clean_note
 from bot.domain.payments import PaymentMethod
@@ -209,11 +209,19 @@ def use_saved_address(
 
 @retry_on_conflict
 def give_phone(
-    customer: CustomerRef, text: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+    customer: CustomerRef,
+    text: str,
+    *,
+    store: Store,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+    own_contact: bool = False,
 ) -> CheckoutView:
+    """A typed number is checked against the numbering plan; `own_contact`: the customer
+    shared their own contact card, whose number Telegram vouches for."""
     with uow:
         _, draft = _draft(uow, customer, CheckoutStep.PHONE)
-        draft.phone = normalise_phone(text, store.country)
+        draft.phone = own_phone(text) if own_contact else normalise_phone(text, store.country)
         return _save(uow, draft, CheckoutStep.NOTE, clock(), store)
 
 

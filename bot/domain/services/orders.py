@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
 from bot.domain.clock import Clock, utc_now
-from bot.domain.customers import Customer, normalise_phone
+from bot.domain.customers import Customer, kept_phone
 from bot.domain.errors import (
     CartChanged,
+    ConcurrentUpdate,
     DomainError,
     EmptyCart,
     OrderAlreadyMoved,
+    OutOfStock,
     TooLateToCancel,
     TooManyOpenOrders,
     UnknownOrder,
@@ -231,7 +233,7 @@ def place_order_in(
     On CartChanged the cart corrections are committed here, before raising.
     """
     assert who.id is not None
-    phone = normalise_phone(details.phone, store.country)
+    phone = kept_phone(details.phone, store.country)
     note = clean_note(details.note)
     store.payments.check(details.payment)
     lines = uow.carts.lines(who.id)
@@ -245,12 +247,17 @@ def place_order_in(
         raise CartChanged(problems)
     # Stock first, in a fixed (id) order: conditional updates, so no overselling, and one
     # lock order, so no deadlocks between orders. If a concurrent order took the stock since
-    # we read it, take_stock raises OutOfStock and the caller's rollback undoes every line.
+    # we read it, the whole use case runs again (rolling back every line taken): the check
+    # above then finds the shelf as it is, corrects the cart and says so, as it does for
+    # every customer who comes after the last units went.
     actor = f"customer:{who.id}"
-    taken = [
-        (line, take_stock(uow, products[line.product_id], -line.quantity, StockReason.SALE))
-        for line in sorted(lines, key=lambda cart_line: cart_line.product_id)
-    ]
+    try:
+        taken = [
+            (line, take_stock(uow, products[line.product_id], -line.quantity, StockReason.SALE))
+            for line in sorted(lines, key=lambda cart_line: cart_line.product_id)
+        ]
+    except OutOfStock as gone:
+        raise ConcurrentUpdate(f"{gone.name}: stock taken meanwhile") from gone
     code = new_order_code()
     while uow.orders.code_exists(code):
         code = new_order_code()

@@ -138,26 +138,36 @@ class ConcurrentSaleUnitOfWork(FakeUnitOfWork):
         def change_stock(
             product_id: int, delta: Decimal, *, expected: Decimal | None = None
         ) -> Decimal | None:
-            if product_id == self.sold_out:
+            if product_id == self.sold_out:  # the other sale commits first
                 self.working.products[product_id].stock = Decimal(0)
+                self.committed.products[product_id].stock = Decimal(0)
             return take(product_id, delta, expected=expected)
 
         self.products.change_stock = change_stock  # type: ignore[method-assign]
         return self
 
 
-def test_a_race_lost_after_the_shelf_check_rolls_everything_back() -> None:
+def test_a_race_lost_after_the_shelf_check_is_told_as_sold_out_with_the_corrected_cart() -> None:
     uow = FakeUnitOfWork()
-    tea, jam = stocked(uow, 5, sku="TEA"), stocked(uow, 1, sku="JAM")
+    tea, jam = stocked(uow, 5, sku="TEA"), stocked(uow, 1, sku="JAM", name="Strawberry jam")
     ann = customer()
     set_cart_quantity(ann, tea.id or 0, Decimal(2), uow=uow)
     set_cart_quantity(ann, jam.id or 0, Decimal(1), uow=uow)
     racing = ConcurrentSaleUnitOfWork(uow.committed, sold_out=jam.id or 0)
-    with pytest.raises(OutOfStock):
+    with pytest.raises(CartChanged) as told:
         orders.place_order(ann, pickup_details(), store=STORE, uow=racing)
-    assert _stock(racing, "TEA") == 5
+    assert str(told.value).endswith("Strawberry jam is sold out; it was removed from your cart.")
+    assert "Only 0" not in str(told.value)
+    assert _stock(racing, "TEA") == 5  # the tea taken before the jam's update was put back
     assert orders.my_orders(ann, uow=racing) == []
-    assert not view_cart(ann, uow=racing).is_empty
+    assert [i.product.sku for i in view_cart(ann, uow=racing).items] == ["TEA"]
+
+
+def test_an_item_with_nothing_left_is_never_said_to_have_only_0_left() -> None:
+    assert str(OutOfStock("Avocado, ripe", Decimal(1), Decimal(0))) == "Avocado, ripe is sold out."
+    assert str(OutOfStock("Avocado, ripe", Decimal(3), Decimal(2))) == (
+        "Only 2 of Avocado, ripe left."
+    )
 
 
 def test_the_status_machine_allows_only_the_listed_moves() -> None:
