@@ -7,7 +7,6 @@ import gc
 import logging
 from collections.abc import Callable
 from datetime import time
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.ext import ApplicationBuilder, ContextTypes
@@ -145,7 +144,16 @@ def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> ed
         user = update.effective_user
         return shop.catalogues.for_app(user.language_code if user else None)(text)
 
-    return edge.PersonalQueues(first_delivery, words=words, done=done)
+    def observe(update: Update, seconds: float) -> None:
+        shop.metrics.updates.labels(kind_of(update)).inc()
+        shop.metrics.update_seconds.observe(seconds)
+
+    return edge.PersonalQueues(first_delivery, words=words, done=done, observe=observe)
+
+
+def kind_of(update: Update) -> str:
+    """Its kind as Telegram names it: message, callback_query, pre_checkout_query, ..."""
+    return next((kind for kind in Update.ALL_TYPES if getattr(update, kind, None)), "other")
 
 
 def transport(settings: Settings, pool: int = 256) -> BaseRequest:
@@ -166,7 +174,12 @@ def build_application(
     logging.getLogger("telegram").setLevel(logging.INFO)
     # Without the budget (a local Bot API only) every call still goes through it, unpaced.
     book = SqlTickBook(shop.engine) if settings.send_budget else None
-    budget = SendBudget(book, offload=shop.run)
+    budget = SendBudget(
+        book,
+        offload=shop.run,
+        waited=shop.metrics.budget_waited,
+        flooded=lambda _seconds: shop.metrics.flood_pauses.inc(),
+    )
     application: ShopApplication = (
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
@@ -199,21 +212,9 @@ def build_application(
 
 
 def run(settings: Settings, shop: Shop) -> None:
-    """Run until interrupted: a webhook when WEBHOOK_URL is set, long polling otherwise."""
+    """Run until SIGINT or SIGTERM: a webhook when WEBHOOK_URL is set, long polling otherwise,
+    with the web server (health, metrics, the webhook) unless SHOPKEEPS_WEB_PORT is 0."""
+    from bot.web.server import serve_until_stopped
+
     application = build_application(settings, shop)
-    if settings.use_webhook:
-        assert settings.webhook_url is not None
-        assert settings.webhook_secret is not None
-        path = urlsplit(settings.webhook_url).path.lstrip("/")
-        log.info("webhook on %s:%s/%s", settings.web_listen, settings.web_port, path)
-        application.run_webhook(
-            listen=settings.web_listen,
-            port=settings.web_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("long polling %s", urlsplit(settings.telegram_api_url).netloc)
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(serve_until_stopped(settings, shop, application))

@@ -72,10 +72,15 @@ class SendBudget(BaseRateLimiter[Priority]):
         max_retries: int = 2,
         clock: Callable[[], float] = time.time,
         offload: Offload = asyncio.to_thread,
+        waited: Callable[[float], object] = lambda _seconds: None,
+        flooded: Callable[[float], object] = lambda _seconds: None,
     ) -> None:
         """`offload` runs the book's blocking calls off the event loop (the shop's database
-        threads in the bot)."""
+        threads in the bot); `waited` hears of each wait for a place, `flooded` of each 429
+        (both with the seconds)."""
         self._book = book
+        self._waited = waited
+        self._flooded = flooded
         self._offload = offload
         self._max_retries = max_retries
         self._clock = clock
@@ -124,6 +129,7 @@ class SendBudget(BaseRateLimiter[Priority]):
             except RetryAfter as flood:
                 wait = _seconds(flood.retry_after)
                 log.warning("%s: flood control, every send waits %.1f s", endpoint, wait)
+                self._flooded(wait)
                 await self._pause(wait)
                 if attempt == retries:
                     raise
@@ -173,6 +179,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         await self._forget_old_ticks(book)
         delay = tick * TICK_SECONDS - self._clock()
         if delay > 0:
+            self._waited(delay)
             await asyncio.sleep(delay)
 
     async def _forget_old_ticks(self, book: TickBook) -> None:

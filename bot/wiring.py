@@ -16,7 +16,8 @@ from bot.config import Settings
 from bot.domain.passwords import PasswordHasher
 from bot.domain.store import Store
 from bot.i18n import Catalogues
-from bot.persistence.engine import build_engine, session_factory
+from bot.metrics import Metrics
+from bot.persistence.engine import build_engine, count_errors, session_factory
 from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 T = TypeVar("T")
@@ -29,6 +30,7 @@ class Shop:
     store: Store
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     catalogues: Catalogues = field(init=False, repr=False)
+    metrics: Metrics = field(default_factory=Metrics, repr=False)
     # Called (from any thread) after a commit that queued notifications; the bot sets it to
     # wake its sender.
     outbox_written: Callable[[], None] | None = None
@@ -41,6 +43,11 @@ class Shop:
         self._database_threads = ThreadPoolExecutor(
             self.settings.database_threads, thread_name_prefix="database"
         )
+        count_errors(self.engine, self._count_database_error)
+
+    def _count_database_error(self, conflict: bool) -> None:
+        """A conflict (deadlock, lock wait) is run again; anything else reaches a person."""
+        (self.metrics.database_retries if conflict else self.metrics.database_errors).inc()
 
     async def run(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Blocking database work, off the event loop, on the shop's own few threads. Under

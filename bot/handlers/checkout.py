@@ -156,6 +156,7 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         view = await context.run(checkout.start_checkout, who, store=store)
         await _ask(update, context, view)
         return context.texts(update).refusal(gone)
+    context.shop.metrics.orders_placed.inc()
     t = context.texts(update)
     heading = "✅ " + t("<b>Order {code} placed.</b> Thank you!", code=order.code)
     if order.payment.awaits_payment:

@@ -117,6 +117,7 @@ async def paid(update: Update, context: ShopContext) -> None:
     if not outcome.first:
         log.info("payment %s was delivered again; nothing changed", receipt.telegram_charge_id)
         return
+    context.shop.metrics.payments.inc()
     store, order = context.shop.store, outcome.order
     if outcome.refund_due:
         late = t(

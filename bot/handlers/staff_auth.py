@@ -78,9 +78,12 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
         await say(update, refused_then(t, refused, choose_password))
         return
     except AccountLocked as refused:  # it says when: no second "try again"
+        context.shop.metrics.logins_refused.inc()
         await say(update, refused_then(t, refused))
         return
     except DomainError as refused:
+        if not signing_up:
+            context.shop.metrics.logins_refused.inc()
         again = (
             t("Choose another.")
             if signing_up and prompt.step == Ask.PASSWORD

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -64,6 +65,15 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def count_errors(engine: Engine, counted: Callable[[bool], None]) -> None:
+    """Tell `counted` of every database error, True for a conflict the use case runs again."""
+    from bot.persistence.unit_of_work import is_retryable  # it needs the repositories; not this
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        counted(is_retryable(context.sqlalchemy_exception))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -13,6 +13,7 @@ from bot.config import Settings, load_settings
 from bot.handlers import notifications
 from bot.handlers.context import ShopApplication
 from bot.playground.bot_api.server import LocalBotApi
+from bot.web.server import Serving, serving
 from bot.wiring import Shop, build_shop
 from tests.support.factories import FAST_HASHER
 
@@ -52,6 +53,13 @@ class RunningBot:
     shop: Shop
     application: ShopApplication
     settings: Settings
+    served: Serving
+
+    @property
+    def web_url(self) -> str:
+        """Where the bot's own web server answers (health, metrics, the webhook)."""
+        assert self.served.port is not None, "this bot runs no web server"
+        return f"http://127.0.0.1:{self.served.port}"
 
     async def another_sender_round(self) -> None:
         """Run the outbox sender once more now, then wait for whatever it sent."""
@@ -65,35 +73,17 @@ class RunningBot:
 async def running_bot(
     double: LocalBotApi, database_url: str, mode: str = "polling", **extra: Any
 ) -> AsyncIterator[RunningBot]:
-    """The same start-up path as `shopkeeps run`, minus the blocking run_* call."""
+    """The same start-up path as `shopkeeps run` (bot.web.server.serving), minus waiting for
+    a signal. In polling mode there is no web server unless `web_port` is given."""
+    if mode == "polling":
+        extra = {"web_port": 0} | extra
     settings = bot_settings(double, database_url, mode, **extra)
     shop = build_shop(settings, hasher=FAST_HASHER)
     # The double hears when the bot has finished with each update, so tests wait exactly as
     # long as the bot works instead of guessing with sleeps.
     application = build_application(settings, shop, on_update_done=double.processed)
-    updater = application.updater
-    assert updater is not None
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    if mode == "webhook":
-        assert settings.webhook_secret is not None and settings.webhook_url is not None
-        await updater.start_webhook(
-            listen=settings.web_listen,
-            port=settings.web_port,
-            url_path="telegram-hook",
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-        )
-    else:
-        await updater.start_polling(poll_interval=0, timeout=1)
-    await application.start()
     try:
-        yield RunningBot(double, shop, application, settings)
+        async with serving(settings, shop, application, poll_timeout=1) as served:
+            yield RunningBot(double, shop, application, settings, served)
     finally:
-        await updater.stop()
-        await application.stop()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
-        await application.shutdown()
         shop.close()
