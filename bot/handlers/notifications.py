@@ -208,8 +208,27 @@ async def send_one(context: ShopContext, notification: Notification) -> None:
     except (NetworkError, TelegramError) as outage:
         await _later(context, notification, outbox.backoff(notification.attempts), str(outage))
     else:
-        if not await context.run(outbox.delivered, notification):
-            log.error("notification %s was sent after its lease was lost", notification.id)
+        await _mark_delivered(context, notification)
+
+
+async def _mark_delivered(context: ShopContext, notification: Notification) -> None:
+    """The message is out: record it, however long the database takes to come back (within
+    the lease). Giving up here would let the lease run out and the message go a second time."""
+    pause, waited = 0.1, 0.0
+    while True:
+        try:
+            if not await context.run(outbox.delivered, notification):
+                log.error("notification %s was sent after its lease was lost", notification.id)
+            return
+        except Exception:  # the database is away: the send stands, only its record waits
+            if waited >= outbox.LEASE.total_seconds():
+                raise
+            log.warning(
+                "notification %s was sent; recording it waits for the database", notification.id
+            )
+            await asyncio.sleep(pause)
+            waited += pause
+            pause = min(pause * 2, 5.0)
 
 
 def _chat_gone(error: BadRequest) -> bool:

@@ -1,0 +1,180 @@
+"""The database stalls or drops the bot's connections in the middle of the day (MariaDB, the
+production database, reached through a proxy the test pauses and cuts): everyone is answered
+once it is back, or told politely to try again, and nothing is lost or applied twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.engine import make_url
+
+from bot.domain.services import orders
+from bot.domain.services.customers import CustomerRef
+from bot.persistence.models import LedgerRow, OrderRow, OutboxRow, ProductRow
+from bot.playground.bot_api.server import LocalBotApi
+from tests.support.chat_person import ChatPerson
+from tests.support.db_proxy import DatabaseProxy, proxied
+from tests.support.running_bot import RunningBot, running_bot
+from tests.support.shop_factories import checkout_for_pickup, fill_cart, logged_in_manager, sell
+
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+STALL_SECONDS = 20
+
+
+@pytest.fixture
+def mariadb(engine: Engine, backend: str) -> Engine:
+    if backend != "mariadb":
+        pytest.skip("a stalled or cut network connection is a database server's fault")
+    return engine
+
+
+@pytest.fixture
+def proxy(mariadb: Engine) -> Iterator[DatabaseProxy]:
+    with proxied(mariadb.url.render_as_string(hide_password=False)) as relay:
+        yield relay
+
+
+def through(proxy: DatabaseProxy, engine: Engine) -> str:
+    return proxy.url_for(engine.url.render_as_string(hide_password=False))
+
+
+async def at_the_summary(bot: RunningBot, name: str, item: str) -> ChatPerson:
+    person = ChatPerson(bot.double, bot.double.person(name))
+    await fill_cart(person, item)
+    await checkout_for_pickup(person)
+    assert person.last.button_texts[0].startswith("✅ Confirm")
+    return person
+
+
+def press_now(person: ChatPerson, button: str) -> str:
+    """Press without waiting for the answer (the database is away)."""
+    return person.double.press(person.person, person.last, button)
+
+
+def stock_matches_ledger(engine: Engine) -> None:
+    with engine.connect() as connection:
+        for product_id, stock in connection.execute(select(ProductRow.id, ProductRow.stock)):
+            moved = connection.execute(
+                select(func.coalesce(func.sum(LedgerRow.change), 0)).where(
+                    LedgerRow.product_id == product_id
+                )
+            ).scalar_one()
+            assert stock == moved, f"item {product_id}: stock {stock}, ledger {moved}"
+
+
+def count(engine: Engine, row: type[OrderRow] | type[OutboxRow]) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(row)).scalar_one())
+
+
+async def test_a_twenty_second_stall_mid_browsing_and_checkout_answers_everyone_once_back(
+    double: LocalBotApi, mariadb: Engine, proxy: DatabaseProxy
+) -> None:
+    async with running_bot(double, through(proxy, mariadb)) as bot:
+        sell(bot, sku="AVO", name="Avocado, ripe", stock=5, price_minor=120)
+        sell(bot, sku="TEA", name="Earl Grey", stock=50, price_minor=250)
+        boss = logged_in_manager(bot)
+        ann = await at_the_summary(bot, "Ann", "Avocado")
+        bob = await at_the_summary(bot, "Bob", "Earl Grey")
+        carl = ChatPerson(bot.double, bot.double.person("Carl"))
+        dana = ChatPerson(bot.double, bot.double.person("Dana"))
+        await dana.says("/search tea")
+
+        proxy.pause()
+        presses = [press_now(ann, "✅ Confirm"), press_now(bob, "✅ Confirm")]
+        presses.append(press_now(dana, "Earl Grey"))
+        double.send_text(carl.person, "/search avocado")
+        await asyncio.sleep(STALL_SECONDS)
+        proxy.resume()
+        await double.settle(timeout=60)
+
+        assert all(double.callback_answer(query) is not None for query in presses)
+        assert "Order" in ann.screen and "placed" in ann.screen
+        assert "Order" in bob.screen and "placed" in bob.screen
+        assert "Earl Grey" in dana.screen and "2.50" in dana.screen
+        assert any("Avocado, ripe" in b for b in carl.last.button_texts)
+        assert count(mariadb, OrderRow) == 2
+        stock_matches_ledger(mariadb)
+        for person in (ann, bob):
+            [order] = orders.my_orders(CustomerRef(person.person.id, ""), uow=bot.shop.uow())
+            await double.wait_for(
+                lambda code=order.code: boss.has_seen(code), what="the new-order alert"
+            )
+        alerts = [m for m in boss.chat.from_bot if "New order" in m.shown_text]
+        assert len(alerts) == 2
+
+
+async def test_connections_cut_mid_transaction_lose_nothing_and_double_nothing(
+    double: LocalBotApi, mariadb: Engine, proxy: DatabaseProxy, mode: str
+) -> None:
+    async with running_bot(double, through(proxy, mariadb), mode) as bot:
+        sell(bot, sku="TEA", name="Earl Grey", stock=100, price_minor=250)
+        boss = logged_in_manager(bot)
+        people = [await at_the_summary(bot, f"Customer {n}", "Earl Grey") for n in range(12)]
+
+        cutting = True
+
+        async def keep_cutting() -> int:
+            cut = 0
+            while cutting:
+                cut += proxy.cut_all()
+                await asyncio.sleep(0.02)
+            return cut
+
+        cutter = asyncio.create_task(keep_cutting())
+        presses = [press_now(person, "✅ Confirm") for person in people]
+        await asyncio.sleep(1.5)
+        cutting = False
+        assert await cutter > 0, "no connection was cut: the test proved nothing"
+        await double.settle(timeout=60)
+
+        # Everyone heard something: the order, or a polite word to try again.
+        answers = [double.callback_answer(query) for query in presses]
+        assert all(answer is not None for answer in answers)
+        placed = [p for p in people if "placed" in p.screen]
+        told_sorry = [
+            p for p, a in zip(people, answers, strict=True) if SORRY in (a or {}).get("text", "")
+        ]
+        assert len(placed) + len(told_sorry) == len(people)
+        # Those told to try again do; nobody ends up with two orders, or none.
+        for person in told_sorry:
+            if person.last.button_texts and person.last.button_texts[0].startswith("✅ Confirm"):
+                await person.presses("✅ Confirm")
+        for person in people:
+            mine = orders.my_orders(CustomerRef(person.person.id, ""), uow=bot.shop.uow())
+            assert len(mine) == 1, f"{person.person.first_name} has {len(mine)} orders"
+        assert count(mariadb, OrderRow) == 12
+        stock_matches_ledger(mariadb)
+        with mariadb.connect() as connection:
+            sales = connection.execute(
+                select(func.count()).select_from(LedgerRow).where(LedgerRow.order_id.is_not(None))
+            ).scalar_one()
+        assert sales == 12
+        # An alert whose claim was cut after it committed waits out its lease (60 s), then goes.
+        await double.wait_for(
+            lambda: sum("New order" in m.shown_text for m in boss.chat.from_bot) >= 12,
+            timeout=90,
+            what="twelve new-order alerts",
+        )
+        await asyncio.sleep(0.5)
+        assert sum("New order" in m.shown_text for m in boss.chat.from_bot) == 12
+
+
+async def test_an_idle_bot_past_the_servers_wait_timeout_answers_the_next_tap(
+    double: LocalBotApi, mariadb: Engine
+) -> None:
+    url = make_url(mariadb.url.render_as_string(hide_password=False)).update_query_dict(
+        {"init_command": "SET SESSION wait_timeout=2"}  # the server drops idle links after 2 s
+    )
+    async with running_bot(double, url.render_as_string(hide_password=False)) as bot:
+        sell(bot, sku="TEA", name="Earl Grey", stock=5, price_minor=250)
+        ann = ChatPerson(bot.double, bot.double.person("Ann"))
+        await ann.says("/search tea")
+        assert any("Earl Grey" in b for b in ann.last.button_texts)
+        await asyncio.sleep(3)
+        await ann.says("/search earl")
+        assert ann.screen == "Found 1 for “earl”"
+        assert not ann.has_seen(SORRY)
