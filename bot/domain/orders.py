@@ -57,15 +57,16 @@ class Fulfilment:
             if self.address is not None or self.delivery_fee_minor:
                 raise InvalidInput(said("A pickup has no address or delivery fee"))
         else:
-            address = (self.address or "").strip()
-            if len(address) < 5:
-                raise InvalidInput(
-                    said("That address looks incomplete: street and number, then town")
-                )
-            if len(address) > MAX_ADDRESS:
-                raise InvalidInput(
-                    said("An address has at most {limit} characters"), limit=MAX_ADDRESS
-                )
+            if self.address is not None:  # None: erased with the customer's personal data
+                address = self.address.strip()
+                if len(address) < 5:
+                    raise InvalidInput(
+                        said("That address looks incomplete: street and number, then town")
+                    )
+                if len(address) > MAX_ADDRESS:
+                    raise InvalidInput(
+                        said("An address has at most {limit} characters"), limit=MAX_ADDRESS
+                    )
             if self.delivery_fee_minor < 0:
                 raise InvalidInput(said("A delivery fee cannot be negative"))
 

@@ -16,6 +16,7 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
 from bot.domain.payments import PaymentReceipt
+from bot.domain.personal_data import Watched
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery
@@ -373,3 +374,50 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+
+
+class PersonalDataRepository(Protocol):
+    """A customer's personal data across the tables, read whole (/mydata) or erased
+    (/forgetme); the rest of the bot reaches the same rows through the repositories above."""
+
+    def language(self, customer_id: int) -> str | None:
+        """The language the customer chose with /language."""
+
+    def app_language(self, telegram_user_id: int) -> str | None: ...
+    def all_orders(self, customer_id: int) -> list[Order]:
+        """Newest first, every one."""
+
+    def questions(self, customer_id: int) -> list[Question]:
+        """Oldest first."""
+
+    def watches(self, customer_id: int) -> list[Watched]: ...
+    def open_order_codes(self, customer_id: int) -> list[str]:
+        """Orders neither completed nor cancelled, read under a lock: an order being placed
+        meanwhile is waited for and seen."""
+
+    def erase_customer(self, customer_id: int, telegram_user_id: int) -> bool:
+        """Unlink the row from the person and blank it; False if someone erased it first."""
+
+    def anonymise_orders(self, customer_id: int) -> list[int]:
+        """Take name, phone, address and note off the customer's orders; their ids."""
+
+    def forget_questions(self, customer_id: int) -> list[int]:
+        """Delete the customer's questions (and the answers); their ids."""
+
+    def forget_watches(self, customer_id: int) -> int: ...
+    def forget_app_language(self, telegram_user_id: int) -> None: ...
+    def forget_messages_to(self, chat_id: int) -> int:
+        """Drop every outbox message to this chat, pending or kept as sent."""
+
+    def scrub_messages_about(
+        self, order_ids: Collection[int], question_ids: Collection[int], keys: Sequence[str]
+    ) -> int:
+        """Take these facts out of outbox messages to others (staff) about these orders and
+        questions; how many messages changed."""
+
+
+class PersonalDataUnitOfWork(UnitOfWork, Protocol):
+    """The unit of work of /mydata and /forgetme: every repository, and the personal data."""
+
+    @property
+    def personal_data(self) -> PersonalDataRepository: ...

@@ -300,3 +300,22 @@ class AskShop(ButtonData):
 class AnswerQuestion(ButtonData):
     PREFIX = "qa"
     question_id: int
+
+
+# ----------------------------------------------------------------------------- personal data
+
+
+class Consent(StrEnum):
+    YES = "y"
+    NO = "n"
+
+
+@dataclass(frozen=True)
+class ForgetMe(ButtonData):
+    """/forgetme's answer. It names whom it asked and when: pressed by anyone else, or long
+    after, it erases nobody."""
+
+    PREFIX = "fgt"
+    user: int  # the Telegram user asked
+    asked: int  # when, in seconds since the epoch
+    answer: Consent

@@ -7,6 +7,7 @@ whole message refused, so the cut is made on the parsed text and open tags are c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from html.parser import HTMLParser
 
@@ -85,3 +86,21 @@ def visible_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "".join(parser.parts)
+
+
+def split(lines: Sequence[str], limit: int = MESSAGE) -> list[str]:
+    """Lines of HTML (each whole: its tags closed on the line) as few messages as fit, cut
+    between lines; a line too long alone is shortened with "…"."""
+    messages: list[str] = []
+    current: list[str] = []
+    used = 0
+    for line in lines:
+        size = _units(visible_text(line)) + 1  # and its newline
+        if current and used + size > limit:
+            messages.append("\n".join(current).strip("\n"))
+            current, used = [], 0
+        current.append(fit(line, limit))
+        used += min(size, limit)
+    if current:
+        messages.append("\n".join(current).strip("\n"))
+    return [message for message in messages if message]

@@ -100,8 +100,11 @@ def order_card(t: Texts, order: Order, store: Store, *, with_history: bool = Fal
         lines.append("🚚 " + t("Deliver to {address}", address=esc(f.address or "")))
     elif f.pickup_slot is not None:
         lines.append("🏪 " + t("Pickup {when}", when=slot_label(t, f.pickup_slot, store)))
-    who = f"👤 {esc(order.customer_name)} · " if order.customer_name else ""
-    lines.append(f"{who}📞 {esc(show_phone(order.phone, store.country))}")
+    if order.phone:
+        who = f"👤 {esc(order.customer_name)} · " if order.customer_name else ""
+        lines.append(f"{who}📞 {esc(show_phone(order.phone, store.country))}")
+    else:  # every order has a phone number until its customer is erased (/forgetme)
+        lines.append("👤 " + t("Personal data erased at the customer's request"))
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
     lines.append(t("Total {total}", total=t.money(order.total_minor, store.currency)))

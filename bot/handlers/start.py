@@ -24,6 +24,7 @@ HELP = said(
     "/cart – your cart\n/myorders – your orders\n/cancel – leave checkout\n"
     "/language – the language I speak\n/help – this help"
 )
+PRIVACY_HELP = said("/mydata – what the shop keeps about you\n/forgetme – erase your personal data")
 STAFF_HELP = said("<b>Your commands as {role}</b>")
 DEEP_LINK_PRODUCT = "p_"
 
@@ -55,7 +56,7 @@ async def show_help(update: Update, context: ShopContext) -> str | None:
     """Explain how ordering works; a logged-in member also sees their own commands."""
     member, t = await staff_member(update, context), context.texts(update)
     if member is None:
-        await say(update, t(HELP), menu_keyboard(t))
+        await say(update, t(HELP) + "\n" + t(PRIVACY_HELP), menu_keyboard(t))
         return None
     lines = context.routes.help_lines(member.role, t)
     await say(update, "\n".join([t(STAFF_HELP, role=member.role), *lines]))

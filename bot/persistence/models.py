@@ -93,7 +93,8 @@ class CustomerRow(Base):
     __table_args__ = (MYSQL_TABLE,)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # None once the customer was erased (/forgetme): their anonymised orders still point here.
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     name: Mapped[str] = mapped_column(String(120))
     username: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(20))

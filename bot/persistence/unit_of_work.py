@@ -32,6 +32,7 @@ from bot.persistence.repositories import (
     SqlWatchRepository,
 )
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
+from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
 
 # MySQL: 1213 deadlock, 1205 lock wait timeout, 1062 duplicate key (a concurrent insert won).
 _MYSQL_RETRYABLE = {1213, 1205, 1062}
@@ -88,6 +89,7 @@ class SqlAlchemyUnitOfWork:
         self.questions = SqlQuestionRepository(self.session)
         self.updates = SqlProcessedUpdateRepository(self.session)
         self.languages = SqlLanguageRepository(self.session)
+        self.personal_data = SqlPersonalDataRepository(self.session)
         return self
 
     def __exit__(

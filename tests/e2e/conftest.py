@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -9,7 +10,32 @@ from sqlalchemy import Engine
 
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.api_tally import CHECKED
+from tests.support.log_check import Records, leaks, personal_data_given
 from tests.support.running_bot import RunningBot, running_bot
+
+
+@pytest.fixture(autouse=True)
+def no_phone_number_or_address_in_the_logs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every record logged during the test, at INFO and up from every logger and at DEBUG from
+    the bot's own, must hold none of the phone numbers and addresses people gave the bot."""
+    records = Records()
+    root, ours = logging.getLogger(), logging.getLogger("bot")
+    levels = root.level, ours.level
+    root.addHandler(records)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    ours.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(records)
+        root.setLevel(levels[0])
+        ours.setLevel(levels[1])
+    used = list(getattr(request.node, "funcargs", {}).values())
+    doubles = [v for v in used if isinstance(v, LocalBotApi)]
+    doubles += [v.double for v in used if isinstance(v, RunningBot)]
+    found = leaks(records.records, personal_data_given(doubles))
+    assert not found, "a log record holds a phone number or an address:\n" + "\n".join(found)
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ CUSTOMER_MENU = [
     "ask",
     "help",
     "language",
+    "mydata",
+    "forgetme",
 ]
 
 

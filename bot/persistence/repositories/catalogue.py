@@ -445,13 +445,15 @@ class SqlWatchRepository:
         )
 
     def take(self, product_id: int) -> list[int]:
-        watchers = list(
-            self.session.scalars(
+        watchers = [
+            user
+            for user in self.session.scalars(
                 select(CustomerRow.telegram_user_id)
                 .join(StockWatchRow, StockWatchRow.customer_id == CustomerRow.id)
                 .where(StockWatchRow.product_id == product_id)
                 .order_by(StockWatchRow.created_at, CustomerRow.id)
             )
-        )
+            if user is not None  # an erased customer has no watches; typed for the column
+        ]
         self.session.execute(delete(StockWatchRow).where(StockWatchRow.product_id == product_id))
         return watchers

@@ -146,7 +146,7 @@ class SqlLanguageRepository:
             .tuples()
             .all()
         )
-        chosen = [
+        chosen: list[Select[tuple[int | None, str | None]] | Select[tuple[int, str | None]]] = [
             select(CustomerRow.telegram_user_id, CustomerRow.language).where(
                 CustomerRow.telegram_user_id.in_(ids), CustomerRow.language.is_not(None)
             ),

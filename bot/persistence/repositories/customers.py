@@ -72,8 +72,9 @@ class SqlCustomerRepository:
         return self._to_domain(row)
 
     def get(self, customer_id: int) -> Customer | None:
+        """None for a customer who was erased (/forgetme): nobody is there to reach."""
         row = self.session.get(CustomerRow, customer_id)
-        return self._to_domain(row) if row else None
+        return self._to_domain(row) if row and row.telegram_user_id is not None else None
 
     def get_by_telegram_id(self, telegram_user_id: int) -> Customer | None:
         found = self.session.execute(
