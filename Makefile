@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit browser clean bench translations
+.PHONY: run test lint typecheck unit browser caddy clean bench translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,20 @@ browser:
 	    --no-install-recommends $(CHROMIUM_PACKAGES) >/dev/null ) \
 	  || echo "Could not install $(CHROMIUM_PACKAGES); the browser test will be skipped."; fi
 
+## Debian's caddy for the production topology test (tests/deploy): the test starts its own
+## Caddy on free ports, so the caddy.service the package enables is stopped and disabled again
+## when this installed it. Needs root or sudo; without them the test is skipped (and fails in
+## CI, where SHOPKEEPS_REQUIRE_CADDY=1).
+caddy:
+	@if [ -x /usr/bin/caddy ]; then :; \
+	else echo "Installing Debian's caddy for the production topology test..."; \
+	  ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    --no-install-recommends caddy >/dev/null \
+	    && { $(SUDO) systemctl disable --now caddy.service >/dev/null 2>&1 || true; } ) \
+	  || echo "Could not install caddy; the production topology test will be skipped."; fi
+
 ## Lint, type-check and run the whole test suite (MariaDB tests run when it is reachable).
-test: $(STAMP) lint typecheck browser
+test: $(STAMP) lint typecheck browser caddy
 	$(BIN)/pytest
 
 lint: $(STAMP)

@@ -17,6 +17,7 @@ from bot.domain.services import deliveries
 from bot.domain.services.deliveries import Arrival, Delivery
 from bot.group_commit import GroupCommit
 from bot.handlers import (
+    backups,
     cart,
     catalogue,
     checkout,
@@ -46,6 +47,7 @@ from bot.handlers.context import ROUTES_KEY, SHOP_KEY, ShopApplication, ShopCont
 from bot.handlers.errors import report_error
 from bot.handlers.routes import Routes
 from bot.i18n import SHIPPED, shipped_language
+from bot.persistence.backup import SqlBackups
 from bot.persistence.send_ticks import SqlTickBook
 from bot.send_budget import SendBudget
 from bot.transport import AiohttpRequest
@@ -96,6 +98,13 @@ async def on_startup(application: ShopApplication) -> None:
         time=HOUSEKEEPING_AT.replace(tzinfo=shop.store.timezone),
         name=housekeeping.JOB_NAME,
     )
+    if shop.settings.backup_dir is not None:  # one worker takes it: the use case decides
+        application.job_queue.run_daily(
+            backups.back_up,
+            time=shop.settings.backup_time.replace(tzinfo=shop.store.timezone),
+            name=backups.JOB_NAME,
+            data=SqlBackups(shop.engine.url, shop.settings.backup_dir),
+        )
     application.job_queue.run_repeating(
         payments.release_unpaid,
         interval=payments.RELEASE_EVERY_SECONDS,

@@ -20,7 +20,7 @@ from bot.domain.errors import DomainError
 from bot.domain.services import catalogue, staff
 from bot.domain.text import said
 from bot.log_redaction import redact_secrets
-from bot.persistence import migrate
+from bot.persistence import backup, migrate
 from bot.persistence.demo_history import add_order_history
 from bot.wiring import Shop, build_shop
 
@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "playground", help="try the bot in a browser: local Telegram, demo store, no token needed"
+    )
+    commands.add_parser(
+        "doctor", help="check settings, database, Telegram, clock and backups; say how to fix"
     )
     db = commands.add_parser("db", help="database schema").add_subparsers(
         dest="db_command", required=True, metavar="ACTION"
@@ -81,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
         "--orders", type=_count, default=0, help="and this many past orders (e.g. 200000)"
     )
     demo.add_argument("--days", type=_count, default=365, help="spread over this many days")
+    save = commands.add_parser("backup", help="write a consistent copy of the database (one file)")
+    save.add_argument("--to", type=Path, help="folder (default: SHOPKEEPS_BACKUP_DIR)")
+    load = commands.add_parser("restore", help="put a backup into the empty database")
+    load.add_argument("file", type=Path)
     return parser
 
 
@@ -91,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs URLs, which hold the token
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
+    if args.command == "doctor":  # it reports bad settings itself, as its first check
+        from bot.doctor import run_doctor
+
+        return run_doctor(sys.stdout)
     try:
         settings = load_settings()
     except ConfigError as error:
@@ -267,6 +278,55 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     return _with_shop(settings, load)
 
 
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    folder = args.to or settings.backup_dir
+    if folder is None:
+        print("error: no backup folder: pass --to DIR or set SHOPKEEPS_BACKUP_DIR", file=sys.stderr)
+        return 2
+    try:
+        made = backup.take_backup(settings.database_url, folder, at=utc_now())
+    except backup.BackupError as failed:
+        print(f"error: no backup was written: {failed}", file=sys.stderr)
+        return 1
+    where = backup.describe(settings.database_url)
+    print(f"Backed up the {where} to {made.path} ({_size(made.size)}).")
+    return 0
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    amount, unit = size / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if amount < 1024:
+            break
+        amount, unit = amount / 1024, bigger
+    return f"{amount:.1f} {unit}"
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        done = backup.restore_backup(settings.database_url, args.file)
+    except backup.BackupError as failed:
+        print(f"error: {failed}", file=sys.stderr)
+        return 1
+    restored = f"Restored {args.file} into the {backup.describe(settings.database_url)}"
+    revision = done.revision or "none"
+    if done.state == "current":
+        print(f"{restored}: schema revision {revision}, the one this code expects.")
+    elif done.state == "older":
+        print(
+            f"{restored}: schema revision {revision}, older than this code's {done.head}: "
+            "run `shopkeeps db upgrade` before starting the bot."
+        )
+    else:
+        print(
+            f"{restored}: schema revision {revision}, newer than this code knows: run the "
+            "ShopKeeps version that made the backup (or a newer one)."
+        )
+    return 0
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": _run,
     "playground": _playground,
@@ -274,6 +334,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "staff": _staff,
     "catalogue": _catalogue,
     "demo-data": _demo_data,
+    "backup": _backup,
+    "restore": _restore,
 }
 
 

@@ -18,6 +18,7 @@ class NotificationKind(StrEnum):
     QUESTION = "question"  # to on-duty staff: a customer asks the shop
     ANSWER = "answer"  # to the customer: the shop's answer
     ACCOUNT_SWITCHED_OFF = "account_switched_off"  # to a staff member a manager deactivated
+    BACKUP_FAILED = "backup_failed"  # to managers: the daily backup could not be made
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,6 +63,9 @@ class ApiState:
         # "long" and "short", as the bot set them; "long/de": for apps in German
         self.descriptions: dict[str, str] = {}
         self.webhook: dict[str, Any] | None = None
+        # The last failed webhook delivery (unix time, Telegram's words), as getWebhookInfo's
+        # last_error_date and last_error_message report it.
+        self.webhook_error: tuple[int, str] | None = None
         self.files: dict[str, UploadedFile] = {}
         self.revision = 0  # grows with every change a chat window would have to show
         self._lock = threading.RLock()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 import urllib.error
@@ -11,6 +12,7 @@ import urllib.request
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any, Self
 
 from bot.playground.bot_api.errors import ApiError, bad_request
@@ -22,6 +24,15 @@ from bot.playground.http_thread import respond, start_server
 
 
 class Transport(ApiState):
+    # Webhook deliveries to https:// URLs check the certificate against the system's CAs, as
+    # Telegram's do against public ones; trust_webhook_ca adds a private one.
+    webhook_tls: ssl.SSLContext | None = None
+
+    def trust_webhook_ca(self, ca_file: str | Path) -> None:
+        """Deliver to an https:// webhook whose certificate this CA issued (a reverse proxy's
+        own internal CA, in the production topology test)."""
+        self.webhook_tls = ssl.create_default_context(cafile=str(ca_file))
+
     @property
     def port(self) -> int:
         assert self._server is not None, "start() the double first"
@@ -184,6 +195,8 @@ class Transport(ApiState):
         if not url.startswith(("https://", "http://")):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
         with self._lock:
+            if self.webhook is None or self.webhook["url"] != url:
+                self.webhook_error = None  # the errors were another URL's
             self.webhook = {"url": url, "secret_token": p.get("secret_token")}
             if p.get("drop_pending_updates"):
                 self._drop_pending()
@@ -204,11 +217,15 @@ class Transport(ApiState):
 
     def _webhook_info(self, _p: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
-            return {
+            info: dict[str, Any] = {
                 "url": self.webhook["url"] if self.webhook else "",
                 "has_custom_certificate": False,
                 "pending_update_count": len(self._updates),
             }
+            if self.webhook is not None and self.webhook_error is not None:
+                info["last_error_date"], info["last_error_message"] = self.webhook_error
+        self.spec.check_returned(info, "WebhookInfo")
+        return info
 
     def _deliver_webhooks(self) -> None:
         while True:
@@ -219,17 +236,23 @@ class Transport(ApiState):
                     return
                 assert self.webhook is not None
                 update, hook = self._updates[0], dict(self.webhook)
-            if self._post_update(update, hook):
+            error = self._post_update(update, hook, self.webhook_tls)
+            if error is None:
                 with self._lock:
                     if self._updates and self._updates[0] is update:
                         self._updates.pop(0)
                         self._delivered_through = update["update_id"]
                         self._last_activity = time.monotonic()
             else:
+                with self._lock:
+                    self.webhook_error = (int(time.time()), error)
                 time.sleep(0.1)
 
     @staticmethod
-    def _post_update(update: dict[str, Any], hook: dict[str, Any]) -> bool:
+    def _post_update(
+        update: dict[str, Any], hook: dict[str, Any], tls: ssl.SSLContext | None = None
+    ) -> str | None:
+        """None once delivered, else why not, in the words getWebhookInfo uses."""
         # setWebhook accepted only http(s) URLs, so no file: or custom scheme reaches here.
         request = urllib.request.Request(  # noqa: S310
             hook["url"],
@@ -239,7 +262,18 @@ class Transport(ApiState):
         if hook.get("secret_token"):
             request.add_header("X-Telegram-Bot-Api-Secret-Token", hook["secret_token"])
         try:
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
-                return 200 <= int(response.status) < 300
-        except (urllib.error.URLError, OSError):
-            return False
+            with urllib.request.urlopen(request, timeout=5, context=tls) as response:  # noqa: S310
+                status = int(response.status)
+                if 200 <= status < 300:
+                    return None
+                return f"Wrong response from the webhook: {status} {response.reason}"
+        except urllib.error.HTTPError as refused:
+            return f"Wrong response from the webhook: {refused.code} {refused.reason}"
+        except urllib.error.URLError as failed:
+            if isinstance(failed.reason, ConnectionRefusedError):
+                return "Connection refused"
+            return str(failed.reason)
+        except TimeoutError:
+            return "Read timeout expired"
+        except OSError as failed:
+            return failed.strerror or type(failed).__name__
