@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import time, timedelta
 from decimal import Decimal
@@ -271,7 +272,19 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Set
         for problem in error.errors():
             message = str(problem["msg"]).removeprefix("Value error, ")
             if problem["loc"]:
-                lines.append(f"{ENV_PREFIX}{str(problem['loc'][0]).upper()}: {message}")
+                lines.append(f"{_variable(str(problem['loc'][0]))}: {message}")
             else:
                 lines.append(message)
         raise ConfigError("\n".join(lines)) from None
+
+
+# Settings that kept their older names too: a problem is named as the person wrote it.
+_OLDER_NAMES = {"web_port": "WEBHOOK_PORT", "web_listen": "WEBHOOK_LISTEN"}
+
+
+def _variable(field: str) -> str:
+    name = field.upper().removeprefix(ENV_PREFIX)
+    older = _OLDER_NAMES.get(field.lower())
+    if older and f"{ENV_PREFIX}{name}" not in os.environ and f"{ENV_PREFIX}{older}" in os.environ:
+        name = older
+    return f"{ENV_PREFIX}{name}"

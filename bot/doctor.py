@@ -689,7 +689,7 @@ def _webhook_error(info: Mapping[str, Any]) -> tuple[datetime, str] | None:
 
 
 def _span(delta: timedelta) -> str:
-    seconds = int(abs(delta).total_seconds())
+    seconds = round(abs(delta).total_seconds())  # nearest: a query's own time is not skew
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)

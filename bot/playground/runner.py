@@ -36,6 +36,7 @@ def playground_settings(settings: Settings, api: LocalBotApi, folder: Path) -> S
             "telegram_api_url": api.base_url,
             "webhook_url": None,
             "webhook_secret": None,
+            "web_port": 0,  # the page is its web server; no health or metrics to serve
             "outbox_poll_seconds": min(settings.outbox_poll_seconds, OUTBOX_POLL_SECONDS),
             "payment_provider_token": settings.payment_provider_token
             or SecretStr(TEST_PROVIDER_TOKEN),

@@ -13,8 +13,9 @@ from sqlalchemy.engine import make_url
 
 from bot.domain.services import orders
 from bot.domain.services.customers import CustomerRef
-from bot.persistence.models import LedgerRow, OrderRow, OutboxRow, ProductRow
+from bot.persistence.models import LedgerRow, OrderRow, OutboxRow
 from bot.playground.bot_api.server import LocalBotApi
+from tests.support.books import stock_matches_ledger
 from tests.support.chat_person import ChatPerson
 from tests.support.db_proxy import DatabaseProxy, proxied
 from tests.support.running_bot import RunningBot, running_bot
@@ -54,17 +55,6 @@ def press_now(person: ChatPerson, button: str) -> str:
     return person.double.press(person.person, person.last, button)
 
 
-def stock_matches_ledger(engine: Engine) -> None:
-    with engine.connect() as connection:
-        for product_id, stock in connection.execute(select(ProductRow.id, ProductRow.stock)):
-            moved = connection.execute(
-                select(func.coalesce(func.sum(LedgerRow.change), 0)).where(
-                    LedgerRow.product_id == product_id
-                )
-            ).scalar_one()
-            assert stock == moved, f"item {product_id}: stock {stock}, ledger {moved}"
-
-
 def count(engine: Engine, row: type[OrderRow] | type[OutboxRow]) -> int:
     with engine.connect() as connection:
         return int(connection.execute(select(func.count()).select_from(row)).scalar_one())
@@ -98,11 +88,14 @@ async def test_a_twenty_second_stall_mid_browsing_and_checkout_answers_everyone_
         assert any("Avocado, ripe" in b for b in carl.last.button_texts)
         assert count(mariadb, OrderRow) == 2
         stock_matches_ledger(mariadb)
-        for person in (ann, bob):
-            [order] = orders.my_orders(CustomerRef(person.person.id, ""), uow=bot.shop.uow())
-            await double.wait_for(
-                lambda code=order.code: boss.has_seen(code), what="the new-order alert"
-            )
+        codes = [
+            order.code
+            for person in (ann, bob)
+            for order in orders.my_orders(CustomerRef(person.person.id, ""), uow=bot.shop.uow())
+        ]
+        await double.wait_for(
+            lambda: all(boss.has_seen(code) for code in codes), what="the new-order alerts"
+        )
         alerts = [m for m in boss.chat.from_bot if "New order" in m.shown_text]
         assert len(alerts) == 2
 

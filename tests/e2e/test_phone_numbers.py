@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 
 from bot.domain.services import orders
@@ -63,33 +64,28 @@ async def test_a_number_from_abroad_is_taken_in_full_and_shown_in_full(
         assert ann.has_seen("Thanks, we will call +44 20 7946 0958 if needed.")
 
 
-async def test_a_visitors_own_contact_without_a_plus_is_taken_from_any_country(
-    double: LocalBotApi, engine: Engine
-) -> None:
-    """Some Telegram apps share the owner's verified number without the '+'."""
-    url = engine.url.render_as_string(hide_password=False)
-    async with running_bot(double, url, country="GB") as bot:
-        ann = await at_the_phone_question(bot)
-        await ann.shares_phone("79991234567")  # a Russian visitor in a British store
-        assert ann.has_seen("Thanks, we will call +7 999 123-45-67 if needed.")
-        await ann.presses("Skip")
-        await ann.presses("✅ Confirm")
-        [order] = orders.my_orders(CustomerRef(ann.person.id, "Ann"), uow=bot.shop.uow())
-        assert order.phone == "+79991234567"
-
-
-async def test_an_anonymous_number_telegram_issued_is_kept_as_it_is(
-    double: LocalBotApi, engine: Engine
+@pytest.mark.parametrize(
+    ("shared", "shown", "kept"),
+    [
+        # Some Telegram apps share the owner's verified number without the '+': a Russian
+        # visitor in a British store.
+        ("79991234567", "+7 999 123-45-67", "+79991234567"),
+        # +888: anonymous numbers Telegram issues itself, which no numbering plan lists.
+        ("88812345678", "+888 12345678", "+88812345678"),
+    ],
+)
+async def test_a_customers_own_contact_is_taken_as_telegram_gives_it(
+    double: LocalBotApi, engine: Engine, shared: str, shown: str, kept: str
 ) -> None:
     url = engine.url.render_as_string(hide_password=False)
     async with running_bot(double, url, country="GB") as bot:
         ann = await at_the_phone_question(bot)
-        await ann.shares_phone("88812345678")  # +888: no numbering plan lists these
-        assert ann.has_seen("Thanks, we will call +888 12345678 if needed.")
+        await ann.shares_phone(shared)
+        assert ann.has_seen(f"Thanks, we will call {shown} if needed.")
         await ann.presses("Skip")
         await ann.presses("✅ Confirm")
         [order] = orders.my_orders(CustomerRef(ann.person.id, "Ann"), uow=bot.shop.uow())
-        assert order.phone == "+88812345678"
+        assert order.phone == kept
 
 
 async def test_a_number_typed_as_a_visitors_app_shows_it_is_read_in_full(

@@ -448,11 +448,14 @@ def test_a_clock_off_by_minutes_says_to_enable_ntp(
     url = request.getfixturevalue(f"{database}_url")
     run = doctor(double, url, backups, now=lambda: utc_now() + timedelta(minutes=5))
     assert run.code == 1
-    also = " and 5 min 0 s ahead of the database server" if database == "mariadb" else ""
-    assert run.line("clock") == (
-        f"✗ clock: this machine's clock is 5 min 0 s ahead of Telegram{also} "
-        "→ enable NTP (timedatectl set-ntp true)"
-    )
+    # Each answer takes its own time to come back: a busy machine may see a second off.
+    about_five = r"(5 min [01] s|4 min 59 s)"  # the Date header counts whole seconds
+    also = f" and {about_five} ahead of the database server" if database == "mariadb" else ""
+    assert re.fullmatch(
+        f"✗ clock: this machine's clock is {about_five} ahead of Telegram{also} "
+        r"→ enable NTP \(timedatectl set-ntp true\)",
+        run.line("clock"),
+    ), run.line("clock")
 
 
 def test_no_backup_folder_is_a_warning_that_daily_backups_are_off(
