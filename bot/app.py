@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import gc
+import json
 import logging
 from collections.abc import Callable
 from datetime import time
 
 from telegram import BotCommand, Update
-from telegram.ext import ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
+from bot.domain.clock import utc_now
 from bot.domain.services import deliveries
 from bot.domain.services.deliveries import Arrival, Delivery
 from bot.group_commit import GroupCommit
@@ -49,12 +53,13 @@ from bot.handlers.routes import Routes
 from bot.i18n import SHIPPED, shipped_language
 from bot.persistence.backup import SqlBackups
 from bot.persistence.send_ticks import SqlTickBook
-from bot.send_budget import SendBudget
+from bot.send_budget import Priority, SendBudget
 from bot.transport import AiohttpRequest
 from bot.wiring import Shop
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_AT = time(3, 30)  # local time: a quiet hour in a small shop
+HEARTBEAT_KEY = "heartbeat"
 
 # Every command, button and typed answer the bot knows, in menu order.
 ROUTES = Routes(
@@ -89,6 +94,12 @@ async def on_startup(application: ShopApplication) -> None:
     assert isinstance(shop, Shop)
     await asyncio.gather(*(introduce(application, shop, code) for code in (None, *SHIPPED)))
     assert application.job_queue is not None
+    # Alive before the first update is taken: others must not take over what it takes. The
+    # heartbeat is a task of its own, not a job: it must go on while the application stops
+    # and finishes the updates it holds (the job queue stops first).
+    now = await shop.run_aside(deliveries.worker_alive, shop.worker, uow=shop.uow())
+    shop.clock_offset = now - utc_now()
+    application.bot_data[HEARTBEAT_KEY] = asyncio.create_task(heartbeat(application, shop))
     digest_at = shop.settings.digest_time.replace(tzinfo=shop.store.timezone)
     application.job_queue.run_daily(
         low_stock.queue_digest, time=digest_at, name=low_stock.DIGEST_JOB
@@ -124,8 +135,60 @@ async def on_startup(application: ShopApplication) -> None:
     gc.freeze()
 
 
-async def on_shutdown(_application: ShopApplication) -> None:
-    """What start-up froze may be garbage now (a process that runs the bot again)."""
+async def heartbeat(application: ShopApplication, shop: Shop) -> None:
+    """Every few seconds: this worker lives, what it handled is done, and what a gone worker
+    left unfinished, this one takes up."""
+    while True:
+        await asyncio.sleep(deliveries.BEAT_EVERY.total_seconds())
+        handled = shop.finished_updates.take()
+        try:
+            now = await shop.run_aside(
+                deliveries.worker_alive,
+                shop.worker,
+                handled,
+                uow=shop.uow(),
+                clock=shop.database_clock,
+            )
+            shop.clock_offset = now - utc_now()
+            await take_up_abandoned(application, shop)
+        except Exception:  # the database is away: say it next time
+            shop.finished_updates.restore(handled)
+            log.warning("could not say this worker lives; trying again", exc_info=True)
+
+
+async def take_up_abandoned(application: ShopApplication, shop: Shop) -> None:
+    claimed = await shop.run_aside(
+        deliveries.take_up_abandoned, shop.worker, uow=shop.uow(), clock=shop.database_clock
+    )
+    processor = application.update_processor
+    for update_id, body in sorted(claimed.items()):
+        try:
+            update = Update.de_json(json.loads(body), application.bot)
+        except (ValueError, KeyError, TypeError):
+            log.error("update %s left unfinished cannot be read; it is dropped", update_id)
+            continue
+        log.info("taking up update %s, left unfinished by a worker that is gone", update_id)
+        if isinstance(processor, edge.PersonalQueues):
+            processor.claimed(update_id)
+        await application.update_queue.put(update)
+
+
+async def on_shutdown(application: ShopApplication) -> None:
+    """Every update handled is done and this worker is gone (a worker started later must not
+    take anything up again, nor wait for it); what start-up froze may be garbage now (a
+    process that runs the bot again)."""
+    shop = application.bot_data[SHOP_KEY]
+    assert isinstance(shop, Shop)
+    beating = application.bot_data.pop(HEARTBEAT_KEY, None)
+    if isinstance(beating, asyncio.Task):
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
+    handled = shop.finished_updates.take()
+    try:
+        await shop.run_aside(deliveries.worker_gone, shop.worker, handled, uow=shop.uow())
+    except Exception:
+        log.warning("could not record this worker's clean stop", exc_info=True)
     gc.unfreeze()
 
 
@@ -142,14 +205,41 @@ async def introduce(application: ShopApplication, shop: Shop, language: str | No
 
 
 def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> edge.PersonalQueues:
-    record = GroupCommit[Arrival, Delivery](
-        lambda arrivals: shop.run(deliveries.first_deliveries, arrivals, uow=shop.uow())
-    )
+    finished = shop.finished_updates
+    bodies: dict[int, Update] = {}
+
+    async def record(arrivals: list[Arrival]) -> list[Delivery]:
+        handled = finished.take()  # marked done in the same transaction
+        try:
+            return await shop.run(
+                record_with_bodies,
+                arrivals,
+                handled,
+                [bodies.pop(a.update_id, None) for a in arrivals],
+            )
+        except BaseException:
+            finished.restore(handled)
+            raise
+
+    def record_with_bodies(
+        arrivals: list[Arrival], handled: list[int], updates: list[Update | None]
+    ) -> list[Delivery]:
+        """On a database thread: turning updates into JSON costs the event loop nothing."""
+        kept = [
+            dataclasses.replace(arrival, body=_json(update)) if update is not None else arrival
+            for arrival, update in zip(arrivals, updates, strict=True)
+        ]
+        return deliveries.first_deliveries(
+            kept, worker=shop.worker, finished=handled, uow=shop.uow(), clock=shop.database_clock
+        )
+
+    recorded = GroupCommit[Arrival, Delivery](record)
 
     async def first_delivery(update: Update) -> Delivery:
         user = update.effective_user
         language = shipped_language(user.language_code if user else None)
-        return await record(Arrival(update.update_id, user.id if user else None, language))
+        bodies[update.update_id] = update
+        return await recorded(Arrival(update.update_id, user.id if user else None, language))
 
     def words(update: Update, text: str) -> str:
         user = update.effective_user
@@ -159,7 +249,18 @@ def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> ed
         shop.metrics.updates.labels(kind_of(update)).inc()
         shop.metrics.update_seconds.observe(seconds)
 
-    return edge.PersonalQueues(first_delivery, words=words, done=done, observe=observe)
+    return edge.PersonalQueues(
+        first_delivery,
+        words=words,
+        done=done,
+        observe=observe,
+        worker=shop.worker,
+        handled=finished.add,
+    )
+
+
+def _json(update: Update) -> str:
+    return json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def kind_of(update: Update) -> str:
@@ -185,22 +286,31 @@ def build_application(
     logging.getLogger("telegram").setLevel(logging.INFO)
     # Without the budget (a local Bot API only) every call still goes through it, unpaced.
     book = SqlTickBook(shop.engine) if settings.send_budget else None
+    queue = edge.KeepingQueue()
+    processor = personal_queues(shop, on_update_done)
+    queue.processor = processor
     budget = SendBudget(
         book,
         offload=shop.run,
         waited=shop.metrics.budget_waited,
         flooded=lambda _seconds: shop.metrics.flood_pauses.inc(),
     )
+    keeping = edge.KeepingBot(
+        settings.telegram_token.get_secret_value(),
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+        request=transport(settings),
+        get_updates_request=transport(settings, pool=1),
+        rate_limiter=budget,
+    )
+    keeping.wait_before_polling(queue.kept)
+    bot: ExtBot[Priority] = keeping
     application: ShopApplication = (
         ApplicationBuilder()
-        .token(settings.telegram_token.get_secret_value())
-        .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_file_url)
+        .bot(bot)
         .context_types(ContextTypes(context=ShopContext))
-        .request(transport(settings))
-        .get_updates_request(transport(settings, pool=1))
-        .rate_limiter(budget)
-        .concurrent_updates(personal_queues(shop, on_update_done))
+        .concurrent_updates(processor)
+        .update_queue(queue)
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .build()

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
+import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.domain.clock import utc_now
 from bot.domain.passwords import PasswordHasher
 from bot.domain.store import Store
 from bot.i18n import Catalogues
@@ -23,6 +27,24 @@ from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
 T = TypeVar("T")
 
 
+class Handled:
+    """Update ids handled since they were last written down (event loop only)."""
+
+    def __init__(self) -> None:
+        self._ids: list[int] = []
+
+    def add(self, update_id: int) -> None:
+        self._ids.append(update_id)
+
+    def take(self) -> list[int]:
+        taken, self._ids = self._ids, []
+        return taken
+
+    def restore(self, update_ids: list[int]) -> None:
+        """Written down they were not (the write failed): keep them for the next one."""
+        self._ids[:0] = update_ids
+
+
 @dataclass
 class Shop:
     settings: Settings
@@ -31,11 +53,19 @@ class Shop:
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     catalogues: Catalogues = field(init=False, repr=False)
     metrics: Metrics = field(default_factory=Metrics, repr=False)
+    # This process among the bot's workers: what it takes, it is known to have taken.
+    worker: str = field(default_factory=lambda: secrets.token_hex(8))
+    # Updates this worker handled, to be marked done with its next record or heartbeat.
+    finished_updates: Handled = field(default_factory=lambda: Handled(), repr=False)
     # Called (from any thread) after a commit that queued notifications; the bot sets it to
     # wake its sender.
     outbox_written: Callable[[], None] | None = None
+    # The database's clock less this process's: workers on hosts whose clocks differ still
+    # agree on when one of them went quiet (set at each heartbeat).
+    clock_offset: timedelta = timedelta(0)
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _database_threads: ThreadPoolExecutor = field(init=False, repr=False)
+    _aside: ThreadPoolExecutor = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._sessions = session_factory(self.engine)
@@ -43,6 +73,9 @@ class Shop:
         self._database_threads = ThreadPoolExecutor(
             self.settings.database_threads, thread_name_prefix="database"
         )
+        # The heartbeat's own thread: a worker whose database threads all wait on locks is
+        # still alive, and must not look gone to the others.
+        self._aside = ThreadPoolExecutor(1, thread_name_prefix="database-alive")
         count_errors(self.engine, self._count_database_error)
 
     def _count_database_error(self, conflict: bool) -> None:
@@ -55,7 +88,19 @@ class Shop:
         anyway: the browse loop ran fastest with one or two (bench.browse, both databases)."""
         loop = asyncio.get_running_loop()
         call = functools.partial(work, *args, **kwargs)
-        return await loop.run_in_executor(self._database_threads, call)
+        # The caller's context goes along: the update being handled marks its transactions.
+        return await loop.run_in_executor(
+            self._database_threads, contextvars.copy_context().run, call
+        )
+
+    async def run_aside(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Like `run`, on a thread of its own that queues behind nothing else."""
+        call = functools.partial(work, *args, **kwargs)
+        return await asyncio.get_running_loop().run_in_executor(self._aside, call)
+
+    def database_clock(self) -> datetime:
+        """Now, by the database's clock (as of the last heartbeat)."""
+        return utc_now() + self.clock_offset
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work: one per use-case call."""
@@ -66,6 +111,7 @@ class Shop:
             self.outbox_written()
 
     def close(self) -> None:
+        self._aside.shutdown(wait=True)
         self._database_threads.shutdown(wait=True)
         self.engine.dispose()
 

@@ -217,6 +217,11 @@ class InvalidInvite(DomainError):
         super().__init__(said("That invite code is not valid (wrong, used or expired)."))
 
 
+class UpdateTakenOver(Exception):
+    """Another worker took this update over (this one had gone quiet): its work was not
+    committed here and nothing is said; the other worker answers."""
+
+
 class ConcurrentUpdate(Exception):
     """The database gave up on a transaction (deadlock, lock wait); running it again is safe."""
 

@@ -278,9 +278,43 @@ class LanguageRepository(Protocol):
     def choose_for_staff(self, staff_id: int, language: str) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Take:
+    """Taking an update: `fresh` if this worker now holds it; else, when another worker holds
+    it without having committed its work, when that worker was last heard of."""
+
+    fresh: bool
+    holder_seen_at: datetime | None = None
+    mine: bool = False  # seen before, taken by this same worker and not done
+
+
 class ProcessedUpdateRepository(Protocol):
-    def first_time(self, update_id: int, at: datetime) -> bool:
-        """Record the update id; False if it was recorded before (a redelivery)."""
+    def take(
+        self, update_id: int, worker: str, at: datetime, alive_since: datetime, body: str | None
+    ) -> Take:
+        """Record the update (and its body, until done) as taken by `worker`: new, or taken by
+        a worker not heard of since `alive_since` that never finished it (it died). Seen
+        before otherwise."""
+
+    def mark_done(self, update_id: int, worker: str, at: datetime) -> bool:
+        """Its work is being committed (in the same transaction); False if another worker
+        has taken it over since this one took it."""
+
+    def finish(self, update_ids: Collection[int], worker: str, at: datetime) -> None:
+        """These updates were handled by `worker` (whatever they wrote): done."""
+
+    def claim_abandoned(
+        self, worker: str, alive_since: datetime, taken_since: datetime, limit: int
+    ) -> dict[int, str]:
+        """Take over, for `worker`, updates taken since `taken_since` by workers not heard of
+        since `alive_since` and never finished, oldest first: their bodies by update id."""
+
+    def beat(self, worker: str, at: datetime) -> datetime:
+        """The worker is alive at `at`; the database's own time (UTC), which every worker sets
+        its clock by, so that hosts whose clocks differ agree on who is gone."""
+
+    def gone(self, worker: str) -> None:
+        """The worker stopped, everything it took handled: nothing of it to wait for."""
 
     def forget_before(self, at: datetime) -> int: ...
 

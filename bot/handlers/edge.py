@@ -11,19 +11,28 @@ chats reach the features; an edited command is answered with a hint, never appli
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from typing import Any
 
 from telegram import Chat, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, BaseHandler, BaseUpdateProcessor, TypeHandler
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    BaseUpdateProcessor,
+    ExtBot,
+    TypeHandler,
+)
 
-from bot.domain.services.deliveries import Delivery
+from bot.domain.services.deliveries import HANDLING, Delivery, Handling
 from bot.handlers.context import ShopContext
+from bot.handlers.errors import SORRY
 from bot.i18n import said
+from bot.send_budget import Priority
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +53,66 @@ def person_of(update: Update) -> int | None:
     return update.effective_chat.id if update.effective_chat is not None else None
 
 
+# Longer than a record's tries (about 30 s): after that something is wrong beyond the database.
+KEEP_WAIT_SECONDS = 60.0
+RECORD_ATTEMPTS = 6  # about 30 s of trying: 0.5 + 1 + 2 + 4 + 8 (+ each attempt's own time)
+RECORD_RETRY_FIRST = 0.5
+
+
+class KeepingQueue(asyncio.Queue[object]):
+    """The application's update queue, which knows when each update put in it is recorded as
+    taken. Telegram is told an update arrived only then: polling asks for the next updates (so
+    confirming these) once they are kept (KeepingBot), and a webhook answers 200 once its
+    update is kept (503 if it could not be: Telegram sends it again). An update a worker was
+    killed holding is sent again, never lost. Updates are recorded as they arrive, whatever
+    their person's queue, so this waits only for the database."""
+
+    processor: PersonalQueues | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pending: dict[int, asyncio.Future[None]] = {}
+
+    async def put(self, item: object) -> None:
+        if self.processor is not None and isinstance(item, Update):
+            for done in [u for u, f in self._pending.items() if f.done()]:
+                del self._pending[done]  # nobody asked about these (updates taken up)
+            self._pending[item.update_id] = self.processor.expect(item.update_id)
+        await super().put(item)
+
+    async def kept(self, update_ids: Collection[int] | None = None) -> bool:
+        """Until these updates (default: every one put so far) are recorded, or found they
+        cannot be (the database stayed away); whether all were."""
+        wanted = list(self._pending) if update_ids is None else list(update_ids)
+        waits = [self._pending.pop(u) for u in wanted if u in self._pending]
+        if not waits:
+            return True
+        try:
+            outcomes = await asyncio.wait_for(
+                asyncio.gather(*(asyncio.shield(w) for w in waits), return_exceptions=True),
+                KEEP_WAIT_SECONDS,
+            )
+        except TimeoutError:
+            log.warning("%d updates not recorded after %.0f s", len(waits), KEEP_WAIT_SECONDS)
+            return False
+        return not any(isinstance(outcome, BaseException) for outcome in outcomes)
+
+
+class KeepingBot(ExtBot[Priority]):
+    """Asks Telegram for more updates (which confirms the last ones) only once the updates it
+    gave before are kept."""
+
+    _before_polling: Callable[[], Awaitable[object]] | None = None
+
+    def wait_before_polling(self, until: Callable[[], Awaitable[object]]) -> None:
+        self._before_polling = until
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        if self._before_polling is not None:
+            await self._before_polling()
+        return await super().get_updates(*args, **kwargs)
+
+
 class PersonalQueues(BaseUpdateProcessor):
     """One queue per person, many people at once. `first_delivery` records an update id and
     says whether it is new (shared by every worker through the database); `done` hears of
@@ -58,8 +127,17 @@ class PersonalQueues(BaseUpdateProcessor):
         backlog: int = BACKLOG,
         done: Callable[[int], None] | None = None,
         observe: Callable[[Update, float], None] | None = None,
+        worker: str | None = None,
+        handled: Callable[[int], None] | None = None,
     ) -> None:
-        """`observe` hears of each update with the seconds it took, its turn included."""
+        """`observe` hears of each update with the seconds it took, its turn included;
+        `worker`: this process, whose transactions for an update mark it done; `handled`
+        hears of each update taken and handled to the end (it is then done)."""
+        self._worker = worker
+        self._handled = handled
+        self._expected: dict[int, asyncio.Future[None]] = {}
+        self._in_hand: set[int] = set()  # taken by this worker and not yet handled
+        self._claimed: set[int] = set()  # taken up from a gone worker, to be handled here
         # The framework's own semaphore only bounds waiting tasks; the real limits are below.
         super().__init__(max_concurrent_updates=4096)
         self._first_delivery = first_delivery
@@ -72,6 +150,26 @@ class PersonalQueues(BaseUpdateProcessor):
         self._waiting: dict[int, int] = {}
         self._warned: set[int] = set()
         self._languages: dict[int, str | None] = {}  # update id: its sender's chosen language
+
+    def claimed(self, update_id: int) -> None:
+        """This worker took the update over from a gone one (it is put in the queue next)."""
+        self._claimed.add(update_id)
+
+    def expect(self, update_id: int) -> asyncio.Future[None]:
+        """Resolved once this update is recorded as taken (or found seen before): a webhook
+        answers Telegram then, so an update is never acknowledged before it is kept."""
+        future = self._expected.get(update_id)
+        if future is None:
+            future = self._expected[update_id] = asyncio.get_running_loop().create_future()
+        return future
+
+    def _recorded(self, update_id: int, failure: BaseException | None = None) -> None:
+        future = self._expected.pop(update_id, None)
+        if future is not None and not future.done():
+            if failure is None:
+                future.set_result(None)
+            else:
+                future.set_exception(failure)
 
     async def initialize(self) -> None:
         pass
@@ -99,14 +197,26 @@ class PersonalQueues(BaseUpdateProcessor):
     async def _in_turn(self, person: int, update: Update, coroutine: Awaitable[Any]) -> None:
         if self._waiting.get(person, 0) >= self._backlog:
             _discard(coroutine)
+            self._recorded(update.update_id)  # dropped on purpose: nothing to keep
             await self._slow_down(person, update)
             return
         self._waiting[person] = self._waiting.get(person, 0) + 1
-        turn = self._turns.setdefault(person, asyncio.Lock())
+        # Taken on arrival, with everyone else's (group commit), so that it is kept, and
+        # Telegram told, without waiting for this person's earlier updates; handled in turn,
+        # in the order they came (the turn is queued for before the take is awaited).
+        taking = asyncio.ensure_future(self._take(update))
         try:
+            turn = self._turns.setdefault(person, asyncio.Lock())
             async with turn:
-                await self._once(update, coroutine)
+                try:
+                    delivery = await taking
+                except BaseException:
+                    _discard(coroutine)
+                    raise
+                await self._handle(update, delivery, coroutine)
         finally:
+            if not taking.done():
+                taking.cancel()
             self._waiting[person] -= 1
             if not self._waiting[person]:
                 del self._waiting[person]
@@ -114,21 +224,89 @@ class PersonalQueues(BaseUpdateProcessor):
                 self._turns.pop(person, None)  # nobody holds or waits for it now
 
     async def _once(self, update: Update, coroutine: Awaitable[Any]) -> None:
-        async with self._workers:
+        try:
+            delivery = await self._take(update)
+        except BaseException:
+            _discard(coroutine)
+            raise
+        await self._handle(update, delivery, coroutine)
+
+    async def _take(self, update: Update) -> Delivery:
+        """Record the update as taken by this worker (or learn it was seen before). When the
+        database is away, try again for a while: the person is answered once it is back, or
+        told to try again."""
+        pause = RECORD_RETRY_FIRST
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                delivery = await self._first_delivery(update)
+            except asyncio.CancelledError as stopped:
+                self._recorded(update.update_id, stopped)
+                raise
+            except Exception as failed:
+                if attempt == RECORD_ATTEMPTS - 1:
+                    self._recorded(update.update_id, failed)
+                    await self._sorry(update)
+                    raise
+                log.warning(
+                    "could not record update %s (%s); trying again",
+                    update.update_id,
+                    type(failed).__name__,
+                )
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 8.0)
+                continue
+            claimed = update.update_id in self._claimed
+            if delivery.mine and update.update_id not in self._in_hand and (attempt or claimed):
+                # Taken up from a gone worker, or its own earlier attempt to record it went
+                # through after all (only the answer was lost): this worker's to handle.
+                delivery = dataclasses.replace(delivery, fresh=True, mine=False)
+            self._claimed.discard(update.update_id)
+            break
+        self._recorded(update.update_id)
+        if delivery.fresh:
+            self._in_hand.add(update.update_id)
+        if delivery.ask_again_in:
+            # Held by a worker that may have just died (a restart; Telegram delivering
+            # again): once it has been quiet long enough, the update is this one's.
+            await asyncio.sleep(delivery.ask_again_in)
             delivery = await self._first_delivery(update)
-            if not delivery.fresh:
-                log.info("update %s was delivered again; it is not applied twice", update.update_id)
-                _discard(coroutine)
-                return
+            if delivery.fresh:
+                self._in_hand.add(update.update_id)
+        return delivery
+
+    async def _handle(self, update: Update, delivery: Delivery, coroutine: Awaitable[Any]) -> None:
+        if not delivery.fresh:
+            log.info("update %s was delivered again; it is not applied twice", update.update_id)
+            _discard(coroutine)
+            return
+        async with self._workers:
             self._languages[update.update_id] = delivery.language
+            handling = HANDLING.set(
+                Handling(update.update_id, self._worker) if self._worker else None
+            )
             try:
                 await coroutine
             finally:
+                HANDLING.reset(handling)
                 del self._languages[update.update_id]
+                self._in_hand.discard(update.update_id)
+                if self._handled is not None:
+                    self._handled(update.update_id)
 
     def language_chosen(self, update_id: int) -> str | None:
         """The language the sender of this update (being handled) chose, if they chose."""
         return self._languages.get(update_id)
+
+    async def _sorry(self, update: Update) -> None:
+        """The update could not even be recorded: say so, once, politely."""
+        try:
+            sorry = self._words(update, SORRY)
+            if update.callback_query is not None:
+                await update.callback_query.answer(sorry, show_alert=True)
+            elif update.effective_chat is not None:
+                await update.get_bot().send_message(update.effective_chat.id, sorry)
+        except TelegramError:
+            log.warning("could not tell %s to try again", update.update_id, exc_info=True)
 
     async def _slow_down(self, person: int, update: Update) -> None:
         """Answer a dropped button press; tell a flooding person once per burst."""

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from bot.domain.errors import UpdateTakenOver
 from bot.handlers.context import ShopContext
 from bot.i18n import said
 
@@ -18,6 +19,9 @@ SORRY = said("Sorry, something went wrong on our side. Please try again in a mom
 async def report_error(update: object, context: ShopContext) -> None:
     """Log the traceback; never show it in a chat. The update goes no further: a message
     whose handling crashed halfway must not also be taken as, say, a search."""
+    if isinstance(context.error, UpdateTakenOver):
+        log.info("%s: the other worker answers", context.error)
+        raise ApplicationHandlerStop
     log.error("unhandled error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         raise ApplicationHandlerStop

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -284,7 +285,8 @@ class SenderWaker:
 
     def wake(self) -> None:
         with contextlib.suppress(RuntimeError):  # the loop is closed: the bot is stopping
-            self._loop.call_soon_threadsafe(self._schedule)
+            # A context of its own: the sender's work belongs to no update being handled.
+            self._loop.call_soon_threadsafe(self._schedule, context=contextvars.Context())
 
     def _schedule(self) -> None:
         job_queue = self._application.job_queue

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     false,
 )
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.persistence.types import Quantity, UtcDateTime, exact_text
@@ -31,6 +32,7 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+LONG_TEXT = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")  # up to 16 MB there
 MYSQL_TABLE = {
     "mysql_engine": "InnoDB",
     "mysql_charset": "utf8mb4",
@@ -336,7 +338,28 @@ class ProcessedUpdateRow(Base):
     __table_args__ = (MYSQL_TABLE,)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)  # taken at
+    # The worker (process) that took it, and when a transaction of its handling committed:
+    # an update taken by a worker that died before committing is taken over, never one whose
+    # work was committed (NULL taker: recorded before takers were kept, so done).
+    taken_by: Mapped[str | None] = mapped_column(String(32))
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # The update as Telegram sent it, kept only until it is handled: a worker killed with it
+    # in hand leaves it for another (polling has already told Telegram it arrived).
+    body: Mapped[str | None] = mapped_column(
+        Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
+    )
+
+
+class WorkerRow(Base):
+    """Each running bot process says it lives every few seconds: what it took and did not
+    finish is taken over only once it has gone quiet."""
+
+    __tablename__ = "workers"
+    __table_args__ = (MYSQL_TABLE,)
+
+    worker_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class AppLanguageRow(Base):

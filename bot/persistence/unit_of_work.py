@@ -9,7 +9,9 @@ from typing import Self
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.domain.errors import ConcurrentUpdate
+from bot.domain.clock import utc_now
+from bot.domain.errors import ConcurrentUpdate, UpdateTakenOver
+from bot.domain.services.deliveries import HANDLING
 from bot.persistence.repositories import (
     SqlCartRepository,
     SqlCheckoutRepository,
@@ -107,7 +109,15 @@ class SqlAlchemyUnitOfWork:
             raise ConcurrentUpdate(str(exc)) from exc
 
     def commit(self) -> None:
+        handling = HANDLING.get()
         try:
+            # Work for an update commits with its mark, so a worker that takes the update
+            # over (this one seemed gone) never applies it a second time.
+            if handling is not None and not self.updates.mark_done(
+                handling.update_id, handling.worker, utc_now()
+            ):
+                self.rollback()
+                raise UpdateTakenOver(f"update {handling.update_id} was taken over")
             self.session.commit()
         except DBAPIError as error:
             if is_retryable(error):

@@ -3,8 +3,10 @@
 The secret token (X-Telegram-Bot-Api-Secret-Token, set with setWebhook) is compared in
 constant time from the headers alone, so a stranger's body is never read, however large; a
 declared body over 1 MB is refused from its Content-Length, an undeclared one as soon as it
-passes 1 MB. An accepted update goes to the application's queue; the answer is 200 at once, as
-Telegram expects. No body, good or bad, is ever written to a log: updates hold people's words.
+passes 1 MB. An accepted update goes to the application's queue and is answered 200 once it is
+recorded as taken (bot.handlers.edge.KeepingQueue): a worker killed with an update in hand
+never acknowledged it, and Telegram sends it again. No body, good or
+bad, is ever written to a log: updates hold people's words.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from typing import Any
+from collections.abc import Collection
+from typing import Any, Protocol, runtime_checkable
 
 from aiohttp import web
 from telegram import Update
@@ -24,6 +27,13 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 MAX_BODY = 1024 * 1024  # an update is a few kB; Telegram's largest are far below this
 TOO_LARGE = "an update is at most 1 MB"
+
+
+@runtime_checkable
+class Keeping(Protocol):
+    """An update queue that says when the updates put in it are recorded as taken."""
+
+    async def kept(self, update_ids: Collection[int] | None = None) -> bool: ...
 
 
 def routes(
@@ -53,7 +63,11 @@ def routes(
         update = _update(data, application)
         if update is None:
             return refuse("malformed", 400, "the body is not a Telegram update")
-        await application.update_queue.put(update)
+        queue = application.update_queue
+        await queue.put(update)
+        if isinstance(queue, Keeping) and not await queue.kept([update.update_id]):
+            # Not recorded (the database is away): Telegram delivers it again later.
+            return web.Response(status=503, text="not kept, send it again\n")
         return web.Response(text="ok\n")
 
     return [web.post(path, receive)]

@@ -188,4 +188,4 @@ def test_the_upgrade_waits_as_long_as_caddy_leaves_a_failed_worker_out() -> None
     found = re.search(r"fail_duration (\d+)s", routes)
     assert found is not None
     assert int(found[1]) < CADDY_TAKES_A_WORKER_BACK
-    assert f"sleep {int(found[1]) + 1}" in (DEPLOY / "README-production.md").read_text()
+    assert f"sleep {int(found[1]) + 1}" in (DEPLOY.parent / "README.md").read_text()

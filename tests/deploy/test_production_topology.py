@@ -2,7 +2,7 @@
 Encrypt) in front of two `shopkeeps run` workers in webhook mode on one MariaDB database,
 reached as the least-privilege account of deploy/mariadb-setup.sql, with Telegram played by
 the Bot API double delivering over HTTPS. A customer orders while the workers are restarted
-one after the other, as README-production.md's upgrade does it: every update is answered
+one after the other, as the README's upgrade ("Upgrading") does it: every update is answered
 exactly once and nothing is lost.
 
 Needs caddy (`make caddy`) and MariaDB: skipped without them, failed in CI (CI=true,

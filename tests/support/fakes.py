@@ -23,7 +23,7 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
 from bot.domain.payments import PaymentReceipt
-from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession
+from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession, Take
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
@@ -720,8 +720,29 @@ class FakeProcessedUpdates:
     def __init__(self, state: State) -> None:
         self.s = state
 
-    def first_time(self, update_id: int, at: datetime) -> bool:
-        return self.s.updates.setdefault(update_id, at) is at
+    def take(
+        self, update_id: int, worker: str, at: datetime, alive_since: datetime, body: str | None
+    ) -> Take:
+        """Only what the domain tests need: new or seen (taking over is the real
+        repository's, tested on both databases)."""
+        return Take(self.s.updates.setdefault(update_id, at) is at)
+
+    def mark_done(self, update_id: int, worker: str, at: datetime) -> bool:
+        return update_id in self.s.updates
+
+    def finish(self, update_ids: Collection[int], worker: str, at: datetime) -> None:
+        pass
+
+    def claim_abandoned(
+        self, worker: str, alive_since: datetime, taken_since: datetime, limit: int
+    ) -> dict[int, str]:
+        return {}
+
+    def beat(self, worker: str, at: datetime) -> datetime:
+        return at
+
+    def gone(self, worker: str) -> None:
+        pass
 
     def forget_before(self, at: datetime) -> int:
         old = [k for k, v in self.s.updates.items() if v < at]

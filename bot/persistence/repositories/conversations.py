@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, select, update
+from sqlalchemy import BindParameter, Select, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
-from bot.domain.ports import Languages
+from bot.domain.ports import Languages, Take
 from bot.domain.prompts import Prompt, PromptKind
 from bot.persistence.drafts import draft_from_json, draft_to_json
 from bot.persistence.models import (
@@ -20,6 +20,7 @@ from bot.persistence.models import (
     PromptRow,
     StaffRow,
     StaffSessionRow,
+    WorkerRow,
 )
 from bot.persistence.repositories.inserts import insert_or_update, insert_unless_present
 
@@ -169,19 +170,132 @@ class SqlLanguageRepository:
         )
 
 
+_SQLITE_NOW = text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")
+_MYSQL_NOW = text("SELECT UTC_TIMESTAMP(6)")
+
+
+def _alive_workers(since: datetime) -> Select[tuple[str]]:
+    return select(WorkerRow.worker_id).where(WorkerRow.beat_at >= since)
+
+
 class SqlProcessedUpdateRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def first_time(self, update_id: int, at: datetime) -> bool:
-        return insert_unless_present(
+    def take(
+        self, update_id: int, worker: str, at: datetime, alive_since: datetime, body: str | None
+    ) -> Take:
+        # The common case, a new update, is this one statement.
+        if insert_unless_present(
             self.session,
             ProcessedUpdateRow.__table__,  # type: ignore[arg-type]
             update_id=update_id,
             processed_at=at,
+            taken_by=worker,
+            done_at=None,
+            body=body,
+        ):
+            return Take(True)
+        row = ProcessedUpdateRow
+        alive = _alive_workers(alive_since)
+        taken_over = self.session.execute(
+            update(row)
+            .where(
+                row.update_id == update_id,
+                row.done_at.is_(None),
+                row.taken_by.is_not(None),
+                row.taken_by != worker,
+                row.taken_by.not_in(alive),
+            )
+            .values(taken_by=worker, processed_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        if taken_over.rowcount == 1:  # type: ignore[attr-defined]
+            return Take(True)
+        holder = self.session.execute(
+            select(row.taken_by, row.done_at, WorkerRow.beat_at)
+            .outerjoin(WorkerRow, WorkerRow.worker_id == row.taken_by)
+            .where(row.update_id == update_id)
+        ).one_or_none()
+        if holder is None or holder.done_at is not None or holder.taken_by is None:
+            return Take(False)
+        if holder.taken_by == worker:
+            return Take(False, mine=True)
+        return Take(False, holder.beat_at or alive_since)
+
+    def mark_done(self, update_id: int, worker: str, at: datetime) -> bool:
+        row = ProcessedUpdateRow
+        result = self.session.execute(
+            update(row)
+            .where(row.update_id == update_id, row.taken_by == worker)
+            .values(done_at=at, body=None)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def finish(self, update_ids: Collection[int], worker: str, at: datetime) -> None:
+        if not update_ids:
+            return
+        row = ProcessedUpdateRow
+        self.session.execute(
+            update(row)
+            .where(
+                row.update_id.in_(sorted(update_ids)),
+                row.taken_by == worker,
+                row.done_at.is_(None),
+            )
+            .values(done_at=at, body=None)
+            .execution_options(synchronize_session=False)
         )
 
+    def claim_abandoned(
+        self, worker: str, alive_since: datetime, taken_since: datetime, limit: int
+    ) -> dict[int, str]:
+        row = ProcessedUpdateRow
+        left = self.session.execute(
+            select(row.update_id, row.taken_by, row.body)
+            .where(
+                row.done_at.is_(None),
+                row.body.is_not(None),
+                row.processed_at >= taken_since,
+                row.taken_by.not_in(_alive_workers(alive_since)),
+            )
+            .order_by(row.update_id)
+            .limit(limit)
+        ).all()
+        claimed: dict[int, str] = {}
+        for update_id, holder, body in left:
+            taken = self.session.execute(
+                update(row)
+                .where(row.update_id == update_id, row.taken_by == holder, row.done_at.is_(None))
+                .values(taken_by=worker)
+                .execution_options(synchronize_session=False)
+            )
+            if taken.rowcount == 1 and body is not None:  # type: ignore[attr-defined]
+                claimed[update_id] = body
+        return claimed
+
+    def beat(self, worker: str, at: datetime) -> datetime:
+        insert_or_update(
+            self.session,
+            WorkerRow.__table__,  # type: ignore[arg-type]
+            {"worker_id": worker},
+            beat_at=at,
+        )
+        return self._database_now()
+
+    def gone(self, worker: str) -> None:
+        self.session.execute(delete(WorkerRow).where(WorkerRow.worker_id == worker))
+
+    def _database_now(self) -> datetime:
+        if self.session.get_bind().dialect.name == "sqlite":
+            text_now = self.session.execute(_SQLITE_NOW).scalar_one()
+            return datetime.fromisoformat(text_now).replace(tzinfo=UTC)
+        stamp: datetime = self.session.execute(_MYSQL_NOW).scalar_one()
+        return stamp.replace(tzinfo=UTC)
+
     def forget_before(self, at: datetime) -> int:
+        self.session.execute(delete(WorkerRow).where(WorkerRow.beat_at < at))
         result = self.session.execute(
             delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < at)
         )

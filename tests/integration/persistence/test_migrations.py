@@ -26,6 +26,7 @@ TABLES = {
     "stock_ledger",
     "customers",
     "app_languages",
+    "workers",
     "cart_lines",
     "orders",
     "order_lines",
@@ -49,7 +50,7 @@ def test_migrations_build_the_whole_schema_from_empty_and_remove_it_again(
         try:
             migrate.upgrade(engine)
             assert set(inspect(engine).get_table_names()) >= TABLES
-            assert migrate.current_revision(engine) == "0015"
+            assert migrate.current_revision(engine) == "0016"
             migrate.downgrade(engine, "base")
             assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
             migrate.upgrade(engine)  # and up again: downgrade left nothing behind

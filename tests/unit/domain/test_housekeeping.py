@@ -18,14 +18,14 @@ def test_the_clean_up_runs_once_a_day_and_keeps_what_is_still_needed() -> None:
     with uow:
         uow.outbox.add(Notification(1, NotificationKind.ORDER_STATUS, {}, clock()))
         uow.outbox.add(Notification(2, NotificationKind.ORDER_STATUS, {}, clock()))
-        uow.updates.first_time(41, clock())
+        uow.updates.take(41, "worker", clock(), clock(), None)
         uow.prompts.save(Prompt(5, PromptKind.LOGIN, "username", clock(), LoginDraft()))
         uow.commit()
     for sent in outbox.claim_due(uow=uow, clock=clock)[:1]:
         outbox.delivered(sent, uow=uow, clock=clock)
     clock.advance(days=31)
     with uow:
-        uow.updates.first_time(42, clock())  # a recent one stays
+        uow.updates.take(42, "worker", clock(), clock(), None)  # a recent one stays
         uow.commit()
     first = housekeeping.clean_up(store=store, idle_timeout=IDLE, uow=uow, clock=clock)
     assert first.ran
@@ -34,7 +34,7 @@ def test_the_clean_up_runs_once_a_day_and_keeps_what_is_still_needed() -> None:
     assert first.removed["questions"] == 1
     assert not housekeeping.clean_up(store=store, idle_timeout=IDLE, uow=uow, clock=clock).ran
     with uow:
-        assert not uow.updates.first_time(42, clock())
+        assert not uow.updates.take(42, "worker", clock(), clock(), None).fresh
         assert len(uow.outbox.due(clock(), limit=10)) == 1
     clock.advance(days=1)
     assert housekeeping.clean_up(store=store, idle_timeout=IDLE, uow=uow, clock=clock).ran
