@@ -97,8 +97,7 @@ async def on_startup(application: ShopApplication) -> None:
     # Alive before the first update is taken: others must not take over what it takes. The
     # heartbeat is a task of its own, not a job: it must go on while the application stops
     # and finishes the updates it holds (the job queue stops first).
-    now = await shop.run_aside(deliveries.worker_alive, shop.worker, uow=shop.uow())
-    shop.clock_offset = now - utc_now()
+    await say_alive(shop)
     application.bot_data[HEARTBEAT_KEY] = asyncio.create_task(heartbeat(application, shop))
     digest_at = shop.settings.digest_time.replace(tzinfo=shop.store.timezone)
     application.job_queue.run_daily(
@@ -142,18 +141,28 @@ async def heartbeat(application: ShopApplication, shop: Shop) -> None:
         await asyncio.sleep(deliveries.BEAT_EVERY.total_seconds())
         handled = shop.finished_updates.take()
         try:
-            now = await shop.run_aside(
-                deliveries.worker_alive,
-                shop.worker,
-                handled,
-                uow=shop.uow(),
-                clock=shop.database_clock,
-            )
-            shop.clock_offset = now - utc_now()
-            await take_up_abandoned(application, shop)
+            await say_alive(shop, handled)
         except Exception:  # the database is away: say it next time
             shop.finished_updates.restore(handled)
             log.warning("could not say this worker lives; trying again", exc_info=True)
+            continue
+        try:
+            await take_up_abandoned(application, shop)
+        except Exception:
+            log.warning("could not look for updates a gone worker left", exc_info=True)
+
+
+async def say_alive(shop: Shop, handled: list[int] | None = None) -> None:
+    """This worker lives (and what it handled is done), by the database's clock, which the
+    worker's own is then set by."""
+    now = await shop.run_aside(
+        deliveries.worker_alive,
+        shop.worker,
+        handled or [],
+        uow=shop.uow(),
+        clock=shop.database_clock,
+    )
+    shop.clock_offset = now - utc_now()
 
 
 async def take_up_abandoned(application: ShopApplication, shop: Shop) -> None:

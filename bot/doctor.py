@@ -24,7 +24,6 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import httpx
-from alembic.script import ScriptDirectory
 from pydantic import SecretStr
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import URL, make_url
@@ -350,7 +349,7 @@ class Doctor:
 
 def schema_finding(engine: Engine) -> Finding:
     """The schema is Alembic's: the database's revision against the newest this code has."""
-    script = ScriptDirectory.from_config(migrate.alembic_config())
+    script = migrate.scripts()
     head = script.get_current_head()
     current = migrate.current_revision(engine)
     if current == head:

@@ -56,7 +56,7 @@ class Shop:
     # This process among the bot's workers: what it takes, it is known to have taken.
     worker: str = field(default_factory=lambda: secrets.token_hex(8))
     # Updates this worker handled, to be marked done with its next record or heartbeat.
-    finished_updates: Handled = field(default_factory=lambda: Handled(), repr=False)
+    finished_updates: Handled = field(default_factory=Handled, repr=False)
     # Called (from any thread) after a commit that queued notifications; the bot sets it to
     # wake its sender.
     outbox_written: Callable[[], None] | None = None
@@ -86,17 +86,11 @@ class Shop:
         """Blocking database work, off the event loop, on the shop's own few threads. Under
         the GIL more threads add contention, not speed, and SQLite takes one writer at a time
         anyway: the browse loop ran fastest with one or two (bench.browse, both databases)."""
-        loop = asyncio.get_running_loop()
-        call = functools.partial(work, *args, **kwargs)
-        # The caller's context goes along: the update being handled marks its transactions.
-        return await loop.run_in_executor(
-            self._database_threads, contextvars.copy_context().run, call
-        )
+        return await _off_the_loop(self._database_threads, work, *args, **kwargs)
 
     async def run_aside(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Like `run`, on a thread of its own that queues behind nothing else."""
-        call = functools.partial(work, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._aside, call)
+        return await _off_the_loop(self._aside, work, *args, **kwargs)
 
     def database_clock(self) -> datetime:
         """Now, by the database's clock (as of the last heartbeat)."""
@@ -120,3 +114,12 @@ def build_shop(settings: Settings, *, hasher: PasswordHasher | None = None) -> S
     return Shop(
         settings, build_engine(settings.database_url), settings.store(), hasher or PasswordHasher()
     )
+
+
+async def _off_the_loop(
+    threads: ThreadPoolExecutor, work: Callable[..., T], /, *args: Any, **kwargs: Any
+) -> T:
+    """The caller's context goes along: the update being handled marks its transactions."""
+    call = functools.partial(work, *args, **kwargs)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(threads, contextvars.copy_context().run, call)

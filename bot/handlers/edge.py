@@ -232,19 +232,32 @@ class PersonalQueues(BaseUpdateProcessor):
         await self._handle(update, delivery, coroutine)
 
     async def _take(self, update: Update) -> Delivery:
-        """Record the update as taken by this worker (or learn it was seen before). When the
-        database is away, try again for a while: the person is answered once it is back, or
-        told to try again."""
+        """Record the update as taken by this worker (or learn it was seen before); whoever
+        waits for it to be kept hears how that ended, whatever ended it."""
+        try:
+            delivery = await self._record(update)
+        except BaseException as failed:
+            self._recorded(update.update_id, failed)
+            raise
+        self._recorded(update.update_id)
+        if delivery.ask_again_in:
+            # Held by a worker that may have just died (a restart; Telegram delivering
+            # again): once it has been quiet long enough, the update is this one's.
+            await asyncio.sleep(delivery.ask_again_in)
+            delivery = await self._first_delivery(update)
+        if delivery.fresh:
+            self._in_hand.add(update.update_id)
+        return delivery
+
+    async def _record(self, update: Update) -> Delivery:
+        """When the database is away, try again for a while: the person is answered once it
+        is back, or told to try again."""
         pause = RECORD_RETRY_FIRST
         for attempt in range(RECORD_ATTEMPTS):
             try:
                 delivery = await self._first_delivery(update)
-            except asyncio.CancelledError as stopped:
-                self._recorded(update.update_id, stopped)
-                raise
             except Exception as failed:
                 if attempt == RECORD_ATTEMPTS - 1:
-                    self._recorded(update.update_id, failed)
                     await self._sorry(update)
                     raise
                 log.warning(
@@ -256,23 +269,13 @@ class PersonalQueues(BaseUpdateProcessor):
                 pause = min(pause * 2, 8.0)
                 continue
             claimed = update.update_id in self._claimed
+            self._claimed.discard(update.update_id)
             if delivery.mine and update.update_id not in self._in_hand and (attempt or claimed):
                 # Taken up from a gone worker, or its own earlier attempt to record it went
                 # through after all (only the answer was lost): this worker's to handle.
-                delivery = dataclasses.replace(delivery, fresh=True, mine=False)
-            self._claimed.discard(update.update_id)
-            break
-        self._recorded(update.update_id)
-        if delivery.fresh:
-            self._in_hand.add(update.update_id)
-        if delivery.ask_again_in:
-            # Held by a worker that may have just died (a restart; Telegram delivering
-            # again): once it has been quiet long enough, the update is this one's.
-            await asyncio.sleep(delivery.ask_again_in)
-            delivery = await self._first_delivery(update)
-            if delivery.fresh:
-                self._in_hand.add(update.update_id)
-        return delivery
+                return dataclasses.replace(delivery, fresh=True, mine=False)
+            return delivery
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _handle(self, update: Update, delivery: Delivery, coroutine: Awaitable[Any]) -> None:
         if not delivery.fresh:

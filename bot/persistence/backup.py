@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Literal
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -62,7 +61,7 @@ class Restored:
     def state(self) -> Literal["current", "older", "newer"]:
         if self.revision == self.head:
             return "current"
-        known = {script.revision for script in _scripts().walk_revisions()}
+        known = {script.revision for script in migrate.scripts().walk_revisions()}
         return "older" if self.revision is None or self.revision in known else "newer"
 
 
@@ -171,7 +170,7 @@ def restore_backup(url: str | URL, file: Path) -> Restored:
         revision = migrate.current_revision(engine)
     finally:
         engine.dispose()
-    head = _scripts().get_current_head()
+    head = migrate.head_revision()
     assert head is not None
     return Restored(kind, revision, head)
 
@@ -456,7 +455,3 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def _scripts() -> ScriptDirectory:
-    return ScriptDirectory.from_config(migrate.alembic_config())

@@ -6,11 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.persistence import migrate
 from bot.persistence.models import OutboxRow
 
 
@@ -26,11 +24,6 @@ class DatabaseHealth:
     @property
     def schema_current(self) -> bool:
         return self.revision == self.head
-
-
-def head_revision() -> str | None:
-    """The newest migration this code ships."""
-    return ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
 
 
 def database_health(engine: Engine, now: datetime, head: str | None) -> DatabaseHealth:

@@ -12,7 +12,8 @@ from aiohttp import web
 
 from bot.domain.clock import utc_now
 from bot.metrics import Metrics
-from bot.persistence.health import DatabaseHealth, database_health, head_revision
+from bot.persistence.health import DatabaseHealth, database_health
+from bot.persistence.migrate import head_revision
 from bot.wiring import Shop
 
 OUTBOX_STUCK_SECONDS = 60  # a notification due this long without leaving: the sender is stuck

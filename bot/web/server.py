@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -151,8 +152,6 @@ def _probe_telegram_regularly(application: BotApplication, telegram: TelegramChe
 
 async def serve_until_stopped(settings: Settings, shop: Shop, application: BotApplication) -> None:
     """`shopkeeps run`: until SIGINT or SIGTERM."""
-    import signal
-
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
