@@ -4,12 +4,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit browser caddy clean bench translations
+.PHONY: run test lint typecheck unit browser caddy clean bench translations lock
 
-$(STAMP): pyproject.toml
+# Every package comes from requirements/dev.lock, checked against its hash (`make lock`
+# refreshes the lock files after a change to pyproject.toml's pins).
+$(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes \
+		--requirement requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		--no-build-isolation -e .
 	touch $(STAMP)
 
 ## Run the bot (SQLite by default; configure it in .env, see .env.example).
@@ -59,6 +63,14 @@ clean:
 ## the table and the machine go to bench/results/. `make bench BENCH=--quick` for a first look.
 bench: $(STAMP)
 	$(BIN)/python -m bench.all $(BENCH)
+
+## Maintainers: pin a changed dependency in pyproject.toml, then `make lock` writes the lock files
+## again (every package they pull in, with the hashes of its files) for make, CI and deploy/.
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 \
+	--no-header pyproject.toml requirements/build.in
+lock: $(STAMP)
+	$(LOCK) --output-file requirements/production.lock
+	$(LOCK) --extra dev --output-file requirements/dev.lock
 
 ## Translators: bring every catalogue in bot/locales up to the texts the code says (new ones
 ## empty, gone ones dropped); then translate the empty ones. `make test` checks them.

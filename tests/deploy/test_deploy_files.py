@@ -117,16 +117,41 @@ def test_the_image_installs_the_pinned_package_and_runs_shopkeeps_run() -> None:
     assert 'CMD ["shopkeeps", "run"]' in dockerfile
     assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
     assert "USER shopkeeps" in dockerfile and "mariadb-client" in dockerfile
-    assert "--constraint deploy/constraints.txt" in dockerfile
-    pinned = dict(
-        line.split("==")
-        for line in (DEPLOY / "constraints.txt").read_text().splitlines()
-        if line and not line.startswith("#")
+    assert "--require-hashes --requirement requirements/production.lock" in dockerfile
+    assert "--no-deps --no-build-isolation --editable ." in dockerfile
+
+
+def _locked(lock: str) -> dict[str, str]:
+    """A lock file's packages and versions; every package must carry its files' hashes."""
+    text = (REPOSITORY / "requirements" / lock).read_text()
+    entries = re.findall(
+        r"^([A-Za-z0-9_.-]+)==([^\s;]+)[^\\\n]*((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})*)", text, re.M
     )
-    project = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]
-    for requirement in project["dependencies"]:
+    unhashed = [name for name, _, hashes in entries if "--hash=sha256:" not in hashes]
+    assert not unhashed, f"{lock}: no hash for {unhashed}"
+    return {name.lower().replace("_", "-"): version for name, version, _ in entries}
+
+
+@pytest.mark.parametrize(("lock", "extras"), [("production.lock", ()), ("dev.lock", ("dev",))])
+def test_a_lock_file_pins_every_package_with_hashes_at_the_versions_pyproject_pins(
+    lock: str, extras: tuple[str, ...]
+) -> None:
+    locked = _locked(lock)
+    project = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())
+    wanted = list(project["project"]["dependencies"])
+    for extra in extras:
+        wanted += project["project"]["optional-dependencies"][extra]
+    wanted += [
+        line
+        for line in (REPOSITORY / "requirements" / "build.in").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    for requirement in wanted:
         name, version = re.split(r"(?:\[[^]]*\])?==", requirement)
-        assert pinned.get(name.lower()) == version, f"{requirement} in constraints.txt"
+        assert locked.get(name.lower().replace("_", "-")) == version, f"{requirement} in {lock}"
+    # What the direct pins pull in is pinned too (the reason for a lock file).
+    for pulled_in in ("tornado", "httpx", "yarl", "multidict", "greenlet"):
+        assert pulled_in in locked, f"{pulled_in} is not locked in {lock}"
 
 
 def test_the_database_account_has_only_what_the_bot_needs_on_its_own_database() -> None:
