@@ -223,7 +223,23 @@ class UpdateTakenOver(Exception):
 
 
 class ConcurrentUpdate(Exception):
-    """The database gave up on a transaction (deadlock, lock wait); running it again is safe."""
+    """The database gave up on a transaction (deadlock, lock wait, a connection lost before
+    the commit); running it again is safe."""
+
+
+class OutcomeUnknown(DomainError):
+    """The connection to the database was lost while it committed, and whether the work was
+    saved cannot be told: running it again could apply it twice, so the person is asked to
+    look first."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            said(
+                "We lost contact with our database just as it was saving that, so we cannot "
+                "tell whether it went through. Please check (your cart or /orders) before "
+                "trying again."
+            )
+        )
 
 
 class TooManyOpenOrders(DomainError):

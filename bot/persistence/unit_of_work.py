@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Callable
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -10,8 +13,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.clock import utc_now
-from bot.domain.errors import ConcurrentUpdate, UpdateTakenOver
-from bot.domain.services.deliveries import HANDLING
+from bot.domain.errors import ConcurrentUpdate, OutcomeUnknown, UpdateTakenOver
+from bot.domain.services.deliveries import HANDLING, Handling
 from bot.persistence.repositories import (
     SqlCartRepository,
     SqlCheckoutRepository,
@@ -35,18 +38,38 @@ from bot.persistence.repositories import (
 )
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
+from bot.persistence.repositories.waiting import SqlWaitingRepository
+
+log = logging.getLogger(__name__)
 
 # MySQL: 1213 deadlock, 1205 lock wait timeout, 1062 duplicate key (a concurrent insert won).
 _MYSQL_RETRYABLE = {1213, 1205, 1062}
+# MySQL client errors for a connection that broke: 2006 server gone away, 2013 lost during a
+# query, 2055 lost with a system error; 1927 / 1053 the connection was killed / the server is
+# shutting down. The transaction died with it (nothing was committed) unless it was the COMMIT.
+_MYSQL_CONNECTION_LOST = {2006, 2013, 2055, 1927, 1053}
+
+
+def _code(error: DBAPIError) -> int | None:
+    args = getattr(error.orig, "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
+
+
+def lost_connection(error: BaseException) -> bool:
+    """The connection broke (killed, the server restarted, the network cut)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return bool(error.connection_invalidated) or _code(error) in _MYSQL_CONNECTION_LOST
 
 
 def is_retryable(error: BaseException) -> bool:
+    """Running the whole use case again is safe: the database aborted it, or its connection
+    broke before the commit (a rolled-back transaction left nothing behind)."""
     if not isinstance(error, DBAPIError):
         return False
-    original = error.orig
-    args = getattr(original, "args", ())
-    if args and isinstance(args[0], int) and args[0] in _MYSQL_RETRYABLE:
+    if _code(error) in _MYSQL_RETRYABLE or lost_connection(error):
         return True
+    original = error.orig
     message = str(original).lower()
     if isinstance(error, OperationalError):
         return "database is locked" in message or "database table is locked" in message
@@ -92,6 +115,7 @@ class SqlAlchemyUnitOfWork:
         self.updates = SqlProcessedUpdateRepository(self.session)
         self.languages = SqlLanguageRepository(self.session)
         self.personal_data = SqlPersonalDataRepository(self.session)
+        self.waiting = SqlWaitingRepository(self.session)
         return self
 
     def __exit__(
@@ -110,22 +134,60 @@ class SqlAlchemyUnitOfWork:
 
     def commit(self) -> None:
         handling = HANDLING.get()
+        stamp = utc_now()
         try:
             # Work for an update commits with its mark, so a worker that takes the update
             # over (this one seemed gone) never applies it a second time.
             if handling is not None and not self.updates.mark_done(
-                handling.update_id, handling.worker, utc_now()
+                handling.update_id, handling.worker, stamp
             ):
                 self.rollback()
                 raise UpdateTakenOver(f"update {handling.update_id} was taken over")
-            self.session.commit()
         except DBAPIError as error:
             if is_retryable(error):
                 raise ConcurrentUpdate(str(error)) from error
             raise
+        try:
+            self.session.commit()
+        except DBAPIError as error:
+            if not lost_connection(error):
+                if is_retryable(error):
+                    raise ConcurrentUpdate(str(error)) from error
+                raise
+            if not self._committed_after_all(handling, stamp):
+                raise ConcurrentUpdate(str(error)) from error
         if self.session.info.pop(OUTBOX_WRITTEN, False) and self._outbox_written is not None:
             self._outbox_written()
+
+    def _committed_after_all(self, handling: Handling | None, stamp: datetime) -> bool:
+        """The connection broke during COMMIT, which the server may or may not have carried
+        out. An update's work commits with its done mark, stamped with this commit's time: the
+        stamp found means it was saved (go on as committed), not found means it was not (run
+        it again). Without an update to look at, nobody can tell: the person is asked to look."""
+        if handling is None:
+            raise OutcomeUnknown
+        with contextlib.suppress(DBAPIError):
+            self.session.rollback()  # whatever the broken transaction still holds, let go
+        try:
+            with self._sessions() as session:
+                marked = SqlProcessedUpdateRepository(session).marked_done_at(
+                    handling.update_id, handling.worker
+                )
+        except DBAPIError as still_away:
+            raise OutcomeUnknown from still_away
+        landed = marked is not None and _same_moment(marked, stamp)
+        log.warning(
+            "update %s: the connection broke during COMMIT; it %s",
+            handling.update_id,
+            "had committed" if landed else "had not committed, running it again",
+        )
+        return landed
 
     def rollback(self) -> None:
         self.session.rollback()
         self.session.info.pop(OUTBOX_WRITTEN, None)
+
+
+def _same_moment(stored: datetime, stamp: datetime) -> bool:
+    """SQLite gives the time back as written; MariaDB's DATETIME(6) without its zone."""
+    return stored.replace(tzinfo=None) == stamp.replace(tzinfo=None)

@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.domain.services import orders
@@ -171,3 +171,59 @@ async def test_an_idle_bot_past_the_servers_wait_timeout_answers_the_next_tap(
         await ann.says("/search earl")
         assert ann.screen == "Found 1 for “earl”"
         assert not ann.has_seen(SORRY)
+
+
+def _waiting_on_a_lock(engine: Engine) -> list[int]:
+    """The connections whose statement waits to change the locked row (the bot's, here)."""
+    with engine.connect() as look:
+        rows = look.execute(
+            text(
+                "SELECT id FROM information_schema.processlist WHERE db = DATABASE() "
+                "AND command = 'Query' AND info LIKE 'UPDATE products%'"
+            )
+        )
+        return [int(thread) for (thread,) in rows]
+
+
+async def _until_waiting(engine: Engine) -> list[int]:
+    for _ in range(200):
+        if waiting := _waiting_on_a_lock(engine):
+            return waiting
+        await asyncio.sleep(0.05)
+    raise AssertionError("the bot never waited for the locked row")
+
+
+def _hold_the_row(engine: Engine, sku: str) -> Connection:
+    holder = engine.connect()
+    holder.begin()
+    holder.execute(text("SELECT id FROM products WHERE sku = :sku FOR UPDATE"), {"sku": sku})
+    return holder
+
+
+async def test_a_connection_killed_while_a_confirm_waits_is_run_again_and_places_one_order(
+    double: LocalBotApi, mariadb: Engine
+) -> None:
+    """MySQL error 2013: the server killed the bot's connection mid-transaction (a restart,
+    a KILL, a network cut). Nothing of that transaction was committed: the tap is run again."""
+    async with running_bot(double, mariadb.url.render_as_string(hide_password=False)) as bot:
+        sell(bot, sku="TEA", name="Earl Grey", stock=5, price_minor=250)
+        ann = await at_the_summary(bot, "Ann", "Earl Grey")
+        holder = _hold_the_row(mariadb, "TEA")
+        try:
+            press = press_now(ann, "✅ Confirm")
+            waiting = await _until_waiting(mariadb)
+            with mariadb.connect() as admin:
+                for thread in waiting:
+                    admin.execute(text(f"KILL CONNECTION {thread}"))
+            # The bot runs the Confirm again and waits for the row once more.
+            await _until_waiting(mariadb)
+        finally:
+            holder.rollback()
+            holder.close()
+        await double.settle(timeout=30)
+
+        assert double.callback_answer(press) is not None
+        assert not ann.has_seen(SORRY)
+        assert "Order" in ann.screen and "placed" in ann.screen
+        assert count(mariadb, OrderRow) == 1
+        stock_matches_ledger(mariadb)

@@ -233,6 +233,14 @@ class SqlProcessedUpdateRepository:
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
+    def marked_done_at(self, update_id: int, worker: str) -> datetime | None:
+        """When `worker` last marked the update done (None: never, or not its to mark)."""
+        row = ProcessedUpdateRow
+        done: datetime | None = self.session.execute(
+            select(row.done_at).where(row.update_id == update_id, row.taken_by == worker)
+        ).scalar_one_or_none()
+        return done
+
     def finish(self, update_ids: Collection[int], worker: str, at: datetime) -> None:
         if not update_ids:
             return
