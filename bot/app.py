@@ -54,6 +54,7 @@ from bot.i18n import SHIPPED, shipped_language
 from bot.persistence.backup import SqlBackups
 from bot.persistence.send_ticks import SqlTickBook
 from bot.send_budget import Priority, SendBudget
+from bot.scheduler_log import SchedulerLog
 from bot.transport import AiohttpRequest
 from bot.wiring import Shop
 
@@ -96,6 +97,8 @@ async def on_startup(application: ShopApplication) -> None:
     assert application.job_queue is not None
     # Alive before the first update is taken: others must not take over what it takes. The
     # heartbeat is a task of its own, not a job: it must go on while the application stops
+    # A job still running at its next turn (the database stalls) is one warning, not one a turn.
+    SchedulerLog(application.job_queue.scheduler).install()
     # and finishes the updates it holds (the job queue stops first).
     await say_alive(shop)
     application.bot_data[HEARTBEAT_KEY] = asyncio.create_task(heartbeat(application, shop))

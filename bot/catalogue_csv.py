@@ -54,14 +54,21 @@ def read_catalogue_file(data: bytes, currency: Currency) -> list[ImportRow]:
 
 def read_catalogue(source: TextIO, currency: Currency) -> list[ImportRow]:
     """Every row, or CatalogueFileError listing every bad line (nothing half-read)."""
-    reader = csv.reader(source)
-    header = next(reader, None)
-    if header is None or [h.strip().lower() for h in header] != HEADER:
+    lines = _Lines(source)
+    reader = csv.reader(lines)
+    header = _next_row(reader, lines)
+    if header is None or [h.strip().lower() for h in header[1]] != HEADER:
         raise CatalogueFileError([LineError(1, f"the header must be: {','.join(HEADER)}")])
     rows: list[ImportRow] = []
     errors: list[LineError] = []
-    for cells in reader:
-        line = reader.line_num
+    while True:
+        try:
+            read = _next_row(reader, lines)
+        except CatalogueFileError as unreadable:  # nothing after it can be trusted
+            raise CatalogueFileError(errors + unreadable.errors) from None
+        if read is None:
+            break
+        line, cells = read
         if not any(c.strip() for c in cells):
             continue
         try:
@@ -71,6 +78,63 @@ def read_catalogue(source: TextIO, currency: Currency) -> list[ImportRow]:
     if errors:
         raise CatalogueFileError(errors)
     return rows
+
+
+# A row of the longest description and name fits many times over; longer is a cell pasted by
+# mistake or a quotation mark left open, which runs the rest of the file into one cell.
+MAX_ROW = 10_000
+ROW_TOO_LONG = (
+    "this row has more than {limit:,} characters (a cell pasted by mistake, or a quotation "
+    "mark left open); nothing after it was read"
+)
+NOT_CSV = "cannot be read as CSV ({problem}); nothing after it was read"
+
+
+class _RowTooLong(Exception):
+    pass
+
+
+class _Lines:
+    """The file's lines for the CSV reader, which knows the line each row starts on; a row
+    longer than MAX_ROW is refused at its first line (Python's own reader stops only past
+    131,072 characters in one cell, with an error that names no line)."""
+
+    def __init__(self, source: TextIO) -> None:
+        self._source = source
+        self._read = 0
+        self._row_characters = 0
+        self.row_start = 1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._source)
+        self._read += 1
+        self._row_characters += len(line)
+        if self._row_characters > MAX_ROW:
+            raise _RowTooLong
+        return line
+
+    def next_row(self) -> None:
+        self.row_start, self._row_characters = self._read + 1, 0
+
+
+def _next_row(reader: Iterator[list[str]], lines: _Lines) -> tuple[int, list[str]] | None:
+    """The next row and the line it starts on; None at the end of the file."""
+    try:
+        cells = next(reader, None)
+    except _RowTooLong:
+        raise CatalogueFileError(
+            [LineError(lines.row_start, ROW_TOO_LONG.format(limit=MAX_ROW))]
+        ) from None
+    except csv.Error as problem:
+        raise CatalogueFileError(
+            [LineError(lines.row_start, NOT_CSV.format(problem=problem))]
+        ) from None
+    line = lines.row_start
+    lines.next_row()
+    return None if cells is None else (line, cells)
 
 
 def _row(line: int, cells: list[str], currency: Currency) -> ImportRow:

@@ -10,10 +10,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy.exc import OperationalError
 from telegram.error import InvalidToken
 
 from bot.catalogue_csv import CatalogueFileError, read_catalogue_file, write_catalogue
 from bot.config import ConfigError, Settings, load_settings
+from bot.database_check import DatabaseUnavailable, check_database_opens
 from bot.demo_data import demo_rows, generated_rows
 from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError
@@ -125,6 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as refused:
         print(f"error: {refused}", file=sys.stderr)
         return 1
+    except DatabaseUnavailable as unavailable:
+        print(f"error: {unavailable}", file=sys.stderr)
+        return 1
+    except OperationalError as failed:  # it opened, then failed: read-only, locked, gone
+        print(f"error: {DatabaseUnavailable.after(failed, settings.database_url)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -132,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _with_shop(settings: Settings, work: Callable[[Shop], int]) -> int:
     shop = build_shop(settings)
     try:
+        check_database_opens(shop.engine, settings.database_url)  # one line, no traceback
         return work(shop)
     finally:
         shop.close()

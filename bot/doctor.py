@@ -31,6 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from bot.config import ENV_PREFIX, ConfigError, Settings, load_settings
+from bot.database_check import UTF8MB4, UTF8MB4_COLLATION, database_reason, unopenable
 from bot.domain.clock import Clock, utc_now
 from bot.log_redaction import redact_secrets
 from bot.persistence import migrate
@@ -43,10 +44,7 @@ RECENT_WEBHOOK_ERROR = timedelta(hours=1)
 BACKUP_MAX_AGE = timedelta(hours=36)  # a daily backup, with room for a slow or late one
 NTP = "enable NTP (timedatectl set-ntp true)"
 UPGRADE = "run `shopkeeps db upgrade`"
-UTF8MB4 = "utf8mb4"
-UTF8MB4_COLLATION = "utf8mb4_unicode_ci"  # what the migrations create (bot.persistence.models)
 ISOLATION_LEVELS_OK = ("READ-COMMITTED", "REPEATABLE-READ")
-ACCESS_DENIED, UNKNOWN_DATABASE = 1045, 1049  # MariaDB/MySQL error codes
 
 
 class Mark(StrEnum):
@@ -163,6 +161,14 @@ class Doctor:
         shown = f"{rendered} ({ENV_PREFIX}DATABASE_URL)"
         if is_sqlite(url) and url.database not in (None, "", ":memory:"):
             path = Path(str(url.database)).resolve()
+            if not path.parent.is_dir():
+                yield failed(
+                    "database",
+                    f"the folder {path.parent} does not exist ({ENV_PREFIX}DATABASE_URL is "
+                    f"{rendered})",
+                    f"create it (mkdir -p {path.parent}), or correct {ENV_PREFIX}DATABASE_URL",
+                )
+                return
             if not path.exists():
                 yield failed(
                     "database",
@@ -178,11 +184,8 @@ class Doctor:
                     if not is_sqlite(url):
                         self.database_offset = self._database_offset(connection)
             except SQLAlchemyError as error:
-                yield failed(
-                    "database",
-                    f"cannot connect to {shown}: {_database_reason(error)}",
-                    _connection_fix(error, url),
-                )
+                why = unopenable(error, url)
+                yield failed("database", f"cannot connect to {shown}: {why.problem}", why.fix)
                 return
             yield ok("database", f"{version} answers at {shown}")
             checks: list[tuple[str, Callable[[], Finding]]] = [
@@ -229,7 +232,7 @@ class Doctor:
         except SQLAlchemyError as error:
             return failed(
                 check,
-                f"could not be read: {_database_reason(error)}",
+                f"could not be read: {database_reason(error)}",
                 "run the doctor again; if it persists, check the database server's log",
             )
 
@@ -511,32 +514,6 @@ def _server_version(connection: Connection) -> str:
     version = str(connection.execute(text("SELECT VERSION()")).scalar_one())
     name = "MariaDB" if "mariadb" in version.lower() else "MySQL"
     return f"{name} {version.split('-')[0]}"
-
-
-def _connection_fix(error: SQLAlchemyError, url: URL) -> str:
-    variable = f"{ENV_PREFIX}DATABASE_URL"
-    args: tuple[Any, ...] = getattr(getattr(error, "orig", None), "args", ())
-    code = args[0] if args else None
-    if code == ACCESS_DENIED:
-        return f"correct the user or password in {variable}, or grant that user access"
-    if code == UNKNOWN_DATABASE:
-        return (
-            f"create it (CREATE DATABASE `{url.database}` CHARACTER SET {UTF8MB4} "
-            f"COLLATE {UTF8MB4_COLLATION};), or correct its name in {variable}"
-        )
-    return f"start the database server, or correct {variable}"
-
-
-def _database_reason(error: SQLAlchemyError) -> str:
-    """The driver's own words (PyMySQL: (2003, "Can't connect ...")), without SQLAlchemy's
-    statement and link."""
-    original = getattr(error, "orig", None)
-    if original is None:
-        return str(error).splitlines()[0]
-    args: tuple[Any, ...] = getattr(original, "args", ())
-    if len(args) == 2 and isinstance(args[1], str):
-        return args[1]
-    return str(original).splitlines()[0] or type(original).__name__
 
 
 # --- Telegram checks -----------------------------------------------------------------------

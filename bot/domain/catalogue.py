@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.errors import InvalidInput
 from bot.domain.money import MAX_PRICE_MINOR
 from bot.domain.quantity import MAX_QUANTITY, is_multiple_of
-from bot.domain.text import said, without_controls
+from bot.domain.text import one_line, said, without_controls
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 MAX_NAME = 120
@@ -192,7 +192,7 @@ def clean_category(text: str) -> str:
 
 
 def _required_text(value: str, limit: int, *, empty: str, too_long: str) -> str:
-    text = " ".join(without_controls(value or "").split())
+    text = one_line(value or "")
     if not text:
         raise InvalidInput(empty)
     if len(text) > limit:

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from bot.domain.errors import InvalidInput, InvalidTransition
 from bot.domain.payments import Payment
-from bot.domain.text import Words, said
+from bot.domain.text import Words, one_line, said, without_controls
 
 # No 0/O or 1/I/L: codes are read aloud at the counter.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -77,7 +77,9 @@ class Fulfilment:
     @staticmethod
     def delivery(address: str, fee_minor: int) -> Fulfilment:
         return Fulfilment(
-            FulfilmentKind.DELIVERY, address=address.strip(), delivery_fee_minor=fee_minor
+            FulfilmentKind.DELIVERY,
+            address=without_controls(address, keep_newlines=True).strip(),
+            delivery_fee_minor=fee_minor,
         )
 
 
@@ -216,7 +218,7 @@ class Order:
 
 def clean_reason(text: str) -> str:
     """Why an order is cancelled: the customer reads it, so it is needed and kept short."""
-    reason = " ".join(text.split())
+    reason = one_line(text)
     if not reason:
         raise InvalidInput(said("Say why the order is cancelled; the customer will see it"))
     if len(reason) > MAX_REASON:
@@ -229,7 +231,7 @@ def clean_reason(text: str) -> str:
 
 
 def clean_note(text: str | None) -> str:
-    note = (text or "").strip()
+    note = without_controls(text or "", keep_newlines=True).strip()
     if len(note) > MAX_NOTE:
         raise InvalidInput(said("A note has at most {limit} characters"), limit=MAX_NOTE)
     return note

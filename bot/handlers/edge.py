@@ -356,7 +356,14 @@ async def gate(update: Update, context: ShopContext) -> None:
             await context.bot.send_message(edited.chat.id, context.texts(update)(EDITS_NOT_APPLIED))
         raise ApplicationHandlerStop
     chat = update.effective_chat
-    if update.message is None and update.callback_query is None:
+    pressed = update.callback_query
+    if pressed is not None and pressed.message is None:
+        # A button on a message sent through inline mode: Telegram names no chat, and the
+        # bot sends no such messages, so nothing there is ours to apply or show.
+        log.debug("a button on an inline message was pressed; ignored")
+        await pressed.answer()
+        raise ApplicationHandlerStop
+    if update.message is None and pressed is None:
         if update.pre_checkout_query is not None:
             return  # Telegram asks before charging a card: always answered, within 10 s
         raise ApplicationHandlerStop  # channel posts, member changes, polls...

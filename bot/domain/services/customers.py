@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.customers import Customer
 from bot.domain.ports import UnitOfWork
+from bot.domain.text import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,7 @@ class CustomerRef:
 def identify(uow: UnitOfWork, ref: CustomerRef) -> Customer:
     """The customer row for this person, created on first contact (inside the caller's unit)."""
     customer = uow.customers.get_by_telegram_id(ref.telegram_user_id)
-    name = (ref.name or "").strip()[:120] or "Customer"
+    name = one_line(ref.name or "")[:120] or "Customer"
     if customer is None:
         return uow.customers.add(Customer(ref.telegram_user_id, name, ref.username))
     if (customer.name, customer.username) != (name, ref.username):

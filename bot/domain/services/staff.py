@@ -27,13 +27,13 @@ from bot.domain.staff import (
     new_invite_code,
     normalise_username,
 )
-from bot.domain.text import said
+from bot.domain.text import one_line, said
 
 DEFAULT_IDLE_TIMEOUT = timedelta(hours=12)
 
 
 def _display_name(text: str, username: str) -> str:
-    name = " ".join(text.split())[:80]
+    name = one_line(text)[:80]
     return name or username
 
 

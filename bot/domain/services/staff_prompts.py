@@ -17,7 +17,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import LoginDraft, Prompt, PromptKind, SignupDraft
 from bot.domain.services import prompts, staff
 from bot.domain.staff import Role, StaffAccount, check_password_rules, normalise_username
-from bot.domain.text import said
+from bot.domain.text import one_line, said
 
 
 class Ask(StrEnum):
@@ -123,7 +123,7 @@ def _next_question(talk: Talk, text: str) -> Reply:
         draft.username = name[:64]
         return talk.ask(Ask.DISPLAY_NAME if isinstance(draft, SignupDraft) else Ask.PASSWORD)
     if isinstance(draft, SignupDraft):
-        draft.display_name = " ".join(text.split())[:80]
+        draft.display_name = one_line(text)[:80]
     return talk.ask(Ask.PASSWORD)
 
 

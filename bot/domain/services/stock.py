@@ -25,7 +25,7 @@ from bot.domain.services.low_stock import note_level
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.stock import MANUAL_ADJUSTMENT_REASONS, LedgerEntry, StockReason
 from bot.domain.store import Store
-from bot.domain.text import Amount, said
+from bot.domain.text import Amount, one_line, said
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +119,7 @@ def record_move(
             resulting_level=level,
             at=at,
             actor=actor,
-            note=note.strip()[:500],
+            note=one_line(note)[:500],
             order_id=order_id,
         )
     )

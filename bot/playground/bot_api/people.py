@@ -186,6 +186,25 @@ class People(ApiState):
             )
             return query_id
 
+    def press_inline(self, person: Person, data: str) -> str:
+        """Press a button on a message sent through inline mode (in any chat): Telegram names
+        only the message, never its chat. Returns the query id."""
+        with self._lock:
+            query_id = f"q{next(self._query_ids)}"
+            self._open_queries.add(query_id)
+            self._push(
+                {
+                    "callback_query": {
+                        "id": query_id,
+                        "from": person.as_user(),
+                        "inline_message_id": f"AgAAAInline{query_id}",
+                        "chat_instance": f"ci-inline-{person.id}",
+                        "data": data,
+                    }
+                }
+            )
+            return query_id
+
     def _push(self, payload: dict[str, Any]) -> int:
         update = {"update_id": next(self._update_ids), **payload}
         self.spec.check_returned(update, "Update")
