@@ -60,6 +60,27 @@ class TickBook(Protocol):
     def forget_before(self, tick: int) -> None: ...
 
 
+class LocalTickBook:
+    """The same book kept in this process alone: used while the shared one cannot be written
+    (a full disk, a database away), so that a reply never waits on a write that fails. Paced
+    per worker meanwhile, which Telegram's 429s, honoured, keep within its limits."""
+
+    def __init__(self) -> None:
+        self._taken: dict[tuple[str, int], int] = {}
+
+    def take(self, lane: str, tick: int, limit: int) -> bool:
+        taken = self._taken.get((lane, tick), 0)
+        if taken >= limit:
+            return False
+        self._taken[lane, tick] = taken + 1
+        return True
+
+    def forget_before(self, tick: int) -> None:
+        self._taken = {key: n for key, n in self._taken.items() if key[1] >= tick}
+
+
+SHARED_BOOK_RETRY_SECONDS = 5.0
+
 Callback = Callable[..., Coroutine[Any, Any, Any]]
 Offload = Callable[..., Awaitable[Any]]
 
@@ -92,6 +113,8 @@ class SendBudget(BaseRateLimiter[Priority]):
         self._unpaused = asyncio.Event()
         self._unpaused.set()
         self._reserved = 0
+        self._local = LocalTickBook()
+        self._shared_away_until: float | None = None  # the shared book failed: local until then
 
     async def initialize(self) -> None:
         """Nothing to open: the tick book uses the shop's engine."""
@@ -169,7 +192,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         async with self._locks[lane]:
             tick = max(self._cursor[lane], self._tick_now())
             while True:
-                taken = await self._offload(book.take, lane.name, tick, lane.per_tick)
+                taken = await self._take(book, lane, tick)
                 now = self._tick_now()
                 if taken and tick >= now:
                     break
@@ -182,11 +205,34 @@ class SendBudget(BaseRateLimiter[Priority]):
             self._waited(delay)
             await asyncio.sleep(delay)
 
+    async def _take(self, book: TickBook, lane: Lane, tick: int) -> bool:
+        """A place from the shared book, or from this process's own while the shared one
+        cannot be written (one warning when that starts, one line when it ends)."""
+        if self._shared_away_until is not None and self._clock() < self._shared_away_until:
+            return self._local.take(lane.name, tick, lane.per_tick)
+        try:
+            taken = bool(await self._offload(book.take, lane.name, tick, lane.per_tick))
+        except Exception as failed:
+            if self._shared_away_until is None:
+                log.warning(
+                    "the send budget cannot be written (%s): this worker paces its own "
+                    "messages until it can",
+                    type(failed).__name__,
+                )
+            self._shared_away_until = self._clock() + SHARED_BOOK_RETRY_SECONDS
+            return self._local.take(lane.name, tick, lane.per_tick)
+        if self._shared_away_until is not None:
+            log.info("the send budget is shared again")
+            self._shared_away_until = None
+        return taken
+
     async def _forget_old_ticks(self, book: TickBook) -> None:
         self._reserved += 1
         if self._reserved % FORGET_EVERY == 0:
             before = self._tick_now() - FORGET_AFTER_TICKS
-            await self._offload(book.forget_before, before)
+            self._local.forget_before(before)
+            with contextlib.suppress(Exception):  # the database is away: next time
+                await self._offload(book.forget_before, before)
 
 
 def _seconds(wait: float | timedelta) -> float:

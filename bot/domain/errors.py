@@ -227,6 +227,28 @@ class ConcurrentUpdate(Exception):
     the commit); running it again is safe."""
 
 
+class ConnectionLost(ConcurrentUpdate):
+    """The connection broke before the commit: the transaction died with it, so running the
+    use case again is safe; if it keeps breaking, the person is told (StoreUnavailable)."""
+
+
+CANNOT_SAVE_NOW = said(
+    "We can't take that right now: the shop's system cannot save anything at the moment. "
+    "Please try again in a minute."
+)
+
+
+class StoreUnavailable(DomainError):
+    """The database cannot take what this needs right now (disk full, read-only, unreachable):
+    the person is told in a sentence, never left without an answer; nothing was saved, and the
+    bot recovers by itself when the database is back. `lasting`: not a blip worth retrying at
+    once (a full disk, a read-only server)."""
+
+    def __init__(self, *, lasting: bool = False) -> None:
+        super().__init__(CANNOT_SAVE_NOW)
+        self.lasting = lasting
+
+
 class OutcomeUnknown(DomainError):
     """The connection to the database was lost while it committed, and whether the work was
     saved cannot be told: running it again could apply it twice, so the person is asked to

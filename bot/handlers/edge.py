@@ -28,9 +28,10 @@ from telegram.ext import (
     TypeHandler,
 )
 
+from bot.domain.errors import CANNOT_SAVE_NOW, StoreUnavailable
 from bot.domain.services.deliveries import HANDLING, Delivery, Handling
 from bot.handlers.context import ShopContext
-from bot.handlers.errors import SORRY
+from bot.handlers.errors import AlreadyTold
 from bot.i18n import said
 from bot.send_budget import Priority
 
@@ -237,7 +238,9 @@ class PersonalQueues(BaseUpdateProcessor):
         try:
             delivery = await self._record(update)
         except BaseException as failed:
-            self._recorded(update.update_id, failed)
+            # A person told to try again has had their answer: Telegram need not deliver the
+            # update again (which would repeat the apology for as long as the outage lasts).
+            self._recorded(update.update_id, None if isinstance(failed, AlreadyTold) else failed)
             raise
         self._recorded(update.update_id)
         if delivery.ask_again_in:
@@ -257,9 +260,11 @@ class PersonalQueues(BaseUpdateProcessor):
             try:
                 delivery = await self._first_delivery(update)
             except Exception as failed:
-                if attempt == RECORD_ATTEMPTS - 1:
+                # A full disk or a read-only server will not be better in a few seconds.
+                lasting = isinstance(failed, StoreUnavailable) and failed.lasting
+                if lasting or attempt == RECORD_ATTEMPTS - 1:
                     await self._sorry(update)
-                    raise
+                    raise AlreadyTold(f"update {update.update_id} not recorded") from failed
                 log.warning(
                     "could not record update %s (%s); trying again",
                     update.update_id,
@@ -301,9 +306,10 @@ class PersonalQueues(BaseUpdateProcessor):
         return self._languages.get(update_id)
 
     async def _sorry(self, update: Update) -> None:
-        """The update could not even be recorded: say so, once, politely."""
+        """The update could not even be recorded: say so, once, politely (the same words as
+        any use case that cannot save)."""
         try:
-            sorry = self._words(update, SORRY)
+            sorry = self._words(update, CANNOT_SAVE_NOW)
             if update.callback_query is not None:
                 await update.callback_query.answer(sorry, show_alert=True)
             elif update.effective_chat is not None:

@@ -8,12 +8,23 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.domain.errors import UpdateTakenOver
+from bot.domain.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    OutcomeUnknown,
+    StoreUnavailable,
+    UpdateTakenOver,
+)
 from bot.handlers.context import ShopContext
 from bot.i18n import said
 
 log = logging.getLogger(__name__)
 SORRY = said("Sorry, something went wrong on our side. Please try again in a moment.")
+
+
+class AlreadyTold(Exception):
+    """The update failed, and its sender was already told so in words of their own: nothing
+    more to say (a second answer to a button press is refused by Telegram)."""
 
 
 async def report_error(update: object, context: ShopContext) -> None:
@@ -22,11 +33,21 @@ async def report_error(update: object, context: ShopContext) -> None:
     if isinstance(context.error, UpdateTakenOver):
         log.info("%s: the other worker answers", context.error)
         raise ApplicationHandlerStop
-    log.error("unhandled error while handling an update", exc_info=context.error)
+    error = context.error
+    if isinstance(error, AlreadyTold):
+        log.warning("update not handled: %s", error.__cause__ or error)
+        raise ApplicationHandlerStop
+    database = _database_trouble(error)
+    if database is not None:
+        # The database, not the code: one line, and the person told in the words for it.
+        log.warning("the database failed this work: %s", database.__cause__ or error)
+    else:
+        log.error("unhandled error while handling an update", exc_info=error)
     if not isinstance(update, Update):
         raise ApplicationHandlerStop
     try:
-        sorry = context.texts(update)(SORRY)
+        t = context.texts(update)
+        sorry = t(SORRY) if database is None else t.refusal(database)
         if update.callback_query is not None:
             await update.callback_query.answer(sorry, show_alert=True)
         elif update.effective_chat is not None:
@@ -34,3 +55,13 @@ async def report_error(update: object, context: ShopContext) -> None:
     except TelegramError:
         log.warning("could not tell the person about the error", exc_info=True)
     raise ApplicationHandlerStop
+
+
+def _database_trouble(error: object) -> DomainError | None:
+    """What to tell a person whose work the database failed (unable to save, a connection that
+    kept breaking, a conflict retried to the end, a commit whose outcome is unknown)."""
+    if isinstance(error, StoreUnavailable | OutcomeUnknown):
+        return error
+    if isinstance(error, ConcurrentUpdate):
+        return StoreUnavailable()
+    return None

@@ -13,7 +13,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.clock import utc_now
-from bot.domain.errors import ConcurrentUpdate, OutcomeUnknown, UpdateTakenOver
+from bot.domain.errors import (
+    ConcurrentUpdate,
+    ConnectionLost,
+    OutcomeUnknown,
+    StoreUnavailable,
+    UpdateTakenOver,
+)
 from bot.domain.services.deliveries import HANDLING, Handling
 from bot.persistence.repositories import (
     SqlCartRepository,
@@ -60,6 +66,40 @@ def lost_connection(error: BaseException) -> bool:
     if not isinstance(error, DBAPIError):
         return False
     return bool(error.connection_invalidated) or _code(error) in _MYSQL_CONNECTION_LOST
+
+
+# Writes refused for a while, not a moment: 1021 disk full, 1114 table full, 3 error writing a
+# file, 1290 / 1836 / 1792 read-only server or transaction; 2003 / 2005 / 1040 / 1203 no
+# connection to be had (unreachable, too many connections).
+_MYSQL_LASTING = {1021, 1114, 3, 1290, 1836, 1792}
+_MYSQL_UNREACHABLE = {2003, 2005, 1040, 1203}
+_SQLITE_LASTING = (
+    "database or disk is full",
+    "readonly database",
+    "disk i/o error",
+    "unable to open database file",
+)
+
+
+def unavailable(error: BaseException) -> StoreUnavailable | None:
+    """The database cannot take writes now (or cannot be reached): what to tell the person."""
+    if not isinstance(error, DBAPIError):
+        return None
+    code = _code(error)
+    if code in _MYSQL_LASTING or any(m in str(error.orig).lower() for m in _SQLITE_LASTING):
+        return StoreUnavailable(lasting=True)
+    if code in _MYSQL_UNREACHABLE:
+        return StoreUnavailable()
+    return None
+
+
+def _translated(error: DBAPIError) -> Exception | None:
+    """A database error in the domain's terms: run again, or tell the person; None: a bug."""
+    if lost_connection(error):
+        return ConnectionLost(str(error))
+    if is_retryable(error):
+        return ConcurrentUpdate(str(error))
+    return unavailable(error)
 
 
 def is_retryable(error: BaseException) -> bool:
@@ -129,8 +169,8 @@ class SqlAlchemyUnitOfWork:
         finally:
             self.session.close()
             self._open = False
-        if exc is not None and is_retryable(exc):
-            raise ConcurrentUpdate(str(exc)) from exc
+        if isinstance(exc, DBAPIError) and (translated := _translated(exc)) is not None:
+            raise translated from exc
 
     def commit(self) -> None:
         handling = HANDLING.get()
@@ -144,18 +184,18 @@ class SqlAlchemyUnitOfWork:
                 self.rollback()
                 raise UpdateTakenOver(f"update {handling.update_id} was taken over")
         except DBAPIError as error:
-            if is_retryable(error):
-                raise ConcurrentUpdate(str(error)) from error
+            if (translated := _translated(error)) is not None:
+                raise translated from error
             raise
         try:
             self.session.commit()
         except DBAPIError as error:
             if not lost_connection(error):
-                if is_retryable(error):
-                    raise ConcurrentUpdate(str(error)) from error
+                if (translated := _translated(error)) is not None:
+                    raise translated from error
                 raise
             if not self._committed_after_all(handling, stamp):
-                raise ConcurrentUpdate(str(error)) from error
+                raise ConnectionLost(str(error)) from error
         if self.session.info.pop(OUTBOX_WRITTEN, False) and self._outbox_written is not None:
             self._outbox_written()
 

@@ -2,8 +2,10 @@
 
 Paused, it still accepts connections but moves no byte either way, as a server stopped with
 SIGSTOP (or a network that went silent) does; cut, every open connection is dropped at once,
-as `KILL` or a broken link would. Only this bot's connections go through it, so the shared
-MariaDB server and other tests running at the same time are untouched.
+as `KILL` or a broken link would; down, every connection is dropped and new ones are
+closed as soon as they open, as a stopped server's host does. Only this bot's connections
+go through it, so the shared MariaDB server and other tests running at the same time are
+untouched.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class DatabaseProxy:
         self._lock = threading.Lock()
         self._open: set[socket.socket] = set()
         self._stopping = False
+        self._down = False
         self.connections = 0  # accepted so far
         self._accepting = threading.Thread(target=self._accept, name="db-proxy", daemon=True)
         self._accepting.start()
@@ -44,6 +47,13 @@ class DatabaseProxy:
 
     def resume(self) -> None:
         self._flowing.set()
+
+    def go_down(self) -> None:
+        self._down = True
+        self.cut_all()
+
+    def come_back(self) -> None:
+        self._down = False
 
     def cut_all(self) -> int:
         """Drop every open connection; how many there were."""
@@ -68,6 +78,9 @@ class DatabaseProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            if self._down:
+                client.close()
+                continue
             try:
                 server = socket.create_connection(self._target, timeout=5)
             except OSError:

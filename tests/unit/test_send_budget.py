@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections import Counter
@@ -155,3 +156,39 @@ async def test_calls_to_no_chat_take_no_place() -> None:
 
     await budget.process_request(answered, (), {}, "answerCallbackQuery", {}, None)
     assert not book.used
+
+
+class FullDiskTickBook(MemoryTickBook):
+    """A shared book whose writes fail (a full disk, a database away) while `failing`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failing = True
+
+    def take(self, lane: str, tick: int, limit: int) -> bool:
+        if self.failing:
+            raise OSError("database or disk is full")
+        return super().take(lane, tick, limit)
+
+
+async def test_a_reply_is_sent_while_the_shared_budget_cannot_be_written(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.send_budget")
+    book, recorder, now = FullDiskTickBook(), Recorder(), [1000.0]
+    budget = SendBudget(book, clock=lambda: now[0], offload=_inline)
+    for n in range(3):
+        assert await send(budget, recorder.callback(f"reply {n}"))
+    assert [label for _, label in recorder.sent] == ["reply 0", "reply 1", "reply 2"]
+    assert sum("cannot be written" in r.getMessage() for r in caplog.records) == 1
+    assert not book.used
+
+    book.failing = False
+    now[0] += 10  # past the pause before the shared book is asked again
+    assert await send(budget, recorder.callback("reply 3"))
+    assert sum(book.used.values()) == 1
+    assert any("shared again" in r.getMessage() for r in caplog.records)
+
+
+async def _inline(function: Any, *args: Any) -> Any:
+    return function(*args)

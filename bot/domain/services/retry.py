@@ -1,4 +1,5 @@
-"""Run a whole use case again when the database aborted it (deadlock, lock wait)."""
+"""Run a whole use case again when the database aborted it (deadlock, lock wait) or its
+connection broke before the commit."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from bot.domain.errors import ConcurrentUpdate
+from bot.domain.errors import ConcurrentUpdate, ConnectionLost, StoreUnavailable
 
 ATTEMPTS = 10
+# A connection that broke this many times in a row: the database is away, not busy; the
+# person is told now rather than after the backoff a deadlock deserves.
+LOST_CONNECTION_ATTEMPTS = 3
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -25,6 +29,11 @@ def retry_on_conflict(use_case: Callable[P, R]) -> Callable[P, R]:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return use_case(*args, **kwargs)
+            except ConnectionLost as lost:
+                if attempt >= LOST_CONNECTION_ATTEMPTS:
+                    raise StoreUnavailable from lost  # the database stays away
+                log.info("retrying %s after a lost connection", use_case.__name__)
+                continue
             except ConcurrentUpdate:
                 if attempt == ATTEMPTS:
                     raise
