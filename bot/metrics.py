@@ -73,6 +73,20 @@ class Metrics:
             "Times Telegram answered 429 (flood control) and sending paused.",
             registry=registry,
         )
+        self.notifications_unanswered = Counter(
+            "shopkeeps_notifications_unanswered",
+            "Notification sends Telegram never answered (timed out): each may have arrived.",
+            registry=registry,
+        )
+        self.notifications_given_up = Counter(
+            "shopkeeps_notifications_given_up",
+            "Notifications given up on, by reason: unanswered (two sends got no answer and a "
+            "third could be a second copy), refused (the person blocked the bot, a bad message).",
+            ["reason"],
+            registry=registry,
+        )
+        for reason in ("unanswered", "refused"):  # at 0 from the start, for alerts on increase
+            self.notifications_given_up.labels(reason)
         self.orders_placed = Counter(
             "shopkeeps_orders_placed", "Orders customers placed.", registry=registry
         )

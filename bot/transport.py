@@ -10,10 +10,22 @@ timeouts to NetworkError and TimedOut the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
-from telegram.error import NetworkError, TimedOut
+import httpx
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import BaseRequest, RequestData
 
 DefaultTimeout = Any  # the framework's DEFAULT_NONE marker, or a float / None
@@ -115,6 +127,42 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from timed_out
         except aiohttp.ClientError as failed:
             raise NetworkError(f"aiohttp.{type(failed).__name__}: {failed}") from failed
+
+
+# Failures before a request could leave, in either transport: no connection to Telegram was
+# made (refused, unreachable, no name, TLS refused, timed out connecting, no pooled connection).
+NEVER_CONNECTED = (
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+# Telegram's own answers, each saying what it did not do.
+REFUSALS = (RetryAfter, BadRequest, Forbidden, InvalidToken, Conflict, ChatMigrated)
+
+
+def may_have_arrived(error: TelegramError) -> bool:
+    """Whether a call that failed may still have been carried out by Telegram, its answer
+    lost: a read timeout, a connection cut mid-exchange, an answer that could not be read.
+    False when Telegram answered with an error (flood control, a refusal, a 5xx: the framework
+    raises those from the status code, with at most the unreadable body as their cause) or
+    no connection was ever made."""
+    if isinstance(error, REFUSALS):
+        return False
+    causes = list(_causes(error))
+    if any(isinstance(cause, NEVER_CONNECTED) for cause in causes):
+        return False
+    if isinstance(error, TimedOut) or not isinstance(error, NetworkError):
+        return True  # the answer never came, or came (2xx) and could not be read
+    return any(not isinstance(cause, TelegramError | ValueError) for cause in causes)
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    seen = error.__cause__
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__
 
 
 def _form(fields: dict[str, str], files: dict[str, Any]) -> aiohttp.FormData:

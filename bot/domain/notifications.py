@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+# A send whose answer never came (Telegram slower than the bot waits, a worker killed mid-send)
+# may have reached the person: Telegram cannot be asked whether it took the message. Once this
+# many sends of one message may have, it is sent no more, so a slow Telegram or a worker that
+# keeps dying costs at most one duplicate per message, never an endless repeat.
+UNSURE_SENDS_ALLOWED = 2
+
 
 class NotificationKind(StrEnum):
     ORDER_PLACED = "order_placed"  # to on-duty staff
@@ -33,3 +39,6 @@ class Notification:
     id: int | None = None
     lease: str | None = None  # set once claimed: the holder's token
     language: str | None = None  # set once claimed: the reader's, if known
+    # Sends that may have reached the person though no answer said so (once claimed: the
+    # send it was claimed for included). See UNSURE_SENDS_ALLOWED.
+    unsure_sends: int = 0

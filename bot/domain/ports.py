@@ -213,15 +213,39 @@ class OutboxRepository(Protocol):
         reads "accepted" before "ready" even when the first had to wait for a retry."""
 
     def claim(self, notification_id: int, lease: str, now: datetime, until: datetime) -> bool:
-        """Lease a due row to `lease` until `until`; False if another holder has it."""
+        """Lease a due row to `lease` until `until`, counting the send it is claimed for as
+        one that may reach the person (its unsure sends + 1); False if another holder has it,
+        or it has had all the unsure sends allowed (UNSURE_SENDS_ALLOWED)."""
+
+    def abandon(self, notification_id: int, at: datetime, error: str) -> bool:
+        """Give up a due row that has had all the unsure sends allowed; False if another
+        sender did, or it may still be sent."""
 
     def extend(self, notification_id: int, lease: str, until: datetime) -> bool:
         """Keep the lease longer (a send waiting out flood control); False if it was lost."""
 
     # These act only for the lease holder; False when the lease was lost meanwhile.
+    # `unanswered`: the send got no answer and may have reached the person, so it stays
+    # counted; otherwise Telegram did not take it, and the count its claim added is taken back.
     def mark_sent(self, notification_id: int, lease: str, at: datetime) -> bool: ...
-    def postpone(self, notification_id: int, lease: str, until: datetime, error: str) -> bool: ...
-    def fail(self, notification_id: int, lease: str, at: datetime, error: str) -> bool: ...
+    def postpone(
+        self,
+        notification_id: int,
+        lease: str,
+        until: datetime,
+        error: str,
+        *,
+        unanswered: bool = False,
+    ) -> bool: ...
+    def fail(
+        self,
+        notification_id: int,
+        lease: str,
+        at: datetime,
+        error: str,
+        *,
+        unanswered: bool = False,
+    ) -> bool: ...
     def forget_sent_before(self, at: datetime) -> int:
         """Delete rows delivered (or given up on) before `at`; how many."""
 
@@ -333,6 +357,43 @@ class QuestionRepository(Protocol):
     def count_unanswered(self, customer_id: int) -> int: ...
     def answer(self, question_id: int, text: str, at: datetime, by: str) -> bool:
         """Record the answer unless the question has one; False if someone answered first."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQuestion:
+    """An unanswered question with the name its asker gave."""
+
+    question: Question
+    asker: str
+
+
+class WaitingRepository(Protocol):
+    """Orders waiting for the shop and unanswered questions, and whether anyone on duty has
+    seen them (bot.domain.waiting says what counts)."""
+
+    def counts(self) -> Waiting: ...
+    def orders(self, *, limit: int, offset: int = 0) -> list[Order]:
+        """Orders waiting for the shop, oldest first."""
+
+    def questions(self, *, limit: int, offset: int = 0) -> list[OpenQuestion]:
+        """Unanswered questions, oldest first."""
+
+    def mark_all_seen(self, at: datetime) -> None:
+        """Everything waiting is seen (a member's login summary counted it)."""
+
+    def mark_seen(self, kind: WaitingKind, ids: Collection[int], at: datetime) -> None:
+        """These were shown to a member; those seen before keep their first time."""
+
+    def unseen(self, before: datetime, *, limit: int) -> list[Unseen]:
+        """Waiting since `before` or earlier, never seen and never alerted, oldest first."""
+
+    def delivered(self, items: Sequence[Unseen]) -> list[Unseen]:
+        """Those of `items` whose alert was delivered to a member logged in when it was
+        queued."""
+
+    def mark_alerted(self, item: Unseen, at: datetime) -> bool:
+        """Mark it alerted unless it was seen or alerted meanwhile (a conditional UPDATE):
+        True for the one worker that is to tell the managers."""
 
 
 class ChoreRepository(Protocol):

@@ -1,7 +1,9 @@
 """The outbox sender: a repeating job that delivers what the use cases queued.
 
-Flood control (429) waits as long as Telegram asks; outages and network errors back off and
-retry; a chat that is gone for good (the person blocked the bot) is given up on and logged.
+Flood control (429) waits as long as Telegram asks; outages Telegram answers (5xx) and
+failures to connect back off and retry; a chat that is gone for good (the person blocked the
+bot) is given up on and logged. A send whose answer never came (a timeout) may have arrived:
+it goes once more at most, a minute later, then is given up on with an ERROR line.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.domain.notifications import Notification, NotificationKind
@@ -35,6 +37,7 @@ from bot.handlers.pickup_qr import handover_link, qr_png
 from bot.handlers.views import STATUS_NEWS, button, pickup_code_line, slot_label
 from bot.i18n import Texts
 from bot.send_budget import Priority
+from bot.transport import may_have_arrived
 
 log = logging.getLogger(__name__)
 JOB_NAME = "outbox-sender"
@@ -207,11 +210,49 @@ async def send_one(context: ShopContext, notification: Notification) -> None:
             log.error("notification %s was refused as malformed: %s", notification.id, refused)
         else:
             log.warning("giving up on notification %s: %s", notification.id, refused)
+        context.shop.metrics.notifications_given_up.labels("refused").inc()
         await context.run(outbox.give_up, notification, error=str(refused))
-    except (NetworkError, TelegramError) as outage:
-        await _later(context, notification, outbox.backoff(notification.attempts), str(outage))
+    except TelegramError as failed:
+        if may_have_arrived(failed):
+            await _unanswered(context, notification, failed)
+        else:
+            await _later(context, notification, outbox.backoff(notification.attempts), str(failed))
+    except Exception as broken:
+        # Not from Telegram: raised before any call left (wording the message, waiting for the
+        # send budget), so nothing can have arrived.
+        log.error("notification %s could not be sent: %r", notification.id, broken, exc_info=broken)
+        await _later(context, notification, outbox.backoff(notification.attempts), repr(broken))
     else:
         await _mark_delivered(context, notification)
+
+
+async def _unanswered(context: ShopContext, notification: Notification, error: Exception) -> None:
+    """Telegram may have taken the message though no answer came: not again for a while,
+    and not more than once again."""
+    context.shop.metrics.notifications_unanswered.inc()
+    why = f"no answer: {type(error).__name__}: {error}"
+    if await context.run(outbox.unanswered, notification, error=why):
+        _given_up_unanswered(context, notification)
+    else:
+        log.warning(
+            "notification %s got no answer (%s) and may have arrived; one more try in %s",
+            notification.id,
+            error,
+            outbox.UNANSWERED_WAIT,
+        )
+
+
+def _given_up_unanswered(context: ShopContext, notification: Notification) -> None:
+    """Loudly: the reader may have this message twice, once or not at all, and gets no more."""
+    context.shop.metrics.notifications_given_up.labels("unanswered").inc()
+    log.error(
+        "notification %s (%s to chat %s) given up: %s sends got no answer from Telegram and "
+        "may have arrived; it is not sent again",
+        notification.id,
+        notification.kind.value,
+        notification.chat_id,
+        notification.unsure_sends,
+    )
 
 
 async def _mark_delivered(context: ShopContext, notification: Notification) -> None:
@@ -258,8 +299,11 @@ async def send_due(context: ShopContext) -> None:
     is more (each chat's next message becomes due once the one before it is delivered); one
     failure stops no other."""
     for _ in range(MAX_BATCHES_PER_ROUND):
-        due = await context.run(outbox.claim_due)
-        if not due:
+        claimed = await context.run(outbox.claim_due)
+        for abandoned in claimed.given_up:  # the lease of a second send ran out: no third
+            _given_up_unanswered(context, abandoned)
+        due = claimed.to_send
+        if not due and not claimed.given_up:
             return
         # At most one per chat is due at a time (the next waits for it), so sending them all
         # at once keeps each chat's order; the rate limiter keeps Telegram's pace.

@@ -271,6 +271,9 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer)
+    # Sends that may have reached Telegram with no answer back (timed out, or the worker died
+    # holding the lease): the sender gives up rather than risk a second duplicate.
+    unsure_sends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str] = mapped_column(String(500))
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -20,9 +20,9 @@ from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
-from bot.domain.notifications import Notification
+from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
 from bot.domain.orders import Order, OrderStatus, StatusChange
-from bot.domain.payments import PaymentReceipt
+from bot.domain.payments import PaymentMethod, PaymentReceipt
 from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession, Take
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
@@ -520,11 +520,28 @@ class FakeOutbox:
         return ready[:limit]
 
     def claim(self, notification_id: int, lease: str, now: datetime, until: datetime) -> bool:
-        if not self._deliverable(notification_id, self.s.outbox[notification_id], now):
+        n = self.s.outbox[notification_id]
+        if not self._deliverable(notification_id, n, now) or n.unsure_sends >= UNSURE_SENDS_ALLOWED:
             return False
         self.s.claimed[notification_id] = until
         self.s.leases[notification_id] = lease
+        self.s.outbox[notification_id] = dataclasses.replace(n, unsure_sends=n.unsure_sends + 1)
         return True
+
+    def abandon(self, notification_id: int, at: datetime, error: str) -> bool:
+        n = self.s.outbox[notification_id]
+        if not self._deliverable(notification_id, n, at) or n.unsure_sends < UNSURE_SENDS_ALLOWED:
+            return False
+        self.s.failed[notification_id] = at
+        self.s.claimed.pop(notification_id, None)
+        self.s.leases.pop(notification_id, None)
+        return True
+
+    def _counted(self, notification_id: int, unanswered: bool) -> None:
+        n = self.s.outbox[notification_id]
+        if not unanswered:  # Telegram did not take it: the claim's count is taken back
+            taken_back = max(0, n.unsure_sends - 1)
+            self.s.outbox[notification_id] = dataclasses.replace(n, unsure_sends=taken_back)
 
     def _holds(self, notification_id: int, lease: str) -> bool:
         return (
@@ -546,7 +563,15 @@ class FakeOutbox:
         self.s.claimed.pop(notification_id, None)
         return True
 
-    def postpone(self, notification_id: int, lease: str, until: datetime, error: str) -> bool:
+    def postpone(
+        self,
+        notification_id: int,
+        lease: str,
+        until: datetime,
+        error: str,
+        *,
+        unanswered: bool = False,
+    ) -> bool:
         if not self._holds(notification_id, lease):
             return False
         self.s.postponed[notification_id] = until
@@ -554,13 +579,23 @@ class FakeOutbox:
         self.s.leases.pop(notification_id, None)
         n = self.s.outbox[notification_id]
         self.s.outbox[notification_id] = dataclasses.replace(n, attempts=n.attempts + 1)
+        self._counted(notification_id, unanswered)
         return True
 
-    def fail(self, notification_id: int, lease: str, at: datetime, error: str) -> bool:
+    def fail(
+        self,
+        notification_id: int,
+        lease: str,
+        at: datetime,
+        error: str,
+        *,
+        unanswered: bool = False,
+    ) -> bool:
         if not self._holds(notification_id, lease):
             return False
         self.s.failed[notification_id] = at
         self.s.claimed.pop(notification_id, None)
+        self._counted(notification_id, unanswered)
         return True
 
     def forget_sent_before(self, at: datetime) -> int:

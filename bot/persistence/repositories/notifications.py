@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification, NotificationKind
 from bot.persistence.models import (
     DigestRunRow,
     OutboxRow,
@@ -31,6 +31,7 @@ class SqlOutboxRepository:
             row.order_id,
             row.attempts,
             row.id,
+            unsure_sends=row.unsure_sends,
         )
 
     def add(self, notification: Notification) -> Notification:
@@ -42,6 +43,7 @@ class SqlOutboxRepository:
             created_at=notification.created_at,
             next_attempt_at=notification.created_at,
             attempts=0,
+            unsure_sends=0,
             sent_at=None,
             last_error="",
         )
@@ -80,10 +82,29 @@ class SqlOutboxRepository:
         return [self._to_domain(r) for r in rows]
 
     def claim(self, notification_id: int, lease: str, now: datetime, until: datetime) -> bool:
+        # The send is counted before it is made: a worker killed mid-send cannot count it.
         return self._held_update(
-            and_(OutboxRow.id == notification_id, *self._deliverable(now)),
+            and_(
+                OutboxRow.id == notification_id,
+                *self._deliverable(now),
+                OutboxRow.unsure_sends < UNSURE_SENDS_ALLOWED,
+            ),
             claimed_until=until,
             claimed_by=lease,
+            unsure_sends=OutboxRow.unsure_sends + 1,
+        )
+
+    def abandon(self, notification_id: int, at: datetime, error: str) -> bool:
+        return self._held_update(
+            and_(
+                OutboxRow.id == notification_id,
+                *self._deliverable(at),
+                OutboxRow.unsure_sends >= UNSURE_SENDS_ALLOWED,
+            ),
+            failed_at=at,
+            claimed_until=None,
+            claimed_by=None,
+            last_error=error[:500],
         )
 
     def extend(self, notification_id: int, lease: str, until: datetime) -> bool:
@@ -94,7 +115,15 @@ class SqlOutboxRepository:
             self._holder(notification_id, lease), sent_at=at, claimed_until=None
         )
 
-    def postpone(self, notification_id: int, lease: str, until: datetime, error: str) -> bool:
+    def postpone(
+        self,
+        notification_id: int,
+        lease: str,
+        until: datetime,
+        error: str,
+        *,
+        unanswered: bool = False,
+    ) -> bool:
         return self._held_update(
             self._holder(notification_id, lease),
             next_attempt_at=until,
@@ -102,15 +131,33 @@ class SqlOutboxRepository:
             last_error=error[:500],
             claimed_until=None,
             claimed_by=None,
+            **self._counted(unanswered),
         )
 
-    def fail(self, notification_id: int, lease: str, at: datetime, error: str) -> bool:
+    def fail(
+        self,
+        notification_id: int,
+        lease: str,
+        at: datetime,
+        error: str,
+        *,
+        unanswered: bool = False,
+    ) -> bool:
         return self._held_update(
             self._holder(notification_id, lease),
             failed_at=at,
             claimed_until=None,
             last_error=error[:500],
+            **self._counted(unanswered),
         )
+
+    @staticmethod
+    def _counted(unanswered: bool) -> dict[str, Any]:
+        """A send Telegram answered without taking it is no longer counted as unsure."""
+        if unanswered:
+            return {}
+        taken_back = case((OutboxRow.unsure_sends > 0, OutboxRow.unsure_sends - 1), else_=0)
+        return {"unsure_sends": taken_back}
 
     def forget_sent_before(self, at: datetime) -> int:
         result = self.session.execute(

@@ -205,12 +205,44 @@ def test_senders_racing_for_the_outbox_deliver_each_message_once(new_uow: UowFac
         uow.commit()
 
     def send_round(_: int) -> list[int]:
-        claimed = outbox.claim_due(limit=20, uow=new_uow())
+        claimed = outbox.claim_due(limit=20, uow=new_uow()).to_send
         return [n.chat_id for n in claimed if outbox.delivered(n, uow=new_uow())]
 
     rounds = _race(4, send_round)
     delivered = [chat for r in rounds if isinstance(r, list) for chat in r]
     assert sorted(delivered) == list(range(20))  # each once, none twice
+
+
+def test_senders_racing_for_messages_their_workers_died_sending_give_each_up_once(
+    new_uow: UowFactory,
+) -> None:
+    # Ten messages whose first send died with its worker, ten whose second did: four workers
+    # then claim at once. The first ten go once more, each to one worker; the others are
+    # given up (and logged) by one worker each, never sent a third time.
+    start = datetime.now(UTC) - timedelta(minutes=10)
+    with new_uow() as uow:
+        for chat in range(20):
+            uow.outbox.add(Notification(chat, NotificationKind.ORDER_STATUS, {}, start))
+        uow.commit()
+
+    def killed_sending(chats: range, at: datetime) -> None:
+        """Claimed by a worker then killed: each claim counts, and its lease runs out."""
+        with new_uow() as uow:
+            for n in uow.outbox.due(at, limit=20):
+                if n.chat_id in chats:
+                    assert uow.outbox.claim(n.id or 0, "killed", at, at + timedelta(minutes=1))
+            uow.commit()
+
+    killed_sending(range(20), start)
+    killed_sending(range(10, 20), start + timedelta(minutes=2))
+
+    def send_round(_: int) -> tuple[list[int], list[int]]:
+        claimed = outbox.claim_due(limit=20, uow=new_uow())
+        return [n.chat_id for n in claimed.to_send], [n.chat_id for n in claimed.given_up]
+
+    rounds = [r for r in _race(4, send_round) if isinstance(r, tuple)]
+    assert sorted(chat for sent, _ in rounds for chat in sent) == list(range(10))
+    assert sorted(chat for _, gave_up in rounds for chat in gave_up) == list(range(10, 20))
 
 
 def test_restocks_and_corrections_at_once_keep_stock_equal_to_its_ledger(

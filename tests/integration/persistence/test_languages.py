@@ -61,7 +61,7 @@ def test_a_claimed_notification_carries_its_readers_language(new_uow: UowFactory
         for chat in (611, 612):
             uow.outbox.add(Notification(chat, NotificationKind.ORDER_STATUS, {}, datetime.now(UTC)))
         uow.commit()
-    claimed = outbox.claim_due(uow=new_uow())
+    claimed = outbox.claim_due(uow=new_uow()).to_send
     assert {n.chat_id: n.language for n in claimed} == {611: "ru", 612: None}
 
 

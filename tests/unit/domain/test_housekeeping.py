@@ -21,7 +21,7 @@ def test_the_clean_up_runs_once_a_day_and_keeps_what_is_still_needed() -> None:
         uow.updates.take(41, "worker", clock(), clock(), None)
         uow.prompts.save(Prompt(5, PromptKind.LOGIN, "username", clock(), LoginDraft()))
         uow.commit()
-    for sent in outbox.claim_due(uow=uow, clock=clock)[:1]:
+    for sent in outbox.claim_due(uow=uow, clock=clock).to_send[:1]:
         outbox.delivered(sent, uow=uow, clock=clock)
     clock.advance(days=31)
     with uow:
