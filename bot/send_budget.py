@@ -51,6 +51,9 @@ class Lane:
 REPLIES = Lane("free", 3)
 NOTIFICATIONS = Lane("free", 2)
 PAID = Lane("paid", 110)
+# Telegram waits at most 10 s for this answer and refuses it later, failing the payment; it
+# sends no message, so it takes no place, and it never waits out another call's 429 pause.
+UNPAUSED = frozenset({"answerPreCheckoutQuery"})
 
 
 class TickBook(Protocol):
@@ -143,7 +146,8 @@ class SendBudget(BaseRateLimiter[Priority]):
         # when Telegram says; a reply is retried here, a person is waiting for it.
         retries = 0 if priority is Priority.NOTIFICATION else self._max_retries
         for attempt in range(retries + 1):
-            await self._unpaused.wait()
+            if endpoint not in UNPAUSED:
+                await self._unpaused.wait()
             if lane is not None:
                 await self._reserve(lane)
             try:

@@ -85,6 +85,13 @@ class PaymentReceipt:
     telegram_charge_id: str
     provider_charge_id: str
 
+    def pays(self, method: PaymentMethod, currency: str, total_minor: int) -> bool:
+        """Whether this pays for an order paid that way, of that total: only exactly the sum
+        asked in Telegram does. Any other sum, or money for an order paid at the hand-over,
+        pays for nothing and is refunded."""
+        matches = (self.currency, self.total_minor) == (currency, total_minor)
+        return method is PaymentMethod.ONLINE and matches
+
 
 def invoice_payload(order_code: str) -> str:
     payload = PAYLOAD_PREFIX + order_code

@@ -3,7 +3,8 @@
 Two parts. `PersonalQueues` decides when an update runs: each person's updates run one after
 another in arrival order, different people in parallel; an update id seen before (Telegram
 redelivers, and two workers may each get one) is acknowledged and dropped; a person who floods
-gets one "slow down" and the excess is dropped, so nobody else waits behind them.
+gets one "slow down" and the excess is dropped, so nobody else waits behind them. Payment
+questions and reports skip the person's turn (`goes_first`): Telegram waits 10 s at most.
 `gate` then decides whether it runs at all: only new messages and button presses in private
 chats reach the features; an edited command is answered with a hint, never applied again.
 """
@@ -11,6 +12,7 @@ chats reach the features; an edited command is answered with a hint, never appli
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -45,6 +47,17 @@ EDITS_NOT_APPLIED = said("Edits are not applied. Please send the command again a
 PRIVATE_ONLY = said("I work in private chats only. Please message me directly: @{bot}")
 
 FirstDelivery = Callable[[Update], Awaitable[Delivery]]
+
+
+def goes_first(update: Update) -> bool:
+    """Telegram's payment questions and reports go ahead of everything else their sender
+    sent: it waits at most 10 s for a pre-checkout answer, whatever is queued before it, and
+    a payment taken is recorded at once. Each is still recorded before it is acknowledged,
+    handled once, and taken over if its worker dies."""
+    message = update.message
+    return update.pre_checkout_query is not None or (
+        message is not None and message.successful_payment is not None
+    )
 
 
 def person_of(update: Update) -> int | None:
@@ -185,8 +198,8 @@ class PersonalQueues(BaseUpdateProcessor):
                 await coroutine
                 return
             person = person_of(update)
-            if person is None:
-                await self._once(update, coroutine)
+            if person is None or goes_first(update):
+                await self._once(update, coroutine, first=goes_first(update))
                 return
             await self._in_turn(person, update, coroutine)
         finally:
@@ -224,13 +237,17 @@ class PersonalQueues(BaseUpdateProcessor):
                 self._warned.discard(person)
                 self._turns.pop(person, None)  # nobody holds or waits for it now
 
-    async def _once(self, update: Update, coroutine: Awaitable[Any]) -> None:
+    async def _once(
+        self, update: Update, coroutine: Awaitable[Any], *, first: bool = False
+    ) -> None:
+        """Outside any person's turn: recorded, then handled at once (`first`: not even
+        waiting for a free worker)."""
         try:
             delivery = await self._take(update)
         except BaseException:
             _discard(coroutine)
             raise
-        await self._handle(update, delivery, coroutine)
+        await self._handle(update, delivery, coroutine, first=first)
 
     async def _take(self, update: Update) -> Delivery:
         """Record the update as taken by this worker (or learn it was seen before); whoever
@@ -282,12 +299,14 @@ class PersonalQueues(BaseUpdateProcessor):
             return delivery
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def _handle(self, update: Update, delivery: Delivery, coroutine: Awaitable[Any]) -> None:
+    async def _handle(
+        self, update: Update, delivery: Delivery, coroutine: Awaitable[Any], *, first: bool = False
+    ) -> None:
         if not delivery.fresh:
             log.info("update %s was delivered again; it is not applied twice", update.update_id)
             _discard(coroutine)
             return
-        async with self._workers:
+        async with contextlib.nullcontext() if first else self._workers:
             self._languages[update.update_id] = delivery.language
             handling = HANDLING.set(
                 Handling(update.update_id, self._worker) if self._worker else None

@@ -119,6 +119,14 @@ async def paid(update: Update, context: ShopContext) -> None:
         return
     context.shop.metrics.payments.inc()
     store, order = context.shop.store, outcome.order
+    if outcome.mismatched:
+        unmatched = t(
+            "Your payment for order <b>{code}</b> did not match the order, so the order is "
+            "not paid. The store will refund it; a manager has been told.",
+            code=esc(order.code),
+        )
+        await say(update, f"💳 {unmatched}")
+        return
     if outcome.refund_due:
         late = t(
             "Your payment for order <b>{code}</b> arrived after the order could no longer "

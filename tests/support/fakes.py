@@ -291,7 +291,8 @@ class FakeOrders:
             return False
         self.s.payments[receipt.telegram_charge_id] = order_id
         order = self.s.orders[order_id]
-        if order.payment.paid_at is None:
+        pays = receipt.pays(order.payment.method, order.currency, order.total_minor)
+        if order.payment.paid_at is None and pays:
             order.payment = dataclasses.replace(order.payment, paid_at=at)
         return True
 

@@ -362,11 +362,14 @@ def refund_due(
     uow: UnitOfWork, order: Order, amount_minor: int, currency: str, at: datetime, why: str
 ) -> None:
     """Paid money goes back through the payment provider's dashboard: record it and tell the
-    managers, in the transaction that made it due."""
+    managers, in the transaction that made it due. The order keeps what is due in its own
+    currency; money in another (a forged or mismatched payment) is owed as its charge was
+    recorded, and the managers' message names it."""
     assert order.id is not None
-    uow.orders.add_refund_due(order.id, amount_minor)
-    due = order.payment.refund_due_minor + amount_minor
-    order.payment = dataclasses.replace(order.payment, refund_due_minor=due)
+    if currency == order.currency:
+        uow.orders.add_refund_due(order.id, amount_minor)
+        due = order.payment.refund_due_minor + amount_minor
+        order.payment = dataclasses.replace(order.payment, refund_due_minor=due)
     notify_managers(
         uow,
         NotificationKind.REFUND_DUE,

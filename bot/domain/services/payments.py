@@ -117,6 +117,7 @@ class PaymentOutcome:
     order: Order
     first: bool  # False: this charge was recorded before (a redelivered update)
     refund_due: bool  # the money arrived for an order that cannot take it
+    mismatched: bool = False  # not the order's total in its currency: it paid for nothing
 
 
 @retry_on_conflict
@@ -129,8 +130,10 @@ def record_payment(
 ) -> PaymentOutcome:
     """Telegram says the money was taken: mark the order paid, once per charge id.
 
-    Money that arrives for an order that was cancelled or paid already is recorded too, as
-    a refund due, and the managers are told."""
+    Money that arrives for an order that was cancelled or paid already, or that is not the
+    order's total in its currency, or for an order paid at the hand-over (a forged or
+    mismatched payment: the order stays unpaid), is recorded too, as a refund due, and the
+    managers are told."""
     at = clock()
     code = order_code_in(receipt.payload) or ""
     with uow:
@@ -144,16 +147,35 @@ def record_payment(
         was_paid = order.payment.is_paid
         if not uow.orders.add_payment(order.id, receipt, at):
             return PaymentOutcome(order, first=False, refund_due=False)
-        refund = was_paid or order.status is OrderStatus.CANCELLED
+        pays = receipt.pays(order.payment.method, order.currency, order.total_minor)
+        refund = was_paid or order.status is OrderStatus.CANCELLED or not pays
+        if not pays:
+            log.warning(
+                "payment %s of %s %r does not pay for order %s (%s %s, paid %s): a refund is due",
+                receipt.telegram_charge_id,
+                receipt.total_minor,
+                receipt.currency,
+                order.code,
+                order.total_minor,
+                order.currency,
+                order.payment.method.value,
+            )
         if refund:
-            why = said("paid twice") if was_paid else said("paid after it was cancelled")
+            why = _why_refunded(pays=pays, was_paid=was_paid)
             refund_due(uow, order, receipt.total_minor, receipt.currency, at, why)
         else:
             notify_new_order(uow, order, at, payment="paid")
         uow.commit()
-        if not was_paid:
+        if pays and not was_paid:
             order.payment = dataclasses.replace(order.payment, paid_at=at)
-        return PaymentOutcome(order, first=True, refund_due=refund)
+        return PaymentOutcome(order, first=True, refund_due=refund, mismatched=not pays)
+
+
+def _why_refunded(*, pays: bool, was_paid: bool) -> str:
+    """The reason the managers read beside a refund due for money that paid for nothing."""
+    if not pays:
+        return said("the payment did not match the order's total")
+    return said("paid twice") if was_paid else said("paid after it was cancelled")
 
 
 def _customer_chat(uow: UnitOfWork, order: Order) -> int | None:

@@ -54,6 +54,14 @@ Sold = tuple[int, Decimal, int]  # an item's id, quantity and revenue in a perio
 
 _NOT_CANCELLED = OrderRow.status != OrderStatus.CANCELLED.value
 _OPEN = OrderRow.status.in_([s.value for s in OrderStatus if s.is_open])
+# A charge pays for its order only if the order is paid in Telegram and the charge is its
+# total in its currency (a forged or mismatched one is recorded, and refunded):
+# PaymentReceipt.pays, in SQL.
+_PAYS = (
+    (OrderRow.payment_method == PaymentMethod.ONLINE.value)
+    & (PaymentRow.currency == OrderRow.currency)
+    & (PaymentRow.amount_minor == OrderRow.total_minor)
+)
 # Sales of periods up to this long are read from the lines' index in time order (see _sold).
 BY_TIME_UP_TO = timedelta(days=120)
 # The per-item sums of a period, kept a moment for ranking (MariaDB: a connection's own).
@@ -78,6 +86,16 @@ def _sold_between(start: datetime, end: datetime, *, by_item: bool) -> list[Colu
         func.coalesce(OrderLineRow.cancelled, false()) if by_item else OrderLineRow.cancelled
     )
     return [cancelled == false(), OrderLineRow.placed_at >= start, OrderLineRow.placed_at < end]
+
+
+def _paid_at(row: OrderRow) -> datetime | None:
+    """When the first charge that pays for the order (`_PAYS`) arrived."""
+    if row.payment_method != PaymentMethod.ONLINE.value:
+        return None
+    paying = (
+        p for p in row.payments if (p.currency, p.amount_minor) == (row.currency, row.total_minor)
+    )
+    return next((p.paid_at for p in paying), None)
 
 
 class SqlOrderRepository:
@@ -121,7 +139,7 @@ class SqlOrderRepository:
             payment=Payment(
                 PaymentMethod(row.payment_method),
                 row.pay_by,
-                row.payments[0].paid_at if row.payments else None,
+                _paid_at(row),
                 row.refund_due_minor,
             ),
             pickup_code=row.pickup_code,
@@ -207,7 +225,8 @@ class SqlOrderRepository:
         )
 
     def add_payment(self, order_id: int, receipt: PaymentReceipt, at: datetime) -> bool:
-        """False when this charge was recorded before (a redelivered payment)."""
+        """False when this charge was recorded before (a redelivered payment). Every charge
+        is kept; only one of the order's total in its currency pays for it (`_PAYS`)."""
         return insert_unless_present(
             self.session,
             PaymentRow.__table__,  # type: ignore[arg-type]
@@ -221,7 +240,7 @@ class SqlOrderRepository:
 
     def unpaid_past(self, at: datetime, *, limit: int) -> list[str]:
         """Codes of online orders still waiting for their payment after their deadline."""
-        paid = select(PaymentRow.id).where(PaymentRow.order_id == OrderRow.id).exists()
+        paid = select(PaymentRow.id).where(PaymentRow.order_id == OrderRow.id, _PAYS).exists()
         return list(
             self.session.scalars(
                 select(OrderRow.code)

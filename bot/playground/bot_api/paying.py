@@ -55,23 +55,50 @@ class Paying(People):
                 return PaymentAttempt(query_id, False, str(answer.get("error_message")))
             invoice = message.invoice
             assert invoice is not None
-            charge = next(self._charge_ids)
-            paid = ChatMessage(
-                next(self._message_ids),
-                person,
-                False,
-                int(time.time()),
-                successful_payment={
-                    "currency": invoice.currency,
-                    "total_amount": invoice.total_amount,
-                    "invoice_payload": invoice.payload,
-                    "telegram_payment_charge_id": f"tg-charge-{charge}",
-                    "provider_payment_charge_id": f"test-provider-{charge}",
-                },
+            update_id = self._charged(
+                person, invoice.payload, invoice.currency, invoice.total_amount
             )
-            self.chats[person.id].messages.append(paid)
-            update_id = self._push({"message": paid.as_message(self.bot_user)})
             return PaymentAttempt(query_id, True, update_id=update_id)
+
+    def forge_payment(
+        self,
+        person: Person,
+        message: ChatMessage,
+        *,
+        currency: str | None = None,
+        total_amount: int | None = None,
+    ) -> int:
+        """A successful_payment for this invoice that Telegram never charged as invoiced (a
+        forged update, or a provider that took another sum): by default the invoice's own
+        currency and amount, without any pre-checkout query. Its update id."""
+        with self._lock:
+            invoice = message.invoice
+            assert invoice is not None, "that message is not an invoice"
+            return self._charged(
+                person,
+                invoice.payload,
+                invoice.currency if currency is None else currency,
+                invoice.total_amount if total_amount is None else total_amount,
+            )
+
+    def _charged(self, person: Person, payload: str, currency: str, total_amount: int) -> int:
+        """The successful_payment message Telegram sends once a card was charged."""
+        charge = next(self._charge_ids)
+        paid = ChatMessage(
+            next(self._message_ids),
+            person,
+            False,
+            int(time.time()),
+            successful_payment={
+                "currency": currency,
+                "total_amount": total_amount,
+                "invoice_payload": payload,
+                "telegram_payment_charge_id": f"tg-charge-{charge}",
+                "provider_payment_charge_id": f"test-provider-{charge}",
+            },
+        )
+        self.chats[person.id].messages.append(paid)
+        return self._push({"message": paid.as_message(self.bot_user)})
 
     async def pay(
         self, person: Person, message: ChatMessage, *, timeout: float = PRE_CHECKOUT_SECONDS

@@ -452,6 +452,50 @@ def test_an_expiring_order_racing_its_payment_is_either_paid_or_refunded(
     assert _ledger_balance(new_uow, tea.id or 0) == tea.stock
 
 
+@pytest.mark.parametrize("right_payment_too", [False, True])
+def test_an_expiring_order_racing_a_payment_of_the_wrong_sum_refunds_each_charge_once(
+    new_uow: UowFactory, right_payment_too: bool
+) -> None:
+    # 12 at once: the wrong charge delivered to several workers, the expiry job on as many,
+    # and (second case) the right charge too. The wrong sum never pays: the order is released
+    # unless the right charge came first; every charge that paid for nothing is refunded once.
+    staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    staff.log_in("boss", PASSWORD, telegram_user_id=77, uow=new_uow(), hasher=FAST_HASHER)
+    who, order = unpaid_order(new_uow)
+    assert order.id is not None
+    with new_uow() as uow:
+        uow.orders.set_pay_by(order.id, datetime.now(UTC) - timedelta(seconds=1))
+        uow.commit()
+    wrong = dataclasses.replace(receipt_for(order, "tg-wrong"), total_minor=1)
+    kinds = 3 if right_payment_too else 2
+
+    def one_of_them(n: int) -> object:
+        if n % kinds == 0:
+            return payments.record_payment(who.telegram_user_id, wrong, uow=new_uow())
+        if n % kinds == 1:
+            return payments.release_unpaid(order.code, store=ONLINE_STORE, uow=new_uow())
+        right = receipt_for(order, "tg-right")
+        return payments.record_payment(who.telegram_user_id, right, uow=new_uow())
+
+    results = _race(AT_ONCE, one_of_them)
+    assert not [r for r in results if isinstance(r, Exception)]
+    final = orders.find_order(order.code, uow=new_uow())
+    refunds = sorted(int(p["amount_minor"]) for p in queued(new_uow, NotificationKind.REFUND_DUE))
+    released = final.status is OrderStatus.CANCELLED
+    tea = catalogue.find_product("TEA", uow=new_uow())
+    assert _ledger_balance(new_uow, tea.id or 0) == tea.stock
+    if not right_payment_too:
+        assert released and not final.payment.is_paid and tea.stock == 10
+        assert refunds == [1] and final.payment.refund_due_minor == 1
+    elif released:  # the right money came too late: it goes back as well
+        assert tea.stock == 10
+        assert refunds == [1, final.total_minor]
+        assert final.payment.refund_due_minor == 1 + final.total_minor
+    else:
+        assert final.status is OrderStatus.PLACED and final.payment.is_paid and tea.stock == 9
+        assert refunds == [1] and final.payment.refund_due_minor == 1
+
+
 def test_one_pickup_code_handed_over_many_times_at_once_completes_once(
     new_uow: UowFactory,
 ) -> None:

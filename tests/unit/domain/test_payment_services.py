@@ -44,6 +44,17 @@ def online_order(uow: FakeUnitOfWork, clock: FixedClock) -> tuple[int, str, int]
     return ann.telegram_user_id, order.code, order.total_minor
 
 
+def a_manager_in_chat(uow: FakeUnitOfWork, chat: int) -> None:
+    """A manager logged in from this chat: refunds due are announced there."""
+    create_manager("boss", "correct horse battery", uow=uow, hasher=FAST_HASHER)
+    with uow:
+        boss = uow.staff.get_by_username("boss")
+        assert boss is not None
+        boss.telegram_user_id = chat
+        uow.staff.update(boss)
+        uow.commit()
+
+
 def receipt(code: str, total: int, charge: str = "c-1") -> PaymentReceipt:
     return PaymentReceipt(invoice_payload(code), "EUR", total, charge, "p-1")
 
@@ -90,13 +101,7 @@ def test_the_pre_checkout_says_no_once_the_time_to_pay_ran_out() -> None:
 
 def test_a_payment_is_recorded_once_per_charge_and_a_second_charge_is_a_refund_due() -> None:
     uow, clock = FakeUnitOfWork(), FixedClock()
-    create_manager("boss", "correct horse battery", uow=uow, hasher=FAST_HASHER)
-    with uow:
-        boss = uow.staff.get_by_username("boss")
-        assert boss is not None
-        boss.telegram_user_id = 555
-        uow.staff.update(boss)
-        uow.commit()
+    a_manager_in_chat(uow, 555)
     chat, code, total = online_order(uow, clock)
     first = payments.record_payment(chat, receipt(code, total), uow=uow, clock=clock)
     again = payments.record_payment(chat, receipt(code, total), uow=uow, clock=clock)
@@ -126,3 +131,46 @@ def test_only_an_unpaid_order_past_its_deadline_is_released() -> None:
     assert order.status is OrderStatus.CANCELLED
     assert order.history[-1].reason == "not paid in time"
     assert timedelta(0) < clock() - (order.payment.pay_by or clock())
+
+
+@pytest.mark.parametrize(("currency", "change"), [("USD", 0), ("EUR", -1), ("EUR", +1)])
+def test_a_payment_that_is_not_the_orders_total_pays_for_nothing_and_is_refunded(
+    currency: str, change: int
+) -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    a_manager_in_chat(uow, 555)
+    chat, code, total = online_order(uow, clock)
+    wrong = dataclasses.replace(receipt(code, total + change), currency=currency)
+    outcome = payments.record_payment(chat, wrong, uow=uow, clock=clock)
+    assert outcome.first and outcome.refund_due and outcome.mismatched
+    assert not outcome.order.payment.is_paid and outcome.order.status is OrderStatus.PLACED
+    [order] = uow.committed.orders.values()
+    assert not order.payment.is_paid
+    # What the order owes back is in its own currency; another currency's is only announced.
+    assert order.payment.refund_due_minor == (total + change if currency == "EUR" else 0)
+    told = list(uow.committed.outbox.values())
+    [refund] = [n for n in told if n.kind is NotificationKind.REFUND_DUE]
+    assert refund.chat_id == 555
+    assert refund.payload["amount_minor"] == str(total + change)
+    assert refund.payload["currency"] == currency
+    assert refund.payload["reason"] == "the payment did not match the order's total"
+    assert NotificationKind.ORDER_PLACED not in [n.kind for n in told]  # nobody prepares it
+    # Unpaid, it is still released at its deadline; the right sum still pays for it before.
+    clock.advance(minutes=31)
+    assert payments.unpaid_past_deadline(uow=uow, clock=clock) == [code]
+    right = payments.record_payment(chat, receipt(code, total, "c-2"), uow=uow, clock=clock)
+    assert right.order.payment.is_paid and not right.refund_due
+
+
+def test_money_for_an_order_paid_at_the_hand_over_does_not_settle_it_and_is_refunded() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    a_manager_in_chat(uow, 555)
+    ann, tea = customer(), stocked(uow, 5)
+    order = placed_order(uow, ann, (tea, 1), store=ONLINE, clock=clock)
+    assert order.payment.method is PaymentMethod.ON_HANDOVER
+    forged = receipt(order.code, order.total_minor)  # the right sum, but never invoiced
+    outcome = payments.record_payment(ann.telegram_user_id, forged, uow=uow, clock=clock)
+    assert outcome.mismatched and outcome.refund_due
+    [kept] = uow.committed.orders.values()
+    assert not kept.payment.is_paid  # still collected at the hand-over
+    assert kept.payment.refund_due_minor == order.total_minor
