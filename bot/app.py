@@ -124,6 +124,18 @@ async def on_startup(application: ShopApplication) -> None:
         first=1,
         name=payments.RELEASE_JOB,
     )
+    application.job_queue.run_repeating(
+        housekeeping.release_uncollected,
+        interval=housekeeping.UNCOLLECTED_EVERY_SECONDS,
+        first=housekeeping.UNCOLLECTED_EVERY_SECONDS,
+        name=housekeeping.UNCOLLECTED_JOB,
+    )
+    application.job_queue.run_repeating(
+        waiting.check_unseen,
+        interval=waiting.CHECK_EVERY_SECONDS,
+        first=waiting.CHECK_EVERY_SECONDS,
+        name=waiting.UNSEEN_JOB,
+    )
     shop.outbox_written = notifications.SenderWaker(application).wake
     application.job_queue.run_repeating(
         notifications.send_due,

@@ -21,6 +21,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.cart import DEFAULT_MAX_PER_ITEM
 from bot.domain.errors import InvalidInput
 from bot.domain.money import ISO_4217, Currency
 from bot.domain.opening_hours import OpeningHours
@@ -82,7 +83,16 @@ class Settings(BaseSettings):
     pickup_lead_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 60
     delivery_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("3.50")
     max_open_orders: Annotated[int, Field(ge=1, le=100)] = 3
+    # The most of one item one order may hold, in steps of the item (1 pc, a 0.25 kg portion);
+    # never more than half of what is on hand either (bot.domain.cart.most_per_order).
+    max_per_item: Annotated[int, Field(ge=1, le=10_000)] = DEFAULT_MAX_PER_ITEM
+    # A pay-at-pickup order not collected by the store's closing time on its pickup day is
+    # released this many hours later: its items go back on sale, the customer is told.
+    pickup_grace_hours: Annotated[int, Field(ge=0, le=14 * 24)] = 24
     digest_time: time = time(8, 0)
+    # Managers are told of an order or question nobody on duty has seen after this many
+    # minutes of opening hours (bot.domain.waiting says what counts as seen).
+    unseen_alert_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 10
     outbox_poll_seconds: Annotated[float, Field(gt=0, le=60)] = 2.0
     # Threads for database work: more only help a database across a slow network (under
     # the GIL they add contention, not speed); two, so a long report does not stop the rest.
@@ -240,6 +250,8 @@ class Settings(BaseSettings):
             slot_length=timedelta(minutes=self.pickup_slot_minutes),
             lead_time=timedelta(minutes=self.pickup_lead_minutes),
             max_open_orders=self.max_open_orders,
+            max_per_item=self.max_per_item,
+            pickup_grace=timedelta(hours=self.pickup_grace_hours),
             address=" ".join(self.store_address.split()),
             phone=self.store_phone.strip(),
             country=self.country,

@@ -274,3 +274,15 @@ class TooManyOpenOrders(DomainError):
             waiting=waiting,
         )
         self.waiting = waiting
+
+
+class TooMuchForOneOrder(DomainError):
+    """More of one item than one order may hold (bot.domain.cart.most_per_order): said the
+    same way wherever a quantity is set, and the line is set to the most instead."""
+
+    def __init__(self, name: str, most: object) -> None:
+        super().__init__(
+            said("You can take at most {most} of {name} per order."), most=most, name=name
+        )
+        self.name = name
+        self.most = most

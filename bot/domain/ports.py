@@ -142,6 +142,10 @@ class OrderRepository(Protocol):
     def unpaid_past(self, at: datetime, *, limit: int) -> list[str]:
         """Codes of online orders not paid by their deadline, still placed."""
 
+    def uncollected_before(self, before: datetime, *, limit: int) -> list[str]:
+        """Codes of unpaid pay-at-pickup orders still waiting (placed, accepted or ready)
+        for a pickup booked before `before`, earliest first."""
+
     def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]: ...
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]: ...
     def count_open(self) -> int:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from bot.domain.cart import DEFAULT_MAX_PER_ITEM
 from bot.domain.money import Currency
 from bot.domain.opening_hours import OpeningHours, SlotPolicy
 from bot.domain.payments import PaymentOptions
@@ -30,6 +31,11 @@ class Store:
     phone: str = ""
     location: tuple[Decimal, Decimal] | None = None  # latitude, longitude
     payments: PaymentOptions = field(default_factory=PaymentOptions)
+    # The most of one item an order may hold, in steps of the item (bot.domain.cart).
+    max_per_item: int = DEFAULT_MAX_PER_ITEM
+    # A pay-at-pickup order not collected by the end of its pickup day is released this long
+    # after (bot.domain.pickups).
+    pickup_grace: timedelta = timedelta(hours=24)
 
     def is_open(self, now: datetime) -> bool:
         return self.hours.is_open(now.astimezone(self.timezone))

@@ -45,6 +45,9 @@ class ItemCard(ButtonData):
     product_id: int
     amount: Decimal | None = None
 
+    def makes_sense(self) -> bool:
+        return self.amount is None or self.amount > 0
+
 
 @dataclass(frozen=True)
 class AtSmallestAmount(ButtonData):
@@ -57,6 +60,14 @@ class AtLargestAmount(ButtonData):
     """➕ when one more step would be more than the shop has."""
 
     PREFIX = "max"
+    product_id: int
+
+
+@dataclass(frozen=True)
+class AtOrderLimit(ButtonData):
+    """➕ when one more step would be more than one order may hold."""
+
+    PREFIX = "most"
     product_id: int
 
 
@@ -79,6 +90,9 @@ class AddToCart(ButtonData):
     PREFIX = "add"
     product_id: int
     amount: Decimal
+
+    def makes_sense(self) -> bool:
+        return self.amount > 0
 
 
 class LineChange(StrEnum):

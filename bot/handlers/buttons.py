@@ -3,7 +3,8 @@
 A button is a frozen dataclass with a short prefix. Its fields are ints (0 to 10¹²), quantities
 (Decimal, at most 3 places), StrEnums, or text; `pack()` writes `prefix:field:field` in at most
 64 bytes and `unpack()` gives the button back only if every field reads as its type. Anything
-else (forged, stale, out of range, `1e999`, NaN, over 64 bytes) unpacks to None, and the route
+else (forged, stale, out of range, `1e999`, NaN, over 64 bytes, or values no button of the
+kind carries, such as an amount of 0 or -5: `makes_sense`) unpacks to None, and the route
 that declared the kind never sees it. Unpacking is not trusting: the use case still decides
 whether the person pressing may act on what the button names.
 """
@@ -116,7 +117,13 @@ class ButtonData:
             values = {f.name: _read(hints[f.name], p) for f, p in zip(fields, parts, strict=True)}
         except Unpackable:
             return None
-        return cls(**values)
+        pressed = cls(**values)
+        return pressed if pressed.makes_sense() else None
+
+    def makes_sense(self) -> bool:
+        """Whether the fields, each read as its type, are also ones the bot could have put
+        on a button (an amount of 0 or -5 never is): a button that does not unpacks to None."""
+        return True
 
     @classmethod
     def of(cls, update: Update) -> Self:

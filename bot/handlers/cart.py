@@ -37,12 +37,13 @@ async def change_line(update: Update, context: ShopContext) -> str | None:
     """➕/➖ move a line by the item's step; 🗑 removes it. Always the presser's own cart."""
     pressed = CartLine.of(update)
     product_id, who = pressed.product_id, customer_of(update)
+    most = context.shop.store.max_per_item
     try:
         if pressed.change is LineChange.REMOVE:
             cart = await context.run(set_cart_quantity, who, product_id, Decimal(0))
         else:
             steps = 1 if pressed.change is LineChange.MORE else -1
-            cart = await context.run(step_cart_line, who, product_id, steps)
+            cart = await context.run(step_cart_line, who, product_id, steps, max_per_item=most)
     except NotInCart as gone:
         await show(
             update,
@@ -52,7 +53,7 @@ async def change_line(update: Update, context: ShopContext) -> str | None:
         )
         return context.texts(update).refusal(gone)
     await show(update, *cart_screen(context.texts(update), cart, context.shop.store))
-    return None
+    return None if cart.capped is None else context.texts(update).refusal(cart.capped)
 
 
 @polite

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from telegram import Update
 
+from bot.domain.cart import most_per_order, over_the_limit
 from bot.domain.catalogue import Product, category_key
 from bot.domain.services import catalogue
 from bot.domain.services.cart import CartView, add_to_cart, view_cart
@@ -14,6 +15,7 @@ from bot.handlers.button_kinds import (
     AddToCart,
     AmountLabel,
     AtLargestAmount,
+    AtOrderLimit,
     AtSmallestAmount,
     CategoryPage,
     ItemCard,
@@ -89,10 +91,15 @@ async def put_in_cart(update: Update, context: ShopContext) -> str | None:
     """Add the picked quantity and show the card again with the cart's new total."""
     pressed = AddToCart.of(update)
     product_id, quantity = pressed.product_id, pressed.amount
-    cart = await context.run(add_to_cart, customer_of(update), product_id, quantity)
+    most = context.shop.store.max_per_item
+    cart = await context.run(
+        add_to_cart, customer_of(update), product_id, quantity, max_per_item=most
+    )
     product = next(i.product for i in cart.items if i.product.id == product_id)
     await _card(update, context, product, quantity, cart)
     t = context.texts(update)
+    if cart.capped is not None:
+        return t.refusal(cart.capped)
     return t(
         "Added {amount} of {name} to your cart.",
         amount=context.texts(update).quantity(quantity, product.unit.value),
@@ -133,6 +140,14 @@ async def at_maximum(update: Update, context: ShopContext) -> str | None:
 
 
 @polite
+async def at_order_limit(update: Update, context: ShopContext) -> str | None:
+    """➕ past what one order may hold: say how much that is, as the cart does."""
+    product = await context.run(catalogue.product_for_sale, AtOrderLimit.of(update).product_id)
+    most = most_per_order(product, context.shop.store.max_per_item)
+    return context.texts(update).refusal(over_the_limit(product, most))
+
+
+@polite
 async def explain_amount(update: Update, context: ShopContext) -> str | None:
     """The amount between ➖ and ➕ is a label; pressing it explains the picker."""
     t = context.texts(update)
@@ -148,6 +163,7 @@ FEATURE = Feature(
         Press(AddToCart, put_in_cart),
         Press(AtSmallestAmount, at_minimum),
         Press(AtLargestAmount, at_maximum),
+        Press(AtOrderLimit, at_order_limit),
         Press(AmountLabel, explain_amount),
         Press(WatchItem, watch_item),
     ],

@@ -68,7 +68,7 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
         t = context.texts(update)
         return t("Here is your invoice.")
     if action is OrderAction.REORDER:
-        result = await context.run(orders.reorder, who, code)
+        result = await context.run(orders.reorder, who, code, max_per_item=store.max_per_item)
         t = context.texts(update)
         lines = []
         if result.added:
@@ -76,6 +76,7 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
         if result.left_out:
             left_out = "; ".join(t.words(words) for words in result.left_out)
             lines.append(t("Left out: {items}.", items=left_out))
+        lines += [t.words(words) for words in result.capped]
         cart = await context.run(view_cart, who)
         await say(update, *cart_screen(context.texts(update), cart, store, notice="\n".join(lines)))
         return None

@@ -14,6 +14,7 @@ from html import escape as esc
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.cart import most_per_order, over_the_limit
 from bot.domain.catalogue import Product, category_key
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.customers import show_phone
@@ -29,6 +30,7 @@ from bot.handlers.button_kinds import (
     AmountLabel,
     AskShop,
     AtLargestAmount,
+    AtOrderLimit,
     AtSmallestAmount,
     CartLine,
     CategoryPage,
@@ -216,10 +218,15 @@ def product_card(
         lines.append("\n🧺 " + t("In your cart: {amount}", amount=amount))
     rows = []
     assert product.id is not None
-    # What can still go in the cart: the whole steps on hand, less what is there already.
-    room = product.sellable_stock - in_cart
+    # What can still go in the cart: the whole steps on hand, up to what one order may hold,
+    # less what is there already.
+    most = most_per_order(product, store.max_per_item)
+    limited = most < product.sellable_stock  # the order's limit binds before the shelf
+    room = min(product.sellable_stock, most) - in_cart
     if product.sellable_stock <= 0:
         rows.append([button("🔔 " + t("Tell me when it's back"), WatchItem(product.id))])
+    elif room < product.step and limited:
+        lines.append(esc(t.refusal(over_the_limit(product, most))))
     elif room < product.step:
         lines.append(t("All we have of it is in your cart."))
     else:
@@ -235,7 +242,7 @@ def product_card(
         plus = (
             button("➕", ItemCard(product.id, more))
             if more <= room
-            else button("➕", AtLargestAmount(product.id))
+            else button("➕", AtOrderLimit(product.id) if limited else AtLargestAmount(product.id))
         )
         rows.append(
             [

@@ -307,6 +307,21 @@ class FakeOrders:
         ]
         return [o.code for o in due][:limit]
 
+    def uncollected_before(self, before: datetime, *, limit: int) -> list[str]:
+        due = sorted(
+            (
+                o
+                for o in self.s.orders.values()
+                if o.status in (OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.READY)
+                and o.fulfilment.pickup_slot is not None
+                and o.fulfilment.pickup_slot < before
+                and o.payment.method is PaymentMethod.ON_HANDOVER
+                and not o.payment.is_paid
+            ),
+            key=lambda o: (o.fulfilment.pickup_slot, o.id or 0),
+        )
+        return [o.code for o in due][:limit]
+
     def code_exists(self, code: str) -> bool:
         return any(o.code == code for o in self.s.orders.values())
 

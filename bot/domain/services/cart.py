@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.domain.cart import CartLine
+from bot.domain.cart import DEFAULT_MAX_PER_ITEM, CartLine, most_per_order, over_the_limit
 from bot.domain.catalogue import Product
 from bot.domain.errors import (
     InvalidInput,
     NotInCart,
     OutOfStock,
     ProductArchived,
+    TooMuchForOneOrder,
     UnknownProduct,
 )
 from bot.domain.money import line_total
@@ -38,6 +39,9 @@ class CartItem:
 @dataclass(frozen=True, slots=True)
 class CartView:
     items: list[CartItem]
+    # The change asked for more of an item than one order may hold: the line holds the most
+    # instead, and this says so.
+    capped: TooMuchForOneOrder | None = None
 
     @property
     def total_minor(self) -> int:
@@ -69,10 +73,16 @@ def view_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
 
 
 def _put(
-    uow: UnitOfWork, customer_id: int, cart: CartView, product_id: int, quantity: Decimal
+    uow: UnitOfWork,
+    customer_id: int,
+    cart: CartView,
+    product_id: int,
+    quantity: Decimal,
+    max_per_item: int,
 ) -> CartView:
     """Write one line of a cart read in this unit of work; the cart as it now is, worked out
-    here rather than read again (one read of the cart per change)."""
+    here rather than read again (one read of the cart per change). More than one order may
+    hold is set to the most it may (the view says so)."""
     if quantity < 0:
         raise InvalidInput(said("A quantity cannot be negative"))
     others = [item for item in cart.items if item.product.id != product_id]
@@ -86,6 +96,10 @@ def _put(
     if not product.active:
         raise ProductArchived(product.name)
     check_step(quantity, product.step, product.unit.value)
+    capped = None
+    most = most_per_order(product, max_per_item)
+    if quantity > most:
+        quantity, capped = most, over_the_limit(product, most)
     if quantity > MAX_QUANTITY:
         raise InvalidInput(said("That quantity is too large"))
     if quantity > product.stock:
@@ -98,8 +112,8 @@ def _put(
     uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_minor))
     changed = CartItem(product, quantity)
     if held is None:
-        return CartView([*cart.items, changed])
-    return CartView([changed if i.product.id == product_id else i for i in cart.items])
+        return CartView([*cart.items, changed], capped)
+    return CartView([changed if i.product.id == product_id else i for i in cart.items], capped)
 
 
 def _cart_owner(uow: UnitOfWork, customer: CustomerRef) -> int:
@@ -113,35 +127,53 @@ def _cart_owner(uow: UnitOfWork, customer: CustomerRef) -> int:
 
 @retry_on_conflict
 def set_cart_quantity(
-    customer: CustomerRef, product_id: int, quantity: Decimal, *, uow: UnitOfWork
+    customer: CustomerRef,
+    product_id: int,
+    quantity: Decimal,
+    *,
+    uow: UnitOfWork,
+    max_per_item: int = DEFAULT_MAX_PER_ITEM,
 ) -> CartView:
-    """Put exactly this much of an item in the cart (0 removes it)."""
+    """Put exactly this much of an item in the cart (0 removes it); at most what one order
+    may hold (`max_per_item`: the store's, in steps of the item)."""
     with uow:
         owner = _cart_owner(uow, customer)
-        view = _put(uow, owner, load_cart(uow, owner), product_id, quantity)
+        view = _put(uow, owner, load_cart(uow, owner), product_id, quantity, max_per_item)
         uow.commit()
         return view
 
 
 @retry_on_conflict
 def add_to_cart(
-    customer: CustomerRef, product_id: int, quantity: Decimal, *, uow: UnitOfWork
+    customer: CustomerRef,
+    product_id: int,
+    quantity: Decimal,
+    *,
+    uow: UnitOfWork,
+    max_per_item: int = DEFAULT_MAX_PER_ITEM,
 ) -> CartView:
-    """Add to (or, with a negative quantity, take from) what the cart already holds."""
+    """Add to (or, with a negative quantity, take from) what the cart already holds, up to
+    what one order may hold."""
     with uow:
         owner = _cart_owner(uow, customer)
         cart = load_cart(uow, owner)
         wanted = max(cart.quantity_of(product_id) + quantity, Decimal(0))
-        view = _put(uow, owner, cart, product_id, wanted)
+        view = _put(uow, owner, cart, product_id, wanted, max_per_item)
         uow.commit()
         return view
 
 
 @retry_on_conflict
 def step_cart_line(
-    customer: CustomerRef, product_id: int, steps: int, *, uow: UnitOfWork
+    customer: CustomerRef,
+    product_id: int,
+    steps: int,
+    *,
+    uow: UnitOfWork,
+    max_per_item: int = DEFAULT_MAX_PER_ITEM,
 ) -> CartView:
-    """➕/➖ on a cart line: move it by whole steps of its item (to zero removes it)."""
+    """➕/➖ on a cart line: move it by whole steps of its item (to zero removes it), up to
+    what one order may hold."""
     with uow:
         owner = _cart_owner(uow, customer)
         cart = load_cart(uow, owner)
@@ -149,7 +181,7 @@ def step_cart_line(
         if item is None:
             raise NotInCart()
         quantity = item.quantity + steps * item.product.step
-        view = _put(uow, owner, cart, product_id, max(quantity, Decimal(0)))
+        view = _put(uow, owner, cart, product_id, max(quantity, Decimal(0)), max_per_item)
         uow.commit()
         return view
 

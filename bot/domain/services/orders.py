@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.cart import CartLine
+from bot.domain.cart import DEFAULT_MAX_PER_ITEM, CartLine, most_per_order, over_the_limit
 from bot.domain.catalogue import Product
 from bot.domain.clock import Clock, utc_now
 from bot.domain.customers import Customer, kept_phone
@@ -98,7 +98,12 @@ def _cart_problems(
                     },
                 )
             )
-        if product.stock < line.quantity:
+        most = most_per_order(product, store.max_per_item)
+        if line.quantity > most and most < product.sellable_stock:
+            # What is on hand has fallen since the line was set: one order may hold less now.
+            problems.append(over_the_limit(product, most).words)
+            uow.carts.put(customer_id, CartLine(line.product_id, most, product.price_minor))
+        elif product.stock < line.quantity:
             usable = product.sellable_stock
             if usable > 0:
                 problems.append(
@@ -537,13 +542,23 @@ def find_order(code: str, *, uow: UnitOfWork) -> Order:
 class ReorderResult:
     added: list[str]
     left_out: list[Words]
+    # Lines set to the most one order may hold, each said as the cart says it.
+    capped: list[Words] = dataclasses.field(default_factory=list)
 
 
 @retry_on_conflict
-def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResult:
-    """Put an old order's still-available lines back in the cart; say what was left out."""
+def reorder(
+    customer: CustomerRef,
+    code: str,
+    *,
+    uow: UnitOfWork,
+    max_per_item: int = DEFAULT_MAX_PER_ITEM,
+) -> ReorderResult:
+    """Put an old order's still-available lines back in the cart, up to what one order may
+    hold; say what was left out."""
     added: list[str] = []
     left_out: list[Words] = []
+    capped: list[Words] = []
     with uow:
         order = own_order(uow, customer, code)
         products = uow.products.get_many([line.product_id for line in order.lines])
@@ -556,10 +571,16 @@ def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResu
             already = current[line.product_id].quantity if line.product_id in current else 0
             wanted = already + line.quantity
             usable = min(wanted, product.sellable_stock)
+            most = most_per_order(product, max_per_item)
+            limited = usable > most
+            if limited:
+                usable = most
+                capped.append(over_the_limit(product, most).words)
             if usable <= already:
-                left_out.append(Words(said("{name} (sold out)"), {"name": product.name}))
+                if not limited:
+                    left_out.append(Words(said("{name} (sold out)"), {"name": product.name}))
                 continue
-            if usable < wanted:
+            if usable < wanted and not limited:
                 left_out.append(
                     Words(
                         said("{name} (only {added} added)"),
@@ -572,7 +593,7 @@ def reorder(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> ReorderResu
             uow.carts.put(order.customer_id, CartLine(line.product_id, usable, product.price_minor))
             added.append(product.name)
         uow.commit()
-        return ReorderResult(added, left_out)
+        return ReorderResult(added, left_out, capped)
 
 
 class CannotHandOver(DomainError):

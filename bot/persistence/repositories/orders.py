@@ -255,6 +255,26 @@ class SqlOrderRepository:
             )
         )
 
+    def uncollected_before(self, before: datetime, *, limit: int) -> list[str]:
+        """Codes of pay-at-pickup orders still waiting for a pickup booked before `before`,
+        earliest pickup first (read through the status index: few orders are open). Money
+        sent in the chat for such an order never pays for it (it is a refund due), so it
+        does not keep the order from being released."""
+        waiting = [s.value for s in (OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.READY)]
+        return list(
+            self.session.scalars(
+                select(OrderRow.code)
+                .where(
+                    OrderRow.status.in_(waiting),
+                    OrderRow.fulfilment == FulfilmentKind.PICKUP.value,
+                    OrderRow.payment_method == PaymentMethod.ON_HANDOVER.value,
+                    OrderRow.pickup_slot < before,
+                )
+                .order_by(OrderRow.pickup_slot, OrderRow.id)
+                .limit(limit)
+            )
+        )
+
     def code_exists(self, code: str) -> bool:
         return self.session.scalar(select(OrderRow.id).where(OrderRow.code == code)) is not None
 

@@ -23,7 +23,7 @@ from bot.domain.errors import (
     StockChangedMeanwhile,
 )
 from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.orders import FulfilmentKind, Order, OrderStatus
+from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
 from bot.domain.passwords import PasswordHasher
 from bot.domain.payments import PaymentMethod, PaymentOptions, PaymentReceipt, invoice_payload
 from bot.domain.prompts import NewItemDraft, PromptKind
@@ -38,6 +38,7 @@ from bot.domain.services import (
     orders,
     outbox,
     payments,
+    pickups,
     prompts,
     questions,
     staff,
@@ -46,6 +47,7 @@ from bot.domain.services import (
 from bot.domain.services.cart import set_cart_quantity, step_cart_line, view_cart
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.item_prompts import ItemStep
+from bot.domain.services.orders import CheckoutDetails
 from bot.domain.staff import Role, StaffAccount
 from bot.domain.stock import StockReason
 from bot.i18n import SHIPPED
@@ -53,7 +55,7 @@ from bot.persistence.models import CustomerRow, OutboxRow
 from bot.persistence.send_ticks import SqlTickBook
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
 from tests.support.databases import UowFactory
-from tests.support.factories import FAST_HASHER, STORE, customer, stocked
+from tests.support.factories import FAST_HASHER, STORE, customer, placed_order, stocked
 
 AT_ONCE = 12
 PASSWORD = "correct horse battery"
@@ -541,3 +543,71 @@ def test_workers_reserving_one_send_tick_at_once_never_overbook_it(engine: Engin
     results = _race(AT_ONCE, lambda _: book.take("free", 4242, 3))
     assert results.count(True) == 3
     assert book.take("paid", 4242, 3)  # another lane has its own places
+
+
+# ------------------------------------------------------------------ pickups nobody collects
+
+
+def test_an_uncollected_pickup_racing_its_hand_over_is_either_handed_over_or_released(
+    new_uow: UowFactory,
+) -> None:
+    # Six ready pay-at-pickup orders from last week: six workers run the release job while
+    # the counter hands each order over, all at once. Each order ends one way, never both.
+    boss = staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    tea = stocked(new_uow(), 40, sku="TEA")
+    last_week = CheckoutDetails(
+        Fulfilment.pickup(datetime.now(UTC) - timedelta(days=7)), "+441234567890"
+    )
+    ready = []
+    for _ in range(AT_ONCE // 2):
+        order = placed_order(new_uow(), customer(), (tea, 2), details=last_week)
+        for status in (OrderStatus.ACCEPTED, OrderStatus.READY):
+            order = orders.move_order(boss.id or 0, order.code, status, store=STORE, uow=new_uow())
+        ready.append(order)
+    pickup_codes = [order.pickup_code or "" for order in ready]
+
+    def either(n: int) -> object:
+        if n % 2:
+            due = pickups.uncollected_orders(store=STORE, uow=new_uow())
+            return [pickups.release_uncollected(code, store=STORE, uow=new_uow()) for code in due]
+        return orders.hand_over(boss.id or 0, pickup_codes[n // 2], store=STORE, uow=new_uow())
+
+    _race(AT_ONCE, either)
+    finals = [orders.find_order(order.code, uow=new_uow()) for order in ready]
+    endings = (OrderStatus.COMPLETED, OrderStatus.CANCELLED)
+    for final in finals:
+        assert final.status in endings
+        assert [c.status for c in final.history if c.status in endings] == [final.status]
+    handed_over = sum(final.status is OrderStatus.COMPLETED for final in finals)
+    level = catalogue.find_product("TEA", uow=new_uow()).stock
+    assert level == 40 - 2 * handed_over
+    assert level == _ledger_balance(new_uow, tea.id or 0)
+    told = queued(new_uow, NotificationKind.ORDER_STATUS)
+    for final in finals:  # each customer hears how it ended, once
+        heard = [p["status"] for p in told if p["order_code"] == final.code]
+        assert [status for status in heard if status in endings] == [final.status.value]
+
+
+def test_the_unseen_check_run_by_many_workers_at_once_tells_the_managers_once_per_item(
+    new_uow: UowFactory,
+) -> None:
+    # Nobody is logged in: an order and a question wait, unseen, 11 minutes into opening
+    # hours; 12 workers run the check at that same instant. Each item is told once.
+    staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    staff.log_in("boss", PASSWORD, telegram_user_id=77, uow=new_uow(), hasher=FAST_HASHER)
+    staff.log_out(77, uow=new_uow())
+    monday_ten = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Paris: open
+    who, tea = customer(), stocked(new_uow(), 10, sku="TEA")
+    placed_order(new_uow(), who, (tea, 1), clock=lambda: monday_ten)
+    questions.ask_shop(who, "Oat milk?", uow=new_uow(), clock=lambda: monday_ten)
+    later = monday_ten + timedelta(minutes=11)
+    results = _race(
+        AT_ONCE,
+        lambda _: waiting.alert_unseen(
+            after=timedelta(minutes=10), store=STORE, uow=new_uow(), clock=lambda: later
+        ),
+    )
+    assert [r for r in results if isinstance(r, DomainError)] == []
+    assert sum(r for r in results if isinstance(r, int)) == 2
+    told = queued(new_uow, NotificationKind.UNSEEN)
+    assert sorted(p["what"] for p in told) == ["order", "question"]

@@ -38,12 +38,12 @@ def test_items_sold_by_weight_go_in_by_their_step() -> None:
         set_cart_quantity(customer(), apples.id or 0, Decimal("0.3"), uow=uow)
 
 
-def test_you_cannot_put_more_in_the_cart_than_is_in_stock() -> None:
+def test_you_cannot_put_a_sold_out_item_in_the_cart() -> None:
     uow = FakeUnitOfWork()
-    milk = stocked(uow, 2)
+    milk = stocked(uow, 0)
     with pytest.raises(OutOfStock) as refused:
-        set_cart_quantity(customer(), milk.id or 0, Decimal(3), uow=uow)
-    assert refused.value.available == 2
+        set_cart_quantity(customer(), milk.id or 0, Decimal(1), uow=uow)
+    assert refused.value.available == 0
 
 
 def test_archived_items_cannot_be_added() -> None:

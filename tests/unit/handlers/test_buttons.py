@@ -48,6 +48,12 @@ def test_forged_or_stale_data_does_not_unpack(forged: str) -> None:
     assert MoveOrder.unpack(forged) is None
 
 
+@pytest.mark.parametrize("forged", ["add:7:0", "add:7:-5", "add:7:-0.25", "p:7:0", "p:7:-5"])
+def test_an_amount_of_nothing_or_less_is_no_button_the_bot_made(forged: str) -> None:
+    assert AddToCart.unpack(forged) is None
+    assert ItemCard.unpack(forged) is None
+
+
 def test_a_long_search_is_cut_to_fit_telegrams_64_bytes() -> None:
     packed = SearchPage(6, "é" * 100).pack()
     assert len(packed.encode()) <= MAX_BYTES
