@@ -124,9 +124,9 @@ def test_the_image_installs_the_pinned_package_and_runs_shopkeeps_run() -> None:
 def _locked(lock: str) -> dict[str, str]:
     """A lock file's packages and versions; every package must carry its files' hashes."""
     text = (REPOSITORY / "requirements" / lock).read_text()
-    entries = re.findall(
-        r"^([A-Za-z0-9_.-]+)==([^\s;]+)[^\\\n]*((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})*)", text, re.M
-    )
+    name, version, markers = r"^([A-Za-z0-9_.-]+)", r"==([^\s;]+)", r"[^\\\n]*"
+    hashes = r"((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})*)"
+    entries = re.findall(name + version + markers + hashes, text, re.M)
     unhashed = [name for name, _, hashes in entries if "--hash=sha256:" not in hashes]
     assert not unhashed, f"{lock}: no hash for {unhashed}"
     return {name.lower().replace("_", "-"): version for name, version, _ in entries}
