@@ -46,6 +46,7 @@ from bot.handlers import (
     staff_auth,
     start,
     stock,
+    waiting,
 )
 from bot.handlers.context import ROUTES_KEY, SHOP_KEY, ShopApplication, ShopContext
 from bot.handlers.errors import report_error
@@ -53,8 +54,8 @@ from bot.handlers.routes import Routes
 from bot.i18n import SHIPPED, shipped_language
 from bot.persistence.backup import SqlBackups
 from bot.persistence.send_ticks import SqlTickBook
-from bot.send_budget import Priority, SendBudget
 from bot.scheduler_log import SchedulerLog
+from bot.send_budget import Priority, SendBudget
 from bot.transport import AiohttpRequest
 from bot.wiring import Shop
 
@@ -78,6 +79,7 @@ ROUTES = Routes(
         language.FEATURE,
         personal_data.FEATURE,
         order_queue.FEATURE,
+        waiting.FEATURE,
         handover.FEATURE,
         stock.FEATURE,
         items.FEATURE,
@@ -95,10 +97,10 @@ async def on_startup(application: ShopApplication) -> None:
     assert isinstance(shop, Shop)
     await asyncio.gather(*(introduce(application, shop, code) for code in (None, *SHIPPED)))
     assert application.job_queue is not None
-    # Alive before the first update is taken: others must not take over what it takes. The
-    # heartbeat is a task of its own, not a job: it must go on while the application stops
     # A job still running at its next turn (the database stalls) is one warning, not one a turn.
     SchedulerLog(application.job_queue.scheduler).install()
+    # Alive before the first update is taken: others must not take over what it takes. The
+    # heartbeat is a task of its own, not a job: it must go on while the application stops
     # and finishes the updates it holds (the job queue stops first).
     await say_alive(shop)
     application.bot_data[HEARTBEAT_KEY] = asyncio.create_task(heartbeat(application, shop))

@@ -25,6 +25,7 @@ class NotificationKind(StrEnum):
     ANSWER = "answer"  # to the customer: the shop's answer
     ACCOUNT_SWITCHED_OFF = "account_switched_off"  # to a staff member a manager deactivated
     BACKUP_FAILED = "backup_failed"  # to managers: the daily backup could not be made
+    UNSEEN = "unseen"  # to managers: an order or question nobody on duty has seen
 
 
 @dataclass(frozen=True, slots=True)

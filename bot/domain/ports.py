@@ -22,6 +22,7 @@ from bot.domain.questions import Question
 from bot.domain.search import SearchQuery
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
+from bot.domain.waiting import Unseen, Waiting, WaitingKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,6 +464,8 @@ class UnitOfWork(Protocol):
     def updates(self) -> ProcessedUpdateRepository: ...
     @property
     def languages(self) -> LanguageRepository: ...
+    @property
+    def waiting(self) -> WaitingRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

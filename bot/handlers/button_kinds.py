@@ -316,6 +316,25 @@ class AnswerQuestion(ButtonData):
     question_id: int
 
 
+# ----------------------------------------------------------------------------- what waits
+
+
+@dataclass(frozen=True)
+class WaitingOrders(ButtonData):
+    """The login summary's orders waiting for the shop (a page of them)."""
+
+    PREFIX = "wo"
+    offset: int
+
+
+@dataclass(frozen=True)
+class OpenQuestions(ButtonData):
+    """Unanswered questions, as /questions lists them (a page of them)."""
+
+    PREFIX = "wq"
+    offset: int
+
+
 # ----------------------------------------------------------------------------- personal data
 
 

@@ -17,6 +17,7 @@ from bot.domain.orders import FulfilmentKind
 from bot.domain.services import checkout, prompts
 from bot.domain.services.cart import view_cart
 from bot.domain.services.checkout import CheckoutView, SlotGone, StaleStep
+from bot.domain.waiting import WaitingKind
 from bot.handlers import payments, search
 from bot.handlers.button_kinds import (
     CheckoutChoice,
@@ -30,7 +31,6 @@ from bot.handlers.button_kinds import (
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import TRY_AGAIN, polite, refused_then, say, show
-from bot.handlers.shop_info import closed_notice
 from bot.handlers.views import (
     EPOCH_ORDINAL,
     PickupChoice,
@@ -39,6 +39,7 @@ from bot.handlers.views import (
     chosen_line,
     order_screen,
 )
+from bot.handlers.waiting import honest_notice
 from bot.i18n import Texts, said
 
 
@@ -169,9 +170,9 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
             minutes,
             code=order.code,
         )
-    if not store.is_open(order.placed_at):
-        heading += "\n🌙 " + esc(closed_notice(t, store.next_opening(order.placed_at)))
-    await show(update, *order_screen(t, order, store, heading=heading))
+    # Honestly: when the shop will see it (closed, nobody logged in, or now).
+    status = await honest_notice(context, t, WaitingKind.ORDER)
+    await show(update, *order_screen(t, order, store, heading=heading, status=status))
     if order.payment.awaits_payment:
         await payments.send_invoice(update, context, order)
     return t("Order placed!")

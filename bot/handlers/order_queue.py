@@ -24,7 +24,7 @@ from bot.domain.orders import (
     clean_reason,
 )
 from bot.domain.prompts import CancelDraft, Prompt, PromptKind
-from bot.domain.services import orders, prompts
+from bot.domain.services import orders, prompts, waiting
 from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.domain.text import said
@@ -135,7 +135,7 @@ async def list_orders(update: Update, context: ShopContext) -> str | None:
     """/orders: open orders, oldest first, one message each with its buttons."""
     more = MoreOrders.unpack(update.callback_query.data if update.callback_query else None)
     offset = more.offset if more else 0
-    found = await context.run(orders.open_orders, limit=PAGE + 1, offset=offset)
+    found = await context.run(waiting.order_queue, limit=PAGE + 1, offset=offset)
     t = context.texts(update)
     if not found and offset == 0:
         await say(update, t("No open orders right now.") + " 🎉")

@@ -18,10 +18,12 @@ from bot.domain.orders import Order
 from bot.domain.payments import CannotPay, PaymentReceipt, invoice_payload
 from bot.domain.services import payments
 from bot.domain.store import Store
+from bot.domain.waiting import WaitingKind
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Feature
 from bot.handlers.screens import say
 from bot.handlers.views import clip, order_screen
+from bot.handlers.waiting import honest_notice
 from bot.i18n import Texts
 
 log = logging.getLogger(__name__)
@@ -135,11 +137,11 @@ async def paid(update: Update, context: ShopContext) -> None:
         )
         await say(update, f"💳 {late}")
         return
-    heading = "💳 " + t(
-        "<b>Payment received for order {code}.</b> Thank you! The store will now prepare it.",
-        code=esc(order.code),
-    )
-    await say(update, *order_screen(t, order, store, heading=heading))
+    paid = t("<b>Payment received for order {code}.</b> Thank you!", code=esc(order.code))
+    heading = f"💳 {paid}"
+    # As after placing it: honestly, when the shop will see it (closed, nobody on duty, now).
+    status = await honest_notice(context, t, WaitingKind.ORDER)
+    await say(update, *order_screen(t, order, store, heading=heading, status=status))
 
 
 async def pay_again(update: Update, context: ShopContext, code: str) -> None:

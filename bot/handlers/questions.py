@@ -14,12 +14,14 @@ from bot.domain.prompts import AnswerDraft, AskDraft, Prompt, PromptKind
 from bot.domain.questions import MAX_QUESTION
 from bot.domain.services import prompts, questions
 from bot.domain.staff import Role
+from bot.domain.waiting import WaitingKind
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import AnswerQuestion, AskShop
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say
 from bot.handlers.views import button
+from bot.handlers.waiting import honest_notice
 from bot.i18n import Texts, said
 
 ASK = said(
@@ -86,9 +88,8 @@ async def take_question(update: Update, context: ShopContext, prompt: Prompt) ->
         return await context.run(questions.ask_shop, customer_of(update), text)
 
     if await _send_typed(update, context, "question", send):
-        t = context.texts(update)
-        sent = t("Sent to the shop. You will get the answer in this chat.")
-        await say(update, f"✉️ {sent}")
+        # Honestly: when the shop will see it (closed, nobody logged in, or now).
+        await say(update, await honest_notice(context, context.texts(update), WaitingKind.QUESTION))
 
 
 @polite

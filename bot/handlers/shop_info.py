@@ -16,16 +16,6 @@ from bot.handlers.views import menu_keyboard
 from bot.i18n import Texts, said
 
 
-def closed_notice(t: Texts, opens: datetime | None) -> str:
-    """Said to whoever orders while the shop is closed."""
-    if opens is None:
-        return t("The shop is closed for now; it will see your order when it reopens.")
-    return t(
-        "The shop is closed now; it opens {when} and will see your order then.",
-        when=t.moment(opens),
-    )
-
-
 def descriptions(store: Store, t: Texts) -> tuple[str, str]:
     """The bot's Telegram description (shown before /start) and short description."""
     where = f" {store.address}." if store.address else ""

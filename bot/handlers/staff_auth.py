@@ -15,6 +15,8 @@ from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services import staff, staff_prompts
 from bot.domain.services.staff_prompts import Ask, PasswordsDiffer
 from bot.domain.staff import MIN_PASSWORD, Role
+from bot.domain.waiting import Waiting
+from bot.handlers import waiting
 from bot.handlers.access import show_customer_menu, show_menu, staff_member
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.routes import Command, Feature
@@ -103,15 +105,15 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
             if account.display_name == account.username and person is not None
             else account.display_name
         )
-        await say(
-            update,
-            t(
-                "Welcome, {name}! You are logged in as {role}. Your commands are in the menu; "
-                "/logout when you leave.",
-                name=esc(name),
-                role=account.role,
-            ),
+        welcome = t(
+            "Welcome, {name}! You are logged in as {role}. Your commands are in the menu; "
+            "/logout when you leave.",
+            name=esc(name),
+            role=account.role,
         )
+        # What waits for the shop, in the same message: buttons open it.
+        waits, keyboard = waiting.summary(t, reply.waiting or Waiting())
+        await say(update, f"{welcome}\n\n{waits}", keyboard)
     elif reply.ask is not None:
         question = (
             choose_password if signing_up and reply.ask is Ask.PASSWORD else t(QUESTIONS[reply.ask])

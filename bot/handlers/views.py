@@ -517,7 +517,9 @@ STATUS_NEWS = {
 }
 
 
-def order_text(t: Texts, order: Order, store: Store, *, heading: str = "") -> str:
+def order_text(t: Texts, order: Order, store: Store, *, heading: str = "", status: str = "") -> str:
+    """`status`: the status line, when the caller knows better (a new order: when the shop
+    will see it)."""
     lines = [
         heading or "<b>" + t("Order {code}", code=order.code) + "</b>",
         t("Placed {when}", when=slot_label(t, order.placed_at, store)),
@@ -531,8 +533,8 @@ def order_text(t: Texts, order: Order, store: Store, *, heading: str = "") -> st
     total = t.money(order.total_minor, store.currency)
     lines.append("<b>" + t("Total: {total}", total=total) + "</b>")
     lines.append(payment_line(t, order, store))
-    mark, status = STATUS_LINES[order.status]
-    lines.append(f"\n{mark} {t(status)}")
+    mark, words = STATUS_LINES[order.status]
+    lines.append("\n" + (status or f"{mark} {t(words)}"))
     if order.pickup_code and order.status in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
         lines.append(pickup_code_line(t, order.pickup_code))
     last = order.history[-1] if order.history else None
@@ -548,7 +550,7 @@ def pickup_code_line(t: Texts, code: str) -> str:
 
 
 def order_screen(
-    t: Texts, order: Order, store: Store, *, heading: str = ""
+    t: Texts, order: Order, store: Store, *, heading: str = "", status: str = ""
 ) -> tuple[str, Keyboard]:
     rows = []
     if order.payment.awaits_payment and order.status is OrderStatus.PLACED:
@@ -560,7 +562,7 @@ def order_screen(
         rows.append([button(cancel, MyOrder(OrderAction.CANCEL, order.code))])
     rows.append([button("🔁 " + t("Reorder"), MyOrder(OrderAction.REORDER, order.code))])
     rows.append([button("« " + t("My orders"), Menu(Screen.ORDERS)), *home_row(t)])
-    return order_text(t, order, store, heading=heading), Keyboard(rows)
+    return order_text(t, order, store, heading=heading, status=status), Keyboard(rows)
 
 
 def cancel_question(t: Texts, order: Order, store: Store) -> tuple[str, Keyboard]:

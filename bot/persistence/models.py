@@ -141,6 +141,10 @@ class OrderRow(Base):
     pay_by: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     refund_due_minor: Mapped[int] = mapped_column(BigInteger, server_default="0")
     pickup_code: Mapped[str | None] = mapped_column(String(8), unique=True, index=True)
+    # Waiting for the shop: when a member on duty first saw it, and when the managers were
+    # told nobody had (bot.domain.waiting); the job finds them by status and placed_at.
+    seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    unseen_alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     lines: Mapped[list[OrderLineRow]] = relationship(order_by="OrderLineRow.id", lazy="selectin")
     # Read beside the order, never locked with it (a join would lock the customer's row too).
@@ -416,7 +420,11 @@ class QuestionRow(Base):
     """A customer's question to the shop ("💬 Ask the shop") and the staff's answer."""
 
     __tablename__ = "questions"
-    __table_args__ = (MYSQL_TABLE,)
+    __table_args__ = (
+        # The questions still waiting and unseen, oldest first: what the unseen check reads.
+        Index("ix_questions_waiting", "answered_at", "seen_at", "unseen_alerted_at", "asked_at"),
+        MYSQL_TABLE,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -425,6 +433,9 @@ class QuestionRow(Base):
     answer: Mapped[str | None] = mapped_column(String(1000))
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     answered_by: Mapped[str | None] = mapped_column(String(80))
+    # When a member on duty first saw it, and when the managers were told nobody had.
+    seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    unseen_alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class SendTickRow(Base):

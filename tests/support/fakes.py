@@ -841,6 +841,15 @@ class FakeQuestions:
         return True
 
 
+class FakeWaiting:
+    """What waits for the shop is read across orders, payments, questions and the outbox in
+    SQL: its use cases run on the real repositories (SQLite in tests), not on a second
+    implementation kept in step here."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise NotImplementedError(f"waiting.{name}: run this use case on the real repositories")
+
+
 class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.committed = state or State()
@@ -867,6 +876,7 @@ class FakeUnitOfWork:
         self.updates = FakeProcessedUpdates(self.working)
         self.languages = FakeLanguages(self.working)
         self.questions = FakeQuestions(self.working)
+        self.waiting = FakeWaiting()
         return self
 
     def __exit__(

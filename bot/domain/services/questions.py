@@ -16,6 +16,7 @@ from bot.domain.services.orders import ON_DUTY_WINDOW
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.staff import check_staff
 from bot.domain.text import said
+from bot.domain.waiting import ON_DUTY_FACT
 
 MAX_WAITING = 5  # unanswered questions one customer may have
 QUOTE = 200  # how much of the question the answer repeats
@@ -54,6 +55,8 @@ def ask_shop(
         assert question.id is not None
         chats = [s.telegram_user_id for s in uow.sessions.on_duty(since=at - ON_DUTY_WINDOW)]
         facts = {"question_id": str(question.id), "name": who.name, "text": cleaned}
+        if chats:  # delivered to a member on duty, it is seen (bot.domain.waiting)
+            facts[ON_DUTY_FACT] = "1"
         for chat_id in chats or manager_chats(uow):
             uow.outbox.add(Notification(chat_id, NotificationKind.QUESTION, facts, at))
         uow.commit()

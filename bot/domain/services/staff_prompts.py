@@ -15,9 +15,10 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import LoginDraft, Prompt, PromptKind, SignupDraft
-from bot.domain.services import prompts, staff
+from bot.domain.services import prompts, staff, waiting
 from bot.domain.staff import Role, StaffAccount, check_password_rules, normalise_username
 from bot.domain.text import one_line, said
+from bot.domain.waiting import Waiting
 
 
 class Ask(StrEnum):
@@ -42,6 +43,7 @@ class PasswordsDiffer(InvalidInput):
 class Reply:
     ask: Ask | None = None
     account: StaffAccount | None = None
+    waiting: Waiting | None = None  # with the account: what waits for the shop
 
 
 def begin_login(telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Ask:
@@ -161,4 +163,5 @@ def _finish(talk: Talk, password: str, hasher: PasswordHasher) -> Reply:
         give_up(user, uow=uow)
         raise
     give_up(user, uow=uow)
-    return Reply(account=account)
+    assert account.id is not None
+    return Reply(account=account, waiting=waiting.at_login(account.id, uow=uow, clock=clock))

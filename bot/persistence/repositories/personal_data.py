@@ -136,8 +136,8 @@ class SqlPersonalDataRepository:
         self, order_ids: Collection[int], question_ids: Collection[int], keys: Sequence[str]
     ) -> int:
         """The facts are JSON, which SQLite and MariaDB edit differently: the few rows are read
-        and written back. A question's alert is dropped whole: its Answer button would lead
-        nowhere, the question being gone."""
+        and written back. A question's alert (to staff, or to managers that nobody saw it) is
+        dropped whole: its Answer button would lead nowhere, the question being gone."""
         changed = 0
         if order_ids:
             rows = self.session.scalars(
@@ -150,9 +150,8 @@ class SqlPersonalDataRepository:
                     changed += 1
         if question_ids:
             wanted = {str(i) for i in question_ids}
-            alerts = self.session.scalars(
-                select(OutboxRow).where(OutboxRow.kind == NotificationKind.QUESTION.value)
-            )
+            kinds = [NotificationKind.QUESTION.value, NotificationKind.UNSEEN.value]
+            alerts = self.session.scalars(select(OutboxRow).where(OutboxRow.kind.in_(kinds)))
             for row in alerts:
                 if row.payload.get("question_id") in wanted:
                     self.session.delete(row)

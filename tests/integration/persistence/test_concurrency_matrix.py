@@ -43,6 +43,7 @@ from bot.domain.services import (
     questions,
     staff,
     stock,
+    waiting,
 )
 from bot.domain.services.cart import set_cart_quantity, step_cart_line, view_cart
 from bot.domain.services.customers import CustomerRef
