@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Coroutine
@@ -33,7 +34,7 @@ from telegram.ext import (
 from bot.domain.errors import CANNOT_SAVE_NOW, StoreUnavailable
 from bot.domain.services.deliveries import HANDLING, Delivery, Handling
 from bot.handlers.context import ShopContext
-from bot.handlers.errors import AlreadyTold
+from bot.handlers.errors import AlreadyTold, tell
 from bot.i18n import said
 from bot.send_budget import Priority
 
@@ -60,6 +61,15 @@ def goes_first(update: Update) -> bool:
     )
 
 
+def _record_attempts(update: Update) -> int | None:
+    """How often to try recording an update before telling its sender to try again; None:
+    until it is recorded (a payment: the money is taken)."""
+    if update.message is not None and update.message.successful_payment is not None:
+        return None
+    # Telegram waits 10 s for a pre-checkout answer: a "no" in time beats a late "yes".
+    return PRE_CHECKOUT_RECORD_ATTEMPTS if update.pre_checkout_query else RECORD_ATTEMPTS
+
+
 def person_of(update: Update) -> int | None:
     """Whose queue an update joins: the person, else the chat."""
     if update.effective_user is not None:
@@ -71,6 +81,7 @@ def person_of(update: Update) -> int | None:
 KEEP_WAIT_SECONDS = 60.0
 RECORD_ATTEMPTS = 6  # about 30 s of trying: 0.5 + 1 + 2 + 4 + 8 (+ each attempt's own time)
 RECORD_RETRY_FIRST = 0.5
+PRE_CHECKOUT_RECORD_ATTEMPTS = 3  # 0.5 + 1 s between them: answered well within 10 s
 
 
 class KeepingQueue(asyncio.Queue[object]):
@@ -257,7 +268,8 @@ class PersonalQueues(BaseUpdateProcessor):
         except BaseException as failed:
             # A person told to try again has had their answer: Telegram need not deliver the
             # update again (which would repeat the apology for as long as the outage lasts).
-            self._recorded(update.update_id, None if isinstance(failed, AlreadyTold) else failed)
+            told = isinstance(failed, AlreadyTold)
+            self._recorded(update.update_id, None if told else failed)
             raise
         self._recorded(update.update_id)
         if delivery.ask_again_in:
@@ -271,15 +283,17 @@ class PersonalQueues(BaseUpdateProcessor):
 
     async def _record(self, update: Update) -> Delivery:
         """When the database is away, try again for a while: the person is answered once it
-        is back, or told to try again."""
+        is back, or told to try again. A payment (money already taken) is tried until it is
+        recorded, however long that takes: nobody can be told to pay again."""
         pause = RECORD_RETRY_FIRST
-        for attempt in range(RECORD_ATTEMPTS):
+        attempts = _record_attempts(update)
+        for attempt in itertools.count():
             try:
                 delivery = await self._first_delivery(update)
             except Exception as failed:
                 # A full disk or a read-only server will not be better in a few seconds.
                 lasting = isinstance(failed, StoreUnavailable) and failed.lasting
-                if lasting or attempt == RECORD_ATTEMPTS - 1:
+                if attempts is not None and (lasting or attempt == attempts - 1):
                     await self._sorry(update)
                     raise AlreadyTold(f"update {update.update_id} not recorded") from failed
                 log.warning(
@@ -328,11 +342,7 @@ class PersonalQueues(BaseUpdateProcessor):
         """The update could not even be recorded: say so, once, politely (the same words as
         any use case that cannot save)."""
         try:
-            sorry = self._words(update, CANNOT_SAVE_NOW)
-            if update.callback_query is not None:
-                await update.callback_query.answer(sorry, show_alert=True)
-            elif update.effective_chat is not None:
-                await update.get_bot().send_message(update.effective_chat.id, sorry)
+            await tell(update, self._words(update, CANNOT_SAVE_NOW))
         except TelegramError:
             log.warning("could not tell %s to try again", update.update_id, exc_info=True)
 

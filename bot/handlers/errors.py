@@ -20,6 +20,7 @@ from bot.i18n import said
 
 log = logging.getLogger(__name__)
 SORRY = said("Sorry, something went wrong on our side. Please try again in a moment.")
+ALERT_LIMIT = 200  # characters in a button's alert (answerCallbackQuery's text)
 
 
 class AlreadyTold(Exception):
@@ -47,14 +48,27 @@ async def report_error(update: object, context: ShopContext) -> None:
         raise ApplicationHandlerStop
     try:
         t = context.texts(update)
-        sorry = t(SORRY) if database is None else t.refusal(database)
-        if update.callback_query is not None:
-            await update.callback_query.answer(sorry, show_alert=True)
-        elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, sorry)
+        await tell(update, t(SORRY) if database is None else t.refusal(database))
     except TelegramError:
         log.warning("could not tell the person about the error", exc_info=True)
     raise ApplicationHandlerStop
+
+
+async def tell(update: Update, text: str) -> None:
+    """Say why an update failed, once, wherever its sender waits: a button's alert (a chat
+    message when longer than an alert may be), the payment sheet for a pre-checkout (no
+    charge is made), or the chat."""
+    bot = update.get_bot()
+    if update.pre_checkout_query is not None:
+        await update.pre_checkout_query.answer(ok=False, error_message=text)
+        return
+    if update.callback_query is not None:
+        if len(text) <= ALERT_LIMIT:
+            await update.callback_query.answer(text, show_alert=True)
+            return
+        await update.callback_query.answer()
+    if update.effective_chat is not None:
+        await bot.send_message(update.effective_chat.id, text)
 
 
 def _database_trouble(error: object) -> DomainError | None:

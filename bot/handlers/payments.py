@@ -7,13 +7,20 @@ may deliver the same payment twice, and only the first changes anything.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from html import escape as esc
 
 from telegram import LabeledPrice, Update
 from telegram.ext import MessageHandler, PreCheckoutQueryHandler, filters
 
-from bot.domain.errors import UnknownOrder
+from bot.domain.errors import (
+    CANNOT_SAVE_NOW,
+    ConcurrentUpdate,
+    OutcomeUnknown,
+    StoreUnavailable,
+    UnknownOrder,
+)
 from bot.domain.orders import Order
 from bot.domain.payments import CannotPay, PaymentReceipt, invoice_payload
 from bot.domain.services import payments
@@ -27,6 +34,8 @@ from bot.handlers.waiting import honest_notice
 from bot.i18n import Texts
 
 log = logging.getLogger(__name__)
+# How long a payment's record is retried while the database cannot save (then: by hand).
+RECORD_PATIENCE_SECONDS = 600.0
 MAX_TITLE = 32  # Telegram's limits for an invoice
 MAX_DESCRIPTION = 255
 MAX_LABEL = 64
@@ -87,10 +96,36 @@ async def pre_checkout(update: Update, context: ShopContext) -> None:
             query.currency,
             query.total_amount,
         )
-    except CannotPay as refused:
+    except (CannotPay, StoreUnavailable, OutcomeUnknown) as refused:
+        # No charge is made on a "no": a database that cannot answer is said like a refusal.
         await query.answer(ok=False, error_message=context.texts(update).refusal(refused))
         return
+    except ConcurrentUpdate:
+        await query.answer(ok=False, error_message=context.texts(update)(CANNOT_SAVE_NOW))
+        return
     await query.answer(ok=True)
+
+
+async def _recorded(
+    context: ShopContext, user_id: int, receipt: PaymentReceipt
+) -> payments.PaymentOutcome:
+    """Record the payment, however long the database takes to come back (within reason): the
+    money is taken, and nobody can be told to pay again."""
+    pause, waited = 1.0, 0.0
+    while True:
+        try:
+            return await context.run(payments.record_payment, user_id, receipt)
+        except (StoreUnavailable, ConcurrentUpdate):
+            if waited >= RECORD_PATIENCE_SECONDS:
+                raise
+            log.warning(
+                "payment %s cannot be recorded yet; trying again in %.0f s",
+                receipt.telegram_charge_id,
+                pause,
+            )
+            await asyncio.sleep(pause)
+            waited += pause
+            pause = min(pause * 2, 30.0)
 
 
 async def paid(update: Update, context: ShopContext) -> None:
@@ -107,7 +142,23 @@ async def paid(update: Update, context: ShopContext) -> None:
     )
     t = context.texts(update)
     try:
-        outcome = await context.run(payments.record_payment, user_id_of(update), receipt)
+        outcome = await _recorded(context, user_id_of(update), receipt)
+    except (StoreUnavailable, ConcurrentUpdate):
+        log.error(
+            "payment %s (provider %s) could not be recorded for %.0f minutes: record it by "
+            "hand (the order is in its invoice payload %r)",
+            receipt.telegram_charge_id,
+            receipt.provider_charge_id,
+            RECORD_PATIENCE_SECONDS / 60,
+            receipt.payload,
+        )
+        unrecorded = t(
+            "Your payment arrived, but we could not record it yet because of a problem on our "
+            "side. Please keep this reference and show it to the shop (/info): {reference}",
+            reference=esc(receipt.telegram_charge_id),
+        )
+        await say(update, f"💳 {unrecorded}")
+        return
     except UnknownOrder:  # logged as an error by the use case: money with no order
         lost = t(
             "Your payment arrived, but I cannot find its order. Please contact the shop "

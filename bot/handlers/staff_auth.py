@@ -15,7 +15,6 @@ from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services import staff, staff_prompts
 from bot.domain.services.staff_prompts import Ask, PasswordsDiffer
 from bot.domain.staff import MIN_PASSWORD, Role
-from bot.domain.waiting import Waiting
 from bot.handlers import waiting
 from bot.handlers.access import show_customer_menu, show_menu, staff_member
 from bot.handlers.context import ShopContext, user_id_of
@@ -111,9 +110,13 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
             name=esc(name),
             role=account.role,
         )
-        # What waits for the shop, in the same message: buttons open it.
-        waits, keyboard = waiting.summary(t, reply.waiting or Waiting())
-        await say(update, f"{welcome}\n\n{waits}", keyboard)
+        # What waits for the shop, in the same message: buttons open it (left out when the
+        # database could not say: "nothing waits" would not be true).
+        if reply.waiting is None:
+            await say(update, welcome)
+        else:
+            waits, keyboard = waiting.summary(t, reply.waiting)
+            await say(update, f"{welcome}\n\n{waits}", keyboard)
     elif reply.ask is not None:
         question = (
             choose_password if signing_up and reply.ask is Ask.PASSWORD else t(QUESTIONS[reply.ask])

@@ -15,10 +15,12 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from bot.domain.errors import CANNOT_SAVE_NOW
+from bot.domain.services import orders
 from bot.handlers import edge
 from bot.i18n import Catalogues
 from bot.persistence import migrate
 from bot.playground.bot_api.server import LocalBotApi
+from tests.e2e.test_payments import PROVIDER_TOKEN, ordered_and_invoiced
 from tests.support.chat_person import ChatPerson
 from tests.support.db_proxy import proxied
 from tests.support.running_bot import RunningBot, running_bot
@@ -128,3 +130,28 @@ async def test_a_database_server_gone_away_gets_everyone_a_polite_answer_and_rec
             await everyone_is_told_politely(bot, ann)
             proxy.come_back()
             await all_is_well_again(ann)
+
+
+@pytest.mark.parametrize("mode", ["polling"])
+async def test_paying_while_the_disk_is_full_is_refused_on_the_sheet_and_works_with_space(
+    double: LocalBotApi, tmp_path: Path, mode: str
+) -> None:
+    """No charge is made on a "no": the customer reads why on the payment sheet, in time."""
+    with small_disk(tmp_path / "disk") as disk:
+        database = disk / "shop.db"
+        migrate.upgrade(create_engine(f"sqlite:///{database}"))
+        url = f"sqlite:///{database}"
+        async with running_bot(double, url, mode, payment_provider_token=PROVIDER_TOKEN) as bot:
+            ann, order = await ordered_and_invoiced(bot)
+            empty_the_log(database)
+            filler = fill(disk)
+
+            refused = await double.pay(ann.person, ann.last_invoice)
+            assert not refused.ok and refused.update_id is None  # nothing was charged
+            assert refused.error == CANNOT_SAVE_NOW
+
+            filler.unlink()
+            attempt = await double.pay(ann.person, ann.last_invoice)
+            assert attempt.ok, attempt.error
+            await double.settle()
+            assert orders.find_order(order.code, uow=bot.shop.uow()).payment.is_paid

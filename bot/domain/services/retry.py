@@ -26,11 +26,13 @@ def retry_on_conflict(use_case: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(use_case)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        broken = 0
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return use_case(*args, **kwargs)
             except ConnectionLost as lost:
-                if attempt >= LOST_CONNECTION_ATTEMPTS:
+                broken += 1
+                if broken >= LOST_CONNECTION_ATTEMPTS or attempt == ATTEMPTS:
                     raise StoreUnavailable from lost  # the database stays away
                 log.info("retrying %s after a lost connection", use_case.__name__)
                 continue

@@ -7,11 +7,12 @@ typed twice; between the two, only its bcrypt hash waits in the question.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.clock import Clock, utc_now
-from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.errors import ConcurrentUpdate, DomainError, InvalidInput, StoreUnavailable
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import LoginDraft, Prompt, PromptKind, SignupDraft
@@ -19,6 +20,8 @@ from bot.domain.services import prompts, staff, waiting
 from bot.domain.staff import Role, StaffAccount, check_password_rules, normalise_username
 from bot.domain.text import one_line, said
 from bot.domain.waiting import Waiting
+
+log = logging.getLogger(__name__)
 
 
 class Ask(StrEnum):
@@ -164,4 +167,14 @@ def _finish(talk: Talk, password: str, hasher: PasswordHasher) -> Reply:
         raise
     give_up(user, uow=uow)
     assert account.id is not None
-    return Reply(account=account, waiting=waiting.at_login(account.id, uow=uow, clock=clock))
+    return Reply(account=account, waiting=_what_waits(account.id, uow, clock))
+
+
+def _what_waits(staff_id: int, uow: UnitOfWork, clock: Clock) -> Waiting | None:
+    """The login summary, read after the login itself is saved: a database that fails now
+    costs the summary (they can send /orders and /questions), never the login."""
+    try:
+        return waiting.at_login(staff_id, uow=uow, clock=clock)
+    except (ConcurrentUpdate, StoreUnavailable):
+        log.warning("what waits could not be read for a login; the summary is left out")
+        return None

@@ -234,10 +234,14 @@ class SqlProcessedUpdateRepository:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def marked_done_at(self, update_id: int, worker: str) -> datetime | None:
-        """When `worker` last marked the update done (None: never, or not its to mark)."""
+        """When `worker` last marked the update done (None: never, or not its to mark). Read
+        under the row's lock: a COMMIT whose connection broke may still be finishing on the
+        server, and its answer is only known once it has let go of the row."""
         row = ProcessedUpdateRow
         done: datetime | None = self.session.execute(
-            select(row.done_at).where(row.update_id == update_id, row.taken_by == worker)
+            select(row.done_at)
+            .where(row.update_id == update_id, row.taken_by == worker)
+            .with_for_update()
         ).scalar_one_or_none()
         return done
 

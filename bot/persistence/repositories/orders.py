@@ -57,7 +57,7 @@ _OPEN = OrderRow.status.in_([s.value for s in OrderStatus if s.is_open])
 # A charge pays for its order only if the order is paid in Telegram and the charge is its
 # total in its currency (a forged or mismatched one is recorded, and refunded):
 # PaymentReceipt.pays, in SQL.
-_PAYS = (
+PAYS = (
     (OrderRow.payment_method == PaymentMethod.ONLINE.value)
     & (PaymentRow.currency == OrderRow.currency)
     & (PaymentRow.amount_minor == OrderRow.total_minor)
@@ -89,7 +89,7 @@ def _sold_between(start: datetime, end: datetime, *, by_item: bool) -> list[Colu
 
 
 def _paid_at(row: OrderRow) -> datetime | None:
-    """When the first charge that pays for the order (`_PAYS`) arrived."""
+    """When the first charge that pays for the order (`PAYS`) arrived."""
     if row.payment_method != PaymentMethod.ONLINE.value:
         return None
     paying = (
@@ -226,7 +226,7 @@ class SqlOrderRepository:
 
     def add_payment(self, order_id: int, receipt: PaymentReceipt, at: datetime) -> bool:
         """False when this charge was recorded before (a redelivered payment). Every charge
-        is kept; only one of the order's total in its currency pays for it (`_PAYS`)."""
+        is kept; only one of the order's total in its currency pays for it (`PAYS`)."""
         return insert_unless_present(
             self.session,
             PaymentRow.__table__,  # type: ignore[arg-type]
@@ -240,7 +240,7 @@ class SqlOrderRepository:
 
     def unpaid_past(self, at: datetime, *, limit: int) -> list[str]:
         """Codes of online orders still waiting for their payment after their deadline."""
-        paid = select(PaymentRow.id).where(PaymentRow.order_id == OrderRow.id, _PAYS).exists()
+        paid = select(PaymentRow.id).where(PaymentRow.order_id == OrderRow.id, PAYS).exists()
         return list(
             self.session.scalars(
                 select(OrderRow.code)

@@ -17,11 +17,13 @@ from bot.domain.ports import OpenQuestion
 from bot.domain.questions import Question
 from bot.domain.waiting import ON_DUTY_FACT, Unseen, Waiting, WaitingKind
 from bot.persistence.models import CustomerRow, OrderRow, OutboxRow, PaymentRow, QuestionRow
-from bot.persistence.repositories.orders import SqlOrderRepository
+from bot.persistence.repositories.orders import PAYS, SqlOrderRepository
 from bot.persistence.types import UtcDateTime
 
 # Placed, and paid if paid online: the shop can start on it.
-_PAID = select(PaymentRow.id).where(PaymentRow.order_id == OrderRow.id).exists()
+# A charge counts only if it pays for the order (its total, in its currency): PAYS, as for
+# reading an order and releasing unpaid ones.
+_PAID = select(PaymentRow.id).where(PaymentRow.order_id == OrderRow.id, PAYS).exists()
 _WAITING_ORDER = and_(
     OrderRow.status == OrderStatus.PLACED.value,
     or_(OrderRow.payment_method == PaymentMethod.ON_HANDOVER.value, _PAID),
@@ -32,7 +34,7 @@ def _order_since() -> ColumnElement[datetime]:
     """When an order began to wait: its payment, if paid online, else its placing."""
     paid = (
         select(func.min(PaymentRow.paid_at))
-        .where(PaymentRow.order_id == OrderRow.id)
+        .where(PaymentRow.order_id == OrderRow.id, PAYS)
         .correlate(OrderRow)
         .scalar_subquery()
     )
