@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from bot.domain.errors import DomainError
 from bot.domain.notifications import NotificationKind
-from bot.domain.payments import PaymentReceipt, invoice_payload
+from bot.domain.payments import PaymentMethod, PaymentOptions, PaymentReceipt, invoice_payload
 from bot.domain.services import backups, payments, staff, stock
 from bot.domain.staff import Role
 from bot.persistence import backup, migrate
@@ -38,7 +38,14 @@ from tests.support.databases import (
     skip_or_fail_without_mariadb,
     uow_factory,
 )
-from tests.support.factories import FAST_HASHER, STORE, customer, placed_order, stocked
+from tests.support.factories import (
+    FAST_HASHER,
+    STORE,
+    customer,
+    pickup_details,
+    placed_order,
+    stocked,
+)
 
 PASSWORD = "correct horse battery"
 WRITERS = 3
@@ -105,6 +112,10 @@ def a_team(new_uow: UowFactory) -> list[int]:
     return [501, 502]
 
 
+# The store takes payments in the chat: every other order is placed to be paid there, and is.
+ONLINE_STORE = dataclasses.replace(STORE, payments=PaymentOptions(online=True))
+
+
 @dataclasses.dataclass
 class Shopping:
     """Customers ordering (and paying for every other order, and a restock now and then) on
@@ -113,21 +124,34 @@ class Shopping:
     new_uow: UowFactory
     products: list[Any]
     placed: int = 0
+    tries: int = 0
     stop: threading.Event = dataclasses.field(default_factory=threading.Event)
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     errors: list[BaseException] = dataclasses.field(default_factory=list)
 
     def one(self) -> None:
         tea, rice, milk = self.products
+        with self.lock:
+            self.tries += 1
+            online = self.tries % 2 == 1  # every other order is paid in the chat
+        details = dataclasses.replace(pickup_details(), payment=PaymentMethod.ONLINE)
         try:
-            order = placed_order(self.new_uow(), customer(), (tea, 1), (rice, 2), (milk, 1))
+            order = placed_order(
+                self.new_uow(),
+                customer(),
+                (tea, 1),
+                (rice, 2),
+                (milk, 1),
+                details=details if online else None,
+                store=ONLINE_STORE,
+            )
         except DomainError:  # the milk ran out meanwhile: the next restock brings more
             stock.receive_stock("MILK", Decimal(3), actor="test", store=STORE, uow=self.new_uow())
             return
         with self.lock:
             self.placed += 1
             n = self.placed
-        if n % 2:
+        if online:
             receipt = PaymentReceipt(
                 invoice_payload(order.code), order.currency, order.total_minor, f"ch-{n}", "p"
             )
