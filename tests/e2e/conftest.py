@@ -12,6 +12,7 @@ from bot.playground.bot_api.server import LocalBotApi
 from tests.support.api_tally import CHECKED
 from tests.support.log_check import Records, leaks, personal_data_given
 from tests.support.running_bot import RunningBot, running_bot
+from tests.support.shop_factories import PROVIDER_TOKEN
 
 
 @pytest.fixture(autouse=True)
@@ -61,4 +62,14 @@ def mode(request: pytest.FixtureRequest) -> str:
 async def bot(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
     url = engine.url.render_as_string(hide_password=False)
     async with running_bot(double, url, mode) as running:
+        yield running
+
+
+@pytest.fixture
+async def paying_shop(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
+    """A store that takes payments in the chat and at pickup."""
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(
+        double, url, mode, payment_provider_token=PROVIDER_TOKEN, payment_timeout_minutes=30
+    ) as running:
         yield running

@@ -20,11 +20,11 @@ from bot.handlers import edge
 from bot.i18n import Catalogues
 from bot.persistence import migrate
 from bot.playground.bot_api.server import LocalBotApi
-from tests.e2e.test_payments import PROVIDER_TOKEN, ordered_and_invoiced
+from tests.e2e.test_payments import ordered_and_invoiced
 from tests.support.chat_person import ChatPerson
 from tests.support.db_proxy import proxied
 from tests.support.running_bot import RunningBot, running_bot
-from tests.support.shop_factories import sell
+from tests.support.shop_factories import PROVIDER_TOKEN, sell
 
 SORRY = "Sorry, something went wrong on our side."
 CANNOT_SAVE_FR = Catalogues().texts("fr")(CANNOT_SAVE_NOW)

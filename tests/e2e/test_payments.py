@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -25,6 +24,7 @@ from bot.playground.bot_api.spec import UploadedFile
 from tests.support.chat_person import ChatPerson
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import (
+    PROVIDER_TOKEN,
     checkout_for_pickup,
     fill_cart,
     logged_in_manager,
@@ -33,18 +33,6 @@ from tests.support.shop_factories import (
     staff_id_of,
     stock_of,
 )
-
-PROVIDER_TOKEN = "284685063:TEST:provider-token"
-
-
-@pytest.fixture
-async def paying_shop(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
-    """A store that takes payments in the chat and at pickup."""
-    url = engine.url.render_as_string(hide_password=False)
-    async with running_bot(
-        double, url, mode, payment_provider_token=PROVIDER_TOKEN, payment_timeout_minutes=30
-    ) as running:
-        yield running
 
 
 def order_of(bot: RunningBot, ann: ChatPerson) -> Order:

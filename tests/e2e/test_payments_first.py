@@ -3,31 +3,18 @@ the customer sent, and money that does not match its order never marks it paid."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from bot.domain.orders import OrderStatus
 from bot.domain.services import orders
 from bot.persistence.models import PaymentRow
 from bot.playground.bot_api.model import PRE_CHECKOUT_SECONDS
-from bot.playground.bot_api.server import LocalBotApi
-from tests.e2e.test_payments import PROVIDER_TOKEN, ordered_and_invoiced
-from tests.support.running_bot import RunningBot, running_bot
+from tests.e2e.test_payments import ordered_and_invoiced
+from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import logged_in_manager
 
 EARLIER_MESSAGES = ["/cart", "/myorders", "/info", "/help"]
-
-
-@pytest.fixture
-async def paying_shop(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
-    """A store that takes payments in the chat."""
-    url = engine.url.render_as_string(hide_password=False)
-    async with running_bot(
-        double, url, mode, payment_provider_token=PROVIDER_TOKEN, payment_timeout_minutes=30
-    ) as running:
-        yield running
 
 
 async def test_paying_is_answered_in_time_behind_a_busy_chat_on_a_slow_telegram(

@@ -31,6 +31,9 @@ CUSTOMER_MENU = [
 ]
 
 
+PROVIDER_TOKEN = "284685063:TEST:provider-token"  # a test payment provider
+
+
 def sell(bot: RunningBot, stock: int | str = 10, **fields: Any) -> Product:
     """Put an item on sale in the running bot's store, its stock entered through the ledger."""
     return catalogue.add_product(

@@ -170,39 +170,27 @@ class People(ApiState):
 
     def press_data(self, person: Person, message: ChatMessage, data: str) -> str:
         """Send a callback query with any data: how forged buttons are tested."""
-        with self._lock:
-            query_id = f"q{next(self._query_ids)}"
-            self._open_queries.add(query_id)
-            self._push(
-                {
-                    "callback_query": {
-                        "id": query_id,
-                        "from": person.as_user(),
-                        "message": message.as_message(self.bot_user),
-                        "chat_instance": f"ci{message.chat.id}",
-                        "data": data,
-                    }
-                }
-            )
-            return query_id
+        where = {
+            "message": message.as_message(self.bot_user),
+            "chat_instance": f"ci{message.chat.id}",
+        }
+        return self._press(person, where, data)
 
     def press_inline(self, person: Person, data: str) -> str:
         """Press a button on a message sent through inline mode (in any chat): Telegram names
         only the message, never its chat. Returns the query id."""
+        where = {
+            "inline_message_id": f"AgAAAInline{person.id}",
+            "chat_instance": f"ci-inline-{person.id}",
+        }
+        return self._press(person, where, data)
+
+    def _press(self, person: Person, where: dict[str, Any], data: str) -> str:
         with self._lock:
             query_id = f"q{next(self._query_ids)}"
             self._open_queries.add(query_id)
-            self._push(
-                {
-                    "callback_query": {
-                        "id": query_id,
-                        "from": person.as_user(),
-                        "inline_message_id": f"AgAAAInline{query_id}",
-                        "chat_instance": f"ci-inline-{person.id}",
-                        "data": data,
-                    }
-                }
-            )
+            query = {"id": query_id, "from": person.as_user(), **where, "data": data}
+            self._push({"callback_query": query})
             return query_id
 
     def _push(self, payload: dict[str, Any]) -> int:
