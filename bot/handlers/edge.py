@@ -55,16 +55,18 @@ def goes_first(update: Update) -> bool:
     sent: it waits at most 10 s for a pre-checkout answer, whatever is queued before it, and
     a payment taken is recorded at once. Each is still recorded before it is acknowledged,
     handled once, and taken over if its worker dies."""
-    message = update.message
-    return update.pre_checkout_query is not None or (
-        message is not None and message.successful_payment is not None
-    )
+    return update.pre_checkout_query is not None or _money_taken(update)
+
+
+def _money_taken(update: Update) -> bool:
+    """A successful payment: the customer has been charged."""
+    return update.message is not None and update.message.successful_payment is not None
 
 
 def _record_attempts(update: Update) -> int | None:
     """How often to try recording an update before telling its sender to try again; None:
     until it is recorded (a payment: the money is taken)."""
-    if update.message is not None and update.message.successful_payment is not None:
+    if _money_taken(update):
         return None
     # Telegram waits 10 s for a pre-checkout answer: a "no" in time beats a late "yes".
     return PRE_CHECKOUT_RECORD_ATTEMPTS if update.pre_checkout_query else RECORD_ATTEMPTS
@@ -209,8 +211,9 @@ class PersonalQueues(BaseUpdateProcessor):
                 await coroutine
                 return
             person = person_of(update)
-            if person is None or goes_first(update):
-                await self._once(update, coroutine, first=goes_first(update))
+            first = goes_first(update)
+            if person is None or first:
+                await self._once(update, coroutine, first=first)
                 return
             await self._in_turn(person, update, coroutine)
         finally:

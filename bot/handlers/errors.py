@@ -16,11 +16,11 @@ from bot.domain.errors import (
     UpdateTakenOver,
 )
 from bot.handlers.context import ShopContext
+from bot.handlers.fit import ALERT
 from bot.i18n import said
 
 log = logging.getLogger(__name__)
 SORRY = said("Sorry, something went wrong on our side. Please try again in a moment.")
-ALERT_LIMIT = 200  # characters in a button's alert (answerCallbackQuery's text)
 
 
 class AlreadyTold(Exception):
@@ -63,7 +63,7 @@ async def tell(update: Update, text: str) -> None:
         await update.pre_checkout_query.answer(ok=False, error_message=text)
         return
     if update.callback_query is not None:
-        if len(text) <= ALERT_LIMIT:
+        if len(text) <= ALERT:
             await update.callback_query.answer(text, show_alert=True)
             return
         await update.callback_query.answer()

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 MESSAGE = 4096
 CAPTION = 1024
+ALERT = 200  # a button's alert (answerCallbackQuery's text)
 ELLIPSIS = "…"
 
 

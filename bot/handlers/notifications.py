@@ -32,6 +32,7 @@ from bot.handlers.context import ShopContext
 from bot.handlers.fit import CAPTION, fit
 from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
+from bot.handlers.patience import patiently
 from bot.handlers.payment_views import amount_in, payment_note
 from bot.handlers.pickup_qr import handover_link, qr_png
 from bot.handlers.views import STATUS_NEWS, button, pickup_code_line, slot_label
@@ -260,21 +261,18 @@ def _given_up_unanswered(context: ShopContext, notification: Notification) -> No
 async def _mark_delivered(context: ShopContext, notification: Notification) -> None:
     """The message is out: record it, however long the database takes to come back (within
     the lease). Giving up here would let the lease run out and the message go a second time."""
-    pause, waited = 0.1, 0.0
-    while True:
-        try:
-            if not await context.run(outbox.delivered, notification):
-                log.error("notification %s was sent after its lease was lost", notification.id)
-            return
-        except Exception:  # the database is away: the send stands, only its record waits
-            if waited >= outbox.LEASE.total_seconds():
-                raise
-            log.warning(
-                "notification %s was sent; recording it waits for the database", notification.id
-            )
-            await asyncio.sleep(pause)
-            waited += pause
-            pause = min(pause * 2, 5.0)
+    marked = await patiently(
+        lambda: context.run(outbox.delivered, notification),
+        failures=(Exception,),  # the database is away: the send stands, only its record waits
+        patience=outbox.LEASE.total_seconds(),
+        first_pause=0.1,
+        longest_pause=5.0,
+        waiting=lambda _pause: log.warning(
+            "notification %s was sent; recording it waits for the database", notification.id
+        ),
+    )
+    if not marked:
+        log.error("notification %s was sent after its lease was lost", notification.id)
 
 
 def _chat_gone(error: BadRequest) -> bool:

@@ -7,7 +7,6 @@ may deliver the same payment twice, and only the first changes anything.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from html import escape as esc
 
@@ -27,6 +26,7 @@ from bot.domain.services import payments
 from bot.domain.store import Store
 from bot.domain.waiting import WaitingKind
 from bot.handlers.context import ShopContext, customer_of, user_id_of
+from bot.handlers.patience import patiently
 from bot.handlers.routes import Feature
 from bot.handlers.screens import say
 from bot.handlers.views import clip, order_screen
@@ -111,21 +111,18 @@ async def _recorded(
 ) -> payments.PaymentOutcome:
     """Record the payment, however long the database takes to come back (within reason): the
     money is taken, and nobody can be told to pay again."""
-    pause, waited = 1.0, 0.0
-    while True:
-        try:
-            return await context.run(payments.record_payment, user_id, receipt)
-        except (StoreUnavailable, ConcurrentUpdate):
-            if waited >= RECORD_PATIENCE_SECONDS:
-                raise
-            log.warning(
-                "payment %s cannot be recorded yet; trying again in %.0f s",
-                receipt.telegram_charge_id,
-                pause,
-            )
-            await asyncio.sleep(pause)
-            waited += pause
-            pause = min(pause * 2, 30.0)
+    return await patiently(
+        lambda: context.run(payments.record_payment, user_id, receipt),
+        failures=(StoreUnavailable, ConcurrentUpdate),
+        patience=RECORD_PATIENCE_SECONDS,
+        first_pause=1.0,
+        longest_pause=30.0,
+        waiting=lambda pause: log.warning(
+            "payment %s cannot be recorded yet; trying again in %.0f s",
+            receipt.telegram_charge_id,
+            pause,
+        ),
+    )
 
 
 async def paid(update: Update, context: ShopContext) -> None:

@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.domain.errors import DomainError
-from bot.handlers.fit import CAPTION, fit, visible_text
+from bot.handlers.fit import ALERT, CAPTION, fit, visible_text
 from bot.i18n import Texts, said
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ async def answer(update: Update, text: str | None = None, *, alert: bool = False
     query = update.callback_query
     if query is None:
         return
-    short = text if text is None or len(text) <= 200 else text[:197] + "..."
+    short = text if text is None or len(text) <= ALERT else text[: ALERT - 3] + "..."
     try:
         await query.answer(short, show_alert=alert)
     except BadRequest as error:
@@ -103,7 +103,7 @@ def polite(handler: Handler) -> PtbCallback:
             notice = await handler(update, context)
         except DomainError as refused:
             said = context.texts(update).refusal(refused)
-            if update.callback_query is not None and len(said) <= 200:
+            if update.callback_query is not None and len(said) <= ALERT:
                 await answer(update, said, alert=True)
                 return
             await answer(update)

@@ -103,11 +103,12 @@ def _translated(error: DBAPIError) -> Exception | None:
 
 
 def is_retryable(error: BaseException) -> bool:
-    """Running the whole use case again is safe: the database aborted it, or its connection
-    broke before the commit (a rolled-back transaction left nothing behind)."""
+    """The database aborted the transaction (deadlock, lock wait, a concurrent insert won):
+    running the whole use case again is safe. A broken connection is `lost_connection`
+    (also run again, but counted as a database error, not a conflict)."""
     if not isinstance(error, DBAPIError):
         return False
-    if _code(error) in _MYSQL_RETRYABLE or lost_connection(error):
+    if _code(error) in _MYSQL_RETRYABLE:
         return True
     original = error.orig
     message = str(original).lower()
