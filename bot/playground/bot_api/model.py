@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -198,8 +199,15 @@ class Chat:
 
 @dataclass(frozen=True, slots=True)
 class Call:
+    """One call the bot made, as the double answered it. `at`: when the double took it, on
+    its clock (the time the flood rule counted it), so a test can count the calls of any
+    second; `bulk`: the flood rule counted it as a bulk notification (a message to a chat
+    that sent no update lately), not as a reply."""
+
     method: str
     params: Mapping[str, Any]
     status: int
     error: str | None = None
     injected: bool = False
+    at: float = field(default_factory=time.monotonic)
+    bulk: bool = False

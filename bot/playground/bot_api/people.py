@@ -196,6 +196,7 @@ class People(ApiState):
     def _push(self, payload: dict[str, Any]) -> int:
         update = {"update_id": next(self._update_ids), **payload}
         self.spec.check_returned(update, "Update")
+        self._heard_from(payload)
         self._queue(update)
         return int(update["update_id"])
 

@@ -6,17 +6,17 @@ import itertools
 import logging
 import threading
 import time
-from collections import Counter, deque
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from typing import Any
 
-from bot.playground.bot_api.errors import ApiError, bad_request
+from bot.playground.bot_api.errors import bad_request
+from bot.playground.bot_api.flood import Admission, FloodRule, update_chats
 from bot.playground.bot_api.model import BOT_ID, TOKEN, Call, Chat, ChatMessage
 from bot.playground.bot_api.spec import BotApiSpec, UploadedFile
 
-PAID_PER_SECOND = 1000  # Telegram's ceiling for paid broadcasts
 log = logging.getLogger(__name__)
 
 
@@ -40,10 +40,13 @@ class ApiState:
         bot_username: str = "shopkeeps_test_bot",
         keep_calls: bool = True,
         first_update_id: int = 1,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`keep_calls=False` for a long-running server: refused calls are only logged.
         `first_update_id`: as Telegram's, update ids only grow for one bot; a second server
-        over a database the bot already used must start above the ids it has seen."""
+        over a database the bot already used must start above the ids it has seen.
+        `clock`: what the flood rule and each Call's `at` read, so a test can move time on
+        instead of sleeping through Telegram's limits."""
         self.token = token
         self.keep_calls = keep_calls
         self.spec = spec or BotApiSpec.load()
@@ -84,12 +87,8 @@ class ApiState:
         self._in_flight = 0
         self.peak_in_flight = 0  # the most calls (getUpdates aside) answered at once
         self._delays: dict[str, float] = {}  # method (lower case): seconds, see slow_down
-        # Calls to a chat in the last second, as Telegram's flood control counts them.
-        self._chat_calls: deque[float] = deque()
-        self._paid_calls: deque[float] = deque()
-        self.peak_per_second = 0  # the most calls to chats seen in any one second
-        self.flood_limit: int | None = None  # see Faults.enforce_flood_limit
-        self.flood_refusals = 0
+        # Telegram's flood control (see Faults.enforce_flood_limit): off until a test asks.
+        self._flood = FloodRule(clock)
         self._last_activity = time.monotonic()
         self._delivered_through = 0
         self._pushed: Counter[int] = Counter()  # an update delivered twice counts twice
@@ -111,25 +110,15 @@ class ApiState:
         """Hold it to read several chats as one consistent picture."""
         return self._lock
 
-    def _flood_refusal(self, params: dict[str, Any]) -> ApiError | None:
-        """Count a call to a chat; the error Telegram would answer if it is one too many."""
-        if params.get("chat_id") in (None, ""):
-            return None
-        paid = str(params.get("allow_paid_broadcast", "")).lower() == "true"
-        calls, limit = (
-            (self._paid_calls, PAID_PER_SECOND) if paid else (self._chat_calls, self.flood_limit)
-        )
-        now = time.monotonic()
+    def _admit(self, method: str, params: dict[str, Any]) -> Admission:
+        """Count a call as Telegram's flood control would, or refuse it (see `error()`)."""
         with self._lock:
-            while calls and calls[0] <= now - 1.0:
-                calls.popleft()
-            if limit is not None and len(calls) >= limit:
-                self.flood_refusals += 1
-                return ApiError(429, "Too Many Requests: retry after 1", 1)
-            calls.append(now)
-            if not paid:
-                self.peak_per_second = max(self.peak_per_second, len(calls))
-        return None
+            return self._flood.admit(method, params)
+
+    def _heard_from(self, update: Mapping[str, Any]) -> None:
+        """A person acted: the bot's messages to them for a while are replies, not bulk."""
+        with self._lock:
+            self._flood.heard_from(update_chats(update))
 
     def _bump(self) -> None:
         """Wake whoever waits for a change (the lock is held)."""

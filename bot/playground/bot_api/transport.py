@@ -134,18 +134,24 @@ class Transport(ApiState):
                     fault_description(fault.status, fault.retry_after),
                     fault.retry_after,
                 )
-                self._record(Call(method, raw, error.code, error.description, injected=True))
+                at = self._flood.clock()
+                self._record(Call(method, raw, error.code, error.description, injected=True, at=at))
                 return error.code, error.body()
-            flood = self._flood_refusal(raw)
+            taken = self._admit(method, raw)
+            flood = taken.error()
             if flood is not None:
-                self._record(Call(method, raw, flood.code, flood.description, injected=True))
+                self._record(
+                    Call(method, raw, flood.code, flood.description, injected=True, at=taken.at)
+                )
                 return flood.code, flood.body()
             try:
                 result = self._dispatch(method, raw)
             except ApiError as error:
-                self._record(Call(method, raw, error.code, error.description))
+                self._record(
+                    Call(method, raw, error.code, error.description, at=taken.at, bulk=taken.bulk)
+                )
                 return error.code, error.body()
-            self._record(Call(method, raw, 200))
+            self._record(Call(method, raw, 200, at=taken.at, bulk=taken.bulk))
             return 200, {"ok": True, "result": result}
         finally:
             with self._lock:
