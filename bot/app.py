@@ -53,6 +53,7 @@ from bot.handlers.errors import report_error
 from bot.handlers.routes import Routes
 from bot.i18n import SHIPPED, shipped_language
 from bot.persistence.backup import SqlBackups
+from bot.persistence.send_pauses import SqlPauseBook
 from bot.persistence.send_ticks import SqlTickBook
 from bot.scheduler_log import SchedulerLog
 from bot.send_budget import Priority, SendBudget
@@ -310,13 +311,15 @@ def build_application(
         raise ValueError("a Telegram token is needed to build the application")
     # python-telegram-bot's DEBUG records carry whole messages, passwords included.
     logging.getLogger("telegram").setLevel(logging.INFO)
-    # Without the budget (a local Bot API only) every call still goes through it, unpaced.
+    # Without the budget (a local Bot API only) every call still goes through it, unpaced;
+    # Telegram's 429s are honoured by every worker either way.
     book = SqlTickBook(shop.engine) if settings.send_budget else None
     queue = edge.KeepingQueue()
     processor = personal_queues(shop, on_update_done)
     queue.processor = processor
     budget = SendBudget(
         book,
+        pauses=SqlPauseBook(shop.engine),
         offload=shop.run,
         waited=shop.metrics.budget_waited,
         flooded=lambda _seconds: shop.metrics.flood_pauses.inc(),

@@ -99,8 +99,9 @@ class Settings(BaseSettings):
     database_threads: Annotated[int, Field(ge=1, le=64)] = 2
     # Notifications as paid broadcasts (Telegram Stars per message, up to 1,000/s).
     paid_broadcast: bool = False
-    # false: no pacing at all, only for a local Bot API server (benchmarks measure the bot's
-    # own speed with it off); Telegram refuses a bot that ignores its limits.
+    # false: notifications unpaced, only for a local Bot API server (benchmarks measure the
+    # bot's own speed with it off); Telegram refuses a bot that ignores its limits. Its 429s
+    # are honoured either way.
     send_budget: bool = True
     playground_port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0: any free port
     # Telegram Payments for physical goods: the token BotFather gives for a payment provider.

@@ -1,13 +1,20 @@
-"""One Telegram budget for the whole bot, however many workers share it.
+"""Telegram's limits, kept by the whole bot however many workers share it.
 
-Telegram lets a bot send about 30 messages a second in all, per bot and not per process, and
-about 20 a minute to one group. Time is cut into ticks of 1/8 s, and every message (anything
-sent to a chat, edits included) first reserves a place in a tick, in a table every worker
-sees. At most 3 per tick: any one second spans at most 9 ticks, so the whole bot sends at
-most 27 in any second, whatever the number of workers. Notifications may take only 2 places
-of a tick; the third is kept for replies, so a person's tap is answered at once even while
-a broadcast drains. Paid broadcasts (`allow_paid_broadcast`) have their own lane, up to
-990 a second (Telegram allows 1,000).
+Telegram paces a bot in three ways. A reply to a person's own action (a command, a typed
+answer, a button press) is paced by that person: about a message a second per chat, short
+bursts allowed, and 20 a minute in a group. Messages the bot starts itself (notifications,
+announcements: "bulk") are limited to about 30 a second for the whole bot, not per process.
+And whatever the limits are, Telegram states them by answering 429 with a time to wait.
+
+So replies go at once: each person's updates are handled one after another (bot.handlers.edge)
+and groups keep their 20 a minute here. Bulk messages take a place in a tick of 1/8 s from a
+book every worker shares: at most 3 per tick, and any one second spans at most 9 ticks, so the
+bot starts at most 27 in any second, whatever the number of workers. A worker claims a block of
+ticks at a time (one database write for up to 12 messages) and spends its places itself. Paid
+broadcasts (`allow_paid_broadcast`) have their own lane, up to 990 a second (Telegram allows
+1,000). A 429 pauses the chat it was for, and the bulk lane if it was bulk (or everything, for a
+call to no chat), on every worker (bot.send_pauses); the call is sent again after the pause,
+except a notification, which its outbox retries.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import enum
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -26,17 +34,25 @@ from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot import send_pauses
+from bot.send_pauses import PauseBook, Pauses
+
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.125
 TICKS_PER_SECOND = 8
-FORGET_AFTER_TICKS = 10 * TICKS_PER_SECOND
-FORGET_EVERY = 512  # reservations between two clean-ups of old ticks
+BLOCK_TICKS = 4  # claimed at once by one worker: half a second, 12 bulk messages
+FORGET_AFTER_BLOCKS = 20 * TICKS_PER_SECOND // BLOCK_TICKS
+FORGET_EVERY = 64  # blocks claimed between two clean-ups of old ones
 GROUP_PER_MINUTE = 20
+
+# The chat whose update this task is handling (set by the edge): a call to that chat is a
+# reply; a call to any other, or with no update being handled, is a message the bot starts.
+REPLYING_TO: ContextVar[int | None] = ContextVar("replying_to", default=None)
 
 
 class Priority(enum.Enum):
-    """Passed as `rate_limit_args`: a reply (the default) or a notification."""
+    """Passed as `rate_limit_args`: a notification goes back to its outbox on a 429."""
 
     REPLY = "reply"
     NOTIFICATION = "notification"
@@ -48,8 +64,7 @@ class Lane:
     per_tick: int  # how many places of a tick this kind of message may fill
 
 
-REPLIES = Lane("free", 3)
-NOTIFICATIONS = Lane("free", 2)
+BULK = Lane("bulk", 3)
 PAID = Lane("paid", 110)
 # Telegram waits at most 10 s for this answer and refuses it later, failing the payment; it
 # sends no message, so it takes no place, and it never waits out another call's 429 pause.
@@ -57,29 +72,28 @@ UNPAUSED = frozenset({"answerPreCheckoutQuery"})
 
 
 class TickBook(Protocol):
-    def take(self, lane: str, tick: int, limit: int) -> bool:
-        """Reserve one place in `tick` if fewer than `limit` are taken; True if reserved."""
+    def claim(self, lane: str, block: int) -> bool:
+        """Make `block` of `lane` this worker's; True if no other worker had it."""
 
-    def forget_before(self, tick: int) -> None: ...
+    def forget_before(self, block: int) -> None: ...
 
 
 class LocalTickBook:
     """The same book kept in this process alone: used while the shared one cannot be written
-    (a full disk, a database away), so that a reply never waits on a write that fails. Paced
-    per worker meanwhile, which Telegram's 429s, honoured, keep within its limits."""
+    (a full disk, a database away), so that a message never waits on a write that fails.
+    Paced per worker meanwhile, which Telegram's 429s, honoured, keep within its limits."""
 
     def __init__(self) -> None:
-        self._taken: dict[tuple[str, int], int] = {}
+        self._claimed: set[tuple[str, int]] = set()
 
-    def take(self, lane: str, tick: int, limit: int) -> bool:
-        taken = self._taken.get((lane, tick), 0)
-        if taken >= limit:
+    def claim(self, lane: str, block: int) -> bool:
+        if (lane, block) in self._claimed:
             return False
-        self._taken[lane, tick] = taken + 1
+        self._claimed.add((lane, block))
         return True
 
-    def forget_before(self, tick: int) -> None:
-        self._taken = {key: n for key, n in self._taken.items() if key[1] >= tick}
+    def forget_before(self, block: int) -> None:
+        self._claimed = {key for key in self._claimed if key[1] >= block}
 
 
 SHARED_BOOK_RETRY_SECONDS = 5.0
@@ -93,37 +107,40 @@ class SendBudget(BaseRateLimiter[Priority]):
         self,
         book: TickBook | None,
         *,
-        max_retries: int = 2,
+        pauses: PauseBook | None = None,
         clock: Callable[[], float] = time.time,
         offload: Offload = asyncio.to_thread,
         waited: Callable[[float], object] = lambda _seconds: None,
         flooded: Callable[[float], object] = lambda _seconds: None,
     ) -> None:
-        """`offload` runs the book's blocking calls off the event loop (the shop's database
-        threads in the bot); `waited` hears of each wait for a place, `flooded` of each 429
-        (both with the seconds)."""
+        """`book`: the shared ticks (None: bulk messages unpaced, for a local Bot API only);
+        `pauses`: where 429 pauses are shared (None: this worker's own). `offload` runs the
+        books' blocking calls off the event loop (the shop's database threads in the bot);
+        `waited` hears of each wait for a place, `flooded` of each 429 (both with the
+        seconds)."""
         self._book = book
+        self._pauses = Pauses(pauses, clock=clock, offload=offload)
         self._waited = waited
         self._flooded = flooded
         self._offload = offload
-        self._max_retries = max_retries
         self._clock = clock
-        # One cursor and lock per kind of message: reservations of one kind go in order
-        # (no herd retrying the same full tick), and replies never queue behind notifications.
-        self._locks = {lane: asyncio.Lock() for lane in (REPLIES, NOTIFICATIONS, PAID)}
-        self._cursor = dict.fromkeys((REPLIES, NOTIFICATIONS, PAID), 0)
+        # One cursor and lock per lane: reservations of one kind go in order (no herd
+        # retrying the same full tick).
+        self._locks = {lane: asyncio.Lock() for lane in (BULK, PAID)}
+        self._cursor = dict.fromkeys((BULK, PAID), 0)
+        self._owned: dict[Lane, set[int]] = {BULK: set(), PAID: set()}
+        self._used: dict[tuple[Lane, int], int] = {}
         self._groups: dict[int | str, AsyncLimiter] = {}
-        self._unpaused = asyncio.Event()
-        self._unpaused.set()
-        self._reserved = 0
+        self._claims = 0
         self._local = LocalTickBook()
         self._shared_away_until: float | None = None  # the shared book failed: local until then
 
     async def initialize(self) -> None:
-        """Nothing to open: the tick book uses the shop's engine."""
+        """Hear of other workers' pauses from now on."""
+        self._pauses.start()
 
     async def shutdown(self) -> None:
-        """Nothing to close."""
+        await self._pauses.stop()
 
     async def process_request(
         self,
@@ -134,40 +151,34 @@ class SendBudget(BaseRateLimiter[Priority]):
         data: dict[str, Any],
         rate_limit_args: Priority | None,
     ) -> Any:
-        priority = rate_limit_args or Priority.REPLY
         chat_id = data.get("chat_id")
-        lane = None
-        if chat_id is not None:
-            if data.get("allow_paid_broadcast"):
-                lane = PAID
-            else:
-                lane = NOTIFICATIONS if priority is Priority.NOTIFICATION else REPLIES
-        # A notification that meets flood control goes back to the outbox, which retries it
-        # when Telegram says; a reply is retried here, a person is waiting for it.
-        retries = 0 if priority is Priority.NOTIFICATION else self._max_retries
-        for attempt in range(retries + 1):
+        notification = rate_limit_args is Priority.NOTIFICATION
+        lane = _lane(chat_id, notification, bool(data.get("allow_paid_broadcast")))
+        scopes = _scopes(chat_id, lane)
+        while True:
             if endpoint not in UNPAUSED:
-                await self._unpaused.wait()
+                await self._pauses.wait(scopes)
             if lane is not None:
                 await self._reserve(lane)
+                if self._pauses.left(scopes) > 0:
+                    continue  # paused while it waited for its place: the place is let go
             try:
                 async with self._group_limiter(chat_id):
                     return await callback(*args, **kwargs)
             except RetryAfter as flood:
                 wait = _seconds(flood.retry_after)
-                log.warning("%s: flood control, every send waits %.1f s", endpoint, wait)
+                log.warning(
+                    "%s: flood control, %s waits %.1f s",
+                    endpoint,
+                    " and ".join(scopes[1:]) or "every call",
+                    wait,
+                )
                 self._flooded(wait)
-                await self._pause(wait)
-                if attempt == retries:
+                await self._pauses.pause(scopes[1:] or scopes, wait)
+                if notification:
+                    # Back to the outbox, which sends it again when Telegram said; a reply is
+                    # sent again here: a person is waiting for it, and it is never dropped.
                     raise
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _pause(self, seconds: float) -> None:
-        self._unpaused.clear()
-        try:
-            await asyncio.sleep(seconds + 0.1)
-        finally:
-            self._unpaused.set()
 
     def _group_limiter(self, chat_id: object) -> contextlib.AbstractAsyncContextManager[Any]:
         key: int | str
@@ -189,33 +200,42 @@ class SendBudget(BaseRateLimiter[Priority]):
         return int(self._clock() / TICK_SECONDS)
 
     async def _reserve(self, lane: Lane) -> None:
-        """Wait for a place in a tick, then until that tick starts."""
+        """Wait for a place in a tick of a block this worker owns, then until that tick."""
         if self._book is None:
             return  # unpaced: a local Bot API server only
         book = self._book
         async with self._locks[lane]:
+            owned = self._owned[lane]
             tick = max(self._cursor[lane], self._tick_now())
             while True:
-                taken = await self._take(book, lane, tick)
-                now = self._tick_now()
-                if taken and tick >= now:
+                block = tick // BLOCK_TICKS
+                if block not in owned:
+                    if not await self._claim(book, lane, block):
+                        tick = (block + 1) * BLOCK_TICKS  # another worker's
+                        continue
+                    owned.add(block)
+                    tick = max(tick, self._tick_now())  # the claim took time
+                    if tick // BLOCK_TICKS != block:
+                        continue
+                used = self._used.get((lane, tick), 0)
+                if used < lane.per_tick:
+                    self._used[lane, tick] = used + 1
                     break
-                # Full, or it ended while we asked (the place is wasted, never used late).
-                tick = max(tick + 1, now)
+                tick = max(tick + 1, self._tick_now())
             self._cursor[lane] = tick
-        await self._forget_old_ticks(book)
         delay = tick * TICK_SECONDS - self._clock()
         if delay > 0:
             self._waited(delay)
             await asyncio.sleep(delay)
 
-    async def _take(self, book: TickBook, lane: Lane, tick: int) -> bool:
-        """A place from the shared book, or from this process's own while the shared one
+    async def _claim(self, book: TickBook, lane: Lane, block: int) -> bool:
+        """A block from the shared book, or from this process's own while the shared one
         cannot be written (one warning when that starts, one line when it ends)."""
+        await self._forget_old_blocks(book, block)
         if self._shared_away_until is not None and self._clock() < self._shared_away_until:
-            return self._local.take(lane.name, tick, lane.per_tick)
+            return self._local.claim(lane.name, block)
         try:
-            taken = bool(await self._offload(book.take, lane.name, tick, lane.per_tick))
+            claimed = bool(await self._offload(book.claim, lane.name, block))
         except Exception as failed:
             if self._shared_away_until is None:
                 log.warning(
@@ -224,19 +244,49 @@ class SendBudget(BaseRateLimiter[Priority]):
                     type(failed).__name__,
                 )
             self._shared_away_until = self._clock() + SHARED_BOOK_RETRY_SECONDS
-            return self._local.take(lane.name, tick, lane.per_tick)
+            return self._local.claim(lane.name, block)
         if self._shared_away_until is not None:
             log.info("the send budget is shared again")
             self._shared_away_until = None
-        return taken
+        return claimed
 
-    async def _forget_old_ticks(self, book: TickBook) -> None:
-        self._reserved += 1
-        if self._reserved % FORGET_EVERY == 0:
-            before = self._tick_now() - FORGET_AFTER_TICKS
-            self._local.forget_before(before)
-            with contextlib.suppress(Exception):  # the database is away: next time
-                await self._offload(book.forget_before, before)
+    async def _forget_old_blocks(self, book: TickBook, block: int) -> None:
+        self._claims += 1
+        if self._claims % FORGET_EVERY:
+            return
+        before = block - FORGET_AFTER_BLOCKS
+        self._local.forget_before(before)
+        for owned in self._owned.values():
+            owned.difference_update({b for b in owned if b < before})
+        first_tick = before * BLOCK_TICKS
+        self._used = {key: n for key, n in self._used.items() if key[1] >= first_tick}
+        with contextlib.suppress(Exception):  # the database is away: next time
+            await self._offload(book.forget_before, before)
+
+
+def _lane(chat_id: object, notification: bool, paid: bool) -> Lane | None:
+    """No lane: a reply (or a call to no chat), sent at once."""
+    if chat_id is None:
+        return None
+    if paid:
+        return PAID
+    replying_to = REPLYING_TO.get()
+    if notification or replying_to is None or str(replying_to) != str(chat_id):
+        return BULK
+    return None
+
+
+def _scopes(chat_id: object, lane: Lane | None) -> tuple[str, ...]:
+    """What a call waits for when paused: every call's pause first, then its own scopes
+    (which its 429 pauses; a call to no chat pauses everything)."""
+    scopes = [send_pauses.EVERYTHING]
+    if chat_id is not None:
+        scopes.append(send_pauses.chat(chat_id))
+    if lane is BULK:
+        scopes.append(send_pauses.BULK)
+    elif lane is PAID:
+        scopes.append(send_pauses.PAID)
+    return tuple(scopes)
 
 
 def _seconds(wait: float | timedelta) -> float:

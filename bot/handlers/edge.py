@@ -36,7 +36,7 @@ from bot.domain.services.deliveries import HANDLING, Delivery, Handling
 from bot.handlers.context import ShopContext
 from bot.handlers.errors import AlreadyTold, tell
 from bot.i18n import said
-from bot.send_budget import Priority
+from bot.send_budget import REPLYING_TO, Priority
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +206,10 @@ class PersonalQueues(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         taken = time.perf_counter()
+        # What this task sends to the update's own chat is a reply: paced by its person, not
+        # by the bot's bulk budget (bot.send_budget).
+        chat = update.effective_chat if isinstance(update, Update) else None
+        REPLYING_TO.set(chat.id if chat is not None else None)
         try:
             if not isinstance(update, Update):
                 await coroutine

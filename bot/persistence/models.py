@@ -439,8 +439,9 @@ class QuestionRow(Base):
 
 
 class SendTickRow(Base):
-    """Messages the bot sent (or will send) in one short tick, over every worker: Telegram's
-    limit is per bot, so the count lives where all workers see it."""
+    """A block of send ticks owned by one worker for the messages the bot starts itself:
+    Telegram's bulk limit is per bot, so who sends when lives where all workers see it.
+    `tick` is the block's number; `used` is 1 (kept from when each row counted messages)."""
 
     __tablename__ = "send_ticks"
     __table_args__ = (MYSQL_TABLE,)
@@ -448,6 +449,17 @@ class SendTickRow(Base):
     lane: Mapped[str] = mapped_column(String(8), primary_key=True)
     tick: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     used: Mapped[int] = mapped_column(Integer)
+
+
+class SendPauseRow(Base):
+    """Telegram said wait (429): until when each scope (a chat, the bot's bulk messages, every
+    call) waits, for every worker. Unix milliseconds: the same on every database."""
+
+    __tablename__ = "send_pauses"
+    __table_args__ = (MYSQL_TABLE,)
+
+    scope: Mapped[str] = mapped_column(String(48), primary_key=True)
+    until_ms: Mapped[int] = mapped_column(BigInteger)
 
 
 class SearchTermRow(Base):

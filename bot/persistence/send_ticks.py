@@ -1,8 +1,8 @@
-"""The shared count of messages per tick that `bot.send_budget` reserves against."""
+"""The shared book of send-tick blocks that `bot.send_budget` claims for bulk messages."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
 from bot.persistence.models import SendTickRow
@@ -10,48 +10,23 @@ from bot.persistence.repositories.inserts import insert_unless_present
 
 
 class SqlTickBook:
-    """A place is taken by a conditional UPDATE that only succeeds while the tick has room;
-    concurrent workers queue on the row lock and each sees the others' committed count, so a
-    tick is never overbooked. The tick's first place inserts its row instead. Each statement
-    is its own short transaction: an INSERT that meets an existing row holds a shared lock,
-    and upgrading it to UPDATE in the same transaction deadlocks against a twin on MariaDB."""
+    """A block is claimed by inserting its row: the insert that meets an existing row does
+    nothing, so of workers claiming one block at once exactly one gets it, in one statement
+    and one short transaction per block (not per message)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def take(self, lane: str, tick: int, limit: int) -> bool:
-        if limit < 1:
-            return False
-        return (
-            self._add_one(lane, tick, limit)
-            or self._open(lane, tick)
-            or (self._add_one(lane, tick, limit))
-        )
-
-    def _add_one(self, lane: str, tick: int, limit: int) -> bool:
-        with Session(self._engine) as session, session.begin():
-            result = session.execute(
-                update(SendTickRow)
-                .where(
-                    SendTickRow.lane == lane,
-                    SendTickRow.tick == tick,
-                    SendTickRow.used < limit,
-                )
-                .values(used=SendTickRow.used + 1)
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    def _open(self, lane: str, tick: int) -> bool:
-        """The tick's first place: True if this call inserted its row."""
+    def claim(self, lane: str, block: int) -> bool:
         with Session(self._engine) as session, session.begin():
             return insert_unless_present(
                 session,
                 SendTickRow.__table__,  # type: ignore[arg-type]
                 lane=lane,
-                tick=tick,
+                tick=block,
                 used=1,
             )
 
-    def forget_before(self, tick: int) -> None:
+    def forget_before(self, block: int) -> None:
         with Session(self._engine) as session, session.begin():
-            session.execute(delete(SendTickRow).where(SendTickRow.tick < tick))
+            session.execute(delete(SendTickRow).where(SendTickRow.tick < block))

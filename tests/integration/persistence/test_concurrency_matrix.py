@@ -53,6 +53,7 @@ from bot.domain.staff import Role, StaffAccount
 from bot.domain.stock import StockReason
 from bot.i18n import SHIPPED
 from bot.persistence.models import CustomerRow, OutboxRow
+from bot.persistence.send_pauses import SqlPauseBook
 from bot.persistence.send_ticks import SqlTickBook
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
 from tests.support.databases import UowFactory
@@ -539,11 +540,20 @@ def test_one_question_answered_by_many_staff_at_once_gets_one_answer(
     assert len(queued(new_uow, NotificationKind.ANSWER)) == 1
 
 
-def test_workers_reserving_one_send_tick_at_once_never_overbook_it(engine: Engine) -> None:
+def test_workers_claiming_one_block_of_send_ticks_at_once_give_it_to_one(engine: Engine) -> None:
     book = SqlTickBook(engine)
-    results = _race(AT_ONCE, lambda _: book.take("free", 4242, 3))
-    assert results.count(True) == 3
-    assert book.take("paid", 4242, 3)  # another lane has its own places
+    results = _race(AT_ONCE, lambda _: book.claim("bulk", 4242))
+    assert results.count(True) == 1
+    assert book.claim("paid", 4242)  # another lane has its own blocks
+
+
+def test_workers_pausing_one_chat_at_once_keep_the_latest_end(engine: Engine) -> None:
+    book = SqlPauseBook(engine)
+    ends = [1_000_000.0 + n for n in range(AT_ONCE)]
+    _race(AT_ONCE, lambda n: book.pause("chat:7", ends[n]))
+    book.pause("chat:7", 999_999.0)  # an earlier end never shortens a pause
+    assert book.active(999_000.0) == {"chat:7": max(ends)}
+    assert book.active(max(ends)) == {}
 
 
 # ------------------------------------------------------------------ pickups nobody collects

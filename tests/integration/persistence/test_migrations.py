@@ -18,6 +18,7 @@ TABLES = {
     "search_terms",
     "search_variants",
     "send_ticks",
+    "send_pauses",
     "password_shields",
     "chore_runs",
     "stock_watches",
@@ -50,7 +51,7 @@ def test_migrations_build_the_whole_schema_from_empty_and_remove_it_again(
         try:
             migrate.upgrade(engine)
             assert set(inspect(engine).get_table_names()) >= TABLES
-            assert migrate.current_revision(engine) == "0018"
+            assert migrate.current_revision(engine) == "0019"
             migrate.downgrade(engine, "base")
             assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
             migrate.upgrade(engine)  # and up again: downgrade left nothing behind
