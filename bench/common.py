@@ -1,4 +1,5 @@
-"""What the benchmarks share: a throwaway database, percentiles and their wording."""
+"""What the benchmarks share: a throwaway database, the demo store, percentiles and their
+wording."""
 
 from __future__ import annotations
 
@@ -7,13 +8,21 @@ import statistics
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.demo_data import demo_rows
+from bot.domain.services import catalogue
+from bot.domain.services.catalogue import ImportRow
 from bot.persistence import migrate
 from bot.persistence.engine import build_engine
+
+if TYPE_CHECKING:
+    from tests.support.running_bot import RunningBot
 
 
 @contextmanager
@@ -39,6 +48,12 @@ def migrated(url: str) -> None:
     engine = build_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
+
+
+def stock_demo_store(bot: RunningBot) -> None:
+    """The demo catalogue, every item with plenty in stock."""
+    rows = [ImportRow(r.line_number, r.product, Decimal(100_000)) for r in demo_rows()]
+    catalogue.import_catalogue(rows, store=bot.shop.store, actor="bench", uow=bot.shop.uow())
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -61,11 +61,18 @@ class Driver:
 @dataclass
 class Timings:
     waits: list[float] = field(default_factory=list)
+    pushed: list[float] = field(default_factory=list)  # when each update was sent (perf_counter)
     started: float = field(default_factory=time.perf_counter)
     finished: float = 0.0
 
     def add(self, wait: float) -> None:
+        """One update answered just now, `wait` seconds after it was sent."""
         self.waits.append(wait)
+        self.pushed.append(time.perf_counter() - wait)
+
+    def sent_between(self, start: float, end: float) -> list[float]:
+        """The waits of the updates sent from `start` to `end` (perf_counter times)."""
+        return [w for w, at in zip(self.waits, self.pushed, strict=True) if start <= at <= end]
 
     @property
     def rate(self) -> float:

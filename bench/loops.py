@@ -55,15 +55,26 @@ async def checkout(driver: Driver, customers: int, item: str) -> Timings:
     return timings
 
 
-async def paced_taps(driver: Driver, customers: int, every: float, seconds: float) -> Timings:
-    """People tapping at a human pace (one tap every `every` seconds each)."""
+async def paced_taps(
+    driver: Driver,
+    customers: int,
+    every: float,
+    seconds: float,
+    *,
+    until: asyncio.Event | None = None,
+) -> Timings:
+    """People tapping at a human pace (one tap every `every` seconds each) for `seconds`, and
+    on until `until` is set, if given (each finishes the round of taps they are in)."""
     timings = Timings()
     people = [driver.api.person(f"Tapper {n}") for n in range(customers)]
     deadline = time.perf_counter() + seconds
 
+    def tapping() -> bool:
+        return time.perf_counter() < deadline or (until is not None and not until.is_set())
+
     async def loop(n: int) -> None:
         await asyncio.sleep(every * n / customers)  # spread the first taps
-        while time.perf_counter() < deadline:
+        while tapping():
             await browse_round_paced(driver, people[n], timings, every)
 
     await everyone(customers, loop)

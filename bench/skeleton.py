@@ -25,7 +25,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bench.common import database, migrated
+from bench.common import database, migrated, stock_demo_store
 from bench.driver import Driver, Timings
 from bench.loops import browse, browse_round
 from bot.playground.bot_api.server import LocalBotApi
@@ -54,7 +54,6 @@ BARE = [Screen("Catalogue", KEYBOARD)] + [Screen(f"Page {n}", KEYBOARD) for n in
 
 async def shop_screens() -> list[Screen]:
     """The real bot's browse round (catalogue, category, item, added), as it sent them."""
-    from bench.all import stock_demo_store
     from tests.support.running_bot import running_bot
 
     with database(None) as url, LocalBotApi() as api:
