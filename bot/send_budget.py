@@ -6,15 +6,16 @@ bursts allowed, and 20 a minute in a group. Messages the bot starts itself (noti
 announcements: "bulk") are limited to about 30 a second for the whole bot, not per process.
 And whatever the limits are, Telegram states them by answering 429 with a time to wait.
 
-So replies go at once: each person's updates are handled one after another (bot.handlers.edge)
-and groups keep their 20 a minute here. Bulk messages take a place in a tick of 1/8 s from a
-book every worker shares: at most 3 per tick, and any one second spans at most 9 ticks, so the
-bot starts at most 27 in any second, whatever the number of workers. A worker claims a block of
-ticks at a time (one database write for up to 12 messages) and spends its places itself. Paid
-broadcasts (`allow_paid_broadcast`) have their own lane, up to 990 a second (Telegram allows
-1,000). A 429 pauses the chat it was for, and the bulk lane if it was bulk (or everything, for a
-call to no chat), on every worker (bot.send_pauses); the call is sent again after the pause,
-except a notification, which its outbox retries.
+So replies go at once: each person's updates are handled one after another (bot.handlers.edge),
+which keeps a person's chat at their own pace, and groups keep their 20 a minute here. Bulk
+messages take a place in a tick of 1/8 s from a book every worker shares: at most 3 per tick,
+and any one second spans at most 9 ticks, so the bot starts at most 27 in any second, whatever
+the number of workers. A worker claims a block of ticks at a time (one database write for up to
+12 messages) and spends its places itself. Paid broadcasts (`allow_paid_broadcast`) have their
+own lane, up to 990 a second (Telegram allows 1,000). A 429 pauses the chat it was for, and the
+bulk lane if it was bulk (or everything, for a call to no chat), on every worker
+(bot.send_pauses); the call is sent again after the pause, except a notification, which its
+outbox retries.
 """
 
 from __future__ import annotations
@@ -181,6 +182,10 @@ class SendBudget(BaseRateLimiter[Priority]):
                     raise
 
     def _group_limiter(self, chat_id: object) -> contextlib.AbstractAsyncContextManager[Any]:
+        """Telegram's 20 a minute in a group or channel (this worker's share: another worker's
+        messages to the same group are kept in step by the 429s they would meet). A private
+        chat has no limiter of its own: its person's updates are handled one at a time, and
+        a 429 for it pauses it on every worker."""
         key: int | str
         if isinstance(chat_id, str) and not chat_id.lstrip("-").isdigit():
             key = chat_id  # @channelusername

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -46,6 +47,8 @@ def scripts() -> ScriptDirectory:
     return ScriptDirectory.from_config(alembic_config())
 
 
+@functools.cache
 def head_revision() -> str | None:
-    """The newest migration this code ships."""
+    """The newest migration this code ships (read once: each read runs every migration file,
+    and the code a process runs does not change under it)."""
     return scripts().get_current_head()

@@ -53,9 +53,11 @@ def double() -> Iterator[LocalBotApi]:
         )
 
 
-@pytest.fixture(params=["polling", "webhook"])
-def mode(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
+@pytest.fixture
+def mode() -> str:
+    """Long polling: how updates arrive matters only to the tests marked `both_modes` (or
+    parametrized with "webhook"), where it changes what the bot does."""
+    return "polling"
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from bot.domain.services.customers import CustomerRef
 from bot.domain.services.orders import place_order
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.chat_person import ChatPerson
+from tests.support.databases import sqlite_only
 from tests.support.factories import FAST_HASHER, pickup_details
-from tests.support.running_bot import RunningBot, running_bot
+from tests.support.running_bot import RunningBot, both_modes, running_bot
 from tests.support.shop_factories import (
     CUSTOMER_MENU,
     checkout_for_pickup,
@@ -49,6 +50,7 @@ def on_duty_staff(bot: RunningBot) -> ChatPerson:
 # ------------------------------------------------------------------ start and browsing
 
 
+@sqlite_only
 async def test_start_greets_with_the_store_and_the_menu(bot: RunningBot) -> None:
     ann = customer(bot)
     await ann.says("/start")
@@ -64,6 +66,7 @@ async def test_start_greets_with_the_store_and_the_menu(bot: RunningBot) -> None
     assert bot.double.commands_for(ann.person) == CUSTOMER_MENU
 
 
+@sqlite_only
 async def test_a_shelf_qr_code_opens_the_item(bot: RunningBot) -> None:
     sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg", price_minor=349)
     ann = customer(bot)
@@ -75,6 +78,7 @@ async def test_a_shelf_qr_code_opens_the_item(bot: RunningBot) -> None:
         assert ann.screen == "That link does not lead to any item. Browse the catalogue: /catalogue"
 
 
+@sqlite_only
 async def test_browsing_pages_through_a_category_in_one_message(bot: RunningBot) -> None:
     for n in range(8):
         sell(bot, sku=f"PASTA-{n}", name=f"Pasta no. {n}", category="Pasta & Rice")
@@ -91,6 +95,7 @@ async def test_browsing_pages_through_a_category_in_one_message(bot: RunningBot)
     assert len(ann.chat.from_bot) == 1
 
 
+@sqlite_only
 async def test_an_item_card_shows_price_availability_and_photo(bot: RunningBot) -> None:
     sell(
         bot,
@@ -164,6 +169,7 @@ async def test_the_picker_stops_at_what_the_shop_has_and_says_so(bot: RunningBot
     assert not any("to cart" in label for label in ann.last.button_texts)
 
 
+@sqlite_only
 async def test_a_forged_amount_past_the_stock_is_shown_as_what_can_be_sold(
     bot: RunningBot,
 ) -> None:
@@ -191,6 +197,7 @@ async def test_a_chosen_pickup_time_is_shown_and_the_other_times_cannot_be_tappe
     assert ann.chat.reply_keyboard is not None  # the next question: the phone
 
 
+@sqlite_only
 async def test_search_finds_items_by_text_or_command_ignoring_case_and_accents(
     bot: RunningBot,
 ) -> None:
@@ -205,6 +212,7 @@ async def test_search_finds_items_by_text_or_command_ignoring_case_and_accents(
     assert "Nothing found for “caviar”" in ann.screen
 
 
+@sqlite_only
 async def test_search_forgives_a_typo_and_puts_items_named_so_first(bot: RunningBot) -> None:
     sell(bot, sku="BUTTER", name="Butter 250 g", category="Dairy & Eggs")
     sell(bot, sku="EGGS-6", name="Free-range eggs ×6", category="Dairy & Eggs")
@@ -223,6 +231,7 @@ async def test_search_forgives_a_typo_and_puts_items_named_so_first(bot: Running
     assert "Nothing found for “hi”" in ann.screen
 
 
+@sqlite_only
 async def test_names_with_html_characters_are_shown_as_written(bot: RunningBot) -> None:
     sell(bot, sku="MILK", name="Milk 2.5% <fresh> & co", description="<b>not bold</b>")
     ann = customer(bot)
@@ -476,6 +485,7 @@ async def test_reorder_refills_the_cart_and_says_what_was_left_out(bot: RunningB
 # ------------------------------------------------------------------ notifications
 
 
+@both_modes  # a 429 while updates arrive by polling or by webhook
 async def test_every_status_change_reaches_the_customer_once_despite_flood_control(
     bot: RunningBot,
 ) -> None:
@@ -530,6 +540,7 @@ async def test_a_cancellation_by_the_store_tells_the_customer_why(bot: RunningBo
 # ------------------------------------------------------------------ odd input
 
 
+@sqlite_only
 async def test_odd_input_gets_a_short_hint(bot: RunningBot) -> None:
     ann = customer(bot)
     await ann.sends_sticker()
@@ -572,6 +583,7 @@ async def test_forged_buttons_cannot_reach_another_customers_order(bot: RunningB
     assert await eve.presses_data("add:999999:1") == "There is no item 999999."
 
 
+@sqlite_only
 async def test_a_button_for_an_item_archived_since_gets_a_clear_answer(bot: RunningBot) -> None:
     sell(bot, 5, sku="TEA", name="Earl Grey")
     ann = customer(bot)
@@ -598,6 +610,7 @@ async def test_a_long_order_history_pages(bot: RunningBot) -> None:
     assert "‹ Newer" in ann.last.button_texts
 
 
+@sqlite_only
 async def test_a_long_description_still_fits_under_the_items_photo(bot: RunningBot) -> None:
     sell(bot, sku="CHEESE", name="Comté", photo_file_id="photo-comte", description="Nutty. " * 140)
     ann = customer(bot)
@@ -615,6 +628,7 @@ async def test_search_understands_emoji_in_names(bot: RunningBot) -> None:
     assert "Nothing found" in ann.screen
 
 
+@sqlite_only
 async def test_photos_and_voice_notes_get_the_same_hint_as_stickers(bot: RunningBot) -> None:
     ann = customer(bot)
     bot.double.send_photo(ann.person, caption="do you sell this?")
@@ -622,6 +636,7 @@ async def test_photos_and_voice_notes_get_the_same_hint_as_stickers(bot: Running
     assert "I can only read text" in ann.screen
 
 
+@sqlite_only
 async def test_a_crash_in_a_handler_is_logged_and_the_person_gets_a_polite_line(
     bot: RunningBot,
     monkeypatch: Any,

@@ -19,7 +19,7 @@ from bot.playground.bot_api.server import LocalBotApi
 from tests.support.books import stock_matches_ledger
 from tests.support.chat_person import ChatPerson
 from tests.support.db_proxy import DatabaseProxy, proxied
-from tests.support.running_bot import RunningBot, running_bot
+from tests.support.running_bot import RunningBot, both_modes, running_bot
 from tests.support.shop_factories import checkout_for_pickup, fill_cart, logged_in_manager, sell
 
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
@@ -101,6 +101,7 @@ async def test_a_twenty_second_stall_mid_browsing_and_checkout_answers_everyone_
         assert len(alerts) == 2
 
 
+@both_modes  # an update whose record was cut: answered 503 to the webhook, or polled again
 async def test_connections_cut_mid_transaction_lose_nothing_and_double_nothing(
     double: LocalBotApi, mariadb: Engine, proxy: DatabaseProxy, mode: str
 ) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-import pytest
-
 from bot.domain.catalogue import Product
 from bot.domain.clock import utc_now
 from bot.domain.orders import Fulfilment, Order, OrderStatus
@@ -31,7 +29,6 @@ from tests.support.shop_factories import (
 )
 
 STALE = "This button is no longer valid. Send /start for a fresh menu."
-pytestmark = pytest.mark.parametrize("mode", ["polling"])  # delivery does not matter here
 
 
 def ref(person: ChatPerson) -> CustomerRef:

@@ -32,7 +32,6 @@ async def delivery_checkout(person: ChatPerson, address: str, note: str) -> None
     await person.presses("✅ Confirm")
 
 
-@pytest.mark.parametrize("mode", ["polling"])
 async def test_hidden_characters_in_a_name_address_and_note_never_reach_the_staff_card(
     bot: RunningBot,
 ) -> None:
@@ -62,7 +61,6 @@ async def test_hidden_characters_in_a_name_address_and_note_never_reach_the_staf
     assert (name, address, note) == ("evil", "12 High Street, Springfield", "Ring twice please")
 
 
-@pytest.mark.parametrize("mode", ["polling"])
 async def test_the_name_of_someone_asking_the_shop_reaches_the_staff_cleaned(
     bot: RunningBot,
 ) -> None:
@@ -78,7 +76,6 @@ async def test_the_name_of_someone_asking_the_shop_reaches_the_staff_cleaned(
     assert all(hides_nothing(m.shown_text) for m in clerk.chat.from_bot)
 
 
-@pytest.mark.parametrize("mode", ["polling"])
 async def test_a_button_pressed_on_an_inline_message_is_ignored_quietly(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -11,10 +11,12 @@ from bot.domain.orders import OrderStatus
 from bot.domain.services import orders, staff
 from bot.domain.staff import Role
 from tests.support.chat_person import ChatPerson
+from tests.support.databases import sqlite_only
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import logged_in_manager, place_order, sell, staff_id_of
 
 
+@sqlite_only
 async def test_the_bot_speaks_the_telegram_apps_language_until_another_is_chosen(
     bot: RunningBot,
 ) -> None:
@@ -36,6 +38,7 @@ async def test_the_bot_speaks_the_telegram_apps_language_until_another_is_chosen
     assert "✓ Français" in anna.last.button_texts
 
 
+@sqlite_only
 async def test_an_app_language_the_bot_does_not_ship_gets_the_stores(bot: RunningBot) -> None:
     joao = ChatPerson(bot.double, bot.double.person("João", language_code="pt-br"))
     await joao.says("/language")
@@ -45,6 +48,7 @@ async def test_an_app_language_the_bot_does_not_ship_gets_the_stores(bot: Runnin
     assert joao.screen == "Якою мовою мені з вами розмовляти?"
 
 
+@sqlite_only
 async def test_a_forged_language_is_refused_politely(bot: RunningBot) -> None:
     eve = ChatPerson(bot.double, bot.double.person("Eve"))
     await eve.says("/language")
@@ -54,6 +58,7 @@ async def test_a_forged_language_is_refused_politely(bot: RunningBot) -> None:
     assert eve.screen == "Which language shall I speak?"
 
 
+@sqlite_only
 async def test_the_menu_the_descriptions_and_the_welcome_come_in_the_apps_language(
     bot: RunningBot,
 ) -> None:
@@ -127,6 +132,7 @@ async def test_a_german_customer_browses_and_fills_the_cart_in_german_with_germa
     ]
 
 
+@sqlite_only
 async def test_a_french_search_says_what_it_found_in_french(bot: RunningBot) -> None:
     sell(bot, sku="BRIE", name="Brie de Meaux", price_minor=1250)
     sell(bot, sku="BRIOCHE", name="Brioche", price_minor=390)

@@ -11,12 +11,13 @@ from bot.domain.services import orders
 from bot.persistence.models import PaymentRow
 from bot.playground.bot_api.model import PRE_CHECKOUT_SECONDS
 from tests.e2e.test_payments import ordered_and_invoiced
-from tests.support.running_bot import RunningBot
+from tests.support.running_bot import RunningBot, both_modes
 from tests.support.shop_factories import logged_in_manager
 
 EARLIER_MESSAGES = ["/cart", "/myorders", "/info", "/help"]
 
 
+@both_modes  # the payment question overtakes a batch polled together, or updates posted one by one
 async def test_paying_is_answered_in_time_behind_a_busy_chat_on_a_slow_telegram(
     paying_shop: RunningBot,
 ) -> None:
@@ -39,7 +40,6 @@ async def test_paying_is_answered_in_time_behind_a_busy_chat_on_a_slow_telegram(
     assert ann.has_seen(f"Payment received for order {order.code}")
 
 
-@pytest.mark.parametrize("mode", ["polling"])
 @pytest.mark.parametrize(
     ("currency", "amount", "paid"), [("EUR", 1, "0.01 EUR"), ("USD", 1520, "15.20 USD")]
 )

@@ -13,6 +13,7 @@ from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
 from bot.playground.bot_api.spec import UploadedFile
 from tests.support.chat_person import ChatPerson
+from tests.support.databases import sqlite_only
 from tests.support.factories import FAST_HASHER, FixedClock, make_product, pickup_details
 from tests.support.running_bot import RunningBot
 
@@ -126,6 +127,7 @@ async def test_a_quiet_periods_spreadsheet_still_comes_and_says_nothing_sold(
     assert document.content.decode().splitlines() == ["sku,name,unit,quantity,revenue_EUR"]
 
 
+@sqlite_only
 async def test_a_forged_report_button_names_no_impossible_period(bot: RunningBot) -> None:
     boss = logged_in_manager(bot)
     await boss.says("/report")
@@ -144,6 +146,7 @@ def logged_in_manager(bot: RunningBot) -> ChatPerson:
     return boss
 
 
+@sqlite_only
 async def test_report_takes_named_periods_and_calls_one_day_today(bot: RunningBot) -> None:
     boss = logged_in_manager(bot)
     await boss.says("/report today")
@@ -172,6 +175,7 @@ async def test_report_yesterday_gives_yesterday_alone_by_name(bot: RunningBot) -
     assert boss.last.caption == "Revenue yesterday (EUR)"
 
 
+@sqlite_only
 async def test_report_refuses_a_bad_number_of_days(bot: RunningBot) -> None:
     boss = logged_in_manager(bot)
     await boss.says("/report lots")

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from bot.domain.opening_hours import DAYS
 from bot.handlers.button_kinds import PickupDay
 from bot.playground.bot_api.server import LocalBotApi
+from tests.support.databases import sqlite_only
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import checkout_for_pickup, fill_cart, sell, someone
 
@@ -45,6 +46,7 @@ async def described_shop(
         yield running
 
 
+@sqlite_only
 async def test_info_gives_address_phone_map_and_this_weeks_hours(
     described_shop: RunningBot,
 ) -> None:
@@ -103,6 +105,7 @@ async def test_an_order_placed_while_closed_says_when_the_shop_will_see_it(
     )
 
 
+@sqlite_only
 async def test_the_bots_description_comes_from_the_settings(described_shop: RunningBot) -> None:
     descriptions = described_shop.double.descriptions
     assert "12 Rue de la Paix" in descriptions["long"]

@@ -7,9 +7,11 @@ import urllib.request
 
 import pytest
 
+from tests.support.databases import sqlite_only
 from tests.support.running_bot import RunningBot
 
 
+@sqlite_only
 async def test_start_greets_the_person_by_name_with_the_store_name(bot: RunningBot) -> None:
     ann = bot.double.person("Ann <3")
     bot.double.send_text(ann, "/start")
@@ -19,6 +21,7 @@ async def test_start_greets_the_person_by_name_with_the_store_name(bot: RunningB
     assert "Corner Shop <&> Co" in reply.shown_text
 
 
+@sqlite_only
 async def test_help_explains_how_to_order(bot: RunningBot) -> None:
     bob = bot.double.person("Bob")
     bot.double.send_text(bob, "/help")
@@ -27,6 +30,7 @@ async def test_help_explains_how_to_order(bot: RunningBot) -> None:
 
 
 @pytest.mark.parametrize("mode", ["webhook"])
+@sqlite_only
 async def test_the_webhook_refuses_updates_without_the_secret(bot: RunningBot) -> None:
     assert bot.settings.webhook_url is not None
     forged = urllib.request.Request(

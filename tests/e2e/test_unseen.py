@@ -34,7 +34,6 @@ from tests.support.shop_factories import (
     staff_id_of,
 )
 
-pytestmark = pytest.mark.parametrize("mode", ["polling"])  # delivery mode does not matter
 PAST_THE_ALERT = timedelta(minutes=11)  # the alert comes after 10 minutes of opening hours
 
 

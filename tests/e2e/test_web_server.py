@@ -19,6 +19,7 @@ from bot.playground.bot_api.server import LocalBotApi
 from bot.web.server import PROBE_JOB
 from bot.web.webhook import SECRET_HEADER
 from tests.support.chat_person import ChatPerson
+from tests.support.databases import sqlite_only
 from tests.support.running_bot import WEBHOOK_SECRET, RunningBot, running_bot
 from tests.support.shop_factories import checkout_for_pickup, fill_cart, sell
 
@@ -77,6 +78,7 @@ async def test_it_says_it_lives_and_is_ready(bot: RunningBot) -> None:
     assert await get(bot, "/readyz") == (200, "ready\n")
 
 
+@sqlite_only
 async def test_a_stranger_without_the_secret_is_refused_before_the_body_is_read(
     bot: RunningBot,
 ) -> None:
@@ -90,6 +92,7 @@ async def test_a_stranger_without_the_secret_is_refused_before_the_body_is_read(
     assert metric(page, 'shopkeeps_webhook_refused_total{reason="secret"}') == 3
 
 
+@sqlite_only
 async def test_a_body_over_one_megabyte_is_refused_declared_or_streamed(bot: RunningBot) -> None:
     declared = {
         "Content-Type": "application/json",
@@ -111,6 +114,7 @@ async def test_a_body_over_one_megabyte_is_refused_declared_or_streamed(bot: Run
         assert response.status == 413
 
 
+@sqlite_only
 async def test_malformed_json_and_non_updates_get_a_clear_400(bot: RunningBot) -> None:
     assert await post_hook(bot, b"{not json") == (400, "the body is not JSON\n")
     assert await post_hook(bot, b"\xff\xfe") == (400, "the body is not JSON\n")
@@ -119,6 +123,7 @@ async def test_malformed_json_and_non_updates_get_a_clear_400(bot: RunningBot) -
     assert await get(bot, "/healthz") == (200, "ok\n")  # and the bot goes on
 
 
+@sqlite_only
 async def test_no_update_body_reaches_the_log(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -201,6 +206,7 @@ async def test_a_notification_due_for_over_a_minute_means_the_outbox_is_stuck(
     assert metric(page, "shopkeeps_ready") == 0
 
 
+@sqlite_only
 async def test_telegram_unreachable_at_the_last_check_makes_it_not_ready_until_it_answers(
     bot: RunningBot,
 ) -> None:

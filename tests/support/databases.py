@@ -23,6 +23,11 @@ MYSQL_ADMIN_URL = os.environ.get(
 )
 MYSQL_REQUIRED = os.environ.get("SHOPKEEPS_REQUIRE_MYSQL") == "1"
 BACKENDS = ("sqlite", "mariadb")
+# For an end-to-end test in which the bot only reads and shows (a greeting, a search, a help
+# text, the web pages' HTTP): what it reads is covered on both databases by tests/integration.
+# A test in which the bot writes business data (orders, stock, carts, staff, payments,
+# questions) runs on both.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 UowFactory = Callable[[], SqlAlchemyUnitOfWork]
 

@@ -68,6 +68,9 @@ class DatabaseProxy:
     def stop(self) -> None:
         self._stopping = True
         self._flowing.set()
+        # Shut down, not just closed: a close leaves the thread in accept() until its 5 s join.
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         self.cut_all()
         self._accepting.join(timeout=5)

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.playground.demo import Persona
 from tests.e2e.playground.conftest import RunningPlayground
+from tests.support.databases import sqlite_only
 from tests.support.page_client import PageClient
 
 
@@ -80,6 +81,7 @@ class Someone:
         assert "logged in as" in (await self.says(login.password))["html"]
 
 
+@sqlite_only
 async def test_the_page_its_script_and_its_style_are_served(
     playground: RunningPlayground,
 ) -> None:
@@ -97,6 +99,7 @@ async def test_the_page_its_script_and_its_style_are_served(
     assert missing.json() == {"error": "Nothing here."}
 
 
+@sqlite_only
 async def test_four_personas_each_with_an_empty_chat_and_only_staff_with_a_demo_login(
     playground: RunningPlayground,
 ) -> None:
@@ -116,6 +119,7 @@ async def test_four_personas_each_with_an_empty_chat_and_only_staff_with_a_demo_
     assert all(chat["messages"] == [] for chat in state["chats"].values())
 
 
+@sqlite_only
 async def test_a_long_poll_answers_as_soon_as_a_chat_changes(
     playground: RunningPlayground,
 ) -> None:
@@ -146,6 +150,7 @@ async def test_pressing_a_button_edits_its_message_in_place_and_returns_the_toas
     assert toast == {"text": "Added 1 pc of Baguette to your cart.", "alert": False}
 
 
+@sqlite_only
 async def test_buttons_that_are_not_on_screen_cannot_be_pressed(
     playground: RunningPlayground,
 ) -> None:
@@ -162,6 +167,7 @@ async def test_buttons_that_are_not_on_screen_cannot_be_pressed(
     assert other.status == 409
 
 
+@sqlite_only
 async def test_wrong_requests_get_a_clear_error_and_change_nothing(
     playground: RunningPlayground,
 ) -> None:
@@ -254,6 +260,7 @@ async def test_a_photo_sent_by_staff_becomes_the_item_photo_customers_see(
     )
 
 
+@sqlite_only
 async def test_only_pictures_can_be_sent_as_photos(playground: RunningPlayground) -> None:
     alice = Someone(playground, "Alice")
     refused = await alice.client.post(
@@ -266,6 +273,7 @@ async def test_only_pictures_can_be_sent_as_photos(playground: RunningPlayground
     assert empty.status == 400
 
 
+@sqlite_only
 async def test_the_managers_report_chart_shows_and_its_csv_downloads(
     playground: RunningPlayground,
 ) -> None:
@@ -288,6 +296,7 @@ async def test_the_managers_report_chart_shows_and_its_csv_downloads(
     assert download.body.decode().splitlines()[0].lower().startswith("sku")
 
 
+@sqlite_only
 async def test_each_persona_can_switch_their_apps_language_and_the_bot_follows(
     playground: RunningPlayground,
 ) -> None:
