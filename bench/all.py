@@ -30,15 +30,20 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench import browse, echo, launch, notify, screens, skeleton
-from bench.common import database, migrated, percentile, spread, stock_demo_store
+from bench.common import (
+    database,
+    migrated,
+    percentile,
+    sold_out_and_watched,
+    spread,
+    stock_demo_store,
+)
 from bench.driver import Driver
 from bench.loops import browse as browse_loop
 from bench.loops import checkout, paced_taps
-from bot.domain.services import catalogue, stock
-from bot.domain.services.customers import CustomerRef
+from bot.domain.services import stock
 from bot.persistence.engine import build_engine
 from bot.playground.bot_api.server import LocalBotApi
-from tests.support.factories import make_product
 from tests.support.running_bot import running_bot
 
 MARIADB = "mysql+pymysql://root@127.0.0.1:3306/test"
@@ -170,18 +175,7 @@ async def two_workers(table: Table, backend: str, base: str | None, quick: bool)
         migrated(url)
         api.enforce_flood_limit(30)
         async with running_bot(api, url) as one, running_bot(api, url):
-            apples = catalogue.add_product(
-                make_product(sku="APPLES", name="Apples"),
-                initial_stock=Decimal(0),
-                actor="bench",
-                store=one.shop.store,
-                uow=one.shop.uow(),
-            )
-            people = [api.person(f"Watcher {n}") for n in range(watchers)]
-            for person in people:
-                stock.watch_product(
-                    CustomerRef(person.id, person.first_name), apples.id or 0, uow=one.shop.uow()
-                )
+            _, people = sold_out_and_watched(one, watchers, sku="APPLES", name="Apples")
             started = time.perf_counter()
             stock.receive_stock(
                 "APPLES", Decimal(5), store=one.shop.store, actor="bench", uow=one.shop.uow()

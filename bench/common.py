@@ -16,12 +16,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.demo_data import demo_rows
-from bot.domain.services import catalogue
+from bot.domain.services import catalogue, stock
 from bot.domain.services.catalogue import ImportRow
+from bot.domain.services.customers import CustomerRef
 from bot.persistence import migrate
 from bot.persistence.engine import build_engine
 
 if TYPE_CHECKING:
+    from bot.domain.catalogue import Product
+    from bot.playground.bot_api.server import Person
     from tests.support.running_bot import RunningBot
 
 
@@ -70,3 +73,24 @@ def spread(waits: list[float]) -> str:
         f"p50 {ms(statistics.median(waits))} / p95 {ms(percentile(waits, 0.95))} / "
         f"p99 {ms(percentile(waits, 0.99))} ms"
     )
+
+
+def sold_out_and_watched(
+    bot: RunningBot, people: int, *, sku: str, name: str
+) -> tuple[Product, list[Person]]:
+    """A sold-out item and `people` customers who asked to be told when it is back."""
+    from tests.support.factories import make_product
+
+    item = catalogue.add_product(
+        make_product(sku=sku, name=name),
+        initial_stock=Decimal(0),
+        actor="bench",
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+    watchers = [bot.double.person(f"Watcher {n}") for n in range(people)]
+    for person in watchers:
+        stock.watch_product(
+            CustomerRef(person.id, person.first_name), item.id or 0, uow=bot.shop.uow()
+        )
+    return item, watchers

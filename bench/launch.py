@@ -29,14 +29,20 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bench.common import database, migrated, ms, percentile, spread, stock_demo_store
+from bench.common import (
+    database,
+    migrated,
+    ms,
+    percentile,
+    sold_out_and_watched,
+    spread,
+    stock_demo_store,
+)
 from bench.driver import Driver, Timings
 from bench.loops import paced_taps
 from bot.config import Settings
-from bot.domain.services import catalogue, stock
-from bot.domain.services.customers import CustomerRef
+from bot.domain.services import stock
 from bot.playground.bot_api.server import LocalBotApi
-from tests.support.factories import make_product
 from tests.support.running_bot import running_bot
 
 CUSTOMERS = 50
@@ -131,18 +137,7 @@ async def launch(url: str, *, quick: bool = False) -> Launch:
             assert two.application.updater is not None
             await two.application.updater.stop()  # it sends; the first takes the updates
             stock_demo_store(one)
-            awaited = catalogue.add_product(
-                make_product(sku="LAUNCH", name="Launch edition"),
-                initial_stock=Decimal(0),
-                actor="bench",
-                store=one.shop.store,
-                uow=one.shop.uow(),
-            )
-            watchers = [api.person(f"Watcher {n}") for n in range(WATCHERS)]
-            for person in watchers:
-                stock.watch_product(
-                    CustomerRef(person.id, person.first_name), awaited.id or 0, uow=one.shop.uow()
-                )
+            _, watchers = sold_out_and_watched(one, WATCHERS, sku="LAUNCH", name="Launch edition")
             api.reset_peak()
             drained = asyncio.Event()
             tapping = asyncio.create_task(
