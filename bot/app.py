@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import time
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import ApplicationBuilder, ContextTypes, ExtBot
@@ -48,7 +49,14 @@ from bot.handlers import (
     stock,
     waiting,
 )
-from bot.handlers.context import ROUTES_KEY, SHOP_KEY, ShopApplication, ShopContext
+from bot.handlers.browsing import Browsing
+from bot.handlers.context import (
+    BROWSING_KEY,
+    ROUTES_KEY,
+    SHOP_KEY,
+    ShopApplication,
+    ShopContext,
+)
 from bot.handlers.errors import report_error
 from bot.handlers.routes import Routes
 from bot.i18n import SHIPPED, shipped_language
@@ -231,9 +239,16 @@ async def introduce(application: ShopApplication, shop: Shop, language: str | No
     await bot.set_my_short_description(short, language_code=language)
 
 
-def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> edge.PersonalQueues:
+def personal_queues(
+    shop: Shop,
+    done: Callable[[int], None] | None = None,
+    as_sent: dict[int, dict[str, Any]] | None = None,
+) -> edge.PersonalQueues:
+    """`as_sent`: updates as Telegram sent them (edge.KeepingQueue.as_sent), by id; the
+    others are turned back into JSON to be kept."""
     finished = shop.finished_updates
-    bodies: dict[int, Update] = {}
+    bodies: dict[int, Update | dict[str, Any]] = {}
+    sent = as_sent if as_sent is not None else {}
 
     async def record(arrivals: list[Arrival]) -> list[Delivery]:
         handled = finished.take()  # marked done in the same transaction
@@ -249,7 +264,7 @@ def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> ed
             raise
 
     def record_with_bodies(
-        arrivals: list[Arrival], handled: list[int], updates: list[Update | None]
+        arrivals: list[Arrival], handled: list[int], updates: list[Update | dict[str, Any] | None]
     ) -> list[Delivery]:
         """On a database thread: turning updates into JSON costs the event loop nothing."""
         kept = [
@@ -265,8 +280,14 @@ def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> ed
     async def first_delivery(update: Update) -> Delivery:
         user = update.effective_user
         language = shipped_language(user.language_code if user else None)
-        bodies[update.update_id] = update
-        return await recorded(Arrival(update.update_id, user.id if user else None, language))
+        bodies[update.update_id] = sent.pop(update.update_id, update)
+        arrival = Arrival(
+            update.update_id,
+            user.id if user else None,
+            language,
+            cart_item=catalogue.cart_item_shown(update),
+        )
+        return await recorded(arrival)
 
     def words(update: Update, text: str) -> str:
         user = update.effective_user
@@ -286,8 +307,11 @@ def personal_queues(shop: Shop, done: Callable[[int], None] | None = None) -> ed
     )
 
 
-def _json(update: Update) -> str:
-    return json.dumps(update.to_dict(), ensure_ascii=False, separators=(",", ":"))
+def _json(update: Update | dict[str, Any]) -> str:
+    """As Telegram sent it when known, else as the framework reads it (slower: a walk of
+    every object in it)."""
+    data = update.to_dict() if isinstance(update, Update) else update
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def kind_of(update: Update) -> str:
@@ -315,7 +339,7 @@ def build_application(
     # Telegram's 429s are honoured by every worker either way.
     book = SqlTickBook(shop.engine) if settings.send_budget else None
     queue = edge.KeepingQueue()
-    processor = personal_queues(shop, on_update_done)
+    processor = personal_queues(shop, on_update_done, queue.as_sent)
     queue.processor = processor
     budget = SendBudget(
         book,
@@ -333,6 +357,7 @@ def build_application(
         rate_limiter=budget,
     )
     keeping.wait_before_polling(queue.kept)
+    keeping.keep_as_sent(queue.as_sent)
     bot: ExtBot[Priority] = keeping
     application: ShopApplication = (
         ApplicationBuilder()
@@ -346,6 +371,7 @@ def build_application(
     )
     application.bot_data[SHOP_KEY] = shop
     application.bot_data[ROUTES_KEY] = ROUTES
+    application.bot_data[BROWSING_KEY] = Browsing()
     # Group -3: the edge (edits, group chats). Group -1: typed text to the open conversation
     # (a staff question or a checkout step) and the password shield; a plain search found in
     # the same read is shown there. Group 0: commands, buttons, and last the fallbacks.

@@ -104,6 +104,19 @@ class ProductRepository(Protocol):
     def all(self, *, include_archived: bool = True) -> list[Product]: ...
 
 
+class CatalogueVersion(Protocol):
+    """What customers' browse screens show (categories, a category's page, an item's card),
+    versioned: each worker keeps the screens it has read until the version moves."""
+
+    def current(self) -> int:
+        """The version as committed now (read by every update's record: no round trip of
+        its own)."""
+
+    def changed(self) -> None:
+        """This transaction changes what a browse screen shows: the version moves when it
+        commits (once, however often this is called)."""
+
+
 class LedgerRepository(Protocol):
     def add(self, entry: LedgerEntry) -> LedgerEntry: ...
     def add_many(self, entries: Sequence[LedgerEntry]) -> None: ...
@@ -114,7 +127,11 @@ class LedgerRepository(Protocol):
 class CustomerRepository(Protocol):
     def add(self, customer: Customer) -> Customer: ...
     def get(self, customer_id: int) -> Customer | None: ...
-    def get_by_telegram_id(self, telegram_user_id: int) -> Customer | None: ...
+    def get_by_telegram_id(
+        self, telegram_user_id: int, *, for_update: bool = False
+    ) -> Customer | None:
+        """`for_update`: the row is locked until the transaction ends."""
+
     def update(self, customer: Customer) -> None: ...
     def lock(self, customer_id: int) -> None:
         """Hold this customer's row until the transaction ends: their cart changes queue."""
@@ -122,6 +139,14 @@ class CustomerRepository(Protocol):
 
 class CartRepository(Protocol):
     def lines(self, customer_id: int) -> list[CartLine]: ...
+    def lines_with_items(self, customer_id: int) -> list[tuple[CartLine, Product]]:
+        """The cart's lines in order, each with its item as it is now (one read); lines whose
+        item is gone are left out."""
+
+    def held(self, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], Decimal]:
+        """For each (person's Telegram id, item) asked for, how much of the item their cart
+        holds (0: none, or no cart yet), in one read."""
+
     def put(self, customer_id: int, line: CartLine) -> None: ...
     def remove(self, customer_id: int, product_id: int) -> None: ...
     def clear(self, customer_id: int) -> None: ...
@@ -296,6 +321,9 @@ class Languages:
 
 class LanguageRepository(Protocol):
     def of(self, telegram_user_id: int) -> Languages: ...
+    def of_many(self, telegram_user_ids: Collection[int]) -> dict[int, Languages]:
+        """Each person's languages (everyone asked for is in it), in one read."""
+
     def note_app(self, telegram_user_id: int, language: str) -> None:
         """Keep the app's language as last seen (insert or update)."""
 
@@ -324,6 +352,16 @@ class ProcessedUpdateRepository(Protocol):
         """Record the update (and its body, until done) as taken by `worker`: new, or taken by
         a worker not heard of since `alive_since` that never finished it (it died). Seen
         before otherwise."""
+
+    def take_many(
+        self,
+        updates: Sequence[tuple[int, str | None]],
+        worker: str,
+        at: datetime,
+        alive_since: datetime,
+    ) -> list[Take]:
+        """`take` each (update id, body) in turn, in a few statements however many: the new
+        ones (the common case) in one insert. An id twice: the second is this worker's."""
 
     def mark_done(self, update_id: int, worker: str, at: datetime) -> bool:
         """Its work is being committed (in the same transaction); False if another worker
@@ -428,6 +466,8 @@ class UnitOfWork(Protocol):
 
     @property
     def products(self) -> ProductRepository: ...
+    @property
+    def catalogue(self) -> CatalogueVersion: ...
     @property
     def ledger(self) -> LedgerRepository: ...
     @property

@@ -7,6 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from bot.domain.catalogue import Product
+from bot.domain.store import Store
+
 
 class StockReason(StrEnum):
     RECEIVED = "received"
@@ -15,6 +18,21 @@ class StockReason(StrEnum):
     COUNT_CORRECTION = "count_correction"
     DAMAGED = "damaged"
     LOST = "lost"
+
+
+def shown_stock(product: Product, level: Decimal, store: Store) -> Decimal | None:
+    """A stock level as customers' browse screens show it: the level itself wherever it
+    shows or counts (sold out; "only 3 left" at or below the item's threshold; fewer than
+    twice the per-order limit in steps, where one order may hold at most half of what is
+    left and the card's ➕ stops there: bot.domain.cart.most_per_order); None above all of
+    those, where every level looks the same ("in stock", ➕ up to the per-order limit).
+
+    A stock move changes the catalogue's version only when this changes: a busy shop's
+    sales of well-stocked items leave every worker's screens as they are, and never queue
+    behind one another on the version's rows."""
+    threshold = product.threshold(store.default_low_stock_threshold)
+    plenty = level > threshold and level // product.step >= 2 * store.max_per_item
+    return None if plenty else level
 
 
 # Reasons staff may give by hand with /adjust; sales and cancellations come from orders only.

@@ -1,4 +1,9 @@
-"""Browsing: categories, pages of items, an item's card with a quantity picker."""
+"""Browsing: categories, pages of items, an item's card with a quantity picker.
+
+The screens come from what this worker keeps (bot.handlers.browsing) while the catalogue's
+version, read with the update's record, stands; an item's card shows the person's cart as the
+same record read it. A browse tap is then the record's transaction alone.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from bot.domain.catalogue import Product, category_key
 from bot.domain.services import catalogue
 from bot.domain.services.cart import CartView, add_to_cart, view_cart
 from bot.domain.services.stock import watch_product
+from bot.handlers.browsing import kept
 from bot.handlers.button_kinds import (
     AddToCart,
     AmountLabel,
@@ -30,11 +36,46 @@ from bot.handlers.views import PAGE_SIZE, categories_screen, category_screen, pr
 from bot.i18n import said
 
 
+def cart_item_shown(update: Update) -> int | None:
+    """The item whose quantity in the person's cart the reply to `update` shows (an item's
+    card): read with the update's record, in the same transaction."""
+    query = update.callback_query
+    data = query.data if query is not None else None
+    if not data or not data.startswith(ItemCard.PREFIX + ":"):
+        return None
+    pressed = ItemCard.unpack(data)
+    return pressed.product_id if pressed is not None else None
+
+
+async def _category_names(update: Update, context: ShopContext) -> list[str]:
+    version = context.catalogue_version(update)
+    return await kept(
+        context.browsing.names, version, "", lambda: context.run(catalogue.categories)
+    )
+
+
+async def _item(update: Update, context: ShopContext, product_id: int) -> Product:
+    """The item for a customer's card, as this worker keeps it or read afresh."""
+    items, version = context.browsing.items, context.catalogue_version(update)
+    product = items.get(version, product_id)
+    if product is None:
+        product = await context.run(catalogue.item, product_id)
+        if product is not None:
+            items.put(version, product_id, product)
+    return catalogue.for_sale(product, product_id)
+
+
 @polite
 async def show_categories(update: Update, context: ShopContext) -> str | None:
     """The list of categories with something on sale."""
-    names = await context.run(catalogue.categories)
-    await show(update, *categories_screen(context.texts(update), names))
+    t = context.texts(update)
+    screens, version = context.browsing.screens, context.catalogue_version(update)
+    key = (t.language, "", 0)
+    screen = screens.get(version, key)
+    if screen is None:
+        screen = categories_screen(t, await _category_names(update, context))
+        screens.put(version, key, screen)
+    await show(update, *screen)
     return None
 
 
@@ -42,16 +83,22 @@ async def show_categories(update: Update, context: ShopContext) -> str | None:
 async def show_category(update: Update, context: ShopContext) -> str | None:
     """One page of a category, edited in place."""
     pressed = CategoryPage.of(update)
-    names = await context.run(catalogue.categories)
-    name = next((n for n in names if category_key(n) == pressed.key), None)
-    if name is None:
-        await show(update, *categories_screen(context.texts(update), names))
-        t = context.texts(update)
-        return t("That category is empty now.")
-    page = await context.run(
-        catalogue.products_in_category, name, offset=pressed.offset, limit=PAGE_SIZE
-    )
-    await show(update, *category_screen(context.texts(update), name, page, context.shop.store))
+    t = context.texts(update)
+    screens, version = context.browsing.screens, context.catalogue_version(update)
+    key = (t.language, pressed.key, pressed.offset)
+    screen = screens.get(version, key)
+    if screen is None:
+        names = await _category_names(update, context)
+        name = next((n for n in names if category_key(n) == pressed.key), None)
+        if name is None:
+            await show(update, *categories_screen(t, names))
+            return t("That category is empty now.")
+        page = await context.run(
+            catalogue.products_in_category, name, offset=pressed.offset, limit=PAGE_SIZE
+        )
+        screen = category_screen(t, name, page, context.shop.store)
+        screens.put(version, key, screen)
+    await show(update, *screen)
     return None
 
 
@@ -61,28 +108,35 @@ async def _card(
     product: Product,
     picked: Decimal | None,
     cart: CartView | None = None,
+    *,
+    in_cart: Decimal | None = None,
 ) -> None:
-    """The card; pass the cart when the caller already has it fresh."""
-    if cart is None:
-        cart = await context.run(view_cart, customer_of(update))
+    """The card; pass the cart, or how much of the item it holds, when the caller already
+    has it fresh."""
     assert product.id is not None
+    if in_cart is None:
+        if cart is None:
+            cart = await context.run(view_cart, customer_of(update))
+        in_cart = cart.quantity_of(product.id)
     quantity = picked if picked is not None and picked > 0 else product.step
-    text, keyboard = product_card(
-        context.texts(update),
-        product,
-        context.shop.store,
-        picked=quantity,
-        in_cart=cart.quantity_of(product.id),
-    )
-    await show(update, text, keyboard, photo=product.photo_file_id)
+    t = context.texts(update)
+    cards, version = context.browsing.cards, context.catalogue_version(update)
+    key = (t.language, product.id, quantity, in_cart)
+    card = cards.get(version, key)
+    if card is None:
+        card = product_card(t, product, context.shop.store, picked=quantity, in_cart=in_cart)
+        cards.put(version, key, card)
+    await show(update, *card, photo=product.photo_file_id)
 
 
 @polite
 async def show_product(update: Update, context: ShopContext) -> str | None:
     """An item's card; the ➖/➕ buttons come back here with a new quantity."""
     pressed = ItemCard.of(update)
-    product = await context.run(catalogue.product_for_sale, pressed.product_id)
-    await _card(update, context, product, pressed.amount)
+    product = await _item(update, context, pressed.product_id)
+    delivery = context.delivery(update)  # its record read the cart (cart_item_shown)
+    in_cart = delivery.in_cart if delivery is not None else None
+    await _card(update, context, product, pressed.amount, in_cart=in_cart)
     return None
 
 
@@ -142,7 +196,7 @@ async def at_maximum(update: Update, context: ShopContext) -> str | None:
 @polite
 async def at_order_limit(update: Update, context: ShopContext) -> str | None:
     """➕ past what one order may hold: say how much that is, as the cart does."""
-    product = await context.run(catalogue.product_for_sale, AtOrderLimit.of(update).product_id)
+    product = await _item(update, context, AtOrderLimit.of(update).product_id)
     most = most_per_order(product, context.shop.store.max_per_item)
     return context.texts(update).refusal(over_the_limit(product, most))
 

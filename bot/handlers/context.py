@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.services.customers import CustomerRef
+from bot.domain.services.deliveries import Delivery
 from bot.domain.staff import StaffAccount
+from bot.handlers.browsing import Browsing
 from bot.i18n import Texts
 from bot.send_budget import Priority
 from bot.wiring import Shop
@@ -20,13 +22,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@runtime_checkable
-class ChosenLanguages(Protocol):
-    def language_chosen(self, update_id: int) -> str | None: ...
-
-
 SHOP_KEY = "shop"
 ROUTES_KEY = "routes"
+BROWSING_KEY = "browsing"
 
 
 # ExtBot[Priority]: the send budget takes a reply's or a notification's priority per call.
@@ -49,6 +47,18 @@ class ShopContext(
         return shop
 
     @property
+    def browsing(self) -> Browsing:
+        """The browse screens this worker keeps (bot.handlers.browsing)."""
+        browsing = self.application.bot_data[BROWSING_KEY]
+        assert isinstance(browsing, Browsing)
+        return browsing
+
+    def catalogue_version(self, update: Update) -> int | None:
+        """The catalogue's version as `update`'s record read it (None: not known)."""
+        delivery = self.delivery(update)
+        return delivery.catalogue if delivery is not None else None
+
+    @property
     def routes(self) -> Routes:
         routes: Routes = self.application.bot_data[ROUTES_KEY]
         return routes
@@ -60,13 +70,16 @@ class ShopContext(
             self._texts = self._look_up_texts(update)
         return self._texts
 
+    def delivery(self, update: Update) -> Delivery | None:
+        """How `update` was recorded (None: outside the edge, as a scheduled job is)."""
+        # Not isinstance() with a Protocol: that walks the protocol's attributes every time.
+        delivery_of = getattr(self.application.update_processor, "delivery_of", None)
+        found = delivery_of(update.update_id) if delivery_of is not None else None
+        return found if isinstance(found, Delivery) else None
+
     def _look_up_texts(self, update: Update) -> Texts:
-        processor = self.application.update_processor
-        chosen = (
-            processor.language_chosen(update.update_id)
-            if isinstance(processor, ChosenLanguages)
-            else None
-        )
+        delivery = self.delivery(update)
+        chosen = delivery.language if delivery is not None else None
         catalogues = self.shop.catalogues
         user = update.effective_user
         app_language = user.language_code if user else None

@@ -115,12 +115,12 @@ class Routes:
         names = [c.name for c in self.commands]
         if len(names) != len(set(names)):
             raise ValueError(f"a command is declared twice: {sorted(names)}")
+        # Button presses first: most updates are presses, and each would otherwise be turned
+        # down by every command's handler before reaching its own (a press is never a command).
         routes: list[BaseHandler[Update, ShopContext, None]] = [
-            CommandHandler(c.name, guarded(c.who, c.run)) for c in self.commands
-        ]
-        routes += [
             CallbackQueryHandler(guarded(p.who, p.run), pattern=p.matches) for p in self.presses
         ]
+        routes += [CommandHandler(c.name, guarded(c.who, c.run)) for c in self.commands]
         return routes + [h for f in self.features for h in f.messages]
 
     def menu(self, role: Role | None, t: Texts) -> list[BotCommand]:

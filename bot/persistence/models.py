@@ -75,6 +75,18 @@ class ProductRow(Base):
     low_stock_alerted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
+class CatalogueVersionRow(Base):
+    """The catalogue as customers see it, versioned: a transaction that changes what a browse
+    screen shows adds a random step to one of a few rows (bot.persistence.repositories.catalogue
+    says why), and the version is their sum, which every update's record reads."""
+
+    __tablename__ = "catalogue_versions"
+    __table_args__ = (MYSQL_TABLE,)
+
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class LedgerRow(Base):
     __tablename__ = "stock_ledger"
     __table_args__ = (Index("ix_stock_ledger_product_id_id", "product_id", "id"), MYSQL_TABLE)

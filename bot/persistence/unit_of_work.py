@@ -23,6 +23,7 @@ from bot.domain.errors import (
 from bot.domain.services.deliveries import HANDLING, Handling
 from bot.persistence.repositories import (
     SqlCartRepository,
+    SqlCatalogueVersion,
     SqlCheckoutRepository,
     SqlChoreRepository,
     SqlCustomerRepository,
@@ -42,6 +43,7 @@ from bot.persistence.repositories import (
     SqlThrottleRepository,
     SqlWatchRepository,
 )
+from bot.persistence.repositories.catalogue import CHANGED as CATALOGUE_CHANGED
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
 from bot.persistence.repositories.waiting import SqlWaitingRepository
@@ -137,6 +139,7 @@ class SqlAlchemyUnitOfWork:
         self._open = True
         self.session = self._sessions()
         self.products = SqlProductRepository(self.session)
+        self.catalogue = SqlCatalogueVersion(self.session)
         self.ledger = SqlLedgerRepository(self.session)
         self.customers = SqlCustomerRepository(self.session)
         self.carts = SqlCartRepository(self.session)
@@ -184,6 +187,7 @@ class SqlAlchemyUnitOfWork:
             ):
                 self.rollback()
                 raise UpdateTakenOver(f"update {handling.update_id} was taken over")
+            self.catalogue.move()  # last: its row is held only for the commit
         except DBAPIError as error:
             if (translated := _translated(error)) is not None:
                 raise translated from error
@@ -227,6 +231,7 @@ class SqlAlchemyUnitOfWork:
     def rollback(self) -> None:
         self.session.rollback()
         self.session.info.pop(OUTBOX_WRITTEN, None)
+        self.session.info.pop(CATALOGUE_CHANGED, None)
 
 
 def _same_moment(stored: datetime, stamp: datetime) -> bool:

@@ -33,6 +33,8 @@ TOO_LARGE = "an update is at most 1 MB"
 class Keeping(Protocol):
     """An update queue that says when the updates put in it are recorded as taken."""
 
+    as_sent: dict[int, dict[str, Any]]
+
     async def kept(self, update_ids: Collection[int] | None = None) -> bool: ...
 
 
@@ -64,6 +66,8 @@ def routes(
         if update is None:
             return refuse("malformed", 400, "the body is not a Telegram update")
         queue = application.update_queue
+        if isinstance(queue, Keeping):
+            queue.as_sent[update.update_id] = data  # kept as it came, until recorded
         await queue.put(update)
         if isinstance(queue, Keeping) and not await queue.kept([update.update_id]):
             # Not recorded (the database is away): Telegram delivers it again later.

@@ -11,7 +11,6 @@ import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -21,61 +20,7 @@ from sqlalchemy.engine.interfaces import CacheStats
 from tests.support.chat_person import ChatPerson
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import sell, someone
-
-INFRASTRUCTURE = ("processed_updates", "send_ticks", "outbox", "workers")
-
-
-@dataclass
-class Transaction:
-    statements: list[tuple[str, str]] = field(default_factory=list)  # SQL and parameters
-
-    @property
-    def is_infrastructure(self) -> bool:
-        """Recording an update, a heartbeat, the send budget, the outbox: judged by its first
-        statement (a screen's transaction that commits ends by marking its update done)."""
-        first, _ = self.statements[0]
-        return any(t in first for t in INFRASTRUCTURE)
-
-    @property
-    def writes(self) -> bool:
-        return any(sql.lstrip().split()[0].upper() != "SELECT" for sql, _ in self.statements)
-
-
-@contextmanager
-def updates_alone(bot: RunningBot) -> Iterator[list[Transaction]]:
-    """The transactions an update's handling begins, with the bot's scheduled jobs held
-    meanwhile (releasing unpaid orders runs a second after start, and would be counted)."""
-    assert bot.application.job_queue is not None
-    scheduler = bot.application.job_queue.scheduler
-    scheduler.pause()
-    try:
-        with transactions(bot.shop.engine) as seen:
-            yield seen
-    finally:
-        scheduler.resume()
-
-
-@contextmanager
-def transactions(engine: Engine) -> Iterator[list[Transaction]]:
-    """Every transaction the engine begins meanwhile, with the statements run in it."""
-    seen: list[Transaction] = []
-    current: dict[int, Transaction] = {}
-
-    def begun(connection: object) -> None:
-        current[id(connection)] = Transaction()
-        seen.append(current[id(connection)])
-
-    def ran(connection: object, _cursor: object, sql: str, params: object, *_: object) -> None:
-        if not sql.lstrip().upper().startswith("BEGIN") and id(connection) in current:
-            current[id(connection)].statements.append((sql, repr(params)))
-
-    event.listen(engine, "begin", begun)
-    event.listen(engine, "before_cursor_execute", ran)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "begin", begun)
-        event.remove(engine, "before_cursor_execute", ran)
+from tests.support.transactions import Transaction, screen_work, transactions, updates_alone
 
 
 @contextmanager
@@ -96,10 +41,6 @@ def compilations(engine: Engine) -> Iterator[list[tuple[str, CacheStats]]]:
 
 def _records_an_update(sql: str) -> bool:
     return sql.lstrip().upper().startswith("INSERT") and "processed_updates" in sql
-
-
-def screen_work(seen: list[Transaction]) -> list[Transaction]:
-    return [t for t in seen if t.statements and not t.is_infrastructure]
 
 
 def asked_twice(seen: list[Transaction]) -> list[str]:
@@ -183,7 +124,12 @@ async def test_a_burst_of_updates_is_recorded_in_fewer_transactions_than_updates
         await bot.double.settle()
     assert all("Corner Shop" in person.screen for person in people)
     records = [t for t in seen if any(_records_an_update(sql) for sql, _ in t.statements)]
-    recorded = sum(_records_an_update(sql) for t in records for sql, _ in t.statements)
+    recorded = sum(  # the new updates of a batch go in one statement, a row each
+        rows
+        for t in records
+        for (sql, _), rows in zip(t.statements, t.rows, strict=True)
+        if _records_an_update(sql)
+    )
     assert recorded == len(people)  # each update recorded once
     assert 1 <= len(records) < len(people)
 

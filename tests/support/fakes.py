@@ -61,6 +61,8 @@ class State:
     app_languages: dict[int, str] = field(default_factory=dict)  # telegram user: app language
     payments: dict[str, int] = field(default_factory=dict)  # charge id: order id
     questions: dict[int, Question] = field(default_factory=dict)
+    catalogue_version: int = 0
+    catalogue_changed: bool = False  # in this transaction: the version moves at commit
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
@@ -216,7 +218,9 @@ class FakeCustomers:
         found = self.s.customers.get(customer_id)
         return dataclasses.replace(found) if found else None
 
-    def get_by_telegram_id(self, telegram_user_id: int) -> Customer | None:
+    def get_by_telegram_id(
+        self, telegram_user_id: int, *, for_update: bool = False
+    ) -> Customer | None:
         found = next(
             (c for c in self.s.customers.values() if c.telegram_user_id == telegram_user_id), None
         )
@@ -227,12 +231,40 @@ class FakeCustomers:
         self.s.customers[customer.id] = dataclasses.replace(customer)
 
 
+class FakeCatalogueVersion:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def current(self) -> int:
+        return self.s.catalogue_version
+
+    def changed(self) -> None:
+        self.s.catalogue_changed = True
+
+
 class FakeCarts:
     def __init__(self, state: State) -> None:
         self.s = state
 
     def lines(self, customer_id: int) -> list[CartLine]:
         return list(self.s.carts.get(customer_id, []))
+
+    def lines_with_items(self, customer_id: int) -> list[tuple[CartLine, Product]]:
+        return [
+            (line, dataclasses.replace(self.s.products[line.product_id]))
+            for line in self.s.carts.get(customer_id, [])
+            if line.product_id in self.s.products
+        ]
+
+    def held(self, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], Decimal]:
+        return {(user, item): self._held(user, item) for user, item in wanted}
+
+    def _held(self, telegram_user_id: int, product_id: int) -> Decimal:
+        customer = next(
+            (c for c in self.s.customers.values() if c.telegram_user_id == telegram_user_id), None
+        )
+        lines = self.s.carts.get(customer.id or 0, []) if customer else []
+        return next((line.quantity for line in lines if line.product_id == product_id), Decimal(0))
 
     def put(self, customer_id: int, line: CartLine) -> None:
         lines = self.s.carts.setdefault(customer_id, [])
@@ -741,6 +773,9 @@ class FakeLanguages:
     def of(self, telegram_user_id: int) -> Languages:
         return Languages(self._chosen(telegram_user_id), self.s.app_languages.get(telegram_user_id))
 
+    def of_many(self, telegram_user_ids: Collection[int]) -> dict[int, Languages]:
+        return {user: self.of(user) for user in telegram_user_ids}
+
     def note_app(self, telegram_user_id: int, language: str) -> None:
         self.s.app_languages[telegram_user_id] = language
 
@@ -777,6 +812,15 @@ class FakeProcessedUpdates:
         """Only what the domain tests need: new or seen (taking over is the real
         repository's, tested on both databases)."""
         return Take(self.s.updates.setdefault(update_id, at) is at)
+
+    def take_many(
+        self,
+        updates: Sequence[tuple[int, str | None]],
+        worker: str,
+        at: datetime,
+        alive_since: datetime,
+    ) -> list[Take]:
+        return [self.take(u, worker, at, alive_since, body) for u, body in updates]
 
     def mark_done(self, update_id: int, worker: str, at: datetime) -> bool:
         return update_id in self.s.updates
@@ -858,6 +902,7 @@ class FakeUnitOfWork:
     def __enter__(self) -> Self:
         self.working = copy.deepcopy(self.committed)
         self.products = FakeProducts(self.working)
+        self.catalogue = FakeCatalogueVersion(self.working)
         self.ledger = FakeLedger(self.working)
         self.customers = FakeCustomers(self.working)
         self.carts = FakeCarts(self.working)
@@ -888,6 +933,9 @@ class FakeUnitOfWork:
         self.rollback()
 
     def commit(self) -> None:
+        if self.working.catalogue_changed:
+            self.working.catalogue_version += 1
+            self.working.catalogue_changed = False
         self.committed = self.working
         self.working = copy.deepcopy(self.committed)
         self._rebind()
@@ -900,6 +948,7 @@ class FakeUnitOfWork:
     def _rebind(self) -> None:
         for repo in (
             self.products,
+            self.catalogue,
             self.ledger,
             self.customers,
             self.carts,

@@ -56,14 +56,9 @@ class CartView:
 
 
 def load_cart(uow: UnitOfWork, customer_id: int) -> CartView:
-    lines = uow.carts.lines(customer_id)
-    products = uow.products.get_many([line.product_id for line in lines])
-    items = [
-        CartItem(products[line.product_id], line.quantity)
-        for line in lines
-        if line.product_id in products
-    ]
-    return CartView(items)
+    return CartView(
+        [CartItem(item, line.quantity) for line, item in uow.carts.lines_with_items(customer_id)]
+    )
 
 
 def view_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
@@ -119,9 +114,8 @@ def _put(
 def _cart_owner(uow: UnitOfWork, customer: CustomerRef) -> int:
     """The customer, locked until the use case ends: a cart change reads the cart and writes
     it back, so two workers changing one cart at once must take turns (no lost ➕)."""
-    who = identify(uow, customer)
+    who = identify(uow, customer, lock=True)
     assert who.id is not None
-    uow.customers.lock(who.id)
     return who.id
 
 

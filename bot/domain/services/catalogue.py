@@ -97,6 +97,7 @@ def add_product_in(
     if uow.products.get_by_sku(product.sku) is not None:
         raise DuplicateSku(product.sku)
     saved = uow.products.add(dataclasses.replace(product, stock=Decimal(0), id=None))
+    uow.catalogue.changed()
     if initial_stock:
         move_stock(
             uow,
@@ -133,6 +134,7 @@ def update_product(sku: str, changes: dict[str, Any], *, uow: UnitOfWork) -> Pro
         if edited.stock and not changes.keys().isdisjoint({"step", "unit"}):
             check_step(edited.stock, edited.step, edited.unit.value)
         uow.products.update_details(edited)
+        uow.catalogue.changed()
         uow.commit()
         return edited
 
@@ -148,6 +150,7 @@ def set_active(sku: str, active: bool, *, uow: UnitOfWork) -> Product:
         product = _get(uow, sku)
         product.active = active
         uow.products.update_details(product)
+        uow.catalogue.changed()
         uow.commit()
         return product
 
@@ -235,7 +238,10 @@ def import_catalogue(
             if row.product.sku in known
         ]
         # Export -> edit -> import: only the rows someone changed are written again.
-        uow.products.update_many([p for p in edited if p != known[p.sku]])
+        rewritten = [p for p in edited if p != known[p.sku]]
+        uow.products.update_many(rewritten)
+        if added or rewritten:
+            uow.catalogue.changed()
         wanted = {row.product.sku: row.stock for row in rows}
         for product in edited:
             change = wanted[product.sku] - product.stock
@@ -325,12 +331,22 @@ def search_in(uow: UnitOfWork, text: str, *, offset: int, limit: int) -> Page[Pr
 def product_for_sale(product_id: int, *, uow: UnitOfWork) -> Product:
     """An item a customer may look at and buy; archived ones are refused by name."""
     with uow:
-        product = uow.products.get(product_id)
-        if product is None:
-            raise UnknownProduct(str(product_id))
-        if not product.active:
-            raise ProductArchived(product.name)
-        return product
+        return for_sale(uow.products.get(product_id), product_id)
+
+
+def item(product_id: int, *, uow: UnitOfWork) -> Product | None:
+    """An item as stored, archived or not (a worker keeps it for its cards: `for_sale`)."""
+    with uow:
+        return uow.products.get(product_id)
+
+
+def for_sale(product: Product | None, product_id: int) -> Product:
+    """The item, if a customer may look at it and buy it; archived ones are refused by name."""
+    if product is None:
+        raise UnknownProduct(str(product_id))
+    if not product.active:
+        raise ProductArchived(product.name)
+    return product
 
 
 def stock_levels(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:

@@ -18,9 +18,10 @@ class CustomerRef:
     username: str | None = None
 
 
-def identify(uow: UnitOfWork, ref: CustomerRef) -> Customer:
-    """The customer row for this person, created on first contact (inside the caller's unit)."""
-    customer = uow.customers.get_by_telegram_id(ref.telegram_user_id)
+def identify(uow: UnitOfWork, ref: CustomerRef, *, lock: bool = False) -> Customer:
+    """The customer row for this person, created on first contact (inside the caller's unit);
+    `lock`: held until the caller's transaction ends (a new row is, being new)."""
+    customer = uow.customers.get_by_telegram_id(ref.telegram_user_id, for_update=lock)
     name = one_line(ref.name or "")[:120] or "Customer"
     if customer is None:
         return uow.customers.add(Customer(ref.telegram_user_id, name, ref.username))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from bot.domain.clock import Clock, utc_now
-from bot.domain.ports import UnitOfWork
+from bot.domain.ports import Take, UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
 
 BEAT_EVERY = timedelta(seconds=5)  # how often a worker says it lives
@@ -20,18 +22,23 @@ TAKE_UP_WITHIN = timedelta(hours=1)
 
 @dataclass(frozen=True, slots=True)
 class Arrival:
-    """An update as it arrived: its id, who sent it, and their Telegram app's language."""
+    """An update as it arrived: its id, who sent it, and their Telegram app's language.
+    `cart_item`: the item whose quantity in the sender's cart the reply shows (an item's
+    card), read with the record rather than in a transaction of its own."""
 
     update_id: int
     telegram_user_id: int | None = None
     app_language: str | None = None
     body: str | None = None  # the update as Telegram sent it (JSON), kept until it is handled
+    cart_item: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """An update taken (`fresh`), or seen before; and the language its sender chose, read in
-    the same transaction (every reply needs it, and a read of its own would cost one more).
+    """An update taken (`fresh`), or seen before; and what its reply needs that the same
+    transaction can read at no extra round trip: the language its sender chose (every reply
+    needs it), the catalogue's version (a worker's browse screens serve while it stands), and
+    the arrival's `cart_item` as the sender's cart holds it (`in_cart`; None: not read).
     `ask_again_in`: held by another worker that may have just died; ask again after this
     many seconds, when it will count as gone if it is."""
 
@@ -41,6 +48,8 @@ class Delivery:
     # Seen before, taken by this same worker and not done: the worker's own earlier attempt
     # to record it, if that attempt failed as far as it knows (its commit may have gone through).
     mine: bool = False
+    catalogue: int | None = None  # None: not known (read the catalogue afresh)
+    in_cart: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +79,44 @@ def first_deliveries(
     did for each, and every update pays it (group commit).
 
     Recorded in update id order, so two workers recording overlapping batches lock the ids
-    in the same order and cannot deadlock. The sender's app language is kept when it is new
-    or changed (a write only then), for the notifications they will be sent later."""
-    taken: dict[int, Delivery] = {}
+    in the same order and cannot deadlock. What the replies need is then read for the whole
+    batch at once: the senders' languages, the cart lines the cards show, the catalogue's
+    version (a statement each, however many updates). The sender's app language is kept when
+    it is new or changed (a write only then, in person order), for the notifications they
+    will be sent later."""
+    in_order = sorted(range(len(arrivals)), key=lambda i: arrivals[i].update_id)
     with uow:
         at = clock()
-        for n in sorted(range(len(arrivals)), key=lambda i: arrivals[i].update_id):
-            taken[n] = _first_delivery(uow, arrivals[n], at, worker)
+        takes = uow.updates.take_many(
+            [(arrivals[n].update_id, arrivals[n].body) for n in in_order],
+            worker,
+            at,
+            alive_since=at - GONE_AFTER,
+        )
+        taken = {n: _delivery(take, at) for n, take in zip(in_order, takes, strict=True)}
+        answered = [n for n in in_order if taken[n].fresh or taken[n].mine]
+        senders = {n: user for n in answered if (user := arrivals[n].telegram_user_id)}
+        known = uow.languages.of_many(set(senders.values()))
+        apps = {senders[n]: app for n in senders if (app := arrivals[n].app_language)}
+        for user, app in sorted(apps.items()):  # each person's latest, in one lock order
+            if app != known[user].app:
+                uow.languages.note_app(user, app)
+        cards = {n: (senders[n], item) for n in senders if (item := arrivals[n].cart_item)}
+        held = uow.carts.held(set(cards.values())) if cards else {}
+        catalogue = uow.catalogue.current()
         uow.updates.finish(finished, worker, at)  # handled since: no extra transaction
         uow.commit()
-    return [taken[n] for n in range(len(arrivals))]
+    deliveries = {}
+    for n, delivery in taken.items():
+        if n in senders:
+            card = cards.get(n)
+            delivery = dataclasses.replace(
+                delivery,
+                language=known[senders[n]].chosen,
+                in_cart=held[card] if card is not None else None,
+            )
+        deliveries[n] = dataclasses.replace(delivery, catalogue=catalogue)
+    return [deliveries[n] for n in range(len(arrivals))]
 
 
 def first_delivery(
@@ -134,19 +171,10 @@ def take_up_abandoned(
         return claimed
 
 
-def _first_delivery(uow: UnitOfWork, arrival: Arrival, at: datetime, worker: str) -> Delivery:
-    taken = uow.updates.take(
-        arrival.update_id, worker, at, alive_since=at - GONE_AFTER, body=arrival.body
-    )
+def _delivery(taken: Take, at: datetime) -> Delivery:
     if not taken.fresh and not taken.mine:
         if taken.holder_seen_at is None:
             return Delivery(False)
         wait = (taken.holder_seen_at + GONE_AFTER - at).total_seconds()
         return Delivery(False, ask_again_in=max(0.1, wait + 0.1))
-    fresh, mine = taken.fresh, taken.mine
-    if arrival.telegram_user_id is None:
-        return Delivery(fresh, mine=mine)
-    known = uow.languages.of(arrival.telegram_user_id)
-    if arrival.app_language and arrival.app_language != known.app:
-        uow.languages.note_app(arrival.telegram_user_id, arrival.app_language)
-    return Delivery(fresh, known.chosen, mine=mine)
+    return Delivery(taken.fresh, mine=taken.mine)

@@ -23,7 +23,7 @@ from bot.domain.search import build_query, query_words
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import note_level
 from bot.domain.services.retry import retry_on_conflict
-from bot.domain.stock import MANUAL_ADJUSTMENT_REASONS, LedgerEntry, StockReason
+from bot.domain.stock import MANUAL_ADJUSTMENT_REASONS, LedgerEntry, StockReason, shown_stock
 from bot.domain.store import Store
 from bot.domain.text import Amount, one_line, said
 
@@ -109,6 +109,8 @@ def record_move(
     crosses the item's threshold, the managers' low-stock alert)."""
     assert product.id is not None
     note_level(uow, product, change, level, store=store, at=at)
+    if shown_stock(product, level - change, store) != shown_stock(product, level, store):
+        uow.catalogue.changed()  # the card or the page shows it (sold out, "only 3 left")
     if level - change < product.step <= level:  # one step can be sold again
         tell_watchers(uow, product, at)
     entry = uow.ledger.add(

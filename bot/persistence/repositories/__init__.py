@@ -4,6 +4,7 @@ They never commit: the unit of work does.
 """
 
 from bot.persistence.repositories.catalogue import (
+    SqlCatalogueVersion,
     SqlLedgerRepository,
     SqlProductRepository,
     SqlWatchRepository,
@@ -33,6 +34,7 @@ from bot.persistence.repositories.staff import (
 
 __all__ = [
     "SqlCartRepository",
+    "SqlCatalogueVersion",
     "SqlCheckoutRepository",
     "SqlChoreRepository",
     "SqlCustomerRepository",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     and_,
     bindparam,
     case,
@@ -29,6 +31,7 @@ from bot.domain.search import Match, SearchQuery, index_terms, typo_indexable, v
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.persistence.bulk import insert_dicts, insert_rows
 from bot.persistence.models import (
+    CatalogueVersionRow,
     CustomerRow,
     LedgerRow,
     ProductRow,
@@ -53,8 +56,8 @@ ON_SALE = ProductRow.__table__.c.active == true()
 
 # What customers' browsing reads on every tap, built once (building a statement cost about as
 # much as running it) over plain columns (no ORM identity map to fill).
-_products = ProductRow.__table__
-_ITEM_COLUMNS = [_products.c[field] for field in Product.__slots__]  # an item, whole
+_products = PRODUCTS = cast(Table, ProductRow.__table__)
+_ITEM_COLUMNS = ITEM_COLUMNS = [_products.c[field] for field in Product.__slots__]  # an item, whole
 _ITEM = select(*_ITEM_COLUMNS).where(_products.c.id == bindparam("id"))
 _ITEMS = select(*_ITEM_COLUMNS).where(_products.c.id.in_(bindparam("ids", expanding=True)))
 _CATEGORIES = (
@@ -74,9 +77,66 @@ _CATEGORY_PAGE = (
 _CATEGORY_COUNT = select(func.count()).select_from(_products).where(_IN_CATEGORY)
 
 
+_versions = cast(Table, CatalogueVersionRow.__table__)
+_VERSION = select(func.coalesce(func.sum(_versions.c.version), 0))
+_MOVE_VERSION = (
+    update(_versions)
+    .where(_versions.c.shard == bindparam("at_shard"))
+    .values(version=_versions.c.version + bindparam("step"))
+)
+VERSION_SHARDS = 16
+CHANGED = "shopkeeps.catalogue_changed"  # session.info: the version moves at commit
+
+
+class SqlCatalogueVersion:
+    """The catalogue's version: the sum of a few rows, each moved by a random step.
+
+    Why not one counter: on MariaDB (READ COMMITTED, row locks) every transaction that moved
+    it would hold that one row until it commits, and each waits for the one before, across
+    every worker. Here a change moves one of VERSION_SHARDS rows, picked at random, as the
+    transaction's last statement (`move`, from the unit of work's commit): two changes
+    queue only when they pick the same row, and only for a commit. Measured on MariaDB with
+    eight writers whose transactions last 2 ms (8 x 150 transactions, issue 24): one row moved
+    mid-transaction, 373 transactions a second; 16 rows, 1,308; moved as the last statement,
+    about 1,500 either way. Reading is one statement over at most 16 rows, in the transaction
+    that records updates anyway. Only changes to what a screen shows move it
+    (bot.domain.stock.shown_stock): a sale of a well-stocked item does not.
+
+    Why a random step, not 1: a version must never come back to a value some worker keeps
+    screens for; a database emptied or restored under running workers would count up through
+    the same numbers again. Random steps of up to 2³¹ make that as good as impossible, and
+    leave room for some four billion changes in a BIGINT."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def current(self) -> int:
+        return int(self.session.scalar(_VERSION) or 0)
+
+    def changed(self) -> None:
+        self.session.info[CHANGED] = True
+
+    def move(self) -> None:
+        """The version moves, if this transaction changed the catalogue."""
+        if not self.session.info.pop(CHANGED, False):
+            return
+        shard, step = secrets.randbelow(VERSION_SHARDS), 1 + secrets.randbelow(2**31)
+        moved = {"at_shard": shard, "step": step}
+        while not self.session.execute(_MOVE_VERSION, moved).rowcount:  # type: ignore[attr-defined]
+            # The row's first change (a new or emptied table): whoever inserts it first wins,
+            # and the other moves it as usual.
+            if insert_unless_present(self.session, _versions, shard=shard, version=step):
+                return
+
+
 def _after_prefix(word: str) -> str:
     """The first string after every string that starts with `word` (in code-point order)."""
     return word[:-1] + chr(ord(word[-1]) + 1)
+
+
+def item_from_row(row: Any) -> Product:
+    """An item from a row holding ITEM_COLUMNS (a cart line's join too)."""
+    return SqlProductRepository._to_domain(row)
 
 
 class SqlProductRepository:

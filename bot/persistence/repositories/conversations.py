@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
+from typing import cast
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, select, text, update
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    literal,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
+from bot.domain.errors import ConcurrentUpdate
 from bot.domain.ports import Languages, Take
 from bot.domain.prompts import Prompt, PromptKind
 from bot.persistence.drafts import draft_from_json, draft_to_json
@@ -22,7 +36,11 @@ from bot.persistence.models import (
     StaffSessionRow,
     WorkerRow,
 )
-from bot.persistence.repositories.inserts import insert_or_update, insert_unless_present
+from bot.persistence.repositories.inserts import (
+    ignoring_duplicates,
+    insert_or_update,
+    insert_unless_present,
+)
 
 
 class SqlPromptRepository:
@@ -118,6 +136,29 @@ def _languages_of() -> Select[tuple[str | None, str | None, str | None]]:
 _LANGUAGES_OF = _languages_of()
 
 
+def _languages_of_many() -> CompoundSelect[tuple[int | None, int, str | None]]:
+    """Everyone's languages in one statement, each row (person, where from, language): 1 the
+    staff account they are logged in as, 2 the customer, 3 the Telegram app."""
+    users: BindParameter[list[int]] = bindparam("users", expanding=True)
+    # On the tables, not the mapped classes: a plain statement, no ORM machinery per call.
+    sessions, staff = StaffSessionRow.__table__.c, StaffRow.__table__.c
+    customers, apps = CustomerRow.__table__.c, AppLanguageRow.__table__.c
+    return union_all(
+        select(sessions.telegram_user_id, literal(1), staff.language)
+        .join_from(StaffSessionRow.__table__, StaffRow.__table__, sessions.staff_id == staff.id)
+        .where(sessions.telegram_user_id.in_(users)),
+        select(customers.telegram_user_id, literal(2), customers.language).where(
+            customers.telegram_user_id.in_(users)
+        ),
+        select(apps.telegram_user_id, literal(3), apps.language).where(
+            apps.telegram_user_id.in_(users)
+        ),
+    )
+
+
+_LANGUAGES_OF_MANY = _languages_of_many()
+
+
 class SqlLanguageRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -125,6 +166,18 @@ class SqlLanguageRepository:
     def of(self, telegram_user_id: int) -> Languages:
         row = self.session.execute(_LANGUAGES_OF, {"user": telegram_user_id}).one()
         return Languages(chosen=row[0] or row[1], app=row[2])
+
+    def of_many(self, telegram_user_ids: Collection[int]) -> dict[int, Languages]:
+        users = sorted(set(telegram_user_ids))
+        if not users:
+            return {}
+        found: dict[int, dict[int, str | None]] = {user: {} for user in users}
+        for user, source, language in self.session.execute(_LANGUAGES_OF_MANY, {"users": users}):
+            found[user][source] = language
+        return {
+            user: Languages(chosen=kept.get(1) or kept.get(2), app=kept.get(3))
+            for user, kept in found.items()
+        }
 
     def note_app(self, telegram_user_id: int, language: str) -> None:
         insert_or_update(
@@ -178,6 +231,28 @@ def _alive_workers(since: datetime) -> Select[tuple[str]]:
     return select(WorkerRow.worker_id).where(WorkerRow.beat_at >= since)
 
 
+# Every update that changes something marks itself done with its work, and every record marks
+# the updates handled since: built once, on the table (no ORM bulk-update machinery per call).
+_updates = cast(Table, ProcessedUpdateRow.__table__)
+_MARK_DONE = (
+    update(_updates)
+    .where(_updates.c.update_id == bindparam("of_update"))
+    .where(_updates.c.taken_by == bindparam("by_worker"))
+    .values(done_at=bindparam("done"), body=None)
+)
+_SEEN = select(_updates.c.update_id).where(
+    _updates.c.update_id.in_(bindparam("ids", expanding=True))
+)
+_TAKE = ignoring_duplicates(_updates)
+_FINISH = (
+    update(_updates)
+    .where(_updates.c.update_id.in_(bindparam("of_updates", expanding=True)))
+    .where(_updates.c.taken_by == bindparam("by_worker"))
+    .where(_updates.c.done_at.is_(None))
+    .values(done_at=bindparam("done"), body=None)
+)
+
+
 class SqlProcessedUpdateRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -223,14 +298,50 @@ class SqlProcessedUpdateRepository:
             return Take(False, mine=True)
         return Take(False, holder.beat_at or alive_since)
 
+    def take_many(
+        self,
+        updates: Sequence[tuple[int, str | None]],
+        worker: str,
+        at: datetime,
+        alive_since: datetime,
+    ) -> list[Take]:
+        """Those seen before go the way of `take`, one by one; the others (every update, but
+        for a redelivery) are inserted together. Should another worker insert one of those
+        meanwhile (both were sent the same update), fewer rows land than were new: which ones
+        cannot be told, so the whole transaction runs again, and then finds theirs seen."""
+        ids = list(dict.fromkeys(update_id for update_id, _ in updates))
+        seen = set(self.session.scalars(_SEEN, {"ids": ids})) if ids else set()
+        bodies = {update_id: body for update_id, body in reversed(updates)}  # the first's
+        new = [update_id for update_id in ids if update_id not in seen]
+        if new:
+            rows = [
+                {
+                    "update_id": update_id,
+                    "processed_at": at,
+                    "taken_by": worker,
+                    "done_at": None,
+                    "body": bodies[update_id],
+                }
+                for update_id in new
+            ]
+            landed = self.session.execute(_TAKE, rows).rowcount  # type: ignore[attr-defined]
+            if landed != len(new):
+                raise ConcurrentUpdate(f"{len(new) - landed} updates taken by another worker")
+        taken: list[Take] = []
+        fresh, landed_now = set(new), set(new)
+        for update_id, body in updates:
+            if update_id in fresh:
+                fresh.discard(update_id)
+                taken.append(Take(True))
+            elif update_id in landed_now:
+                taken.append(Take(False, mine=True))  # twice in this batch: taken just now
+            else:
+                taken.append(self.take(update_id, worker, at, alive_since, body))
+        return taken
+
     def mark_done(self, update_id: int, worker: str, at: datetime) -> bool:
-        row = ProcessedUpdateRow
-        result = self.session.execute(
-            update(row)
-            .where(row.update_id == update_id, row.taken_by == worker)
-            .values(done_at=at, body=None)
-            .execution_options(synchronize_session=False)
-        )
+        done = {"of_update": update_id, "by_worker": worker, "done": at}
+        result = self.session.execute(_MARK_DONE, done)
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def marked_done_at(self, update_id: int, worker: str) -> datetime | None:
@@ -248,17 +359,8 @@ class SqlProcessedUpdateRepository:
     def finish(self, update_ids: Collection[int], worker: str, at: datetime) -> None:
         if not update_ids:
             return
-        row = ProcessedUpdateRow
-        self.session.execute(
-            update(row)
-            .where(
-                row.update_id.in_(sorted(update_ids)),
-                row.taken_by == worker,
-                row.done_at.is_(None),
-            )
-            .values(done_at=at, body=None)
-            .execution_options(synchronize_session=False)
-        )
+        done = {"of_updates": sorted(update_ids), "by_worker": worker, "done": at}
+        self.session.execute(_FINISH, done)
 
     def claim_abandoned(
         self, worker: str, alive_since: datetime, taken_since: datetime, limit: int

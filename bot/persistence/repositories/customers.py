@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.cart import CartLine
+from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.customers import Customer
 from bot.domain.orders import (
@@ -19,6 +22,7 @@ from bot.persistence.models import (
     CheckoutRow,
     CustomerRow,
 )
+from bot.persistence.repositories.catalogue import ITEM_COLUMNS, PRODUCTS, item_from_row
 
 # Each update of a customer's cart or browse runs these: built once (building a statement
 # cost about as much as running it), over plain columns (no ORM identity map to fill).
@@ -31,11 +35,18 @@ _CUSTOMER_BY_TELEGRAM_ID = select(
     _customers.c.phone,
     _customers.c.id,
 ).where(_customers.c.telegram_user_id == bindparam("telegram_user_id"))
+_LOCKED_CUSTOMER_BY_TELEGRAM_ID = _CUSTOMER_BY_TELEGRAM_ID.with_for_update()
 _LOCK_CUSTOMER = (
     select(_customers.c.id).where(_customers.c.id == bindparam("customer_id")).with_for_update()
 )
 _CART_LINES = (
     select(_lines.c.product_id, _lines.c.quantity, _lines.c.seen_price_minor)
+    .where(_lines.c.customer_id == bindparam("customer_id"))
+    .order_by(_lines.c.position, _lines.c.product_id)
+)
+_CART_ITEMS = (
+    select(_lines.c.product_id, _lines.c.quantity, _lines.c.seen_price_minor, *ITEM_COLUMNS)
+    .join(PRODUCTS, PRODUCTS.c.id == _lines.c.product_id)
     .where(_lines.c.customer_id == bindparam("customer_id"))
     .order_by(_lines.c.position, _lines.c.product_id)
 )
@@ -49,6 +60,12 @@ _LAST_POSITION = select(func.coalesce(func.max(_lines.c.position), 0)).where(
     _lines.c.customer_id == bindparam("customer_id")
 )
 _NEW_LINE = insert(_lines)
+_HELD = (
+    select(_customers.c.telegram_user_id, _lines.c.product_id, _lines.c.quantity)
+    .join(_customers, _customers.c.id == _lines.c.customer_id)
+    .where(_customers.c.telegram_user_id.in_(bindparam("users", expanding=True)))
+    .where(_lines.c.product_id.in_(bindparam("items", expanding=True)))
+)
 
 
 class SqlCustomerRepository:
@@ -76,10 +93,11 @@ class SqlCustomerRepository:
         row = self.session.get(CustomerRow, customer_id)
         return self._to_domain(row) if row and row.telegram_user_id is not None else None
 
-    def get_by_telegram_id(self, telegram_user_id: int) -> Customer | None:
-        found = self.session.execute(
-            _CUSTOMER_BY_TELEGRAM_ID, {"telegram_user_id": telegram_user_id}
-        ).one_or_none()
+    def get_by_telegram_id(
+        self, telegram_user_id: int, *, for_update: bool = False
+    ) -> Customer | None:
+        query = _LOCKED_CUSTOMER_BY_TELEGRAM_ID if for_update else _CUSTOMER_BY_TELEGRAM_ID
+        found = self.session.execute(query, {"telegram_user_id": telegram_user_id}).one_or_none()
         return self._to_domain(found) if found else None
 
     def lock(self, customer_id: int) -> None:
@@ -100,6 +118,24 @@ class SqlCartRepository:
     def lines(self, customer_id: int) -> list[CartLine]:
         rows = self.session.execute(_CART_LINES, {"customer_id": customer_id})
         return [CartLine(*row) for row in rows]
+
+    def held(self, wanted: Collection[tuple[int, int]]) -> dict[tuple[int, int], Decimal]:
+        held = dict.fromkeys(wanted, Decimal(0))
+        if not held:
+            return held
+        users = sorted({user for user, _ in held})
+        items = sorted({item for _, item in held})
+        for user, item, quantity in self.session.execute(_HELD, {"users": users, "items": items}):
+            if (user, item) in held:
+                held[user, item] = quantity
+        return held
+
+    def lines_with_items(self, customer_id: int) -> list[tuple[CartLine, Product]]:
+        rows = self.session.execute(_CART_ITEMS, {"customer_id": customer_id})
+        return [
+            (CartLine(row.product_id, row.quantity, row.seen_price_minor), item_from_row(row))
+            for row in rows
+        ]
 
     def put(self, customer_id: int, line: CartLine) -> None:
         """Change the line, or add it after the others. The caller holds the customer's lock

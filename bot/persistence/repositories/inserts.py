@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 
 @cache
-def _ignoring_duplicates(table: Table) -> Insert:
+def ignoring_duplicates(table: Table) -> Insert:
     """INSERT that skips a row whose key exists, in each dialect's words, built once.
 
     A plain INSERT with a per-dialect prefix, not the dialects' own insert constructs: those
@@ -30,7 +30,7 @@ def _ignoring_duplicates(table: Table) -> Insert:
 def insert_unless_present(session: Session, table: Table, **values: Any) -> bool:
     """True if this call inserted the row; False if a row with its key was there (or is
     being inserted by a transaction that commits first). No read-then-write race."""
-    result = session.execute(_ignoring_duplicates(table), values)
+    result = session.execute(ignoring_duplicates(table), values)
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
 
 
@@ -47,4 +47,4 @@ def insert_or_update(session: Session, table: Table, key: dict[str, Any], **valu
 def insert_many_unless_present(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert each row whose key is not there yet (one executemany: the driver batches it)."""
     if rows:
-        session.execute(_ignoring_duplicates(table), rows)
+        session.execute(ignoring_duplicates(table), rows)

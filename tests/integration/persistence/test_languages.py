@@ -76,12 +76,13 @@ def test_updates_recorded_together_answer_each_in_the_order_they_came(
         deliveries.Arrival(31, 802, "fr"),
         deliveries.Arrival(32, 801, "en"),  # the same update twice in one batch
     ]
-    # Seen before by this same worker ("mine"): not handled again.
+    # Seen before by this same worker ("mine"): not handled again. Nothing in the catalogue
+    # has changed yet: its version is 0.
     assert deliveries.first_deliveries(arrivals, uow=new_uow()) == [
-        deliveries.Delivery(True, "de"),
-        deliveries.Delivery(False, mine=True),
-        deliveries.Delivery(True, None),
-        deliveries.Delivery(False, "de", mine=True),
+        deliveries.Delivery(True, "de", catalogue=0),
+        deliveries.Delivery(False, mine=True, catalogue=0),
+        deliveries.Delivery(True, None, catalogue=0),
+        deliveries.Delivery(False, "de", mine=True, catalogue=0),
     ]
     with new_uow() as uow:
         assert uow.languages.readers({801, 802}) == {801: "de", 802: "fr"}

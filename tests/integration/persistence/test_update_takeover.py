@@ -10,12 +10,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import Engine
 
 from bot.domain.errors import UpdateTakenOver
 from bot.domain.services import catalogue, deliveries, stock
 from bot.domain.services.deliveries import GONE_AFTER, HANDLING, Delivery, Handling
 from tests.support.databases import UowFactory
 from tests.support.factories import STORE, stocked
+from tests.support.transactions import transactions
 
 T0 = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 
@@ -145,3 +147,29 @@ def test_a_heartbeat_tells_the_databases_own_time(new_uow: UowFactory) -> None:
     before = datetime.now(UTC)
     told = deliveries.worker_alive("w", uow=new_uow(), clock=at(0))
     assert before - timedelta(seconds=5) < told < datetime.now(UTC) + timedelta(seconds=5)
+
+
+def test_a_batch_inserts_its_new_updates_together_and_takes_the_others_one_by_one(
+    new_uow: UowFactory, engine: Engine
+) -> None:
+    alive(new_uow, "dead", 0)
+    deliveries.first_deliveries([deliveries.Arrival(20, 7)], worker="dead", uow=new_uow())
+    alive(new_uow, "live", 30)
+    assert take(new_uow, 21, "live", 30).fresh
+    batch = [deliveries.Arrival(u, 7) for u in (20, 21, 22, 22, 23)]
+    with transactions(engine) as seen:
+        taken = deliveries.first_deliveries(batch, worker="live", uow=new_uow(), clock=at(31))
+    assert [(d.fresh, d.mine) for d in taken] == [
+        (True, False),  # the gone worker's: taken over
+        (False, True),  # this worker's own, taken before
+        (True, False),
+        (False, True),  # the same update twice in one batch: handled once
+        (True, False),
+    ]
+    inserts = [
+        rows
+        for t in seen
+        for (sql, _), rows in zip(t.statements, t.rows, strict=True)
+        if sql.lstrip().startswith("INSERT")
+    ]
+    assert sorted(inserts) == [1, 1, 2]  # 20 and 21 each as before; 22 and 23 together

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -96,3 +97,32 @@ def test_search_matches_every_word_in_any_order() -> None:
     stocked(uow, sku="WINE", name="Côtes du Rhône 🍷", category="Drinks")
     assert catalogue.search_products("🍷 cotes", offset=0, limit=5, uow=uow).total == 1
     assert catalogue.search_products("rhone beer", offset=0, limit=5, uow=uow).total == 0
+
+
+def _version(uow: FakeUnitOfWork) -> int:
+    with uow:
+        return uow.catalogue.current()
+
+
+def test_adding_editing_and_archiving_an_item_each_move_the_catalogues_version() -> None:
+    uow = FakeUnitOfWork()
+    versions = [_version(uow)]
+    stocked(uow, 4, sku="JAM")
+    versions.append(_version(uow))
+    catalogue.update_product("JAM", {"price_minor": 399}, uow=uow)
+    versions.append(_version(uow))
+    catalogue.set_active("JAM", False, uow=uow)
+    versions.append(_version(uow))
+    assert len(set(versions)) == 4
+
+
+def test_an_import_moves_the_catalogues_version_only_when_it_changes_an_item() -> None:
+    uow = FakeUnitOfWork()
+    jam = stocked(uow, 4, sku="JAM")
+    row = ImportRow(2, jam, Decimal(4))
+    before = _version(uow)
+    catalogue.import_catalogue([row], store=STORE, actor="t", uow=uow)
+    assert _version(uow) == before  # exported and imported again as it was
+    dearer = dataclasses.replace(jam, price_minor=jam.price_minor + 100)
+    catalogue.import_catalogue([ImportRow(2, dearer, Decimal(4))], store=STORE, actor="t", uow=uow)
+    assert _version(uow) != before

@@ -118,3 +118,32 @@ def test_adjust_reads_the_words_people_use_for_its_reasons(word: str, reason: St
 @pytest.mark.parametrize("word", ["sale", "received", "order_cancelled", "because"])
 def test_adjust_takes_no_reason_that_only_orders_and_deliveries_may_give(word: str) -> None:
     assert adjustment_reason(word) is None
+
+
+def _version(uow: FakeUnitOfWork) -> int:
+    with uow:
+        return uow.catalogue.current()
+
+
+def test_stock_moves_the_catalogues_version_only_when_a_screen_shows_the_change() -> None:
+    uow = FakeUnitOfWork()
+    stocked(uow, 100, sku="RICE")  # STORE: low at 5, at most 20 in one order
+
+    def moves(change: int) -> bool:
+        before = _version(uow)
+        if change > 0:
+            receive_stock("RICE", Decimal(change), store=STORE, actor="t", uow=uow)
+        else:
+            adjust_stock(
+                "RICE", Decimal(change), StockReason.DAMAGED, store=STORE, actor="t", uow=uow
+            )
+        return _version(uow) != before
+
+    assert not moves(-50)  # 50 left: "in stock", up to 20 in an order, as at 100
+    assert moves(-11)  # 39: one order may hold at most half of what is left
+    assert moves(-1)  # 38
+    assert moves(-35)  # 3: "only 3 left"
+    assert moves(-3)  # sold out
+    assert moves(+3)  # back
+    assert moves(+97)  # plenty again
+    assert not moves(+1)
