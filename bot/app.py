@@ -344,6 +344,8 @@ def build_application(
     budget = SendBudget(
         book,
         pauses=SqlPauseBook(shop.engine),
+        # Ticks and pauses are shared: every worker counts them by the database's clock.
+        clock=lambda: shop.database_clock().timestamp(),
         offload=shop.run,
         waited=shop.metrics.budget_waited,
         flooded=lambda _seconds: shop.metrics.flood_pauses.inc(),

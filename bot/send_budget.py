@@ -13,7 +13,7 @@ and any one second spans at most 9 ticks, so the bot starts at most 27 in any se
 the number of workers. A worker claims a block of ticks at a time (one database write for up to
 12 messages) and spends its places itself. Paid broadcasts (`allow_paid_broadcast`) have their
 own lane, up to 990 a second (Telegram allows 1,000). A 429 pauses the chat it was for, and the
-bulk lane if it was bulk (or everything, for a call to no chat), on every worker
+bulk lane if it was bulk (or, for a call to no chat, that method), on every worker
 (bot.send_pauses); the call is sent again after the pause, except a notification, which its
 outbox retries.
 """
@@ -155,7 +155,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         chat_id = data.get("chat_id")
         notification = rate_limit_args is Priority.NOTIFICATION
         lane = _lane(chat_id, notification, bool(data.get("allow_paid_broadcast")))
-        scopes = _scopes(chat_id, lane)
+        scopes = _scopes(endpoint, chat_id, lane)
         while True:
             if endpoint not in UNPAUSED:
                 await self._pauses.wait(scopes)
@@ -169,16 +169,16 @@ class SendBudget(BaseRateLimiter[Priority]):
             except RetryAfter as flood:
                 wait = _seconds(flood.retry_after)
                 log.warning(
-                    "%s: flood control, %s waits %.1f s",
-                    endpoint,
-                    " and ".join(scopes[1:]) or "every call",
-                    wait,
+                    "%s: flood control, %s waits %.1f s", endpoint, " and ".join(scopes), wait
                 )
                 self._flooded(wait)
-                await self._pauses.pause(scopes[1:] or scopes, wait)
-                if notification:
-                    # Back to the outbox, which sends it again when Telegram said; a reply is
-                    # sent again here: a person is waiting for it, and it is never dropped.
+                self._pauses.pause(scopes, wait)
+                if notification or chat_id is None or endpoint in UNPAUSED:
+                    # A notification goes back to its outbox, which sends it again when
+                    # Telegram said; a call to no chat (a button's answer, the menu set at
+                    # start-up, a payment question Telegram waits 10 s for) is not worth
+                    # holding on to. A reply is sent again here: a person is waiting for it,
+                    # and it is never dropped.
                     raise
 
     def _group_limiter(self, chat_id: object) -> contextlib.AbstractAsyncContextManager[Any]:
@@ -281,12 +281,12 @@ def _lane(chat_id: object, notification: bool, paid: bool) -> Lane | None:
     return None
 
 
-def _scopes(chat_id: object, lane: Lane | None) -> tuple[str, ...]:
-    """What a call waits for when paused: every call's pause first, then its own scopes
-    (which its 429 pauses; a call to no chat pauses everything)."""
-    scopes = [send_pauses.EVERYTHING]
-    if chat_id is not None:
-        scopes.append(send_pauses.chat(chat_id))
+def _scopes(endpoint: str, chat_id: object, lane: Lane | None) -> tuple[str, ...]:
+    """What a call waits for when paused, and what its 429 pauses: its chat, and the bulk
+    (or paid) lane if it is one the bot starts; a call to no chat, that method alone."""
+    if chat_id is None:
+        return (send_pauses.method(endpoint),)
+    scopes = [send_pauses.chat(chat_id)]
     if lane is BULK:
         scopes.append(send_pauses.BULK)
     elif lane is PAID:

@@ -4,7 +4,7 @@ Telegram answers a call it will not take now with 429 and a number of seconds. I
 per bot, per chat and per group, not per process: a second worker that went on sending to a
 chat the first was told to leave alone would be refused too, and Telegram lengthens the wait
 of a bot that ignores it. So a 429 pauses what it applies to (one chat; the bot's own bulk
-messages; or, for a call to no chat, everything) in this worker at once and in a table every
+messages; or, for a call to no chat, that method) in this worker at once and in a table every
 worker reads twice a second.
 """
 
@@ -19,7 +19,6 @@ from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
-EVERYTHING = "bot"  # a 429 for a call to no chat: every call waits
 BULK = "bulk"  # messages the bot starts itself (notifications, announcements)
 PAID = "paid"  # paid broadcasts, which have their own limit
 POLL_SECONDS = 0.5  # how late another worker's pause may be heard of
@@ -30,6 +29,11 @@ FORGET_AFTER_SECONDS = 60.0  # ended pauses are deleted once this old
 def chat(chat_id: object) -> str:
     """The scope of one chat (a person, a group or a @channel)."""
     return f"chat:{chat_id}"
+
+
+def method(name: str) -> str:
+    """The scope of one method called for no chat (answerCallbackQuery, setMyCommands...)."""
+    return f"method:{name}"
 
 
 class PauseBook(Protocol):
@@ -66,12 +70,15 @@ class Pauses:
         self._poll_seconds = poll_seconds
         self._until: dict[str, float] = {}
         self._polling: asyncio.Task[None] | None = None
+        self._sharing: set[asyncio.Task[None]] = set()  # pauses being written
 
     def start(self) -> None:
         if self._book is not None and self._polling is None:
             self._polling = asyncio.get_running_loop().create_task(self._poll())
 
     async def stop(self) -> None:
+        if self._sharing:  # pauses still being written: a worker stopping says them first
+            await asyncio.wait(self._sharing, timeout=5)
         if self._polling is not None:
             self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -94,16 +101,22 @@ class Pauses:
             waited += seconds
         return waited
 
-    async def pause(self, scopes: Iterable[str], seconds: float) -> None:
-        """Telegram said wait `seconds`: here at once, and for every worker."""
+    def pause(self, scopes: Iterable[str], seconds: float) -> None:
+        """Telegram said wait `seconds`: here at once, and for every worker as soon as the
+        shared book is written (in the background: a reply never waits on a database write)."""
         until = self._clock() + seconds + MARGIN_SECONDS
         wanted = tuple(scopes)
         for scope in wanted:
             self._heard(scope, until)
-        if self._book is None:
-            return
+        if self._book is not None:
+            sharing = asyncio.get_running_loop().create_task(self._share(wanted, until))
+            self._sharing.add(sharing)
+            sharing.add_done_callback(self._sharing.discard)
+
+    async def _share(self, scopes: tuple[str, ...], until: float) -> None:
+        assert self._book is not None
         try:
-            for scope in wanted:
+            for scope in scopes:
                 await self._offload(self._book.pause, scope, until)
         except Exception as failed:  # the database is away: this worker still waits
             log.warning("a flood-control pause could not be shared (%s)", type(failed).__name__)

@@ -110,9 +110,12 @@ async def _card(
     cart: CartView | None = None,
     *,
     in_cart: Decimal | None = None,
+    cached: bool = False,
 ) -> None:
     """The card; pass the cart, or how much of the item it holds, when the caller already
-    has it fresh."""
+    has it fresh. `cached`: the product was read at the update's catalogue version, so its
+    drawn card may be kept under that version (an item just read afresh, after a change the
+    version may not show yet, is drawn from what was read)."""
     assert product.id is not None
     if in_cart is None:
         if cart is None:
@@ -122,10 +125,11 @@ async def _card(
     t = context.texts(update)
     cards, version = context.browsing.cards, context.catalogue_version(update)
     key = (t.language, product.id, quantity, in_cart)
-    card = cards.get(version, key)
+    card = cards.get(version, key) if cached else None
     if card is None:
         card = product_card(t, product, context.shop.store, picked=quantity, in_cart=in_cart)
-        cards.put(version, key, card)
+        if cached:
+            cards.put(version, key, card)
     await show(update, *card, photo=product.photo_file_id)
 
 
@@ -136,7 +140,7 @@ async def show_product(update: Update, context: ShopContext) -> str | None:
     product = await _item(update, context, pressed.product_id)
     delivery = context.delivery(update)  # its record read the cart (cart_item_shown)
     in_cart = delivery.in_cart if delivery is not None else None
-    await _card(update, context, product, pressed.amount, in_cart=in_cart)
+    await _card(update, context, product, pressed.amount, in_cart=in_cart, cached=True)
     return None
 
 

@@ -583,7 +583,6 @@ async def test_forged_buttons_cannot_reach_another_customers_order(bot: RunningB
     assert await eve.presses_data("add:999999:1") == "There is no item 999999."
 
 
-@sqlite_only
 async def test_a_button_for_an_item_archived_since_gets_a_clear_answer(bot: RunningBot) -> None:
     sell(bot, 5, sku="TEA", name="Earl Grey")
     ann = customer(bot)

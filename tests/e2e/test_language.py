@@ -16,7 +16,6 @@ from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import logged_in_manager, place_order, sell, staff_id_of
 
 
-@sqlite_only
 async def test_the_bot_speaks_the_telegram_apps_language_until_another_is_chosen(
     bot: RunningBot,
 ) -> None:

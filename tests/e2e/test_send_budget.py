@@ -100,12 +100,12 @@ async def test_a_429_pauses_the_bulk_messages_of_every_worker_for_the_time_teleg
 ) -> None:
     url = engine.url.render_as_string(hide_password=False)
     async with running_bot(double, url, mode) as one, running_bot(double, url, mode) as two:
-        watchers = watching(one, 20, "Apples") + watching(two, 20, "Pears")
+        watchers = watching(one, 60, "Apples") + watching(two, 60, "Pears")
         double.fail_next("sendMessage", 429, retry_after=2)
         is_back(one, "Apples")  # each worker has its own notifications to send
         is_back(two, "Pears")
         await double.wait_for(
-            lambda: told(double, watchers) == len(watchers), what="every watcher told", timeout=30
+            lambda: told(double, watchers) == len(watchers), what="every watcher told", timeout=40
         )
     [refused] = [c for c in double.calls if c.status == 429]
     sent = [c for c in double.calls if c.method == "sendMessage" and c.status == 200]

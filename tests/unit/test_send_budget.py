@@ -138,7 +138,7 @@ async def test_a_reply_is_sent_at_once_while_a_burst_of_notifications_drains(
     await asyncio.gather(*burst)
     assert answered - asked < 0.05  # not a timing target: a guard against waiting a tick
     assert sent_before < 20  # the burst (40 at 24 a second) was far from drained
-    assert ("bulk", 0) not in book.claimed and all(lane == "bulk" for lane, _ in book.claimed)
+    assert all(lane == "bulk" for lane, _ in book.claimed)
 
 
 async def test_a_message_to_another_chat_while_handling_an_update_is_bulk(
@@ -200,7 +200,7 @@ async def test_a_reply_meeting_flood_control_is_sent_again_after_the_pause_until
     assert all(later - earlier >= 0.1 for earlier, later in itertools.pairwise(calls))
 
 
-async def test_a_429_for_a_chat_pauses_that_chat_on_every_worker_and_no_other_chat() -> None:
+async def test_a_429_for_a_notification_pauses_its_chat_and_the_bulk_lane_on_every_worker() -> None:
     pauses, recorder = MemoryPauseBook(), Recorder()
     one = SendBudget(None, pauses=pauses)
     two = SendBudget(None, pauses=pauses)
@@ -212,12 +212,15 @@ async def test_a_429_for_a_chat_pauses_that_chat_on_every_worker_and_no_other_ch
         flooded_at = time.monotonic()
         await asyncio.sleep(0.6)  # more than a poll: worker two has heard
         other = asyncio.create_task(notify(two, recorder.callback("chat 8"), 8))
-        await send(two, recorder.callback("chat 7"), chat_id=7)
+        token = REPLYING_TO.set(7)
+        await send(two, recorder.callback("reply in chat 7"), chat_id=7)
+        REPLYING_TO.reset(token)
         await other
     finally:
         await two.shutdown()
-    assert recorder.times("chat 7")[0] - flooded_at >= 1.0  # waited out Telegram's second
-    # Bulk messages to other chats wait too (the 429 may have been the bot's bulk limit)...
+    # Worker two's reply to chat 7 waited out Telegram's second: the chat's pause is shared.
+    assert recorder.times("reply in chat 7")[0] - flooded_at >= 1.0
+    # Bulk messages to other chats wait too (the 429 may have been the bot's bulk limit).
     assert recorder.times("chat 8")[0] - flooded_at >= 1.0
 
 
@@ -242,16 +245,25 @@ async def test_a_reply_to_another_chat_does_not_wait_for_a_chats_pause() -> None
     assert set(pauses.until) == {"chat:7"}
 
 
-async def test_a_429_for_a_call_to_no_chat_pauses_every_call(replying_to_ann: int) -> None:
+async def test_a_429_for_a_call_to_no_chat_pauses_that_method_alone_and_is_not_retried(
+    replying_to_ann: int,
+) -> None:
     budget, recorder = SendBudget(None), Recorder()
     refused, calls = flooding(1, 0.5)
-    answering = asyncio.create_task(
-        send(budget, refused, chat_id=None, endpoint="answerCallbackQuery")
-    )
-    await asyncio.sleep(0.05)
+    with pytest.raises(RetryAfter):
+        await send(budget, refused, chat_id=None, endpoint="setMyCommands")
+    assert len(calls) == 1
     await send(budget, recorder.callback("reply"), chat_id=replying_to_ann)
-    assert recorder.times()[0] - calls[0] >= 0.5
-    assert await answering is True
+    assert recorder.times()[0] - calls[0] < 0.4  # a guard: replies are not paused
+    await send(budget, recorder.callback("menu again"), chat_id=None, endpoint="setMyCommands")
+    assert recorder.times("menu again")[0] - calls[0] >= 0.5
+
+
+async def test_a_payment_question_meeting_flood_control_is_not_asked_again_at_once() -> None:
+    refused, calls = flooding(5, 1.0)
+    with pytest.raises(RetryAfter):
+        await send(SendBudget(None), refused, chat_id=None, endpoint="answerPreCheckoutQuery")
+    assert len(calls) == 1  # no hammering: Telegram fails the payment after 10 s anyway
 
 
 async def test_calls_to_no_chat_take_no_place() -> None:
