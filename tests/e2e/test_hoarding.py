@@ -165,7 +165,11 @@ async def test_a_pickup_nobody_collects_goes_back_on_sale_after_its_day_and_the_
         assert uow.ledger.balance(tea.id or 0) == 9
 
     await bot.double.wait_for(
-        lambda: ann.has_seen("Reason: not picked up in time"), what="Ann to be told"
+        lambda: (
+            ann.has_seen("Reason: not picked up in time")
+            and cid.has_seen(f"Order {accepted.code} was cancelled")
+        ),
+        what="Ann and Cid to be told",
     )
     await bot.another_sender_round()
     told = [m for m in ann.chat.from_bot if f"Order {ready.code} was cancelled" in m.shown_text]

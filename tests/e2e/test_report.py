@@ -39,8 +39,12 @@ def buy(
     who = CustomerRef(shopper.id, shopper.first_name)
     set_cart_quantity(who, product_id, Decimal(quantity), uow=bot.shop.uow())
     at = datetime.now(UTC) - timedelta(days=days_ago, minutes=5)
-    if at_noon:
-        at = at.astimezone(bot.shop.store.timezone).replace(hour=12, minute=0)
+    if (
+        at_noon
+    ):  # the store's day, counted from now (not from 5 minutes ago: a minute past midnight)
+        at = (datetime.now(bot.shop.store.timezone) - timedelta(days=days_ago)).replace(
+            hour=12, minute=0
+        )
     return orders.place_order(
         who, pickup_details(), store=bot.shop.store, uow=bot.shop.uow(), clock=FixedClock(at)
     )
