@@ -91,15 +91,11 @@ class Pauses:
         ends = [self._until.get(scope, 0.0) for scope in scopes]
         return max([0.0, *(end - now for end in ends)])
 
-    async def wait(self, scopes: Iterable[str]) -> float:
-        """Until none of these is paused, however often the pause is lengthened meanwhile;
-        the seconds waited."""
+    async def wait(self, scopes: Iterable[str]) -> None:
+        """Until none of these is paused, however often the pause is lengthened meanwhile."""
         wanted = tuple(scopes)
-        waited = 0.0
         while (seconds := self.left(wanted)) > 0:
             await asyncio.sleep(seconds)
-            waited += seconds
-        return waited
 
     def pause(self, scopes: Iterable[str], seconds: float) -> None:
         """Telegram said wait `seconds`: here at once, and for every worker as soon as the

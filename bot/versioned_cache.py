@@ -24,19 +24,14 @@ class VersionedCache(Generic[K, V]):
         self._size = size
         self._version: int | None = None
         self._values: OrderedDict[K, V] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, version: int | None, key: K) -> V | None:
         if version is None:
             return None
         self._at(version)
         value = self._values.get(key)
-        if value is None:
-            self.misses += 1
-            return None
-        self._values.move_to_end(key)
-        self.hits += 1
+        if value is not None:
+            self._values.move_to_end(key)
         return value
 
     def put(self, version: int | None, key: K, value: V) -> None:
