@@ -170,6 +170,12 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         try:
             self.session.rollback()
+        except DBAPIError as broken:
+            # The connection broke under the closing ROLLBACK: the server drops what that
+            # connection held when it goes, so nothing is left half done. What the use case
+            # read or raised stands; the connection never returns to the pool.
+            log.info("the connection broke during ROLLBACK: %s", broken.orig)
+            self.session.invalidate()
         finally:
             self.session.close()
             self._open = False

@@ -87,3 +87,42 @@ def test_work_for_no_update_is_reported_as_unknown_and_not_run_twice(
     with pytest.raises(OutcomeUnknown):
         _restock_three(new_uow)
     assert catalogue.find_product("TEA", uow=new_uow()).stock == 8
+
+
+def _next_rollback_breaks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The next ROLLBACK loses its connection (the server rolls back when it goes)."""
+    real_rollback = Session.rollback
+    broken: list[int] = []
+
+    def rollback(session: Session) -> None:
+        if broken:
+            real_rollback(session)
+            return
+        broken.append(1)
+        real_rollback(session)
+        raise LOST
+
+    monkeypatch.setattr(Session, "rollback", rollback)
+    return broken
+
+
+def test_a_read_whose_closing_rollback_breaks_still_gives_its_answer(
+    new_uow: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stocked(new_uow(), 5, sku="TEA")
+    broken = _next_rollback_breaks(monkeypatch)
+    assert catalogue.find_product("TEA", uow=new_uow()).stock == 5
+    assert broken == [1]
+    assert catalogue.find_product("TEA", uow=new_uow()).stock == 5
+
+
+def test_a_write_whose_rollback_breaks_after_a_failure_reports_the_failure_not_the_rollback(
+    new_uow: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stocked(new_uow(), 5, sku="TEA")
+    _commit_breaks(monkeypatch, after_committing=False)
+    broken = _next_rollback_breaks(monkeypatch)
+    with pytest.raises(OutcomeUnknown):
+        _restock_three(new_uow)
+    assert broken == [1]
+    assert catalogue.find_product("TEA", uow=new_uow()).stock == 5
