@@ -186,6 +186,8 @@ class SendBudget(BaseRateLimiter[Priority]):
         messages to the same group are kept in step by the 429s they would meet). A private
         chat has no limiter of its own: its person's updates are handled one at a time, and
         a 429 for it pauses it on every worker."""
+        if type(chat_id) is int and chat_id >= 0:
+            return contextlib.nullcontext()  # a private chat (most calls: checked first)
         key: int | str
         if isinstance(chat_id, str) and not chat_id.lstrip("-").isdigit():
             key = chat_id  # @channelusername

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -141,6 +142,7 @@ def clean_description(text: str) -> str:
     return description
 
 
+@functools.lru_cache(maxsize=4096)  # every category button of every screen: hashed once
 def category_key(category: str) -> str:
     """A short, stable stand-in for a category's name: names are too long for a button."""
     return hashlib.sha256(category.encode()).hexdigest()[:10]
