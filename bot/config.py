@@ -16,17 +16,20 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.cart import DEFAULT_MAX_PER_ITEM
+from bot.domain.delivery import DeliveryRules, parse_zones
 from bot.domain.errors import InvalidInput
 from bot.domain.money import ISO_4217, Currency
 from bot.domain.opening_hours import OpeningHours
 from bot.domain.payments import PaymentOptions
 from bot.domain.store import DEFAULT_HOURS, Store
+from bot.domain.vat import parse_vat_rate
 from bot.i18n import SHIPPED
 
 ENV_PREFIX = "SHOPKEEPS_"
@@ -81,7 +84,26 @@ class Settings(BaseSettings):
     store_location: str = ""  # "48.8566,2.3522": latitude,longitude
     pickup_slot_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 30
     pickup_lead_minutes: Annotated[int, Field(ge=0, le=7 * 24 * 60)] = 60
+    # Money settings are read as the chat reads prices: "4.90", "4,90", "4,90 €".
     delivery_fee: Annotated[Decimal, Field(ge=0, le=10_000)] = Decimal("3.50")
+    # Delivery zones, one line: "75011,75012=4.90/min 15; 93*=6.90/min 30/free 60" (postcodes
+    # or prefixes=fee, then the smallest basket and the basket from which it is free). Empty:
+    # any address, at delivery_fee (bot.domain.delivery).
+    delivery_zones: str = ""
+    # Delivery is free from this basket (items only), store-wide; a zone's /free wins.
+    free_delivery_from: Annotated[Decimal, Field(ge=0, le=1_000_000)] | None = None
+    # Delivery time windows chosen at checkout, like pickup slots: their length (0: no window
+    # asked) and the hours they fall in (empty: the opening hours, same syntax).
+    delivery_window_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 60
+    delivery_hours: str = ""
+    # true: a delivery gets a code the customer gives the courier, who needs it to complete.
+    delivery_code: bool = False
+    # VAT rate (percent) of items that have none of their own: 20, 5.5 or "5,5". Prices stay
+    # tax included; receipts and /report say how much VAT they contain (bot.domain.vat).
+    default_vat_rate: Decimal = Decimal(0)
+    # How far (percent, either way) staff may pick a weighed line from the ordered weight:
+    # 20 lets 1.5 kg ordered be picked as 1.2 to 1.8 kg (bot.domain.picking).
+    pick_tolerance_percent: Annotated[int, Field(ge=0, le=100)] = 20
     max_open_orders: Annotated[int, Field(ge=1, le=100)] = 3
     # The most of one item one order may hold, in steps of the item (1 pc, a 0.25 kg portion);
     # never more than half of what is on hand either (bot.domain.cart.most_per_order).
@@ -117,6 +139,32 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("delivery_fee", "free_delivery_from", mode="before")
+    @classmethod
+    def _money_as_typed(cls, value: Any, info: ValidationInfo) -> Any:
+        """A sum as a shop owner writes it ("4,90", "4.90 €"), read by the chat's own rules."""
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return None if info.field_name == "free_delivery_from" else value
+        if "currency" not in info.data:
+            return value  # the currency's own error is reported
+        currency = Currency(info.data["currency"])
+        try:
+            return currency.to_major(currency.parse(value))
+        except InvalidInput as problem:
+            raise ValueError(str(problem)) from None
+
+    @field_validator("delivery_hours")
+    @classmethod
+    def _readable_delivery_hours(cls, value: str) -> str:
+        if value.strip():
+            try:
+                OpeningHours.parse(value)
+            except ValueError as problem:
+                raise ValueError(str(problem)) from None
+        return value
 
     @field_validator("webhook_url", "backup_dir", mode="before")
     @classmethod
@@ -188,6 +236,14 @@ class Settings(BaseSettings):
             raise ValueError(str(problem)) from None
         return value
 
+    @field_validator("default_vat_rate", mode="before")
+    @classmethod
+    def _readable_vat_rate(cls, value: Any) -> Decimal:
+        try:
+            return parse_vat_rate(str(value))
+        except InvalidInput as problem:
+            raise ValueError(str(problem)) from None
+
     @field_validator("store_location")
     @classmethod
     def _readable_location(cls, value: str) -> str:
@@ -223,6 +279,10 @@ class Settings(BaseSettings):
             Currency(self.currency).parse(str(self.delivery_fee))
         except InvalidInput as problem:
             raise ValueError(f"{ENV_PREFIX}DELIVERY_FEE: {problem}") from None
+        try:
+            parse_zones(self.delivery_zones, Currency(self.currency))
+        except ValueError as problem:
+            raise ValueError(f"{ENV_PREFIX}DELIVERY_ZONES: {problem}") from None
         return self
 
     @property
@@ -239,6 +299,17 @@ class Settings(BaseSettings):
     def staff_idle_timeout(self) -> timedelta:
         return timedelta(hours=self.staff_idle_timeout_hours)
 
+    def delivery_rules(self, currency: Currency) -> DeliveryRules:
+        return DeliveryRules(
+            currency,
+            currency.parse(str(self.delivery_fee)),
+            parse_zones(self.delivery_zones, currency),
+            None
+            if self.free_delivery_from is None
+            else currency.parse(str(self.free_delivery_from)),
+            self.country,
+        )
+
     def store(self) -> Store:
         currency = Currency(self.currency)
         return Store(
@@ -253,6 +324,14 @@ class Settings(BaseSettings):
             max_open_orders=self.max_open_orders,
             max_per_item=self.max_per_item,
             pickup_grace=timedelta(hours=self.pickup_grace_hours),
+            delivery=self.delivery_rules(currency),
+            delivery_window=timedelta(minutes=self.delivery_window_minutes),
+            delivery_hours=OpeningHours.parse(self.delivery_hours, self.closed_dates)
+            if self.delivery_hours.strip()
+            else None,
+            delivery_code=self.delivery_code,
+            default_vat_rate=self.default_vat_rate,
+            pick_tolerance_percent=Decimal(self.pick_tolerance_percent),
             address=" ".join(self.store_address.split()),
             phone=self.store_phone.strip(),
             country=self.country,

@@ -49,6 +49,20 @@ class UnknownProduct(NotFound):
         self.suggestions = list(suggestions)
 
 
+class AmbiguousItem(UnknownProduct):
+    """A name typed for an item that fits several: the SKUs to choose from."""
+
+    def __init__(self, ref: str, suggestions: Sequence[Suggestion]) -> None:
+        NotFound.__init__(
+            self,
+            said("“{ref}” fits several items: {choices}. Send the command again with the SKU."),
+            ref=ref,
+            choices=", ".join(f"{s.sku} ({s.name})" for s in suggestions),
+        )
+        self.ref = ref
+        self.suggestions = list(suggestions)
+
+
 class StockChangedMeanwhile(DomainError):
     """A move that was meant for the level someone saw, and the level had moved on."""
 

@@ -16,6 +16,7 @@ UNSURE_SENDS_ALLOWED = 2
 class NotificationKind(StrEnum):
     ORDER_PLACED = "order_placed"  # to on-duty staff
     ORDER_STATUS = "order_status"  # to the customer
+    ORDER_PICKED = "order_picked"  # to the customer: what staff picked otherwise, the new total
     ORDER_CANCELLED = "order_cancelled"  # to on-duty staff, when the customer cancels
     LOW_STOCK = "low_stock"  # to managers
     DIGEST = "digest"  # to managers
@@ -26,6 +27,8 @@ class NotificationKind(StrEnum):
     ACCOUNT_SWITCHED_OFF = "account_switched_off"  # to a staff member a manager deactivated
     BACKUP_FAILED = "backup_failed"  # to managers: the daily backup could not be made
     UNSEEN = "unseen"  # to managers: an order or question nobody on duty has seen
+    RECEIPT = "receipt"  # to the customer: a completed order's receipt, as a message
+    RECEIPT_PDF = "receipt_pdf"  # to the customer: the same receipt as a PDF document
 
 
 @dataclass(frozen=True, slots=True)

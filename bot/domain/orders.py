@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bot.domain.errors import InvalidInput, InvalidTransition
-from bot.domain.payments import Payment
+from bot.domain.payments import MoneyTaken, Payment
 from bot.domain.text import Words, one_line, said, without_controls
 
 # No 0/O or 1/I/L: codes are read aloud at the counter.
@@ -49,14 +49,18 @@ class Fulfilment:
     pickup_slot: datetime | None = None
     address: str | None = None
     delivery_fee_minor: int = 0
+    # A delivery's time window, chosen at checkout (None: the store asks for none).
+    window: tuple[datetime, datetime] | None = None
 
     def __post_init__(self) -> None:
         if self.kind is FulfilmentKind.PICKUP:
             if self.pickup_slot is None:
                 raise InvalidInput(said("Pick a time slot for pickup"))
-            if self.address is not None or self.delivery_fee_minor:
+            if self.address is not None or self.delivery_fee_minor or self.window:
                 raise InvalidInput(said("A pickup has no address or delivery fee"))
         else:
+            if self.window is not None and self.window[1] <= self.window[0]:
+                raise InvalidInput(said("A delivery window ends after it starts"))
             if self.address is not None:  # None: erased with the customer's personal data
                 address = self.address.strip()
                 if len(address) < 5:
@@ -75,11 +79,14 @@ class Fulfilment:
         return Fulfilment(FulfilmentKind.PICKUP, pickup_slot=slot)
 
     @staticmethod
-    def delivery(address: str, fee_minor: int) -> Fulfilment:
+    def delivery(
+        address: str, fee_minor: int, window: tuple[datetime, datetime] | None = None
+    ) -> Fulfilment:
         return Fulfilment(
             FulfilmentKind.DELIVERY,
             address=without_controls(address, keep_newlines=True).strip(),
             delivery_fee_minor=fee_minor,
+            window=window,
         )
 
 
@@ -105,28 +112,67 @@ _FORWARD: dict[FulfilmentKind, dict[OrderStatus, OrderStatus]] = {
 
 
 def allowed_next(
-    status: OrderStatus, kind: FulfilmentKind, actor: Actor, *, awaits_payment: bool = False
+    status: OrderStatus,
+    kind: FulfilmentKind,
+    actor: Actor,
+    *,
+    awaits_payment: bool = False,
+    delivery_code: bool = False,
 ) -> list[OrderStatus]:
     """What this actor may move an order to now, in the order buttons should show.
 
-    A pickup is completed only by its hand-over (the customer's code), and an order waiting
-    for its online payment can only be cancelled: nobody prepares what is not paid."""
+    A pickup is completed only by its hand-over (the customer's code), and so is a delivery
+    that has a delivery code (the courier types it); any other delivery is completed by staff
+    ("Delivered"). An order waiting for its online payment can only be cancelled: nobody
+    prepares what is not paid."""
     if actor is Actor.CUSTOMER:
         return [OrderStatus.CANCELLED] if status is OrderStatus.PLACED else []
     nxt = _FORWARD[kind].get(status)
     if actor is Actor.HANDOVER:
         return [nxt] if nxt is OrderStatus.COMPLETED and not awaits_payment else []
-    handover_only = kind is FulfilmentKind.PICKUP and nxt is OrderStatus.COMPLETED
+    handover_only = nxt is OrderStatus.COMPLETED and (
+        kind is FulfilmentKind.PICKUP or delivery_code
+    )
     moves = [nxt] if nxt and not awaits_payment and not handover_only else []
     if status in (OrderStatus.PLACED, OrderStatus.ACCEPTED):
         moves.append(OrderStatus.CANCELLED)
     return moves
 
 
-# The reasons the store itself gives for a cancellation, kept with the order in English and
-# shown in the reader's language (a staff member's typed reason is shown as typed).
-CANCELLED_BY_CUSTOMER = said("cancelled by the customer")
-NOT_PAID_IN_TIME = said("not paid in time")
+class CancelReason(StrEnum):
+    """A reason the store itself gives for a cancellation: kept with the order as this code and
+    shown in the reader's language (a staff member's typed reason is kept and shown as typed)."""
+
+    BY_CUSTOMER = "cancelled_by_customer"
+    NOT_PAID_IN_TIME = "not_paid_in_time"
+    NOT_PICKED_UP = "not_picked_up"
+
+
+CANCEL_REASONS = {
+    CancelReason.BY_CUSTOMER: said("cancelled by the customer"),
+    CancelReason.NOT_PAID_IN_TIME: said("not paid in time"),
+    CancelReason.NOT_PICKED_UP: said("not picked up in time"),
+}
+CANCELLED_BY_CUSTOMER = CancelReason.BY_CUSTOMER
+NOT_PAID_IN_TIME = CancelReason.NOT_PAID_IN_TIME
+# Orders cancelled before the codes were kept hold the English sentence: read as its code.
+_KEPT_IN_ENGLISH = {words: code for code, words in CANCEL_REASONS.items()}
+
+
+def cancel_reason(kept: str) -> CancelReason | None:
+    """The store's own reason a kept text names (its code, or the English of older orders);
+    None for a reason a staff member typed."""
+    try:
+        return CancelReason(kept)
+    except ValueError:
+        return _KEPT_IN_ENGLISH.get(kept)
+
+
+def reason_shown(kept: str) -> str | Words:
+    """A kept reason as its reader should see it: the store's own in their language (Words),
+    a staff member's as typed."""
+    code = cancel_reason(kept)
+    return Words(CANCEL_REASONS[code]) if code is not None else kept
 
 
 def actor_label(actor: str, customer_name: str = "") -> str | Words:
@@ -154,6 +200,7 @@ def check_transition(order: Order, wanted: OrderStatus, actor: Actor) -> None:
         order.fulfilment.kind,
         actor,
         awaits_payment=order.payment.awaits_payment,
+        delivery_code=order.has_delivery_code,
     )
     if wanted not in moves:
         raise InvalidTransition(order.code, order.status, wanted)
@@ -180,6 +227,14 @@ class OrderLine:
     quantity: Decimal
     unit_price_minor: int
     line_total_minor: int
+    # The VAT rate (percent) it was sold at; None: sold before rates were kept (the store's
+    # default then applies, bot.domain.receipts).
+    vat_rate: Decimal | None = None
+    id: int | None = None
+    # What was ordered, once staff picked it otherwise (bot.domain.picking); None: as ordered.
+    ordered_quantity: Decimal | None = None
+    ordered_product_id: int | None = None  # the item it replaced
+    ordered_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +259,20 @@ class Order:
     history: list[StatusChange] = field(default_factory=list)
     id: int | None = None
     payment: Payment = field(default_factory=Payment)
-    pickup_code: str | None = None  # set when it is ready (or out for delivery)
+    # The hand-over code: a pickup's when it is ready; a delivery's (for the courier) when it
+    # goes out, only if the store asks for delivery codes.
+    pickup_code: str | None = None
     customer_name: str = ""  # as the customer gave it; staff greet them by it
+    money_taken: MoneyTaken | None = None  # recorded when it is completed
+    # The total it was placed at: what a Telegram invoice asked (None: as total_minor, which
+    # follows the picking) and whether the customer is still to hear of the picking's changes.
+    placed_total_minor: int | None = None
+    changes_untold: bool = False
+
+    @property
+    def has_delivery_code(self) -> bool:
+        """A delivery whose customer got a code for the courier (the store asks for one)."""
+        return self.fulfilment.kind is FulfilmentKind.DELIVERY and self.pickup_code is not None
 
     @property
     def subtotal_minor(self) -> int:

@@ -27,6 +27,39 @@ class PaymentMethod(StrEnum):
     ON_HANDOVER = "on_handover"  # at the counter, or to the driver
 
 
+class MoneyTaken(StrEnum):
+    """How the money for a completed order was taken, recorded at its hand-over."""
+
+    CASH = "cash"
+    CARD = "card"
+    TELEGRAM = "telegram"  # paid in the chat before: nothing taken at the counter
+
+
+# What staff choose from for an order paid at the hand-over, in the order buttons show them.
+TAKEN_AT_HANDOVER = (MoneyTaken.CASH, MoneyTaken.CARD)
+
+
+class MoneyNotRecorded(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            said(
+                "Order {code} is paid at the hand-over: say how the money was taken (cash or card)."
+            ),
+            code=code,
+        )
+
+
+def money_taken(payment: Payment, code: str, taken: MoneyTaken | None) -> MoneyTaken:
+    """What to record when an order is completed: an order paid in Telegram is already paid
+    (whatever was pressed); one paid at the hand-over needs cash or card said."""
+    if payment.is_paid:
+        return MoneyTaken.TELEGRAM
+    if taken not in TAKEN_AT_HANDOVER:
+        raise MoneyNotRecorded(code)
+    assert taken is not None
+    return taken
+
+
 @dataclass(frozen=True, slots=True)
 class PaymentOptions:
     """What the store accepts (from the settings)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,8 +14,8 @@ from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
-from bot.domain.orders import Order, OrderStatus, StatusChange
-from bot.domain.payments import PaymentReceipt
+from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
+from bot.domain.payments import MoneyTaken, PaymentReceipt
 from bot.domain.personal_data import Watched
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
@@ -48,9 +48,12 @@ class BestSellers:
 
 @dataclass(frozen=True, slots=True)
 class DayTotal:
+    """A day's completed orders: how many, their goods, their delivery fees."""
+
     day: date
     orders: int
-    revenue_minor: int
+    revenue_minor: int  # goods only, summed from the order lines (as the item sales are)
+    delivery_fees_minor: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +153,12 @@ class CartRepository(Protocol):
     def put(self, customer_id: int, line: CartLine) -> None: ...
     def remove(self, customer_id: int, product_id: int) -> None: ...
     def clear(self, customer_id: int) -> None: ...
+    def note_cards(self, shown: Mapping[int, int], at: datetime) -> None:
+        """The item card each person (Telegram id: item) was just shown, in one statement
+        each; the caller passes them in Telegram id order (one lock order)."""
+
+    def card_shown(self, telegram_user_id: int, since: datetime) -> int | None:
+        """The item of the card this person saw last, if they saw it since then."""
 
 
 class OrderRepository(Protocol):
@@ -162,6 +171,17 @@ class OrderRepository(Protocol):
     def set_pickup_code(self, order_id: int, code: str) -> None: ...
     def set_pay_by(self, order_id: int, at: datetime) -> None: ...
     def add_refund_due(self, order_id: int, amount_minor: int) -> None: ...
+    def hold_for_picking(self, order_id: int, statuses: Sequence[OrderStatus]) -> bool:
+        """Lock the order for a picking change while it is in one of `statuses` (marking the
+        customer as still to be told); False if it moved on."""
+
+    def change_line(self, order_id: int, seen: OrderLine, picked: OrderLine) -> bool:
+        """Write a line as picked, only if it is still as `seen`; False if it is not."""
+
+    def set_total(self, order_id: int, total_minor: int) -> None: ...
+    def mark_told(self, order_id: int) -> bool:
+        """The customer is told of the picking's changes; False if they were already."""
+
     def add_payment(self, order_id: int, receipt: PaymentReceipt, at: datetime) -> bool:
         """Record a payment once per charge id; False if this charge was recorded before."""
 
@@ -186,21 +206,50 @@ class OrderRepository(Protocol):
     def change_status(self, order_id: int, expected: OrderStatus, change: StatusChange) -> bool:
         """Move from expected to change.status; False if the order is no longer in expected."""
 
+    def record_money_taken(self, order_id: int, taken: MoneyTaken) -> None:
+        """How a completed order's money was taken (called by whoever completed it)."""
+
     def sales_by_product(
-        self, start: datetime, end: datetime, *, product_ids: Sequence[int] | None = None
-    ) -> list[ProductSales]: ...
-    def best_sellers(self, start: datetime, end: datetime, *, top: int) -> BestSellers:
-        """The `top` items by quantity and by revenue sold in [start, end), cancelled orders
-        left out: summed and ranked in the database, only the winners named."""
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        product_ids: Sequence[int] | None = None,
+        completed: bool = False,
+    ) -> list[ProductSales]:
+        """Per item sold in [start, end): in orders placed then and not cancelled, or with
+        `completed`, in orders completed then (revenue)."""
         ...
 
-    def unsold_names(self, start: datetime, end: datetime, *, limit: int) -> list[str]:
+    def best_sellers(
+        self, start: datetime, end: datetime, *, top: int, completed: bool = False
+    ) -> BestSellers:
+        """The `top` items by quantity and by revenue sold in [start, end), cancelled orders
+        left out (`completed`: completed orders only): summed and ranked in the database,
+        only the winners named."""
+        ...
+
+    def unsold_names(
+        self, start: datetime, end: datetime, *, limit: int, completed: bool = False
+    ) -> list[str]:
         """The first `limit` names, by name, of items on sale with no sale in [start, end)."""
         ...
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
-        """Counted orders and revenue per local day in [start, end), the local day being
-        the UTC instant moved by the offset (the caller keeps the offset constant)."""
+        """Completed orders, goods and delivery fees per local day of completion in
+        [start, end), the local day being the UTC instant moved by the offset (the caller
+        keeps the offset constant)."""
+
+    def takings_by_method(self, start: datetime, end: datetime) -> dict[MoneyTaken | None, int]:
+        """The totals of orders completed in [start, end) by how their money was taken
+        (None: completed before it was recorded)."""
+
+    def completed_amounts(
+        self, start: datetime, end: datetime
+    ) -> dict[int, list[tuple[Decimal | None, int]]]:
+        """Per order completed in [start, end), its tax-included amounts with their
+        VAT rate: lines summed per rate, and the delivery fee; None is the store's default
+        rate (the delivery fee's, and that of lines sold before rates were kept)."""
 
 
 class StaffRepository(Protocol):
@@ -393,6 +442,11 @@ class WatchRepository(Protocol):
     def take(self, product_id: int) -> list[int]:
         """The watchers' Telegram ids, forgetting them (each is told once)."""
 
+    def has(self, customer_id: int, product_id: int) -> bool: ...
+
+    def remove(self, customer_id: int, product_id: int) -> bool:
+        """Stop watching; False if this customer was not."""
+
 
 class QuestionRepository(Protocol):
     def add(self, question: Question) -> Question: ...
@@ -548,6 +602,9 @@ class PersonalDataRepository(Protocol):
 
     def forget_watches(self, customer_id: int) -> int: ...
     def forget_app_language(self, telegram_user_id: int) -> None: ...
+    def forget_card_shown(self, telegram_user_id: int) -> None:
+        """The item card they saw last (an amount typed next is for it)."""
+
     def forget_messages_to(self, chat_id: int) -> int:
         """Drop every outbox message to this chat, pending or kept as sent."""
 

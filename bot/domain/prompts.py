@@ -25,6 +25,9 @@ class PromptKind(StrEnum):
     EDIT_ITEM = "edit_item"
     ASK_SHOP = "ask_shop"  # a customer's question to the shop
     ANSWER = "answer"  # staff answering one
+    RESET = "reset"  # a member setting a new password with a manager's reset code
+    PICK_WEIGHT = "pick_weight"  # a weighed line's picked weight (bot.handlers.picking)
+    PICK_REPLACEMENT = "pick_replacement"  # the item to put instead of a line's
 
 
 @dataclass
@@ -37,6 +40,13 @@ class SignupDraft:
     code: str = ""
     username: str = ""
     display_name: str = ""
+    password_hash: str = ""  # the first entry's hash, until it is typed again
+
+
+@dataclass
+class ResetDraft:
+    code: str = ""
+    username: str = ""
     password_hash: str = ""  # the first entry's hash, until it is typed again
 
 
@@ -79,8 +89,25 @@ class AnswerDraft:
     question_id: int = 0
 
 
+@dataclass
+class PickDraft:
+    """The line being weighed or replaced, and its quantity when the button was pressed."""
+
+    order_code: str = ""
+    line_id: int = 0
+    seen: Decimal = Decimal(0)
+
+
 Draft = (
-    LoginDraft | SignupDraft | CancelDraft | NewItemDraft | EditItemDraft | AskDraft | AnswerDraft
+    LoginDraft
+    | SignupDraft
+    | CancelDraft
+    | NewItemDraft
+    | EditItemDraft
+    | AskDraft
+    | AnswerDraft
+    | PickDraft
+    | ResetDraft
 )
 DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.LOGIN: LoginDraft,
@@ -90,6 +117,9 @@ DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.EDIT_ITEM: EditItemDraft,
     PromptKind.ASK_SHOP: AskDraft,
     PromptKind.ANSWER: AnswerDraft,
+    PromptKind.RESET: ResetDraft,
+    PromptKind.PICK_WEIGHT: PickDraft,
+    PromptKind.PICK_REPLACEMENT: PickDraft,
 }
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.domain.cart import DEFAULT_MAX_PER_ITEM
+from bot.domain.delivery import DeliveryRules
 from bot.domain.money import Currency
 from bot.domain.opening_hours import OpeningHours, SlotPolicy
 from bot.domain.payments import PaymentOptions
@@ -36,6 +37,20 @@ class Store:
     # A pay-at-pickup order not collected by the end of its pickup day is released this long
     # after (bot.domain.pickups).
     pickup_grace: timedelta = timedelta(hours=24)
+    # Delivery zones, fees and minimum baskets (bot.domain.delivery); None: anywhere, at the
+    # flat delivery_fee_minor.
+    delivery: DeliveryRules | None = None
+    # Delivery time windows of this length are chosen at checkout, within delivery_hours
+    # (None: the opening hours); zero: no window is asked for.
+    delivery_window: timedelta = timedelta(0)
+    delivery_hours: OpeningHours | None = None
+    # The customer gets a code for the courier, who needs it to complete the delivery.
+    delivery_code: bool = False
+    # The VAT rate (percent) of items without one of their own (bot.domain.vat).
+    default_vat_rate: Decimal = Decimal(0)
+    # How far (percent, either way) a weighed line's picked weight may be from the ordered
+    # one (bot.domain.picking).
+    pick_tolerance_percent: Decimal = Decimal(20)
 
     def is_open(self, now: datetime) -> bool:
         return self.hours.is_open(now.astimezone(self.timezone))
@@ -47,3 +62,17 @@ class Store:
     @property
     def slots(self) -> SlotPolicy:
         return SlotPolicy(self.hours, self.timezone, self.slot_length, self.lead_time)
+
+    @property
+    def deliveries(self) -> DeliveryRules:
+        return self.delivery or DeliveryRules(
+            self.currency, self.delivery_fee_minor, country=self.country
+        )
+
+    @property
+    def windows(self) -> SlotPolicy | None:
+        """The delivery windows offered at checkout, like pickup slots; None: none asked."""
+        if not self.delivery_window:
+            return None
+        hours = self.delivery_hours or self.hours
+        return SlotPolicy(hours, self.timezone, self.delivery_window, self.lead_time)

@@ -128,6 +128,9 @@ class _Batch:
             item[6] >= quantity for item, quantity in picked
         )
         total = 0
+        # Completed an hour after it was placed (its status change says so), paid in cash or
+        # by card at the counter; a cancelled one never was.
+        completed_at = None if cancelled else at + timedelta(hours=1)
         for item, quantity in picked:
             product_id, sku, name, unit, _step, price, stock = item
             line_total = int((Decimal(price) * quantity).to_integral_value())
@@ -145,6 +148,7 @@ class _Batch:
                     "line_total_minor": line_total,
                     "placed_at": at,
                     "cancelled": cancelled,
+                    "completed_at": completed_at,
                 }
             )
             self.ledger.extend(_goods_through(product_id, order_id, quantity, stock, at, cancelled))
@@ -166,6 +170,8 @@ class _Batch:
                 "placed_at": at,
                 "payment_method": "on_handover",
                 "refund_due_minor": 0,
+                "completed_at": completed_at,
+                "money_taken": None if cancelled else ("card" if order_id % 3 else "cash"),
             }
         )
         self.changes.append(

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.persistence.types import Quantity, UtcDateTime, exact_text
+from bot.persistence.types import Percent, Quantity, UtcDateTime, exact_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -73,6 +73,8 @@ class ProductRow(Base):
     search_text: Mapped[str] = mapped_column(String(400))
     # Set when a low-stock alert went out; cleared when stock rises above the threshold again.
     low_stock_alerted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # VAT rate in percent (5.5, 20); NULL: the store's default (SHOPKEEPS_DEFAULT_VAT_RATE).
+    vat_rate: Mapped[Decimal | None] = mapped_column(Percent)
 
 
 class CatalogueVersionRow(Base):
@@ -132,6 +134,15 @@ class OrderRow(Base):
         Index("ix_orders_status_placed_at", "status", "placed_at"),
         # Covers the report's revenue per day: no row is read, only this index.
         Index("ix_orders_placed_at_totals", "placed_at", "status", "total_minor"),
+        # Covers the report's takings: orders, delivery fees and money per way it was taken,
+        # per day of completion.
+        Index(
+            "ix_orders_completed_takings",
+            "completed_at",
+            "money_taken",
+            "total_minor",
+            "delivery_fee_minor",
+        ),
         MYSQL_TABLE,
     )
 
@@ -143,6 +154,9 @@ class OrderRow(Base):
     pickup_slot: Mapped[datetime | None] = mapped_column(UtcDateTime)
     address: Mapped[str | None] = mapped_column(String(300))
     delivery_fee_minor: Mapped[int] = mapped_column(BigInteger)
+    # A delivery's time window, chosen at checkout (none: the store offers no windows).
+    delivery_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    delivery_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     phone: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(500))
     currency: Mapped[str] = mapped_column(String(3))
@@ -152,11 +166,20 @@ class OrderRow(Base):
     # Online orders not paid by then are released; indexed for the job that finds them.
     pay_by: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     refund_due_minor: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # The total it was placed at (what a Telegram invoice asks); total_minor follows the
+    # picking (bot.domain.picking). NULL: placed before it was kept, its total never changed.
+    placed_total_minor: Mapped[int | None] = mapped_column(BigInteger)
+    # Staff changed what it holds and the customer has not been told yet.
+    changes_untold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     pickup_code: Mapped[str | None] = mapped_column(String(8), unique=True, index=True)
     # Waiting for the shop: when a member on duty first saw it, and when the managers were
     # told nobody had (bot.domain.waiting); the job finds them by status and placed_at.
     seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     unseen_alerted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set together when it is completed: what is revenue, and how its money was taken
+    # (bot.domain.payments.MoneyTaken; NULL for orders completed before it was recorded).
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    money_taken: Mapped[str | None] = mapped_column(String(16))
 
     lines: Mapped[list[OrderLineRow]] = relationship(order_by="OrderLineRow.id", lazy="selectin")
     # Read beside the order, never locked with it (a join would lock the customer's row too).
@@ -204,6 +227,14 @@ class OrderLineRow(Base):
             "quantity",
             "line_total_minor",
         ),
+        # Covers the report's item sales (completed orders only), in time order.
+        Index(
+            "ix_order_lines_completed_sales",
+            "completed_at",
+            "product_id",
+            "quantity",
+            "line_total_minor",
+        ),
         MYSQL_TABLE,
     )
 
@@ -220,6 +251,16 @@ class OrderLineRow(Base):
     # sales per item are summed from this table alone.
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What was ordered, kept once staff pick it otherwise (bot.domain.picking): the quantity,
+    # and the item it replaced; NULL while the line is as ordered. A missing line sells 0.
+    ordered_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+    ordered_product_id: Mapped[int | None] = mapped_column(Integer)
+    ordered_name: Mapped[str | None] = mapped_column(String(120))
+    # Copied from the order when it is completed: the report's item sales read this alone.
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The VAT rate (percent) the line was sold at; NULL: sold before rates were kept, counted
+    # at the store's default rate.
+    vat_rate: Mapped[Decimal | None] = mapped_column(Percent)
 
 
 class StatusChangeRow(Base):
@@ -270,6 +311,8 @@ class InviteRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     used_by: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
+    # A password reset: the account whose password it sets (NULL: a sign-up invite).
+    resets: Mapped[int | None] = mapped_column(ForeignKey("staff_accounts.id"))
 
 
 class OutboxRow(Base):
@@ -345,6 +388,7 @@ class CheckoutRow(Base):
     kind: Mapped[str | None] = mapped_column(String(16))
     pickup_slot: Mapped[datetime | None] = mapped_column(UtcDateTime)
     address: Mapped[str | None] = mapped_column(String(300))
+    delivery_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
     phone: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -390,6 +434,18 @@ class AppLanguageRow(Base):
 
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     language: Mapped[str] = mapped_column(String(8))
+
+
+class ShownCardRow(Base):
+    """The item card a person saw last: an amount they type right after it is that item's
+    (no foreign key: written with every card, it must not lock the item's row)."""
+
+    __tablename__ = "shown_cards"
+    __table_args__ = (MYSQL_TABLE,)
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    product_id: Mapped[int] = mapped_column(Integer)
+    shown_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ChoreRunRow(Base):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer
 from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator
 
@@ -75,3 +75,25 @@ def exact_text(length: int) -> Any:
     return String(length).with_variant(
         mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
     )
+
+
+def hundredths(value: Decimal) -> int:
+    """A percentage as stored: an integer count of hundredths (5.5 -> 550)."""
+    scaled = Decimal(value) * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value} has more than 2 decimal places")
+    return int(scaled)
+
+
+class Percent(TypeDecorator[Decimal]):
+    """A percentage with 2 places (a VAT rate: 5.5, 20), stored as an integer count of
+    hundredths of a percent (550, 2000): exact on SQLite, which has no decimal type."""
+
+    impl = Integer
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        return None if value is None else hundredths(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else (Decimal(int(value)) / 100).quantize(Decimal("0.01"))

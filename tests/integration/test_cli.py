@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from bot import cli
 from bot.domain.catalogue import Unit
 from bot.domain.services import catalogue
+from bot.persistence import migrate
 from bot.persistence.engine import build_engine
 from bot.persistence.models import StaffRow
 from tests.support.databases import UowFactory, fresh_database
@@ -38,7 +40,7 @@ def test_db_upgrade_builds_an_empty_database(
     with fresh_database(backend, tmp_path) as url:
         monkeypatch.setenv("SHOPKEEPS_DATABASE_URL", url)
         assert cli.main(["db", "upgrade"]) == 0
-        assert "Database is at revision 0020." in capsys.readouterr().out
+        assert f"Database is at revision {migrate.head_revision()}." in capsys.readouterr().out
         assert cli.main(["db", "downgrade", "base"]) == 0
         assert "revision base" in capsys.readouterr().out
 
@@ -94,6 +96,70 @@ def test_a_catalogue_import_creates_items_from_csv(
     assert catalogue.find_product("RICE-1KG", uow=new_uow()).low_stock_threshold == 6
 
 
+PHOTO_ID = "AgACAgQAAxkBAAIBR2Vh3Xyz_photo-id-0123456789"
+
+
+def test_a_file_saved_by_french_excel_is_imported_with_its_photos(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """French Excel: a byte-order mark, ';' between cells, decimal commas, "3,29 €"."""
+    (shopkeeps / "excel.csv").write_bytes(
+        (
+            "\ufeffsku;name;category;unit;step;price;stock;threshold;description;photo\r\n"
+            "POMMES;Pommes Gala;Fruits;kg;0,25;3,29\u00a0€;18,5;;Croquantes, sucrées;"
+            f"{PHOTO_ID}\r\n"
+            "YAOURT;Yaourt grec;Crèmerie;pc;1;1,20;12;4;;\r\n"
+        ).encode()
+    )
+    assert cli.main(["catalogue", "import", "excel.csv"]) == 0
+    assert "2 new, 0 updated" in capsys.readouterr().out
+    apples = catalogue.find_product("POMMES", uow=new_uow())
+    assert (apples.step, apples.price_minor, apples.stock, apples.description) == (
+        Decimal("0.25"),
+        329,
+        Decimal("18.5"),
+        "Croquantes, sucrées",
+    )
+    assert apples.photo_file_id == PHOTO_ID
+    assert catalogue.find_product("YAOURT", uow=new_uow()).photo_file_id is None
+
+    # The export carries the photo back, and an empty photo cell keeps it.
+    (shopkeeps / "again.csv").write_text(
+        "sku;name;category;unit;step;price;stock;threshold;description\n"
+        "POMMES;Pommes Gala;Fruits;kg;0,25;3,49;18,5;;Croquantes, sucrées\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["catalogue", "import", "again.csv"]) == 0
+    apples = catalogue.find_product("POMMES", uow=new_uow())
+    assert (apples.price_minor, apples.photo_file_id) == (349, PHOTO_ID)
+    assert cli.main(["catalogue", "export", "-o", "out.csv"]) == 0
+    assert f'Croquantes, sucrées",{PHOTO_ID}' in (shopkeeps / "out.csv").read_text()
+
+
+def test_every_bad_line_of_a_french_file_is_named_with_its_reason(
+    shopkeeps: Path,
+    new_uow: UowFactory,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (shopkeeps / "bad.csv").write_text(
+        "sku;name;category;unit;step;price;stock;threshold;description;photo\n"
+        "GOOD;Good item;Pantry;pc;1;1,00;5;;;\n"
+        "STEP;Item;Pantry;kg;0,3;1,00;12,5;;;\n"
+        "WEB;Item;Pantry;pc;1;1,00;5;;;https://example.com/a.jpg\n"
+        "NEG;Item;Pantry;pc;1;1,00;-2;;;\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["catalogue", "import", "bad.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "line 3: stock 12.5 is not a whole number of steps of 0.3 kg" in err
+    assert "line 4: photo must be a Telegram photo id" in err
+    assert "line 5: stock cannot be negative" in err
+    assert "line 2:" not in err
+    assert catalogue.all_products(uow=new_uow()) == []
+
+
 def test_a_bad_catalogue_file_reports_every_bad_line_and_imports_nothing(
     shopkeeps: Path,
     new_uow: UowFactory,
@@ -111,7 +177,7 @@ def test_a_bad_catalogue_file_reports_every_bad_line_and_imports_nothing(
     assert cli.main(["catalogue", "import", "bad.csv"]) == 1
     err = capsys.readouterr().err
     assert "Nothing was imported" in err
-    for line in ("line 3:", "line 4:", "line 6:"):
+    for line in ("line 3:", "line 4:", "line 5:", "line 6:"):
         assert line in err
     assert "line 2:" not in err
     assert catalogue.all_products(uow=new_uow()) == []
@@ -153,7 +219,7 @@ def test_export_then_import_round_trips_without_changes(
     capsys.readouterr()
     assert cli.main(["catalogue", "export", "-o", "out.csv"]) == 0
     exported = (shopkeeps / "out.csv").read_text(encoding="utf-8")
-    assert exported.startswith(HEADER)
+    assert exported.startswith(HEADER.rstrip("\n") + ",photo,")
     assert "Côtes du Rhône 75 cl 🍷" in exported
     assert cli.main(["catalogue", "import", "out.csv"]) == 0
     assert "0 new, 40 updated, 0 stock changes" in capsys.readouterr().out

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.catalogue import Product, Unit
+from bot.domain.clock import Clock, utc_now
 from bot.domain.money import Currency
-from bot.domain.orders import Fulfilment, Order
+from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
 from bot.domain.passwords import PasswordHasher
+from bot.domain.payments import MoneyTaken
 from bot.domain.ports import UnitOfWork
 from bot.domain.services import catalogue, orders
 from bot.domain.services.cart import set_cart_quantity
@@ -92,3 +95,36 @@ def placed_order(
         assert product.id is not None
         set_cart_quantity(who, product.id, Decimal(quantity), uow=uow)
     return orders.place_order(who, details or pickup_details(), store=store, uow=uow, **kwargs)
+
+
+def handed_over(
+    uow_factory: Callable[[], UnitOfWork],
+    order: Order,
+    staff_id: int,
+    *,
+    taken: MoneyTaken = MoneyTaken.CASH,
+    clock: Clock = utc_now,
+    store: Store = STORE,
+) -> Order:
+    """Accepted, ready (or out for delivery) and completed by this staff member at `clock`'s
+    time, the money taken as said (an order paid in Telegram is already paid)."""
+    delivery = order.fulfilment.kind is FulfilmentKind.DELIVERY
+    steps = (OrderStatus.ACCEPTED, OrderStatus.OUT_FOR_DELIVERY if delivery else OrderStatus.READY)
+    for step in steps:
+        order = orders.move_order(
+            staff_id, order.code, step, store=store, uow=uow_factory(), clock=clock
+        )
+    if delivery:
+        return orders.move_order(
+            staff_id,
+            order.code,
+            OrderStatus.COMPLETED,
+            taken=taken,
+            store=store,
+            uow=uow_factory(),
+            clock=clock,
+        )
+    assert order.pickup_code is not None
+    return orders.hand_over(
+        staff_id, order.pickup_code, taken=taken, store=store, uow=uow_factory(), clock=clock
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,8 +21,8 @@ from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
-from bot.domain.orders import Order, OrderStatus, StatusChange
-from bot.domain.payments import PaymentMethod, PaymentReceipt
+from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
+from bot.domain.payments import MoneyTaken, PaymentMethod, PaymentReceipt
 from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession, Take
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
@@ -55,6 +55,7 @@ class State:
     shields: dict[int, datetime] = field(default_factory=dict)
     chores: dict[tuple[str, date], datetime] = field(default_factory=dict)
     watches: dict[tuple[int, int], datetime] = field(default_factory=dict)
+    shown_cards: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # user: item
     updates: dict[int, datetime] = field(default_factory=dict)
     customer_languages: dict[int, str] = field(default_factory=dict)  # customer id: language
     staff_languages: dict[int, str] = field(default_factory=dict)  # staff id: language
@@ -282,6 +283,13 @@ class FakeCarts:
     def clear(self, customer_id: int) -> None:
         self.s.carts.pop(customer_id, None)
 
+    def note_cards(self, shown: Mapping[int, int], at: datetime) -> None:
+        self.s.shown_cards.update({user: (item, at) for user, item in shown.items()})
+
+    def card_shown(self, telegram_user_id: int, since: datetime) -> int | None:
+        item, at = self.s.shown_cards.get(telegram_user_id, (None, since))
+        return item if at >= since else None
+
 
 class FakeOrders:
     def __init__(self, state: State) -> None:
@@ -317,6 +325,28 @@ class FakeOrders:
         order = self.s.orders[order_id]
         due = order.payment.refund_due_minor + amount_minor
         order.payment = dataclasses.replace(order.payment, refund_due_minor=due)
+
+    def hold_for_picking(self, order_id: int, statuses: Sequence[OrderStatus]) -> bool:
+        order = self.s.orders[order_id]
+        if order.status not in statuses:
+            return False
+        order.changes_untold = True
+        return True
+
+    def change_line(self, order_id: int, seen: OrderLine, picked: OrderLine) -> bool:
+        order = self.s.orders[order_id]
+        if seen not in order.lines:
+            return False
+        order.lines = [picked if line == seen else line for line in order.lines]
+        return True
+
+    def set_total(self, order_id: int, total_minor: int) -> None:
+        """The fake's total is its lines' sum: nothing to keep."""
+
+    def mark_told(self, order_id: int) -> bool:
+        order = self.s.orders[order_id]
+        told, order.changes_untold = order.changes_untold, False
+        return told
 
     def add_payment(self, order_id: int, receipt: PaymentReceipt, at: datetime) -> bool:
         if receipt.telegram_charge_id in self.s.payments:
@@ -396,7 +426,21 @@ class FakeOrders:
         order.history.append(change)
         return True
 
-    def _counted(self, start: datetime, end: datetime) -> list[Order]:
+    def record_money_taken(self, order_id: int, taken: MoneyTaken) -> None:
+        self.s.orders[order_id].money_taken = taken
+
+    @staticmethod
+    def _completed_at(order: Order) -> datetime | None:
+        done = [c.at for c in order.history if c.status is OrderStatus.COMPLETED]
+        return done[-1] if done else None
+
+    def _counted(self, start: datetime, end: datetime, completed: bool = False) -> list[Order]:
+        if completed:
+            return [
+                o
+                for o in self.s.orders.values()
+                if (at := self._completed_at(o)) is not None and start <= at < end
+            ]
         return [
             o
             for o in self.s.orders.values()
@@ -404,10 +448,15 @@ class FakeOrders:
         ]
 
     def sales_by_product(
-        self, start: datetime, end: datetime, *, product_ids: Sequence[int] | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        product_ids: Sequence[int] | None = None,
+        completed: bool = False,
     ) -> list[ProductSales]:
         totals: dict[int, ProductSales] = {}
-        for order in self._counted(start, end):
+        for order in self._counted(start, end, completed):
             for line in order.lines:
                 if product_ids is not None and line.product_id not in product_ids:
                     continue
@@ -424,24 +473,58 @@ class FakeOrders:
                 )
         return list(totals.values())
 
-    def best_sellers(self, start: datetime, end: datetime, *, top: int) -> BestSellers:
-        sold = self.sales_by_product(start, end)
+    def best_sellers(
+        self, start: datetime, end: datetime, *, top: int, completed: bool = False
+    ) -> BestSellers:
+        sold = self.sales_by_product(start, end, completed=completed)
         by_quantity = sorted(sold, key=lambda r: (-r.quantity, -r.revenue_minor, r.product_id))
         by_revenue = sorted(sold, key=lambda r: (-r.revenue_minor, -r.quantity, r.product_id))
         on_sale = sum(1 for r in sold if r.active)
         return BestSellers(by_quantity[:top], by_revenue[:top], len(sold), on_sale)
 
-    def unsold_names(self, start: datetime, end: datetime, *, limit: int) -> list[str]:
-        sold = {r.product_id for r in self.sales_by_product(start, end)}
+    def unsold_names(
+        self, start: datetime, end: datetime, *, limit: int, completed: bool = False
+    ) -> list[str]:
+        sold = {r.product_id for r in self.sales_by_product(start, end, completed=completed)}
         on_sale = self.s.products.values()
         return sorted(p.name for p in on_sale if p.active and p.id not in sold)[:limit]
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
-        days: dict[date, list[int]] = {}
-        for o in self._counted(start, end):
-            day = (o.placed_at + timedelta(minutes=utc_offset_minutes)).date()
-            days.setdefault(day, []).append(o.total_minor)
-        return [DayTotal(d, len(t), sum(t)) for d, t in sorted(days.items())]
+        days: dict[date, list[Order]] = {}
+        for o in self._counted(start, end, completed=True):
+            at = self._completed_at(o)
+            assert at is not None
+            day = (at + timedelta(minutes=utc_offset_minutes)).date()
+            days.setdefault(day, []).append(o)
+        return [
+            DayTotal(
+                d,
+                len(done),
+                sum(o.subtotal_minor for o in done),
+                sum(o.fulfilment.delivery_fee_minor for o in done),
+            )
+            for d, done in sorted(days.items())
+        ]
+
+    def takings_by_method(self, start: datetime, end: datetime) -> dict[MoneyTaken | None, int]:
+        taken: dict[MoneyTaken | None, int] = {}
+        for o in self._counted(start, end, completed=True):
+            taken[o.money_taken] = taken.get(o.money_taken, 0) + o.total_minor
+        return taken
+
+    def completed_amounts(
+        self, start: datetime, end: datetime
+    ) -> dict[int, list[tuple[Decimal | None, int]]]:
+        amounts: dict[int, list[tuple[Decimal | None, int]]] = {}
+        for o in self.s.orders.values():
+            done = [h.at for h in o.history if h.status is OrderStatus.COMPLETED]
+            if done and start <= done[-1] < end and o.id:
+                per_rate: dict[Decimal | None, int] = {}
+                for line in o.lines:
+                    per_rate[line.vat_rate] = per_rate.get(line.vat_rate, 0) + line.line_total_minor
+                fee = o.fulfilment.delivery_fee_minor
+                amounts[o.id] = list(per_rate.items()) + ([(None, fee)] if fee else [])
+        return amounts
 
 
 class FakeStaff:
@@ -729,6 +812,12 @@ class FakeWatches:
         for _, c in mine:
             del self.s.watches[(c, product_id)]
         return [self.s.customers[c].telegram_user_id for _, c in mine]
+
+    def has(self, customer_id: int, product_id: int) -> bool:
+        return (customer_id, product_id) in self.s.watches
+
+    def remove(self, customer_id: int, product_id: int) -> bool:
+        return self.s.watches.pop((customer_id, product_id), None) is not None
 
 
 class FakeChores:

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.domain.catalogue import Product
 from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import MoneyTaken
 from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.customers import CustomerRef
 from tests.support.chat_person import ChatPerson
@@ -70,13 +71,16 @@ def staff_id_of(bot: RunningBot, member: ChatPerson) -> int:
     return account.id
 
 
-def work_to_completed(bot: RunningBot, staff_id: int, code: str) -> Order:
-    """Accept, ready, and hand over with the pickup code, as staff would."""
+def work_to_completed(
+    bot: RunningBot, staff_id: int, code: str, taken: MoneyTaken = MoneyTaken.CASH
+) -> Order:
+    """Accept, ready, and hand over with the pickup code, as staff would (`taken`: how an
+    order paid at the hand-over was paid; one paid in Telegram is already paid)."""
     store, uow = bot.shop.store, bot.shop.uow
     for status in (OrderStatus.ACCEPTED, OrderStatus.READY):
         order = orders.move_order(staff_id, code, status, store=store, uow=uow())
     assert order.pickup_code is not None
-    return orders.hand_over(staff_id, order.pickup_code, store=store, uow=uow())
+    return orders.hand_over(staff_id, order.pickup_code, taken=taken, store=store, uow=uow())
 
 
 def stock_of(bot: RunningBot, sku: str) -> Decimal:
@@ -103,6 +107,12 @@ async def checkout_for_pickup(ann: ChatPerson) -> None:
     await ann.shares_phone("+44 20 7946 0958")
     assert ann.chat.reply_keyboard is None
     await ann.presses("Skip")
+
+
+async def picks_first_delivery_time(person: ChatPerson) -> None:
+    """At the delivery time question (after the address): the first window offered."""
+    assert "When should we deliver?" in person.screen
+    await person.presses(person.last.button_texts[0])
 
 
 def place_order(bot: RunningBot, person: ChatPerson, product: Product, quantity: int = 1) -> Order:

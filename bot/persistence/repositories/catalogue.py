@@ -43,7 +43,7 @@ from bot.persistence.repositories.inserts import (
     insert_many_unless_present,
     insert_unless_present,
 )
-from bot.persistence.types import Quantity
+from bot.persistence.types import Quantity, hundredths
 
 CHUNK = 1000  # ids per IN (...) list
 PAGE = 500  # rows per step when walking the catalogue in order
@@ -158,6 +158,7 @@ class SqlProductRepository:
             active=row.active,
             photo_file_id=row.photo_file_id,
             stock=row.stock,
+            vat_rate=row.vat_rate,
             id=row.id,
         )
 
@@ -174,6 +175,7 @@ class SqlProductRepository:
             "low_stock_threshold": product.low_stock_threshold,
             "active": product.active,
             "photo_file_id": product.photo_file_id,
+            "vat_rate": product.vat_rate,
             "search_text": product.search_text[:400],
         }
 
@@ -198,7 +200,16 @@ class SqlProductRepository:
         insert_dicts(
             self.session.connection(),
             "products",
-            [{**self._details(p), "stock": p.stock, "low_stock_alerted": False} for p in products],
+            [
+                {
+                    **self._details(p),
+                    # Stored as the column stores it (a bare Decimal here is a quantity).
+                    "vat_rate": None if p.vat_rate is None else hundredths(p.vat_rate),
+                    "stock": p.stock,
+                    "low_stock_alerted": False,
+                }
+                for p in products
+            ],
         )
         ids = self._ids_of([p.sku for p in products])
         added = [p.unchecked_copy(id=ids[p.sku]) for p in products]
@@ -517,3 +528,14 @@ class SqlWatchRepository:
         ]
         self.session.execute(delete(StockWatchRow).where(StockWatchRow.product_id == product_id))
         return watchers
+
+    def has(self, customer_id: int, product_id: int) -> bool:
+        return self.session.get(StockWatchRow, (customer_id, product_id)) is not None
+
+    def remove(self, customer_id: int, product_id: int) -> bool:
+        gone = self.session.execute(
+            delete(StockWatchRow).where(
+                StockWatchRow.customer_id == customer_id, StockWatchRow.product_id == product_id
+            )
+        )
+        return bool(cast(Any, gone).rowcount)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -21,8 +21,10 @@ from bot.persistence.models import (
     CartLineRow,
     CheckoutRow,
     CustomerRow,
+    ShownCardRow,
 )
 from bot.persistence.repositories.catalogue import ITEM_COLUMNS, PRODUCTS, item_from_row
+from bot.persistence.repositories.inserts import ignoring_duplicates
 
 # Each update of a customer's cart or browse runs these: built once (building a statement
 # cost about as much as running it), over plain columns (no ORM identity map to fill).
@@ -60,6 +62,15 @@ _LAST_POSITION = select(func.coalesce(func.max(_lines.c.position), 0)).where(
     _lines.c.customer_id == bindparam("customer_id")
 )
 _NEW_LINE = insert(_lines)
+# The card a person saw last: changed in place, or added when they have none yet (plain
+# statements, built once: they run with every card, and the dialects' upserts opt out of the
+# statement cache).
+_shown = cast(Table, ShownCardRow.__table__)
+_CHANGE_CARD = (
+    update(_shown)
+    .where(_shown.c.telegram_user_id == bindparam("user"))
+    .values(product_id=bindparam("item"), shown_at=bindparam("at"))
+)
 _HELD = (
     select(_customers.c.telegram_user_id, _lines.c.product_id, _lines.c.quantity)
     .join(_customers, _customers.c.id == _lines.c.customer_id)
@@ -168,6 +179,23 @@ class SqlCartRepository:
     def clear(self, customer_id: int) -> None:
         self.session.execute(delete(CartLineRow).where(CartLineRow.customer_id == customer_id))
 
+    def note_cards(self, shown: Mapping[int, int], at: datetime) -> None:
+        for user, item in shown.items():
+            changed = self.session.execute(_CHANGE_CARD, {"user": user, "item": item, "at": at})
+            if not changed.rowcount:  # type: ignore[attr-defined]
+                # Another worker adding the same person's row at the same moment wins.
+                self.session.execute(
+                    ignoring_duplicates(_shown),
+                    {"telegram_user_id": user, "product_id": item, "shown_at": at},
+                )
+
+    def card_shown(self, telegram_user_id: int, since: datetime) -> int | None:
+        return self.session.scalar(
+            select(ShownCardRow.product_id).where(
+                ShownCardRow.telegram_user_id == telegram_user_id, ShownCardRow.shown_at >= since
+            )
+        )
+
 
 class SqlCheckoutRepository:
     def __init__(self, session: Session) -> None:
@@ -186,6 +214,7 @@ class SqlCheckoutRepository:
             kind=FulfilmentKind(row.kind) if row.kind else None,
             pickup_slot=row.pickup_slot,
             address=row.address,
+            delivery_from=row.delivery_from,
             phone=row.phone,
             note=row.note,
         )
@@ -199,6 +228,7 @@ class SqlCheckoutRepository:
         row.kind = draft.kind.value if draft.kind else None
         row.pickup_slot = draft.pickup_slot
         row.address = draft.address
+        row.delivery_from = draft.delivery_from
         row.phone = draft.phone
         row.note = draft.note
         row.updated_at = draft.updated_at

@@ -23,6 +23,7 @@ from sqlalchemy import (
     null,
     select,
     text,
+    true,
     union_all,
     update,
 )
@@ -37,7 +38,7 @@ from bot.domain.orders import (
     OrderStatus,
     StatusChange,
 )
-from bot.domain.payments import Payment, PaymentMethod, PaymentReceipt
+from bot.domain.payments import MoneyTaken, Payment, PaymentMethod, PaymentReceipt
 from bot.domain.ports import BestSellers, DayTotal, ProductSales
 from bot.persistence.models import (
     OrderLineRow,
@@ -52,15 +53,16 @@ from bot.persistence.types import Quantity
 
 Sold = tuple[int, Decimal, int]  # an item's id, quantity and revenue in a period
 
-_NOT_CANCELLED = OrderRow.status != OrderStatus.CANCELLED.value
 _OPEN = OrderRow.status.in_([s.value for s in OrderStatus if s.is_open])
 # A charge pays for its order only if the order is paid in Telegram and the charge is its
 # total in its currency (a forged or mismatched one is recorded, and refunded):
-# PaymentReceipt.pays, in SQL.
+# PaymentReceipt.pays, in SQL. The total is the one it was placed at: picking may change it
+# after the payment (bot.domain.picking).
+PLACED_TOTAL = func.coalesce(OrderRow.placed_total_minor, OrderRow.total_minor)
 PAYS = (
     (OrderRow.payment_method == PaymentMethod.ONLINE.value)
     & (PaymentRow.currency == OrderRow.currency)
-    & (PaymentRow.amount_minor == OrderRow.total_minor)
+    & (PaymentRow.amount_minor == PLACED_TOTAL)
 )
 # Sales of periods up to this long are read from the lines' index in time order (see _sold).
 BY_TIME_UP_TO = timedelta(days=120)
@@ -88,12 +90,23 @@ def _sold_between(start: datetime, end: datetime, *, by_item: bool) -> list[Colu
     return [cancelled == false(), OrderLineRow.placed_at >= start, OrderLineRow.placed_at < end]
 
 
+def _sold_in(
+    start: datetime, end: datetime, *, by_item: bool, completed: bool
+) -> list[ColumnElement[bool]]:
+    """The lines sold in [start, end): those of orders placed then and not cancelled, or with
+    `completed`, those of orders completed then (the report's revenue)."""
+    if completed:
+        return [OrderLineRow.completed_at >= start, OrderLineRow.completed_at < end]
+    return _sold_between(start, end, by_item=by_item)
+
+
 def _paid_at(row: OrderRow) -> datetime | None:
     """When the first charge that pays for the order (`PAYS`) arrived."""
     if row.payment_method != PaymentMethod.ONLINE.value:
         return None
+    placed_total = row.total_minor if row.placed_total_minor is None else row.placed_total_minor
     paying = (
-        p for p in row.payments if (p.currency, p.amount_minor) == (row.currency, row.total_minor)
+        p for p in row.payments if (p.currency, p.amount_minor) == (row.currency, placed_total)
     )
     return next((p.paid_at for p in paying), None)
 
@@ -109,7 +122,15 @@ class SqlOrderRepository:
         fulfilment = (
             Fulfilment.pickup(row.pickup_slot)
             if kind is FulfilmentKind.PICKUP and row.pickup_slot
-            else Fulfilment(kind, row.pickup_slot, row.address, row.delivery_fee_minor)
+            else Fulfilment(
+                kind,
+                row.pickup_slot,
+                row.address,
+                row.delivery_fee_minor,
+                (row.delivery_from, row.delivery_until)
+                if row.delivery_from and row.delivery_until
+                else None,
+            )
         )
         return Order(
             code=row.code,
@@ -123,6 +144,11 @@ class SqlOrderRepository:
                     li.quantity,
                     li.unit_price_minor,
                     li.line_total_minor,
+                    vat_rate=li.vat_rate,
+                    id=li.id,
+                    ordered_quantity=li.ordered_quantity,
+                    ordered_product_id=li.ordered_product_id,
+                    ordered_name=li.ordered_name,
                 )
                 for li in row.lines
             ],
@@ -144,6 +170,9 @@ class SqlOrderRepository:
             ),
             pickup_code=row.pickup_code,
             customer_name=row.customer.name if customer_name is None else customer_name,
+            money_taken=MoneyTaken(row.money_taken) if row.money_taken else None,
+            placed_total_minor=row.placed_total_minor,
+            changes_untold=row.changes_untold,
         )
 
     def add(self, order: Order) -> Order:
@@ -156,10 +185,13 @@ class SqlOrderRepository:
             pickup_slot=f.pickup_slot,
             address=f.address,
             delivery_fee_minor=f.delivery_fee_minor,
+            delivery_from=f.window[0] if f.window else None,
+            delivery_until=f.window[1] if f.window else None,
             phone=order.phone,
             note=order.note,
             currency=order.currency,
             total_minor=order.total_minor,
+            placed_total_minor=order.total_minor,
             placed_at=order.placed_at,
             payment_method=order.payment.method.value,
             pay_by=order.payment.pay_by,
@@ -174,6 +206,7 @@ class SqlOrderRepository:
                 quantity=li.quantity,
                 unit_price_minor=li.unit_price_minor,
                 line_total_minor=li.line_total_minor,
+                vat_rate=li.vat_rate,
                 placed_at=order.placed_at,
                 cancelled=order.status is OrderStatus.CANCELLED,
             )
@@ -215,6 +248,58 @@ class SqlOrderRepository:
 
     def add_refund_due(self, order_id: int, amount_minor: int) -> None:
         self._set(order_id, refund_due_minor=OrderRow.refund_due_minor + amount_minor)
+
+    def hold_for_picking(self, order_id: int, statuses: Sequence[OrderStatus]) -> bool:
+        """Lock the order for a picking change while it is in one of `statuses`; False if it
+        is not (it moved on). Marks the customer as still to be told, and keeps the total it
+        was placed at (NULL for orders placed before it was kept: a Telegram payment must still
+        pay for it once the picking changes its total)."""
+        result = self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.status.in_([s.value for s in statuses]))
+            .values(changes_untold=True, placed_total_minor=PLACED_TOTAL)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def change_line(self, order_id: int, seen: OrderLine, picked: OrderLine) -> bool:
+        """Write what was picked for a line, only if the line is still as `seen`."""
+        result = self.session.execute(
+            update(OrderLineRow)
+            .where(
+                OrderLineRow.id == seen.id,
+                OrderLineRow.order_id == order_id,
+                OrderLineRow.product_id == seen.product_id,
+                OrderLineRow.quantity == seen.quantity,
+            )
+            .values(
+                product_id=picked.product_id,
+                sku=picked.sku,
+                name=picked.name,
+                quantity=picked.quantity,
+                unit_price_minor=picked.unit_price_minor,
+                line_total_minor=picked.line_total_minor,
+                vat_rate=picked.vat_rate,
+                ordered_quantity=picked.ordered_quantity,
+                ordered_product_id=picked.ordered_product_id,
+                ordered_name=picked.ordered_name,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def set_total(self, order_id: int, total_minor: int) -> None:
+        self._set(order_id, total_minor=total_minor)
+
+    def mark_told(self, order_id: int) -> bool:
+        """The customer is told of the changes now; False if someone told them already."""
+        result = self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == order_id, OrderRow.changes_untold == true())
+            .values(changes_untold=False)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def _set(self, order_id: int, **values: object) -> None:
         self.session.execute(
@@ -332,6 +417,15 @@ class SqlOrderRepository:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             return False
         cancelled = change.status is OrderStatus.CANCELLED
+        if change.status is OrderStatus.COMPLETED:
+            # Revenue from now on, on the day it was completed: its lines say so too.
+            for table, key in ((OrderRow, OrderRow.id), (OrderLineRow, OrderLineRow.order_id)):
+                self.session.execute(
+                    update(table)
+                    .where(key == order_id)
+                    .values(completed_at=change.at)
+                    .execution_options(synchronize_session=False)
+                )
         if cancelled or expected is OrderStatus.CANCELLED:
             # The lines carry it too: sales per item are summed from them alone.
             self.session.execute(
@@ -352,7 +446,12 @@ class SqlOrderRepository:
         self.session.flush()
         return True
 
-    def _sold(self, start: datetime, end: datetime, *only: ColumnElement[bool]) -> Select[Any]:
+    def record_money_taken(self, order_id: int, taken: MoneyTaken) -> None:
+        self._set(order_id, money_taken=taken.value)
+
+    def _sold(
+        self, start: datetime, end: datetime, *only: ColumnElement[bool], completed: bool = False
+    ) -> Select[Any]:
         """Quantity and revenue per item, summed from the lines' own indexes: no order is
         read. A short period is a slice of the index in time order; a long one reads the
         index in item order whole (already grouped: a year on the 100k store, 200 ms against
@@ -364,17 +463,19 @@ class SqlOrderRepository:
                 type_coerce(func.sum(OrderLineRow.quantity), Quantity).label("quantity"),
                 func.sum(OrderLineRow.line_total_minor).label("revenue"),
             )
-            .where(*_sold_between(start, end, by_item=by_item), *only)
+            .where(*_sold_in(start, end, by_item=by_item, completed=completed), *only)
             .group_by(OrderLineRow.product_id)
         )
 
-    def best_sellers(self, start: datetime, end: datetime, *, top: int) -> BestSellers:
+    def best_sellers(
+        self, start: datetime, end: datetime, *, top: int, completed: bool = False
+    ) -> BestSellers:
         # One pass over the lines' index, ranked in the database: the 100,000 sums of a
         # supermarket's year never leave it; only the winners are named.
         if self.session.get_bind().dialect.name == "sqlite":
-            by_quantity, by_revenue, items = self._top_by_limits(start, end, top)
+            by_quantity, by_revenue, items = self._top_by_limits(start, end, top, completed)
         else:
-            by_quantity, by_revenue, items = self._top_by_memory_table(start, end, top)
+            by_quantity, by_revenue, items = self._top_by_memory_table(start, end, top, completed)
         rows = self.session.execute(
             select(
                 ProductRow.id, ProductRow.sku, ProductRow.name, ProductRow.unit, ProductRow.active
@@ -394,7 +495,7 @@ class SqlOrderRepository:
                 OrderLineRow.product_id.in_(
                     select(ProductRow.id).where(ProductRow.active == false())
                 ),
-                *_sold_between(start, end, by_item=True),
+                *_sold_in(start, end, by_item=True, completed=completed),
             )
         )
         return BestSellers(
@@ -402,7 +503,7 @@ class SqlOrderRepository:
         )
 
     def _top_by_memory_table(
-        self, start: datetime, end: datetime, top: int
+        self, start: datetime, end: datetime, top: int, completed: bool
     ) -> tuple[list[Sold], list[Sold], int]:
         """MariaDB: the per-item sums once, into a MEMORY temporary table (this connection's
         own), then two top-`top` passes and a count over it: 30 ms for a month on the 100k
@@ -416,7 +517,7 @@ class SqlOrderRepository:
         SOLD.create(connection)
         connection.exec_driver_sql("SET SESSION max_heap_table_size = DEFAULT")
         try:
-            sums = self._sold(start, end)
+            sums = self._sold(start, end, completed=completed)
             connection.execute(
                 insert(SOLD).from_select(["product_id", "quantity", "revenue"], sums)
             )
@@ -434,12 +535,12 @@ class SqlOrderRepository:
         return by_quantity, by_revenue, items
 
     def _top_by_limits(
-        self, start: datetime, end: datetime, top: int
+        self, start: datetime, end: datetime, top: int, completed: bool
     ) -> tuple[list[Sold], list[Sold], int]:
         """SQLite: the per-item sums once (a materialised WITH), then two top-`top` passes
         and a count over them (its window functions sort every sum: 50 against 18 ms for a
         month on the 100k store)."""
-        sold = self._sold(start, end).cte("sold").prefix_with("MATERIALIZED")
+        sold = self._sold(start, end, completed=completed).cte("sold").prefix_with("MATERIALIZED")
         quantity, revenue, pid = sold.c.quantity, sold.c.revenue, sold.c.product_id
 
         def first(kind: str, *order: Any) -> Select[Any]:
@@ -462,14 +563,16 @@ class SqlOrderRepository:
         [items] = [p for p, _, _, kind in rows if kind == "n"]
         return by_quantity, by_revenue, int(items)
 
-    def unsold_names(self, start: datetime, end: datetime, *, limit: int) -> list[str]:
+    def unsold_names(
+        self, start: datetime, end: datetime, *, limit: int, completed: bool = False
+    ) -> list[str]:
         # Items on sale in name order, each probed on the lines' index (item first): a busy
         # store's first names mostly sold, so the walk stops after a few hundred probes.
         sold = (
             select(OrderLineRow.id)
             .where(
                 OrderLineRow.product_id == ProductRow.id,
-                *_sold_between(start, end, by_item=True),
+                *_sold_in(start, end, by_item=True, completed=completed),
             )
             .exists()
         )
@@ -483,12 +586,17 @@ class SqlOrderRepository:
         )
 
     def sales_by_product(
-        self, start: datetime, end: datetime, *, product_ids: Sequence[int] | None = None
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        product_ids: Sequence[int] | None = None,
+        completed: bool = False,
     ) -> list[ProductSales]:
         only = () if product_ids is None else (OrderLineRow.product_id.in_(product_ids),)
         # Sum the lines per item first, then name the items: grouping by name and SKU as well
         # would sort every line by them.
-        sold = self._sold(start, end, *only).subquery()
+        sold = self._sold(start, end, *only, completed=completed).subquery()
         rows = self.session.connection().execute(
             select(
                 sold.c.product_id,
@@ -506,21 +614,70 @@ class SqlOrderRepository:
         ]
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
-        """Orders and revenue per local day, for a stretch with one UTC offset: grouped in SQL
-        on the covering index, never one row per order into Python."""
-        placed = OrderRow.placed_at
-        if self.session.get_bind().dialect.name == "sqlite":
-            local_day: Any = func.date(placed, f"{utc_offset_minutes:+d} minutes")
-        else:
-            local_day = func.date(
-                func.date_add(placed, text(f"INTERVAL {int(utc_offset_minutes)} MINUTE"))
-            )
-        rows = self.session.execute(
-            select(local_day, func.count(), func.sum(OrderRow.total_minor))
-            .where(_NOT_CANCELLED, placed >= start, placed < end)
-            .group_by(local_day)
+        """Completed orders, their goods (summed from their lines, as the item sales are) and
+        delivery fees per local day of completion, for a stretch with one UTC offset: grouped
+        in SQL on covering indexes, never one row per order into Python."""
+
+        def local_day(at: Any) -> Any:
+            if self.session.get_bind().dialect.name == "sqlite":
+                return func.date(at, f"{utc_offset_minutes:+d} minutes")
+            return func.date(func.date_add(at, text(f"INTERVAL {int(utc_offset_minutes)} MINUTE")))
+
+        def as_date(day: Any) -> date:
+            return day if isinstance(day, date) else date.fromisoformat(day)
+
+        done = OrderRow.completed_at
+        per_order = self.session.execute(
+            select(local_day(done), func.count(), func.sum(OrderRow.delivery_fee_minor))
+            .where(done >= start, done < end)
+            .group_by(local_day(done))
         )
+        line_done = OrderLineRow.completed_at
+        goods = {
+            as_date(day): int(total)
+            for day, total in self.session.execute(
+                select(local_day(line_done), func.sum(OrderLineRow.line_total_minor))
+                .where(line_done >= start, line_done < end)
+                .group_by(local_day(line_done))
+            )
+        }
         return [
-            DayTotal(day if isinstance(day, date) else date.fromisoformat(day), n, int(total))
-            for day, n, total in rows
+            DayTotal(as_date(day), n, goods.get(as_date(day), 0), int(fees))
+            for day, n, fees in per_order
         ]
+
+    def takings_by_method(self, start: datetime, end: datetime) -> dict[MoneyTaken | None, int]:
+        done = OrderRow.completed_at
+        rows = self.session.execute(
+            select(OrderRow.money_taken, func.sum(OrderRow.total_minor))
+            .where(done >= start, done < end)
+            .group_by(OrderRow.money_taken)
+        )
+        return {MoneyTaken(way) if way else None: int(total) for way, total in rows}
+
+    def completed_amounts(
+        self, start: datetime, end: datetime
+    ) -> dict[int, list[tuple[Decimal | None, int]]]:
+        """Summed per order and rate in SQL (one row per rate of each order, not per line)."""
+        line_done = OrderLineRow.completed_at
+        lines = self.session.execute(
+            select(
+                OrderLineRow.order_id,
+                OrderLineRow.vat_rate,
+                func.sum(OrderLineRow.line_total_minor),
+            )
+            .where(line_done >= start, line_done < end)
+            .group_by(OrderLineRow.order_id, OrderLineRow.vat_rate)
+        )
+        amounts: dict[int, list[tuple[Decimal | None, int]]] = {}
+        for order_id, rate, gross in lines:
+            amounts.setdefault(order_id, []).append((rate, int(gross)))
+        done = OrderRow.completed_at
+        fees = self.session.execute(
+            select(OrderRow.id, OrderRow.delivery_fee_minor).where(
+                done >= start, done < end, OrderRow.delivery_fee_minor > 0
+            )
+        )
+        for order_id, fee in fees:
+            amounts.setdefault(order_id, []).append((None, int(fee)))
+        return amounts

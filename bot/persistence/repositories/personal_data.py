@@ -19,6 +19,7 @@ from bot.persistence.models import (
     OutboxRow,
     ProductRow,
     QuestionRow,
+    ShownCardRow,
     StockWatchRow,
 )
 from bot.persistence.repositories.orders import SqlOrderRepository
@@ -126,6 +127,11 @@ class SqlPersonalDataRepository:
     def forget_app_language(self, telegram_user_id: int) -> None:
         self.session.execute(
             delete(AppLanguageRow).where(AppLanguageRow.telegram_user_id == telegram_user_id)
+        )
+
+    def forget_card_shown(self, telegram_user_id: int) -> None:
+        self.session.execute(
+            delete(ShownCardRow).where(ShownCardRow.telegram_user_id == telegram_user_id)
         )
 
     def forget_messages_to(self, chat_id: int) -> int:

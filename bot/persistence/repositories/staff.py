@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import datetime
 
@@ -151,10 +152,11 @@ class SqlInviteRepository:
             role=invite.role.value,
             created_by=invite.created_by,
             expires_at=invite.expires_at,
+            resets=invite.resets,
         )
         self.session.add(row)
         self.session.flush()
-        return Invite(invite.code, invite.role, invite.created_by, invite.expires_at, id=row.id)
+        return dataclasses.replace(invite, id=row.id)
 
     def get_by_code(self, code: str) -> Invite | None:
         row = self.session.scalars(
@@ -163,7 +165,14 @@ class SqlInviteRepository:
         if row is None:
             return None
         return Invite(
-            code, Role(row.role), row.created_by, row.expires_at, row.used_at, row.used_by, row.id
+            code,
+            Role(row.role),
+            row.created_by,
+            row.expires_at,
+            row.used_at,
+            row.used_by,
+            row.id,
+            resets=row.resets,
         )
 
     def forget_before(self, at: datetime) -> int:

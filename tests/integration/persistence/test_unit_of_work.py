@@ -19,7 +19,9 @@ from bot.domain.prompts import (
     EditItemDraft,
     LoginDraft,
     NewItemDraft,
+    PickDraft,
     Prompt,
+    ResetDraft,
     SignupDraft,
 )
 from bot.domain.services import catalogue, orders, staff
@@ -319,6 +321,9 @@ def test_every_kind_of_question_keeps_its_typed_draft(new_uow: UowFactory) -> No
         EditItemDraft("APL"),
         AskDraft(),
         AnswerDraft(42),
+        ResetDraft("K7Q2MZ4PK7Q2MZ4P", "nia", "$2b$04$hash"),
+        PickDraft("K7Q2MZ4P", 7, Decimal("1.5")),
+        PickDraft("K7Q2MZ4P", 8, Decimal(2)),
     ]
     for user, (kind, draft) in enumerate(zip(DRAFTS, drafts, strict=True)):
         with new_uow() as uow:
