@@ -40,11 +40,14 @@ from bot.domain.orders import (
     new_pickup_code,
     normalise_order_code,
 )
-from bot.domain.payments import NotPaidYet, Payment, PaymentMethod
+from bot.domain.payments import MoneyTaken, NotPaidYet, Payment, PaymentMethod, money_taken
+from bot.domain.picking import placed_total, refund_from_picking
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import format_quantity
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
+from bot.domain.services.picking import tell_untold
+from bot.domain.services.receipts import queue_receipt
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.staff import check_staff
 from bot.domain.services.stock import move_stock, record_move, take_stock
@@ -54,6 +57,8 @@ from bot.domain.text import Amount, UnitLabel, Words, said
 
 # Staff who were active this recently are "on duty" and hear about new orders.
 ON_DUTY_WINDOW = timedelta(hours=12)
+# The reason the managers read beside a refund the picking left over (the stock reason's word).
+PICKED_LIGHTER = said("picking")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +164,8 @@ def new_order_facts(order: Order) -> dict[str, str]:
     f = order.fulfilment
     if f.kind is FulfilmentKind.DELIVERY:
         facts["address"] = f.address or ""
+        if f.window is not None:
+            facts["delivery_from"], facts["delivery_until"] = (w.isoformat() for w in f.window)
     elif f.pickup_slot is not None:
         facts["pickup_slot"] = f.pickup_slot.isoformat()
     return facts
@@ -193,13 +200,17 @@ def notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = "
     payload = {"order_code": order.code, "status": order.status.value, **payment_facts(order)}
     if reason:
         payload["reason"] = reason
-    if order.pickup_code and order.status in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
+    if order.pickup_code and order.status is OrderStatus.READY:
         payload["pickup_code"] = order.pickup_code
+    elif order.pickup_code and order.status is OrderStatus.OUT_FOR_DELIVERY:
+        payload["delivery_code"] = order.pickup_code  # for the courier: no QR to scan
     uow.outbox.add(
         Notification(
             customer.telegram_user_id, NotificationKind.ORDER_STATUS, payload, at, order.id
         )
     )
+    if order.status is OrderStatus.COMPLETED:
+        queue_receipt(uow, order, at)  # after the news that it is completed
 
 
 @retry_on_conflict
@@ -273,7 +284,7 @@ def place_order_in(
         Order(
             code=code,
             customer_id=who.id,
-            lines=[_order_line(products[line.product_id], line) for line in lines],
+            lines=[_order_line(products[line.product_id], line, store) for line in lines],
             fulfilment=details.fulfilment,
             phone=phone,
             note=note,
@@ -309,7 +320,7 @@ def place_order_in(
     return order
 
 
-def _order_line(product: Product, line: CartLine) -> OrderLine:
+def _order_line(product: Product, line: CartLine, store: Store) -> OrderLine:
     assert product.id is not None
     return OrderLine(
         product.id,
@@ -319,6 +330,7 @@ def _order_line(product: Product, line: CartLine) -> OrderLine:
         line.quantity,
         product.price_minor,
         line_total(product.price_minor, line.quantity),
+        vat_rate=store.default_vat_rate if product.vat_rate is None else product.vat_rate,
     )
 
 
@@ -326,6 +338,8 @@ def _restock(uow: UnitOfWork, order: Order, actor: str, at: datetime, store: Sto
     assert order.id is not None
     products = uow.products.get_many([line.product_id for line in order.lines])
     for line in sorted(order.lines, key=lambda order_line: order_line.product_id):
+        if not line.quantity:  # picked as missing: it holds nothing
+            continue
         move_stock(
             uow,
             products[line.product_id],
@@ -347,20 +361,70 @@ def change_in(
     at: datetime,
     store: Store,
     reason: str = "",
+    taken: MoneyTaken | None = None,
 ) -> Order:
+    """`taken`: how the money was taken, when `wanted` is completed (see `money_taken`): no
+    order paid at the hand-over is completed without it."""
     assert order.id is not None
+    if wanted is OrderStatus.COMPLETED:
+        taken = money_taken(order.payment, order.code, taken)
     change = StatusChange(wanted, at, actor, reason)
     if not uow.orders.change_status(order.id, order.status, change):
         raise OrderAlreadyMoved(order.code)
     order.status = wanted
     order.history.append(change)
+    if wanted is OrderStatus.COMPLETED:
+        assert taken is not None
+        # The status UPDATE above holds the row: only the one who moved it records this.
+        uow.orders.record_money_taken(order.id, taken)
+        order.money_taken = taken
     if wanted is OrderStatus.CANCELLED:
+        _as_picked(uow, order)
         _restock(uow, order, actor, at, store)
         if order.payment.is_paid:
-            refund_due(uow, order, order.total_minor, order.currency, at, reason or "cancelled")
-    elif wanted in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
+            if picked := refund_from_picking(order):  # made due by the picking: told only now
+                notify_managers(
+                    uow,
+                    NotificationKind.REFUND_DUE,
+                    order,
+                    at,
+                    amount_minor=str(picked),
+                    currency=order.currency,
+                    reason=PICKED_LIGHTER,
+                )
+            # What was paid, less what the picking already made due (bot.domain.picking).
+            due = min(order.total_minor, placed_total(order))
+            refund_due(uow, order, due, order.currency, at, reason or "cancelled")
+    elif wanted is OrderStatus.READY or (
+        wanted is OrderStatus.OUT_FOR_DELIVERY and store.delivery_code
+    ):
+        # A delivery gets a code only if the store asks the courier for one.
         _give_pickup_code(uow, order)
+    if wanted in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
+        if tell_untold(uow, order, at) or order.payment.is_paid:
+            _as_picked(uow, order)  # the status message says the picked total
+        if refund := refund_from_picking(order):
+            # The picking is final now: the managers refund what it left over, once.
+            notify_managers(
+                uow,
+                NotificationKind.REFUND_DUE,
+                order,
+                at,
+                amount_minor=str(refund),
+                currency=order.currency,
+                reason=PICKED_LIGHTER,
+            )
     return order
+
+
+def _as_picked(uow: UnitOfWork, order: Order) -> None:
+    """The lines and money as they are now: a picking change may have committed while this
+    change waited for the order's row (bot.domain.services.picking holds it the same way)."""
+    assert order.id is not None
+    fresh = uow.orders.get(order.id)
+    if fresh is not None:
+        order.lines, order.payment = fresh.lines, fresh.payment
+        order.placed_total_minor = fresh.placed_total_minor
 
 
 def refund_due(
@@ -497,6 +561,7 @@ def move_order(
     *,
     reason: str = "",
     expected: OrderStatus | None = None,
+    taken: MoneyTaken | None = None,
     store: Store,
     uow: UnitOfWork,
     clock: Clock = utc_now,
@@ -504,7 +569,8 @@ def move_order(
     """Staff move an order one step on (or cancel it, with a reason); the customer is told.
 
     `expected` is the status the staff member saw when pressing the button: if the order has
-    moved since, they are told so rather than having a different move applied.
+    moved since, they are told so rather than having a different move applied. `taken`: how
+    the money was taken, for a delivery completed (paid at the door: cash or card).
     """
     at = clock()
     if wanted is OrderStatus.CANCELLED:
@@ -519,7 +585,7 @@ def move_order(
         if order.payment.awaits_payment and wanted is not OrderStatus.CANCELLED:
             raise NotPaidYet(order.code)
         check_transition(order, wanted, Actor.STAFF)
-        change_in(uow, order, wanted, f"staff:{staff.username}", at, store, reason)
+        change_in(uow, order, wanted, f"staff:{staff.username}", at, store, reason, taken)
         notify_customer(uow, order, at, reason)
         uow.commit()
         return order
@@ -600,34 +666,63 @@ class CannotHandOver(DomainError):
     """The order behind a pickup code must not leave the shop (yet)."""
 
 
+def _to_hand_over(uow: UnitOfWork, pickup_code: str) -> Order:
+    """The order behind a pickup code, if it may leave the shop now."""
+    code = normalise_order_code(pickup_code)
+    order = uow.orders.get_by_pickup_code(code) if code.isalnum() else None
+    if order is None:
+        raise CannotHandOver(
+            said("No order has the pickup code {code}. Please check it with the customer."),
+            code=code[:16],
+        )
+    if order.status is OrderStatus.COMPLETED:
+        raise CannotHandOver(said("Order {code} was already handed over."), code=order.code)
+    if order.status is OrderStatus.CANCELLED:
+        raise CannotHandOver(
+            said("Order {code} was cancelled: please do not hand it over."), code=order.code
+        )
+    if not order.payment.settled_at_handover:
+        raise CannotHandOver(
+            said("Order {code} is not paid yet: it cannot be handed over."), code=order.code
+        )
+    check_transition(order, OrderStatus.COMPLETED, Actor.HANDOVER)
+    return order
+
+
+def order_to_hand_over(staff_id: int, pickup_code: str, *, uow: UnitOfWork) -> Order:
+    """The order a pickup code names, checked as `hand_over` checks it, without completing
+    it: staff first see what to collect, then say how it was paid."""
+    with uow:
+        check_staff(uow, staff_id)
+        return _to_hand_over(uow, pickup_code)
+
+
 @retry_on_conflict
 def hand_over(
-    staff_id: int, pickup_code: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+    staff_id: int,
+    pickup_code: str,
+    *,
+    taken: MoneyTaken | None = None,
+    store: Store,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
 ) -> Order:
-    """Staff give the order whose pickup code the customer shows: it is completed, and the
-    customer told. Refused unless it is paid, or paid there and then."""
+    """Staff give the order whose pickup code the customer shows: it is completed, with how
+    the money was taken, and the customer told. Refused unless it is paid, or paid there and
+    then in cash or by card (`taken`). Two clerks at once: one completes it, the other is
+    told it was already handed over."""
     at = clock()
-    code = normalise_order_code(pickup_code)
     with uow:
         staff = check_staff(uow, staff_id)
-        order = uow.orders.get_by_pickup_code(code) if code.isalnum() else None
-        if order is None:
-            raise CannotHandOver(
-                said("No order has the pickup code {code}. Please check it with the customer."),
-                code=code[:16],
+        order = _to_hand_over(uow, pickup_code)
+        try:
+            change_in(
+                uow, order, OrderStatus.COMPLETED, f"staff:{staff.username}", at, store, "", taken
             )
-        if order.status is OrderStatus.COMPLETED:
-            raise CannotHandOver(said("Order {code} was already handed over."), code=order.code)
-        if order.status is OrderStatus.CANCELLED:
+        except OrderAlreadyMoved:
             raise CannotHandOver(
-                said("Order {code} was cancelled: please do not hand it over."), code=order.code
-            )
-        if not order.payment.settled_at_handover:
-            raise CannotHandOver(
-                said("Order {code} is not paid yet: it cannot be handed over."), code=order.code
-            )
-        check_transition(order, OrderStatus.COMPLETED, Actor.HANDOVER)
-        change_in(uow, order, OrderStatus.COMPLETED, f"staff:{staff.username}", at, store)
+                said("Order {code} was already handed over."), code=order.code
+            ) from None
         notify_customer(uow, order, at)
         uow.commit()
         return order

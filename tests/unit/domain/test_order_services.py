@@ -23,6 +23,7 @@ from bot.domain.orders import (
     OrderStatus,
     allowed_next,
 )
+from bot.domain.payments import MoneyNotRecorded, MoneyTaken
 from bot.domain.ports import StaffSession
 from bot.domain.services import catalogue, orders
 from bot.domain.services.cart import set_cart_quantity, view_cart
@@ -215,7 +216,17 @@ def test_staff_work_an_order_through_and_the_customer_is_told_each_step() -> Non
         )
     assert order.pickup_code is not None and len(order.pickup_code) == 6
     clock.advance(minutes=5)
-    order = orders.hand_over(staff_id, order.pickup_code.lower(), store=STORE, uow=uow, clock=clock)
+    with pytest.raises(MoneyNotRecorded):  # paid at the hand-over: cash or card is said
+        orders.hand_over(staff_id, order.pickup_code, store=STORE, uow=uow, clock=clock)
+    order = orders.hand_over(
+        staff_id,
+        order.pickup_code.lower(),
+        taken=MoneyTaken.CARD,
+        store=STORE,
+        uow=uow,
+        clock=clock,
+    )
+    assert order.money_taken is MoneyTaken.CARD
     assert [h.status for h in order.history] == [
         OrderStatus.PLACED,
         OrderStatus.ACCEPTED,

@@ -1,0 +1,330 @@
+"""Picking: what the shelf gave for each line of an order, recorded before it is ready.
+
+A weighed line is rarely exactly what was ordered: staff record the picked weight, within the
+store's tolerance. An item can be replaced by another the customer asked for or agreed to, or
+marked missing. A line keeps what was ordered beside what is sold; the total follows what is
+sold. Money paid in Telegram is the total the order was placed at: a smaller final total
+leaves a refund due, a larger one is collected at the hand-over (a card cannot be charged
+again from the chat, and the tolerance keeps the difference small).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from enum import StrEnum
+
+from bot.domain.catalogue import Product
+from bot.domain.errors import DomainError, InvalidInput, NotFound
+from bot.domain.money import line_total
+from bot.domain.orders import Order, OrderLine, OrderStatus
+from bot.domain.quantity import MAX_QUANTITY, QUANTITY_PLACES
+from bot.domain.text import Amount, UnitLabel, said
+
+# Before "ready": once the bag is packed, what it holds is what the customer gets.
+PICKABLE = (OrderStatus.PLACED, OrderStatus.ACCEPTED)
+WEIGHED_UNITS = frozenset({"kg", "g"})
+DEFAULT_TOLERANCE_PERCENT = Decimal(20)
+_GRAMS_PER = {"kg": Decimal(1000), "g": Decimal(1)}
+# The words people write after a weight, each read as the unit it means.
+_WEIGHT_WORDS = {
+    **dict.fromkeys(
+        ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes"), "kg"
+    ),
+    **dict.fromkeys(("кг", "кило"), "kg"),
+    **dict.fromkeys(("g", "gr", "grs", "gram", "grams", "gramme", "grammes", "gramm"), "g"),
+    **dict.fromkeys(("г", "гр", "грамм", "грам"), "g"),
+}
+_WEIGHT = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_]*)\.?$")
+
+
+class PickingClosed(DomainError):
+    """The order is ready, on its way, completed or cancelled: what it holds is settled."""
+
+    def __init__(self, code: str, status: OrderStatus) -> None:
+        super().__init__(
+            said("Order {code} is {status}: its items can no longer be changed."),
+            code=code,
+            status=status,
+        )
+
+
+class NotPaidYetForPicking(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            said("Order {code} is waiting for the customer's payment: pick it once it is paid."),
+            code=code,
+        )
+
+
+class NotThisOrdersLine(NotFound):
+    """A button naming a line the order does not have (an old card, or a forged button)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            said("That line is not part of order {code} any more. Open it again: /order {code}"),
+            code=code,
+        )
+
+
+class LineChangedMeanwhile(DomainError):
+    """Two staff changed one line at once: the second is told, and nothing of theirs applied."""
+
+    def __init__(self, name: str, code: str) -> None:
+        super().__init__(
+            said(
+                "{name} on order {code} was changed by someone else a moment ago; nothing was "
+                "changed. Here is the order as it is now."
+            ),
+            name=name,
+            code=code,
+        )
+
+
+class NothingToTell(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            said("The customer already knows every change to order {code}."), code=code
+        )
+
+
+def check_pickable(order: Order) -> None:
+    """Staff may change what an order holds only before it is ready, and once it is paid."""
+    if order.status not in PICKABLE:
+        raise PickingClosed(order.code, order.status)
+    if order.payment.awaits_payment:
+        raise NotPaidYetForPicking(order.code)
+
+
+def line_of(order: Order, line_id: int) -> OrderLine:
+    """The order's line with this id; a line of another order is none of this one's."""
+    for line in order.lines:
+        if line.id == line_id:
+            return line
+    raise NotThisOrdersLine(order.code)
+
+
+def ordered_amount(line: OrderLine) -> Decimal:
+    return line.quantity if line.ordered_quantity is None else line.ordered_quantity
+
+
+def is_weighed(line: OrderLine) -> bool:
+    return line.unit in WEIGHED_UNITS
+
+
+def parse_weight(text: str, unit: str) -> Decimal:
+    """A weight as staff type it ("1,62", "1.62 kg", "1620 g", "1620g"), in the line's unit
+    (kg or g); a bare number is in the line's own unit."""
+    typed = " ".join(text.split()).lower()
+    found = _WEIGHT.match(typed)
+    said_unit = _WEIGHT_WORDS.get(found.group(2), "") if found and found.group(2) else unit
+    if found is None or not said_unit:
+        raise InvalidInput(
+            said("“{text}” is not a weight; write it like 1.62, 1,62 kg or 1620 g"),
+            text=text.strip()[:20],
+        )
+    try:
+        number = Decimal(found.group(1).replace(",", "."))
+    except InvalidOperation:  # the pattern lets through only digits; kept for safety
+        raise InvalidInput(said("“{text}” is not a weight"), text=text.strip()[:20]) from None
+    if number > MAX_QUANTITY:
+        raise InvalidInput(said("That quantity is too large"))
+    weight = number * _GRAMS_PER[said_unit] / _GRAMS_PER[unit]
+    if weight != weight.quantize(QUANTITY_PLACES):
+        raise InvalidInput(
+            said("That is finer than the scale reads: at most {places} decimals in {unit}"),
+            places=3,
+            unit=UnitLabel(unit),
+        )
+    return weight.quantize(QUANTITY_PLACES)
+
+
+def allowed_range(ordered: Decimal, percent: Decimal) -> tuple[Decimal, Decimal]:
+    """The picked weights the store accepts for an ordered one: `percent` either way."""
+    spread = ordered * percent / 100
+    low = (ordered - spread).quantize(QUANTITY_PLACES, rounding=ROUND_CEILING)
+    high = (ordered + spread).quantize(QUANTITY_PLACES, rounding=ROUND_FLOOR)
+    return max(low, QUANTITY_PLACES), high
+
+
+class OutsideTolerance(InvalidInput):
+    def __init__(self, line: OrderLine, low: Decimal, high: Decimal, percent: Decimal) -> None:
+        super().__init__(
+            said(
+                "{name} was ordered as {ordered}: the picked weight must be between {low} and "
+                "{high} ({percent}% either way). Please weigh it again, or replace it or mark "
+                "it missing."
+            ),
+            name=line.name,
+            ordered=Amount(ordered_amount(line), line.unit),
+            low=Amount(low, line.unit),
+            high=Amount(high, line.unit),
+            percent=percent.normalize(),
+        )
+
+
+def picked_weight(line: OrderLine, weight: Decimal, percent: Decimal) -> OrderLine:
+    """The line as picked at this weight, priced as the order prices every line."""
+    if not is_weighed(line):
+        raise InvalidInput(
+            said("{name} is not weighed: replace it or mark it missing."), name=line.name
+        )
+    ordered = ordered_amount(line)
+    low, high = allowed_range(ordered, percent)
+    if not low <= weight <= high:
+        raise OutsideTolerance(line, low, high, percent)
+    return dataclasses.replace(
+        line,
+        quantity=weight,
+        line_total_minor=line_total(line.unit_price_minor, weight),
+        ordered_quantity=ordered,
+    )
+
+
+def missing(line: OrderLine) -> OrderLine:
+    """Nothing of it could be picked: the line stays, selling nothing."""
+    if not line.quantity:
+        raise InvalidInput(said("{name} is already marked missing."), name=line.name)
+    return dataclasses.replace(
+        line, quantity=Decimal(0), line_total_minor=0, ordered_quantity=ordered_amount(line)
+    )
+
+
+def replaced(line: OrderLine, product: Product, vat_rate: Decimal | None) -> OrderLine:
+    """The line with another item instead, in the amount ordered, at that item's price. The
+    item ordered is kept (replacing it back restores it, as does a missing line's own item)."""
+    assert product.id is not None
+    if product.unit.value != line.unit:
+        raise InvalidInput(
+            said("{name} is sold by the {unit}: choose an item sold by the {wanted}."),
+            name=product.name,
+            unit=UnitLabel(product.unit.value),
+            wanted=UnitLabel(line.unit),
+        )
+    if product.id == line.product_id and line.quantity:
+        raise InvalidInput(said("{name} is the item already on that line."), name=product.name)
+    ordered = ordered_amount(line)
+    first_id = line.product_id if line.ordered_product_id is None else line.ordered_product_id
+    first_name = line.name if line.ordered_name is None else line.ordered_name
+    back = product.id == first_id
+    return dataclasses.replace(
+        line,
+        product_id=product.id,
+        sku=product.sku,
+        name=product.name,
+        quantity=ordered,
+        unit_price_minor=product.price_minor,
+        line_total_minor=line_total(product.price_minor, ordered),
+        vat_rate=vat_rate,
+        ordered_quantity=ordered,
+        ordered_product_id=None if back else first_id,
+        ordered_name=None if back else first_name,
+    )
+
+
+def with_line(order: Order, line: OrderLine) -> Order:
+    """The order with one line as picked (its total follows)."""
+    lines = [line if kept.id == line.id else kept for kept in order.lines]
+    return dataclasses.replace(order, lines=lines, history=list(order.history))
+
+
+# ------------------------------------------------------------------------------------ money
+
+
+def placed_total(order: Order) -> int:
+    """The total the order was placed at: what a Telegram invoice asked."""
+    return order.total_minor if order.placed_total_minor is None else order.placed_total_minor
+
+
+def paid_in_telegram(order: Order) -> int:
+    return placed_total(order) if order.payment.is_paid else 0
+
+
+def refund_from_picking(order: Order) -> int:
+    """Paid in Telegram for more than was picked: owed back to the customer."""
+    return max(0, paid_in_telegram(order) - order.total_minor)
+
+
+def to_collect(order: Order) -> int:
+    """What the hand-over collects: the whole total if nothing was paid in Telegram, else
+    what the picking added to what was paid."""
+    return max(0, order.total_minor - paid_in_telegram(order))
+
+
+# ------------------------------------------------------------------------------------ news
+
+
+class ChangeKind(StrEnum):
+    PICKED = "picked"  # another weight than ordered
+    REPLACED = "replaced"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class LineNews:
+    """One change the customer is told of, as facts (the reader's language words it)."""
+
+    kind: ChangeKind
+    name: str  # what the line holds now (the item ordered, for a missing one)
+    unit: str
+    ordered: Decimal
+    picked: Decimal
+    was: str = ""  # the item ordered, for a replaced line
+
+    def packed(self) -> str:
+        fields = (self.kind.value, self.name, self.unit, f"{self.ordered:f}", f"{self.picked:f}")
+        return "\t".join((*fields, self.was)).replace("\n", " ")
+
+    @staticmethod
+    def unpacked(kept: str) -> LineNews | None:
+        """A change read back from a message's facts; None for one that does not read."""
+        parts = kept.split("\t")
+        if len(parts) != 6:
+            return None
+        kind, name, unit, ordered, picked, was = parts
+        try:
+            return LineNews(ChangeKind(kind), name, unit, Decimal(ordered), Decimal(picked), was)
+        except (ValueError, InvalidOperation):
+            return None
+
+
+def line_news(line: OrderLine) -> LineNews | None:
+    """How a line differs from what was ordered; None while it is as ordered."""
+    ordered = ordered_amount(line)
+    if not line.quantity:
+        name = line.name if line.ordered_name is None else line.ordered_name
+        return LineNews(ChangeKind.MISSING, name, line.unit, ordered, line.quantity)
+    if line.ordered_name is not None:
+        return LineNews(
+            ChangeKind.REPLACED, line.name, line.unit, ordered, line.quantity, line.ordered_name
+        )
+    if line.quantity != ordered:
+        return LineNews(ChangeKind.PICKED, line.name, line.unit, ordered, line.quantity)
+    return None
+
+
+def changes_of(order: Order) -> list[LineNews]:
+    """What the order holds that differs from what was ordered, line by line."""
+    return [news for line in order.lines if (news := line_news(line)) is not None]
+
+
+def news_facts(order: Order) -> dict[str, str]:
+    """The customer's message about the changes, as facts for the outbox."""
+    return {
+        "order_code": order.code,
+        "changes": "\n".join(news.packed() for news in changes_of(order)),
+        "total_minor": str(order.total_minor),
+        "placed_total_minor": str(placed_total(order)),
+        "refund_minor": str(refund_from_picking(order)),
+        "collect_minor": str(to_collect(order)),
+        "paid": "yes" if order.payment.is_paid else "",
+        "fulfilment": order.fulfilment.kind.value,
+        "currency": order.currency,
+    }
+
+
+def news_in(facts: dict[str, str]) -> list[LineNews]:
+    read = (LineNews.unpacked(kept) for kept in facts.get("changes", "").split("\n") if kept)
+    return [news for news in read if news is not None]
