@@ -161,6 +161,12 @@ class Texts:
             return day.strftime("%a %d %b %Y")
         return format_skeleton("yMMMEd", day, locale=self.locale)
 
+    def month(self, day: date) -> str:
+        """The calendar month of `day`: "November 2026", "novembre 2026"."""
+        if self.language == ENGLISH:
+            return day.strftime("%B %Y")
+        return format_skeleton("yMMMM", day, locale=self.locale)
+
     def day(self, day: date, *, long: bool = False) -> str:
         """ "Tue 24" (a day button), or with `long` "Tuesday 24 November" ("Di., 24. November")."""
         if self.language == ENGLISH:

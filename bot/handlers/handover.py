@@ -1,21 +1,31 @@
 """Contactless hand-over: staff scan the customer's QR code (it opens `/start h_CODE`) or type
-`/handover CODE`; the order is completed and the customer told. Behind the staff guard."""
+`/handover CODE`; the order is completed and the customer told. An order paid at the hand-over
+shows the amount to collect and is completed with one tap saying how it was paid (cash or
+card); one paid in Telegram is completed at once. A delivery paid at the door is completed the
+same way from its card in the queue. Behind the staff guard."""
 
 from __future__ import annotations
 
 from html import escape as esc
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.errors import InvalidInput, NotAuthorised
-from bot.domain.payments import PaymentMethod
+from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
+from bot.domain.picking import to_collect as picked_extra
 from bot.domain.services import orders
 from bot.domain.staff import Role
+from bot.domain.store import Store
 from bot.domain.text import said
 from bot.handlers.access import signed_in, staff_member
+from bot.handlers.button_kinds import DeliveredPaid, TakeMoney
 from bot.handlers.context import ShopContext
-from bot.handlers.routes import Command, Feature
-from bot.handlers.screens import polite, say
+from bot.handlers.order_queue import card, order_keyboard
+from bot.handlers.routes import Command, Feature, Press
+from bot.handlers.screens import polite, say, show
+from bot.handlers.views import button
+from bot.i18n import Texts
 
 SCANNED_BY_CUSTOMER = said(
     "This is your pickup code: show it to the staff when you collect your order, and they "
@@ -23,24 +33,113 @@ SCANNED_BY_CUSTOMER = said(
 )
 
 
-async def hand_over(update: Update, context: ShopContext, code: str) -> None:
-    """Complete the order behind a pickup code; say what to collect if it is paid here."""
-    account = await signed_in(update, context)
-    assert account.id is not None
-    store, t = context.shop.store, context.texts(update)
-    order = await context.run(orders.hand_over, account.id, code, store=store)
+# How the money was taken, as the buttons offer it and as the hand-over then says it.
+TAKE_BUTTON = {
+    MoneyTaken.CASH: said("💶 Paid in cash"),
+    MoneyTaken.CARD: said("💳 Paid by card"),
+}
+TAKEN_LINE = {
+    MoneyTaken.CASH: said("💶 {total} taken in cash."),
+    MoneyTaken.CARD: said("💳 {total} taken by card."),
+    MoneyTaken.TELEGRAM: said("📱 Already paid in Telegram: nothing to collect."),
+}
+
+
+def _items(t: Texts, order: Order) -> list[str]:
+    return [f"• {esc(line.name)} — {t.quantity(line.quantity, line.unit)}" for line in order.lines]
+
+
+def to_collect(t: Texts, order: Order, store: Store) -> str:
+    """Before the hand-over of an order paid there: what to collect, then how was it paid?"""
+    total = t.money(order.total_minor, store.currency)  # the final total, as the order has it
+    lines = [
+        "🤝 "
+        + t("<b>Order {code}</b>: collect <b>{total}</b>.", code=esc(order.code), total=total),
+        *_items(t, order),
+        t("How did the customer pay? The order is completed when you tap."),
+    ]
+    return "\n".join(lines)
+
+
+def money_keyboard(t: Texts, order: Order) -> InlineKeyboardMarkup:
+    assert order.pickup_code is not None
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t(TAKE_BUTTON[way]), TakeMoney(order.pickup_code, way))
+                for way in TAKEN_AT_HANDOVER
+            ]
+        ]
+    )
+
+
+def handed_over(t: Texts, order: Order, store: Store) -> str:
+    """The order is completed: say so, and how its money was taken."""
+    total = t.money(order.total_minor, store.currency)
     lines = [
         "🤝 " + t("<b>Order {code} handed over.</b> The customer is told.", code=esc(order.code))
     ]
-    if order.payment.method is PaymentMethod.ON_HANDOVER:
-        total = t.money(order.total_minor, store.currency)
-        lines.append("💶 " + t("Collect <b>{total}</b>: it was not paid in Telegram.", total=total))
-    else:
-        lines.append("💳 " + t("Already paid in Telegram: nothing to collect."))
-    lines += [
-        f"• {esc(line.name)} — {t.quantity(line.quantity, line.unit)}" for line in order.lines
-    ]
-    await say(update, "\n".join(lines))
+    extra = picked_extra(order)  # paid in Telegram, then picked heavier (bot.domain.picking)
+    if order.money_taken is MoneyTaken.TELEGRAM and extra:
+        more = t.money(extra, store.currency)
+        lines.append(
+            "💶 "
+            + t("Paid in Telegram: collect the <b>{amount}</b> the picking added.", amount=more)
+        )
+    elif order.money_taken is not None:
+        lines.append(t(TAKEN_LINE[order.money_taken], total=total))
+    if order.payment.refund_due_minor:
+        due = t.money(order.payment.refund_due_minor, store.currency)
+        lines.append("↩️ " + t("Refund due: {amount}", amount=due))
+    return "\n".join(lines + _items(t, order))
+
+
+async def hand_over(update: Update, context: ShopContext, code: str) -> None:
+    """The order behind a pickup code: paid in Telegram, it is completed now; paid here, the
+    screen says what to collect and asks how it was paid."""
+    account = await signed_in(update, context)
+    assert account.id is not None
+    store, t = context.shop.store, context.texts(update)
+    order = await context.run(orders.order_to_hand_over, account.id, code)
+    if not order.payment.is_paid:
+        await say(update, to_collect(t, order, store), money_keyboard(t, order))
+        return
+    order = await context.run(orders.hand_over, account.id, code, store=store)
+    await say(update, handed_over(t, order, store))
+
+
+@polite
+async def take_money(update: Update, context: ShopContext) -> str | None:
+    """Cash or card pressed: the order is completed with it (a second press, or a second
+    clerk, is told it was already handed over)."""
+    account = await signed_in(update, context)
+    assert account.id is not None
+    pressed, store = TakeMoney.of(update), context.shop.store
+    order = await context.run(
+        orders.hand_over, account.id, pressed.code, taken=pressed.taken, store=store
+    )
+    await show(update, handed_over(context.texts(update), order, store))
+    return None
+
+
+@polite
+async def delivered_paid(update: Update, context: ShopContext) -> str | None:
+    """A delivery paid at the door, completed with how it was paid."""
+    account = await signed_in(update, context)
+    assert account.id is not None
+    pressed, store = DeliveredPaid.of(update), context.shop.store
+    order = await context.run(
+        orders.move_order,
+        account.id,
+        pressed.code,
+        OrderStatus.COMPLETED,
+        expected=OrderStatus.OUT_FOR_DELIVERY,
+        taken=pressed.taken,
+        store=store,
+    )
+    t = context.texts(update)
+    await show(update, card(update, context, order), order_keyboard(t, order))
+    return t(TAKEN_LINE[pressed.taken], total=t.money(order.total_minor, store.currency))
 
 
 @polite
@@ -79,5 +178,9 @@ FEATURE = Feature(
                 "(or scan their QR code): /handover K7Q2MZ"
             ),
         )
+    ],
+    presses=[
+        Press(TakeMoney, take_money, Role.STAFF),
+        Press(DeliveredPaid, delivered_paid, Role.STAFF),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.money import Currency
 from bot.domain.orders import FulfilmentKind, Order, OrderStatus
-from bot.domain.payments import PaymentMethod
+from bot.domain.payments import MoneyTaken, PaymentMethod
 from bot.domain.store import Store
 from bot.i18n import Texts
 
@@ -34,7 +34,11 @@ def payment_line(t: Texts, order: Order, store: Store, *, for_staff: bool = Fals
             lines.append("💳 " + waiting)
     else:
         delivery = order.fulfilment.kind is FulfilmentKind.DELIVERY
-        if order.status is OrderStatus.COMPLETED:
+        if order.money_taken is MoneyTaken.CASH:
+            how = t("Paid in cash")
+        elif order.money_taken is MoneyTaken.CARD:
+            how = t("Paid by card")
+        elif order.status is OrderStatus.COMPLETED:
             how = t("Paid on delivery") if delivery else t("Paid at pickup")
         else:
             how = t("To pay on delivery") if delivery else t("To pay at pickup")
@@ -64,7 +68,10 @@ def payment_note(t: Texts, facts: dict[str, str], store: Store) -> str:
         return "💳 " + t("Not paid yet.")
     if payment == PaymentMethod.ON_HANDOVER.value:
         amount = amount_in(t, facts, "total_minor", store)
-        if facts.get("fulfilment") == FulfilmentKind.DELIVERY.value:
+        delivery = facts.get("fulfilment") == FulfilmentKind.DELIVERY.value
+        if facts.get("status") == OrderStatus.COMPLETED.value:  # the money was taken by then
+            return "💶 " + (t("Paid on delivery") if delivery else t("Paid at pickup"))
+        if delivery:
             due = (
                 t("To pay on delivery: {amount}.", amount=amount)
                 if amount

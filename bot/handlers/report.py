@@ -1,13 +1,13 @@
-"""/report [DAYS] for managers: the figures as a message, a chart of daily revenue as a
-photo, and on request the period's item sales as a CSV document. Behind the guard (managers
-only)."""
+"""/report [PERIOD] for managers: the figures as a message, a chart of daily revenue as a
+photo, and on request the period's item sales as a CSV document whose revenue adds up to the
+message's goods revenue. The period is typed in the manager's words (bot.domain.vocabulary).
+Behind the guard (managers only)."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
 import io
-import re
 from datetime import date
 from html import escape as esc
 
@@ -15,17 +15,21 @@ from telegram import InputFile, Update
 
 from bot.catalogue_csv import spreadsheet_safe
 from bot.domain.errors import InvalidInput
+from bot.domain.payments import MoneyTaken
 from bot.domain.ports import ProductSales
 from bot.domain.services.sales import (
     MAX_REPORT_DAYS,
+    AskedPeriod,
     Period,
     SalesReport,
+    asked_period,
     item_sales,
     sales_report,
 )
 from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.domain.text import said
+from bot.domain.vocabulary import MONTH_NAMES, REPORT_WORDS, Month, ReportWord
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import ReportItems
 from bot.handlers.context import ShopContext
@@ -35,17 +39,23 @@ from bot.handlers.screens import polite, say
 from bot.handlers.views import Keyboard, button
 from bot.i18n import Texts
 
-DEFAULT_DAYS = 7
 MAX_UNSOLD = 5  # the figures come first; a quiet week's long list of names buries them
-# A word for a period: (days, ending how many days before today).
-NAMED_PERIODS = {
-    "today": (1, 0),
-    "yesterday": (1, 1),
-    "week": (7, 0),
-    "month": (30, 0),
-    "year": (365, 0),
+# {words}: the reader's own words for today, yesterday, week, month, year; {month}: a month's
+# name in their language.
+USAGE = said("Usage: /report [DAYS | {words} | {month} | YYYY-MM], e.g. /report 30")
+TAKEN = {
+    MoneyTaken.CASH: said("💶 Cash: {amount}"),
+    MoneyTaken.CARD: said("💳 Card: {amount}"),
+    MoneyTaken.TELEGRAM: said("📱 Paid in Telegram: {amount}"),
+    None: said("❔ Not recorded: {amount}"),
 }
-USAGE = said("Usage: /report [DAYS | today | yesterday | week | month | year], e.g. /report 30")
+
+
+def usage(t: Texts) -> InvalidInput:
+    """How to ask, in the reader's words."""
+    words = " | ".join(REPORT_WORDS.words_for(t.language, tuple(ReportWord)))
+    [month] = MONTH_NAMES.words_for(t.language, (Month.NOVEMBER,))
+    return InvalidInput(USAGE, words=words, month=month)
 
 
 def day_name(t: Texts, days_ago: int) -> str:
@@ -56,40 +66,59 @@ def day_name(t: Texts, days_ago: int) -> str:
     return t.plural("{n} day ago", "{n} days ago", days_ago)
 
 
-def report_text(t: Texts, report: SalesReport, store: Store, *, days_ago: int = 0) -> str:
-    """`days_ago`: how long before today the period ends (a one-day report says which day)."""
+def heading(t: Texts, asked: AskedPeriod) -> str:
+    """ "Sales November 2026", "Sales today, Sat 05 Dec 2026", "Sales 29 Nov – Sat 05 Dec
+    2026 (7 days)"."""
+    p = asked.period
+    if asked.is_month:
+        return t("Sales {month}", month=t.month(p.first))
+    if p.first == p.last:
+        return t("Sales {day}, {date}", day=day_name(t, asked.days_ago), date=t.full_date(p.last))
+    return t.plural(
+        "Sales {first} – {last} ({n} day)",
+        "Sales {first} – {last} ({n} days)",
+        (p.last - p.first).days + 1,
+        first=t.short_date(p.first),
+        last=t.full_date(p.last),
+    )
+
+
+def report_text(t: Texts, report: SalesReport, store: Store, asked: AskedPeriod) -> str:
+    """The figures of completed orders: goods (the CSV's sum), delivery fees apart, the money
+    by how it was taken, then best sellers by revenue (each with its quantity and unit: pieces
+    are never ranked against kilograms)."""
 
     def money(minor: int) -> str:
         return t.money(minor, store.currency)
 
-    p = report.period
-    days = (p.last - p.first).days + 1
-    heading = (
-        t("Sales {day}, {date}", day=day_name(t, days_ago), date=t.full_date(p.last))
-        if p.first == p.last
-        else t.plural(
-            "Sales {first} – {last} ({n} day)",
-            "Sales {first} – {last} ({n} days)",
-            days,
-            first=t.short_date(p.first),
-            last=t.full_date(p.last),
-        )
-    )
     lines = [
-        f"<b>{heading}</b>",
-        t("Revenue: {amount}", amount=money(report.revenue_minor)),
-        t("Orders: {n}", n=report.orders),
+        f"<b>{heading(t, asked)}</b>",
+        t("Goods revenue: {amount}", amount=money(report.revenue_minor)),
+        t("Delivery fees: {amount}", amount=money(report.delivery_fees_minor)),
+        t("<b>Taken in all: {amount}</b>", amount=money(report.taken_minor)),
+    ]
+    lines += [t(TAKEN[way], amount=money(minor)) for way, minor in report.takings_listed]
+    lines += [
+        t("Completed orders: {n}", n=report.orders),
         t("Average basket: {amount}", amount=money(report.average_basket_minor)),
     ]
-    if report.by_quantity:
-        lines.append("\n<b>" + t("Best sellers by quantity") + "</b>")
+    # Further sections of figures (VAT per rate) are appended here, each starting "\n<b>…</b>".
+    if any(entry.rate for entry in report.vat):
+        lines.append("\n<b>" + t("VAT included") + "</b>")
         lines += [
-            f"{n}. {esc(r.name)} — {t.quantity(r.quantity, r.unit)}"
-            for n, r in enumerate(report.by_quantity, start=1)
+            t(
+                "VAT {rate} %: {vat} of {gross} (net {net})",
+                rate=entry.rate,
+                vat=money(entry.vat_minor),
+                gross=money(entry.gross_minor),
+                net=money(entry.net_minor),
+            )
+            for entry in report.vat
         ]
-        lines.append("\n<b>" + t("Best sellers by revenue") + "</b>")
+    if report.by_revenue:
+        lines.append("\n<b>" + t("Best sellers") + "</b>")
         lines += [
-            f"{n}. {esc(r.name)} — {money(r.revenue_minor)}"
+            f"{n}. {esc(r.name)} — {money(r.revenue_minor)} ({t.quantity(r.quantity, r.unit)})"
             for n, r in enumerate(report.by_revenue, start=1)
         ]
     if report.unsold:
@@ -113,14 +142,20 @@ def revenue_chart(t: Texts, report: SalesReport, store: Store) -> bytes:
     )
 
 
-def chart_caption(t: Texts, report: SalesReport, store: Store, days: int, days_ago: int) -> str:
+def chart_caption(t: Texts, report: SalesReport, store: Store, asked: AskedPeriod) -> str:
     """The chart's title (the image holds figures only)."""
-    currency = store.currency.code
-    caption = (
-        t("Revenue {day} ({currency})", day=day_name(t, days_ago), currency=currency)
-        if days == 1
-        else t("Daily revenue, last {days} days ({currency})", days=days, currency=currency)
-    )
+    currency, p = store.currency.code, asked.period
+    days = (p.last - p.first).days + 1
+    if asked.is_month:
+        caption = t(
+            "Daily revenue, {month} ({currency})", month=t.month(p.first), currency=currency
+        )
+    elif days == 1:
+        caption = t(
+            "Revenue {day} ({currency})", day=day_name(t, asked.days_ago), currency=currency
+        )
+    else:
+        caption = t("Daily revenue, last {days} days ({currency})", days=days, currency=currency)
     return caption if report.revenue_minor else caption + t(": no sales")
 
 
@@ -143,43 +178,34 @@ def sales_csv(rows: list[ProductSales], store: Store) -> bytes:
 
 @polite
 async def report(update: Update, context: ShopContext) -> str | None:
-    """/report [DAYS], 7 days by default."""
+    """/report [DAYS | a word for a period | a month], 7 days by default."""
     me = await signed_in(update, context)
     assert me.id is not None
-    days, days_ago = _days(context.args)
-    store = context.shop.store
+    store, t = context.shop.store, context.texts(update)
+    asked = asked_period(" ".join(context.args or []) or None, timezone=store.timezone)
+    if asked is None:
+        raise usage(t)
     result = await context.run(
         sales_report,
-        days,
+        asked.period,
         requested_by=me.id,
-        timezone=store.timezone,
         unsold_shown=MAX_UNSOLD,
-        days_ago=days_ago,
+        default_vat_rate=store.default_vat_rate,
     )
-    p, t = result.period, context.texts(update)
+    p = result.period
     items = ReportItems(p.first.toordinal(), p.last.toordinal())
     await say(
         update,
-        report_text(t, result, store, days_ago=days_ago),
+        report_text(t, result, store, asked),
         Keyboard([[button(t("📄 Item sales (CSV)"), items)]]),
     )
     chat = update.effective_chat
     assert chat is not None
     # Off the event loop: a year's chart is 15 ms of drawing that nobody else's taps wait for.
     png = await asyncio.to_thread(revenue_chart, t, result, store)
-    caption = chart_caption(t, result, store, days, days_ago)
+    caption = chart_caption(t, result, store, asked)
     await chat.send_photo(InputFile(png, filename="revenue.png"), caption=caption)
     return None
-
-
-def _days(args: list[str] | None) -> tuple[int, int]:
-    """/report's period: a number of days up to today, or a word (yesterday: 1 day, 1 ago)."""
-    raw = (args or [str(DEFAULT_DAYS)])[0].lower()
-    if raw in NAMED_PERIODS:
-        return NAMED_PERIODS[raw]
-    if not re.fullmatch(r"[0-9]{1,4}", raw):
-        raise InvalidInput(USAGE)
-    return int(raw), 0
 
 
 def _period(pressed: ReportItems, store: Store) -> Period:
@@ -223,10 +249,11 @@ FEATURE = Feature(
             "report",
             report,
             Role.MANAGER,
-            said("Sales report: /report [DAYS]"),
+            said("Sales report: /report [DAYS | PERIOD]"),
             said(
-                "/report [DAYS | today | yesterday | week | month | year] – revenue, best "
-                "sellers, a chart, the item sales as a CSV: /report 30"
+                "/report [DAYS | today | yesterday | week | month | year | a month's name | "
+                "YYYY-MM] – revenue of completed orders, delivery fees, money by cash, card "
+                "and Telegram, best sellers, a chart, the item sales as a CSV: /report 30"
             ),
         )
     ],

@@ -1,17 +1,28 @@
-"""Sales figures: what sells most, and how much the store takes each day."""
+"""Sales figures: what sells most, and how much the store takes each day.
+
+Revenue is what completed orders brought in, on the day they were completed: an order placed
+and not yet handed over (or paid) is no revenue yet. Goods and delivery fees are counted apart;
+the goods are summed from the order lines, as the report's spreadsheet is, so both agree to
+the cent."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput
+from bot.domain.payments import MoneyTaken
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
+from bot.domain.receipts import period_vat
 from bot.domain.services.staff import check_manager
 from bot.domain.text import said
+from bot.domain.vat import VatAtRate
+from bot.domain.vocabulary import MONTH_NAMES, REPORT_WORDS, ReportWord
 
 
 class Ranking(StrEnum):
@@ -58,7 +69,10 @@ def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DayTotal]:
             for total in uow.orders.day_totals(start, end, offset):
                 seen = found.get(total.day, DayTotal(total.day, 0, 0))  # a day in two parts
                 found[total.day] = DayTotal(
-                    total.day, seen.orders + total.orders, seen.revenue_minor + total.revenue_minor
+                    total.day,
+                    seen.orders + total.orders,
+                    seen.revenue_minor + total.revenue_minor,
+                    seen.delivery_fees_minor + total.delivery_fees_minor,
                 )
     days = (period.last - period.first).days + 1
     return [
@@ -101,6 +115,18 @@ def _when_offset_changes(start: datetime, later_offset: int) -> datetime:
 
 
 MAX_REPORT_DAYS = 366
+# No shop sold through this bot before: earlier years are typing slips (and before year 1 the
+# time zones' arithmetic overflows).
+FIRST_YEAR = 2000
+
+
+# The ways money is listed in a report, in this order; None: completed before it was recorded.
+TAKINGS_ORDER: tuple[MoneyTaken | None, ...] = (
+    MoneyTaken.CASH,
+    MoneyTaken.CARD,
+    MoneyTaken.TELEGRAM,
+    None,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +137,29 @@ class SalesReport:
     by_revenue: list[ProductSales]
     unsold: list[str]  # names of the first items on sale that sold nothing in the period
     unsold_count: int  # how many sold nothing, in all
+    # The completed orders' totals by how their money was taken.
+    takings: dict[MoneyTaken | None, int] = field(default_factory=dict)
+    # The VAT in the completed orders, per rate, as their receipts stated it.
+    vat: list[VatAtRate] = field(default_factory=list)
 
     @property
     def revenue_minor(self) -> int:
+        """Goods sold in completed orders: the sum of the item sales spreadsheet."""
         return sum(day.revenue_minor for day in self.days)
+
+    @property
+    def delivery_fees_minor(self) -> int:
+        return sum(day.delivery_fees_minor for day in self.days)
+
+    @property
+    def taken_minor(self) -> int:
+        """Goods and delivery fees: all the completed orders brought in."""
+        return self.revenue_minor + self.delivery_fees_minor
+
+    @property
+    def takings_listed(self) -> list[tuple[MoneyTaken | None, int]]:
+        """Each way money was taken in the period, in a fixed order, with its sum."""
+        return [(way, self.takings[way]) for way in TAKINGS_ORDER if self.takings.get(way)]
 
     @property
     def orders(self) -> int:
@@ -123,6 +168,63 @@ class SalesReport:
     @property
     def average_basket_minor(self) -> int:
         return self.revenue_minor // self.orders if self.orders else 0
+
+
+@dataclass(frozen=True, slots=True)
+class AskedPeriod:
+    """The period a /report asked for, and how to name it: a calendar month by its name, one
+    day as today or yesterday, other spans by their dates."""
+
+    period: Period
+    days_ago: int = 0  # how long before today it ends (a one-day report says which day)
+    is_month: bool = False
+
+
+DEFAULT_DAYS = 7
+_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+def asked_period(
+    word: str | None, *, timezone: ZoneInfo, clock: Clock = utc_now
+) -> AskedPeriod | None:
+    """What /report's word means, in any shipped language ("semaine", "Woche", "novembre",
+    "2026-11", "30"); None for a word it does not know. A month is the calendar month: the
+    current one so far, or a month by name (the latest that has begun), or year-month."""
+    today = clock().astimezone(timezone).date()
+    text = (word or str(DEFAULT_DAYS)).strip()
+    if re.fullmatch(r"[0-9]{1,4}", text):
+        return AskedPeriod(report_period(int(text), timezone=timezone, clock=clock))
+    if found := _YEAR_MONTH.fullmatch(text):
+        year, month = int(found[1]), int(found[2])
+        if not 1 <= month <= 12 or year < FIRST_YEAR:
+            return None  # the usage line says how to write a month
+        return _month(year, month, today, timezone)
+    if (month_named := MONTH_NAMES.meaning_of(text)) is not None:
+        number = month_named.value
+        return _month(today.year - (number > today.month), number, today, timezone)
+    named = REPORT_WORDS.meaning_of(text)
+    if named is ReportWord.MONTH:
+        return _month(today.year, today.month, today, timezone)
+    if named is None:
+        return None
+    days, days_ago = {
+        ReportWord.TODAY: (1, 0),
+        ReportWord.YESTERDAY: (1, 1),
+        ReportWord.WEEK: (7, 0),
+        ReportWord.YEAR: (365, 0),
+    }[named]
+    period = report_period(days, timezone=timezone, clock=clock, days_ago=days_ago)
+    return AskedPeriod(period, days_ago=days_ago)
+
+
+def _month(year: int, month: int, today: date, timezone: ZoneInfo) -> AskedPeriod:
+    """A calendar month, up to today if it is the current one."""
+    first = date(year, month, 1)
+    if first > today:
+        raise InvalidInput(said("That month has not begun yet."))
+    following = date(year + month // 12, month % 12 + 1, 1)
+    last = min(following - timedelta(days=1), today)
+    return AskedPeriod(Period(first, last, timezone), is_month=True)
 
 
 def report_period(
@@ -138,36 +240,40 @@ def report_period(
 
 
 def sales_report(
-    days: int,
+    period: Period,
     *,
     requested_by: int,
-    timezone: ZoneInfo,
     uow: UnitOfWork,
-    clock: Clock = utc_now,
     top: int = 5,
     unsold_shown: int = 10,
-    days_ago: int = 0,
+    default_vat_rate: Decimal = Decimal(0),
 ) -> SalesReport:
-    """The last `days` local days, today included (or ending `days_ago` days before it);
-    cancelled orders do not count. Every item's sales are read as bare numbers and ranked
-    here; only the few shown are named (a year at a supermarket is 100,000 items: their list
-    is `item_sales`, on request)."""
-    period = report_period(days, timezone=timezone, clock=clock, days_ago=days_ago)
+    """The period's completed orders: goods, delivery fees, money by how it was taken, best
+    sellers. Every item's sales are ranked in the database; only the few shown are named (a
+    year at a supermarket is 100,000 items: their list is `item_sales`, on request)."""
     with uow:
         check_manager(uow, requested_by)
     per_day = sales_per_day(period, uow=uow)
     with uow:
-        best = uow.orders.best_sellers(period.start, period.end, top=top)
+        best = uow.orders.best_sellers(period.start, period.end, top=top, completed=True)
         # What did not sell: the items on sale minus those sold that are still on sale.
         unsold_count = uow.products.count_active() - best.items_sold_on_sale
-        unsold = uow.orders.unsold_names(period.start, period.end, limit=unsold_shown)
-    return SalesReport(period, per_day, best.by_quantity, best.by_revenue, unsold, unsold_count)
+        unsold = uow.orders.unsold_names(
+            period.start, period.end, limit=unsold_shown, completed=True
+        )
+        takings = uow.orders.takings_by_method(period.start, period.end)
+        amounts = uow.orders.completed_amounts(period.start, period.end)
+    vat = period_vat(amounts, default_vat_rate)
+    return SalesReport(
+        period, per_day, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat
+    )
 
 
 def item_sales(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[ProductSales]:
-    """Every item sold in the period, best revenue first: the report's spreadsheet."""
+    """Every item sold in the period's completed orders, best revenue first: the report's
+    spreadsheet, which adds up to the report's goods revenue."""
     with uow:
         check_manager(uow, requested_by)
-        rows = uow.orders.sales_by_product(period.start, period.end)
+        rows = uow.orders.sales_by_product(period.start, period.end, completed=True)
     rows.sort(key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
     return rows

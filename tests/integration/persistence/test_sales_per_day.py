@@ -1,15 +1,24 @@
-"""Revenue per local day, summed in SQL, stays right on the days the clocks change."""
+"""Revenue per local day of completion, summed in SQL, stays right on the days the clocks
+change."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.services import staff
 from bot.domain.services.sales import Period, sales_per_day
 from tests.support.databases import UowFactory
-from tests.support.factories import FixedClock, customer, placed_order, stocked
+from tests.support.factories import (
+    FAST_HASHER,
+    FixedClock,
+    customer,
+    handed_over,
+    placed_order,
+    stocked,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -32,10 +41,15 @@ PARIS = ZoneInfo("Europe/Paris")
 def test_orders_near_midnight_count_on_their_local_day_across_a_clock_change(
     new_uow: UowFactory, placed_local: list[str], days: tuple[date, date]
 ) -> None:
+    # Each order placed the day before, and completed (handed over) at the time given.
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
     tea = stocked(new_uow(), 50, price_minor=200)
     for n, local in enumerate(placed_local, start=1):
         at = datetime.fromisoformat(local).replace(tzinfo=PARIS).astimezone(UTC)
-        placed_order(new_uow(), customer(), (tea, n), clock=FixedClock(at))
+        order = placed_order(
+            new_uow(), customer(), (tea, n), clock=FixedClock(at - timedelta(days=1))
+        )
+        handed_over(new_uow, order, boss.id or 0, clock=FixedClock(at))
     first, last = days
     totals = sales_per_day(Period(first, last, PARIS), uow=new_uow())
     assert [(d.day, d.orders, d.revenue_minor) for d in totals] == [

@@ -4,7 +4,9 @@ import json
 from decimal import Decimal
 
 from bot.domain.notifications import NotificationKind
-from bot.domain.services import staff
+from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import MoneyTaken
+from bot.domain.services import orders, staff
 from bot.domain.services.low_stock import SHOWN, low_items, queue_daily_digest
 from bot.domain.services.stock import adjust_stock, receive_stock
 from bot.domain.staff import Role
@@ -146,12 +148,25 @@ def test_the_digest_carries_yesterdays_trade_and_the_orders_waiting() -> None:
     uow, clock = FakeUnitOfWork(), FixedClock()
     _with_manager(uow)
     tea = stocked(uow, 20, sku="TEA", price_minor=300)
-    placed_order(uow, customer(), (tea, 2), clock=clock)
-    placed_order(uow, customer(), (tea, 1), clock=clock)
+    for quantity in (2, 1):
+        _completed(uow, placed_order(uow, customer(), (tea, quantity), clock=clock), clock)
+    placed_order(uow, customer(), (tea, 5), clock=clock)  # not handed over: no trade yet
     clock.advance(days=1)
     placed_order(uow, customer(), (tea, 1), clock=clock)  # today's: not yesterday's trade
     assert queue_daily_digest(store=STORE, uow=uow, clock=clock) is True
     [digest] = [n for n in uow.committed.outbox.values() if n.kind is NotificationKind.DIGEST]
     assert digest.payload["yesterday_orders"] == "2"
     assert digest.payload["yesterday_revenue_minor"] == "900"
-    assert digest.payload["open_orders"] == "3"
+    assert digest.payload["open_orders"] == "2"
+
+
+def _completed(uow: FakeUnitOfWork, order: Order, clock: FixedClock) -> None:
+    """Accepted, ready and handed over for cash, by the manager."""
+    [boss] = uow.committed.staff.values()
+    assert boss.id is not None
+    for step in (OrderStatus.ACCEPTED, OrderStatus.READY):
+        order = orders.move_order(boss.id, order.code, step, store=STORE, uow=uow, clock=clock)
+    assert order.pickup_code is not None
+    orders.hand_over(
+        boss.id, order.pickup_code, taken=MoneyTaken.CASH, store=STORE, uow=uow, clock=clock
+    )

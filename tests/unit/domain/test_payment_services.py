@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.errors import UnknownOrder
 from bot.domain.notifications import NotificationKind
-from bot.domain.orders import OrderStatus
+from bot.domain.orders import CancelReason, OrderStatus
 from bot.domain.payments import (
     PAYING_GRACE,
     CannotPay,
@@ -129,7 +129,7 @@ def test_only_an_unpaid_order_past_its_deadline_is_released() -> None:
     assert not payments.release_unpaid(code, store=ONLINE, uow=uow, clock=clock)
     [order] = uow.committed.orders.values()
     assert order.status is OrderStatus.CANCELLED
-    assert order.history[-1].reason == "not paid in time"
+    assert order.history[-1].reason == CancelReason.NOT_PAID_IN_TIME
     assert timedelta(0) < clock() - (order.payment.pay_by or clock())
 
 
