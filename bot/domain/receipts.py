@@ -1,0 +1,89 @@
+"""The receipt a customer gets when their order is completed: its final lines and totals, the
+VAT they contain per rate, how it was paid, and who sold it.
+
+The delivery fee is a service sold with the goods; it is counted at the store's default rate
+(a shop that charges VAT on it at another rate sets its default accordingly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from bot.domain.orders import Order, OrderLine, OrderStatus
+from bot.domain.payments import MoneyTaken, PaymentMethod
+from bot.domain.store import Store
+from bot.domain.vat import VatAtRate, add_up, vat_by_rate
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    order_code: str
+    issued_at: datetime  # when the order was completed
+    currency: str
+    lines: list[OrderLine]
+    subtotal_minor: int
+    delivery_fee_minor: int
+    total_minor: int
+    vat: list[VatAtRate]
+    # How it was paid (bot.domain.payments.MoneyTaken: cash, card, telegram); "" if unknown.
+    paid: str
+    store_name: str
+    store_address: str
+
+    @property
+    def shows_vat(self) -> bool:
+        """A store that charges no VAT at all (every rate 0) prints no VAT lines."""
+        return any(entry.rate for entry in self.vat)
+
+
+def line_rate(line: OrderLine, default_rate: Decimal) -> Decimal:
+    """The rate a line was sold at; lines sold before rates were kept count at the default."""
+    return default_rate if line.vat_rate is None else line.vat_rate
+
+
+def order_vat(order: Order, default_rate: Decimal) -> list[VatAtRate]:
+    """The VAT in an order's final total, per rate (bot.domain.vat's rule)."""
+    amounts = [(line_rate(line, default_rate), line.line_total_minor) for line in order.lines]
+    if order.fulfilment.delivery_fee_minor:
+        amounts.append((default_rate, order.fulfilment.delivery_fee_minor))
+    return vat_by_rate(amounts)
+
+
+def period_vat(
+    orders: Mapping[int, Sequence[tuple[Decimal | None, int]]], default_rate: Decimal
+) -> list[VatAtRate]:
+    """The VAT per rate of several orders (OrderRepository.completed_amounts): each order's
+    VAT taken as its receipt states it, then added up, so a report and the receipts agree to
+    the cent. None is the default rate (delivery fees, lines sold before rates were kept)."""
+    return add_up(
+        vat_by_rate((default_rate if rate is None else rate, gross) for rate, gross in amounts)
+        for amounts in orders.values()
+    )
+
+
+def receipt_of(order: Order, store: Store) -> Receipt:
+    """The receipt of a completed order, as the domain holds it now (its final lines)."""
+    completed = [h.at for h in order.history if h.status is OrderStatus.COMPLETED]
+    if order.money_taken is not None:
+        paid = order.money_taken.value
+    elif order.payment.method is PaymentMethod.ONLINE and order.payment.is_paid:
+        paid = MoneyTaken.TELEGRAM.value
+    else:
+        paid = ""  # completed before the hand-over recorded how
+    return Receipt(
+        order_code=order.code,
+        issued_at=completed[-1] if completed else order.placed_at,
+        currency=order.currency,
+        # A line picked as missing sold nothing: it has no place on the receipt.
+        lines=[line for line in order.lines if line.quantity],
+        subtotal_minor=order.subtotal_minor,
+        delivery_fee_minor=order.fulfilment.delivery_fee_minor,
+        total_minor=order.total_minor,
+        vat=order_vat(order, store.default_vat_rate),
+        paid=paid,
+        store_name=store.name,
+        store_address=store.address,
+    )
