@@ -19,6 +19,7 @@ class CheckoutStep(StrEnum):
     FULFILMENT = "fulfilment"  # pickup or delivery?
     SLOT = "slot"  # pickup: which time slot
     ADDRESS = "address"  # delivery: where to (typed)
+    WINDOW = "window"  # delivery: which time window (if the store offers them)
     PHONE = "phone"  # share contact or type a number
     NOTE = "note"  # optional; typed or skipped
     CONFIRM = "confirm"  # summary shown, waiting for Confirm
@@ -36,6 +37,7 @@ class CheckoutDraft:
     kind: FulfilmentKind | None = None
     pickup_slot: datetime | None = None
     address: str | None = None
+    delivery_from: datetime | None = None  # the chosen delivery window's start
     phone: str | None = None
     note: str = ""
 
@@ -54,9 +56,15 @@ class CheckoutDraft:
             return len(text.split()) >= 2 and re.search(r"\d", text) is not None
         return False
 
-    def fulfilment(self, delivery_fee_minor: int) -> Fulfilment:
+    def fulfilment(
+        self, delivery_fee_minor: int, window_length: timedelta = timedelta(0)
+    ) -> Fulfilment:
+        """The answers as an order's fulfilment; a delivery window lasts `window_length`."""
         if self.kind is FulfilmentKind.PICKUP:
             assert self.pickup_slot is not None
             return Fulfilment.pickup(self.pickup_slot)
         assert self.address is not None
-        return Fulfilment.delivery(self.address, delivery_fee_minor)
+        window = None
+        if self.delivery_from is not None and window_length:
+            window = (self.delivery_from, self.delivery_from + window_length)
+        return Fulfilment.delivery(self.address, delivery_fee_minor, window)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.domain.orders import FulfilmentKind, Order, OrderStatus
+from bot.domain.orders import CancelReason, FulfilmentKind, Order, OrderStatus
 from bot.domain.payments import PaymentMethod
 from bot.domain.store import Store
-from bot.domain.text import said
 
-# The reason kept with the cancellation, and shown to the customer in their language.
-NOT_PICKED_UP = said("not picked up in time")
+# The reason kept with the cancellation (a code), shown to the customer in their language.
+NOT_PICKED_UP = CancelReason.NOT_PICKED_UP
 # Statuses in which the items wait for the customer (a completed order was collected).
 WAITING = (OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.READY)
 

@@ -12,23 +12,32 @@ from telegram.ext import MessageHandler, filters
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.clock import utc_now
 from bot.domain.customers import example_phone, show_phone
+from bot.domain.delivery import DeliveryRefused
 from bot.domain.errors import CartChanged, DomainError
 from bot.domain.orders import FulfilmentKind
 from bot.domain.services import checkout, prompts
 from bot.domain.services.cart import view_cart
-from bot.domain.services.checkout import CheckoutView, SlotGone, StaleStep
+from bot.domain.services.checkout import (
+    CheckoutView,
+    SlotGone,
+    StaleStep,
+    WindowGone,
+)
 from bot.domain.waiting import WaitingKind
 from bot.handlers import payments, search
 from bot.handlers.button_kinds import (
     CheckoutChoice,
     Choice,
     ConfirmOrder,
+    DeliveryDay,
+    DeliveryTime,
     LeaveCheckout,
     PickupDay,
     PickupTime,
     StartCheckout,
 )
 from bot.handlers.context import ShopContext, customer_of, user_id_of
+from bot.handlers.delivery_views import delivery_refused_keyboard, window_choice, window_question
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import TRY_AGAIN, polite, refused_then, say, show
 from bot.handlers.views import (
@@ -64,6 +73,10 @@ async def _ask(
     the first day that has some)."""
     store = context.shop.store
     pickup = None
+    if view.draft.step is CheckoutStep.WINDOW:
+        t = context.texts(update)
+        await show(update, *window_question(t, window_choice(store, utc_now(), day), store))
+        return
     if view.draft.step is CheckoutStep.SLOT:
         now = utc_now()
         days = store.slots.days(now)
@@ -103,7 +116,11 @@ async def choose(update: Update, context: ShopContext) -> str | None:
     elif choice is Choice.SKIP_NOTE:
         view = await context.run(checkout.give_note, who, "", store=store)
     elif choice is Choice.SAVED_ADDRESS:
-        view = await context.run(checkout.use_saved_address, who, store=store)
+        try:
+            view = await context.run(checkout.use_saved_address, who, store=store)
+        except DeliveryRefused as refused:
+            await _refuse_delivery(update, context, refused)
+            return None
     else:
         view = await context.run(checkout.restart_checkout, who, store=store)
     await _ask(update, context, view)
@@ -122,6 +139,47 @@ async def choose_time(update: Update, context: ShopContext) -> str | None:
         await _ask(update, context, view)
         return context.texts(update).refusal(gone)
     await _ask(update, context, view)
+    return None
+
+
+async def _refuse_delivery(update: Update, context: ShopContext, refused: DomainError) -> None:
+    """An address outside the zones, or a basket below its zone's minimum: said before the
+    summary, with the ways on (another address typed, the cart, pickup)."""
+    t = context.texts(update)
+    await show(update, "🚚 " + refused_then(t, refused), delivery_refused_keyboard(t))
+
+
+@polite
+async def choose_window(update: Update, context: ShopContext) -> str | None:
+    """A delivery time window button."""
+    who, store = customer_of(update), context.shop.store
+    try:
+        start = datetime.fromtimestamp(DeliveryTime.of(update).minutes * 60, UTC)
+    except (ValueError, OverflowError, OSError):  # a forged time beyond the calendar
+        raise WindowGone() from None
+    try:
+        view = await context.run(checkout.choose_window, who, start, store=store)
+    except WindowGone as gone:
+        view = await context.run(checkout.start_checkout, who, store=store)
+        await _ask(update, context, view)
+        return context.texts(update).refusal(gone)
+    await _ask(update, context, view)
+    return None
+
+
+@polite
+async def choose_window_day(update: Update, context: ShopContext) -> str | None:
+    """Another day's delivery windows."""
+    try:
+        day = date.fromordinal(EPOCH_ORDINAL + DeliveryDay.of(update).day)
+    except (ValueError, OverflowError):  # a forged day beyond the calendar
+        raise StaleStep() from None
+    view = await context.run(
+        checkout.current_checkout, customer_of(update), store=context.shop.store
+    )
+    if view is None or view.draft.step is not CheckoutStep.WINDOW:
+        raise StaleStep()
+    await _ask(update, context, view, day)
     return None
 
 
@@ -153,10 +211,13 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         t = context.texts(update)
         await show(update, *cart_screen(t, cart, store, notice=t.refusal(changed)))
         return t("Your cart changed; please check it.")
-    except SlotGone as gone:
+    except (SlotGone, WindowGone) as gone:
         view = await context.run(checkout.start_checkout, who, store=store)
         await _ask(update, context, view)
         return context.texts(update).refusal(gone)
+    except DeliveryRefused as refused:  # the cart or the zones changed since the address
+        await _refuse_delivery(update, context, refused)
+        return None
     context.shop.metrics.orders_placed.inc()
     t = context.texts(update)
     heading = "✅ " + t("<b>Order {code} placed.</b> Thank you!", code=order.code)
@@ -182,7 +243,7 @@ async def _leave(update: Update, context: ShopContext) -> None:
     left = await context.run(checkout.cancel_checkout, customer_of(update))
     t = context.texts(update)
     text = (
-        t("Checkout cancelled. Your cart is kept: /cart")
+        t("You left checkout; nothing was ordered. Your cart is kept: /cart")
         if left
         else t("You are not checking out. Your cart is at /cart")
     )
@@ -250,6 +311,9 @@ async def _take_answer(
     t = context.texts(update)
     try:
         view = await context.run(use_case, who, text, store=store, **vouched)
+    except DeliveryRefused as refused:
+        await _refuse_delivery(update, context, refused)
+        return
     except DomainError as refused:
         await say(update, refused_then(t, refused, t(TRY_AGAIN)))
         return
@@ -298,6 +362,8 @@ FEATURE = Feature(
         Press(CheckoutChoice, choose),
         Press(PickupTime, choose_time),
         Press(PickupDay, choose_day),
+        Press(DeliveryTime, choose_window),
+        Press(DeliveryDay, choose_window_day),
     ],
     messages=[MessageHandler(filters.CONTACT, take_contact)],
 )

@@ -21,6 +21,7 @@ from tests.support.shop_factories import (
     CUSTOMER_MENU,
     checkout_for_pickup,
     fill_cart,
+    picks_first_delivery_time,
     sell,
     stock_of,
     work_to_completed,
@@ -330,6 +331,7 @@ async def test_a_delivery_order_checks_the_address_and_phone_and_keeps_a_note(
         in ann.screen
     )
     await ann.says("12 High Street, Springfield")
+    await picks_first_delivery_time(ann)
     assert "share your phone number" in ann.screen
     await ann.says("call me maybe")
     assert "does not look like a phone number" in ann.screen
@@ -356,7 +358,7 @@ async def test_cancel_leaves_checkout_at_any_step_and_keeps_the_cart(bot: Runnin
     await ann.says("/checkout")
     await ann.presses("Delivery")
     await ann.says("/cancel")
-    assert "Checkout cancelled. Your cart is kept" in ann.screen
+    assert "You left checkout; nothing was ordered. Your cart is kept" in ann.screen
     await ann.says("Earl")  # plain text is a search again, not an address
     assert "Found 1" in ann.screen
     assert view_cart(ref(ann), uow=bot.shop.uow()).quantity_of(tea.id or 0) == 1
@@ -376,7 +378,8 @@ async def test_checkout_continues_where_it_stopped_after_a_restart(
         await ann.presses("Delivery")
         await ann.says("12 High Street, Springfield")
     async with running_bot(double, url, mode) as second:
-        await ann.says("+44 20 7946 0958")  # the answer to the question asked before
+        await picks_first_delivery_time(ann)  # the answer to the question asked before
+        await ann.says("+44 20 7946 0958")
         assert "Type a note" in ann.screen
         await ann.presses("Skip")
         await ann.presses("✅ Confirm")
@@ -677,6 +680,7 @@ async def test_a_returning_customer_reuses_the_last_phone_and_address_with_one_t
     await ann.presses("Delivery")
     assert not any("🏠" in b for b in ann.last.button_texts)  # nothing saved yet
     await ann.says("12 Rue de la Paix, Paris")
+    await picks_first_delivery_time(ann)
     assert ann.chat.reply_keyboard is not None
     assert len(ann.chat.reply_keyboard["keyboard"]) == 1  # only "share my phone number"
     await ann.says("+33 6 12 34 56 78")
@@ -687,6 +691,7 @@ async def test_a_returning_customer_reuses_the_last_phone_and_address_with_one_t
     await ann.says("/checkout")
     await ann.presses("Delivery")
     await ann.presses("🏠 12 Rue de la Paix, Paris")
+    await picks_first_delivery_time(ann)
     keyboard = ann.chat.reply_keyboard
     assert keyboard is not None
     assert keyboard["keyboard"][1] == [{"text": "+33 6 12 34 56 78"}]

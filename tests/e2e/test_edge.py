@@ -23,6 +23,7 @@ from tests.support.shop_factories import (
     checkout_for_pickup,
     fill_cart,
     logged_in_manager,
+    picks_first_delivery_time,
     sell,
     someone,
     staff_id_of,
@@ -156,6 +157,7 @@ async def test_a_stale_skip_from_an_earlier_checkout_does_not_skip_the_phone(
     await ann.says("/checkout")
     await ann.presses("Delivery")
     await ann.says("12 Rue de la Paix, Paris")
+    await picks_first_delivery_time(ann)
     assert "share your phone number" in ann.screen
     alert = await ann.presses_data(stale_skip, on=old_note_question)
     assert alert == "That question was already answered. Please use the latest message."

@@ -12,7 +12,13 @@ from sqlalchemy import select
 from bot.persistence.models import CustomerRow, OrderRow
 from tests.support.chat_person import ChatPerson
 from tests.support.running_bot import RunningBot
-from tests.support.shop_factories import fill_cart, logged_in_manager, sell, someone
+from tests.support.shop_factories import (
+    fill_cart,
+    logged_in_manager,
+    picks_first_delivery_time,
+    sell,
+    someone,
+)
 
 RLO = "\u202e"  # right-to-left override: what follows reads backwards
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
@@ -27,6 +33,7 @@ async def delivery_checkout(person: ChatPerson, address: str, note: str) -> None
     await person.says("/checkout")
     await person.presses("Delivery")
     await person.says(address)
+    await picks_first_delivery_time(person)
     await person.says("01234 567 890")
     await person.says(note)
     await person.presses("✅ Confirm")

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select, text
 
 from bot.config import load_settings
+from bot.domain.clock import utc_now
 from bot.domain.orders import FulfilmentKind, OrderStatus
 from bot.domain.payments import PaymentMethod
 from bot.domain.services import catalogue, checkout, orders, outbox, staff
@@ -110,6 +111,9 @@ async def test_killed_in_the_middle_of_a_checkout_the_order_is_placed_once_after
         checkout.start_checkout(who, store=store, uow=shop.uow())
         checkout.choose_fulfilment(who, FulfilmentKind.DELIVERY, store=store, uow=shop.uow())
         checkout.give_address(who, "1 Long Road, Springfield", store=store, uow=shop.uow())
+        assert store.windows is not None  # delivery times are asked by default
+        window = store.windows.slots(utc_now())[0]
+        checkout.choose_window(who, window, store=store, uow=shop.uow())
         checkout.give_phone(who, "+44 20 7946 0958", store=store, uow=shop.uow())
         view = checkout.give_note(who, "", store=store, uow=shop.uow())
         draft_owner = view.draft.customer_id

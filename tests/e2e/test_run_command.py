@@ -70,7 +70,7 @@ def test_settings_that_only_fail_together_still_name_the_variable(tmp_path: Path
     finished = subprocess.run(
         [sys.executable, "-m", "bot", "db", "upgrade"],
         cwd=tmp_path,
-        env=shopkeeps_env(WEBHOOK_URL="https://shop.example/hook", DELIVERY_FEE="2.555"),
+        env=shopkeeps_env(WEBHOOK_URL="https://shop.example/hook"),
         capture_output=True,
         text=True,
         timeout=60,

@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.clock import Clock, utc_now
 from bot.domain.customers import normalise_phone, own_phone
+from bot.domain.delivery import BelowDeliveryMinimum, DeliveryRefused
 from bot.domain.errors import DomainError, EmptyCart, InvalidInput
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, clean_note
 from bot.domain.payments import PaymentMethod
@@ -42,6 +43,11 @@ class SlotGone(DomainError):
         super().__init__(said("That pickup time is no longer available; please pick another."))
 
 
+class WindowGone(DomainError):
+    def __init__(self) -> None:
+        super().__init__(said("That delivery time is no longer available; please pick another."))
+
+
 @dataclass(frozen=True, slots=True)
 class CheckoutView:
     draft: CheckoutDraft
@@ -63,11 +69,13 @@ def _view(uow: UnitOfWork, draft: CheckoutDraft, store: Store) -> CheckoutView:
         customer = uow.customers.get(draft.customer_id)
         saved_phone = customer.phone if customer else None
     elif draft.step is CheckoutStep.ADDRESS:
-        saved_address = uow.orders.last_address(draft.customer_id)
+        # The one given already (a basket then too small for it), else last time's.
+        saved_address = draft.address or uow.orders.last_address(draft.customer_id)
+    cart = load_cart(uow, draft.customer_id)
     return CheckoutView(
         draft,
-        load_cart(uow, draft.customer_id),
-        store.delivery_fee_minor,
+        cart,
+        store.deliveries.shown_fee(draft.address, cart.total_minor),
         saved_phone,
         saved_address,
     )
@@ -117,17 +125,30 @@ def start_checkout(
             and not store.slots.is_offered(draft.pickup_slot, clock())
         ):
             draft.pickup_slot = None
-        return _save(uow, draft, _resume(draft), clock(), store)
+        if draft.delivery_from is not None and not _window_offered(
+            draft.delivery_from, store, clock()
+        ):
+            draft.delivery_from = None
+        return _save(uow, draft, _resume(draft, store), clock(), store)
 
 
-def _resume(draft: CheckoutDraft) -> CheckoutStep:
-    """The first step still missing an answer: where a returning customer picks up."""
+def _window_offered(start: datetime, store: Store, now: datetime) -> bool:
+    windows = store.windows
+    return windows is not None and windows.is_offered(start, now)
+
+
+def _resume(draft: CheckoutDraft, store: Store) -> CheckoutStep:
+    """The first step still missing an answer: where a returning customer picks up. An
+    address kept while its basket was too small is asked again (one tap)."""
     if draft.kind is None:
         return CheckoutStep.FULFILMENT
     if draft.kind is FulfilmentKind.PICKUP and draft.pickup_slot is None:
         return CheckoutStep.SLOT
-    if draft.kind is FulfilmentKind.DELIVERY and draft.address is None:
-        return CheckoutStep.ADDRESS
+    if draft.kind is FulfilmentKind.DELIVERY:
+        if draft.address is None or draft.step is CheckoutStep.ADDRESS:
+            return CheckoutStep.ADDRESS
+        if store.windows is not None and draft.delivery_from is None:
+            return CheckoutStep.WINDOW
     if draft.phone is None:
         return CheckoutStep.PHONE
     return CheckoutStep.CONFIRM if draft.step is CheckoutStep.CONFIRM else CheckoutStep.NOTE
@@ -154,11 +175,19 @@ def choose_fulfilment(
     clock: Clock = utc_now,
 ) -> CheckoutView:
     with uow:
-        # Delivery is also offered where no pickup time is left.
-        _, draft = _draft(uow, customer, CheckoutStep.FULFILMENT, CheckoutStep.SLOT)
+        # Delivery is also offered where no pickup time is left, and pickup where delivery
+        # is refused (outside the zones, a basket too small) or has no time left.
+        _, draft = _draft(
+            uow,
+            customer,
+            CheckoutStep.FULFILMENT,
+            CheckoutStep.SLOT,
+            CheckoutStep.ADDRESS,
+            CheckoutStep.WINDOW,
+        )
         draft.kind = kind
         if kind is FulfilmentKind.PICKUP:
-            draft.address = None
+            draft.address, draft.delivery_from = None, None
             return _save(uow, draft, CheckoutStep.SLOT, clock(), store)
         draft.pickup_slot = None
         return _save(uow, draft, CheckoutStep.ADDRESS, clock(), store)
@@ -186,11 +215,38 @@ def _after_details(draft: CheckoutDraft) -> CheckoutStep:
 def give_address(
     customer: CustomerRef, text: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
 ) -> CheckoutView:
+    """Refused before the summary if no delivery zone covers it; kept (to be tapped again)
+    but refused if the cart is below its zone's minimum basket."""
     with uow:
         _, draft = _draft(uow, customer, CheckoutStep.ADDRESS)
         if draft.kind is not FulfilmentKind.DELIVERY:
             raise InvalidInput(said("Choose delivery first to give an address."))
-        draft.address = Fulfilment.delivery(text, store.delivery_fee_minor).address
+        address = Fulfilment.delivery(text, store.delivery_fee_minor).address
+        assert address is not None
+        store.deliveries.check_address(address)
+        draft.address = address
+        try:
+            store.deliveries.quote(address, load_cart(uow, draft.customer_id).total_minor)
+        except BelowDeliveryMinimum:
+            _save(uow, draft, CheckoutStep.ADDRESS, clock(), store)
+            raise
+        if store.windows is not None and draft.delivery_from is None:
+            return _save(uow, draft, CheckoutStep.WINDOW, clock(), store)
+        return _save(uow, draft, _after_details(draft), clock(), store)
+
+
+@retry_on_conflict
+def choose_window(
+    customer: CustomerRef, start: datetime, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    """A delivery time window, by its start, among those the store offers now."""
+    with uow:
+        _, draft = _draft(uow, customer, CheckoutStep.WINDOW)
+        if draft.kind is not FulfilmentKind.DELIVERY:
+            raise InvalidInput(said("Choose delivery first to pick a delivery time."))
+        if not _window_offered(start, store, clock()):
+            raise WindowGone()
+        draft.delivery_from = start
         return _save(uow, draft, _after_details(draft), clock(), store)
 
 
@@ -198,10 +254,11 @@ def give_address(
 def use_saved_address(
     customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
 ) -> CheckoutView:
-    """The one-tap answer: deliver where the last delivery went."""
+    """The one-tap answer: deliver to the address given already (its basket was too small
+    then), else where the last delivery went."""
     with uow:
-        who_id, _ = _draft(uow, customer, CheckoutStep.ADDRESS)
-        saved = uow.orders.last_address(who_id)
+        who_id, draft = _draft(uow, customer, CheckoutStep.ADDRESS)
+        saved = draft.address or uow.orders.last_address(who_id)
     if saved is None:
         raise StaleStep()
     return give_address(customer, saved, store=store, uow=uow, clock=clock)
@@ -256,7 +313,7 @@ def confirm_checkout(
         draft = uow.checkouts.get(who.id, for_update=True)
         if draft is None:
             raise AlreadyPlaced()
-        if _resume(draft) is not CheckoutStep.CONFIRM:  # only once every answer is in
+        if _resume(draft, store) is not CheckoutStep.CONFIRM:  # only once every answer is in
             raise InvalidInput(said("Some details are still missing; answer the question above."))
         if draft.kind is FulfilmentKind.PICKUP:
             assert draft.pickup_slot is not None
@@ -264,15 +321,37 @@ def confirm_checkout(
                 draft.pickup_slot = None
                 _save(uow, draft, CheckoutStep.SLOT, at, store)
                 raise SlotGone()
+        fee = 0
+        if draft.kind is FulfilmentKind.DELIVERY:
+            fee = _delivery_fee(uow, draft, store, at)
         assert draft.phone is not None
         details = CheckoutDetails(
-            draft.fulfilment(store.delivery_fee_minor), draft.phone, draft.note, payment
+            draft.fulfilment(fee, store.delivery_window), draft.phone, draft.note, payment
         )
         order = place_order_in(uow, who, details, store=store, at=at)
         if not uow.checkouts.delete(who.id):
             raise AlreadyPlaced()  # rolls the order back
         uow.commit()
         return order
+
+
+def _delivery_fee(uow: UnitOfWork, draft: CheckoutDraft, store: Store, at: datetime) -> int:
+    """The fee for the cart as it is now; a window gone, an address no longer delivered or a
+    cart now below the minimum sends the customer back to that question (saved, then raised)."""
+    assert draft.address is not None
+    if store.windows is not None and (
+        draft.delivery_from is None or not store.windows.is_offered(draft.delivery_from, at)
+    ):
+        draft.delivery_from = None
+        _save(uow, draft, CheckoutStep.WINDOW, at, store)
+        raise WindowGone()
+    try:
+        return store.deliveries.quote(
+            draft.address, load_cart(uow, draft.customer_id).total_minor
+        ).fee_minor
+    except DeliveryRefused:
+        _save(uow, draft, CheckoutStep.ADDRESS, at, store)
+        raise
 
 
 @retry_on_conflict
@@ -295,4 +374,5 @@ def restart_checkout(
     with uow:
         _, draft = _draft(uow, customer, CheckoutStep.CONFIRM)
         draft.kind, draft.pickup_slot, draft.address = None, None, None
+        draft.delivery_from = None
         return _save(uow, draft, CheckoutStep.FULFILMENT, clock(), store)

@@ -25,7 +25,13 @@ from bot.domain.errors import (
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
 from bot.domain.passwords import PasswordHasher
-from bot.domain.payments import PaymentMethod, PaymentOptions, PaymentReceipt, invoice_payload
+from bot.domain.payments import (
+    MoneyTaken,
+    PaymentMethod,
+    PaymentOptions,
+    PaymentReceipt,
+    invoice_payload,
+)
 from bot.domain.prompts import NewItemDraft, PromptKind
 from bot.domain.questions import AlreadyAnswered, Question
 from bot.domain.services import (
@@ -503,18 +509,28 @@ def test_an_expiring_order_racing_a_payment_of_the_wrong_sum_refunds_each_charge
 def test_one_pickup_code_handed_over_many_times_at_once_completes_once(
     new_uow: UowFactory,
 ) -> None:
+    # Clerks tap "cash" and "card" on the same order at once: one completes it, and the way
+    # recorded is that one's.
     boss = staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
     tea = stocked(new_uow(), 10, sku="TEA")
     who = ready_to_confirm(new_uow, tea.id or 0)
     order = checkout.confirm_checkout(who, store=STORE, uow=new_uow())
+    coded = dataclasses.replace(STORE, delivery_code=True)  # a delivery's code: the courier's
     for status in (OrderStatus.ACCEPTED, OrderStatus.OUT_FOR_DELIVERY):
-        order = orders.move_order(boss.id or 0, order.code, status, store=STORE, uow=new_uow())
+        order = orders.move_order(boss.id or 0, order.code, status, store=coded, uow=new_uow())
     assert order.pickup_code is not None
     code = order.pickup_code
+    ways = [MoneyTaken.CASH, MoneyTaken.CARD]
     results = _race(
-        AT_ONCE, lambda _: orders.hand_over(boss.id or 0, code, store=STORE, uow=new_uow())
+        AT_ONCE,
+        lambda n: orders.hand_over(
+            boss.id or 0, code, taken=ways[n % 2], store=coded, uow=new_uow()
+        ),
     )
-    assert len(successes(results, Order)) == 1
+    [winner] = successes(results, Order)
+    assert all(isinstance(r, orders.CannotHandOver) for r in results if r is not winner)
+    final = orders.find_order(order.code, uow=new_uow())
+    assert final.money_taken is winner.money_taken and final.money_taken in ways
     told = queued(new_uow, NotificationKind.ORDER_STATUS)
     assert [payload["status"] for payload in told].count("completed") == 1
 
@@ -581,7 +597,13 @@ def test_an_uncollected_pickup_racing_its_hand_over_is_either_handed_over_or_rel
         if n % 2:
             due = pickups.uncollected_orders(store=STORE, uow=new_uow())
             return [pickups.release_uncollected(code, store=STORE, uow=new_uow()) for code in due]
-        return orders.hand_over(boss.id or 0, pickup_codes[n // 2], store=STORE, uow=new_uow())
+        return orders.hand_over(
+            boss.id or 0,
+            pickup_codes[n // 2],
+            taken=MoneyTaken.CASH,
+            store=STORE,
+            uow=new_uow(),
+        )
 
     _race(AT_ONCE, either)
     finals = [orders.find_order(order.code, uow=new_uow()) for order in ready]

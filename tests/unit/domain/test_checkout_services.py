@@ -8,11 +8,17 @@ from typing import Any
 import pytest
 
 from bot.domain.checkout import CheckoutStep
+from bot.domain.delivery import (
+    BelowDeliveryMinimum,
+    DeliveryRules,
+    OutsideDeliveryZones,
+    parse_zones,
+)
 from bot.domain.errors import CartChanged, EmptyCart, InvalidInput
 from bot.domain.orders import FulfilmentKind, OrderStatus
 from bot.domain.services import catalogue, checkout
 from bot.domain.services.cart import set_cart_quantity, view_cart
-from bot.domain.services.checkout import NotInCheckout, SlotGone
+from bot.domain.services.checkout import NotInCheckout, SlotGone, WindowGone
 from bot.domain.services.customers import CustomerRef
 from tests.support.factories import STORE, FixedClock, customer, stocked
 from tests.support.fakes import FakeUnitOfWork
@@ -136,3 +142,118 @@ def test_a_price_change_at_confirm_keeps_the_checkout_for_a_second_look() -> Non
     view = checkout.start_checkout(who, **kw)
     assert (view.draft.step, view.total_minor) == (CheckoutStep.CONFIRM, 990)
     assert checkout.confirm_checkout(who, **kw).total_minor == 990
+
+
+# Paris: two arrondissements at 4.90 from a 15.00 basket, the 93 suburbs at 6.90 from 30.00;
+# free from 20.00 everywhere; one-hour delivery windows.
+ZONED = dataclasses.replace(
+    STORE,
+    country="FR",
+    delivery=DeliveryRules(
+        STORE.currency,
+        350,
+        parse_zones("75011,75012=4.90/min 15; 93*=6.90/min 30", STORE.currency),
+        2_000,
+        "FR",
+    ),
+    delivery_window=timedelta(hours=1),
+)
+
+
+def _delivering(uow: FakeUnitOfWork, clock: FixedClock, teas: int) -> tuple[CustomerRef, int]:
+    tea = stocked(uow, 50, sku="TEA", price_minor=300)
+    who, tea_id = customer(), tea.id or 0
+    set_cart_quantity(who, tea_id, Decimal(teas), uow=uow)
+    checkout.start_checkout(who, store=ZONED, uow=uow, clock=clock)
+    checkout.choose_fulfilment(who, FulfilmentKind.DELIVERY, store=ZONED, uow=uow, clock=clock)
+    return who, tea_id
+
+
+def test_an_address_outside_the_zones_is_refused_and_pickup_is_still_open() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock(START)
+    who, _ = _delivering(uow, clock, 2)
+    kw: dict[str, Any] = {"store": ZONED, "uow": uow, "clock": clock}
+    with pytest.raises(OutsideDeliveryZones, match="do not deliver to 75116"):
+        checkout.give_address(who, "5 avenue Foch, 75116 Paris", **kw)
+    view = checkout.current_checkout(who, store=ZONED, uow=uow)
+    assert view is not None and (view.draft.step, view.draft.address) == (
+        CheckoutStep.ADDRESS,
+        None,
+    )
+    assert checkout.choose_fulfilment(who, FulfilmentKind.PICKUP, **kw).draft.step is (
+        CheckoutStep.SLOT
+    )
+
+
+def test_a_basket_below_the_minimum_keeps_the_address_for_a_tap_once_it_is_bigger() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock(START)
+    who, tea_id = _delivering(uow, clock, 3)  # 9.00: 6.00 short of 15.00
+    kw: dict[str, Any] = {"store": ZONED, "uow": uow, "clock": clock}
+    with pytest.raises(BelowDeliveryMinimum, match=r"add 6\.00 EUR more"):
+        checkout.give_address(who, "12 rue Oberkampf, 75011 Paris", **kw)
+    set_cart_quantity(who, tea_id, Decimal(5), uow=uow)  # 15.00
+    resumed = checkout.start_checkout(who, **kw)
+    assert (resumed.draft.step, resumed.saved_address) == (
+        CheckoutStep.ADDRESS,
+        "12 rue Oberkampf, 75011 Paris",
+    )
+    assert checkout.use_saved_address(who, **kw).draft.step is CheckoutStep.WINDOW
+
+
+def test_the_zone_fee_and_the_chosen_window_go_on_the_order() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock(START)
+    who, _ = _delivering(uow, clock, 5)  # 15.00
+    kw: dict[str, Any] = {"store": ZONED, "uow": uow, "clock": clock}
+    assert checkout.give_address(who, "12 rue Oberkampf, 75011 Paris", **kw).draft.step is (
+        CheckoutStep.WINDOW
+    )
+    windows = ZONED.windows
+    assert windows is not None
+    with pytest.raises(WindowGone):
+        checkout.choose_window(who, START + timedelta(minutes=7), **kw)
+    start = windows.slots(clock())[1]
+    assert checkout.choose_window(who, start, **kw).draft.step is CheckoutStep.PHONE
+    checkout.give_phone(who, "06 12 34 56 78", **kw)
+    view = checkout.give_note(who, "", **kw)
+    assert (view.delivery_fee_minor, view.total_minor) == (490, 1_990)
+    order = checkout.confirm_checkout(who, **kw)
+    assert order.fulfilment.delivery_fee_minor == 490
+    assert order.fulfilment.window == (start, start + timedelta(hours=1))
+    assert order.total_minor == 1_990
+
+
+def test_delivery_is_free_from_the_threshold() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock(START)
+    who, _ = _delivering(uow, clock, 5)  # 15.00
+    kw: dict[str, Any] = {"store": ZONED, "uow": uow, "clock": clock}
+    checkout.give_address(who, "12 rue Oberkampf, 75011 Paris", **kw)
+    assert ZONED.windows is not None
+    checkout.choose_window(who, ZONED.windows.slots(clock())[0], **kw)
+    checkout.give_phone(who, "06 12 34 56 78", **kw)
+    checkout.give_note(who, "", **kw)
+    restart = checkout.restart_checkout(who, **kw)  # to add two more teas: 21.00
+    assert restart.draft.delivery_from is None
+    set_cart_quantity(who, _, Decimal(7), uow=uow)
+    checkout.choose_fulfilment(who, FulfilmentKind.DELIVERY, **kw)
+    checkout.give_address(who, "12 rue Oberkampf, 75011 Paris", **kw)
+    checkout.choose_window(who, ZONED.windows.slots(clock())[0], **kw)
+    view = checkout.give_note(who, "", **kw)
+    assert (view.delivery_fee_minor, view.total_minor) == (0, 2_100)
+    assert checkout.confirm_checkout(who, **kw).fulfilment.delivery_fee_minor == 0
+
+
+def test_a_cart_made_smaller_after_the_address_is_refused_at_confirm() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock(START)
+    who, tea_id = _delivering(uow, clock, 5)  # 15.00
+    kw: dict[str, Any] = {"store": ZONED, "uow": uow, "clock": clock}
+    checkout.give_address(who, "12 rue Oberkampf, 75011 Paris", **kw)
+    assert ZONED.windows is not None
+    checkout.choose_window(who, ZONED.windows.slots(clock())[0], **kw)
+    checkout.give_phone(who, "06 12 34 56 78", **kw)
+    checkout.give_note(who, "", **kw)
+    set_cart_quantity(who, tea_id, Decimal(4), uow=uow)  # 12.00
+    with pytest.raises(BelowDeliveryMinimum, match=r"add 3\.00 EUR more"):
+        checkout.confirm_checkout(who, **kw)
+    view = checkout.current_checkout(who, store=ZONED, uow=uow)
+    assert view is not None and view.draft.step is CheckoutStep.ADDRESS
+    assert uow.orders.for_customer(view.draft.customer_id, limit=5, offset=0) == []
