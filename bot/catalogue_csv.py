@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,11 +14,18 @@ from typing import TextIO
 from bot.domain.catalogue import Product, Unit
 from bot.domain.errors import InvalidInput
 from bot.domain.money import Currency
-from bot.domain.quantity import parse_quantity
+from bot.domain.quantity import is_multiple_of, parse_quantity
 from bot.domain.services.catalogue import ImportRow
-from bot.domain.text import said
+from bot.domain.services.stock import check_level
+from bot.domain.text import Amount, said
+from bot.domain.vat import parse_vat_rate, rate_text
 
 HEADER = ["sku", "name", "category", "unit", "step", "price", "stock", "threshold", "description"]
+# Columns a file may leave out (older exports have none of them); exports write them all.
+OPTIONAL = ["photo", "vat"]  # vat: the item's VAT rate in percent (5.5); empty: as it is
+COLUMNS = HEADER + OPTIONAL
+# Spreadsheets save CSV with the separator of their country: French Excel writes ';'.
+DELIMITERS = (",", ";", "\t")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +62,18 @@ def read_catalogue_file(data: bytes, currency: Currency) -> list[ImportRow]:
 
 
 def read_catalogue(source: TextIO, currency: Currency) -> list[ImportRow]:
-    """Every row, or CatalogueFileError listing every bad line (nothing half-read)."""
-    lines = _Lines(source)
-    reader = csv.reader(lines)
+    """Every row, or CatalogueFileError listing every bad line (nothing half-read). The
+    separator is the one that makes the first line a header: ',', ';' or a tab."""
+    first = source.readline()
+    lines = _Lines(itertools.chain([first] if first else [], source))
+    reader = csv.reader(lines, delimiter=_delimiter(first))
     header = _next_row(reader, lines)
-    if header is None or [h.strip().lower() for h in header[1]] != HEADER:
-        raise CatalogueFileError([LineError(1, f"the header must be: {','.join(HEADER)}")])
+    columns = [h.strip().lower() for h in header[1]] if header is not None else []
+    if not _good_header(columns):
+        optional = ",".join(OPTIONAL)
+        raise CatalogueFileError(
+            [LineError(1, f"the header must be: {','.join(HEADER)} (and optionally {optional})")]
+        )
     rows: list[ImportRow] = []
     errors: list[LineError] = []
     while True:
@@ -72,7 +87,7 @@ def read_catalogue(source: TextIO, currency: Currency) -> list[ImportRow]:
         if not any(c.strip() for c in cells):
             continue
         try:
-            rows.append(_row(line, cells, currency))
+            rows.append(_row(line, columns, cells, currency))
         except InvalidInput as problem:
             errors.append(LineError(line, str(problem)))
     if errors:
@@ -99,7 +114,7 @@ class _Lines:
     longer than MAX_ROW is refused at its first line (Python's own reader stops only past
     131,072 characters in one cell, with an error that names no line)."""
 
-    def __init__(self, source: TextIO) -> None:
+    def __init__(self, source: Iterator[str]) -> None:
         self._source = source
         self._read = 0
         self._row_characters = 0
@@ -137,27 +152,78 @@ def _next_row(reader: Iterator[list[str]], lines: _Lines) -> tuple[int, list[str
     return None if cells is None else (line, cells)
 
 
-def _row(line: int, cells: list[str], currency: Currency) -> ImportRow:
-    if len(cells) != len(HEADER):
+def _delimiter(first_line: str) -> str:
+    for delimiter in DELIMITERS:
+        names = next(csv.reader([first_line], delimiter=delimiter), [])
+        if _good_header([n.strip().lower() for n in names]):
+            return delimiter
+    return ","
+
+
+def _good_header(columns: list[str]) -> bool:
+    """Every required column, known columns only, each once."""
+    return (
+        set(HEADER) <= set(columns)
+        and set(columns) <= set(COLUMNS)
+        and len(set(columns)) == len(columns)
+    )
+
+
+def _row(line: int, columns: list[str], cells: list[str], currency: Currency) -> ImportRow:
+    if len(cells) != len(columns):
         raise InvalidInput(
             said("expected {expected} columns, found {found}"),
-            expected=len(HEADER),
+            expected=len(columns),
             found=len(cells),
         )
-    sku, name, category, unit, step, price, stock, threshold, description = (
-        _unneutralised(c.strip()) for c in cells
-    )
+    named = dict(zip(columns, cells, strict=True))
+    cell = {column: _unneutralised(named.get(column, "").strip()) for column in COLUMNS}
+    threshold = cell["threshold"]
     product = Product(
-        sku=sku,
-        name=name,
-        category=category,
-        unit=Unit.parse(unit),
-        step=_positive(step or "1", "step"),
-        price_minor=currency.parse(price),
-        description=description,
+        sku=cell["sku"],
+        name=cell["name"],
+        category=cell["category"],
+        unit=Unit.parse(cell["unit"]),
+        step=_positive(cell["step"] or "1", "step"),
+        price_minor=currency.parse(_without_spaces(cell["price"])),
+        description=cell["description"],
         low_stock_threshold=_non_negative(threshold, "threshold") if threshold else None,
+        photo_file_id=_photo(cell["photo"]),
+        vat_rate=parse_vat_rate(cell["vat"]) if cell["vat"] else None,
     )
-    return ImportRow(line, product, _non_negative(stock or "0", "stock"))
+    stock = _non_negative(cell["stock"] or "0", "stock")
+    if not is_multiple_of(stock, product.step):
+        raise InvalidInput(
+            said("stock {stock} is not a whole number of steps of {step}"),
+            stock=stock,
+            step=Amount(product.step, product.unit.value),
+        )
+    check_level(product, stock, negative=said("stock cannot be negative"))
+    return ImportRow(line, product, stock)
+
+
+def _without_spaces(price: str) -> str:
+    """Spreadsheets write "1 234,50 €" with no-break spaces."""
+    return "".join(price.split())
+
+
+# A Telegram file id (what /additem keeps and exports write): letters, digits, '-' and '_'.
+# The bot shows photos by their file id and redraws a card in place by comparing ids, so a
+# web address is refused rather than kept: send the photo to the bot with /edititem.
+PHOTO_ID = re.compile(r"[A-Za-z0-9_-]{20,255}")
+
+
+def _photo(text: str) -> str | None:
+    if not text:
+        return None
+    if not PHOTO_ID.fullmatch(text):
+        raise InvalidInput(
+            said(
+                "photo must be a Telegram photo id, as the catalogue export writes it (a web "
+                "address cannot be used: send the photo to the bot instead)"
+            )
+        )
+    return text
 
 
 def _positive(text: str, what: str) -> Decimal:
@@ -186,7 +252,7 @@ def _unneutralised(cell: str) -> str:
 
 
 def catalogue_lines(products: Iterable[Product], currency: Currency) -> Iterator[list[str]]:
-    yield HEADER
+    yield COLUMNS
     for p in products:
         yield [spreadsheet_safe(cell) for cell in _cells(p, currency)]
 
@@ -202,6 +268,8 @@ def _cells(p: Product, currency: Currency) -> list[str]:
         _plain(p.stock),
         "" if p.low_stock_threshold is None else _plain(p.low_stock_threshold),
         p.description,
+        p.photo_file_id or "",
+        "" if p.vat_rate is None else rate_text(p.vat_rate),
     ]
 
 

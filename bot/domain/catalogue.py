@@ -17,6 +17,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.money import MAX_PRICE_MINOR
 from bot.domain.quantity import MAX_QUANTITY, is_multiple_of
 from bot.domain.text import one_line, said, without_controls
+from bot.domain.vat import check_vat_rate
 
 SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 MAX_NAME = 120
@@ -83,6 +84,7 @@ class Product:
     active: bool = True
     photo_file_id: str | None = None
     stock: Decimal = Decimal(0)
+    vat_rate: Decimal | None = None  # percent; None: the store's default (bot.domain.vat)
     id: int | None = field(default=None)
 
     def __post_init__(self) -> None:
@@ -99,6 +101,8 @@ class Product:
             raise InvalidInput(said("A price must be zero or more"))
         if self.low_stock_threshold is not None and self.low_stock_threshold < 0:
             raise InvalidInput(said("A low-stock threshold cannot be negative"))
+        if self.vat_rate is not None:
+            self.vat_rate = check_vat_rate(self.vat_rate)
 
     def unchecked_copy(self, **changes: Any) -> Product:
         """A copy with some fields changed, skipping the checks the original passed (an

@@ -18,6 +18,9 @@ MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
 MAX_LOCKOUT = timedelta(hours=24)
 INVITE_LIFETIME = timedelta(hours=48)
+RESET_LIFETIME = timedelta(hours=24)
+# How long a "Yes, deactivate" button stays good: a confirmation is given while looking at it.
+CONFIRMATION_LIFETIME = timedelta(minutes=10)
 
 
 class Role(StrEnum):
@@ -45,6 +48,8 @@ class Invite:
     used_at: datetime | None = None
     used_by: int | None = None
     id: int | None = None
+    # A password reset for this account (a manager's code for a member who forgot theirs).
+    resets: int | None = None
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at
@@ -82,5 +87,19 @@ def lockout_after(misses: int) -> timedelta | None:
     return min(LOCKOUT * (1 << doublings), MAX_LOCKOUT)
 
 
+# Invite codes are read aloud and typed on phones: capitals and digits that cannot be taken
+# for one another (no O/0, I/1), 16 of them (80 bits), matched whatever the case and spaces.
+INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 16
+
+
 def new_invite_code() -> str:
-    return secrets.token_urlsafe(12)
+    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+
+
+def invite_code_forms(typed: str) -> list[str]:
+    """The codes a typed invite may be: as a code is shown (capitals, without the spaces or
+    dashes people add), then exactly as typed (codes made before they were capitals)."""
+    exact = typed.strip()
+    shown = "".join(exact.split()).replace("-", "").upper()
+    return [shown] if shown == exact else [shown, exact]

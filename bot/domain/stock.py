@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from bot.domain.catalogue import Product
 from bot.domain.store import Store
+from bot.domain.text import said
+from bot.domain.vocabulary import ADJUST_REASONS, AdjustReason
 
 
 class StockReason(StrEnum):
@@ -18,6 +20,7 @@ class StockReason(StrEnum):
     COUNT_CORRECTION = "count_correction"
     DAMAGED = "damaged"
     LOST = "lost"
+    PICKING = "picking"  # an order's line picked otherwise than ordered (bot.domain.picking)
 
 
 def shown_stock(product: Product, level: Decimal, store: Store) -> Decimal | None:
@@ -41,91 +44,24 @@ MANUAL_ADJUSTMENT_REASONS = frozenset(
 )
 
 
-# The words people use for those reasons, each read as the reason it means.
-ADJUSTMENT_WORDS = {
-    **{r.value: r for r in MANUAL_ADJUSTMENT_REASONS},
-    **dict.fromkeys(
-        ("broken", "break", "smashed", "spoiled", "spoilt", "expired", "off", "crushed"),
-        StockReason.DAMAGED,
-    ),
-    **dict.fromkeys(("missing", "stolen", "theft", "gone"), StockReason.LOST),
-    **dict.fromkeys(
-        ("count", "counted", "correction", "recount", "correct", "fix", "inventory"),
-        StockReason.COUNT_CORRECTION,
-    ),
-    # The shipped languages' words (staff type their own; accents are optional).
-    **dict.fromkeys(
-        (
-            "beschädigt",
-            "beschaedigt",
-            "kaputt",
-            "abgelaufen",
-            "endommagé",
-            "endommage",
-            "cassé",
-            "casse",
-            "périmé",
-            "perime",
-            "dañado",
-            "danado",
-            "roto",
-            "caducado",
-            "повреждено",
-            "испорчено",
-            "разбито",
-            "пошкоджено",
-            "зіпсовано",
-            "розбито",
-        ),
-        StockReason.DAMAGED,
-    ),
-    **dict.fromkeys(
-        (
-            "verloren",
-            "fehlt",
-            "gestohlen",
-            "perdu",
-            "volé",
-            "vole",
-            "perdido",
-            "robado",
-            "потеряно",
-            "украдено",
-            "втрачено",
-            "вкрадено",
-        ),
-        StockReason.LOST,
-    ),
-    **dict.fromkeys(
-        (
-            "korrektur",
-            "inventur",
-            "gezählt",
-            "gezaehlt",
-            "correction",
-            "inventaire",
-            "compté",
-            "compte",
-            "corrección",
-            "correccion",
-            "inventario",
-            "contado",
-            "коррекция",
-            "инвентаризация",
-            "пересчёт",
-            "пересчет",
-            "корекція",
-            "інвентаризація",
-            "перерахунок",
-        ),
-        StockReason.COUNT_CORRECTION,
-    ),
+# The hand-given reasons' names, as replies and refusals show them (translated where shown).
+REASON_NAMES = {
+    StockReason.DAMAGED: said("damaged"),
+    StockReason.LOST: said("lost"),
+    StockReason.COUNT_CORRECTION: said("count correction"),
 }
 
 
 def adjustment_reason(word: str) -> StockReason | None:
-    """The reason a word given to /adjust means, if any ("broken" is damaged)."""
-    return ADJUSTMENT_WORDS.get(word.strip().lower().replace("-", "_"))
+    """The reason a word given to /adjust means, in any shipped language, whatever its case
+    and accents ("broken" and "Pourri" are damaged): see bot.domain.vocabulary."""
+    meaning = ADJUST_REASONS.meaning_of(word.replace("-", "_"))
+    return None if meaning is None else StockReason(meaning.value)
+
+
+def adjustment_words(language: str) -> list[str]:
+    """The reasons /adjust takes, in the reader's words (for its usage line)."""
+    return ADJUST_REASONS.words_for(language, tuple(AdjustReason))
 
 
 @dataclass(frozen=True, slots=True)

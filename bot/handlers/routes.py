@@ -37,6 +37,13 @@ class Command:
     usage: str = ""  # for /help and a refusal: the syntax and an example (marked)
     # The menus it shows in, when not simply those of `who` (/logout: staff and managers).
     menus: tuple[Role | None, ...] | None = None
+    # The values its usage line shows in the reader's language (the words it takes, typed).
+    words: Callable[[str], Mapping[str, object]] | None = None
+
+    def usage_line(self, t: Texts) -> str:
+        if not self.usage:
+            return f"/{self.name} – {t(self.menu)}"
+        return t(self.usage, **self.words(t.language)) if self.words else t(self.usage)
 
     def shown_to(self, role: Role | None) -> bool:
         if not self.menu:
@@ -126,11 +133,18 @@ class Routes:
     def menu(self, role: Role | None, t: Texts) -> list[BotCommand]:
         return [BotCommand(c.name, t(c.menu)) for c in self.commands if c.shown_to(role)]
 
-    def help_lines(self, role: Role, t: Texts) -> list[str]:
-        """The commands this role has beyond a customer's, with syntax and an example."""
+    def menu_lines(self, role: Role | None, t: Texts) -> list[str]:
+        """/help's first part: each entry of this role's command menu, as the menu says it."""
+        return [f"/{c.command} – {c.description}" for c in self.menu(role, t)]
+
+    def usage_lines(self, role: Role, t: Texts) -> list[str]:
+        """/help's second part: how to type this role's commands, with examples."""
         return [
-            t(c.usage) if c.usage else f"/{c.name} – {t(c.menu)}"
+            c.usage_line(t)
             for c in self.commands
-            if (c.who is not None and _allowed(c.who, role))
-            or (c.who is None and c.menus is not None and role in c.menus)
+            if c.usage
+            and (
+                (c.who is not None and _allowed(c.who, role))
+                or (c.who is None and c.menus is not None and role in c.menus)
+            )
         ]

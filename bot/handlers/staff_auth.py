@@ -46,17 +46,90 @@ async def start_login(update: Update, context: ShopContext) -> str | None:
     return None
 
 
+INVITE_PREFIX = "i_"  # /start i_CODE: the invite link a manager forwards
+RESET_PREFIX = "r_"  # /start r_CODE: a password reset link
+
+
+def invite_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={INVITE_PREFIX}{code}"
+
+
+def reset_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={RESET_PREFIX}{code}"
+
+
 @polite
 async def start_signup(update: Update, context: ShopContext) -> str | None:
-    """/signup CODE, with the invite code a manager gave."""
+    """/signup CODE, with the invite code a manager gave (any case, spaces allowed)."""
     t = context.texts(update)
     if not context.args:
         await say(update, t("Send /signup followed by the invite code your manager gave you."))
         return None
-    role = await context.run(staff_prompts.begin_signup, context.args[0], user_id_of(update))
+    await sign_up_with(update, context, " ".join(context.args))
+    return None
+
+
+async def sign_up_with(update: Update, context: ShopContext, code: str) -> None:
+    """The invite is good: ask the newcomer for a username (from /signup or the link)."""
+    role = await context.run(staff_prompts.begin_signup, code, user_id_of(update))
+    t = context.texts(update)
     accepted = t("Invite accepted: you will be {role}.", role=role)
     await say(update, f"{accepted} {t(SIGNUP_USERNAME)}")
+
+
+@polite
+async def start_reset(update: Update, context: ShopContext) -> str | None:
+    """/reset CODE, with the reset code a manager gave (any case, spaces allowed)."""
+    t = context.texts(update)
+    if not context.args:
+        await say(update, t("Send /reset followed by the reset code your manager gave you."))
+        return None
+    await reset_with(update, context, " ".join(context.args))
     return None
+
+
+async def reset_with(update: Update, context: ShopContext, code: str) -> None:
+    """The reset code is good: ask for the new password (from /reset or the link)."""
+    username = await context.run(staff_prompts.begin_reset, code, user_id_of(update))
+    t = context.texts(update)
+    asked = t(
+        "New password for {username}: at least {n} characters, not your username. (The "
+        "message will be deleted at once; /cancel to stop.)",
+        username=esc(username),
+        n=MIN_PASSWORD,
+    )
+    await say(update, asked)
+
+
+async def take_reset_answer(update: Update, context: ShopContext, prompt: Prompt) -> None:
+    """A typed new password, or its repeat."""
+    message = update.effective_message
+    if message is None:
+        return
+    t = context.texts(update)
+    if message.text is None:
+        await say(update, t("Please type your answer, or /cancel."))
+        return
+    try:
+        reply = await context.run(
+            staff_prompts.answer, prompt, message.text, hasher=context.shop.hasher
+        )
+    except PasswordsDiffer as refused:
+        await say(update, refused_then(t, refused, t("Choose the new password again.")))
+        return
+    except DomainError as refused:
+        again = t("Choose another.") if prompt.step == Ask.PASSWORD else ""
+        await say(update, refused_then(t, refused, again))
+        return
+    if reply.account is not None:
+        done = t(
+            "Your password is changed, {username}. Every session of the account has ended: "
+            "send /login to log in with the new password.",
+            username=esc(reply.account.username),
+        )
+        await say(update, done)
+    elif reply.ask is not None:
+        await say(update, t(QUESTIONS[reply.ask]))
 
 
 async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> None:
@@ -139,7 +212,12 @@ FEATURE = Feature(
     commands=[
         Command("login", start_login, usage=said("/login – staff log in")),
         Command("signup", start_signup),
+        Command("reset", start_reset),
         Command("logout", log_out, menu=said("Log out"), menus=(Role.STAFF, Role.MANAGER)),
     ],
-    answers={PromptKind.LOGIN: take_answer, PromptKind.SIGNUP: take_answer},
+    answers={
+        PromptKind.LOGIN: take_answer,
+        PromptKind.SIGNUP: take_answer,
+        PromptKind.RESET: take_reset_answer,
+    },
 )

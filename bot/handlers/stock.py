@@ -4,13 +4,14 @@ Behind the access guard: only logged-in staff reach these handlers."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.catalogue import Product
-from bot.domain.errors import InvalidInput, UnknownProduct
+from bot.domain.errors import AmbiguousItem, InvalidInput, UnknownProduct
 from bot.domain.orders import actor_label
 from bot.domain.quantity import parse_quantity
 from bot.domain.services import catalogue
@@ -18,13 +19,14 @@ from bot.domain.services.stock import (
     StockMove,
     adjust_stock,
     count_stock,
+    named_item_among,
     receive_stock,
     stock_history,
 )
 from bot.domain.staff import Role
-from bot.domain.stock import StockReason, adjustment_reason
+from bot.domain.stock import StockReason, adjustment_reason, adjustment_words
 from bot.domain.store import Store
-from bot.domain.text import UnitLabel, Words
+from bot.domain.text import UnitLabel
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import RestockAs, StockPage
 from bot.handlers.context import ShopContext
@@ -35,12 +37,18 @@ from bot.i18n import Texts, said
 
 PAGE = 15
 USAGE = {
-    "restock": said("Usage: /restock SKU QTY [NOTE], e.g. /restock RICE-1KG 12 invoice 4411"),
-    "adjust": said(
-        "Usage: /adjust SKU ±QTY REASON [NOTE], REASON being damaged, lost or "
-        "count_correction, e.g. /adjust EGGS-6 -2 damaged dropped box"
+    "restock": said(
+        "Usage: /restock SKU QTY [NOTE], e.g. /restock RICE-1KG 12 invoice 4411 (the item's "
+        "name works instead of its SKU: /restock greek yoghurt 6)"
     ),
-    "count": said("Usage: /count SKU QTY, the quantity you counted on the shelf"),
+    "adjust": said(
+        "Usage: /adjust SKU ±QTY REASON [NOTE], REASON being one of: {reasons}; e.g. "
+        "/adjust EGGS-6 -2 {damaged} dropped box (the item's name works instead of its SKU)"
+    ),
+    "count": said(
+        "Usage: /count SKU QTY, the quantity you counted on the shelf (the item's name works "
+        "instead of its SKU)"
+    ),
     "setprice": said("Usage: /setprice SKU PRICE, e.g. /setprice RICE-1KG 3.79"),
     "setthreshold": said("Usage: /setthreshold SKU QTY (or default), e.g. /setthreshold MILK-1L 8"),
     "archive": said("Usage: /archive SKU"),
@@ -54,6 +62,7 @@ REASONS = {
     StockReason.COUNT_CORRECTION: said("count correction"),
     StockReason.DAMAGED: said("damaged"),
     StockReason.LOST: said("lost"),
+    StockReason.PICKING: said("picking"),
 }
 
 
@@ -99,6 +108,19 @@ async def _levels(update: Update, context: ShopContext, text: str, offset: int) 
     await show(update, "\n".join(lines), keyboard)
 
 
+_ORDER_NOTE = re.compile(r"order (\w+)(.*)", re.DOTALL)
+
+
+def _note(t: Texts, note: str) -> str:
+    """A ledger row's note in the reader's language: the shop's own notes ("order K7Q2MZ4P",
+    "order K7Q2MZ4P: Gala apples (1.5 kg) → Gala apples (1.62 kg)") are written by the code
+    and translated here; what staff typed is shown as typed."""
+    made = _ORDER_NOTE.fullmatch(note)
+    if made is None:
+        return t(note)
+    return t("order {code}", code=made.group(1)) + made.group(2)
+
+
 async def _item(update: Update, context: ShopContext, sku: str) -> None:
     store, t = context.shop.store, context.texts(update)
     product, rows = await context.run(stock_history, sku, limit=10)
@@ -113,7 +135,7 @@ async def _item(update: Update, context: ShopContext, sku: str) -> None:
     for row in rows:
         at = row.at.astimezone(store.timezone)
         sign = "+" if row.change > 0 else ""
-        note = f" – {esc(t(row.note))}" if row.note else ""  # the shop's own notes translated
+        note = f" – {esc(_note(t, row.note))}" if row.note else ""
         change = t(
             "{when} {change} {reason} → {level} by {who}",
             when=f"{t.short_date(at.date())} {at:%H:%M}",
@@ -131,7 +153,7 @@ async def stock_command(update: Update, context: ShopContext) -> str | None:
     """/stock lists levels; /stock TEXT filters; /stock SKU shows one item's history."""
     await signed_in(update, context)
     text = " ".join(context.args or []).strip()
-    if text and len(context.args or []) == 1:
+    if text:  # a SKU, or a name only one item fits: that item; otherwise a filter
         try:
             await _item(update, context, text)
             return None
@@ -148,11 +170,46 @@ async def stock_page(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-def _args(context: ShopContext, command: str, minimum: int) -> list[str]:
+def adjust_words(language: str) -> dict[str, object]:
+    """/adjust's usage line lists its reasons in the reader's own words."""
+    words = adjustment_words(language)
+    return {"reasons": ", ".join(words), "damaged": words[0]}
+
+
+def _usage(update: Update, context: ShopContext, command: str) -> InvalidInput:
+    if command == "adjust":
+        return InvalidInput(USAGE[command], **adjust_words(context.texts(update).language))
+    return InvalidInput(USAGE[command])
+
+
+def _args(update: Update, context: ShopContext, command: str, minimum: int) -> list[str]:
     args = list(context.args or [])
     if len(args) < minimum:
-        raise InvalidInput(USAGE[command])
+        raise _usage(update, context, command)
     return args
+
+
+# A typed quantity, signed or not, with a decimal point or comma ("6", "-0,5", "+1.25").
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d*)?")
+
+
+async def _item_then_quantity(
+    update: Update, context: ShopContext, command: str
+) -> tuple[str, str, list[str]]:
+    """The item (a SKU, or a name with spaces: "greek yoghurt"), its quantity and the words
+    after it. The quantity is the first number after the item's first word, unless a longer
+    reading names an item exactly ("/restock coca 33 cl 24": 24 of "Coca 33 cl")."""
+    args = _args(update, context, command, 2)
+    numbers = [i for i in range(1, len(args)) if _NUMBER.fullmatch(args[i])]
+    if not numbers:
+        if len(args) > 2:  # words and no number: the quantity is missing
+            raise _usage(update, context, command)
+        numbers = [1]  # "/restock EGGS lots": that is not a quantity
+    if len(numbers) > 1:
+        refs = [" ".join(args[:i]) for i in numbers]
+        numbers = [numbers[await context.run(named_item_among, refs)]]
+    at = numbers[0]
+    return " ".join(args[:at]), args[at], args[at + 1 :]
 
 
 def _moved(t: Texts, move: StockMove) -> str:
@@ -175,7 +232,7 @@ async def restock(update: Update, context: ShopContext) -> str | None:
     """/restock SKU QTY [NOTE]: goods received. A SKU that does not exist gets the closest
     items as buttons that restock them instead."""
     account = await signed_in(update, context)
-    sku, qty, *words = _args(context, "restock", 2)
+    sku, qty, words = await _item_then_quantity(update, context, "restock")
     quantity, note, t = parse_quantity(qty), " ".join(words), context.texts(update)
     try:
         move = await context.run(
@@ -195,10 +252,18 @@ async def restock(update: Update, context: ShopContext) -> str | None:
             [button(f"{c.sku} · {s.name[:40]}", c)]
             for c, s in zip(choices, unknown.suggestions, strict=True)
         ]
-        text = t(
-            "There is no item {ref}. Restock {amount} of one of these?",
-            ref=esc(unknown.ref),
-            amount=esc(qty),
+        text = (
+            t(
+                "“{ref}” fits several items. Restock {amount} of which one?",
+                ref=esc(unknown.ref),
+                amount=esc(qty),
+            )
+            if isinstance(unknown, AmbiguousItem)
+            else t(
+                "There is no item {ref}. Restock {amount} of one of these?",
+                ref=esc(unknown.ref),
+                amount=esc(qty),
+            )
         )
         await say(update, text, InlineKeyboardMarkup(rows))
         return None
@@ -229,13 +294,16 @@ async def restock_suggested(update: Update, context: ShopContext) -> str | None:
 async def adjust(update: Update, context: ShopContext) -> str | None:
     """/adjust SKU ±QTY REASON [NOTE]: damaged, lost, or a correction."""
     account = await signed_in(update, context)
-    sku, qty, reason, *note = _args(context, "adjust", 3)
+    sku, qty, after = await _item_then_quantity(update, context, "adjust")
+    if not after:
+        raise _usage(update, context, "adjust")
+    reason, *note = after
     why = adjustment_reason(reason)
     if why is None:
         raise InvalidInput(
             said("“{reason}” is not a reason I know. {usage}"),
             reason=reason[:20],
-            usage=Words(USAGE["adjust"]),
+            usage=_usage(update, context, "adjust").words,
         )
     move = await context.run(
         adjust_stock,
@@ -256,7 +324,7 @@ async def adjust(update: Update, context: ShopContext) -> str | None:
 async def count(update: Update, context: ShopContext) -> str | None:
     """/count SKU QTY: what is on the shelf, recorded as a correction."""
     account = await signed_in(update, context)
-    sku, qty, *note = _args(context, "count", 2)
+    sku, qty, note = await _item_then_quantity(update, context, "count")
     move = await context.run(
         count_stock,
         sku,
@@ -278,7 +346,7 @@ async def count(update: Update, context: ShopContext) -> str | None:
 @polite
 async def set_price(update: Update, context: ShopContext) -> str | None:
     await signed_in(update, context)
-    sku, price = _args(context, "setprice", 2)[:2]
+    sku, price = _args(update, context, "setprice", 2)[:2]
     store = context.shop.store
     product = await context.run(
         catalogue.update_product, sku, {"price_minor": store.currency.parse(price)}
@@ -297,7 +365,7 @@ async def set_price(update: Update, context: ShopContext) -> str | None:
 @polite
 async def set_threshold(update: Update, context: ShopContext) -> str | None:
     await signed_in(update, context)
-    sku, qty = _args(context, "setthreshold", 2)[:2]
+    sku, qty = _args(update, context, "setthreshold", 2)[:2]
     value: Decimal | None = None if qty.lower() == "default" else parse_quantity(qty)
     product = await context.run(catalogue.update_product, sku, {"low_stock_threshold": value})
     store, t = context.shop.store, context.texts(update)
@@ -311,7 +379,7 @@ async def set_threshold(update: Update, context: ShopContext) -> str | None:
 
 async def _set_active(update: Update, context: ShopContext, active: bool) -> None:
     await signed_in(update, context)
-    sku = _args(context, "unarchive" if active else "archive", 1)[0]
+    sku = _args(update, context, "unarchive" if active else "archive", 1)[0]
     product = await context.run(catalogue.set_active, sku, active)
     t, name = context.texts(update), esc(product.name)
     await say(
@@ -357,6 +425,7 @@ FEATURE = Feature(
             STAFF,
             said("Damaged, lost, correction: /adjust SKU ±QTY REASON"),
             USAGE["adjust"],
+            words=adjust_words,
         ),
         Command("count", count, STAFF, said("Counted level: /count SKU QTY"), USAGE["count"]),
         Command(

@@ -40,6 +40,7 @@ async def test_a_manager_invites_a_clerk_who_signs_up_and_can_be_switched_off(
     assert "Cleo (cleo), staff, active" in boss.screen
     assert boss.last.button_texts == ["Deactivate cleo"]
     await boss.presses("Deactivate cleo")
+    await boss.presses("Yes, deactivate cleo")
     assert "Cleo (cleo), staff, deactivated" in boss.screen
     await bot.double.wait_for(
         lambda: clerk.has_seen("Your staff account cleo was switched off by a manager"),

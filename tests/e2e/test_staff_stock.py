@@ -165,7 +165,7 @@ async def test_restock_of_a_sku_that_does_not_exist_offers_the_closest_items(
     sell(bot, 10, sku="EGGS", name="Eggs")
     boss = logged_in_manager(bot)
     await boss.says("/restock milk 12 crate 7")
-    assert "There is no item MILK. Restock 12 of one of these?" in boss.screen
+    assert "“milk” fits several items. Restock 12 of which one?" in boss.screen
     offer = boss.last
     assert offer.button_texts == ["MILK-SK · Skimmed milk 1 l", "MILK-1L · Whole milk 1 l"]
     assert stock_of(bot, "MILK-1L") == 24, "nothing moves before a choice"

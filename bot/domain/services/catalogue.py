@@ -37,6 +37,7 @@ EDITABLE_FIELDS = frozenset(
         "description",
         "low_stock_threshold",
         "photo_file_id",
+        "vat_rate",
     }
 )
 
@@ -155,6 +156,10 @@ def set_active(sku: str, active: bool, *, uow: UnitOfWork) -> Product:
         return product
 
 
+def _or_known(given: Decimal | None, known: Decimal | None) -> Decimal | None:
+    return known if given is None else given
+
+
 def _with_stock(product: Product, stock: Decimal) -> Product:
     """A copy to insert (the row's item is checked already: no second validation)."""
     return product.unchecked_copy(stock=stock, id=None)
@@ -231,7 +236,10 @@ def import_catalogue(
                 row.product,
                 id=known[row.product.sku].id,
                 stock=known[row.product.sku].stock,
-                photo_file_id=known[row.product.sku].photo_file_id,
+                # An empty photo cell keeps the item's photo.
+                photo_file_id=row.product.photo_file_id or known[row.product.sku].photo_file_id,
+                # So does an empty VAT cell its rate (/setvat SKU default resets it).
+                vat_rate=_or_known(row.product.vat_rate, known[row.product.sku].vat_rate),
                 active=known[row.product.sku].active,
             )
             for row in rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
@@ -18,11 +18,14 @@ from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import StaffSession, UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.staff import (
+    CONFIRMATION_LIFETIME,
     INVITE_LIFETIME,
+    RESET_LIFETIME,
     Invite,
     Role,
     StaffAccount,
     check_password_rules,
+    invite_code_forms,
     lockout_after,
     new_invite_code,
     normalise_username,
@@ -100,8 +103,8 @@ def sign_up(
     """Redeem an invite: the new account is linked to this Telegram user and logged in."""
     now = clock()
     with uow:
-        invite = uow.invites.get_by_code(code.strip())
-        if invite is None or invite.id is None or not invite.is_usable(now):
+        invite = _invite(uow, code)
+        if invite is None or invite.id is None or not _joins(invite, now):
             raise InvalidInvite()
         account = _new_account(
             uow, username, display_name, password, invite.role, hasher, telegram_user_id
@@ -114,11 +117,25 @@ def sign_up(
         return account
 
 
+def _joins(invite: Invite, now: datetime) -> bool:
+    """A usable sign-up invite (a password reset is no way in for a newcomer)."""
+    return invite.is_usable(now) and invite.resets is None
+
+
+def _invite(uow: UnitOfWork, typed: str) -> Invite | None:
+    """The invite a typed code names, whatever its case and spaces."""
+    for code in invite_code_forms(typed):
+        invite = uow.invites.get_by_code(code)
+        if invite is not None:
+            return invite
+    return None
+
+
 def check_invite(code: str, *, uow: UnitOfWork, clock: Clock = utc_now) -> Role:
     """Tell early whether a code is good, before asking for a username and password."""
     with uow:
-        invite = uow.invites.get_by_code(code.strip())
-        if invite is None or not invite.is_usable(clock()):
+        invite = _invite(uow, code)
+        if invite is None or not _joins(invite, clock()):
             raise InvalidInvite()
         return invite.role
 
@@ -235,6 +252,8 @@ def set_staff_active(
         account = uow.staff.get(staff_id)
         if account is None:
             raise InvalidInput(said("There is no such staff account."))
+        if account.active == active:
+            return account  # a double tap: said and done already
         account.active = active
         uow.staff.update(account)
         if not active:
@@ -251,6 +270,17 @@ def set_staff_active(
                 )
         uow.commit()
         return account
+
+
+def confirm_deactivation(
+    manager_id: int, staff_id: int, asked_at: datetime, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> StaffAccount:
+    """The second tap of "Deactivate": good for CONFIRMATION_LIFETIME after it was asked; an
+    older button (or one dated later than now: forged) is refused and changes nothing."""
+    age = clock() - asked_at
+    if not timedelta(seconds=-5) <= age <= CONFIRMATION_LIFETIME:
+        raise InvalidInput(said("This confirmation is out of date. Open /staff and choose again."))
+    return set_staff_active(manager_id, staff_id, False, uow=uow, clock=clock)
 
 
 def check_staff(uow: UnitOfWork, staff_id: int) -> StaffAccount:
@@ -275,3 +305,75 @@ def staff_accounts(requested_by: int, *, uow: UnitOfWork) -> list[StaffAccount]:
     with uow:
         check_manager(uow, requested_by)
         return uow.staff.all()
+
+
+# ----------------------------------------------------------------------------- password resets
+
+BAD_RESET = said(
+    "This reset code is not valid (used, expired or mistyped). Ask a manager for a new one."
+)
+
+
+@retry_on_conflict
+def issue_password_reset(
+    manager_id: int, username: str, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> tuple[Invite, StaffAccount]:
+    """A single-use code, good for RESET_LIFETIME, with which the member sets a new password."""
+    with uow:
+        check_manager(uow, manager_id)
+        account = _account_named(uow, username)
+        if account is None or account.id is None:
+            raise InvalidInput(said("There is no staff account {username}."), username=username)
+        if not account.active:
+            raise InvalidInput(
+                said("{username} is deactivated: reactivate the account in /staff first."),
+                username=account.username,
+            )
+        reset = Invite(
+            new_invite_code(), account.role, manager_id, clock() + RESET_LIFETIME, resets=account.id
+        )
+        reset = uow.invites.add(reset)
+        uow.commit()
+        return reset, account
+
+
+def check_password_reset(code: str, *, uow: UnitOfWork, clock: Clock = utc_now) -> StaffAccount:
+    """The account a reset code is for, before asking for the new password."""
+    with uow:
+        return _reset_account(uow, _invite(uow, code), clock())[1]
+
+
+def _reset_account(
+    uow: UnitOfWork, reset: Invite | None, now: datetime
+) -> tuple[Invite, StaffAccount]:
+    if reset is None or reset.resets is None or not reset.is_usable(now):
+        raise InvalidInput(BAD_RESET)
+    account = uow.staff.get(reset.resets)
+    if account is None or not account.active:
+        raise NotAuthorised(said("This account has been deactivated. Ask a manager."))
+    return reset, account
+
+
+@retry_on_conflict
+def reset_password(
+    code: str,
+    password: str,
+    *,
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock = utc_now,
+) -> StaffAccount:
+    """The new password (bcrypt-hashed); the code is spent in a conditional UPDATE, so two
+    uses at the same instant set one password, and every session of the account ends."""
+    now = clock()
+    with uow:
+        reset, account = _reset_account(uow, _invite(uow, code), now)
+        assert reset.id is not None and account.id is not None
+        check_password_rules(password, account.username)
+        if not uow.invites.mark_used(reset.id, account.id, now):
+            raise InvalidInput(BAD_RESET)
+        account.password_hash = hasher.hash(password)
+        uow.staff.update(account)
+        uow.sessions.close_all_for(account.id)
+        uow.commit()
+        return account

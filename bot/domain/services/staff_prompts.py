@@ -15,7 +15,7 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import ConcurrentUpdate, DomainError, InvalidInput, StoreUnavailable
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import UnitOfWork
-from bot.domain.prompts import LoginDraft, Prompt, PromptKind, SignupDraft
+from bot.domain.prompts import LoginDraft, Prompt, PromptKind, ResetDraft, SignupDraft
 from bot.domain.services import prompts, staff, waiting
 from bot.domain.staff import Role, StaffAccount, check_password_rules, normalise_username
 from bot.domain.text import one_line, said
@@ -63,6 +63,24 @@ def begin_signup(
     return role
 
 
+def begin_reset(
+    code: str, telegram_user_id: int, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> str:
+    """A manager's reset code: ask for the new password; returns the account's username."""
+    account = staff.check_password_reset(code, uow=uow, clock=clock)
+    draft = ResetDraft(code=code.strip(), username=account.username)
+    prompts.ask(
+        telegram_user_id,
+        PromptKind.RESET,
+        Ask.PASSWORD,
+        draft,
+        secret=True,
+        uow=uow,
+        clock=clock,
+    )
+    return account.username
+
+
 def give_up(telegram_user_id: int, *, uow: UnitOfWork) -> bool:
     return prompts.drop(telegram_user_id, uow=uow)
 
@@ -80,10 +98,10 @@ def answer(
 
     A wrong password or a refused sign-up ends the talk (the person starts again)."""
     draft = prompt.draft
-    if not isinstance(draft, LoginDraft | SignupDraft):
+    if not isinstance(draft, LoginDraft | SignupDraft | ResetDraft):
         raise InvalidInput(said("Nothing is waiting for an answer. Send /login to log in."))
     talk = Talk(prompt, draft, uow, clock)
-    if isinstance(draft, SignupDraft) and prompt.step == Ask.PASSWORD:
+    if isinstance(draft, SignupDraft | ResetDraft) and prompt.step == Ask.PASSWORD:
         return _ask_repeat(talk, draft, text, hasher)
     if prompt.step in (Ask.PASSWORD, Ask.REPEAT):
         return _finish(talk, text, hasher)
@@ -95,7 +113,7 @@ class Talk:
     """The question being answered, and where its next question goes."""
 
     prompt: Prompt
-    draft: LoginDraft | SignupDraft
+    draft: LoginDraft | SignupDraft | ResetDraft
     uow: UnitOfWork
     clock: Clock
 
@@ -112,7 +130,9 @@ class Talk:
         return Reply(ask=step)
 
 
-def _ask_repeat(talk: Talk, draft: SignupDraft, password: str, hasher: PasswordHasher) -> Reply:
+def _ask_repeat(
+    talk: Talk, draft: SignupDraft | ResetDraft, password: str, hasher: PasswordHasher
+) -> Reply:
     """Check the chosen password's rules now, and keep only its hash for the repeat."""
     check_password_rules(password, draft.username)
     draft.password_hash = hasher.hash(password)
@@ -150,6 +170,12 @@ def _finish(talk: Talk, password: str, hasher: PasswordHasher) -> Reply:
                 draft.password_hash = ""
                 talk.ask(Ask.PASSWORD)  # the talk goes back to choosing the password
                 raise PasswordsDiffer()
+            if isinstance(draft, ResetDraft):
+                account = staff.reset_password(
+                    draft.code, password, uow=uow, hasher=hasher, clock=clock
+                )
+                give_up(user, uow=uow)
+                return Reply(account=account)  # not logged in: they log in with it now
             account = staff.sign_up(
                 draft.code,
                 draft.username,

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from bot.domain.catalogue import Product, normalise_sku
+from bot.domain.catalogue import Product, normalise_sku, search_key
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
+    AmbiguousItem,
     InvalidInput,
     OutOfStock,
     StockChangedMeanwhile,
@@ -19,13 +20,19 @@ from bot.domain.errors import (
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
-from bot.domain.search import build_query, query_words
+from bot.domain.search import build_query, query_words, words_of
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import note_level
 from bot.domain.services.retry import retry_on_conflict
-from bot.domain.stock import MANUAL_ADJUSTMENT_REASONS, LedgerEntry, StockReason, shown_stock
+from bot.domain.stock import (
+    MANUAL_ADJUSTMENT_REASONS,
+    REASON_NAMES,
+    LedgerEntry,
+    StockReason,
+    shown_stock,
+)
 from bot.domain.store import Store
-from bot.domain.text import Amount, one_line, said
+from bot.domain.text import Amount, Words, one_line, said
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,22 +179,59 @@ def check_level(product: Product, level: Decimal, *, negative: str) -> None:
 SUGGESTIONS = 3
 
 
-def _product(uow: UnitOfWork, sku: str) -> Product:
-    product = uow.products.get_by_sku(normalise_sku(sku))
-    if product is None:
-        raise UnknownProduct(sku.strip().upper(), _closest(uow, sku))
-    return product
+NAME_MATCHES = 10
 
 
-def _closest(uow: UnitOfWork, typed: str) -> list[Suggestion]:
-    """Items whose name or SKU words match what was typed for a SKU (staff type "milk" for
-    MILK-1L): the search index, archived items included, best first."""
-    if not query_words(typed):
-        return []
-    query = build_query(typed, uow.products.similar_terms, include_archived=True)
-    return [
-        Suggestion(p.sku, p.name, p.stock) for p in uow.products.search(query, limit=SUGGESTIONS)
-    ]
+def _product(uow: UnitOfWork, ref: str) -> Product:
+    """The item a staff command names, by SKU or by name ("greek yoghurt"): a name is taken
+    when exactly one item is called that, or exactly one item's name or SKU holds every word
+    typed; several such items are a choice (AmbiguousItem), near misses only suggestions."""
+    ref = " ".join(ref.split())
+    product = _by_sku(uow, ref)
+    if product is not None:
+        return product
+    typed = set(query_words(ref))
+    if not typed:
+        raise UnknownProduct(ref.upper(), [])
+    query = build_query(ref, uow.products.similar_terms, include_archived=True)
+    found = uow.products.search(query, limit=NAME_MATCHES)
+    exact = [p for p in found if search_key(p.name) == search_key(ref)]
+    holding = [p for p in found if typed <= set(words_of(f"{p.name} {p.sku}"))]
+    for fits in (exact, holding):
+        if len(fits) == 1:
+            return fits[0]
+    if len(holding) > 1:
+        raise AmbiguousItem(ref, [_suggestion(p) for p in holding[:SUGGESTIONS]])
+    shown = ref.upper() if " " not in ref else ref
+    raise UnknownProduct(shown, [_suggestion(p) for p in found[:SUGGESTIONS]])
+
+
+def named_item_among(refs: list[str], *, uow: UnitOfWork) -> int:
+    """A command's words read with each number in turn as the quantity ("coca 33 cl 24": the
+    item "coca" and 33, or "coca 33 cl" and 24): the longest reading whose words are exactly
+    an item's SKU or whole name, else the first (the quantity is the first number)."""
+    with uow:
+        for at in reversed(range(1, len(refs))):
+            ref = " ".join(refs[at].split())
+            if _by_sku(uow, ref) is not None:
+                return at
+            query = build_query(ref, uow.products.similar_terms, include_archived=True)
+            found = uow.products.search(query, limit=NAME_MATCHES)
+            if any(search_key(p.name) == search_key(ref) for p in found):
+                return at
+        return 0
+
+
+def _by_sku(uow: UnitOfWork, ref: str) -> Product | None:
+    try:
+        sku = normalise_sku(ref)
+    except InvalidInput:
+        return None  # spaces or signs: a name
+    return uow.products.get_by_sku(sku)
+
+
+def _suggestion(p: Product) -> Suggestion:
+    return Suggestion(p.sku, p.name, p.stock)
 
 
 def _check_amount(product: Product, quantity: Decimal) -> None:
@@ -251,7 +295,7 @@ def adjust_stock(
     if reason in (StockReason.DAMAGED, StockReason.LOST) and change > 0:
         raise InvalidInput(
             said("“{reason}” takes stock away: give a negative quantity, like -2"),
-            reason=reason.value,
+            reason=Words(REASON_NAMES[reason]),
         )
     with uow:
         product = _product(uow, sku)

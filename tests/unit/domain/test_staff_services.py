@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.domain.errors import (
@@ -10,6 +12,7 @@ from bot.domain.errors import (
     NotAuthorised,
     UsernameTaken,
 )
+from bot.domain.notifications import NotificationKind
 from bot.domain.passwords import PRODUCTION_ROUNDS, PasswordHasher
 from bot.domain.prompts import PromptKind
 from bot.domain.services import prompts, staff
@@ -258,3 +261,101 @@ def test_logging_out_and_being_switched_off_drop_the_open_question() -> None:
     staff.set_staff_active(boss, clerk.id or 0, False, uow=uow)
     assert prompts.waiting_for(8, uow=uow).prompt is None
     assert prompts.waiting_for(9, uow=uow).prompt is None
+
+
+def _clerk(uow: FakeUnitOfWork, boss: int, clock: FixedClock, user: int = 11) -> int:
+    invite = staff.create_invite(boss, Role.STAFF, uow=uow, clock=clock)
+    ann = staff.sign_up(
+        invite.code,
+        "ann",
+        "Ann",
+        "ann's long password",
+        telegram_user_id=user,
+        uow=uow,
+        hasher=FAST_HASHER,
+        clock=clock,
+    )
+    assert ann.id is not None
+    return ann.id
+
+
+@pytest.mark.parametrize(
+    "typed", ["{code}", "{lower}", "  {lower}  ", "{spaced}", "{dashed}", "{spaced_lower}"]
+)
+def test_an_invite_code_is_read_whatever_its_case_spaces_and_dashes(typed: str) -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    code = staff.create_invite(_manager(uow), Role.STAFF, uow=uow, clock=clock).code
+    assert code.isupper() or code.isdigit()
+    groups = [code[i : i + 4] for i in range(0, len(code), 4)]
+    shown = typed.format(
+        code=code,
+        lower=code.lower(),
+        spaced=" ".join(groups),
+        dashed="-".join(groups),
+        spaced_lower=" ".join(groups).lower(),
+    )
+    assert staff.check_invite(shown, uow=uow, clock=clock) is Role.STAFF
+
+
+def test_a_confirmation_to_deactivate_is_good_for_ten_minutes_only() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    boss = _manager(uow)
+    ann = _clerk(uow, boss, clock)
+    asked = clock()
+    clock.advance(minutes=11)
+    with pytest.raises(InvalidInput, match="out of date"):
+        staff.confirm_deactivation(boss, ann, asked, uow=uow, clock=clock)
+    with pytest.raises(InvalidInput, match="out of date"):  # dated later than now: forged
+        staff.confirm_deactivation(boss, ann, clock() + timedelta(hours=1), uow=uow, clock=clock)
+    assert staff.current_staff(11, uow=uow, clock=clock) is not None
+    account = staff.confirm_deactivation(boss, ann, clock(), uow=uow, clock=clock)
+    assert not account.active
+    assert staff.current_staff(11, uow=uow, clock=clock) is None
+
+
+def test_a_second_confirmation_tells_the_member_once() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    boss = _manager(uow)
+    ann = _clerk(uow, boss, clock)
+    staff.confirm_deactivation(boss, ann, clock(), uow=uow, clock=clock)
+    staff.confirm_deactivation(boss, ann, clock(), uow=uow, clock=clock)
+    with uow:
+        told = [n for n in uow.outbox.due(clock(), limit=10) if n.chat_id == 11]
+    assert [n.kind for n in told] == [NotificationKind.ACCOUNT_SWITCHED_OFF]
+
+
+def test_a_password_reset_sets_a_new_password_once_and_ends_the_sessions() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    boss = _manager(uow)
+    ann = _clerk(uow, boss, clock)
+    reset, account = staff.issue_password_reset(boss, " ANN ", uow=uow, clock=clock)
+    assert account.id == ann
+    # A reset code is no sign-up invite.
+    with pytest.raises(InvalidInvite):
+        staff.check_invite(reset.code, uow=uow, clock=clock)
+    assert staff.check_password_reset(reset.code.lower(), uow=uow, clock=clock).id == ann
+    with pytest.raises(InvalidInput, match="at least 10"):
+        staff.reset_password(reset.code, "short", uow=uow, hasher=FAST_HASHER, clock=clock)
+    staff.reset_password(reset.code, "ann's new password", uow=uow, hasher=FAST_HASHER, clock=clock)
+    assert staff.current_staff(11, uow=uow, clock=clock) is None
+    with pytest.raises(AuthenticationFailed):
+        staff.log_in("ann", "ann's long password", telegram_user_id=11, uow=uow, hasher=FAST_HASHER)
+    staff.log_in("ann", "ann's new password", telegram_user_id=11, uow=uow, hasher=FAST_HASHER)
+    with pytest.raises(InvalidInput, match="not valid"):
+        staff.reset_password(
+            reset.code, "someone else's pass", uow=uow, hasher=FAST_HASHER, clock=clock
+        )
+
+
+def test_a_password_reset_expires_after_a_day_and_only_managers_give_one() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    boss = _manager(uow)
+    ann = _clerk(uow, boss, clock)
+    reset, _ = staff.issue_password_reset(boss, "ann", uow=uow, clock=clock)
+    clock.advance(hours=24)
+    with pytest.raises(InvalidInput, match="not valid"):
+        staff.check_password_reset(reset.code, uow=uow, clock=clock)
+    with pytest.raises(NotAuthorised):
+        staff.issue_password_reset(ann, "boss", uow=uow, clock=clock)
+    with pytest.raises(InvalidInput, match="no staff account nobody"):
+        staff.issue_password_reset(boss, "nobody", uow=uow, clock=clock)

@@ -4,10 +4,15 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.errors import InvalidInput, StockWouldGoNegative, UnknownProduct
+from bot.domain.errors import (
+    AmbiguousItem,
+    InvalidInput,
+    StockWouldGoNegative,
+    UnknownProduct,
+)
 from bot.domain.services import catalogue
 from bot.domain.services.stock import adjust_stock, count_stock, receive_stock, stock_history
-from bot.domain.stock import StockReason, adjustment_reason
+from bot.domain.stock import StockReason, adjustment_reason, adjustment_words
 from tests.support.factories import STORE, make_kg_product, stocked
 from tests.support.fakes import FakeUnitOfWork
 
@@ -109,6 +114,16 @@ def test_unknown_skus_are_named_in_the_error() -> None:
         ("stolen", StockReason.LOST),
         ("count-correction", StockReason.COUNT_CORRECTION),
         ("recount", StockReason.COUNT_CORRECTION),
+        ("rotten", StockReason.DAMAGED),
+        ("pourri", StockReason.DAMAGED),
+        ("ABÎMÉ", StockReason.DAMAGED),
+        ("abime", StockReason.DAMAGED),
+        ("Vol", StockReason.LOST),
+        ("inventaire", StockReason.COUNT_CORRECTION),
+        ("kaputt", StockReason.DAMAGED),
+        ("robado", StockReason.LOST),
+        ("пересчет", StockReason.COUNT_CORRECTION),
+        ("крадіжка", StockReason.LOST),
     ],
 )
 def test_adjust_reads_the_words_people_use_for_its_reasons(word: str, reason: StockReason) -> None:
@@ -147,3 +162,40 @@ def test_stock_moves_the_catalogues_version_only_when_a_screen_shows_the_change(
     assert moves(+3)  # back
     assert moves(+97)  # plenty again
     assert not moves(+1)
+
+
+def test_usage_lists_the_reasons_in_the_readers_words() -> None:
+    assert adjustment_words("fr") == ["abîmé", "perdu", "inventaire"]
+    assert adjustment_words("en") == ["damaged", "lost", "correction"]
+    assert adjustment_words("pt") == ["damaged", "lost", "correction"]
+
+
+def test_an_item_is_found_by_its_name_whatever_its_case_spaces_and_accents() -> None:
+    uow = FakeUnitOfWork()
+    stocked(uow, 3, sku="YOG-GR", name="Yaourt grec")
+    stocked(uow, 3, sku="CREME", name="Crème fraîche")
+    assert receive_stock(
+        "  yaourt   GREC ", Decimal(2), actor="t", store=STORE, uow=uow
+    ).product.sku == ("YOG-GR")
+    assert (
+        receive_stock("creme", Decimal(1), actor="t", store=STORE, uow=uow).product.sku == "CREME"
+    )
+
+
+def test_a_name_that_fits_several_items_is_a_choice_and_moves_nothing() -> None:
+    uow = FakeUnitOfWork()
+    stocked(uow, 3, sku="YOG-GR", name="Yaourt grec")
+    stocked(uow, 3, sku="YOG-NAT", name="Yaourt nature")
+    with pytest.raises(AmbiguousItem) as raised:
+        receive_stock("yaourt", Decimal(2), actor="t", store=STORE, uow=uow)
+    assert sorted(s.sku for s in raised.value.suggestions) == ["YOG-GR", "YOG-NAT"]
+    with uow:
+        assert [p.stock for p in uow.products.all(include_archived=True)] == [3, 3]
+
+
+def test_a_name_that_is_only_near_an_item_is_a_suggestion_not_a_move() -> None:
+    uow = FakeUnitOfWork()
+    stocked(uow, 3, sku="YOG-GR", name="Yaourt grec")
+    with pytest.raises(UnknownProduct) as raised:
+        receive_stock("yaourts grecs", Decimal(2), actor="t", store=STORE, uow=uow)
+    assert not isinstance(raised.value, AmbiguousItem)

@@ -1,0 +1,73 @@
+"""The catalogue file as spreadsheets save it: any separator, columns by name, every bad line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.catalogue_csv import CatalogueFileError, read_catalogue_file
+from bot.domain.money import Currency
+
+EUR = Currency("EUR")
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_the_separator_is_the_one_that_makes_the_first_line_a_header(separator: str) -> None:
+    lines = [
+        ["price", "sku", "name", "category", "unit", "step", "stock", "threshold", "description"],
+        [
+            "2,50" if separator != "," else "2.50",
+            "TEA",
+            "Thé vert",
+            "Drinks",
+            "pc",
+            "1",
+            "4",
+            "",
+            "",
+        ],
+    ]
+    data = "\ufeff" + "\r\n".join(separator.join(cells) for cells in lines) + "\r\n"
+    [row] = read_catalogue_file(data.encode(), EUR)
+    assert (row.product.sku, row.product.name, row.product.price_minor, row.stock) == (
+        "TEA",
+        "Thé vert",
+        250,
+        Decimal(4),
+    )
+    assert row.product.photo_file_id is None
+
+
+def test_every_bad_line_is_reported_with_its_number_and_nothing_is_read() -> None:
+    data = (
+        "sku;name;category;unit;step;price;stock;threshold;description;photo\n"
+        "OK;Good;Pantry;pc;1;1,00;5;;;\n"
+        "STEP;Yoghurt;Dairy;kg;0,3;1,00;12,5;;;\n"
+        "URL;Item;Pantry;pc;1;1,00;5;;;https://example.com/a.jpg\n"
+        "SHORT;Item\n"
+    )
+    with pytest.raises(CatalogueFileError) as bad:
+        read_catalogue_file(data.encode(), EUR)
+    assert [str(e) for e in bad.value.errors] == [
+        "line 3: stock 12.5 is not a whole number of steps of 0.3 kg",
+        "line 4: photo must be a Telegram photo id, as the catalogue export writes it (a web "
+        "address cannot be used: send the photo to the bot instead)",
+        "line 5: expected 10 columns, found 2",
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "sku;name;category;unit;step;price;stock;threshold",  # description missing
+        "sku;name;category;unit;step;price;stock;threshold;description;colour",
+        "sku;sku;name;category;unit;step;price;stock;threshold;description",
+    ],
+)
+def test_a_header_without_the_columns_is_refused_at_line_1(header: str) -> None:
+    with pytest.raises(CatalogueFileError) as bad:
+        read_catalogue_file(f"{header}\n".encode(), EUR)
+    [error] = bad.value.errors
+    assert error.line_number == 1
+    assert "the header must be: sku,name,category,unit,step,price,stock" in error.message
