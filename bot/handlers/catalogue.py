@@ -8,14 +8,23 @@ same record read it. A browse tap is then the record's transaction alone.
 from __future__ import annotations
 
 from decimal import Decimal
+from html import escape as esc
 
 from telegram import Update
 
 from bot.domain.cart import most_per_order, over_the_limit
 from bot.domain.catalogue import Product, category_key
-from bot.domain.services import catalogue
-from bot.domain.services.cart import CartView, add_to_cart, view_cart
+from bot.domain.errors import DomainError
+from bot.domain.services import catalogue, watches
+from bot.domain.services.cart import (
+    CartView,
+    add_to_cart,
+    card_seen,
+    set_typed_amount,
+    view_cart,
+)
 from bot.domain.services.stock import watch_product
+from bot.domain.typed_amount import TypedAmount
 from bot.handlers.browsing import kept
 from bot.handlers.button_kinds import (
     AddToCart,
@@ -27,11 +36,12 @@ from bot.handlers.button_kinds import (
     ItemCard,
     Menu,
     Screen,
+    UnwatchItem,
     WatchItem,
 )
-from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import polite, show
+from bot.handlers.screens import polite, refused_then, say, show
 from bot.handlers.views import PAGE_SIZE, categories_screen, category_screen, product_card
 from bot.i18n import said
 
@@ -44,6 +54,17 @@ def cart_item_shown(update: Update) -> int | None:
     if not data or not data.startswith(ItemCard.PREFIX + ":"):
         return None
     pressed = ItemCard.unpack(data)
+    return pressed.product_id if pressed is not None else None
+
+
+def card_shown(update: Update) -> int | None:
+    """The item whose card the reply to `update` shows (its card, ➖/➕, Add to cart): an
+    amount the person types next is for it."""
+    query = update.callback_query
+    data = query.data if query is not None else None
+    if not data:
+        return None
+    pressed = ItemCard.unpack(data) or AddToCart.unpack(data)
     return pressed.product_id if pressed is not None else None
 
 
@@ -122,12 +143,18 @@ async def _card(
             cart = await context.run(view_cart, customer_of(update))
         in_cart = cart.quantity_of(product.id)
     quantity = picked if picked is not None and picked > 0 else product.step
+    # Only a sold-out card says whether the person waits for it: a read for those alone.
+    watching = product.sellable_stock <= 0 and await context.run(
+        watches.is_watching, customer_of(update), product.id
+    )
     t = context.texts(update)
     cards, version = context.browsing.cards, context.catalogue_version(update)
-    key = (t.language, product.id, quantity, in_cart)
+    key = (t.language, product.id, quantity, in_cart, watching)
     card = cards.get(version, key) if cached else None
     if card is None:
-        card = product_card(t, product, context.shop.store, picked=quantity, in_cart=in_cart)
+        card = product_card(
+            t, product, context.shop.store, picked=quantity, in_cart=in_cart, watching=watching
+        )
         if cached:
             cards.put(version, key, card)
     await show(update, *card, photo=product.photo_file_id)
@@ -165,10 +192,40 @@ async def put_in_cart(update: Update, context: ShopContext) -> str | None:
     )
 
 
+TYPE_ANOTHER_AMOUNT = said("Type another amount, or use ➖ and ➕ on the card.")
+
+
+async def take_typed_amount(
+    update: Update, context: ShopContext, product_id: int, typed: TypedAmount
+) -> None:
+    """An amount typed right after an item's card ("1,5 kg"): exactly that much in the cart,
+    then the card again below it; a refusal says why, and the cart is as it was."""
+    t, most = context.texts(update), context.shop.store.max_per_item
+    try:
+        cart = await context.run(
+            set_typed_amount, customer_of(update), product_id, typed, max_per_item=most
+        )
+    except DomainError as refused:
+        await say(update, refused_then(t, refused, t(TYPE_ANOTHER_AMOUNT)))
+        return
+    product = next(i.product for i in cart.items if i.product.id == product_id)
+    amount = t.quantity(cart.quantity_of(product_id), product.unit.value)
+    if cart.capped is not None:
+        await say(update, esc(t.refusal(cart.capped)))
+    else:
+        await say(
+            update,
+            "🧺 " + t("{amount} of {name} in your cart.", amount=amount, name=esc(product.name)),
+        )
+    await _card(update, context, product, None, cart)
+
+
 async def open_product_by_sku(update: Update, context: ShopContext, sku: str) -> None:
     """For shelf QR codes: t.me/<bot>?start=p_<SKU> opens the item."""
     product = await context.run(catalogue.shelf_item, sku)
     await _card(update, context, product, None)
+    assert product.id is not None
+    await context.run(card_seen, user_id_of(update), product.id)
 
 
 @polite
@@ -179,8 +236,22 @@ async def watch_item(update: Update, context: ShopContext) -> str | None:
         await _card(update, context, product, None)
         t = context.texts(update)
         return t("{name} is back in stock.", name=product.name)
+    await _card(update, context, product, None)
     t = context.texts(update)
     return t("We will tell you when {name} is back.", name=product.name)
+
+
+@polite
+async def unwatch_item(update: Update, context: ShopContext) -> str | None:
+    """“Don't tell me”: the card offers to tell again; an item back meanwhile shows as it is."""
+    product_id = UnwatchItem.of(update).product_id
+    unwatched = await context.run(watches.stop_watching, customer_of(update), product_id)
+    product = unwatched.product
+    await _card(update, context, product, None)
+    t = context.texts(update)
+    if product.sellable_stock > 0:
+        return t("{name} is back in stock.", name=product.name)
+    return t("We will not tell you when {name} is back.", name=product.name)
 
 
 @polite
@@ -224,5 +295,6 @@ FEATURE = Feature(
         Press(AtOrderLimit, at_order_limit),
         Press(AmountLabel, explain_amount),
         Press(WatchItem, watch_item),
+        Press(UnwatchItem, unwatch_item),
     ],
 )

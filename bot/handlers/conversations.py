@@ -1,7 +1,8 @@
 """One conversation mechanism: typed text goes to whatever talk the person has open.
 
 A staff question (login, sign-up, a cancellation reason, a new or edited item) first, else a
-checkout step; text that answers nothing is a search. One read tells which (and finds the
+checkout step; an amount typed right after an item's card ("1,5 kg") is for that item; other
+text that answers nothing is a search. One read tells which (and finds the
 search's first page), and it
 also keeps passwords out of sight: while a person's password shield is up, their messages
 are deleted the moment they arrive and are never searched or echoed, even after the question
@@ -22,13 +23,14 @@ from bot.domain.prompts import PromptKind
 from bot.domain.services import prompts
 from bot.domain.services import typed as typed_messages
 from bot.domain.services.catalogue import Page
+from bot.domain.typed_amount import TypedAmount
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Answer
 from bot.handlers.screens import say
 from bot.i18n import said
 
 GROUP = -1
-SECRET_KINDS = (PromptKind.LOGIN, PromptKind.SIGNUP)
+SECRET_KINDS = (PromptKind.LOGIN, PromptKind.SIGNUP, PromptKind.RESET)
 DELETED = said(
     "I deleted that message in case it held a password. The question it answered has "
     "expired: send /login (or your /signup link) to start again."
@@ -36,6 +38,8 @@ DELETED = said(
 
 
 CheckoutAnswer = Callable[[Update, ShopContext, CheckoutDraft], Awaitable[None]]
+# An amount typed right after an item's card: the item, and the amount as typed.
+AmountAnswer = Callable[[Update, ShopContext, int, TypedAmount], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,10 @@ class TextSearch:
 
 
 def build_handlers(
-    answers: Mapping[PromptKind, Answer], checkout: CheckoutAnswer, search: TextSearch
+    answers: Mapping[PromptKind, Answer],
+    checkout: CheckoutAnswer,
+    search: TextSearch,
+    amount: AmountAnswer,
 ) -> list[BaseHandler[Update, ShopContext, None]]:
     async def route(update: Update, context: ShopContext) -> None:
         """Hand the message to the feature that asked; a plain search is found in the same
@@ -60,6 +67,9 @@ def build_handlers(
         typed = await context.run(typed_messages.read_typed, user.id, query, limit=search.limit)
         if typed.found is not None and query is not None:
             await search.show(update, context, query, typed.found)
+            raise ApplicationHandlerStop
+        if typed.card is not None and typed.amount is not None:
+            await amount(update, context, typed.card, typed.amount)
             raise ApplicationHandlerStop
         waiting = typed.waiting
         prompt = waiting.prompt

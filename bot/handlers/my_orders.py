@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
+from bot.domain.orders import Order, OrderStatus
 from bot.domain.services import orders
 from bot.domain.services.cart import view_cart
+from bot.domain.waiting import WaitingKind
 from bot.handlers import payments
 from bot.handlers.button_kinds import Menu, MyOrder, MyOrdersPage, OrderAction, Screen
 from bot.handlers.context import ShopContext, customer_of
@@ -18,7 +20,20 @@ from bot.handlers.views import (
     order_screen,
     orders_screen,
 )
+from bot.handlers.waiting import honest_notice
 from bot.i18n import said
+
+
+async def _order_screen(
+    update: Update, context: ShopContext, order: Order
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The order's card; a placed one says when the shop will see it, as it did when it was
+    placed (closed: when it opens), never "shortly" while nobody can."""
+    t = context.texts(update)
+    status = ""
+    if order.status is OrderStatus.PLACED and not order.payment.awaits_payment:
+        status = await honest_notice(context, t, WaitingKind.ORDER)
+    return order_screen(t, order, context.shop.store, status=status)
 
 
 async def _list(update: Update, context: ShopContext, offset: int) -> None:
@@ -54,13 +69,13 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
     if action is OrderAction.CANCEL:
         found = await context.run(orders.order_to_cancel, who, code)
         if isinstance(found, orders.Refused):  # moved on since the card was drawn
-            await show(update, *order_screen(context.texts(update), found.order, store))
+            await show(update, *await _order_screen(update, context, found.order))
             raise found.why
         await show(update, *cancel_question(context.texts(update), found, store))
         return None
     if action is OrderAction.CANCEL_CONFIRMED:
         order = await context.run(orders.cancel_my_order, who, code, store=store)
-        await show(update, *order_screen(context.texts(update), order, store))
+        await show(update, *await _order_screen(update, context, order))
         t = context.texts(update)
         return t("Your order is cancelled.")
     if action is OrderAction.PAY:
@@ -81,7 +96,7 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
         await say(update, *cart_screen(context.texts(update), cart, store, notice="\n".join(lines)))
         return None
     order = await context.run(orders.my_order, who, code)
-    await show(update, *order_screen(context.texts(update), order, store))
+    await show(update, *await _order_screen(update, context, order))
     return None
 
 

@@ -15,12 +15,13 @@ from html import escape as esc
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.cart import most_per_order, over_the_limit
-from bot.domain.catalogue import Product, category_key
+from bot.domain.catalogue import Product, Unit, category_key
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.customers import show_phone
 from bot.domain.money import line_total
-from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
+from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus, reason_shown
 from bot.domain.payments import PaymentMethod
+from bot.domain.quantity import is_multiple_of
 from bot.domain.services.cart import CartView
 from bot.domain.services.catalogue import Page
 from bot.domain.services.checkout import CheckoutView
@@ -50,6 +51,7 @@ from bot.handlers.button_kinds import (
     Screen,
     SearchPage,
     StartCheckout,
+    UnwatchItem,
     WatchItem,
 )
 from bot.handlers.buttons import ButtonData
@@ -57,6 +59,9 @@ from bot.handlers.payment_views import payment_line
 from bot.i18n import UNITS, Texts, said
 
 PAGE_SIZE = 6
+# Two different acts, worded apart in every language: leaving checkout drops no order.
+LEAVE_CHECKOUT = said("Leave checkout")
+CANCEL_ORDER = said("Cancel order")
 PHOTO_DESCRIPTION = 700
 Keyboard = InlineKeyboardMarkup
 
@@ -115,6 +120,14 @@ def unit_price(t: Texts, product: Product, store: Store) -> str:
     return t("{price} per {unit}", price=price, unit=t(UNITS[product.unit.value]))
 
 
+def listed_price(t: Texts, product: Product, store: Store) -> str:
+    """A price in a list or a cart line: per kg, litre... ("3,29 € / kg"); a piece's alone,
+    as a shelf label shows it."""
+    if product.unit is Unit.PIECE:
+        return t.money(product.price_minor, store.currency)
+    return unit_price(t, product, store)
+
+
 def availability(t: Texts, product: Product, store: Store) -> str:
     if product.stock <= 0:
         return "❌ " + t("Sold out")
@@ -151,8 +164,7 @@ def _page_label(t: Texts, page: Page[Product]) -> str:
 
 
 def product_button(t: Texts, product: Product, store: Store) -> InlineKeyboardButton:
-    price = t.money(product.price_minor, store.currency)
-    label = f"{product.name[:40]} · {price}"
+    label = f"{product.name[:40]} · {listed_price(t, product, store)}"
     if product.stock <= 0:
         label += " (" + t("sold out") + ")"
     assert product.id is not None
@@ -202,8 +214,15 @@ def search_screen(t: Texts, query: str, page: Page[Product], store: Store) -> tu
 
 
 def product_card(
-    t: Texts, product: Product, store: Store, *, picked: Decimal, in_cart: Decimal
+    t: Texts,
+    product: Product,
+    store: Store,
+    *,
+    picked: Decimal,
+    in_cart: Decimal,
+    watching: bool = False,
 ) -> tuple[str, Keyboard]:
+    """`watching`: sold out, and this person asked to be told when it is back."""
     lines = [
         f"<b>{esc(product.name)}</b>",
         unit_price(t, product, store),
@@ -223,7 +242,10 @@ def product_card(
     most = most_per_order(product, store.max_per_item)
     limited = most < product.sellable_stock  # the order's limit binds before the shelf
     room = min(product.sellable_stock, most) - in_cart
-    if product.sellable_stock <= 0:
+    if product.sellable_stock <= 0 and watching:
+        lines.append("\n🔔 " + t("We will tell you when it is back."))
+        rows.append([button("🔕 " + t("Don't tell me"), UnwatchItem(product.id))])
+    elif product.sellable_stock <= 0:
         rows.append([button("🔔 " + t("Tell me when it's back"), WatchItem(product.id))])
     elif room < product.step and limited:
         lines.append(esc(t.refusal(over_the_limit(product, most))))
@@ -251,6 +273,19 @@ def product_card(
                 plus,
             ]
         )
+        if quick := quick_amounts(product, room):
+            rows.append(
+                [
+                    button(
+                        ("✓ " if amount == picked else "") + t.quantity(amount, product.unit.value),
+                        ItemCard(product.id, amount),
+                    )
+                    for amount in quick
+                ]
+            )
+        if product.unit in QUICK_AMOUNTS:  # sold by weight, volume or length: say it can be typed
+            example = t.quantity(typed_example(product, quick), product.unit.value)
+            lines.append("\n✍️ " + t("Or type how much you want, e.g. {example}", example=example))
         rows.append(
             [
                 button(
@@ -272,6 +307,33 @@ def product_card(
     return "\n".join(lines), Keyboard(rows)
 
 
+# Amounts a customer picks in one tap on a card sold by weight, volume or length (1.5 kg would
+# otherwise be five ➕ from 0.25 kg); those that are whole steps and on hand are offered.
+QUICK_AMOUNTS = {
+    Unit.KILOGRAM: (Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2)),
+    Unit.LITRE: (Decimal("0.5"), Decimal(1), Decimal("1.5"), Decimal(2)),
+    Unit.METRE: (Decimal("0.5"), Decimal(1), Decimal(2), Decimal(5)),
+    Unit.GRAM: (Decimal(100), Decimal(250), Decimal(500), Decimal(1000)),
+    Unit.MILLILITRE: (Decimal(250), Decimal(500), Decimal(1000)),
+}
+
+
+def quick_amounts(product: Product, room: Decimal) -> list[Decimal]:
+    """The one-tap amounts for this card (none for pieces and packs: ➕ counts them)."""
+    offered = [
+        amount
+        for amount in QUICK_AMOUNTS.get(product.unit, ())
+        if product.step <= amount <= room and is_multiple_of(amount, product.step)
+    ]
+    return offered if len(offered) > 1 else []
+
+
+def typed_example(product: Product, quick: list[Decimal]) -> Decimal:
+    """An amount to show as an example of what to type: a one-tap one past the first, else
+    three steps."""
+    return quick[2] if len(quick) > 2 else product.step * 3
+
+
 def cart_screen(t: Texts, cart: CartView, store: Store, notice: str = "") -> tuple[str, Keyboard]:
     head = f"{esc(notice)}\n\n" if notice else ""
     if cart.is_empty:
@@ -285,10 +347,7 @@ def cart_screen(t: Texts, cart: CartView, store: Store, notice: str = "") -> tup
         p = item.product
         assert p.id is not None
         qty = t.quantity(item.quantity, p.unit.value)
-        price, total = (
-            t.money(p.price_minor, store.currency),
-            t.money(item.total_minor, store.currency),
-        )
+        price, total = listed_price(t, p, store), t.money(item.total_minor, store.currency)
         lines.append(f"• {esc(p.name)} — {qty} × {price} = {total}")
         rows.append(
             [
@@ -311,8 +370,14 @@ def slot_label(t: Texts, slot: datetime, store: Store) -> str:
     return t.moment(slot.astimezone(store.timezone))
 
 
+def window_label(t: Texts, window: tuple[datetime, datetime], store: Store) -> str:
+    """A delivery window: "Tue 24 Nov, 10:00–11:00"."""
+    start, end = (moment.astimezone(store.timezone) for moment in window)
+    return f"{t.moment(start)}–{end:%H:%M}"
+
+
 def _cancel_row(t: Texts) -> list[InlineKeyboardButton]:
-    return [button("✖ " + t("Cancel checkout"), LeaveCheckout())]
+    return [button("✖ " + t(LEAVE_CHECKOUT), LeaveCheckout())]
 
 
 def checkout_prompt(
@@ -321,9 +386,14 @@ def checkout_prompt(
     """The question for the step the checkout is at (phone uses a reply keyboard apart)."""
     step = view.draft.step
     if step is CheckoutStep.FULFILMENT:
-        fee = store.delivery_fee_minor
+        rules = store.deliveries
+        fee = rules.lowest_fee_minor
         delivery = "🚚 " + (
-            t("Delivery (+{fee})", fee=t.money(fee, store.currency)) if fee else t("Delivery")
+            t("Delivery (from +{fee})", fee=t.money(fee, store.currency))
+            if fee and len({zone.fee_minor for zone in rules.zones}) > 1
+            else t("Delivery (+{fee})", fee=t.money(fee, store.currency))
+            if fee
+            else t("Delivery")
         )
         return (
             t("<b>Checkout</b>\nHow would you like to get your order?"),
@@ -354,6 +424,11 @@ def checkout_prompt(
             if view.saved_address
             else t("Please type the delivery address (street and number, town).")
         )
+        if store.deliveries.zones:
+            question += "\n" + t(
+                "We deliver to these postcodes: {areas}. Please include yours.",
+                areas=esc(store.deliveries.areas),
+            )
         return question, Keyboard(rows)
     if step is CheckoutStep.PHONE:
         return (
@@ -468,7 +543,11 @@ def checkout_summary(t: Texts, view: CheckoutView, store: Store) -> str:
         lines.append(_line(t, item.product.name, item.quantity, item.product.unit.value, total))
     draft = view.draft
     if draft.kind is not None:  # always, once the summary is shown
-        lines.append(fulfilment_line(t, draft.fulfilment(view.delivery_fee_minor), store))
+        lines.append(
+            fulfilment_line(
+                t, draft.fulfilment(view.delivery_fee_minor, store.delivery_window), store
+            )
+        )
     lines.append(f"📞 {esc(show_phone(draft.phone or '', store.country))}")
     if draft.note:
         lines.append(f"📝 {esc(draft.note)}")
@@ -480,7 +559,11 @@ def checkout_summary(t: Texts, view: CheckoutView, store: Store) -> str:
 def chosen_line(t: Texts, draft: CheckoutDraft, store: Store) -> str:
     """What a pressed checkout question now says: the answer given (its buttons are gone)."""
     if draft.kind is FulfilmentKind.DELIVERY:
-        return "✅ " + t("Delivery to {address}", address=esc(draft.address or ""))
+        chosen = "✅ " + t("Delivery to {address}", address=esc(draft.address or ""))
+        if draft.delivery_from is not None and store.delivery_window:
+            window = (draft.delivery_from, draft.delivery_from + store.delivery_window)
+            chosen += "\n✅ " + t("Delivery time: {window}", window=window_label(t, window, store))
+        return chosen
     if draft.pickup_slot is not None:
         return "✅ " + t("Pickup: {when}", when=slot_label(t, draft.pickup_slot, store))
     return "✅ " + t("Pickup")
@@ -489,9 +572,16 @@ def chosen_line(t: Texts, draft: CheckoutDraft, store: Store) -> str:
 def fulfilment_line(t: Texts, fulfilment: Fulfilment, store: Store) -> str:
     """How the customer gets the order, as the customer reads it."""
     if fulfilment.kind is FulfilmentKind.DELIVERY:
-        fee = t.money(fulfilment.delivery_fee_minor, store.currency)
-        where = t("Delivery to {address}", address=esc(fulfilment.address or ""))
-        return f"🚚 {where}: {fee}"
+        address = esc(fulfilment.address or "")
+        if fulfilment.delivery_fee_minor:
+            fee = t.money(fulfilment.delivery_fee_minor, store.currency)
+            line = "🚚 " + t("Delivery to {address}", address=address) + f": {fee}"
+        else:
+            line = "🚚 " + t("Delivery to {address}: free", address=address)
+        if fulfilment.window is not None:
+            when = window_label(t, fulfilment.window, store)
+            line += "\n🕐 " + t("Delivery time: {window}", window=when)
+        return line
     assert fulfilment.pickup_slot is not None
     return "🏪 " + t("Pickup: {when}", when=slot_label(t, fulfilment.pickup_slot, store))
 
@@ -535,12 +625,27 @@ def order_text(t: Texts, order: Order, store: Store, *, heading: str = "", statu
     lines.append(payment_line(t, order, store))
     mark, words = STATUS_LINES[order.status]
     lines.append("\n" + (status or f"{mark} {t(words)}"))
-    if order.pickup_code and order.status in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
+    if order.pickup_code and order.status is OrderStatus.READY:
         lines.append(pickup_code_line(t, order.pickup_code))
+    elif order.pickup_code and order.status is OrderStatus.OUT_FOR_DELIVERY:
+        lines.append(delivery_code_line(t, order.pickup_code))
     last = order.history[-1] if order.history else None
     if order.status is OrderStatus.CANCELLED and last and last.reason:
-        lines.append(t("Reason: {reason}", reason=esc(last.reason)))
+        lines.append(t("Reason: {reason}", reason=reason_text(t, last.reason)))
     return "\n".join(lines)
+
+
+def reason_text(t: Texts, kept: str) -> str:
+    """A kept cancellation reason, escaped: the store's own in the reader's language, a staff
+    member's as typed."""
+    return esc(str(t.shown(reason_shown(kept))))
+
+
+def delivery_code_line(t: Texts, code: str) -> str:
+    return "🔑 " + t(
+        "Delivery code: <b>{code}</b>. Please give it to the courier when your order arrives.",
+        code=esc(code),
+    )
 
 
 def pickup_code_line(t: Texts, code: str) -> str:
@@ -558,7 +663,7 @@ def order_screen(
         pay = "💳 " + t("Pay {total}", total=total)
         rows.append([button(pay, MyOrder(OrderAction.PAY, order.code))])
     if order.status is OrderStatus.PLACED:
-        cancel = "❌ " + t("Cancel order")
+        cancel = "❌ " + t(CANCEL_ORDER)
         rows.append([button(cancel, MyOrder(OrderAction.CANCEL, order.code))])
     rows.append([button("🔁 " + t("Reorder"), MyOrder(OrderAction.REORDER, order.code))])
     rows.append([button("« " + t("My orders"), Menu(Screen.ORDERS)), *home_row(t)])

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select
 
 from bot.domain.catalogue import Unit
 from bot.domain.notifications import NotificationKind
+from bot.handlers.button_kinds import WatchItem
 from bot.persistence.models import OutboxRow
 from bot.playground.bot_api.server import ChatMessage
 from tests.support.chat_person import ChatPerson
@@ -18,13 +19,13 @@ from tests.support.shop_factories import logged_in_manager, sell, someone
 async def test_customers_who_asked_are_told_once_when_the_item_is_back(
     bot: RunningBot, engine: Engine
 ) -> None:
-    sell(bot, 0, sku="APPLES", name="Apples", unit=Unit.KILOGRAM, step=Decimal("0.25"))
+    apples = sell(bot, 0, sku="APPLES", name="Apples", unit=Unit.KILOGRAM, step=Decimal("0.25"))
     ann, bob, cleo = someone(bot, "Ann"), someone(bot, "Bob"), someone(bot, "Cleo")
     for who in (ann, bob, cleo):
         await who.says("/start p_APPLES")
         assert "❌ Sold out" in who.screen
     await ann.presses("Tell me when it's back")
-    await ann.presses("Tell me when it's back")  # asking twice is asking once
+    await ann.presses_data(WatchItem(apples.id or 0).pack())  # asking twice is asking once
     await bob.presses("Tell me when it's back")
     clerk = logged_in_manager(bot, "Clerk")
     await clerk.says("/restock APPLES 0.1")  # not yet one whole step

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from bot.domain.catalogue import Product
 from bot.domain.clock import utc_now
-from bot.domain.orders import Fulfilment, Order, OrderStatus
+from bot.domain.orders import CancelReason, Fulfilment, Order, OrderStatus
 from bot.domain.services import orders
 from bot.domain.services.cart import view_cart
 from bot.domain.services.customers import CustomerRef
@@ -157,7 +157,7 @@ async def test_a_pickup_nobody_collects_goes_back_on_sale_after_its_day_and_the_
         assert after.status is OrderStatus.CANCELLED
         assert (after.history[-1].actor, after.history[-1].reason) == (
             "shop",
-            "not picked up in time",
+            CancelReason.NOT_PICKED_UP,
         )
     assert orders.find_order(tomorrow.code, uow=bot.shop.uow()).status is OrderStatus.PLACED
     assert stock_of(bot, "TEA") == 9

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from bot.domain.cart import DEFAULT_MAX_PER_ITEM, CartLine, most_per_order, over_the_limit
 from bot.domain.catalogue import Product
+from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
     InvalidInput,
     NotInCart,
@@ -21,6 +22,7 @@ from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.text import said
+from bot.domain.typed_amount import TypedAmount
 
 # A cart must fit one Telegram message: four buttons a line, at most 100 buttons.
 MAX_CART_LINES = 20
@@ -133,6 +135,42 @@ def set_cart_quantity(
     with uow:
         owner = _cart_owner(uow, customer)
         view = _put(uow, owner, load_cart(uow, owner), product_id, quantity, max_per_item)
+        uow.commit()
+        return view
+
+
+@retry_on_conflict
+def card_seen(
+    telegram_user_id: int, product_id: int, *, uow: UnitOfWork, clock: Clock = utc_now
+) -> None:
+    """An item's card opened other than by a button (a shelf QR code): an amount typed next
+    is for it. (A button's card is noted with the update's record.)"""
+    with uow:
+        uow.carts.note_cards({telegram_user_id: product_id}, clock())
+        uow.commit()
+
+
+@retry_on_conflict
+def set_typed_amount(
+    customer: CustomerRef,
+    product_id: int,
+    typed: TypedAmount,
+    *,
+    uow: UnitOfWork,
+    max_per_item: int = DEFAULT_MAX_PER_ITEM,
+    clock: Clock = utc_now,
+) -> CartView:
+    """An amount typed right after an item's card ("1,5 kg", "500 g"): exactly that much of
+    it in the cart, with the refusals ➖/➕ and Add to cart give (steps, stock, one order's
+    limit). The card stays the one an amount typed next is for."""
+    with uow:
+        owner = _cart_owner(uow, customer)
+        product = uow.products.get(product_id)
+        if product is None:
+            raise UnknownProduct(str(product_id))
+        quantity = typed.of(product.name, product.unit)
+        view = _put(uow, owner, load_cart(uow, owner), product_id, quantity, max_per_item)
+        uow.carts.note_cards({customer.telegram_user_id: product_id}, clock())
         uow.commit()
         return view
 

@@ -31,6 +31,9 @@ class Arrival:
     app_language: str | None = None
     body: str | None = None  # the update as Telegram sent it (JSON), kept until it is handled
     cart_item: int | None = None
+    # The item whose card the reply shows: an amount typed next is for it (noted here, in
+    # the record's transaction, rather than in one of its own).
+    card_item: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,11 @@ def first_deliveries(
                 uow.languages.note_app(user, app)
         cards = {n: (senders[n], item) for n in senders if (item := arrivals[n].cart_item)}
         held = uow.carts.held(set(cards.values())) if cards else {}
+        shown = {
+            senders[n]: item for n in answered if n in senders and (item := arrivals[n].card_item)
+        }
+        if shown:  # each person's latest card, in person order
+            uow.carts.note_cards(dict(sorted(shown.items())), at)
         catalogue = uow.catalogue.current()
         uow.updates.finish(finished, worker, at)  # handled since: no extra transaction
         uow.commit()

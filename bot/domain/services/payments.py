@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import OrderAlreadyMoved, UnknownOrder
-from bot.domain.orders import NOT_PAID_IN_TIME, Order, OrderStatus
+from bot.domain.orders import NOT_PAID_IN_TIME, Order, OrderStatus, reason_shown
 from bot.domain.payments import (
     PAYING_GRACE,
     CannotPay,
@@ -52,7 +52,7 @@ def _check_payable(order: Order, now: datetime) -> None:
             raise CannotPay(
                 said("Order {code} was cancelled ({reason}); nothing was charged."),
                 code=order.code,
-                reason=last,
+                reason=reason_shown(last),
             )
         raise CannotPay(said("Order {code} was cancelled; nothing was charged."), code=order.code)
     if order.payment.is_paid:

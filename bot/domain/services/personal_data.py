@@ -92,6 +92,7 @@ def forget_me(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> Erasure:
         # (a staff member's own question, a login say, is theirs as staff: it stays).
         data.forget_messages_to(telegram_user_id)
         data.forget_app_language(telegram_user_id)
+        data.forget_card_shown(telegram_user_id)
         prompt = uow.prompts.get(telegram_user_id)
         if prompt is not None and prompt.kind is PromptKind.ASK_SHOP:
             uow.prompts.delete(telegram_user_id)

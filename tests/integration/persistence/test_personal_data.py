@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.domain.catalogue import Product
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import MoneyTaken
 from bot.domain.personal_data import PERSONAL_FACTS, Erasure, OrderInProgress
 from bot.domain.services import catalogue, languages, orders, questions, staff, stock
 from bot.domain.services.cart import set_cart_quantity
@@ -65,7 +66,9 @@ def _a_shop_with_history(new_uow: UowFactory) -> Shop:
     delivery = type(delivery)(delivery.fulfilment, ANN_PHONE, ANN_NOTE)
     completed = placed_order(new_uow(), ANN, (tea, 2), details=delivery)
     for status in (OrderStatus.ACCEPTED, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.COMPLETED):
-        completed = orders.move_order(boss.id, completed.code, status, store=STORE, uow=new_uow())
+        completed = orders.move_order(
+            boss.id, completed.code, status, taken=MoneyTaken.CASH, store=STORE, uow=new_uow()
+        )
     cancelled = placed_order(new_uow(), ANN, (tea, 1), details=pickup_details(ANN_PHONE))
     cancelled = orders.cancel_my_order(ANN, cancelled.code, store=STORE, uow=new_uow())
     questions.ask_shop(ANN, ANN_QUESTION, uow=new_uow())

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.notifications import NotificationKind
-from bot.domain.orders import Fulfilment, OrderStatus
+from bot.domain.orders import CancelReason, Fulfilment, OrderStatus
 from bot.domain.payments import PaymentMethod, PaymentOptions
 from bot.domain.services import orders, pickups, staff
 from bot.domain.services.orders import CheckoutDetails
@@ -83,7 +83,7 @@ def test_a_release_cancels_once_gives_the_stock_back_and_tells_the_customer(
 
     after = orders.find_order(order.code, uow=new_uow())
     assert after.status is OrderStatus.CANCELLED
-    assert after.history[-1].reason == "not picked up in time"
+    assert after.history[-1].reason == CancelReason.NOT_PICKED_UP
     with new_uow() as uow:
         level = uow.products.get(tea.id or 0)
         told = uow.outbox.due(RELEASED_AT + timedelta(minutes=1), limit=10)
@@ -91,4 +91,4 @@ def test_a_release_cancels_once_gives_the_stock_back_and_tells_the_customer(
     assert [(n.chat_id, n.kind, n.payload["status"]) for n in told] == [
         (who.telegram_user_id, NotificationKind.ORDER_STATUS, "cancelled")
     ]
-    assert told[0].payload["reason"] == "not picked up in time"
+    assert told[0].payload["reason"] == CancelReason.NOT_PICKED_UP

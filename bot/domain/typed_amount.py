@@ -1,0 +1,92 @@
+"""An amount a customer types for the item they are looking at: "1,5 kg", "1.5 KG", "500 g", "2".
+
+Read before the item is known (does the text look like an amount at all, or is it a search?),
+then in the item's own unit: 500 g of an item sold by the kg is 0.5 kg.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.domain.catalogue import Unit
+from bot.domain.errors import InvalidInput
+from bot.domain.quantity import MAX_QUANTITY, QUANTITY_PLACES
+from bot.domain.text import Amount, UnitLabel, said
+
+# A number (a comma or a point before its decimals), then perhaps a unit word.
+_AMOUNT = re.compile(r"^([+-]?)\s*(\d{1,9}(?:[.,]\d+)?)\s*([^\W\d_]{0,10})\.?$")
+
+# What each unit measures, and how many of the measure's smallest unit one of it is.
+_MEASURES: dict[Unit, tuple[str, Decimal]] = {
+    Unit.KILOGRAM: ("mass", Decimal(1000)),
+    Unit.GRAM: ("mass", Decimal(1)),
+    Unit.LITRE: ("volume", Decimal(1000)),
+    Unit.MILLILITRE: ("volume", Decimal(1)),
+    Unit.METRE: ("length", Decimal(1)),
+    Unit.PIECE: ("pieces", Decimal(1)),
+    Unit.PACK: ("packs", Decimal(1)),
+}
+# Unit words as customers type them, in the shipped languages, lower case.
+_WORDS: dict[str, Unit] = {
+    **{word: Unit.KILOGRAM for word in ("kg", "kgs", "kilo", "kilos", "кг")},
+    **{word: Unit.GRAM for word in ("g", "gr", "grs", "gramm", "gramme", "grammes", "г", "гр")},
+    **{word: Unit.LITRE for word in ("l", "lt", "liter", "litre", "litres", "litro", "л")},
+    **{word: Unit.MILLILITRE for word in ("ml", "мл")},
+    **{word: Unit.METRE for word in ("m", "м")},
+    **{
+        word: Unit.PIECE
+        for word in ("pc", "pcs", "x", "pce", "pces", "stk", "st", "ud", "uds", "шт")
+    },
+    **{word: Unit.PACK for word in ("pack", "packs", "pkg", "уп")},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TypedAmount:
+    """What the customer typed, read as an amount: its number and the unit they named."""
+
+    number: Decimal
+    unit: Unit | None = None
+    negative: bool = False
+
+    def of(self, name: str, unit: Unit) -> Decimal:
+        """The amount in the item's unit; refused, politely, when it is not one."""
+        if self.negative or self.number <= 0:
+            raise InvalidInput(
+                said("Type an amount above zero; to take {name} out of your cart, use 🗑 in /cart."),
+                name=name,
+            )
+        amount = self.number
+        if self.unit is not None and self.unit is not unit:
+            measure, size = _MEASURES[self.unit]
+            wanted, item_size = _MEASURES[unit]
+            if measure != wanted:
+                raise InvalidInput(
+                    said("{name} is sold by the {unit}: type how much, e.g. {example}."),
+                    name=name,
+                    unit=UnitLabel(unit.value),
+                    example=Amount(Decimal(2), unit.value),
+                )
+            amount = self.number * size / item_size
+        if amount > MAX_QUANTITY:
+            raise InvalidInput(said("That quantity is too large"))
+        if amount != amount.quantize(QUANTITY_PLACES):
+            raise InvalidInput(said("Quantities have at most 3 decimal places"))
+        return amount.quantize(QUANTITY_PLACES)
+
+
+def read_amount(text: str) -> TypedAmount | None:
+    """The text as an amount ("1,5 kg", "1.5kg", "2", "-1", "500 G"), or None: it is something
+    else (a search: "7up", "2 apples")."""
+    found = _AMOUNT.match(text.strip())
+    if found is None:
+        return None
+    sign, number, word = found.groups()
+    unit = None
+    if word:
+        unit = _WORDS.get(word.casefold())
+        if unit is None:
+            return None
+    return TypedAmount(Decimal(number.replace(",", ".")), unit, negative=sign == "-")

@@ -1,0 +1,56 @@
+"""The item card each person saw last, noted with the record of the update that showed it: an
+amount they type next is for that item."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.services import deliveries
+from bot.domain.services.cart import card_seen
+from bot.domain.services.personal_data import forget_me
+from tests.support.databases import UowFactory
+
+NOW = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+
+
+def card_of(new_uow: UowFactory, telegram_user_id: int) -> int | None:
+    with new_uow() as uow:
+        return uow.carts.card_shown(telegram_user_id, NOW - timedelta(hours=1))
+
+
+def test_each_persons_latest_card_in_a_batch_is_noted_and_replaces_the_one_before(
+    new_uow: UowFactory,
+) -> None:
+    card_seen(701, 5, uow=new_uow(), clock=lambda: NOW)
+    arrivals = [
+        deliveries.Arrival(40, 701, card_item=7),
+        deliveries.Arrival(41, 702, card_item=8),
+        deliveries.Arrival(42, 701, card_item=9),  # the later card of the two
+        deliveries.Arrival(43, 703),  # no card: nothing noted
+    ]
+    deliveries.first_deliveries(arrivals, uow=new_uow(), clock=lambda: NOW)
+    assert [card_of(new_uow, user) for user in (701, 702, 703)] == [9, 8, None]
+    with new_uow() as uow:
+        assert uow.carts.card_shown(701, NOW + timedelta(seconds=1)) is None  # older than asked
+
+
+def test_two_workers_noting_a_persons_first_card_at_once_both_succeed(
+    new_uow: UowFactory,
+) -> None:
+    barrier = threading.Barrier(2)
+
+    def note(item: int) -> None:
+        barrier.wait()
+        card_seen(801, item, uow=new_uow(), clock=lambda: NOW)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(note, (11, 12)))
+    assert card_of(new_uow, 801) in (11, 12)
+
+
+def test_forgetting_a_person_forgets_the_card_they_saw(new_uow: UowFactory) -> None:
+    card_seen(901, 3, uow=new_uow(), clock=lambda: NOW)
+    forget_me(901, uow=new_uow())
+    assert card_of(new_uow, 901) is None
