@@ -40,6 +40,7 @@ from bot.handlers import (
     order_queue,
     payments,
     personal_data,
+    picking,
     questions,
     report,
     search,
@@ -47,6 +48,7 @@ from bot.handlers import (
     staff_auth,
     start,
     stock,
+    vat_rates,
     waiting,
 )
 from bot.handlers.browsing import Browsing
@@ -88,12 +90,14 @@ ROUTES = Routes(
         language.FEATURE,
         personal_data.FEATURE,
         order_queue.FEATURE,
+        picking.FEATURE,
         waiting.FEATURE,
         handover.FEATURE,
         stock.FEATURE,
         items.FEATURE,
         low_stock.FEATURE,
         report.FEATURE,
+        vat_rates.FEATURE,
         managers.FEATURE,
         staff_auth.FEATURE,
     ]
@@ -286,6 +290,7 @@ def personal_queues(
             user.id if user else None,
             language,
             cart_item=catalogue.cart_item_shown(update),
+            card_item=catalogue.card_shown(update),
         )
         return await recorded(arrival)
 
@@ -380,7 +385,9 @@ def build_application(
     # Group 1: plain text that nothing claimed is a search (or told why it cannot be one).
     application.add_handlers(edge.build_handlers(), group=edge.GROUP)
     application.add_handlers(
-        conversations.build_handlers(ROUTES.answers, checkout.take_text, search.TEXT_SEARCH),
+        conversations.build_handlers(
+            ROUTES.answers, checkout.take_text, search.TEXT_SEARCH, catalogue.take_typed_amount
+        ),
         group=conversations.GROUP,
     )
     application.add_handlers([*ROUTES.handlers(), *fallbacks.build_handlers()], group=0)

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from bot.domain.checkout import CheckoutStep
 from bot.domain.orders import OrderStatus
-from bot.domain.payments import PaymentMethod
+from bot.domain.payments import MoneyTaken, PaymentMethod
 from bot.domain.services.item_prompts import ItemStep
 from bot.handlers.buttons import ButtonData
 
@@ -76,6 +76,14 @@ class WatchItem(ButtonData):
     """“Tell me when it's back” on a sold-out item."""
 
     PREFIX = "w"
+    product_id: int
+
+
+@dataclass(frozen=True)
+class UnwatchItem(ButtonData):
+    """“Don't tell me” on a sold-out item's card, once “Tell me when it's back” was pressed."""
+
+    PREFIX = "uw"
     product_id: int
 
 
@@ -191,6 +199,22 @@ class PickupDay(ButtonData):
     day: int  # days since 1970-01-01, the store's local date
 
 
+@dataclass(frozen=True)
+class DeliveryTime(ButtonData):
+    """A delivery time window, by its start."""
+
+    PREFIX = "cow"
+    minutes: int  # since the epoch, UTC
+
+
+@dataclass(frozen=True)
+class DeliveryDay(ButtonData):
+    """The day whose delivery windows to show."""
+
+    PREFIX = "cwd"
+    day: int  # days since 1970-01-01, the store's local date
+
+
 # ----------------------------------------------------------------------------- staff
 
 
@@ -224,6 +248,25 @@ class MoveOrder(ButtonData):
 
 
 @dataclass(frozen=True)
+class TakeMoney(ButtonData):
+    """At a hand-over, how the customer paid an order paid there: cash or card. Carries the
+    pickup code; pressed twice, or by two clerks, the order is completed once."""
+
+    PREFIX = "hm"
+    code: str
+    taken: MoneyTaken
+
+
+@dataclass(frozen=True)
+class DeliveredPaid(ButtonData):
+    """A delivery paid at the door is completed with how it was paid (cash or card)."""
+
+    PREFIX = "dm"
+    code: str
+    taken: MoneyTaken
+
+
+@dataclass(frozen=True)
 class OrderDetails(ButtonData):
     PREFIX = "sod"
     code: str
@@ -242,6 +285,49 @@ class ReportItems(ButtonData):
 class MoreOrders(ButtonData):
     PREFIX = "sol"
     offset: int
+
+
+class PickAction(StrEnum):
+    WEIGH = "w"
+    REPLACE = "r"
+    MISSING = "m"
+
+
+@dataclass(frozen=True)
+class PickOrder(ButtonData):
+    """An order's picking screen (bot.handlers.picking)."""
+
+    PREFIX = "pk"
+    code: str
+
+
+@dataclass(frozen=True)
+class PickLine(ButtonData):
+    """A change to one line; carries the quantity it was pressed on: two staff at once, the
+    second is told."""
+
+    PREFIX = "pkl"
+    code: str
+    line_id: int
+    seen: Decimal
+    action: PickAction
+
+
+@dataclass(frozen=True)
+class ReplaceWith(ButtonData):
+    PREFIX = "pkr"
+    code: str
+    line_id: int
+    seen: Decimal
+    product_id: int
+
+
+@dataclass(frozen=True)
+class TellPicked(ButtonData):
+    """Tell the customer, in one message, what was picked otherwise."""
+
+    PREFIX = "pkt"
+    code: str
 
 
 class ItemField(StrEnum):
@@ -300,6 +386,22 @@ class SwitchAccount(ButtonData):
     PREFIX = "sa"
     staff_id: int
     to: Switch
+
+
+@dataclass(frozen=True)
+class ConfirmDeactivation(ButtonData):
+    """The second tap of "Deactivate": `asked` (Unix seconds) is when it was asked."""
+
+    PREFIX = "sac"
+    staff_id: int
+    asked: int
+
+
+@dataclass(frozen=True)
+class StaffList(ButtonData):
+    """Back to the staff accounts ("Keep" on a confirmation)."""
+
+    PREFIX = "sal"
 
 
 # ----------------------------------------------------------------------------- talk to the shop

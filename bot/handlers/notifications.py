@@ -23,10 +23,10 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.orders import OrderStatus
+from bot.domain.orders import OrderStatus, cancel_reason
 from bot.domain.services import outbox
 from bot.domain.store import Store
-from bot.handlers import backups, questions, waiting
+from bot.handlers import backups, questions, receipts, waiting
 from bot.handlers.button_kinds import ItemCard, MyOrder, OrderAction
 from bot.handlers.context import ShopContext
 from bot.handlers.fit import CAPTION, fit
@@ -34,8 +34,17 @@ from bot.handlers.low_stock import digest_text
 from bot.handlers.order_queue import new_order_keyboard
 from bot.handlers.patience import patiently
 from bot.handlers.payment_views import amount_in, payment_note
+from bot.handlers.picking import render_picked
 from bot.handlers.pickup_qr import handover_link, qr_png
-from bot.handlers.views import STATUS_NEWS, button, pickup_code_line, slot_label
+from bot.handlers.views import (
+    STATUS_NEWS,
+    button,
+    delivery_code_line,
+    pickup_code_line,
+    reason_text,
+    slot_label,
+    window_label,
+)
 from bot.i18n import Texts
 from bot.send_budget import Priority
 from bot.transport import may_have_arrived
@@ -56,9 +65,11 @@ def render(
         status = OrderStatus(payload["status"])
         lines = ["📦 " + t(STATUS_NEWS[status], code=f"<b>{code}</b>")]
         if payload.get("reason"):
-            lines.append(t("Reason: {reason}", reason=esc(t(payload["reason"]))))
+            lines.append(t("Reason: {reason}", reason=reason_text(t, payload["reason"])))
         if payload.get("pickup_code"):
             lines.append(pickup_code_line(t, payload["pickup_code"]))
+        elif payload.get("delivery_code"):  # told, not scanned: no QR image
+            lines.append(delivery_code_line(t, payload["delivery_code"]))
         if status is OrderStatus.CANCELLED:
             if payload.get("payment") == "paid":
                 lines.append("↩️ " + t("The store will refund your payment."))
@@ -66,6 +77,8 @@ def render(
             lines.append(note)
         view = MyOrder(OrderAction.VIEW, payload.get("order_code", ""))
         return "\n".join(lines), InlineKeyboardMarkup([[button(t("View order"), view)]])
+    if notification.kind is NotificationKind.ORDER_PICKED:
+        return render_picked(t, payload, store)
     if notification.kind is NotificationKind.ORDER_PLACED:
         keyboard = new_order_keyboard(t, payload.get("order_code", ""))
         return new_order_text(payload, store, t), keyboard
@@ -96,7 +109,7 @@ def render(
             "payment provider's dashboard; the customer has been told the store will.",
             amount=amount_in(t, payload, "amount_minor", store),
             code=code,
-            reason=esc(t(payload.get("reason", ""))),
+            reason=_refund_reason(t, payload.get("reason", "")),
         )
         return f"↩️ {refund}", None
     if notification.kind in (NotificationKind.QUESTION, NotificationKind.ANSWER):
@@ -118,6 +131,14 @@ def render(
     return esc(payload.get("text", notification.kind.value)), None
 
 
+def _refund_reason(t: Texts, kept: str) -> str:
+    """A cancellation's reason (a code, or as staff typed it), or the store's own marked words
+    for money that paid for nothing ("paid twice")."""
+    if not kept:
+        return ""
+    return reason_text(t, kept) if cancel_reason(kept) else esc(t(kept))
+
+
 def new_order_text(facts: dict[str, str], store: Store, t: Texts) -> str:
     """Everything needed to start on the order from the alert itself (older alerts, queued
     before these facts were kept, show what they have)."""
@@ -135,6 +156,14 @@ def new_order_text(facts: dict[str, str], store: Store, t: Texts) -> str:
         lines.append(t("Total: {total}", total=amount_in(t, facts, "total_minor", store)))
     if facts.get("address"):
         lines.append("🚚 " + t("Deliver to {address}", address=esc(facts["address"])))
+        if facts.get("delivery_from") and facts.get("delivery_until"):
+            window = (
+                datetime.fromisoformat(facts["delivery_from"]),
+                datetime.fromisoformat(facts["delivery_until"]),
+            )
+            lines.append(
+                "🕐 " + t("Delivery time: {window}", window=window_label(t, window, store))
+            )
     elif facts.get("pickup_slot"):
         slot = slot_label(t, datetime.fromisoformat(facts["pickup_slot"]), store)
         lines.append("🏪 " + t("Pickup {when}", when=slot))
@@ -176,7 +205,9 @@ async def _send(context: ShopContext, notification: Notification) -> None:
     if context.shop.settings.paid_broadcast:
         extra["allow_paid_broadcast"] = True
     try:
-        if notification.kind is NotificationKind.ORDER_STATUS and pickup_code:
+        if notification.kind in receipts.KINDS:
+            await receipts.send(context, notification, texts, **extra)
+        elif notification.kind is NotificationKind.ORDER_STATUS and pickup_code:
             # The code with its QR image: staff scan it to hand the order over.
             link = handover_link(context.bot.username, pickup_code)
             await context.bot.send_photo(

@@ -18,23 +18,33 @@ from bot.domain.orders import (
     Actor,
     FulfilmentKind,
     Order,
+    OrderLine,
     OrderStatus,
     actor_label,
     allowed_next,
+    cancel_reason,
     clean_reason,
 )
+from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
+from bot.domain.picking import PICKABLE, paid_in_telegram, to_collect
 from bot.domain.prompts import CancelDraft, Prompt, PromptKind
 from bot.domain.services import orders, prompts, waiting
 from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.domain.text import said
 from bot.handlers.access import signed_in
-from bot.handlers.button_kinds import MoreOrders, MoveOrder, OrderDetails
+from bot.handlers.button_kinds import (
+    DeliveredPaid,
+    MoreOrders,
+    MoveOrder,
+    OrderDetails,
+    PickOrder,
+)
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.payment_views import payment_line
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say, show
-from bot.handlers.views import button, slot_label
+from bot.handlers.views import button, reason_text, slot_label, window_label
 from bot.i18n import Texts
 
 PAGE = 5
@@ -44,6 +54,12 @@ LABELS = {
     OrderStatus.OUT_FOR_DELIVERY: said("🚚 Out for delivery"),
     OrderStatus.COMPLETED: said("🏁 Completed"),
     OrderStatus.CANCELLED: said("❌ Cancel…"),
+}
+DELIVERED = said("🏁 Delivered")
+# A delivery paid at the door is completed with how its money was taken.
+DELIVERED_PAID = {
+    MoneyTaken.CASH: said("🏁 Delivered, paid in cash"),
+    MoneyTaken.CARD: said("🏁 Delivered, paid by card"),
 }
 # A change in an order's history: "Accepted by clerk", "Cancelled by Ann".
 CHANGED_BY = {
@@ -57,21 +73,42 @@ CHANGED_BY = {
 
 
 def move_button(
-    t: Texts, code: str, current: OrderStatus, target: OrderStatus
+    t: Texts,
+    code: str,
+    current: OrderStatus,
+    target: OrderStatus,
+    kind: FulfilmentKind = FulfilmentKind.PICKUP,
 ) -> InlineKeyboardButton:
-    return button(t(LABELS[target]), MoveOrder(code, current, target))
+    delivered = target is OrderStatus.COMPLETED and kind is FulfilmentKind.DELIVERY
+    return button(t(DELIVERED if delivered else LABELS[target]), MoveOrder(code, current, target))
 
 
 def order_keyboard(t: Texts, order: Order) -> InlineKeyboardMarkup | None:
+    kind = order.fulfilment.kind
     moves = allowed_next(
         order.status,
-        order.fulfilment.kind,
+        kind,
         Actor.STAFF,
         awaits_payment=order.payment.awaits_payment,
+        delivery_code=order.has_delivery_code,
     )
     if not moves:
         return None
-    return InlineKeyboardMarkup([[move_button(t, order.code, order.status, m) for m in moves]])
+    buttons = [
+        move_button(t, order.code, order.status, m, kind)
+        for m in moves
+        if m is not OrderStatus.COMPLETED or order.payment.is_paid
+    ]
+    if OrderStatus.COMPLETED in moves and not order.payment.is_paid:
+        # Paid at the door: completed with how it was paid, in one tap (bot.handlers.handover).
+        buttons[:0] = [
+            button(t(DELIVERED_PAID[way]), DeliveredPaid(order.code, way))
+            for way in TAKEN_AT_HANDOVER
+        ]
+    rows = [buttons]
+    if order.status in PICKABLE and not order.payment.awaits_payment:
+        rows.append([button("⚖️ " + t("Picking…"), PickOrder(order.code))])
+    return InlineKeyboardMarkup(rows)
 
 
 def new_order_keyboard(t: Texts, code: str) -> InlineKeyboardMarkup:
@@ -87,17 +124,30 @@ def new_order_keyboard(t: Texts, code: str) -> InlineKeyboardMarkup:
     )
 
 
+def picked_note(t: Texts, line: OrderLine) -> str:
+    """What a line held when ordered, once picking changed it (bot.domain.picking)."""
+    if line.ordered_name is not None:
+        return " · 🔁 " + t("instead of {name}", name=esc(line.ordered_name))
+    if line.ordered_quantity is not None and line.ordered_quantity != line.quantity:
+        return " · ⚖️ " + t("ordered {amount}", amount=t.quantity(line.ordered_quantity, line.unit))
+    return ""
+
+
 def order_card(t: Texts, order: Order, store: Store, *, with_history: bool = False) -> str:
     placed = t.moment(order.placed_at.astimezone(store.timezone))
     status = str(t.shown(order.status)).capitalize()
     lines = [t("<b>Order {code}</b>", code=order.code) + f" · {placed} · <b>{status}</b>"]
     lines += [
         f"• {esc(li.name)} ({esc(li.sku)}) — {t.quantity(li.quantity, li.unit)}"
+        + picked_note(t, li)
         for li in order.lines
     ]
     f = order.fulfilment
     if f.kind is FulfilmentKind.DELIVERY:
         lines.append("🚚 " + t("Deliver to {address}", address=esc(f.address or "")))
+        if f.window is not None:
+            when = window_label(t, f.window, store)
+            lines.append("🕐 " + t("Delivery time: {window}", window=when))
     elif f.pickup_slot is not None:
         lines.append("🏪 " + t("Pickup {when}", when=slot_label(t, f.pickup_slot, store)))
     if order.phone:
@@ -109,16 +159,29 @@ def order_card(t: Texts, order: Order, store: Store, *, with_history: bool = Fal
         lines.append(f"📝 {esc(order.note)}")
     lines.append(t("Total {total}", total=t.money(order.total_minor, store.currency)))
     lines.append(payment_line(t, order, store, for_staff=True))
+    if paid_in_telegram(order) and (extra := to_collect(order)):
+        more = t.money(extra, store.currency)
+        lines.append("💶 " + t("To collect at the hand-over: {amount}", amount=more))
+    if order.changes_untold:
+        lines.append("📣 " + t("The customer has not been told of these changes yet."))
     if order.status is OrderStatus.READY and f.kind is FulfilmentKind.PICKUP:
         lines.append("🤝 " + t("Scan the customer's QR code, or /handover CODE, to hand it over."))
+    if order.status is OrderStatus.OUT_FOR_DELIVERY and order.has_delivery_code:
+        lines.append(
+            "🔑 "
+            + t(
+                "The customer has a delivery code: the courier asks for it and sends "
+                "/handover CODE to complete the delivery."
+            )
+        )
     if with_history:
         lines.append("\n" + t("<b>History</b>"))
         for change in order.history:
             at = change.at.astimezone(store.timezone)
             by = str(t.shown(actor_label(change.actor, order.customer_name)))
             # "cancelled by the customer" says nothing the line does not already say
-            told = change.reason and change.reason != CANCELLED_BY_CUSTOMER
-            why = f": {esc(t(change.reason))}" if told else ""
+            told = change.reason and cancel_reason(change.reason) is not CANCELLED_BY_CUSTOMER
+            why = f": {reason_text(t, change.reason)}" if told else ""
             moved = t(CHANGED_BY[change.status], who=esc(by))
             lines.append(f"{t.short_date(at.date())} {at:%H:%M} {moved}{why}")
     return "\n".join(lines)

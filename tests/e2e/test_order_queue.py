@@ -48,12 +48,13 @@ async def test_a_new_order_reaches_on_duty_staff_with_buttons_and_is_worked_to_c
     await clerk.presses("Accept")
     assert f"Order {order.code}" in clerk.screen
     assert "· Accepted" in clerk.screen
-    assert clerk.last.button_texts == ["🛍 Ready for pickup", "❌ Cancel…"]
+    assert clerk.last.button_texts == ["🛍 Ready for pickup", "❌ Cancel…", "⚖️ Picking…"]
     await clerk.presses("Ready for pickup")
     assert clerk.last.buttons == []  # a pickup leaves the shop only through its hand-over
     assert "Scan the customer's QR code, or /handover CODE" in clerk.screen
     pickup_code = orders.find_order(order.code, uow=bot.shop.uow()).pickup_code
     await clerk.says(f"/handover {pickup_code}")
+    await clerk.presses("Paid in cash")
     assert f"Order {order.code} handed over." in clerk.screen
     assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.COMPLETED
     await bot.double.wait_for(
@@ -167,7 +168,7 @@ async def test_a_stale_button_says_the_order_moved_and_shows_it_as_it_is(
         f"Order {order.code} was changed by someone else a moment ago: it is accepted now ({who})."
     )
     assert "· Accepted" in old.shown_text  # the stale message now shows the order as it is
-    assert old.button_texts == ["🛍 Ready for pickup", "❌ Cancel…"]
+    assert old.button_texts == ["🛍 Ready for pickup", "❌ Cancel…", "⚖️ Picking…"]
     await clerk.says("/order NOPE1234")
     assert "There is no order NOPE1234." in clerk.screen
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 
 from bot.domain.clock import utc_now
 from bot.domain.orders import Order, OrderStatus
-from bot.domain.payments import PaymentMethod
+from bot.domain.payments import MoneyTaken, PaymentMethod
 from bot.domain.services import orders
 from bot.domain.services.customers import CustomerRef
 from bot.handlers import payments
@@ -95,6 +95,7 @@ async def test_pay_in_the_chat_then_collect_without_contact(paying_shop: Running
     await clerk.says(f"/start h_{code.group(1)}")  # the clerk's phone scanned the QR code
     assert f"Order {order.code} handed over." in clerk.screen
     assert "Already paid in Telegram: nothing to collect." in clerk.screen
+    assert orders.find_order(order.code, uow=bot.shop.uow()).money_taken is MoneyTaken.TELEGRAM
     await bot.double.wait_for(lambda: ann.has_seen("is completed. Thank you!"), what="Ann told")
     assert orders.find_order(order.code, uow=bot.shop.uow()).status is OrderStatus.COMPLETED
     await clerk.says(f"/handover {code.group(1).lower()}")
@@ -209,8 +210,10 @@ async def test_paying_at_pickup_is_an_explicit_choice(paying_shop: RunningBot) -
     )
     assert "💶 To pay at pickup: 4.50 EUR." in ann.screen
     await clerk.says(f"/handover {fresh.pickup_code}")
-    assert "Collect <b>" not in clerk.screen  # the HTML is rendered, not shown
-    assert "Collect 4.50 EUR: it was not paid in Telegram." in clerk.screen
+    assert "collect <b>" not in clerk.screen  # the HTML is rendered, not shown
+    assert f"Order {order.code}: collect 4.50 EUR." in clerk.screen
+    await clerk.presses("Paid in cash")
+    assert "💶 4.50 EUR taken in cash." in clerk.screen
 
 
 async def test_a_store_without_pay_at_pickup_offers_only_paying_now(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import MoneyTaken
 from bot.domain.services import orders, questions, stock
 from bot.domain.services.customers import CustomerRef
 from bot.handlers.button_kinds import Consent, ForgetMe
@@ -23,6 +24,7 @@ from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import (
     fill_cart,
     logged_in_manager,
+    picks_first_delivery_time,
     place_order,
     sell,
     someone,
@@ -68,6 +70,7 @@ async def a_customer_with_history(bot: RunningBot) -> Story:
     await ann.says("/checkout")
     await ann.presses("Delivery")
     await ann.says(ADDRESS)
+    await picks_first_delivery_time(ann)
     await ann.shares_phone(ANN_PHONE)
     await ann.presses("Skip")
     await ann.presses("✅ Confirm")
@@ -75,13 +78,18 @@ async def a_customer_with_history(bot: RunningBot) -> Story:
     boss_id = staff_id_of(bot, boss)
     for status in (OrderStatus.ACCEPTED, OrderStatus.OUT_FOR_DELIVERY, OrderStatus.COMPLETED):
         completed = orders.move_order(
-            boss_id, completed.code, status, store=bot.shop.store, uow=bot.shop.uow()
+            boss_id,
+            completed.code,
+            status,
+            taken=MoneyTaken.CASH,
+            store=bot.shop.store,
+            uow=bot.shop.uow(),
         )
     cancelled = placed_order(
         bot.shop.uow(), ref(ann), (tea, 1), details=pickup_details(ANN_PHONE), store=bot.shop.store
     )
-    await bot.double.wait_for(  # the news of the delivery first, then the list
-        lambda: ann.has_seen(f"Order {completed.code} is completed"), what="the last news"
+    await bot.double.wait_for(  # the news of the delivery and its receipt first, then the list
+        lambda: ann.has_seen(f"Receipt for order {completed.code} (PDF)"), what="the receipt"
     )
     await bot.double.settle()
     listing = await ann.says("/myorders")

@@ -78,14 +78,16 @@ async def test_a_manager_from_the_cli_runs_the_store_with_a_clerk_by_chat(
     pickup_code = re.search(r"Pickup code: (\w+)", ann.chat.from_bot[-1].shown_text)
     assert pickup_code is not None and ann.last.photo is not None
     await clerk.says(f"/start h_{pickup_code.group(1)}")
+    assert f"Order {code_text}: collect 1.29 EUR." in clerk.screen  # paid at the counter
+    await clerk.presses("Paid by card")
     assert f"Order {code_text} handed over." in clerk.screen
-    assert "it was not paid in Telegram" in clerk.screen  # so it is paid at the counter
     await bot.double.wait_for(
         lambda: ann.has_seen(f"Order {code_text} is completed"), what="Ann to hear it is done"
     )
     await boss.says("/report 1")
-    assert boss.has_seen("Orders: 1")
-    assert boss.has_seen("1. Avocado, ripe — 1 pc")
+    assert boss.has_seen("Completed orders: 1")
+    assert boss.has_seen("💳 Card: 1.29 EUR")
+    assert boss.has_seen("1. Avocado, ripe — 1.29 EUR (1 pc)")
     figures = next(m for m in boss.chat.from_bot if m.shown_text.startswith("Sales "))
     await boss.presses("📄 Item sales (CSV)", on=figures)
     assert boss.last.document is not None

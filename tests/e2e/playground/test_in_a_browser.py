@@ -11,11 +11,14 @@ import os
 import re
 import shutil
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from bot.demo_data import demo_rows
+from bot.domain.money import line_total
 from tests.e2e.playground.conftest import RunningPlayground
 
 CHROMIUM = "/usr/bin/chromium"
@@ -313,3 +316,105 @@ async def _chart_png(page: Page, folder: Path) -> Path:
     path = folder / "shelf.png"
     await page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 320, "height": 240})
     return path
+
+
+async def test_staff_pick_a_kg_line_heavier_and_take_cash_at_the_hand_over(
+    playground: RunningPlayground, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    page = await browser.new_page(viewport={"width": 1200, "height": 820})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    shots = Screens(page, f"picked-cash-{request.node.callspec.id}")
+    apples = next(row.product for row in demo_rows() if row.product.sku == "APPLE-GALA")
+    currency = playground.bot.shop.store.currency
+    ordered = currency.format(line_total(apples.price_minor, Decimal("1.5")))
+    picked = currency.format(line_total(apples.price_minor, Decimal("1.62")))
+    try:
+        await page.goto(playground.url)
+        await page.click("[data-persona=Bruno]")
+        await page.click("#start-button")
+        await _bot_says(page, "Welcome to")
+        await _press(page, "Catalogue")
+        await _press(page, "Fruit & Veg")
+        await _press(page, "Gala apples")
+        await _press(page, re.compile(r"^1\.5 kg$"))  # a one-tap amount on a card sold by the kg
+        await _press(page, f"Add 1.5 kg to cart · {ordered}")
+        await expect(page.locator("#toast")).to_contain_text("Added 1.5 kg of Gala apples")
+        await _press(page, "🧺 Cart")
+        await _press(page, "Checkout")
+        await _press(page, "Pickup")
+        await _press(page, re.compile(r"\d\d:\d\d"))
+        await page.locator("#reply-keyboard button", has_text="Share my phone number").click()
+        await _press(page, "Skip")
+        await _bot_says(page, "Please check your order")
+        await shots.take("customer-orders-apples-by-the-kg")
+        await _press(page, "Confirm, pay at pickup")
+        await _bot_says(page, re.compile(r"Order \w+ placed"))
+        placed = await page.locator(".message.bot .text", has_text="placed").last.inner_text()
+        found = re.search(r"Order (\w+) placed", placed)
+        assert found is not None
+        code = found.group(1)
+        await shots.take("customer-placed-pay-at-pickup")
+
+        await _logs_in(page, "Sam")
+        await _says(page, "/orders")
+        await _bot_says(page, f"Order {code}")
+        await _press(page, "Accept")
+        await _bot_says(page, "accepted")
+        await _press(page, "Picking…")
+        await _bot_says(page, f"Picking order {code}")
+        await _press(page, "⚖️ Weight")
+        await _bot_says(page, "How much Gala apples was picked?")
+        await _says(page, "1,62")  # a French scale's comma
+        await _bot_says(page, "Gala apples: 1.62 kg instead of 1.5 kg")
+        await _bot_says(page, f"Total {picked}")
+        await shots.take("staff-picked-heavier")
+        await _press(page, "Tell the customer")
+        await expect(page.locator("#toast")).to_contain_text("The customer is told.")
+
+        bruno = page.locator("[data-persona=Bruno]")
+        await expect(bruno.locator(".badge.unread")).to_be_visible()
+        await bruno.click()
+        await _bot_says(page, f"Your order {code} was picked with these changes:")
+        told = page.locator(".message.bot .text", has_text="was picked with these changes").last
+        await expect(told).to_contain_text("Gala apples: 1.62 kg instead of 1.5 kg")
+        await expect(told).to_contain_text(f"New total: {picked} (was {ordered})")
+        await expect(told).to_contain_text(f"To pay at pickup: {picked}.")
+        await shots.take("customer-told-the-new-total")
+
+        await page.click("[data-persona=Sam]")
+        await _press(page, "« Order")  # back from picking to the order's card
+        await _press(page, "Ready for pickup")
+        await bruno.click()
+        ready = page.locator(".message.bot", has_text="Pickup code:").last
+        await expect(ready.locator("img")).to_be_visible()
+        pickup = re.search(r"Pickup code: (\w+)", await ready.inner_text())
+        assert pickup is not None
+
+        await page.click("[data-persona=Sam]")
+        await _says(page, f"/handover {pickup.group(1)}")
+        await _bot_says(page, f"Order {code}: collect {picked}.")
+        await shots.take("staff-sees-what-to-collect")
+        await _press(page, "💶 Paid in cash")
+        await _bot_says(page, f"Order {code} handed over.")
+        await _bot_says(page, f"{picked} taken in cash.")
+        await shots.take("staff-took-cash")
+
+        await bruno.click()
+        await _bot_says(page, f"Order {code} is completed")
+        completed = page.locator(".message.bot .text", has_text="is completed").last
+        await expect(completed).to_contain_text("Paid at pickup")
+        await expect(completed).not_to_contain_text("To pay")  # the money is taken by now
+        receipt = page.locator(".message.bot .text", has_text=f"Receipt for order {code}").first
+        await expect(receipt).to_contain_text(f"Total: {picked}")
+        await expect(receipt).to_contain_text("Paid in cash")
+        pdf = page.locator(".message.bot .document").last
+        await expect(pdf).to_contain_text(f"receipt-{code}.pdf")
+        await shots.take("customer-receipt")
+        assert not errors, f"the page raised: {errors}"
+    except BaseException:
+        await shots.take("failure")
+        raise
+    finally:
+        await page.close()
