@@ -359,12 +359,15 @@ def reset_password(
     code: str,
     password: str,
     *,
+    telegram_user_id: int | None = None,
     uow: UnitOfWork,
     hasher: PasswordHasher,
     clock: Clock = utc_now,
 ) -> StaffAccount:
     """The new password (bcrypt-hashed); the code is spent in a conditional UPDATE, so two
-    uses at the same instant set one password, and every session of the account ends."""
+    uses at the same instant set one password, and every session of the account ends. The
+    Telegram user who used the code (`telegram_user_id`) is no longer held back by the wrong
+    passwords that made them ask for it: they log in with the new one now."""
     now = clock()
     with uow:
         reset, account = _reset_account(uow, _invite(uow, code), now)
@@ -375,5 +378,7 @@ def reset_password(
         account.password_hash = hasher.hash(password)
         uow.staff.update(account)
         uow.sessions.close_all_for(account.id)
+        if telegram_user_id is not None:
+            uow.throttles.reset(telegram_user_id)
         uow.commit()
         return account

@@ -172,7 +172,12 @@ def _finish(talk: Talk, password: str, hasher: PasswordHasher) -> Reply:
                 raise PasswordsDiffer()
             if isinstance(draft, ResetDraft):
                 account = staff.reset_password(
-                    draft.code, password, uow=uow, hasher=hasher, clock=clock
+                    draft.code,
+                    password,
+                    telegram_user_id=user,
+                    uow=uow,
+                    hasher=hasher,
+                    clock=clock,
                 )
                 give_up(user, uow=uow)
                 return Reply(account=account)  # not logged in: they log in with it now

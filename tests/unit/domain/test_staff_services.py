@@ -347,6 +347,44 @@ def test_a_password_reset_sets_a_new_password_once_and_ends_the_sessions() -> No
         )
 
 
+def test_a_member_locked_out_by_wrong_passwords_logs_in_at_once_after_a_reset() -> None:
+    uow, clock = FakeUnitOfWork(), FixedClock()
+    boss = _manager(uow)
+    _clerk(uow, boss, clock)
+    for _ in range(5):
+        with pytest.raises((AuthenticationFailed, AccountLocked)):
+            staff.log_in(
+                "ann",
+                "not my password",
+                telegram_user_id=11,
+                uow=uow,
+                hasher=FAST_HASHER,
+                clock=clock,
+            )
+    with pytest.raises(AccountLocked):
+        staff.log_in(
+            "ann",
+            "ann's long password",
+            telegram_user_id=11,
+            uow=uow,
+            hasher=FAST_HASHER,
+            clock=clock,
+        )
+    reset, _ = staff.issue_password_reset(boss, "ann", uow=uow, clock=clock)
+    staff.reset_password(
+        reset.code,
+        "ann's new password",
+        telegram_user_id=11,
+        uow=uow,
+        hasher=FAST_HASHER,
+        clock=clock,
+    )
+    staff.log_in(
+        "ann", "ann's new password", telegram_user_id=11, uow=uow, hasher=FAST_HASHER, clock=clock
+    )
+    assert staff.current_staff(11, uow=uow, clock=clock) is not None
+
+
 def test_a_password_reset_expires_after_a_day_and_only_managers_give_one() -> None:
     uow, clock = FakeUnitOfWork(), FixedClock()
     boss = _manager(uow)
