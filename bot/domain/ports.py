@@ -22,6 +22,7 @@ from bot.domain.questions import Question
 from bot.domain.search import SearchQuery
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
+from bot.domain.vat import VatAtRate
 from bot.domain.waiting import Unseen, Waiting, WaitingKind
 
 
@@ -244,12 +245,13 @@ class OrderRepository(Protocol):
         """The totals of orders completed in [start, end) by how their money was taken
         (None: completed before it was recorded)."""
 
-    def completed_amounts(
-        self, start: datetime, end: datetime
-    ) -> dict[int, list[tuple[Decimal | None, int]]]:
-        """Per order completed in [start, end), its tax-included amounts with their
-        VAT rate: lines summed per rate, and the delivery fee; None is the store's default
-        rate (the delivery fee's, and that of lines sold before rates were kept)."""
+    def completed_vat(
+        self, start: datetime, end: datetime, default_rate: Decimal
+    ) -> list[VatAtRate]:
+        """The VAT per rate of the orders completed in [start, end), as their receipts state
+        it (bot.domain.receipts.period_vat's rule: each order's lines and delivery fee summed
+        per rate, VAT taken once per rate per order, then added up); `default_rate` for the
+        delivery fee and for lines sold before rates were kept."""
 
 
 class StaffRepository(Protocol):

@@ -26,9 +26,11 @@ from bot.domain.payments import MoneyTaken, PaymentMethod, PaymentReceipt
 from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession, Take
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
+from bot.domain.receipts import period_vat
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
+from bot.domain.vat import VatAtRate
 
 
 @dataclass
@@ -512,7 +514,12 @@ class FakeOrders:
             taken[o.money_taken] = taken.get(o.money_taken, 0) + o.total_minor
         return taken
 
-    def completed_amounts(
+    def completed_vat(
+        self, start: datetime, end: datetime, default_rate: Decimal
+    ) -> list[VatAtRate]:
+        return period_vat(self._completed_amounts(start, end), default_rate)
+
+    def _completed_amounts(
         self, start: datetime, end: datetime
     ) -> dict[int, list[tuple[Decimal | None, int]]]:
         amounts: dict[int, list[tuple[Decimal | None, int]]] = {}

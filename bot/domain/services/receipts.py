@@ -9,7 +9,7 @@ from decimal import Decimal
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.ports import UnitOfWork
-from bot.domain.receipts import Receipt, period_vat, receipt_of
+from bot.domain.receipts import Receipt, receipt_of
 from bot.domain.services.staff import check_manager
 from bot.domain.store import Store
 from bot.domain.vat import VatAtRate
@@ -49,5 +49,4 @@ def vat_per_rate(
     it (bot.domain.receipts.period_vat)."""
     with uow:
         check_manager(uow, requested_by)
-        orders = uow.orders.completed_amounts(start, end)
-    return period_vat(orders, default_rate)
+        return uow.orders.completed_vat(start, end, default_rate)

@@ -18,7 +18,6 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput
 from bot.domain.payments import MoneyTaken
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
-from bot.domain.receipts import period_vat
 from bot.domain.services.staff import check_manager
 from bot.domain.text import said
 from bot.domain.vat import VatAtRate
@@ -262,8 +261,7 @@ def sales_report(
             period.start, period.end, limit=unsold_shown, completed=True
         )
         takings = uow.orders.takings_by_method(period.start, period.end)
-        amounts = uow.orders.completed_amounts(period.start, period.end)
-    vat = period_vat(amounts, default_vat_rate)
+        vat = uow.orders.completed_vat(period.start, period.end, default_vat_rate)
     return SalesReport(
         period, per_day, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat
     )
