@@ -113,6 +113,20 @@ async def test_two_workers_together_start_at_most_27_messages_in_any_second() ->
     assert set(recorder.times("one")) and set(recorder.times("two"))
 
 
+async def test_a_notification_woken_late_takes_a_new_place_instead_of_leaving_in_a_bunch() -> None:
+    book, recorder, now = MemoryTickBook(), Recorder(), [1000.0]  # tick 8000, block 2000
+    budget = SendBudget(book, clock=lambda: now[0], offload=_inline)
+    for n in range(3):  # the tick's three places
+        await notify(budget, recorder.callback(f"on time {n}"), n)
+    late = asyncio.create_task(notify(budget, recorder.callback("late"), 9))
+    await asyncio.sleep(0.01)  # it has the next tick's place and waits for it
+    assert not late.done() and set(book.claimed) == {("bulk", 2000)}
+    now[0] += 2.0  # meanwhile the event loop was busy for two seconds
+    await late
+    assert recorder.sent[-1][1] == "late"
+    assert ("bulk", 2004) in book.claimed  # a place of now's ticks, claimed anew
+
+
 async def test_places_are_claimed_a_block_at_a_time_not_one_write_per_message() -> None:
     book, recorder = MemoryTickBook(), Recorder()
     await asyncio.gather(*(notify(SendBudget(book), recorder.callback("n"), n) for n in range(1)))
