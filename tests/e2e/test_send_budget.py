@@ -86,10 +86,14 @@ async def test_replies_are_not_held_behind_a_burst_of_notifications_from_two_wor
     # a guard against queueing behind it or within a budget, not a speed target...
     assert answered < 1.0
     assert told_when_answered < WATCHERS
-    # ...which stayed within Telegram's bulk limit across both workers, never refused.
+    # ...which stayed within Telegram's bulk limit across both workers, never refused. The
+    # budget starts at most 27 in any second (tests/unit/test_send_budget.py, exactly, and
+    # `make bench` on a quiet machine); here the double stamps each call when its thread gets
+    # the interpreter lock, which a loaded test machine gives it in bunches, so what is held
+    # is Telegram's own rule as the double applies it: 30 in any second, none refused.
     bulk = [c for c in double.calls if c.bulk and c.status == 200]
     assert len(bulk) == WATCHERS
-    assert most_in_any_second(bulk) <= 27
+    assert most_in_any_second(bulk) <= 30
     assert double.flood_refusals == 0
     for person in watchers:  # each once, however many workers
         assert sum("is back in stock" in m.shown_text for m in double.chat(person).from_bot) == 1
