@@ -75,3 +75,14 @@ async def paying_shop(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIt
         double, url, mode, payment_provider_token=PROVIDER_TOKEN, payment_timeout_minutes=30
     ) as running:
         yield running
+
+
+@pytest.fixture
+async def vat_shop(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
+    """A store whose items are at 20 % VAT unless they say otherwise, with its address (for
+    its receipts)."""
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(
+        double, url, mode, default_vat_rate="20", store_address="3 rue des Lilas, Lyon"
+    ) as running:
+        yield running

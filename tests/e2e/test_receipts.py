@@ -4,10 +4,8 @@ with the VAT of each rate its lines were sold at."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import Engine, select
 
 from bot.domain.catalogue import Unit
@@ -15,11 +13,10 @@ from bot.domain.notifications import NotificationKind
 from bot.domain.payments import MoneyTaken
 from bot.domain.services.customers import CustomerRef
 from bot.persistence.models import OutboxRow
-from bot.playground.bot_api.server import LocalBotApi
 from bot.playground.bot_api.spec import UploadedFile
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import placed_order
-from tests.support.running_bot import RunningBot, running_bot
+from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import (
     logged_in_manager,
     sell,
@@ -27,16 +24,6 @@ from tests.support.shop_factories import (
     staff_id_of,
     work_to_completed,
 )
-
-
-@pytest.fixture
-async def vat_shop(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
-    """A store whose items are at 20 % VAT unless they say otherwise."""
-    url = engine.url.render_as_string(hide_password=False)
-    async with running_bot(
-        double, url, mode, default_vat_rate="20", store_address="3 rue des Lilas, Lyon"
-    ) as running:
-        yield running
 
 
 def _receipts(ann: ChatPerson) -> tuple[list[str], list[UploadedFile]]:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
-
-import pytest
-from sqlalchemy import Engine
 
 from bot.domain.catalogue import Unit
 from bot.domain.payments import MoneyTaken
 from bot.domain.services.customers import CustomerRef
-from bot.playground.bot_api.server import LocalBotApi
 from tests.support.factories import placed_order
-from tests.support.running_bot import RunningBot, running_bot
+from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import (
     logged_in_manager,
     sell,
@@ -21,14 +16,6 @@ from tests.support.shop_factories import (
     staff_id_of,
     work_to_completed,
 )
-
-
-@pytest.fixture
-async def vat_shop(double: LocalBotApi, engine: Engine, mode: str) -> AsyncIterator[RunningBot]:
-    """A store whose items are at 20 % VAT unless they say otherwise."""
-    url = engine.url.render_as_string(hide_password=False)
-    async with running_bot(double, url, mode, default_vat_rate="20") as running:
-        yield running
 
 
 async def test_the_report_gives_the_vat_of_each_rate_in_completed_orders_only(
