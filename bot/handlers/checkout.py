@@ -170,33 +170,32 @@ async def choose_window(update: Update, context: ShopContext) -> str | None:
 @polite
 async def choose_window_day(update: Update, context: ShopContext) -> str | None:
     """Another day's delivery windows."""
-    try:
-        day = date.fromordinal(EPOCH_ORDINAL + DeliveryDay.of(update).day)
-    except (ValueError, OverflowError):  # a forged day beyond the calendar
-        raise StaleStep() from None
-    view = await context.run(
-        checkout.current_checkout, customer_of(update), store=context.shop.store
-    )
-    if view is None or view.draft.step is not CheckoutStep.WINDOW:
-        raise StaleStep()
-    await _ask(update, context, view, day)
+    await _another_day(update, context, DeliveryDay.of(update).day, CheckoutStep.WINDOW)
     return None
 
 
 @polite
 async def choose_day(update: Update, context: ShopContext) -> str | None:
     """Another day's pickup times."""
+    await _another_day(update, context, PickupDay.of(update).day, CheckoutStep.SLOT)
+    return None
+
+
+async def _another_day(
+    update: Update, context: ShopContext, pressed: int, step: CheckoutStep
+) -> None:
+    """The question of `step` (pickup times, delivery windows) for the day pressed, counted in
+    days since 1970, while the checkout still asks it."""
     try:
-        day = date.fromordinal(EPOCH_ORDINAL + PickupDay.of(update).day)
+        day = date.fromordinal(EPOCH_ORDINAL + pressed)
     except (ValueError, OverflowError):  # a forged day beyond the calendar
         raise StaleStep() from None
     view = await context.run(
         checkout.current_checkout, customer_of(update), store=context.shop.store
     )
-    if view is None or view.draft.step is not CheckoutStep.SLOT:
+    if view is None or view.draft.step is not step:
         raise StaleStep()
     await _ask(update, context, view, day)
-    return None
 
 
 @polite
