@@ -153,7 +153,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import run
 
     def serve(shop: Shop) -> int:
-        migrate.upgrade(shop.engine)
+        migrate.upgrade(shop.engine, default_vat_rate=settings.default_vat_rate)
         try:
             run(settings, shop)
         except InvalidToken:
@@ -174,7 +174,7 @@ def _playground(_args: argparse.Namespace, settings: Settings) -> int:
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     def change(shop: Shop) -> int:
         if args.db_command == "upgrade":
-            migrate.upgrade(shop.engine, args.revision)
+            migrate.upgrade(shop.engine, args.revision, default_vat_rate=settings.default_vat_rate)
         else:
             migrate.downgrade(shop.engine, args.revision)
         print(f"Database is at revision {migrate.current_revision(shop.engine) or 'base'}.")
@@ -264,7 +264,7 @@ def _count(text: str) -> int:
 
 def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
     def load(shop: Shop) -> int:
-        migrate.upgrade(shop.engine)
+        migrate.upgrade(shop.engine, default_vat_rate=settings.default_vat_rate)
         rows = demo_rows() + generated_rows(args.items)
         present = set(catalogue.find_skus([row.product.sku for row in rows], uow=shop.uow()))
         missing = [row for row in rows if row.product.sku not in present]
@@ -280,6 +280,7 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
                 days=max(1, args.days),
                 now=utc_now(),
                 currency=shop.store.currency.code,
+                vat_rate=shop.store.default_vat_rate,
             )
             print(f"Demo history: {args.orders} orders over the last {args.days} days.")
         return 0

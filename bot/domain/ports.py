@@ -245,13 +245,16 @@ class OrderRepository(Protocol):
         """The totals of orders completed in [start, end) by how their money was taken
         (None: completed before it was recorded)."""
 
-    def completed_vat(
-        self, start: datetime, end: datetime, default_rate: Decimal
-    ) -> list[VatAtRate]:
-        """The VAT per rate of the orders completed in [start, end), as their receipts state
-        it (bot.domain.receipts.period_vat's rule: each order's lines and delivery fee summed
-        per rate, VAT taken once per rate per order, then added up); `default_rate` for the
-        delivery fee and for lines sold before rates were kept."""
+    def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
+        """The VAT per rate a completed order's receipt states, kept as issued (by whoever
+        completed it, at `at`)."""
+
+    def issued_vat(self, order_id: int) -> list[VatAtRate]:
+        """The VAT per rate kept for a completed order, lowest rate first; [] if none was."""
+
+    def completed_vat(self, start: datetime, end: datetime) -> list[VatAtRate]:
+        """The VAT per rate of the orders completed in [start, end), as their receipts
+        stated it (each order's VAT as kept, added up per rate)."""
 
 
 class StaffRepository(Protocol):

@@ -7,7 +7,6 @@ The delivery fee is a service sold with the goods; it is counted at the store's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -15,7 +14,7 @@ from decimal import Decimal
 from bot.domain.orders import Order, OrderLine, OrderStatus
 from bot.domain.payments import MoneyTaken, PaymentMethod
 from bot.domain.store import Store
-from bot.domain.vat import VatAtRate, add_up, vat_by_rate
+from bot.domain.vat import VatAtRate, vat_by_rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +49,6 @@ def order_vat(order: Order, default_rate: Decimal) -> list[VatAtRate]:
     if order.fulfilment.delivery_fee_minor:
         amounts.append((default_rate, order.fulfilment.delivery_fee_minor))
     return vat_by_rate(amounts)
-
-
-def period_vat(
-    orders: Mapping[int, Sequence[tuple[Decimal | None, int]]], default_rate: Decimal
-) -> list[VatAtRate]:
-    """The VAT per rate of several orders (OrderRepository.completed_amounts): each order's
-    VAT taken as its receipt states it, then added up, so a report and the receipts agree to
-    the cent. None is the default rate (delivery fees, lines sold before rates were kept)."""
-    return add_up(
-        vat_by_rate((default_rate if rate is None else rate, gross) for rate, gross in amounts)
-        for amounts in orders.values()
-    )
 
 
 def receipt_of(order: Order, store: Store) -> Receipt:

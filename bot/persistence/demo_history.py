@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.orders import OrderStatus
 from bot.domain.stock import StockReason
+from bot.domain.vat import vat_by_rate
 from bot.persistence.bulk import insert_dicts
 from bot.persistence.models import (
     CustomerRow,
@@ -28,6 +29,7 @@ from bot.persistence.models import (
     StatusChangeRow,
 )
 from bot.persistence.repositories.catalogue import ON_SALE
+from bot.persistence.types import hundredths
 
 CUSTOMERS = 2_000
 FIRST_DEMO_USER = 8_000_000_000  # far from real Telegram user ids in a test store
@@ -36,9 +38,17 @@ CANCELLED_SHARE = 20  # one order in 20 is cancelled
 
 
 def add_order_history(
-    engine: Engine, *, orders: int, days: int, now: datetime, currency: str, seed: int = 7
+    engine: Engine,
+    *,
+    orders: int,
+    days: int,
+    now: datetime,
+    currency: str,
+    vat_rate: Decimal = Decimal(0),
+    seed: int = 7,
 ) -> int:
-    """Add `orders` orders placed over the last `days` days; returns how many were added."""
+    """Add `orders` orders placed over the last `days` days, their goods sold at `vat_rate`
+    (the store's default); returns how many were added."""
     rng = random.Random(seed)  # noqa: S311 -- made-up demo data, nothing secret
     with Session(engine) as session, session.begin():
         items: list[Any] = list(
@@ -55,7 +65,7 @@ def add_order_history(
     for start in range(0, orders, BATCH):
         with Session(engine) as session, session.begin():
             ids = _next_ids(session)
-            rows = _Batch(ids)
+            rows = _Batch(ids, vat_rate)
             for at in moments[start : start + BATCH]:
                 rows.add_order(rng, at, rng.choice(customers), items, currency)
             rows.write(session)
@@ -98,8 +108,10 @@ def _next_ids(session: Session) -> dict[str, int]:
 
 
 class _Batch:
-    def __init__(self, ids: dict[str, int]) -> None:
+    def __init__(self, ids: dict[str, int], vat_rate: Decimal) -> None:
         self.ids = ids
+        self.vat_rate = vat_rate
+        self.vat: list[dict[str, Any]] = []
         self.orders: list[dict[str, Any]] = []
         self.lines: list[dict[str, Any]] = []
         self.changes: list[dict[str, Any]] = []
@@ -153,6 +165,17 @@ class _Batch:
             )
             self.ledger.extend(_goods_through(product_id, order_id, quantity, stock, at, cancelled))
         status = OrderStatus.CANCELLED if cancelled else OrderStatus.COMPLETED
+        if completed_at is not None:  # its receipt's VAT, kept as issued
+            for entry in vat_by_rate([(self.vat_rate, total)]):
+                self.vat.append(
+                    {
+                        "order_id": order_id,
+                        "rate": hundredths(entry.rate),
+                        "completed_at": completed_at,
+                        "gross_minor": entry.gross_minor,
+                        "vat_minor": entry.vat_minor,
+                    }
+                )
         self.orders.append(
             {
                 "id": order_id,
@@ -191,6 +214,7 @@ class _Batch:
             ("orders", self.orders),
             ("order_lines", self.lines),
             ("order_status_changes", self.changes),
+            ("order_vat", self.vat),
             ("stock_ledger", self.ledger),
         ):
             insert_dicts(connection, table, rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from pathlib import Path
 
 from alembic import command
@@ -21,10 +22,15 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(
+    engine: Engine, revision: str = "head", *, default_vat_rate: Decimal = Decimal(0)
+) -> None:
+    """`default_vat_rate`: the store's, for filling in the VAT of receipts issued before it
+    was kept (0027); only a database holding completed orders needs the right one."""
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["default_vat_rate"] = default_vat_rate
         command.upgrade(config, revision)
 
 

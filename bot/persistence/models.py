@@ -235,6 +235,14 @@ class OrderLineRow(Base):
             "quantity",
             "line_total_minor",
         ),
+        # The same in item order: a long period's sales already grouped.
+        Index(
+            "ix_order_lines_product_completed",
+            "product_id",
+            "completed_at",
+            "quantity",
+            "line_total_minor",
+        ),
         MYSQL_TABLE,
     )
 
@@ -261,6 +269,24 @@ class OrderLineRow(Base):
     # The VAT rate (percent) the line was sold at; NULL: sold before rates were kept, counted
     # at the store's default rate.
     vat_rate: Mapped[Decimal | None] = mapped_column(Percent)
+
+
+class OrderVatRow(Base):
+    """The VAT a completed order's receipt stated, per rate, kept as issued: a change of the
+    store's default rate later changes no past receipt nor report, and the report sums these
+    few rows instead of every line (bot.domain.receipts)."""
+
+    __tablename__ = "order_vat"
+    __table_args__ = (
+        Index("ix_order_vat_completed", "completed_at", "rate", "gross_minor", "vat_minor"),
+        MYSQL_TABLE,
+    )
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Percent, primary_key=True, autoincrement=False)
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    gross_minor: Mapped[int] = mapped_column(BigInteger)
+    vat_minor: Mapped[int] = mapped_column(BigInteger)
 
 
 class StatusChangeRow(Base):

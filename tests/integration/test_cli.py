@@ -11,9 +11,10 @@ from sqlalchemy.exc import DBAPIError
 from bot import cli
 from bot.domain.catalogue import Unit
 from bot.domain.services import catalogue
+from bot.domain.vat import vat_in_gross
 from bot.persistence import migrate
 from bot.persistence.engine import build_engine
-from bot.persistence.models import StaffRow
+from bot.persistence.models import OrderRow, OrderVatRow, StaffRow
 from tests.support.databases import UowFactory, fresh_database
 
 PASSWORD = "a long manager password"
@@ -311,3 +312,26 @@ def test_sql_errors_never_carry_what_people_typed(engine: Engine) -> None:
         assert secret not in str(failed.value)
     finally:
         logged.dispose()
+
+
+def test_demo_history_keeps_each_completed_orders_vat_as_its_receipt_states_it(
+    shopkeeps: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOPKEEPS_DEFAULT_VAT_RATE", "20")
+    assert cli.main(["demo-data", "--items", "0", "--orders", "60"]) == 0
+    with engine.connect() as connection:
+        totals = dict(
+            connection.execute(
+                select(OrderRow.id, OrderRow.total_minor).where(OrderRow.completed_at.is_not(None))
+            ).all()
+        )
+        kept = connection.execute(
+            select(OrderVatRow.order_id, OrderVatRow.rate, OrderVatRow.gross_minor).add_columns(
+                OrderVatRow.vat_minor
+            )
+        ).all()
+    assert 40 < len(totals) < 60  # one in 20 is cancelled, about
+    assert sorted(kept) == sorted(
+        (order_id, Decimal(20), total, vat_in_gross(total, Decimal(20)))
+        for order_id, total in totals.items()
+    )

@@ -26,11 +26,10 @@ from bot.domain.payments import MoneyTaken, PaymentMethod, PaymentReceipt
 from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession, Take
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
-from bot.domain.receipts import period_vat
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
-from bot.domain.vat import VatAtRate
+from bot.domain.vat import VatAtRate, add_up
 
 
 @dataclass
@@ -58,6 +57,7 @@ class State:
     chores: dict[tuple[str, date], datetime] = field(default_factory=dict)
     watches: dict[tuple[int, int], datetime] = field(default_factory=dict)
     shown_cards: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # user: item
+    order_vat: dict[int, tuple[datetime, list[VatAtRate]]] = field(default_factory=dict)
     updates: dict[int, datetime] = field(default_factory=dict)
     customer_languages: dict[int, str] = field(default_factory=dict)  # customer id: language
     staff_languages: dict[int, str] = field(default_factory=dict)  # staff id: language
@@ -514,24 +514,14 @@ class FakeOrders:
             taken[o.money_taken] = taken.get(o.money_taken, 0) + o.total_minor
         return taken
 
-    def completed_vat(
-        self, start: datetime, end: datetime, default_rate: Decimal
-    ) -> list[VatAtRate]:
-        return period_vat(self._completed_amounts(start, end), default_rate)
+    def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
+        self.s.order_vat[order_id] = (at, list(vat))
 
-    def _completed_amounts(
-        self, start: datetime, end: datetime
-    ) -> dict[int, list[tuple[Decimal | None, int]]]:
-        amounts: dict[int, list[tuple[Decimal | None, int]]] = {}
-        for o in self.s.orders.values():
-            done = [h.at for h in o.history if h.status is OrderStatus.COMPLETED]
-            if done and start <= done[-1] < end and o.id:
-                per_rate: dict[Decimal | None, int] = {}
-                for line in o.lines:
-                    per_rate[line.vat_rate] = per_rate.get(line.vat_rate, 0) + line.line_total_minor
-                fee = o.fulfilment.delivery_fee_minor
-                amounts[o.id] = list(per_rate.items()) + ([(None, fee)] if fee else [])
-        return amounts
+    def issued_vat(self, order_id: int) -> list[VatAtRate]:
+        return list(self.s.order_vat.get(order_id, (None, []))[1])
+
+    def completed_vat(self, start: datetime, end: datetime) -> list[VatAtRate]:
+        return add_up(vat for at, vat in self.s.order_vat.values() if start <= at < end)
 
 
 class FakeStaff:

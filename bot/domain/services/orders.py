@@ -44,6 +44,7 @@ from bot.domain.payments import MoneyTaken, NotPaidYet, Payment, PaymentMethod, 
 from bot.domain.picking import placed_total, refund_from_picking
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import format_quantity
+from bot.domain.receipts import order_vat
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.picking import tell_untold
@@ -375,9 +376,13 @@ def change_in(
     order.history.append(change)
     if wanted is OrderStatus.COMPLETED:
         assert taken is not None
-        # The status UPDATE above holds the row: only the one who moved it records this.
+        # The status UPDATE above holds the row: only the one who moved it records these.
         uow.orders.record_money_taken(order.id, taken)
         order.money_taken = taken
+        # The receipt's VAT, kept as issued: its lines as they are now (picked), at the
+        # store's rate of today.
+        _as_picked(uow, order)
+        uow.orders.record_vat(order.id, at, order_vat(order, store.default_vat_rate))
     if wanted is OrderStatus.CANCELLED:
         _as_picked(uow, order)
         _restock(uow, order, actor, at, store)

@@ -3,16 +3,14 @@ and the VAT per rate over a period, as the period's receipts stated it."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
-from decimal import Decimal
 
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.ports import UnitOfWork
 from bot.domain.receipts import Receipt, receipt_of
-from bot.domain.services.staff import check_manager
 from bot.domain.store import Store
-from bot.domain.vat import VatAtRate
 
 
 def queue_receipt(uow: UnitOfWork, order: Order, at: datetime) -> None:
@@ -29,24 +27,13 @@ def queue_receipt(uow: UnitOfWork, order: Order, at: datetime) -> None:
 
 
 def receipt_for(order_id: int, *, store: Store, uow: UnitOfWork) -> Receipt | None:
-    """The receipt of a completed order; None if there is no such completed order."""
+    """The receipt of a completed order, with its VAT as issued; None if there is no such
+    completed order."""
     with uow:
         order = uow.orders.get(order_id)
+        issued = uow.orders.issued_vat(order_id) if order is not None else []
     if order is None or order.status is not OrderStatus.COMPLETED:
         return None
-    return receipt_of(order, store)
-
-
-def vat_per_rate(
-    start: datetime,
-    end: datetime,
-    *,
-    default_rate: Decimal,
-    requested_by: int,
-    uow: UnitOfWork,
-) -> list[VatAtRate]:
-    """The VAT per rate in the orders completed in [start, end), as their receipts stated
-    it (bot.domain.receipts.period_vat)."""
-    with uow:
-        check_manager(uow, requested_by)
-        return uow.orders.completed_vat(start, end, default_rate)
+    receipt = receipt_of(order, store)
+    # Completed before the VAT was kept with no fee nor line (nothing to keep): as computed.
+    return dataclasses.replace(receipt, vat=issued) if issued else receipt

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -245,7 +244,6 @@ def sales_report(
     uow: UnitOfWork,
     top: int = 5,
     unsold_shown: int = 10,
-    default_vat_rate: Decimal = Decimal(0),
 ) -> SalesReport:
     """The period's completed orders: goods, delivery fees, money by how it was taken, best
     sellers. Every item's sales are ranked in the database; only the few shown are named (a
@@ -261,7 +259,7 @@ def sales_report(
             period.start, period.end, limit=unsold_shown, completed=True
         )
         takings = uow.orders.takings_by_method(period.start, period.end)
-        vat = uow.orders.completed_vat(period.start, period.end, default_vat_rate)
+        vat = uow.orders.completed_vat(period.start, period.end)
     return SalesReport(
         period, per_day, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat
     )

@@ -19,7 +19,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    literal,
     literal_column,
     null,
     select,
@@ -45,13 +44,14 @@ from bot.domain.vat import VatAtRate
 from bot.persistence.models import (
     OrderLineRow,
     OrderRow,
+    OrderVatRow,
     PaymentRow,
     ProductRow,
     StatusChangeRow,
 )
 from bot.persistence.repositories.catalogue import ON_SALE
 from bot.persistence.repositories.inserts import insert_unless_present
-from bot.persistence.types import Quantity, hundredths
+from bot.persistence.types import Quantity, UtcDateTime
 
 Sold = tuple[int, Decimal, int]  # an item's id, quantity and revenue in a period
 
@@ -96,9 +96,12 @@ def _sold_in(
     start: datetime, end: datetime, *, by_item: bool, completed: bool
 ) -> list[ColumnElement[bool]]:
     """The lines sold in [start, end): those of orders placed then and not cancelled, or with
-    `completed`, those of orders completed then (the report's revenue)."""
+    `completed`, those of orders completed then (the report's revenue). `by_item` as in
+    `_sold_between`: the time-ordered index cannot be entered through a function."""
     if completed:
-        return [OrderLineRow.completed_at >= start, OrderLineRow.completed_at < end]
+        at = OrderLineRow.completed_at
+        done = type_coerce(func.coalesce(at, at), UtcDateTime) if by_item else at
+        return [done >= start, done < end]
     return _sold_between(start, end, by_item=by_item)
 
 
@@ -616,9 +619,9 @@ class SqlOrderRepository:
         ]
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
-        """Completed orders, their goods (summed from their lines, as the item sales are) and
-        delivery fees per local day of completion, for a stretch with one UTC offset: grouped
-        in SQL on covering indexes, never one row per order into Python."""
+        """Completed orders, their goods and delivery fees per local day of completion, for a
+        stretch with one UTC offset: grouped in SQL on a covering index, never one row per
+        order into Python."""
 
         def local_day(at: Any) -> Any:
             if self.session.get_bind().dialect.name == "sqlite":
@@ -629,23 +632,22 @@ class SqlOrderRepository:
             return day if isinstance(day, date) else date.fromisoformat(day)
 
         done = OrderRow.completed_at
-        per_order = self.session.execute(
-            select(local_day(done), func.count(), func.sum(OrderRow.delivery_fee_minor))
+        rows = self.session.execute(
+            select(
+                local_day(done),
+                func.count(),
+                func.sum(OrderRow.total_minor),
+                func.sum(OrderRow.delivery_fee_minor),
+            )
             .where(done >= start, done < end)
             .group_by(local_day(done))
         )
-        line_done = OrderLineRow.completed_at
-        goods = {
-            as_date(day): int(total)
-            for day, total in self.session.execute(
-                select(local_day(line_done), func.sum(OrderLineRow.line_total_minor))
-                .where(line_done >= start, line_done < end)
-                .group_by(local_day(line_done))
-            )
-        }
+        # An order's total is its final lines plus its fee (bot.domain.orders.Order.total_minor,
+        # kept so by the picking): the goods are the totals less the fees, from one covering
+        # index of the orders, not from every line.
         return [
-            DayTotal(as_date(day), n, goods.get(as_date(day), 0), int(fees))
-            for day, n, fees in per_order
+            DayTotal(as_date(day), n, int(total) - int(fees), int(fees))
+            for day, n, total, fees in rows
         ]
 
     def takings_by_method(self, start: datetime, end: datetime) -> dict[MoneyTaken | None, int]:
@@ -657,39 +659,35 @@ class SqlOrderRepository:
         )
         return {MoneyTaken(way) if way else None: int(total) for way, total in rows}
 
-    def completed_vat(
-        self, start: datetime, end: datetime, default_rate: Decimal
-    ) -> list[VatAtRate]:
-        """bot.domain.receipts.period_vat's rule in one statement: the lines and delivery fees
-        of each order summed per rate (rates kept as hundredths of a percent: 550 = 5.5 %),
-        the VAT of each sum rounded half up in integers, (2·g·r + 10000 + r) DIV
-        (2·(10000 + r)) = round(g·r / (10000 + r)), then added up per rate. A year of a busy
-        shop's lines never leaves the database (tests/integration/persistence/
-        test_vat_per_rate.py holds it equal to the receipts)."""
-        default = literal(hundredths(default_rate), Integer)
-        line_done, done = OrderLineRow.completed_at, OrderRow.completed_at
-        lines = select(
-            OrderLineRow.order_id.label("order_id"),
-            func.coalesce(type_coerce(OrderLineRow.vat_rate, Integer), default).label("rate"),
-            OrderLineRow.line_total_minor.label("amount"),
-        ).where(line_done >= start, line_done < end)
-        fees = select(
-            OrderRow.id.label("order_id"),
-            default.label("rate"),
-            OrderRow.delivery_fee_minor.label("amount"),
-        ).where(done >= start, done < end, OrderRow.delivery_fee_minor > 0)
-        amounts = union_all(lines, fees).subquery()
-        receipts = (
-            select(amounts.c.rate, func.sum(amounts.c.amount).label("gross"))
-            .group_by(amounts.c.order_id, amounts.c.rate)
-            .subquery()
+    def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
+        self.session.add_all(
+            OrderVatRow(
+                order_id=order_id,
+                rate=entry.rate,
+                completed_at=at,
+                gross_minor=entry.gross_minor,
+                vat_minor=entry.vat_minor,
+            )
+            for entry in vat
         )
-        rate, gross = receipts.c.rate, receipts.c.gross
-        vat = (2 * gross * rate + 10000 + rate) // (2 * (10000 + rate))
+
+    def issued_vat(self, order_id: int) -> list[VatAtRate]:
         rows = self.session.execute(
-            select(rate, func.sum(gross), func.sum(vat)).group_by(rate).order_by(rate)
+            select(OrderVatRow.rate, OrderVatRow.gross_minor, OrderVatRow.vat_minor)
+            .where(OrderVatRow.order_id == order_id)
+            .order_by(OrderVatRow.rate)
         )
-        return [
-            VatAtRate((Decimal(int(r)) / 100).quantize(Decimal("0.01")), int(g), int(v))
-            for r, g, v in rows
-        ]
+        return [VatAtRate(rate, int(gross), int(vat)) for rate, gross, vat in rows]
+
+    def completed_vat(self, start: datetime, end: datetime) -> list[VatAtRate]:
+        """The receipts' own VAT, as issued, added up per rate: one covering index's slice."""
+        done = OrderVatRow.completed_at
+        rows = self.session.execute(
+            select(
+                OrderVatRow.rate, func.sum(OrderVatRow.gross_minor), func.sum(OrderVatRow.vat_minor)
+            )
+            .where(done >= start, done < end)
+            .group_by(OrderVatRow.rate)
+            .order_by(OrderVatRow.rate)
+        )
+        return [VatAtRate(rate, int(gross), int(vat)) for rate, gross, vat in rows]

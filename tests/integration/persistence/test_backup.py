@@ -56,6 +56,7 @@ UNCHANGING = (
     "orders",
     "order_lines",
     "order_status_changes",
+    "order_vat",
     "payments",
     "stock_ledger",
     "outbox",

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect, text, update
 
+from bot.domain.vat import VatAtRate
 from bot.persistence import migrate
 from bot.persistence.engine import build_engine
-from bot.persistence.models import Base
-from tests.support.databases import fresh_database
+from bot.persistence.models import Base, OrderLineRow, OrderRow
+from tests.support.databases import fresh_database, uow_factory
+from tests.support.factories import STORE, customer, delivery_details, placed_order, stocked
 
 TABLES = {
     "products",
@@ -33,6 +38,7 @@ TABLES = {
     "orders",
     "order_lines",
     "order_status_changes",
+    "order_vat",
     "staff_accounts",
     "staff_sessions",
     "invites",
@@ -53,11 +59,52 @@ def test_migrations_build_the_whole_schema_from_empty_and_remove_it_again(
         try:
             migrate.upgrade(engine)
             assert set(inspect(engine).get_table_names()) >= TABLES
-            assert migrate.current_revision(engine) == "0026"
+            assert migrate.current_revision(engine) == "0027"
             migrate.downgrade(engine, "base")
             assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
             migrate.upgrade(engine)  # and up again: downgrade left nothing behind
             assert set(inspect(engine).get_table_names()) >= TABLES
+        finally:
+            engine.dispose()
+
+
+def test_receipts_issued_before_their_vat_was_kept_get_it_as_they_stated_it(
+    backend: str, tmp_path: Path
+) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        engine = build_engine(url)
+        try:
+            migrate.upgrade(engine, "0026")
+            new_uow = uow_factory(engine)
+            apples = stocked(new_uow(), 50, price_minor=329, vat_rate=Decimal("5.5"))
+            wine = stocked(new_uow(), 50, price_minor=899)  # the store's default rate
+            delivered = delivery_details(fee_minor=490)
+            store = dataclasses.replace(STORE, default_vat_rate=Decimal(20))
+            items = (apples, 3), (wine, 1)
+            order = placed_order(new_uow(), customer(), *items, details=delivered, store=store)
+            placed_order(new_uow(), customer(), (wine, 1))  # never completed: no receipt
+            at = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+            with engine.begin() as connection:  # completed as before 0027: no VAT kept
+                connection.execute(
+                    update(OrderRow)
+                    .where(OrderRow.id == order.id)
+                    .values(status="completed", completed_at=at)
+                )
+                connection.execute(
+                    update(OrderLineRow)
+                    .where(OrderLineRow.order_id == order.id)
+                    .values(completed_at=at)
+                )
+            migrate.upgrade(engine, default_vat_rate=Decimal(20))
+            with new_uow() as uow:
+                assert uow.orders.issued_vat(order.id or 0) == [
+                    VatAtRate(Decimal("5.5"), 987, 51),  # 9.87 at 5.5 %: 0.5145...
+                    VatAtRate(Decimal(20), 899 + 490, 232),  # the wine and the fee: 231.5
+                ]
+                assert uow.orders.completed_vat(at, datetime(2026, 11, 25, tzinfo=UTC)) == [
+                    VatAtRate(Decimal("5.5"), 987, 51),
+                    VatAtRate(Decimal(20), 1389, 232),
+                ]
         finally:
             engine.dispose()
 

@@ -96,3 +96,32 @@ def test_report_counts_completed_orders_with_fees_apart_and_matches_its_spreadsh
         ("GALA", Decimal("1.5"), "kg"),
     ]
     assert report.unsold == []
+
+
+def test_a_long_period_finds_the_same_item_sales_as_a_short_one(new_uow: UowFactory) -> None:
+    """A period over BY_TIME_UP_TO reads the completed lines in item order: the same sales."""
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    boss_id = boss.id or 0
+    tea = stocked(new_uow(), 50, sku="TEA", name="Earl Grey", price_minor=300)
+    jam = stocked(new_uow(), 50, sku="JAM", name="Jam", price_minor=450)
+    now = FixedClock(datetime.now(UTC) - timedelta(minutes=5))
+    handed_over(
+        new_uow, placed_order(new_uow(), customer(), (tea, 2), (jam, 1)), boss_id, clock=now
+    )
+    handed_over(new_uow, placed_order(new_uow(), customer(), (jam, 3)), boss_id, clock=now)
+    placed_order(new_uow(), customer(), (tea, 9))  # not completed: not sold
+    today = datetime.now(STORE.timezone).date()
+
+    def sales(days: int) -> tuple[object, ...]:
+        period = Period(today - timedelta(days=days - 1), today, STORE.timezone)
+        report = sales_report(period, requested_by=boss_id, uow=new_uow())
+        rows = item_sales(period, requested_by=boss_id, uow=new_uow())
+        return (
+            [(r.sku, r.quantity, r.revenue_minor) for r in report.by_quantity],
+            [(r.sku, r.quantity, r.revenue_minor) for r in report.by_revenue],
+            sorted((r.sku, r.quantity, r.revenue_minor) for r in rows),
+            report.unsold,
+        )
+
+    assert sales(7) == sales(365)
+    assert sales(365)[2] == [("JAM", 4, 1800), ("TEA", 2, 600)]
