@@ -8,7 +8,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -125,6 +125,20 @@ async def test_a_notification_woken_late_takes_a_new_place_instead_of_leaving_in
     await late
     assert recorder.sent[-1][1] == "late"
     assert ("bulk", 2004) in book.claimed  # a place of now's ticks, claimed anew
+
+
+async def test_claims_slower_than_a_block_still_get_a_place_ahead() -> None:
+    book, recorder, now = MemoryTickBook(), Recorder(), [1000.0]
+
+    async def slow_database(call: Callable[..., Any], *args: Any) -> Any:
+        now[0] += 0.7  # longer than a block of ticks (0.5 s)
+        await asyncio.sleep(0)
+        return call(*args)
+
+    budget = SendBudget(book, clock=lambda: now[0], offload=slow_database)
+    await asyncio.wait_for(notify(budget, recorder.callback("slow"), 9), timeout=5)
+    assert [said for _, said in recorder.sent] == ["slow"]
+    assert book.claims <= 3
 
 
 async def test_places_are_claimed_a_block_at_a_time_not_one_write_per_message() -> None:
