@@ -73,14 +73,21 @@ class People(ApiState):
             return found[0] if found else None
 
     async def wait_for(
-        self, condition: Callable[[], bool], *, timeout: float = 10, what: str = "the condition"
+        self,
+        condition: Callable[[], bool],
+        *,
+        timeout: float = 10,
+        what: str = "the condition",
+        every: float = 0.01,
     ) -> None:
+        """`every`: seconds between two looks. Each look holds the double's lock, which every
+        call from the bot waits for: a test timing the bot's calls looks less often."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
                 if condition():
                     return
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(every)
         raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
     def processed(self, update_id: int) -> None:
