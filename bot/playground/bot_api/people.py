@@ -99,8 +99,9 @@ class People(ApiState):
         for listener in listeners:
             listener(update_id)
 
-    async def settle(self, *, quiet: float = 0.05, timeout: float = 15) -> None:
-        """Wait until the bot has handled every update sent so far and no call is in flight."""
+    async def settle(self, *, quiet: float = 0.01, timeout: float = 15) -> None:
+        """Wait until the bot has handled every update sent so far and no call is in flight,
+        then `quiet` seconds more with no call (one a handler started without awaiting)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
