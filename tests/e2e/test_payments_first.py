@@ -34,6 +34,9 @@ async def test_paying_is_answered_in_time_behind_a_busy_chat_on_a_slow_telegram(
     assert attempt.ok, attempt.error
     answer = bot.double.callback_answer(attempt.query_id)
     assert answer is not None and answer["ok"] is True
+    # Then Telegram recovers: what still waits behind the slow replies goes at its own pace.
+    bot.double.slow_down("sendMessage", 0)
+    bot.double.slow_down("editMessageText", 0)
     await bot.double.settle(timeout=4 * PRE_CHECKOUT_SECONDS)
     paid = orders.find_order(order.code, uow=bot.shop.uow())
     assert paid.payment.is_paid and paid.status is OrderStatus.PLACED
