@@ -91,11 +91,13 @@ class AnswerDraft:
 
 @dataclass
 class PickDraft:
-    """The line being weighed or replaced, and its quantity when the button was pressed."""
+    """The line being weighed or replaced, and its quantity and item when the button was
+    pressed (`seen_item` 0: asked before the item was kept with it)."""
 
     order_code: str = ""
     line_id: int = 0
     seen: Decimal = Decimal(0)
+    seen_item: int = 0
 
 
 Draft = (

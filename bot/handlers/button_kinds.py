@@ -303,14 +303,15 @@ class PickOrder(ButtonData):
 
 @dataclass(frozen=True)
 class PickLine(ButtonData):
-    """A change to one line; carries the quantity it was pressed on: two staff at once, the
-    second is told."""
+    """A change to one line; carries the quantity and the item it was pressed on: two staff at
+    once, or a screen from before a change, the second is told."""
 
     PREFIX = "pkl"
     code: str
     line_id: int
     seen: Decimal
     action: PickAction
+    seen_item: int
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,7 @@ class ReplaceWith(ButtonData):
     line_id: int
     seen: Decimal
     product_id: int
+    seen_item: int
 
 
 @dataclass(frozen=True)

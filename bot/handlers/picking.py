@@ -99,7 +99,7 @@ def picking_screen(t: Texts, order: Order, store: Store) -> tuple[str, InlineKey
 
         def press(action: PickAction, line: OrderLine = line) -> PickLine:
             assert line.id is not None
-            return PickLine(order.code, line.id, line.quantity, action)
+            return PickLine(order.code, line.id, line.quantity, action, line.product_id)
 
         row = [button(f"{number} · 🔁 " + t("Replace"), press(PickAction.REPLACE))]
         if is_weighed(line):
@@ -150,16 +150,17 @@ async def press_line(update: Update, context: ShopContext) -> str | None:
             pressed.code,
             pressed.line_id,
             pressed.seen,
+            seen_item=pressed.seen_item,
             store=store,
         )
         await show_picking(update, context, order, new=False)
         return t("Marked missing; its stock is back on the shelf.")
     found = await context.run(picking.line_to_pick, pressed.code, pressed.line_id, store=store)
     line = found.line
-    if line.quantity != pressed.seen:
+    if line.quantity != pressed.seen or line.product_id != pressed.seen_item:
         await show_picking(update, context, found.order, new=False)
         raise LineChangedMeanwhile(line.name, pressed.code)
-    draft = PickDraft(pressed.code, pressed.line_id, pressed.seen)
+    draft = PickDraft(pressed.code, pressed.line_id, pressed.seen, pressed.seen_item)
     if pressed.action is PickAction.WEIGH:
         if found.low is None or found.high is None:  # an old or forged button: pieces
             raise InvalidInput(
@@ -239,6 +240,7 @@ async def take_weight(update: Update, context: ShopContext, prompt: Prompt) -> N
             draft.line_id,
             draft.seen,
             message.text,
+            seen_item=draft.seen_item or None,
             store=context.shop.store,
         )
     except InvalidInput as refused:
@@ -275,7 +277,9 @@ async def take_replacement(update: Update, context: ShopContext, prompt: Prompt)
         [
             button(
                 f"{p.name[:32]} ({p.sku}) · {unit_price(t, p, store)}",
-                ReplaceWith(draft.order_code, draft.line_id, draft.seen, p.id or 0),
+                ReplaceWith(
+                    draft.order_code, draft.line_id, draft.seen, p.id or 0, draft.seen_item
+                ),
             )
         ]
         for p in found
@@ -303,6 +307,7 @@ async def press_replacement(update: Update, context: ShopContext) -> str | None:
         pressed.line_id,
         pressed.seen,
         pressed.product_id,
+        seen_item=pressed.seen_item or None,
         store=context.shop.store,
     )
     await context.run(prompts.drop, user_id_of(update))

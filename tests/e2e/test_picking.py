@@ -160,7 +160,8 @@ async def test_a_change_after_ready_or_from_a_forged_button_is_refused(bot: Runn
     await clerk.says(f"/order {order.code}")
     await clerk.presses("Picking…")
     screen = clerk.last
-    forged = f"pkl:{order.code}:{other.lines[0].id}:1.5:m"
+    theirs = other.lines[0]
+    forged = f"pkl:{order.code}:{theirs.id}:1.5:m:{theirs.product_id}"
     assert await clerk.presses_data(forged) == (
         f"That line is not part of order {order.code} any more. Open it again: /order {order.code}"
     )
@@ -172,6 +173,29 @@ async def test_a_change_after_ready_or_from_a_forged_button_is_refused(bot: Runn
     assert "· Ready\n" in clerk.screen  # the order as it is now, not the old picking screen
     assert stock_of(bot, "HONEY") == 18  # both orders still hold their jar
     assert orders.find_order(order.code, uow=bot.shop.uow()).lines[1].quantity == 1
+
+
+async def test_a_press_on_a_screen_from_before_a_replacement_changes_nothing(
+    bot: RunningBot,
+) -> None:
+    stocked_shop(bot)
+    order = ordered_at_pickup(bot, someone(bot, "Ann"))
+    clerk = logged_in_manager(bot, "Clerk")
+    await clerk.says(f"/order {order.code}")
+    await clerk.presses("Picking…")
+    before = clerk.last
+    await clerk.presses("2 · 🔁 Replace")
+    await clerk.says("acacia")
+    await clerk.presses("Acacia honey")
+    # The same quantity, another item: the old screen's 🚫 was for the honey, not the acacia.
+    await clerk.presses("2 · 🚫 Missing", on=before)
+    assert clerk.toasts[-1] == (
+        f"Acacia honey on order {order.code} was changed by someone else a moment ago; nothing "
+        "was changed. Here is the order as it is now."
+    )
+    line = orders.find_order(order.code, uow=bot.shop.uow()).lines[1]
+    assert (line.name, line.quantity) == ("Acacia honey", 1)
+    assert (stock_of(bot, "HONEY"), stock_of(bot, "ACACIA")) == (20, 19)
 
 
 async def test_an_order_made_ready_before_its_changes_were_told_tells_them_first(

@@ -100,12 +100,15 @@ def _change(
     seen: Decimal,
     pick: Pick,
     *,
+    seen_item: int | None,
     store: Store,
     uow: UnitOfWork,
     at: datetime,
 ) -> Order:
     """One picking change in one transaction: hold the order, check the line is as the staff
-    member saw it, move the stock, write the line and the money."""
+    member saw it (its quantity, and its item: a replacement keeps the quantity), move the
+    stock, write the line and the money. `seen_item` None: a question asked before the item
+    was kept with it."""
     with uow:
         staff = check_staff(uow, staff_id)
         found = _order(uow, code)
@@ -117,7 +120,7 @@ def _change(
         check_pickable(order)
         line = line_of(order, line_id)
         picked = pick(uow, line)
-        if line.quantity != seen:
+        if line.quantity != seen or seen_item not in (None, line.product_id):
             raise LineChangedMeanwhile(line.name, order.code)
         actor = f"staff:{staff.username}"
         _move_stock(uow, order, line, picked, store=store, actor=actor, at=at)
@@ -184,6 +187,7 @@ def pick_weight(
     seen: Decimal,
     typed: str,
     *,
+    seen_item: int | None = None,
     store: Store,
     uow: UnitOfWork,
     clock: Clock = utc_now,
@@ -194,7 +198,9 @@ def pick_weight(
         weight = parse_weight(typed, line.unit)
         return picked_weight(line, weight, store.pick_tolerance_percent)
 
-    return _change(staff_id, code, line_id, seen, weigh, store=store, uow=uow, at=clock())
+    return _change(
+        staff_id, code, line_id, seen, weigh, seen_item=seen_item, store=store, uow=uow, at=clock()
+    )
 
 
 @retry_on_conflict
@@ -204,6 +210,7 @@ def mark_missing(
     line_id: int,
     seen: Decimal,
     *,
+    seen_item: int | None = None,
     store: Store,
     uow: UnitOfWork,
     clock: Clock = utc_now,
@@ -213,7 +220,17 @@ def mark_missing(
     def nothing(_uow: UnitOfWork, line: OrderLine) -> OrderLine:
         return missing(line)
 
-    return _change(staff_id, code, line_id, seen, nothing, store=store, uow=uow, at=clock())
+    return _change(
+        staff_id,
+        code,
+        line_id,
+        seen,
+        nothing,
+        seen_item=seen_item,
+        store=store,
+        uow=uow,
+        at=clock(),
+    )
 
 
 @retry_on_conflict
@@ -224,6 +241,7 @@ def replace_item(
     seen: Decimal,
     product_id: int,
     *,
+    seen_item: int | None = None,
     store: Store,
     uow: UnitOfWork,
     clock: Clock = utc_now,
@@ -237,7 +255,17 @@ def replace_item(
         rate = store.default_vat_rate if product.vat_rate is None else product.vat_rate
         return replaced(line, product, rate)
 
-    return _change(staff_id, code, line_id, seen, instead, store=store, uow=uow, at=clock())
+    return _change(
+        staff_id,
+        code,
+        line_id,
+        seen,
+        instead,
+        seen_item=seen_item,
+        store=store,
+        uow=uow,
+        at=clock(),
+    )
 
 
 @retry_on_conflict
