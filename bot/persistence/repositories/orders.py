@@ -98,11 +98,13 @@ def _sold_in(
     """The lines sold in [start, end): those of orders placed then and not cancelled, or with
     `completed`, those of orders completed then (the report's revenue). `by_item` as in
     `_sold_between`: the time-ordered index cannot be entered through a function."""
+    # A line picked as missing sold nothing: its item is not among those sold.
+    sold = OrderLineRow.quantity > 0
     if completed:
         at = OrderLineRow.completed_at
         done = type_coerce(func.coalesce(at, at), UtcDateTime) if by_item else at
-        return [done >= start, done < end]
-    return _sold_between(start, end, by_item=by_item)
+        return [done >= start, done < end, sold]
+    return [*_sold_between(start, end, by_item=by_item), sold]
 
 
 def _paid_at(row: OrderRow) -> datetime | None:

@@ -17,7 +17,7 @@ from bot.domain.payments import (
     PaymentReceipt,
     invoice_payload,
 )
-from bot.domain.services import orders, payments, staff
+from bot.domain.services import orders, payments, picking, staff
 from bot.domain.services.sales import Period, item_sales, sales_report
 from tests.support.databases import UowFactory
 from tests.support.factories import (
@@ -125,3 +125,27 @@ def test_a_long_period_finds_the_same_item_sales_as_a_short_one(new_uow: UowFact
 
     assert sales(7) == sales(365)
     assert sales(365)[2] == [("JAM", 4, 1800), ("TEA", 2, 600)]
+
+
+def test_a_line_picked_as_missing_is_not_an_item_sold(new_uow: UowFactory) -> None:
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    boss_id = boss.id or 0
+    tea = stocked(new_uow(), 50, sku="TEA", name="Earl Grey", price_minor=300)
+    jam = stocked(new_uow(), 50, sku="JAM", name="Jam", price_minor=450)
+    order = placed_order(new_uow(), customer(), (tea, 2), (jam, 1))
+    jam_line = next(line for line in order.lines if line.sku == "JAM")
+    assert jam_line.id is not None
+    picking.mark_missing(
+        boss_id, order.code, jam_line.id, jam_line.quantity, store=STORE, uow=new_uow()
+    )
+    now = FixedClock(datetime.now(UTC) - timedelta(minutes=5))
+    handed_over(new_uow, orders.find_order(order.code, uow=new_uow()), boss_id, clock=now)
+    today = datetime.now(STORE.timezone).date()
+    for days in (7, 365):  # read in time order, and in item order
+        period = Period(today - timedelta(days=days - 1), today, STORE.timezone)
+        report = sales_report(period, requested_by=boss_id, uow=new_uow())
+        rows = item_sales(period, requested_by=boss_id, uow=new_uow())
+        assert [(r.sku, r.quantity, r.revenue_minor) for r in rows] == [("TEA", 2, 600)]
+        assert [r.sku for r in report.by_quantity] == ["TEA"]
+        assert report.unsold == ["Jam"]
+        assert report.revenue_minor == 600
