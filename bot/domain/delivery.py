@@ -165,10 +165,20 @@ class DeliveryRules:
                 Money(zone.minimum_minor, self.currency),
                 Money(zone.minimum_minor - subtotal_minor, self.currency),
             )
+        return DeliveryQuote(self._zone_fee(zone, subtotal_minor), zone)
+
+    def fees_for(self, subtotal_minor: int) -> set[int]:
+        """The fees this basket (items only) may pay, before an address is known: the flat
+        fee, or each zone's, with free delivery above its amount counted."""
+        if not self.zones:
+            return {self._fee(self.flat_fee_minor, self.free_from_minor, subtotal_minor)}
+        return {self._zone_fee(zone, subtotal_minor) for zone in self.zones}
+
+    def _zone_fee(self, zone: DeliveryZone, subtotal_minor: int) -> int:
         free_from = (
             zone.free_from_minor if zone.free_from_minor is not None else self.free_from_minor
         )
-        return DeliveryQuote(self._fee(zone.fee_minor, free_from, subtotal_minor), zone)
+        return self._fee(zone.fee_minor, free_from, subtotal_minor)
 
     def shown_fee(self, address: str | None, subtotal_minor: int) -> int:
         """The fee a summary shows: the quote's, or the zone's own fee while a rule still

@@ -81,7 +81,11 @@ async def _ask(
         now = utc_now()
         days = store.slots.days(now)
         shown = day if day in days else (days[0] if days else None)
-        pickup = PickupChoice(days, shown, store.slots.slots_on(shown, now) if shown else [])
+        windows = store.windows
+        delivery_open = windows is None or bool(windows.days(now))
+        pickup = PickupChoice(
+            days, shown, store.slots.slots_on(shown, now) if shown else [], delivery_open
+        )
     text, keyboard = checkout_prompt(context.texts(update), view, store, pickup)
     if view.draft.step is CheckoutStep.PHONE:
         if update.callback_query is not None:

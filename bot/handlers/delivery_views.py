@@ -19,7 +19,7 @@ from bot.handlers.button_kinds import (
     Menu,
     Screen,
 )
-from bot.handlers.views import EPOCH_ORDINAL, LEAVE_CHECKOUT, button
+from bot.handlers.views import EPOCH_ORDINAL, LEAVE_CHECKOUT, NO_TIMES_AT_ALL, button
 from bot.i18n import Texts
 
 WINDOWS_PER_ROW = 2
@@ -28,21 +28,24 @@ MAX_WINDOWS_SHOWN = 24
 
 @dataclass(frozen=True, slots=True)
 class WindowChoice:
-    """The days with delivery windows left, the day shown, and its windows' starts."""
+    """The days with delivery windows left, the day shown, and its windows' starts; and
+    whether pickup is there to choose instead when none is left."""
 
     days: list[date]
     day: date | None
     starts: list[datetime]
+    pickup_open: bool = True
 
 
 def window_choice(store: Store, now: datetime, day: date | None = None) -> WindowChoice:
     """The windows of `day`, else of the first day that has some."""
     windows = store.windows
+    pickup_open = bool(store.slots.days(now))
     if windows is None:
-        return WindowChoice([], None, [])
+        return WindowChoice([], None, [], pickup_open)
     days = windows.days(now)
     shown = day if day in days else (days[0] if days else None)
-    return WindowChoice(days, shown, windows.slots_on(shown, now) if shown else [])
+    return WindowChoice(days, shown, windows.slots_on(shown, now) if shown else [], pickup_open)
 
 
 def _leave(t: Texts) -> list[InlineKeyboardButton]:
@@ -54,6 +57,8 @@ def window_question(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """One day's delivery windows as buttons, and the other days that have some."""
     step = CheckoutStep.WINDOW
+    if not choice.pickup_open and not choice.starts:
+        return t(NO_TIMES_AT_ALL), InlineKeyboardMarkup([_leave(t)])
     if choice.day is None or not choice.starts:
         return (
             t(

@@ -387,12 +387,16 @@ def checkout_prompt(
     step = view.draft.step
     if step is CheckoutStep.FULFILMENT:
         rules = store.deliveries
-        fee = rules.lowest_fee_minor
+        fees = rules.fees_for(view.cart.total_minor)
+        fee = min(fees)
         delivery = "🚚 " + (
             t("Delivery (from +{fee})", fee=t.money(fee, store.currency))
-            if fee and len({zone.fee_minor for zone in rules.zones}) > 1
+            if fee and len(fees) > 1
             else t("Delivery (+{fee})", fee=t.money(fee, store.currency))
             if fee
+            # Free for this basket where the store charges a fee for smaller ones.
+            else t("Delivery (free)")
+            if max(fees) == 0 and rules.lowest_fee_minor
             else t("Delivery")
         )
         return (
@@ -460,20 +464,30 @@ def checkout_prompt(
 
 @dataclass(frozen=True, slots=True)
 class PickupChoice:
-    """The days with pickup times left, the day shown, and its times."""
+    """The days with pickup times left, the day shown, and its times; and whether delivery
+    is there to choose instead when none is left (no window left either: it is not)."""
 
     days: list[date]
     day: date | None
     slots: list[datetime]
+    delivery_open: bool = True
 
 
 MAX_SLOTS_SHOWN = 40
+# Neither way has a time left in the days offered (the shop closed for a holiday, say): the
+# customer is not sent from one to the other and back.
+NO_TIMES_AT_ALL = said(
+    "Sorry, there are no pickup or delivery times in the coming days, so no order can be "
+    "placed now. Your cart is kept: please try again later."
+)
 SLOTS_PER_ROW = 4
 
 
 def slot_question(t: Texts, pickup: PickupChoice | None, store: Store) -> tuple[str, Keyboard]:
     """One day's times as buttons, and the other days with times left to switch to."""
     step = CheckoutStep.SLOT
+    if pickup is not None and not pickup.delivery_open and not pickup.slots:
+        return t(NO_TIMES_AT_ALL), Keyboard([_cancel_row(t)])
     if pickup is None or pickup.day is None or not pickup.slots:
         return (
             t(

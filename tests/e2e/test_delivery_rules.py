@@ -5,9 +5,10 @@ and no pickup code for a delivery."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -97,7 +98,7 @@ async def test_an_address_outside_the_zones_is_refused_before_the_summary(
     paris: RunningBot,
 ) -> None:
     ann = someone(paris, "Ann")
-    await _teas_in_cart(paris, ann, 10)
+    await _teas_in_cart(paris, ann, 5)  # 15.00: below free delivery (20.00), fees differ by zone
     await ann.says("/checkout")
     await ann.presses("Delivery (from +4.90 EUR)")
     assert "We deliver to these postcodes: 75011, 75012; 93*" in ann.screen
@@ -158,7 +159,7 @@ async def test_delivery_is_free_from_the_threshold(paris: RunningBot) -> None:
     ann = someone(paris, "Ann")
     await _teas_in_cart(paris, ann, 7)  # 21.00, free from 20.00
     await ann.says("/checkout")
-    await ann.presses("Delivery")
+    await ann.presses("🚚 Delivery (free)")  # said before the address: no fee shown
     order = await _delivered_order(paris, ann)
     assert f"🚚 Delivery to {OBERKAMPF}: free" in ann.screen
     assert "Total: 21.00 EUR" in ann.screen
@@ -276,3 +277,31 @@ async def test_the_invoice_charges_the_zone_fee_and_nothing_above_the_threshold(
     invoice = ann.last_invoice.invoice
     assert invoice is not None
     assert invoice.prices == (("Earl Grey × 7 pc", 2_100),)
+
+
+async def test_with_no_pickup_nor_delivery_time_in_the_coming_days_checkout_says_so(
+    double: LocalBotApi, engine: Engine, mode: str
+) -> None:
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    holidays = ", ".join(str(today + timedelta(days=n)) for n in range(10))
+    shop = await _shop(
+        double, engine, mode, delivery_hours="mon-sun 10:00-18:00", closed_dates=holidays
+    )
+    async with shop as paris:
+        ann = someone(paris, "Ann")
+        await _teas_in_cart(paris, ann, 10)
+        await ann.says("/checkout")
+        await ann.presses("Pickup")
+        nothing_left = (
+            "Sorry, there are no pickup or delivery times in the coming days, so no order can "
+            "be placed now. Your cart is kept: please try again later."
+        )
+        # Not sent to delivery, which has no time either, and from there back to pickup.
+        assert (ann.screen, ann.last.button_texts) == (nothing_left, ["✖ Leave checkout"])
+        await ann.presses("Leave checkout")
+        await ann.says("/checkout")
+        await ann.presses("Delivery")
+        await ann.says(OBERKAMPF)
+        assert (ann.screen, ann.last.button_texts) == (nothing_left, ["✖ Leave checkout"])
+        await ann.says("/cart")
+        assert "Earl Grey" in ann.screen

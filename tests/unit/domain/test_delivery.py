@@ -95,6 +95,15 @@ def test_the_zone_fee_applies_and_delivery_is_free_from_the_threshold() -> None:
     assert rules.quote("3 rue de la Mairie, 93100 Montreuil", 6_000).fee_minor == 0
 
 
+def test_the_fees_a_basket_may_pay_before_its_address_is_known() -> None:
+    rules = paris_rules(free_from_minor=5_000)
+    assert rules.fees_for(1_500) == {490, 690}
+    assert rules.fees_for(5_000) == {0, 690}  # the suburbs' own threshold is 60.00
+    assert rules.fees_for(6_000) == {0}
+    assert DeliveryRules(EUR, 350, (), 5_000, "GB").fees_for(4_999) == {350}
+    assert DeliveryRules(EUR, 350, (), 5_000, "GB").fees_for(5_000) == {0}
+
+
 def test_without_zones_every_address_gets_the_flat_fee_free_above_the_threshold() -> None:
     rules = DeliveryRules(EUR, 350, (), 5_000, "GB")
     rules.check_address("12 High Street, Springfield")
