@@ -86,7 +86,6 @@ def upgrade() -> None:
         unique=False,
     )
 
-
     # The report's item sales of a long period, read in item order (already grouped).
     with op.batch_alter_table("order_lines", schema=None) as batch_op:
         batch_op.create_index(

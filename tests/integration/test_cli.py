@@ -320,11 +320,10 @@ def test_demo_history_keeps_each_completed_orders_vat_as_its_receipt_states_it(
     monkeypatch.setenv("SHOPKEEPS_DEFAULT_VAT_RATE", "20")
     assert cli.main(["demo-data", "--items", "0", "--orders", "60"]) == 0
     with engine.connect() as connection:
-        totals = dict(
-            connection.execute(
-                select(OrderRow.id, OrderRow.total_minor).where(OrderRow.completed_at.is_not(None))
-            ).all()
+        completed = select(OrderRow.id, OrderRow.total_minor).where(
+            OrderRow.completed_at.is_not(None)
         )
+        totals = {order_id: total for order_id, total in connection.execute(completed)}
         kept = connection.execute(
             select(OrderVatRow.order_id, OrderVatRow.rate, OrderVatRow.gross_minor).add_columns(
                 OrderVatRow.vat_minor
