@@ -1,4 +1,5 @@
-"""/info: where the shop is, how to reach it, and when it is open this week."""
+"""/info: where the shop is, how to reach it, when it is open this week, and where it
+delivers at what fee."""
 
 from __future__ import annotations
 
@@ -59,7 +60,33 @@ def info_text(t: Texts, store: Store, now: datetime) -> str:
         lines.append(f"🔴 {closed}")
     lines.append("\n<b>" + t("Opening hours") + "</b>")
     lines.extend(week_hours(t, store, now))
+    lines.append("\n<b>" + t("Delivery") + "</b>")
+    lines.extend(delivery_terms(t, store))
     return "\n".join(lines)
+
+
+def delivery_terms(t: Texts, store: Store) -> list[str]:
+    """Each zone's postcodes (as the owner wrote them), fee, minimum basket and free delivery
+    from; without zones, the fee anywhere. What checkout would tell, before it is asked."""
+    rules, currency = store.deliveries, store.currency
+
+    def fee(minor: int) -> str:
+        return t.money(minor, currency) if minor else t("no fee")
+
+    lines = []
+    for zone in rules.zones:
+        terms = [fee(zone.fee_minor)]
+        if zone.minimum_minor:
+            terms.append(t("minimum basket {amount}", amount=t.money(zone.minimum_minor, currency)))
+        if zone.free_from_minor is not None:
+            terms.append(t("free from {amount}", amount=t.money(zone.free_from_minor, currency)))
+        lines.append(f"• {esc(zone.label)}: " + ", ".join(terms))
+    if not rules.zones:
+        lines.append("• " + t("Anywhere: {fee}", fee=fee(rules.flat_fee_minor)))
+    if rules.free_from_minor is not None:
+        free = t.money(rules.free_from_minor, currency)
+        lines.append(t("Free delivery from {amount}.", amount=free))
+    return lines
 
 
 @polite

@@ -20,6 +20,7 @@ from bot.domain.services.customers import CustomerRef
 from bot.handlers.button_kinds import DeliveryDay, DeliveryTime
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.chat_person import ChatPerson
+from tests.support.databases import sqlite_only
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import (
     PROVIDER_TOKEN,
@@ -92,6 +93,14 @@ async def _delivered_order(bot: RunningBot, ann: ChatPerson, address: str = OBER
     await ann.presses("✅ Confirm")
     [order] = orders.my_orders(ref(ann), uow=bot.shop.uow())
     return order
+
+
+async def _alerted(bot: RunningBot, clerk: ChatPerson, order: Order) -> None:
+    """Until the new-order alert has reached the clerk: it comes from the outbox, and would
+    otherwise land between the card they work and the buttons they press on it."""
+    await bot.double.wait_for(
+        lambda: clerk.has_seen(f"New order {order.code}"), what="the new-order message"
+    )
 
 
 async def test_an_address_outside_the_zones_is_refused_before_the_summary(
@@ -175,6 +184,7 @@ async def test_a_delivery_sends_no_pickup_code_and_staff_mark_it_delivered(
     await ann.says("/checkout")
     await ann.presses("Delivery")
     order = await _delivered_order(paris, ann)
+    await _alerted(paris, clerk, order)
     await clerk.says(f"/order {order.code}")
     await clerk.presses("✅ Accept")
     await clerk.presses("🚚 Out for delivery")
@@ -203,6 +213,7 @@ async def test_a_shop_with_delivery_codes_tells_the_customer_to_give_it_to_the_c
     await ann.says("/checkout")
     await ann.presses("Delivery")
     order = await _delivered_order(bot, ann)
+    await _alerted(bot, clerk, order)
     await clerk.says(f"/order {order.code}")
     await clerk.presses("✅ Accept")
     await clerk.presses("🚚 Out for delivery")
@@ -305,3 +316,15 @@ async def test_with_no_pickup_nor_delivery_time_in_the_coming_days_checkout_says
         assert (ann.screen, ann.last.button_texts) == (nothing_left, ["✖ Leave checkout"])
         await ann.says("/cart")
         assert "Earl Grey" in ann.screen
+
+
+@sqlite_only
+async def test_info_tells_where_the_shop_delivers_and_at_what_fee(paris: RunningBot) -> None:
+    ann = someone(paris, "Ann")
+    await ann.says("/info")
+    assert ann.screen.endswith(
+        "\nDelivery\n"
+        "• 75011, 75012: 4.90 EUR, minimum basket 15.00 EUR\n"
+        "• 93*: 6.90 EUR, minimum basket 30.00 EUR\n"
+        "Free delivery from 20.00 EUR."
+    )
