@@ -44,8 +44,13 @@ def line_rate(line: OrderLine, default_rate: Decimal) -> Decimal:
 
 
 def order_vat(order: Order, default_rate: Decimal) -> list[VatAtRate]:
-    """The VAT in an order's final total, per rate (bot.domain.vat's rule)."""
-    amounts = [(line_rate(line, default_rate), line.line_total_minor) for line in order.lines]
+    """The VAT in an order's final total, per rate (bot.domain.vat's rule). A line picked as
+    missing sold nothing: it adds no rate."""
+    amounts = [
+        (line_rate(line, default_rate), line.line_total_minor)
+        for line in order.lines
+        if line.quantity
+    ]
     if order.fulfilment.delivery_fee_minor:
         amounts.append((default_rate, order.fulfilment.delivery_fee_minor))
     return vat_by_rate(amounts)

@@ -81,6 +81,7 @@ def test_a_line_picked_as_missing_is_left_off_the_receipt() -> None:
     receipt = receipt_of(_order(APPLES, missing), STORE)
     assert [line.sku for line in receipt.lines] == ["GALA"]
     assert receipt.total_minor == 494
+    assert [entry.rate for entry in receipt.vat] == [Decimal("5.5")]  # no "20 %: 0.00"
 
 
 def test_a_receipt_says_how_the_money_was_taken_when_it_is_known() -> None:
