@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 0.125
 TICKS_PER_SECOND = 8
 BLOCK_TICKS = 4  # claimed at once by one worker: half a second, 12 bulk messages
+MAX_AIM_AHEAD_SECONDS = 5.0  # the longest a slow claim makes the next one aim ahead by
 FORGET_AFTER_BLOCKS = 20 * TICKS_PER_SECOND // BLOCK_TICKS
 FORGET_EVERY = 64  # blocks claimed between two clean-ups of old ones
 GROUP_PER_MINUTE = 20
@@ -240,7 +241,8 @@ class SendBudget(BaseRateLimiter[Priority]):
                     if tick // BLOCK_TICKS != block:
                         # Over before it was claimed (a slow database): aim as far ahead as
                         # two such claims take, or every claim would come too late.
-                        took = max(0.0, self._clock() - asked)
+                        # (Capped: the wall clock may step while a claim is under way.)
+                        took = min(max(0.0, self._clock() - asked), MAX_AIM_AHEAD_SECONDS)
                         tick = self._tick_now() + math.ceil(2 * took / TICK_SECONDS)
                         continue
                 used = self._used.get((lane, tick), 0)
