@@ -23,10 +23,10 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(
-    engine: Engine, revision: str = "head", *, default_vat_rate: Decimal = Decimal(0)
+    engine: Engine, revision: str = "head", *, default_vat_rate: Decimal | None = None
 ) -> None:
     """`default_vat_rate`: the store's, for filling in the VAT of receipts issued before it
-    was kept (0027); only a database holding completed orders needs the right one."""
+    was kept (0027); None: the settings' (read only if completed orders need it)."""
     config = alembic_config(engine)
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -57,7 +57,7 @@ def demo_password() -> str:
 
 def set_up_store(shop: Shop, api: LocalBotApi) -> list[Persona]:
     """Schema, demo catalogue, a manager and a staff member (logged out), and the personas."""
-    migrate.upgrade(shop.engine)
+    migrate.upgrade(shop.engine, default_vat_rate=shop.store.default_vat_rate)
     catalogue.import_catalogue(demo_rows(), actor="playground", store=shop.store, uow=shop.uow())
     alice = Persona(api.person("Alice", "alice_demo"), "customer", "+33 6 12 34 56 78")
     bruno = Persona(api.person("Bruno", "bruno_demo"), "customer", "+33 6 98 76 54 32")

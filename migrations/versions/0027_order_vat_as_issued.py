@@ -57,7 +57,12 @@ def upgrade() -> None:
         mysql_collate="utf8mb4_unicode_ci",
         mysql_engine="InnoDB",
     )
-    default = _default_rate_hundredths()
+    completed = (
+        op.get_bind()
+        .execute(sa.text("SELECT 1 FROM orders WHERE completed_at IS NOT NULL LIMIT 1"))
+        .first()
+    )
+    default = _default_rate_hundredths() if completed else 0  # nothing to fill in otherwise
     # round(g·r / (10000 + r)) half up, in integers: n DIV d with n = 2·g·r + 10000 + r and
     # d = 2·(10000 + r), written (n - n % d) / d: exact on both databases.
     op.execute(
