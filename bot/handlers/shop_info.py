@@ -78,14 +78,18 @@ def delivery_terms(t: Texts, store: Store) -> list[str]:
         terms = [fee(zone.fee_minor)]
         if zone.minimum_minor:
             terms.append(t("minimum basket {amount}", amount=t.money(zone.minimum_minor, currency)))
-        if zone.free_from_minor is not None:
-            terms.append(t("free from {amount}", amount=t.money(zone.free_from_minor, currency)))
+        # The zone's own threshold, else the store's: each zone says what applies to it.
+        free_from = zone.free_from_minor
+        if free_from is None:
+            free_from = rules.free_from_minor
+        if free_from is not None and zone.fee_minor:
+            terms.append(t("free from {amount}", amount=t.money(free_from, currency)))
         lines.append(f"• {esc(zone.label)}: " + ", ".join(terms))
     if not rules.zones:
         lines.append("• " + t("Anywhere: {fee}", fee=fee(rules.flat_fee_minor)))
-    if rules.free_from_minor is not None:
-        free = t.money(rules.free_from_minor, currency)
-        lines.append(t("Free delivery from {amount}.", amount=free))
+        if rules.free_from_minor is not None and rules.flat_fee_minor:
+            free = t.money(rules.free_from_minor, currency)
+            lines.append(t("Free delivery from {amount}.", amount=free))
     return lines
 
 
