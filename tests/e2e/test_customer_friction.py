@@ -54,6 +54,27 @@ def french_manager(bot: RunningBot) -> ChatPerson:
     return member
 
 
+async def cancelled_by_a_french_manager(
+    bot: RunningBot, reason: str
+) -> tuple[ChatPerson, ChatPerson, str]:
+    """Léa's order of a tea, cancelled by a French manager with this reason: Léa, the manager
+    and the order's code."""
+    tea = sell(bot, 5, sku="TEA", name="Earl Grey")
+    lea = french(bot)
+    await lea.says("/start")
+    code = place_order(bot, lea, tea).code
+    boss = french_manager(bot)
+    orders.move_order(
+        staff_id_of(bot, boss),
+        code,
+        OrderStatus.CANCELLED,
+        reason=reason,
+        store=bot.shop.store,
+        uow=bot.shop.uow(),
+    )
+    return lea, boss, code
+
+
 def kept_reasons(bot: RunningBot, code: str) -> list[str]:
     """The reasons the order's history holds, as stored."""
     order = orders.find_order(code, uow=bot.shop.uow())
@@ -87,19 +108,7 @@ async def test_a_french_customer_reads_why_their_order_was_cancelled_in_french(
 async def test_a_reason_the_staff_typed_is_kept_and_shown_as_typed(
     bot: RunningBot,
 ) -> None:
-    tea = sell(bot, 5, sku="TEA", name="Earl Grey")
-    lea = french(bot)
-    await lea.says("/start")
-    typed = place_order(bot, lea, tea).code
-    boss = french_manager(bot)
-    orders.move_order(
-        staff_id_of(bot, boss),
-        typed,
-        OrderStatus.CANCELLED,
-        reason="Plus de thé, désolé <3",
-        store=bot.shop.store,
-        uow=bot.shop.uow(),
-    )
+    lea, _boss, typed = await cancelled_by_a_french_manager(bot, "Plus de thé, désolé <3")
     told = "Motif\u00a0: Plus de thé, désolé <3"
     await bot.double.wait_for(lambda: lea.has_seen(told), what="Léa told")
     assert kept_reasons(bot, typed) == ["Plus de thé, désolé <3"]
@@ -108,19 +117,7 @@ async def test_a_reason_the_staff_typed_is_kept_and_shown_as_typed(
 async def test_orders_cancelled_before_reasons_were_codes_still_read_in_the_readers_language(
     bot: RunningBot,
 ) -> None:
-    tea = sell(bot, 5, sku="TEA", name="Earl Grey")
-    lea = french(bot)
-    await lea.says("/start")
-    code = place_order(bot, lea, tea).code
-    boss = french_manager(bot)
-    orders.move_order(
-        staff_id_of(bot, boss),
-        code,
-        OrderStatus.CANCELLED,
-        reason="anything",
-        store=bot.shop.store,
-        uow=bot.shop.uow(),
-    )
+    lea, boss, code = await cancelled_by_a_french_manager(bot, "anything")
     await bot.double.wait_for(
         lambda: lea.has_seen(f"La commande {code} a été annulée"), what="told"
     )

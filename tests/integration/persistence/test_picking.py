@@ -251,11 +251,9 @@ def test_a_paid_order_placed_before_totals_were_kept_stays_paid_when_picked_ligh
     assert (lighter.total_minor, lighter.payment.refund_due_minor) == (428, 66)
 
 
-def test_a_refund_the_picking_leaves_is_sent_to_the_managers_once_the_order_is_ready(
-    new_uow: UowFactory,
-) -> None:
-    gala = apples(new_uow)
-    order = paid_online(new_uow, customer(), gala)
+def paid_and_picked_lighter_by_a_clerk_on_duty(new_uow: UowFactory) -> tuple[int, Order]:
+    """1.5 kg of apples paid in Telegram (4.94), picked at 1.3 kg by a logged-in clerk."""
+    order = paid_online(new_uow, customer(), apples(new_uow))
     clerk = a_clerk(new_uow)
     staff.log_in(
         "clerk", "correct horse battery", telegram_user_id=77, uow=new_uow(), hasher=FAST_HASHER
@@ -265,6 +263,13 @@ def test_a_refund_the_picking_leaves_is_sent_to_the_managers_once_the_order_is_r
     picking.pick_weight(
         clerk, order.code, line.id, line.quantity, "1300 g", store=STORE, uow=new_uow()
     )
+    return clerk, order
+
+
+def test_a_refund_the_picking_leaves_is_sent_to_the_managers_once_the_order_is_ready(
+    new_uow: UowFactory,
+) -> None:
+    clerk, order = paid_and_picked_lighter_by_a_clerk_on_duty(new_uow)
     for step in (OrderStatus.ACCEPTED, OrderStatus.READY):
         orders.move_order(clerk, order.code, step, store=STORE, uow=new_uow())
     refunds = queued(new_uow, NotificationKind.REFUND_DUE)
@@ -276,17 +281,7 @@ def test_a_refund_the_picking_leaves_is_sent_to_the_managers_once_the_order_is_r
 def test_a_paid_order_picked_lighter_then_cancelled_has_all_its_payment_sent_to_refund(
     new_uow: UowFactory,
 ) -> None:
-    gala = apples(new_uow)
-    order = paid_online(new_uow, customer(), gala)
-    clerk = a_clerk(new_uow)
-    staff.log_in(
-        "clerk", "correct horse battery", telegram_user_id=77, uow=new_uow(), hasher=FAST_HASHER
-    )
-    [line] = order.lines
-    assert line.id is not None
-    picking.pick_weight(
-        clerk, order.code, line.id, line.quantity, "1300 g", store=STORE, uow=new_uow()
-    )
+    clerk, order = paid_and_picked_lighter_by_a_clerk_on_duty(new_uow)
     orders.move_order(
         clerk, order.code, OrderStatus.CANCELLED, reason="closed", store=STORE, uow=new_uow()
     )
