@@ -106,6 +106,13 @@ def line_of(order: Order, line_id: int) -> OrderLine:
     raise NotThisOrdersLine(order.code)
 
 
+def as_seen(line: OrderLine, quantity: Decimal, product_id: int | None) -> bool:
+    """Whether a line is still as a staff member saw it when they pressed: its quantity, and
+    its item (a replacement keeps the quantity). `product_id` None: not known (a question
+    asked before the item was kept with it)."""
+    return line.quantity == quantity and product_id in (None, line.product_id)
+
+
 def ordered_amount(line: OrderLine) -> Decimal:
     return line.quantity if line.ordered_quantity is None else line.ordered_quantity
 

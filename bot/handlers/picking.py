@@ -17,6 +17,7 @@ from bot.domain.picking import (
     LineChangedMeanwhile,
     LineNews,
     PickingClosed,
+    as_seen,
     check_pickable,
     is_weighed,
     line_news,
@@ -150,14 +151,14 @@ async def press_line(update: Update, context: ShopContext) -> str | None:
             pressed.code,
             pressed.line_id,
             pressed.seen,
-            seen_item=pressed.seen_item,
+            seen_item=pressed.seen_item or None,
             store=store,
         )
         await show_picking(update, context, order, new=False)
         return t("Marked missing; its stock is back on the shelf.")
     found = await context.run(picking.line_to_pick, pressed.code, pressed.line_id, store=store)
     line = found.line
-    if line.quantity != pressed.seen or line.product_id != pressed.seen_item:
+    if not as_seen(line, pressed.seen, pressed.seen_item):
         await show_picking(update, context, found.order, new=False)
         raise LineChangedMeanwhile(line.name, pressed.code)
     draft = PickDraft(pressed.code, pressed.line_id, pressed.seen, pressed.seen_item)
@@ -307,7 +308,7 @@ async def press_replacement(update: Update, context: ShopContext) -> str | None:
         pressed.line_id,
         pressed.seen,
         pressed.product_id,
-        seen_item=pressed.seen_item or None,
+        seen_item=pressed.seen_item,
         store=context.shop.store,
     )
     await context.run(prompts.drop, user_id_of(update))

@@ -25,6 +25,7 @@ from bot.domain.picking import (
     NothingToTell,
     PickingClosed,
     allowed_range,
+    as_seen,
     check_pickable,
     is_weighed,
     line_of,
@@ -120,7 +121,7 @@ def _change(
         check_pickable(order)
         line = line_of(order, line_id)
         picked = pick(uow, line)
-        if line.quantity != seen or seen_item not in (None, line.product_id):
+        if not as_seen(line, seen, seen_item):
             raise LineChangedMeanwhile(line.name, order.code)
         actor = f"staff:{staff.username}"
         _move_stock(uow, order, line, picked, store=store, actor=actor, at=at)
