@@ -206,6 +206,10 @@ async def test_deactivation_asks_first_and_keep_changes_nothing(bot: RunningBot)
     confirm = next(b for b in listing.buttons if b["text"] == "Yes, deactivate cleo")
     await boss.presses("Yes, deactivate cleo", on=listing)
     assert "Cleo (cleo), staff, deactivated" in boss.screen
+    # Cleo is told from the outbox; the /stock after it is answered on its own.
+    await bot.double.wait_for(
+        lambda: cleo.has_seen("Your staff account cleo was switched off"), what="Cleo's notice"
+    )
     await cleo.says("/stock")
     assert "Your staff account was switched off by a manager" in cleo.screen
 
