@@ -106,6 +106,21 @@ async def test_a_name_that_fits_two_items_asks_which_one_and_moves_nothing(
     assert stock_of(bot, "YOG-GR") == 4
 
 
+async def test_a_word_that_begins_two_items_names_lists_both_and_moves_neither(
+    bot: RunningBot,
+) -> None:
+    sell(bot, 4, sku="JUICE", name="Apple juice")
+    sell(bot, 6, sku="GALA", name="Gala apples")
+    boss = logged_in_manager(bot)
+
+    await boss.says("/stock apple")
+    assert "Stock for “apple”: 2 items" in boss.screen
+    assert "JUICE Apple juice: 4 pc" in boss.screen and "GALA Gala apples: 6 pc" in boss.screen
+    await boss.says("/restock apple 6")
+    assert "“apple” fits several items. Restock 6 of which one?" in boss.screen
+    assert (stock_of(bot, "JUICE"), stock_of(bot, "GALA")) == (4, 6)
+
+
 async def test_a_french_clerk_adjusts_with_french_reasons_and_decimal_commas(
     bot: RunningBot,
 ) -> None:

@@ -197,13 +197,22 @@ def _product(uow: UnitOfWork, ref: str) -> Product:
     found = uow.products.search(query, limit=NAME_MATCHES)
     exact = [p for p in found if search_key(p.name) == search_key(ref)]
     holding = [p for p in found if typed <= set(words_of(f"{p.name} {p.sku}"))]
-    for fits in (exact, holding):
-        if len(fits) == 1:
-            return fits[0]
-    if len(holding) > 1:
-        raise AmbiguousItem(ref, [_suggestion(p) for p in holding[:SUGGESTIONS]])
+    # "apple" holds "Apple juice" whole, and begins "Gala apples": both are meant as much.
+    beginning = [p for p in found if _begins_words(typed, f"{p.name} {p.sku}")]
+    if len(exact) == 1:
+        return exact[0]
+    if len(holding) == 1 and len(beginning) == 1:
+        return holding[0]
+    if len(beginning) > 1:
+        raise AmbiguousItem(ref, [_suggestion(p) for p in beginning[:SUGGESTIONS]])
     shown = ref.upper() if " " not in ref else ref
     raise UnknownProduct(shown, [_suggestion(p) for p in found[:SUGGESTIONS]])
+
+
+def _begins_words(typed: set[str], text: str) -> bool:
+    """Whether every typed word begins a word of the text."""
+    words = words_of(text)
+    return all(any(word.startswith(w) for word in words) for w in typed)
 
 
 def named_item_among(refs: list[str], *, uow: UnitOfWork) -> int:

@@ -193,6 +193,18 @@ def test_a_name_that_fits_several_items_is_a_choice_and_moves_nothing() -> None:
         assert [p.stock for p in uow.products.all(include_archived=True)] == [3, 3]
 
 
+def test_a_word_that_is_one_items_whole_word_and_begins_anothers_is_a_choice() -> None:
+    uow = FakeUnitOfWork()
+    stocked(uow, 3, sku="JUICE", name="Apple juice")
+    stocked(uow, 3, sku="GALA", name="Gala apples")
+    with pytest.raises(AmbiguousItem) as raised:
+        receive_stock("apple", Decimal(2), actor="t", store=STORE, uow=uow)
+    assert sorted(s.sku for s in raised.value.suggestions) == ["GALA", "JUICE"]
+    assert receive_stock(
+        "apple juice", Decimal(2), actor="t", store=STORE, uow=uow
+    ).product.sku == ("JUICE")
+
+
 def test_a_name_that_is_only_near_an_item_is_a_suggestion_not_a_move() -> None:
     uow = FakeUnitOfWork()
     stocked(uow, 3, sku="YOG-GR", name="Yaourt grec")
