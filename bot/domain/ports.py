@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -55,6 +55,8 @@ class DayTotal:
     orders: int
     revenue_minor: int  # goods only, summed from the order lines (as the item sales are)
     delivery_fees_minor: int = 0
+    # The orders' totals (goods and fees) by how their money was taken.
+    taken: Mapping[MoneyTaken | None, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,13 +239,9 @@ class OrderRepository(Protocol):
         ...
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
-        """Completed orders, goods and delivery fees per local day of completion in
-        [start, end), the local day being the UTC instant moved by the offset (the caller
-        keeps the offset constant)."""
-
-    def takings_by_method(self, start: datetime, end: datetime) -> dict[MoneyTaken | None, int]:
-        """The totals of orders completed in [start, end) by how their money was taken
-        (None: completed before it was recorded)."""
+        """Completed orders, goods, delivery fees and money by way taken per local day of
+        completion in [start, end), the local day being the UTC instant moved by the offset
+        (the caller keeps the offset constant)."""
 
     def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
         """The VAT per rate a completed order's receipt states, kept as issued (by whoever

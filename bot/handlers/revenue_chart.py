@@ -87,5 +87,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float]) -> bytes:
         draw.line([(x, y1 + 2), (x, y1 + 10)], fill=INK, width=3)
         draw.text((x, y1 + 14), labels[n], INK, font, anchor="ma")
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    # zlib's fastest level: 5 ms against 7.6 ms (the default, 6) for 19 kB against 13 kB, and
+    # the chart is on the way of every /report.
+    image.save(out, format="PNG", compress_level=1)
     return out.getvalue()

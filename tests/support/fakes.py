@@ -504,15 +504,10 @@ class FakeOrders:
                 len(done),
                 sum(o.subtotal_minor for o in done),
                 sum(o.fulfilment.delivery_fee_minor for o in done),
+                _taken(done),
             )
             for d, done in sorted(days.items())
         ]
-
-    def takings_by_method(self, start: datetime, end: datetime) -> dict[MoneyTaken | None, int]:
-        taken: dict[MoneyTaken | None, int] = {}
-        for o in self._counted(start, end, completed=True):
-            taken[o.money_taken] = taken.get(o.money_taken, 0) + o.total_minor
-        return taken
 
     def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
         self.s.order_vat[order_id] = (at, list(vat))
@@ -522,6 +517,13 @@ class FakeOrders:
 
     def completed_vat(self, start: datetime, end: datetime) -> list[VatAtRate]:
         return add_up(vat for at, vat in self.s.order_vat.values() if start <= at < end)
+
+
+def _taken(done: list[Order]) -> dict[MoneyTaken | None, int]:
+    taken: dict[MoneyTaken | None, int] = {}
+    for o in done:
+        taken[o.money_taken] = taken.get(o.money_taken, 0) + o.total_minor
+    return taken
 
 
 class FakeStaff:

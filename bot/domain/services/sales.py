@@ -8,6 +8,7 @@ the cent."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -61,22 +62,33 @@ def most_sold(
 def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DayTotal]:
     """One row per local day of the period, days without sales included; summed in SQL,
     one query per stretch of days with one UTC offset (a year has at most a few)."""
-    found: dict[date, DayTotal] = {}
     with uow:
-        for start, end, offset in _stretches(period):
-            for total in uow.orders.day_totals(start, end, offset):
-                seen = found.get(total.day, DayTotal(total.day, 0, 0))  # a day in two parts
-                found[total.day] = DayTotal(
-                    total.day,
-                    seen.orders + total.orders,
-                    seen.revenue_minor + total.revenue_minor,
-                    seen.delivery_fees_minor + total.delivery_fees_minor,
-                )
+        return _per_day(uow, period)
+
+
+def _per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
+    found: dict[date, DayTotal] = {}
+    for start, end, offset in _stretches(period):
+        for total in uow.orders.day_totals(start, end, offset):
+            seen = found.get(total.day, DayTotal(total.day, 0, 0))  # a day in two parts
+            found[total.day] = DayTotal(
+                total.day,
+                seen.orders + total.orders,
+                seen.revenue_minor + total.revenue_minor,
+                seen.delivery_fees_minor + total.delivery_fees_minor,
+                _added(seen.taken, total.taken),
+            )
     days = (period.last - period.first).days + 1
     return [
         found.get(day, DayTotal(day, 0, 0))
         for day in (period.first + timedelta(days=n) for n in range(days))
     ]
+
+
+def _added(
+    one: Mapping[MoneyTaken | None, int], other: Mapping[MoneyTaken | None, int]
+) -> dict[MoneyTaken | None, int]:
+    return {way: one.get(way, 0) + other.get(way, 0) for way in {*one, *other}}
 
 
 def _stretches(period: Period) -> list[tuple[datetime, datetime, int]]:
@@ -250,16 +262,17 @@ def sales_report(
     year at a supermarket is 100,000 items: their list is `item_sales`, on request)."""
     with uow:
         check_manager(uow, requested_by)
-    per_day = sales_per_day(period, uow=uow)
-    with uow:
+        per_day = _per_day(uow, period)
         best = uow.orders.best_sellers(period.start, period.end, top=top, completed=True)
         # What did not sell: the items on sale minus those sold that are still on sale.
         unsold_count = uow.products.count_active() - best.items_sold_on_sale
         unsold = uow.orders.unsold_names(
             period.start, period.end, limit=unsold_shown, completed=True
         )
-        takings = uow.orders.takings_by_method(period.start, period.end)
         vat = uow.orders.completed_vat(period.start, period.end)
+    takings: dict[MoneyTaken | None, int] = {}
+    for day in per_day:
+        takings = _added(takings, day.taken)
     return SalesReport(
         period, per_day, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat
     )

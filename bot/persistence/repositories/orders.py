@@ -637,29 +637,30 @@ class SqlOrderRepository:
         rows = self.session.execute(
             select(
                 local_day(done),
+                OrderRow.money_taken,
                 func.count(),
                 func.sum(OrderRow.total_minor),
                 func.sum(OrderRow.delivery_fee_minor),
             )
             .where(done >= start, done < end)
-            .group_by(local_day(done))
+            .group_by(local_day(done), OrderRow.money_taken)
         )
         # An order's total is its final lines plus its fee (bot.domain.orders.Order.total_minor,
         # kept so by the picking): the goods are the totals less the fees, from one covering
-        # index of the orders, not from every line.
-        return [
-            DayTotal(as_date(day), n, int(total) - int(fees), int(fees))
-            for day, n, total, fees in rows
-        ]
-
-    def takings_by_method(self, start: datetime, end: datetime) -> dict[MoneyTaken | None, int]:
-        done = OrderRow.completed_at
-        rows = self.session.execute(
-            select(OrderRow.money_taken, func.sum(OrderRow.total_minor))
-            .where(done >= start, done < end)
-            .group_by(OrderRow.money_taken)
-        )
-        return {MoneyTaken(way) if way else None: int(total) for way, total in rows}
+        # index of the orders, not from every line; the money by way taken from the same rows.
+        days: dict[date, DayTotal] = {}
+        for day, way, n, total, fees in rows:
+            on = as_date(day)
+            seen = days.get(on, DayTotal(on, 0, 0))
+            taken = {**seen.taken, MoneyTaken(way) if way else None: int(total)}
+            days[on] = DayTotal(
+                on,
+                seen.orders + n,
+                seen.revenue_minor + int(total) - int(fees),
+                seen.delivery_fees_minor + int(fees),
+                taken,
+            )
+        return list(days.values())
 
     def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
         self.session.add_all(
