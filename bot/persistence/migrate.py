@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -28,7 +31,7 @@ def upgrade(
     """`default_vat_rate`: the store's, for filling in the VAT of receipts issued before it
     was kept (0027); None: the settings' (read only if completed orders need it)."""
     config = alembic_config(engine)
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config.attributes["connection"] = connection
         config.attributes["default_vat_rate"] = default_vat_rate
         command.upgrade(config, revision)
@@ -36,9 +39,34 @@ def upgrade(
 
 def downgrade(engine: Engine, revision: str) -> None:
     config = alembic_config(engine)
-    with engine.begin() as connection:
+    with _migrating(engine) as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One transaction for the migrations. On SQLite, with foreign keys unchecked while it
+    runs and checked whole before it commits: changing a column there means building the
+    table anew and dropping the old one, which a checked key refuses while rows refer to it
+    (as Alembic advises for SQLite)."""
+    with engine.connect() as connection:
+        sqlite = engine.dialect.name == "sqlite"
+        raw: Any = connection.connection.dbapi_connection
+        if sqlite:  # outside any transaction, or SQLite ignores it
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and (
+                    broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                ):
+                    raise RuntimeError(
+                        f"the migration left rows whose keys refer to nothing: {broken[:5]}"
+                    )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:
