@@ -264,6 +264,9 @@ class Order:
     pickup_code: str | None = None
     customer_name: str = ""  # as the customer gave it; staff greet them by it
     money_taken: MoneyTaken | None = None  # recorded when it is completed
+    # Paid in Telegram, then picked heavier: how, and how much, was taken at the hand-over.
+    extra_taken: MoneyTaken | None = None
+    extra_taken_minor: int = 0
     # The total it was placed at: what a Telegram invoice asked (None: as total_minor, which
     # follows the picking) and whether the customer is still to hear of the picking's changes.
     placed_total_minor: int | None = None

@@ -49,15 +49,44 @@ class MoneyNotRecorded(DomainError):
         )
 
 
-def money_taken(payment: Payment, code: str, taken: MoneyTaken | None) -> MoneyTaken:
+class ExtraNotRecorded(DomainError):
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            said(
+                "Order {code} was paid in Telegram and the picking added to it: say how the "
+                "rest was taken (cash or card)."
+            ),
+            code=code,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Takings:
+    """How a completed order's money was taken: `way` for all of it; or, for an order paid in
+    Telegram and then picked heavier, `way` for what was paid there and `extra_way` for the
+    `extra_minor` the picking added, taken at the hand-over."""
+
+    way: MoneyTaken
+    extra_way: MoneyTaken | None = None
+    extra_minor: int = 0
+
+
+def money_taken(
+    payment: Payment, code: str, taken: MoneyTaken | None, *, extra_minor: int = 0
+) -> Takings:
     """What to record when an order is completed: an order paid in Telegram is already paid
-    (whatever was pressed); one paid at the hand-over needs cash or card said."""
+    (whatever was pressed), unless the picking added to it (`extra_minor`): that is taken at
+    the hand-over, in cash or by card, and said, as for an order paid there."""
     if payment.is_paid:
-        return MoneyTaken.TELEGRAM
+        if not extra_minor:
+            return Takings(MoneyTaken.TELEGRAM)
+        if taken not in TAKEN_AT_HANDOVER:
+            raise ExtraNotRecorded(code)
+        return Takings(MoneyTaken.TELEGRAM, taken, extra_minor)
     if taken not in TAKEN_AT_HANDOVER:
         raise MoneyNotRecorded(code)
     assert taken is not None
-    return taken
+    return Takings(taken)
 
 
 @dataclass(frozen=True, slots=True)

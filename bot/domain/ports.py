@@ -15,7 +15,7 @@ from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
-from bot.domain.payments import MoneyTaken, PaymentReceipt
+from bot.domain.payments import MoneyTaken, PaymentReceipt, Takings
 from bot.domain.personal_data import Watched
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
@@ -209,7 +209,7 @@ class OrderRepository(Protocol):
     def change_status(self, order_id: int, expected: OrderStatus, change: StatusChange) -> bool:
         """Move from expected to change.status; False if the order is no longer in expected."""
 
-    def record_money_taken(self, order_id: int, taken: MoneyTaken) -> None:
+    def record_money_taken(self, order_id: int, taken: Takings) -> None:
         """How a completed order's money was taken (called by whoever completed it)."""
 
     def sales_by_product(

@@ -31,6 +31,10 @@ class Receipt:
     paid: str
     store_name: str
     store_address: str
+    # Paid in Telegram, then picked heavier: how the rest was paid at the hand-over, and how
+    # much (`paid` is then for the total less this).
+    extra_paid: str = ""
+    extra_paid_minor: int = 0
 
     @property
     def shows_vat(self) -> bool:
@@ -78,4 +82,6 @@ def receipt_of(order: Order, store: Store) -> Receipt:
         paid=paid,
         store_name=store.name,
         store_address=store.address,
+        extra_paid=order.extra_taken.value if order.extra_taken else "",
+        extra_paid_minor=order.extra_taken_minor if order.extra_taken else 0,
     )

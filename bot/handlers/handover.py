@@ -1,8 +1,9 @@
 """Contactless hand-over: staff scan the customer's QR code (it opens `/start h_CODE`) or type
 `/handover CODE`; the order is completed and the customer told. An order paid at the hand-over
 shows the amount to collect and is completed with one tap saying how it was paid (cash or
-card); one paid in Telegram is completed at once. A delivery paid at the door is completed the
-same way from its card in the queue. Behind the staff guard."""
+card), as is one paid in Telegram to which the picking added (for what it added); one paid in
+Telegram in full is completed at once. A delivery paid at the door is completed the same way
+from its card in the queue. Behind the staff guard."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.domain.errors import InvalidInput, NotAuthorised
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
+from bot.domain.picking import paid_in_telegram
 from bot.domain.picking import to_collect as picked_extra
 from bot.domain.services import orders
 from bot.domain.staff import Role
@@ -49,12 +51,30 @@ def _items(t: Texts, order: Order) -> list[str]:
     return [f"• {esc(line.name)} — {t.quantity(line.quantity, line.unit)}" for line in order.lines]
 
 
+def collects_money(order: Order) -> bool:
+    """Whether the hand-over takes money: paid there, or paid in Telegram for less than the
+    picking came to."""
+    return not order.payment.is_paid or picked_extra(order) > 0
+
+
+def _paid_before(t: Texts, order: Order, store: Store) -> list[str]:
+    """What was paid in Telegram, for an order picked heavier than that."""
+    if not (order.payment.is_paid and (order.extra_taken or picked_extra(order))):
+        return []
+    paid = t.money(paid_in_telegram(order), store.currency)
+    return ["💳 " + t("Paid in Telegram: {paid}", paid=paid)]
+
+
 def to_collect(t: Texts, order: Order, store: Store) -> str:
-    """Before the hand-over of an order paid there: what to collect, then how was it paid?"""
-    total = t.money(order.total_minor, store.currency)  # the final total, as the order has it
+    """Before the hand-over of an order that takes money there: what to collect, then how
+    was it paid?"""
+    # The final total, as it is now; paid in Telegram, what the picking added to it.
+    due = picked_extra(order) if order.payment.is_paid else order.total_minor
+    total = t.money(due, store.currency)
     lines = [
         "🤝 "
         + t("<b>Order {code}</b>: collect <b>{total}</b>.", code=esc(order.code), total=total),
+        *_paid_before(t, order, store),
         *_items(t, order),
         t("How did the customer pay? The order is completed when you tap."),
     ]
@@ -79,13 +99,10 @@ def handed_over(t: Texts, order: Order, store: Store) -> str:
     lines = [
         "🤝 " + t("<b>Order {code} handed over.</b> The customer is told.", code=esc(order.code))
     ]
-    extra = picked_extra(order)  # paid in Telegram, then picked heavier (bot.domain.picking)
-    if order.money_taken is MoneyTaken.TELEGRAM and extra:
-        more = t.money(extra, store.currency)
-        lines.append(
-            "💶 "
-            + t("Paid in Telegram: collect the <b>{amount}</b> the picking added.", amount=more)
-        )
+    if order.extra_taken is not None:  # paid in Telegram, then picked heavier
+        lines += _paid_before(t, order, store)
+        extra = t.money(order.extra_taken_minor, store.currency)
+        lines.append(t(TAKEN_LINE[order.extra_taken], total=extra))
     elif order.money_taken is not None:
         lines.append(t(TAKEN_LINE[order.money_taken], total=total))
     if order.payment.refund_due_minor:
@@ -95,13 +112,13 @@ def handed_over(t: Texts, order: Order, store: Store) -> str:
 
 
 async def hand_over(update: Update, context: ShopContext, code: str) -> None:
-    """The order behind a pickup code: paid in Telegram, it is completed now; paid here, the
-    screen says what to collect and asks how it was paid."""
+    """The order behind a pickup code: paid in Telegram in full, it is completed now; paid
+    here (or in part), the screen says what to collect and asks how it was paid."""
     account = await signed_in(update, context)
     assert account.id is not None
     store, t = context.shop.store, context.texts(update)
     order = await context.run(orders.order_to_hand_over, account.id, code)
-    if not order.payment.is_paid:
+    if collects_money(order):
         await say(update, to_collect(t, order, store), money_keyboard(t, order))
         return
     order = await context.run(orders.hand_over, account.id, code, store=store)
@@ -139,7 +156,9 @@ async def delivered_paid(update: Update, context: ShopContext) -> str | None:
     )
     t = context.texts(update)
     await show(update, card(update, context, order), order_keyboard(t, order))
-    return t(TAKEN_LINE[pressed.taken], total=t.money(order.total_minor, store.currency))
+    # Paid in Telegram, only what the picking added was taken at the door.
+    taken = order.extra_taken_minor if order.extra_taken else order.total_minor
+    return t(TAKEN_LINE[pressed.taken], total=t.money(taken, store.currency))
 
 
 @polite

@@ -94,13 +94,15 @@ def order_keyboard(t: Texts, order: Order) -> InlineKeyboardMarkup | None:
     )
     if not moves:
         return None
+    # Paid at the door, or paid in Telegram for less than the picking came to: completed with
+    # how the money was taken there, in one tap (bot.handlers.handover).
+    takes_money = not order.payment.is_paid or to_collect(order) > 0
     buttons = [
         move_button(t, order.code, order.status, m, kind)
         for m in moves
-        if m is not OrderStatus.COMPLETED or order.payment.is_paid
+        if m is not OrderStatus.COMPLETED or not takes_money
     ]
-    if OrderStatus.COMPLETED in moves and not order.payment.is_paid:
-        # Paid at the door: completed with how it was paid, in one tap (bot.handlers.handover).
+    if OrderStatus.COMPLETED in moves and takes_money:
         buttons[:0] = [
             button(t(DELIVERED_PAID[way]), DeliveredPaid(order.code, way))
             for way in TAKEN_AT_HANDOVER

@@ -69,7 +69,11 @@ def receipt_rows(t: Texts, receipt: Receipt, store: Store) -> list[Row]:
             )
             for entry in receipt.vat
         ]
-    if receipt.paid in PAID:
+    if receipt.extra_paid in PAID and receipt.paid in PAID:  # paid in two ways
+        first = receipt.total_minor - receipt.extra_paid_minor
+        rows.append(Row(t(PAID[receipt.paid]), money(first)))
+        rows.append(Row(t(PAID[receipt.extra_paid]), money(receipt.extra_paid_minor)))
+    elif receipt.paid in PAID:
         rows.append(Row(t(PAID[receipt.paid])))
     return rows
 

@@ -142,6 +142,8 @@ class OrderRow(Base):
             "money_taken",
             "total_minor",
             "delivery_fee_minor",
+            "extra_taken",
+            "extra_taken_minor",
         ),
         MYSQL_TABLE,
     )
@@ -180,6 +182,10 @@ class OrderRow(Base):
     # (bot.domain.payments.MoneyTaken; NULL for orders completed before it was recorded).
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     money_taken: Mapped[str | None] = mapped_column(String(16))
+    # Paid in Telegram, then picked heavier: how the rest was taken at the hand-over, and
+    # how much (the report counts it there, not as Telegram money).
+    extra_taken: Mapped[str | None] = mapped_column(String(16))
+    extra_taken_minor: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
     lines: Mapped[list[OrderLineRow]] = relationship(order_by="OrderLineRow.id", lazy="selectin")
     # Read beside the order, never locked with it (a join would lock the customer's row too).

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from bot.domain.catalogue import Unit
 from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import MoneyTaken
 from bot.domain.services import catalogue, orders
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
@@ -19,6 +20,7 @@ from tests.support.shop_factories import (
     checkout_for_pickup,
     fill_cart,
     logged_in_manager,
+    picks_first_delivery_time,
     sell,
     someone,
     staff_id_of,
@@ -105,6 +107,93 @@ async def test_paid_in_telegram_picked_heavier_and_replaced_leaves_a_refund_due_
     await clerk.says(f"/order {code}")
     assert "↩️ Refund due: 1.61 EUR" in clerk.screen
     assert "Acacia honey (ACACIA) — 1 pc · 🔁 instead of Honey" in clerk.screen
+
+
+async def paid_then_picked_heavier(
+    bot: RunningBot, ann: ChatPerson, *, delivered: bool
+) -> tuple[str, ChatPerson]:
+    """Ann pays 11.44 EUR in the chat (1.5 kg of Gala at 4.94, a honey at 6.50) and a clerk
+    picks 1.62 kg of Gala (5.33: 0.39 more), tells her and accepts the order: its code, and
+    the clerk."""
+    stocked_shop(bot)
+    await fill_cart(ann, "Gala apples", presses_of_plus=5)
+    await fill_cart(ann, "Honey")
+    if delivered:
+        await ann.says("/cart")
+        await ann.presses("Checkout")
+        await ann.presses("Delivery")
+        await ann.says("12 rue Oberkampf, 75011 Paris")
+        await picks_first_delivery_time(ann)
+        await ann.shares_phone("+33 6 12 34 56 78")
+        await ann.presses("Skip")
+    else:
+        await checkout_for_pickup(ann)
+    await ann.presses("Confirm and pay")
+    [order] = orders.my_orders(CustomerRef(ann.person.id, "Ann"), uow=bot.shop.uow())
+    assert (await ann.pays()).ok
+    fee = order.fulfilment.delivery_fee_minor
+    assert orders.find_order(order.code, uow=bot.shop.uow()).total_minor == 1144 + fee
+    clerk = logged_in_manager(bot, "Clerk")
+    await clerk.says(f"/order {order.code}")
+    await clerk.presses("Picking…")
+    await clerk.presses("1 · ⚖️ Weight")
+    await clerk.says("1,62 kg")
+    assert "💶 To collect at the hand-over: 0.39 EUR" in clerk.screen
+    await clerk.presses("Tell the customer")
+    await clerk.says(f"/order {order.code}")
+    await clerk.presses("Accept")
+    return order.code, clerk
+
+
+async def test_paid_in_telegram_and_picked_heavier_the_rest_is_taken_and_reported_as_taken(
+    paying_shop: RunningBot,
+) -> None:
+    bot, ann = paying_shop, someone(paying_shop, "Ann")
+    code, clerk = await paid_then_picked_heavier(bot, ann, delivered=False)
+    await clerk.says(f"/order {code}")
+    await clerk.presses("Ready for pickup")
+    pickup_code = orders.find_order(code, uow=bot.shop.uow()).pickup_code
+
+    await clerk.says(f"/handover {pickup_code}")
+    assert f"Order {code}: collect 0.39 EUR." in clerk.screen
+    assert "💳 Paid in Telegram: 11.44 EUR" in clerk.screen
+    assert clerk.last.button_texts == ["💶 Paid in cash", "💳 Paid by card"]
+    assert orders.find_order(code, uow=bot.shop.uow()).status is OrderStatus.READY
+    await clerk.presses("💶 Paid in cash")
+    assert "💳 Paid in Telegram: 11.44 EUR" in clerk.screen
+    assert "💶 0.39 EUR taken in cash." in clerk.screen
+    order = orders.find_order(code, uow=bot.shop.uow())
+    assert order.status is OrderStatus.COMPLETED and order.total_minor == 1183
+
+    await bot.double.wait_for(lambda: ann.has_seen("Receipt for order"), what="the receipt")
+    receipt = next(m.shown_text for m in ann.chat.from_bot if "Receipt for order" in m.shown_text)
+    assert "Paid in Telegram 11.44 EUR" in " ".join(receipt.split())
+    assert "Paid in cash 0.39 EUR" in " ".join(receipt.split())
+    await clerk.says("/report today")
+    report = next(m.shown_text for m in reversed(clerk.chat.from_bot) if "Cash:" in m.shown_text)
+    assert "📱 Paid in Telegram: 11.44 EUR" in report
+    assert "💶 Cash: 0.39 EUR" in report
+
+
+async def test_a_paid_delivery_picked_heavier_is_completed_with_how_the_rest_was_taken(
+    paying_shop: RunningBot,
+) -> None:
+    bot, ann = paying_shop, someone(paying_shop, "Ann")
+    code, clerk = await paid_then_picked_heavier(bot, ann, delivered=True)
+    await clerk.says(f"/order {code}")
+    await clerk.presses("Out for delivery")
+    await clerk.says(f"/order {code}")
+    finishing = [b for b in clerk.last.button_texts if b.startswith("🏁")]
+    assert finishing == ["🏁 Delivered, paid in cash", "🏁 Delivered, paid by card"]
+    await clerk.presses("🏁 Delivered, paid by card")
+    assert clerk.toasts[-1] == "💳 0.39 EUR taken by card."
+    done = orders.find_order(code, uow=bot.shop.uow())
+    assert (done.status, done.money_taken, done.extra_taken, done.extra_taken_minor) == (
+        OrderStatus.COMPLETED,
+        MoneyTaken.TELEGRAM,
+        MoneyTaken.CARD,
+        39,
+    )
 
 
 async def test_paid_at_pickup_the_hand_over_collects_the_final_total(bot: RunningBot) -> None:

@@ -22,7 +22,7 @@ from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
-from bot.domain.payments import MoneyTaken, PaymentMethod, PaymentReceipt
+from bot.domain.payments import MoneyTaken, PaymentMethod, PaymentReceipt, Takings
 from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession, Take
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
@@ -428,8 +428,10 @@ class FakeOrders:
         order.history.append(change)
         return True
 
-    def record_money_taken(self, order_id: int, taken: MoneyTaken) -> None:
-        self.s.orders[order_id].money_taken = taken
+    def record_money_taken(self, order_id: int, taken: Takings) -> None:
+        order = self.s.orders[order_id]
+        order.money_taken, order.extra_taken = taken.way, taken.extra_way
+        order.extra_taken_minor = taken.extra_minor
 
     @staticmethod
     def _completed_at(order: Order) -> datetime | None:
@@ -522,7 +524,9 @@ class FakeOrders:
 def _taken(done: list[Order]) -> dict[MoneyTaken | None, int]:
     taken: dict[MoneyTaken | None, int] = {}
     for o in done:
-        taken[o.money_taken] = taken.get(o.money_taken, 0) + o.total_minor
+        taken[o.money_taken] = taken.get(o.money_taken, 0) + o.total_minor - o.extra_taken_minor
+        if o.extra_taken_minor:
+            taken[o.extra_taken] = taken.get(o.extra_taken, 0) + o.extra_taken_minor
     return taken
 
 

@@ -41,7 +41,7 @@ from bot.domain.orders import (
     normalise_order_code,
 )
 from bot.domain.payments import MoneyTaken, NotPaidYet, Payment, PaymentMethod, money_taken
-from bot.domain.picking import placed_total, refund_from_picking
+from bot.domain.picking import placed_total, refund_from_picking, to_collect
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import format_quantity
 from bot.domain.receipts import order_vat
@@ -367,18 +367,20 @@ def change_in(
     """`taken`: how the money was taken, when `wanted` is completed (see `money_taken`): no
     order paid at the hand-over is completed without it."""
     assert order.id is not None
+    takings = None
     if wanted is OrderStatus.COMPLETED:
-        taken = money_taken(order.payment, order.code, taken)
+        takings = money_taken(order.payment, order.code, taken, extra_minor=to_collect(order))
     change = StatusChange(wanted, at, actor, reason)
     if not uow.orders.change_status(order.id, order.status, change):
         raise OrderAlreadyMoved(order.code)
     order.status = wanted
     order.history.append(change)
     if wanted is OrderStatus.COMPLETED:
-        assert taken is not None
+        assert takings is not None
         # The status UPDATE above holds the row: only the one who moved it records these.
-        uow.orders.record_money_taken(order.id, taken)
-        order.money_taken = taken
+        uow.orders.record_money_taken(order.id, takings)
+        order.money_taken = takings.way
+        order.extra_taken, order.extra_taken_minor = takings.extra_way, takings.extra_minor
         # The receipt's VAT, kept as issued: its lines as they are now (picked), at the
         # store's rate of today.
         _as_picked(uow, order)

@@ -38,7 +38,7 @@ from bot.domain.orders import (
     OrderStatus,
     StatusChange,
 )
-from bot.domain.payments import MoneyTaken, Payment, PaymentMethod, PaymentReceipt
+from bot.domain.payments import MoneyTaken, Payment, PaymentMethod, PaymentReceipt, Takings
 from bot.domain.ports import BestSellers, DayTotal, ProductSales
 from bot.domain.vat import VatAtRate
 from bot.persistence.models import (
@@ -178,6 +178,8 @@ class SqlOrderRepository:
             pickup_code=row.pickup_code,
             customer_name=row.customer.name if customer_name is None else customer_name,
             money_taken=MoneyTaken(row.money_taken) if row.money_taken else None,
+            extra_taken=MoneyTaken(row.extra_taken) if row.extra_taken else None,
+            extra_taken_minor=row.extra_taken_minor,
             placed_total_minor=row.placed_total_minor,
             changes_untold=row.changes_untold,
         )
@@ -453,8 +455,14 @@ class SqlOrderRepository:
         self.session.flush()
         return True
 
-    def record_money_taken(self, order_id: int, taken: MoneyTaken) -> None:
-        self._set(order_id, money_taken=taken.value)
+    def record_money_taken(self, order_id: int, taken: Takings) -> None:
+        extra = taken.extra_way.value if taken.extra_way else None
+        self._set(
+            order_id,
+            money_taken=taken.way.value,
+            extra_taken=extra,
+            extra_taken_minor=taken.extra_minor,
+        )
 
     def _sold(
         self, start: datetime, end: datetime, *only: ColumnElement[bool], completed: bool = False
@@ -638,21 +646,28 @@ class SqlOrderRepository:
             select(
                 local_day(done),
                 OrderRow.money_taken,
+                OrderRow.extra_taken,
                 func.count(),
                 func.sum(OrderRow.total_minor),
                 func.sum(OrderRow.delivery_fee_minor),
+                func.sum(OrderRow.extra_taken_minor),
             )
             .where(done >= start, done < end)
-            .group_by(local_day(done), OrderRow.money_taken)
+            .group_by(local_day(done), OrderRow.money_taken, OrderRow.extra_taken)
         )
         # An order's total is its final lines plus its fee (bot.domain.orders.Order.total_minor,
         # kept so by the picking): the goods are the totals less the fees, from one covering
         # index of the orders, not from every line; the money by way taken from the same rows.
         days: dict[date, DayTotal] = {}
-        for day, way, n, total, fees in rows:
+        for day, way, extra_way, n, total, fees, extra in rows:
             on = as_date(day)
             seen = days.get(on, DayTotal(on, 0, 0))
-            taken = {**seen.taken, MoneyTaken(way) if way else None: int(total)}
+            # What the picking added to an order paid in Telegram was taken another way.
+            taken = dict(seen.taken)
+            for how, minor in ((way, int(total) - int(extra)), (extra_way, int(extra))):
+                if minor:
+                    key = MoneyTaken(how) if how else None
+                    taken[key] = taken.get(key, 0) + minor
             days[on] = DayTotal(
                 on,
                 seen.orders + n,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text, update
 
+from bot.domain.payments import MoneyTaken
 from bot.domain.vat import VatAtRate
 from bot.persistence import migrate
 from bot.persistence.engine import build_engine
@@ -59,7 +60,7 @@ def test_migrations_build_the_whole_schema_from_empty_and_remove_it_again(
         try:
             migrate.upgrade(engine)
             assert set(inspect(engine).get_table_names()) >= TABLES
-            assert migrate.current_revision(engine) == "0027"
+            assert migrate.current_revision(engine) == "0028"
             migrate.downgrade(engine, "base")
             assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
             migrate.upgrade(engine)  # and up again: downgrade left nothing behind
@@ -74,7 +75,7 @@ def test_receipts_issued_before_their_vat_was_kept_get_it_as_they_stated_it(
     with fresh_database(backend, tmp_path) as url:
         engine = build_engine(url)
         try:
-            migrate.upgrade(engine, "0026")
+            migrate.upgrade(engine)  # the orders as today's code writes them, then back
             new_uow = uow_factory(engine)
             apples = stocked(new_uow(), 50, price_minor=329, vat_rate=Decimal("5.5"))
             wine = stocked(new_uow(), 50, price_minor=899)  # the store's default rate
@@ -101,6 +102,7 @@ def test_receipts_issued_before_their_vat_was_kept_get_it_as_they_stated_it(
                     .where(OrderLineRow.product_id == wine.id)
                     .values(vat_rate=None)
                 )
+            migrate.downgrade(engine, "0026")
             migrate.upgrade(engine, default_vat_rate=Decimal(20))
             with new_uow() as uow:
                 assert uow.orders.issued_vat(order.id or 0) == [
@@ -111,6 +113,45 @@ def test_receipts_issued_before_their_vat_was_kept_get_it_as_they_stated_it(
                     VatAtRate(Decimal("5.5"), 987, 51),
                     VatAtRate(Decimal(20), 1389, 232),
                 ]
+        finally:
+            engine.dispose()
+
+
+def test_what_the_picking_added_to_a_telegram_payment_before_0028_is_money_not_recorded(
+    backend: str, tmp_path: Path
+) -> None:
+    with fresh_database(backend, tmp_path) as url:
+        engine = build_engine(url)
+        try:
+            migrate.upgrade(engine)
+            new_uow = uow_factory(engine)
+            apples = stocked(new_uow(), 50, price_minor=1000)
+            heavier = placed_order(new_uow(), customer(), (apples, 1))
+            in_full = placed_order(new_uow(), customer(), (apples, 1))
+            at = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+            with engine.begin() as connection:  # paid 10.00 in Telegram; picked to 10.39
+                for order, total in ((heavier, 1039), (in_full, 1000)):
+                    connection.execute(
+                        update(OrderRow)
+                        .where(OrderRow.id == order.id)
+                        .values(
+                            status="completed",
+                            completed_at=at,
+                            money_taken="telegram",
+                            placed_total_minor=1000,
+                            total_minor=total,
+                        )
+                    )
+            migrate.downgrade(engine, "0027")  # SQLite: orders built anew under its lines
+            migrate.upgrade(engine)
+            if backend == "sqlite":  # its keys are checked again after the migrations
+                with engine.connect() as connection:
+                    assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            with new_uow() as uow:
+                [day] = uow.orders.day_totals(at, at + timedelta(hours=1), 0)
+                found = [uow.orders.get(o.id or 0) for o in (heavier, in_full)]
+                assert [o.extra_taken_minor for o in found if o is not None] == [39, 0]
+            assert day.taken == {MoneyTaken.TELEGRAM: 2000, None: 39}
         finally:
             engine.dispose()
 
