@@ -72,6 +72,7 @@ class NewItemDraft:
     stock: Decimal | None = None
     threshold: Decimal | None = None  # None: the store's default
     photo: str | None = None
+    vat_rate: Decimal | None = None  # None: the store's default
 
 
 @dataclass

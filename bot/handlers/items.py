@@ -33,6 +33,7 @@ QUESTIONS = {
         "kilos. Units: pc, kg, g, l, ml, m, pack."
     ),
     ItemStep.PRICE: said("Price per unit, like 2.49?"),
+    ItemStep.VAT: said("VAT rate? Type it, like 5,5, or tap the store's default."),
     ItemStep.STOCK: said("How much is in stock now? (0 if none yet)"),
     ItemStep.THRESHOLD: said("Low-stock threshold? A quantity, or tap the store's default."),
     ItemStep.PHOTO: said("Send a photo of the item, or tap Skip."),
@@ -68,6 +69,9 @@ def _summary(t: Texts, product: Product, store: Store) -> str:
         unit=UnitLabel(unit),
         step=t.quantity(product.step, unit),
     )
+    if store.default_vat_rate or product.vat_rate:
+        rate = store.default_vat_rate if product.vat_rate is None else product.vat_rate
+        sold += " · " + t("{rate} % VAT", rate=rate)
     stock = t(
         "{stock} in stock · low at {threshold}",
         stock=t.quantity(product.stock, unit),
@@ -139,6 +143,15 @@ def _question(t: Texts, reply: ItemReply, store: Store) -> tuple[str, InlineKeyb
         rows = [[button(unit, ItemWord(step, unit)) for unit in UNIT_CHOICES]]
     elif step is ItemStep.PRICE:
         text = t("Price per {unit}, like 2.49?", unit=UnitLabel(reply.unit))
+    elif step is ItemStep.VAT:
+        default = t("{rate} % VAT", rate=store.default_vat_rate)
+        rows = [
+            [
+                button(
+                    t("The store's default ({default})", default=default), ItemWord(step, "default")
+                )
+            ]
+        ]
     elif step is ItemStep.THRESHOLD:
         default = t.quantity(store.default_low_stock_threshold, reply.unit)
         rows = [

@@ -173,3 +173,31 @@ async def test_edititem_changes_one_field_at_a_time(bot: RunningBot) -> None:
         "Smoky, from Assam & Darjeeling",
     )
     assert product.category == "Pantry"
+
+
+async def test_additem_in_a_store_that_charges_vat_asks_the_items_rate(
+    vat_shop: RunningBot,
+) -> None:
+    me = logged_in_manager(vat_shop, "Clerk")
+    for answer in ("/additem", "Gala apples", "ok", "Fruit", "skip", "kg 0.1", "3,29"):
+        await me.says(answer)
+    assert "VAT rate? Type it, like 5,5" in me.screen
+    assert me.last.button_texts == ["The store's default (20 % VAT)"]
+    await me.says("lots")
+    assert "“lots” is not a VAT rate; write it like 20 or 5,5" in me.screen
+    await me.says("5,5 %")
+    assert "How much is in stock now?" in me.screen
+    for answer in ("12", "default", "skip"):
+        await me.says(answer)
+    assert "✅ Added and on sale" in me.screen
+    assert "3.29 EUR per kg · sold in steps of 0.1 kg · 5.5 % VAT" in me.screen
+    assert catalogue.find_product("GALA-APPLES", uow=vat_shop.shop.uow()).vat_rate == Decimal("5.5")
+
+    for answer in ("/additem", "Red wine", "ok", "Drinks", "skip", "pc", "8,99"):
+        await me.says(answer)
+    await me.presses("The store's default (20 % VAT)")
+    assert me.chat.from_bot[-2].shown_text.endswith("✅ The store's default")
+    for answer in ("6", "default", "skip"):
+        await me.says(answer)
+    assert "8.99 EUR per pc · sold in steps of 1 pc · 20 % VAT" in me.screen
+    assert catalogue.find_product("RED-WINE", uow=vat_shop.shop.uow()).vat_rate is None

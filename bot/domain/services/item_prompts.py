@@ -34,6 +34,7 @@ from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level
 from bot.domain.store import Store
 from bot.domain.text import Amount, UnitLabel, Words, said
+from bot.domain.vat import parse_vat_rate
 
 SKIP_WORDS = {"skip", "-", "no", "none", "default"}
 
@@ -45,6 +46,7 @@ class ItemStep(StrEnum):
     DESCRIPTION = "description"
     UNIT = "unit"
     PRICE = "price"
+    VAT = "vat"  # asked only in a store that charges VAT (a default rate above 0)
     STOCK = "stock"
     THRESHOLD = "threshold"
     PHOTO = "photo"
@@ -160,6 +162,12 @@ def _take(
     if step is ItemStep.PRICE:
         draft.price_minor = store.currency.parse(text)
         return Money(draft.price_minor, store.currency)
+    if step is ItemStep.VAT:
+        if text.strip().lower() in SKIP_WORDS:
+            draft.vat_rate = None
+            return Words(said("The store's default"))
+        draft.vat_rate = parse_vat_rate(text)
+        return Words(said("{rate} % VAT"), {"rate": draft.vat_rate})
     if step is ItemStep.THRESHOLD:
         draft.threshold = _threshold(text)
         return Words(said("The store's default")) if draft.threshold is None else draft.threshold
@@ -184,6 +192,7 @@ def _product(draft: NewItemDraft) -> tuple[Product, Decimal]:
         low_stock_threshold=draft.threshold,
         photo_file_id=draft.photo,
         description=draft.description,
+        vat_rate=draft.vat_rate,
     )
     return product, draft.stock
 
@@ -258,6 +267,8 @@ def _answer(
     if step is ItemStep.CATEGORY:
         answered = draft.category
     following = ORDER[ORDER.index(step) + 1]
+    if following is ItemStep.VAT and not store.default_vat_rate:
+        following = ORDER[ORDER.index(following) + 1]  # no VAT charged: nothing to ask
     return ItemReply(
         ask=following,
         answered=answered,
