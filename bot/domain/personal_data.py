@@ -30,6 +30,15 @@ class Watched:
 
 
 @dataclass(frozen=True, slots=True)
+class SeenCard:
+    """The item card the customer looked at last: an amount they type next is for it."""
+
+    sku: str
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class CartEntry:
     sku: str
     name: str
@@ -51,6 +60,7 @@ class KeptAbout:
     watches: list[Watched] = field(default_factory=list)
     cart: list[CartEntry] = field(default_factory=list)
     checkout: CheckoutDraft | None = None
+    last_card: SeenCard | None = None
 
 
 @dataclass(frozen=True, slots=True)

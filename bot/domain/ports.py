@@ -16,7 +16,7 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
 from bot.domain.payments import MoneyTaken, PaymentReceipt, Takings
-from bot.domain.personal_data import Watched
+from bot.domain.personal_data import SeenCard, Watched
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery
@@ -590,6 +590,9 @@ class PersonalDataRepository(Protocol):
         """Oldest first."""
 
     def watches(self, customer_id: int) -> list[Watched]: ...
+    def card_shown(self, telegram_user_id: int) -> SeenCard | None:
+        """The item card the person saw last (None if none, or its item is gone)."""
+
     def open_order_codes(self, customer_id: int) -> list[str]:
         """Orders neither completed nor cancelled, read under a lock: an order being placed
         meanwhile is waited for and seen."""

@@ -105,6 +105,10 @@ def kept_lines(t: Texts, kept: KeptAbout, store: Store) -> list[str]:
     lines += [
         f"• {esc(item.name)} — {t.quantity(item.quantity, item.unit)}" for item in kept.cart
     ] or [none]
+    if (card := kept.last_card) is not None:
+        lines += ["", t("<b>The item you looked at last</b> (an amount you type next is for it)")]
+        seen = esc(slot_label(t, card.at, store))
+        lines.append(f"• {esc(card.name)} ({esc(card.sku)}), {seen}")
     draft = kept.checkout
     if draft is not None:
         lines += ["", t("<b>Checkout in progress</b>")]
@@ -193,6 +197,13 @@ def kept_json(t: Texts, kept: KeptAbout, store: Store) -> bytes:
             }
             for item in kept.cart
         ],
+        "last_item_card": None
+        if kept.last_card is None
+        else {
+            "sku": kept.last_card.sku,
+            "name": kept.last_card.name,
+            "seen_at": kept.last_card.at.isoformat(),
+        },
         "checkout_in_progress": None
         if draft is None
         else {

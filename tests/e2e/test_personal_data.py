@@ -148,6 +148,8 @@ async def test_mydata_shows_a_customer_everything_kept_about_them_and_nothing_of
     assert QUESTION in text
     assert "Plum jam <homemade> (JAM)" in text  # escaped as sent, shown as written
     assert "Earl Grey — 1 pc" in text  # the cart
+    assert "The item you looked at last (an amount you type next is for it)" in text
+    assert "• Earl Grey (TEA), " in text
     assert "/forgetme erases your personal data" in text
     assert story.bobs.code not in text and BOBS_QUESTION not in text and "Bob" not in text
     data = sent_json(ann)
@@ -166,6 +168,7 @@ async def test_mydata_shows_a_customer_everything_kept_about_them_and_nothing_of
     assert [q["text"] for q in data["questions"]] == [QUESTION]  # type: ignore[attr-defined]
     assert [w["sku"] for w in data["back_in_stock_requests"]] == ["JAM"]  # type: ignore[attr-defined]
     assert [c["sku"] for c in data["cart"]] == ["TEA"]  # type: ignore[attr-defined]
+    assert data["last_item_card"]["sku"] == "TEA"  # type: ignore[index]
     assert story.bobs.code not in json.dumps(data) and BOBS_QUESTION not in json.dumps(data)
 
 

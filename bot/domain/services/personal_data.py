@@ -46,6 +46,7 @@ def what_is_kept(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> KeptA
             watches=data.watches(customer.id),
             cart=cart,
             checkout=uow.checkouts.get(customer.id),
+            last_card=data.card_shown(telegram_user_id),
         )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.notifications import NotificationKind
 from bot.domain.orders import Order, OrderStatus
-from bot.domain.personal_data import Watched
+from bot.domain.personal_data import SeenCard, Watched
 from bot.domain.questions import Question
 from bot.persistence.models import (
     AppLanguageRow,
@@ -72,6 +72,14 @@ class SqlPersonalDataRepository:
             .order_by(StockWatchRow.created_at, ProductRow.id)
         )
         return [Watched(sku, name, since) for sku, name, since in rows]
+
+    def card_shown(self, telegram_user_id: int) -> SeenCard | None:
+        row = self.session.execute(
+            select(ProductRow.sku, ProductRow.name, ShownCardRow.shown_at)
+            .join(ProductRow, ProductRow.id == ShownCardRow.product_id)
+            .where(ShownCardRow.telegram_user_id == telegram_user_id)
+        ).first()
+        return None if row is None else SeenCard(row.sku, row.name, row.shown_at)
 
     def open_order_codes(self, customer_id: int) -> list[str]:
         return list(
