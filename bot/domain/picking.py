@@ -11,33 +11,22 @@ again from the chat, and the tolerance keeps the difference small).
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from enum import StrEnum
 
-from bot.domain.catalogue import Product
+from bot.domain.catalogue import Product, Unit
 from bot.domain.errors import DomainError, InvalidInput, NotFound
 from bot.domain.money import line_total
 from bot.domain.orders import Order, OrderLine, OrderStatus
 from bot.domain.quantity import MAX_QUANTITY, QUANTITY_PLACES
 from bot.domain.text import Amount, UnitLabel, said
+from bot.domain.typed_amount import read_amount
 
 # Before "ready": once the bag is packed, what it holds is what the customer gets.
 PICKABLE = (OrderStatus.PLACED, OrderStatus.ACCEPTED)
 WEIGHED_UNITS = frozenset({"kg", "g"})
 DEFAULT_TOLERANCE_PERCENT = Decimal(20)
-_GRAMS_PER = {"kg": Decimal(1000), "g": Decimal(1)}
-# The words people write after a weight, each read as the unit it means.
-_WEIGHT_WORDS = {
-    **dict.fromkeys(
-        ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes"), "kg"
-    ),
-    **dict.fromkeys(("кг", "кило"), "kg"),
-    **dict.fromkeys(("g", "gr", "grs", "gram", "grams", "gramme", "grammes", "gramm"), "g"),
-    **dict.fromkeys(("г", "гр", "грамм", "грам"), "g"),
-}
-_WEIGHT = re.compile(r"^([0-9]+(?:[.,][0-9]+)?)\s*([^\W\d_]*)\.?$")
 
 
 class PickingClosed(DomainError):
@@ -123,22 +112,16 @@ def is_weighed(line: OrderLine) -> bool:
 
 def parse_weight(text: str, unit: str) -> Decimal:
     """A weight as staff type it ("1,62", "1.62 kg", "1620 g", "1620g"), in the line's unit
-    (kg or g); a bare number is in the line's own unit."""
-    typed = " ".join(text.split()).lower()
-    found = _WEIGHT.match(typed)
-    said_unit = _WEIGHT_WORDS.get(found.group(2), "") if found and found.group(2) else unit
-    if found is None or not said_unit:
+    (kg or g); a bare number is in the line's own unit (bot.domain.typed_amount reads it)."""
+    typed = read_amount(" ".join(text.split()))
+    weight = None if typed is None or typed.negative else typed.in_unit(Unit(unit))
+    if weight is None:
         raise InvalidInput(
             said("“{text}” is not a weight; write it like 1.62, 1,62 kg or 1620 g"),
             text=text.strip()[:20],
         )
-    try:
-        number = Decimal(found.group(1).replace(",", "."))
-    except InvalidOperation:  # the pattern lets through only digits; kept for safety
-        raise InvalidInput(said("“{text}” is not a weight"), text=text.strip()[:20]) from None
-    if number > MAX_QUANTITY:
+    if weight > MAX_QUANTITY:
         raise InvalidInput(said("That quantity is too large"))
-    weight = number * _GRAMS_PER[said_unit] / _GRAMS_PER[unit]
     if weight != weight.quantize(QUANTITY_PLACES):
         raise InvalidInput(
             said("That is finer than the scale reads: at most {places} decimals in {unit}"),

@@ -1,4 +1,5 @@
-"""An amount a customer types for the item they are looking at: "1,5 kg", "1.5 KG", "500 g", "2".
+"""An amount people type: a customer for the item they are looking at ("1,5 kg", "1.5 KG",
+"500 g", "2"), staff for a weight they picked ("1620 g"). The one reader of unit words.
 
 Read before the item is known (does the text look like an amount at all, or is it a search?),
 then in the item's own unit: 500 g of an item sold by the kg is 0.5 kg.
@@ -28,10 +29,15 @@ _MEASURES: dict[Unit, tuple[str, Decimal]] = {
     Unit.PIECE: ("pieces", Decimal(1)),
     Unit.PACK: ("packs", Decimal(1)),
 }
-# Unit words as customers type them, in the shipped languages, lower case.
+# Unit words as people type them, in the shipped languages, lower case.
 _WORDS: dict[str, Unit] = {
-    **{word: Unit.KILOGRAM for word in ("kg", "kgs", "kilo", "kilos", "кг")},
-    **{word: Unit.GRAM for word in ("g", "gr", "grs", "gramm", "gramme", "grammes", "г", "гр")},
+    **dict.fromkeys(
+        ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes"),
+        Unit.KILOGRAM,
+    ),
+    **dict.fromkeys(("кг", "кило"), Unit.KILOGRAM),
+    **dict.fromkeys(("g", "gr", "grs", "gram", "grams", "gramm", "gramme", "grammes"), Unit.GRAM),
+    **dict.fromkeys(("г", "гр", "грамм", "грам"), Unit.GRAM),
     **{word: Unit.LITRE for word in ("l", "lt", "liter", "litre", "litres", "litro", "л")},
     **{word: Unit.MILLILITRE for word in ("ml", "мл")},
     **{word: Unit.METRE for word in ("m", "м")},
@@ -58,23 +64,28 @@ class TypedAmount:
                 said("Type an amount above zero; to take {name} out of your cart, use 🗑 in /cart."),
                 name=name,
             )
-        amount = self.number
-        if self.unit is not None and self.unit is not unit:
-            measure, size = _MEASURES[self.unit]
-            wanted, item_size = _MEASURES[unit]
-            if measure != wanted:
-                raise InvalidInput(
-                    said("{name} is sold by the {unit}: type how much, e.g. {example}."),
-                    name=name,
-                    unit=UnitLabel(unit.value),
-                    example=Amount(Decimal(2), unit.value),
-                )
-            amount = self.number * size / item_size
+        amount = self.in_unit(unit)
+        if amount is None:
+            raise InvalidInput(
+                said("{name} is sold by the {unit}: type how much, e.g. {example}."),
+                name=name,
+                unit=UnitLabel(unit.value),
+                example=Amount(Decimal(2), unit.value),
+            )
         if amount > MAX_QUANTITY:
             raise InvalidInput(said("That quantity is too large"))
         if amount != amount.quantize(QUANTITY_PLACES):
             raise InvalidInput(said("Quantities have at most 3 decimal places"))
         return amount.quantize(QUANTITY_PLACES)
+
+    def in_unit(self, unit: Unit) -> Decimal | None:
+        """The number in `unit` (a bare number is in it already); None if the unit named
+        measures something else (grams of an item sold by the piece)."""
+        if self.unit is None or self.unit is unit:
+            return self.number
+        measure, size = _MEASURES[self.unit]
+        wanted, item_size = _MEASURES[unit]
+        return self.number * size / item_size if measure == wanted else None
 
 
 def read_amount(text: str) -> TypedAmount | None:
