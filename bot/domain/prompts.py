@@ -28,6 +28,7 @@ class PromptKind(StrEnum):
     RESET = "reset"  # a member setting a new password with a manager's reset code
     PICK_WEIGHT = "pick_weight"  # a weighed line's picked weight (bot.handlers.picking)
     PICK_REPLACEMENT = "pick_replacement"  # the item to put instead of a line's
+    DELIVERY_CODE = "delivery_code"  # a courier typing the code the customer gives them
 
 
 @dataclass
@@ -101,6 +102,13 @@ class PickDraft:
     seen_item: int = 0
 
 
+@dataclass
+class DeliveryCodeDraft:
+    """The delivery whose code the courier is asked for."""
+
+    order_code: str = ""
+
+
 Draft = (
     LoginDraft
     | SignupDraft
@@ -111,6 +119,7 @@ Draft = (
     | AnswerDraft
     | PickDraft
     | ResetDraft
+    | DeliveryCodeDraft
 )
 DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.LOGIN: LoginDraft,
@@ -123,6 +132,7 @@ DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.RESET: ResetDraft,
     PromptKind.PICK_WEIGHT: PickDraft,
     PromptKind.PICK_REPLACEMENT: PickDraft,
+    PromptKind.DELIVERY_CODE: DeliveryCodeDraft,
 }
 
 

@@ -258,6 +258,14 @@ class TakeMoney(ButtonData):
 
 
 @dataclass(frozen=True)
+class AskDeliveryCode(ButtonData):
+    """A courier at the door of a delivery that has a code: the bot asks them to type it."""
+
+    PREFIX = "adc"
+    code: str
+
+
+@dataclass(frozen=True)
 class DeliveredPaid(ButtonData):
     """A delivery paid at the door is completed with how it was paid (cash or card)."""
 

@@ -11,21 +11,22 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.errors import InvalidInput, NotAuthorised
+from bot.domain.errors import DomainError, InvalidInput, NotAuthorised
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
 from bot.domain.picking import paid_in_telegram
 from bot.domain.picking import to_collect as picked_extra
-from bot.domain.services import orders
+from bot.domain.prompts import DeliveryCodeDraft, Prompt, PromptKind
+from bot.domain.services import orders, prompts
 from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.domain.text import said
 from bot.handlers.access import signed_in, staff_member
-from bot.handlers.button_kinds import DeliveredPaid, TakeMoney
-from bot.handlers.context import ShopContext
+from bot.handlers.button_kinds import AskDeliveryCode, DeliveredPaid, TakeMoney
+from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.order_queue import card, order_keyboard
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import polite, say, show
+from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say, show
 from bot.handlers.views import button
 from bot.i18n import Texts
 
@@ -162,6 +163,49 @@ async def delivered_paid(update: Update, context: ShopContext) -> str | None:
 
 
 @polite
+async def ask_delivery_code(update: Update, context: ShopContext) -> str | None:
+    """🔑 on a delivery's card: the courier is asked for the code its customer gives them."""
+    await signed_in(update, context)
+    code = AskDeliveryCode.of(update).code
+    draft = DeliveryCodeDraft(code)
+    await context.run(prompts.ask, user_id_of(update), PromptKind.DELIVERY_CODE, "code", draft)
+    t = context.texts(update)
+    await say(
+        update,
+        t(
+            "Type the delivery code the customer gives you for order {code}. (/cancel to stop)",
+            code=esc(code),
+        ),
+    )
+    return None
+
+
+async def take_delivery_code(update: Update, context: ShopContext, prompt: Prompt) -> None:
+    """The typed code: the delivery is handed over as with /handover CODE; a code that is not
+    this order's keeps the question open for another try."""
+    message, t = update.effective_message, context.texts(update)
+    draft = prompt.draft
+    assert isinstance(draft, DeliveryCodeDraft)
+    if message is None or not message.text or not message.text.strip():
+        await say(update, t("Please type the delivery code, or /cancel."))
+        return
+    account = await signed_in(update, context)
+    assert account.id is not None
+    typed = message.text.strip()
+    try:
+        await context.run(orders.delivery_with_code, account.id, draft.order_code, typed)
+    except InvalidInput as refused:
+        await say(update, refused_then(t, refused, t(TYPE_AGAIN)))
+        return
+    except DomainError as refused:  # its code, but it may not leave (handed over, cancelled)
+        await context.run(prompts.drop, user_id_of(update))
+        await say(update, esc(t.refusal(refused)))
+        return
+    await context.run(prompts.drop, user_id_of(update))
+    await hand_over(update, context, typed)
+
+
+@polite
 async def handover_command(update: Update, context: ShopContext) -> str | None:
     if not context.args:
         raise InvalidInput(
@@ -201,5 +245,7 @@ FEATURE = Feature(
     presses=[
         Press(TakeMoney, take_money, Role.STAFF),
         Press(DeliveredPaid, delivered_paid, Role.STAFF),
+        Press(AskDeliveryCode, ask_delivery_code, Role.STAFF),
     ],
+    answers={PromptKind.DELIVERY_CODE: take_delivery_code},
 )

@@ -34,6 +34,7 @@ from bot.domain.store import Store
 from bot.domain.text import said
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import (
+    AskDeliveryCode,
     DeliveredPaid,
     MoreOrders,
     MoveOrder,
@@ -92,7 +93,10 @@ def order_keyboard(t: Texts, order: Order) -> InlineKeyboardMarkup | None:
         awaits_payment=order.payment.awaits_payment,
         delivery_code=order.has_delivery_code,
     )
-    if not moves:
+    # A delivery with a code is completed by the code its customer gives the courier
+    # (bot.handlers.handover).
+    by_code = order.status is OrderStatus.OUT_FOR_DELIVERY and order.has_delivery_code
+    if not moves and not by_code:
         return None
     # Paid at the door, or paid in Telegram for less than the picking came to: completed with
     # how the money was taken there, in one tap (bot.handlers.handover).
@@ -107,6 +111,8 @@ def order_keyboard(t: Texts, order: Order) -> InlineKeyboardMarkup | None:
             button(t(DELIVERED_PAID[way]), DeliveredPaid(order.code, way))
             for way in TAKEN_AT_HANDOVER
         ]
+    if by_code:
+        buttons.append(button("🔑 " + t("Type the delivery code…"), AskDeliveryCode(order.code)))
     rows = [buttons]
     if order.status in PICKABLE and not order.payment.awaits_payment:
         rows.append([button("⚖️ " + t("Picking…"), PickOrder(order.code))])
@@ -172,8 +178,9 @@ def order_card(t: Texts, order: Order, store: Store, *, with_history: bool = Fal
         lines.append(
             "🔑 "
             + t(
-                "The customer has a delivery code: the courier asks for it and sends "
-                "/handover CODE to complete the delivery."
+                "The customer has a delivery code: the courier asks for it and types it "
+                "after 🔑 Type the delivery code (or sends /handover CODE) to complete the "
+                "delivery."
             )
         )
     if with_history:

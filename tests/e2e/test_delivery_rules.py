@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import MoneyTaken
 from bot.domain.services import orders
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.customers import CustomerRef
@@ -21,6 +22,7 @@ from bot.handlers.button_kinds import DeliveryDay, DeliveryTime
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.chat_person import ChatPerson
 from tests.support.databases import sqlite_only
+from tests.support.factories import delivery_details, placed_order
 from tests.support.running_bot import RunningBot, running_bot
 from tests.support.shop_factories import (
     PROVIDER_TOKEN,
@@ -29,6 +31,7 @@ from tests.support.shop_factories import (
     picks_first_delivery_time,
     sell,
     someone,
+    staff_id_of,
 )
 
 # As a shop owner writes them: decimal commas and a euro sign are fine.
@@ -218,7 +221,7 @@ async def test_a_shop_with_delivery_codes_tells_the_customer_to_give_it_to_the_c
     await clerk.presses("✅ Accept")
     await clerk.presses("🚚 Out for delivery")
     assert not any("Delivered" in b for b in clerk.last.button_texts)  # only the code does
-    assert "the courier asks for it and sends /handover CODE" in clerk.screen
+    assert "the courier asks for it and types it after 🔑 Type the delivery code" in clerk.screen
     out = orders.find_order(order.code, uow=bot.shop.uow())
     assert out.pickup_code is not None
     await bot.double.wait_for(
@@ -232,6 +235,53 @@ async def test_a_shop_with_delivery_codes_tells_the_customer_to_give_it_to_the_c
     await clerk.presses("💶 Paid in cash")
     delivered = orders.find_order(order.code, uow=bot.shop.uow())
     assert delivered.status is OrderStatus.COMPLETED
+
+
+async def out_with_a_code(bot: RunningBot, clerk: ChatPerson, who: str) -> Order:
+    """Two teas for delivery to `who`, placed, accepted and out for delivery: with its code."""
+    tea = sell(bot, 50, sku=f"TEA-{who}", name="Earl Grey", price_minor=300)
+    person = someone(bot, who)
+    order = placed_order(
+        bot.shop.uow(), ref(person), (tea, 2), details=delivery_details(), store=bot.shop.store
+    )
+    await _alerted(bot, clerk, order)
+    for step in (OrderStatus.ACCEPTED, OrderStatus.OUT_FOR_DELIVERY):
+        order = orders.move_order(
+            staff_id_of(bot, clerk), order.code, step, store=bot.shop.store, uow=bot.shop.uow()
+        )
+    assert order.pickup_code is not None
+    return order
+
+
+async def test_a_courier_types_the_delivery_code_after_its_button_and_only_that_code_works(
+    paris_with_codes: RunningBot,
+) -> None:
+    bot = paris_with_codes
+    clerk = logged_in_manager(bot, "Clerk")
+    anns, bobs = await out_with_a_code(bot, clerk, "Ann"), await out_with_a_code(bot, clerk, "Bob")
+    await clerk.says(f"/order {anns.code}")
+    await clerk.presses("🔑 Type the delivery code…")
+    assert f"Type the delivery code the customer gives you for order {anns.code}" in clerk.screen
+    await clerk.says(str(bobs.pickup_code))  # Bob's code at Ann's door: hands nothing over
+    assert f"That is not the delivery code of order {anns.code}." in clerk.screen
+    await clerk.says("ZZZZZZ")
+    assert f"That is not the delivery code of order {anns.code}." in clerk.screen
+    assert {o.status for o in (now(bot, anns), now(bot, bobs))} == {OrderStatus.OUT_FOR_DELIVERY}
+
+    await clerk.says(f" {str(anns.pickup_code).lower()} ")  # as the courier types it
+    assert f"Order {anns.code}: collect 9.00 EUR." in clerk.screen  # with its delivery fee
+    await clerk.presses("💳 Paid by card")
+    assert (now(bot, anns).status, now(bot, anns).money_taken) == (
+        OrderStatus.COMPLETED,
+        MoneyTaken.CARD,
+    )
+    await clerk.says("hello")  # the question is closed: no code is asked for any more
+    assert "delivery code" not in clerk.screen
+    assert now(bot, bobs).status is OrderStatus.OUT_FOR_DELIVERY
+
+
+def now(bot: RunningBot, order: Order) -> Order:
+    return orders.find_order(order.code, uow=bot.shop.uow())
 
 
 async def test_forged_or_stale_delivery_time_buttons_are_refused_politely(

@@ -15,6 +15,7 @@ from bot.domain.errors import (
     ConcurrentUpdate,
     DomainError,
     EmptyCart,
+    InvalidInput,
     OrderAlreadyMoved,
     OutOfStock,
     TooLateToCancel,
@@ -694,6 +695,25 @@ def _to_hand_over(uow: UnitOfWork, pickup_code: str) -> Order:
         )
     check_transition(order, OrderStatus.COMPLETED, Actor.HANDOVER)
     return order
+
+
+def delivery_with_code(staff_id: int, order_code: str, typed: str, *, uow: UnitOfWork) -> Order:
+    """The delivery `order_code`, checked as `hand_over` checks it, if `typed` is the code its
+    customer was given: a courier types the code at the door for the order they carry (the
+    code of another order, or none, hands nothing over)."""
+    with uow:
+        check_staff(uow, staff_id)
+        code = normalise_order_code(typed)
+        found = uow.orders.get_by_pickup_code(code) if code.isalnum() else None
+        if found is None or found.code != normalise_order_code(order_code):
+            raise InvalidInput(
+                said(
+                    "That is not the delivery code of order {code}. Please check it with the "
+                    "customer."
+                ),
+                code=normalise_order_code(order_code)[:16],
+            )
+        return _to_hand_over(uow, code)
 
 
 def order_to_hand_over(staff_id: int, pickup_code: str, *, uow: UnitOfWork) -> Order:
