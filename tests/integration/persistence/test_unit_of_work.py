@@ -15,6 +15,7 @@ from bot.domain.prompts import (
     AnswerDraft,
     AskDraft,
     CancelDraft,
+    DeliveryCodeDraft,
     Draft,
     EditItemDraft,
     LoginDraft,
@@ -317,6 +318,7 @@ def test_every_kind_of_question_keeps_its_typed_draft(new_uow: UowFactory) -> No
             stock=Decimal("12.5"),
             threshold=None,
             photo="photo-1",
+            vat_rate=Decimal("5.5"),
         ),
         EditItemDraft("APL"),
         AskDraft(),
@@ -324,6 +326,7 @@ def test_every_kind_of_question_keeps_its_typed_draft(new_uow: UowFactory) -> No
         ResetDraft("K7Q2MZ4PK7Q2MZ4P", "nia", "$2b$04$hash"),
         PickDraft("K7Q2MZ4P", 7, Decimal("1.5")),
         PickDraft("K7Q2MZ4P", 8, Decimal(2)),
+        DeliveryCodeDraft("K7Q2MZ4P"),
     ]
     for user, (kind, draft) in enumerate(zip(DRAFTS, drafts, strict=True)):
         with new_uow() as uow:
