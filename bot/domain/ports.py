@@ -564,6 +564,10 @@ class UnitOfWork(Protocol):
     @property
     def waiting(self) -> WaitingRepository: ...
 
+    def reading(self) -> Self:
+        """For the next `with`: the use case only reads, and commits nothing; its transaction
+        holds back no writer (a long report does not make every tap wait)."""
+
     def __enter__(self) -> Self: ...
     def __exit__(
         self,

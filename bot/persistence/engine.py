@@ -37,6 +37,10 @@ def build_engine(url: str | URL, **kwargs: Any) -> Engine:
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}; use sqlite or mysql")
 
 
+# The execution option of a unit of work that only reads (SqlAlchemyUnitOfWork.reading).
+READING = "shopkeeps_reading"
+
+
 def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     # No pre-ping: a file has no server to go away, and the ping was a SELECT 1 before
     # every transaction.
@@ -61,8 +65,11 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Writers queue on the busy timeout instead of failing on a read-to-write upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers queue on the busy timeout instead of failing on a read-to-write upgrade. A
+        # use case that only reads takes no write lock: it reads a snapshot (WAL) while
+        # writers go on (a year's report used to hold every tap for a second).
+        reading = connection.get_execution_options().get(READING)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -21,6 +21,7 @@ from bot.domain.errors import (
     UpdateTakenOver,
 )
 from bot.domain.services.deliveries import HANDLING, Handling
+from bot.persistence.engine import READING
 from bot.persistence.repositories import (
     SqlCartRepository,
     SqlCatalogueVersion,
@@ -131,7 +132,14 @@ class SqlAlchemyUnitOfWork:
         this process sends them at once instead of at its next poll."""
         self._sessions = sessions
         self._open = False
+        self._reading = False
         self._outbox_written = outbox_written
+
+    def reading(self) -> Self:
+        """For the next `with`: this use case only reads (it may not commit). On SQLite its
+        transaction takes no write lock, so writers are not held behind a long read."""
+        self._reading = True
+        return self
 
     def __enter__(self) -> Self:
         if self._open:
@@ -160,6 +168,12 @@ class SqlAlchemyUnitOfWork:
         self.languages = SqlLanguageRepository(self.session)
         self.personal_data = SqlPersonalDataRepository(self.session)
         self.waiting = SqlWaitingRepository(self.session)
+        if self._reading:  # its transaction begins now, as one that only reads
+            try:
+                self.session.connection(execution_options={READING: True})
+            except BaseException as failed:
+                self.__exit__(type(failed), failed, failed.__traceback__)  # translated
+                raise
         return self
 
     def __exit__(
@@ -179,10 +193,13 @@ class SqlAlchemyUnitOfWork:
         finally:
             self.session.close()
             self._open = False
+            self._reading = False
         if isinstance(exc, DBAPIError) and (translated := _translated(exc)) is not None:
             raise translated from exc
 
     def commit(self) -> None:
+        if self._reading:
+            raise RuntimeError("a unit of work opened for reading commits nothing")
         handling = HANDLING.get()
         stamp = utc_now()
         try:

@@ -991,6 +991,9 @@ class FakeUnitOfWork:
         self.committed = state or State()
         self.commits = 0
 
+    def reading(self) -> Self:
+        return self
+
     def __enter__(self) -> Self:
         self.working = copy.deepcopy(self.committed)
         self.products = FakeProducts(self.working)

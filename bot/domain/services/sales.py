@@ -260,7 +260,7 @@ def sales_report(
     """The period's completed orders: goods, delivery fees, money by how it was taken, best
     sellers. Every item's sales are ranked in the database; only the few shown are named (a
     year at a supermarket is 100,000 items: their list is `item_sales`, on request)."""
-    with uow:
+    with uow.reading():
         check_manager(uow, requested_by)
         per_day = _per_day(uow, period)
         best = uow.orders.best_sellers(period.start, period.end, top=top, completed=True)
@@ -281,7 +281,7 @@ def sales_report(
 def item_sales(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[ProductSales]:
     """Every item sold in the period's completed orders, best revenue first: the report's
     spreadsheet, which adds up to the report's goods revenue."""
-    with uow:
+    with uow.reading():
         check_manager(uow, requested_by)
         rows = uow.orders.sales_by_product(period.start, period.end, completed=True)
     rows.sort(key=lambda r: (-r.revenue_minor, -r.quantity, r.sku))
