@@ -312,7 +312,7 @@ def categories(*, uow: UnitOfWork) -> list[str]:
 def products_in_category(
     category: str, *, offset: int, limit: int, uow: UnitOfWork
 ) -> Page[Product]:
-    with uow:
+    with uow.reading():
         items = uow.products.in_category(category, limit=limit, offset=offset)
         return Page(items, uow.products.count_in_category(category), offset, limit)
 
@@ -321,7 +321,7 @@ def search_products(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> P
     """Items on sale matching every typed word, best first (see bot.domain.search)."""
     if not searchable(text):
         raise InvalidInput(said("Type at least 2 letters to search"))
-    with uow:
+    with uow.reading():
         return search_in(uow, text, offset=offset, limit=limit)
 
 
@@ -360,7 +360,7 @@ def for_sale(product: Product | None, product_id: int) -> Product:
 def stock_levels(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
     """Staff's view: every item, archived ones too; with words, the items matching them,
     best first; without, the whole catalogue in its order (category, then name)."""
-    with uow:
+    with uow.reading():
         query = build_query(text, uow.products.similar_terms, include_archived=True)
         items = uow.products.search(query, limit=limit, offset=offset)
         total = uow.products.count_search(query)

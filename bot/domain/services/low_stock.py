@@ -101,7 +101,7 @@ def low_items(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now) -> LowLi
     candidates and counts them all, and only the candidates' sales are read."""
     now = clock()
     default = store.default_low_stock_threshold
-    with uow:
+    with uow.reading():
         products = uow.products.low(default, limit=CANDIDATES)
         total = uow.products.count_low(default) if len(products) == CANDIDATES else len(products)
         sales = uow.orders.sales_by_product(

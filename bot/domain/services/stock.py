@@ -353,7 +353,7 @@ def count_stock(
 def stock_history(
     sku: str, *, limit: int = 10, uow: UnitOfWork
 ) -> tuple[Product, list[LedgerEntry]]:
-    with uow:
+    with uow.reading():
         product = _product(uow, sku)
         assert product.id is not None
         return product, uow.ledger.recent(product.id, limit=limit)
