@@ -16,8 +16,9 @@ from bot.domain.errors import InvalidInput
 from bot.domain.quantity import MAX_QUANTITY, QUANTITY_PLACES
 from bot.domain.text import Amount, UnitLabel, said
 
-# A number (a comma or a point before its decimals), then perhaps a unit word.
-_AMOUNT = re.compile(r"^([+-]?)\s*(\d{1,9}(?:[.,]\d+)?)\s*([^\W\d_]{0,10})\.?$")
+# A number (a comma or a point before its decimals), then perhaps a unit word (the longest
+# known is "kilogrammes").
+_AMOUNT = re.compile(r"^([+-]?)\s*(\d{1,9}(?:[.,]\d+)?)\s*([^\W\d_]{0,12})\.?$")
 
 # What each unit measures, and how many of the measure's smallest unit one of it is.
 _MEASURES: dict[Unit, tuple[str, Decimal]] = {

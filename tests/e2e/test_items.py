@@ -185,6 +185,8 @@ async def test_additem_in_a_store_that_charges_vat_asks_the_items_rate(
     assert me.last.button_texts == ["The store's default (20 % VAT)"]
     await me.says("lots")
     assert "“lots” is not a VAT rate; write it like 20 or 5,5" in me.screen
+    await me.says("none")  # not the default: no VAT would be a rate, 0
+    assert "“none” is not a VAT rate; write it like 20 or 5,5" in me.screen
     await me.says("5,5 %")
     assert "How much is in stock now?" in me.screen
     for answer in ("12", "default", "skip"):

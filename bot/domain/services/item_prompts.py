@@ -35,6 +35,7 @@ from bot.domain.services.stock import check_level
 from bot.domain.store import Store
 from bot.domain.text import Amount, UnitLabel, Words, said
 from bot.domain.vat import parse_vat_rate
+from bot.domain.vocabulary import RESET_WORDS, Reset
 
 SKIP_WORDS = {"skip", "-", "no", "none", "default"}
 
@@ -163,7 +164,9 @@ def _take(
         draft.price_minor = store.currency.parse(text)
         return Money(draft.price_minor, store.currency)
     if step is ItemStep.VAT:
-        if text.strip().lower() in SKIP_WORDS:
+        # "default" in any shipped language (as /setvat takes it), never "no" or "none": a
+        # manager who types those may mean no VAT, which is a rate (0).
+        if RESET_WORDS.meaning_of(text) is Reset.DEFAULT:
             draft.vat_rate = None
             return Words(said("The store's default"))
         draft.vat_rate = parse_vat_rate(text)

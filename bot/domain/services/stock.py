@@ -203,8 +203,9 @@ def _product(uow: UnitOfWork, ref: str) -> Product:
         return exact[0]
     if len(holding) == 1 and len(beginning) == 1:
         return holding[0]
-    if len(beginning) > 1:
-        raise AmbiguousItem(ref, [_suggestion(p) for p in beginning[:SUGGESTIONS]])
+    if len(beginning) > 1:  # those holding the word whole first: the likelier ones
+        choices = holding + [p for p in beginning if p not in holding]
+        raise AmbiguousItem(ref, [_suggestion(p) for p in choices[:SUGGESTIONS]])
     shown = ref.upper() if " " not in ref else ref
     raise UnknownProduct(shown, [_suggestion(p) for p in found[:SUGGESTIONS]])
 

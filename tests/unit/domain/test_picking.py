@@ -74,6 +74,8 @@ def order(
         ("1,62 кг", "kg", "1.62"),
         ("250", "g", "250"),
         ("0,25 kg", "g", "250"),
+        ("1,5 kilogrammes", "kg", "1.5"),
+        ("250 грамм", "g", "250"),
     ],
 )
 def test_weights_are_read_as_staff_type_them(typed: str, unit: str, weight: str) -> None:

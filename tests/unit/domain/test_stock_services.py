@@ -195,11 +195,12 @@ def test_a_name_that_fits_several_items_is_a_choice_and_moves_nothing() -> None:
 
 def test_a_word_that_is_one_items_whole_word_and_begins_anothers_is_a_choice() -> None:
     uow = FakeUnitOfWork()
-    stocked(uow, 3, sku="JUICE", name="Apple juice")
     stocked(uow, 3, sku="GALA", name="Gala apples")
+    stocked(uow, 3, sku="JUICE", name="Apple juice")
     with pytest.raises(AmbiguousItem) as raised:
         receive_stock("apple", Decimal(2), actor="t", store=STORE, uow=uow)
-    assert sorted(s.sku for s in raised.value.suggestions) == ["GALA", "JUICE"]
+    # The one holding the word whole is offered first.
+    assert [s.sku for s in raised.value.suggestions] == ["JUICE", "GALA"]
     assert receive_stock(
         "apple juice", Decimal(2), actor="t", store=STORE, uow=uow
     ).product.sku == ("JUICE")
