@@ -156,6 +156,34 @@ def test_what_the_picking_added_to_a_telegram_payment_before_0028_is_money_not_r
             engine.dispose()
 
 
+def test_sqlite_migrations_that_leave_a_key_to_nothing_are_undone_and_a_start_checks_nothing(
+    backend: str, tmp_path: Path
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("MariaDB checks its keys on every write; only SQLite migrates unchecked")
+    with fresh_database(backend, tmp_path) as url:
+        engine = build_engine(url)
+        try:
+            migrate.upgrade(engine)
+            with engine.connect() as connection:  # a line of an order that is not there
+                raw = connection.connection.dbapi_connection
+                assert raw is not None
+                raw.execute("PRAGMA foreign_keys=OFF")  # autocommit: outside a transaction
+                raw.execute(
+                    "INSERT INTO order_lines (order_id, product_id, sku, name, unit, quantity,"
+                    " unit_price_minor, line_total_minor, placed_at, cancelled)"
+                    " VALUES (999, 999, 'X', 'x', 'pc', 1000, 1, 1, '2026-12-01 10:00:00', 0)"
+                )
+                raw.execute("PRAGMA foreign_keys=ON")
+            migrate.upgrade(engine)  # nothing to migrate: nothing checked, the bot starts
+            with pytest.raises(RuntimeError, match="keys refer to nothing"):
+                migrate.downgrade(engine, "0027")
+            assert migrate.current_revision(engine) == "0028"  # undone whole
+            assert "extra_taken" in {c["name"] for c in inspect(engine).get_columns("orders")}
+        finally:
+            engine.dispose()
+
+
 def test_the_migrated_schema_matches_the_models(shared_engine: Engine) -> None:
     with shared_engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
