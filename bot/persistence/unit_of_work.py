@@ -137,7 +137,11 @@ class SqlAlchemyUnitOfWork:
 
     def reading(self) -> Self:
         """For the next `with`: this use case only reads (it may not commit). On SQLite its
-        transaction takes no write lock, so writers are not held behind a long read."""
+        transaction takes no write lock, so writers are not held behind a long read; on
+        MariaDB it reads one snapshot (REPEATABLE READ), so its figures agree with each other
+        whatever commits meanwhile."""
+        if self._open:
+            raise RuntimeError("this unit of work is already in a transaction")
         self._reading = True
         return self
 
@@ -169,8 +173,11 @@ class SqlAlchemyUnitOfWork:
         self.personal_data = SqlPersonalDataRepository(self.session)
         self.waiting = SqlWaitingRepository(self.session)
         if self._reading:  # its transaction begins now, as one that only reads
+            options: dict[str, object] = {READING: True}
+            if self.session.get_bind().dialect.name != "sqlite":
+                options["isolation_level"] = "REPEATABLE READ"
             try:
-                self.session.connection(execution_options={READING: True})
+                self.session.connection(execution_options=options)
             except BaseException as failed:
                 self.__exit__(type(failed), failed, failed.__traceback__)  # translated
                 raise

@@ -990,8 +990,10 @@ class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.committed = state or State()
         self.commits = 0
+        self._reading = False
 
     def reading(self) -> Self:
+        self._reading = True
         return self
 
     def __enter__(self) -> Self:
@@ -1025,9 +1027,12 @@ class FakeUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._reading = False
         self.rollback()
 
     def commit(self) -> None:
+        if self._reading:  # as the real one: a reading use case commits nothing
+            raise RuntimeError("a unit of work opened for reading commits nothing")
         if self.working.catalogue_changed:
             self.working.catalogue_version += 1
             self.working.catalogue_changed = False

@@ -41,3 +41,16 @@ def test_a_reading_unit_of_work_commits_nothing_and_the_next_one_writes_again(
     )  # the same unit of work, used again for a write: it commits
     with new_uow() as check:
         assert check.products.get_by_sku("TEA").stock == 2  # type: ignore[union-attr]
+
+
+def test_a_reading_transaction_reads_one_snapshot_whatever_commits_meanwhile(
+    new_uow: UowFactory,
+) -> None:
+    stocked(new_uow(), 10, sku="HONEY")
+    reader = new_uow()
+    with reader.reading():
+        before = len(reader.products.all(include_archived=True))
+        stocked(new_uow(), 5, sku="JAM")  # committed by another transaction meanwhile
+        assert len(reader.products.all(include_archived=True)) == before
+    with pytest.raises(RuntimeError, match="already in a transaction"), reader:
+        reader.reading()
