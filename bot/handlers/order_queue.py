@@ -167,7 +167,8 @@ def order_card(t: Texts, order: Order, store: Store, *, with_history: bool = Fal
         lines.append(f"📝 {esc(order.note)}")
     lines.append(t("Total {total}", total=t.money(order.total_minor, store.currency)))
     lines.append(payment_line(t, order, store, for_staff=True))
-    if paid_in_telegram(order) and (extra := to_collect(order)):
+    done = order.status is OrderStatus.COMPLETED  # then the payment line says how it was taken
+    if paid_in_telegram(order) and (extra := to_collect(order)) and not done:
         more = t.money(extra, store.currency)
         lines.append("💶 " + t("To collect at the hand-over: {amount}", amount=more))
     if order.changes_untold:

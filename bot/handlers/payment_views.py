@@ -6,7 +6,15 @@ from bot.domain.money import Currency
 from bot.domain.orders import FulfilmentKind, Order, OrderStatus
 from bot.domain.payments import MoneyTaken, PaymentMethod
 from bot.domain.store import Store
+from bot.domain.text import said
 from bot.i18n import Texts
+
+# Money taken at a hand-over, as the hand-over and the order's card say it.
+TAKEN_LINE = {
+    MoneyTaken.CASH: said("💶 {total} taken in cash."),
+    MoneyTaken.CARD: said("💳 {total} taken by card."),
+    MoneyTaken.TELEGRAM: said("📱 Already paid in Telegram: nothing to collect."),
+}
 
 
 def payment_line(t: Texts, order: Order, store: Store, *, for_staff: bool = False) -> str:
@@ -15,6 +23,9 @@ def payment_line(t: Texts, order: Order, store: Store, *, for_staff: bool = Fals
     if payment.method is PaymentMethod.ONLINE:
         if payment.is_paid:
             lines.append("💳 " + t("Paid in Telegram"))
+            if order.extra_taken is not None:  # and what the picking added, at the hand-over
+                extra = t.money(order.extra_taken_minor, store.currency)
+                lines.append(t(TAKEN_LINE[order.extra_taken], total=extra))
         elif order.status is OrderStatus.CANCELLED:
             lines.append("💳 " + t("Not paid"))
         elif payment.pay_by is None:

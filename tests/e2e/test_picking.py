@@ -187,6 +187,8 @@ async def test_a_paid_delivery_picked_heavier_is_completed_with_how_the_rest_was
     assert finishing == ["🏁 Delivered, paid in cash", "🏁 Delivered, paid by card"]
     await clerk.presses("🏁 Delivered, paid by card")
     assert clerk.toasts[-1] == "💳 0.39 EUR taken by card."
+    assert "💳 0.39 EUR taken by card." in clerk.screen  # the card, redrawn once completed
+    assert "To collect" not in clerk.screen
     done = orders.find_order(code, uow=bot.shop.uow())
     assert (done.status, done.money_taken, done.extra_taken, done.extra_taken_minor) == (
         OrderStatus.COMPLETED,
