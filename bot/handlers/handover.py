@@ -25,6 +25,7 @@ from bot.handlers.access import signed_in, staff_member
 from bot.handlers.button_kinds import AskDeliveryCode, DeliveredPaid, TakeMoney
 from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.order_queue import card, order_keyboard
+from bot.handlers.payment_views import TAKEN_LINE
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say, show
 from bot.handlers.views import button
@@ -40,11 +41,6 @@ SCANNED_BY_CUSTOMER = said(
 TAKE_BUTTON = {
     MoneyTaken.CASH: said("💶 Paid in cash"),
     MoneyTaken.CARD: said("💳 Paid by card"),
-}
-TAKEN_LINE = {
-    MoneyTaken.CASH: said("💶 {total} taken in cash."),
-    MoneyTaken.CARD: said("💳 {total} taken by card."),
-    MoneyTaken.TELEGRAM: said("📱 Already paid in Telegram: nothing to collect."),
 }
 
 
@@ -181,28 +177,38 @@ async def ask_delivery_code(update: Update, context: ShopContext) -> str | None:
 
 
 async def take_delivery_code(update: Update, context: ShopContext, prompt: Prompt) -> None:
-    """The typed code: the delivery is handed over as with /handover CODE; a code that is not
-    this order's keeps the question open for another try."""
-    message, t = update.effective_message, context.texts(update)
+    """The typed code: the delivery is handed over as with /handover CODE (what to collect, or
+    completed); a code that is not this order's keeps the question open for another try, any
+    other refusal closes it."""
+    message, t, store = update.effective_message, context.texts(update), context.shop.store
     draft = prompt.draft
     assert isinstance(draft, DeliveryCodeDraft)
     if message is None or not message.text or not message.text.strip():
         await say(update, t("Please type the delivery code, or /cancel."))
         return
-    account = await signed_in(update, context)
-    assert account.id is not None
     typed = message.text.strip()
     try:
-        await context.run(orders.delivery_with_code, account.id, draft.order_code, typed)
+        account = await signed_in(update, context)
+        assert account.id is not None
+        order = await context.run(
+            orders.delivery_with_code,
+            account.id,
+            draft.order_code,
+            typed,
+            telegram_user_id=user_id_of(update),
+        )
     except InvalidInput as refused:
         await say(update, refused_then(t, refused, t(TYPE_AGAIN)))
         return
-    except DomainError as refused:  # its code, but it may not leave (handed over, cancelled)
+    except DomainError as refused:  # logged out, or it may not leave (handed over, cancelled)
         await context.run(prompts.drop, user_id_of(update))
         await say(update, esc(t.refusal(refused)))
         return
-    await context.run(prompts.drop, user_id_of(update))
-    await hand_over(update, context, typed)
+    if collects_money(order):
+        await say(update, to_collect(t, order, store), money_keyboard(t, order))
+        return
+    order = await context.run(orders.hand_over, account.id, typed, store=store)
+    await say(update, handed_over(t, order, store))
 
 
 @polite

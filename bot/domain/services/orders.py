@@ -697,10 +697,14 @@ def _to_hand_over(uow: UnitOfWork, pickup_code: str) -> Order:
     return order
 
 
-def delivery_with_code(staff_id: int, order_code: str, typed: str, *, uow: UnitOfWork) -> Order:
+@retry_on_conflict
+def delivery_with_code(
+    staff_id: int, order_code: str, typed: str, *, telegram_user_id: int, uow: UnitOfWork
+) -> Order:
     """The delivery `order_code`, checked as `hand_over` checks it, if `typed` is the code its
-    customer was given: a courier types the code at the door for the order they carry (the
-    code of another order, or none, hands nothing over)."""
+    customer was given (a courier types it at the door): the courier's question is closed in
+    the same transaction. The code of another order, or none, hands nothing over and leaves
+    the question open for another try."""
     with uow:
         check_staff(uow, staff_id)
         code = normalise_order_code(typed)
@@ -713,7 +717,10 @@ def delivery_with_code(staff_id: int, order_code: str, typed: str, *, uow: UnitO
                 ),
                 code=normalise_order_code(order_code)[:16],
             )
-        return _to_hand_over(uow, code)
+        order = _to_hand_over(uow, code)
+        uow.prompts.delete(telegram_user_id)
+        uow.commit()
+        return order
 
 
 def order_to_hand_over(staff_id: int, pickup_code: str, *, uow: UnitOfWork) -> Order:
