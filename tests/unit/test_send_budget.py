@@ -127,6 +127,21 @@ async def test_a_notification_woken_late_takes_a_new_place_instead_of_leaving_in
     assert ("bulk", 2004) in book.claimed  # a place of now's ticks, claimed anew
 
 
+async def test_a_notification_woken_past_the_first_half_of_its_tick_takes_a_new_place() -> None:
+    book, recorder, now = MemoryTickBook(), Recorder(), [1000.0]  # tick 8000
+    waits: list[float] = []
+    budget = SendBudget(book, clock=lambda: now[0], offload=_inline, waited=waits.append)
+    for n in range(3):
+        await notify(budget, recorder.callback(f"on time {n}"), n)
+    late = asyncio.create_task(notify(budget, recorder.callback("late"), 9))
+    await asyncio.sleep(0.01)  # it has tick 8001's place (1000.125 s) and waits for it
+    now[0] = 1000.125 + 0.07  # it wakes 70 ms into its tick of 125
+    await late
+    assert recorder.sent[-1][1] == "late"
+    # Then it waited again, for tick 8002 (1000.25 s): a new place, not its old one.
+    assert waits[-1] == pytest.approx(1000.25 - now[0])
+
+
 async def test_claims_slower_than_a_block_still_get_a_place_ahead() -> None:
     book, recorder, now = MemoryTickBook(), Recorder(), [1000.0]
 
