@@ -37,7 +37,7 @@ def read_typed(
     ("1,5 kg") is for, or the first page of the search the text is, in one read transaction.
     Text too short to search is left to the search feature, which says so without reading
     anything."""
-    with uow:
+    with uow.reading():
         now = clock()
         waiting = waiting_in(uow, telegram_user_id, now)
         amount = read_amount(text) if waiting.nothing and text is not None else None
