@@ -43,14 +43,7 @@ def test_a_reading_unit_of_work_commits_nothing_and_the_next_one_writes_again(
         assert check.products.get_by_sku("TEA").stock == 2  # type: ignore[union-attr]
 
 
-def test_a_reading_transaction_reads_one_snapshot_whatever_commits_meanwhile(
-    new_uow: UowFactory,
-) -> None:
-    stocked(new_uow(), 10, sku="HONEY")
-    reader = new_uow()
-    with reader.reading():
-        before = len(reader.products.all(include_archived=True))
-        stocked(new_uow(), 5, sku="JAM")  # committed by another transaction meanwhile
-        assert len(reader.products.all(include_archived=True)) == before
-    with pytest.raises(RuntimeError, match="already in a transaction"), reader:
-        reader.reading()
+def test_a_unit_of_work_already_open_cannot_turn_to_reading(new_uow: UowFactory) -> None:
+    uow = new_uow()
+    with pytest.raises(RuntimeError, match="already in a transaction"), uow:
+        uow.reading()
