@@ -59,9 +59,14 @@ async def show(
     chat = update.effective_chat
     assert chat is not None
     if photo is not None:
-        return await chat.send_photo(
-            photo, caption=fit(text, CAPTION), parse_mode=ParseMode.HTML, reply_markup=keyboard
-        )
+        try:
+            return await chat.send_photo(
+                photo, caption=fit(text, CAPTION), parse_mode=ParseMode.HTML, reply_markup=keyboard
+            )
+        except BadRequest as error:
+            # A photo Telegram no longer knows (a file id of another bot, from an old export):
+            # the card goes without it, rather than not at all.
+            log.warning("a photo was refused (%s); the card is sent without it", error)
     return await chat.send_message(fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 

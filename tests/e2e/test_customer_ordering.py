@@ -621,6 +621,19 @@ async def test_a_long_description_still_fits_under_the_items_photo(bot: RunningB
     assert ann.screen.endswith("…")
 
 
+@sqlite_only
+async def test_a_photo_telegram_refuses_leaves_the_card_without_it_not_unanswered(
+    bot: RunningBot,
+) -> None:
+    sell(bot, sku="CHEESE", name="Comté", price_minor=499, photo_file_id="photo-of-another-bot")
+    ann = customer(bot)
+    bot.double.fail_next("sendPhoto", 400)  # "Bad Request: wrong file identifier", say
+    await ann.says("/start p_CHEESE")
+    assert ann.last.photo is None
+    assert "Comté" in ann.screen and "4.99 EUR" in ann.screen
+    assert any("to cart" in b for b in ann.last.button_texts)
+
+
 async def test_search_understands_emoji_in_names(bot: RunningBot) -> None:
     sell(bot, sku="WINE", name="Côtes du Rhône 🍷")
     ann = customer(bot)
