@@ -154,7 +154,7 @@ async def test_paid_in_telegram_and_picked_heavier_the_rest_is_taken_and_reporte
     await clerk.presses("Ready for pickup")
     pickup_code = orders.find_order(code, uow=bot.shop.uow()).pickup_code
 
-    await clerk.says(f"/handover {pickup_code}")
+    await clerk.says(f"/start h_{pickup_code}")  # the clerk's phone scanned Ann's QR code
     assert f"Order {code}: collect 0.39 EUR." in clerk.screen
     assert "💳 Paid in Telegram: 11.44 EUR" in clerk.screen
     assert clerk.last.button_texts == ["💶 Paid in cash", "💳 Paid by card"]
