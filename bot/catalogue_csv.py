@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from bot.domain.catalogue import Product, Unit
 from bot.domain.errors import InvalidInput
@@ -208,22 +209,30 @@ def _without_spaces(price: str) -> str:
 
 
 # A Telegram file id (what /additem keeps and exports write): letters, digits, '-' and '_'.
-# The bot shows photos by their file id and redraws a card in place by comparing ids, so a
-# web address is refused rather than kept: send the photo to the bot with /edititem.
 PHOTO_ID = re.compile(r"[A-Za-z0-9_-]{20,255}")
+MAX_PHOTO_ADDRESS = 255  # as the column holds it
 
 
 def _photo(text: str) -> str | None:
+    """A Telegram file id, or a web address Telegram fetches the photo from when a card first
+    shows it (the item then keeps the file id Telegram gives)."""
     if not text:
         return None
-    if not PHOTO_ID.fullmatch(text):
-        raise InvalidInput(
-            said(
-                "photo must be a Telegram photo id, as the catalogue export writes it (a web "
-                "address cannot be used: send the photo to the bot instead)"
-            )
+    if PHOTO_ID.fullmatch(text) or _web_address(text):
+        return text
+    raise InvalidInput(
+        said(
+            "photo must be a web address starting with https:// (at most 255 characters), or "
+            "a Telegram photo id as the catalogue export writes it"
         )
-    return text
+    )
+
+
+def _web_address(text: str) -> bool:
+    if len(text) > MAX_PHOTO_ADDRESS or any(c.isspace() for c in text):
+        return False
+    parts = urlsplit(text)
+    return parts.scheme in ("https", "http") and bool(parts.hostname)
 
 
 def _positive(text: str, what: str) -> Decimal:

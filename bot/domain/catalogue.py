@@ -82,6 +82,8 @@ class Product:
     description: str = ""
     low_stock_threshold: Decimal | None = None
     active: bool = True
+    # A Telegram file id, or a web address (from a catalogue file) until Telegram has fetched
+    # it once and given its file id (`is_web_photo`).
     photo_file_id: str | None = None
     stock: Decimal = Decimal(0)
     vat_rate: Decimal | None = None  # percent; None: the store's default (bot.domain.vat)
@@ -204,3 +206,8 @@ def _required_text(value: str, limit: int, *, empty: str, too_long: str) -> str:
     if len(text) > limit:
         raise InvalidInput(too_long, limit=limit)
     return text
+
+
+def is_web_photo(photo: str | None) -> bool:
+    """A photo given by its web address (a catalogue file's), not yet by a Telegram file id."""
+    return photo is not None and photo.startswith(("https://", "http://"))

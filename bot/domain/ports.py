@@ -72,6 +72,9 @@ class ProductRepository(Protocol):
     def get(self, product_id: int) -> Product | None: ...
     def get_by_sku(self, sku: str) -> Product | None: ...
     def get_many(self, product_ids: Sequence[int]) -> dict[int, Product]: ...
+    def replace_photo(self, product_id: int, old: str, new: str) -> bool:
+        """The item's photo becomes `new` if it still is `old` (one conditional write)."""
+
     def update_details(self, product: Product) -> None:
         """Save everything but the stock level, which moves only through change_stock."""
 

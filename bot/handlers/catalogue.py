@@ -13,7 +13,7 @@ from html import escape as esc
 from telegram import Update
 
 from bot.domain.cart import most_per_order, over_the_limit
-from bot.domain.catalogue import Product, category_key
+from bot.domain.catalogue import Product, category_key, is_web_photo
 from bot.domain.errors import DomainError
 from bot.domain.services import catalogue, watches
 from bot.domain.services.cart import (
@@ -157,7 +157,13 @@ async def _card(
         )
         if cached:
             cards.put(version, key, card)
-    await show(update, *card, photo=product.photo_file_id)
+    shown = await show(update, *card, photo=product.photo_file_id)
+    address = product.photo_file_id
+    if is_web_photo(address) and shown is not None and shown.photo and address is not None:
+        # Telegram fetched the photo from the catalogue file's address: keep its file id.
+        await context.run(
+            catalogue.keep_fetched_photo, product.id, address, shown.photo[-1].file_id
+        )
 
 
 @polite

@@ -621,6 +621,22 @@ async def test_a_long_description_still_fits_under_the_items_photo(bot: RunningB
     assert ann.screen.endswith("…")
 
 
+async def test_a_photo_given_by_its_web_address_is_fetched_once_then_shown_by_its_file_id(
+    bot: RunningBot,
+) -> None:
+    address = "https://shop.example/photos/comte.jpg"  # as a catalogue file gives it
+    sell(bot, sku="CHEESE", name="Comté", price_minor=499, photo_file_id=address)
+    ann = customer(bot)
+    await ann.says("/start p_CHEESE")
+    card = ann.last
+    assert card.photo is not None and bot.double.fetched[card.photo] == address
+    kept = catalogue.find_product("CHEESE", uow=bot.shop.uow()).photo_file_id
+    assert kept == card.photo  # Telegram's file id from now on: nothing fetched again
+    await ann.presses("➕", on=card)
+    assert ann.last is card and card.photo == kept  # redrawn in place
+    assert len(bot.double.fetched) == 1
+
+
 @sqlite_only
 async def test_a_photo_telegram_refuses_leaves_the_card_without_it_not_unanswered(
     bot: RunningBot,

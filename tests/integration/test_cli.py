@@ -148,14 +148,14 @@ def test_every_bad_line_of_a_french_file_is_named_with_its_reason(
         "sku;name;category;unit;step;price;stock;threshold;description;photo\n"
         "GOOD;Good item;Pantry;pc;1;1,00;5;;;\n"
         "STEP;Item;Pantry;kg;0,3;1,00;12,5;;;\n"
-        "WEB;Item;Pantry;pc;1;1,00;5;;;https://example.com/a.jpg\n"
+        "WEB;Item;Pantry;pc;1;1,00;5;;;file:///home/me/a.jpg\n"
         "NEG;Item;Pantry;pc;1;1,00;-2;;;\n",
         encoding="utf-8",
     )
     assert cli.main(["catalogue", "import", "bad.csv"]) == 1
     err = capsys.readouterr().err
     assert "line 3: stock 12.5 is not a whole number of steps of 0.3 kg" in err
-    assert "line 4: photo must be a Telegram photo id" in err
+    assert "line 4: photo must be a web address starting with https://" in err
     assert "line 5: stock cannot be negative" in err
     assert "line 2:" not in err
     assert catalogue.all_products(uow=new_uow()) == []

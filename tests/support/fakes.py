@@ -92,6 +92,13 @@ class FakeProducts:
             i: dataclasses.replace(self.s.products[i]) for i in product_ids if i in self.s.products
         }
 
+    def replace_photo(self, product_id: int, old: str, new: str) -> bool:
+        product = self.s.products[product_id]
+        if product.photo_file_id != old:
+            return False
+        self.s.products[product_id] = dataclasses.replace(product, photo_file_id=new)
+        return True
+
     def update_details(self, product: Product) -> None:
         assert product.id is not None
         stock = self.s.products[product.id].stock

@@ -39,20 +39,54 @@ def test_the_separator_is_the_one_that_makes_the_first_line_a_header(separator: 
     assert row.product.photo_file_id is None
 
 
+def _tea_with_photo(cell: str) -> bytes:
+    header = "sku,name,category,unit,step,price,stock,threshold,description,photo"
+    return f"{header}\nTEA,Tea,Drinks,pc,1,2.50,4,,,{cell}\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("cell", "kept"),
+    [
+        ("https://shop.example/photos/tea.jpg", "https://shop.example/photos/tea.jpg"),
+        ("AgACAgIAAxkBAAIBZ2VhYWFhYWFhYWFh", "AgACAgIAAxkBAAIBZ2VhYWFhYWFhYWFh"),
+        ("", None),
+    ],
+)
+def test_a_photo_is_a_web_address_or_a_telegram_file_id(cell: str, kept: str | None) -> None:
+    [row] = read_catalogue_file(_tea_with_photo(cell), EUR)
+    assert row.product.photo_file_id == kept
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "ftp://shop.example/tea.jpg",
+        "https://",
+        "https://shop.example/my tea.jpg",
+        "tea.jpg",
+        "https://shop.example/" + "x" * 240,
+    ],
+)
+def test_a_photo_that_is_neither_is_refused(cell: str) -> None:
+    with pytest.raises(CatalogueFileError) as bad:
+        read_catalogue_file(_tea_with_photo(cell), EUR)
+    assert "photo must be a web address" in str(bad.value.errors[0])
+
+
 def test_every_bad_line_is_reported_with_its_number_and_nothing_is_read() -> None:
     data = (
         "sku;name;category;unit;step;price;stock;threshold;description;photo\n"
         "OK;Good;Pantry;pc;1;1,00;5;;;\n"
         "STEP;Yoghurt;Dairy;kg;0,3;1,00;12,5;;;\n"
-        "URL;Item;Pantry;pc;1;1,00;5;;;https://example.com/a.jpg\n"
+        "URL;Item;Pantry;pc;1;1,00;5;;;file:///home/me/a.jpg\n"
         "SHORT;Item\n"
     )
     with pytest.raises(CatalogueFileError) as bad:
         read_catalogue_file(data.encode(), EUR)
     assert [str(e) for e in bad.value.errors] == [
         "line 3: stock 12.5 is not a whole number of steps of 0.3 kg",
-        "line 4: photo must be a Telegram photo id, as the catalogue export writes it (a web "
-        "address cannot be used: send the photo to the bot instead)",
+        "line 4: photo must be a web address starting with https:// (at most 255 characters), "
+        "or a Telegram photo id as the catalogue export writes it",
         "line 5: expected 10 columns, found 2",
     ]
 

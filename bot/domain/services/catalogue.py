@@ -140,6 +140,19 @@ def update_product(sku: str, changes: dict[str, Any], *, uow: UnitOfWork) -> Pro
         return edited
 
 
+@retry_on_conflict
+def keep_fetched_photo(product_id: int, address: str, file_id: str, *, uow: UnitOfWork) -> bool:
+    """Telegram fetched an item's photo from its web address: from now on the item shows it by
+    the file id Telegram gave (cards are redrawn in place, and the address is not fetched for
+    every card), unless its photo was changed meanwhile."""
+    with uow:
+        if not uow.products.replace_photo(product_id, address, file_id):
+            return False
+        uow.catalogue.changed()
+        uow.commit()
+        return True
+
+
 def _fields(product: Product) -> dict[str, Any]:
     return {f.name: getattr(product, f.name) for f in dataclasses.fields(product)}
 

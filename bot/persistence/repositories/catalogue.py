@@ -292,6 +292,15 @@ class SqlProductRepository:
         rows = self.session.execute(_ITEMS, {"ids": sorted(set(product_ids))})
         return {row.id: self._to_domain(row) for row in rows}
 
+    def replace_photo(self, product_id: int, old: str, new: str) -> bool:
+        changed = self.session.execute(
+            update(ProductRow)
+            .where(ProductRow.id == product_id, ProductRow.photo_file_id == old)
+            .values(photo_file_id=new)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(changed.rowcount)  # type: ignore[attr-defined]
+
     def update_details(self, product: Product) -> None:
         row = self.session.get(ProductRow, product.id)
         if row is None:

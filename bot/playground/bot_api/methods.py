@@ -91,7 +91,11 @@ class Methods(ApiState):
         with self._lock:
             caption = self._caption(p)
             photo = p["photo"]
-            file_id = photo if isinstance(photo, str) else self._keep(photo, "photo")
+            if isinstance(photo, str):
+                web = photo.startswith(("https://", "http://"))
+                file_id = self._fetched(photo) if web else photo
+            else:
+                file_id = self._keep(photo, "photo")
             return self._new_bot_message(p, photo=file_id, caption=caption)
 
     def _send_document(self, p: dict[str, Any]) -> dict[str, Any]:

@@ -79,6 +79,7 @@ class ApiState:
         self._people_ids = itertools.count(1001)
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
+        self.fetched: dict[str, str] = {}  # file id -> the web address it was fetched from
         self._open_queries: set[str] = set()
         self._answered: dict[str, dict[str, Any]] = {}
         self._pre_checkouts: dict[str, float] = {}  # query id: when it was asked (monotonic)
@@ -151,6 +152,13 @@ class ApiState:
                 fault.remaining -= 1
                 return fault
         return None
+
+    def _fetched(self, address: str) -> str:
+        """A photo sent by its web address: Telegram fetches it and gives it a file id of its
+        own (here, offline, nothing is fetched; the address is kept as what was asked)."""
+        file_id = f"photo-{next(self._file_ids)}"
+        self.fetched[file_id] = address
+        return file_id
 
     def _keep(self, upload: UploadedFile, kind: str) -> str:
         """Keep an uploaded file so the bot can send it again by its id."""

@@ -126,3 +126,17 @@ def test_an_import_moves_the_catalogues_version_only_when_it_changes_an_item() -
     dearer = dataclasses.replace(jam, price_minor=jam.price_minor + 100)
     catalogue.import_catalogue([ImportRow(2, dearer, Decimal(4))], store=STORE, actor="t", uow=uow)
     assert _version(uow) != before
+
+
+def test_a_fetched_photo_keeps_telegrams_file_id_unless_the_photo_changed_meanwhile() -> None:
+    uow = FakeUnitOfWork()
+    address = "https://shop.example/tea.jpg"
+    tea = stocked(uow, 3, sku="TEA", photo_file_id=address)
+    jam = stocked(uow, 3, sku="JAM", photo_file_id="photo-from-edititem")
+    version = uow.committed.catalogue_version
+    assert catalogue.keep_fetched_photo(tea.id or 0, address, "photo-7", uow=uow)
+    assert uow.committed.catalogue_version == version + 1  # its cards are drawn again
+    assert not catalogue.keep_fetched_photo(jam.id or 0, address, "photo-8", uow=uow)
+    assert uow.committed.catalogue_version == version + 1
+    found = {p.sku: p.photo_file_id for p in catalogue.all_products(uow=uow)}
+    assert found == {"TEA": "photo-7", "JAM": "photo-from-edititem"}
