@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Photos Telegram refused, in this worker (oldest first): their cards go without them.
+REFUSED_PHOTOS: dict[str, None] = {}
+MAX_REFUSED_PHOTOS = 10_000
+
 
 async def show(
     update: Update,
@@ -31,6 +35,8 @@ async def show(
 ) -> Message | None:
     """Navigation edits the message the button was on; a photo card and a text screen cannot
     be edited into each other, so switching between them replaces the message."""
+    if photo is not None and photo in REFUSED_PHOTOS:
+        photo = None
     query = update.callback_query
     old = query.message if query is not None else None
     if isinstance(old, Message):
@@ -64,9 +70,13 @@ async def show(
                 photo, caption=fit(text, CAPTION), parse_mode=ParseMode.HTML, reply_markup=keyboard
             )
         except BadRequest as error:
-            # A photo Telegram no longer knows (a file id of another bot, from an old export):
-            # the card goes without it, rather than not at all.
+            # A photo Telegram no longer knows (a file id of another bot, from an old export,
+            # or an address it cannot fetch): the card goes without it, rather than not at all,
+            # and this worker's next cards too (each press would send it again otherwise).
             log.warning("a photo was refused (%s); the card is sent without it", error)
+            REFUSED_PHOTOS[photo] = None
+            while len(REFUSED_PHOTOS) > MAX_REFUSED_PHOTOS:
+                del REFUSED_PHOTOS[next(iter(REFUSED_PHOTOS))]
     return await chat.send_message(fit(text), parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
 

@@ -645,9 +645,12 @@ async def test_a_photo_telegram_refuses_leaves_the_card_without_it_not_unanswere
     ann = customer(bot)
     bot.double.fail_next("sendPhoto", 400)  # "Bad Request: wrong file identifier", say
     await ann.says("/start p_CHEESE")
-    assert ann.last.photo is None
+    card = ann.last
+    assert card.photo is None
     assert "Comté" in ann.screen and "4.99 EUR" in ann.screen
-    assert any("to cart" in b for b in ann.last.button_texts)
+    assert any("to cart" in b for b in card.button_texts)
+    await ann.presses("➕", on=card)  # the same card, edited: the photo is not tried again
+    assert ann.last is card and card.photo is None
 
 
 async def test_search_understands_emoji_in_names(bot: RunningBot) -> None:
