@@ -7,6 +7,7 @@ same record read it. A browse tap is then the record's transaction alone.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from html import escape as esc
 
@@ -44,6 +45,8 @@ from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, refused_then, say, show
 from bot.handlers.views import PAGE_SIZE, categories_screen, category_screen, product_card
 from bot.i18n import said
+
+log = logging.getLogger(__name__)
 
 
 def cart_item_shown(update: Update) -> int | None:
@@ -159,11 +162,15 @@ async def _card(
             cards.put(version, key, card)
     shown = await show(update, *card, photo=product.photo_file_id)
     address = product.photo_file_id
-    if is_web_photo(address) and shown is not None and shown.photo and address is not None:
-        # Telegram fetched the photo from the catalogue file's address: keep its file id.
-        await context.run(
-            catalogue.keep_fetched_photo, product.id, address, shown.photo[-1].file_id
-        )
+    if address is not None and is_web_photo(address) and shown is not None and shown.photo:
+        # Telegram fetched the photo from the catalogue file's address: keep its file id. Only
+        # a saving: the card is on screen, so a database away now is no error of this tap.
+        try:
+            await context.run(
+                catalogue.keep_fetched_photo, product.id, address, shown.photo[-1].file_id
+            )
+        except DomainError:
+            log.warning("the file id of %s's fetched photo was not kept", product.sku)
 
 
 @polite
