@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.domain.catalogue import Product, Unit
 from bot.domain.errors import InvalidInput
@@ -218,8 +218,10 @@ def _photo(text: str) -> str | None:
     shows it (the item then keeps the file id Telegram gives)."""
     if not text:
         return None
-    if PHOTO_ID.fullmatch(text) or _web_address(text):
+    if PHOTO_ID.fullmatch(text):
         return text
+    if _web_address(text):
+        return urlunsplit(urlsplit(text))  # "HTTPS://" written as the bot looks for it
     raise InvalidInput(
         said(
             "photo must be a web address starting with https:// (at most 255 characters), or "
@@ -277,7 +279,7 @@ def _cells(p: Product, currency: Currency) -> list[str]:
         _plain(p.stock),
         "" if p.low_stock_threshold is None else _plain(p.low_stock_threshold),
         p.description,
-        p.photo_file_id or "",
+        p.photo_address or p.photo_file_id or "",  # an address as the file gave it
         "" if p.vat_rate is None else rate_text(p.vat_rate),
     ]
 

@@ -88,6 +88,9 @@ class Product:
     stock: Decimal = Decimal(0)
     vat_rate: Decimal | None = None  # percent; None: the store's default (bot.domain.vat)
     id: int | None = field(default=None)
+    # The web address the photo was fetched from (the catalogue file's), kept beside the file
+    # id Telegram gave: the same address imported again keeps that photo.
+    photo_address: str | None = None
 
     def __post_init__(self) -> None:
         self.sku = normalise_sku(self.sku)

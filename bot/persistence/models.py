@@ -69,6 +69,8 @@ class ProductRow(Base):
     low_stock_threshold: Mapped[Decimal | None] = mapped_column(Quantity)
     active: Mapped[bool] = mapped_column(Boolean, index=True)
     photo_file_id: Mapped[str | None] = mapped_column(String(255))
+    # The web address the photo was fetched from (bot.domain.catalogue.Product.photo_address).
+    photo_address: Mapped[str | None] = mapped_column(String(255))
     stock: Mapped[Decimal] = mapped_column(Quantity)
     search_text: Mapped[str] = mapped_column(String(400))
     # Set when a low-stock alert went out; cleared when stock rises above the threshold again.

@@ -96,7 +96,9 @@ class FakeProducts:
         product = self.s.products[product_id]
         if product.photo_file_id != old:
             return False
-        self.s.products[product_id] = dataclasses.replace(product, photo_file_id=new)
+        self.s.products[product_id] = dataclasses.replace(
+            product, photo_file_id=new, photo_address=old
+        )
         return True
 
     def update_details(self, product: Product) -> None:

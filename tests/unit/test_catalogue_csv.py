@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 
-from bot.catalogue_csv import CatalogueFileError, read_catalogue_file
+from bot.catalogue_csv import COLUMNS, CatalogueFileError, catalogue_lines, read_catalogue_file
 from bot.domain.money import Currency
+from tests.support.factories import make_product
 
 EUR = Currency("EUR")
 
@@ -48,6 +50,7 @@ def _tea_with_photo(cell: str) -> bytes:
     ("cell", "kept"),
     [
         ("https://shop.example/photos/tea.jpg", "https://shop.example/photos/tea.jpg"),
+        ("HTTPS://shop.example/Tea.jpg", "https://shop.example/Tea.jpg"),  # as it is looked for
         ("AgACAgIAAxkBAAIBZ2VhYWFhYWFhYWFh", "AgACAgIAAxkBAAIBZ2VhYWFhYWFhYWFh"),
         ("", None),
     ],
@@ -105,3 +108,13 @@ def test_a_header_without_the_columns_is_refused_at_line_1(header: str) -> None:
     [error] = bad.value.errors
     assert error.line_number == 1
     assert "the header must be: sku,name,category,unit,step,price,stock" in error.message
+
+
+def test_an_export_writes_a_fetched_photo_as_the_address_the_file_gave() -> None:
+    tea = make_product(sku="TEA", photo_file_id="photo-7")
+    fetched = dataclasses.replace(tea, photo_address="https://shop.example/tea.jpg")
+    [_, by_id, by_address] = catalogue_lines([tea, fetched], EUR)
+    assert (by_id[COLUMNS.index("photo")], by_address[COLUMNS.index("photo")]) == (
+        "photo-7",
+        "https://shop.example/tea.jpg",
+    )

@@ -37,6 +37,7 @@ EDITABLE_FIELDS = frozenset(
         "description",
         "low_stock_threshold",
         "photo_file_id",
+        "photo_address",
         "vat_rate",
     }
 )
@@ -169,6 +170,24 @@ def set_active(sku: str, active: bool, *, uow: UnitOfWork) -> Product:
         return product
 
 
+def _as_imported(imported: Product, known: Product) -> Product:
+    """An item as an imported row leaves it: its details from the row; its stock moved apart;
+    an empty photo or VAT cell keeps what it has (/setvat SKU default resets a rate), and so
+    does the address its photo was fetched from (the file id Telegram gave stays)."""
+    photo, address = imported.photo_file_id, None
+    if not photo or photo in (known.photo_file_id, known.photo_address):
+        photo, address = known.photo_file_id, known.photo_address
+    return dataclasses.replace(
+        imported,
+        id=known.id,
+        stock=known.stock,
+        photo_file_id=photo,
+        photo_address=address,
+        vat_rate=_or_known(imported.vat_rate, known.vat_rate),
+        active=known.active,
+    )
+
+
 def _or_known(given: Decimal | None, known: Decimal | None) -> Decimal | None:
     return known if given is None else given
 
@@ -245,16 +264,7 @@ def import_catalogue(
         )
         stock_changes = sum(1 for product in added if product.stock)
         edited = [
-            dataclasses.replace(
-                row.product,
-                id=known[row.product.sku].id,
-                stock=known[row.product.sku].stock,
-                # An empty photo cell keeps the item's photo.
-                photo_file_id=row.product.photo_file_id or known[row.product.sku].photo_file_id,
-                # So does an empty VAT cell its rate (/setvat SKU default resets it).
-                vat_rate=_or_known(row.product.vat_rate, known[row.product.sku].vat_rate),
-                active=known[row.product.sku].active,
-            )
+            _as_imported(row.product, known[row.product.sku])
             for row in rows
             if row.product.sku in known
         ]

@@ -302,7 +302,7 @@ def answer_edit_item(
     if field == "photo":
         if photo is None and (text or "").strip().lower() not in SKIP_WORDS:
             raise InvalidInput(said("Send the new photo, or type none to remove it"))
-        changes = {"photo_file_id": photo}
+        changes = {"photo_file_id": photo, "photo_address": None}
     elif text is None:
         raise InvalidInput(said("Please type the new value, or /cancel"))
     elif field == "description":

@@ -160,6 +160,7 @@ class SqlProductRepository:
             stock=row.stock,
             vat_rate=row.vat_rate,
             id=row.id,
+            photo_address=row.photo_address,
         )
 
     @staticmethod
@@ -175,6 +176,7 @@ class SqlProductRepository:
             "low_stock_threshold": product.low_stock_threshold,
             "active": product.active,
             "photo_file_id": product.photo_file_id,
+            "photo_address": product.photo_address,
             "vat_rate": product.vat_rate,
             "search_text": product.search_text[:400],
         }
@@ -296,7 +298,7 @@ class SqlProductRepository:
         changed = self.session.execute(
             update(ProductRow)
             .where(ProductRow.id == product_id, ProductRow.photo_file_id == old)
-            .values(photo_file_id=new)
+            .values(photo_file_id=new, photo_address=old)
             .execution_options(synchronize_session=False)
         )
         return bool(changed.rowcount)  # type: ignore[attr-defined]

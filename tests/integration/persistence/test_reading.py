@@ -47,3 +47,16 @@ def test_a_unit_of_work_already_open_cannot_turn_to_reading(new_uow: UowFactory)
     uow = new_uow()
     with pytest.raises(RuntimeError, match="already in a transaction"), uow:
         uow.reading()
+
+
+def test_on_sqlite_a_reading_transaction_reads_one_snapshot(
+    backend: str, new_uow: UowFactory
+) -> None:
+    if backend != "sqlite":
+        pytest.skip("MariaDB reads each statement's own moment (READ COMMITTED)")
+    stocked(new_uow(), 10, sku="HONEY")
+    reader = new_uow()
+    with reader.reading():
+        before = len(reader.products.all(include_archived=True))
+        stocked(new_uow(), 5, sku="JAM")  # committed by another transaction meanwhile
+        assert len(reader.products.all(include_archived=True)) == before

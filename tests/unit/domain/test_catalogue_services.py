@@ -140,3 +140,23 @@ def test_a_fetched_photo_keeps_telegrams_file_id_unless_the_photo_changed_meanwh
     assert uow.committed.catalogue_version == version + 1
     found = {p.sku: p.photo_file_id for p in catalogue.all_products(uow=uow)}
     assert found == {"TEA": "photo-7", "JAM": "photo-from-edititem"}
+
+
+def test_the_same_photo_address_imported_again_keeps_the_photo_telegram_fetched() -> None:
+    uow = FakeUnitOfWork()
+    address, other = "https://shop.example/tea.jpg", "https://shop.example/tea-2.jpg"
+    tea = stocked(uow, 3, sku="TEA", photo_file_id=address)
+    catalogue.keep_fetched_photo(tea.id or 0, address, "photo-7", uow=uow)
+    before = _version(uow)
+
+    def imported(photo: str | None) -> tuple[str | None, str | None]:
+        row = dataclasses.replace(tea, photo_file_id=photo, photo_address=None)
+        catalogue.import_catalogue([ImportRow(2, row, Decimal(3))], store=STORE, actor="t", uow=uow)
+        found = catalogue.find_product("TEA", uow=uow)
+        return found.photo_file_id, found.photo_address
+
+    assert imported(address) == ("photo-7", address)  # the file's own address: nothing to do
+    assert imported("photo-7") == ("photo-7", address)  # as exported before this version
+    assert _version(uow) == before
+    assert imported(other) == (other, None)  # a new address: fetched when next shown
+    assert _version(uow) != before
