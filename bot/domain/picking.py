@@ -243,6 +243,12 @@ def to_collect(order: Order) -> int:
     return max(0, order.total_minor - paid_in_telegram(order))
 
 
+def takes_money_at_handover(order: Order) -> bool:
+    """Whether the hand-over takes money, and so asks how: paid there, or paid in Telegram
+    for less than the picking came to."""
+    return not order.payment.is_paid or to_collect(order) > 0
+
+
 # ------------------------------------------------------------------------------------ news
 
 

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.domain.errors import DomainError, InvalidInput, NotAuthorised
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
-from bot.domain.picking import paid_in_telegram
+from bot.domain.picking import paid_in_telegram, takes_money_at_handover
 from bot.domain.picking import to_collect as picked_extra
 from bot.domain.prompts import DeliveryCodeDraft, Prompt, PromptKind
 from bot.domain.services import orders, prompts
@@ -46,12 +46,6 @@ TAKE_BUTTON = {
 
 def _items(t: Texts, order: Order) -> list[str]:
     return [f"• {esc(line.name)} — {t.quantity(line.quantity, line.unit)}" for line in order.lines]
-
-
-def collects_money(order: Order) -> bool:
-    """Whether the hand-over takes money: paid there, or paid in Telegram for less than the
-    picking came to."""
-    return not order.payment.is_paid or picked_extra(order) > 0
 
 
 def _paid_before(t: Texts, order: Order, store: Store) -> list[str]:
@@ -115,7 +109,7 @@ async def hand_over(update: Update, context: ShopContext, code: str) -> None:
     assert account.id is not None
     store, t = context.shop.store, context.texts(update)
     order = await context.run(orders.order_to_hand_over, account.id, code)
-    if collects_money(order):
+    if takes_money_at_handover(order):
         await say(update, to_collect(t, order, store), money_keyboard(t, order))
         return
     order = await context.run(orders.hand_over, account.id, code, store=store)
@@ -204,7 +198,7 @@ async def take_delivery_code(update: Update, context: ShopContext, prompt: Promp
         await context.run(prompts.drop, user_id_of(update))
         await say(update, esc(t.refusal(refused)))
         return
-    if collects_money(order):
+    if takes_money_at_handover(order):
         await say(update, to_collect(t, order, store), money_keyboard(t, order))
         return
     order = await context.run(orders.hand_over, account.id, typed, store=store)

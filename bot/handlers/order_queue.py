@@ -26,7 +26,7 @@ from bot.domain.orders import (
     clean_reason,
 )
 from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
-from bot.domain.picking import PICKABLE, paid_in_telegram, to_collect
+from bot.domain.picking import PICKABLE, paid_in_telegram, takes_money_at_handover, to_collect
 from bot.domain.prompts import CancelDraft, Prompt, PromptKind
 from bot.domain.services import orders, prompts, waiting
 from bot.domain.staff import Role
@@ -100,7 +100,7 @@ def order_keyboard(t: Texts, order: Order) -> InlineKeyboardMarkup | None:
         return None
     # Paid at the door, or paid in Telegram for less than the picking came to: completed with
     # how the money was taken there, in one tap (bot.handlers.handover).
-    takes_money = not order.payment.is_paid or to_collect(order) > 0
+    takes_money = takes_money_at_handover(order)
     buttons = [
         move_button(t, order.code, order.status, m, kind)
         for m in moves
