@@ -107,12 +107,20 @@ async def hand_over(update: Update, context: ShopContext, code: str) -> None:
     here (or in part), the screen says what to collect and asks how it was paid."""
     account = await signed_in(update, context)
     assert account.id is not None
-    store, t = context.shop.store, context.texts(update)
     order = await context.run(orders.order_to_hand_over, account.id, code)
+    await _collect_or_complete(update, context, account.id, order, code)
+
+
+async def _collect_or_complete(
+    update: Update, context: ShopContext, staff_id: int, order: Order, code: str
+) -> None:
+    """An order checked for its hand-over: what to collect and how it was paid, or, with
+    nothing to collect, completed now."""
+    store, t = context.shop.store, context.texts(update)
     if takes_money_at_handover(order):
         await say(update, to_collect(t, order, store), money_keyboard(t, order))
         return
-    order = await context.run(orders.hand_over, account.id, code, store=store)
+    order = await context.run(orders.hand_over, staff_id, code, store=store)
     await say(update, handed_over(t, order, store))
 
 
@@ -174,7 +182,7 @@ async def take_delivery_code(update: Update, context: ShopContext, prompt: Promp
     """The typed code: the delivery is handed over as with /handover CODE (what to collect, or
     completed); a code that is not this order's keeps the question open for another try, any
     other refusal closes it."""
-    message, t, store = update.effective_message, context.texts(update), context.shop.store
+    message, t = update.effective_message, context.texts(update)
     draft = prompt.draft
     assert isinstance(draft, DeliveryCodeDraft)
     if message is None or not message.text or not message.text.strip():
@@ -198,11 +206,7 @@ async def take_delivery_code(update: Update, context: ShopContext, prompt: Promp
         await context.run(prompts.drop, user_id_of(update))
         await say(update, esc(t.refusal(refused)))
         return
-    if takes_money_at_handover(order):
-        await say(update, to_collect(t, order, store), money_keyboard(t, order))
-        return
-    order = await context.run(orders.hand_over, account.id, typed, store=store)
-    await say(update, handed_over(t, order, store))
+    await _collect_or_complete(update, context, account.id, order, typed)
 
 
 @polite

@@ -674,15 +674,24 @@ class CannotHandOver(DomainError):
     """The order behind a pickup code must not leave the shop (yet)."""
 
 
+def _by_pickup_code(uow: UnitOfWork, pickup_code: str) -> Order | None:
+    code = normalise_order_code(pickup_code)
+    return uow.orders.get_by_pickup_code(code) if code.isalnum() else None
+
+
 def _to_hand_over(uow: UnitOfWork, pickup_code: str) -> Order:
     """The order behind a pickup code, if it may leave the shop now."""
-    code = normalise_order_code(pickup_code)
-    order = uow.orders.get_by_pickup_code(code) if code.isalnum() else None
+    order = _by_pickup_code(uow, pickup_code)
     if order is None:
         raise CannotHandOver(
             said("No order has the pickup code {code}. Please check it with the customer."),
-            code=code[:16],
+            code=normalise_order_code(pickup_code)[:16],
         )
+    return _may_leave(order)
+
+
+def _may_leave(order: Order) -> Order:
+    """The order, if it may leave the shop now."""
     if order.status is OrderStatus.COMPLETED:
         raise CannotHandOver(said("Order {code} was already handed over."), code=order.code)
     if order.status is OrderStatus.CANCELLED:
@@ -705,19 +714,19 @@ def delivery_with_code(
     customer was given (a courier types it at the door): the courier's question is closed in
     the same transaction. The code of another order, or none, hands nothing over and leaves
     the question open for another try."""
+    carried = normalise_order_code(order_code)
     with uow:
         check_staff(uow, staff_id)
-        code = normalise_order_code(typed)
-        found = uow.orders.get_by_pickup_code(code) if code.isalnum() else None
-        if found is None or found.code != normalise_order_code(order_code):
+        found = _by_pickup_code(uow, typed)
+        if found is None or found.code != carried:
             raise InvalidInput(
                 said(
                     "That is not the delivery code of order {code}. Please check it with the "
                     "customer."
                 ),
-                code=normalise_order_code(order_code)[:16],
+                code=carried[:16],
             )
-        order = _to_hand_over(uow, code)
+        order = _may_leave(found)
         uow.prompts.delete(telegram_user_id)
         uow.commit()
         return order
