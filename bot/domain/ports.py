@@ -58,6 +58,23 @@ class DayTotal:
     # The orders' totals (goods and fees) by how their money was taken.
     taken: Mapping[MoneyTaken | None, int] = field(default_factory=dict)
 
+    def plus(self, other: DayTotal) -> DayTotal:
+        """This day's figures with another part of the same day's."""
+        return DayTotal(
+            self.day,
+            self.orders + other.orders,
+            self.revenue_minor + other.revenue_minor,
+            self.delivery_fees_minor + other.delivery_fees_minor,
+            added_takings(self.taken, other.taken),
+        )
+
+
+def added_takings(
+    one: Mapping[MoneyTaken | None, int], other: Mapping[MoneyTaken | None, int]
+) -> dict[MoneyTaken | None, int]:
+    """Money by how it was taken, the two added up."""
+    return {way: one.get(way, 0) + other.get(way, 0) for way in {*one, *other}}
+
 
 @dataclass(frozen=True, slots=True)
 class StaffSession:

@@ -8,7 +8,6 @@ the cent."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput
 from bot.domain.payments import MoneyTaken
-from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
+from bot.domain.ports import DayTotal, ProductSales, UnitOfWork, added_takings
 from bot.domain.services.staff import check_manager
 from bot.domain.text import said
 from bot.domain.vat import VatAtRate
@@ -70,25 +69,13 @@ def _per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
     found: dict[date, DayTotal] = {}
     for start, end, offset in _stretches(period):
         for total in uow.orders.day_totals(start, end, offset):
-            seen = found.get(total.day, DayTotal(total.day, 0, 0))  # a day in two parts
-            found[total.day] = DayTotal(
-                total.day,
-                seen.orders + total.orders,
-                seen.revenue_minor + total.revenue_minor,
-                seen.delivery_fees_minor + total.delivery_fees_minor,
-                _added(seen.taken, total.taken),
-            )
+            seen = found.get(total.day)  # a day in two parts, where the clocks change
+            found[total.day] = total if seen is None else seen.plus(total)
     days = (period.last - period.first).days + 1
     return [
         found.get(day, DayTotal(day, 0, 0))
         for day in (period.first + timedelta(days=n) for n in range(days))
     ]
-
-
-def _added(
-    one: Mapping[MoneyTaken | None, int], other: Mapping[MoneyTaken | None, int]
-) -> dict[MoneyTaken | None, int]:
-    return {way: one.get(way, 0) + other.get(way, 0) for way in {*one, *other}}
 
 
 def _stretches(period: Period) -> list[tuple[datetime, datetime, int]]:
@@ -272,7 +259,7 @@ def sales_report(
         vat = uow.orders.completed_vat(period.start, period.end)
     takings: dict[MoneyTaken | None, int] = {}
     for day in per_day:
-        takings = _added(takings, day.taken)
+        takings = added_takings(takings, day.taken)
     return SalesReport(
         period, per_day, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat
     )

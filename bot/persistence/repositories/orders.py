@@ -39,7 +39,7 @@ from bot.domain.orders import (
     StatusChange,
 )
 from bot.domain.payments import MoneyTaken, Payment, PaymentMethod, PaymentReceipt, Takings
-from bot.domain.ports import BestSellers, DayTotal, ProductSales
+from bot.domain.ports import BestSellers, DayTotal, ProductSales, added_takings
 from bot.domain.vat import VatAtRate
 from bot.persistence.models import (
     OrderLineRow,
@@ -105,6 +105,10 @@ def _sold_in(
         done = type_coerce(func.coalesce(at, at), UtcDateTime) if by_item else at
         return [done >= start, done < end, sold]
     return [*_sold_between(start, end, by_item=by_item), sold]
+
+
+def _taken(way: str | None) -> MoneyTaken | None:
+    return MoneyTaken(way) if way else None
 
 
 def _paid_at(row: OrderRow) -> datetime | None:
@@ -177,8 +181,8 @@ class SqlOrderRepository:
             ),
             pickup_code=row.pickup_code,
             customer_name=row.customer.name if customer_name is None else customer_name,
-            money_taken=MoneyTaken(row.money_taken) if row.money_taken else None,
-            extra_taken=MoneyTaken(row.extra_taken) if row.extra_taken else None,
+            money_taken=_taken(row.money_taken),
+            extra_taken=_taken(row.extra_taken),
             extra_taken_minor=row.extra_taken_minor,
             placed_total_minor=row.placed_total_minor,
             changes_untold=row.changes_untold,
@@ -660,21 +664,12 @@ class SqlOrderRepository:
         # index of the orders, not from every line; the money by way taken from the same rows.
         days: dict[date, DayTotal] = {}
         for day, way, extra_way, n, total, fees, extra in rows:
-            on = as_date(day)
-            seen = days.get(on, DayTotal(on, 0, 0))
             # What the picking added to an order paid in Telegram was taken another way.
-            taken = dict(seen.taken)
-            for how, minor in ((way, int(total) - int(extra)), (extra_way, int(extra))):
-                if minor:
-                    key = MoneyTaken(how) if how else None
-                    taken[key] = taken.get(key, 0) + minor
-            days[on] = DayTotal(
-                on,
-                seen.orders + n,
-                seen.revenue_minor + int(total) - int(fees),
-                seen.delivery_fees_minor + int(fees),
-                taken,
-            )
+            parts = ((way, int(total) - int(extra)), (extra_way, int(extra)))
+            taken = added_takings(*({_taken(how): minor} if minor else {} for how, minor in parts))
+            part = DayTotal(as_date(day), n, int(total) - int(fees), int(fees), taken)
+            seen = days.get(part.day)  # the same day, money taken other ways
+            days[part.day] = part if seen is None else seen.plus(part)
         return list(days.values())
 
     def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
