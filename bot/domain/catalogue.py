@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot.domain.errors import InvalidInput
 from bot.domain.money import MAX_PRICE_MINOR
@@ -211,6 +211,6 @@ def _required_text(value: str, limit: int, *, empty: str, too_long: str) -> str:
     return text
 
 
-def is_web_photo(photo: str | None) -> bool:
+def is_web_photo(photo: str | None) -> TypeGuard[str]:
     """A photo given by its web address (a catalogue file's), not yet by a Telegram file id."""
     return photo is not None and photo.startswith(("https://", "http://"))

@@ -162,7 +162,7 @@ async def _card(
             cards.put(version, key, card)
     shown = await show(update, *card, photo=product.photo_file_id)
     address = product.photo_file_id
-    if address is not None and is_web_photo(address) and shown is not None and shown.photo:
+    if is_web_photo(address) and shown is not None and shown.photo:
         # Telegram fetched the photo from the catalogue file's address: keep its file id. Only
         # a saving: the card is on screen, so a database away now is no error of this tap.
         try:
