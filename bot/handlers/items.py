@@ -144,24 +144,16 @@ def _question(t: Texts, reply: ItemReply, store: Store) -> tuple[str, InlineKeyb
     elif step is ItemStep.PRICE:
         text = t("Price per {unit}, like 2.49?", unit=UnitLabel(reply.unit))
     elif step is ItemStep.VAT:
-        default = t("{rate} % VAT", rate=store.default_vat_rate)
-        rows = [
-            [
-                button(
-                    t("The store's default ({default})", default=default), ItemWord(step, "default")
-                )
-            ]
-        ]
+        rows = [[_default(t, step, t("{rate} % VAT", rate=store.default_vat_rate))]]
     elif step is ItemStep.THRESHOLD:
-        default = t.quantity(store.default_low_stock_threshold, reply.unit)
-        rows = [
-            [
-                button(
-                    t("The store's default ({default})", default=default), ItemWord(step, "default")
-                )
-            ]
-        ]
+        threshold = t.quantity(store.default_low_stock_threshold, reply.unit)
+        rows = [[_default(t, step, threshold)]]
     return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+def _default(t: Texts, step: ItemStep, default: str) -> InlineKeyboardButton:
+    """The one-tap answer that keeps the store's default, which it shows."""
+    return button(t("The store's default ({default})", default=default), ItemWord(step, "default"))
 
 
 async def _take(
