@@ -52,6 +52,18 @@ REASON_NAMES = {
 }
 
 
+# What moved stock, as the history and the replies of every adapter name it.
+MOVE_NAMES = {
+    StockReason.RECEIVED: said("received"),
+    StockReason.SALE: said("sale"),
+    StockReason.ORDER_CANCELLED: said("order cancelled"),
+    StockReason.COUNT_CORRECTION: said("count correction"),
+    StockReason.DAMAGED: said("damaged"),
+    StockReason.LOST: said("lost"),
+    StockReason.PICKING: said("picking"),
+}
+
+
 def adjustment_reason(word: str) -> StockReason | None:
     """The reason a word given to /adjust means, in any shipped language, whatever its case
     and accents ("broken" and "Pourri" are damaged): see bot.domain.vocabulary."""

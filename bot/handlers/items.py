@@ -6,12 +6,12 @@ from html import escape as esc
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
+from bot.domain import permissions
 from bot.domain.catalogue import Product, category_key
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.services import catalogue, item_prompts
 from bot.domain.services.item_prompts import ItemReply, ItemStep
-from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.domain.text import UnitLabel, said
 from bot.handlers.access import signed_in
@@ -269,22 +269,22 @@ FEATURE = Feature(
         Command(
             "additem",
             add_item,
-            Role.STAFF,
+            permissions.CATALOGUE,
             said("Add an item"),
             said("/additem – a few questions"),
         ),
         Command(
             "edititem",
             edit_item,
-            Role.STAFF,
+            permissions.CATALOGUE,
             said("Edit an item: /edititem SKU"),
             said("/edititem SKU – change its name, price, photo…: /edititem RICE-1KG"),
         ),
     ],
     presses=[
-        Press(EditItemField, choose_field, Role.STAFF),
-        Press(ItemWord, press_word, Role.STAFF),
-        Press(ItemCategory, press_category, Role.STAFF),
+        Press(EditItemField, choose_field, permissions.CATALOGUE),
+        Press(ItemWord, press_word, permissions.CATALOGUE),
+        Press(ItemCategory, press_category, permissions.CATALOGUE),
     ],
     answers={PromptKind.ADD_ITEM: take_item_answer, PromptKind.EDIT_ITEM: take_edit_answer},
 )

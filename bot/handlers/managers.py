@@ -9,6 +9,7 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
+from bot.domain import permissions
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.services import staff
 from bot.domain.staff import Role, StaffAccount
@@ -209,28 +210,28 @@ FEATURE = Feature(
         Command(
             "invite",
             invite,
-            Role.MANAGER,
+            permissions.TEAM,
             said("Invite: /invite staff|manager"),
             said("/invite staff (or manager) – a sign-up code for a newcomer"),
         ),
         Command(
             "staff",
             list_staff,
-            Role.MANAGER,
+            permissions.TEAM,
             said("Staff accounts"),
             said("/staff – switch accounts off and on"),
         ),
         Command(
             "resetpassword",
             reset_password,
-            Role.MANAGER,
+            permissions.TEAM,
             said("Password reset: /resetpassword USERNAME"),
             RESET_USAGE,
         ),
     ],
     presses=[
-        Press(SwitchAccount, switch, Role.MANAGER),
-        Press(ConfirmDeactivation, confirm_deactivation, Role.MANAGER),
-        Press(StaffList, keep_account, Role.MANAGER),
+        Press(SwitchAccount, switch, permissions.TEAM),
+        Press(ConfirmDeactivation, confirm_deactivation, permissions.TEAM),
+        Press(StaffList, keep_account, permissions.TEAM),
     ],
 )

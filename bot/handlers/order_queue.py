@@ -10,6 +10,7 @@ from html import escape as esc
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.domain import permissions
 from bot.domain.customers import show_phone
 from bot.domain.errors import InvalidInput, OrderAlreadyMoved
 from bot.domain.orders import (
@@ -29,7 +30,6 @@ from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
 from bot.domain.picking import PICKABLE, paid_in_telegram, takes_money_at_handover, to_collect
 from bot.domain.prompts import CancelDraft, Prompt, PromptKind
 from bot.domain.services import orders, prompts, waiting
-from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.domain.text import said
 from bot.handlers.access import signed_in
@@ -347,22 +347,22 @@ FEATURE = Feature(
         Command(
             "orders",
             list_orders,
-            Role.STAFF,
+            permissions.ORDERS,
             said("Open orders"),
             said("/orders – open orders, oldest first, each with its buttons"),
         ),
         Command(
             "order",
             show_order,
-            Role.STAFF,
+            permissions.ORDERS,
             said("One order: /order CODE"),
             said("/order CODE – one order and its history: /order K7Q2MZ4P"),
         ),
     ],
     presses=[
-        Press(MoreOrders, list_orders, Role.STAFF),
-        Press(OrderDetails, show_details, Role.STAFF),
-        Press(MoveOrder, press_move, Role.STAFF),
+        Press(MoreOrders, list_orders, permissions.ORDERS),
+        Press(OrderDetails, show_details, permissions.ORDERS),
+        Press(MoveOrder, press_move, permissions.ORDERS),
     ],
     answers={PromptKind.CANCEL_REASON: take_reason},
 )

@@ -14,6 +14,7 @@ from html import escape as esc
 from telegram import InputFile, Update
 
 from bot.catalogue_csv import spreadsheet_safe
+from bot.domain import permissions
 from bot.domain.errors import InvalidInput
 from bot.domain.payments import MoneyTaken
 from bot.domain.ports import ProductSales
@@ -26,7 +27,6 @@ from bot.domain.services.sales import (
     item_sales,
     sales_report,
 )
-from bot.domain.staff import Role
 from bot.domain.store import Store
 from bot.domain.text import said
 from bot.domain.vocabulary import MONTH_NAMES, REPORT_WORDS, Month, ReportWord
@@ -251,7 +251,7 @@ FEATURE = Feature(
         Command(
             "report",
             report,
-            Role.MANAGER,
+            permissions.REPORTS,
             said("Sales report: /report [DAYS | PERIOD]"),
             said(
                 "/report [DAYS | today | yesterday | week | month | year | a month's name | "
@@ -260,5 +260,5 @@ FEATURE = Feature(
             ),
         )
     ],
-    presses=[Press(ReportItems, send_item_sales, Role.MANAGER)],
+    presses=[Press(ReportItems, send_item_sales, permissions.REPORTS)],
 )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from telegram import BotCommand, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.domain.permissions import allows
 from bot.domain.prompts import Prompt, PromptKind
 from bot.domain.staff import Role
 from bot.handlers.access import refusal, staff_member
@@ -50,7 +51,7 @@ class Command:
             return False
         if self.menus is not None:
             return role in self.menus
-        return _allowed(self.who, role) and (self.who is not None or role is None)
+        return allows(self.who, role) and (self.who is not None or role is None)
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,6 @@ class Feature:
     messages: Sequence[BaseHandler[Update, ShopContext, None]] = ()
 
 
-def _allowed(need: Role | None, role: Role | None) -> bool:
-    if need is None:
-        return True
-    return role is Role.MANAGER or (need is Role.STAFF and role is Role.STAFF)
-
-
 def guarded(who: Role | None, run: PtbCallback) -> PtbCallback:
     """The one guard: the route runs only for a logged-in member with the role it needs."""
     if who is None:
@@ -90,7 +85,7 @@ def guarded(who: Role | None, run: PtbCallback) -> PtbCallback:
     @functools.wraps(run)
     async def checked(update: Update, context: ShopContext) -> None:
         member = await staff_member(update, context)
-        if member is not None and _allowed(who, member.role):
+        if member is not None and allows(who, member.role):
             await run(update, context)
             return
         refused = await refusal(update, context, member, who)
@@ -144,7 +139,7 @@ class Routes:
             for c in self.commands
             if c.usage
             and (
-                (c.who is not None and _allowed(c.who, role))
+                (c.who is not None and allows(c.who, role))
                 or (c.who is None and c.menus is not None and role in c.menus)
             )
         ]

@@ -10,6 +10,7 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
 
+from bot.domain import permissions
 from bot.domain.catalogue import Product
 from bot.domain.errors import AmbiguousItem, InvalidInput, UnknownProduct
 from bot.domain.orders import actor_label
@@ -23,8 +24,7 @@ from bot.domain.services.stock import (
     receive_stock,
     stock_history,
 )
-from bot.domain.staff import Role
-from bot.domain.stock import StockReason, adjustment_reason, adjustment_words
+from bot.domain.stock import MOVE_NAMES, adjustment_reason, adjustment_words
 from bot.domain.store import Store
 from bot.domain.text import UnitLabel
 from bot.handlers.access import signed_in
@@ -53,16 +53,6 @@ USAGE = {
     "setthreshold": said("Usage: /setthreshold SKU QTY (or default), e.g. /setthreshold MILK-1L 8"),
     "archive": said("Usage: /archive SKU"),
     "unarchive": said("Usage: /unarchive SKU"),
-}
-# What moved stock, as the history and the replies name it.
-REASONS = {
-    StockReason.RECEIVED: said("received"),
-    StockReason.SALE: said("sale"),
-    StockReason.ORDER_CANCELLED: said("order cancelled"),
-    StockReason.COUNT_CORRECTION: said("count correction"),
-    StockReason.DAMAGED: said("damaged"),
-    StockReason.LOST: said("lost"),
-    StockReason.PICKING: said("picking"),
 }
 
 
@@ -140,7 +130,7 @@ async def _item(update: Update, context: ShopContext, sku: str) -> None:
             "{when} {change} {reason} → {level} by {who}",
             when=f"{t.short_date(at.date())} {at:%H:%M}",
             change=sign + t.quantity(row.change, unit),
-            reason=t(REASONS[row.reason]),
+            reason=t(MOVE_NAMES[row.reason]),
             level=t.quantity(row.resulting_level, unit),
             who=esc(str(t.shown(actor_label(row.actor)))),
         )
@@ -315,7 +305,7 @@ async def adjust(update: Update, context: ShopContext) -> str | None:
         store=context.shop.store,
     )
     t = context.texts(update)
-    adjusted = t("Adjusted ({reason}).", reason=t(REASONS[why]))
+    adjusted = t("Adjusted ({reason}).", reason=t(MOVE_NAMES[why]))
     await say(update, f"✏️ {adjusted} " + _moved(t, move))
     return None
 
@@ -402,46 +392,64 @@ async def unarchive(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-STAFF = Role.STAFF
 FEATURE = Feature(
     commands=[
         Command(
             "stock",
             stock_command,
-            STAFF,
+            permissions.STOCK,
             said("Stock levels: /stock [TEXT or SKU]"),
             said("/stock [TEXT or SKU] – levels, or one item's last changes: /stock rice"),
         ),
         Command(
             "restock",
             restock,
-            STAFF,
+            permissions.STOCK,
             said("Goods in: /restock SKU QTY [NOTE]"),
             USAGE["restock"],
         ),
         Command(
             "adjust",
             adjust,
-            STAFF,
+            permissions.STOCK,
             said("Damaged, lost, correction: /adjust SKU ±QTY REASON"),
             USAGE["adjust"],
             words=adjust_words,
         ),
-        Command("count", count, STAFF, said("Counted level: /count SKU QTY"), USAGE["count"]),
         Command(
-            "setprice", set_price, STAFF, said("New price: /setprice SKU PRICE"), USAGE["setprice"]
+            "count", count, permissions.STOCK, said("Counted level: /count SKU QTY"), USAGE["count"]
+        ),
+        Command(
+            "setprice",
+            set_price,
+            permissions.CATALOGUE,
+            said("New price: /setprice SKU PRICE"),
+            USAGE["setprice"],
         ),
         Command(
             "setthreshold",
             set_threshold,
-            STAFF,
+            permissions.CATALOGUE,
             said("Low-stock level: /setthreshold SKU QTY"),
             USAGE["setthreshold"],
         ),
-        Command("archive", archive, STAFF, said("Stop selling: /archive SKU"), USAGE["archive"]),
         Command(
-            "unarchive", unarchive, STAFF, said("Sell again: /unarchive SKU"), USAGE["unarchive"]
+            "archive",
+            archive,
+            permissions.CATALOGUE,
+            said("Stop selling: /archive SKU"),
+            USAGE["archive"],
+        ),
+        Command(
+            "unarchive",
+            unarchive,
+            permissions.CATALOGUE,
+            said("Sell again: /unarchive SKU"),
+            USAGE["unarchive"],
         ),
     ],
-    presses=[Press(StockPage, stock_page, STAFF), Press(RestockAs, restock_suggested, STAFF)],
+    presses=[
+        Press(StockPage, stock_page, permissions.STOCK),
+        Press(RestockAs, restock_suggested, permissions.STOCK),
+    ],
 )
