@@ -75,7 +75,7 @@ lock: $(STAMP)
 ## Translators: bring every catalogue in bot/locales up to the texts the code says (new ones
 ## empty, gone ones dropped); then translate the empty ones. `make test` checks them.
 translations: $(STAMP)
-	$(BIN)/pybabel extract --no-location --omit-header -k t -k plural:1,2 -k said \
+	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -k t -k plural:1,2 -k said \
 		-o $(VENV)/shopkeeps.pot bot
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date \
 		-i $(VENV)/shopkeeps.pot -d bot/locales -D shopkeeps

@@ -22,6 +22,7 @@ from bot.domain.services import deliveries
 from bot.domain.services.deliveries import Arrival, Delivery
 from bot.group_commit import GroupCommit
 from bot.handlers import (
+    backoffice_link,
     backups,
     cart,
     catalogue,
@@ -100,6 +101,7 @@ ROUTES = Routes(
         vat_rates.FEATURE,
         managers.FEATURE,
         staff_auth.FEATURE,
+        backoffice_link.FEATURE,
     ]
 )
 

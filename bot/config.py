@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_transport: Literal["aiohttp", "httpx"] = "aiohttp"
     webhook_url: str | None = None
+    # Where people reach the bot's own web server from outside (https://shop.example.com):
+    # the back office's links and Mini App button point there. Unset: no back office.
+    backoffice_url: str | None = None
     # The bot's own web server (webhook, /healthz, /readyz, /metrics): SHOPKEEPS_WEB_LISTEN and
     # _WEB_PORT, or the older names SHOPKEEPS_WEBHOOK_LISTEN and _WEBHOOK_PORT. Port 0 in long
     # polling: no web server at all.
@@ -166,7 +169,7 @@ class Settings(BaseSettings):
                 raise ValueError(str(problem)) from None
         return value
 
-    @field_validator("webhook_url", "backup_dir", mode="before")
+    @field_validator("webhook_url", "backoffice_url", "backup_dir", mode="before")
     @classmethod
     def _blank_url_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -178,7 +181,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:/// or mysql+pymysql://")
         return value
 
-    @field_validator("telegram_api_url", "webhook_url")
+    @field_validator("telegram_api_url", "webhook_url", "backoffice_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
@@ -263,6 +266,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"{ENV_PREFIX}WEBHOOK_SECRET: must be set when {ENV_PREFIX}WEBHOOK_URL is set"
             )
+        if self.backoffice_url and self.web_port == 0:
+            raise ValueError(
+                f"{ENV_PREFIX}WEB_PORT: 0 turns the web server off, but "
+                f"{ENV_PREFIX}BACKOFFICE_URL needs it to serve the back office"
+            )
         if self.webhook_secret is not None and not _SECRET_TOKEN.match(
             self.webhook_secret.get_secret_value()
         ):
@@ -294,6 +302,12 @@ class Settings(BaseSettings):
         """python-telegram-bot's base_file_url for the same server."""
         base = self.telegram_api_url.rstrip("/")
         return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+    def back_office_link(self, token: str) -> str | None:
+        """The single-use link into the back office (its page spends it: bot.backoffice)."""
+        if self.backoffice_url is None:
+            return None
+        return f"{self.backoffice_url.rstrip('/')}/backoffice/enter?link={token}"
 
     @property
     def staff_idle_timeout(self) -> timedelta:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
 
+from bot.domain.backoffice import WebLink, WebSession
 from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
@@ -298,6 +299,22 @@ class SessionRepository(Protocol):
     def on_duty(self, *, since: datetime) -> list[StaffSession]: ...
 
 
+class WebAccessRepository(Protocol):
+    """Back-office links and web sessions, by the hash of their secret."""
+
+    def add_link(self, link: WebLink) -> None: ...
+    def use_link(self, token_hash: str, at: datetime) -> WebLink | None:
+        """Mark the link used, if it is unused and unexpired at `at` (one conditional UPDATE:
+        of two requests at once with the same link, one gets it); None otherwise."""
+
+    def open_session(self, session: WebSession) -> None: ...
+    def get_session(self, token_hash: str) -> WebSession | None: ...
+    def touch_session(self, token_hash: str, at: datetime) -> None: ...
+    def close_session(self, token_hash: str) -> None: ...
+    def forget_before(self, at: datetime) -> int:
+        """Links that expired and sessions last seen before `at`."""
+
+
 class InviteRepository(Protocol):
     def add(self, invite: Invite) -> Invite: ...
     def get_by_code(self, code: str) -> Invite | None: ...
@@ -559,6 +576,8 @@ class UnitOfWork(Protocol):
     def sessions(self) -> SessionRepository: ...
     @property
     def invites(self) -> InviteRepository: ...
+    @property
+    def web(self) -> WebAccessRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
     @property

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from bot.domain.catalogue import Product, search_key
 
@@ -110,10 +111,43 @@ class QueryWord:
     typos: tuple[str, ...] = field(default=())
 
 
+class Shelf(enum.StrEnum):
+    """Which items a staff list shows, beside the words typed."""
+
+    ALL = "all"
+    LOW = "low"  # on sale, at or below its low-stock level
+    SOLD_OUT = "sold-out"  # on sale, none left
+    ARCHIVED = "archived"  # no longer sold
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """A staff list's narrowing: one category, one shelf. `low_level` is the store's
+    low-stock level for items without their own."""
+
+    category: str | None = None
+    shelf: Shelf = Shelf.ALL
+    low_level: Decimal = Decimal(0)
+
+    def keeps(self, product: Product) -> bool:
+        """The rule as the database applies it, stated plainly (the in-memory store)."""
+        if self.category is not None and product.category != self.category:
+            return False
+        level = product.low_stock_threshold
+        return {
+            Shelf.ALL: True,
+            Shelf.LOW: product.active
+            and product.stock <= (self.low_level if level is None else level),
+            Shelf.SOLD_OUT: product.active and product.stock == 0,
+            Shelf.ARCHIVED: not product.active,
+        }[self.shelf]
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     words: tuple[QueryWord, ...]
     include_archived: bool = False
+    filters: Filters = field(default_factory=Filters)
 
 
 def query_words(text: str) -> list[str]:
@@ -137,6 +171,7 @@ def build_query(
     similar_terms: Callable[[set[str]], dict[str, set[str]]],
     *,
     include_archived: bool = False,
+    filters: Filters | None = None,
 ) -> SearchQuery:
     """The query for typed text; `similar_terms` looks variants up in the index (one read)."""
     words = query_words(text)
@@ -146,7 +181,9 @@ def build_query(
     def near(word: str) -> set[str]:
         return set().union(*(looked_up.get(v, set()) for v in variants(word)))
 
-    return SearchQuery(tuple(with_typos(w, near(w)) for w in words), include_archived)
+    return SearchQuery(
+        tuple(with_typos(w, near(w)) for w in words), include_archived, filters or Filters()
+    )
 
 
 def rank(product: Product, query: SearchQuery) -> int | None:

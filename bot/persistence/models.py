@@ -333,6 +333,33 @@ class StaffSessionRow(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+class WebLinkRow(Base):
+    """A single-use way into the back office, sent in the chat (SHA-256 of its secret)."""
+
+    __tablename__ = "web_links"
+    __table_args__ = (MYSQL_TABLE,)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebSessionRow(Base):
+    """A browser in the back office (SHA-256 of its cookie), hanging on a chat login."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (MYSQL_TABLE,)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    staff_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    csrf: Mapped[str] = mapped_column(String(64))
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class InviteRow(Base):
     __tablename__ = "invites"
     __table_args__ = (MYSQL_TABLE,)

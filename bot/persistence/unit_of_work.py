@@ -48,6 +48,7 @@ from bot.persistence.repositories.catalogue import CHANGED as CATALOGUE_CHANGED
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
 from bot.persistence.repositories.waiting import SqlWaitingRepository
+from bot.persistence.repositories.web_access import SqlWebAccessRepository
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,7 @@ class SqlAlchemyUnitOfWork:
         self.staff = SqlStaffRepository(self.session)
         self.sessions = SqlSessionRepository(self.session)
         self.invites = SqlInviteRepository(self.session)
+        self.web = SqlWebAccessRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.checkouts = SqlCheckoutRepository(self.session)
         self.prompts = SqlPromptRepository(self.session)

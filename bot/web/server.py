@@ -27,6 +27,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.backoffice.app import add_back_office
 from bot.config import Settings
 from bot.web import health, webhook
 from bot.web.health import TELEGRAM_CHECK_SECONDS, Readiness, TelegramCheck
@@ -46,6 +47,8 @@ def build_web_app(
     app = web.Application(client_max_size=webhook.MAX_BODY)
     app.add_routes(health.routes(readiness))
     app.add_routes(health.metrics_routes(readiness, shop.metrics))
+    if settings.backoffice_url is not None:
+        add_back_office(app, settings, shop)
     if settings.webhook_url is not None and settings.webhook_secret is not None:
         app.add_routes(
             webhook.routes(

@@ -16,6 +16,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
+from bot.domain.backoffice import WebLink, WebSession
 from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
@@ -42,6 +43,8 @@ class State:
     staff: dict[int, StaffAccount] = field(default_factory=dict)
     sessions: dict[int, StaffSession] = field(default_factory=dict)
     invites: dict[int, Invite] = field(default_factory=dict)
+    web_links: dict[str, tuple[WebLink, datetime | None]] = field(default_factory=dict)
+    web_sessions: dict[str, WebSession] = field(default_factory=dict)
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
     postponed: dict[int, datetime] = field(default_factory=dict)
@@ -136,7 +139,9 @@ class FakeProducts:
         return len(self._found(query))
 
     def _found(self, query: SearchQuery) -> list[Product]:
-        pool = self.all(include_archived=query.include_archived)
+        pool = [
+            p for p in self.all(include_archived=query.include_archived) if query.filters.keeps(p)
+        ]
         if not query.words:
             return pool
         ranked = [(rank(p, query), p) for p in pool]
@@ -605,6 +610,39 @@ class FakeSessions:
         )
 
 
+class FakeWebAccess:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add_link(self, link: WebLink) -> None:
+        self.s.web_links[link.token_hash] = (link, None)
+
+    def use_link(self, token_hash: str, at: datetime) -> WebLink | None:
+        link, used = self.s.web_links.get(token_hash, (None, None))
+        if link is None or used is not None or link.expires_at <= at:
+            return None
+        self.s.web_links[token_hash] = (link, at)
+        return link
+
+    def open_session(self, session: WebSession) -> None:
+        self.s.web_sessions[session.token_hash] = session
+
+    def get_session(self, token_hash: str) -> WebSession | None:
+        return self.s.web_sessions.get(token_hash)
+
+    def touch_session(self, token_hash: str, at: datetime) -> None:
+        if found := self.s.web_sessions.get(token_hash):
+            self.s.web_sessions[token_hash] = dataclasses.replace(found, last_seen_at=at)
+
+    def close_session(self, token_hash: str) -> None:
+        self.s.web_sessions.pop(token_hash, None)
+
+    def forget_before(self, at: datetime) -> int:
+        return _forget(self.s.web_links, lambda v: v[0].expires_at < at) + _forget(
+            self.s.web_sessions, lambda v: v.last_seen_at < at
+        )
+
+
 class FakeInvites:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -1016,6 +1054,7 @@ class FakeUnitOfWork:
         self.staff = FakeStaff(self.working)
         self.sessions = FakeSessions(self.working)
         self.invites = FakeInvites(self.working)
+        self.web = FakeWebAccess(self.working)
         self.outbox = FakeOutbox(self.working)
         self.checkouts = FakeCheckouts(self.working)
         self.prompts = FakePrompts(self.working)
@@ -1065,6 +1104,7 @@ class FakeUnitOfWork:
             self.staff,
             self.sessions,
             self.invites,
+            self.web,
             self.outbox,
             self.checkouts,
             self.prompts,

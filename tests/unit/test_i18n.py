@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 import bot
@@ -22,6 +23,9 @@ from bot.domain.money import Currency
 from bot.i18n import ENGLISH, SHIPPED, Catalogues, catalogue_path
 
 SOURCE = Path(bot.__file__).parent
+# What `make translations` reads: the code and the back office's templates (babel.cfg).
+with (SOURCE.parent / "babel.cfg").open() as _mapping:
+    METHODS, _OPTIONS = parse_mapping_cfg(_mapping)  # type: ignore[no-untyped-call]
 KEYWORDS = {"t": None, "plural": (1, 2), "said": None}  # t("…"), t.plural("…", "…", n), said("…")
 TRANSLATED = [code for code in SHIPPED if code != ENGLISH]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
@@ -35,7 +39,7 @@ def english_messages() -> frozenset[tuple[str, ...]]:
     return frozenset(
         (message,) if isinstance(message, str) else tuple(message)
         for _file, _line, message, _comments, _context in extract_from_dir(
-            SOURCE, method_map=[("**.py", "python")], keywords=KEYWORDS
+            SOURCE, method_map=METHODS, keywords=KEYWORDS
         )
     )
 

@@ -20,7 +20,7 @@ from bot.domain.errors import (
 )
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import check_step
-from bot.domain.search import build_query, query_words
+from bot.domain.search import Filters, build_query, query_words
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level, move_stock
 from bot.domain.stock import LedgerEntry, StockReason
@@ -380,11 +380,16 @@ def for_sale(product: Product | None, product_id: int) -> Product:
     return product
 
 
-def stock_levels(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
+def stock_levels(
+    text: str, *, offset: int, limit: int, uow: UnitOfWork, filters: Filters | None = None
+) -> Page[Product]:
     """Staff's view: every item, archived ones too; with words, the items matching them,
-    best first; without, the whole catalogue in its order (category, then name)."""
+    best first; without, the whole catalogue in its order (category, then name). `filters`
+    narrow it to a category or a shelf (low, sold out, archived)."""
     with uow.reading():
-        query = build_query(text, uow.products.similar_terms, include_archived=True)
+        query = build_query(
+            text, uow.products.similar_terms, include_archived=True, filters=filters
+        )
         items = uow.products.search(query, limit=limit, offset=offset)
         total = uow.products.count_search(query)
     return Page(items, total, offset, limit)

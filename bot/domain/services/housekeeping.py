@@ -43,6 +43,7 @@ def clean_up(
             "notifications": uow.outbox.forget_sent_before(now - KEEP_NOTIFICATIONS),
             "checkouts": uow.checkouts.forget_before(now - KEEP_CHECKOUTS),
             "sessions": uow.sessions.forget_idle_before(now - idle_timeout),
+            "web_access": uow.web.forget_before(now - idle_timeout),
             "questions": uow.prompts.forget_before(now - PROMPT_LIFETIME),
             "throttles": uow.throttles.forget_before(now - KEEP_THROTTLES),
             "invites": uow.invites.forget_before(now - KEEP_INVITES),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.clock import Clock, utc_now
@@ -216,20 +217,37 @@ def current_staff(
     clock: Clock = utc_now,
 ) -> StaffAccount | None:
     """The logged-in staff member behind this Telegram user, if the session is still good."""
-    now = clock()
     with uow:
-        session = uow.sessions.get(telegram_user_id)
-        if session is None:
-            return None
-        account = uow.staff.get(session.staff_id)
-        if account is None or not account.active or now - session.last_seen_at > idle_timeout:
-            uow.sessions.close(telegram_user_id)
+        found, wrote = logged_in(uow, telegram_user_id, clock(), idle_timeout)
+        if wrote:  # most reads write nothing
             uow.commit()
-            return None
-        if now - session.last_seen_at >= TOUCH_EVERY:  # most reads write nothing
-            uow.sessions.touch(telegram_user_id, now)
-            uow.commit()
-        return account
+        return found.account if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    account: StaffAccount
+    session: StaffSession
+
+
+def logged_in(
+    uow: UnitOfWork, telegram_user_id: int, now: datetime, idle_timeout: timedelta
+) -> tuple[Login | None, bool]:
+    """Inside an open unit of work: the member logged in from this Telegram user, if their
+    session is still good, and whether that wrote anything the caller is to commit. A session
+    gone idle, or of an account switched off, is closed; a good one is marked seen now (at
+    most once a minute)."""
+    session = uow.sessions.get(telegram_user_id)
+    if session is None:
+        return None, False
+    account = uow.staff.get(session.staff_id)
+    if account is None or not account.active or now - session.last_seen_at > idle_timeout:
+        uow.sessions.close(telegram_user_id)
+        return None, True
+    if now - session.last_seen_at >= TOUCH_EVERY:
+        uow.sessions.touch(telegram_user_id, now)
+        return Login(account, session), True
+    return Login(account, session), False
 
 
 def switched_off(telegram_user_id: int, *, uow: UnitOfWork) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
+    false,
     func,
     literal,
     or_,
@@ -27,7 +28,15 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.catalogue import Product, Unit
-from bot.domain.search import Match, SearchQuery, index_terms, typo_indexable, variants
+from bot.domain.search import (
+    Filters,
+    Match,
+    SearchQuery,
+    Shelf,
+    index_terms,
+    typo_indexable,
+    variants,
+)
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.persistence.bulk import insert_dicts, insert_rows
 from bot.persistence.models import (
@@ -392,7 +401,7 @@ class SqlProductRepository:
             rank = best.c.score if rank is None else rank + best.c.score
         if not query.include_archived:
             found = found.where(ON_SALE)
-        return found, rank if rank is not None else literal(0)
+        return found.where(*_narrowed(query.filters)), rank if rank is not None else literal(0)
 
     def similar_terms(self, typed: set[str]) -> dict[str, set[str]]:
         """Indexed words sharing a variant with the typed ones: variant -> words."""
@@ -430,10 +439,7 @@ class SqlProductRepository:
 
     @staticmethod
     def _is_low(default_threshold: Decimal) -> tuple[ColumnElement[bool], ...]:
-        # Bound as a Quantity, so it is compared in the same thousandths the columns hold.
-        default = literal(default_threshold, type_=Quantity)
-        threshold = func.coalesce(ProductRow.low_stock_threshold, default)
-        return (ON_SALE, ProductRow.stock <= threshold)
+        return _is_low(default_threshold)
 
     def categories(self) -> list[str]:
         return list(self.session.scalars(_CATEGORIES))
@@ -547,3 +553,24 @@ class SqlWatchRepository:
             )
         )
         return bool(cast(Any, gone).rowcount)
+
+
+def _is_low(default_threshold: Decimal) -> tuple[ColumnElement[bool], ...]:
+    # Bound as a Quantity, so it is compared in the same thousandths the columns hold.
+    default = literal(default_threshold, type_=Quantity)
+    threshold = func.coalesce(ProductRow.low_stock_threshold, default)
+    return (ON_SALE, ProductRow.stock <= threshold)
+
+
+def _narrowed(filters: Filters) -> list[ColumnElement[bool]]:
+    """A staff list's category and shelf (bot.domain.search.Filters.keeps says the same)."""
+    where: list[ColumnElement[bool]] = []
+    if filters.category is not None:
+        where.append(ProductRow.category == filters.category)
+    if filters.shelf is Shelf.LOW:
+        where += _is_low(filters.low_level)
+    elif filters.shelf is Shelf.SOLD_OUT:
+        where += [ON_SALE, ProductRow.stock == literal(Decimal(0), type_=Quantity)]
+    elif filters.shelf is Shelf.ARCHIVED:
+        where.append(ProductRow.__table__.c.active == false())
+    return where

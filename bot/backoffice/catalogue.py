@@ -1,0 +1,253 @@
+"""The catalogue in the back office: a table of items (the chat's search, a category, a
+shelf, pages), and an item's page to edit its details and move its stock. Every change goes
+through the use cases the chat's /edititem, /setprice, /archive, /restock, /adjust and /count
+call, and stock moves only with a ledger row and a reason."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from aiohttp import web
+
+from bot.backoffice.access import PREFIX, Route, member, shop, show, texts
+from bot.domain import permissions
+from bot.domain.catalogue import Product, Unit
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.quantity import parse_quantity
+from bot.domain.search import Filters, Shelf
+from bot.domain.services import catalogue, stock
+from bot.domain.stock import MOVE_NAMES, REASON_NAMES, StockReason
+from bot.domain.text import said
+
+PAGE_SIZE = 50
+MAX_QUERY = 100
+DONE = {
+    "saved": said("Saved."),
+    "stock": said("Stock moved; the ledger has a row for it."),
+}
+MOVES = ("restock", "adjust", "count")
+
+
+def _shelf(text: str) -> Shelf:
+    try:
+        return Shelf(text)
+    except ValueError:
+        return Shelf.ALL
+
+
+def _page_number(text: str) -> int:
+    return int(text) if text.isdigit() and 0 < len(text) < 6 else 1
+
+
+async def items(request: web.Request) -> web.StreamResponse:
+    """The table of items, narrowed by words, a category and a shelf."""
+    q = request.query.get("q", "")[:MAX_QUERY]
+    category = request.query.get("category", "")[:MAX_QUERY]
+    shelf = _shelf(request.query.get("shelf", ""))
+    number = _page_number(request.query.get("page", "1"))
+    run = shop(request)
+    filters = Filters(category or None, shelf, run.store.default_low_stock_threshold)
+    found = await run.run(
+        catalogue.stock_levels,
+        q,
+        offset=(number - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        filters=filters,
+        uow=run.uow(),
+    )
+    categories = await run.run(catalogue.categories, uow=run.uow())
+    pages = max(1, -(-found.total // PAGE_SIZE))
+
+    def page_link(n: int) -> str:
+        kept = {"q": q, "category": category, "shelf": shelf.value, "page": str(n)}
+        return f"{PREFIX}/items?" + urlencode({k: v for k, v in kept.items() if v})
+
+    return show(
+        request,
+        "items.html",
+        found=found,
+        q=q,
+        category=category,
+        categories=categories,
+        shelf=shelf.value,
+        shelves=_shelves(),
+        number=number,
+        pages=pages,
+        previous=page_link(number - 1) if number > 1 else None,
+        next=page_link(number + 1) if number < pages else None,
+        store=run.store,
+        item_link=item_link,
+    )
+
+
+def _shelves() -> list[tuple[str, str]]:
+    return [
+        (Shelf.ALL.value, said("All items")),
+        (Shelf.LOW.value, said("Low")),
+        (Shelf.SOLD_OUT.value, said("Sold out")),
+        (Shelf.ARCHIVED.value, said("Archived")),
+    ]
+
+
+def item_link(product: Product) -> str:
+    return f"{PREFIX}/items/{quote(product.sku, safe='')}"
+
+
+async def _item_page(
+    request: web.Request,
+    sku: str,
+    *,
+    status: int = 200,
+    problem: str = "",
+    typed: dict[str, str] | None = None,
+) -> web.StreamResponse:
+    run = shop(request)
+    try:
+        product, history = await run.run(stock.stock_history, sku, limit=10, uow=run.uow())
+    except DomainError as refusal:
+        return show(request, "refused.html", status=404, message=texts(request).refusal(refusal))
+    done = DONE.get(request.query.get("done", ""))
+    return show(
+        request,
+        "item.html",
+        status=status,
+        product=product,
+        history=history,
+        store=run.store,
+        units=[u.value for u in Unit],
+        form=typed or _as_form(product, run.store.currency.to_major),
+        problem=problem,
+        done=done or "",
+        reasons=[(r.value, name) for r, name in REASON_NAMES.items()],
+        move_names=MOVE_NAMES,
+        link=item_link(product),
+    )
+
+
+def _plain(amount: Decimal | None) -> str:
+    return "" if amount is None else f"{amount.normalize():f}"
+
+
+def _as_form(product: Product, to_major: Any) -> dict[str, str]:
+    return {
+        "name": product.name,
+        "category": product.category,
+        "unit": product.unit.value,
+        "step": _plain(product.step),
+        "price": f"{to_major(product.price_minor)}",
+        "low_stock_threshold": _plain(product.low_stock_threshold),
+        "description": product.description,
+        "active": "on" if product.active else "",
+    }
+
+
+async def item(request: web.Request) -> web.StreamResponse:
+    return await _item_page(request, request.match_info["sku"])
+
+
+def _text(form: Any, name: str, longest: int = 2000) -> str:
+    value = form.get(name, "")
+    return value[:longest] if isinstance(value, str) else ""
+
+
+async def edit_item(request: web.Request) -> web.StreamResponse:
+    """Save an item's details (one use case, as /edititem), and archive or bring it back."""
+    sku = request.match_info["sku"]
+    form = await request.post()
+    typed = {k: _text(form, k) for k in _FIELDS}
+    typed["active"] = "on" if form.get("active") == "on" else ""
+    run = shop(request)
+    try:
+        changes = _changes(typed, run.store.currency.parse)
+        await run.run(catalogue.update_product, sku, changes, uow=run.uow())
+        await run.run(catalogue.set_active, sku, typed["active"] == "on", uow=run.uow())
+    except DomainError as refusal:
+        return await _item_page(
+            request, sku, status=400, problem=texts(request).refusal(refusal), typed=typed
+        )
+    raise web.HTTPSeeOther(f"{PREFIX}/items/{quote(sku, safe='')}?done=saved")
+
+
+_FIELDS = ("name", "category", "unit", "step", "price", "low_stock_threshold", "description")
+
+
+def _changes(typed: dict[str, str], parse_price: Any) -> dict[str, Any]:
+    threshold = typed["low_stock_threshold"].strip()
+    return {
+        "name": typed["name"],
+        "category": typed["category"],
+        "unit": Unit.parse(typed["unit"]),
+        "step": parse_quantity(typed["step"]),
+        "price_minor": parse_price(typed["price"]),
+        "low_stock_threshold": parse_quantity(threshold) if threshold else None,
+        "description": typed["description"],
+    }
+
+
+async def move_stock(request: web.Request) -> web.StreamResponse:
+    """Goods in, an adjustment with its reason, or a count: a ledger row each."""
+    sku = request.match_info["sku"]
+    form = await request.post()
+    kind = _text(form, "move", 16)
+    amount = _text(form, "quantity", 32)
+    note = _text(form, "note", 200).strip()
+    run = shop(request)
+    who = f"staff:{member(request).account.username}"
+    try:
+        if kind not in MOVES:
+            raise InvalidInput(said("Choose goods in, an adjustment or a count."))
+        quantity = parse_quantity(amount)
+        if kind == "restock":
+            await run.run(
+                stock.receive_stock,
+                sku,
+                quantity,
+                store=run.store,
+                actor=who,
+                note=note,
+                uow=run.uow(),
+            )
+        elif kind == "count":
+            await run.run(
+                stock.count_stock,
+                sku,
+                quantity,
+                store=run.store,
+                actor=who,
+                note=note,
+                uow=run.uow(),
+            )
+        else:
+            reason = _reason(_text(form, "reason", 32))
+            await run.run(
+                stock.adjust_stock,
+                sku,
+                quantity,
+                reason,
+                store=run.store,
+                actor=who,
+                note=note,
+                uow=run.uow(),
+            )
+    except DomainError as refusal:
+        return await _item_page(request, sku, status=400, problem=texts(request).refusal(refusal))
+    raise web.HTTPSeeOther(f"{PREFIX}/items/{quote(sku, safe='')}?done=stock")
+
+
+def _reason(value: str) -> StockReason:
+    try:
+        return StockReason(value)
+    except ValueError:
+        raise InvalidInput(
+            said("Choose why the stock changes: damaged, lost or a count correction.")
+        ) from None
+
+
+ROUTES = [
+    Route("GET", "/items", items, permissions.STOCK),
+    Route("GET", "/items/{sku}", item, permissions.STOCK),
+    Route("POST", "/items/{sku}", edit_item, permissions.CATALOGUE),
+    Route("POST", "/items/{sku}/stock", move_stock, permissions.STOCK),
+]

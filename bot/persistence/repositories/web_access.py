@@ -1,0 +1,91 @@
+"""Back-office links and web sessions. Repositories never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain.backoffice import WebLink, WebSession
+from bot.persistence.models import WebLinkRow, WebSessionRow
+
+
+class SqlWebAccessRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_link(self, link: WebLink) -> None:
+        self.session.add(
+            WebLinkRow(
+                token_hash=link.token_hash,
+                staff_id=link.staff_id,
+                telegram_user_id=link.telegram_user_id,
+                expires_at=link.expires_at,
+            )
+        )
+        self.session.flush()
+
+    def use_link(self, token_hash: str, at: datetime) -> WebLink | None:
+        spent = self.session.execute(
+            update(WebLinkRow)
+            .where(
+                WebLinkRow.token_hash == token_hash,
+                WebLinkRow.used_at.is_(None),
+                WebLinkRow.expires_at > at,
+            )
+            .values(used_at=at)
+        )
+        if spent.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        row = self.session.execute(
+            select(WebLinkRow.staff_id, WebLinkRow.telegram_user_id, WebLinkRow.expires_at).where(
+                WebLinkRow.token_hash == token_hash
+            )
+        ).one()
+        return WebLink(token_hash, row.staff_id, row.telegram_user_id, row.expires_at)
+
+    def open_session(self, session: WebSession) -> None:
+        self.session.add(
+            WebSessionRow(
+                token_hash=session.token_hash,
+                staff_id=session.staff_id,
+                telegram_user_id=session.telegram_user_id,
+                staff_started_at=session.staff_started_at,
+                csrf=session.csrf,
+                last_seen_at=session.last_seen_at,
+            )
+        )
+        self.session.flush()
+
+    def get_session(self, token_hash: str) -> WebSession | None:
+        row = self.session.execute(
+            select(WebSessionRow).where(WebSessionRow.token_hash == token_hash)
+        ).scalar_one_or_none()
+        if row is None:
+            return None
+        return WebSession(
+            row.token_hash,
+            row.staff_id,
+            row.telegram_user_id,
+            row.staff_started_at,
+            row.csrf,
+            row.last_seen_at,
+        )
+
+    def touch_session(self, token_hash: str, at: datetime) -> None:
+        self.session.execute(
+            update(WebSessionRow)
+            .where(WebSessionRow.token_hash == token_hash)
+            .values(last_seen_at=at)
+        )
+
+    def close_session(self, token_hash: str) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == token_hash))
+
+    def forget_before(self, at: datetime) -> int:
+        links = self.session.execute(delete(WebLinkRow).where(WebLinkRow.expires_at < at))
+        sessions = self.session.execute(
+            delete(WebSessionRow).where(WebSessionRow.last_seen_at < at)
+        )
+        return int(links.rowcount) + int(sessions.rowcount)  # type: ignore[attr-defined]

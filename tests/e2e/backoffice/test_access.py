@@ -1,0 +1,243 @@
+"""Who gets into the back office, over real HTTP against the running bot: the chat's
+single-use link, a Mini App's signed launch, the session cookie, CSRF, roles, and every way
+a session ends (both databases: each way in writes)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import aiohttp
+import pytest
+from sqlalchemy import Engine, func, select, update
+
+from bot.backoffice.init_data import signed
+from bot.domain.clock import utc_now
+from bot.domain.services import staff
+from bot.persistence.models import LedgerRow, WebLinkRow, WebSessionRow
+from tests.support.back_office import Browser, enters, link_from_chat, link_token, logged_in_staff
+from tests.support.factories import FAST_HASHER
+from tests.support.running_bot import RunningBot
+from tests.support.shop_factories import (
+    STAFF_PASSWORD,
+    logged_in_manager,
+    sell,
+    someone,
+    staff_id_of,
+    stock_of,
+)
+
+
+async def test_a_staff_members_link_opens_the_back_office_once(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sam = logged_in_staff(bot)
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg")
+    url = await link_from_chat(sam)
+    assert "within 5 minutes" in sam.screen
+    # Opening the link (as Telegram's preview would) spends nothing; its button does.
+    await browser.get(url.removeprefix(bot.web_url))
+    await browser.get(url.removeprefix(bot.web_url))
+    assert browser.status == 200 and "Open the back office" in browser.page
+    await browser.post("/backoffice/enter", {"link": link_token(url)})
+    assert browser.status == 200 and "Basmati rice 1 kg" in browser.page
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        second = Browser(bot, http)
+        await second.post("/backoffice/enter", {"link": link_token(url)})
+        assert second.status == 403
+        assert "expired or was used already" in second.page
+        await second.get("/backoffice/items")
+        assert second.status == 401 and "Basmati" not in second.page
+
+
+async def test_a_link_older_than_five_minutes_opens_nothing(
+    bot: RunningBot, browser: Browser, engine: Engine
+) -> None:
+    sam = logged_in_staff(bot)
+    url = await link_from_chat(sam)
+    with engine.begin() as db:
+        db.execute(update(WebLinkRow).values(expires_at=utc_now() - timedelta(seconds=1)))
+    await enters(browser, url)
+    assert browser.status == 403 and "expired" in browser.page
+    await browser.get("/backoffice/items")
+    assert browser.status == 401
+
+
+async def test_forged_links_and_no_cookie_are_turned_away_politely(browser: Browser) -> None:
+    for link in ("", "x" * 43, "x" * 5000, "<script>alert(1)</script>"):
+        await browser.post("/backoffice/enter", {"link": link})
+        assert browser.status == 403, link
+        assert "<script>alert" not in browser.page
+    await browser.get("/backoffice/items")
+    assert browser.status == 401 and "Send /backoffice in the chat" in browser.page
+    await browser.get("/backoffice/no-such-page")
+    assert browser.status == 404 and "Traceback" not in browser.page
+
+
+async def test_a_group_chat_gets_no_link(bot: RunningBot) -> None:
+    sam = logged_in_staff(bot)
+    group = bot.double.group("Shop floor")
+    bot.double.send_text_in(group, sam.person, "/backoffice")
+    await bot.double.settle()
+    shown = bot.double.chats[group.id].last_from_bot
+    assert "private chat" in shown.shown_text
+    assert not shown.inline_keyboard
+
+
+async def test_a_customer_gets_no_link(bot: RunningBot) -> None:
+    ann = someone(bot, "Ann")
+    await ann.says("/backoffice")
+    assert "This is for store staff" in ann.screen
+    assert not ann.last.inline_keyboard
+
+
+async def test_a_form_without_its_token_changes_nothing(bot: RunningBot, browser: Browser) -> None:
+    sam = logged_in_staff(bot)
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg", price_minor=379)
+    await enters(browser, await link_from_chat(sam))
+    await browser.get("/backoffice/items/RICE-1KG")
+    good = browser.csrf
+    form = {"move": "restock", "quantity": "5", "note": "delivery"}
+    await browser.post("/backoffice/items/RICE-1KG/stock", form)
+    assert browser.status == 403 and "out of date" in browser.page
+    await browser.post("/backoffice/items/RICE-1KG/stock", form | {"csrf": good[:-1] + "x"})
+    assert browser.status == 403
+    assert stock_of(bot, "RICE-1KG") == 10
+    await browser.post("/backoffice/items/RICE-1KG/stock", form | {"csrf": good})
+    assert browser.status == 200 and "Stock moved" in browser.page
+    assert stock_of(bot, "RICE-1KG") == 15
+
+
+async def test_a_staff_member_is_kept_off_the_managers_pages(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+    await browser.get("/backoffice/team")
+    assert browser.status == 403 and "for managers only" in browser.page
+    assert "owner" not in browser.page
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        boss_browser = Browser(bot, http)
+        boss = logged_in_manager(bot, "Maria")
+        await enters(boss_browser, await link_from_chat(boss))
+        await boss_browser.get("/backoffice/team")
+        assert boss_browser.status == 200
+        assert "sam" in boss_browser.page and "maria" in boss_browser.page
+
+
+async def test_logging_out_in_the_chat_ends_the_browsers_session(
+    bot: RunningBot, browser: Browser, engine: Engine
+) -> None:
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+    await browser.get("/backoffice/items")
+    assert browser.status == 200
+    await sam.says("/logout")
+    await browser.get("/backoffice/items")
+    assert browser.status == 401
+    # Logging in again is a new chat login: the old cookie stays dead.
+    staff.log_in(
+        "sam",
+        STAFF_PASSWORD,
+        telegram_user_id=sam.person.id,
+        uow=bot.shop.uow(),
+        hasher=FAST_HASHER,
+    )
+    await browser.get("/backoffice/items")
+    assert browser.status == 401
+    with engine.connect() as db:
+        assert db.scalar(select(func.count()).select_from(WebSessionRow)) == 0
+
+
+async def test_switching_an_account_off_ends_its_browsers_session(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+    boss = logged_in_manager(bot, "Maria")
+    staff.set_staff_active(staff_id_of(bot, boss), staff_id_of(bot, sam), False, uow=bot.shop.uow())
+    await browser.get("/backoffice/items")
+    assert browser.status == 401
+
+
+async def test_the_back_offices_own_log_out_ends_only_that_browser(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+    await browser.get("/backoffice/items")
+    await browser.post("/backoffice/logout", {"csrf": browser.csrf})
+    assert browser.status == 200 and "signed out" in browser.page
+    await browser.get("/backoffice/items")
+    assert browser.status == 401
+    await sam.says("/stock")
+    assert "This is for store staff" not in sam.screen
+
+
+async def test_a_mini_app_launch_signed_by_telegram_opens_it_for_logged_in_staff(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sam = logged_in_staff(bot)
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg")
+    token = bot.double.token
+    user = {"id": sam.person.id, "first_name": "Sam"}
+    await browser.get("/backoffice/app")
+    assert browser.status == 200
+    await browser.post("/backoffice/app", {"init_data": signed(user, token, utc_now())})
+    assert browser.status == 200 and "Basmati rice 1 kg" in browser.page
+
+
+@pytest.mark.parametrize("case", ["forged", "expired", "customer", "logged out"])
+async def test_a_mini_app_launch_that_cannot_be_trusted_opens_nothing(
+    bot: RunningBot, browser: Browser, case: str
+) -> None:
+    sam = logged_in_staff(bot)
+    ann = someone(bot, "Ann")
+    await ann.says("/start")
+    token, now = bot.double.token, utc_now()
+    user = {"id": sam.person.id, "first_name": "Sam"}
+    launch = {
+        "forged": signed(user, "1:not-this-bot", now),
+        "expired": signed(user, token, now - timedelta(hours=1, minutes=1)),
+        "customer": signed({"id": ann.person.id, "first_name": "Ann"}, token, now),
+        "logged out": signed(user, token, now),
+    }[case]
+    if case == "logged out":
+        await sam.says("/logout")
+    await browser.post("/backoffice/app", {"init_data": launch})
+    assert browser.status == 403
+    await browser.get("/backoffice/items")
+    assert browser.status == 401
+
+
+async def test_item_names_are_shown_as_text_on_every_page(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sam = logged_in_staff(bot)
+    sell(bot, sku="XSS-1", name="<img src=x onerror=alert(1)>", category="<b>Tricks</b>")
+    await enters(browser, await link_from_chat(sam))
+    for path in ("/backoffice/items", "/backoffice/items?q=img", "/backoffice/items/XSS-1"):
+        await browser.get(path)
+        assert browser.status == 200
+        assert "<img src=x" not in browser.page and "<b>Tricks" not in browser.page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in browser.page
+
+
+@pytest.mark.parametrize("backend", ["mariadb"], indirect=True)
+async def test_one_link_opened_twice_at_once_opens_one_session(
+    bot: RunningBot, engine: Engine
+) -> None:
+    sam = logged_in_staff(bot)
+    url = await link_from_chat(sam)
+
+    async def one_try() -> int:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            tab = Browser(bot, http)
+            await tab.post("/backoffice/enter", {"link": link_token(url)})
+            return tab.status
+
+    statuses = await asyncio.gather(*(one_try() for _ in range(12)))
+    assert sorted(statuses) == [200] + [403] * 11
+    with engine.connect() as db:
+        assert db.scalar(select(func.count()).select_from(WebSessionRow)) == 1
+        assert db.scalar(select(func.count()).select_from(LedgerRow)) == 0

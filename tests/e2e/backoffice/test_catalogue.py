@@ -1,0 +1,139 @@
+"""The catalogue in the back office: the table of items and an item's page, through the same
+use cases as the chat (both databases: editing and stock moves write)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Engine, select
+
+from bot.persistence.models import LedgerRow
+from tests.support.back_office import Browser, enters, link_from_chat, logged_in_staff
+from tests.support.running_bot import RunningBot
+from tests.support.shop_factories import sell, someone, stock_of
+
+
+async def signed_in(bot: RunningBot, browser: Browser) -> None:
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+
+
+def rows(page: str) -> list[str]:
+    """The SKUs the table lists, in order."""
+    return re.findall(r'<td><a href="/backoffice/items/[^"]+">([^<]+)</a></td>', page)
+
+
+async def test_the_table_narrows_by_words_category_and_shelf(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sell(bot, 10, sku="RICE-1KG", name="Basmati rice 1 kg", category="Grocery")
+    sell(bot, 0, sku="RICE-5KG", name="Basmati rice 5 kg", category="Grocery")
+    sell(bot, 2, sku="MILK-1L", name="Whole milk 1 l", category="Dairy")
+    old = sell(bot, 4, sku="OLD-1", name="Old rice crackers", category="Grocery")
+    from bot.domain.services import catalogue
+
+    catalogue.set_active(old.sku, False, uow=bot.shop.uow())
+    await signed_in(bot, browser)
+    assert rows(await browser.get("/backoffice/items")) == [
+        "MILK-1L",
+        "RICE-1KG",
+        "RICE-5KG",
+        "OLD-1",
+    ] or set(rows(browser.page)) == {"MILK-1L", "RICE-1KG", "RICE-5KG", "OLD-1"}
+    assert set(rows(await browser.get("/backoffice/items?q=rice"))) == {
+        "RICE-1KG",
+        "RICE-5KG",
+        "OLD-1",
+    }
+    assert rows(await browser.get("/backoffice/items?q=rice&shelf=sold-out")) == ["RICE-5KG"]
+    assert set(rows(await browser.get("/backoffice/items?shelf=low"))) == {"RICE-5KG", "MILK-1L"}
+    assert rows(await browser.get("/backoffice/items?shelf=archived")) == ["OLD-1"]
+    assert rows(await browser.get("/backoffice/items?category=Dairy")) == ["MILK-1L"]
+    await browser.get("/backoffice/items?shelf=nonsense&page=-3&q=" + "x" * 500)
+    assert browser.status == 200
+
+
+async def test_the_table_pages_through_a_long_catalogue(bot: RunningBot, browser: Browser) -> None:
+    for n in range(55):
+        sell(bot, sku=f"ITEM-{n:02d}", name=f"Item {n:02d}", category="Grocery")
+    await signed_in(bot, browser)
+    first = rows(await browser.get("/backoffice/items"))
+    assert len(first) == 50 and "Page 1 of 2" in browser.page
+    second = rows(await browser.get("/backoffice/items?page=2"))
+    assert len(second) == 5 and not set(first) & set(second)
+
+
+async def test_a_price_changed_in_the_back_office_is_what_customers_see(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg", price_minor=379)
+    await signed_in(bot, browser)
+    await browser.get("/backoffice/items/RICE-1KG")
+    form = dict(re.findall(r'<input name="([a-z_]+)" value="([^"]*)"', browser.page)) | {
+        "unit": "pc",
+        "description": "",
+        "active": "on",
+        "csrf": browser.csrf,
+    }
+    await browser.post("/backoffice/items/RICE-1KG", form | {"price": "4,19"})
+    assert browser.status == 200 and "Saved." in browser.page
+    ann = someone(bot, "Ann")
+    await ann.says("/search basmati")
+    await ann.presses("Basmati rice 1 kg")
+    assert "4.19" in ann.screen
+
+
+async def test_a_bad_price_is_refused_and_the_typed_values_stay(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg", price_minor=379)
+    await signed_in(bot, browser)
+    await browser.get("/backoffice/items/RICE-1KG")
+    form = {
+        "csrf": browser.csrf,
+        "name": "Jasmine rice 1 kg",
+        "category": "Grocery",
+        "unit": "pc",
+        "step": "1",
+        "price": "cheap",
+        "low_stock_threshold": "",
+        "description": "",
+        "active": "on",
+    }
+    await browser.post("/backoffice/items/RICE-1KG", form)
+    assert browser.status == 400
+    assert "is not a price" in browser.page and 'value="Jasmine rice 1 kg"' in browser.page
+    ann = someone(bot, "Ann")
+    await ann.says("/search rice")
+    assert any("Basmati rice 1 kg" in b for b in ann.last.button_texts)
+
+
+async def test_stock_moves_from_the_back_office_leave_a_ledger_row_with_their_reason(
+    bot: RunningBot, browser: Browser, engine: Engine
+) -> None:
+    sell(bot, 10, sku="RICE-1KG", name="Basmati rice 1 kg")
+    await signed_in(bot, browser)
+    path = "/backoffice/items/RICE-1KG/stock"
+    await browser.get("/backoffice/items/RICE-1KG")
+    csrf = browser.csrf
+    await browser.post(path, {"csrf": csrf, "move": "restock", "quantity": "5", "note": "van"})
+    await browser.post(
+        path, {"csrf": csrf, "move": "adjust", "quantity": "-2", "reason": "damaged"}
+    )
+    await browser.post(path, {"csrf": csrf, "move": "count", "quantity": "12"})
+    assert stock_of(bot, "RICE-1KG") == 12
+    await browser.post(path, {"csrf": csrf, "move": "adjust", "quantity": "-20", "reason": "lost"})
+    assert browser.status == 400 and stock_of(bot, "RICE-1KG") == 12
+    await browser.post(path, {"csrf": csrf, "move": "adjust", "quantity": "3", "reason": "x"})
+    assert browser.status == 400 and "Choose why" in browser.page
+    with engine.connect() as db:
+        moves = db.execute(
+            select(LedgerRow.reason, LedgerRow.change, LedgerRow.actor).order_by(LedgerRow.id)
+        ).all()
+    assert [(r, int(c), a) for r, c, a in moves[1:]] == [
+        ("received", 5, "staff:sam"),
+        ("damaged", -2, "staff:sam"),
+        ("count_correction", -1, "staff:sam"),
+    ]
+    await browser.get("/backoffice/items/RICE-1KG")
+    assert "damaged" in browser.page and "count correction" in browser.page
