@@ -100,8 +100,8 @@ ROUTES = Routes(
         report.FEATURE,
         vat_rates.FEATURE,
         managers.FEATURE,
-        staff_auth.FEATURE,
         backoffice_link.FEATURE,
+        staff_auth.FEATURE,
     ]
 )
 

@@ -65,7 +65,6 @@ FEATURE = Feature(
             send_link,
             permissions.TEAM_MEMBER,
             said("Back office in a browser"),
-            said("/backoffice – a link to the back office in a browser"),
         )
     ]
 )
