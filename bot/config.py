@@ -309,6 +309,12 @@ class Settings(BaseSettings):
             return None
         return f"{self.backoffice_url.rstrip('/')}/backoffice/enter?link={token}"
 
+    def back_office_app_url(self) -> str | None:
+        """The back office as a Telegram Mini App, which Telegram opens over HTTPS only."""
+        if self.backoffice_url is None or not self.backoffice_url.startswith("https://"):
+            return None
+        return f"{self.backoffice_url.rstrip('/')}/backoffice/app"
+
     @property
     def staff_idle_timeout(self) -> timedelta:
         return timedelta(hours=self.staff_idle_timeout_hours)

@@ -7,14 +7,23 @@ menu is only cosmetic: the guard is what counts.
 
 from __future__ import annotations
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    Update,
+    WebAppInfo,
+)
 
 from bot.domain.errors import NotAuthorised
 from bot.domain.services import staff
 from bot.domain.staff import Role, StaffAccount
 from bot.domain.text import said
 from bot.handlers.context import ShopContext
+from bot.i18n import Texts
 
+BACK_OFFICE_BUTTON = said("🗂 Back office")
 FOR_STAFF = said("This is for store staff. Staff can log in with /login.")
 FOR_MANAGERS = said("This is for managers only.")
 SWITCHED_OFF = said(
@@ -59,10 +68,19 @@ async def signed_in(update: Update, context: ShopContext) -> StaffAccount:
     return account
 
 
-async def show_menu(context: ShopContext, chat_id: int, menu: list[BotCommand]) -> None:
+async def show_menu(context: ShopContext, chat_id: int, menu: list[BotCommand], t: Texts) -> None:
+    """A member's command menu, and the menu button that opens the back office as a Mini App
+    (where the back office is served over HTTPS, as Telegram requires)."""
     await context.bot.set_my_commands(menu, scope=BotCommandScopeChat(chat_id))
+    app = context.shop.settings.back_office_app_url()
+    if app is not None:
+        button = MenuButtonWebApp(t(BACK_OFFICE_BUTTON), WebAppInfo(app))
+        await context.bot.set_chat_menu_button(chat_id, button)
 
 
 async def show_customer_menu(context: ShopContext, chat_id: int) -> None:
-    """Drop the chat's own menu: the default (customer) one shows again."""
+    """Drop the chat's own menu: the default (customer) one shows again, and the menu button
+    is the plain one."""
     await context.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))
+    if context.shop.settings.back_office_app_url() is not None:
+        await context.bot.set_chat_menu_button(chat_id, MenuButtonDefault())

@@ -36,7 +36,7 @@ async def choose(update: Update, context: ShopContext) -> str | None:
     t = context.shop.catalogues.texts(language)
     member = await staff_member(update, context)
     if member is not None:  # the member's own chat menu, in the new language
-        await show_menu(context, user_id_of(update), context.routes.menu(member.role, t))
+        await show_menu(context, user_id_of(update), context.routes.menu(member.role, t), t)
     await show(update, t("I speak English with you now. /language changes it."))
     return None
 

@@ -169,7 +169,7 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
         return
     if reply.account is not None:
         account = reply.account
-        await show_menu(context, user_id, context.routes.menu(account.role, t))
+        await show_menu(context, user_id, context.routes.menu(account.role, t), t)
         # A manager made from the command line may have only a username for a name.
         person = update.effective_user
         name = (

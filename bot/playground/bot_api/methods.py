@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -216,6 +217,38 @@ class Methods(ApiState):
     def _get_commands(self, p: dict[str, Any]) -> list[dict[str, str]]:
         with self._lock:
             return list(self.commands.get(self._scope_key(p), []))
+
+    def _set_menu_button(self, p: dict[str, Any]) -> bool:
+        """As Telegram: a Mini App opens over HTTPS only; a chat is a private one."""
+        button = p.get("menu_button") or {"type": "default"}
+        if isinstance(button, str):
+            button = json.loads(button)
+        if button.get("type") == "web_app":
+            url = str(button.get("web_app", {}).get("url", ""))
+            if not url.startswith("https://"):
+                raise bad_request(
+                    f"inline keyboard button Web App URL '{url}' is invalid: Only HTTPS links "
+                    "are allowed"
+                )
+            if not 1 <= len(str(button.get("text", ""))) <= 64:
+                raise bad_request("BUTTON_TEXT_INVALID")
+        key = str(p["chat_id"]) if p.get("chat_id") is not None else "default"
+        with self._lock:
+            if key != "default" and int(key) < 0:
+                raise bad_request("the menu button can be changed only in private chats")
+            self.menu_buttons[key] = dict(button)
+        return True
+
+    def _get_menu_button(self, p: dict[str, Any]) -> dict[str, Any]:
+        key = str(p["chat_id"]) if p.get("chat_id") is not None else "default"
+        with self._lock:
+            return dict(self.menu_buttons.get(key) or {"type": "default"})
+
+    def menu_button_of(self, chat_id: int) -> dict[str, Any]:
+        """The menu button this private chat shows (its own, else the bot's default)."""
+        with self._lock:
+            found = self.menu_buttons.get(str(chat_id)) or self.menu_buttons.get("default")
+            return dict(found or {"type": "default"})
 
     def _send_location(self, p: dict[str, Any]) -> dict[str, Any]:
         with self._lock:

@@ -71,6 +71,8 @@ class LocalBotApi(Paying, Methods, Transport, Faults):
             "setmycommands": self._set_commands,
             "deletemycommands": self._delete_commands,
             "getmycommands": self._get_commands,
+            "setchatmenubutton": self._set_menu_button,
+            "getchatmenubutton": self._get_menu_button,
             "sendchataction": lambda _p: True,
             "close": lambda _p: True,
             "logout": lambda _p: True,

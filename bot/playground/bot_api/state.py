@@ -63,6 +63,8 @@ class ApiState:
         self.calls: list[Call] = []
         self.chats: dict[int, Chat] = {}
         self.commands: dict[str, list[dict[str, str]]] = {}
+        # Each private chat's menu button as last set ("default" key: the bot's default).
+        self.menu_buttons: dict[str, dict[str, Any]] = {}
         # "long" and "short", as the bot set them; "long/de": for apps in German
         self.descriptions: dict[str, str] = {}
         self.webhook: dict[str, Any] | None = None
