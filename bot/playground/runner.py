@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import secrets
+import socket
 import tempfile
 from pathlib import Path
 from typing import TextIO
@@ -27,8 +28,11 @@ OUTBOX_POLL_SECONDS = 0.5  # notifications show up quickly while someone watches
 TEST_PROVIDER_TOKEN = "000000000:TEST:playground"  # noqa: S105 - not a secret
 
 
-def playground_settings(settings: Settings, api: LocalBotApi, folder: Path) -> Settings:
-    """The store's own settings (name, currency, hours...), pointed at the playground."""
+def playground_settings(
+    settings: Settings, api: LocalBotApi, folder: Path, web_port: int
+) -> Settings:
+    """The store's own settings (name, currency, hours...), pointed at the playground; the
+    bot's web server (the back office) on `web_port` of this computer only."""
     return settings.model_copy(
         update={
             "database_url": f"sqlite:///{folder / 'playground.db'}",
@@ -36,12 +40,21 @@ def playground_settings(settings: Settings, api: LocalBotApi, folder: Path) -> S
             "telegram_api_url": api.base_url,
             "webhook_url": None,
             "webhook_secret": None,
-            "web_port": 0,  # the page is its web server; no health or metrics to serve
+            "web_listen": "127.0.0.1",
+            "web_port": web_port,
+            "backoffice_url": f"http://127.0.0.1:{web_port}",
             "outbox_poll_seconds": min(settings.outbox_poll_seconds, OUTBOX_POLL_SECONDS),
             "payment_provider_token": settings.payment_provider_token
             or SecretStr(TEST_PROVIDER_TOKEN),
         }
     )
+
+
+def free_port() -> int:
+    """A port nothing listens on now, for the bot's own web server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def banner(url: str, personas: list[Persona]) -> str:
@@ -73,12 +86,14 @@ def run_playground(settings: Settings, out: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="shopkeeps-playground-") as folder:
         api.start()
         try:
-            local = playground_settings(settings, api, Path(folder))
+            local = playground_settings(settings, api, Path(folder), free_port())
             shop = build_shop(local)
             try:
                 personas = set_up_store(shop, api)
                 try:
-                    web = PlaygroundWeb(api, personas, settings.playground_port).start()
+                    web = PlaygroundWeb(
+                        api, personas, settings.playground_port, local.backoffice_url
+                    ).start()
                 except OSError as error:
                     if error.errno != errno.EADDRINUSE:
                         raise

@@ -20,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any
 
+from bot.backoffice.init_data import signed
+from bot.domain.clock import utc_now
 from bot.i18n import SHIPPED
 from bot.playground.bot_api.server import MAX_CAPTION, MAX_TEXT, LocalBotApi
 from bot.playground.bot_api.spec import UploadedFile
@@ -68,8 +70,17 @@ class Incoming:
 
 
 class PlaygroundWeb:
-    def __init__(self, api: LocalBotApi, personas: list[Persona], port: int) -> None:
+    def __init__(
+        self,
+        api: LocalBotApi,
+        personas: list[Persona],
+        port: int,
+        back_office: str | None = None,
+    ) -> None:
+        """`back_office`: where the bot's web server answers, to open the back office as
+        Telegram opens a Mini App (None: the bot serves none)."""
         self.api = api
+        self.back_office = back_office
         self.personas = {p.person.id: p for p in personas}
         self._order = [p.person.id for p in personas]
         self._port = port
@@ -82,6 +93,7 @@ class PlaygroundWeb:
             "photo": self._send_photo,
             "pay": self._pay,
             "language": self._change_language,
+            "backoffice": self._open_back_office,
         }
 
     @property
@@ -159,6 +171,7 @@ class PlaygroundWeb:
             "bot": self.api.bot_user["first_name"],
             "personas": [self.personas[pid].as_json() for pid in self._order],
             "languages": APP_LANGUAGES,
+            "back_office": self.back_office is not None,
             "chats": chats,
         }
 
@@ -208,6 +221,18 @@ class PlaygroundWeb:
         person = self.api.change_language(persona.person, language)
         self.personas[person.id] = dataclasses.replace(persona, person=person)
         return {"language": language}
+
+    def _open_back_office(self, persona: Persona, _incoming: Incoming) -> dict[str, Any]:
+        """What Telegram does when a member taps the bot's menu button: open the Mini App with
+        launch data it signed for this person (here, with the local Bot API's token)."""
+        if self.back_office is None or persona.role not in ("staff", "manager"):
+            raise Refused(HTTPStatus.BAD_REQUEST, "The back office is for staff and managers.")
+        person = persona.person
+        user = {"id": person.id, "first_name": person.first_name, "username": person.username}
+        launch = signed(user, self.api.token, utc_now())
+        theme = json.dumps({"bg_color": "#ffffff", "button_color": "#2481cc"})
+        fragment = urllib.parse.urlencode({"tgWebAppData": launch, "tgWebAppThemeParams": theme})
+        return {"url": f"{self.back_office.rstrip('/')}/backoffice/app#{fragment}"}
 
     def _share_contact(self, persona: Persona, _incoming: Incoming) -> dict[str, Any]:
         message = self.api.share_contact(persona.person, persona.phone)

@@ -118,6 +118,9 @@ function renderChat() {
   $("chat-subtitle").textContent = `bot · you are ${persona.name} (${persona.role})`;
   renderLoginHint(persona);
   renderLanguage(persona);
+  // A member's chat has the bot's menu button that opens the back office (a Mini App).
+  $("backoffice-button").hidden =
+    !view.state.back_office || !["staff", "manager"].includes(persona.role);
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const before = box.dataset.persona;
@@ -408,6 +411,11 @@ function wire() {
     await send(text);
   });
   $("start-button").addEventListener("click", () => send("/start"));
+  $("backoffice-button").addEventListener("click", async () => {
+    // As Telegram opens a Mini App: the page, with launch data signed for this person.
+    const opened = await act("backoffice");
+    if (opened) window.open(opened.url, "_blank", "noopener");
+  });
   $("app-language").addEventListener("change", async (event) => {
     // As if the persona set their phone to this language: the bot follows it (until they
     // choose one with /language), and their menu comes in it.

@@ -20,7 +20,7 @@ async def signed_in(bot: RunningBot, browser: Browser) -> None:
 
 def rows(page: str) -> list[str]:
     """The SKUs the table lists, in order."""
-    return re.findall(r'<td><a href="/backoffice/items/[^"]+">([^<]+)</a></td>', page)
+    return re.findall(r'<tr[^>]*>\s*<td><a href="/backoffice/items/[^"]+">([^<]+)</a></td>', page)
 
 
 async def test_the_table_narrows_by_words_category_and_shelf(

@@ -7,82 +7,23 @@ Screenshots of every step go to test-artifacts/playground/ so a failure can be l
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from bot.demo_data import demo_rows
 from bot.domain.money import line_total
 from tests.e2e.playground.conftest import RunningPlayground
-
-CHROMIUM = "/usr/bin/chromium"
-expect.set_options(timeout=15_000)  # the bot shares two busy cores with the other tests
-SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "playground"
-# Quiet, offline-safe flags: this machine's closed network refuses Chromium's own calls home.
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium_or_skip() -> str:
-    if shutil.which(CHROMIUM):
-        return CHROMIUM
-    if os.environ.get("SHOPKEEPS_REQUIRE_BROWSER"):
-        pytest.fail(f"{CHROMIUM} is missing; `make test` installs Debian's chromium package")
-    pytest.skip(f"{CHROMIUM} is missing; `make test` installs Debian's chromium package")
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    executable = _chromium_or_skip()
-    async with async_playwright() as driver:
-        launched = await driver.chromium.launch(executable_path=executable, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-class Screens:
-    """Numbered screenshots of the run, kept whether the test passes or fails."""
-
-    def __init__(self, page: Page, name: str) -> None:
-        self.page, self.folder, self.count = page, SHOTS / name, 0
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
-
-    async def take(self, step: str) -> Path:
-        self.count += 1
-        path = self.folder / f"{self.count:02d}-{step}.png"
-        await self.page.screenshot(path=str(path))
-        return path
-
-
-async def _press(page: Page, label: str | re.Pattern[str]) -> None:
-    """Press the first inline button with this label on the newest message that has one."""
-    message = page.locator(".message.bot", has=page.locator(".inline-row button", has_text=label))
-    await message.last.locator(".inline-row button", has_text=label).first.click()
-
-
-async def _says(page: Page, text: str) -> None:
-    await page.fill("#text-input", text)
-    await page.press("#text-input", "Enter")
-
-
-async def _bot_says(page: Page, text: str | re.Pattern[str]) -> None:
-    await expect(page.locator(".message.bot .text", has_text=text).last).to_be_visible()
+from tests.e2e.playground.page_steps import (
+    Screens,
+    bot_says,
+    logs_in,
+    press,
+    says,
+)
 
 
 async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
@@ -101,31 +42,31 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         await page.goto(playground.url)
         await page.click("[data-persona=Alice]")
         await page.click("#start-button")
-        await _bot_says(page, "Welcome to")
+        await bot_says(page, "Welcome to")
         await shots.take("customer-welcome")
 
-        await _press(page, "Catalogue")
-        await _press(page, "Bakery")
-        await _press(page, "Baguette")
-        await _press(page, "to cart")
+        await press(page, "Catalogue")
+        await press(page, "Bakery")
+        await press(page, "Baguette")
+        await press(page, "to cart")
         await expect(page.locator("#toast")).to_contain_text("Added 1 pc of Baguette")
-        await _bot_says(page, "In your cart: 1 pc")
+        await bot_says(page, "In your cart: 1 pc")
         await shots.take("item-in-cart")
 
-        await _press(page, "🧺 Cart")
-        await _press(page, "Checkout")
-        await _press(page, "Pickup")
-        await _bot_says(page, "When would you like to pick it up?")
-        await _press(page, re.compile(r"\d\d:\d\d"))  # a pickup slot
+        await press(page, "🧺 Cart")
+        await press(page, "Checkout")
+        await press(page, "Pickup")
+        await bot_says(page, "When would you like to pick it up?")
+        await press(page, re.compile(r"\d\d:\d\d"))  # a pickup slot
         share = page.locator("#reply-keyboard button", has_text="Share my phone number")
         await share.click()
         await expect(share).to_be_hidden()  # a one-time keyboard goes away once used
         await expect(page.locator(".message.mine .bubble", has_text="📱")).to_be_visible()
-        await _press(page, "Skip")
-        await _bot_says(page, "Please check your order")
+        await press(page, "Skip")
+        await bot_says(page, "Please check your order")
         await shots.take("order-summary")
-        await _press(page, "Confirm and pay")
-        await _bot_says(page, re.compile(r"Order \w+ is reserved for you"))
+        await press(page, "Confirm and pay")
+        await bot_says(page, re.compile(r"Order \w+ is reserved for you"))
         reserved = await page.locator(".message.bot .text", has_text="reserved").last.inner_text()
         code = re.search(r"Order (\w+) is reserved", reserved)
         assert code is not None
@@ -138,25 +79,25 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         await shots.take("payment-sheet")
         await page.click("#sheet-pay")
         await expect(sheet).to_be_hidden()
-        await _bot_says(page, f"Payment received for order {code.group(1)}")
+        await bot_says(page, f"Payment received for order {code.group(1)}")
         await expect(page.locator(".message.mine .bubble", has_text="You paid")).to_be_visible()
         await shots.take("order-paid")
 
         await page.click("[data-persona=Sam]")
         await page.click("#start-button")
-        await _bot_says(page, "Welcome to")
+        await bot_says(page, "Welcome to")
         await page.click("#menu-button")
         await expect(page.locator("#command-menu")).not_to_contain_text("/orders")
         await page.click("#menu-button")
         await page.click("#login-hint .demo-command")
         await page.press("#text-input", "Enter")
-        await _bot_says(page, "Your username?")
+        await bot_says(page, "Your username?")
         await page.click("#login-hint .demo-username")
         await page.press("#text-input", "Enter")
-        await _bot_says(page, "Your password?")
+        await bot_says(page, "Your password?")
         await page.click("#login-hint .demo-password")
         await page.press("#text-input", "Enter")
-        await _bot_says(page, "You are logged in as staff")
+        await bot_says(page, "You are logged in as staff")
         sam = playground.persona("Sam")
         assert sam.login is not None
         await expect(page.locator("#messages")).not_to_contain_text(sam.login.password)
@@ -164,11 +105,11 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
 
         await page.click("#menu-button")
         await page.locator("#command-menu button", has_text="/orders").click()
-        await _bot_says(page, f"Order {code.group(1)}")
-        await _press(page, "Accept")
-        await _bot_says(page, "accepted")
-        await _press(page, "Ready for pickup")
-        await _bot_says(page, "Scan the customer's QR code")
+        await bot_says(page, f"Order {code.group(1)}")
+        await press(page, "Accept")
+        await bot_says(page, "accepted")
+        await press(page, "Ready for pickup")
+        await bot_says(page, "Scan the customer's QR code")
 
         alice = page.locator("[data-persona=Alice]")
         await expect(alice.locator(".badge.unread")).to_be_visible()
@@ -180,12 +121,12 @@ async def test_a_customer_orders_by_clicking_and_staff_work_the_order(
         await shots.take("customer-pickup-code")
 
         await page.click("[data-persona=Sam]")
-        await _says(page, f"/handover {pickup.group(1)}")
-        await _bot_says(page, f"Order {code.group(1)} handed over.")
-        await _bot_says(page, "Already paid in Telegram")
+        await says(page, f"/handover {pickup.group(1)}")
+        await bot_says(page, f"Order {code.group(1)} handed over.")
+        await bot_says(page, "Already paid in Telegram")
         await shots.take("staff-handed-over")
         await alice.click()
-        await _bot_says(page, re.compile(rf"Order {code.group(1)} is completed"))
+        await bot_says(page, re.compile(rf"Order {code.group(1)} is completed"))
         await shots.take("customer-told")
         assert not errors, f"the page raised: {errors}"
     except BaseException:
@@ -204,42 +145,42 @@ async def test_a_customer_cancels_after_confirming_and_staff_read_their_help_in_
         await page.goto(playground.url)
         await page.click("[data-persona=Bruno]")
         await page.click("#start-button")
-        await _bot_says(page, "Welcome to")
-        await _says(page, "/start p_BAGUETTE")
-        await _press(page, "to cart")
-        await _press(page, "🧺 Cart")
-        await _press(page, "Checkout")
-        await _press(page, "Pickup")
-        await _press(page, re.compile(r"\d\d:\d\d"))
-        await _bot_says(page, re.compile(r"✅ Pickup: "))  # the chosen time stays in view
+        await bot_says(page, "Welcome to")
+        await says(page, "/start p_BAGUETTE")
+        await press(page, "to cart")
+        await press(page, "🧺 Cart")
+        await press(page, "Checkout")
+        await press(page, "Pickup")
+        await press(page, re.compile(r"\d\d:\d\d"))
+        await bot_says(page, re.compile(r"✅ Pickup: "))  # the chosen time stays in view
         await page.locator("#reply-keyboard button", has_text="Share my phone number").click()
-        await _press(page, "Skip")
-        await _press(page, "Confirm and pay")
-        await _bot_says(page, re.compile(r"Order \w+ is reserved for you"))
-        await _says(page, "/myorders")
-        await _press(page, re.compile(r"[A-Z0-9]{8}"))
-        await _press(page, "Cancel order")
-        await _bot_says(page, re.compile(r"Cancel order \w+\?"))
+        await press(page, "Skip")
+        await press(page, "Confirm and pay")
+        await bot_says(page, re.compile(r"Order \w+ is reserved for you"))
+        await says(page, "/myorders")
+        await press(page, re.compile(r"[A-Z0-9]{8}"))
+        await press(page, "Cancel order")
+        await bot_says(page, re.compile(r"Cancel order \w+\?"))
         await shots.take("customer-asked-to-confirm")
-        await _press(page, "Yes, cancel it")
+        await press(page, "Yes, cancel it")
         await expect(page.locator("#toast")).to_contain_text("Your order is cancelled.")
-        await _bot_says(page, "Cancelled.")
+        await bot_says(page, "Cancelled.")
         await shots.take("customer-cancelled")
 
-        await _logs_in(page, "Sam")
-        await _says(page, "/help")
-        await _bot_says(page, "Your commands as staff")
-        await _bot_says(page, "/restock SKU QTY")
+        await logs_in(page, "Sam")
+        await says(page, "/help")
+        await bot_says(page, "Your commands as staff")
+        await bot_says(page, "/restock SKU QTY")
         await shots.take("staff-help")
 
         # Sam's phone speaks French from now on, and so does the bot; choosing French with
         # /language also redraws the staff menu his login set.
         await page.select_option("#app-language", "fr")
-        await _says(page, "/help")
-        await _bot_says(page, "Vos commandes (rôle\u00a0: employé)")
-        await _says(page, "/language")
-        await _press(page, "Français")
-        await _bot_says(page, "Je vous parle désormais en français")
+        await says(page, "/help")
+        await bot_says(page, "Vos commandes (rôle\u00a0: employé)")
+        await says(page, "/language")
+        await press(page, "Français")
+        await bot_says(page, "Je vous parle désormais en français")
         await page.click("#menu-button")
         await expect(page.locator("#command-menu")).to_contain_text("Réception")
         await shots.take("staff-help-in-french")
@@ -248,22 +189,6 @@ async def test_a_customer_cancels_after_confirming_and_staff_read_their_help_in_
         raise
     finally:
         await page.close()
-
-
-async def _logs_in(page: Page, name: str) -> None:
-    await page.click(f"[data-persona={name}]")
-    await page.click("#start-button")
-    await _bot_says(page, "Welcome to")  # until then the chat shows START, not the input
-    # Each answer after its question, as a person gives them. Typed ahead, the username was
-    # lost once on a loaded machine (the bot got /login, then the password); why is not known.
-    for chip, then in (
-        ("command", "Your username?"),
-        ("username", "Your password?"),
-        ("password", "You are logged in"),
-    ):
-        await page.click(f"#login-hint .demo-{chip}")
-        await page.press("#text-input", "Enter")
-        await _bot_says(page, then)
 
 
 async def test_a_photo_goes_up_from_the_page_and_the_report_csv_comes_down(
@@ -276,12 +201,12 @@ async def test_a_photo_goes_up_from_the_page_and_the_report_csv_comes_down(
     shots = Screens(page, f"files-{request.node.callspec.id}")
     try:
         await page.goto(playground.url)
-        await _logs_in(page, "Sam")
-        await _says(page, "/edititem BAGUETTE")
-        await _press(page, "Photo")
-        await _bot_says(page, "Send the new photo")
+        await logs_in(page, "Sam")
+        await says(page, "/edititem BAGUETTE")
+        await press(page, "Photo")
+        await bot_says(page, "Send the new photo")
         await page.set_input_files("#photo-input", str(await _chart_png(page, tmp_path)))
-        await _bot_says(page, "photo: yes")
+        await bot_says(page, "photo: yes")
         photo = page.locator(".message.mine .bubble img").last
         await expect(photo).to_be_visible()
         assert await photo.evaluate("img => img.naturalWidth") > 0
@@ -289,15 +214,15 @@ async def test_a_photo_goes_up_from_the_page_and_the_report_csv_comes_down(
 
         await page.click("[data-persona=Bruno]")
         await page.click("#start-button")
-        await _says(page, "/start p_BAGUETTE")
+        await says(page, "/start p_BAGUETTE")
         card = page.locator(".message.bot .bubble img").last
         await expect(card).to_be_visible()
         assert await card.evaluate("img => img.naturalWidth") > 0
         await shots.take("customer-sees-the-photo")
 
-        await _logs_in(page, "Maria")
-        await _says(page, "/report 7")
-        await _press(page, "Item sales (CSV)")
+        await logs_in(page, "Maria")
+        await says(page, "/report 7")
+        await press(page, "Item sales (CSV)")
         link = page.locator(".message.bot .document a").last
         await expect(link).to_contain_text(".csv")
         async with page.expect_download() as download_info:
@@ -340,49 +265,49 @@ async def test_staff_pick_a_kg_line_heavier_and_take_cash_at_the_hand_over(
         await page.goto(playground.url)
         await page.click("[data-persona=Bruno]")
         await page.click("#start-button")
-        await _bot_says(page, "Welcome to")
-        await _press(page, "Catalogue")
-        await _press(page, "Fruit & Veg")
-        await _press(page, "Gala apples")
-        await _press(page, re.compile(r"^1\.5 kg$"))  # a one-tap amount on a card sold by the kg
-        await _press(page, f"Add 1.5 kg to cart · {ordered}")
+        await bot_says(page, "Welcome to")
+        await press(page, "Catalogue")
+        await press(page, "Fruit & Veg")
+        await press(page, "Gala apples")
+        await press(page, re.compile(r"^1\.5 kg$"))  # a one-tap amount on a card sold by the kg
+        await press(page, f"Add 1.5 kg to cart · {ordered}")
         await expect(page.locator("#toast")).to_contain_text("Added 1.5 kg of Gala apples")
-        await _press(page, "🧺 Cart")
-        await _press(page, "Checkout")
-        await _press(page, "Pickup")
-        await _press(page, re.compile(r"\d\d:\d\d"))
+        await press(page, "🧺 Cart")
+        await press(page, "Checkout")
+        await press(page, "Pickup")
+        await press(page, re.compile(r"\d\d:\d\d"))
         await page.locator("#reply-keyboard button", has_text="Share my phone number").click()
-        await _press(page, "Skip")
-        await _bot_says(page, "Please check your order")
+        await press(page, "Skip")
+        await bot_says(page, "Please check your order")
         await shots.take("customer-orders-apples-by-the-kg")
-        await _press(page, "Confirm, pay at pickup")
-        await _bot_says(page, re.compile(r"Order \w+ placed"))
+        await press(page, "Confirm, pay at pickup")
+        await bot_says(page, re.compile(r"Order \w+ placed"))
         placed = await page.locator(".message.bot .text", has_text="placed").last.inner_text()
         found = re.search(r"Order (\w+) placed", placed)
         assert found is not None
         code = found.group(1)
         await shots.take("customer-placed-pay-at-pickup")
 
-        await _logs_in(page, "Sam")
-        await _says(page, "/orders")
-        await _bot_says(page, f"Order {code}")
-        await _press(page, "Accept")
-        await _bot_says(page, "accepted")
-        await _press(page, "Picking…")
-        await _bot_says(page, f"Picking order {code}")
-        await _press(page, "⚖️ Weight")
-        await _bot_says(page, "How much Gala apples was picked?")
-        await _says(page, "1,62")  # a French scale's comma
-        await _bot_says(page, "Gala apples: 1.62 kg instead of 1.5 kg")
-        await _bot_says(page, f"Total {picked}")
+        await logs_in(page, "Sam")
+        await says(page, "/orders")
+        await bot_says(page, f"Order {code}")
+        await press(page, "Accept")
+        await bot_says(page, "accepted")
+        await press(page, "Picking…")
+        await bot_says(page, f"Picking order {code}")
+        await press(page, "⚖️ Weight")
+        await bot_says(page, "How much Gala apples was picked?")
+        await says(page, "1,62")  # a French scale's comma
+        await bot_says(page, "Gala apples: 1.62 kg instead of 1.5 kg")
+        await bot_says(page, f"Total {picked}")
         await shots.take("staff-picked-heavier")
-        await _press(page, "Tell the customer")
+        await press(page, "Tell the customer")
         await expect(page.locator("#toast")).to_contain_text("The customer is told.")
 
         bruno = page.locator("[data-persona=Bruno]")
         await expect(bruno.locator(".badge.unread")).to_be_visible()
         await bruno.click()
-        await _bot_says(page, f"Your order {code} was picked with these changes:")
+        await bot_says(page, f"Your order {code} was picked with these changes:")
         told = page.locator(".message.bot .text", has_text="was picked with these changes").last
         await expect(told).to_contain_text("Gala apples: 1.62 kg instead of 1.5 kg")
         await expect(told).to_contain_text(f"New total: {picked} (was {ordered})")
@@ -390,8 +315,8 @@ async def test_staff_pick_a_kg_line_heavier_and_take_cash_at_the_hand_over(
         await shots.take("customer-told-the-new-total")
 
         await page.click("[data-persona=Sam]")
-        await _press(page, "« Order")  # back from picking to the order's card
-        await _press(page, "Ready for pickup")
+        await press(page, "« Order")  # back from picking to the order's card
+        await press(page, "Ready for pickup")
         await bruno.click()
         ready = page.locator(".message.bot", has_text="Pickup code:").last
         await expect(ready.locator("img")).to_be_visible()
@@ -399,16 +324,16 @@ async def test_staff_pick_a_kg_line_heavier_and_take_cash_at_the_hand_over(
         assert pickup is not None
 
         await page.click("[data-persona=Sam]")
-        await _says(page, f"/handover {pickup.group(1)}")
-        await _bot_says(page, f"Order {code}: collect {picked}.")
+        await says(page, f"/handover {pickup.group(1)}")
+        await bot_says(page, f"Order {code}: collect {picked}.")
         await shots.take("staff-sees-what-to-collect")
-        await _press(page, "💶 Paid in cash")
-        await _bot_says(page, f"Order {code} handed over.")
-        await _bot_says(page, f"{picked} taken in cash.")
+        await press(page, "💶 Paid in cash")
+        await bot_says(page, f"Order {code} handed over.")
+        await bot_says(page, f"{picked} taken in cash.")
         await shots.take("staff-took-cash")
 
         await bruno.click()
-        await _bot_says(page, f"Order {code} is completed")
+        await bot_says(page, f"Order {code} is completed")
         completed = page.locator(".message.bot .text", has_text="is completed").last
         await expect(completed).to_contain_text("Paid at pickup")
         await expect(completed).not_to_contain_text("To pay")  # the money is taken by now
