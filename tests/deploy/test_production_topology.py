@@ -220,6 +220,7 @@ async def topology(tmp_path: Path) -> AsyncIterator[Topology]:
             "TELEGRAM_API_URL": double.base_url,
             "WEBHOOK_URL": webhook_url,
             "WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "BACKOFFICE_URL": proxy.base_url,
             "WEB_LISTEN": "127.0.0.1",
             "STORE_NAME": "Topology Grocer",
             "CURRENCY": "EUR",
@@ -264,6 +265,10 @@ async def test_orders_survive_a_rolling_restart_behind_caddy(topology: Topology)
     assert (status, body.strip()) == (200, "ok")
     assert http_get(f"{proxy.base_url}/metrics", tls=tls)[0] == 404
     assert http_get(topology.worker_url(1, "/metrics"))[0] == 200
+    # The back office is reached through Caddy too (and asks who is there).
+    status, body = http_get(f"{proxy.base_url}/backoffice/items", tls=tls)
+    assert status == 401 and "Send /backoffice in the chat" in body
+    assert http_get(f"{proxy.base_url}/backoffice/static/backoffice.css", tls=tls)[0] == 200
     # Each worker registered Caddy's URL with the secret when it started.
     assert double.webhook == {"url": topology.webhook_url, "secret_token": WEBHOOK_SECRET}
 
