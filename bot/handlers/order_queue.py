@@ -13,21 +13,20 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.domain import permissions
 from bot.domain.customers import show_phone
 from bot.domain.errors import InvalidInput, OrderAlreadyMoved
+from bot.domain.order_moves import DELIVERED_PAID, move_label, staff_moves
 from bot.domain.orders import (
     CANCELLED_BY_CUSTOMER,
     MAX_REASON,
-    Actor,
     FulfilmentKind,
     Order,
     OrderLine,
     OrderStatus,
     actor_label,
-    allowed_next,
     cancel_reason,
     clean_reason,
 )
-from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
-from bot.domain.picking import PICKABLE, paid_in_telegram, takes_money_at_handover, to_collect
+from bot.domain.payments import TAKEN_AT_HANDOVER
+from bot.domain.picking import PICKABLE, paid_in_telegram, to_collect
 from bot.domain.prompts import CancelDraft, Prompt, PromptKind
 from bot.domain.services import orders, prompts, waiting
 from bot.domain.store import Store
@@ -49,19 +48,6 @@ from bot.handlers.views import button, reason_text, slot_label, window_label
 from bot.i18n import Texts
 
 PAGE = 5
-LABELS = {
-    OrderStatus.ACCEPTED: said("✅ Accept"),
-    OrderStatus.READY: said("🛍 Ready for pickup"),
-    OrderStatus.OUT_FOR_DELIVERY: said("🚚 Out for delivery"),
-    OrderStatus.COMPLETED: said("🏁 Completed"),
-    OrderStatus.CANCELLED: said("❌ Cancel…"),
-}
-DELIVERED = said("🏁 Delivered")
-# A delivery paid at the door is completed with how its money was taken.
-DELIVERED_PAID = {
-    MoneyTaken.CASH: said("🏁 Delivered, paid in cash"),
-    MoneyTaken.CARD: said("🏁 Delivered, paid by card"),
-}
 # A change in an order's history: "Accepted by clerk", "Cancelled by Ann".
 CHANGED_BY = {
     OrderStatus.PLACED: said("Placed by {who}"),
@@ -80,33 +66,21 @@ def move_button(
     target: OrderStatus,
     kind: FulfilmentKind = FulfilmentKind.PICKUP,
 ) -> InlineKeyboardButton:
-    delivered = target is OrderStatus.COMPLETED and kind is FulfilmentKind.DELIVERY
-    return button(t(DELIVERED if delivered else LABELS[target]), MoveOrder(code, current, target))
+    return button(t(move_label(target, kind)), MoveOrder(code, current, target))
 
 
 def order_keyboard(t: Texts, order: Order) -> InlineKeyboardMarkup | None:
     kind = order.fulfilment.kind
-    moves = allowed_next(
-        order.status,
-        kind,
-        Actor.STAFF,
-        awaits_payment=order.payment.awaits_payment,
-        delivery_code=order.has_delivery_code,
-    )
+    can = staff_moves(order)
     # A delivery with a code is completed by the code its customer gives the courier
-    # (bot.handlers.handover).
-    by_code = order.status is OrderStatus.OUT_FOR_DELIVERY and order.has_delivery_code
-    if not moves and not by_code:
+    # (bot.handlers.handover); a pickup, by /handover with the customer's code.
+    by_code = can.by_code and kind is FulfilmentKind.DELIVERY
+    if not can.moves and not can.paid_there and not by_code:
         return None
+    buttons = [move_button(t, order.code, order.status, m, kind) for m in can.moves]
     # Paid at the door, or paid in Telegram for less than the picking came to: completed with
     # how the money was taken there, in one tap (bot.handlers.handover).
-    takes_money = takes_money_at_handover(order)
-    buttons = [
-        move_button(t, order.code, order.status, m, kind)
-        for m in moves
-        if m is not OrderStatus.COMPLETED or not takes_money
-    ]
-    if OrderStatus.COMPLETED in moves and takes_money:
+    if can.paid_there:
         buttons[:0] = [
             button(t(DELIVERED_PAID[way]), DeliveredPaid(order.code, way))
             for way in TAKEN_AT_HANDOVER
