@@ -24,6 +24,12 @@ DELIVERED_PAID = {
     MoneyTaken.CARD: said("🏁 Delivered, paid by card"),
 }
 
+# How the money was taken at a hand-over, as every way of handing over offers it.
+TAKE_BUTTON = {
+    MoneyTaken.CASH: said("💶 Paid in cash"),
+    MoneyTaken.CARD: said("💳 Paid by card"),
+}
+
 
 def move_label(target: OrderStatus, kind: FulfilmentKind) -> str:
     """A move as its button says it (a delivery is completed as "Delivered")."""
@@ -39,6 +45,8 @@ class StaffMoves:
     paid_there: bool
     # Completed by the code its customer shows at the counter or gives the courier.
     by_code: bool
+    # Its hand-over takes money (paid there, or paid in Telegram for less than was picked).
+    takes_money: bool
 
 
 def staff_moves(order: Order) -> StaffMoves:
@@ -58,4 +66,5 @@ def staff_moves(order: Order) -> StaffMoves:
         plain,
         OrderStatus.COMPLETED in moves and takes_money,
         (ready_pickup and not order.payment.awaits_payment) or coded_delivery,
+        takes_money,
     )

@@ -12,8 +12,9 @@ from html import escape as esc
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.errors import DomainError, InvalidInput, NotAuthorised
+from bot.domain.order_moves import TAKE_BUTTON
 from bot.domain.orders import Order, OrderStatus
-from bot.domain.payments import TAKEN_AT_HANDOVER, MoneyTaken
+from bot.domain.payments import TAKEN_AT_HANDOVER
 from bot.domain.picking import paid_in_telegram, takes_money_at_handover
 from bot.domain.picking import to_collect as picked_extra
 from bot.domain.prompts import DeliveryCodeDraft, Prompt, PromptKind
@@ -35,13 +36,6 @@ SCANNED_BY_CUSTOMER = said(
     "This is your pickup code: show it to the staff when you collect your order, and they "
     "scan it. Your order is in /myorders."
 )
-
-
-# How the money was taken, as the buttons offer it and as the hand-over then says it.
-TAKE_BUTTON = {
-    MoneyTaken.CASH: said("💶 Paid in cash"),
-    MoneyTaken.CARD: said("💳 Paid by card"),
-}
 
 
 def _items(t: Texts, order: Order) -> list[str]:

@@ -20,7 +20,26 @@
       });
     } catch (e) { /* not JSON: keep our own colours */ }
   }
+  // The orders board: redrawn in place every few seconds while open, unless someone is
+  // typing into it (a code, a reason): what they type is never lost.
+  function refreshBoard(board) {
+    var busy = board.contains(document.activeElement) &&
+      /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName);
+    if (busy || document.hidden) return;
+    fetch(board.dataset.refresh, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        var stillBusy = board.contains(document.activeElement) &&
+          /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName);
+        if (html !== null && !stillBusy) board.innerHTML = html;
+      })
+      .catch(function () { /* offline a moment: the next round tries again */ });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    var board = document.getElementById("board");
+    if (board && board.dataset.refresh) {
+      setInterval(function () { refreshBoard(board); }, 4000);
+    }
     var form = document.getElementById("launch");
     var data = launch.get("tgWebAppData");
     if (form && data) {

@@ -758,14 +758,58 @@ def hand_over(
     with uow:
         staff = check_staff(uow, staff_id)
         order = _to_hand_over(uow, pickup_code)
-        try:
-            change_in(
-                uow, order, OrderStatus.COMPLETED, f"staff:{staff.username}", at, store, "", taken
-            )
-        except OrderAlreadyMoved:
-            raise CannotHandOver(
-                said("Order {code} was already handed over."), code=order.code
-            ) from None
-        notify_customer(uow, order, at)
+        _complete(uow, order, f"staff:{staff.username}", at, store, taken)
         uow.commit()
         return order
+
+
+@retry_on_conflict
+def hand_over_on_card(
+    staff_id: int,
+    order_code: str,
+    pickup_code: str,
+    *,
+    taken: MoneyTaken | None = None,
+    store: Store,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> Order:
+    """The hand-over from an order's own card (the back office's board): the code typed must
+    be this order's, given by its customer at the counter or to the courier; then as
+    `hand_over`, in one transaction."""
+    at = clock()
+    carried = normalise_order_code(order_code)
+    with uow:
+        staff = check_staff(uow, staff_id)
+        found = _by_pickup_code(uow, pickup_code)
+        if found is None or found.code != carried:
+            raise CannotHandOver(
+                said(
+                    "That is not the pickup code of order {code}. Please check it with the "
+                    "customer."
+                ),
+                code=carried[:16],
+            )
+        order = _may_leave(found)
+        _complete(uow, order, f"staff:{staff.username}", at, store, taken)
+        uow.commit()
+        return order
+
+
+def _complete(
+    uow: UnitOfWork,
+    order: Order,
+    actor: str,
+    at: datetime,
+    store: Store,
+    taken: MoneyTaken | None,
+) -> None:
+    """Complete an order that may leave the shop, with how its money was taken, and tell its
+    customer; two hand-overs at once: the second is told it was already handed over."""
+    try:
+        change_in(uow, order, OrderStatus.COMPLETED, actor, at, store, "", taken)
+    except OrderAlreadyMoved:
+        raise CannotHandOver(
+            said("Order {code} was already handed over."), code=order.code
+        ) from None
+    notify_customer(uow, order, at)

@@ -10,8 +10,11 @@ import re
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from bot.domain.services import catalogue
 from tests.e2e.playground.conftest import RunningPlayground
 from tests.e2e.playground.page_steps import Screens, bot_says, logs_in, says
+from tests.support.chat_person import ChatPerson
+from tests.support.shop_factories import place_order
 
 
 async def opened_in_a_new_tab(page: Page, selector: str) -> Page:
@@ -63,6 +66,37 @@ async def test_both_ways_into_the_back_office_and_what_they_change_in_the_chat(
         await says(page, "/start p_BAGUETTE")
         await bot_says(page, "1.35")
         await shots.take("customer-sees-the-new-price")
+
+        # Alice's order across the board, her chat told at each step.
+        alice = ChatPerson(playground.bot.double, playground.persona("Alice").person)
+        baguette = catalogue.find_product("BAGUETTE", uow=playground.bot.shop.uow())
+        order = place_order(playground.bot, alice, baguette, 2)
+        await mini.bring_to_front()
+        await mini.goto(re.sub(r"/backoffice/.*", "/backoffice/orders", mini.url))
+        card = mini.locator(f"article.order-card[data-code='{order.code}']")
+        await expect(card).to_contain_text("Baguette")
+        await tab_shots.take("board-new-order")
+        await card.get_by_role("button", name="✅ Accept").click()
+        await expect(mini.locator(".done")).to_contain_text(f"Order {order.code} moved")
+        await card.get_by_role("button", name="🛍 Ready for pickup").click()
+        await expect(card.locator("input[name=pickup_code]")).to_be_visible()  # hand-over
+        await tab_shots.take("board-ready")
+        await page.bring_to_front()
+        await bot_says(page, "Pickup code:")
+        told = await page.locator(".message.bot .text", has_text="Pickup code:").last.inner_text()
+        found = re.search(r"Pickup code: (\w+)", told)
+        assert found is not None
+        await shots.take("customer-has-her-pickup-code")
+        await mini.bring_to_front()
+        await card.locator("input[name=pickup_code]").fill(found.group(1))
+        await card.locator("select[name=taken]").select_option("cash")
+        await card.get_by_role("button", name="Hand over").click()
+        await expect(mini.locator(".done")).to_contain_text("handed over")
+        await expect(card).to_have_count(0)
+        await tab_shots.take("board-handed-over")
+        await page.bring_to_front()
+        await bot_says(page, re.compile(rf"Order {order.code} is completed"))
+        await shots.take("customer-told-completed")
 
         # The link /backoffice sends, in a desktop browser.
         await logs_in(page, "Sam")
