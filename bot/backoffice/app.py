@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from bot.backoffice import catalogue, entry, orders, team
+from bot.backoffice import catalogue, entry, orders, prices, team
 from bot.backoffice.access import (
     PREFIX,
     SETTINGS,
@@ -24,7 +24,7 @@ from bot.domain.text import said
 from bot.wiring import Shop
 
 log = logging.getLogger(__name__)
-ROUTES = [*entry.ROUTES, *catalogue.ROUTES, *orders.ROUTES, *team.ROUTES]
+ROUTES = [*entry.ROUTES, *catalogue.ROUTES, *prices.ROUTES, *orders.ROUTES, *team.ROUTES]
 WENT_WRONG = said("Something went wrong on our side. Please try again in a moment.")
 NOT_HERE = said("There is no such page in the back office.")
 

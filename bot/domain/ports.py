@@ -120,6 +120,10 @@ class ProductRepository(Protocol):
     def update_many(self, products: Sequence[Product]) -> None:
         """Details only: stock moves by the ledger."""
 
+    def reprice(self, changes: Sequence[tuple[int, int, int]]) -> int:
+        """(item id, price seen, new price) each: set where the price is still the one seen,
+        one conditional UPDATE each; how many were set."""
+
     def count_low(self, default_threshold: Decimal) -> int: ...
     def count_active(self) -> int: ...
     def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:

@@ -138,6 +138,15 @@ class FakeProducts:
     def count_search(self, query: SearchQuery) -> int:
         return len(self._found(query))
 
+    def reprice(self, changes: Sequence[tuple[int, int, int]]) -> int:
+        done = 0
+        for product_id, seen, new in changes:
+            product = self.s.products.get(product_id)
+            if product is not None and product.price_minor == seen:
+                self.s.products[product_id] = dataclasses.replace(product, price_minor=new)
+                done += 1
+        return done
+
     def _found(self, query: SearchQuery) -> list[Product]:
         pool = [
             p for p in self.all(include_archived=query.include_archived) if query.filters.keeps(p)

@@ -14,13 +14,15 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
     DuplicateSku,
     InvalidInput,
+    NotFound,
     ProductArchived,
     UnknownProduct,
     UnknownShelfLink,
 )
 from bot.domain.ports import UnitOfWork
+from bot.domain.pricing import PriceChange, PriceStep, fingerprint
 from bot.domain.quantity import check_step
-from bot.domain.search import Filters, build_query, query_words
+from bot.domain.search import Filters, SearchQuery, build_query, query_words
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level, move_stock
 from bot.domain.stock import LedgerEntry, StockReason
@@ -393,3 +395,61 @@ def stock_levels(
         items = uow.products.search(query, limit=limit, offset=offset)
         total = uow.products.count_search(query)
     return Page(items, total, offset, limit)
+
+
+# A small shop's category is a few hundred items; one change for more is refused.
+MOST_REPRICED = 5000
+PRICES_MOVED = said(
+    "Prices in “{category}” changed since the preview, so nothing was changed. Look at the "
+    "preview again."
+)
+
+
+def _category_items(uow: UnitOfWork, category: str) -> list[Product]:
+    query = SearchQuery((), include_archived=True, filters=Filters(category=category))
+    items = uow.products.search(query, limit=MOST_REPRICED + 1)
+    if not items:
+        raise NotFound(said("There are no items in the category “{category}”."), category=category)
+    if len(items) > MOST_REPRICED:
+        raise InvalidInput(
+            said("“{category}” has more than {most} items: change them in smaller groups."),
+            category=category,
+            most=MOST_REPRICED,
+        )
+    return items
+
+
+def _steps(items: list[Product], change: PriceChange) -> list[PriceStep]:
+    return [
+        PriceStep(p.id, p.sku, p.name, p.price_minor, change.applied(p.price_minor))
+        for p in items
+        if p.id is not None
+    ]
+
+
+def preview_prices(category: str, change: PriceChange, *, uow: UnitOfWork) -> list[PriceStep]:
+    """Every item of a category with its price now and after the change (archived ones too:
+    they keep the price they come back with)."""
+    with uow.reading():
+        return _steps(_category_items(uow, category), change)
+
+
+@retry_on_conflict
+def reprice_category(
+    category: str, change: PriceChange, *, seen: str, uow: UnitOfWork
+) -> list[PriceStep]:
+    """Apply a previewed change to a whole category in one transaction, only if the prices
+    are still those the preview showed (`seen`, its fingerprint); each price is set only
+    where it is still the one read, so a /setprice meanwhile is never lost."""
+    with uow:
+        steps = _steps(_category_items(uow, category), change)
+        if fingerprint(steps) != seen:
+            raise InvalidInput(PRICES_MOVED, category=category)
+        moved = [
+            (s.product_id, s.old_minor, s.new_minor) for s in steps if s.old_minor != s.new_minor
+        ]
+        if uow.products.reprice(moved) != len(moved):
+            raise InvalidInput(PRICES_MOVED, category=category)
+        uow.catalogue.changed()
+        uow.commit()
+        return steps

@@ -257,6 +257,18 @@ class SqlProductRepository:
             )
         self._index(products, replace=True)
 
+    def reprice(self, changes: Sequence[tuple[int, int, int]]) -> int:
+        done = 0
+        for product_id, seen, new in changes:
+            result = self.session.execute(
+                update(ProductRow)
+                .where(ProductRow.id == product_id, ProductRow.price_minor == seen)
+                .values(price_minor=new)
+                .execution_options(synchronize_session=False)
+            )
+            done += int(result.rowcount)  # type: ignore[attr-defined]
+        return done
+
     def _index(self, products: Sequence[Product], *, replace: bool = False) -> None:
         """Keep the search index in step with the items' words."""
         if replace:
