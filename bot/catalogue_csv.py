@@ -18,7 +18,7 @@ from bot.domain.money import Currency
 from bot.domain.quantity import is_multiple_of, parse_quantity
 from bot.domain.services.catalogue import ImportRow
 from bot.domain.services.stock import check_level
-from bot.domain.text import Amount, said
+from bot.domain.text import Amount, Words, said
 from bot.domain.vat import parse_vat_rate, rate_text
 
 HEADER = ["sku", "name", "category", "unit", "step", "price", "stock", "threshold", "description"]
@@ -33,6 +33,8 @@ DELIMITERS = (",", ";", "\t")
 class LineError:
     line_number: int
     message: str
+    # The domain's words for it, where it has them (read in the reader's language).
+    words: Words | None = None
 
     def __str__(self) -> str:
         return f"line {self.line_number}: {self.message}"
@@ -90,7 +92,7 @@ def read_catalogue(source: TextIO, currency: Currency) -> list[ImportRow]:
         try:
             rows.append(_row(line, columns, cells, currency))
         except InvalidInput as problem:
-            errors.append(LineError(line, str(problem)))
+            errors.append(LineError(line, str(problem), problem.words))
     if errors:
         raise CatalogueFileError(errors)
     return rows

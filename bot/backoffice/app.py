@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from bot.backoffice import catalogue, entry, orders, prices, team
+from bot.backoffice import catalogue, entry, files, orders, prices, team
 from bot.backoffice.access import (
     PREFIX,
     SETTINGS,
@@ -24,8 +24,18 @@ from bot.domain.text import said
 from bot.wiring import Shop
 
 log = logging.getLogger(__name__)
-ROUTES = [*entry.ROUTES, *catalogue.ROUTES, *prices.ROUTES, *orders.ROUTES, *team.ROUTES]
+ROUTES = [
+    *entry.ROUTES,
+    *catalogue.ROUTES,
+    *prices.ROUTES,
+    *files.ROUTES,
+    *orders.ROUTES,
+    *team.ROUTES,
+]
+# A catalogue file of 100,000 items is about 8 MB of CSV; photos are a few MB each.
+MAX_UPLOAD = 16 * 1024 * 1024
 WENT_WRONG = said("Something went wrong on our side. Please try again in a moment.")
+TOO_LARGE = said("That file is too large: the back office takes files of up to 16 MB.")
 NOT_HERE = said("There is no such page in the back office.")
 
 
@@ -36,6 +46,8 @@ async def politely(request: web.Request, handler: Handler) -> web.StreamResponse
         return await handler(request)
     except web.HTTPNotFound:
         return refused(request, texts(request)(NOT_HERE), status=404)
+    except web.HTTPRequestEntityTooLarge:
+        return refused(request, texts(request)(TOO_LARGE), status=413)
     except web.HTTPException:
         raise  # redirects, and aiohttp's own refusals (a body too large)
     except Exception:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -358,6 +359,22 @@ class WebSessionRow(Base):
     staff_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     csrf: Mapped[str] = mapped_column(String(64))
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class StagedUploadRow(Base):
+    """A file uploaded to the back office and shown as a preview, kept until it is confirmed
+    (any worker may take the confirmation) or forgotten a day later."""
+
+    __tablename__ = "staged_uploads"
+    __table_args__ = (MYSQL_TABLE,)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    body: Mapped[bytes] = mapped_column(
+        LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
+    )
+    staged_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class InviteRow(Base):

@@ -48,7 +48,10 @@ from bot.persistence.repositories.catalogue import CHANGED as CATALOGUE_CHANGED
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
 from bot.persistence.repositories.waiting import SqlWaitingRepository
-from bot.persistence.repositories.web_access import SqlWebAccessRepository
+from bot.persistence.repositories.web_access import (
+    SqlStagedUploadRepository,
+    SqlWebAccessRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +165,7 @@ class SqlAlchemyUnitOfWork:
         self.sessions = SqlSessionRepository(self.session)
         self.invites = SqlInviteRepository(self.session)
         self.web = SqlWebAccessRepository(self.session)
+        self.staged = SqlStagedUploadRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.checkouts = SqlCheckoutRepository(self.session)
         self.prompts = SqlPromptRepository(self.session)

@@ -27,7 +27,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.backoffice.app import add_back_office
+from bot.backoffice.app import MAX_UPLOAD, add_back_office
 from bot.config import Settings
 from bot.web import health, webhook
 from bot.web.health import TELEGRAM_CHECK_SECONDS, Readiness, TelegramCheck
@@ -44,7 +44,8 @@ def build_web_app(
     settings: Settings, shop: Shop, application: BotApplication, readiness: Readiness
 ) -> web.Application:
     """Every route of the process, declared here feature by feature."""
-    app = web.Application(client_max_size=webhook.MAX_BODY)
+    largest = MAX_UPLOAD if settings.backoffice_url is not None else webhook.MAX_BODY
+    app = web.Application(client_max_size=max(largest, webhook.MAX_BODY))
     app.add_routes(health.routes(readiness))
     app.add_routes(health.metrics_routes(readiness, shop.metrics))
     if settings.backoffice_url is not None:

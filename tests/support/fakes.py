@@ -24,7 +24,15 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
 from bot.domain.payments import MoneyTaken, PaymentMethod, PaymentReceipt, Takings
-from bot.domain.ports import BestSellers, DayTotal, Languages, ProductSales, StaffSession, Take
+from bot.domain.ports import (
+    BestSellers,
+    DayTotal,
+    Languages,
+    ProductSales,
+    StaffSession,
+    StagedUpload,
+    Take,
+)
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
@@ -45,6 +53,7 @@ class State:
     invites: dict[int, Invite] = field(default_factory=dict)
     web_links: dict[str, tuple[WebLink, datetime | None]] = field(default_factory=dict)
     web_sessions: dict[str, WebSession] = field(default_factory=dict)
+    staged: dict[str, tuple[StagedUpload, datetime]] = field(default_factory=dict)
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
     postponed: dict[int, datetime] = field(default_factory=dict)
@@ -219,6 +228,14 @@ class FakeLedger:
     def add_many(self, entries: Sequence[LedgerEntry]) -> None:
         for entry in entries:
             self.add(entry)
+
+    def since(self, at: datetime, *, limit: int) -> list[tuple[LedgerEntry, str, str]]:
+        products = self.s.products
+        return [
+            (e, products[e.product_id].sku, products[e.product_id].name)
+            for e in self.s.ledger
+            if e.at >= at
+        ][:limit]
 
     def recent(self, product_id: int, *, limit: int) -> list[LedgerEntry]:
         return [e for e in reversed(self.s.ledger) if e.product_id == product_id][:limit]
@@ -652,6 +669,24 @@ class FakeWebAccess:
         )
 
 
+class FakeStagedUploads:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, token_hash: str, upload: StagedUpload, at: datetime) -> None:
+        self.s.staged[token_hash] = (upload, at)
+
+    def get(self, token_hash: str) -> StagedUpload | None:
+        found = self.s.staged.get(token_hash)
+        return found[0] if found else None
+
+    def drop(self, token_hash: str) -> None:
+        self.s.staged.pop(token_hash, None)
+
+    def forget_before(self, at: datetime) -> int:
+        return _forget(self.s.staged, lambda v: v[1] < at)
+
+
 class FakeInvites:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -1064,6 +1099,7 @@ class FakeUnitOfWork:
         self.sessions = FakeSessions(self.working)
         self.invites = FakeInvites(self.working)
         self.web = FakeWebAccess(self.working)
+        self.staged = FakeStagedUploads(self.working)
         self.outbox = FakeOutbox(self.working)
         self.checkouts = FakeCheckouts(self.working)
         self.prompts = FakePrompts(self.working)
@@ -1114,6 +1150,7 @@ class FakeUnitOfWork:
             self.sessions,
             self.invites,
             self.web,
+            self.staged,
             self.outbox,
             self.checkouts,
             self.prompts,

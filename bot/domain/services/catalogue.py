@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 from bot.domain.catalogue import Product, normalise_sku, search_key
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
+    DomainError,
     DuplicateSku,
     InvalidInput,
     NotFound,
@@ -27,7 +28,7 @@ from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level, move_stock
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.domain.store import Store
-from bot.domain.text import said
+from bot.domain.text import Words, said
 
 EDITABLE_FIELDS = frozenset(
     {
@@ -211,6 +212,69 @@ class ImportResult:
     created: int
     updated: int
     stock_changes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What an import would do, line by line, before anything is written."""
+
+    new: list[ImportRow]
+    changed: list[tuple[ImportRow, list[str]]]  # each with the fields it changes
+    unchanged: int
+    problems: list[tuple[int, Words]]  # (line, why): the file cannot be imported as it is
+
+
+COMPARED = (
+    "name",
+    "category",
+    "unit",
+    "step",
+    "price_minor",
+    "description",
+    "low_stock_threshold",
+    "photo_file_id",
+    "vat_rate",
+)
+
+
+def preview_import(rows: Sequence[ImportRow], *, uow: UnitOfWork) -> ImportPreview:
+    """New, changed (and how) and unchanged items, and every line that stops the import, as
+    import_catalogue would find them now; nothing is written."""
+    problems: list[tuple[int, Words]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        sku = row.product.sku
+        if sku in seen:
+            problems.append(
+                (
+                    row.line_number,
+                    Words(
+                        said("SKU {sku} already on line {first}"), {"sku": sku, "first": seen[sku]}
+                    ),
+                )
+            )
+        seen.setdefault(sku, row.line_number)
+        try:
+            _check_initial_stock(row.product, row.stock)
+        except DomainError as refused:
+            problems.append((row.line_number, refused.words))
+    with uow.reading():
+        known = uow.products.by_skus(list(seen))
+    new, changed, unchanged = [], [], 0
+    for row in rows:
+        was = known.get(row.product.sku)
+        if was is None:
+            new.append(row)
+            continue
+        after = _as_imported(row.product, was)
+        fields = [f for f in COMPARED if getattr(after, f) != getattr(was, f)]
+        if row.stock != was.stock:
+            fields.append("stock")
+        if fields:
+            changed.append((row, fields))
+        else:
+            unchanged += 1
+    return ImportPreview(new, changed, unchanged, problems)
 
 
 @retry_on_conflict

@@ -20,6 +20,7 @@ CHORE = "housekeeping"
 KEEP_NOTIFICATIONS = timedelta(days=30)
 KEEP_CHECKOUTS = timedelta(days=30)  # a cart's checkout answers survive a long weekend
 KEEP_INVITES = timedelta(days=30)
+KEEP_STAGED = timedelta(days=1)  # an upload previewed and never confirmed
 KEEP_UPDATE_IDS = timedelta(days=2)  # Telegram keeps an undelivered update for 24 hours
 KEEP_THROTTLES = timedelta(days=1)
 
@@ -44,6 +45,7 @@ def clean_up(
             "checkouts": uow.checkouts.forget_before(now - KEEP_CHECKOUTS),
             "sessions": uow.sessions.forget_idle_before(now - idle_timeout),
             "web_access": uow.web.forget_before(now - idle_timeout),
+            "staged_uploads": uow.staged.forget_before(now - KEEP_STAGED),
             "questions": uow.prompts.forget_before(now - PROMPT_LIFETIME),
             "throttles": uow.throttles.forget_before(now - KEEP_THROTTLES),
             "invites": uow.invites.forget_before(now - KEEP_INVITES),

@@ -358,3 +358,15 @@ def stock_history(
         product = _product(uow, sku)
         assert product.id is not None
         return product, uow.ledger.recent(product.id, limit=limit)
+
+
+# A year of a busy small shop's moves; an export of more is cut there (the page says so).
+LEDGER_EXPORT_MOST = 500_000
+
+
+def moves_since(
+    since: datetime, *, uow: UnitOfWork, limit: int = LEDGER_EXPORT_MOST
+) -> list[tuple[LedgerEntry, str, str]]:
+    """The stock ledger from `since`, oldest first, each move with its item's SKU and name."""
+    with uow.reading():
+        return uow.ledger.since(since, limit=limit)

@@ -510,6 +510,16 @@ class SqlLedgerRepository:
             id=row.id,
         )
 
+    def since(self, at: datetime, *, limit: int) -> list[tuple[LedgerEntry, str, str]]:
+        rows = self.session.execute(
+            select(LedgerRow, ProductRow.sku, ProductRow.name)
+            .join(ProductRow, ProductRow.id == LedgerRow.product_id)
+            .where(LedgerRow.at >= at)
+            .order_by(LedgerRow.id)
+            .limit(limit)
+        )
+        return [(self._to_domain(entry), sku, name) for entry, sku, name in rows]
+
     def recent(self, product_id: int, *, limit: int) -> list[LedgerEntry]:
         rows = self.session.scalars(
             select(LedgerRow)

@@ -8,7 +8,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.backoffice import WebLink, WebSession
-from bot.persistence.models import WebLinkRow, WebSessionRow
+from bot.domain.ports import StagedUpload
+from bot.persistence.models import StagedUploadRow, WebLinkRow, WebSessionRow
 
 
 class SqlWebAccessRepository:
@@ -89,3 +90,37 @@ class SqlWebAccessRepository:
             delete(WebSessionRow).where(WebSessionRow.last_seen_at < at)
         )
         return int(links.rowcount) + int(sessions.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlStagedUploadRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, token_hash: str, upload: StagedUpload, at: datetime) -> None:
+        self.session.add(
+            StagedUploadRow(
+                token_hash=token_hash,
+                staff_id=upload.staff_id,
+                name=upload.name[:255],
+                body=upload.body,
+                staged_at=at,
+            )
+        )
+        self.session.flush()
+
+    def get(self, token_hash: str) -> StagedUpload | None:
+        row = self.session.execute(
+            select(StagedUploadRow.name, StagedUploadRow.body, StagedUploadRow.staff_id).where(
+                StagedUploadRow.token_hash == token_hash
+            )
+        ).one_or_none()
+        return None if row is None else StagedUpload(row.name, row.body, row.staff_id)
+
+    def drop(self, token_hash: str) -> None:
+        self.session.execute(
+            delete(StagedUploadRow).where(StagedUploadRow.token_hash == token_hash)
+        )
+
+    def forget_before(self, at: datetime) -> int:
+        gone = self.session.execute(delete(StagedUploadRow).where(StagedUploadRow.staged_at < at))
+        return int(gone.rowcount)  # type: ignore[attr-defined]

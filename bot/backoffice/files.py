@@ -1,0 +1,187 @@
+"""Import and export: a catalogue file (CSV or Excel) is previewed first — new, changed and
+unchanged items, and every bad line with its number and reason — and written only when the
+preview is confirmed, all of it in one transaction, as `shopkeeps import` does. The catalogue
+and the stock ledger come down as CSV and as Excel workbooks."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from aiohttp import web
+
+from bot.backoffice.access import Route, member, shop, show, texts
+from bot.catalogue_csv import CatalogueFileError, LineError, read_catalogue_file, write_catalogue
+from bot.catalogue_xlsx import (
+    XLSX,
+    catalogue_workbook,
+    is_xlsx,
+    ledger_csv,
+    ledger_workbook,
+    read_catalogue_xlsx,
+)
+from bot.domain import permissions
+from bot.domain.clock import utc_now
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.ports import StagedUpload
+from bot.domain.services import catalogue, stock, uploads
+from bot.domain.services.catalogue import ImportRow
+from bot.domain.text import said
+from bot.i18n import Texts
+from bot.wiring import Shop
+
+SHOWN = 50  # items listed per kind in a preview; the counts say the rest
+LEDGER_DAYS = 90
+NO_FILE = said("Choose a catalogue file (CSV or Excel) to upload.")
+
+
+async def page(request: web.Request) -> web.StreamResponse:
+    return show(request, "files.html", preview=None, result=None, problem="")
+
+
+def _rows(data: bytes, run: Shop) -> list[ImportRow]:
+    currency = run.store.currency
+    if is_xlsx(data):
+        return read_catalogue_xlsx(data, currency)
+    return read_catalogue_file(data, currency)
+
+
+def _line_problems(t: Texts, errors: list[LineError]) -> list[tuple[int, str]]:
+    return [(e.line_number, t.words(e.words) if e.words else e.message) for e in errors]
+
+
+async def preview(request: web.Request) -> web.StreamResponse:
+    """Read the file and say what importing it would do; nothing is written but the file,
+    kept for the confirmation."""
+    form = await request.post()
+    upload = form.get("file")
+    t, run = texts(request), shop(request)
+    if not isinstance(upload, web.FileField):
+        return show(
+            request, "files.html", status=400, preview=None, result=None, problem=t(NO_FILE)
+        )
+    data = upload.file.read()
+    name = upload.filename or "catalogue"
+    try:
+        rows = await run.run(_rows, data, run)
+    except CatalogueFileError as bad:
+        lines = _line_problems(t, bad.errors)
+        return _preview_page(request, name, lines=lines, status=400)
+    found = await run.run(catalogue.preview_import, rows, uow=run.uow())
+    if found.problems:
+        lines = [(line, t.words(words)) for line, words in found.problems]
+        return _preview_page(request, name, lines=lines, status=400)
+    staff_id = member(request).account.id
+    assert staff_id is not None
+    token = await run.run(uploads.stage, StagedUpload(name, data, staff_id), uow=run.uow())
+    return _preview_page(request, name, found=found, token=token)
+
+
+def _preview_page(
+    request: web.Request,
+    name: str,
+    *,
+    lines: list[tuple[int, str]] | None = None,
+    found: catalogue.ImportPreview | None = None,
+    token: str = "",
+    status: int = 200,
+) -> web.Response:
+    return show(
+        request,
+        "files.html",
+        status=status,
+        preview={"name": name, "lines": lines or [], "found": found, "token": token},
+        shown=SHOWN,
+        result=None,
+        problem="",
+        store=shop(request).store,
+    )
+
+
+async def confirm(request: web.Request) -> web.StreamResponse:
+    """Import the file the preview showed, in one transaction."""
+    form = await request.post()
+    token = form.get("token")
+    run, t = shop(request), texts(request)
+    account = member(request).account
+    assert account.id is not None
+    try:
+        if not isinstance(token, str) or not token:
+            raise InvalidInput(uploads.GONE)
+        staged = await run.run(uploads.staged, token, account.id, uow=run.uow())
+        rows = await run.run(_rows, staged.body, run)
+        result = await run.run(
+            catalogue.import_catalogue,
+            rows,
+            store=run.store,
+            actor=f"staff:{account.username}",
+            uow=run.uow(),
+        )
+    except CatalogueFileError as bad:  # the same file read the same way: not expected
+        return _preview_page(request, "", lines=_line_problems(t, bad.errors), status=400)
+    except DomainError as refusal:
+        return show(
+            request,
+            "files.html",
+            status=409,
+            preview=None,
+            result=None,
+            problem=t.refusal(refusal),
+        )
+    await run.run(uploads.unstage, token, uow=run.uow())
+    return show(request, "files.html", preview=None, result=result, problem="")
+
+
+def _download(body: bytes, name: str, kind: str) -> web.Response:
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": kind,
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _catalogue_csv(run: Shop) -> bytes:
+    products = catalogue.all_products(uow=run.uow())
+    text = io.StringIO()
+    write_catalogue(products, run.store.currency, text)
+    return text.getvalue().encode("utf-8-sig")  # Excel opens it as UTF-8
+
+
+def _catalogue_xlsx(run: Shop) -> bytes:
+    return catalogue_workbook(catalogue.all_products(uow=run.uow()), run.store.currency)
+
+
+async def export_catalogue(request: web.Request) -> web.StreamResponse:
+    run = shop(request)
+    if request.match_info["kind"] == "xlsx":
+        return _download(await run.run(_catalogue_xlsx, run), "catalogue.xlsx", XLSX)
+    return _download(await run.run(_catalogue_csv, run), "catalogue.csv", "text/csv; charset=utf-8")
+
+
+def _days(text: str) -> int:
+    return int(text) if text.isdigit() and 0 < int(text) <= 3660 else LEDGER_DAYS
+
+
+async def export_ledger(request: web.Request) -> web.StreamResponse:
+    run = shop(request)
+    since = utc_now() - timedelta(days=_days(request.query.get("days", "")))
+    moves = await run.run(stock.moves_since, since, uow=run.uow())
+    zone = run.store.timezone
+    if request.match_info["kind"] == "xlsx":
+        body = await run.run(ledger_workbook, moves, zone)
+        return _download(body, "stock-ledger.xlsx", XLSX)
+    body = await run.run(ledger_csv, moves, zone)
+    return _download(body, "stock-ledger.csv", "text/csv; charset=utf-8")
+
+
+ROUTES = [
+    Route("GET", "/files", page, permissions.CATALOGUE),
+    Route("POST", "/files/preview", preview, permissions.CATALOGUE),
+    Route("POST", "/files/import", confirm, permissions.CATALOGUE),
+    Route("GET", "/files/catalogue.{kind:csv|xlsx}", export_catalogue, permissions.CATALOGUE),
+    Route("GET", "/files/ledger.{kind:csv|xlsx}", export_ledger, permissions.STOCK),
+]

@@ -1,0 +1,133 @@
+"""The catalogue and the stock ledger as Excel workbooks (.xlsx), beside the CSV files: a
+workbook is read by turning its first sheet into the CSV the catalogue reader checks, so both
+formats are held to the same rules, line by line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from bot.catalogue_csv import (
+    CatalogueFileError,
+    LineError,
+    catalogue_lines,
+    read_catalogue,
+    spreadsheet_safe,
+)
+from bot.domain.catalogue import Product
+from bot.domain.money import Currency
+from bot.domain.services.catalogue import ImportRow
+from bot.domain.stock import LedgerEntry
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_XLSX = "cannot be read as an Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8"
+# The catalogue's columns a spreadsheet should see as numbers.
+NUMERIC = {"step", "price", "stock", "threshold", "vat"}
+LEDGER_COLUMNS = ["at", "sku", "name", "reason", "change", "level", "by", "note", "order"]
+
+
+def is_xlsx(data: bytes) -> bool:
+    """A workbook is a zip file; a CSV file never starts like one."""
+    return data[:4] == b"PK\x03\x04"
+
+
+def read_catalogue_xlsx(data: bytes, currency: Currency) -> list[ImportRow]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise CatalogueFileError([LineError(1, NOT_XLSX)]) from None
+    try:
+        sheet = book.worksheets[0]
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow([_cell(value) for value in row])
+    finally:
+        book.close()
+    text.seek(0)
+    return read_catalogue(text, currency)
+
+
+def _cell(value: object) -> str:
+    """A cell as the CSV file would hold it: 2.49, not 2.4900000000000002."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return f"{Decimal(repr(value)).normalize():f}"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _number(cell: str) -> object:
+    try:
+        value = Decimal(cell)
+    except InvalidOperation:
+        return cell
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def catalogue_workbook(products: Iterable[Product], currency: Currency) -> bytes:
+    """The catalogue export as a workbook: the CSV's columns and cells, numbers as numbers."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("catalogue")
+    lines = catalogue_lines(products, currency)
+    header = next(lines)
+    sheet.append(header)
+    numeric = [column in NUMERIC for column in header]
+    for line in lines:
+        sheet.append(
+            [_number(c) if wanted and c else c for c, wanted in zip(line, numeric, strict=True)]
+        )
+    return _saved(book)
+
+
+def ledger_lines(
+    moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo
+) -> Iterable[list[str]]:
+    """The stock ledger's rows: when (the store's time), what, how much, by whom, why."""
+    yield LEDGER_COLUMNS
+    for entry, sku, name in moves:
+        yield [
+            entry.at.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S"),
+            spreadsheet_safe(sku),
+            spreadsheet_safe(name),
+            entry.reason.value,
+            f"{entry.change.normalize():f}",
+            f"{entry.resulting_level.normalize():f}",
+            spreadsheet_safe(entry.actor),
+            spreadsheet_safe(entry.note),
+            "" if entry.order_id is None else str(entry.order_id),
+        ]
+
+
+def ledger_csv(moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo) -> bytes:
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(ledger_lines(moves, timezone))
+    return text.getvalue().encode("utf-8-sig")  # Excel reads it as UTF-8 with the mark
+
+
+def ledger_workbook(moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("stock ledger")
+    for n, line in enumerate(ledger_lines(moves, timezone)):
+        sheet.append(line if n == 0 else [*line[:4], _number(line[4]), _number(line[5]), *line[6:]])
+    return _saved(book)
+
+
+def _saved(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
