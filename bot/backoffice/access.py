@@ -36,6 +36,7 @@ NOT_SIGNED_IN = said(
     "open it from the bot's menu button."
 )
 FOR_MANAGERS = said("This is for managers only.")
+NOT_HERE = said("There is no such page in the back office.")
 FORM_OUT_OF_DATE = said("This form is out of date. Please go back, reload the page and try again.")
 MEMBER = web.RequestKey("member", WebMember)  # the member behind a page behind the guard
 

@@ -7,8 +7,9 @@ import logging
 
 from aiohttp import web
 
-from bot.backoffice import catalogue, entry, files, orders, prices, team
+from bot.backoffice import catalogue, entry, files, orders, photos, prices, team
 from bot.backoffice.access import (
+    NOT_HERE,
     PREFIX,
     SETTINGS,
     SHOP,
@@ -29,6 +30,7 @@ ROUTES = [
     *catalogue.ROUTES,
     *prices.ROUTES,
     *files.ROUTES,
+    *photos.ROUTES,
     *orders.ROUTES,
     *team.ROUTES,
 ]
@@ -36,7 +38,6 @@ ROUTES = [
 MAX_UPLOAD = 16 * 1024 * 1024
 WENT_WRONG = said("Something went wrong on our side. Please try again in a moment.")
 TOO_LARGE = said("That file is too large: the back office takes files of up to 16 MB.")
-NOT_HERE = said("There is no such page in the back office.")
 
 
 @web.middleware

@@ -26,6 +26,7 @@ MAX_QUERY = 100
 DONE = {
     "saved": said("Saved."),
     "stock": said("Stock moved; the ledger has a row for it."),
+    "photo": said("Photo saved: customers see it on the item's card."),
 }
 MOVES = ("restock", "adjust", "count")
 
@@ -123,7 +124,16 @@ async def _item_page(
         reasons=[(r.value, name) for r, name in REASON_NAMES.items()],
         move_names=MOVE_NAMES,
         link=item_link(product),
+        photo=_own_photo(product),
     )
+
+
+def _own_photo(product: Product) -> str | None:
+    """The item's photo as this server serves it, if it was uploaded here."""
+    for address in (product.photo_address, product.photo_file_id):
+        if address and f"{PREFIX}/photos/" in address:
+            return PREFIX + "/photos/" + address.rsplit("/photos/", 1)[1]
+    return None
 
 
 def _plain(amount: Decimal | None) -> str:

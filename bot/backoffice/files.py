@@ -26,6 +26,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.ports import StagedUpload
 from bot.domain.services import catalogue, stock, uploads
 from bot.domain.services.catalogue import ImportRow
+from bot.domain.services.uploads import GONE
 from bot.domain.text import said
 from bot.i18n import Texts
 from bot.wiring import Shop
@@ -107,7 +108,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
     assert account.id is not None
     try:
         if not isinstance(token, str) or not token:
-            raise InvalidInput(uploads.GONE)
+            raise InvalidInput(GONE)
         staged = await run.run(uploads.staged, token, account.id, uow=run.uow())
         rows = await run.run(_rows, staged.body, run)
         result = await run.run(

@@ -338,6 +338,16 @@ class StagedUploadRepository(Protocol):
     def forget_before(self, at: datetime) -> int: ...
 
 
+class PhotoRepository(Protocol):
+    """Uploaded item photos, by the SHA-256 of their bytes."""
+
+    def keep(self, sha256: str, content_type: str, body: bytes, at: datetime) -> None:
+        """Keep it unless a photo with these bytes is kept already."""
+
+    def get(self, sha256: str) -> tuple[str, bytes] | None:
+        """(content type, bytes)."""
+
+
 class InviteRepository(Protocol):
     def add(self, invite: Invite) -> Invite: ...
     def get_by_code(self, code: str) -> Invite | None: ...
@@ -603,6 +613,8 @@ class UnitOfWork(Protocol):
     def web(self) -> WebAccessRepository: ...
     @property
     def staged(self) -> StagedUploadRepository: ...
+    @property
+    def photos(self) -> PhotoRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
     @property

@@ -377,6 +377,21 @@ class StagedUploadRow(Base):
     staged_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+class PhotoRow(Base):
+    """An item photo uploaded to the back office, by the SHA-256 of its (re-encoded) bytes:
+    served at a public address from which Telegram fetches it once."""
+
+    __tablename__ = "photos"
+    __table_args__ = (MYSQL_TABLE,)
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(32))
+    body: Mapped[bytes] = mapped_column(
+        LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb")
+    )
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class InviteRow(Base):
     __tablename__ = "invites"
     __table_args__ = (MYSQL_TABLE,)

@@ -49,6 +49,7 @@ from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
 from bot.persistence.repositories.waiting import SqlWaitingRepository
 from bot.persistence.repositories.web_access import (
+    SqlPhotoRepository,
     SqlStagedUploadRepository,
     SqlWebAccessRepository,
 )
@@ -166,6 +167,7 @@ class SqlAlchemyUnitOfWork:
         self.invites = SqlInviteRepository(self.session)
         self.web = SqlWebAccessRepository(self.session)
         self.staged = SqlStagedUploadRepository(self.session)
+        self.photos = SqlPhotoRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.checkouts = SqlCheckoutRepository(self.session)
         self.prompts = SqlPromptRepository(self.session)

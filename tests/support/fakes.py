@@ -54,6 +54,7 @@ class State:
     web_links: dict[str, tuple[WebLink, datetime | None]] = field(default_factory=dict)
     web_sessions: dict[str, WebSession] = field(default_factory=dict)
     staged: dict[str, tuple[StagedUpload, datetime]] = field(default_factory=dict)
+    photos: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
     postponed: dict[int, datetime] = field(default_factory=dict)
@@ -687,6 +688,17 @@ class FakeStagedUploads:
         return _forget(self.s.staged, lambda v: v[1] < at)
 
 
+class FakePhotos:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def keep(self, sha256: str, content_type: str, body: bytes, at: datetime) -> None:
+        self.s.photos.setdefault(sha256, (content_type, body))
+
+    def get(self, sha256: str) -> tuple[str, bytes] | None:
+        return self.s.photos.get(sha256)
+
+
 class FakeInvites:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -1100,6 +1112,7 @@ class FakeUnitOfWork:
         self.invites = FakeInvites(self.working)
         self.web = FakeWebAccess(self.working)
         self.staged = FakeStagedUploads(self.working)
+        self.photos = FakePhotos(self.working)
         self.outbox = FakeOutbox(self.working)
         self.checkouts = FakeCheckouts(self.working)
         self.prompts = FakePrompts(self.working)
@@ -1151,6 +1164,7 @@ class FakeUnitOfWork:
             self.invites,
             self.web,
             self.staged,
+            self.photos,
             self.outbox,
             self.checkouts,
             self.prompts,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -517,3 +518,33 @@ def reprice_category(
         uow.catalogue.changed()
         uow.commit()
         return steps
+
+
+@retry_on_conflict
+def put_photo(
+    sku: str,
+    body: bytes,
+    content_type: str,
+    *,
+    address: Callable[[str], str],
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
+) -> Product:
+    """An uploaded photo becomes the item's: kept by the SHA-256 of its bytes (the same photo
+    twice is kept once) and shown from `address(sha)`, which Telegram fetches the first time
+    a card shows it (then its file id is kept: keep_fetched_photo)."""
+    sha = hashlib.sha256(body).hexdigest()
+    with uow:
+        product = _get(uow, sku)
+        uow.photos.keep(sha, content_type, body, clock())
+        edited = dataclasses.replace(product, photo_file_id=address(sha), photo_address=None)
+        uow.products.update_details(edited)
+        uow.catalogue.changed()
+        uow.commit()
+        return edited
+
+
+def photo(sha256: str, *, uow: UnitOfWork) -> tuple[str, bytes] | None:
+    """An uploaded photo's content type and bytes, to serve."""
+    with uow.reading():
+        return uow.photos.get(sha256)

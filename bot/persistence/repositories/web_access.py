@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from bot.domain.backoffice import WebLink, WebSession
 from bot.domain.ports import StagedUpload
-from bot.persistence.models import StagedUploadRow, WebLinkRow, WebSessionRow
+from bot.persistence.models import PhotoRow, StagedUploadRow, WebLinkRow, WebSessionRow
+from bot.persistence.repositories.inserts import insert_unless_present
 
 
 class SqlWebAccessRepository:
@@ -124,3 +125,24 @@ class SqlStagedUploadRepository:
     def forget_before(self, at: datetime) -> int:
         gone = self.session.execute(delete(StagedUploadRow).where(StagedUploadRow.staged_at < at))
         return int(gone.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlPhotoRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def keep(self, sha256: str, content_type: str, body: bytes, at: datetime) -> None:
+        insert_unless_present(
+            self.session,
+            PhotoRow.__table__,  # type: ignore[arg-type]
+            sha256=sha256,
+            content_type=content_type,
+            body=body,
+            added_at=at,
+        )
+
+    def get(self, sha256: str) -> tuple[str, bytes] | None:
+        row = self.session.execute(
+            select(PhotoRow.content_type, PhotoRow.body).where(PhotoRow.sha256 == sha256)
+        ).one_or_none()
+        return None if row is None else (row.content_type, row.body)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
+import urllib.request
 from typing import Any
 
 from bot.playground.bot_api.errors import bad_request
@@ -19,6 +21,7 @@ from bot.playground.bot_api.model import (
     ChatMessage,
     Invoice,
 )
+from bot.playground.bot_api.spec import UploadedFile
 from bot.playground.bot_api.state import ApiState
 
 
@@ -89,10 +92,16 @@ class Methods(ApiState):
         return caption
 
     def _send_photo(self, p: dict[str, Any]) -> dict[str, Any]:
+        photo = p["photo"]
+        # As Telegram: a photo by web address is fetched. Offline, only this computer's own
+        # addresses can be (the back office's photos); it is done before the double is held.
+        local = fetched_here(photo) if isinstance(photo, str) else None
         with self._lock:
             caption = self._caption(p)
-            photo = p["photo"]
-            if isinstance(photo, str):
+            if local is not None:
+                file_id = self._keep(local, "photo")
+                self.fetched[file_id] = photo
+            elif isinstance(photo, str):
                 web = photo.startswith(("https://", "http://"))
                 file_id = self._fetched(photo) if web else photo
             else:
@@ -317,3 +326,24 @@ class Methods(ApiState):
             self._answered[query_id] = dict(p)
             self._bump()
             return True
+
+
+# Telegram fetches photos of up to 5 MB by their address.
+MAX_FETCHED = 5 * 1024 * 1024
+
+
+def fetched_here(address: str) -> UploadedFile | None:
+    """A photo at an address of this computer (127.0.0.1, localhost), fetched as Telegram
+    fetches one; Telegram's refusal when it is not there or is not a photo."""
+    parts = urllib.parse.urlsplit(address)
+    if parts.scheme not in ("http", "https") or parts.hostname not in ("127.0.0.1", "localhost"):
+        return None
+    try:
+        with urllib.request.urlopen(address, timeout=5) as answer:  # noqa: S310 - this host
+            kind = answer.headers.get_content_type()
+            body = answer.read(MAX_FETCHED + 1)
+    except (OSError, ValueError):
+        raise bad_request("wrong file identifier/HTTP URL specified") from None
+    if not kind.startswith("image/") or len(body) > MAX_FETCHED:
+        raise bad_request("wrong type of the web page content")
+    return UploadedFile(parts.path.rsplit("/", 1)[-1] or "photo", body, kind)
