@@ -167,6 +167,12 @@ class Texts:
             return day.strftime("%B %Y")
         return format_skeleton("yMMMM", day, locale=self.locale)
 
+    def weekday(self, day: date) -> str:
+        """ "Mon", "Mo.", "пн"."""
+        if self.language == ENGLISH:
+            return day.strftime("%a")
+        return format_skeleton("E", day, locale=self.locale)
+
     def day(self, day: date, *, long: bool = False) -> str:
         """ "Tue 24" (a day button), or with `long` "Tuesday 24 November" ("Di., 24. November")."""
         if self.language == ENGLISH:

@@ -31,6 +31,7 @@ PREFIX = "/backoffice"
 SHOP = web.AppKey("shop", Shop)
 SETTINGS = web.AppKey("settings", Settings)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+BOT_USERNAME = web.AppKey("bot_username", str)  # for the t.me links it hands out
 NOT_SIGNED_IN = said(
     "You are not signed in to the back office. Send /backoffice in the chat for a link, or "
     "open it from the bot's menu button."

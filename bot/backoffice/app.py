@@ -7,8 +7,9 @@ import logging
 
 from aiohttp import web
 
-from bot.backoffice import catalogue, entry, files, orders, photos, prices, team
+from bot.backoffice import analytics, catalogue, entry, files, orders, photos, prices, team
 from bot.backoffice.access import (
+    BOT_USERNAME,
     NOT_HERE,
     PREFIX,
     SETTINGS,
@@ -32,6 +33,7 @@ ROUTES = [
     *files.ROUTES,
     *photos.ROUTES,
     *orders.ROUTES,
+    *analytics.ROUTES,
     *team.ROUTES,
 ]
 # A catalogue file of 100,000 items is about 8 MB of CSV; photos are a few MB each.
@@ -56,9 +58,12 @@ async def politely(request: web.Request, handler: Handler) -> web.StreamResponse
         return refused(request, texts(request)(WENT_WRONG), status=500)
 
 
-def add_back_office(server: web.Application, settings: Settings, shop: Shop) -> None:
+def add_back_office(
+    server: web.Application, settings: Settings, shop: Shop, *, bot_username: str
+) -> None:
     """Serve the back office from the bot's web server, under PREFIX."""
     app = web.Application(middlewares=[politely])
+    app[BOT_USERNAME] = bot_username
     app[SHOP] = shop
     app[SETTINGS] = settings
     app[TEMPLATES] = environment()

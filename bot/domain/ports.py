@@ -271,6 +271,20 @@ class OrderRepository(Protocol):
         completion in [start, end), the local day being the UTC instant moved by the offset
         (the caller keeps the offset constant)."""
 
+    def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
+        """(UTC hour, orders completed in it, their goods) for each hour of [start, end) with
+        any, grouped in SQL."""
+
+    def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
+        """(new, returning): customers with a completed order in [start, end), whose first
+        completed order is in it, or was before it."""
+
+    def bought_together(
+        self, start: datetime, end: datetime, *, top: int
+    ) -> list[tuple[str, str, str, str, int]]:
+        """The `top` pairs of items most often in one order completed in [start, end):
+        (SKU, name, SKU, name, orders), most first."""
+
     def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
         """The VAT per rate a completed order's receipt states, kept as issued (by whoever
         completed it, at `at`)."""

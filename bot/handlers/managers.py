@@ -9,6 +9,7 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
+from bot.deep_links import invite_link, reset_link
 from bot.domain import permissions
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.services import staff
@@ -19,7 +20,6 @@ from bot.handlers.button_kinds import ConfirmDeactivation, StaffList, Switch, Sw
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
-from bot.handlers.staff_auth import invite_link, reset_link
 from bot.handlers.views import button
 from bot.i18n import Texts
 

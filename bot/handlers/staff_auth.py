@@ -46,18 +46,6 @@ async def start_login(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-INVITE_PREFIX = "i_"  # /start i_CODE: the invite link a manager forwards
-RESET_PREFIX = "r_"  # /start r_CODE: a password reset link
-
-
-def invite_link(bot_username: str, code: str) -> str:
-    return f"https://t.me/{bot_username}?start={INVITE_PREFIX}{code}"
-
-
-def reset_link(bot_username: str, code: str) -> str:
-    return f"https://t.me/{bot_username}?start={RESET_PREFIX}{code}"
-
-
 @polite
 async def start_signup(update: Update, context: ShopContext) -> str | None:
     """/signup CODE, with the invite code a manager gave (any case, spaces allowed)."""

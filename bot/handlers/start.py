@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.deep_links import INVITE_PREFIX, RESET_PREFIX
 from bot.handlers import catalogue, handover, staff_auth
 from bot.handlers.access import staff_member
 from bot.handlers.button_kinds import Menu, Screen
@@ -11,7 +12,6 @@ from bot.handlers.context import ShopContext
 from bot.handlers.pickup_qr import HANDOVER_PREFIX
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
-from bot.handlers.staff_auth import INVITE_PREFIX, RESET_PREFIX
 from bot.handlers.views import greeting, menu_keyboard
 from bot.i18n import said
 

@@ -49,7 +49,7 @@ def build_web_app(
     app.add_routes(health.routes(readiness))
     app.add_routes(health.metrics_routes(readiness, shop.metrics))
     if settings.backoffice_url is not None:
-        add_back_office(app, settings, shop)
+        add_back_office(app, settings, shop, bot_username=application.bot.username)
     if settings.webhook_url is not None and settings.webhook_secret is not None:
         app.add_routes(
             webhook.routes(

@@ -534,6 +534,17 @@ class FakeOrders:
         on_sale = self.s.products.values()
         return sorted(p.name for p in on_sale if p.active and p.id not in sold)[:limit]
 
+    def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+    def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+    def bought_together(
+        self, start: datetime, end: datetime, *, top: int
+    ) -> list[tuple[str, str, str, str, int]]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         days: dict[date, list[Order]] = {}
         for o in self._counted(start, end, completed=True):

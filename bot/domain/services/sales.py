@@ -62,10 +62,11 @@ def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DayTotal]:
     """One row per local day of the period, days without sales included; summed in SQL,
     one query per stretch of days with one UTC offset (a year has at most a few)."""
     with uow:
-        return _per_day(uow, period)
+        return per_day(uow, period)
 
 
-def _per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
+def per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
+    """Inside an open unit of work: sales_per_day's rows."""
     found: dict[date, DayTotal] = {}
     for start, end, offset in _stretches(period):
         for total in uow.orders.day_totals(start, end, offset):
@@ -249,7 +250,7 @@ def sales_report(
     year at a supermarket is 100,000 items: their list is `item_sales`, on request)."""
     with uow.reading():
         check_manager(uow, requested_by)
-        per_day = _per_day(uow, period)
+        days = per_day(uow, period)
         best = uow.orders.best_sellers(period.start, period.end, top=top, completed=True)
         # What did not sell: the items on sale minus those sold that are still on sale.
         unsold_count = uow.products.count_active() - best.items_sold_on_sale
@@ -258,10 +259,10 @@ def sales_report(
         )
         vat = uow.orders.completed_vat(period.start, period.end)
     takings: dict[MoneyTaken | None, int] = {}
-    for day in per_day:
+    for day in days:
         takings = added_takings(takings, day.taken)
     return SalesReport(
-        period, per_day, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat
+        period, days, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat
     )
 
 

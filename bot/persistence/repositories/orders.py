@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,8 @@ from sqlalchemy import (
     MetaData,
     Select,
     Table,
+    and_,
+    case,
     distinct,
     false,
     func,
@@ -27,7 +29,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.orders import (
@@ -671,6 +673,62 @@ class SqlOrderRepository:
             seen = days.get(part.day)  # the same day, money taken other ways
             days[part.day] = part if seen is None else seen.plus(part)
         return list(days.values())
+
+    def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
+        done = OrderRow.completed_at
+        if self.session.get_bind().dialect.name == "sqlite":
+            hour: Any = func.strftime("%Y-%m-%d %H:00:00", done)
+        else:
+            hour = func.date_format(done, "%Y-%m-%d %H:00:00")
+        rows = self.session.execute(
+            select(hour, func.count(), func.sum(OrderRow.total_minor - OrderRow.delivery_fee_minor))
+            .where(done >= start, done < end)
+            .group_by(hour)
+        )
+        return [
+            (datetime.fromisoformat(str(at)).replace(tzinfo=UTC), int(n), int(goods or 0))
+            for at, n, goods in rows
+        ]
+
+    def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
+        done = OrderRow.completed_at
+        buyers = select(OrderRow.customer_id).where(done >= start, done < end).distinct().subquery()
+        firsts = (
+            select(func.min(OrderRow.completed_at).label("first"))
+            .where(OrderRow.customer_id.in_(select(buyers.c.customer_id)), done.is_not(None))
+            .group_by(OrderRow.customer_id)
+            .subquery()
+        )
+        new, everyone = self.session.execute(
+            select(
+                func.coalesce(func.sum(case((firsts.c.first >= start, 1), else_=0)), 0),
+                func.count(),
+            ).select_from(firsts)
+        ).one()
+        return int(new), int(everyone) - int(new)
+
+    def bought_together(
+        self, start: datetime, end: datetime, *, top: int
+    ) -> list[tuple[str, str, str, str, int]]:
+        a, b = aliased(OrderLineRow), aliased(OrderLineRow)
+        together = func.count(func.distinct(a.order_id))
+        pairs = (
+            select(a.product_id.label("first"), b.product_id.label("second"), together.label("n"))
+            .join(b, and_(b.order_id == a.order_id, b.product_id > a.product_id))
+            .where(a.completed_at >= start, a.completed_at < end)
+            .group_by(a.product_id, b.product_id)
+            .order_by(together.desc(), a.product_id, b.product_id)
+            .limit(top)
+            .subquery()
+        )
+        first, second = aliased(ProductRow), aliased(ProductRow)
+        rows = self.session.execute(
+            select(first.sku, first.name, second.sku, second.name, pairs.c.n)
+            .join(first, first.id == pairs.c.first)
+            .join(second, second.id == pairs.c.second)
+            .order_by(pairs.c.n.desc(), first.sku, second.sku)
+        )
+        return [(s1, n1, s2, n2, int(n)) for s1, n1, s2, n2, n in rows]
 
     def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
         self.session.add_all(

@@ -1,0 +1,138 @@
+"""The business in figures for the back office: the rules behind each figure, stated once
+(the data comes from bot.domain.services.analytics)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_CEILING, Decimal
+from zoneinfo import ZoneInfo
+
+from bot.domain.catalogue import Product
+from bot.domain.ports import DayTotal, ProductSales
+
+# An item's class by its share of the period's revenue, best sellers first: A earns the first
+# 80 %, B the next 15 %, C the rest (the usual Pareto split of a shop's range).
+A_SHARE, B_SHARE = Decimal("0.80"), Decimal("0.95")
+# Stock that lasts fewer days than this at the period's pace is to be reordered; a reorder
+# brings it up to REORDER_DAYS of sales.
+COVER_ALERT_DAYS = 7
+REORDER_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    revenue_minor: int  # goods of completed orders
+    orders: int
+
+    @property
+    def basket_minor(self) -> int:
+        """The average order's goods, rounded to the cent."""
+        return round(self.revenue_minor / self.orders) if self.orders else 0
+
+
+def totals(days: Sequence[DayTotal]) -> Totals:
+    return Totals(sum(d.revenue_minor for d in days), sum(d.orders for d in days))
+
+
+def change_percent(now: int, before: int) -> Decimal | None:
+    """The change against the previous period, in percent (None: nothing to compare with)."""
+    if before == 0:
+        return None
+    return (Decimal(now - before) * 100 / before).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True, slots=True)
+class Classed:
+    sales: ProductSales
+    klass: str  # "A", "B" or "C"
+    share: Decimal  # of the period's revenue, 0..1
+
+
+def abc_classes(sales: Sequence[ProductSales]) -> list[Classed]:
+    """Items by revenue, most first, each with its class (ties: more sold, then SKU)."""
+    ranked = sorted(sales, key=lambda s: (-s.revenue_minor, -s.quantity, s.sku))
+    total = sum(s.revenue_minor for s in ranked)
+    classed, running = [], 0
+    for s in ranked:
+        before = Decimal(running) / total if total else Decimal(1)
+        running += s.revenue_minor
+        share = Decimal(s.revenue_minor) / total if total else Decimal(0)
+        klass = "A" if before < A_SHARE else "B" if before < B_SHARE else "C"
+        classed.append(Classed(s, klass, share))
+    return classed
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    product: Product
+    per_day: Decimal  # sold per day over the period
+    days: Decimal | None  # how long the stock lasts at that pace (None: it does not sell)
+    reorder: Decimal  # what to order to last REORDER_DAYS (0: enough)
+
+
+def cover(product: Product, sold: Decimal, period_days: int) -> Cover:
+    per_day = sold / period_days if period_days else Decimal(0)
+    if per_day <= 0:
+        return Cover(product, Decimal(0), None, Decimal(0))
+    days = (product.stock / per_day).quantize(Decimal("0.1"))
+    wanted = per_day * REORDER_DAYS - product.stock
+    steps = (wanted / product.step).to_integral_value(rounding=ROUND_CEILING) if wanted > 0 else 0
+    return Cover(product, per_day, days, product.step * steps)
+
+
+def short_of_stock(covers: Sequence[Cover]) -> list[Cover]:
+    """Items that run out within COVER_ALERT_DAYS at the period's pace, soonest first."""
+    short = [c for c in covers if c.days is not None and c.days < COVER_ALERT_DAYS]
+    return sorted(short, key=lambda c: (c.days, c.product.sku))
+
+
+@dataclass(frozen=True, slots=True)
+class HourOfWeek:
+    weekday: int  # 0 Monday .. 6 Sunday, in the store's time
+    hour: int  # 0..23, in the store's time
+    orders: int
+    revenue_minor: int
+
+
+def hours_of_week(
+    hourly: Sequence[tuple[datetime, int, int]], timezone: ZoneInfo
+) -> list[list[HourOfWeek]]:
+    """Completed orders per UTC hour, summed per hour of the week in the store's time: a
+    7×24 grid (Monday first) to plan who works when."""
+    grid = [[[0, 0] for _hour in range(24)] for _day in range(7)]
+    for at, orders, revenue in hourly:
+        local = at.astimezone(timezone)
+        cell = grid[local.weekday()][local.hour]
+        cell[0] += orders
+        cell[1] += revenue
+    return [
+        [HourOfWeek(day, hour, cell[0], cell[1]) for hour, cell in enumerate(row)]
+        for day, row in enumerate(grid)
+    ]
+
+
+def busiest(grid: Sequence[Sequence[HourOfWeek]]) -> int:
+    return max((c.orders for row in grid for c in row), default=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    first_sku: str
+    first_name: str
+    second_sku: str
+    second_name: str
+    orders: int  # completed orders holding both
+
+
+@dataclass(frozen=True, slots=True)
+class Customers:
+    new: int  # whose first completed order is in the period
+    returning: int  # who had one before, and ordered again in it
+
+
+def log_scale(value: int, top: int) -> float:
+    """0..1 for a heat map's shade: a busy hour stands out without drowning the quiet ones."""
+    return math.log1p(value) / math.log1p(top) if top else 0.0

@@ -1,0 +1,68 @@
+"""Analytics pages for managers: figures, charts a screen reader can read, CSV downloads, and
+names shown as text (both databases: the orders are written through the use cases)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from tests.support.back_office import Browser, enters, link_from_chat, logged_in_staff
+from tests.support.running_bot import RunningBot
+from tests.support.shop_factories import (
+    logged_in_manager,
+    place_order,
+    sell,
+    someone,
+    staff_id_of,
+    work_to_completed,
+)
+
+
+async def test_a_manager_reads_each_page_and_downloads_its_tables(
+    bot: RunningBot, browser: Browser
+) -> None:
+    maria = logged_in_manager(bot, "Maria")
+    tea = sell(bot, 50, sku="TEA", name="Green <b>tea</b>", price_minor=400)
+    mint = sell(bot, 1, sku="MINT", name="Mint tea", price_minor=250)
+    ann = someone(bot, "Ann")
+    order = place_order(bot, ann, tea, 3)
+    work_to_completed(bot, staff_id_of(bot, maria), order.code)
+    second = place_order(bot, someone(bot, "Bob"), mint, 1)
+    work_to_completed(bot, staff_id_of(bot, maria), second.code)
+    await enters(browser, await link_from_chat(maria))
+
+    page = await browser.get("/backoffice/analytics?days=7")
+    assert browser.status == 200
+    assert "14.50" in page  # 3 × 4.00 + 2.50
+    assert '<svg class="chart"' in page and '<title id="chart-title">Revenue per day' in page
+    assert "2 new, 0 returning" in page
+    await browser.get("/backoffice/analytics?days=7&format=csv")
+    rows = list(csv.reader(io.StringIO(browser.page.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["day", "orders", "revenue"] and rows[-1][1:3] == ["2", "14.50"]
+
+    page = await browser.get("/backoffice/analytics/range?days=7")
+    assert "Green &lt;b&gt;tea&lt;/b&gt;" in page and "<b>tea" not in page
+    assert "MINT" in page.split("Running out", 1)[1].split("</table>", 1)[0]  # none left
+    await browser.get("/backoffice/analytics/range?days=7&table=abc&format=csv")
+    abc = list(csv.reader(io.StringIO(browser.page.lstrip("\ufeff"))))
+    assert [r[:3] for r in abc[1:]] == [
+        ["TEA", "Green <b>tea</b>", "A"],
+        ["MINT", "Mint tea", "B"],
+    ]  # 83 % before it
+
+    page = await browser.get("/backoffice/analytics/hours?days=7")
+    assert '<svg class="heat"' in page
+    cells = [int(n) for n in re.findall(r": (\d+) orders?</title>", page)]
+    assert len(cells) == 7 * 24 and sum(cells) == 2
+    page = await browser.get("/backoffice/analytics/together?days=365")
+    assert "No two items were bought together" in page
+    await browser.get("/backoffice/analytics?days=999")  # an odd period: the default
+    assert browser.status == 200 and "last 30 days" in browser.page
+
+
+async def test_staff_are_kept_off_the_analytics(bot: RunningBot, browser: Browser) -> None:
+    await enters(browser, await link_from_chat(logged_in_staff(bot)))
+    for path in ("/backoffice/analytics", "/backoffice/analytics/range?format=csv"):
+        await browser.get(path)
+        assert browser.status == 403 and "for managers only" in browser.page

@@ -1,0 +1,54 @@
+"""The analytics' queries on both databases: orders per hour, new and returning customers,
+items bought together — counted from completed orders only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.services import analytics, staff
+from bot.domain.services.sales import Period
+from tests.support.databases import UowFactory
+from tests.support.factories import (
+    FAST_HASHER,
+    customer,
+    handed_over,
+    placed_order,
+    stocked,
+)
+
+NOW = datetime(2026, 12, 5, 10, 30, tzinfo=UTC)
+
+
+def test_hours_customers_and_pairs_come_from_completed_orders(new_uow: UowFactory) -> None:
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    assert boss.id is not None
+    tea = stocked(new_uow(), 100, sku="TEA", name="Green tea", price_minor=400)
+    mint = stocked(new_uow(), 100, sku="MINT", name="Mint tea", price_minor=250)
+    rice = stocked(new_uow(), 100, sku="RICE", name="Rice", price_minor=300)
+    old, ann, bob = customer(), customer(), customer()
+    # Old customer: an order long before the period, and one in it.
+    before = placed_order(new_uow(), old, (tea, 1))
+    handed_over(new_uow, before, boss.id, clock=lambda: NOW - timedelta(days=60))
+    for who, items in ((old, [(tea, 1), (mint, 1)]), (ann, [(tea, 2), (mint, 1), (rice, 1)])):
+        order = placed_order(new_uow(), who, *items)
+        handed_over(new_uow, order, boss.id, clock=lambda: NOW)
+    placed_order(new_uow(), bob, (tea, 1), (rice, 1))  # placed, never completed
+
+    period = Period.last_days(7, today=NOW.date(), timezone=ZoneInfo("Europe/Paris"))
+    grid = analytics.week_hours(period, requested_by=boss.id, uow=new_uow())
+    saturday = NOW.astimezone(ZoneInfo("Europe/Paris"))
+    cell = grid[saturday.weekday()][saturday.hour]
+    assert cell.orders == 2 and cell.revenue_minor == (400 + 250) + (800 + 250 + 300)
+    assert sum(c.orders for row in grid for c in row) == 2
+    found = analytics.overview(period, requested_by=boss.id, uow=new_uow())
+    assert (found.customers.new, found.customers.returning) == (1, 1)
+    assert found.now.orders == 2 and found.then.orders == 0
+    pairs = analytics.bought_together(period, requested_by=boss.id, uow=new_uow())
+    assert [(p.first_sku, p.second_sku, p.orders) for p in pairs] == [
+        ("TEA", "MINT", 2),  # most first, then by SKU
+        ("MINT", "RICE", 1),
+        ("TEA", "RICE", 1),
+    ]
+    ranged = analytics.product_range(period, requested_by=boss.id, uow=new_uow())
+    assert [c.sales.sku for c in ranged.classed] == ["TEA", "MINT", "RICE"]

@@ -1,0 +1,63 @@
+"""The rules behind the back office's figures: ABC classes, stock cover and reorders, hours of
+the week in the shop's time, comparisons with the previous period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bot.domain.analytics import (
+    abc_classes,
+    change_percent,
+    cover,
+    hours_of_week,
+    short_of_stock,
+    totals,
+)
+from bot.domain.ports import DayTotal, ProductSales
+from tests.support.factories import make_kg_product, make_product
+
+
+def sale(sku: str, revenue: int, quantity: int = 1) -> ProductSales:
+    return ProductSales(1, sku, sku.title(), "pc", Decimal(quantity), revenue)
+
+
+def test_items_earning_the_first_80_percent_are_class_a_the_next_15_b_the_rest_c() -> None:
+    classed = abc_classes([sale("D", 50), sale("A", 700), sale("C", 100), sale("B", 150)])
+    assert [(c.sales.sku, c.klass) for c in classed] == [
+        ("A", "A"),  # 0 % before it
+        ("B", "A"),  # 70 % before it
+        ("C", "B"),  # 85 %
+        ("D", "C"),  # 95 %
+    ]
+    assert sum(c.share for c in classed) == 1
+
+
+def test_stock_cover_and_what_to_order_for_two_weeks() -> None:
+    rice = make_kg_product(sku="RICE", step=Decimal("0.5"), stock=Decimal(3))
+    found = cover(rice, Decimal(30), 30)  # one a day
+    assert found.days == Decimal("3.0")
+    assert found.reorder == Decimal(11)  # 14 days' worth less the 3 on hand, in steps of 0.5
+    unsold = cover(rice, Decimal(0), 30)
+    assert unsold.days is None and unsold.reorder == 0
+    plenty = cover(make_product(sku="TEA", stock=Decimal(100)), Decimal(30), 30)
+    assert short_of_stock([plenty, found, unsold]) == [found]
+
+
+def test_hours_are_counted_in_the_shops_time_across_a_clock_change() -> None:
+    paris = ZoneInfo("Europe/Paris")
+    hourly = [
+        (datetime(2026, 3, 28, 9, tzinfo=UTC), 2, 200),  # Saturday 10:00 in Paris (UTC+1)
+        (datetime(2026, 3, 29, 9, tzinfo=UTC), 3, 300),  # Sunday 11:00 (UTC+2 from 02:00)
+    ]
+    grid = hours_of_week(hourly, paris)
+    assert grid[5][10].orders == 2 and grid[6][11].orders == 3
+    assert sum(c.orders for row in grid for c in row) == 5
+
+
+def test_a_change_against_nothing_is_not_a_percentage() -> None:
+    assert change_percent(150, 100) == Decimal("50.0")
+    assert change_percent(0, 0) is None and change_percent(5, 0) is None
+    assert totals([DayTotal(datetime(2026, 1, 1).date(), 3, 900)]).basket_minor == 300
+    assert totals([]).basket_minor == 0
