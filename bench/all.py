@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bench import browse, echo, launch, notify, screens, skeleton
+from bench import browse, echo, launch, notify, pages, screens, skeleton
 from bench.common import (
     database,
     migrated,
@@ -219,6 +219,14 @@ async def supermarket(table: Table, backend: str, base: str | None, quick: bool)
         for result in await screens.measure(url, screens.SCREENS, 0.25 if quick else 1.0):
             what = f"{scale}: {result.screen.what}"
             table.put(what, backend, result.figure, result.screen.target, result.met)
+        for page in await pages.measure(url, pages.PAGES, 0.25 if quick else 1.0):
+            table.put(
+                f"{scale}: back office, {page.page.what}",
+                backend,
+                page.figure,
+                f"p99 ≤ {pages.WITHIN * 1000:.0f} ms",
+                page.met,
+            )
         with tempfile.TemporaryDirectory() as folder:
             csv_file = Path(folder) / "catalogue.csv"
             shopkeeps(url, "catalogue", "export", "-o", str(csv_file))

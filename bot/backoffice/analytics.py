@@ -118,28 +118,12 @@ def _weeks(days: Sequence[DayTotal]) -> list[tuple[date, int, int]]:
 
 async def product_range(request: web.Request) -> web.StreamResponse:
     run, period = shop(request), _period(request)
-    found = await run.run(analytics.product_range, period, requested_by=_me(request), uow=run.uow())
     money = run.store.currency
-    table = request.query.get("table")
-    if request.query.get("format") == "csv":
-        if table == "short":
-            return _csv(
-                "running-out",
-                [
-                    ["sku", "name", "stock", "sold per day", "days of cover", "to order"],
-                    *(
-                        [
-                            c.product.sku,
-                            c.product.name,
-                            f"{c.product.stock.normalize():f}",
-                            f"{c.per_day.quantize(Decimal('0.01'))}",
-                            f"{c.days}",
-                            f"{c.reorder.normalize():f}",
-                        ]
-                        for c in found.short
-                    ),
-                ],
-            )
+    wanted = request.query.get("table") if request.query.get("format") == "csv" else None
+    if wanted == "abc":
+        classed = await run.run(
+            analytics.every_class, period, requested_by=_me(request), uow=run.uow()
+        )
         return _csv(
             "abc-classes",
             [
@@ -153,11 +137,29 @@ async def product_range(request: web.Request) -> web.StreamResponse:
                         analytics.share_text(c.share),
                         f"{c.sales.quantity.normalize():f}",
                     ]
-                    for c in found.classed
+                    for c in classed
                 ),
             ],
         )
-    counts = {k: sum(1 for c in found.classed if c.klass == k) for k in "ABC"}
+    found = await run.run(analytics.product_range, period, requested_by=_me(request), uow=run.uow())
+    if wanted == "short":
+        return _csv(
+            "running-out",
+            [
+                ["sku", "name", "stock", "sold per day", "days of cover", "to order"],
+                *(
+                    [
+                        c.product.sku,
+                        c.product.name,
+                        f"{c.product.stock.normalize():f}",
+                        f"{c.per_day.quantize(Decimal('0.01'))}",
+                        f"{c.days}",
+                        f"{c.reorder.normalize():f}",
+                    ]
+                    for c in found.short
+                ),
+            ],
+        )
     return show(
         request,
         "analytics.html",
@@ -166,7 +168,7 @@ async def product_range(request: web.Request) -> web.StreamResponse:
         periods=PERIODS,
         days=_days(period),
         found=found,
-        counts=counts,
+        counts=found.counts,
         money=money,
         top=analytics.TOP,
         share=analytics.share_text,

@@ -48,20 +48,62 @@ def change_percent(now: int, before: int) -> Decimal | None:
 class Classed:
     sales: ProductSales
     klass: str  # "A", "B" or "C"
-    share: Decimal  # of the period's revenue, 0..1
+    total_minor: int  # the period's revenue
+
+    @property
+    def share(self) -> Decimal:
+        """Of the period's revenue, 0..1."""
+        return (
+            Decimal(self.sales.revenue_minor) / self.total_minor if self.total_minor else Decimal(0)
+        )
+
+
+def _bounds(total: int) -> tuple[int, int]:
+    """running < share × total, in integers: running < ⌈share × total⌉."""
+    a, b = (
+        int((total * share).to_integral_value(rounding=ROUND_CEILING))
+        for share in (A_SHARE, B_SHARE)
+    )
+    return a, b
+
+
+def class_counts(revenues: Sequence[int]) -> dict[str, int]:
+    """How many items are in each class, from each item's revenue, most first."""
+    a_bound, b_bound = _bounds(sum(revenues))
+    counts, running = {"A": 0, "B": 0, "C": 0}, 0
+    for revenue in revenues:
+        counts["A" if running < a_bound else "B" if running < b_bound else "C"] += 1
+        running += revenue
+    return counts
+
+
+def classed_top(top: Sequence[ProductSales], revenues: Sequence[int]) -> list[Classed]:
+    """The best sellers by revenue (most first), each with its class: the class of its rank
+    among every item's revenue."""
+    total = sum(revenues)
+    a_bound, b_bound = _bounds(total)
+    classed, running = [], 0
+    for rank, s in enumerate(top):
+        before = running if rank < len(revenues) else total
+        classed.append(
+            Classed(s, "A" if before < a_bound else "B" if before < b_bound else "C", total)
+        )
+        running += revenues[rank] if rank < len(revenues) else 0
+    return classed
 
 
 def abc_classes(sales: Sequence[ProductSales]) -> list[Classed]:
-    """Items by revenue, most first, each with its class (ties: more sold, then SKU)."""
-    ranked = sorted(sales, key=lambda s: (-s.revenue_minor, -s.quantity, s.sku))
+    """Items by revenue, most first, each with its class (ties: by SKU); in whole numbers (a
+    supermarket's month is 30,000 items sold)."""
+    ranked = sorted(sales, key=lambda s: s.sku)
+    ranked.sort(key=lambda s: s.revenue_minor, reverse=True)  # stable: SKU order kept in ties
     total = sum(s.revenue_minor for s in ranked)
+    a_bound, b_bound = _bounds(total)
     classed, running = [], 0
     for s in ranked:
-        before = Decimal(running) / total if total else Decimal(1)
+        klass = "A" if running < a_bound else "B" if running < b_bound else "C"
         running += s.revenue_minor
-        share = Decimal(s.revenue_minor) / total if total else Decimal(0)
-        klass = "A" if before < A_SHARE else "B" if before < B_SHARE else "C"
-        classed.append(Classed(s, klass, share))
+        classed.append(Classed(s, klass, total))
     return classed
 
 

@@ -271,6 +271,20 @@ class OrderRepository(Protocol):
         completion in [start, end), the local day being the UTC instant moved by the offset
         (the caller keeps the offset constant)."""
 
+    def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
+        """Each item's revenue in orders completed in [start, end), most first (figures
+        only: the ABC classes' counts without naming 30,000 items)."""
+
+    def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
+        """Items on sale that sold in orders completed in [start, end), least sold first."""
+
+    def running_out(
+        self, start: datetime, end: datetime, *, within: int, limit: int
+    ) -> list[tuple[int, Decimal]]:
+        """(item id, quantity sold in completed orders) of the items on sale whose stock lasts
+        fewer than `within` days at their pace over [start, end), soonest out first: chosen
+        in SQL, not by reading every item sold."""
+
     def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
         """(UTC hour, orders completed in it, their goods) for each hour of [start, end) with
         any, grouped in SQL."""

@@ -135,6 +135,8 @@ class OrderRow(Base):
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_status_placed_at", "status", "placed_at"),
+        # A customer's completed orders in time: whether a buyer came back (analytics).
+        Index("ix_orders_customer_completed", "customer_id", "completed_at"),
         # Covers the report's revenue per day: no row is read, only this index.
         Index("ix_orders_placed_at_totals", "placed_at", "status", "total_minor"),
         # Covers the report's takings: orders, delivery fees and money per way it was taken,

@@ -534,6 +534,17 @@ class FakeOrders:
         on_sale = self.s.products.values()
         return sorted(p.name for p in on_sale if p.active and p.id not in sold)[:limit]
 
+    def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+    def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+    def running_out(
+        self, start: datetime, end: datetime, *, within: int, limit: int
+    ) -> list[tuple[int, Decimal]]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
     def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 

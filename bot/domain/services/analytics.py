@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from bot.domain.analytics import (
+    COVER_ALERT_DAYS,
     Classed,
     Cover,
     Customers,
@@ -15,6 +16,8 @@ from bot.domain.analytics import (
     Pair,
     Totals,
     abc_classes,
+    class_counts,
+    classed_top,
     cover,
     hours_of_week,
     short_of_stock,
@@ -59,23 +62,42 @@ def overview(period: Period, *, requested_by: int, uow: UnitOfWork) -> Overview:
 class Range:
     """How the range sold: classes, best and slowest sellers, stock cover."""
 
-    classed: list[Classed]
-    slowest: list[ProductSales]  # sold least among those sold, least first
+    counts: dict[str, int]  # items per ABC class
+    classed: list[Classed]  # the best sellers by revenue, with their class
+    slowest: list[ProductSales]  # sold least among those on sale that sold, least first
     unsold: list[str]  # on sale, no sale at all (names, the first few)
     short: list[Cover]  # run out within a week at this pace, soonest first
 
 
 def product_range(period: Period, *, requested_by: int, uow: UnitOfWork) -> Range:
+    """The page's figures, summed and ranked in the database: only what it shows is named
+    (a supermarket sells 30,000 items a month)."""
     days = (period.last - period.first).days + 1
+    start, end = period.start, period.end
+    with uow.reading():
+        check_manager(uow, requested_by)
+        revenues = uow.orders.revenues_sold(start, end)
+        best = uow.orders.best_sellers(start, end, top=TOP, completed=True).by_revenue
+        slowest = uow.orders.least_sold(start, end, limit=TOP)
+        unsold = uow.orders.unsold_names(start, end, limit=TOP, completed=True)
+        short = uow.orders.running_out(start, end, within=COVER_ALERT_DAYS, limit=TOP * 10)
+        products = uow.products.get_many([pid for pid, _sold in short])
+    covers = [cover(products[pid], quantity, days) for pid, quantity in short if pid in products]
+    return Range(
+        class_counts(revenues),
+        classed_top(best, revenues),
+        slowest,
+        unsold,
+        short_of_stock(covers),
+    )
+
+
+def every_class(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[Classed]:
+    """Every item sold, with its class: the download."""
     with uow.reading():
         check_manager(uow, requested_by)
         sold = uow.orders.sales_by_product(period.start, period.end, completed=True)
-        unsold = uow.orders.unsold_names(period.start, period.end, limit=TOP, completed=True)
-        products = uow.products.get_many([s.product_id for s in sold if s.active])
-    by_id = {s.product_id: s.quantity for s in sold}
-    covers = [cover(p, by_id[pid], days) for pid, p in products.items() if p.active]
-    slowest = sorted((s for s in sold if s.active), key=lambda s: (s.quantity, s.sku))
-    return Range(abc_classes(sold), slowest, unsold, short_of_stock(covers))
+    return abc_classes(sold)
 
 
 def week_hours(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[list[HourOfWeek]]:

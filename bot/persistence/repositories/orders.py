@@ -674,6 +674,50 @@ class SqlOrderRepository:
             days[part.day] = part if seen is None else seen.plus(part)
         return list(days.values())
 
+    def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
+        sold = self._sold(start, end, completed=True).subquery()
+        rows = self.session.execute(select(sold.c.revenue).order_by(sold.c.revenue.desc()))
+        return [int(revenue) for (revenue,) in rows]
+
+    def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
+        sold = self._sold(start, end, completed=True).subquery()
+        rows = self.session.execute(
+            select(
+                sold.c.product_id,
+                ProductRow.sku,
+                ProductRow.name,
+                ProductRow.unit,
+                sold.c.quantity,
+                sold.c.revenue,
+            )
+            .join(ProductRow, ProductRow.id == sold.c.product_id)
+            .where(ProductRow.active.is_(True))
+            .order_by(type_coerce(sold.c.quantity, BigInteger), ProductRow.sku)
+            .limit(limit)
+        )
+        return [
+            ProductSales(pid, sku, name, unit, quantity, int(revenue))
+            for pid, sku, name, unit, quantity, revenue in rows
+        ]
+
+    def running_out(
+        self, start: datetime, end: datetime, *, within: int, limit: int
+    ) -> list[tuple[int, Decimal]]:
+        sold = self._sold(start, end, completed=True).subquery()
+        # Both sides in the columns' own thousandths, compared as plain integers:
+        # stock × days < sold × within.
+        stock = type_coerce(ProductRow.__table__.c.stock, BigInteger)
+        quantity = type_coerce(sold.c.quantity, BigInteger)
+        days = max(1, round((end - start).total_seconds() / 86400))
+        rows = self.session.execute(
+            select(ProductRow.id, sold.c.quantity)
+            .join(sold, sold.c.product_id == ProductRow.id)
+            .where(ProductRow.active.is_(True), stock * days < quantity * within)
+            .order_by((stock * 1.0) / quantity, ProductRow.sku)
+            .limit(limit)
+        )
+        return [(int(pid), qty) for pid, qty in rows]
+
     def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
         done = OrderRow.completed_at
         if self.session.get_bind().dialect.name == "sqlite":
@@ -692,20 +736,27 @@ class SqlOrderRepository:
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
         done = OrderRow.completed_at
-        buyers = select(OrderRow.customer_id).where(done >= start, done < end).distinct().subquery()
-        firsts = (
-            select(func.min(OrderRow.completed_at).label("first"))
-            .where(OrderRow.customer_id.in_(select(buyers.c.customer_id)), done.is_not(None))
+        earlier = aliased(OrderRow)
+        # Per buyer of the period, whether they had a completed order before it: one probe of
+        # the (customer, completed) index each.
+        returned = (
+            select(earlier.id)
+            .where(
+                earlier.customer_id == OrderRow.customer_id,
+                earlier.completed_at < start,
+            )
+            .exists()
+        )
+        buyers = (
+            select(OrderRow.customer_id, case((returned, 1), else_=0).label("back"))
+            .where(done >= start, done < end)
             .group_by(OrderRow.customer_id)
             .subquery()
         )
-        new, everyone = self.session.execute(
-            select(
-                func.coalesce(func.sum(case((firsts.c.first >= start, 1), else_=0)), 0),
-                func.count(),
-            ).select_from(firsts)
+        everyone, back = self.session.execute(
+            select(func.count(), func.coalesce(func.sum(buyers.c.back), 0))
         ).one()
-        return int(new), int(everyone) - int(new)
+        return int(everyone) - int(back), int(back)
 
     def bought_together(
         self, start: datetime, end: datetime, *, top: int

@@ -4,6 +4,7 @@ items bought together — counted from completed orders only."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.domain.services import analytics, staff
@@ -26,6 +27,7 @@ def test_hours_customers_and_pairs_come_from_completed_orders(new_uow: UowFactor
     tea = stocked(new_uow(), 100, sku="TEA", name="Green tea", price_minor=400)
     mint = stocked(new_uow(), 100, sku="MINT", name="Mint tea", price_minor=250)
     rice = stocked(new_uow(), 100, sku="RICE", name="Rice", price_minor=300)
+    last = stocked(new_uow(), 5, sku="LAST", name="Saffron", price_minor=100)
     old, ann, bob = customer(), customer(), customer()
     # Old customer: an order long before the period, and one in it.
     before = placed_order(new_uow(), old, (tea, 1))
@@ -34,16 +36,19 @@ def test_hours_customers_and_pairs_come_from_completed_orders(new_uow: UowFactor
         order = placed_order(new_uow(), who, *items)
         handed_over(new_uow, order, boss.id, clock=lambda: NOW)
     placed_order(new_uow(), bob, (tea, 1), (rice, 1))  # placed, never completed
+    for quantity in (3, 1):  # at most half of what is on hand, rounded up, per order
+        saffron = placed_order(new_uow(), customer(), (last, quantity))
+        handed_over(new_uow, saffron, boss.id, clock=lambda: NOW)
 
     period = Period.last_days(7, today=NOW.date(), timezone=ZoneInfo("Europe/Paris"))
     grid = analytics.week_hours(period, requested_by=boss.id, uow=new_uow())
     saturday = NOW.astimezone(ZoneInfo("Europe/Paris"))
     cell = grid[saturday.weekday()][saturday.hour]
-    assert cell.orders == 2 and cell.revenue_minor == (400 + 250) + (800 + 250 + 300)
-    assert sum(c.orders for row in grid for c in row) == 2
+    assert cell.orders == 4 and cell.revenue_minor == (400 + 250) + (800 + 250 + 300) + 400
+    assert sum(c.orders for row in grid for c in row) == 4
     found = analytics.overview(period, requested_by=boss.id, uow=new_uow())
-    assert (found.customers.new, found.customers.returning) == (1, 1)
-    assert found.now.orders == 2 and found.then.orders == 0
+    assert (found.customers.new, found.customers.returning) == (3, 1)
+    assert found.now.orders == 4 and found.then.orders == 0
     pairs = analytics.bought_together(period, requested_by=boss.id, uow=new_uow())
     assert [(p.first_sku, p.second_sku, p.orders) for p in pairs] == [
         ("TEA", "MINT", 2),  # most first, then by SKU
@@ -51,4 +56,8 @@ def test_hours_customers_and_pairs_come_from_completed_orders(new_uow: UowFactor
         ("TEA", "RICE", 1),
     ]
     ranged = analytics.product_range(period, requested_by=boss.id, uow=new_uow())
-    assert [c.sales.sku for c in ranged.classed] == ["TEA", "MINT", "RICE"]
+    assert [c.sales.sku for c in ranged.classed] == ["TEA", "MINT", "LAST", "RICE"]
+    # Saffron: 1 left, 4 sold in 7 days: it lasts 1.8 days; two weeks' worth is 8 more.
+    assert [(c.product.sku, c.days, c.reorder) for c in ranged.short] == [
+        ("LAST", Decimal("1.8"), Decimal(7))
+    ]

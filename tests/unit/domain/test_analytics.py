@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.analytics import (
     abc_classes,
     change_percent,
+    class_counts,
+    classed_top,
     cover,
     hours_of_week,
     short_of_stock,
@@ -61,3 +63,16 @@ def test_a_change_against_nothing_is_not_a_percentage() -> None:
     assert change_percent(0, 0) is None and change_percent(5, 0) is None
     assert totals([DayTotal(datetime(2026, 1, 1).date(), 3, 900)]).basket_minor == 300
     assert totals([]).basket_minor == 0
+
+
+def test_the_pages_counts_and_top_classes_agree_with_classing_every_item() -> None:
+    sales = [sale(f"I{n:02d}", revenue) for n, revenue in enumerate([5, 700, 40, 100, 150, 5])]
+    every = abc_classes(sales)
+    revenues = [c.sales.revenue_minor for c in every]
+    assert (
+        class_counts(revenues)
+        == {k: sum(1 for c in every if c.klass == k) for k in "ABC"}
+        == {"A": 2, "B": 1, "C": 3}
+    )
+    top = [c.sales for c in every[:3]]
+    assert [c.klass for c in classed_top(top, revenues)] == [c.klass for c in every[:3]]

@@ -1,0 +1,119 @@
+"""The back office's pages on the 100k-item store, timed over real HTTP as a manager's browser
+loads them (issue 26: each analytics page p99 ≤ 300 ms on 100,000 items and 200,000 orders).
+
+    .venv/bin/python -m bench.pages DATABASE_URL [--reps N]
+
+`make bench` runs it on the store `shopkeeps demo-data` builds; run alone it measures any
+database at the current schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+
+import aiohttp
+
+from bench.common import percentile, spread
+from bot.domain.services import backoffice, staff
+from bot.playground.bot_api.server import LocalBotApi
+from tests.support.factories import FAST_HASHER
+from tests.support.running_bot import free_port, running_bot
+
+PASSWORD = "correct horse battery"
+WITHIN = 0.3  # seconds, p99
+
+
+@dataclass(frozen=True)
+class Page:
+    what: str
+    path: str
+    reps: int = 20
+
+
+PAGES = [
+    Page("items table", "/backoffice/items"),
+    Page("items table, a search “honey”", "/backoffice/items?q=honey"),
+    Page("items table, low stock", "/backoffice/items?shelf=low"),
+    Page("orders board", "/backoffice/orders"),
+    Page("analytics: overview, 30 days", "/backoffice/analytics?days=30"),
+    Page("analytics: range and stock, 30 days", "/backoffice/analytics/range?days=30"),
+    Page("analytics: hours, 30 days", "/backoffice/analytics/hours?days=30"),
+    Page("analytics: bought together, 30 days", "/backoffice/analytics/together?days=30"),
+]
+
+
+@dataclass(frozen=True)
+class Result:
+    page: Page
+    waits: list[float]
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.waits, 0.99)
+
+    @property
+    def figure(self) -> str:
+        return spread(self.waits)
+
+    @property
+    def met(self) -> bool:
+        return self.p99 <= WITHIN
+
+
+async def measure(url: str, pages: list[Page], scale: float = 1.0) -> list[Result]:
+    """Each page `reps × scale` times after one unmeasured load, as one signed-in manager."""
+    port = free_port()
+    results = []
+    with LocalBotApi(keep_calls=False) as api:
+        async with running_bot(
+            api,
+            url,
+            web_port=port,
+            backoffice_url=f"http://127.0.0.1:{port}",
+            outbox_poll_seconds=60,
+        ) as bot:
+            boss = api.person("Boss")
+            login = f"boss{secrets.token_hex(4)}"
+            staff.create_manager(login, PASSWORD, uow=bot.shop.uow(), hasher=FAST_HASHER)
+            staff.log_in(
+                login, PASSWORD, telegram_user_id=boss.id, uow=bot.shop.uow(), hasher=FAST_HASHER
+            )
+            token = backoffice.issue_link(boss.id, uow=bot.shop.uow())
+            jar = aiohttp.CookieJar(unsafe=True)
+            async with aiohttp.ClientSession(cookie_jar=jar) as http:
+                async with http.post(
+                    f"{bot.web_url}/backoffice/enter", data={"link": token}
+                ) as entered:
+                    assert entered.status == 200, await entered.text()
+                for page in pages:
+                    async with http.get(bot.web_url + page.path) as first:
+                        assert first.status == 200, (page.path, first.status)
+                        await first.read()
+                    waits = []
+                    for _ in range(max(1, round(page.reps * scale))):
+                        started = time.perf_counter()
+                        async with http.get(bot.web_url + page.path) as response:
+                            await response.read()
+                        waits.append(time.perf_counter() - started)
+                    results.append(Result(page, waits))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("url", help="a database at the current schema (SQLite or MariaDB URL)")
+    parser.add_argument("--reps", type=float, default=1.0, help="scale of each page's runs")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    for result in asyncio.run(measure(args.url, PAGES, args.reps)):
+        mark = "✅" if result.met else "❌"
+        print(f"{mark} {result.page.what}: {result.figure} (target p99 ≤ {WITHIN * 1000:.0f} ms)")
+
+
+if __name__ == "__main__":
+    main()
