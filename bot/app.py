@@ -110,6 +110,7 @@ async def on_startup(application: ShopApplication) -> None:
     """Runs once the bot is connected: menu and descriptions, the scheduled jobs, the sender."""
     shop = application.bot_data[SHOP_KEY]
     assert isinstance(shop, Shop)
+    await shop.refresh_details()  # what managers set over the environment, before any screen
     await asyncio.gather(*(introduce(application, shop, code) for code in (None, *SHIPPED)))
     assert application.job_queue is not None
     # A job still running at its next turn (the database stalls) is one warning, not one a turn.
@@ -182,6 +183,10 @@ async def heartbeat(application: ShopApplication, shop: Shop) -> None:
             await take_up_abandoned(application, shop)
         except Exception:
             log.warning("could not look for updates a gone worker left", exc_info=True)
+        try:  # a manager changed the hours on another worker: this one shows them too
+            await shop.refresh_details()
+        except Exception:
+            log.warning("could not read the shop's details; keeping those known", exc_info=True)
 
 
 async def say_alive(shop: Shop, handled: list[int] | None = None) -> None:

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.domain.clock import utc_now
 from bot.domain.passwords import PasswordHasher
+from bot.domain.services import store_details
 from bot.domain.store import Store
+from bot.domain.store_details import StoreDetails
 from bot.i18n import Catalogues
 from bot.metrics import Metrics
 from bot.persistence.engine import build_engine, count_errors, session_factory
@@ -49,7 +51,8 @@ class Handled:
 class Shop:
     settings: Settings
     engine: Engine
-    store: Store
+    # The store as the environment says; `store` is it with what managers set over it.
+    base_store: Store
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     catalogues: Catalogues = field(init=False, repr=False)
     metrics: Metrics = field(default_factory=Metrics, repr=False)
@@ -63,11 +66,13 @@ class Shop:
     # The database's clock less this process's: workers on hosts whose clocks differ still
     # agree on when one of them went quiet (set at each heartbeat).
     clock_offset: timedelta = timedelta(0)
+    _store: Store = field(init=False, repr=False)
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _database_threads: ThreadPoolExecutor = field(init=False, repr=False)
     _aside: ThreadPoolExecutor = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._store = self.base_store
         self._sessions = session_factory(self.engine)
         self.catalogues = Catalogues(self.settings.language, country=self.settings.country)
         self._database_threads = ThreadPoolExecutor(
@@ -91,6 +96,23 @@ class Shop:
     async def run_aside(self, work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Like `run`, on a thread of its own that queues behind nothing else."""
         return await _off_the_loop(self._aside, work, *args, **kwargs)
+
+    @property
+    def store(self) -> Store:
+        """The store as the bot uses it now: the environment's, with the details managers
+        set in the back office (read at start and with every heartbeat, on every worker)."""
+        return self._store
+
+    def use_details(self, details: StoreDetails | None) -> None:
+        settings = self.settings
+        self._store = (
+            self.base_store
+            if details is None
+            else details.applied_to(self.base_store, settings.opening_hours, settings.closed_dates)
+        )
+
+    async def refresh_details(self) -> None:
+        self.use_details(await self.run_aside(store_details.store_details, uow=self.uow()))
 
     def database_clock(self) -> datetime:
         """Now, by the database's clock (as of the last heartbeat)."""

@@ -7,7 +7,17 @@ import logging
 
 from aiohttp import web
 
-from bot.backoffice import analytics, catalogue, entry, files, orders, photos, prices, team
+from bot.backoffice import (
+    analytics,
+    catalogue,
+    entry,
+    files,
+    orders,
+    photos,
+    prices,
+    settings,
+    team,
+)
 from bot.backoffice.access import (
     BOT_USERNAME,
     NOT_HERE,
@@ -35,6 +45,7 @@ ROUTES = [
     *orders.ROUTES,
     *analytics.ROUTES,
     *team.ROUTES,
+    *settings.ROUTES,
 ]
 # A catalogue file of 100,000 items is about 8 MB of CSV; photos are a few MB each.
 MAX_UPLOAD = 16 * 1024 * 1024

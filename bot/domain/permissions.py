@@ -17,6 +17,8 @@ ORDERS = Role.STAFF
 REPORTS = Role.MANAGER
 # The team: invites, the staff list, switching accounts off.
 TEAM = Role.MANAGER
+# The shop's own details: opening hours, holidays, address, phone, delivery fee.
+SETTINGS = Role.MANAGER
 
 
 def allows(need: Role | None, role: Role | None) -> bool:

@@ -23,6 +23,7 @@ from bot.domain.questions import Question
 from bot.domain.search import SearchQuery
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
+from bot.domain.store_details import StoreDetails
 from bot.domain.vat import VatAtRate
 from bot.domain.waiting import Unseen, Waiting, WaitingKind
 
@@ -376,6 +377,12 @@ class PhotoRepository(Protocol):
         """(content type, bytes)."""
 
 
+class StoreDetailsRepository(Protocol):
+    def get(self) -> StoreDetails | None: ...
+    def put(self, details: StoreDetails) -> None:
+        """Insert or replace the one row."""
+
+
 class InviteRepository(Protocol):
     def add(self, invite: Invite) -> Invite: ...
     def get_by_code(self, code: str) -> Invite | None: ...
@@ -643,6 +650,8 @@ class UnitOfWork(Protocol):
     def staged(self) -> StagedUploadRepository: ...
     @property
     def photos(self) -> PhotoRepository: ...
+    @property
+    def store_details(self) -> StoreDetailsRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
     @property

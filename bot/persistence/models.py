@@ -394,6 +394,23 @@ class PhotoRow(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class StoreDetailsRow(Base):
+    """The shop's details a manager set in the back office (one row; NULL: as the
+    environment says)."""
+
+    __tablename__ = "store_details"
+    __table_args__ = (MYSQL_TABLE,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hours: Mapped[str | None] = mapped_column(String(500))
+    closed: Mapped[str | None] = mapped_column(String(2000))
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    delivery_fee_minor: Mapped[int | None] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    changed_by: Mapped[str] = mapped_column(String(64))
+
+
 class InviteRow(Base):
     __tablename__ = "invites"
     __table_args__ = (MYSQL_TABLE,)

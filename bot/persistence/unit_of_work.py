@@ -51,6 +51,7 @@ from bot.persistence.repositories.waiting import SqlWaitingRepository
 from bot.persistence.repositories.web_access import (
     SqlPhotoRepository,
     SqlStagedUploadRepository,
+    SqlStoreDetailsRepository,
     SqlWebAccessRepository,
 )
 
@@ -168,6 +169,7 @@ class SqlAlchemyUnitOfWork:
         self.web = SqlWebAccessRepository(self.session)
         self.staged = SqlStagedUploadRepository(self.session)
         self.photos = SqlPhotoRepository(self.session)
+        self.store_details = SqlStoreDetailsRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.checkouts = SqlCheckoutRepository(self.session)
         self.prompts = SqlPromptRepository(self.session)

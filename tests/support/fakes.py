@@ -38,6 +38,7 @@ from bot.domain.questions import Question
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
+from bot.domain.store_details import StoreDetails
 from bot.domain.vat import VatAtRate, add_up
 
 
@@ -55,6 +56,7 @@ class State:
     web_sessions: dict[str, WebSession] = field(default_factory=dict)
     staged: dict[str, tuple[StagedUpload, datetime]] = field(default_factory=dict)
     photos: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    store_details: StoreDetails | None = None
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
     postponed: dict[int, datetime] = field(default_factory=dict)
@@ -721,6 +723,17 @@ class FakePhotos:
         return self.s.photos.get(sha256)
 
 
+class FakeStoreDetails:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def get(self) -> StoreDetails | None:
+        return self.s.store_details
+
+    def put(self, details: StoreDetails) -> None:
+        self.s.store_details = details
+
+
 class FakeInvites:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -1135,6 +1148,7 @@ class FakeUnitOfWork:
         self.web = FakeWebAccess(self.working)
         self.staged = FakeStagedUploads(self.working)
         self.photos = FakePhotos(self.working)
+        self.store_details = FakeStoreDetails(self.working)
         self.outbox = FakeOutbox(self.working)
         self.checkouts = FakeCheckouts(self.working)
         self.prompts = FakePrompts(self.working)
@@ -1187,6 +1201,7 @@ class FakeUnitOfWork:
             self.web,
             self.staged,
             self.photos,
+            self.store_details,
             self.outbox,
             self.checkouts,
             self.prompts,

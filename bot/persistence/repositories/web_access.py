@@ -9,8 +9,15 @@ from sqlalchemy.orm import Session
 
 from bot.domain.backoffice import WebLink, WebSession
 from bot.domain.ports import StagedUpload
-from bot.persistence.models import PhotoRow, StagedUploadRow, WebLinkRow, WebSessionRow
-from bot.persistence.repositories.inserts import insert_unless_present
+from bot.domain.store_details import StoreDetails
+from bot.persistence.models import (
+    PhotoRow,
+    StagedUploadRow,
+    StoreDetailsRow,
+    WebLinkRow,
+    WebSessionRow,
+)
+from bot.persistence.repositories.inserts import insert_or_update, insert_unless_present
 
 
 class SqlWebAccessRepository:
@@ -146,3 +153,36 @@ class SqlPhotoRepository:
             select(PhotoRow.content_type, PhotoRow.body).where(PhotoRow.sha256 == sha256)
         ).one_or_none()
         return None if row is None else (row.content_type, row.body)
+
+
+class SqlStoreDetailsRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self) -> StoreDetails | None:
+        row = self.session.get(StoreDetailsRow, 1, populate_existing=True)
+        if row is None:
+            return None
+        return StoreDetails(
+            row.hours,
+            row.closed,
+            row.address,
+            row.phone,
+            row.delivery_fee_minor,
+            row.changed_at,
+            row.changed_by,
+        )
+
+    def put(self, details: StoreDetails) -> None:
+        insert_or_update(
+            self.session,
+            StoreDetailsRow.__table__,  # type: ignore[arg-type]
+            {"id": 1},
+            hours=details.hours,
+            closed=details.closed,
+            address=details.address,
+            phone=details.phone,
+            delivery_fee_minor=details.delivery_fee_minor,
+            changed_at=details.changed_at,
+            changed_by=details.changed_by,
+        )
