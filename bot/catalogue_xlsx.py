@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from bot.catalogue_csv import (
+    COLUMNS,
     CatalogueFileError,
     LineError,
     catalogue_lines,
@@ -39,17 +40,41 @@ def is_xlsx(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
+# A catalogue of 100,000 items and a header; a sheet that says it is larger is read no further.
+MAX_ROWS = 200_000
+TOO_MANY_ROWS = "has more than {limit:,} rows; nothing was read past them"
+
+
 def read_catalogue_xlsx(data: bytes, currency: Currency) -> list[ImportRow]:
+    """The first sheet's rows, as many columns as the catalogue has: a sheet's own claim of
+    its size is not trusted, nor read any cell past those columns."""
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise CatalogueFileError([LineError(1, NOT_XLSX)]) from None
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
     try:
+        if not book.worksheets:
+            raise CatalogueFileError([LineError(1, NOT_XLSX)])
         sheet = book.worksheets[0]
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        for row in sheet.iter_rows(values_only=True):
-            writer.writerow([_cell(value) for value in row])
+        sheet.reset_dimensions()  # read what is there, not what the file says is there
+        width = 0
+        for number, row in enumerate(
+            sheet.iter_rows(max_col=len(COLUMNS), values_only=True), start=1
+        ):
+            if number > MAX_ROWS:
+                raise CatalogueFileError([LineError(number, TOO_MANY_ROWS.format(limit=MAX_ROWS))])
+            cells = [_cell(value) for value in row]
+            if number == 1:  # the header: as wide as its last named column
+                while cells and not cells[-1]:
+                    cells.pop()
+                width = len(cells)
+            writer.writerow(cells[:width] + [""] * (width - len(cells)))
+    except CatalogueFileError:
+        raise
+    except Exception:  # a sheet's XML broken past its first bytes
+        raise CatalogueFileError([LineError(1, NOT_XLSX)]) from None
     finally:
         book.close()
     text.seek(0)

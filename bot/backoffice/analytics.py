@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from aiohttp import web
 
 from bot.backoffice.access import Route, member, shop, show, texts
 from bot.backoffice.charts import bars, heat_map
+from bot.catalogue_csv import spreadsheet_safe
 from bot.domain import permissions
 from bot.domain.analytics import change_percent
 from bot.domain.clock import utc_now
@@ -27,7 +29,7 @@ MONDAY = date(2024, 1, 1)  # any Monday: the heat map's rows are named from it
 
 def _period(request: web.Request) -> Period:
     wanted = request.query.get("days", "30")
-    days = int(wanted) if wanted.isdigit() and int(wanted) in PERIODS else 30
+    days = int(wanted) if re.fullmatch(r"[0-9]{1,4}", wanted) and int(wanted) in PERIODS else 30
     store = shop(request).store
     today = utc_now().astimezone(store.timezone).date()
     return Period.last_days(days, today=today, timezone=store.timezone)
@@ -38,8 +40,12 @@ def _days(period: Period) -> int:
 
 
 def _csv(name: str, rows: Iterable[Sequence[object]]) -> web.Response:
+    """A table as CSV; every text cell shown as text by a spreadsheet, never run as a
+    formula (an item may be called "=HYPERLINK(…)")."""
     text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows(rows)
+    csv.writer(text, lineterminator="\n").writerows(
+        [spreadsheet_safe(c) if isinstance(c, str) else c for c in row] for row in rows
+    )
     return web.Response(
         body=text.getvalue().encode("utf-8-sig"),
         headers={

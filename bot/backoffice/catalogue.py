@@ -5,6 +5,7 @@ call, and stock moves only with a ledger row and a reason."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -39,7 +40,8 @@ def _shelf(text: str) -> Shelf:
 
 
 def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < len(text) < 6 else 1
+    """A page asked for, 1 when the address holds anything else ("0", "-3", "²")."""
+    return max(1, int(text)) if re.fullmatch(r"[0-9]{1,5}", text) else 1
 
 
 async def items(request: web.Request) -> web.StreamResponse:

@@ -6,6 +6,7 @@ links to preview them, and a preview must not use up the way in."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -36,6 +37,17 @@ LAUNCH_REFUSED = said(
 )
 
 
+def from_our_page(request: web.Request) -> bool:
+    """A way in is posted by our own page, not by another site signing this browser into
+    someone else's session: its fetch metadata, or else its Origin, says where it came from
+    (a request with neither, from an old browser or a script, is let through)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
 async def enter_page(request: web.Request) -> web.StreamResponse:
     """The link's page: one button that spends it."""
     link = request.query.get("link", "")[:MAX_LINK]
@@ -43,6 +55,8 @@ async def enter_page(request: web.Request) -> web.StreamResponse:
 
 
 async def enter(request: web.Request) -> web.StreamResponse:
+    if not from_our_page(request):
+        return refused(request, texts(request)(backoffice.LINK_REFUSED), status=403)
     form = await request.post()
     link = form.get("link")
     if not isinstance(link, str) or not link or len(link) > MAX_LINK:
@@ -66,6 +80,8 @@ async def mini_app_page(request: web.Request) -> web.StreamResponse:
 
 
 async def enter_mini_app(request: web.Request) -> web.StreamResponse:
+    if not from_our_page(request):
+        return refused(request, texts(request)(LAUNCH_REFUSED), status=403)
     form = await request.post()
     raw = form.get("init_data")
     settings = request.app[SETTINGS]

@@ -6,6 +6,7 @@ and the stock ledger come down as CSV and as Excel workbooks."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 from aiohttp import web
@@ -32,6 +33,9 @@ from bot.i18n import Texts
 from bot.wiring import Shop
 
 SHOWN = 50  # items listed per kind in a preview; the counts say the rest
+# Kept in one row until confirmed: under MariaDB's default packet size (16 MB), with room.
+MAX_CATALOGUE = 12 * 1024 * 1024
+TOO_LARGE = said("That file is too large: a catalogue file may be up to 12 MB.")
 LEDGER_DAYS = 90
 NO_FILE = said("Choose a catalogue file (CSV or Excel) to upload.")
 
@@ -61,8 +65,12 @@ async def preview(request: web.Request) -> web.StreamResponse:
         return show(
             request, "files.html", status=400, preview=None, result=None, problem=t(NO_FILE)
         )
-    data = upload.file.read()
+    data = upload.file.read(MAX_CATALOGUE + 1)
     name = upload.filename or "catalogue"
+    if len(data) > MAX_CATALOGUE:
+        return show(
+            request, "files.html", status=413, preview=None, result=None, problem=t(TOO_LARGE)
+        )
     try:
         rows = await run.run(_rows, data, run)
     except CatalogueFileError as bad:
@@ -164,7 +172,7 @@ async def export_catalogue(request: web.Request) -> web.StreamResponse:
 
 
 def _days(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < int(text) <= 3660 else LEDGER_DAYS
+    return int(text) if re.fullmatch(r"[0-9]{1,4}", text) and int(text) > 0 else LEDGER_DAYS
 
 
 async def export_ledger(request: web.Request) -> web.StreamResponse:

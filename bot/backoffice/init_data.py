@@ -36,7 +36,7 @@ def telegram_user_id(raw: str, bot_token: str, now: datetime) -> int:
     if len(fields) != len(pairs):
         raise InitDataRefused("a field given twice")
     sent = fields.pop("hash", "")
-    if not hmac.compare_digest(_signature(fields, bot_token), sent):
+    if not hmac.compare_digest(_signature(fields, bot_token).encode(), sent.encode()):
         raise InitDataRefused("bad signature")
     try:
         signed_at = datetime.fromtimestamp(int(fields["auth_date"]), tz=now.tzinfo)

@@ -4,6 +4,7 @@ public address, which Telegram fetches the first time a card shows the photo."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +50,7 @@ async def serve(request: web.Request) -> web.StreamResponse:
 
 async def _put(request: web.Request, sku: str, name: str, data: bytes) -> None:
     run = shop(request)
-    jpeg = await run.run(as_jpeg, data, name)
+    jpeg = await asyncio.to_thread(as_jpeg, data, name)  # not on the database's threads
     await run.run(
         catalogue.put_photo, sku, jpeg, "image/jpeg", address=_address_for(request), uow=run.uow()
     )

@@ -4,6 +4,8 @@ chat's /staff), through the same use cases."""
 
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
 from bot.backoffice.access import BOT_USERNAME, Route, member, shop, show, texts
@@ -73,7 +75,7 @@ async def switch(request: web.Request) -> web.StreamResponse:
     raw = request.match_info["staff_id"]
     on = form.get("active") == "on"
     try:
-        if not raw.isdigit() or len(raw) > 12:
+        if not re.fullmatch(r"[0-9]{1,12}", raw):
             raise InvalidInput(said("There is no such staff account."))
         if not on and form.get("confirm") != "yes":
             raise InvalidInput(CONFIRM_OFF)

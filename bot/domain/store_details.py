@@ -47,13 +47,18 @@ class StoreDetails:
                 if delivering is None
                 else dataclasses.replace(delivering, closed=opening.closed),
             )
+        fee, rules = store.delivery_fee_minor, store.delivery
+        if self.delivery_fee_minor is not None:
+            fee = self.delivery_fee_minor
+            # Checkout quotes from the delivery rules: their flat fee is this one (zones keep
+            # their own fees).
+            rules = None if rules is None else dataclasses.replace(rules, flat_fee_minor=fee)
         return dataclasses.replace(
             store,
             address=store.address if self.address is None else self.address,
             phone=store.phone if self.phone is None else self.phone,
-            delivery_fee_minor=store.delivery_fee_minor
-            if self.delivery_fee_minor is None
-            else self.delivery_fee_minor,
+            delivery_fee_minor=fee,
+            delivery=rules,
         )
 
 

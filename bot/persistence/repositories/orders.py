@@ -765,8 +765,11 @@ class SqlOrderRepository:
         together = func.count(func.distinct(a.order_id))
         pairs = (
             select(a.product_id.label("first"), b.product_id.label("second"), together.label("n"))
-            .join(b, and_(b.order_id == a.order_id, b.product_id > a.product_id))
-            .where(a.completed_at >= start, a.completed_at < end)
+            .join(
+                b,
+                and_(b.order_id == a.order_id, b.product_id > a.product_id, b.quantity > 0),
+            )
+            .where(a.completed_at >= start, a.completed_at < end, a.quantity > 0)
             .group_by(a.product_id, b.product_id)
             .order_by(together.desc(), a.product_id, b.product_id)
             .limit(top)

@@ -241,3 +241,20 @@ async def test_one_link_opened_twice_at_once_opens_one_session(
     with engine.connect() as db:
         assert db.scalar(select(func.count()).select_from(WebSessionRow)) == 1
         assert db.scalar(select(func.count()).select_from(LedgerRow)) == 0
+
+
+async def test_another_site_cannot_sign_a_browser_into_someone_elses_session(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sam = logged_in_staff(bot)
+    url = await link_from_chat(sam)
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+        async with browser.http.post(
+            bot.web_url + "/backoffice/enter", data={"link": link_token(url)}, headers=headers
+        ) as response:
+            assert response.status == 403, headers
+    same = {"Sec-Fetch-Site": "same-origin", "Origin": bot.web_url}
+    async with browser.http.post(
+        bot.web_url + "/backoffice/enter", data={"link": link_token(url)}, headers=same
+    ) as response:
+        assert response.status == 200  # the link was not spent by the refused tries

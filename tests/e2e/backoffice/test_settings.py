@@ -35,6 +35,7 @@ async def test_new_hours_and_address_show_in_the_chat_and_on_another_worker(
         await other.refresh_details()  # what its heartbeat does
         assert other.store.address == "7 Market Street, <Leeds>"
         assert other.store.delivery_fee_minor == 420
+        assert other.store.deliveries.flat_fee_minor == 420  # what checkout quotes
     finally:
         other.close()
 

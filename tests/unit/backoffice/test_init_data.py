@@ -45,8 +45,15 @@ def test_launch_data_dated_in_the_future_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "hash=", "user=%7B%7D&hash=00", "a" * 5000, "auth_date=1&auth_date=2&hash=00"],
-    ids=["empty", "hash only", "unsigned", "over-long", "a field twice"],
+    [
+        "",
+        "hash=",
+        "user=%7B%7D&hash=00",
+        "a" * 5000,
+        "auth_date=1&auth_date=2&hash=00",
+        "user=%7B%7D&hash=%C3%A9",
+    ],
+    ids=["empty", "hash only", "unsigned", "over-long", "a field twice", "not ascii"],
 )
 def test_odd_launch_data_is_refused(raw: str) -> None:
     with pytest.raises(InitDataRefused):
