@@ -105,6 +105,7 @@ async def _item_page(
     status: int = 200,
     problem: str = "",
     typed: dict[str, str] | None = None,
+    was: dict[str, str] | None = None,
 ) -> web.StreamResponse:
     run = shop(request)
     try:
@@ -121,6 +122,7 @@ async def _item_page(
         store=run.store,
         units=[u.value for u in Unit],
         form=typed or _as_form(product, run.store.currency.to_major),
+        was=was or _as_form(product, run.store.currency.to_major),
         problem=problem,
         done=done or "",
         reasons=[(r.value, name) for r, name in REASON_NAMES.items()],
@@ -165,19 +167,34 @@ def _text(form: Any, name: str, longest: int = 2000) -> str:
 
 
 async def edit_item(request: web.Request) -> web.StreamResponse:
-    """Save an item's details (one use case, as /edititem), and archive or bring it back."""
+    """Save what was changed on the page (one use case, as /edititem): a field left as the
+    page showed it is not written, so a price set meanwhile (/setprice, a category change, an
+    import) is not put back by saving a typo's fix. Archive or bring back the item."""
     sku = request.match_info["sku"]
     form = await request.post()
     typed = {k: _text(form, k) for k in _FIELDS}
     typed["active"] = "on" if form.get("active") == "on" else ""
+    was = {k: _text(form, f"was_{k}") for k in (*_FIELDS, "active")}
     run = shop(request)
     try:
         changes = _changes(typed, run.store.currency.parse)
-        await run.run(catalogue.update_product, sku, changes, uow=run.uow())
-        await run.run(catalogue.set_active, sku, typed["active"] == "on", uow=run.uow())
+        wanted = {
+            key: value
+            for field, (key, value) in zip(_FIELDS, changes.items(), strict=True)
+            if typed[field] != was[field]
+        }
+        if wanted:
+            await run.run(catalogue.update_product, sku, wanted, uow=run.uow())
+        if typed["active"] != was["active"]:
+            await run.run(catalogue.set_active, sku, typed["active"] == "on", uow=run.uow())
     except DomainError as refusal:
         return await _item_page(
-            request, sku, status=400, problem=texts(request).refusal(refusal), typed=typed
+            request,
+            sku,
+            status=400,
+            problem=texts(request).refusal(refusal),
+            typed=typed,
+            was=was,
         )
     raise web.HTTPSeeOther(f"{PREFIX}/items/{quote(sku, safe='')}?done=saved")
 

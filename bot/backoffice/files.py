@@ -22,6 +22,7 @@ from bot.catalogue_xlsx import (
     read_catalogue_xlsx,
 )
 from bot.domain import permissions
+from bot.domain.backoffice import secret_hash
 from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.ports import StagedUpload
@@ -110,7 +111,7 @@ def _preview_page(
 async def confirm(request: web.Request) -> web.StreamResponse:
     """Import the file the preview showed, in one transaction."""
     form = await request.post()
-    token = form.get("token")
+    token, seen = form.get("token"), form.get("seen")
     run, t = shop(request), texts(request)
     account = member(request).account
     assert account.id is not None
@@ -124,6 +125,8 @@ async def confirm(request: web.Request) -> web.StreamResponse:
             rows,
             store=run.store,
             actor=f"staff:{account.username}",
+            seen=seen if isinstance(seen, str) else "",
+            staged=secret_hash(token),
             uow=run.uow(),
         )
     except CatalogueFileError as bad:  # the same file read the same way: not expected
@@ -137,7 +140,6 @@ async def confirm(request: web.Request) -> web.StreamResponse:
             result=None,
             problem=t.refusal(refusal),
         )
-    await run.run(uploads.unstage, token, uow=run.uow())
     return show(request, "files.html", preview=None, result=result, problem="")
 
 

@@ -142,8 +142,8 @@ class HourOfWeek:
 def hours_of_week(
     hourly: Sequence[tuple[datetime, int, int]], timezone: ZoneInfo
 ) -> list[list[HourOfWeek]]:
-    """Completed orders per UTC hour, summed per hour of the week in the store's time: a
-    7×24 grid (Monday first) to plan who works when."""
+    """Completed orders per UTC hour or quarter hour, summed per hour of the week in the
+    store's time: a 7×24 grid (Monday first) to plan who works when."""
     grid = [[[0, 0] for _hour in range(24)] for _day in range(7)]
     for at, orders, revenue in hourly:
         local = at.astimezone(timezone)

@@ -286,9 +286,12 @@ class OrderRepository(Protocol):
         fewer than `within` days at their pace over [start, end), soonest out first: chosen
         in SQL, not by reading every item sold."""
 
-    def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
-        """(UTC hour, orders completed in it, their goods) for each hour of [start, end) with
-        any, grouped in SQL."""
+    def completed_by_quarter(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[datetime, int, int]]:
+        """(UTC quarter hour, orders completed in it, their goods) for each quarter hour of
+        [start, end) with any, grouped in SQL: quarters, so that a shop in any time zone
+        (+5:30, +5:45) counts each order in its own local hour."""
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
         """(new, returning): customers with a completed order in [start, end), whose first
@@ -363,7 +366,9 @@ class StagedUploadRepository(Protocol):
 
     def add(self, token_hash: str, upload: StagedUpload, at: datetime) -> None: ...
     def get(self, token_hash: str) -> StagedUpload | None: ...
-    def drop(self, token_hash: str) -> None: ...
+    def drop(self, token_hash: str) -> bool:
+        """Forget it; False if it was not there (taken by another confirmation)."""
+
     def forget_before(self, at: datetime) -> int: ...
 
 

@@ -547,7 +547,9 @@ class FakeOrders:
     ) -> list[tuple[int, Decimal]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
-    def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
+    def completed_by_quarter(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[datetime, int, int]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
@@ -705,8 +707,8 @@ class FakeStagedUploads:
         found = self.s.staged.get(token_hash)
         return found[0] if found else None
 
-    def drop(self, token_hash: str) -> None:
-        self.s.staged.pop(token_hash, None)
+    def drop(self, token_hash: str) -> bool:
+        return self.s.staged.pop(token_hash, None) is not None
 
     def forget_before(self, at: datetime) -> int:
         return _forget(self.s.staged, lambda v: v[1] < at)

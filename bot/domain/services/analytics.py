@@ -103,8 +103,8 @@ def every_class(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[C
 def week_hours(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[list[HourOfWeek]]:
     with uow.reading():
         check_manager(uow, requested_by)
-        hourly = uow.orders.hourly_completed(period.start, period.end)
-    return hours_of_week(hourly, period.timezone)
+        quarters = uow.orders.completed_by_quarter(period.start, period.end)
+    return hours_of_week(quarters, period.timezone)
 
 
 def bought_together(

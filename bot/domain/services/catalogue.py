@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -27,6 +27,7 @@ from bot.domain.quantity import check_step
 from bot.domain.search import Filters, SearchQuery, build_query, query_words
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level, move_stock
+from bot.domain.services.uploads import GONE as STAGED_GONE
 from bot.domain.stock import LedgerEntry, StockReason
 from bot.domain.store import Store
 from bot.domain.text import Words, said
@@ -223,6 +224,23 @@ class ImportPreview:
     changed: list[tuple[ImportRow, list[str]]]  # each with the fields it changes
     unchanged: int
     problems: list[tuple[int, Words]]  # (line, why): the file cannot be imported as it is
+    seen: str = ""  # the known items as the preview read them (catalogue_fingerprint)
+
+
+IMPORT_MOVED = said(
+    "Items in the file changed since the preview (a sale, a new price), so nothing was "
+    "imported. Upload the file again to see what it would change now."
+)
+
+
+def catalogue_fingerprint(products: Iterable[Product]) -> str:
+    """Items as read, in a few characters: an import confirmed from a preview applies only
+    if the items it touches are still as the preview showed them."""
+    shown = "\n".join(
+        repr(tuple(getattr(p, f) for f in (*COMPARED, "sku", "stock", "active")))
+        for p in sorted(products, key=lambda p: p.sku)
+    )
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 COMPARED = (
@@ -275,7 +293,7 @@ def preview_import(rows: Sequence[ImportRow], *, uow: UnitOfWork) -> ImportPrevi
             changed.append((row, fields))
         else:
             unchanged += 1
-    return ImportPreview(new, changed, unchanged, problems)
+    return ImportPreview(new, changed, unchanged, problems, catalogue_fingerprint(known.values()))
 
 
 @retry_on_conflict
@@ -287,29 +305,39 @@ def import_catalogue(
     uow: UnitOfWork,
     clock: Clock = utc_now,
     progress: Callable[[int], None] | None = None,
+    seen: str | None = None,
+    staged: str | None = None,
 ) -> ImportResult:
     """Create or update every row in one transaction: all rows land, or none do.
+
+    From a preview: `seen`, its fingerprint of the known items, which must still hold (read
+    under lock here); `staged`, the hash of the kept file's token, which the import spends
+    in the same transaction (a second confirmation finds it gone).
 
     New items get their stock as a delivery; for known items a different stock figure is
     recorded as a count correction, so export -> edit -> import round-trips.
     """
-    seen: dict[str, int] = {}
+    lines: dict[str, int] = {}
     for row in rows:
         sku = row.product.sku
-        if sku in seen:
+        if sku in lines:
             raise InvalidInput(
                 said("line {line}: SKU {sku} already on line {first}"),
                 line=row.line_number,
                 sku=sku,
-                first=seen[sku],
+                first=lines[sku],
             )
-        seen[row.product.sku] = row.line_number
+        lines[row.product.sku] = row.line_number
         _check_initial_stock(row.product, row.stock)
     at = clock()
     with uow:
         # Known items are locked as they are read: a count correction sets the level the
         # file says, so no sale may slip in between the read and the move.
-        known = uow.products.by_skus(list(seen), for_update=True)
+        known = uow.products.by_skus(list(lines), for_update=True)
+        if seen is not None and catalogue_fingerprint(known.values()) != seen:
+            raise InvalidInput(IMPORT_MOVED)
+        if staged is not None and not uow.staged.drop(staged):
+            raise NotFound(STAGED_GONE)
         fresh = [row for row in rows if row.product.sku not in known]
         # A new item's stock is its first delivery: the row and its ledger entry land
         # together, in bulk (an import of 100,000 items is a few statements per 1,000).

@@ -29,10 +29,3 @@ def staged(token: str, staff_id: int, *, uow: UnitOfWork) -> StagedUpload:
     if found is None or found.staff_id != staff_id:
         raise NotFound(GONE)
     return found
-
-
-@retry_on_conflict
-def unstage(token: str, *, uow: UnitOfWork) -> None:
-    with uow:
-        uow.staged.drop(secret_hash(token))
-        uow.commit()

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    cast,
     distinct,
     false,
     func,
@@ -718,16 +719,22 @@ class SqlOrderRepository:
         )
         return [(int(pid), qty) for pid, qty in rows]
 
-    def hourly_completed(self, start: datetime, end: datetime) -> list[tuple[datetime, int, int]]:
+    def completed_by_quarter(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[datetime, int, int]]:
         done = OrderRow.completed_at
         if self.session.get_bind().dialect.name == "sqlite":
-            hour: Any = func.strftime("%Y-%m-%d %H:00:00", done)
+            minutes: Any = func.printf("%02d", (cast(func.strftime("%M", done), Integer) / 15) * 15)
+            quarter: Any = func.strftime("%Y-%m-%d %H:", done).concat(minutes)
         else:
-            hour = func.date_format(done, "%Y-%m-%d %H:00:00")
+            minutes = func.lpad(func.floor(func.minute(done) / 15) * 15, 2, "0")
+            quarter = func.concat(func.date_format(done, "%Y-%m-%d %H:"), minutes)
         rows = self.session.execute(
-            select(hour, func.count(), func.sum(OrderRow.total_minor - OrderRow.delivery_fee_minor))
+            select(
+                quarter, func.count(), func.sum(OrderRow.total_minor - OrderRow.delivery_fee_minor)
+            )
             .where(done >= start, done < end)
-            .group_by(hour)
+            .group_by(quarter)
         )
         return [
             (datetime.fromisoformat(str(at)).replace(tzinfo=UTC), int(n), int(goods or 0))

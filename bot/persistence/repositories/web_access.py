@@ -124,10 +124,10 @@ class SqlStagedUploadRepository:
         ).one_or_none()
         return None if row is None else StagedUpload(row.name, row.body, row.staff_id)
 
-    def drop(self, token_hash: str) -> None:
-        self.session.execute(
-            delete(StagedUploadRow).where(StagedUploadRow.token_hash == token_hash)
-        )
+    def drop(self, token_hash: str) -> bool:
+        staged = StagedUploadRow.token_hash == token_hash
+        gone = self.session.execute(delete(StagedUploadRow).where(staged))
+        return bool(gone.rowcount)  # type: ignore[attr-defined]
 
     def forget_before(self, at: datetime) -> int:
         gone = self.session.execute(delete(StagedUploadRow).where(StagedUploadRow.staged_at < at))

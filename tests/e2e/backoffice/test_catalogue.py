@@ -137,3 +137,18 @@ async def test_stock_moves_from_the_back_office_leave_a_ledger_row_with_their_re
     ]
     await browser.get("/backoffice/items/RICE-1KG")
     assert "damaged" in browser.page and "count correction" in browser.page
+
+
+async def test_saving_the_page_keeps_a_price_set_meanwhile_in_the_chat(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg", price_minor=379)
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+    page = await browser.get("/backoffice/items/RICE-1KG")
+    fields = dict(re.findall(r'<input (?:type="hidden" )?name="(\w+)" value="([^"]*)"', page))
+    await sam.says("/setprice RICE-1KG 4.20")
+    form = fields | {"unit": "pc", "description": "", "active": "on"}
+    await browser.post("/backoffice/items/RICE-1KG", form | {"name": "Basmati rice, 1 kg"})
+    assert browser.status == 200 and "Saved." in browser.page
+    assert 'value="Basmati rice, 1 kg"' in browser.page and 'value="4.20"' in browser.page

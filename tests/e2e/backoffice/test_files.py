@@ -143,3 +143,17 @@ async def test_the_stock_ledger_comes_down_with_each_move(
     status, kind, body = await download(browser, "/backoffice/files/ledger.xlsx?days=7")
     sheet = load_workbook(io.BytesIO(body)).active
     assert sheet is not None and sheet.max_row == 3
+
+
+async def test_a_preview_gone_stale_imports_nothing(bot: RunningBot, browser: Browser) -> None:
+    sell(bot, 5, sku="TEA", name="Green tea", category="Tea", price_minor=400)
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+    page = await upload(
+        browser, "catalogue.csv", (HEADER + "TEA,Green tea,Tea,pc,1,4.50,5,,\n").encode()
+    )
+    assert "Changed items: 1" in page
+    await sam.says("/restock TEA 3")  # goods came in after the preview
+    await browser.post("/backoffice/files/import", token_of(page))
+    assert browser.status == 409 and "changed since the preview" in browser.page
+    assert stock_of(bot, "TEA") == 8  # the file's 5 did not overwrite the delivery

@@ -61,3 +61,18 @@ def test_hours_customers_and_pairs_come_from_completed_orders(new_uow: UowFactor
     assert [(c.product.sku, c.days, c.reorder) for c in ranged.short] == [
         ("LAST", Decimal("1.8"), Decimal(7))
     ]
+
+
+def test_a_shop_half_an_hour_off_utc_counts_each_order_in_its_own_hour(
+    new_uow: UowFactory,
+) -> None:
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    assert boss.id is not None
+    tea = stocked(new_uow(), 100, sku="TEA", name="Green tea", price_minor=400)
+    at = datetime(2026, 12, 5, 10, 40, tzinfo=UTC)  # 16:10 in Kolkata (UTC+5:30)
+    handed_over(new_uow, placed_order(new_uow(), customer(), (tea, 1)), boss.id, clock=lambda: at)
+    kolkata = ZoneInfo("Asia/Kolkata")
+    period = Period.last_days(7, today=at.date(), timezone=kolkata)
+    grid = analytics.week_hours(period, requested_by=boss.id, uow=new_uow())
+    busy = [(c.weekday, c.hour) for row in grid for c in row if c.orders]
+    assert busy == [(5, 16)]  # Saturday 16:00, not 15:00
