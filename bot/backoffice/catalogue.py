@@ -228,27 +228,7 @@ async def move_stock(request: web.Request) -> web.StreamResponse:
         if kind not in MOVES:
             raise InvalidInput(said("Choose goods in, an adjustment or a count."))
         quantity = parse_quantity(amount)
-        if kind == "restock":
-            await run.run(
-                stock.receive_stock,
-                sku,
-                quantity,
-                store=run.store,
-                actor=who,
-                note=note,
-                uow=run.uow(),
-            )
-        elif kind == "count":
-            await run.run(
-                stock.count_stock,
-                sku,
-                quantity,
-                store=run.store,
-                actor=who,
-                note=note,
-                uow=run.uow(),
-            )
-        else:
+        if kind == "adjust":
             reason = _reason(_text(form, "reason", 32))
             await run.run(
                 stock.adjust_stock,
@@ -259,6 +239,11 @@ async def move_stock(request: web.Request) -> web.StreamResponse:
                 actor=who,
                 note=note,
                 uow=run.uow(),
+            )
+        else:  # goods in, or a count: the same use case shape, the ledger says which
+            moved = stock.receive_stock if kind == "restock" else stock.count_stock
+            await run.run(
+                moved, sku, quantity, store=run.store, actor=who, note=note, uow=run.uow()
             )
     except DomainError as refusal:
         return await _item_page(request, sku, status=400, problem=texts(request).refusal(refusal))

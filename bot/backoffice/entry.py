@@ -6,6 +6,7 @@ links to preview them, and a preview must not use up the way in."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -23,6 +24,7 @@ from bot.backoffice.access import (
     texts,
 )
 from bot.domain import permissions
+from bot.domain.backoffice import WebEntry
 from bot.domain.clock import utc_now
 from bot.domain.errors import NotAuthorised
 from bot.domain.services import backoffice
@@ -61,13 +63,19 @@ async def enter(request: web.Request) -> web.StreamResponse:
     link = form.get("link")
     if not isinstance(link, str) or not link or len(link) > MAX_LINK:
         return refused(request, texts(request)(backoffice.LINK_REFUSED), status=403)
-    settings = request.app[SETTINGS]
+    return await _session(request, backoffice.enter_with_link, link)
+
+
+async def _session(
+    request: web.Request, way_in: Callable[..., WebEntry], proof: str | int
+) -> web.StreamResponse:
+    """A web session by this way in, or the polite reason there is none."""
     try:
         entry = await shop(request).run(
-            backoffice.enter_with_link,
-            link,
+            way_in,
+            proof,
             uow=shop(request).uow(),
-            idle_timeout=settings.staff_idle_timeout,
+            idle_timeout=request.app[SETTINGS].staff_idle_timeout,
         )
     except NotAuthorised as refusal:
         return refused(request, texts(request).refusal(refusal), status=403)
@@ -94,21 +102,8 @@ async def enter_mini_app(request: web.Request) -> web.StreamResponse:
         )
     except init_data.InitDataRefused as why:
         log.warning("back office: Mini App launch data refused (%s)", why)
-        return refused(
-            request,
-            texts(request)(LAUNCH_REFUSED),
-            status=403,
-        )
-    try:
-        entry = await shop(request).run(
-            backoffice.enter_mini_app,
-            user_id,
-            uow=shop(request).uow(),
-            idle_timeout=settings.staff_idle_timeout,
-        )
-    except NotAuthorised as refusal:
-        return refused(request, texts(request).refusal(refusal), status=403)
-    return signed_in(request, entry, HOME)
+        return refused(request, texts(request)(LAUNCH_REFUSED), status=403)
+    return await _session(request, backoffice.enter_mini_app, user_id)
 
 
 async def log_out(request: web.Request) -> web.StreamResponse:

@@ -243,17 +243,8 @@ def catalogue_fingerprint(products: Iterable[Product]) -> str:
     return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
-COMPARED = (
-    "name",
-    "category",
-    "unit",
-    "step",
-    "price_minor",
-    "description",
-    "low_stock_threshold",
-    "photo_file_id",
-    "vat_rate",
-)
+# What an import may change of a known item (its stock moves apart, by the ledger).
+COMPARED = tuple(sorted(EDITABLE_FIELDS - {"photo_address"}))
 
 
 def preview_import(rows: Sequence[ImportRow], *, uow: UnitOfWork) -> ImportPreview:
