@@ -5,16 +5,36 @@ Screenshots of each step go to test-artifacts/playground/."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
-from playwright.async_api import Browser, Page, expect
+from PIL import Image
+from playwright.async_api import Browser, FilePayload, Page, expect
 
 from bot.domain.services import catalogue
 from tests.e2e.playground.conftest import RunningPlayground
 from tests.e2e.playground.page_steps import Screens, bot_says, logs_in, says
 from tests.support.chat_person import ChatPerson
 from tests.support.shop_factories import place_order
+
+CATALOGUE = (
+    "sku,name,category,unit,step,price,stock,threshold,description\n"
+    "HONEY-500,Wildflower honey 500 g,Pantry,pc,1,6.90,12,,\n"
+    "JAM-STRAW,Strawberry jam,Pantry,pc,1,{jam},5,,\n"
+)
+BAD_LINE = "cheap"
+
+
+def csv_file(jam_price: str) -> FilePayload:
+    body = CATALOGUE.format(jam=jam_price).encode()
+    return {"name": "catalogue.csv", "mimeType": "text/csv", "buffer": body}
+
+
+def photo_file(name: str) -> FilePayload:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "#c8913a").save(out, "PNG")
+    return {"name": name, "mimeType": "image/png", "buffer": out.getvalue()}
 
 
 async def opened_in_a_new_tab(page: Page, selector: str) -> Page:
@@ -102,9 +122,13 @@ async def test_both_ways_into_the_back_office_and_what_they_change_in_the_chat(
         await logs_in(page, "Sam")
         await says(page, "/backoffice")
         await bot_says(page, "Your link to the back office")
-        link = page.locator(".message.bot .inline-row a", has_text="Open the back office").last
-        desk = await opened_in_a_new_tab(page, "text=Open the back office >> nth=-1")
-        del link
+        # A desktop's own browser, not Maria's phone: its own cookies.
+        button = page.locator(".message.bot .inline-row a", has_text="Open the back office")
+        href = await button.last.get_attribute("href")
+        assert href is not None
+        desktop = await browser.new_context(viewport={"width": 1200, "height": 820})
+        desk = await desktop.new_page()
+        await desk.goto(href)
         desk_shots = Screens(desk, "back-office-link-" + request.node.callspec.id)
         await desk_shots.take("link-page")
         await desk.click("button.primary")
@@ -120,6 +144,61 @@ async def test_both_ways_into_the_back_office_and_what_they_change_in_the_chat(
         await desk.goto(re.sub(r"/backoffice/.*", "/backoffice/team", desk.url))
         await expect(desk.locator(".problem")).to_contain_text("for managers only")
         await desk_shots.take("staff-kept-off-the-team-page")
+
+        # A catalogue file with a bad line: shown, nothing written; fixed, then imported.
+        items_before = len(catalogue.all_products(uow=playground.bot.shop.uow()))
+        await desk.goto(re.sub(r"/backoffice/.*", "/backoffice/files", desk.url))
+        await desk.set_input_files("input[name=file]", files=[csv_file(BAD_LINE)])
+        await desk.click("form[action$='/files/preview'] button")
+        bad = desk.locator("table.bad-lines")
+        await expect(bad).to_contain_text("is not a price")
+        await expect(bad.locator("td").first).to_have_text("3")
+        await desk_shots.take("import-shows-the-bad-line")
+        assert len(catalogue.all_products(uow=playground.bot.shop.uow())) == items_before
+        await desk.set_input_files("input[name=file]", files=[csv_file("2.90")])
+        await desk.click("form[action$='/files/preview'] button")
+        await expect(desk.locator(".summary")).to_contain_text("New items: 2")
+        await desk_shots.take("import-preview")
+        await desk.get_by_role("button", name="Import it").click()
+        await expect(desk.locator(".done")).to_contain_text("2 new items")
+        await desk_shots.take("imported")
+
+        # Two photos at once, matched by their file names; one shows on the chat's card.
+        await desk.set_input_files(
+            "input[name=photos]", files=[photo_file("BAGUETTE.png"), photo_file("CROISSANT.png")]
+        )
+        await desk.click("form[action$='/files/photos'] button")
+        await expect(desk.locator(".photo-results tr.ok")).to_have_count(2)
+        await desk_shots.take("photos-uploaded")
+
+        # A category's prices, after a preview.
+        await desk.goto(
+            re.sub(
+                r"/backoffice/.*",
+                "/backoffice/prices?category=Bakery&how=percent&value=10",
+                desk.url,
+            )
+        )
+        await expect(desk.locator("table.preview")).to_contain_text("BAGUETTE")
+        await desk_shots.take("prices-preview")
+        await desk.get_by_role("button", name="Change these prices").click()
+        await expect(desk.locator(".done")).to_contain_text("prices changed in Bakery")
+        await desk_shots.take("prices-changed")
+        await page.bring_to_front()
+        await page.click("[data-persona=Alice]")
+        await says(page, "/start p_BAGUETTE")
+        card_photo = page.locator(".message.bot img").last
+        await expect(card_photo).to_be_visible()
+        await bot_says(page, "1.49")  # 1.35 + 10 %, rounded half up
+        await shots.take("customer-card-with-its-photo-and-price")
+
+        # The analytics, on Maria's phone.
+        await mini.bring_to_front()
+        for tab in ("analytics", "analytics/range", "analytics/hours", "analytics/together"):
+            await mini.goto(re.sub(r"/backoffice/.*", f"/backoffice/{tab}?days=30", mini.url))
+            await expect(mini.locator("h1")).to_have_text("Analytics")
+            await tab_shots.take(tab.replace("/", "-"))
+        await expect(mini.locator("table.pairs")).to_be_visible()
         assert not errors, f"the page raised: {errors}"
     except BaseException:
         await shots.take("failure")

@@ -147,6 +147,8 @@ class Shopping:
                 store=ONLINE_STORE,
             )
         except DomainError:  # the milk ran out meanwhile: the next restock brings more
+            with self.lock:  # no order: the next try takes this one's turn (paid or not)
+                self.tries -= 1
             stock.receive_stock("MILK", Decimal(3), actor="test", store=STORE, uow=self.new_uow())
             return
         with self.lock:
