@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import logging
 import sys
@@ -39,6 +40,10 @@ BOT_REFUSED = (
     "SHOPKEEPS_TELEGRAM_TOKEN: Telegram refused this token. "
     "Copy it again from @BotFather (/mybots, API Token)."
 )
+WEB_NEEDS = (
+    "`shopkeeps web` serves the back office: set SHOPKEEPS_TELEGRAM_TOKEN (its sign-ins are "
+    "checked with it) and SHOPKEEPS_BACKOFFICE_URL (its public address), as for the bot."
+)
 PROGRESS_FROM = 200  # rows; smaller files import too fast for a progress bar to help
 
 
@@ -51,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "playground", help="try the bot in a browser: local Telegram, demo store, no token needed"
+    )
+    commands.add_parser(
+        "web", help="serve only the back office (beside bot workers sharing the database)"
     )
     commands.add_parser(
         "doctor", help="check settings, database, Telegram, clock and backups; say how to fix"
@@ -158,6 +166,24 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             run(settings, shop)
         except InvalidToken:
             # Never the token itself: it is a password to the bot.
+            print(BOT_REFUSED, file=sys.stderr)
+            return 2
+        return 0
+
+    return _with_shop(settings, serve)
+
+
+def _web(_args: argparse.Namespace, settings: Settings) -> int:
+    """The back office in a process of its own; its settings as the bot workers'."""
+    if settings.telegram_token is None or settings.backoffice_url is None:
+        print(WEB_NEEDS, file=sys.stderr)
+        return 2
+    from bot.web.back_office_only import serve_until_stopped
+
+    def serve(shop: Shop) -> int:
+        try:
+            asyncio.run(serve_until_stopped(settings, shop))
+        except InvalidToken:
             print(BOT_REFUSED, file=sys.stderr)
             return 2
         return 0
@@ -340,6 +366,7 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": _run,
     "playground": _playground,
+    "web": _web,
     "db": _db,
     "staff": _staff,
     "catalogue": _catalogue,

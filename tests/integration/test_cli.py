@@ -15,7 +15,7 @@ from bot.domain.vat import vat_in_gross
 from bot.persistence import migrate
 from bot.persistence.engine import build_engine
 from bot.persistence.models import OrderRow, OrderVatRow, StaffRow
-from tests.support.databases import UowFactory, fresh_database
+from tests.support.databases import UowFactory, fresh_database, sqlite_only
 
 PASSWORD = "a long manager password"
 HEADER = "sku,name,category,unit,step,price,stock,threshold,description\n"
@@ -334,3 +334,12 @@ def test_demo_history_keeps_each_completed_orders_vat_as_its_receipt_states_it(
         (order_id, Decimal(20), total, vat_in_gross(total, Decimal(20)))
         for order_id, total in totals.items()
     )
+
+
+@sqlite_only
+def test_web_alone_says_what_it_needs_without_a_token_or_an_address(
+    shopkeeps: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["web"]) == 2
+    said = capsys.readouterr().err
+    assert "SHOPKEEPS_TELEGRAM_TOKEN" in said and "SHOPKEEPS_BACKOFFICE_URL" in said

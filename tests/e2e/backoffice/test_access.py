@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from urllib.parse import quote
 
 import aiohttp
 import pytest
@@ -21,10 +22,12 @@ from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import (
     STAFF_PASSWORD,
     logged_in_manager,
+    place_order,
     sell,
     someone,
     staff_id_of,
     stock_of,
+    work_to_completed,
 )
 
 
@@ -213,14 +216,27 @@ async def test_a_mini_app_launch_that_cannot_be_trusted_opens_nothing(
 async def test_item_names_are_shown_as_text_on_every_page(
     bot: RunningBot, browser: Browser
 ) -> None:
-    sam = logged_in_staff(bot)
-    sell(bot, sku="XSS-1", name="<img src=x onerror=alert(1)>", category="<b>Tricks</b>")
-    await enters(browser, await link_from_chat(sam))
-    for path in ("/backoffice/items", "/backoffice/items?q=img", "/backoffice/items/XSS-1"):
+    maria = logged_in_manager(bot, "Maria")
+    xss = sell(bot, sku="XSS-1", name="<img src=x onerror=alert(1)>", category="<b>Tricks</b>")
+    order = place_order(bot, someone(bot, "<script>Ann</script>"), xss)
+    work_to_completed(bot, staff_id_of(bot, maria), order.code)
+    place_order(bot, someone(bot, "<script>Bob</script>"), xss)
+    await enters(browser, await link_from_chat(maria))
+    tricks = quote("<b>Tricks</b>")
+    for path in (
+        "/backoffice/items",
+        "/backoffice/items?q=img",
+        "/backoffice/items/XSS-1",
+        f"/backoffice/items?category={tricks}",
+        "/backoffice/orders",
+        f"/backoffice/prices?category={tricks}&how=percent&value=5",
+        "/backoffice/analytics/range?days=7",
+    ):
         await browser.get(path)
-        assert browser.status == 200
-        assert "<img src=x" not in browser.page and "<b>Tricks" not in browser.page
-        assert "&lt;img src=x onerror=alert(1)&gt;" in browser.page
+        assert browser.status == 200, path
+        assert "<img src=x" not in browser.page and "<b>Tricks" not in browser.page, path
+        assert "<script>" not in browser.page.replace('<script src="/backoffice', ""), path
+        assert "&lt;img src=x onerror=alert(1)&gt;" in browser.page, path
 
 
 @pytest.mark.parametrize("backend", ["mariadb"], indirect=True)
