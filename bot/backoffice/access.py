@@ -134,12 +134,25 @@ def guarded(who: Role | None, run: Handler) -> Handler:
     return checked
 
 
-def signed_in(request: web.Request, entry: WebEntry, to: str) -> web.Response:
+def signed_in(
+    request: web.Request, entry: WebEntry, to: str, *, in_telegram: bool = False
+) -> web.Response:
     """Into the back office: the session's cookie (HttpOnly, SameSite=Strict, Secure behind
-    TLS), then the page asked for."""
+    TLS), then the page asked for. A Mini App's, served over HTTPS, is SameSite=None and
+    Partitioned: Telegram Web shows a Mini App in a frame of its own site, where no other
+    cookie is sent, and a partitioned one is kept for that frame alone. Every form still
+    carries its CSRF token, and no page answers another site's scripts."""
     response = web.Response(status=303, headers={"Location": to})
     settings = request.app[SETTINGS]
     secure = (settings.backoffice_url or "").startswith("https://")
+    if in_telegram and secure:
+        # Written out: Python's cookie module knows no Partitioned before 3.14. The token is
+        # URL-safe base64, nothing to quote.
+        response.headers.add(
+            "Set-Cookie",
+            f"{COOKIE}={entry.token}; Path={PREFIX}; HttpOnly; Secure; SameSite=None; Partitioned",
+        )
+        return response
     response.set_cookie(
         COOKIE, entry.token, path=PREFIX, httponly=True, samesite="Strict", secure=secure
     )

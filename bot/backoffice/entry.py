@@ -67,7 +67,11 @@ async def enter(request: web.Request) -> web.StreamResponse:
 
 
 async def _session(
-    request: web.Request, way_in: Callable[..., WebEntry], proof: str | int
+    request: web.Request,
+    way_in: Callable[..., WebEntry],
+    proof: str | int,
+    *,
+    in_telegram: bool = False,
 ) -> web.StreamResponse:
     """A web session by this way in, or the polite reason there is none."""
     try:
@@ -79,7 +83,7 @@ async def _session(
         )
     except NotAuthorised as refusal:
         return refused(request, texts(request).refusal(refusal), status=403)
-    return signed_in(request, entry, HOME)
+    return signed_in(request, entry, HOME, in_telegram=in_telegram)
 
 
 async def mini_app_page(request: web.Request) -> web.StreamResponse:
@@ -103,7 +107,7 @@ async def enter_mini_app(request: web.Request) -> web.StreamResponse:
     except init_data.InitDataRefused as why:
         log.warning("back office: Mini App launch data refused (%s)", why)
         return refused(request, texts(request)(LAUNCH_REFUSED), status=403)
-    return await _session(request, backoffice.enter_mini_app, user_id)
+    return await _session(request, backoffice.enter_mini_app, user_id, in_telegram=True)
 
 
 async def log_out(request: web.Request) -> web.StreamResponse:

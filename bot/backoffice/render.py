@@ -39,12 +39,12 @@ def page(
     return response
 
 
-# Nothing from another site, no framing by another site (a Mini App is shown by Telegram's own
-# client, not framed by a page), and no guessing of content types.
+# Nothing from another site, no framing by any site but Telegram Web's (it shows a Mini App in
+# a frame), and no guessing of content types.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        "frame-ancestors https://web.telegram.org; form-action 'self'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",

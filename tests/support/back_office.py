@@ -60,10 +60,17 @@ class Browser:
 
 
 async def link_from_chat(member: ChatPerson) -> str:
+    """The link /backoffice sends (a manager's chat may get a new-order notice meanwhile)."""
     await member.says("/backoffice")
-    urls = [b["url"] for row in member.last.inline_keyboard or [] for b in row if "url" in b]
-    assert len(urls) == 1, member.screen
-    return str(urls[0])
+
+    def urls() -> list[str]:
+        sent = [m for m in member.chat.from_bot if "link to the back office" in m.shown_text]
+        keyboard = sent[-1].inline_keyboard or [] if sent else []
+        return [str(b["url"]) for row in keyboard for b in row if "url" in b]
+
+    await member.double.wait_for(lambda: bool(urls()), what="the back-office link")
+    [url] = urls()
+    return url
 
 
 def link_token(url: str) -> str:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from sqlalchemy import Engine
 
+from bot.backoffice.init_data import signed
+from bot.domain.clock import utc_now
+from bot.domain.services import backoffice
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.back_office import logged_in_staff
 from tests.support.chat_person import ChatPerson
@@ -69,3 +73,31 @@ def test_the_double_refuses_a_mini_app_button_that_is_not_https(double: LocalBot
         double._set_menu_button(
             {"chat_id": -42, "menu_button": dict(button, web_app={"url": "https://x"})}
         )
+
+
+async def test_a_mini_app_session_also_lives_in_telegram_webs_frame(
+    https_shop: RunningBot,
+) -> None:
+    """Telegram Web shows a Mini App in a frame of web.telegram.org: its session cookie is
+    SameSite=None and Partitioned there (a desktop link's stays SameSite=Strict), and only
+    that site may frame the pages."""
+    sam = logged_in_staff(https_shop)
+    launch = signed({"id": sam.person.id, "first_name": "Sam"}, https_shop.double.token, utc_now())
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            https_shop.web_url + "/backoffice/app",
+            data={"init_data": launch},
+            allow_redirects=False,
+        ) as entered:
+            cookie = entered.headers["Set-Cookie"]
+            assert entered.status == 303
+            assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
+            assert "HttpOnly" in cookie
+        token = backoffice.issue_link(sam.person.id, uow=https_shop.shop.uow())
+        async with http.post(
+            https_shop.web_url + "/backoffice/enter", data={"link": token}, allow_redirects=False
+        ) as linked:
+            assert "SameSite=Strict" in linked.headers["Set-Cookie"]
+        async with http.get(https_shop.web_url + "/backoffice/app") as page:
+            policy = page.headers["Content-Security-Policy"]
+            assert "frame-ancestors https://web.telegram.org;" in policy
