@@ -6,7 +6,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO
@@ -256,6 +256,16 @@ def _non_negative(text: str, what: str) -> Decimal:
 def spreadsheet_safe(cell: str) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula."""
     return NEUTRALISER + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def spreadsheet_csv(rows: Iterable[Sequence[object]]) -> bytes:
+    """Rows as a CSV file to download: every text cell shown as text, never run as a formula;
+    UTF-8 with its mark, which Excel needs to read it as UTF-8."""
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(
+        [spreadsheet_safe(c) if isinstance(c, str) else c for c in row] for row in rows
+    )
+    return text.getvalue().encode("utf-8-sig")
 
 
 def _unneutralised(cell: str) -> str:

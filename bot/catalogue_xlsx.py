@@ -21,6 +21,7 @@ from bot.catalogue_csv import (
     LineError,
     catalogue_lines,
     read_catalogue,
+    spreadsheet_csv,
     spreadsheet_safe,
 )
 from bot.domain.catalogue import Product
@@ -139,9 +140,7 @@ def ledger_lines(
 
 
 def ledger_csv(moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo) -> bytes:
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows(ledger_lines(moves, timezone))
-    return text.getvalue().encode("utf-8-sig")  # Excel reads it as UTF-8 with the mark
+    return spreadsheet_csv(ledger_lines(moves, timezone))
 
 
 def ledger_workbook(moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo) -> bytes:

@@ -67,6 +67,7 @@ class Shop:
     # agree on when one of them went quiet (set at each heartbeat).
     clock_offset: timedelta = timedelta(0)
     _store: Store = field(init=False, repr=False)
+    _details: StoreDetails | None = field(default=None, init=False, repr=False)
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _database_threads: ThreadPoolExecutor = field(init=False, repr=False)
     _aside: ThreadPoolExecutor = field(init=False, repr=False)
@@ -104,6 +105,11 @@ class Shop:
         return self._store
 
     def use_details(self, details: StoreDetails | None) -> None:
+        """The store with these details; as it was when they are the ones in use (read with
+        every heartbeat: most beats change nothing)."""
+        if details == self._details:
+            return
+        self._details = details
         settings = self.settings
         self._store = (
             self.base_store

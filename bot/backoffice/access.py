@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import jinja2
@@ -52,6 +52,12 @@ class Route:
     path: str
     run: Handler
     who: Role | None
+
+
+def form_text(form: Mapping[str, object], name: str, longest: int = 2000) -> str:
+    """A form's (or an address's) text field, cut to `longest`; "" when absent or a file."""
+    value = form.get(name, "")
+    return value[:longest] if isinstance(value, str) else ""
 
 
 def shop(request: web.Request) -> Shop:
@@ -120,9 +126,8 @@ def guarded(who: Role | None, run: Handler) -> Handler:
         if not permissions.allows(who, found.account.role):
             return refused(request, texts(request)(FOR_MANAGERS), status=403)
         if request.method == "POST":
-            form = await request.post()
-            sent = form.get(CSRF_FIELD)
-            if not backoffice.csrf_matches(found, sent if isinstance(sent, str) else None):
+            sent = form_text(await request.post(), CSRF_FIELD)
+            if not backoffice.csrf_matches(found, sent or None):
                 log.warning("back office: a form without its session's token was refused")
                 return refused(
                     request,

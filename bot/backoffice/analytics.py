@@ -4,8 +4,6 @@ sales by hour of the week; items bought together. Every table also comes down as
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -15,7 +13,8 @@ from aiohttp import web
 
 from bot.backoffice.access import Route, member, shop, show, texts
 from bot.backoffice.charts import bars, heat_map
-from bot.catalogue_csv import spreadsheet_safe
+from bot.backoffice.render import CSV, download
+from bot.catalogue_csv import spreadsheet_csv
 from bot.domain import permissions
 from bot.domain.analytics import change_percent
 from bot.domain.clock import utc_now
@@ -35,25 +34,9 @@ def _period(request: web.Request) -> Period:
     return Period.last_days(days, today=today, timezone=store.timezone)
 
 
-def _days(period: Period) -> int:
-    return (period.last - period.first).days + 1
-
-
 def _csv(name: str, rows: Iterable[Sequence[object]]) -> web.Response:
-    """A table as CSV; every text cell shown as text by a spreadsheet, never run as a
-    formula (an item may be called "=HYPERLINK(…)")."""
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows(
-        [spreadsheet_safe(c) if isinstance(c, str) else c for c in row] for row in rows
-    )
-    return web.Response(
-        body=text.getvalue().encode("utf-8-sig"),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    """A table to download as CSV (an item may be called "=HYPERLINK(…)": shown as text)."""
+    return download(spreadsheet_csv(rows), f"{name}.csv", CSV)
 
 
 def _me(request: web.Request) -> int:
@@ -88,7 +71,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
             "previous {n} days.",
             first=t.short_date(period.first),
             last=t.short_date(period.last),
-            n=_days(period),
+            n=period.days,
         ),
         [(t.short_date(d.day), d.revenue_minor) for d in found.days],
         earlier=[d.revenue_minor for d in found.before],
@@ -102,7 +85,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
         tab="overview",
         period=period,
         periods=PERIODS,
-        days=_days(period),
+        days=period.days,
         found=found,
         chart=chart,
         weeks=weeks,
@@ -172,7 +155,7 @@ async def product_range(request: web.Request) -> web.StreamResponse:
         tab="range",
         period=period,
         periods=PERIODS,
-        days=_days(period),
+        days=period.days,
         found=found,
         counts=found.counts,
         money=money,
@@ -215,7 +198,7 @@ async def hours(request: web.Request) -> web.StreamResponse:
         tab="hours",
         period=period,
         periods=PERIODS,
-        days=_days(period),
+        days=period.days,
         grid=grid,
         names=names,
         chart=chart,
@@ -245,7 +228,7 @@ async def together(request: web.Request) -> web.StreamResponse:
         tab="together",
         period=period,
         periods=PERIODS,
-        days=_days(period),
+        days=period.days,
         pairs=pairs,
     )
 

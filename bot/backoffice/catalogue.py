@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.backoffice.access import PREFIX, Route, member, shop, show, texts
+from bot.backoffice.access import PREFIX, Route, form_text, member, shop, show, texts
 from bot.domain import permissions
 from bot.domain.catalogue import Product, Unit
 from bot.domain.errors import DomainError, InvalidInput
@@ -94,8 +94,12 @@ def _shelves() -> list[tuple[str, str]]:
     ]
 
 
+def item_path(sku: str) -> str:
+    return f"{PREFIX}/items/{quote(sku, safe='')}"
+
+
 def item_link(product: Product) -> str:
-    return f"{PREFIX}/items/{quote(product.sku, safe='')}"
+    return item_path(product.sku)
 
 
 async def _item_page(
@@ -113,6 +117,7 @@ async def _item_page(
     except DomainError as refusal:
         return show(request, "refused.html", status=404, message=texts(request).refusal(refusal))
     done = DONE.get(request.query.get("done", ""))
+    shown = _as_form(product, run.store.currency.to_major)
     return show(
         request,
         "item.html",
@@ -121,8 +126,8 @@ async def _item_page(
         history=history,
         store=run.store,
         units=[u.value for u in Unit],
-        form=typed or _as_form(product, run.store.currency.to_major),
-        was=was or _as_form(product, run.store.currency.to_major),
+        form=typed or shown,
+        was=was or shown,
         problem=problem,
         done=done or "",
         reasons=[(r.value, name) for r, name in REASON_NAMES.items()],
@@ -161,20 +166,15 @@ async def item(request: web.Request) -> web.StreamResponse:
     return await _item_page(request, request.match_info["sku"])
 
 
-def _text(form: Any, name: str, longest: int = 2000) -> str:
-    value = form.get(name, "")
-    return value[:longest] if isinstance(value, str) else ""
-
-
 async def edit_item(request: web.Request) -> web.StreamResponse:
     """Save what was changed on the page (one use case, as /edititem): a field left as the
     page showed it is not written, so a price set meanwhile (/setprice, a category change, an
     import) is not put back by saving a typo's fix. Archive or bring back the item."""
     sku = request.match_info["sku"]
     form = await request.post()
-    typed = {k: _text(form, k) for k in _FIELDS}
+    typed = {k: form_text(form, k) for k in _FIELDS}
     typed["active"] = "on" if form.get("active") == "on" else ""
-    was = {k: _text(form, f"was_{k}") for k in (*_FIELDS, "active")}
+    was = {k: form_text(form, f"was_{k}") for k in (*_FIELDS, "active")}
     run = shop(request)
     try:
         changes = _changes(typed, run.store.currency.parse)
@@ -196,7 +196,7 @@ async def edit_item(request: web.Request) -> web.StreamResponse:
             typed=typed,
             was=was,
         )
-    raise web.HTTPSeeOther(f"{PREFIX}/items/{quote(sku, safe='')}?done=saved")
+    raise web.HTTPSeeOther(item_path(sku) + "?done=saved")
 
 
 _FIELDS = ("name", "category", "unit", "step", "price", "low_stock_threshold", "description")
@@ -219,9 +219,9 @@ async def move_stock(request: web.Request) -> web.StreamResponse:
     """Goods in, an adjustment with its reason, or a count: a ledger row each."""
     sku = request.match_info["sku"]
     form = await request.post()
-    kind = _text(form, "move", 16)
-    amount = _text(form, "quantity", 32)
-    note = _text(form, "note", 200).strip()
+    kind = form_text(form, "move", 16)
+    amount = form_text(form, "quantity", 32)
+    note = form_text(form, "note", 200).strip()
     run = shop(request)
     who = f"staff:{member(request).account.username}"
     try:
@@ -229,7 +229,7 @@ async def move_stock(request: web.Request) -> web.StreamResponse:
             raise InvalidInput(said("Choose goods in, an adjustment or a count."))
         quantity = parse_quantity(amount)
         if kind == "adjust":
-            reason = _reason(_text(form, "reason", 32))
+            reason = _reason(form_text(form, "reason", 32))
             await run.run(
                 stock.adjust_stock,
                 sku,
@@ -247,7 +247,7 @@ async def move_stock(request: web.Request) -> web.StreamResponse:
             )
     except DomainError as refusal:
         return await _item_page(request, sku, status=400, problem=texts(request).refusal(refusal))
-    raise web.HTTPSeeOther(f"{PREFIX}/items/{quote(sku, safe='')}?done=stock")
+    raise web.HTTPSeeOther(item_path(sku) + "?done=stock")
 
 
 def _reason(value: str) -> StockReason:

@@ -5,14 +5,20 @@ and the stock ledger come down as CSV and as Excel workbooks."""
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
 from aiohttp import web
 
-from bot.backoffice.access import Route, member, shop, show, texts
-from bot.catalogue_csv import CatalogueFileError, LineError, read_catalogue_file, write_catalogue
+from bot.backoffice.access import Route, form_text, member, shop, show, texts
+from bot.backoffice.render import CSV, download
+from bot.catalogue_csv import (
+    CatalogueFileError,
+    LineError,
+    catalogue_lines,
+    read_catalogue_file,
+    spreadsheet_csv,
+)
 from bot.catalogue_xlsx import (
     XLSX,
     catalogue_workbook,
@@ -111,12 +117,12 @@ def _preview_page(
 async def confirm(request: web.Request) -> web.StreamResponse:
     """Import the file the preview showed, in one transaction."""
     form = await request.post()
-    token, seen = form.get("token"), form.get("seen")
+    token, seen = form_text(form, "token", 64), form_text(form, "seen", 64)
     run, t = shop(request), texts(request)
     account = member(request).account
     assert account.id is not None
     try:
-        if not isinstance(token, str) or not token:
+        if not token:
             raise InvalidInput(GONE)
         staged = await run.run(uploads.staged, token, account.id, uow=run.uow())
         rows = await run.run(_rows, staged.body, run)
@@ -125,7 +131,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
             rows,
             store=run.store,
             actor=f"staff:{account.username}",
-            seen=seen if isinstance(seen, str) else "",
+            seen=seen,
             staged=secret_hash(token),
             uow=run.uow(),
         )
@@ -143,23 +149,9 @@ async def confirm(request: web.Request) -> web.StreamResponse:
     return show(request, "files.html", preview=None, result=result, problem="")
 
 
-def _download(body: bytes, name: str, kind: str) -> web.Response:
-    return web.Response(
-        body=body,
-        headers={
-            "Content-Type": kind,
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
 def _catalogue_csv(run: Shop) -> bytes:
     products = catalogue.all_products(uow=run.uow())
-    text = io.StringIO()
-    write_catalogue(products, run.store.currency, text)
-    return text.getvalue().encode("utf-8-sig")  # Excel opens it as UTF-8
+    return spreadsheet_csv(catalogue_lines(products, run.store.currency))
 
 
 def _catalogue_xlsx(run: Shop) -> bytes:
@@ -169,8 +161,8 @@ def _catalogue_xlsx(run: Shop) -> bytes:
 async def export_catalogue(request: web.Request) -> web.StreamResponse:
     run = shop(request)
     if request.match_info["kind"] == "xlsx":
-        return _download(await run.run(_catalogue_xlsx, run), "catalogue.xlsx", XLSX)
-    return _download(await run.run(_catalogue_csv, run), "catalogue.csv", "text/csv; charset=utf-8")
+        return download(await run.run(_catalogue_xlsx, run), "catalogue.xlsx", XLSX)
+    return download(await run.run(_catalogue_csv, run), "catalogue.csv", CSV)
 
 
 def _days(text: str) -> int:
@@ -184,9 +176,9 @@ async def export_ledger(request: web.Request) -> web.StreamResponse:
     zone = run.store.timezone
     if request.match_info["kind"] == "xlsx":
         body = await run.run(ledger_workbook, moves, zone)
-        return _download(body, "stock-ledger.xlsx", XLSX)
+        return download(body, "stock-ledger.xlsx", XLSX)
     body = await run.run(ledger_csv, moves, zone)
-    return _download(body, "stock-ledger.csv", "text/csv; charset=utf-8")
+    return download(body, "stock-ledger.csv", CSV)
 
 
 ROUTES = [

@@ -5,12 +5,11 @@ moving one order at once, one wins and the other is told why."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.backoffice.access import PREFIX, Route, member, shop, show, texts
+from bot.backoffice.access import PREFIX, Route, form_text, member, shop, show, texts
 from bot.domain import permissions
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.money import Currency
@@ -77,11 +76,6 @@ async def _board(
     )
 
 
-def _field(form: Any, name: str, longest: int) -> str:
-    value = form.get(name, "")
-    return value[:longest] if isinstance(value, str) else ""
-
-
 def _status(text: str) -> OrderStatus:
     try:
         return OrderStatus(text)
@@ -101,16 +95,16 @@ async def move(request: web.Request) -> web.StreamResponse:
     staff_id = member(request).account.id
     assert staff_id is not None
     try:
-        wanted = _status(_field(form, "to", 32))
-        seen = _status(_field(form, "from", 32))
+        wanted = _status(form_text(form, "to", 32))
+        seen = _status(form_text(form, "from", 32))
         await run.run(
             orders.move_order,
             staff_id,
             code,
             wanted,
-            reason=_field(form, "reason", 400),
+            reason=form_text(form, "reason", 400),
             expected=seen,
-            taken=_taken(_field(form, "taken", 16)),
+            taken=_taken(form_text(form, "taken", 16)),
             store=run.store,
             uow=run.uow(),
         )
@@ -132,8 +126,8 @@ async def hand_over(request: web.Request) -> web.StreamResponse:
             orders.hand_over_on_card,
             staff_id,
             code,
-            _field(form, "pickup_code", 32),
-            taken=_taken(_field(form, "taken", 16)),
+            form_text(form, "pickup_code", 32),
+            taken=_taken(form_text(form, "taken", 16)),
             store=run.store,
             uow=run.uow(),
         )

@@ -9,11 +9,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.backoffice.access import NOT_HERE, PREFIX, SETTINGS, Route, refused, shop, show, texts
+from bot.backoffice.catalogue import item_path
 from bot.backoffice.images import as_jpeg
 from bot.domain import permissions
 from bot.domain.errors import DomainError, InvalidInput
@@ -67,7 +67,7 @@ async def item_photo(request: web.Request) -> web.StreamResponse:
         await _put(request, sku, upload.filename or "photo", upload.file.read())
     except DomainError as refusal:
         return refused(request, texts(request).refusal(refusal), status=400)
-    raise web.HTTPSeeOther(f"{PREFIX}/items/{quote(sku, safe='')}?done=photo")
+    raise web.HTTPSeeOther(item_path(sku) + "?done=photo")
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,11 +4,12 @@ prices moved meanwhile, nothing is changed and the preview is shown again)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
-from bot.backoffice.access import Route, shop, show, texts
+from bot.backoffice.access import Route, form_text, shop, show, texts
 from bot.domain import permissions
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.pricing import PriceChange, fingerprint, read_percent
@@ -26,12 +27,12 @@ def _change(how: str, value: str, parse_price: Any) -> PriceChange:
     raise InvalidInput(said("Give a percentage or a new price."))
 
 
-def _asked(source: Any) -> tuple[str, str, str]:
-    def field(name: str, longest: int) -> str:
-        value = source.get(name, "")
-        return value[:longest].strip() if isinstance(value, str) else ""
-
-    return field("category", 64), field("how", 16), field("value", 32)
+def _asked(source: Mapping[str, object]) -> tuple[str, str, str]:
+    category, how, value = (
+        form_text(source, name, longest).strip()
+        for name, longest in (("category", 64), ("how", 16), ("value", 32))
+    )
+    return category, how, value
 
 
 async def prices(request: web.Request) -> web.StreamResponse:
@@ -78,7 +79,7 @@ async def _page(
 async def apply_prices(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     category, how, value = _asked(form)
-    seen = form.get("seen")
+    seen = form_text(form, "seen", 64)
     run = shop(request)
     t = texts(request)
     try:
@@ -87,7 +88,7 @@ async def apply_prices(request: web.Request) -> web.StreamResponse:
             catalogue.reprice_category,
             category,
             change,
-            seen=seen if isinstance(seen, str) else "",
+            seen=seen,
             uow=run.uow(),
         )
     except DomainError as refusal:

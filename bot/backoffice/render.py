@@ -39,6 +39,20 @@ def page(
     return response
 
 
+def download(body: bytes, name: str, kind: str) -> web.Response:
+    """A file to save, never shown as a page (nor guessed to be one)."""
+    return web.Response(
+        body=body,
+        headers={
+            "Content-Type": kind,
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+CSV = "text/csv; charset=utf-8"
 # Nothing from another site, no framing by any site but Telegram Web's (it shows a Mini App in
 # a frame), and no guessing of content types.
 SECURITY_HEADERS = {

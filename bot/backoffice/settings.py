@@ -5,11 +5,12 @@ listed on the page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
-from bot.backoffice.access import Route, member, shop, show, texts
+from bot.backoffice.access import Route, form_text, member, shop, show, texts
 from bot.domain import permissions
 from bot.domain.errors import DomainError
 from bot.domain.services import store_details
@@ -62,10 +63,9 @@ async def page(request: web.Request) -> web.StreamResponse:
     return await _page(request)
 
 
-def _field(form: Any, name: str, longest: int) -> str | None:
-    value = form.get(name, "")
-    text = value[:longest].strip() if isinstance(value, str) else ""
-    return text or None
+def _field(form: Mapping[str, object], name: str, longest: int) -> str | None:
+    """A field as typed, None when left empty (as the environment says)."""
+    return form_text(form, name, longest).strip() or None
 
 
 async def save(request: web.Request) -> web.StreamResponse:
@@ -73,10 +73,10 @@ async def save(request: web.Request) -> web.StreamResponse:
     run = shop(request)
     manager = member(request).account
     assert manager.id is not None
+    fee = _field(form, "delivery_fee", 16)
     typed = {k: (_field(form, k, 2000) or "") for k in ("hours", "closed", "address", "phone")}
-    typed["delivery_fee"] = _field(form, "delivery_fee", 16) or ""
+    typed["delivery_fee"] = fee or ""
     try:
-        fee = _field(form, "delivery_fee", 16)
         details = StoreDetails(
             hours=_field(form, "hours", 500),
             closed=_field(form, "closed", 2000),

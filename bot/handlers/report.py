@@ -77,7 +77,7 @@ def heading(t: Texts, asked: AskedPeriod) -> str:
     return t.plural(
         "Sales {first} – {last} ({n} day)",
         "Sales {first} – {last} ({n} days)",
-        (p.last - p.first).days + 1,
+        p.days,
         first=t.short_date(p.first),
         last=t.full_date(p.last),
     )
@@ -145,7 +145,7 @@ def revenue_chart(t: Texts, report: SalesReport, store: Store) -> bytes:
 def chart_caption(t: Texts, report: SalesReport, store: Store, asked: AskedPeriod) -> str:
     """The chart's title (the image holds figures only)."""
     currency, p = store.currency.code, asked.period
-    days = (p.last - p.first).days + 1
+    days = p.days
     if asked.is_month:
         caption = t(
             "Daily revenue, {month} ({currency})", month=t.month(p.first), currency=currency

@@ -17,6 +17,7 @@ from bot.backoffice.app import MAX_UPLOAD, add_back_office
 from bot.config import Settings
 from bot.web import health
 from bot.web.health import Readiness, TelegramCheck
+from bot.web.server import bound_port
 from bot.wiring import Shop
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ async def serving_back_office(settings: Settings, shop: Shop) -> AsyncIterator[i
     await runner.setup()
     site = web.TCPSite(runner, settings.web_listen, settings.web_port)
     await site.start()
-    port = next(a[1] for a in runner.addresses if isinstance(a, tuple))
+    port = bound_port(runner)
     log.info("back office on %s:%s", settings.web_listen, port)
 
     async def keep_details() -> None:
@@ -58,7 +59,8 @@ async def serving_back_office(settings: Settings, shop: Shop) -> AsyncIterator[i
 
     details = asyncio.create_task(keep_details())
     try:
-        yield int(port)
+        assert port is not None
+        yield port
     finally:
         details.cancel()
         await runner.cleanup()

@@ -98,7 +98,7 @@ async def serving(
             await runner.setup()
             site = web.TCPSite(runner, settings.web_listen, settings.web_port)
             await site.start()
-            port = _bound_port(runner)
+            port = bound_port(runner)
             log.info("web server on %s:%s", settings.web_listen, port)
         if settings.webhook_url is not None and settings.webhook_secret is not None:
             await application.bot.set_webhook(
@@ -132,7 +132,7 @@ async def serving(
         await application.shutdown()
 
 
-def _bound_port(runner: web.AppRunner) -> int | None:
+def bound_port(runner: web.AppRunner) -> int | None:
     for address in runner.addresses:
         if isinstance(address, tuple) and len(address) >= 2:
             return int(address[1])

@@ -33,9 +33,10 @@ PAIRS = 20
 
 def previous(period: Period) -> Period:
     """The as many days just before."""
-    length = (period.last - period.first).days + 1
     return Period(
-        period.first - timedelta(days=length), period.first - timedelta(days=1), period.timezone
+        period.first - timedelta(days=period.days),
+        period.first - timedelta(days=1),
+        period.timezone,
     )
 
 
@@ -72,7 +73,6 @@ class Range:
 def product_range(period: Period, *, requested_by: int, uow: UnitOfWork) -> Range:
     """The page's figures, summed and ranked in the database: only what it shows is named
     (a supermarket sells 30,000 items a month)."""
-    days = (period.last - period.first).days + 1
     start, end = period.start, period.end
     with uow.reading():
         check_manager(uow, requested_by)
@@ -82,7 +82,9 @@ def product_range(period: Period, *, requested_by: int, uow: UnitOfWork) -> Rang
         unsold = uow.orders.unsold_names(start, end, limit=TOP, completed=True)
         short = uow.orders.running_out(start, end, within=COVER_ALERT_DAYS, limit=TOP * 10)
         products = uow.products.get_many([pid for pid, _sold in short])
-    covers = [cover(products[pid], quantity, days) for pid, quantity in short if pid in products]
+    covers = [
+        cover(products[pid], quantity, period.days) for pid, quantity in short if pid in products
+    ]
     return Range(
         class_counts(revenues),
         classed_top(best, revenues),

@@ -135,16 +135,17 @@ def web_member(
             and found.account.id == web.staff_id
             and found.session.started_at == web.staff_started_at
         )
-        if not good:
+        if not good or found is None:
             uow.web.close_session(web.token_hash)
-            wrote = True
-        elif now - web.last_seen_at >= TOUCH_EVERY:
+            uow.commit()
+            return None
+        if now - web.last_seen_at >= TOUCH_EVERY:
             uow.web.touch_session(web.token_hash, now)
             wrote = True
         language = uow.languages.readers([web.telegram_user_id]).get(web.telegram_user_id)
         if wrote:
             uow.commit()
-        return WebMember(found.account, web.csrf, language) if good and found else None
+        return WebMember(found.account, web.csrf, language)
 
 
 @retry_on_conflict

@@ -41,6 +41,11 @@ class Period:
         return datetime.combine(self.first, time.min, self.timezone)
 
     @property
+    def days(self) -> int:
+        """How many days it holds, both ends counted."""
+        return (self.last - self.first).days + 1
+
+    @property
     def end(self) -> datetime:
         return datetime.combine(self.last + timedelta(days=1), time.min, self.timezone)
 
@@ -72,10 +77,9 @@ def per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
         for total in uow.orders.day_totals(start, end, offset):
             seen = found.get(total.day)  # a day in two parts, where the clocks change
             found[total.day] = total if seen is None else seen.plus(total)
-    days = (period.last - period.first).days + 1
     return [
         found.get(day, DayTotal(day, 0, 0))
-        for day in (period.first + timedelta(days=n) for n in range(days))
+        for day in (period.first + timedelta(days=n) for n in range(period.days))
     ]
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.orders import (
@@ -108,6 +109,19 @@ def _sold_in(
         done = type_coerce(func.coalesce(at, at), UtcDateTime) if by_item else at
         return [done >= start, done < end, sold]
     return [*_sold_between(start, end, by_item=by_item), sold]
+
+
+def select_named(sold: Subquery) -> Select[Any]:
+    """Per-item sums (`_sold`) named: id, SKU, name, unit, quantity, revenue, on sale."""
+    return select(
+        sold.c.product_id,
+        ProductRow.sku,
+        ProductRow.name,
+        ProductRow.unit,
+        sold.c.quantity,
+        sold.c.revenue,
+        ProductRow.active,
+    ).join(ProductRow, ProductRow.id == sold.c.product_id)
 
 
 def _taken(way: str | None) -> MoneyTaken | None:
@@ -619,20 +633,15 @@ class SqlOrderRepository:
         # Sum the lines per item first, then name the items: grouping by name and SKU as well
         # would sort every line by them.
         sold = self._sold(start, end, *only, completed=completed).subquery()
-        rows = self.session.connection().execute(
-            select(
-                sold.c.product_id,
-                ProductRow.sku,
-                ProductRow.name,
-                ProductRow.unit,
-                sold.c.quantity,
-                sold.c.revenue,
-                ProductRow.active,
-            ).join(ProductRow, ProductRow.id == sold.c.product_id)
-        )
+        return self._named(select_named(sold))
+
+    def _named(self, query: Select[Any]) -> list[ProductSales]:
+        """Each item's sums with its SKU, name and unit, as `select_named` reads them."""
         return [
             ProductSales(pid, sku, name, unit, qty, int(revenue), bool(active))
-            for pid, sku, name, unit, qty, revenue, active in rows
+            for pid, sku, name, unit, qty, revenue, active in self.session.connection().execute(
+                query
+            )
         ]
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
@@ -682,24 +691,12 @@ class SqlOrderRepository:
 
     def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
         sold = self._sold(start, end, completed=True).subquery()
-        rows = self.session.execute(
-            select(
-                sold.c.product_id,
-                ProductRow.sku,
-                ProductRow.name,
-                ProductRow.unit,
-                sold.c.quantity,
-                sold.c.revenue,
-            )
-            .join(ProductRow, ProductRow.id == sold.c.product_id)
+        return self._named(
+            select_named(sold)
             .where(ProductRow.active.is_(True))
             .order_by(type_coerce(sold.c.quantity, BigInteger), ProductRow.sku)
-            .limit(limit)
+            .limit(limit),
         )
-        return [
-            ProductSales(pid, sku, name, unit, quantity, int(revenue))
-            for pid, sku, name, unit, quantity, revenue in rows
-        ]
 
     def running_out(
         self, start: datetime, end: datetime, *, within: int, limit: int
