@@ -5,6 +5,7 @@ links to preview them, and a preview must not use up the way in."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from bot.backoffice.access import (
     PREFIX,
     SETTINGS,
     Route,
+    form_text,
     refused,
     shop,
     show,
@@ -29,6 +31,7 @@ from bot.domain.clock import utc_now
 from bot.domain.errors import NotAuthorised
 from bot.domain.services import backoffice
 from bot.domain.text import said
+from bot.i18n import shipped_language
 
 log = logging.getLogger(__name__)
 HOME = f"{PREFIX}/items"
@@ -94,20 +97,19 @@ async def mini_app_page(request: web.Request) -> web.StreamResponse:
 async def enter_mini_app(request: web.Request) -> web.StreamResponse:
     if not from_our_page(request):
         return refused(request, texts(request)(LAUNCH_REFUSED), status=403)
-    form = await request.post()
-    raw = form.get("init_data")
+    # One character past the longest launch data: an over-long one is still told apart.
+    raw = form_text(await request.post(), "init_data", init_data.MAX_LENGTH + 1)
     settings = request.app[SETTINGS]
     assert settings.telegram_token is not None
     try:
-        user_id = init_data.telegram_user_id(
-            raw if isinstance(raw, str) else "",
-            settings.telegram_token.get_secret_value(),
-            utc_now(),
-        )
+        launch = init_data.launched(raw, settings.telegram_token.get_secret_value(), utc_now())
     except init_data.InitDataRefused as why:
         log.warning("back office: Mini App launch data refused (%s)", why)
         return refused(request, texts(request)(LAUNCH_REFUSED), status=403)
-    return await _session(request, backoffice.enter_mini_app, user_id, in_telegram=True)
+    enter = functools.partial(
+        backoffice.enter_mini_app, language=shipped_language(launch.language_code)
+    )
+    return await _session(request, enter, launch.user_id, in_telegram=True)
 
 
 async def log_out(request: web.Request) -> web.StreamResponse:

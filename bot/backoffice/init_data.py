@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
@@ -27,8 +28,21 @@ def _signature(fields: dict[str, str], bot_token: str) -> str:
     return hmac.new(_secret(bot_token), checked.encode(), hashlib.sha256).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """Who opened the Mini App, as Telegram vouches: their id, and their app's language."""
+
+    user_id: int
+    language_code: str | None
+
+
 def telegram_user_id(raw: str, bot_token: str, now: datetime) -> int:
     """The Telegram user Telegram vouches for in `raw`, or InitDataRefused."""
+    return launched(raw, bot_token, now).user_id
+
+
+def launched(raw: str, bot_token: str, now: datetime) -> Launch:
+    """The launch Telegram vouches for in `raw`, or InitDataRefused."""
     if not raw or len(raw) > MAX_LENGTH:
         raise InitDataRefused("missing or too long")
     pairs = parse_qsl(raw, keep_blank_values=True, strict_parsing=False)
@@ -42,11 +56,12 @@ def telegram_user_id(raw: str, bot_token: str, now: datetime) -> int:
         signed_at = datetime.fromtimestamp(int(fields["auth_date"]), tz=now.tzinfo)
         user = json.loads(fields["user"])
         user_id = int(user["id"])
-    except (KeyError, ValueError, TypeError) as missing:
+        language = user.get("language_code")
+    except (KeyError, ValueError, TypeError, AttributeError) as missing:
         raise InitDataRefused(f"unreadable: {type(missing).__name__}") from None
     if not timedelta(seconds=-60) <= now - signed_at <= MAX_AGE:
         raise InitDataRefused("too old")
-    return user_id
+    return Launch(user_id, language if isinstance(language, str) else None)
 
 
 def signed(user: dict[str, object], bot_token: str, at: datetime) -> str:

@@ -101,14 +101,18 @@ def enter_with_link(
 def enter_mini_app(
     telegram_user_id: int,
     *,
+    language: str | None = None,
     uow: UnitOfWork,
     idle_timeout: timedelta = DEFAULT_IDLE_TIMEOUT,
     clock: Clock = utc_now,
 ) -> WebEntry:
     """A web session for the member logged in from this Telegram user, whose launch data
-    Telegram signed (the web adapter checked the signature and its age)."""
+    Telegram signed (the web adapter checked the signature and its age). The app's language
+    it names is noted as an update's is: the pages speak it unless the member chose one."""
     now = clock()
     with uow:
+        if language is not None:
+            uow.languages.note_app(telegram_user_id, language)
         entry = _open(uow, _login(uow, telegram_user_id, now, idle_timeout), now)
         uow.commit()
         return entry

@@ -274,3 +274,17 @@ async def test_another_site_cannot_sign_a_browser_into_someone_elses_session(
         bot.web_url + "/backoffice/enter", data={"link": link_token(url)}, headers=same
     ) as response:
         assert response.status == 200  # the link was not spent by the refused tries
+
+
+async def test_a_mini_app_speaks_the_language_telegram_says_the_app_uses(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sam = logged_in_staff(bot)
+    user = {"id": sam.person.id, "first_name": "Sam", "language_code": "fr-FR"}
+    await browser.post("/backoffice/app", {"init_data": signed(user, bot.double.token, utc_now())})
+    assert browser.status == 200
+    assert "<h1>Articles</h1>" in browser.page and "En stock" in browser.page
+    await sam.says("/language")
+    await sam.presses("Deutsch")  # a language chosen in the chat comes first
+    await browser.get("/backoffice/items")
+    assert "<h1>Artikel</h1>" in browser.page
