@@ -71,6 +71,8 @@ class ApiState:
         # The last failed webhook delivery (unix time, Telegram's words), as getWebhookInfo's
         # last_error_date and last_error_message report it.
         self.webhook_error: tuple[int, str] | None = None
+        # Every webhook delivery tried: (update id, seconds until answered or given up, error).
+        self.deliveries: list[tuple[int, float, str | None]] = []
         self.files: dict[str, UploadedFile] = {}
         self.revision = 0  # grows with every change a chat window would have to show
         self._lock = threading.RLock()

@@ -22,6 +22,11 @@ from bot.playground.bot_api.spec import UploadedFile
 from bot.playground.bot_api.state import ApiState
 from bot.playground.http_thread import respond, start_server
 
+# Telegram awaits a webhook's answer for at most 60 s, then calls the delivery failed ("Read
+# timeout expired") and sends the update again (the Bot API's maintainer, tdlib/telegram-bot-api
+# issues 211 and 341).
+WEBHOOK_READ_SECONDS = 60.0
+
 
 class Transport(ApiState):
     # Webhook deliveries to https:// URLs check the certificate against the system's CAs, as
@@ -242,7 +247,10 @@ class Transport(ApiState):
                     return
                 assert self.webhook is not None
                 update, hook = self._updates[0], dict(self.webhook)
+            started = time.monotonic()
             error = self._post_update(update, hook, self.webhook_tls)
+            with self._lock:
+                self.deliveries.append((update["update_id"], time.monotonic() - started, error))
             if error is None:
                 with self._lock:
                     if self._updates and self._updates[0] is update:
@@ -268,7 +276,10 @@ class Transport(ApiState):
         if hook.get("secret_token"):
             request.add_header("X-Telegram-Bot-Api-Secret-Token", hook["secret_token"])
         try:
-            with urllib.request.urlopen(request, timeout=5, context=tls) as response:  # noqa: S310
+            answer = urllib.request.urlopen(  # noqa: S310 - http(s) only, see above
+                request, timeout=WEBHOOK_READ_SECONDS, context=tls
+            )
+            with answer as response:
                 status = int(response.status)
                 if 200 <= status < 300:
                     return None
