@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         ),
     )
     webhook_secret: SecretStr | None = None
+    # In webhook mode, a worker told to stop first fails its health checks for this long while
+    # still serving, so the proxy in front (Caddy checks every 2 s) sends it nothing more; only
+    # then does it stop taking requests. Without it, an update sent on a kept-alive connection
+    # as the worker closes is lost in flight, and the proxy's retry cannot send it again.
+    stop_drain_seconds: Annotated[float, Field(ge=0, le=60)] = 3.0
     store_name: Annotated[str, Field(min_length=1, max_length=64)] = "ShopKeeps Store"
     currency: str = "EUR"
     timezone: str = "UTC"

@@ -53,6 +53,8 @@ class Readiness:
         self.telegram = telegram
         self._clock = clock
         self._head = head_revision()
+        # Told to stop: health checks fail so the proxy sends nothing more (server.drain).
+        self.stopping = False
 
     async def check(self) -> Verdict:
         health = await self._shop.run(database_health, self._shop.engine, self._clock(), self._head)
@@ -87,9 +89,13 @@ def routes(readiness: Readiness) -> list[web.RouteDef]:
     async def healthz(_request: web.Request) -> web.Response:
         """Alive: the event loop answers. Nothing else is asked, so a slow database never
         gets a live worker restarted."""
+        if readiness.stopping:
+            return web.Response(status=503, text="stopping\n")
         return web.Response(text="ok\n")
 
     async def readyz(_request: web.Request) -> web.Response:
+        if readiness.stopping:
+            return web.Response(status=503, text="not ready\n- stopping\n")
         verdict = await readiness.check()
         if verdict.ready:
             return web.Response(text="ready\n")

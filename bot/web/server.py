@@ -160,6 +160,19 @@ async def serve_until_stopped(settings: Settings, shop: Shop, application: BotAp
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
-    async with serving(settings, shop, application):
+    async with serving(settings, shop, application) as running:
         await stop.wait()
+        await drain(settings, running)
         log.info("stopping: finishing the updates already taken")
+
+
+async def drain(settings: Settings, running: Serving) -> None:
+    """A webhook worker told to stop keeps serving for `stop_drain_seconds` while its health
+    checks fail: the proxy takes it out and sends the next updates to another worker. Caddy
+    retries an update lost on a closing connection only when it could send it again, which
+    Debian's Caddy (2.6) cannot for a request whose body it already sent."""
+    if not settings.use_webhook or running.port is None or settings.stop_drain_seconds <= 0:
+        return
+    running.readiness.stopping = True
+    log.info("stopping: health checks fail for %.1f s first", settings.stop_drain_seconds)
+    await asyncio.sleep(settings.stop_drain_seconds)

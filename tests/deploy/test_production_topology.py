@@ -222,6 +222,7 @@ async def topology(tmp_path: Path) -> AsyncIterator[Topology]:
             "WEBHOOK_SECRET": WEBHOOK_SECRET,
             "BACKOFFICE_URL": proxy.base_url,
             "WEB_LISTEN": "127.0.0.1",
+            "STOP_DRAIN_SECONDS": "3",
             "STORE_NAME": "Topology Grocer",
             "CURRENCY": "EUR",
             "TIMEZONE": "Europe/Paris",

@@ -16,7 +16,7 @@ from bot.domain.clock import utc_now
 from bot.handlers import notifications
 from bot.persistence.models import OutboxRow
 from bot.playground.bot_api.server import LocalBotApi
-from bot.web.server import PROBE_JOB
+from bot.web.server import PROBE_JOB, drain
 from bot.web.webhook import SECRET_HEADER
 from tests.support.chat_person import ChatPerson
 from tests.support.databases import sqlite_only
@@ -229,3 +229,28 @@ async def test_a_valid_update_posted_to_the_hook_is_handled_once(bot: RunningBot
     await bot.double.settle()
     welcomes = [m for m in ann.chat.from_bot if "Corner Shop" in m.shown_text]
     assert len(welcomes) == 1
+
+
+async def test_told_to_stop_it_fails_health_checks_while_it_still_takes_updates(
+    bot: RunningBot,
+) -> None:
+    settings = bot.settings.model_copy(update={"stop_drain_seconds": 1.0})
+    draining = asyncio.create_task(drain(settings, bot.served))
+    await asyncio.sleep(0.1)
+    assert await get(bot, "/healthz") == (503, "stopping\n")
+    assert (await get(bot, "/readyz"))[0] == 503
+    ann = ChatPerson(bot.double, bot.double.person("Ann"))
+    await ann.says("/start")  # delivered to the hook meanwhile, and answered
+    assert "Corner Shop" in ann.screen
+    assert not draining.done()
+    await draining
+    assert draining.done()
+
+
+async def test_in_long_polling_a_stop_does_not_wait(double: LocalBotApi, engine: Engine) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(double, url) as polling:
+        started = asyncio.get_running_loop().time()
+        await drain(polling.settings, polling.served)
+        assert asyncio.get_running_loop().time() - started < 0.5
+        assert not polling.served.readiness.stopping
