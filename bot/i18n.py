@@ -30,6 +30,7 @@ from bot.domain.orders import OrderStatus
 from bot.domain.quantity import format_quantity
 from bot.domain.staff import Role
 from bot.domain.text import Amount, UnitLabel, Words, english, said
+from bot.domain.vocabulary import OFFER_WORDS, OfferWord
 
 __all__ = ["SHIPPED", "Catalogues", "Texts", "said"]
 
@@ -107,6 +108,8 @@ class Texts:
             return self(STATUS_NAMES[value])
         if isinstance(value, Role):
             return self(ROLE_NAMES[value])
+        if isinstance(value, OfferWord):
+            return OFFER_WORDS.words_for(self.language, (value,))[0]
         if isinstance(value, str | int):
             return value
         if isinstance(value, Decimal):

@@ -6,6 +6,8 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
+Version = Hashable  # the catalogue's version, with the offers' moment (bot.handlers.browsing)
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -22,10 +24,10 @@ class VersionedCache(Generic[K, V]):
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._version: int | None = None
+        self._version: Version | None = None
         self._values: OrderedDict[K, V] = OrderedDict()
 
-    def get(self, version: int | None, key: K) -> V | None:
+    def get(self, version: Version | None, key: K) -> V | None:
         if version is None:
             return None
         self._at(version)
@@ -34,7 +36,7 @@ class VersionedCache(Generic[K, V]):
             self._values.move_to_end(key)
         return value
 
-    def put(self, version: int | None, key: K, value: V) -> None:
+    def put(self, version: Version | None, key: K, value: V) -> None:
         if version is None:
             return
         self._at(version)
@@ -46,7 +48,7 @@ class VersionedCache(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._values)
 
-    def _at(self, version: int) -> None:
+    def _at(self, version: Version) -> None:
         if version != self._version:
             self._values.clear()
             self._version = version

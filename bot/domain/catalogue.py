@@ -15,6 +15,7 @@ from typing import Any, TypeGuard
 
 from bot.domain.errors import InvalidInput
 from bot.domain.money import MAX_PRICE_MINOR
+from bot.domain.offers import OfferPrice
 from bot.domain.quantity import MAX_QUANTITY, is_multiple_of
 from bot.domain.text import one_line, said, without_controls
 from bot.domain.vat import check_vat_rate
@@ -91,6 +92,9 @@ class Product:
     # The web address the photo was fetched from (the catalogue file's), kept beside the file
     # id Telegram gave: the same address imported again keeps that photo.
     photo_address: str | None = None
+    # The offer it is sold under at the moment it was priced (bot.domain.offers.priced); never
+    # stored with the item. None: its list price stands.
+    offer: OfferPrice | None = None
 
     def __post_init__(self) -> None:
         self.sku = normalise_sku(self.sku)
@@ -116,12 +120,25 @@ class Product:
 
     @staticmethod
     def restored(**fields: Any) -> Product:
-        """An item as it was stored, every field given: it passed the checks when it was
-        written, so a page of items read does not clean and check each name again."""
+        """An item as it was stored, every stored field given: it passed the checks when it
+        was written, so a page of items read does not clean and check each name again."""
         product = object.__new__(Product)
-        for name in Product.__slots__:
+        for name in STORED_FIELDS:
             setattr(product, name, fields[name])
+        product.offer = fields.get("offer")
         return product
+
+    def with_offer(self, offer: OfferPrice | None) -> Product:
+        """This item as sold under `offer` (None: at its list price)."""
+        if offer is None and self.offer is None:
+            return self
+        return self.unchecked_copy(offer=offer)
+
+    @property
+    def price_now_minor(self) -> int:
+        """What a customer pays for one unit at the moment it was priced: the offer's price,
+        else the list price. Only items read through bot.domain.offers.priced carry offers."""
+        return self.price_minor if self.offer is None else self.offer.price_minor
 
     @property
     def search_text(self) -> str:
@@ -149,6 +166,10 @@ def clean_description(text: str) -> str:
             length=len(description),
         )
     return description
+
+
+# The fields kept in the products table (an offer is worked out, never stored).
+STORED_FIELDS = tuple(name for name in Product.__slots__ if name != "offer")
 
 
 @functools.lru_cache(maxsize=4096)  # every category button of every screen: hashed once

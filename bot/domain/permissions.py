@@ -17,6 +17,8 @@ ORDERS = Role.STAFF
 REPORTS = Role.MANAGER
 # The team: invites, the staff list, switching accounts off.
 TEAM = Role.MANAGER
+# Offers: an item or a category at a lower price for a while (/offer, /offers).
+OFFERS = Role.MANAGER
 # The shop's own details: opening hours, holidays, address, phone, delivery fee.
 SETTINGS = Role.MANAGER
 

@@ -15,6 +15,7 @@ from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
+from bot.domain.offers import Offer
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
 from bot.domain.payments import MoneyTaken, PaymentReceipt, Takings
 from bot.domain.personal_data import SeenCard, Watched
@@ -382,6 +383,15 @@ class PhotoRepository(Protocol):
         """(content type, bytes)."""
 
 
+class OfferRepository(Protocol):
+    def add(self, offer: Offer, at: datetime) -> Offer: ...
+    def not_ended(self, at: datetime) -> list[Offer]:
+        """Running at `at` or starting later; soonest end first."""
+
+    def end(self, offer_id: int, at: datetime) -> bool:
+        """End a running one at `at`, drop one not yet started; False if neither."""
+
+
 class StoreDetailsRepository(Protocol):
     def get(self) -> StoreDetails | None: ...
     def put(self, details: StoreDetails) -> None:
@@ -657,6 +667,8 @@ class UnitOfWork(Protocol):
     def photos(self) -> PhotoRepository: ...
     @property
     def store_details(self) -> StoreDetailsRepository: ...
+    @property
+    def offers(self) -> OfferRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
     @property

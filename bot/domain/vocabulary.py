@@ -381,3 +381,69 @@ RESET_WORDS: Vocabulary[Reset] = Vocabulary(
         "uk": {Reset.DEFAULT: ("стандарт", "за замовчуванням")},
     }
 )
+
+
+# ----------------------------------------------------------------------------- /offer
+
+
+class OfferWord(Enum):
+    """`/offer LEMON 30% from 18:00 until tomorrow 20:00`, `/offer category Bakery 50% …`."""
+
+    FROM = "from"
+    UNTIL = "until"
+    TODAY = "today"
+    TOMORROW = "tomorrow"
+    CATEGORY = "category"
+
+    @property
+    def label(self) -> str:
+        """Its English word, in a sentence written in English (bot.domain.text.english)."""
+        return self.value
+
+
+OFFER_WORDS: Vocabulary[OfferWord] = Vocabulary(
+    {
+        "en": {
+            OfferWord.FROM: ("from", "starting"),
+            OfferWord.UNTIL: ("until", "till", "to"),
+            OfferWord.TODAY: ("today",),
+            OfferWord.TOMORROW: ("tomorrow",),
+            OfferWord.CATEGORY: ("category", "cat"),
+        },
+        "fr": {
+            OfferWord.FROM: ("dès", "depuis"),
+            OfferWord.UNTIL: ("jusqu'à", "jusqua", "jusque"),
+            OfferWord.TODAY: ("aujourd'hui", "aujourdhui"),
+            OfferWord.TOMORROW: ("demain",),
+            OfferWord.CATEGORY: ("catégorie",),
+        },
+        "de": {
+            OfferWord.FROM: ("ab", "von"),
+            OfferWord.UNTIL: ("bis",),
+            OfferWord.TODAY: ("heute",),
+            OfferWord.TOMORROW: ("morgen",),
+            OfferWord.CATEGORY: ("Kategorie",),
+        },
+        "es": {
+            OfferWord.FROM: ("desde",),
+            OfferWord.UNTIL: ("hasta",),
+            OfferWord.TODAY: ("hoy",),
+            OfferWord.TOMORROW: ("mañana",),
+            OfferWord.CATEGORY: ("categoría",),
+        },
+        "ru": {
+            OfferWord.FROM: ("с", "от"),
+            OfferWord.UNTIL: ("до",),
+            OfferWord.TODAY: ("сегодня",),
+            OfferWord.TOMORROW: ("завтра",),
+            OfferWord.CATEGORY: ("категория",),
+        },
+        "uk": {
+            OfferWord.FROM: ("з", "від"),
+            OfferWord.UNTIL: ("до",),
+            OfferWord.TODAY: ("сьогодні",),
+            OfferWord.TOMORROW: ("завтра",),
+            OfferWord.CATEGORY: ("категорія",),
+        },
+    }
+)

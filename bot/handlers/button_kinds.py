@@ -464,3 +464,11 @@ class ForgetMe(ButtonData):
     user: int  # the Telegram user asked
     asked: int  # when, in seconds since the epoch
     answer: Consent
+
+
+@dataclass(frozen=True)
+class EndOffer(ButtonData):
+    """“End now” beside an offer in /offers, for managers."""
+
+    PREFIX = "eo"
+    offer_id: int

@@ -15,8 +15,10 @@ from telegram import Update
 
 from bot.domain.cart import most_per_order, over_the_limit
 from bot.domain.catalogue import Product, category_key, is_web_photo
+from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError
-from bot.domain.services import catalogue, watches
+from bot.domain.offers import Offer, priced
+from bot.domain.services import catalogue, offers, watches
 from bot.domain.services.cart import (
     CartView,
     add_to_cart,
@@ -26,7 +28,7 @@ from bot.domain.services.cart import (
 )
 from bot.domain.services.stock import watch_product
 from bot.domain.typed_amount import TypedAmount
-from bot.handlers.browsing import kept
+from bot.handlers.browsing import kept, screens_at
 from bot.handlers.button_kinds import (
     AddToCart,
     AmountLabel,
@@ -45,6 +47,7 @@ from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, refused_then, say, show
 from bot.handlers.views import PAGE_SIZE, categories_screen, category_screen, product_card
 from bot.i18n import said
+from bot.versioned_cache import Version
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +74,25 @@ def card_shown(update: Update) -> int | None:
     return pressed.product_id if pressed is not None else None
 
 
-async def _category_names(update: Update, context: ShopContext) -> list[str]:
+async def offers_ahead(update: Update, context: ShopContext) -> list[Offer]:
+    """The offers not yet ended, read once per catalogue version by this worker."""
     version = context.catalogue_version(update)
+    return await kept(
+        context.browsing.offers, version, "", lambda: context.run(offers.offers_ahead)
+    )
+
+
+async def screens_version(update: Update, context: ShopContext) -> Version | None:
+    """The version this update's screens are kept under (bot.handlers.browsing.screens_at)."""
+    version = context.catalogue_version(update)
+    if version is None:
+        return None
+    ahead = await offers_ahead(update, context)
+    return screens_at(version, ahead, utc_now(), context.shop.store.timezone)
+
+
+async def _category_names(update: Update, context: ShopContext) -> list[str]:
+    version = await screens_version(update, context)
     return await kept(
         context.browsing.names, version, "", lambda: context.run(catalogue.categories)
     )
@@ -80,7 +100,7 @@ async def _category_names(update: Update, context: ShopContext) -> list[str]:
 
 async def _item(update: Update, context: ShopContext, product_id: int) -> Product:
     """The item for a customer's card, as this worker keeps it or read afresh."""
-    items, version = context.browsing.items, context.catalogue_version(update)
+    items, version = context.browsing.items, await screens_version(update, context)
     product = items.get(version, product_id)
     if product is None:
         product = await context.run(catalogue.item, product_id)
@@ -93,7 +113,7 @@ async def _item(update: Update, context: ShopContext, product_id: int) -> Produc
 async def show_categories(update: Update, context: ShopContext) -> str | None:
     """The list of categories with something on sale."""
     t = context.texts(update)
-    screens, version = context.browsing.screens, context.catalogue_version(update)
+    screens, version = context.browsing.screens, await screens_version(update, context)
     key = (t.language, "", 0)
     screen = screens.get(version, key)
     if screen is None:
@@ -108,7 +128,7 @@ async def show_category(update: Update, context: ShopContext) -> str | None:
     """One page of a category, edited in place."""
     pressed = CategoryPage.of(update)
     t = context.texts(update)
-    screens, version = context.browsing.screens, context.catalogue_version(update)
+    screens, version = context.browsing.screens, await screens_version(update, context)
     key = (t.language, pressed.key, pressed.offset)
     screen = screens.get(version, key)
     if screen is None:
@@ -141,6 +161,10 @@ async def _card(
     drawn card may be kept under that version (an item just read afresh, after a change the
     version may not show yet, is drawn from what was read)."""
     assert product.id is not None
+    # Priced here, whichever way the item was read (a shelf code, a watch...): one card, one
+    # price, the one the cart and checkout charge.
+    [product] = priced([product], await offers_ahead(update, context), utc_now())
+    assert product.id is not None
     if in_cart is None:
         if cart is None:
             cart = await context.run(view_cart, customer_of(update))
@@ -151,7 +175,7 @@ async def _card(
         watches.is_watching, customer_of(update), product.id
     )
     t = context.texts(update)
-    cards, version = context.browsing.cards, context.catalogue_version(update)
+    cards, version = context.browsing.cards, await screens_version(update, context)
     key = (t.language, product.id, quantity, in_cart, watching)
     card = cards.get(version, key) if cached else None
     if card is None:

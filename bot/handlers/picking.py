@@ -277,7 +277,7 @@ async def take_replacement(update: Update, context: ShopContext, prompt: Prompt)
     rows = [
         [
             button(
-                f"{p.name[:32]} ({p.sku}) · {unit_price(t, p, store)}",
+                f"{p.name[:32]} ({p.sku}) · {unit_price(t, p, store, html=False)}",
                 ReplaceWith(
                     draft.order_code, draft.line_id, draft.seen, p.id or 0, draft.seen_item
                 ),

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain import permissions
 from bot.domain.catalogue import Product
+from bot.domain.clock import utc_now
 from bot.domain.errors import AmbiguousItem, InvalidInput, UnknownProduct
 from bot.domain.orders import actor_label
 from bot.domain.quantity import parse_quantity
@@ -32,7 +33,7 @@ from bot.handlers.button_kinds import RestockAs, StockPage
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
-from bot.handlers.views import button
+from bot.handlers.views import button, offer_note, unit_price
 from bot.i18n import Texts, said
 
 PAGE = 15
@@ -115,12 +116,10 @@ async def _item(update: Update, context: ShopContext, sku: str) -> None:
     store, t = context.shop.store, context.texts(update)
     product, rows = await context.run(stock_history, sku, limit=10)
     unit = product.unit.value
-    price = t(
-        "{price} per {unit}",
-        price=t.money(product.price_minor, store.currency),
-        unit=UnitLabel(unit),
-    )
-    lines = [_line(t, product, store), price]
+    lines = [_line(t, product, store), unit_price(t, product, store)]
+    offer = offer_note(t, product, store, utc_now())
+    if offer is not None:
+        lines.append(offer)
     lines.append("\n" + (t("<b>Last changes</b>") if rows else t("No stock changes yet.")))
     for row in rows:
         at = row.at.astimezone(store.timezone)

@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.cart import most_per_order, over_the_limit
 from bot.domain.catalogue import Product, Unit, category_key
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
+from bot.domain.clock import utc_now
 from bot.domain.customers import show_phone
 from bot.domain.money import line_total
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus, reason_shown
@@ -115,17 +116,38 @@ def greeting(t: Texts, first_name: str, store: Store) -> str:
     return f"{hello} {welcome}"
 
 
-def unit_price(t: Texts, product: Product, store: Store) -> str:
-    price = t.money(product.price_minor, store.currency)
+def price_now(t: Texts, product: Product, store: Store, *, html: bool = True) -> str:
+    """What one unit costs now; under an offer, the list price struck through before it
+    (a button cannot hold HTML: its letters are struck through one by one)."""
+    now = t.money(product.price_now_minor, store.currency)
+    if product.offer is None:
+        return now
+    was = t.money(product.price_minor, store.currency)
+    struck = f"<s>{was}</s>" if html else "".join(c + "\u0336" for c in was)
+    return f"{struck} {now}"
+
+
+def unit_price(t: Texts, product: Product, store: Store, *, html: bool = True) -> str:
+    price = price_now(t, product, store, html=html)
     return t("{price} per {unit}", price=price, unit=t(UNITS[product.unit.value]))
 
 
-def listed_price(t: Texts, product: Product, store: Store) -> str:
+def listed_price(t: Texts, product: Product, store: Store, *, html: bool = True) -> str:
     """A price in a list or a cart line: per kg, litre... ("3,29 € / kg"); a piece's alone,
     as a shelf label shows it."""
     if product.unit is Unit.PIECE:
-        return t.money(product.price_minor, store.currency)
-    return unit_price(t, product, store)
+        return price_now(t, product, store, html=html)
+    return unit_price(t, product, store, html=html)
+
+
+def offer_note(t: Texts, product: Product, store: Store, now: datetime) -> str | None:
+    """ "🏷 −30% until 20:00" (today), or until a day and time: None without an offer."""
+    if product.offer is None:
+        return None
+    ends = product.offer.ends_at.astimezone(store.timezone)
+    today = now.astimezone(store.timezone).date()
+    when = f"{ends:%H:%M}" if ends.date() == today else t.moment(ends)
+    return "🏷 " + t("−{percent}% until {when}", percent=product.offer.percent_off, when=when)
 
 
 def availability(t: Texts, product: Product, store: Store) -> str:
@@ -164,7 +186,7 @@ def _page_label(t: Texts, page: Page[Product]) -> str:
 
 
 def product_button(t: Texts, product: Product, store: Store) -> InlineKeyboardButton:
-    label = f"{product.name[:40]} · {listed_price(t, product, store)}"
+    label = f"{product.name[:40]} · {listed_price(t, product, store, html=False)}"
     if product.stock <= 0:
         label += " (" + t("sold out") + ")"
     assert product.id is not None
@@ -221,13 +243,14 @@ def product_card(
     picked: Decimal,
     in_cart: Decimal,
     watching: bool = False,
+    now: datetime | None = None,
 ) -> tuple[str, Keyboard]:
     """`watching`: sold out, and this person asked to be told when it is back."""
-    lines = [
-        f"<b>{esc(product.name)}</b>",
-        unit_price(t, product, store),
-        availability(t, product, store),
-    ]
+    lines = [f"<b>{esc(product.name)}</b>", unit_price(t, product, store)]
+    offer = offer_note(t, product, store, now or utc_now())
+    if offer is not None:
+        lines.append(offer)
+    lines.append(availability(t, product, store))
     if product.description:
         # A photo's caption holds 1024 characters; the rest of the card needs about 250.
         limit = PHOTO_DESCRIPTION if product.photo_file_id else len(product.description)
@@ -292,7 +315,7 @@ def product_card(
                     t(
                         "Add {amount} to cart · {price}",
                         amount=t.quantity(picked, product.unit.value),
-                        price=t.money(line_total(product.price_minor, picked), store.currency),
+                        price=t.money(line_total(product.price_now_minor, picked), store.currency),
                     ),
                     AddToCart(product.id, picked),
                 )

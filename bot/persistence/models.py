@@ -596,6 +596,25 @@ class StockWatchRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class OfferRow(Base):
+    """An item or a category at a lower price for a while (bot.domain.offers). Ending one
+    early moves its end to that moment: the row stays, as the record of what was sold how."""
+
+    __tablename__ = "offers"
+    __table_args__ = (Index("ix_offers_ends_at", "ends_at"), MYSQL_TABLE)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
+    category: Mapped[str | None] = mapped_column(String(60))
+    # A percentage off, or the new price: exactly one of them.
+    percent: Mapped[Decimal | None] = mapped_column(Percent)
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class QuestionRow(Base):
     """A customer's question to the shop ("💬 Ask the shop") and the staff's answer."""
 

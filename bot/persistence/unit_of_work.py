@@ -46,6 +46,7 @@ from bot.persistence.repositories import (
 )
 from bot.persistence.repositories.catalogue import CHANGED as CATALOGUE_CHANGED
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
+from bot.persistence.repositories.offers import SqlOfferRepository
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
 from bot.persistence.repositories.waiting import SqlWaitingRepository
 from bot.persistence.repositories.web_access import (
@@ -170,6 +171,7 @@ class SqlAlchemyUnitOfWork:
         self.staged = SqlStagedUploadRepository(self.session)
         self.photos = SqlPhotoRepository(self.session)
         self.store_details = SqlStoreDetailsRepository(self.session)
+        self.offers = SqlOfferRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.checkouts = SqlCheckoutRepository(self.session)
         self.prompts = SqlPromptRepository(self.session)

@@ -22,6 +22,7 @@ from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
+from bot.domain.offers import Offer
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
 from bot.domain.payments import MoneyTaken, PaymentMethod, PaymentReceipt, Takings
 from bot.domain.ports import (
@@ -57,6 +58,7 @@ class State:
     staged: dict[str, tuple[StagedUpload, datetime]] = field(default_factory=dict)
     photos: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     store_details: StoreDetails | None = None
+    offers: dict[int, Offer] = field(default_factory=dict)
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
     postponed: dict[int, datetime] = field(default_factory=dict)
@@ -736,6 +738,30 @@ class FakeStoreDetails:
         self.s.store_details = details
 
 
+class FakeOffers:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, offer: Offer, at: datetime) -> Offer:
+        kept = dataclasses.replace(offer, id=len(self.s.offers) + 1)
+        self.s.offers[kept.id] = kept  # type: ignore[index]
+        return kept
+
+    def not_ended(self, at: datetime) -> list[Offer]:
+        found = [o for o in self.s.offers.values() if o.ends_at > at]
+        return sorted(found, key=lambda o: (o.ends_at, o.id or 0))
+
+    def end(self, offer_id: int, at: datetime) -> bool:
+        offer = self.s.offers.get(offer_id)
+        if offer is None or offer.ends_at <= at:
+            return False
+        if offer.starts_at >= at:
+            del self.s.offers[offer_id]
+        else:
+            self.s.offers[offer_id] = dataclasses.replace(offer, ends_at=at)
+        return True
+
+
 class FakeInvites:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -1151,6 +1177,7 @@ class FakeUnitOfWork:
         self.staged = FakeStagedUploads(self.working)
         self.photos = FakePhotos(self.working)
         self.store_details = FakeStoreDetails(self.working)
+        self.offers = FakeOffers(self.working)
         self.outbox = FakeOutbox(self.working)
         self.checkouts = FakeCheckouts(self.working)
         self.prompts = FakePrompts(self.working)
@@ -1204,6 +1231,7 @@ class FakeUnitOfWork:
             self.staged,
             self.photos,
             self.store_details,
+            self.offers,
             self.outbox,
             self.checkouts,
             self.prompts,

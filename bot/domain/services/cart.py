@@ -20,6 +20,7 @@ from bot.domain.money import line_total
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.services.customers import CustomerRef, identify
+from bot.domain.services.offers import price_now, prices_now
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.text import said
 from bot.domain.typed_amount import TypedAmount
@@ -35,7 +36,7 @@ class CartItem:
 
     @property
     def total_minor(self) -> int:
-        return line_total(self.product.price_minor, self.quantity)
+        return line_total(self.product.price_now_minor, self.quantity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,11 @@ class CartView:
 
 
 def load_cart(uow: UnitOfWork, customer_id: int) -> CartView:
+    """The cart with its items priced as sold now (an offer's price while it runs)."""
+    lines = uow.carts.lines_with_items(customer_id)
+    items = prices_now(uow, [item for _, item in lines], utc_now())
     return CartView(
-        [CartItem(item, line.quantity) for line, item in uow.carts.lines_with_items(customer_id)]
+        [CartItem(item, line.quantity) for (line, _), item in zip(lines, items, strict=True)]
     )
 
 
@@ -87,7 +91,7 @@ def _put(
         uow.carts.remove(customer_id, product_id)
         return CartView(others)
     held = next((i.product for i in cart.items if i.product.id == product_id), None)
-    product = held or uow.products.get(product_id)
+    product = held or price_now(uow, uow.products.get(product_id), utc_now())
     if product is None:
         raise UnknownProduct(str(product_id))
     if not product.active:
@@ -106,7 +110,7 @@ def _put(
             said("A cart holds up to {n} different items; please check out first."),
             n=MAX_CART_LINES,
         )
-    uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_minor))
+    uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_now_minor))
     changed = CartItem(product, quantity)
     if held is None:
         return CartView([*cart.items, changed], capped)

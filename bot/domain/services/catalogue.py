@@ -25,6 +25,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.pricing import PriceChange, PriceStep, fingerprint
 from bot.domain.quantity import check_step
 from bot.domain.search import Filters, SearchQuery, build_query, query_words
+from bot.domain.services.offers import price_now, prices_now
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level, move_stock
 from bot.domain.services.uploads import GONE as STAGED_GONE
@@ -423,7 +424,8 @@ def products_in_category(
 ) -> Page[Product]:
     with uow.reading():
         items = uow.products.in_category(category, limit=limit, offset=offset)
-        return Page(items, uow.products.count_in_category(category), offset, limit)
+        priced = prices_now(uow, items, utc_now())
+        return Page(priced, uow.products.count_in_category(category), offset, limit)
 
 
 def search_products(text: str, *, offset: int, limit: int, uow: UnitOfWork) -> Page[Product]:
@@ -441,20 +443,20 @@ def searchable(text: str) -> bool:
 def search_in(uow: UnitOfWork, text: str, *, offset: int, limit: int) -> Page[Product]:
     """The search, inside a unit of work the caller holds open."""
     query = build_query(text, uow.products.similar_terms)
-    items = uow.products.search(query, limit=limit, offset=offset)
+    items = prices_now(uow, uow.products.search(query, limit=limit, offset=offset), utc_now())
     return Page(items, uow.products.count_search(query), offset, limit)
 
 
 def product_for_sale(product_id: int, *, uow: UnitOfWork) -> Product:
     """An item a customer may look at and buy; archived ones are refused by name."""
     with uow:
-        return for_sale(uow.products.get(product_id), product_id)
+        return for_sale(price_now(uow, uow.products.get(product_id), utc_now()), product_id)
 
 
-def item(product_id: int, *, uow: UnitOfWork) -> Product | None:
-    """An item as stored, archived or not (a worker keeps it for its cards: `for_sale`)."""
+def item(product_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) -> Product | None:
+    """An item as sold now, archived or not (a worker keeps it for its cards: `for_sale`)."""
     with uow:
-        return uow.products.get(product_id)
+        return price_now(uow, uow.products.get(product_id), clock())
 
 
 def for_sale(product: Product | None, product_id: int) -> Product:

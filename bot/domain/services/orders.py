@@ -48,6 +48,7 @@ from bot.domain.quantity import format_quantity
 from bot.domain.receipts import order_vat
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
+from bot.domain.services.offers import prices_now
 from bot.domain.services.picking import tell_untold
 from bot.domain.services.receipts import queue_receipt
 from bot.domain.services.retry import retry_on_conflict
@@ -93,13 +94,13 @@ def _cart_problems(
             )
             uow.carts.remove(customer_id, line.product_id)
             continue
-        if product.price_minor != line.seen_price_minor:
+        if product.price_now_minor != line.seen_price_minor:
             problems.append(
                 Words(
                     said("{name} now costs {price} per {unit} (was {was})."),
                     {
                         "name": product.name,
-                        "price": Money(product.price_minor, store.currency),
+                        "price": Money(product.price_now_minor, store.currency),
                         "unit": UnitLabel(product.unit.value),
                         "was": Money(line.seen_price_minor, store.currency),
                     },
@@ -109,7 +110,7 @@ def _cart_problems(
         if line.quantity > most and most < product.sellable_stock:
             # What is on hand has fallen since the line was set: one order may hold less now.
             problems.append(over_the_limit(product, most).words)
-            uow.carts.put(customer_id, CartLine(line.product_id, most, product.price_minor))
+            uow.carts.put(customer_id, CartLine(line.product_id, most, product.price_now_minor))
         elif product.stock < line.quantity:
             usable = product.sellable_stock
             if usable > 0:
@@ -123,7 +124,9 @@ def _cart_problems(
                         },
                     )
                 )
-                uow.carts.put(customer_id, CartLine(line.product_id, usable, product.price_minor))
+                uow.carts.put(
+                    customer_id, CartLine(line.product_id, usable, product.price_now_minor)
+                )
             else:
                 problems.append(
                     Words(
@@ -132,9 +135,9 @@ def _cart_problems(
                     )
                 )
                 uow.carts.remove(customer_id, line.product_id)
-        elif product.price_minor != line.seen_price_minor:
+        elif product.price_now_minor != line.seen_price_minor:
             uow.carts.put(
-                customer_id, CartLine(line.product_id, line.quantity, product.price_minor)
+                customer_id, CartLine(line.product_id, line.quantity, product.price_now_minor)
             )
     return problems
 
@@ -258,7 +261,7 @@ def place_order_in(
     if not lines:
         raise EmptyCart()
     check_open_orders(uow, who.id, store)
-    products = uow.products.get_many([line.product_id for line in lines])
+    products = _priced(uow, [line.product_id for line in lines], at)
     problems = _cart_problems(uow, who.id, lines, products, store)
     if problems:
         uow.commit()
@@ -322,6 +325,12 @@ def place_order_in(
     return order
 
 
+def _priced(uow: UnitOfWork, product_ids: list[int], at: datetime) -> dict[int, Product]:
+    """The items by id, priced as sold at `at` (an offer running then)."""
+    found = uow.products.get_many(product_ids)
+    return {p.id: p for p in prices_now(uow, list(found.values()), at) if p.id is not None}
+
+
 def _order_line(product: Product, line: CartLine, store: Store) -> OrderLine:
     assert product.id is not None
     return OrderLine(
@@ -330,8 +339,8 @@ def _order_line(product: Product, line: CartLine, store: Store) -> OrderLine:
         product.name,
         product.unit.value,
         line.quantity,
-        product.price_minor,
-        line_total(product.price_minor, line.quantity),
+        product.price_now_minor,
+        line_total(product.price_now_minor, line.quantity),
         vat_rate=store.default_vat_rate if product.vat_rate is None else product.vat_rate,
     )
 
@@ -635,7 +644,7 @@ def reorder(
     capped: list[Words] = []
     with uow:
         order = own_order(uow, customer, code)
-        products = uow.products.get_many([line.product_id for line in order.lines])
+        products = _priced(uow, [line.product_id for line in order.lines], utc_now())
         current = {line.product_id: line for line in uow.carts.lines(order.customer_id)}
         for line in order.lines:
             product = products.get(line.product_id)
@@ -664,7 +673,9 @@ def reorder(
                         },
                     )
                 )
-            uow.carts.put(order.customer_id, CartLine(line.product_id, usable, product.price_minor))
+            uow.carts.put(
+                order.customer_id, CartLine(line.product_id, usable, product.price_now_minor)
+            )
             added.append(product.name)
         uow.commit()
         return ReorderResult(added, left_out, capped)

@@ -41,6 +41,7 @@ from bot.domain.picking import (
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import format_quantity
 from bot.domain.search import build_query, query_words
+from bot.domain.services.offers import price_now, prices_now
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.staff import check_staff
 from bot.domain.services.stock import record_move, take_stock
@@ -81,14 +82,15 @@ def line_to_pick(code: str, line_id: int, *, store: Store, uow: UnitOfWork) -> L
 
 
 def replacements(typed: str, *, limit: int = REPLACEMENTS_SHOWN, uow: UnitOfWork) -> list[Product]:
-    """Items on sale a typed SKU or name fits: the SKU itself first, then the search's best."""
+    """Items on sale a typed SKU or name fits: the SKU itself first, then the search's best,
+    priced as a substitute is charged (an offer running now)."""
     with uow:
         exact = uow.products.get_by_sku(normalise_sku(typed)) if typed.strip() else None
         found = [exact] if exact is not None and exact.active else []
         if query_words(typed):
             query = build_query(typed, uow.products.similar_terms)
             found += [p for p in uow.products.search(query, limit=limit) if p not in found]
-        return found[:limit]
+        return prices_now(uow, found[:limit], utc_now())
 
 
 Pick = Callable[[UnitOfWork, OrderLine], OrderLine]
@@ -250,7 +252,7 @@ def replace_item(
     """Another item instead of a line's, as the customer asked or agreed, at its own price."""
 
     def instead(uow: UnitOfWork, line: OrderLine) -> OrderLine:
-        product = uow.products.get(product_id)
+        product = price_now(uow, uow.products.get(product_id), clock())
         if product is None or (not product.active and product.id != line.product_id):
             raise UnknownProduct(str(product_id))
         rate = store.default_vat_rate if product.vat_rate is None else product.vat_rate

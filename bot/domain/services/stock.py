@@ -23,6 +23,7 @@ from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.search import build_query, query_words, words_of
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import note_level
+from bot.domain.services.offers import prices_now
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.stock import (
     MANUAL_ADJUSTMENT_REASONS,
@@ -354,8 +355,9 @@ def count_stock(
 def stock_history(
     sku: str, *, limit: int = 10, uow: UnitOfWork
 ) -> tuple[Product, list[LedgerEntry]]:
+    """An item as sold now (its offer, if one runs) and its latest stock moves."""
     with uow.reading():
-        product = _product(uow, sku)
+        product = prices_now(uow, [_product(uow, sku)], utc_now())[0]
         assert product.id is not None
         return product, uow.ledger.recent(product.id, limit=limit)
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import type_coerce
 
-from bot.domain.catalogue import Product, Unit
+from bot.domain.catalogue import STORED_FIELDS, Product, Unit
 from bot.domain.search import (
     Filters,
     Match,
@@ -66,7 +66,7 @@ ON_SALE = ProductRow.__table__.c.active == true()
 # What customers' browsing reads on every tap, built once (building a statement cost about as
 # much as running it) over plain columns (no ORM identity map to fill).
 _products = PRODUCTS = cast(Table, ProductRow.__table__)
-_ITEM_COLUMNS = ITEM_COLUMNS = [_products.c[field] for field in Product.__slots__]  # an item, whole
+_ITEM_COLUMNS = ITEM_COLUMNS = [_products.c[field] for field in STORED_FIELDS]  # an item, whole
 _ITEM = select(*_ITEM_COLUMNS).where(_products.c.id == bindparam("id"))
 _ITEMS = select(*_ITEM_COLUMNS).where(_products.c.id.in_(bindparam("ids", expanding=True)))
 _CATEGORIES = (

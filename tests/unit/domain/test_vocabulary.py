@@ -6,11 +6,18 @@ from enum import Enum
 
 import pytest
 
-from bot.domain.vocabulary import MONTH_NAMES, REPORT_WORDS, Month, ReportWord, Vocabulary
+from bot.domain.vocabulary import (
+    MONTH_NAMES,
+    OFFER_WORDS,
+    REPORT_WORDS,
+    Month,
+    ReportWord,
+    Vocabulary,
+)
 from bot.i18n import SHIPPED
 
 
-@pytest.mark.parametrize("vocabulary", [REPORT_WORDS, MONTH_NAMES])
+@pytest.mark.parametrize("vocabulary", [REPORT_WORDS, MONTH_NAMES, OFFER_WORDS])
 def test_every_shipped_language_has_a_word_for_every_meaning(vocabulary: Vocabulary[Enum]) -> None:
     assert set(vocabulary.tables) == set(SHIPPED)
     for language, table in vocabulary.tables.items():

@@ -1,0 +1,67 @@
+"""Offers (bot.domain.offers): the few rows every priced read asks for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain.offers import Offer
+from bot.persistence.models import OfferRow
+
+
+def _offer(row: Any) -> Offer:
+    return Offer(
+        row.product_id,
+        row.category,
+        row.percent,
+        row.price_minor,
+        row.starts_at,
+        row.ends_at,
+        row.created_by,
+        row.id,
+    )
+
+
+class SqlOfferRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, offer: Offer, at: datetime) -> Offer:
+        row = OfferRow(
+            product_id=offer.product_id,
+            category=offer.category,
+            percent=offer.percent,
+            price_minor=offer.price_minor,
+            starts_at=offer.starts_at,
+            ends_at=offer.ends_at,
+            created_by=offer.created_by,
+            created_at=at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _offer(row)
+
+    def not_ended(self, at: datetime) -> list[Offer]:
+        """Running at `at` or starting later; soonest end first."""
+        rows = self.session.execute(
+            select(OfferRow).where(OfferRow.ends_at > at).order_by(OfferRow.ends_at, OfferRow.id)
+        ).scalars()
+        return [_offer(row) for row in rows]
+
+    def end(self, offer_id: int, at: datetime) -> bool:
+        """End it at `at`: one running ends now (its row stays: what was sold how); one not
+        yet started is dropped. False: it had ended already, or never was."""
+        ended = self.session.execute(
+            update(OfferRow)
+            .where(OfferRow.id == offer_id, OfferRow.starts_at < at, OfferRow.ends_at > at)
+            .values(ends_at=at)
+        )
+        if ended.rowcount:  # type: ignore[attr-defined]
+            return True
+        dropped = self.session.execute(
+            delete(OfferRow).where(OfferRow.id == offer_id, OfferRow.starts_at >= at)
+        )
+        return bool(dropped.rowcount)  # type: ignore[attr-defined]
