@@ -26,8 +26,12 @@ def _offer(row: Any) -> Offer:
 
 
 class SqlOfferRepository:
+    """One per transaction: the offers not yet ended are read once in it (a cart change prices
+    the cart and the item it adds), and read again after it adds or ends one."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._ahead: tuple[datetime, list[Offer]] | None = None
 
     def add(self, offer: Offer, at: datetime) -> Offer:
         row = OfferRow(
@@ -42,18 +46,24 @@ class SqlOfferRepository:
         )
         self.session.add(row)
         self.session.flush()
+        self._ahead = None
         return _offer(row)
 
     def not_ended(self, at: datetime) -> list[Offer]:
         """Running at `at` or starting later; soonest end first."""
+        if self._ahead is not None and self._ahead[0] <= at:
+            return [offer for offer in self._ahead[1] if offer.ends_at > at]
         rows = self.session.execute(
             select(OfferRow).where(OfferRow.ends_at > at).order_by(OfferRow.ends_at, OfferRow.id)
         ).scalars()
-        return [_offer(row) for row in rows]
+        found = [_offer(row) for row in rows]
+        self._ahead = (at, found)
+        return found
 
     def end(self, offer_id: int, at: datetime) -> bool:
         """End it at `at`: one running ends now (its row stays: what was sold how); one not
         yet started is dropped. False: it had ended already, or never was."""
+        self._ahead = None
         ended = self.session.execute(
             update(OfferRow)
             .where(OfferRow.id == offer_id, OfferRow.starts_at < at, OfferRow.ends_at > at)

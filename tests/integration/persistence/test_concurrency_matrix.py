@@ -19,10 +19,12 @@ from bot.domain.catalogue import Unit
 from bot.domain.errors import (
     AccountLocked,
     AuthenticationFailed,
+    CartChanged,
     DomainError,
     StockChangedMeanwhile,
 )
 from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.offers import OfferTerms
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
 from bot.domain.passwords import PasswordHasher
 from bot.domain.payments import (
@@ -41,6 +43,7 @@ from bot.domain.services import (
     housekeeping,
     item_prompts,
     languages,
+    offers,
     orders,
     outbox,
     payments,
@@ -644,3 +647,47 @@ def test_the_unseen_check_run_by_many_workers_at_once_tells_the_managers_once_pe
     assert sum(r for r in results if isinstance(r, int)) == 2
     told = queued(new_uow, NotificationKind.UNSEEN)
     assert sorted(p["what"] for p in told) == ["order", "question"]
+
+
+def _half_off(new_uow: UowFactory, sku: str, minutes: int = 60) -> int:
+    now = datetime.now(UTC)
+    terms = OfferTerms(sku, False, Decimal(50), None, now, now + timedelta(minutes=minutes))
+    started = offers.start_offer(terms, "staff:boss", uow=new_uow())
+    assert started.offer.id is not None
+    return started.offer.id
+
+
+def test_an_offer_ended_by_many_managers_at_once_ends_once(new_uow: UowFactory) -> None:
+    stocked(new_uow(), 10, sku="TEA")
+    offer_id = _half_off(new_uow, "TEA")
+    results = _race(AT_ONCE, lambda _: offers.end_offer(offer_id, uow=new_uow()))
+    assert sorted(results, key=str) == [False] * (AT_ONCE - 1) + [True]
+    assert offers.offers_not_ended(uow=new_uow()) == []
+
+
+def test_checkouts_racing_an_offers_end_each_pay_the_price_they_confirmed(
+    new_uow: UowFactory,
+) -> None:
+    """Twelve carts filled at half price; the offer ends while they confirm: every order
+    placed is at one price its line was confirmed at, and a cart that saw the other price is
+    corrected and told, never charged a price it was not shown."""
+    tea = stocked(new_uow(), 100, sku="TEA", price_minor=400)
+    offer_id = _half_off(new_uow, "TEA")
+    buyers = [ready_to_confirm(new_uow, tea.id or 0) for _ in range(AT_ONCE - 1)]
+
+    def confirm(n: int) -> Order | bool:
+        if n == 0:
+            return offers.end_offer(offer_id, uow=new_uow())
+        return checkout.confirm_checkout(buyers[n - 1], store=STORE, uow=new_uow())
+
+    results = _race(AT_ONCE, confirm)
+    assert results[0] is True
+    placed = [r for r in results[1:] if isinstance(r, Order)]
+    assert all(line.unit_price_minor in (200, 400) for o in placed for line in o.lines)
+    corrected = [r for r in results[1:] if isinstance(r, CartChanged)]
+    assert len(placed) + len(corrected) == AT_ONCE - 1
+    assert all("now costs" in str(r) for r in corrected)
+    for who in buyers:  # a corrected cart confirms at the list price next time
+        if view_cart(who, uow=new_uow()).items:
+            order = checkout.confirm_checkout(who, store=STORE, uow=new_uow())
+            assert [line.unit_price_minor for line in order.lines] == [400]
