@@ -79,6 +79,18 @@ def added_takings(
 
 
 @dataclass(frozen=True, slots=True)
+class UsualItem:
+    """An item a customer ordered before, as they ordered it (before any change at picking):
+    how many of their orders held it, and the latest of them."""
+
+    product_id: int
+    name: str  # as the latest order named it (the item may have been renamed or archived)
+    orders: int
+    last_quantity: Decimal
+    last_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class StaffSession:
     telegram_user_id: int
     staff_id: int
@@ -224,7 +236,15 @@ class OrderRepository(Protocol):
         """Codes of unpaid pay-at-pickup orders still waiting (placed, accepted or ready)
         for a pickup booked before `before`, earliest first."""
 
-    def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]: ...
+    def for_customer(
+        self, customer_id: int, *, limit: int, offset: int = 0, cancelled: bool = True
+    ) -> list[Order]:
+        """Newest first; `cancelled=False` leaves cancelled orders out."""
+
+    def usual_items(self, customer_id: int, *, limit: int) -> list[UsualItem]:
+        """The items of this customer's orders not cancelled, as ordered: the most often
+        ordered first, then the most recently; counted and ranked in the database."""
+
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]: ...
     def count_open(self) -> int:
         """Orders neither completed nor cancelled."""
@@ -561,6 +581,27 @@ class WatchRepository(Protocol):
         """Stop watching; False if this customer was not."""
 
 
+class FavouriteRepository(Protocol):
+    """The items each customer keeps one tap away: one row per customer and item."""
+
+    def add(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        """Keep it (one statement, no read first); False if it already was a favourite."""
+
+    def remove(self, customer_id: int, product_id: int) -> bool:
+        """False if it was not a favourite."""
+
+    def has(self, customer_id: int, product_id: int) -> bool: ...
+    def among(self, wanted: Collection[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Of the (person's Telegram id, item) pairs asked for, those that are favourites, in
+        one read."""
+
+    def items(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Product]:
+        """The customer's favourite items, archived ones too: those on sale first, each part
+        by name."""
+
+    def count(self, customer_id: int) -> int: ...
+
+
 class QuestionRepository(Protocol):
     def add(self, question: Question) -> Question: ...
     def get(self, question_id: int) -> Question | None: ...
@@ -671,6 +712,8 @@ class UnitOfWork(Protocol):
     def chores(self) -> ChoreRepository: ...
     @property
     def watches(self) -> WatchRepository: ...
+    @property
+    def favourites(self) -> FavouriteRepository: ...
     @property
     def questions(self) -> QuestionRepository: ...
     @property

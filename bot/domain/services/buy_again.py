@@ -1,7 +1,11 @@
-"""Buy again: a past order back in the cart, line by line, by the cart's own rules.
+"""Buy again: what a customer ordered before, the most often ordered first, back in the cart
+in one tap, an item or a whole past order, by the cart's own rules.
 
-Items count as ordered, not as picked: an item the shop replaced at picking goes back as the one
-the customer asked for, in the amount they asked for.
+What counts as ordered before: every order of theirs that was placed and not cancelled,
+completed or still on its way. An order placed yesterday and not yet collected is already
+what they want again (a weekly shop placed early); a cancelled one may be what they did not
+want after all, or what the shop could not provide, and is left out. Items count as ordered,
+not as picked: an item the shop replaced at picking counts as the one the customer asked for.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from decimal import Decimal
 
 from bot.domain.cart import DEFAULT_MAX_PER_ITEM, most_per_order, over_the_limit
 from bot.domain.catalogue import Product
+from bot.domain.orders import Order
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.cart import MAX_CART_LINES, cart_owner, load_cart, put_line
 from bot.domain.services.customers import CustomerRef
@@ -18,11 +23,65 @@ from bot.domain.services.orders import own_order
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.text import Amount, Words, said
 
+USUAL_ITEMS = 10  # the items shown, most often ordered first
+RECENT_ORDERS = 3  # the latest orders offered whole
+
+
+@dataclass(frozen=True, slots=True)
+class Usual:
+    """An item the customer ordered before: as it is now (None: gone from the catalogue, so
+    known only by the name it was ordered under), how many of their orders held it, and what
+    one tap puts in the cart."""
+
+    name: str
+    product: Product | None
+    orders: int
+    amount: Decimal
+
+    @property
+    def on_sale(self) -> bool:
+        return self.product is not None and self.product.active
+
+
+@dataclass(frozen=True, slots=True)
+class BoughtBefore:
+    items: list[Usual]  # the most often ordered first, then the most recently
+    orders: list[Order]  # the latest ones not cancelled, newest first
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items and not self.orders
+
 
 def in_whole_steps(product: Product, amount: Decimal) -> Decimal:
     """An amount ordered before, in whole steps of the item as it is sold now (its step may
     have changed since), and at least one step."""
     return max(amount - amount % product.step, product.step)
+
+
+def bought_before(
+    customer: CustomerRef,
+    *,
+    uow: UnitOfWork,
+    items: int = USUAL_ITEMS,
+    orders: int = RECENT_ORDERS,
+) -> BoughtBefore:
+    """What the customer ordered before, for 🔁 Buy again: their usual items, each with the
+    amount their latest order held (one tap puts that much in the cart), and their latest
+    orders to put back whole. Items no longer sold stay in the list, to be said so."""
+    with uow.reading():
+        who = uow.customers.get_by_telegram_id(customer.telegram_user_id)
+        if who is None or who.id is None:
+            return BoughtBefore([], [])
+        usual = uow.orders.usual_items(who.id, limit=items)
+        products = uow.products.get_many([u.product_id for u in usual])
+        recent = uow.orders.for_customer(who.id, limit=orders, cancelled=False)
+    found = []
+    for u in usual:
+        product = products.get(u.product_id)
+        amount = u.last_quantity if product is None else in_whole_steps(product, u.last_quantity)
+        found.append(Usual(product.name if product else u.name, product, u.orders, amount))
+    return BoughtBefore(found, recent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """An order put back in the cart: each line by the cart's own rules, and every line that did
-not go in whole said with why."""
+not go in whole said with why. (What a customer ordered before is counted in SQL: those tests
+run on the real repositories, tests/integration/persistence/test_buy_again.py.)"""
 
 from __future__ import annotations
 
