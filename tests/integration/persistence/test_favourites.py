@@ -1,6 +1,6 @@
 """Favourites through the real repositories, on SQLite and MariaDB: one row per customer and
-item whatever the taps, and the list in its order with nothing dropped. (Many presses at
-once: test_concurrency_matrix.py.)"""
+item whatever the taps, the list in its order with nothing dropped, and the ⭐ read with an
+update's record. (Many presses at once: test_concurrency_matrix.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain.errors import ProductArchived, UnknownProduct
-from bot.domain.services import catalogue
+from bot.domain.services import catalogue, deliveries
+from bot.domain.services.deliveries import Arrival
 from bot.domain.services.favourites import favourites, is_favourite, set_favourite
 from bot.persistence.models import FavouriteRow
 from tests.support.databases import UowFactory
@@ -76,3 +77,23 @@ def test_an_item_no_longer_sold_cannot_be_starred_but_can_be_taken_off(
     with pytest.raises(UnknownProduct):
         set_favourite(ann, 999_999, True, uow=new_uow())
     assert rows(new_uow) == 0
+
+
+def test_an_item_cards_record_reads_whether_it_is_a_favourite_of_its_sender(
+    new_uow: UowFactory,
+) -> None:
+    tea, jam = stocked(new_uow(), 5, name="Tea"), stocked(new_uow(), 5, name="Jam")
+    assert tea.id is not None and jam.id is not None
+    ann, bob = customer(), customer()
+    set_favourite(ann, tea.id, True, uow=new_uow())
+    set_favourite(bob, jam.id, True, uow=new_uow())
+    read = deliveries.first_deliveries(
+        [
+            Arrival(1, ann.telegram_user_id, card_item=tea.id),
+            Arrival(2, ann.telegram_user_id, card_item=jam.id),  # Bob's, not Ann's
+            Arrival(3, bob.telegram_user_id, card_item=jam.id),
+            Arrival(4, bob.telegram_user_id),  # no card: not read
+        ],
+        uow=new_uow(),
+    )
+    assert [d.favourite for d in read] == [True, False, True, None]
