@@ -17,7 +17,7 @@ from bot.domain.customers import Customer
 from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
 from bot.domain.payments import MoneyTaken, PaymentReceipt, Takings
-from bot.domain.personal_data import SeenCard, Watched
+from bot.domain.personal_data import Favourite, SeenCard, Watched
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery
@@ -755,6 +755,9 @@ class PersonalDataRepository(Protocol):
         """Oldest first."""
 
     def watches(self, customer_id: int) -> list[Watched]: ...
+    def favourites(self, customer_id: int) -> list[Favourite]:
+        """In the order they were starred."""
+
     def card_shown(self, telegram_user_id: int) -> SeenCard | None:
         """The item card the person saw last (None if none, or its item is gone)."""
 
@@ -772,6 +775,7 @@ class PersonalDataRepository(Protocol):
         """Delete the customer's questions (and the answers); their ids."""
 
     def forget_watches(self, customer_id: int) -> int: ...
+    def forget_favourites(self, customer_id: int) -> int: ...
     def forget_app_language(self, telegram_user_id: int) -> None: ...
     def forget_card_shown(self, telegram_user_id: int) -> None:
         """The item card they saw last (an amount typed next is for it)."""
