@@ -30,6 +30,15 @@ class Watched:
 
 
 @dataclass(frozen=True, slots=True)
+class Favourite:
+    """An item the customer starred (⭐ on its card)."""
+
+    sku: str
+    name: str
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SeenCard:
     """The item card the customer looked at last: an amount they type next is for it."""
 
@@ -58,6 +67,7 @@ class KeptAbout:
     orders: list[Order] = field(default_factory=list)  # newest first
     questions: list[Question] = field(default_factory=list)  # oldest first
     watches: list[Watched] = field(default_factory=list)
+    favourites: list[Favourite] = field(default_factory=list)
     cart: list[CartEntry] = field(default_factory=list)
     checkout: CheckoutDraft | None = None
     last_card: SeenCard | None = None

@@ -18,7 +18,7 @@ from bot.domain.notifications import Notification
 from bot.domain.offers import Offer
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
 from bot.domain.payments import MoneyTaken, PaymentReceipt, Takings
-from bot.domain.personal_data import SeenCard, Watched
+from bot.domain.personal_data import Favourite, SeenCard, Watched
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.search import SearchQuery
@@ -77,6 +77,18 @@ def added_takings(
 ) -> dict[MoneyTaken | None, int]:
     """Money by how it was taken, the two added up."""
     return {way: one.get(way, 0) + other.get(way, 0) for way in {*one, *other}}
+
+
+@dataclass(frozen=True, slots=True)
+class UsualItem:
+    """An item a customer ordered before, as they ordered it (before any change at picking):
+    how many of their orders held it, and the latest of them."""
+
+    product_id: int
+    name: str  # as the latest order named it (the item may have been renamed or archived)
+    orders: int
+    last_quantity: Decimal
+    last_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +237,15 @@ class OrderRepository(Protocol):
         """Codes of unpaid pay-at-pickup orders still waiting (placed, accepted or ready)
         for a pickup booked before `before`, earliest first."""
 
-    def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]: ...
+    def for_customer(
+        self, customer_id: int, *, limit: int, offset: int = 0, cancelled: bool = True
+    ) -> list[Order]:
+        """Newest first; `cancelled=False` leaves cancelled orders out."""
+
+    def usual_items(self, customer_id: int, *, limit: int) -> list[UsualItem]:
+        """The items of this customer's orders not cancelled, as ordered: the most often
+        ordered first, then the most recently; counted and ranked in the database."""
+
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]: ...
     def count_open(self) -> int:
         """Orders neither completed nor cancelled."""
@@ -571,6 +591,27 @@ class WatchRepository(Protocol):
         """Stop watching; False if this customer was not."""
 
 
+class FavouriteRepository(Protocol):
+    """The items each customer keeps one tap away: one row per customer and item."""
+
+    def add(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        """Keep it (one statement, no read first); False if it already was a favourite."""
+
+    def remove(self, customer_id: int, product_id: int) -> bool:
+        """False if it was not a favourite."""
+
+    def has(self, customer_id: int, product_id: int) -> bool: ...
+    def among(self, wanted: Collection[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Of the (person's Telegram id, item) pairs asked for, those that are favourites, in
+        one read."""
+
+    def items(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Product]:
+        """The customer's favourite items, archived ones too: those on sale first, each part
+        by name."""
+
+    def count(self, customer_id: int) -> int: ...
+
+
 class QuestionRepository(Protocol):
     def add(self, question: Question) -> Question: ...
     def get(self, question_id: int) -> Question | None: ...
@@ -684,6 +725,8 @@ class UnitOfWork(Protocol):
     @property
     def watches(self) -> WatchRepository: ...
     @property
+    def favourites(self) -> FavouriteRepository: ...
+    @property
     def questions(self) -> QuestionRepository: ...
     @property
     def shields(self) -> ShieldRepository: ...
@@ -724,6 +767,9 @@ class PersonalDataRepository(Protocol):
         """Oldest first."""
 
     def watches(self, customer_id: int) -> list[Watched]: ...
+    def favourites(self, customer_id: int) -> list[Favourite]:
+        """In the order they were starred."""
+
     def card_shown(self, telegram_user_id: int) -> SeenCard | None:
         """The item card the person saw last (None if none, or its item is gone)."""
 
@@ -741,6 +787,7 @@ class PersonalDataRepository(Protocol):
         """Delete the customer's questions (and the answers); their ids."""
 
     def forget_watches(self, customer_id: int) -> int: ...
+    def forget_favourites(self, customer_id: int) -> int: ...
     def forget_app_language(self, telegram_user_id: int) -> None: ...
     def forget_card_shown(self, telegram_user_id: int) -> None:
         """The item card they saw last (an amount typed next is for it)."""

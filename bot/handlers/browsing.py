@@ -32,9 +32,9 @@ CARDS_KEPT = 2048
 SCREENS_KEPT = 1024
 
 Screen = tuple[str, Keyboard]
-# An item's card as drawn for a language, an item, the amount picked, the amount in the cart
-# and (sold out) whether the person waits for it to come back.
-CardKey = tuple[str, int, Decimal, Decimal, bool]
+# An item's card as drawn for a language, an item, the amount picked, the amount in the cart,
+# (sold out) whether the person waits for it to come back, and whether it is a favourite.
+CardKey = tuple[str, int, Decimal, Decimal, bool, bool]
 
 
 @dataclass

@@ -22,6 +22,8 @@ class Screen(StrEnum):
     CART = "cart"
     ORDERS = "orders"
     HELP = "help"
+    FAVOURITES = "fav"
+    BUY_AGAIN = "again"
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,51 @@ class UnwatchItem(ButtonData):
 
     PREFIX = "uw"
     product_id: int
+
+
+class Star(StrEnum):
+    """What a ⭐ button does, as drawn: make the item a favourite, or no longer one."""
+
+    ON = "on"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class FavouriteItem(ButtonData):
+    """⭐ on an item's card. It carries what it sets, not "the other way round": a double tap,
+    or one press taken by two workers, sets the same once."""
+
+    PREFIX = "fav"
+    product_id: int
+    star: Star
+
+
+@dataclass(frozen=True)
+class FavouritesPage(ButtonData):
+    PREFIX = "favs"
+    offset: int
+
+
+@dataclass(frozen=True)
+class DropFavourite(ButtonData):
+    """Off the favourites list, from the list (an item no longer sold has no card to do it
+    on); it redraws the page it was pressed on."""
+
+    PREFIX = "favx"
+    product_id: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class BuyAgainItem(ButtonData):
+    """🔁 Buy again: this much of an item into the cart (the amount the latest order held)."""
+
+    PREFIX = "again"
+    product_id: int
+    amount: Decimal
+
+    def makes_sense(self) -> bool:
+        return self.amount > 0
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Browsing: categories, pages of items, an item's card with a quantity picker.
 
 The screens come from what this worker keeps (bot.handlers.browsing) while the catalogue's
-version, read with the update's record, stands; an item's card shows the person's cart as the
-same record read it. A browse tap is then the record's transaction alone.
+version, read with the update's record, stands; an item's card shows the person's cart, and
+whether the item is one of their favourites, as the same record read them. A browse tap is then
+the record's transaction alone.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bot.domain.catalogue import Product, category_key, is_web_photo
 from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError
 from bot.domain.offers import Offer, priced
-from bot.domain.services import catalogue, offers, watches
+from bot.domain.services import catalogue, favourites, offers, watches
 from bot.domain.services.cart import (
     CartView,
     add_to_cart,
@@ -36,9 +37,11 @@ from bot.handlers.button_kinds import (
     AtOrderLimit,
     AtSmallestAmount,
     CategoryPage,
+    FavouriteItem,
     ItemCard,
     Menu,
     Screen,
+    Star,
     UnwatchItem,
     WatchItem,
 )
@@ -54,23 +57,24 @@ log = logging.getLogger(__name__)
 
 def cart_item_shown(update: Update) -> int | None:
     """The item whose quantity in the person's cart the reply to `update` shows (an item's
-    card): read with the update's record, in the same transaction."""
-    query = update.callback_query
-    data = query.data if query is not None else None
-    if not data or not data.startswith(ItemCard.PREFIX + ":"):
-        return None
-    pressed = ItemCard.unpack(data)
-    return pressed.product_id if pressed is not None else None
-
-
-def card_shown(update: Update) -> int | None:
-    """The item whose card the reply to `update` shows (its card, ➖/➕, Add to cart): an
-    amount the person types next is for it."""
+    card, or the card again after its ⭐, which leaves the cart as it is): read with the
+    update's record, in the same transaction."""
     query = update.callback_query
     data = query.data if query is not None else None
     if not data:
         return None
-    pressed = ItemCard.unpack(data) or AddToCart.unpack(data)
+    pressed = ItemCard.unpack(data) or FavouriteItem.unpack(data)
+    return pressed.product_id if pressed is not None else None
+
+
+def card_shown(update: Update) -> int | None:
+    """The item whose card the reply to `update` shows (its card, ➖/➕, Add to cart, ⭐): an
+    amount the person types next is for it, and the record reads whether it is a favourite."""
+    query = update.callback_query
+    data = query.data if query is not None else None
+    if not data:
+        return None
+    pressed = ItemCard.unpack(data) or AddToCart.unpack(data) or FavouriteItem.unpack(data)
     return pressed.product_id if pressed is not None else None
 
 
@@ -154,12 +158,14 @@ async def _card(
     cart: CartView | None = None,
     *,
     in_cart: Decimal | None = None,
+    favourite: bool | None = None,
     cached: bool = False,
 ) -> None:
-    """The card; pass the cart, or how much of the item it holds, when the caller already
-    has it fresh. `cached`: the product was read at the update's catalogue version, so its
-    drawn card may be kept under that version (an item just read afresh, after a change the
-    version may not show yet, is drawn from what was read)."""
+    """The card; pass the cart, or how much of the item it holds, and whether it is one of
+    the person's favourites, when the caller already has them fresh. `cached`: the product
+    was read at the update's catalogue version, so its drawn card may be kept under that
+    version (an item just read afresh, after a change the version may not show yet, is drawn
+    from what was read)."""
     assert product.id is not None
     # Priced here, whichever way the item was read (a shelf code, a watch...): one card, one
     # price, the one the cart and checkout charge.
@@ -169,6 +175,8 @@ async def _card(
         if cart is None:
             cart = await context.run(view_cart, customer_of(update))
         in_cart = cart.quantity_of(product.id)
+    if favourite is None:
+        favourite = await context.run(favourites.is_favourite, customer_of(update), product.id)
     quantity = picked if picked is not None and picked > 0 else product.step
     # Only a sold-out card says whether the person waits for it: a read for those alone.
     watching = product.sellable_stock <= 0 and await context.run(
@@ -176,11 +184,17 @@ async def _card(
     )
     t = context.texts(update)
     cards, version = context.browsing.cards, await screens_version(update, context)
-    key = (t.language, product.id, quantity, in_cart, watching)
+    key = (t.language, product.id, quantity, in_cart, watching, favourite)
     card = cards.get(version, key) if cached else None
     if card is None:
         card = product_card(
-            t, product, context.shop.store, picked=quantity, in_cart=in_cart, watching=watching
+            t,
+            product,
+            context.shop.store,
+            picked=quantity,
+            in_cart=in_cart,
+            watching=watching,
+            favourite=favourite,
         )
         if cached:
             cards.put(version, key, card)
@@ -202,9 +216,13 @@ async def show_product(update: Update, context: ShopContext) -> str | None:
     """An item's card; the ➖/➕ buttons come back here with a new quantity."""
     pressed = ItemCard.of(update)
     product = await _item(update, context, pressed.product_id)
-    delivery = context.delivery(update)  # its record read the cart (cart_item_shown)
+    # Its record read the cart (cart_item_shown) and the ⭐ (card_shown).
+    delivery = context.delivery(update)
     in_cart = delivery.in_cart if delivery is not None else None
-    await _card(update, context, product, pressed.amount, in_cart=in_cart, cached=True)
+    favourite = delivery.favourite if delivery is not None else None
+    await _card(
+        update, context, product, pressed.amount, in_cart=in_cart, favourite=favourite, cached=True
+    )
     return None
 
 
@@ -218,7 +236,9 @@ async def put_in_cart(update: Update, context: ShopContext) -> str | None:
         add_to_cart, customer_of(update), product_id, quantity, max_per_item=most
     )
     product = next(i.product for i in cart.items if i.product.id == product_id)
-    await _card(update, context, product, quantity, cart)
+    delivery = context.delivery(update)  # its record read the ⭐ (card_shown)
+    favourite = delivery.favourite if delivery is not None else None
+    await _card(update, context, product, quantity, cart, favourite=favourite)
     t = context.texts(update)
     if cart.capped is not None:
         return t.refusal(cart.capped)
@@ -292,6 +312,26 @@ async def unwatch_item(update: Update, context: ShopContext) -> str | None:
 
 
 @polite
+async def star_item(update: Update, context: ShopContext) -> str | None:
+    """⭐ on a card: the item is (or is no longer) a favourite, and the card shows it."""
+    pressed = FavouriteItem.of(update)
+    starred = await context.run(
+        favourites.set_favourite,
+        customer_of(update),
+        pressed.product_id,
+        pressed.star is Star.ON,
+    )
+    product = catalogue.for_sale(starred.product, pressed.product_id)
+    delivery = context.delivery(update)  # its record read the cart (cart_item_shown)
+    in_cart = delivery.in_cart if delivery is not None else None
+    await _card(update, context, product, None, in_cart=in_cart, favourite=starred.favourite)
+    t = context.texts(update)
+    if starred.favourite:
+        return t("Added to your favourites: ⭐ Favourites in the menu.")
+    return t("Removed from your favourites.")
+
+
+@polite
 async def at_minimum(update: Update, context: ShopContext) -> str | None:
     """➖ on the smallest amount: nothing to redraw, just say so."""
     t = context.texts(update)
@@ -333,5 +373,6 @@ FEATURE = Feature(
         Press(AmountLabel, explain_amount),
         Press(WatchItem, watch_item),
         Press(UnwatchItem, unwatch_item),
+        Press(FavouriteItem, star_item),
     ],
 )

@@ -251,8 +251,8 @@ class PersonalQueues(BaseUpdateProcessor):
             await self._slow_down(person, update)
             return
         # Nothing of this person's before it: what its record read (their cart, the
-        # catalogue's version) is still so when its turn comes. Otherwise an earlier update
-        # may change it meanwhile, and the reply reads it again.
+        # catalogue's version, their favourites) is still so when its turn comes. Otherwise
+        # an earlier update may change it meanwhile, and the reply reads it again.
         alone = person not in self._waiting
         self._waiting[person] = self._waiting.get(person, 0) + 1
         # Taken on arrival, with everyone else's (group commit), so that it is kept, and
@@ -268,7 +268,9 @@ class PersonalQueues(BaseUpdateProcessor):
                     _discard(coroutine)
                     raise
                 if not alone:
-                    delivery = dataclasses.replace(delivery, catalogue=None, in_cart=None)
+                    delivery = dataclasses.replace(
+                        delivery, catalogue=None, in_cart=None, favourite=None
+                    )
                 await self._handle(update, delivery, coroutine)
         finally:
             if not taking.done():

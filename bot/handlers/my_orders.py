@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.services import orders
+from bot.domain.services.buy_again import order_again
 from bot.domain.services.cart import view_cart
 from bot.domain.waiting import WaitingKind
 from bot.handlers import payments
@@ -83,7 +84,7 @@ async def order_action(update: Update, context: ShopContext) -> str | None:
         t = context.texts(update)
         return t("Here is your invoice.")
     if action is OrderAction.REORDER:
-        result = await context.run(orders.reorder, who, code, max_per_item=store.max_per_item)
+        result = await context.run(order_again, who, code, max_per_item=store.max_per_item)
         t = context.texts(update)
         lines = []
         if result.added:

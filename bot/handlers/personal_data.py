@@ -32,9 +32,10 @@ FOOTER = said(
 )
 QUESTION = said(
     "<b>Erase your personal data?</b>\n"
-    "Your name, phone numbers, addresses, notes, questions, back-in-stock requests, cart, "
-    "checkout and language choice are deleted for good. Your orders stay in the shop's books "
-    "for accounting, without your name, phone number, address or note. This cannot be undone."
+    "Your name, phone numbers, addresses, notes, questions, back-in-stock requests, "
+    "favourites, cart, checkout and language choice are deleted for good. Your orders stay in "
+    "the shop's books for accounting, without your name, phone number, address or note. This "
+    "cannot be undone."
 )
 ERASED = said("Your personal data is erased. Send /start to begin again as a new customer.")
 NOT_YOURS = said("This button is not for you.")
@@ -101,6 +102,8 @@ def kept_lines(t: Texts, kept: KeptAbout, store: Store) -> list[str]:
         lines.append(none)
     lines += ["", t("<b>Items you asked to hear about</b>")]
     lines += [f"• {esc(w.name)} ({esc(w.sku)})" for w in kept.watches] or [none]
+    lines += ["", t("<b>Your favourites</b>")]
+    lines += [f"• {esc(f.name)} ({esc(f.sku)})" for f in kept.favourites] or [none]
     lines += ["", "<b>" + t("Your cart") + "</b>"]
     lines += [
         f"• {esc(item.name)} — {t.quantity(item.quantity, item.unit)}" for item in kept.cart
@@ -186,6 +189,9 @@ def kept_json(t: Texts, kept: KeptAbout, store: Store) -> bytes:
         ],
         "back_in_stock_requests": [
             {"sku": w.sku, "name": w.name, "since": w.since.isoformat()} for w in kept.watches
+        ],
+        "favourites": [
+            {"sku": f.sku, "name": f.name, "since": f.since.isoformat()} for f in kept.favourites
         ],
         "cart": [
             {

@@ -29,6 +29,8 @@ MENU_BUTTONS = said("<b>The menu buttons</b>")
 BUTTONS = (
     ("🛍", said("Catalogue"), said("the items, category by category")),
     ("🔎", said("Search"), said("find an item by its name; typing a word does the same")),
+    ("⭐", said("Favourites"), said("the items you starred with ☆ on their cards")),
+    ("🔁", said("Buy again"), said("what you ordered before, back in your cart in one tap")),
     ("🧺", said("Cart"), said("what you picked; check out from there")),
     ("📦", said("My orders"), said("follow your orders, or cancel one")),
     ("💬", said("Ask the shop"), said("send the shop a question")),

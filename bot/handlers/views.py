@@ -40,6 +40,7 @@ from bot.handlers.button_kinds import (
     Choice,
     ConfirmOrder,
     EmptyCart,
+    FavouriteItem,
     ItemCard,
     LeaveCheckout,
     LineChange,
@@ -51,6 +52,7 @@ from bot.handlers.button_kinds import (
     PickupTime,
     Screen,
     SearchPage,
+    Star,
     StartCheckout,
     UnwatchItem,
     WatchItem,
@@ -81,6 +83,10 @@ def menu_keyboard(t: Texts) -> Keyboard:
             [
                 catalogue_button(t),
                 button("🔎 " + t("Search"), Menu(Screen.SEARCH)),
+            ],
+            [
+                button("⭐ " + t("Favourites"), Menu(Screen.FAVOURITES)),
+                button("🔁 " + t("Buy again"), Menu(Screen.BUY_AGAIN)),
             ],
             [
                 cart_button(t),
@@ -167,7 +173,7 @@ def categories_screen(t: Texts, categories: list[str]) -> tuple[str, Keyboard]:
     return t("<b>Catalogue</b>\nChoose a category:"), Keyboard([*rows, home_row(t)])
 
 
-def _pager(
+def pager(
     t: Texts, page: Page[Product], at: Callable[[int], ButtonData]
 ) -> list[InlineKeyboardButton]:
     nav = []
@@ -178,7 +184,7 @@ def _pager(
     return nav
 
 
-def _page_label(t: Texts, page: Page[Product]) -> str:
+def page_label(t: Texts, page: Page[Product]) -> str:
     pages = max(1, -(-page.total // page.limit))
     if pages == 1:
         return ""
@@ -198,17 +204,17 @@ def category_screen(
 ) -> tuple[str, Keyboard]:
     rows = [[product_button(t, p, store)] for p in page.items]
     key = category_key(category)
-    nav = _pager(t, page, lambda offset: CategoryPage(key, offset))
+    nav = pager(t, page, lambda offset: CategoryPage(key, offset))
     if nav:
         rows.append(nav)
     rows.append([button("« " + t("Categories"), Menu(Screen.CATALOGUE)), *home_row(t)])
-    text = f"<b>{esc(category)}</b>{_page_label(t, page)}\n" + t("Tap an item to see it.")
+    text = f"<b>{esc(category)}</b>{page_label(t, page)}\n" + t("Tap an item to see it.")
     return text, Keyboard(rows)
 
 
 def search_screen(t: Texts, query: str, page: Page[Product], store: Store) -> tuple[str, Keyboard]:
     rows = [[product_button(t, p, store)] for p in page.items]
-    nav = _pager(t, page, lambda offset: SearchPage(offset, query[:40]))
+    nav = pager(t, page, lambda offset: SearchPage(offset, query[:40]))
     if nav:
         rows.append(nav)
     rows.append(home_row(t))
@@ -232,7 +238,7 @@ def search_screen(t: Texts, query: str, page: Page[Product], store: Store) -> tu
         page.total,
         query=esc(query),
     )
-    return found + _page_label(t, page), Keyboard(rows)
+    return found + page_label(t, page), Keyboard(rows)
 
 
 def product_card(
@@ -244,8 +250,10 @@ def product_card(
     in_cart: Decimal,
     watching: bool = False,
     now: datetime | None = None,
+    favourite: bool = False,
 ) -> tuple[str, Keyboard]:
-    """`watching`: sold out, and this person asked to be told when it is back."""
+    """`watching`: sold out, and this person asked to be told when it is back; `favourite`:
+    one of this person's favourites (its ⭐ button takes it off, ☆ makes it one)."""
     lines = [f"<b>{esc(product.name)}</b>", unit_price(t, product, store)]
     offer = offer_note(t, product, store, now or utc_now())
     if offer is not None:
@@ -323,11 +331,19 @@ def product_card(
         )
     rows.append(
         [
+            favourite_button(t, product.id, favourite),
             button("« " + product.category[:30], CategoryPage(category_key(product.category), 0)),
             cart_button(t),
         ]
     )
     return "\n".join(lines), Keyboard(rows)
+
+
+def favourite_button(t: Texts, product_id: int, favourite: bool) -> InlineKeyboardButton:
+    """⭐ on a card: it shows whether the item is a favourite, and sets the other way."""
+    if favourite:
+        return button("⭐ " + t("Favourite"), FavouriteItem(product_id, Star.OFF))
+    return button("☆ " + t("Favourite"), FavouriteItem(product_id, Star.ON))
 
 
 # Amounts a customer picks in one tap on a card sold by weight, volume or length (1.5 kg would

@@ -615,6 +615,22 @@ class OfferRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class FavouriteRow(Base):
+    """An item a customer keeps one tap away (⭐ on its card). The key is the customer and the
+    item: a double tap, or two workers at once, keep one row."""
+
+    __tablename__ = "favourites"
+    __table_args__ = (MYSQL_TABLE,)
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id"), primary_key=True, autoincrement=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class QuestionRow(Base):
     """A customer's question to the shop ("💬 Ask the shop") and the staff's answer."""
 

@@ -45,6 +45,7 @@ from bot.persistence.repositories import (
     SqlWatchRepository,
 )
 from bot.persistence.repositories.catalogue import CHANGED as CATALOGUE_CHANGED
+from bot.persistence.repositories.favourites import SqlFavouriteRepository
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 from bot.persistence.repositories.offers import SqlOfferRepository
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
@@ -180,6 +181,7 @@ class SqlAlchemyUnitOfWork:
         self.shields = SqlShieldRepository(self.session)
         self.chores = SqlChoreRepository(self.session)
         self.watches = SqlWatchRepository(self.session)
+        self.favourites = SqlFavouriteRepository(self.session)
         self.questions = SqlQuestionRepository(self.session)
         self.updates = SqlProcessedUpdateRepository(self.session)
         self.languages = SqlLanguageRepository(self.session)

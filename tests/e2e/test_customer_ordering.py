@@ -59,6 +59,8 @@ async def test_start_greets_with_the_store_and_the_menu(bot: RunningBot) -> None
     assert ann.last.button_texts == [
         "🛍 Catalogue",
         "🔎 Search",
+        "⭐ Favourites",
+        "🔁 Buy again",
         "🧺 Cart",
         "📦 My orders",
         "💬 Ask the shop",

@@ -79,6 +79,8 @@ async def test_the_menu_the_descriptions_and_the_welcome_come_in_the_apps_langua
     assert anna.last.button_texts == [
         "🛍 Sortiment",
         "🔎 Suchen",
+        "⭐ Favoriten",
+        "🔁 Nochmal kaufen",
         "🧺 Warenkorb",
         "📦 Meine Bestellungen",
         "💬 Laden fragen",

@@ -88,6 +88,22 @@ async def test_browsing_to_an_item_and_adding_it_asks_nothing_twice(bot: Running
 
 
 @pytest.mark.parametrize("mode", ["polling"])
+async def test_a_tap_on_a_card_is_answered_from_its_record_alone(bot: RunningBot) -> None:
+    # The card shows the cart and the ⭐ as the update's record read them: ➕ on a card this
+    # worker has drawn before asks the database nothing more.
+    sell(bot, sku="HONEY", name="Acacia honey", category="Pantry")
+    ann = someone(bot, "Ann")
+    await ann.says("/start p_HONEY")
+    await ann.presses("☆ Favourite")
+    await ann.presses("➕")  # 2 pc: this worker keeps the item now
+    for step in ("➖", "➕"):
+        with updates_alone(bot) as seen:
+            await ann.presses(step)
+        assert screen_work(seen) == [], step
+    assert "⭐ Favourite" in ann.last.button_texts
+
+
+@pytest.mark.parametrize("mode", ["polling"])
 async def test_a_second_customer_browsing_compiles_no_statement_again(bot: RunningBot) -> None:
     # Each update's record, the language lookup and the browse run from SQLAlchemy's
     # statement cache: compiling them again would cost more than running them.

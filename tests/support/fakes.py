@@ -33,6 +33,7 @@ from bot.domain.ports import (
     StaffSession,
     StagedUpload,
     Take,
+    UsualItem,
 )
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
@@ -73,6 +74,7 @@ class State:
     shields: dict[int, datetime] = field(default_factory=dict)
     chores: dict[tuple[str, date], datetime] = field(default_factory=dict)
     watches: dict[tuple[int, int], datetime] = field(default_factory=dict)
+    favourites: dict[tuple[int, int], datetime] = field(default_factory=dict)  # (customer, item)
     shown_cards: dict[int, tuple[int, datetime]] = field(default_factory=dict)  # user: item
     order_vat: dict[int, tuple[datetime, list[VatAtRate]]] = field(default_factory=dict)
     updates: dict[int, datetime] = field(default_factory=dict)
@@ -434,13 +436,25 @@ class FakeOrders:
     def code_exists(self, code: str) -> bool:
         return any(o.code == code for o in self.s.orders.values())
 
-    def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]:
+    def for_customer(
+        self, customer_id: int, *, limit: int, offset: int = 0, cancelled: bool = True
+    ) -> list[Order]:
         mine = sorted(
-            (o for o in self.s.orders.values() if o.customer_id == customer_id),
+            (
+                o
+                for o in self.s.orders.values()
+                if o.customer_id == customer_id
+                and (cancelled or o.status is not OrderStatus.CANCELLED)
+            ),
             key=lambda o: (o.placed_at, o.id or 0),
             reverse=True,
         )
         return copy.deepcopy(mine[offset : offset + limit])
+
+    def usual_items(self, customer_id: int, *, limit: int) -> list[UsualItem]:
+        """Counted and ranked in SQL: its use case runs on the real repositories (SQLite in
+        tests), not on a second implementation kept in step here."""
+        raise NotImplementedError("orders.usual_items: run this use case on the real repositories")
 
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]:
         still_open = sorted(
@@ -989,6 +1003,32 @@ class FakeWatches:
         return self.s.watches.pop((customer_id, product_id), None) is not None
 
 
+class FakeFavourites:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, customer_id: int, product_id: int, at: datetime) -> bool:
+        return self.s.favourites.setdefault((customer_id, product_id), at) is at
+
+    def remove(self, customer_id: int, product_id: int) -> bool:
+        return self.s.favourites.pop((customer_id, product_id), None) is not None
+
+    def has(self, customer_id: int, product_id: int) -> bool:
+        return (customer_id, product_id) in self.s.favourites
+
+    def among(self, wanted: Collection[tuple[int, int]]) -> set[tuple[int, int]]:
+        ids = {c.telegram_user_id: c.id for c in self.s.customers.values()}
+        return {(u, p) for u, p in wanted if (ids.get(u), p) in self.s.favourites}
+
+    def items(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Product]:
+        mine = [self.s.products[p] for c, p in self.s.favourites if c == customer_id]
+        mine.sort(key=lambda p: (not p.active, p.name, p.id or 0))
+        return copy.deepcopy(mine[offset : offset + limit])
+
+    def count(self, customer_id: int) -> int:
+        return sum(1 for c, _ in self.s.favourites if c == customer_id)
+
+
 class FakeChores:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -1186,6 +1226,7 @@ class FakeUnitOfWork:
         self.shields = FakeShields(self.working)
         self.chores = FakeChores(self.working)
         self.watches = FakeWatches(self.working)
+        self.favourites = FakeFavourites(self.working)
         self.updates = FakeProcessedUpdates(self.working)
         self.languages = FakeLanguages(self.working)
         self.questions = FakeQuestions(self.working)
@@ -1241,6 +1282,7 @@ class FakeUnitOfWork:
             self.updates,
             self.chores,
             self.watches,
+            self.favourites,
             self.questions,
         ):
             repo.s = self.working

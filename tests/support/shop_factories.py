@@ -22,6 +22,8 @@ CUSTOMER_MENU = [
     "search",
     "cart",
     "myorders",
+    "favourites",
+    "buyagain",
     "cancel",
     "info",
     "ask",

@@ -73,7 +73,7 @@ def view_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
         return load_cart(uow, found.id) if found and found.id is not None else CartView([])
 
 
-def _put(
+def put_line(
     uow: UnitOfWork,
     customer_id: int,
     cart: CartView,
@@ -81,9 +81,11 @@ def _put(
     quantity: Decimal,
     max_per_item: int,
 ) -> CartView:
-    """Write one line of a cart read in this unit of work; the cart as it now is, worked out
+    """Write one line of a cart read in this unit of work, by the cart's rules (steps, stock,
+    what one order may hold, how many lines a cart holds); the cart as it now is, worked out
     here rather than read again (one read of the cart per change). More than one order may
-    hold is set to the most it may (the view says so)."""
+    hold is set to the most it may (the view says so). Use cases that fill several lines in
+    one transaction (an order bought again) put each through here too."""
     if quantity < 0:
         raise InvalidInput(said("A quantity cannot be negative"))
     others = [item for item in cart.items if item.product.id != product_id]
@@ -117,7 +119,7 @@ def _put(
     return CartView([changed if i.product.id == product_id else i for i in cart.items], capped)
 
 
-def _cart_owner(uow: UnitOfWork, customer: CustomerRef) -> int:
+def cart_owner(uow: UnitOfWork, customer: CustomerRef) -> int:
     """The customer, locked until the use case ends: a cart change reads the cart and writes
     it back, so two workers changing one cart at once must take turns (no lost ➕)."""
     who = identify(uow, customer, lock=True)
@@ -137,8 +139,8 @@ def set_cart_quantity(
     """Put exactly this much of an item in the cart (0 removes it); at most what one order
     may hold (`max_per_item`: the store's, in steps of the item)."""
     with uow:
-        owner = _cart_owner(uow, customer)
-        view = _put(uow, owner, load_cart(uow, owner), product_id, quantity, max_per_item)
+        owner = cart_owner(uow, customer)
+        view = put_line(uow, owner, load_cart(uow, owner), product_id, quantity, max_per_item)
         uow.commit()
         return view
 
@@ -168,12 +170,12 @@ def set_typed_amount(
     it in the cart, with the refusals ➖/➕ and Add to cart give (steps, stock, one order's
     limit). The card stays the one an amount typed next is for."""
     with uow:
-        owner = _cart_owner(uow, customer)
+        owner = cart_owner(uow, customer)
         product = uow.products.get(product_id)
         if product is None:
             raise UnknownProduct(str(product_id))
         quantity = typed.of(product.name, product.unit)
-        view = _put(uow, owner, load_cart(uow, owner), product_id, quantity, max_per_item)
+        view = put_line(uow, owner, load_cart(uow, owner), product_id, quantity, max_per_item)
         uow.carts.note_cards({customer.telegram_user_id: product_id}, clock())
         uow.commit()
         return view
@@ -191,10 +193,10 @@ def add_to_cart(
     """Add to (or, with a negative quantity, take from) what the cart already holds, up to
     what one order may hold."""
     with uow:
-        owner = _cart_owner(uow, customer)
+        owner = cart_owner(uow, customer)
         cart = load_cart(uow, owner)
         wanted = max(cart.quantity_of(product_id) + quantity, Decimal(0))
-        view = _put(uow, owner, cart, product_id, wanted, max_per_item)
+        view = put_line(uow, owner, cart, product_id, wanted, max_per_item)
         uow.commit()
         return view
 
@@ -211,13 +213,13 @@ def step_cart_line(
     """➕/➖ on a cart line: move it by whole steps of its item (to zero removes it), up to
     what one order may hold."""
     with uow:
-        owner = _cart_owner(uow, customer)
+        owner = cart_owner(uow, customer)
         cart = load_cart(uow, owner)
         item = next((i for i in cart.items if i.product.id == product_id), None)
         if item is None:
             raise NotInCart()
         quantity = item.quantity + steps * item.product.step
-        view = _put(uow, owner, cart, product_id, max(quantity, Decimal(0)), max_per_item)
+        view = put_line(uow, owner, cart, product_id, max(quantity, Decimal(0)), max_per_item)
         uow.commit()
         return view
 
@@ -225,7 +227,7 @@ def step_cart_line(
 @retry_on_conflict
 def empty_cart(customer: CustomerRef, *, uow: UnitOfWork) -> CartView:
     with uow:
-        owner = _cart_owner(uow, customer)
+        owner = cart_owner(uow, customer)
         uow.carts.clear(owner)
         uow.commit()
         return CartView([])

@@ -32,7 +32,8 @@ class Arrival:
     body: str | None = None  # the update as Telegram sent it (JSON), kept until it is handled
     cart_item: int | None = None
     # The item whose card the reply shows: an amount typed next is for it (noted here, in
-    # the record's transaction, rather than in one of its own).
+    # the record's transaction, rather than in one of its own), and its ⭐ says whether it is
+    # one of the sender's favourites (read here too).
     card_item: int | None = None
 
 
@@ -40,8 +41,9 @@ class Arrival:
 class Delivery:
     """An update taken (`fresh`), or seen before; and what its reply needs that the same
     transaction can read at no extra round trip: the language its sender chose (every reply
-    needs it), the catalogue's version (a worker's browse screens serve while it stands), and
-    the arrival's `cart_item` as the sender's cart holds it (`in_cart`; None: not read).
+    needs it), the catalogue's version (a worker's browse screens serve while it stands), the
+    arrival's `cart_item` as the sender's cart holds it (`in_cart`; None: not read), and
+    whether its `card_item` is one of the sender's favourites (`favourite`; None: not read).
     `ask_again_in`: held by another worker that may have just died; ask again after this
     many seconds, when it will count as gone if it is."""
 
@@ -53,6 +55,7 @@ class Delivery:
     mine: bool = False
     catalogue: int | None = None  # None: not known (read the catalogue afresh)
     in_cart: Decimal | None = None
+    favourite: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +86,10 @@ def first_deliveries(
 
     Recorded in update id order, so two workers recording overlapping batches lock the ids
     in the same order and cannot deadlock. What the replies need is then read for the whole
-    batch at once: the senders' languages, the cart lines the cards show, the catalogue's
-    version (a statement each, however many updates). The sender's app language is kept when
-    it is new or changed (a write only then, in person order), for the notifications they
-    will be sent later."""
+    batch at once: the senders' languages, the cart lines the cards show and whether their
+    items are favourites, the catalogue's version (a statement each, however many updates).
+    The sender's app language is kept when it is new or changed (a write only then, in person
+    order), for the notifications they will be sent later."""
     in_order = sorted(range(len(arrivals)), key=lambda i: arrivals[i].update_id)
     with uow:
         at = clock()
@@ -111,6 +114,8 @@ def first_deliveries(
         }
         if shown:  # each person's latest card, in person order
             uow.carts.note_cards(dict(sorted(shown.items())), at)
+        stars = {(senders[n], item) for n in senders if (item := arrivals[n].card_item)}
+        starred = uow.favourites.among(stars) if stars else set()
         catalogue = uow.catalogue.current()
         uow.updates.finish(finished, worker, at)  # handled since: no extra transaction
         uow.commit()
@@ -118,10 +123,12 @@ def first_deliveries(
     for n, delivery in taken.items():
         if n in senders:
             card = cards.get(n)
+            item = arrivals[n].card_item
             delivery = dataclasses.replace(
                 delivery,
                 language=known[senders[n]].chosen,
                 in_cart=held[card] if card is not None else None,
+                favourite=(senders[n], item) in starred if item else None,
             )
         deliveries[n] = dataclasses.replace(delivery, catalogue=catalogue)
     return [deliveries[n] for n in range(len(arrivals))]

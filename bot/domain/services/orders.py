@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.cart import DEFAULT_MAX_PER_ITEM, CartLine, most_per_order, over_the_limit
+from bot.domain.cart import CartLine, most_per_order, over_the_limit
 from bot.domain.catalogue import Product
 from bot.domain.clock import Clock, utc_now
 from bot.domain.customers import Customer, kept_phone
@@ -619,66 +619,6 @@ def find_order(code: str, *, uow: UnitOfWork) -> Order:
         if order is None:
             raise UnknownOrder(normalise_order_code(code))
         return order
-
-
-@dataclass(frozen=True, slots=True)
-class ReorderResult:
-    added: list[str]
-    left_out: list[Words]
-    # Lines set to the most one order may hold, each said as the cart says it.
-    capped: list[Words] = dataclasses.field(default_factory=list)
-
-
-@retry_on_conflict
-def reorder(
-    customer: CustomerRef,
-    code: str,
-    *,
-    uow: UnitOfWork,
-    max_per_item: int = DEFAULT_MAX_PER_ITEM,
-) -> ReorderResult:
-    """Put an old order's still-available lines back in the cart, up to what one order may
-    hold; say what was left out."""
-    added: list[str] = []
-    left_out: list[Words] = []
-    capped: list[Words] = []
-    with uow:
-        order = own_order(uow, customer, code)
-        products = _priced(uow, [line.product_id for line in order.lines], utc_now())
-        current = {line.product_id: line for line in uow.carts.lines(order.customer_id)}
-        for line in order.lines:
-            product = products.get(line.product_id)
-            if product is None or not product.active:
-                left_out.append(Words(said("{name} (no longer sold)"), {"name": line.name}))
-                continue
-            already = current[line.product_id].quantity if line.product_id in current else 0
-            wanted = already + line.quantity
-            usable = min(wanted, product.sellable_stock)
-            most = most_per_order(product, max_per_item)
-            limited = usable > most
-            if limited:
-                usable = most
-                capped.append(over_the_limit(product, most).words)
-            if usable <= already:
-                if not limited:
-                    left_out.append(Words(said("{name} (sold out)"), {"name": product.name}))
-                continue
-            if usable < wanted and not limited:
-                left_out.append(
-                    Words(
-                        said("{name} (only {added} added)"),
-                        {
-                            "name": product.name,
-                            "added": Amount(usable - already, product.unit.value),
-                        },
-                    )
-                )
-            uow.carts.put(
-                order.customer_id, CartLine(line.product_id, usable, product.price_now_minor)
-            )
-            added.append(product.name)
-        uow.commit()
-        return ReorderResult(added, left_out, capped)
 
 
 class CannotHandOver(DomainError):

@@ -44,6 +44,7 @@ def what_is_kept(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> KeptA
             orders=data.all_orders(customer.id),
             questions=data.questions(customer.id),
             watches=data.watches(customer.id),
+            favourites=data.favourites(customer.id),
             cart=cart,
             checkout=uow.checkouts.get(customer.id),
             last_card=data.card_shown(telegram_user_id),
@@ -86,6 +87,7 @@ def forget_me(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> Erasure:
             order_ids = data.anonymise_orders(customer.id)
             question_ids = data.forget_questions(customer.id)
             data.forget_watches(customer.id)
+            data.forget_favourites(customer.id)
             uow.carts.clear(customer.id)
             uow.checkouts.delete(customer.id)
             data.scrub_messages_about(order_ids, question_ids, PERSONAL_FACTS)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     Table,
     and_,
+    bindparam,
     case,
     cast,
     distinct,
@@ -43,7 +44,7 @@ from bot.domain.orders import (
     StatusChange,
 )
 from bot.domain.payments import MoneyTaken, Payment, PaymentMethod, PaymentReceipt, Takings
-from bot.domain.ports import BestSellers, DayTotal, ProductSales, added_takings
+from bot.domain.ports import BestSellers, DayTotal, ProductSales, UsualItem, added_takings
 from bot.domain.vat import VatAtRate
 from bot.persistence.models import (
     OrderLineRow,
@@ -69,6 +70,39 @@ PAYS = (
     (OrderRow.payment_method == PaymentMethod.ONLINE.value)
     & (PaymentRow.currency == OrderRow.currency)
     & (PaymentRow.amount_minor == PLACED_TOTAL)
+)
+# A customer's items as ordered (an item replaced at picking counts as the one ordered), in
+# their orders not cancelled: each item once, with how many orders held it and the latest
+# line's quantity and name (window functions: one statement, however long the history).
+_ORDERED_ITEM = func.coalesce(OrderLineRow.ordered_product_id, OrderLineRow.product_id)
+_LINES_ORDERED = (
+    select(
+        _ORDERED_ITEM.label("product_id"),
+        func.coalesce(OrderLineRow.ordered_quantity, OrderLineRow.quantity).label("quantity"),
+        func.coalesce(OrderLineRow.ordered_name, OrderLineRow.name).label("name"),
+        OrderLineRow.placed_at,
+        func.count().over(partition_by=_ORDERED_ITEM).label("orders"),
+        func.row_number()
+        .over(
+            partition_by=_ORDERED_ITEM,
+            order_by=(OrderLineRow.placed_at.desc(), OrderLineRow.id.desc()),
+        )
+        .label("latest"),
+    )
+    .join(OrderRow, OrderRow.id == OrderLineRow.order_id)
+    .where(OrderRow.customer_id == bindparam("customer_id"))
+    .where(OrderRow.status != OrderStatus.CANCELLED.value)
+    .subquery()
+)
+_USUAL_ITEMS = (
+    select(_LINES_ORDERED)
+    .where(_LINES_ORDERED.c.latest == 1)
+    .order_by(
+        _LINES_ORDERED.c.orders.desc(),
+        _LINES_ORDERED.c.placed_at.desc(),
+        _LINES_ORDERED.c.product_id,
+    )
+    .limit(bindparam("limit"))
 )
 # Sales of periods up to this long are read from the lines' index in time order (see _sold).
 BY_TIME_UP_TO = timedelta(days=120)
@@ -393,15 +427,22 @@ class SqlOrderRepository:
     def code_exists(self, code: str) -> bool:
         return self.session.scalar(select(OrderRow.id).where(OrderRow.code == code)) is not None
 
-    def for_customer(self, customer_id: int, *, limit: int, offset: int = 0) -> list[Order]:
+    def for_customer(
+        self, customer_id: int, *, limit: int, offset: int = 0, cancelled: bool = True
+    ) -> list[Order]:
+        query = select(OrderRow).where(OrderRow.customer_id == customer_id)
+        if not cancelled:
+            query = query.where(OrderRow.status != OrderStatus.CANCELLED.value)
         rows = self.session.scalars(
-            select(OrderRow)
-            .where(OrderRow.customer_id == customer_id)
-            .order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
+            query.order_by(OrderRow.placed_at.desc(), OrderRow.id.desc())
             .limit(limit)
             .offset(offset)
         )
         return [self._to_domain(r) for r in rows]
+
+    def usual_items(self, customer_id: int, *, limit: int) -> list[UsualItem]:
+        rows = self.session.execute(_USUAL_ITEMS, {"customer_id": customer_id, "limit": limit})
+        return [UsualItem(r.product_id, r.name, r.orders, r.quantity, r.placed_at) for r in rows]
 
     def open_orders(self, *, limit: int, offset: int = 0) -> list[Order]:
         rows = self.session.scalars(

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from bot.domain.notifications import NotificationKind
 from bot.domain.orders import Order, OrderStatus
-from bot.domain.personal_data import SeenCard, Watched
+from bot.domain.personal_data import Favourite, SeenCard, Watched
 from bot.domain.questions import Question
 from bot.persistence.models import (
     AppLanguageRow,
     CustomerRow,
+    FavouriteRow,
     OrderRow,
     OutboxRow,
     ProductRow,
@@ -73,6 +74,15 @@ class SqlPersonalDataRepository:
         )
         return [Watched(sku, name, since) for sku, name, since in rows]
 
+    def favourites(self, customer_id: int) -> list[Favourite]:
+        rows = self.session.execute(
+            select(ProductRow.sku, ProductRow.name, FavouriteRow.created_at)
+            .join(ProductRow, ProductRow.id == FavouriteRow.product_id)
+            .where(FavouriteRow.customer_id == customer_id)
+            .order_by(FavouriteRow.created_at, ProductRow.id)
+        )
+        return [Favourite(sku, name, since) for sku, name, since in rows]
+
     def card_shown(self, telegram_user_id: int) -> SeenCard | None:
         row = self.session.execute(
             select(ProductRow.sku, ProductRow.name, ShownCardRow.shown_at)
@@ -129,6 +139,12 @@ class SqlPersonalDataRepository:
     def forget_watches(self, customer_id: int) -> int:
         result = self.session.execute(
             delete(StockWatchRow).where(StockWatchRow.customer_id == customer_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def forget_favourites(self, customer_id: int) -> int:
+        result = self.session.execute(
+            delete(FavouriteRow).where(FavouriteRow.customer_id == customer_id)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 

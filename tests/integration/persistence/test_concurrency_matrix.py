@@ -40,6 +40,7 @@ from bot.domain.services import (
     catalogue,
     checkout,
     deliveries,
+    favourites,
     housekeeping,
     item_prompts,
     languages,
@@ -61,7 +62,7 @@ from bot.domain.services.orders import CheckoutDetails
 from bot.domain.staff import Role, StaffAccount
 from bot.domain.stock import StockReason
 from bot.i18n import SHIPPED
-from bot.persistence.models import CustomerRow, OutboxRow
+from bot.persistence.models import CustomerRow, FavouriteRow, OutboxRow
 from bot.persistence.send_pauses import SqlPauseBook
 from bot.persistence.send_ticks import SqlTickBook
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
@@ -391,6 +392,50 @@ def test_restocks_racing_from_sold_out_tell_each_watcher_once(new_uow: UowFactor
             if n.kind is NotificationKind.BACK_IN_STOCK
         ]
     assert sorted(told) == sorted(w.telegram_user_id for w in watchers)
+
+
+def favourite_rows(new_uow: UowFactory, product_id: int) -> int:
+    with new_uow() as uow:
+        return (
+            uow.session.scalar(
+                select(func.count())
+                .select_from(FavouriteRow)
+                .where(FavouriteRow.product_id == product_id)
+            )
+            or 0
+        )
+
+
+def test_a_star_pressed_at_once_in_many_workers_keeps_one_favourite(
+    new_uow: UowFactory,
+) -> None:
+    tea = stocked(new_uow(), 5, sku="TEA")
+    who = customer()  # never seen before: each press would also create the customer row
+    results = _race(
+        AT_ONCE, lambda _: favourites.set_favourite(who, tea.id or 0, True, uow=new_uow())
+    )
+    assert [r for r in results if isinstance(r, DomainError)] == []
+    starred = successes(results, favourites.Starred)
+    assert all(s.favourite for s in starred) and len(starred) == AT_ONCE
+    assert sum(s.changed for s in starred) == 1  # one press added it; the rest found it there
+    assert favourite_rows(new_uow, tea.id or 0) == 1
+    assert favourites.is_favourite(who, tea.id or 0, uow=new_uow())
+
+
+def test_stars_set_and_unset_at_once_leave_one_row_or_none_and_refuse_nobody(
+    new_uow: UowFactory,
+) -> None:
+    tea = stocked(new_uow(), 5, sku="TEA")
+    who = customer()
+    favourites.set_favourite(who, tea.id or 0, True, uow=new_uow())
+    results = _race(
+        AT_ONCE,
+        lambda n: favourites.set_favourite(who, tea.id or 0, n % 2 == 0, uow=new_uow()),
+    )
+    assert [r for r in results if isinstance(r, DomainError)] == []
+    rows = favourite_rows(new_uow, tea.id or 0)
+    assert rows in (0, 1)
+    assert favourites.is_favourite(who, tea.id or 0, uow=new_uow()) is (rows == 1)
 
 
 # ------------------------------------------------------------------ payments, hand-over, questions

@@ -7,20 +7,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.domain.catalogue import Product
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import MoneyTaken
 from bot.domain.personal_data import PERSONAL_FACTS, Erasure, OrderInProgress
-from bot.domain.services import catalogue, languages, orders, questions, staff, stock
+from bot.domain.services import (
+    catalogue,
+    favourites,
+    languages,
+    orders,
+    questions,
+    staff,
+    stock,
+)
 from bot.domain.services.cart import set_cart_quantity
 from bot.domain.services.checkout import choose_fulfilment, give_address, start_checkout
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.personal_data import check_erasable, forget_me, what_is_kept
 from bot.i18n import SHIPPED
-from bot.persistence.models import Base, OutboxRow
+from bot.persistence.models import Base, FavouriteRow, OutboxRow
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
 from tests.support.databases import UowFactory
 from tests.support.factories import (
@@ -55,8 +63,9 @@ class Shop:
 
 
 def _a_shop_with_history(new_uow: UowFactory) -> Shop:
-    """Ann: a delivery completed, a pickup cancelled, a question, a watch, a cart, a checkout
-    under way, German chosen. Bob: an order and a question of his own. The boss is on duty."""
+    """Ann: a delivery completed, a pickup cancelled, a question, a watch, a favourite, a cart,
+    a checkout under way, German chosen. Bob: an order, a question and a favourite of his own.
+    The boss is on duty."""
     boss = staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
     assert boss.id is not None
     staff.log_in("boss", PASSWORD, telegram_user_id=BOSS_CHAT, uow=new_uow(), hasher=FAST_HASHER)
@@ -74,6 +83,7 @@ def _a_shop_with_history(new_uow: UowFactory) -> Shop:
     questions.ask_shop(ANN, ANN_QUESTION, uow=new_uow())
     assert jam.id is not None and tea.id is not None
     stock.watch_product(ANN, jam.id, uow=new_uow())
+    favourites.set_favourite(ANN, tea.id, True, uow=new_uow())
     set_cart_quantity(ANN, tea.id, Decimal(3), uow=new_uow())
     start_checkout(ANN, store=STORE, uow=new_uow())
     choose_fulfilment(ANN, delivery.fulfilment.kind, store=STORE, uow=new_uow())
@@ -81,6 +91,7 @@ def _a_shop_with_history(new_uow: UowFactory) -> Shop:
     languages.choose_language(ANN, "de", shipped=SHIPPED.keys(), uow=new_uow())
     bobs = placed_order(new_uow(), BOB, (tea, 1), details=pickup_details(BOB_PHONE))
     questions.ask_shop(BOB, "Open on Sunday?", uow=new_uow())
+    favourites.set_favourite(BOB, tea.id, True, uow=new_uow())
     return Shop(boss.id, tea, jam, completed, cancelled, bobs)
 
 
@@ -110,6 +121,7 @@ def test_what_is_kept_shows_everything_about_the_customer_and_nothing_of_another
     assert kept.orders[1].note == ANN_NOTE
     assert [q.text for q in kept.questions] == [ANN_QUESTION]
     assert [(w.sku, w.name) for w in kept.watches] == [("JAM", "Plum jam")]
+    assert [(f.sku, f.name) for f in kept.favourites] == [("TEA", "Earl Grey")]
     assert [(c.sku, c.quantity) for c in kept.cart] == [("TEA", Decimal(3))]
     assert kept.checkout is not None and kept.checkout.address == "7 Quai Sud, Lyon"
     assert shop.bobs.code not in {o.code for o in kept.orders}
@@ -174,11 +186,15 @@ def test_forgetting_erases_the_person_and_keeps_the_orders_for_the_books_without
     assert bob is not None and bob.customer.phone == BOB_PHONE
     assert [o.code for o in bob.orders] == [shop.bobs.code]
     assert [q.text for q in bob.questions] == ["Open on Sunday?"]
+    assert [f.sku for f in bob.favourites] == ["TEA"]
+    with new_uow() as uow:  # Ann's favourite went with her; only Bob's is left
+        assert uow.session.scalar(select(func.count()).select_from(FavouriteRow)) == 1
     # Ann comes back: a new customer, who has nothing yet.
     set_cart_quantity(ANN, shop.tea.id, Decimal(1), uow=new_uow())
     again = what_is_kept(ANN.telegram_user_id, uow=new_uow())
     assert again is not None and again.customer.id != ann_id.id
     assert (again.orders, again.questions, again.watches, again.language) == ([], [], [], None)
+    assert again.favourites == []
     assert again.last_address is None and again.customer.phone is None
 
 

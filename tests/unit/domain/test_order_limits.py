@@ -10,6 +10,7 @@ import pytest
 from bot.domain.cart import most_per_order
 from bot.domain.errors import CartChanged, TooMuchForOneOrder
 from bot.domain.services import orders
+from bot.domain.services.buy_again import order_again
 from bot.domain.services.cart import add_to_cart, set_cart_quantity, step_cart_line, view_cart
 from tests.support.factories import (
     STORE,
@@ -99,12 +100,12 @@ def test_a_reorder_stops_at_the_most_and_says_so() -> None:
     ann = customer()
     old = placed_order(uow, ann, (tea, 15))  # 45 left
     set_cart_quantity(ann, tea.id or 0, Decimal(10), uow=uow)
-    result = orders.reorder(ann, old.code, uow=uow)
+    result = order_again(ann, old.code, uow=uow)
     assert result.added == ["Earl Grey"]
     assert result.left_out == []
     assert [str(words) for words in result.capped] == [
         "You can take at most 20 pc of Earl Grey per order."
     ]
     assert view_cart(ann, uow=uow).quantity_of(tea.id or 0) == 20
-    again = orders.reorder(ann, old.code, uow=uow)  # full already: nothing added, said again
+    again = order_again(ann, old.code, uow=uow)  # full already: nothing added, said again
     assert again.added == [] and again.left_out == [] and len(again.capped) == 1

@@ -352,27 +352,3 @@ def test_a_bad_phone_or_note_is_refused_before_anything_is_taken() -> None:
     with pytest.raises(InvalidInput, match="note"):
         orders.place_order(ann, pickup_details(note="x" * 501), store=STORE, uow=uow)
     assert _stock(uow, "TEA") == 5
-
-
-def test_reorder_puts_back_what_can_be_had_and_says_what_was_left_out() -> None:
-    uow = FakeUnitOfWork()
-    tea = stocked(uow, 10, sku="TEA", name="Tea")
-    jam = stocked(uow, 10, sku="JAM", name="Jam")
-    old = stocked(uow, 10, sku="OLD", name="Old biscuits")
-    ann = customer()
-    order = placed_order(uow, ann, (tea, 2), (jam, 3), (old, 1))
-    catalogue.set_active("OLD", False, uow=uow)
-    catalogue.update_product("JAM", {"name": "Jam"}, uow=uow)
-    from bot.domain.services.stock import adjust_stock
-
-    adjust_stock("JAM", Decimal(-6), StockReason.DAMAGED, actor="t", store=STORE, uow=uow)  # 1 left
-    result = orders.reorder(ann, order.code, uow=uow)
-    assert result.added == ["Tea", "Jam"]
-    assert [str(words) for words in result.left_out] == [
-        "Jam (only 1 pc added)",
-        "Old biscuits (no longer sold)",
-    ]
-    cart = view_cart(ann, uow=uow)
-    assert (cart.quantity_of(tea.id or 0), cart.quantity_of(jam.id or 0)) == (2, 1)
-    with pytest.raises(UnknownOrder):
-        orders.reorder(customer(), order.code, uow=uow)

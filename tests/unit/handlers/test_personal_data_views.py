@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from bot.domain.customers import Customer
 from bot.domain.orders import Fulfilment, Order, OrderLine, OrderStatus
-from bot.domain.personal_data import CartEntry, KeptAbout, Watched
+from bot.domain.personal_data import CartEntry, Favourite, KeptAbout, Watched
 from bot.domain.questions import Question
 from bot.handlers.fit import MESSAGE, split, visible_text
 from bot.handlers.personal_data import kept_json, kept_lines
@@ -44,6 +44,7 @@ def _kept(orders: int = 1) -> KeptAbout:
         orders=[_order(n, name="Tea <loose> " + "x" * 60) for n in range(orders)],
         questions=[Question(1, "Oat <milk>?", AT, 3, "Yes & no", AT, "Sam")],
         watches=[Watched("JAM", "Plum jam <homemade>", AT)],
+        favourites=[Favourite("HONEY", "Honey <raw> & wild", AT)],
         cart=[CartEntry("TEA", "Earl Grey", "pc", Decimal("1.5"), 300)],
     )
 
@@ -62,6 +63,7 @@ def test_every_kept_text_is_escaped_and_shown_as_written() -> None:
         "Oat <milk>?",
         "Answer from Sam: Yes & no",
         "Plum jam <homemade> (JAM)",
+        "Your favourites\n• Honey <raw> & wild (HONEY)",
         "Total: 9.50 EUR",
     ):
         assert written in shown, written
@@ -104,5 +106,8 @@ def test_the_file_holds_the_same_as_the_message_in_json() -> None:
     assert data["questions"][0]["answer"] == "Yes & no"
     assert data["cart"] == [
         {"sku": "TEA", "name": "Earl Grey", "unit": "pc", "quantity": "1.5", "unit_price": "3.00"}
+    ]
+    assert data["favourites"] == [
+        {"sku": "HONEY", "name": "Honey <raw> & wild", "since": "2026-11-20T09:00:00+00:00"}
     ]
     assert data["checkout_in_progress"] is None

@@ -1,6 +1,7 @@
-"""What an update's record read for its reply (the catalogue's version, the sender's cart line)
-is used only while nothing of the same person's came before it: an earlier update, handled
-first, may change either meanwhile, and the reply then reads them again."""
+"""What an update's record read for its reply (the catalogue's version, the sender's cart line,
+whether the card's item is a favourite) is used only while nothing of the same person's came
+before it: an earlier update, handled first, may change any of them meanwhile, and the reply
+then reads them again."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from telegram import Update
 from bot.domain.services.deliveries import Delivery
 from bot.handlers import edge
 
-READ = Delivery(True, "de", catalogue=41, in_cart=Decimal(2))
+READ = Delivery(True, "de", catalogue=41, in_cart=Decimal(2), favourite=True)
 
 
 def a_press(update_id: int, person: int) -> Update:
