@@ -139,6 +139,12 @@ class Texts:
             return currency.format(minor)
         return format_currency(currency.to_major(minor), currency.code, locale=self.locale)
 
+    def one_decimal(self, value: Decimal) -> str:
+        """ "4.5", "4,5": an average kept to one place, its trailing zero too ("5.0")."""
+        if self.language == ENGLISH:
+            return f"{value:.1f}"
+        return format_decimal(value, format="0.0", locale=self.locale)
+
     def moment(self, at: datetime) -> str:
         """A day and time, already in the store's time zone: "Tue 24 Nov, 10:30", "mar. 24
         nov., 10:30"."""

@@ -91,6 +91,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
         weeks=weeks,
         money=money,
         change=change_percent,
+        zone=run.store.timezone,
     )
 
 

@@ -29,6 +29,7 @@ class NotificationKind(StrEnum):
     UNSEEN = "unseen"  # to managers: an order or question nobody on duty has seen
     RECEIPT = "receipt"  # to the customer: a completed order's receipt, as a message
     RECEIPT_PDF = "receipt_pdf"  # to the customer: the same receipt as a PDF document
+    RATE_ORDER = "rate_order"  # to the customer: how was the order they just received?
 
 
 @dataclass(frozen=True, slots=True)

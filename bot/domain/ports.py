@@ -21,6 +21,7 @@ from bot.domain.payments import MoneyTaken, PaymentReceipt, Takings
 from bot.domain.personal_data import Favourite, SeenCard, Watched
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
+from bot.domain.ratings import Rating, RatingsSummary
 from bot.domain.search import SearchQuery
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
@@ -403,6 +404,18 @@ class PhotoRepository(Protocol):
         """(content type, bytes)."""
 
 
+class RatingRepository(Protocol):
+    def rate(self, order_id: int, customer_id: int, stars: int, at: datetime) -> None:
+        """Set the order's stars (again: the latest tap counts), in one statement."""
+
+    def add_comment(self, order_id: int, comment: str, at: datetime) -> bool:
+        """False if the order was never rated."""
+
+    def get(self, order_id: int) -> Rating | None: ...
+    def summary(self, start: datetime, end: datetime, *, comments: int) -> RatingsSummary:
+        """Ratings of the orders completed in [start, end): count, stars, latest comments."""
+
+
 class OfferRepository(Protocol):
     def add(self, offer: Offer, at: datetime) -> Offer: ...
     def not_ended(self, at: datetime) -> list[Offer]:
@@ -710,6 +723,8 @@ class UnitOfWork(Protocol):
     def store_details(self) -> StoreDetailsRepository: ...
     @property
     def offers(self) -> OfferRepository: ...
+    @property
+    def ratings(self) -> RatingRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
     @property

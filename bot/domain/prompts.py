@@ -29,6 +29,7 @@ class PromptKind(StrEnum):
     PICK_WEIGHT = "pick_weight"  # a weighed line's picked weight (bot.handlers.picking)
     PICK_REPLACEMENT = "pick_replacement"  # the item to put instead of a line's
     DELIVERY_CODE = "delivery_code"  # a courier typing the code the customer gives them
+    RATING_COMMENT = "rating_comment"  # a customer's words on an order they rated
 
 
 @dataclass
@@ -109,6 +110,13 @@ class DeliveryCodeDraft:
     order_code: str = ""
 
 
+@dataclass
+class RatingDraft:
+    """The order whose rating the typed comment is for."""
+
+    order_code: str = ""
+
+
 Draft = (
     LoginDraft
     | SignupDraft
@@ -120,6 +128,7 @@ Draft = (
     | PickDraft
     | ResetDraft
     | DeliveryCodeDraft
+    | RatingDraft
 )
 DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.LOGIN: LoginDraft,
@@ -133,6 +142,7 @@ DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.PICK_WEIGHT: PickDraft,
     PromptKind.PICK_REPLACEMENT: PickDraft,
     PromptKind.DELIVERY_CODE: DeliveryCodeDraft,
+    PromptKind.RATING_COMMENT: RatingDraft,
 }
 
 

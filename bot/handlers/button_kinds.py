@@ -519,3 +519,20 @@ class EndOffer(ButtonData):
 
     PREFIX = "eo"
     offer_id: int
+
+
+@dataclass(frozen=True)
+class RateOrder(ButtonData):
+    """One of five stars under "How was your order?"."""
+
+    PREFIX = "rt"
+    order_code: str
+    stars: int
+
+
+@dataclass(frozen=True)
+class CommentOrder(ButtonData):
+    """“Add a comment” once an order is rated."""
+
+    PREFIX = "rc"
+    order_code: str

@@ -26,7 +26,7 @@ from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import OrderStatus, cancel_reason
 from bot.domain.services import outbox
 from bot.domain.store import Store
-from bot.handlers import backups, questions, receipts, waiting
+from bot.handlers import backups, questions, ratings, receipts, waiting
 from bot.handlers.button_kinds import ItemCard, MyOrder, OrderAction
 from bot.handlers.context import ShopContext
 from bot.handlers.fit import CAPTION, fit
@@ -125,6 +125,8 @@ def render(
         return backups.render_failure(notification, t), None
     if notification.kind is NotificationKind.UNSEEN:
         return waiting.render_unseen(t, notification, store)
+    if notification.kind is NotificationKind.RATE_ORDER:
+        return ratings.render(t, notification)
     if notification.kind is NotificationKind.ORDER_CANCELLED:
         who = esc(payload.get("customer") or t("the customer"))
         return "❌ " + t("Order <b>{code}</b> was cancelled by {who}.", code=code, who=who), None

@@ -36,7 +36,7 @@ from bot.handlers.context import ShopContext
 from bot.handlers.revenue_chart import bar_chart
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say
-from bot.handlers.views import Keyboard, button
+from bot.handlers.views import Keyboard, button, clip
 from bot.i18n import Texts
 
 MAX_UNSOLD = 5  # the figures come first; a quiet week's long list of names buries them
@@ -114,6 +114,20 @@ def report_text(t: Texts, report: SalesReport, store: Store, asked: AskedPeriod)
                 net=money(entry.net_minor),
             )
             for entry in report.vat
+        ]
+    if report.ratings.average is not None:
+        lines.append("\n<b>" + t("Ratings") + "</b>")
+        lines.append(
+            t.plural(
+                "★ {average} from {n} rated order",
+                "★ {average} from {n} rated orders",
+                report.ratings.count,
+                average=t.one_decimal(report.ratings.average),
+            )
+        )
+        lines += [
+            f"{'★' * said.stars} {esc(clip(said.comment, 200))} ({esc(said.order_code)})"
+            for said in report.ratings.comments
         ]
     if report.by_revenue:
         lines.append("\n<b>" + t("Best sellers") + "</b>")

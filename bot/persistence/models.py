@@ -613,6 +613,8 @@ class OfferRow(Base):
     ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Set when a manager ends it early (its end moved to then): it is ended once.
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class FavouriteRow(Base):
@@ -629,6 +631,21 @@ class FavouriteRow(Base):
         ForeignKey("products.id"), primary_key=True, autoincrement=False, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OrderRatingRow(Base):
+    """A completed order rated by its customer (bot.domain.ratings): one row per order."""
+
+    __tablename__ = "order_ratings"
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_1_to_5"), MYSQL_TABLE)
+
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("orders.id"), primary_key=True, autoincrement=False
+    )
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    stars: Mapped[int] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class QuestionRow(Base):

@@ -1,5 +1,6 @@
 """Offers: an item or a category at a lower price from a start to an end (bot.domain.offers).
-A manager ending one early moves its end to that moment; the row stays for the record.
+A manager ending one early moves its end to that moment and notes it (`ended_at`): the row
+stays for the record, and a second manager ending it too hears it had ended.
 
 Revision ID: 0035
 Revises: 0034
@@ -40,6 +41,7 @@ def upgrade() -> None:
         sa.Column("ends_at", UTC_DATETIME, nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", UTC_DATETIME, nullable=False),
+        sa.Column("ended_at", UTC_DATETIME, nullable=True),
         sa.ForeignKeyConstraint(
             ["product_id"], ["products.id"], name=op.f("fk_offers_product_id_products")
         ),

@@ -37,6 +37,7 @@ from bot.domain.ports import (
 )
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
+from bot.domain.ratings import RatedComment, Rating, RatingsSummary
 from bot.domain.search import SearchQuery, index_terms, rank, typo_indexable, variants
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
@@ -60,6 +61,7 @@ class State:
     photos: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     store_details: StoreDetails | None = None
     offers: dict[int, Offer] = field(default_factory=dict)
+    ratings: dict[int, Rating] = field(default_factory=dict)
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
     postponed: dict[int, datetime] = field(default_factory=dict)
@@ -776,6 +778,42 @@ class FakeOffers:
         return True
 
 
+class FakeRatings:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def rate(self, order_id: int, customer_id: int, stars: int, at: datetime) -> None:
+        kept = self.s.ratings.get(order_id)
+        self.s.ratings[order_id] = Rating(order_id, stars, at, kept.comment if kept else "")
+
+    def add_comment(self, order_id: int, comment: str, at: datetime) -> bool:
+        kept = self.s.ratings.get(order_id)
+        if kept is None:
+            return False
+        self.s.ratings[order_id] = dataclasses.replace(kept, comment=comment, rated_at=at)
+        return True
+
+    def get(self, order_id: int) -> Rating | None:
+        return self.s.ratings.get(order_id)
+
+    def summary(self, start: datetime, end: datetime, *, comments: int) -> RatingsSummary:
+        def completed(order_id: int) -> bool:
+            order = self.s.orders[order_id]
+            done = [c.at for c in order.history if c.status is OrderStatus.COMPLETED]
+            return bool(done) and start <= done[-1] < end
+
+        rated = [r for r in self.s.ratings.values() if completed(r.order_id)]
+        said = sorted((r for r in rated if r.comment), key=lambda r: r.rated_at, reverse=True)
+        return RatingsSummary(
+            len(rated),
+            sum(r.stars for r in rated),
+            [
+                RatedComment(self.s.orders[r.order_id].code, r.stars, r.comment, r.rated_at)
+                for r in said[:comments]
+            ],
+        )
+
+
 class FakeInvites:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -1218,6 +1256,7 @@ class FakeUnitOfWork:
         self.photos = FakePhotos(self.working)
         self.store_details = FakeStoreDetails(self.working)
         self.offers = FakeOffers(self.working)
+        self.ratings = FakeRatings(self.working)
         self.outbox = FakeOutbox(self.working)
         self.checkouts = FakeCheckouts(self.working)
         self.prompts = FakePrompts(self.working)
@@ -1273,6 +1312,7 @@ class FakeUnitOfWork:
             self.photos,
             self.store_details,
             self.offers,
+            self.ratings,
             self.outbox,
             self.checkouts,
             self.prompts,

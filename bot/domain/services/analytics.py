@@ -24,10 +24,12 @@ from bot.domain.analytics import (
     totals,
 )
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
+from bot.domain.ratings import RatingsSummary
 from bot.domain.services.sales import Period, per_day
 from bot.domain.services.staff import check_manager
 
 TOP = 20  # rows of a ranking shown (the CSV holds them all)
+RATING_COMMENTS = 20  # the latest customers' comments shown
 PAIRS = 20
 
 
@@ -48,6 +50,7 @@ class Overview:
     now: Totals
     then: Totals
     customers: Customers
+    ratings: RatingsSummary  # of the period's completed orders, with the latest comments
 
 
 def overview(period: Period, *, requested_by: int, uow: UnitOfWork) -> Overview:
@@ -56,7 +59,10 @@ def overview(period: Period, *, requested_by: int, uow: UnitOfWork) -> Overview:
         check_manager(uow, requested_by)
         days, before = per_day(uow, period), per_day(uow, earlier)
         new, returning = uow.orders.customers_in(period.start, period.end)
-    return Overview(period, days, before, totals(days), totals(before), Customers(new, returning))
+        ratings = uow.ratings.summary(period.start, period.end, comments=RATING_COMMENTS)
+    return Overview(
+        period, days, before, totals(days), totals(before), Customers(new, returning), ratings
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.offers import prices_now
 from bot.domain.services.picking import tell_untold
+from bot.domain.services.ratings import ask_for_rating
 from bot.domain.services.receipts import queue_receipt
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.staff import check_staff
@@ -216,6 +217,7 @@ def notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = "
     )
     if order.status is OrderStatus.COMPLETED:
         queue_receipt(uow, order, at)  # after the news that it is completed
+        ask_for_rating(uow, order, customer.telegram_user_id, at)  # and after its receipt
 
 
 @retry_on_conflict

@@ -17,10 +17,13 @@ from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput
 from bot.domain.payments import MoneyTaken
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork, added_takings
+from bot.domain.ratings import RatingsSummary
 from bot.domain.services.staff import check_manager
 from bot.domain.text import said
 from bot.domain.vat import VatAtRate
 from bot.domain.vocabulary import MONTH_NAMES, REPORT_WORDS, ReportWord
+
+COMMENTS_SHOWN = 5  # the latest customers' comments a report shows
 
 
 class Ranking(StrEnum):
@@ -143,6 +146,8 @@ class SalesReport:
     takings: dict[MoneyTaken | None, int] = field(default_factory=dict)
     # The VAT in the completed orders, per rate, as their receipts stated it.
     vat: list[VatAtRate] = field(default_factory=list)
+    # How the customers rated the completed orders, and their latest comments.
+    ratings: RatingsSummary = field(default_factory=lambda: RatingsSummary(0, 0, []))
 
     @property
     def revenue_minor(self) -> int:
@@ -262,11 +267,12 @@ def sales_report(
             period.start, period.end, limit=unsold_shown, completed=True
         )
         vat = uow.orders.completed_vat(period.start, period.end)
+        ratings = uow.ratings.summary(period.start, period.end, comments=COMMENTS_SHOWN)
     takings: dict[MoneyTaken | None, int] = {}
     for day in days:
         takings = added_takings(takings, day.taken)
     return SalesReport(
-        period, days, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat
+        period, days, best.by_quantity, best.by_revenue, unsold, unsold_count, takings, vat, ratings
     )
 
 

@@ -64,19 +64,23 @@ class SqlOfferRepository:
         """End it at `at`: one running ends now (its row stays: what was sold how); one not
         yet started is dropped. False: it had ended already, or never was."""
         self._ahead = None
-        seen = self.session.scalar(select(OfferRow.ends_at).where(OfferRow.id == offer_id))
-        if seen is None or seen <= at:
-            return False
-        # Only from the end read: two managers ending it at once, the one whose clock read
-        # earlier committing second, must not both hear they ended it.
+        # Once: a second manager ending it, even one whose clock read earlier and who
+        # commits later (its moment still before the end), finds it ended already.
         ended = self.session.execute(
             update(OfferRow)
-            .where(OfferRow.id == offer_id, OfferRow.starts_at < at, OfferRow.ends_at == seen)
-            .values(ends_at=at)
+            .where(
+                OfferRow.id == offer_id,
+                OfferRow.ended_at.is_(None),
+                OfferRow.starts_at < at,
+                OfferRow.ends_at > at,
+            )
+            .values(ends_at=at, ended_at=at)
         )
         if ended.rowcount:  # type: ignore[attr-defined]
             return True
         dropped = self.session.execute(
-            delete(OfferRow).where(OfferRow.id == offer_id, OfferRow.starts_at >= at)
+            delete(OfferRow).where(
+                OfferRow.id == offer_id, OfferRow.ended_at.is_(None), OfferRow.starts_at >= at
+            )
         )
         return bool(dropped.rowcount)  # type: ignore[attr-defined]

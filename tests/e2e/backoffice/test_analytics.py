@@ -7,6 +7,8 @@ import csv
 import io
 import re
 
+from bot.domain.services import ratings
+from bot.domain.services.customers import CustomerRef
 from tests.support.back_office import Browser, enters, link_from_chat, logged_in_staff
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import (
@@ -35,6 +37,13 @@ async def test_a_manager_reads_each_page_and_downloads_its_tables(
     page = await browser.get("/backoffice/analytics?days=7")
     assert browser.status == 200
     assert "14.50" in page  # 3 × 4.00 + 2.50
+    assert "No order completed in this period was rated yet." in page
+    ann_ref = CustomerRef(ann.person.id, "Ann")
+    ratings.rate_order(ann_ref, order.code, 4, uow=bot.shop.uow())
+    ratings.comment_order(ann_ref, order.code, "<script>x</script> fine", uow=bot.shop.uow())
+    page = await browser.get("/backoffice/analytics?days=7")
+    assert "★ 4.0 from 1 rated order" in page
+    assert "&lt;script&gt;x&lt;/script&gt; fine" in page and "<script>x" not in page
     assert '<svg class="chart"' in page and '<title id="chart-title">Revenue per day' in page
     assert "2 new, 0 returning" in page
     await browser.get("/backoffice/analytics?days=7&format=csv")

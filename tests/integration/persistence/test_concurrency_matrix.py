@@ -51,6 +51,7 @@ from bot.domain.services import (
     pickups,
     prompts,
     questions,
+    ratings,
     staff,
     stock,
     waiting,
@@ -62,7 +63,7 @@ from bot.domain.services.orders import CheckoutDetails
 from bot.domain.staff import Role, StaffAccount
 from bot.domain.stock import StockReason
 from bot.i18n import SHIPPED
-from bot.persistence.models import CustomerRow, FavouriteRow, OutboxRow
+from bot.persistence.models import CustomerRow, FavouriteRow, OrderRatingRow, OutboxRow
 from bot.persistence.send_pauses import SqlPauseBook
 from bot.persistence.send_ticks import SqlTickBook
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
@@ -736,3 +737,24 @@ def test_checkouts_racing_an_offers_end_each_pay_the_price_they_confirmed(
         if view_cart(who, uow=new_uow()).items:
             order = checkout.confirm_checkout(who, store=STORE, uow=new_uow())
             assert [line.unit_price_minor for line in order.lines] == [400]
+
+
+def test_stars_tapped_many_times_at_once_keep_one_rating(new_uow: UowFactory) -> None:
+    tea = stocked(new_uow(), 10, sku="TEA")
+    who = customer()
+    order = placed_order(new_uow(), who, (tea, 1), store=STORE)
+    boss = staff.create_manager("boss", PASSWORD, uow=new_uow(), hasher=FAST_HASHER)
+    assert boss.id is not None
+    for status in (OrderStatus.ACCEPTED, OrderStatus.READY):
+        order = orders.move_order(boss.id, order.code, status, store=STORE, uow=new_uow())
+    assert order.pickup_code is not None
+    orders.hand_over(boss.id, order.pickup_code, taken=MoneyTaken.CASH, store=STORE, uow=new_uow())
+    results = _race(
+        AT_ONCE, lambda n: ratings.rate_order(who, order.code, 1 + n % 5, uow=new_uow())
+    )
+    assert all(not isinstance(r, DomainError) for r in results), results
+    with new_uow() as uow:
+        assert order.id is not None
+        kept = uow.ratings.get(order.id)
+        count = uow.session.scalar(select(func.count()).select_from(OrderRatingRow))
+    assert kept is not None and 1 <= kept.stars <= 5 and count == 1

@@ -22,6 +22,7 @@ from bot.domain.prompts import (
     NewItemDraft,
     PickDraft,
     Prompt,
+    RatingDraft,
     ResetDraft,
     SignupDraft,
 )
@@ -327,6 +328,7 @@ def test_every_kind_of_question_keeps_its_typed_draft(new_uow: UowFactory) -> No
         PickDraft("K7Q2MZ4P", 7, Decimal("1.5")),
         PickDraft("K7Q2MZ4P", 8, Decimal(2)),
         DeliveryCodeDraft("K7Q2MZ4P"),
+        RatingDraft("K7Q2MZ4P"),
     ]
     for user, (kind, draft) in enumerate(zip(DRAFTS, drafts, strict=True)):
         with new_uow() as uow:
