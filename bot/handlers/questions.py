@@ -3,12 +3,10 @@ the answer reaches the customer's chat."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.prompts import AnswerDraft, AskDraft, Prompt, PromptKind
 from bot.domain.questions import MAX_QUESTION
@@ -19,7 +17,8 @@ from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import AnswerQuestion, AskShop
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Command, Feature, Press
-from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say
+from bot.handlers.screens import polite, say
+from bot.handlers.typed import take_typed
 from bot.handlers.views import button
 from bot.handlers.waiting import honest_notice
 from bot.i18n import Texts, said
@@ -61,33 +60,11 @@ async def begin_question(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-async def _send_typed(
-    update: Update, context: ShopContext, what: str, send: Callable[[str], Awaitable[object]]
-) -> bool:
-    """Hand typed text to `send`; the open question stays open when it is refused as input
-    (empty, too long), and is closed otherwise. True once sent."""
-    message, t = update.effective_message, context.texts(update)
-    if message is None or not message.text:
-        await say(update, t(TYPE_AS_TEXT[what]))
-        return False
-    try:
-        await send(message.text)
-    except InvalidInput as refused:
-        await say(update, refused_then(t, refused, t(TYPE_AGAIN)))
-        return False
-    except DomainError as refused:  # answered by someone else meanwhile
-        await context.run(prompts.drop, user_id_of(update))
-        await say(update, esc(t.refusal(refused)))
-        return False
-    await context.run(prompts.drop, user_id_of(update))
-    return True
-
-
 async def take_question(update: Update, context: ShopContext, prompt: Prompt) -> None:
     async def send(text: str) -> object:
         return await context.run(questions.ask_shop, customer_of(update), text)
 
-    if await _send_typed(update, context, "question", send):
+    if await take_typed(update, context, TYPE_AS_TEXT["question"], send):
         # Honestly: when the shop will see it (closed, nobody logged in, or now).
         await say(update, await honest_notice(context, context.texts(update), WaitingKind.QUESTION))
 
@@ -119,7 +96,7 @@ async def take_answer(update: Update, context: ShopContext, prompt: Prompt) -> N
     async def send(text: str) -> object:
         return await context.run(questions.answer_question, staff_id, question_id, text)
 
-    if await _send_typed(update, context, "answer", send):
+    if await take_typed(update, context, TYPE_AS_TEXT["answer"], send):
         t = context.texts(update)
         await say(update, "✅ " + t("Answer sent to the customer."))
 

@@ -7,7 +7,6 @@ from html import escape as esc
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.notifications import Notification
 from bot.domain.prompts import Prompt, PromptKind, RatingDraft
 from bot.domain.ratings import MAX_COMMENT
@@ -15,9 +14,12 @@ from bot.domain.services import prompts, ratings
 from bot.handlers.button_kinds import CommentOrder, RateOrder
 from bot.handlers.context import ShopContext, customer_of, user_id_of
 from bot.handlers.routes import Feature, Press
-from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say, show
+from bot.handlers.screens import polite, say, show
+from bot.handlers.typed import take_typed
 from bot.handlers.views import Keyboard, button
-from bot.i18n import Texts
+from bot.i18n import Texts, said
+
+NOT_TEXT = said("Please type your comment as text, or /cancel.")
 
 
 def stars_shown(stars: int) -> str:
@@ -78,24 +80,15 @@ async def begin_comment(update: Update, context: ShopContext) -> str | None:
 
 
 async def take_comment(update: Update, context: ShopContext, prompt: Prompt) -> None:
-    message, t = update.effective_message, context.texts(update)
     assert isinstance(prompt.draft, RatingDraft)
-    if message is None or not message.text:
-        await say(update, t("Please type your comment as text, or /cancel."))
-        return
-    try:
-        await context.run(
-            ratings.comment_order, customer_of(update), prompt.draft.order_code, message.text
-        )
-    except InvalidInput as refused:
-        await say(update, refused_then(t, refused, t(TYPE_AGAIN)))
-        return
-    except DomainError as refused:
-        await context.run(prompts.drop, user_id_of(update))
-        await say(update, esc(t.refusal(refused)))
-        return
-    await context.run(prompts.drop, user_id_of(update))
-    await say(update, "✅ " + t("Thank you, the shop will read it."))
+    code = prompt.draft.order_code
+
+    async def send(text: str) -> object:
+        return await context.run(ratings.comment_order, customer_of(update), code, text)
+
+    if await take_typed(update, context, NOT_TEXT, send):
+        t = context.texts(update)
+        await say(update, "✅ " + t("Thank you, the shop will read it."))
 
 
 FEATURE = Feature(
