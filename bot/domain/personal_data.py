@@ -13,6 +13,7 @@ from bot.domain.customers import Customer
 from bot.domain.errors import DomainError
 from bot.domain.orders import Order
 from bot.domain.questions import Question
+from bot.domain.ratings import RatedComment
 from bot.domain.text import said
 
 # Keys of a notification's facts that name or reach a person (new-order and question alerts to
@@ -68,6 +69,7 @@ class KeptAbout:
     questions: list[Question] = field(default_factory=list)  # oldest first
     watches: list[Watched] = field(default_factory=list)
     favourites: list[Favourite] = field(default_factory=list)
+    ratings: list[RatedComment] = field(default_factory=list)  # their ratings, with comments
     cart: list[CartEntry] = field(default_factory=list)
     checkout: CheckoutDraft | None = None
     last_card: SeenCard | None = None

@@ -21,7 +21,7 @@ from bot.domain.payments import MoneyTaken, PaymentReceipt, Takings
 from bot.domain.personal_data import Favourite, SeenCard, Watched
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
-from bot.domain.ratings import Rating, RatingsSummary
+from bot.domain.ratings import RatedComment, Rating, RatingsSummary
 from bot.domain.search import SearchQuery
 from bot.domain.staff import Invite, StaffAccount
 from bot.domain.stock import LedgerEntry
@@ -785,6 +785,9 @@ class PersonalDataRepository(Protocol):
     def favourites(self, customer_id: int) -> list[Favourite]:
         """In the order they were starred."""
 
+    def ratings(self, customer_id: int) -> list[RatedComment]:
+        """The customer's ratings of their orders, oldest first."""
+
     def card_shown(self, telegram_user_id: int) -> SeenCard | None:
         """The item card the person saw last (None if none, or its item is gone)."""
 
@@ -803,6 +806,7 @@ class PersonalDataRepository(Protocol):
 
     def forget_watches(self, customer_id: int) -> int: ...
     def forget_favourites(self, customer_id: int) -> int: ...
+    def forget_ratings(self, customer_id: int) -> int: ...
     def forget_app_language(self, telegram_user_id: int) -> None: ...
     def forget_card_shown(self, telegram_user_id: int) -> None:
         """The item card they saw last (an amount typed next is for it)."""

@@ -33,9 +33,9 @@ FOOTER = said(
 QUESTION = said(
     "<b>Erase your personal data?</b>\n"
     "Your name, phone numbers, addresses, notes, questions, back-in-stock requests, "
-    "favourites, cart, checkout and language choice are deleted for good. Your orders stay in "
-    "the shop's books for accounting, without your name, phone number, address or note. This "
-    "cannot be undone."
+    "favourites, ratings, cart, checkout and language choice are deleted for good. Your orders "
+    "stay in the shop's books for accounting, without your name, phone number, address or "
+    "note. This cannot be undone."
 )
 ERASED = said("Your personal data is erased. Send /start to begin again as a new customer.")
 NOT_YOURS = said("This button is not for you.")
@@ -104,6 +104,11 @@ def kept_lines(t: Texts, kept: KeptAbout, store: Store) -> list[str]:
     lines += [f"• {esc(w.name)} ({esc(w.sku)})" for w in kept.watches] or [none]
     lines += ["", t("<b>Your favourites</b>")]
     lines += [f"• {esc(f.name)} ({esc(f.sku)})" for f in kept.favourites] or [none]
+    lines += ["", "<b>" + t("Your ratings") + "</b>"]
+    lines += [
+        f"• {esc(r.order_code)}: {'★' * r.stars}" + (f" — {esc(r.comment)}" if r.comment else "")
+        for r in kept.ratings
+    ] or [none]
     lines += ["", "<b>" + t("Your cart") + "</b>"]
     lines += [
         f"• {esc(item.name)} — {t.quantity(item.quantity, item.unit)}" for item in kept.cart
@@ -192,6 +197,15 @@ def kept_json(t: Texts, kept: KeptAbout, store: Store) -> bytes:
         ],
         "favourites": [
             {"sku": f.sku, "name": f.name, "since": f.since.isoformat()} for f in kept.favourites
+        ],
+        "ratings": [
+            {
+                "order": r.order_code,
+                "stars": r.stars,
+                "comment": r.comment,
+                "rated_at": r.rated_at.isoformat(),
+            }
+            for r in kept.ratings
         ],
         "cart": [
             {

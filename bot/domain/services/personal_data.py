@@ -32,7 +32,7 @@ def what_is_kept(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> KeptA
                 item.product.name,
                 item.product.unit.value,
                 item.quantity,
-                item.product.price_minor,
+                item.product.price_now_minor,
             )
             for item in load_cart(uow, customer.id).items
         ]
@@ -45,6 +45,7 @@ def what_is_kept(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> KeptA
             questions=data.questions(customer.id),
             watches=data.watches(customer.id),
             favourites=data.favourites(customer.id),
+            ratings=data.ratings(customer.id),
             cart=cart,
             checkout=uow.checkouts.get(customer.id),
             last_card=data.card_shown(telegram_user_id),
@@ -88,6 +89,7 @@ def forget_me(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> Erasure:
             question_ids = data.forget_questions(customer.id)
             data.forget_watches(customer.id)
             data.forget_favourites(customer.id)
+            data.forget_ratings(customer.id)
             uow.carts.clear(customer.id)
             uow.checkouts.delete(customer.id)
             data.scrub_messages_about(order_ids, question_ids, PERSONAL_FACTS)

@@ -12,10 +12,12 @@ from bot.domain.notifications import NotificationKind
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.personal_data import Favourite, SeenCard, Watched
 from bot.domain.questions import Question
+from bot.domain.ratings import RatedComment
 from bot.persistence.models import (
     AppLanguageRow,
     CustomerRow,
     FavouriteRow,
+    OrderRatingRow,
     OrderRow,
     OutboxRow,
     ProductRow,
@@ -83,6 +85,17 @@ class SqlPersonalDataRepository:
         )
         return [Favourite(sku, name, since) for sku, name, since in rows]
 
+    def ratings(self, customer_id: int) -> list[RatedComment]:
+        rows = self.session.execute(
+            select(
+                OrderRow.code, OrderRatingRow.stars, OrderRatingRow.comment, OrderRatingRow.rated_at
+            )
+            .join(OrderRow, OrderRow.id == OrderRatingRow.order_id)
+            .where(OrderRatingRow.customer_id == customer_id)
+            .order_by(OrderRatingRow.rated_at, OrderRatingRow.order_id)
+        )
+        return [RatedComment(code, stars, comment or "", at) for code, stars, comment, at in rows]
+
     def card_shown(self, telegram_user_id: int) -> SeenCard | None:
         row = self.session.execute(
             select(ProductRow.sku, ProductRow.name, ShownCardRow.shown_at)
@@ -139,6 +152,13 @@ class SqlPersonalDataRepository:
     def forget_watches(self, customer_id: int) -> int:
         result = self.session.execute(
             delete(StockWatchRow).where(StockWatchRow.customer_id == customer_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def forget_ratings(self, customer_id: int) -> int:
+        """Their stars and words go with them (the orders stay, without a rating)."""
+        result = self.session.execute(
+            delete(OrderRatingRow).where(OrderRatingRow.customer_id == customer_id)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
 

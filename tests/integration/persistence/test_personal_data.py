@@ -20,6 +20,7 @@ from bot.domain.services import (
     languages,
     orders,
     questions,
+    ratings,
     staff,
     stock,
 )
@@ -28,7 +29,7 @@ from bot.domain.services.checkout import choose_fulfilment, give_address, start_
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.personal_data import check_erasable, forget_me, what_is_kept
 from bot.i18n import SHIPPED
-from bot.persistence.models import Base, FavouriteRow, OutboxRow
+from bot.persistence.models import Base, FavouriteRow, OrderRatingRow, OutboxRow
 from tests.integration.persistence.test_concurrency import _ledger_balance, _race
 from tests.support.databases import UowFactory
 from tests.support.factories import (
@@ -48,6 +49,7 @@ ANN_ADDRESS = "5 Rue Neuve, Lyon"
 ANN_PHONE = "+33612345678"
 ANN_NOTE = "Ring twice at the blue door"
 ANN_QUESTION = "Do you sell oat milk?"
+ANN_COMMENT = "Lovely tea; the courier Ann met at the gate was kind"
 BOB_PHONE = "+447700900123"
 AT_ONCE = 12
 
@@ -78,6 +80,8 @@ def _a_shop_with_history(new_uow: UowFactory) -> Shop:
         completed = orders.move_order(
             boss.id, completed.code, status, taken=MoneyTaken.CASH, store=STORE, uow=new_uow()
         )
+    ratings.rate_order(ANN, completed.code, 4, uow=new_uow())
+    ratings.comment_order(ANN, completed.code, ANN_COMMENT, uow=new_uow())
     cancelled = placed_order(new_uow(), ANN, (tea, 1), details=pickup_details(ANN_PHONE))
     cancelled = orders.cancel_my_order(ANN, cancelled.code, store=STORE, uow=new_uow())
     questions.ask_shop(ANN, ANN_QUESTION, uow=new_uow())
@@ -122,6 +126,9 @@ def test_what_is_kept_shows_everything_about_the_customer_and_nothing_of_another
     assert [q.text for q in kept.questions] == [ANN_QUESTION]
     assert [(w.sku, w.name) for w in kept.watches] == [("JAM", "Plum jam")]
     assert [(f.sku, f.name) for f in kept.favourites] == [("TEA", "Earl Grey")]
+    assert [(r.order_code, r.stars, r.comment) for r in kept.ratings] == [
+        (shop.completed.code, 4, ANN_COMMENT)
+    ]
     assert [(c.sku, c.quantity) for c in kept.cart] == [("TEA", Decimal(3))]
     assert kept.checkout is not None and kept.checkout.address == "7 Quai Sud, Lyon"
     assert shop.bobs.code not in {o.code for o in kept.orders}
@@ -157,6 +164,7 @@ def test_forgetting_erases_the_person_and_keeps_the_orders_for_the_books_without
         ANN_ADDRESS,
         ANN_NOTE,
         ANN_QUESTION,
+        ANN_COMMENT,
         "7 Quai Sud",
         str(ANN.telegram_user_id),
     ):
@@ -189,6 +197,7 @@ def test_forgetting_erases_the_person_and_keeps_the_orders_for_the_books_without
     assert [f.sku for f in bob.favourites] == ["TEA"]
     with new_uow() as uow:  # Ann's favourite went with her; only Bob's is left
         assert uow.session.scalar(select(func.count()).select_from(FavouriteRow)) == 1
+        assert uow.session.scalar(select(func.count()).select_from(OrderRatingRow)) == 0
     # Ann comes back: a new customer, who has nothing yet.
     set_cart_quantity(ANN, shop.tea.id, Decimal(1), uow=new_uow())
     again = what_is_kept(ANN.telegram_user_id, uow=new_uow())
