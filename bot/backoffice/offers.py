@@ -8,7 +8,7 @@ import re
 
 from aiohttp import web
 
-from bot.backoffice.access import Route, form_text, member, shop, show, texts
+from bot.backoffice.access import PREFIX, Route, form_text, member, shop, show, texts
 from bot.domain import permissions
 from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError, InvalidInput
@@ -55,8 +55,14 @@ async def _page(
     )
 
 
+DONE = {"set": said("Offer set."), "ended": said("Offer ended.")}
+
+
 async def list_offers(request: web.Request) -> web.StreamResponse:
-    return await _page(request)
+    """Those running and coming; after a change, what was done (the change redirects here, so
+    reloading the page does not post it again)."""
+    done = DONE.get(request.query.get("done", ""))
+    return await _page(request, done=texts(request)(done) if done else "")
 
 
 async def add_offer(request: web.Request) -> web.StreamResponse:
@@ -77,12 +83,10 @@ async def add_offer(request: web.Request) -> web.StreamResponse:
             now=utc_now(),
             zone=run.store.timezone,
         )
-        started = await run.run(
-            offers.start_offer, terms, f"staff:{account.username}", uow=run.uow()
-        )
+        await run.run(offers.start_offer, terms, f"staff:{account.username}", uow=run.uow())
     except DomainError as refusal:
         return await _page(request, status=400, problem=t.refusal(refusal), typed=typed)
-    return await _page(request, done=t("Offer set for {name}.", name=started.label))
+    raise web.HTTPSeeOther(f"{PREFIX}/offers?done=set")
 
 
 async def end_offer(request: web.Request) -> web.StreamResponse:
@@ -96,7 +100,7 @@ async def end_offer(request: web.Request) -> web.StreamResponse:
         return await _page(request, status=400, problem=t.refusal(refusal))
     if not ended:
         return await _page(request, status=409, problem=t("That offer had already ended."))
-    return await _page(request, done=t("Offer ended."))
+    raise web.HTTPSeeOther(f"{PREFIX}/offers?done=ended")
 
 
 ROUTES = [

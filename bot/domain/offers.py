@@ -47,7 +47,9 @@ class Offer:
             raise InvalidInput(said("An offer is for one item or one category."))
         if (self.percent is None) == (self.price_minor is None):
             raise InvalidInput(said("Give a percentage off or a new price."))
-        if self.percent is not None and not 0 < self.percent < 100:
+        if self.percent is not None and not (
+            1 <= self.percent <= 99 and self.percent == self.percent.quantize(Decimal("0.01"))
+        ):
             raise InvalidInput(said("A percentage off goes from 1 to 99."))
         if self.price_minor is not None and not 0 <= self.price_minor <= MAX_PRICE_MINOR:
             raise InvalidInput(said("That price is out of range."))
@@ -115,7 +117,7 @@ def boundaries(offers: Iterable[Offer]) -> list[datetime]:
 
 # ------------------------------------------------------------------ what a manager types
 
-_PERCENT = re.compile(r"^-?(\d{1,2}(?:[.,]\d+)?)\s*%$")
+_PERCENT = re.compile(r"^-?(\d{1,2}(?:[.,]\d{1,2})?)\s*%$")
 _TIME = re.compile(r"^(\d{1,2})[:h.](\d{2})$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # The words of /offer as the reader's language has them (bot.i18n shows an OfferWord so).
@@ -236,7 +238,7 @@ def _moment(words: list[str], after: datetime, zone: ZoneInfo) -> datetime:
 
 # ------------------------------------------------------------------ the back office's form
 
-_FORM_PERCENT = re.compile(r"^(\d{1,2}(?:[.,]\d+)?)$")
+_FORM_PERCENT = re.compile(r"^(\d{1,2}(?:[.,]\d{1,2})?)$")
 
 
 def form_offer(

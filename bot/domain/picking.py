@@ -183,8 +183,10 @@ def missing(line: OrderLine) -> OrderLine:
 
 
 def replaced(line: OrderLine, product: Product, vat_rate: Decimal | None) -> OrderLine:
-    """The line with another item instead, in the amount ordered, at that item's price. The
-    item ordered is kept (replacing it back restores it, as does a missing line's own item)."""
+    """The line with another item instead, in the amount ordered, at that item's price now
+    (`product` priced). The item ordered is kept (replacing it back restores it, as does a
+    missing line's own item, which keeps the price it was ordered at: an offer that ended
+    since does not raise it)."""
     assert product.id is not None
     if product.unit.value != line.unit:
         raise InvalidInput(
@@ -199,14 +201,16 @@ def replaced(line: OrderLine, product: Product, vat_rate: Decimal | None) -> Ord
     first_id = line.product_id if line.ordered_product_id is None else line.ordered_product_id
     first_name = line.name if line.ordered_name is None else line.ordered_name
     back = product.id == first_id
+    # A missing line given its own item again: as ordered. Another item: its price now.
+    price = line.unit_price_minor if product.id == line.product_id else product.price_now_minor
     return dataclasses.replace(
         line,
         product_id=product.id,
         sku=product.sku,
         name=product.name,
         quantity=ordered,
-        unit_price_minor=product.price_now_minor,
-        line_total_minor=line_total(product.price_now_minor, ordered),
+        unit_price_minor=price,
+        line_total_minor=line_total(price, ordered),
         vat_rate=vat_rate,
         ordered_quantity=ordered,
         ordered_product_id=None if back else first_id,

@@ -58,7 +58,7 @@ def bought_before_screen(t: Texts, found: BoughtBefore, store: Store) -> tuple[s
             rows.append([product_button(t, product, store)])
             continue
         amount = t.quantity(usual.amount, product.unit.value)
-        price = t.money(line_total(product.price_minor, usual.amount), store.currency)
+        price = t.money(line_total(product.price_now_minor, usual.amount), store.currency)
         label = f"➕ {product.name[:40]} · {amount} · {price}"
         rows.append([button(label, BuyAgainItem(product.id, usual.amount))])
     if gone:

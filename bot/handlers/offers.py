@@ -44,7 +44,7 @@ def when(t: Texts, at: datetime, store: Store, now: datetime) -> str:
 def offer_line(t: Texts, shown: ShownOffer, store: Store, now: datetime) -> str:
     offer = shown.offer
     if offer.percent is not None:
-        what = t("−{percent}%", percent=f"{offer.percent.normalize():f}")
+        what = t("−{percent}%", percent=offer.percent)
     else:
         assert offer.price_minor is not None
         what = t("at {price}", price=t.money(offer.price_minor, store.currency))

@@ -234,7 +234,7 @@ async def test_a_valid_update_posted_to_the_hook_is_handled_once(bot: RunningBot
 async def test_told_to_stop_it_fails_health_checks_while_it_still_takes_updates(
     bot: RunningBot,
 ) -> None:
-    settings = bot.settings.model_copy(update={"stop_drain_seconds": 1.0})
+    settings = bot.settings.model_copy(update={"stop_drain_seconds": 3.0})
     draining = asyncio.create_task(drain(settings, bot.served))
     await asyncio.sleep(0.1)
     assert await get(bot, "/healthz") == (503, "stopping\n")
@@ -242,9 +242,8 @@ async def test_told_to_stop_it_fails_health_checks_while_it_still_takes_updates(
     ann = ChatPerson(bot.double, bot.double.person("Ann"))
     await ann.says("/start")  # delivered to the hook meanwhile, and answered
     assert "Corner Shop" in ann.screen
-    assert not draining.done()
+    assert not draining.done()  # still serving, for the drain's 3 s
     await draining
-    assert draining.done()
 
 
 async def test_in_long_polling_a_stop_does_not_wait(double: LocalBotApi, engine: Engine) -> None:

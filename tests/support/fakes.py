@@ -61,6 +61,7 @@ class State:
     photos: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     store_details: StoreDetails | None = None
     offers: dict[int, Offer] = field(default_factory=dict)
+    offers_ended: set[int] = field(default_factory=set)  # ended early, once
     ratings: dict[int, Rating] = field(default_factory=dict)
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
@@ -769,8 +770,9 @@ class FakeOffers:
 
     def end(self, offer_id: int, at: datetime) -> bool:
         offer = self.s.offers.get(offer_id)
-        if offer is None or offer.ends_at <= at:
+        if offer is None or offer.ends_at <= at or offer_id in self.s.offers_ended:
             return False
+        self.s.offers_ended.add(offer_id)
         if offer.starts_at >= at:
             del self.s.offers[offer_id]
         else:

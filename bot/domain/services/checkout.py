@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.cart import CartLine
 from bot.domain.checkout import CheckoutDraft, CheckoutStep
 from bot.domain.clock import Clock, utc_now
 from bot.domain.customers import normalise_phone, own_phone
@@ -63,6 +64,23 @@ class CheckoutView:
         return self.cart.total_minor + fee
 
 
+def _shown_prices(uow: UnitOfWork, draft: CheckoutDraft, cart: CartView) -> None:
+    """The summary shows the cart at today's prices (an offer's while it runs): those become
+    the prices Confirm is checked against, so a price that changes after the summary (an
+    offer ending at 20:00) is said at Confirm, and one the summary already showed is not."""
+    if draft.step is not CheckoutStep.CONFIRM:
+        return
+    kept = {line.product_id: line for line in uow.carts.lines(draft.customer_id)}
+    for item in cart.items:
+        assert item.product.id is not None
+        line = kept.get(item.product.id)
+        if line is not None and line.seen_price_minor != item.product.price_now_minor:
+            uow.carts.put(
+                draft.customer_id,
+                CartLine(item.product.id, line.quantity, item.product.price_now_minor),
+            )
+
+
 def _view(uow: UnitOfWork, draft: CheckoutDraft, store: Store) -> CheckoutView:
     saved_phone = saved_address = None
     if draft.step is CheckoutStep.PHONE:
@@ -72,6 +90,7 @@ def _view(uow: UnitOfWork, draft: CheckoutDraft, store: Store) -> CheckoutView:
         # The one given already (a basket then too small for it), else last time's.
         saved_address = draft.address or uow.orders.last_address(draft.customer_id)
     cart = load_cart(uow, draft.customer_id)
+    _shown_prices(uow, draft, cart)
     return CheckoutView(
         draft,
         cart,
@@ -162,7 +181,11 @@ def current_checkout(
         if who is None or who.id is None:
             return None
         draft = uow.checkouts.get(who.id)
-        return _view(uow, draft, store) if draft else None
+        if draft is None:
+            return None
+        view = _view(uow, draft, store)
+        uow.commit()  # the prices the summary shows, if they moved (_shown_prices)
+        return view
 
 
 @retry_on_conflict

@@ -11,6 +11,7 @@ import pytest
 
 from bot.domain.catalogue import Unit
 from bot.domain.errors import InvalidInput
+from bot.domain.offers import OfferPrice
 from bot.domain.orders import Fulfilment, Order, OrderLine, OrderStatus
 from bot.domain.payments import Payment, PaymentMethod
 from bot.domain.picking import (
@@ -140,6 +141,21 @@ def test_replacing_back_with_the_ordered_item_restores_the_line() -> None:
     back = replaced(replaced(GALA, golden, None), gala, None)
     assert (back.product_id, back.ordered_name, back.line_total_minor) == (1, None, 494)
     assert changes_of(order(back)) == []
+
+
+def test_a_missing_line_given_its_own_item_again_keeps_the_price_it_was_ordered_at() -> None:
+    """Ordered under an offer (3.29 a kg); the offer has ended (list price 4.00) when staff
+    find the apples after all: the customer pays what they ordered at."""
+    gala_now = make_kg_product(id=1, sku="GALA", name="Gala apples", price_minor=400)
+    found = replaced(missing(GALA), gala_now, None)
+    assert (found.quantity, found.unit_price_minor, found.line_total_minor) == (1.5, 329, 494)
+
+
+def test_a_replacement_under_an_offer_is_charged_the_offers_price() -> None:
+    golden = make_kg_product(id=7, sku="GOLDEN", name="Golden apples", price_minor=299)
+    on_offer = golden.with_offer(OfferPrice(199, datetime(2026, 12, 31, tzinfo=UTC), 1, 33))
+    instead = replaced(GALA, on_offer, None)
+    assert (instead.unit_price_minor, instead.line_total_minor) == (199, 299)
 
 
 def test_a_replacement_is_sold_in_the_same_unit() -> None:
