@@ -66,6 +66,7 @@ async def list_offers(request: web.Request) -> web.StreamResponse:
 
 
 async def add_offer(request: web.Request) -> web.StreamResponse:
+    """The form through the chat's use case; a refusal shows the form again as typed."""
     form = await request.post()
     run, t = shop(request), texts(request)
     typed = {name: form_text(form, name, longest).strip() for name, longest in FIELDS}
@@ -90,6 +91,7 @@ async def add_offer(request: web.Request) -> web.StreamResponse:
 
 
 async def end_offer(request: web.Request) -> web.StreamResponse:
+    """End now (one not yet started is dropped); a second end says it had ended."""
     run, t = shop(request), texts(request)
     raw = request.match_info["offer_id"]
     try:

@@ -167,8 +167,10 @@ async def _card(
     version (an item just read afresh, after a change the version may not show yet, is drawn
     from what was read)."""
     assert product.id is not None
-    # Priced here, whichever way the item was read (a shelf code, a watch...): one card, one
-    # price, the one the cart and checkout charge.
+    # Priced here with the offers this worker keeps at the update's catalogue version,
+    # whichever way the item was read (a shelf code, a watch...). An offer set or ended in the
+    # instant between the update's record and this tap's own use case can show here one tap
+    # late; the checkout summary, priced afresh, is what Confirm is checked against.
     [product] = priced([product], await offers_ahead(update, context), utc_now())
     assert product.id is not None
     if in_cart is None:

@@ -22,7 +22,7 @@ from bot.handlers.button_kinds import EndOffer
 from bot.handlers.context import ShopContext
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
-from bot.handlers.views import Keyboard, button
+from bot.handlers.views import Keyboard, button, shop_moment
 from bot.i18n import Texts, said
 
 MOST_LISTED = 30  # one message; more are ended from the back office
@@ -33,15 +33,8 @@ def offer_words(language: str) -> dict[str, object]:
     return {key: OFFER_WORDS.words_for(language, (word,))[0] for key, word in WORDS.items()}
 
 
-def when(t: Texts, at: datetime, store: Store, now: datetime) -> str:
-    """A moment in the shop's time: "20:00" today, else its day too."""
-    local = at.astimezone(store.timezone)
-    if local.date() == now.astimezone(store.timezone).date():
-        return f"{local:%H:%M}"
-    return t.moment(local)
-
-
 def offer_line(t: Texts, shown: ShownOffer, store: Store, now: datetime) -> str:
+    """ "Lemons (LEMON): −30% until 20:00", "every item in Bakery: at 2.50 EUR from …"."""
     offer = shown.offer
     if offer.percent is not None:
         what = t("−{percent}%", percent=offer.percent)
@@ -51,9 +44,9 @@ def offer_line(t: Texts, shown: ShownOffer, store: Store, now: datetime) -> str:
     name = esc(shown.label) + (f" ({esc(shown.sku)})" if shown.sku else "")
     if shown.sku is None:
         name = t("every item in {category}", category=f"<b>{esc(shown.label)}</b>")
-    until = when(t, offer.ends_at, store, now)
+    until = shop_moment(t, offer.ends_at, store, now)
     if offer.starts_at > now:
-        start = when(t, offer.starts_at, store, now)
+        start = shop_moment(t, offer.starts_at, store, now)
         return t(
             "{name}: {what} from {start} until {until}",
             name=name,

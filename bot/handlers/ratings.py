@@ -42,6 +42,8 @@ def render(t: Texts, notification: Notification) -> tuple[str, InlineKeyboardMar
 
 @polite
 async def rate(update: Update, context: ShopContext) -> str | None:
+    """A star tapped: kept, and the question becomes the thanks, its stars still there to
+    change and a button to add a comment."""
     pressed = RateOrder.of(update)
     t = context.texts(update)
     given = await context.run(
@@ -64,6 +66,7 @@ async def rate(update: Update, context: ShopContext) -> str | None:
 
 @polite
 async def begin_comment(update: Update, context: ShopContext) -> str | None:
+    """✍️ Add a comment: only on a rated order of theirs; the next typed message is it."""
     code = CommentOrder.of(update).order_code
     await context.run(ratings.rated, customer_of(update), code)
     await context.run(
@@ -80,6 +83,7 @@ async def begin_comment(update: Update, context: ShopContext) -> str | None:
 
 
 async def take_comment(update: Update, context: ShopContext, prompt: Prompt) -> None:
+    """The typed comment, kept with the rating; too long or empty: asked again."""
     assert isinstance(prompt.draft, RatingDraft)
     code = prompt.draft.order_code
 

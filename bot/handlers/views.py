@@ -146,13 +146,19 @@ def listed_price(t: Texts, product: Product, store: Store, *, html: bool = True)
     return unit_price(t, product, store, html=html)
 
 
+def shop_moment(t: Texts, at: datetime, store: Store, now: datetime) -> str:
+    """A moment in the shop's time: "20:00" on the day it is now there, else with its day."""
+    local = at.astimezone(store.timezone)
+    if local.date() == now.astimezone(store.timezone).date():
+        return f"{local:%H:%M}"
+    return t.moment(local)
+
+
 def offer_note(t: Texts, product: Product, store: Store, now: datetime) -> str | None:
     """ "🏷 −30% until 20:00" (today), or until a day and time: None without an offer."""
     if product.offer is None:
         return None
-    ends = product.offer.ends_at.astimezone(store.timezone)
-    today = now.astimezone(store.timezone).date()
-    when = f"{ends:%H:%M}" if ends.date() == today else t.moment(ends)
+    when = shop_moment(t, product.offer.ends_at, store, now)
     return "🏷 " + t("−{percent}% until {when}", percent=product.offer.percent_off, when=when)
 
 

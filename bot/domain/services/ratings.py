@@ -54,7 +54,7 @@ def rate_order(
 
 def rated(customer: CustomerRef, code: str, *, uow: UnitOfWork) -> Rating:
     """The customer's rating of their order, before a comment is asked for."""
-    with uow:
+    with uow.reading():
         order = _completed_own(uow, customer, code)
         assert order.id is not None
         rating = uow.ratings.get(order.id)
