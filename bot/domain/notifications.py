@@ -29,6 +29,8 @@ class NotificationKind(StrEnum):
     UNSEEN = "unseen"  # to managers: an order or question nobody on duty has seen
     RECEIPT = "receipt"  # to the customer: a completed order's receipt, as a message
     RECEIPT_PDF = "receipt_pdf"  # to the customer: the same receipt as a PDF document
+    ANNOUNCEMENT = "announcement"  # to a customer who asked for news: a manager's news
+    CART_REMINDER = "cart_reminder"  # to a customer who asked for news: their cart waits
 
 
 @dataclass(frozen=True, slots=True)

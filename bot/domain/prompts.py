@@ -29,6 +29,7 @@ class PromptKind(StrEnum):
     PICK_WEIGHT = "pick_weight"  # a weighed line's picked weight (bot.handlers.picking)
     PICK_REPLACEMENT = "pick_replacement"  # the item to put instead of a line's
     DELIVERY_CODE = "delivery_code"  # a courier typing the code the customer gives them
+    ANNOUNCE = "announce"  # a manager writing an announcement (bot.handlers.announcements)
 
 
 @dataclass
@@ -109,6 +110,14 @@ class DeliveryCodeDraft:
     order_code: str = ""
 
 
+@dataclass
+class AnnounceDraft:
+    """An announcement being written: its text, then its photo (a Telegram file id)."""
+
+    text: str = ""
+    photo: str | None = None
+
+
 Draft = (
     LoginDraft
     | SignupDraft
@@ -120,6 +129,7 @@ Draft = (
     | PickDraft
     | ResetDraft
     | DeliveryCodeDraft
+    | AnnounceDraft
 )
 DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.LOGIN: LoginDraft,
@@ -133,6 +143,7 @@ DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.PICK_WEIGHT: PickDraft,
     PromptKind.PICK_REPLACEMENT: PickDraft,
     PromptKind.DELIVERY_CODE: DeliveryCodeDraft,
+    PromptKind.ANNOUNCE: AnnounceDraft,
 }
 
 
