@@ -107,7 +107,7 @@ class UnknownAnnouncement(NotFound):
 
 class AlreadyAnnounced(DomainError):
     def __init__(self, recipients: int) -> None:
-        super().__init__(said("This announcement was already sent (to {n} people)."), n=recipients)
+        super().__init__(said("This announcement was already sent."))
         self.recipients = recipients
 
 

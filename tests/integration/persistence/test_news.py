@@ -259,3 +259,19 @@ def test_forgetting_a_customer_forgets_their_news_and_their_cart_s_dates(
     with new_uow() as uow:
         for table in (NewsChoiceRow, CartActivityRow):
             assert uow.session.scalar(select(func.count()).select_from(table)) == 0
+
+
+def test_workers_reminding_at_once_remind_of_a_cart_once(new_uow: UowFactory) -> None:
+    tea = stocked(new_uow(), 5, name="Earl Grey")
+    people = [opted_in(new_uow) for _ in range(3)]
+    for who in people:
+        set_cart_quantity(who, tea.id or 0, Decimal(1), uow=new_uow())
+    tomorrow = daytime_after(2)
+    results = _race(
+        4,
+        lambda _: news.remind_idle_carts(store=STORE, uow=new_uow(), clock=lambda: tomorrow),
+    )
+    assert sum(r for r in results if isinstance(r, int)) == 3
+    assert sorted(queued(new_uow, NotificationKind.CART_REMINDER)) == sorted(
+        p.telegram_user_id for p in people
+    )
