@@ -22,6 +22,7 @@ from bot.domain.services import deliveries
 from bot.domain.services.deliveries import Arrival, Delivery
 from bot.group_commit import GroupCommit
 from bot.handlers import (
+    announcements,
     backoffice_link,
     backups,
     buy_again,
@@ -39,6 +40,7 @@ from bot.handlers import (
     low_stock,
     managers,
     my_orders,
+    news,
     notifications,
     offers,
     order_queue,
@@ -96,6 +98,7 @@ ROUTES = Routes(
         start.HELP_FEATURE,
         language.FEATURE,
         personal_data.FEATURE,
+        news.FEATURE,
         order_queue.FEATURE,
         picking.FEATURE,
         waiting.FEATURE,
@@ -107,6 +110,7 @@ ROUTES = Routes(
         vat_rates.FEATURE,
         offers.FEATURE,
         ratings.FEATURE,
+        announcements.FEATURE,
         managers.FEATURE,
         backoffice_link.FEATURE,
         staff_auth.FEATURE,
@@ -161,6 +165,12 @@ async def on_startup(application: ShopApplication) -> None:
         interval=waiting.CHECK_EVERY_SECONDS,
         first=waiting.CHECK_EVERY_SECONDS,
         name=waiting.UNSEEN_JOB,
+    )
+    application.job_queue.run_repeating(
+        news.remind_carts,
+        interval=news.REMIND_EVERY_SECONDS,
+        first=news.REMIND_EVERY_SECONDS,
+        name=news.REMIND_JOB,
     )
     shop.outbox_written = notifications.SenderWaker(application).wake
     application.job_queue.run_repeating(

@@ -30,6 +30,8 @@ class NotificationKind(StrEnum):
     RECEIPT = "receipt"  # to the customer: a completed order's receipt, as a message
     RECEIPT_PDF = "receipt_pdf"  # to the customer: the same receipt as a PDF document
     RATE_ORDER = "rate_order"  # to the customer: how was the order they just received?
+    ANNOUNCEMENT = "announcement"  # to a customer who asked for news: a manager's news
+    CART_REMINDER = "cart_reminder"  # to a customer who asked for news: their cart waits
 
 
 @dataclass(frozen=True, slots=True)

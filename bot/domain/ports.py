@@ -14,6 +14,15 @@ from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
+from bot.domain.news import (
+    Announcement,
+    AnnouncementCounts,
+    Audience,
+    IdleCart,
+    NewsChoice,
+    Outcome,
+    Recipient,
+)
 from bot.domain.notifications import Notification
 from bot.domain.offers import Offer
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
@@ -625,6 +634,64 @@ class FavouriteRepository(Protocol):
     def count(self, customer_id: int) -> int: ...
 
 
+class NewsRepository(Protocol):
+    """Who asked for news (bot.domain.news), and the carts they left."""
+
+    def choice(self, customer_id: int) -> NewsChoice | None: ...
+    def ask_once(self, customer_id: int, at: datetime) -> bool:
+        """Record that they are being asked (news stays off); False if they were asked or
+        chose before (one conditional insert: of two at once, one is True)."""
+
+    def choose(self, customer_id: int, wants: bool, at: datetime) -> None:
+        """Their answer; saying yes also clears a block recorded before (they are back)."""
+
+    def unsubscribe(self, customer_id: int, at: datetime) -> bool:
+        """News off; False if it was not on."""
+
+    def mark_blocked(self, telegram_user_id: int, at: datetime) -> bool:
+        """A message to this person was refused: they blocked the bot (False: already known,
+        or not a customer who has a choice on record)."""
+
+    def audience(
+        self, audience: Audience, category: str | None, since: datetime
+    ) -> list[Recipient]:
+        """Everyone who wants news and has not blocked the bot, in customer order; narrowed
+        to those who bought from `category`, or to those not seen since `since`."""
+
+    def cart_changed(self, customer_id: int, at: datetime) -> None:
+        """Their cart changed: from now on it is a new cart."""
+
+    def idle_carts(self, before: datetime, *, limit: int) -> list[IdleCart]:
+        """Non-empty carts unchanged since before `before`, not reminded of yet, of customers
+        who want news and have not blocked the bot; in customer order."""
+
+    def mark_reminded(self, customer_id: int, changed_at: datetime) -> bool:
+        """Once per cart (the cart as it was at `changed_at`): False if it was reminded of
+        already, or changed since."""
+
+
+class AnnouncementRepository(Protocol):
+    def add(self, announcement: Announcement) -> Announcement: ...
+    def get(self, announcement_id: int) -> Announcement | None: ...
+    def mark_queued(self, announcement_id: int, at: datetime) -> bool:
+        """The one gate to sending: False if it was queued already (two confirmations)."""
+
+    def add_recipients(self, announcement_id: int, customer_ids: Sequence[int]) -> None:
+        """Each as queued; the announcement's count of recipients is set to how many."""
+
+    def record(self, announcement_id: int, customer_id: int, outcome: Outcome) -> bool:
+        """What became of a queued message (once: False if it was recorded already)."""
+
+    def mark_unsubscribed(self, announcement_id: int, customer_id: int, at: datetime) -> bool:
+        """They unsubscribed from this announcement's button (once)."""
+
+    def latest(self, *, limit: int) -> list[AnnouncementCounts]:
+        """The latest sent, newest first, with what became of each."""
+
+    def forget_drafts_before(self, at: datetime) -> int:
+        """Drafts previewed and never sent."""
+
+
 class QuestionRepository(Protocol):
     def add(self, question: Question) -> Question: ...
     def get(self, question_id: int) -> Question | None: ...
@@ -742,6 +809,10 @@ class UnitOfWork(Protocol):
     @property
     def favourites(self) -> FavouriteRepository: ...
     @property
+    def news(self) -> NewsRepository: ...
+    @property
+    def announcements(self) -> AnnouncementRepository: ...
+    @property
     def questions(self) -> QuestionRepository: ...
     @property
     def shields(self) -> ShieldRepository: ...
@@ -807,6 +878,9 @@ class PersonalDataRepository(Protocol):
     def forget_watches(self, customer_id: int) -> int: ...
     def forget_favourites(self, customer_id: int) -> int: ...
     def forget_ratings(self, customer_id: int) -> int: ...
+    def forget_news(self, customer_id: int) -> None:
+        """Their news choice, their cart's dates, and which announcements reached them."""
+
     def forget_app_language(self, telegram_user_id: int) -> None: ...
     def forget_card_shown(self, telegram_user_id: int) -> None:
         """The item card they saw last (an amount typed next is for it)."""

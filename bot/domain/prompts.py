@@ -30,6 +30,7 @@ class PromptKind(StrEnum):
     PICK_REPLACEMENT = "pick_replacement"  # the item to put instead of a line's
     DELIVERY_CODE = "delivery_code"  # a courier typing the code the customer gives them
     RATING_COMMENT = "rating_comment"  # a customer's words on an order they rated
+    ANNOUNCE = "announce"  # a manager writing an announcement (bot.handlers.announcements)
 
 
 @dataclass
@@ -117,6 +118,14 @@ class RatingDraft:
     order_code: str = ""
 
 
+@dataclass
+class AnnounceDraft:
+    """An announcement being written: its text, then its photo (a Telegram file id)."""
+
+    text: str = ""
+    photo: str | None = None
+
+
 Draft = (
     LoginDraft
     | SignupDraft
@@ -129,6 +138,7 @@ Draft = (
     | ResetDraft
     | DeliveryCodeDraft
     | RatingDraft
+    | AnnounceDraft
 )
 DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.LOGIN: LoginDraft,
@@ -143,6 +153,7 @@ DRAFTS: dict[PromptKind, type[Draft]] = {
     PromptKind.PICK_REPLACEMENT: PickDraft,
     PromptKind.DELIVERY_CODE: DeliveryCodeDraft,
     PromptKind.RATING_COMMENT: RatingDraft,
+    PromptKind.ANNOUNCE: AnnounceDraft,
 }
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bot.domain.checkout import CheckoutStep
+from bot.domain.news import Audience
 from bot.domain.orders import OrderStatus
 from bot.domain.payments import MoneyTaken, PaymentMethod
 from bot.domain.services.item_prompts import ItemStep
@@ -536,3 +537,55 @@ class CommentOrder(ButtonData):
 
     PREFIX = "rc"
     order_code: str
+
+
+# ----------------------------------------------------------------------------- news
+
+
+@dataclass(frozen=True)
+class ChooseNews(ButtonData):
+    """ "Yes, send me news" / "No thanks": for whoever presses it, never for anyone else."""
+
+    PREFIX = "news"
+    to: Switch
+
+
+@dataclass(frozen=True)
+class Unsubscribe(ButtonData):
+    """Under every news message: news off for whoever presses it (announcement 0: a cart
+    reminder, which counts for no announcement)."""
+
+    PREFIX = "unsub"
+    announcement_id: int
+
+
+@dataclass(frozen=True)
+class AnnounceAudience(ButtonData):
+    """Who an announcement is for; buyers of a category carry its key (none yet: the
+    categories are listed). Any other audience ignores a key."""
+
+    PREFIX = "ana"
+    audience: Audience
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class AnnounceNoPhoto(ButtonData):
+    PREFIX = "anp"
+
+
+@dataclass(frozen=True)
+class SendAnnouncement(ButtonData):
+    PREFIX = "ans"
+    announcement_id: int
+
+    def makes_sense(self) -> bool:
+        return self.announcement_id > 0
+
+
+@dataclass(frozen=True)
+class DropAnnouncement(ButtonData):
+    """ "Don't send" under a preview: the draft stays unsent (and is cleared away later)."""
+
+    PREFIX = "anx"
+    announcement_id: int

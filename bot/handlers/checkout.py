@@ -24,7 +24,7 @@ from bot.domain.services.checkout import (
     WindowGone,
 )
 from bot.domain.waiting import WaitingKind
-from bot.handlers import payments, search
+from bot.handlers import news, payments, search
 from bot.handlers.button_kinds import (
     CheckoutChoice,
     Choice,
@@ -236,7 +236,10 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         )
     # Honestly: when the shop will see it (closed, nobody logged in, or now).
     status = await honest_notice(context, t, WaitingKind.ORDER)
-    await show(update, *order_screen(t, order, store, heading=heading, status=status))
+    screen = order_screen(t, order, store, heading=heading, status=status)
+    if await news.ask_once(context, who):  # their first order: would they like news?
+        screen = news.with_question(t, screen)
+    await show(update, *screen)
     if order.payment.awaits_payment:
         await payments.send_invoice(update, context, order)
     return t("Order placed!")

@@ -26,7 +26,7 @@ from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.orders import OrderStatus, cancel_reason
 from bot.domain.services import outbox
 from bot.domain.store import Store
-from bot.handlers import backups, questions, ratings, receipts, waiting
+from bot.handlers import backups, news, questions, ratings, receipts, waiting
 from bot.handlers.button_kinds import ItemCard, MyOrder, OrderAction
 from bot.handlers.context import ShopContext
 from bot.handlers.fit import CAPTION, fit
@@ -112,6 +112,8 @@ def render(
             reason=_refund_reason(t, payload.get("reason", "")),
         )
         return f"↩️ {refund}", None
+    if notification.kind in news.KINDS:
+        return news.render(t, notification, store)
     if notification.kind in (NotificationKind.QUESTION, NotificationKind.ANSWER):
         return questions.render(t, notification)
     if notification.kind is NotificationKind.ACCOUNT_SWITCHED_OFF:
@@ -209,6 +211,17 @@ async def _send(context: ShopContext, notification: Notification) -> None:
     try:
         if notification.kind in receipts.KINDS:
             await receipts.send(context, notification, texts, **extra)
+        elif notification.kind is NotificationKind.ANNOUNCEMENT and notification.payload.get(
+            "photo"
+        ):
+            await context.bot.send_photo(
+                notification.chat_id,
+                notification.payload["photo"],
+                caption=fit(text, CAPTION),
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                **extra,
+            )
         elif notification.kind is NotificationKind.ORDER_STATUS and pickup_code:
             # The code with its QR image: staff scan it to hand the order over.
             link = handover_link(context.bot.username, pickup_code)
@@ -247,7 +260,9 @@ async def send_one(context: ShopContext, notification: Notification) -> None:
         else:
             log.warning("giving up on notification %s: %s", notification.id, refused)
         context.shop.metrics.notifications_given_up.labels("refused").inc()
-        await context.run(outbox.give_up, notification, error=str(refused))
+        # 403: the person blocked the bot (or the account is gone): recorded, no news again.
+        blocked = isinstance(refused, Forbidden)
+        await context.run(outbox.give_up, notification, error=str(refused), blocked=blocked)
     except TelegramError as failed:
         if may_have_arrived(failed):
             await _unanswered(context, notification, failed)

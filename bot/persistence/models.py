@@ -713,3 +713,67 @@ class SearchVariantRow(Base):
 
     variant: Mapped[str] = mapped_column(exact_text(40), primary_key=True)
     term: Mapped[str] = mapped_column(exact_text(40), primary_key=True)
+
+
+class NewsChoiceRow(Base):
+    """A customer's answer to "would you like news?" (bot.domain.news): none, no row; asked
+    and not answered, a row with `wants` false. `blocked_at`: a message to them was refused."""
+
+    __tablename__ = "news_choices"
+    __table_args__ = (MYSQL_TABLE,)
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False
+    )
+    wants: Mapped[bool] = mapped_column(Boolean)
+    asked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    chosen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CartActivityRow(Base):
+    """When a customer's cart last changed, and the cart (by that moment) they were last
+    reminded of: a cart changed since is a new cart. Compared as kept, never against another
+    clock, so workers whose clocks differ cannot remind of one cart twice."""
+
+    __tablename__ = "cart_activity"
+    __table_args__ = (MYSQL_TABLE,)
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False
+    )
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    reminded_of: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AnnouncementRow(Base):
+    """A manager's announcement: a draft until confirmed (`queued_at`), then sent once."""
+
+    __tablename__ = "announcements"
+    __table_args__ = (MYSQL_TABLE,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    photo_file_id: Mapped[str | None] = mapped_column(String(255))
+    audience: Mapped[str] = mapped_column(String(8))
+    category: Mapped[str | None] = mapped_column(String(60))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AnnouncementRecipientRow(Base):
+    """One person an announcement was queued for, and what became of it."""
+
+    __tablename__ = "announcement_recipients"
+    __table_args__ = (MYSQL_TABLE,)
+
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id"), primary_key=True, autoincrement=False
+    )
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id"), primary_key=True, autoincrement=False, index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(12))
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -46,6 +46,7 @@ from bot.persistence.repositories import (
 )
 from bot.persistence.repositories.catalogue import CHANGED as CATALOGUE_CHANGED
 from bot.persistence.repositories.favourites import SqlFavouriteRepository
+from bot.persistence.repositories.news import SqlAnnouncementRepository, SqlNewsRepository
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 from bot.persistence.repositories.offers import SqlOfferRepository
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
@@ -184,6 +185,8 @@ class SqlAlchemyUnitOfWork:
         self.chores = SqlChoreRepository(self.session)
         self.watches = SqlWatchRepository(self.session)
         self.favourites = SqlFavouriteRepository(self.session)
+        self.news = SqlNewsRepository(self.session)
+        self.announcements = SqlAnnouncementRepository(self.session)
         self.questions = SqlQuestionRepository(self.session)
         self.updates = SqlProcessedUpdateRepository(self.session)
         self.languages = SqlLanguageRepository(self.session)

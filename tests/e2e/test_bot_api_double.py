@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
 from bot.playground.bot_api.html_entities import visible_text
@@ -140,6 +140,24 @@ async def test_flood_control_and_server_errors_can_be_injected(
         await bot.send_message(ann.id, "hi")
     await bot.send_message(ann.id, "hi")
     assert double.invalid_calls == []  # injected faults are not the bot's fault
+
+
+async def test_a_person_who_blocked_the_bot_cannot_be_messaged_until_they_unblock_it(
+    api: tuple[LocalBotApi, Bot],
+) -> None:
+    double, bot = api
+    ann, bob = double.person("Ann"), double.person("Bob")
+    double.blocks_bot(ann)
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await bot.send_message(ann.id, "hi")
+    with pytest.raises(Forbidden):
+        await bot.send_photo(ann.id, "photo-1")
+    await bot.send_message(bob.id, "hi")  # nobody else is affected
+    assert double.chat(ann).from_bot == []
+    double.blocks_bot(ann, False)
+    await bot.send_message(ann.id, "hi again")
+    assert [m.shown_text for m in double.chat(ann).from_bot] == ["hi again"]
+    assert double.invalid_calls == []  # the person's doing, not the bot's fault
 
 
 async def test_the_command_menu_is_kept_per_chat(api: tuple[LocalBotApi, Bot]) -> None:

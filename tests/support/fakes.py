@@ -21,6 +21,15 @@ from bot.domain.cart import CartLine
 from bot.domain.catalogue import Product
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
+from bot.domain.news import (
+    Announcement,
+    AnnouncementCounts,
+    Audience,
+    IdleCart,
+    NewsChoice,
+    Outcome,
+    Recipient,
+)
 from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
 from bot.domain.offers import Offer
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
@@ -86,6 +95,12 @@ class State:
     app_languages: dict[int, str] = field(default_factory=dict)  # telegram user: app language
     payments: dict[str, int] = field(default_factory=dict)  # charge id: order id
     questions: dict[int, Question] = field(default_factory=dict)
+    news: dict[int, NewsChoice] = field(default_factory=dict)  # customer id: their choice
+    # customer id: (cart changed at, the change reminded of)
+    cart_activity: dict[int, tuple[datetime, datetime | None]] = field(default_factory=dict)
+    announcements: dict[int, Announcement] = field(default_factory=dict)
+    # (announcement, customer): (outcome, unsubscribed at)
+    recipients: dict[tuple[int, int], tuple[Outcome, datetime | None]] = field(default_factory=dict)
     catalogue_version: int = 0
     catalogue_changed: bool = False  # in this transaction: the version moves at commit
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -1232,6 +1247,148 @@ class FakeWaiting:
         raise NotImplementedError(f"waiting.{name}: run this use case on the real repositories")
 
 
+class FakeNews:
+    """Who wants news. The audiences narrowed by purchases and absence are SQL's alone (run
+    through the real repository in tests/integration); here, everyone who opted in."""
+
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def choice(self, customer_id: int) -> NewsChoice | None:
+        return self.s.news.get(customer_id)
+
+    def ask_once(self, customer_id: int, at: datetime) -> bool:
+        if customer_id in self.s.news:
+            return False
+        self.s.news[customer_id] = NewsChoice(False, asked_at=at)
+        return True
+
+    def choose(self, customer_id: int, wants: bool, at: datetime) -> None:
+        old = self.s.news.get(customer_id, NewsChoice())
+        blocked = None if wants else old.blocked_at
+        self.s.news[customer_id] = NewsChoice(wants, old.asked_at, at, blocked)
+
+    def unsubscribe(self, customer_id: int, at: datetime) -> bool:
+        old = self.s.news.get(customer_id)
+        if old is None or not old.wants:
+            return False
+        self.s.news[customer_id] = dataclasses.replace(old, wants=False, chosen_at=at)
+        return True
+
+    def mark_blocked(self, telegram_user_id: int, at: datetime) -> bool:
+        customer = next(
+            (c for c in self.s.customers.values() if c.telegram_user_id == telegram_user_id), None
+        )
+        old = self.s.news.get(customer.id or 0) if customer else None
+        if customer is None or customer.id is None or old is None or old.blocked_at:
+            return False
+        self.s.news[customer.id] = dataclasses.replace(old, blocked_at=at)
+        return True
+
+    def _reachable(self) -> list[Recipient]:
+        return [
+            Recipient(c.id, c.telegram_user_id)
+            for c in sorted(self.s.customers.values(), key=lambda c: c.id or 0)
+            if c.id is not None and (choice := self.s.news.get(c.id)) and choice.reachable
+        ]
+
+    def audience(
+        self, audience: Audience, category: str | None, since: datetime
+    ) -> list[Recipient]:
+        if audience is not Audience.EVERYONE:
+            raise NotImplementedError("narrowed audiences are tested on the real repository")
+        return self._reachable()
+
+    def cart_changed(self, customer_id: int, at: datetime) -> None:
+        _, reminded = self.s.cart_activity.get(customer_id, (at, None))
+        self.s.cart_activity[customer_id] = (at, reminded)
+
+    def idle_carts(self, before: datetime, *, limit: int) -> list[IdleCart]:
+        idle = []
+        for recipient in self._reachable():
+            changed, reminded = self.s.cart_activity.get(recipient.customer_id, (None, None))
+            if changed is None or changed > before or not self.s.carts.get(recipient.customer_id):
+                continue
+            if reminded != changed:
+                idle.append(IdleCart(recipient.customer_id, recipient.telegram_user_id, changed))
+        return idle[:limit]
+
+    def mark_reminded(self, customer_id: int, changed_at: datetime) -> bool:
+        changed, reminded = self.s.cart_activity.get(customer_id, (None, None))
+        if changed != changed_at or reminded == changed_at:
+            return False
+        self.s.cart_activity[customer_id] = (changed_at, changed_at)
+        return True
+
+
+class FakeAnnouncements:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, announcement: Announcement) -> Announcement:
+        saved = dataclasses.replace(announcement, id=next(self.s.ids))
+        assert saved.id is not None
+        self.s.announcements[saved.id] = saved
+        return saved
+
+    def get(self, announcement_id: int) -> Announcement | None:
+        return self.s.announcements.get(announcement_id)
+
+    def mark_queued(self, announcement_id: int, at: datetime) -> bool:
+        found = self.s.announcements.get(announcement_id)
+        if found is None or found.queued_at is not None:
+            return False
+        self.s.announcements[announcement_id] = dataclasses.replace(found, queued_at=at)
+        return True
+
+    def add_recipients(self, announcement_id: int, customer_ids: Sequence[int]) -> None:
+        for customer_id in customer_ids:
+            self.s.recipients[announcement_id, customer_id] = (Outcome.QUEUED, None)
+        found = self.s.announcements[announcement_id]
+        self.s.announcements[announcement_id] = dataclasses.replace(
+            found, recipients=len(customer_ids)
+        )
+
+    def record(self, announcement_id: int, customer_id: int, outcome: Outcome) -> bool:
+        old = self.s.recipients.get((announcement_id, customer_id))
+        if old is None or old[0] is not Outcome.QUEUED:
+            return False
+        self.s.recipients[announcement_id, customer_id] = (outcome, old[1])
+        return True
+
+    def mark_unsubscribed(self, announcement_id: int, customer_id: int, at: datetime) -> bool:
+        old = self.s.recipients.get((announcement_id, customer_id))
+        if old is None or old[1] is not None:
+            return False
+        self.s.recipients[announcement_id, customer_id] = (old[0], at)
+        return True
+
+    def latest(self, *, limit: int) -> list[AnnouncementCounts]:
+        sent = [a for a in self.s.announcements.values() if a.queued_at is not None]
+        sent.sort(key=lambda a: (a.queued_at, a.id), reverse=True)
+        shown = []
+        for announcement in sent[:limit]:
+            mine = [v for (a, _), v in self.s.recipients.items() if a == announcement.id]
+            shown.append(
+                AnnouncementCounts(
+                    announcement,
+                    sum(1 for outcome, _ in mine if outcome is Outcome.DELIVERED),
+                    sum(1 for outcome, _ in mine if outcome is Outcome.BLOCKED),
+                    sum(1 for outcome, _ in mine if outcome is Outcome.FAILED),
+                    sum(1 for _, unsubscribed in mine if unsubscribed is not None),
+                )
+            )
+        return shown
+
+    def forget_drafts_before(self, at: datetime) -> int:
+        drafts = [
+            i for i, a in self.s.announcements.items() if a.queued_at is None and a.created_at < at
+        ]
+        for announcement_id in drafts:
+            del self.s.announcements[announcement_id]
+        return len(drafts)
+
+
 class FakeUnitOfWork:
     def __init__(self, state: State | None = None) -> None:
         self.committed = state or State()
@@ -1268,6 +1425,8 @@ class FakeUnitOfWork:
         self.chores = FakeChores(self.working)
         self.watches = FakeWatches(self.working)
         self.favourites = FakeFavourites(self.working)
+        self.news = FakeNews(self.working)
+        self.announcements = FakeAnnouncements(self.working)
         self.updates = FakeProcessedUpdates(self.working)
         self.languages = FakeLanguages(self.working)
         self.questions = FakeQuestions(self.working)
@@ -1325,6 +1484,8 @@ class FakeUnitOfWork:
             self.chores,
             self.watches,
             self.favourites,
+            self.news,
+            self.announcements,
             self.questions,
         ):
             repo.s = self.working

@@ -31,6 +31,7 @@ CUSTOMER_MENU = [
     "language",
     "mydata",
     "forgetme",
+    "news",
 ]
 
 

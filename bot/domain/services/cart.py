@@ -20,6 +20,7 @@ from bot.domain.money import line_total
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.services.customers import CustomerRef, identify
+from bot.domain.services.news import cart_changed
 from bot.domain.services.offers import price_now, prices_now
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.text import said
@@ -91,6 +92,7 @@ def put_line(
     others = [item for item in cart.items if item.product.id != product_id]
     if quantity == 0:
         uow.carts.remove(customer_id, product_id)
+        cart_changed(uow, customer_id)
         return CartView(others)
     held = next((i.product for i in cart.items if i.product.id == product_id), None)
     product = held or price_now(uow, uow.products.get(product_id), utc_now())
@@ -113,6 +115,7 @@ def put_line(
             n=MAX_CART_LINES,
         )
     uow.carts.put(customer_id, CartLine(product_id, quantity, product.price_now_minor))
+    cart_changed(uow, customer_id)  # a new cart: reminded of afresh (bot.domain.news)
     changed = CartItem(product, quantity)
     if held is None:
         return CartView([*cart.items, changed], capped)

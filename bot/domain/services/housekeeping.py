@@ -23,6 +23,7 @@ KEEP_INVITES = timedelta(days=30)
 KEEP_STAGED = timedelta(days=1)  # an upload previewed and never confirmed
 KEEP_UPDATE_IDS = timedelta(days=2)  # Telegram keeps an undelivered update for 24 hours
 KEEP_THROTTLES = timedelta(days=1)
+KEEP_DRAFTS = timedelta(days=1)  # an announcement previewed and never sent
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def clean_up(
             "invites": uow.invites.forget_before(now - KEEP_INVITES),
             "shields": uow.shields.forget_before(now),
             "update_ids": uow.updates.forget_before(now - KEEP_UPDATE_IDS),
+            "announcement_drafts": uow.announcements.forget_drafts_before(now - KEEP_DRAFTS),
         }
         uow.commit()
         return Cleaned(ran=True, removed=removed)

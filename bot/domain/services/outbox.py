@@ -17,8 +17,10 @@ import secrets
 from datetime import timedelta
 
 from bot.domain.clock import Clock, utc_now
+from bot.domain.news import Outcome
 from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
 from bot.domain.ports import UnitOfWork
+from bot.domain.services.news import record_outcome
 from bot.domain.services.retry import retry_on_conflict
 
 LEASE = timedelta(seconds=60)
@@ -86,8 +88,11 @@ def keep_lease(notification: Notification, *, uow: UnitOfWork, clock: Clock = ut
 def delivered(notification: Notification, *, uow: UnitOfWork, clock: Clock = utc_now) -> bool:
     """Mark it sent, if this sender still holds it; False means another sender took over
     (and this delivery was a duplicate, which the caller logs)."""
+    at = clock()
     with uow:
-        marked = uow.outbox.mark_sent(*_held(notification), clock())
+        marked = uow.outbox.mark_sent(*_held(notification), at)
+        if marked:
+            record_outcome(uow, notification, Outcome.DELIVERED, at)
         uow.commit()
         return marked
 
@@ -137,10 +142,19 @@ def unanswered(
 
 @retry_on_conflict
 def give_up(
-    notification: Notification, *, error: str, uow: UnitOfWork, clock: Clock = utc_now
+    notification: Notification,
+    *,
+    error: str,
+    blocked: bool = False,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
 ) -> None:
-    """The message can never be delivered (the person blocked the bot, the chat is gone)."""
+    """The message can never be delivered: the chat is gone, or (`blocked`) the person
+    blocked the bot, which is recorded so that no news nor reminder goes to them again."""
+    at = clock()
     with uow:
         notification_id, lease = _held(notification)
-        uow.outbox.fail(notification_id, lease, clock(), error)
+        if uow.outbox.fail(notification_id, lease, at, error):
+            outcome = Outcome.BLOCKED if blocked else Outcome.FAILED
+            record_outcome(uow, notification, outcome, at)
         uow.commit()

@@ -90,6 +90,7 @@ def forget_me(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> Erasure:
             data.forget_watches(customer.id)
             data.forget_favourites(customer.id)
             data.forget_ratings(customer.id)
+            data.forget_news(customer.id)
             uow.carts.clear(customer.id)
             uow.checkouts.delete(customer.id)
             data.scrub_messages_about(order_ids, question_ids, PERSONAL_FACTS)

@@ -14,9 +14,12 @@ from bot.domain.personal_data import Favourite, SeenCard, Watched
 from bot.domain.questions import Question
 from bot.domain.ratings import RatedComment
 from bot.persistence.models import (
+    AnnouncementRecipientRow,
     AppLanguageRow,
+    CartActivityRow,
     CustomerRow,
     FavouriteRow,
+    NewsChoiceRow,
     OrderRatingRow,
     OrderRow,
     OutboxRow,
@@ -167,6 +170,10 @@ class SqlPersonalDataRepository:
             delete(FavouriteRow).where(FavouriteRow.customer_id == customer_id)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def forget_news(self, customer_id: int) -> None:
+        for table in (NewsChoiceRow, CartActivityRow, AnnouncementRecipientRow):
+            self.session.execute(delete(table).where(table.customer_id == customer_id))
 
     def forget_app_language(self, telegram_user_id: int) -> None:
         self.session.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.playground.bot_api.flood import FloodLimits
+from bot.playground.bot_api.model import Person
 from bot.playground.bot_api.state import ApiState, Fault
 
 
@@ -17,6 +18,15 @@ class Faults(ApiState):
             retry_after = 1
         with self._lock:
             self._faults.append(Fault(method.lower(), status, retry_after, times))
+
+    def blocks_bot(self, person: Person, blocked: bool = True) -> None:
+        """This person blocked the bot (False: unblocked it): every call to their chat gets
+        Telegram's 403 "Forbidden: bot was blocked by the user", until unblocked."""
+        with self._lock:
+            if blocked:
+                self._blocked.add(person.id)
+            else:
+                self._blocked.discard(person.id)
 
     def slow_down(self, method: str, seconds: float) -> None:
         """Every call of `method` takes this long to answer (0: back to normal), as a busy
@@ -81,6 +91,8 @@ class Faults(ApiState):
 def fault_description(status: int, retry_after: int | None) -> str:
     if status == 429:
         return f"Too Many Requests: retry after {retry_after}"
+    if status == 403:
+        return "Forbidden: bot was blocked by the user"
     if status >= 500:
         return "Internal Server Error" if status == 500 else "Bad Gateway"
     return "Bad Request: injected by the test"

@@ -89,6 +89,7 @@ class ApiState:
         self._pre_checkouts: dict[str, float] = {}  # query id: when it was asked (monotonic)
         self._charge_ids = itertools.count(1)
         self._faults: list[Fault] = []
+        self._blocked: set[int] = set()  # people who blocked the bot (Faults.blocks_bot)
         self._in_flight = 0
         self.peak_in_flight = 0  # the most calls (getUpdates aside) answered at once
         self._delays: dict[str, float] = {}  # method (lower case): seconds, see slow_down
@@ -156,6 +157,13 @@ class ApiState:
                 fault.remaining -= 1
                 return fault
         return None
+
+    def _blocked_fault(self, method: str, raw: Mapping[str, Any]) -> Fault | None:
+        """A call to the chat of someone who blocked the bot: 403, as Telegram answers it."""
+        chat_id = str(raw.get("chat_id", ""))
+        if method.lower() == "getupdates" or not chat_id.lstrip("-").isdigit():
+            return None
+        return Fault(method.lower(), 403, None, 1) if int(chat_id) in self._blocked else None
 
     def _fetched(self, address: str) -> str:
         """A photo sent by its web address: Telegram fetches it and gives it a file id of its

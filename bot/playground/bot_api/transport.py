@@ -128,7 +128,7 @@ class Transport(ApiState):
             if tracked:
                 self._in_flight += 1
                 self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
-            fault = self._take_fault(method)
+            fault = self._take_fault(method) or self._blocked_fault(method, raw)
             delay = self._delays.get(method.lower(), 0.0)
         if delay:
             time.sleep(delay)  # this request's own thread: other calls go on meanwhile

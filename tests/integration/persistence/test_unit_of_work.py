@@ -12,6 +12,7 @@ from bot.domain.orders import OrderStatus
 from bot.domain.ports import StaffSession
 from bot.domain.prompts import (
     DRAFTS,
+    AnnounceDraft,
     AnswerDraft,
     AskDraft,
     CancelDraft,
@@ -329,6 +330,7 @@ def test_every_kind_of_question_keeps_its_typed_draft(new_uow: UowFactory) -> No
         PickDraft("K7Q2MZ4P", 8, Decimal(2)),
         DeliveryCodeDraft("K7Q2MZ4P"),
         RatingDraft("K7Q2MZ4P"),
+        AnnounceDraft("Strawberries are in", "photo-9"),
     ]
     for user, (kind, draft) in enumerate(zip(DRAFTS, drafts, strict=True)):
         with new_uow() as uow:
