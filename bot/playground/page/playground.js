@@ -73,33 +73,44 @@ function render(state) {
 }
 
 function renderPersonas() {
+  // The buttons are made once and then only updated: a button replaced while it is being
+  // pressed (a bot message arriving between mouse down and up) would lose the click.
   const nav = $("personas");
-  nav.replaceChildren(
-    ...view.state.personas.map((persona, index) => {
-      const id = String(persona.id);
-      const chat = view.state.chats[id];
-      const unread = Math.max(0, botMessages(chat) - (view.seen[id] || 0));
-      const item = document.createElement("button");
-      item.type = "button";
-      item.className = "persona" + (id === view.active ? " active" : "");
-      item.dataset.persona = persona.name;
-      item.innerHTML = `<span class="avatar"></span><span class="who"><span class="name"></span>
-        <span class="role"></span></span>`;
-      const avatar = item.querySelector(".avatar");
-      avatar.textContent = persona.name[0];
-      avatar.style.background = COLOURS[index % COLOURS.length];
-      item.querySelector(".name").textContent = persona.name;
-      item.querySelector(".role").textContent = persona.role;
-      if (unread > 0) {
-        const badge = document.createElement("span");
-        badge.className = "badge unread";
-        badge.textContent = String(unread);
-        item.append(badge);
-      }
-      item.addEventListener("click", () => switchTo(id));
-      return item;
-    }),
-  );
+  const names = view.state.personas.map((persona) => persona.name).join("\n");
+  if (nav.dataset.names !== names) {
+    nav.dataset.names = names;
+    nav.replaceChildren(...view.state.personas.map(personaButton));
+  }
+  view.state.personas.forEach((persona, index) => {
+    const id = String(persona.id);
+    const item = nav.children[index];
+    const unread = Math.max(0, botMessages(view.state.chats[id]) - (view.seen[id] || 0));
+    item.className = "persona" + (id === view.active ? " active" : "");
+    let badge = item.querySelector(".badge.unread");
+    if (unread > 0 && !badge) {
+      badge = document.createElement("span");
+      badge.className = "badge unread";
+      item.append(badge);
+    }
+    if (badge && unread > 0) badge.textContent = String(unread);
+    if (badge && unread === 0) badge.remove();
+  });
+}
+
+function personaButton(persona, index) {
+  const id = String(persona.id);
+  const item = document.createElement("button");
+  item.type = "button";
+  item.dataset.persona = persona.name;
+  item.innerHTML = `<span class="avatar"></span><span class="who"><span class="name"></span>
+    <span class="role"></span></span>`;
+  const avatar = item.querySelector(".avatar");
+  avatar.textContent = persona.name[0];
+  avatar.style.background = COLOURS[index % COLOURS.length];
+  item.querySelector(".name").textContent = persona.name;
+  item.querySelector(".role").textContent = persona.role;
+  item.addEventListener("click", () => switchTo(id));
+  return item;
 }
 
 function switchTo(id) {

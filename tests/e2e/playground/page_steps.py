@@ -56,6 +56,7 @@ async def bot_says(page: Page, text: str | re.Pattern[str]) -> None:
 
 async def logs_in(page: Page, name: str) -> None:
     await page.click(f"[data-persona={name}]")
+    await expect(page.locator("#chat-subtitle")).to_contain_text(f"you are {name} ")
     await page.click("#start-button")
     await bot_says(page, "Welcome to")  # until then the chat shows START, not the input
     # Each answer after its question, as a person gives them. Typed ahead, the username was
