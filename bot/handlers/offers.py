@@ -78,8 +78,7 @@ async def set_offer(update: Update, context: ShopContext) -> str | None:
     t, store, now = context.texts(update), context.shop.store, utc_now()
     typed = " ".join(context.args or [])
     if not typed.strip():
-        shown = await context.run(offers.offers_not_ended)
-        await say(update, *offers_screen(t, shown, store, now))
+        await _say_offers(update, context)
         return None
     terms = read_offer(typed[:200], store.currency, now, store.timezone)
     started = await context.run(offers.start_offer, terms, f"staff:{account.username}")
@@ -94,10 +93,14 @@ async def set_offer(update: Update, context: ShopContext) -> str | None:
 async def list_offers(update: Update, context: ShopContext) -> str | None:
     """/offers: what runs now or starts later, each with a button to end it."""
     await signed_in(update, context)
-    t, store = context.texts(update), context.shop.store
-    shown = await context.run(offers.offers_not_ended)
-    await say(update, *offers_screen(t, shown, store, utc_now()))
+    await _say_offers(update, context)
     return None
+
+
+async def _say_offers(update: Update, context: ShopContext) -> None:
+    shown = await context.run(offers.offers_not_ended)
+    t, store = context.texts(update), context.shop.store
+    await say(update, *offers_screen(t, shown, store, utc_now()))
 
 
 @polite

@@ -20,7 +20,7 @@ from bot.domain.orders import Order
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.cart import MAX_CART_LINES, cart_owner, load_cart, put_line
 from bot.domain.services.customers import CustomerRef
-from bot.domain.services.offers import prices_now
+from bot.domain.services.offers import prices_by_id
 from bot.domain.services.orders import own_order
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.text import Amount, Words, said
@@ -76,9 +76,7 @@ def bought_before(
         if who is None or who.id is None:
             return BoughtBefore([], [])
         usual = uow.orders.usual_items(who.id, limit=items)
-        found_items = uow.products.get_many([u.product_id for u in usual])
-        priced = prices_now(uow, list(found_items.values()), utc_now())
-        products = {p.id: p for p in priced if p.id is not None}
+        products = prices_by_id(uow, [u.product_id for u in usual], utc_now())
         recent = uow.orders.for_customer(who.id, limit=orders, cancelled=False)
     found = []
     for u in usual:

@@ -23,6 +23,12 @@ def prices_now(uow: UnitOfWork, products: Sequence[Product], at: datetime) -> li
     return priced(products, uow.offers.not_ended(at), at)
 
 
+def prices_by_id(uow: UnitOfWork, product_ids: list[int], at: datetime) -> dict[int, Product]:
+    """The items of these ids that exist, priced as sold at `at`, by id."""
+    found = uow.products.get_many(product_ids)
+    return {p.id: p for p in prices_now(uow, list(found.values()), at) if p.id is not None}
+
+
 def price_now(uow: UnitOfWork, product: Product | None, at: datetime) -> Product | None:
     return None if product is None else prices_now(uow, [product], at)[0]
 

@@ -48,7 +48,7 @@ from bot.domain.quantity import format_quantity
 from bot.domain.receipts import order_vat
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
-from bot.domain.services.offers import prices_now
+from bot.domain.services.offers import prices_by_id
 from bot.domain.services.picking import tell_untold
 from bot.domain.services.ratings import ask_for_rating
 from bot.domain.services.receipts import queue_receipt
@@ -263,7 +263,7 @@ def place_order_in(
     if not lines:
         raise EmptyCart()
     check_open_orders(uow, who.id, store)
-    products = _priced(uow, [line.product_id for line in lines], at)
+    products = prices_by_id(uow, [line.product_id for line in lines], at)
     problems = _cart_problems(uow, who.id, lines, products, store)
     if problems:
         uow.commit()
@@ -325,12 +325,6 @@ def place_order_in(
     if not order.payment.awaits_payment:  # an online order reaches staff once it is paid
         notify_new_order(uow, order, at)
     return order
-
-
-def _priced(uow: UnitOfWork, product_ids: list[int], at: datetime) -> dict[int, Product]:
-    """The items by id, priced as sold at `at` (an offer running then)."""
-    found = uow.products.get_many(product_ids)
-    return {p.id: p for p in prices_now(uow, list(found.values()), at) if p.id is not None}
 
 
 def _order_line(product: Product, line: CartLine, store: Store) -> OrderLine:
