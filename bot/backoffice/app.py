@@ -16,6 +16,7 @@ from bot.backoffice import (
     orders,
     photos,
     prices,
+    promo_codes,
     settings,
     team,
 )
@@ -42,6 +43,7 @@ ROUTES = [
     *catalogue.ROUTES,
     *prices.ROUTES,
     *offers.ROUTES,
+    *promo_codes.ROUTES,
     *files.ROUTES,
     *photos.ROUTES,
     *orders.ROUTES,

@@ -23,10 +23,16 @@ class CheckoutStep(StrEnum):
     PHONE = "phone"  # share contact or type a number
     NOTE = "note"  # optional; typed or skipped
     CONFIRM = "confirm"  # summary shown, waiting for Confirm
+    PROMO = "promo"  # from the summary: a promo code asked for (typed)
 
     @property
     def expects_text(self) -> bool:
-        return self in (CheckoutStep.ADDRESS, CheckoutStep.PHONE, CheckoutStep.NOTE)
+        return self in (
+            CheckoutStep.ADDRESS,
+            CheckoutStep.PHONE,
+            CheckoutStep.NOTE,
+            CheckoutStep.PROMO,
+        )
 
 
 @dataclass(slots=True)
@@ -40,6 +46,7 @@ class CheckoutDraft:
     delivery_from: datetime | None = None  # the chosen delivery window's start
     phone: str | None = None
     note: str = ""
+    promo_code: str | None = None  # given at the summary; checked again at Confirm
 
     def is_abandoned(self, now: datetime) -> bool:
         return now - self.updated_at > ABANDONED_AFTER

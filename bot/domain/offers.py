@@ -171,7 +171,7 @@ def read_offer(text: str, currency: Currency, now: datetime, zone: ZoneInfo) -> 
             raise InvalidInput(said("Say when the offer ends, like “{until} 20:00”."), **WORDS)
         raise InvalidInput(USAGE, **WORDS)
     target = " ".join(words[first:amount_at])
-    percent, price_minor = _amount(words[amount_at], currency)
+    percent, price_minor = amount_of(words[amount_at], currency)
     parts: dict[OfferWord, list[str]] = {}
     key: OfferWord | None = None
     for word, meaning in zip(words[amount_at + 1 :], meanings[amount_at + 1 :], strict=True):
@@ -185,12 +185,12 @@ def read_offer(text: str, currency: Currency, now: datetime, zone: ZoneInfo) -> 
     local_now = now.astimezone(zone)
     starts = now
     if OfferWord.FROM in parts:
-        starts = _moment(parts[OfferWord.FROM], local_now, zone)
-    ends = _moment(parts[OfferWord.UNTIL], max(local_now, starts.astimezone(zone)), zone)
+        starts = moment_of(parts[OfferWord.FROM], local_now, zone)
+    ends = moment_of(parts[OfferWord.UNTIL], max(local_now, starts.astimezone(zone)), zone)
     return OfferTerms(target, is_category, percent, price_minor, starts, ends)
 
 
-def _amount(text: str, currency: Currency) -> tuple[Decimal | None, int | None]:
+def amount_of(text: str, currency: Currency) -> tuple[Decimal | None, int | None]:
     match = _PERCENT.match(text.strip())
     if match is not None:
         try:
@@ -202,7 +202,7 @@ def _amount(text: str, currency: Currency) -> tuple[Decimal | None, int | None]:
     return None, currency.parse(text)
 
 
-def _moment(words: list[str], after: datetime, zone: ZoneInfo) -> datetime:
+def moment_of(words: list[str], after: datetime, zone: ZoneInfo) -> datetime:
     """'20:00', 'tomorrow 20:00', '2026-12-24 18:00', '2026-12-24' (its start) in the shop's
     time; a time alone is its next coming after `after`. In UTC."""
     if not words or len(words) > 2:
@@ -271,13 +271,13 @@ def form_offer(
         raise InvalidInput(said("Give a percentage off or a new price."))
     if not ends.strip():
         raise InvalidInput(said("Say when the offer ends."))
-    start = _form_moment(starts, zone) if starts.strip() else now
+    start = form_moment(starts, zone) if starts.strip() else now
     return OfferTerms(
-        target.strip(), is_category, percent, price_minor, start, _form_moment(ends, zone)
+        target.strip(), is_category, percent, price_minor, start, form_moment(ends, zone)
     )
 
 
-def _form_moment(text: str, zone: ZoneInfo) -> datetime:
+def form_moment(text: str, zone: ZoneInfo) -> datetime:
     for shape in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"):
         try:
             local = datetime.strptime(text.strip(), shape)

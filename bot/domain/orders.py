@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from bot.domain.errors import InvalidInput, InvalidTransition
 from bot.domain.payments import MoneyTaken, Payment
+from bot.domain.promo_codes import OrderPromo
 from bot.domain.text import Words, one_line, said, without_controls
 
 # No 0/O or 1/I/L: codes are read aloud at the counter.
@@ -271,6 +272,7 @@ class Order:
     # follows the picking) and whether the customer is still to hear of the picking's changes.
     placed_total_minor: int | None = None
     changes_untold: bool = False
+    promo: OrderPromo | None = None  # the promo code it was placed with
 
     @property
     def has_delivery_code(self) -> bool:
@@ -282,8 +284,13 @@ class Order:
         return sum(line.line_total_minor for line in self.lines)
 
     @property
+    def discount_minor(self) -> int:
+        """What its promo code takes off its items as they are now (picked lighter: less)."""
+        return 0 if self.promo is None else self.promo.discount.off(self.subtotal_minor)
+
+    @property
     def total_minor(self) -> int:
-        return self.subtotal_minor + self.fulfilment.delivery_fee_minor
+        return self.subtotal_minor - self.discount_minor + self.fulfilment.delivery_fee_minor
 
 
 def clean_reason(text: str) -> str:

@@ -19,6 +19,8 @@ REPORTS = Role.MANAGER
 TEAM = Role.MANAGER
 # Offers: an item or a category at a lower price for a while (/offer, /offers).
 OFFERS = Role.MANAGER
+# Promo codes customers give at checkout (/promo, /promos).
+PROMO_CODES = Role.MANAGER
 # News to customers who asked for it (/announce, /announcements).
 ANNOUNCEMENTS = Role.MANAGER
 # The shop's own details: opening hours, holidays, address, phone, delivery fee.

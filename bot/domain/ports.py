@@ -28,6 +28,7 @@ from bot.domain.offers import Offer
 from bot.domain.orders import Order, OrderLine, OrderStatus, StatusChange
 from bot.domain.payments import MoneyTaken, PaymentReceipt, Takings
 from bot.domain.personal_data import Favourite, SeenCard, Watched
+from bot.domain.promo_codes import PromoCode
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.ratings import RatedComment, Rating, RatingsSummary
@@ -218,6 +219,9 @@ class CartRepository(Protocol):
 
 class OrderRepository(Protocol):
     def add(self, order: Order) -> Order: ...
+    def promo_uses(self, promo_id: int, customer_id: int) -> int:
+        """This customer's orders placed with the promo code and not cancelled."""
+
     def get(self, order_id: int) -> Order | None: ...
     def get_by_code(self, code: str, *, for_update: bool = False) -> Order | None: ...
     def get_by_pickup_code(self, code: str) -> Order | None: ...
@@ -432,6 +436,27 @@ class OfferRepository(Protocol):
 
     def end(self, offer_id: int, at: datetime) -> bool:
         """End a running one at `at`, drop one not yet started; False if neither."""
+
+
+class PromoCodeRepository(Protocol):
+    def add(self, promo: PromoCode, at: datetime) -> PromoCode | None:
+        """None: a code of that name exists already."""
+
+    def get_by_code(self, code: str, *, for_update: bool = False) -> PromoCode | None:
+        """`for_update`: hold its row until the transaction ends (a redemption counts uses
+        under it)."""
+
+    def take_use(self, promo_id: int) -> bool:
+        """Count one more use, if any is left; False if none is."""
+
+    def give_back_use(self, promo_id: int) -> None:
+        """An order placed with it was cancelled."""
+
+    def end(self, promo_id: int, at: datetime) -> bool:
+        """End it now; False if it had ended, or never was."""
+
+    def not_over(self, at: datetime, *, limit: int) -> list[PromoCode]:
+        """Codes that apply now or later (not ended, not past their end), by code."""
 
 
 class StoreDetailsRepository(Protocol):
@@ -790,6 +815,8 @@ class UnitOfWork(Protocol):
     def store_details(self) -> StoreDetailsRepository: ...
     @property
     def offers(self) -> OfferRepository: ...
+    @property
+    def promo_codes(self) -> PromoCodeRepository: ...
     @property
     def ratings(self) -> RatingRepository: ...
     @property

@@ -35,6 +35,8 @@ class Receipt:
     # much (`paid` is then for the total less this).
     extra_paid: str = ""
     extra_paid_minor: int = 0
+    promo_code: str = ""  # the promo code it was placed with, taking off `discount_minor`
+    discount_minor: int = 0
 
     @property
     def shows_vat(self) -> bool:
@@ -55,9 +57,28 @@ def order_vat(order: Order, default_rate: Decimal) -> list[VatAtRate]:
         for line in order.lines
         if line.quantity
     ]
+    amounts = less_discount(amounts, order.discount_minor)
     if order.fulfilment.delivery_fee_minor:
         amounts.append((default_rate, order.fulfilment.delivery_fee_minor))
     return vat_by_rate(amounts)
+
+
+def less_discount(
+    amounts: list[tuple[Decimal, int]], discount_minor: int
+) -> list[tuple[Decimal, int]]:
+    """The lines' sums after a promo code's discount, shared among them in proportion to what
+    each costs (the cents left over go to the largest shares): the VAT is on what was paid."""
+    total = sum(amount for _rate, amount in amounts)
+    if not discount_minor or total <= 0:
+        return amounts
+    shares = [discount_minor * amount // total for _rate, amount in amounts]
+    left = discount_minor - sum(shares)
+    by_remainder = sorted(
+        range(len(amounts)), key=lambda i: (discount_minor * amounts[i][1]) % total, reverse=True
+    )
+    for i in by_remainder[:left]:
+        shares[i] += 1
+    return [(rate, amount - share) for (rate, amount), share in zip(amounts, shares, strict=True)]
 
 
 def receipt_of(order: Order, store: Store) -> Receipt:
@@ -84,4 +105,6 @@ def receipt_of(order: Order, store: Store) -> Receipt:
         store_address=store.address,
         extra_paid=order.extra_taken.value if order.extra_taken else "",
         extra_paid_minor=order.extra_taken_minor if order.extra_taken else 0,
+        promo_code=order.promo.code if order.promo else "",
+        discount_minor=order.discount_minor,
     )

@@ -387,13 +387,17 @@ RESET_WORDS: Vocabulary[Reset] = Vocabulary(
 
 
 class OfferWord(Enum):
-    """`/offer LEMON 30% from 18:00 until tomorrow 20:00`, `/offer category Bakery 50% …`."""
+    """`/offer LEMON 30% from 18:00 until tomorrow 20:00`, `/offer category Bakery 50% …`,
+    and `/promo SPRING 10% min 20 until 2026-12-31 uses 100 each 1`."""
 
     FROM = "from"
     UNTIL = "until"
     TODAY = "today"
     TOMORROW = "tomorrow"
     CATEGORY = "category"
+    MIN = "min"  # a promo code's minimum basket
+    USES = "uses"  # a promo code's uses in all
+    EACH = "each"  # a promo code's uses per customer
 
     @property
     def label(self) -> str:
@@ -409,6 +413,9 @@ OFFER_WORDS: Vocabulary[OfferWord] = Vocabulary(
             OfferWord.TODAY: ("today",),
             OfferWord.TOMORROW: ("tomorrow",),
             OfferWord.CATEGORY: ("category", "cat"),
+            OfferWord.MIN: ("min", "minimum"),
+            OfferWord.USES: ("uses", "times"),
+            OfferWord.EACH: ("each", "per-customer"),
         },
         "fr": {
             OfferWord.FROM: ("dès", "depuis"),
@@ -416,6 +423,9 @@ OFFER_WORDS: Vocabulary[OfferWord] = Vocabulary(
             OfferWord.TODAY: ("aujourd'hui", "aujourdhui"),
             OfferWord.TOMORROW: ("demain",),
             OfferWord.CATEGORY: ("catégorie",),
+            OfferWord.MIN: ("min", "minimum"),
+            OfferWord.USES: ("utilisations", "fois"),
+            OfferWord.EACH: ("chacun", "par-client"),
         },
         "de": {
             OfferWord.FROM: ("ab", "von"),
@@ -423,6 +433,9 @@ OFFER_WORDS: Vocabulary[OfferWord] = Vocabulary(
             OfferWord.TODAY: ("heute",),
             OfferWord.TOMORROW: ("morgen",),
             OfferWord.CATEGORY: ("Kategorie",),
+            OfferWord.MIN: ("mindestens", "min"),
+            OfferWord.USES: ("Nutzungen", "mal"),
+            OfferWord.EACH: ("je", "pro-Kunde"),
         },
         "es": {
             OfferWord.FROM: ("desde",),
@@ -430,6 +443,9 @@ OFFER_WORDS: Vocabulary[OfferWord] = Vocabulary(
             OfferWord.TODAY: ("hoy",),
             OfferWord.TOMORROW: ("mañana",),
             OfferWord.CATEGORY: ("categoría",),
+            OfferWord.MIN: ("mínimo", "mín"),
+            OfferWord.USES: ("usos", "veces"),
+            OfferWord.EACH: ("cada", "por-cliente"),
         },
         "ru": {
             OfferWord.FROM: ("с", "от"),
@@ -437,6 +453,9 @@ OFFER_WORDS: Vocabulary[OfferWord] = Vocabulary(
             OfferWord.TODAY: ("сегодня",),
             OfferWord.TOMORROW: ("завтра",),
             OfferWord.CATEGORY: ("категория",),
+            OfferWord.MIN: ("минимум", "мин"),
+            OfferWord.USES: ("раз", "использований"),
+            OfferWord.EACH: ("каждому", "на-клиента"),
         },
         "uk": {
             OfferWord.FROM: ("з", "від"),
@@ -444,6 +463,9 @@ OFFER_WORDS: Vocabulary[OfferWord] = Vocabulary(
             OfferWord.TODAY: ("сьогодні",),
             OfferWord.TOMORROW: ("завтра",),
             OfferWord.CATEGORY: ("категорія",),
+            OfferWord.MIN: ("мінімум", "мін"),
+            OfferWord.USES: ("разів", "використань"),
+            OfferWord.EACH: ("кожному", "на-клієнта"),
         },
     }
 )

@@ -216,6 +216,8 @@ class Choice(StrEnum):
     SKIP_NOTE = "skip"
     CHANGE_DETAILS = "restart"
     SAVED_ADDRESS = "saved"
+    PROMO = "promo"  # the summary's "Promo code"
+    NO_PROMO = "nopromo"  # no promo code: back to the summary, or the one given taken off
 
 
 @dataclass(frozen=True)
@@ -520,6 +522,14 @@ class EndOffer(ButtonData):
 
     PREFIX = "eo"
     offer_id: int
+
+
+@dataclass(frozen=True)
+class EndPromoCode(ButtonData):
+    """“End” beside a promo code in /promos, for managers."""
+
+    PREFIX = "ep"
+    promo_id: int
 
 
 @dataclass(frozen=True)

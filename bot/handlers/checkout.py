@@ -15,6 +15,12 @@ from bot.domain.customers import example_phone, show_phone
 from bot.domain.delivery import DeliveryRefused
 from bot.domain.errors import CartChanged, DomainError
 from bot.domain.orders import FulfilmentKind
+from bot.domain.promo_codes import (
+    PromoNoLongerApplies,
+    UnknownPromoCode,
+    is_code_shaped,
+    normalise_code,
+)
 from bot.domain.services import checkout, prompts
 from bot.domain.services.cart import view_cart
 from bot.domain.services.checkout import (
@@ -119,6 +125,10 @@ async def choose(update: Update, context: ShopContext) -> str | None:
         view = await context.run(checkout.choose_fulfilment, who, kind, store=store)
     elif choice is Choice.SKIP_NOTE:
         view = await context.run(checkout.give_note, who, "", store=store)
+    elif choice is Choice.PROMO:
+        view = await context.run(checkout.ask_promo_code, who, store=store)
+    elif choice is Choice.NO_PROMO:
+        view = await context.run(checkout.drop_promo_code, who, store=store)
     elif choice is Choice.SAVED_ADDRESS:
         try:
             view = await context.run(checkout.use_saved_address, who, store=store)
@@ -221,6 +231,12 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
     except DeliveryRefused as refused:  # the cart or the zones changed since the address
         await _refuse_delivery(update, context, refused)
         return None
+    except PromoNoLongerApplies as dropped:  # taken off the checkout: the summary again
+        t = context.texts(update)
+        view = await context.run(checkout.start_checkout, who, store=store)
+        text, keyboard = checkout_prompt(t, view, store)
+        await show(update, "⚠️ " + t.refusal(dropped) + "\n\n" + text, keyboard)
+        return t("Please check your order again.")
     context.shop.metrics.orders_placed.inc()
     t = context.texts(update)
     heading = "✅ " + t("<b>Order {code} placed.</b> Thank you!", code=order.code)
@@ -294,6 +310,8 @@ async def take_text(update: Update, context: ShopContext, draft: CheckoutDraft) 
         await search.show_results(update, context, text, hint=hint)
     elif draft.step.expects_text:
         await _take_answer(update, context, draft.step, text)
+    elif draft.step is CheckoutStep.CONFIRM and await _typed_promo_code(update, context, text):
+        return
     elif draft.step is CheckoutStep.FULFILMENT and text.strip().lower() in TYPED_CHOICES:
         kind = TYPED_CHOICES[text.strip().lower()]
         view = await context.run(checkout.choose_fulfilment, who, kind, store=store)
@@ -305,6 +323,23 @@ async def take_text(update: Update, context: ShopContext, draft: CheckoutDraft) 
             await _ask(update, context, current)
 
 
+async def _typed_promo_code(update: Update, context: ShopContext, text: str) -> bool:
+    """A promo code typed at the summary, without its button, is taken as one; False: it
+    names no code (a "yes" typed there), so the buttons are asked for."""
+    if not is_code_shaped(normalise_code(text)):
+        return False
+    who, store, t = customer_of(update), context.shop.store, context.texts(update)
+    try:
+        view = await context.run(checkout.give_promo_code, who, text, store=store)
+    except UnknownPromoCode:
+        return False
+    except DomainError as refused:
+        await say(update, t.refusal(refused))
+        return True
+    await _ask(update, context, view)
+    return True
+
+
 async def _take_answer(
     update: Update, context: ShopContext, step: CheckoutStep, text: str, **vouched: bool
 ) -> None:
@@ -313,6 +348,7 @@ async def _take_answer(
         CheckoutStep.ADDRESS: checkout.give_address,
         CheckoutStep.PHONE: checkout.give_phone,
         CheckoutStep.NOTE: checkout.give_note,
+        CheckoutStep.PROMO: checkout.give_promo_code,
     }[step]
     t = context.texts(update)
     try:

@@ -44,7 +44,7 @@ from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.payment_views import payment_line
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say, show
-from bot.handlers.views import button, reason_text, slot_label, window_label
+from bot.handlers.views import button, promo_line, reason_text, slot_label, window_label
 from bot.i18n import Texts
 
 PAGE = 5
@@ -139,6 +139,8 @@ def order_card(t: Texts, order: Order, store: Store, *, with_history: bool = Fal
         lines.append("👤 " + t("Personal data erased at the customer's request"))
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
+    if order.promo is not None:
+        lines.append(promo_line(t, order.promo.code, order.discount_minor, store))
     lines.append(t("Total {total}", total=t.money(order.total_minor, store.currency)))
     lines.append(payment_line(t, order, store, for_staff=True))
     done = order.status is OrderStatus.COMPLETED  # then the payment line says how it was taken

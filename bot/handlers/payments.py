@@ -52,6 +52,10 @@ def invoice_prices(t: Texts, order: Order) -> list[LabeledPrice]:
         )
         for line in order.lines
     ]
+    if order.promo is not None and order.discount_minor:
+        # Telegram lists a negative portion as a deduction from the total.
+        label = clip(t("Promo code {code}", code=order.promo.code), MAX_LABEL)
+        prices.append(LabeledPrice(label, -order.discount_minor))
     if order.fulfilment.delivery_fee_minor:
         prices.append(LabeledPrice(t("Delivery"), order.fulfilment.delivery_fee_minor))
     return prices

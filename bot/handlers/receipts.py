@@ -51,6 +51,9 @@ def receipt_rows(t: Texts, receipt: Receipt, store: Store) -> list[Row]:
         each = f"{t.quantity(line.quantity, line.unit)} × {money(line.unit_price_minor)}"
         rows.append(Row(each, detail=True))
     rows += [Row(""), Row(t("Subtotal:"), money(receipt.subtotal_minor))]
+    if receipt.discount_minor:
+        label = t("Promo code {code}:", code=receipt.promo_code)
+        rows.append(Row(label, "−" + money(receipt.discount_minor)))
     if receipt.delivery_fee_minor:
         rows.append(Row(t("Delivery:"), money(receipt.delivery_fee_minor)))
     rows.append(Row(t("Total:"), money(receipt.total_minor), bold=True))

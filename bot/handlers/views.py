@@ -495,9 +495,31 @@ def checkout_prompt(
             ),
             Keyboard([[button(t("Skip"), CheckoutChoice(step, Choice.SKIP_NOTE))], _cancel_row(t)]),
         )
-    return checkout_summary(t, view, store), Keyboard(
+    if step is CheckoutStep.PROMO:
+        return (
+            "🎟 " + t("Please type your promo code."),
+            Keyboard([[button("« " + t("No code"), CheckoutChoice(step, Choice.NO_PROMO))]]),
+        )
+    promo = []  # a shop that gives out no code shows no field for one
+    if view.promo is not None:
+        promo = [button("✖ " + t("Remove promo code"), CheckoutChoice(step, Choice.NO_PROMO))]
+    elif view.promo_offered:
+        promo = [button("🎟 " + t("Promo code"), CheckoutChoice(step, Choice.PROMO))]
+    summary = checkout_summary(t, view, store)
+    if view.promo_dropped is not None:
+        summary = (
+            "⚠️ "
+            + t(
+                "The promo code was taken off your order: {reason}",
+                reason=t.refusal(view.promo_dropped),
+            )
+            + "\n\n"
+            + summary
+        )
+    return summary, Keyboard(
         [
             *confirm_rows(t, view, store),
+            *([promo] if promo else []),
             [
                 button("✏️ " + t("Change details"), CheckoutChoice(step, Choice.CHANGE_DETAILS)),
                 button("🧺 " + t("Edit cart"), Menu(Screen.CART)),
@@ -610,6 +632,8 @@ def checkout_summary(t: Texts, view: CheckoutView, store: Store) -> str:
     lines.append(f"📞 {esc(show_phone(draft.phone or '', store.country))}")
     if draft.note:
         lines.append(f"📝 {esc(draft.note)}")
+    if view.promo is not None:
+        lines.append(promo_line(t, view.promo.code, view.discount_minor, store))
     total = t.money(view.total_minor, store.currency)
     lines.append("\n<b>" + t("Total: {total}", total=total) + "</b>")
     return "\n".join(lines)
@@ -666,6 +690,12 @@ STATUS_NEWS = {
 }
 
 
+def promo_line(t: Texts, code: str, discount_minor: int, store: Store) -> str:
+    """ "🎟 Promo code SPRING-10: −2.00 EUR", on the summary, the order and the staff card."""
+    off = "−" + t.money(discount_minor, store.currency)
+    return "🎟 " + t("Promo code {code}: {discount}", code=esc(code), discount=off)
+
+
 def order_text(t: Texts, order: Order, store: Store, *, heading: str = "", status: str = "") -> str:
     """`status`: the status line, when the caller knows better (a new order: when the shop
     will see it)."""
@@ -679,6 +709,8 @@ def order_text(t: Texts, order: Order, store: Store, *, heading: str = "", statu
     lines.append(fulfilment_line(t, order.fulfilment, store))
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
+    if order.promo is not None:
+        lines.append(promo_line(t, order.promo.code, order.discount_minor, store))
     total = t.money(order.total_minor, store.currency)
     lines.append("<b>" + t("Total: {total}", total=total) + "</b>")
     lines.append(payment_line(t, order, store))

@@ -141,6 +141,8 @@ class OrderRow(Base):
         Index("ix_orders_placed_at_totals", "placed_at", "status", "total_minor"),
         # Covers the report's takings: orders, delivery fees and money per way it was taken,
         # per day of completion.
+        # A customer's uses of a promo code, counted under its row lock at each redemption.
+        Index("ix_orders_promo_code_customer", "promo_code_id", "customer_id"),
         Index(
             "ix_orders_completed_takings",
             "completed_at",
@@ -179,6 +181,11 @@ class OrderRow(Base):
     # Staff changed what it holds and the customer has not been told yet.
     changes_untold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     pickup_code: Mapped[str | None] = mapped_column(String(8), unique=True, index=True)
+    # The promo code it was placed with, and its discount as it was then (bot.domain.promo_codes).
+    promo_code_id: Mapped[int | None] = mapped_column(ForeignKey("promo_codes.id"))
+    promo_code: Mapped[str | None] = mapped_column(String(24))
+    promo_percent: Mapped[Decimal | None] = mapped_column(Percent)
+    promo_amount_minor: Mapped[int | None] = mapped_column(BigInteger)
     # Waiting for the shop: when a member on duty first saw it, and when the managers were
     # told nobody had (bot.domain.waiting); the job finds them by status and placed_at.
     seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -503,6 +510,7 @@ class CheckoutRow(Base):
     delivery_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
     phone: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(String(500))
+    promo_code: Mapped[str | None] = mapped_column(String(24))  # given, and fitting when given
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -614,6 +622,29 @@ class OfferRow(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # Set when a manager ends it early (its end moved to then): it is ended once.
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PromoCodeRow(Base):
+    """A code managers give out (bot.domain.promo_codes). `used` counts the orders placed with
+    it and not cancelled; it is raised under the row's lock, so its last use goes once."""
+
+    __tablename__ = "promo_codes"
+    __table_args__ = (MYSQL_TABLE,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    # A percentage off, or an amount off: exactly one of them.
+    percent: Mapped[Decimal | None] = mapped_column(Percent)
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    min_basket_minor: Mapped[int] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    per_customer: Mapped[int] = mapped_column(Integer)
+    used: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 

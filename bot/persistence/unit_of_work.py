@@ -50,6 +50,7 @@ from bot.persistence.repositories.news import SqlAnnouncementRepository, SqlNews
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
 from bot.persistence.repositories.offers import SqlOfferRepository
 from bot.persistence.repositories.personal_data import SqlPersonalDataRepository
+from bot.persistence.repositories.promo_codes import SqlPromoCodeRepository
 from bot.persistence.repositories.ratings import SqlRatingRepository
 from bot.persistence.repositories.waiting import SqlWaitingRepository
 from bot.persistence.repositories.web_access import (
@@ -175,6 +176,7 @@ class SqlAlchemyUnitOfWork:
         self.photos = SqlPhotoRepository(self.session)
         self.store_details = SqlStoreDetailsRepository(self.session)
         self.offers = SqlOfferRepository(self.session)
+        self.promo_codes = SqlPromoCodeRepository(self.session)
         self.ratings = SqlRatingRepository(self.session)
         self.outbox = SqlOutboxRepository(self.session)
         self.checkouts = SqlCheckoutRepository(self.session)

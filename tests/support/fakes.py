@@ -44,6 +44,7 @@ from bot.domain.ports import (
     Take,
     UsualItem,
 )
+from bot.domain.promo_codes import PromoCode
 from bot.domain.prompts import LoginThrottle, Prompt
 from bot.domain.questions import Question
 from bot.domain.ratings import RatedComment, Rating, RatingsSummary
@@ -71,6 +72,7 @@ class State:
     store_details: StoreDetails | None = None
     offers: dict[int, Offer] = field(default_factory=dict)
     offers_ended: set[int] = field(default_factory=set)  # ended early, once
+    promo_codes: dict[int, PromoCode] = field(default_factory=dict)
     ratings: dict[int, Rating] = field(default_factory=dict)
     outbox: dict[int, Notification] = field(default_factory=dict)
     sent: dict[int, datetime] = field(default_factory=dict)
@@ -370,6 +372,16 @@ class FakeOrders:
 
     def get(self, order_id: int) -> Order | None:
         return copy.deepcopy(self.s.orders.get(order_id))
+
+    def promo_uses(self, promo_id: int, customer_id: int) -> int:
+        return sum(
+            1
+            for o in self.s.orders.values()
+            if o.promo is not None
+            and o.promo.promo_id == promo_id
+            and o.customer_id == customer_id
+            and o.status is not OrderStatus.CANCELLED
+        )
 
     def get_by_code(self, code: str, *, for_update: bool = False) -> Order | None:
         return copy.deepcopy(next((o for o in self.s.orders.values() if o.code == code), None))
@@ -793,6 +805,43 @@ class FakeOffers:
         else:
             self.s.offers[offer_id] = dataclasses.replace(offer, ends_at=at)
         return True
+
+
+class FakePromoCodes:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def add(self, promo: PromoCode, at: datetime) -> PromoCode | None:
+        if any(p.code == promo.code for p in self.s.promo_codes.values()):
+            return None
+        kept = dataclasses.replace(promo, id=len(self.s.promo_codes) + 1, used=0)
+        self.s.promo_codes[kept.id] = kept  # type: ignore[index]
+        return kept
+
+    def get_by_code(self, code: str, *, for_update: bool = False) -> PromoCode | None:
+        return next((p for p in self.s.promo_codes.values() if p.code == code), None)
+
+    def take_use(self, promo_id: int) -> bool:
+        promo = self.s.promo_codes[promo_id]
+        if promo.max_uses is not None and promo.used >= promo.max_uses:
+            return False
+        self.s.promo_codes[promo_id] = dataclasses.replace(promo, used=promo.used + 1)
+        return True
+
+    def give_back_use(self, promo_id: int) -> None:
+        promo = self.s.promo_codes[promo_id]
+        self.s.promo_codes[promo_id] = dataclasses.replace(promo, used=max(promo.used - 1, 0))
+
+    def end(self, promo_id: int, at: datetime) -> bool:
+        promo = self.s.promo_codes.get(promo_id)
+        if promo is None or promo.is_over(at):
+            return False
+        self.s.promo_codes[promo_id] = dataclasses.replace(promo, ended_at=at)
+        return True
+
+    def not_over(self, at: datetime, *, limit: int) -> list[PromoCode]:
+        found = [p for p in self.s.promo_codes.values() if not p.is_over(at)]
+        return sorted(found, key=lambda p: p.code)[:limit]
 
 
 class FakeRatings:
@@ -1415,6 +1464,7 @@ class FakeUnitOfWork:
         self.photos = FakePhotos(self.working)
         self.store_details = FakeStoreDetails(self.working)
         self.offers = FakeOffers(self.working)
+        self.promo_codes = FakePromoCodes(self.working)
         self.ratings = FakeRatings(self.working)
         self.outbox = FakeOutbox(self.working)
         self.checkouts = FakeCheckouts(self.working)

@@ -14,9 +14,16 @@ from bot.domain.errors import DomainError, EmptyCart, InvalidInput
 from bot.domain.orders import Fulfilment, FulfilmentKind, Order, clean_note
 from bot.domain.payments import PaymentMethod
 from bot.domain.ports import UnitOfWork
+from bot.domain.promo_codes import (
+    OrderPromo,
+    PromoNoLongerApplies,
+    PromoRefused,
+    UnknownPromoCode,
+)
 from bot.domain.services.cart import CartView, load_cart
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.orders import CheckoutDetails, check_open_orders, place_order_in
+from bot.domain.services.promo_codes import applying
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.store import Store
 from bot.domain.text import said
@@ -57,11 +64,20 @@ class CheckoutView:
     # What the customer gave last time, offered as one-tap answers.
     saved_phone: str | None = None
     saved_address: str | None = None
+    promo: OrderPromo | None = None  # the promo code given, applying to this cart
+    # A promo code given earlier that no longer applies (the cart changed, it ended): taken
+    # off the checkout, and why.
+    promo_dropped: DomainError | None = None
+    promo_offered: bool = False  # some code applies now or later: the summary offers a field
+
+    @property
+    def discount_minor(self) -> int:
+        return 0 if self.promo is None else self.promo.discount.off(self.cart.total_minor)
 
     @property
     def total_minor(self) -> int:
         fee = self.delivery_fee_minor if self.draft.kind is FulfilmentKind.DELIVERY else 0
-        return self.cart.total_minor + fee
+        return self.cart.total_minor - self.discount_minor + fee
 
 
 def _shown_prices(uow: UnitOfWork, draft: CheckoutDraft, cart: CartView) -> None:
@@ -81,7 +97,27 @@ def _shown_prices(uow: UnitOfWork, draft: CheckoutDraft, cart: CartView) -> None
             )
 
 
-def _view(uow: UnitOfWork, draft: CheckoutDraft, store: Store) -> CheckoutView:
+def _promo(
+    uow: UnitOfWork, draft: CheckoutDraft, cart: CartView, store: Store, at: datetime
+) -> tuple[OrderPromo | None, DomainError | None]:
+    """The draft's promo code if it still applies to the cart; one that no longer does is
+    taken off the draft (saved), with the reason."""
+    if draft.promo_code is None:
+        return None, None
+    try:
+        promo = applying(
+            uow, draft.promo_code, draft.customer_id, cart.total_minor, store.currency, at
+        )
+    except (PromoRefused, UnknownPromoCode) as refused:
+        draft.promo_code = None
+        uow.checkouts.save(draft)
+        return None, refused
+    return promo.for_order(), None
+
+
+def _view(
+    uow: UnitOfWork, draft: CheckoutDraft, store: Store, at: datetime | None = None
+) -> CheckoutView:
     saved_phone = saved_address = None
     if draft.step is CheckoutStep.PHONE:
         customer = uow.customers.get(draft.customer_id)
@@ -91,12 +127,18 @@ def _view(uow: UnitOfWork, draft: CheckoutDraft, store: Store) -> CheckoutView:
         saved_address = draft.address or uow.orders.last_address(draft.customer_id)
     cart = load_cart(uow, draft.customer_id)
     _shown_prices(uow, draft, cart)
+    now = at or utc_now()
+    promo, dropped = _promo(uow, draft, cart, store, now)
+    offered = draft.step is CheckoutStep.CONFIRM and bool(uow.promo_codes.not_over(now, limit=1))
     return CheckoutView(
         draft,
         cart,
         store.deliveries.shown_fee(draft.address, cart.total_minor),
         saved_phone,
         saved_address,
+        promo,
+        dropped,
+        offered,
     )
 
 
@@ -121,7 +163,7 @@ def _save(
     draft.step = step
     draft.updated_at = at
     uow.checkouts.save(draft)
-    view = _view(uow, draft, store)
+    view = _view(uow, draft, store, at)
     uow.commit()
     return view
 
@@ -170,7 +212,9 @@ def _resume(draft: CheckoutDraft, store: Store) -> CheckoutStep:
             return CheckoutStep.WINDOW
     if draft.phone is None:
         return CheckoutStep.PHONE
-    return CheckoutStep.CONFIRM if draft.step is CheckoutStep.CONFIRM else CheckoutStep.NOTE
+    if draft.step in (CheckoutStep.CONFIRM, CheckoutStep.PROMO):
+        return draft.step
+    return CheckoutStep.NOTE
 
 
 def current_checkout(
@@ -336,7 +380,8 @@ def confirm_checkout(
         draft = uow.checkouts.get(who.id, for_update=True)
         if draft is None:
             raise AlreadyPlaced()
-        if _resume(draft, store) is not CheckoutStep.CONFIRM:  # only once every answer is in
+        # Only once every answer is in (a promo code asked for is not needed to confirm).
+        if _resume(draft, store) not in (CheckoutStep.CONFIRM, CheckoutStep.PROMO):
             raise InvalidInput(said("Some details are still missing; answer the question above."))
         if draft.kind is FulfilmentKind.PICKUP:
             assert draft.pickup_slot is not None
@@ -349,9 +394,20 @@ def confirm_checkout(
             fee = _delivery_fee(uow, draft, store, at)
         assert draft.phone is not None
         details = CheckoutDetails(
-            draft.fulfilment(fee, store.delivery_window), draft.phone, draft.note, payment
+            draft.fulfilment(fee, store.delivery_window),
+            draft.phone,
+            draft.note,
+            payment,
+            draft.promo_code,
         )
-        order = place_order_in(uow, who, details, store=store, at=at)
+        try:
+            order = place_order_in(uow, who, details, store=store, at=at)
+        except (PromoRefused, UnknownPromoCode) as refused:
+            # Nothing of the order was written yet (the code is redeemed first): the code
+            # comes off the checkout, and the customer reads why before confirming again.
+            draft.promo_code = None
+            _save(uow, draft, CheckoutStep.CONFIRM, at, store)
+            raise PromoNoLongerApplies(refused) from refused
         if not uow.checkouts.delete(who.id):
             raise AlreadyPlaced()  # rolls the order back
         uow.commit()
@@ -375,6 +431,44 @@ def _delivery_fee(uow: UnitOfWork, draft: CheckoutDraft, store: Store, at: datet
     except DeliveryRefused:
         _save(uow, draft, CheckoutStep.ADDRESS, at, store)
         raise
+
+
+@retry_on_conflict
+def ask_promo_code(
+    customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    """The summary's "Promo code" button: the next text typed is the code."""
+    with uow:
+        _, draft = _draft(uow, customer, CheckoutStep.CONFIRM, CheckoutStep.PROMO)
+        return _save(uow, draft, CheckoutStep.PROMO, clock(), store)
+
+
+@retry_on_conflict
+def give_promo_code(
+    customer: CustomerRef, text: str, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    """A code typed at the promo question (or at the summary): kept if it applies to this
+    cart now, else refused with why, the question still open. One code per order: a new
+    one replaces the one given before."""
+    at = clock()
+    with uow:
+        who_id, draft = _draft(uow, customer, CheckoutStep.PROMO, CheckoutStep.CONFIRM)
+        items_minor = load_cart(uow, who_id).total_minor
+        promo = applying(uow, text[:64], who_id, items_minor, store.currency, at)
+        draft.promo_code = promo.code
+        return _save(uow, draft, CheckoutStep.CONFIRM, at, store)
+
+
+@retry_on_conflict
+def drop_promo_code(
+    customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+) -> CheckoutView:
+    """Back to the summary without a promo code (the question's "No code" and the summary's
+    "Remove code")."""
+    with uow:
+        _, draft = _draft(uow, customer, CheckoutStep.CONFIRM, CheckoutStep.PROMO)
+        draft.promo_code = None
+        return _save(uow, draft, CheckoutStep.CONFIRM, clock(), store)
 
 
 @retry_on_conflict

@@ -50,6 +50,7 @@ from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.offers import prices_by_id
 from bot.domain.services.picking import tell_untold
+from bot.domain.services.promo_codes import give_back, redeem
 from bot.domain.services.ratings import ask_for_rating
 from bot.domain.services.receipts import queue_receipt
 from bot.domain.services.retry import retry_on_conflict
@@ -71,6 +72,7 @@ class CheckoutDetails:
     phone: str
     note: str = ""
     payment: PaymentMethod = PaymentMethod.ON_HANDOVER
+    promo_code: str | None = None  # given at checkout: redeemed as the order is placed
 
 
 def _cart_problems(
@@ -268,6 +270,11 @@ def place_order_in(
     if problems:
         uow.commit()
         raise CartChanged(problems)
+    order_lines = [_order_line(products[line.product_id], line, store) for line in lines]
+    promo = None
+    if details.promo_code is not None:  # before the stock: every redemption locks in one order
+        items_minor = sum(line.line_total_minor for line in order_lines)
+        promo = redeem(uow, details.promo_code, who.id, items_minor, store.currency, at)
     # Stock first, in a fixed (id) order: conditional updates, so no overselling, and one
     # lock order, so no deadlocks between orders. If a concurrent order took the stock since
     # we read it, the whole use case runs again (rolling back every line taken): the check
@@ -291,7 +298,7 @@ def place_order_in(
         Order(
             code=code,
             customer_id=who.id,
-            lines=[_order_line(products[line.product_id], line, store) for line in lines],
+            lines=order_lines,
             fulfilment=details.fulfilment,
             phone=phone,
             note=note,
@@ -306,6 +313,7 @@ def place_order_in(
                 else None,
             ),
             customer_name=who.name,
+            promo=promo,
         )
     )
     for line, level in taken:
@@ -393,6 +401,7 @@ def change_in(
         uow.orders.record_vat(order.id, at, order_vat(order, store.default_vat_rate))
     if wanted is OrderStatus.CANCELLED:
         _as_picked(uow, order)
+        give_back(uow, order.promo)  # before the stock: the lock order of placing one
         _restock(uow, order, actor, at, store)
         if order.payment.is_paid:
             if picked := refund_from_picking(order):  # made due by the picking: told only now

@@ -217,6 +217,7 @@ class SqlCheckoutRepository:
             delivery_from=row.delivery_from,
             phone=row.phone,
             note=row.note,
+            promo_code=row.promo_code,
         )
 
     def save(self, draft: CheckoutDraft) -> None:
@@ -231,6 +232,7 @@ class SqlCheckoutRepository:
         row.delivery_from = draft.delivery_from
         row.phone = draft.phone
         row.note = draft.note
+        row.promo_code = draft.promo_code
         row.updated_at = draft.updated_at
         self.session.flush()
 

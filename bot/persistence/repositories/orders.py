@@ -45,6 +45,7 @@ from bot.domain.orders import (
 )
 from bot.domain.payments import MoneyTaken, Payment, PaymentMethod, PaymentReceipt, Takings
 from bot.domain.ports import BestSellers, DayTotal, ProductSales, UsualItem, added_takings
+from bot.domain.promo_codes import Discount, OrderPromo
 from bot.domain.vat import VatAtRate
 from bot.persistence.models import (
     OrderLineRow,
@@ -237,6 +238,13 @@ class SqlOrderRepository:
             extra_taken_minor=row.extra_taken_minor,
             placed_total_minor=row.placed_total_minor,
             changes_untold=row.changes_untold,
+            promo=None
+            if row.promo_code is None
+            else OrderPromo(
+                row.promo_code,
+                Discount(row.promo_percent, row.promo_amount_minor),
+                row.promo_code_id,
+            ),
         )
 
     def add(self, order: Order) -> Order:
@@ -261,6 +269,11 @@ class SqlOrderRepository:
             pay_by=order.payment.pay_by,
             refund_due_minor=order.payment.refund_due_minor,
         )
+        if order.promo is not None:
+            row.promo_code_id = order.promo.promo_id
+            row.promo_code = order.promo.code
+            row.promo_percent = order.promo.discount.percent
+            row.promo_amount_minor = order.promo.discount.amount_minor
         row.lines = [
             OrderLineRow(
                 product_id=li.product_id,
@@ -283,6 +296,17 @@ class SqlOrderRepository:
         self.session.add(row)
         self.session.flush()
         return self._to_domain(row, order.customer_name)
+
+    def promo_uses(self, promo_id: int, customer_id: int) -> int:
+        return int(
+            self.session.execute(
+                select(func.count()).where(
+                    OrderRow.promo_code_id == promo_id,
+                    OrderRow.customer_id == customer_id,
+                    OrderRow.status != OrderStatus.CANCELLED.value,
+                )
+            ).scalar_one()
+        )
 
     def _one(self, *conditions: object, for_update: bool = False) -> Order | None:
         query = select(OrderRow).where(*conditions).execution_options(populate_existing=True)  # type: ignore[arg-type]

@@ -349,3 +349,65 @@ async def test_staff_pick_a_kg_line_heavier_and_take_cash_at_the_hand_over(
         raise
     finally:
         await page.close()
+
+
+async def test_a_manager_gives_out_a_promo_code_a_customer_uses_it_and_then_hears_the_news(
+    playground: RunningPlayground, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    page = await browser.new_page(viewport={"width": 1200, "height": 820})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    shots = Screens(page, f"promo-news-{request.node.callspec.id}")
+    try:
+        await page.goto(playground.url)
+        await logs_in(page, "Maria")
+        await says(page, "/promo NEIGHBOURS 10%")
+        await bot_says(page, "Promo code set: NEIGHBOURS: −10%")
+        await shots.take("manager-gives-out-a-promo-code")
+
+        await page.click("[data-persona=Alice]")
+        await page.click("#start-button")
+        await bot_says(page, "Welcome to")
+        await says(page, "/start p_BAGUETTE")
+        await press(page, "to cart")
+        await press(page, "🧺 Cart")
+        await press(page, "Checkout")
+        await press(page, "Pickup")
+        await press(page, re.compile(r"\d\d:\d\d"))
+        await page.locator("#reply-keyboard button", has_text="Share my phone number").click()
+        await press(page, "Skip")
+        await bot_says(page, "Please check your order")
+        await press(page, "🎟 Promo code")
+        await bot_says(page, "Please type your promo code.")
+        await says(page, "neighbours")
+        await bot_says(page, re.compile(r"Promo code NEIGHBOURS: −"))
+        await shots.take("customer-summary-with-the-discount")
+        await press(page, "Confirm, pay at pickup")
+        await bot_says(page, re.compile(r"Order \w+ placed"))
+        await bot_says(page, "Would you like news from the shop")
+        await press(page, "Yes, send me news")
+        await bot_says(page, "News from the shop is on")
+        await shots.take("customer-asks-for-news")
+
+        await page.click("[data-persona=Maria]")
+        await says(page, "/announce")
+        await bot_says(page, "Write the announcement")
+        await says(page, "Strawberries are in: the first of the year!")
+        await press(page, "No photo")
+        await press(page, "Everyone who asked for news")
+        await bot_says(page, re.compile(r"It goes to 1 person"))
+        await shots.take("manager-previews-the-announcement")
+        await press(page, re.compile(r"Send to 1 person"))
+        await bot_says(page, re.compile(r"Sent to 1 person"))
+
+        alice = page.locator("[data-persona=Alice]")
+        await expect(alice.locator(".badge.unread")).to_be_visible()
+        await alice.click()
+        await bot_says(page, "Strawberries are in: the first of the year!")
+        await shots.take("customer-reads-the-news")
+        assert not errors, f"the page raised: {errors}"
+    except BaseException:
+        await shots.take("failure")
+        raise
+    finally:
+        await page.close()

@@ -34,6 +34,7 @@ from bot.domain.payments import (
     PaymentReceipt,
     invoice_payload,
 )
+from bot.domain.promo_codes import Discount, PromoCode, PromoNoLongerApplies
 from bot.domain.prompts import NewItemDraft, PromptKind
 from bot.domain.questions import AlreadyAnswered, Question
 from bot.domain.services import (
@@ -49,6 +50,7 @@ from bot.domain.services import (
     outbox,
     payments,
     pickups,
+    promo_codes,
     prompts,
     questions,
     ratings,
@@ -759,3 +761,84 @@ def test_stars_tapped_many_times_at_once_keep_one_rating(new_uow: UowFactory) ->
         kept = uow.ratings.get(order.id)
         count = uow.session.scalar(select(func.count()).select_from(OrderRatingRow))
     assert kept is not None and 1 <= kept.stars <= 5 and count == 1
+
+
+def _promo_code(new_uow: UowFactory, code: str, **fields: object) -> PromoCode:
+    wanted = PromoCode(code, Discount(None, 100), min_basket_minor=200, **fields)  # type: ignore[arg-type]
+    return promo_codes.add_promo_code(wanted, uow=new_uow())
+
+
+def _with_promo(new_uow: UowFactory, who: CustomerRef, code: str) -> None:
+    view = checkout.give_promo_code(who, code, store=STORE, uow=new_uow())
+    assert view.discount_minor == 100
+
+
+def test_twelve_customers_confirming_at_once_for_a_codes_last_use_get_one_discount(
+    new_uow: UowFactory,
+) -> None:
+    tea = stocked(new_uow(), 100, sku="TEA", price_minor=400)
+    _promo_code(new_uow, "LAST-ONE", max_uses=1)
+    buyers = [ready_to_confirm(new_uow, tea.id or 0) for _ in range(AT_ONCE)]
+    for who in buyers:
+        _with_promo(new_uow, who, "LAST-ONE")
+    results = _race(
+        AT_ONCE, lambda n: checkout.confirm_checkout(buyers[n], store=STORE, uow=new_uow())
+    )
+    placed = successes(results, Order)
+    refused = [r for r in results if isinstance(r, PromoNoLongerApplies)]
+    assert [o.discount_minor for o in placed] == [100]
+    assert len(refused) == AT_ONCE - 1, results
+    assert all("Promo code LAST-ONE has been used up." in str(r) for r in refused)
+    with new_uow() as uow:
+        assert uow.promo_codes.get_by_code("LAST-ONE") is not None
+        kept = uow.promo_codes.get_by_code("LAST-ONE")
+        assert kept is not None and kept.used == 1
+    # The others' summaries are without the code now: they confirm at the full price.
+    for who in buyers:
+        if view_cart(who, uow=new_uow()).items:
+            order = checkout.confirm_checkout(who, store=STORE, uow=new_uow())
+            assert (order.discount_minor, order.total_minor) == (0, 400 + STORE.delivery_fee_minor)
+
+
+def test_one_customers_double_confirm_with_a_code_for_one_order_each_places_one(
+    new_uow: UowFactory,
+) -> None:
+    tea = stocked(new_uow(), 100, sku="TEA", price_minor=400)
+    _promo_code(new_uow, "ONCE-EACH")
+    who = ready_to_confirm(new_uow, tea.id or 0)
+    _with_promo(new_uow, who, "ONCE-EACH")
+    results = _race(AT_ONCE, lambda _: checkout.confirm_checkout(who, store=STORE, uow=new_uow()))
+    assert [o.discount_minor for o in successes(results, Order)] == [100]
+    with new_uow() as uow:
+        kept = uow.promo_codes.get_by_code("ONCE-EACH")
+        assert kept is not None and kept.used == 1
+
+
+def test_cancellations_and_redemptions_at_once_count_every_use_once(
+    new_uow: UowFactory,
+) -> None:
+    """Six orders placed with a code are cancelled while six more customers redeem it: its
+    count of uses ends at the orders that kept it, on both databases (no deadlock either:
+    cancelling gives the use back before the stock, the lock order of placing)."""
+    tea = stocked(new_uow(), 100, sku="TEA", price_minor=400)
+    _promo_code(new_uow, "SPRING", max_uses=50)
+    first = [ready_to_confirm(new_uow, tea.id or 0) for _ in range(AT_ONCE // 2)]
+    placed = []
+    for who in first:
+        _with_promo(new_uow, who, "SPRING")
+        placed.append((who, checkout.confirm_checkout(who, store=STORE, uow=new_uow())))
+    later = [ready_to_confirm(new_uow, tea.id or 0) for _ in range(AT_ONCE // 2)]
+    for who in later:
+        _with_promo(new_uow, who, "SPRING")
+
+    def act(n: int) -> object:
+        if n % 2:
+            who, order = placed[n // 2]
+            return orders.cancel_my_order(who, order.code, store=STORE, uow=new_uow())
+        return checkout.confirm_checkout(later[n // 2], store=STORE, uow=new_uow())
+
+    results = _race(AT_ONCE, act)
+    assert not [r for r in results if isinstance(r, DomainError)], results
+    with new_uow() as uow:
+        kept = uow.promo_codes.get_by_code("SPRING")
+        assert kept is not None and kept.used == AT_ONCE // 2
