@@ -10,6 +10,7 @@ from enum import StrEnum
 from bot.domain.customers import normalise_phone
 from bot.domain.errors import InvalidInput
 from bot.domain.orders import Fulfilment, FulfilmentKind
+from bot.domain.promo_codes import is_code_shaped, normalise_code
 
 # A question left this long is abandoned: typed text that does not fit it is read as a search.
 ABANDONED_AFTER = timedelta(minutes=10)
@@ -61,6 +62,9 @@ class CheckoutDraft:
             return True
         if self.step is CheckoutStep.ADDRESS:
             return len(text.split()) >= 2 and re.search(r"\d", text) is not None
+        if self.step in (CheckoutStep.PROMO, CheckoutStep.CONFIRM):
+            # A code found in a newsletter a while after the summary was shown.
+            return is_code_shaped(normalise_code(text))
         return False
 
     def fulfilment(

@@ -34,6 +34,11 @@ class NotificationKind(StrEnum):
     CART_REMINDER = "cart_reminder"  # to a customer who asked for news: their cart waits
 
 
+# What the shop starts itself and sends to many at once: an order's news, a staff alert or an
+# answer queued after them goes out first (an announcement to 500 people takes ~20 s).
+BULK_KINDS = frozenset({NotificationKind.ANNOUNCEMENT, NotificationKind.CART_REMINDER})
+
+
 @dataclass(frozen=True, slots=True)
 class Notification:
     chat_id: int

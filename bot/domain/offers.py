@@ -238,7 +238,7 @@ def moment_of(words: list[str], after: datetime, zone: ZoneInfo) -> datetime:
 
 # ------------------------------------------------------------------ the back office's form
 
-_FORM_PERCENT = re.compile(r"^(\d{1,2}(?:[.,]\d{1,2})?)$")
+FORM_PERCENT = re.compile(r"^(\d{1,2}(?:[.,]\d{1,2})?)$")
 
 
 def form_offer(
@@ -261,7 +261,7 @@ def form_offer(
     percent: Decimal | None = None
     price_minor: int | None = None
     if how == "percent":
-        found = _FORM_PERCENT.match(value.replace("%", "").strip())
+        found = FORM_PERCENT.match(value.replace("%", "").strip())
         if found is None:
             raise InvalidInput(said("A percentage off goes from 1 to 99."))
         percent = Decimal(found[1].replace(",", "."))

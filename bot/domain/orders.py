@@ -286,7 +286,7 @@ class Order:
     @property
     def discount_minor(self) -> int:
         """What its promo code takes off its items as they are now (picked lighter: less)."""
-        return 0 if self.promo is None else self.promo.discount.off(self.subtotal_minor)
+        return 0 if self.promo is None else self.promo.off(self.subtotal_minor)
 
     @property
     def total_minor(self) -> int:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from bot.domain.checkout import CheckoutDraft
 from bot.domain.customers import Customer
 from bot.domain.errors import DomainError
+from bot.domain.news import NewsChoice
 from bot.domain.orders import Order
 from bot.domain.questions import Question
 from bot.domain.ratings import RatedComment
@@ -73,6 +74,7 @@ class KeptAbout:
     cart: list[CartEntry] = field(default_factory=list)
     checkout: CheckoutDraft | None = None
     last_card: SeenCard | None = None
+    news: NewsChoice | None = None  # whether they asked for news (None: never asked)
 
 
 @dataclass(frozen=True, slots=True)

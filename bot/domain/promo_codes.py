@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError, InvalidInput, NotFound
 from bot.domain.money import MAX_PRICE_MINOR, Currency, Money
-from bot.domain.offers import amount_of, form_moment, moment_of
+from bot.domain.offers import FORM_PERCENT, amount_of, form_moment, moment_of
 from bot.domain.text import said
 from bot.domain.vocabulary import OFFER_WORDS, OfferWord
 
@@ -55,10 +55,17 @@ class Discount:
         if self.amount_minor is not None and not 0 < self.amount_minor <= MAX_PRICE_MINOR:
             raise InvalidInput(said("That amount is out of range."))
 
-    def off(self, items_minor: int) -> int:
-        """What it takes off items costing `items_minor`: never more than they cost."""
+    def off(self, items_minor: int, placed_items_minor: int | None = None) -> int:
+        """What it takes off items costing `items_minor`, never more than they cost. An amount
+        off follows the items once they are picked lighter than the `placed_items_minor` it
+        was given on (5.00 off 20.00 of items is 2.50 off the 10.00 picked), so no order picked
+        short becomes free."""
+        items_minor = max(items_minor, 0)
         if self.amount_minor is not None:
-            return min(self.amount_minor, max(items_minor, 0))
+            if placed_items_minor and items_minor < placed_items_minor:
+                share = Decimal(self.amount_minor) * items_minor / placed_items_minor
+                return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            return min(self.amount_minor, items_minor)
         assert self.percent is not None
         share = Decimal(items_minor) * self.percent / 100
         return max(int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP)), 0)
@@ -72,6 +79,10 @@ class OrderPromo:
     code: str
     discount: Discount
     promo_id: int | None = None
+    items_minor: int | None = None  # what the order's items cost when it was placed
+
+    def off(self, items_minor: int) -> int:
+        return self.discount.off(items_minor, self.items_minor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +147,8 @@ class PromoCode:
                 missing=Money(self.min_basket_minor - items_minor, currency),
             )
 
-    def for_order(self) -> OrderPromo:
-        return OrderPromo(self.code, self.discount, self.id)
+    def for_order(self, items_minor: int | None = None) -> OrderPromo:
+        return OrderPromo(self.code, self.discount, self.id, items_minor)
 
 
 class PromoRefused(DomainError):
@@ -164,6 +175,7 @@ class PromoNoLongerApplies(DomainError):
         super().__init__(
             said("The promo code was taken off your order: {reason}"), reason=refused.words
         )
+        self.refused = refused
 
 
 # ------------------------------------------------------------------ what a manager types
@@ -216,7 +228,11 @@ def read_promo(
         after = max(local_now, starts.astimezone(zone)) if starts else local_now
         until = parts[OfferWord.UNTIL]
         ends = moment_of(until, after, zone)
-        if len(until) == 1 and _DAY.match(until[0]):  # "until 2026-12-31": that day too
+        whole_day = (OfferWord.TODAY, OfferWord.TOMORROW)
+        if len(until) == 1 and (
+            _DAY.match(until[0]) or OFFER_WORDS.meaning_of(until[0]) in whole_day
+        ):
+            # "until 2026-12-31", "until tomorrow": through that day
             ends = moment_of(
                 [(ends.astimezone(zone) + timedelta(days=1)).date().isoformat()], after, zone
             )
@@ -264,7 +280,7 @@ def form_promo(
     code = normalise_code(fields.get("code", ""))
     value = fields.get("value", "").replace("%", "").strip()
     if fields.get("how") == "percent":
-        if _FORM_PERCENT.match(value) is None:
+        if FORM_PERCENT.match(value) is None:
             raise InvalidInput(said("A percentage off goes from 1 to 99."))
         discount = Discount(Decimal(value.replace(",", ".")), None)
     elif fields.get("how") == "amount":
@@ -286,9 +302,6 @@ def form_promo(
         per_customer=_form_count(fields.get("each", "")) or 1,
         created_by=created_by,
     )
-
-
-_FORM_PERCENT = re.compile(r"^\d{1,2}(?:[.,]\d{1,2})?$")
 
 
 def _form_count(text: str) -> int | None:

@@ -3,6 +3,7 @@ a customer who stops halfway (or meets a restart) continues where they were."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from html import escape as esc
 
@@ -73,11 +74,21 @@ def phone_keyboard(t: Texts, saved: str | None, country: str) -> ReplyKeyboardMa
 
 
 async def _ask(
-    update: Update, context: ShopContext, view: CheckoutView, day: date | None = None
+    update: Update,
+    context: ShopContext,
+    view: CheckoutView,
+    day: date | None = None,
+    *,
+    dropped: DomainError | None = None,
 ) -> None:
     """Put the question of the current step to the customer (pickup times: of `day`, else of
-    the first day that has some)."""
+    the first day that has some). A promo code taken off the checkout (`dropped` at Confirm,
+    or found no longer applying as this view was read) is said first, at whichever step."""
     store = context.shop.store
+    if (dropped := dropped or view.promo_dropped) is not None:
+        t = context.texts(update)
+        notice = t("The promo code was taken off your order: {reason}", reason=t.refusal(dropped))
+        await say(update, "⚠️ " + notice)
     pickup = None
     if view.draft.step is CheckoutStep.WINDOW:
         t = context.texts(update)
@@ -128,7 +139,7 @@ async def choose(update: Update, context: ShopContext) -> str | None:
     elif choice is Choice.PROMO:
         view = await context.run(checkout.ask_promo_code, who, store=store)
     elif choice is Choice.NO_PROMO:
-        view = await context.run(checkout.drop_promo_code, who, store=store)
+        view = await context.run(checkout.drop_promo_code, who, pressed.step, store=store)
     elif choice is Choice.SAVED_ADDRESS:
         try:
             view = await context.run(checkout.use_saved_address, who, store=store)
@@ -232,10 +243,9 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         await _refuse_delivery(update, context, refused)
         return None
     except PromoNoLongerApplies as dropped:  # taken off the checkout: the summary again
-        t = context.texts(update)
         view = await context.run(checkout.start_checkout, who, store=store)
-        text, keyboard = checkout_prompt(t, view, store)
-        await show(update, "⚠️ " + t.refusal(dropped) + "\n\n" + text, keyboard)
+        await _ask(update, context, view, dropped=dropped.refused)
+        t = context.texts(update)
         return t("Please check your order again.")
     context.shop.metrics.orders_placed.inc()
     t = context.texts(update)
@@ -325,14 +335,17 @@ async def take_text(update: Update, context: ShopContext, draft: CheckoutDraft) 
 
 async def _typed_promo_code(update: Update, context: ShopContext, text: str) -> bool:
     """A promo code typed at the summary, without its button, is taken as one; False: it
-    names no code (a "yes" typed there), so the buttons are asked for."""
+    names no code and looks like a word ("yes"), so the buttons are asked for."""
     if not is_code_shaped(normalise_code(text)):
         return False
     who, store, t = customer_of(update), context.shop.store, context.texts(update)
     try:
         view = await context.run(checkout.give_promo_code, who, text, store=store)
-    except UnknownPromoCode:
-        return False
+    except UnknownPromoCode as unknown:
+        if not re.search(r"[\d_-]", text):
+            return False  # a word ("yes"), not a mistyped code ("SPRNG-10")
+        await say(update, t.refusal(unknown))
+        return True
     except DomainError as refused:
         await say(update, t.refusal(refused))
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime
 from html import escape as esc
 from typing import Any
 
@@ -13,6 +14,7 @@ from telegram import InputFile, Update
 from bot.domain.customers import show_phone
 from bot.domain.errors import DomainError
 from bot.domain.money import Currency
+from bot.domain.news import NewsChoice
 from bot.domain.orders import FulfilmentKind, Order
 from bot.domain.personal_data import KeptAbout
 from bot.domain.services.personal_data import check_erasable, forget_me, what_is_kept
@@ -22,7 +24,7 @@ from bot.handlers.context import ShopContext, user_id_of
 from bot.handlers.fit import split
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
-from bot.handlers.views import Keyboard, button, fulfilment_line, slot_label
+from bot.handlers.views import Keyboard, button, fulfilment_line, promo_line, slot_label
 from bot.i18n import SHIPPED, Texts, said
 
 ANSWER_WITHIN_SECONDS = 10 * 60  # an older question is asked again: the person may have moved on
@@ -63,8 +65,19 @@ def _order_lines(t: Texts, order: Order, store: Store) -> list[str]:
         lines.append(f"📞 {esc(show_phone(order.phone, store.country))}")
     if order.note:
         lines.append(f"📝 {esc(order.note)}")
+    if order.promo is not None:
+        lines.append(promo_line(t, order.promo.code, order.discount_minor, store))
     lines.append(t("Total: {total}", total=t.money(order.total_minor, store.currency)))
     return lines
+
+
+def news_line(t: Texts, choice: NewsChoice | None) -> str:
+    """Whether they get the shop's news, and whether a message to them was refused."""
+    if choice is None or not choice.wants:
+        return t("News from the shop: off (/news to change)")
+    if choice.blocked_at is not None:
+        return t("News from the shop: on, but paused since you blocked the bot")
+    return t("News from the shop: on (/news to change)")
 
 
 def kept_lines(t: Texts, kept: KeptAbout, store: Store) -> list[str]:
@@ -87,6 +100,7 @@ def kept_lines(t: Texts, kept: KeptAbout, store: Store) -> list[str]:
     lines.append("📞 " + t("Phone number: {phone}", phone=phone))
     address = esc(kept.last_address) if kept.last_address else none
     lines.append("📍 " + t("Delivery address: {address}", address=address))
+    lines.append("📣 " + news_line(t, kept.news))
     lines += ["", t("<b>Your orders</b>")]
     for order in kept.orders:
         lines += _order_lines(t, order, store)
@@ -150,6 +164,8 @@ def _order_json(t: Texts, order: Order) -> dict[str, Any]:
         "note": order.note,
         "currency": order.currency,
         "delivery_fee": _money(order.fulfilment.delivery_fee_minor, currency),
+        "promo_code": order.promo.code if order.promo else None,
+        "discount": _money(order.discount_minor, currency),
         "total": _money(order.total_minor, currency),
         "lines": [
             {
@@ -195,6 +211,12 @@ def kept_json(t: Texts, kept: KeptAbout, store: Store) -> bytes:
         "back_in_stock_requests": [
             {"sku": w.sku, "name": w.name, "since": w.since.isoformat()} for w in kept.watches
         ],
+        "news": {
+            "wants": bool(kept.news and kept.news.wants),
+            "asked_at": _moment(kept.news.asked_at if kept.news else None),
+            "chosen_at": _moment(kept.news.chosen_at if kept.news else None),
+            "blocked_at": _moment(kept.news.blocked_at if kept.news else None),
+        },
         "favourites": [
             {"sku": f.sku, "name": f.name, "since": f.since.isoformat()} for f in kept.favourites
         ],
@@ -302,3 +324,7 @@ FEATURE = Feature(
     ],
     presses=[Press(ForgetMe, confirm_forget)],
 )
+
+
+def _moment(at: datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None

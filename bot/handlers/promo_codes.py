@@ -32,7 +32,7 @@ def promo_words(language: str) -> dict[str, object]:
     return {key: OFFER_WORDS.words_for(language, (word,))[0] for key, word in WORDS.items()}
 
 
-def promo_line(t: Texts, promo: PromoCode, store: Store, now: datetime) -> str:
+def promo_code_line(t: Texts, promo: PromoCode, store: Store, now: datetime) -> str:
     """ "<b>SPRING-10</b>: −10% from 20.00 EUR · until 31 Dec 00:00 · 12/100 used, once each"."""
     discount = promo.discount
     if discount.percent is not None:
@@ -63,9 +63,9 @@ def promos_screen(
         return "🎟 " + t("No promo codes are running.") + "\n" + t(USAGE, **WORDS), None
     lines = ["🎟 <b>" + t("Promo codes") + "</b>"]
     rows = []
-    for promo in promos[:MOST_LISTED]:
+    for promo in promos:
         assert promo.id is not None
-        lines.append("• " + promo_line(t, promo, store, now))
+        lines.append("• " + promo_code_line(t, promo, store, now))
         rows.append([button("⏹ " + t("End {code}", code=promo.code), EndPromoCode(promo.id))])
     return "\n".join(lines), Keyboard(rows)
 
@@ -85,7 +85,7 @@ async def add_promo_code(update: Update, context: ShopContext) -> str | None:
     )
     added = await context.run(promo_codes.add_promo_code, wanted)
     assert added.id is not None
-    text = "✅ " + t("Promo code set:") + " " + promo_line(t, added, store, utc_now())
+    text = "✅ " + t("Promo code set:") + " " + promo_code_line(t, added, store, utc_now())
     keyboard = Keyboard([[button("⏹ " + t("End {code}", code=added.code), EndPromoCode(added.id))]])
     await say(update, text, keyboard)
     return None
@@ -100,7 +100,7 @@ async def list_promo_codes(update: Update, context: ShopContext) -> str | None:
 
 
 async def _say_promos(update: Update, context: ShopContext) -> None:
-    promos = await context.run(promo_codes.promo_codes_not_over)
+    promos = await context.run(promo_codes.promo_codes_not_over, limit=MOST_LISTED)
     await say(update, *promos_screen(context.texts(update), promos, context.shop.store, utc_now()))
 
 
@@ -111,7 +111,7 @@ async def end_promo_code(update: Update, context: ShopContext) -> str | None:
     pressed = EndPromoCode.of(update)
     t = context.texts(update)
     ended = await context.run(promo_codes.end_promo_code, pressed.promo_id)
-    promos = await context.run(promo_codes.promo_codes_not_over)
+    promos = await context.run(promo_codes.promo_codes_not_over, limit=MOST_LISTED)
     await show(update, *promos_screen(t, promos, context.shop.store, utc_now()))
     return t("Promo code ended.") if ended else t("That promo code had already ended.")
 

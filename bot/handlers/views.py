@@ -498,25 +498,19 @@ def checkout_prompt(
     if step is CheckoutStep.PROMO:
         return (
             "🎟 " + t("Please type your promo code."),
-            Keyboard([[button("« " + t("No code"), CheckoutChoice(step, Choice.NO_PROMO))]]),
+            Keyboard(
+                [
+                    [button("« " + t("No code"), CheckoutChoice(step, Choice.NO_PROMO))],
+                    _cancel_row(t),
+                ]
+            ),
         )
     promo = []  # a shop that gives out no code shows no field for one
     if view.promo is not None:
         promo = [button("✖ " + t("Remove promo code"), CheckoutChoice(step, Choice.NO_PROMO))]
     elif view.promo_offered:
         promo = [button("🎟 " + t("Promo code"), CheckoutChoice(step, Choice.PROMO))]
-    summary = checkout_summary(t, view, store)
-    if view.promo_dropped is not None:
-        summary = (
-            "⚠️ "
-            + t(
-                "The promo code was taken off your order: {reason}",
-                reason=t.refusal(view.promo_dropped),
-            )
-            + "\n\n"
-            + summary
-        )
-    return summary, Keyboard(
+    return checkout_summary(t, view, store), Keyboard(
         [
             *confirm_rows(t, view, store),
             *([promo] if promo else []),

@@ -139,10 +139,10 @@ class OrderRow(Base):
         Index("ix_orders_customer_completed", "customer_id", "completed_at"),
         # Covers the report's revenue per day: no row is read, only this index.
         Index("ix_orders_placed_at_totals", "placed_at", "status", "total_minor"),
-        # Covers the report's takings: orders, delivery fees and money per way it was taken,
-        # per day of completion.
         # A customer's uses of a promo code, counted under its row lock at each redemption.
         Index("ix_orders_promo_code_customer", "promo_code_id", "customer_id"),
+        # Covers the report's takings: orders, delivery fees and money per way it was taken,
+        # per day of completion.
         Index(
             "ix_orders_completed_takings",
             "completed_at",
@@ -186,6 +186,7 @@ class OrderRow(Base):
     promo_code: Mapped[str | None] = mapped_column(String(24))
     promo_percent: Mapped[Decimal | None] = mapped_column(Percent)
     promo_amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    promo_items_minor: Mapped[int | None] = mapped_column(BigInteger)  # the items then
     # Waiting for the shop: when a member on duty first saw it, and when the managers were
     # told nobody had (bot.domain.waiting); the job finds them by status and placed_at.
     seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

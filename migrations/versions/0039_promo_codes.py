@@ -53,6 +53,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("promo_code", sa.String(length=24), nullable=True))
         batch_op.add_column(sa.Column("promo_percent", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("promo_amount_minor", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("promo_items_minor", sa.BigInteger(), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_orders_promo_code_id_promo_codes"),
             "promo_codes",
@@ -75,6 +76,7 @@ def downgrade() -> None:
             batch_op.f("fk_orders_promo_code_id_promo_codes"), type_="foreignkey"
         )
         batch_op.drop_index("ix_orders_promo_code_customer")
+        batch_op.drop_column("promo_items_minor")
         batch_op.drop_column("promo_amount_minor")
         batch_op.drop_column("promo_percent")
         batch_op.drop_column("promo_code")

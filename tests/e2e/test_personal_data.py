@@ -150,6 +150,7 @@ async def test_mydata_shows_a_customer_everything_kept_about_them_and_nothing_of
     assert "Earl Grey — 1 pc" in text  # the cart
     assert "The item you looked at last (an amount you type next is for it)" in text
     assert "• Earl Grey (TEA), " in text
+    assert "📣 News from the shop: off (/news to change)" in text  # asked once, no answer
     assert "/forgetme erases your personal data" in text
     assert story.bobs.code not in text and BOBS_QUESTION not in text and "Bob" not in text
     data = sent_json(ann)
@@ -169,6 +170,9 @@ async def test_mydata_shows_a_customer_everything_kept_about_them_and_nothing_of
     assert [w["sku"] for w in data["back_in_stock_requests"]] == ["JAM"]  # type: ignore[attr-defined]
     assert [c["sku"] for c in data["cart"]] == ["TEA"]  # type: ignore[attr-defined]
     assert data["last_item_card"]["sku"] == "TEA"  # type: ignore[index]
+    news = data["news"]
+    assert isinstance(news, dict)
+    assert news["wants"] is False and news["asked_at"] and news["chosen_at"] is None
     assert story.bobs.code not in json.dumps(data) and BOBS_QUESTION not in json.dumps(data)
 
 

@@ -9,11 +9,14 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
+from sqlalchemy import Engine
+
 from bot.domain.clock import utc_now
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.promo_codes import Discount, PromoCode
 from bot.domain.services import orders, promo_codes
 from bot.handlers.button_kinds import EndPromoCode
+from tests.e2e.test_edge import age
 from tests.support.chat_person import ChatPerson
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import (
@@ -86,7 +89,7 @@ async def test_a_code_typed_at_checkout_is_on_the_summary_the_invoice_and_the_re
 
 
 async def test_a_code_that_does_not_apply_is_refused_with_why_and_the_order_goes_without(
-    bot: RunningBot,
+    bot: RunningBot, engine: Engine
 ) -> None:
     sell(bot, 50, sku="TEA", name="Green tea", price_minor=450)
     boss, ann, bob = logged_in_manager(bot), someone(bot, "Ann"), someone(bot, "Bob")
@@ -117,26 +120,36 @@ async def test_a_code_that_does_not_apply_is_refused_with_why_and_the_order_goes
     await ann.presses("« No code", on=question)  # the question becomes the summary again
     assert "Total: 9.00 EUR" in question.shown_text
     assert "🎟 Promo code" in question.button_texts
+    await ann.says("SUMMR-20")  # mistyped at the summary: named, not "use the buttons"
+    assert "There is no promo code SUMMR-20." in ann.screen
 
     # Bob uses the code's one use while Ann's summary shows it: at Confirm, it is taken off.
     await ann.presses("🧺 Edit cart", on=question)
     await ann.presses("➕", on=question)
     await ann.presses("Checkout", on=question)  # 13.50 now
-    await ann.says("FIVE-OFF")  # typed at the summary, without the button
+    await ann.presses("🎟 Promo code", on=question)
+    stale = question  # the summary, now the question with its "« No code"
+    age(engine, "checkouts", "updated_at", minutes=30)  # the newsletter took a while to find
+    await ann.says("FIVE-OFF")  # a code, not a search, however long it took
     assert "🎟 Promo code FIVE-OFF: −5.00 EUR" in ann.screen
     assert "Total: 8.50 EUR" in ann.screen
+    summary = ann.last
+    refusal = await ann.presses_data(stale.buttons[0]["callback_data"], on=stale)
+    assert refusal == "That question was already answered. Please use the latest message."
+    assert "🎟 Promo code FIVE-OFF: −5.00 EUR" in summary.shown_text  # the stale "No code"
     await fill_cart(bob, "Green tea", presses_of_plus=2)
     await checkout_for_pickup(bob)
     await bob.says("FIVE-OFF")
     await bob.presses("✅ Confirm")
     bobs = placed(bot, bob)
     assert bobs.discount_minor == 500
-    await ann.presses("✅ Confirm")
-    assert "The promo code was taken off your order: Promo code FIVE-OFF has been used up." in (
-        ann.screen
+    await ann.presses("✅ Confirm", on=summary)
+    assert ann.has_seen(
+        "⚠️ The promo code was taken off your order: Promo code FIVE-OFF has been used up."
     )
-    assert "Total: 13.50 EUR" in ann.screen
-    await ann.presses("✅ Confirm")
+    assert "Total: 13.50 EUR" in summary.shown_text  # the summary again, without it
+    assert "FIVE-OFF" not in summary.shown_text
+    await ann.presses("✅ Confirm", on=summary)
     assert placed(bot, ann).total_minor == 1350
 
     # Bob cancels: the use is free again, and the list says so.

@@ -72,7 +72,7 @@ class CheckoutView:
 
     @property
     def discount_minor(self) -> int:
-        return 0 if self.promo is None else self.promo.discount.off(self.cart.total_minor)
+        return 0 if self.promo is None else self.promo.off(self.cart.total_minor)
 
     @property
     def total_minor(self) -> int:
@@ -439,7 +439,7 @@ def ask_promo_code(
 ) -> CheckoutView:
     """The summary's "Promo code" button: the next text typed is the code."""
     with uow:
-        _, draft = _draft(uow, customer, CheckoutStep.CONFIRM, CheckoutStep.PROMO)
+        _, draft = _draft(uow, customer, CheckoutStep.CONFIRM)
         return _save(uow, draft, CheckoutStep.PROMO, clock(), store)
 
 
@@ -461,12 +461,18 @@ def give_promo_code(
 
 @retry_on_conflict
 def drop_promo_code(
-    customer: CustomerRef, *, store: Store, uow: UnitOfWork, clock: Clock = utc_now
+    customer: CustomerRef,
+    pressed_at: CheckoutStep,
+    *,
+    store: Store,
+    uow: UnitOfWork,
+    clock: Clock = utc_now,
 ) -> CheckoutView:
-    """Back to the summary without a promo code (the question's "No code" and the summary's
-    "Remove code")."""
+    """Back to the summary without a promo code: the question's "No code" (`pressed_at`
+    PROMO) or the summary's "Remove promo code" (CONFIRM). A button left from the other step
+    (the question's, once a code was given) is stale: it removes nothing."""
     with uow:
-        _, draft = _draft(uow, customer, CheckoutStep.CONFIRM, CheckoutStep.PROMO)
+        _, draft = _draft(uow, customer, pressed_at)
         draft.promo_code = None
         return _save(uow, draft, CheckoutStep.CONFIRM, clock(), store)
 

@@ -49,6 +49,7 @@ def what_is_kept(telegram_user_id: int, *, uow: PersonalDataUnitOfWork) -> KeptA
             cart=cart,
             checkout=uow.checkouts.get(customer.id),
             last_card=data.card_shown(telegram_user_id),
+            news=uow.news.choice(customer.id),
         )
 
 

@@ -46,9 +46,12 @@ def end_promo_code(promo_id: int, *, uow: UnitOfWork, clock: Clock = utc_now) ->
         return ended
 
 
-def promo_codes_not_over(*, uow: UnitOfWork, clock: Clock = utc_now) -> list[PromoCode]:
+def promo_codes_not_over(
+    *, uow: UnitOfWork, clock: Clock = utc_now, limit: int = MOST_LISTED
+) -> list[PromoCode]:
+    """Those that apply now or later, by code (a chat message lists fewer than a page)."""
     with uow.reading():
-        return uow.promo_codes.not_over(clock(), limit=MOST_LISTED)
+        return uow.promo_codes.not_over(clock(), limit=limit)
 
 
 def applying(
@@ -84,7 +87,7 @@ def redeem(
     assert promo.id is not None
     if not uow.promo_codes.take_use(promo.id):
         raise PromoRefused(said("Promo code {code} has been used up."), code=promo.code)
-    return promo.for_order()
+    return promo.for_order(items_minor)
 
 
 def give_back(uow: UnitOfWork, promo: OrderPromo | None) -> None:

@@ -8,13 +8,20 @@ from typing import Any
 from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification, NotificationKind
+from bot.domain.notifications import (
+    BULK_KINDS,
+    UNSURE_SENDS_ALLOWED,
+    Notification,
+    NotificationKind,
+)
 from bot.persistence.models import (
     DigestRunRow,
     OutboxRow,
 )
 
 OUTBOX_WRITTEN = "outbox_written"
+# Due rows in the order they were queued, but an announcement's after anything else.
+BULK_LAST = case((OutboxRow.kind.in_([kind.value for kind in BULK_KINDS]), 1), else_=0)
 
 
 class SqlOutboxRepository:
@@ -76,7 +83,7 @@ class SqlOutboxRepository:
         rows = self.session.scalars(
             select(OutboxRow)
             .where(*self._deliverable(now), ~waiting_behind)
-            .order_by(OutboxRow.id)
+            .order_by(BULK_LAST, OutboxRow.id)
             .limit(limit)
         )
         return [self._to_domain(r) for r in rows]

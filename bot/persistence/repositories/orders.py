@@ -244,6 +244,7 @@ class SqlOrderRepository:
                 row.promo_code,
                 Discount(row.promo_percent, row.promo_amount_minor),
                 row.promo_code_id,
+                row.promo_items_minor,
             ),
         )
 
@@ -274,6 +275,7 @@ class SqlOrderRepository:
             row.promo_code = order.promo.code
             row.promo_percent = order.promo.discount.percent
             row.promo_amount_minor = order.promo.discount.amount_minor
+            row.promo_items_minor = order.promo.items_minor
         row.lines = [
             OrderLineRow(
                 product_id=li.product_id,

@@ -123,3 +123,24 @@ def test_a_second_send_with_no_answer_is_given_up_at_once_by_its_holder(
     assert row.unsure_sends == UNSURE_SENDS_ALLOWED
     clock.advance(days=1)
     assert outbox.claim_due(uow=new_uow(), clock=clock) == outbox.Claimed([], [])
+
+
+def test_an_orders_news_queued_behind_an_announcement_goes_out_first(
+    new_uow: UowFactory,
+) -> None:
+    """An announcement to many, then an order's status for someone else: the status is due
+    before the announcement's rows, so it does not wait ~20 s behind them."""
+    clock = FixedClock()
+    with new_uow() as uow:
+        for chat_id in range(100, 130):
+            uow.outbox.add(Notification(chat_id, NotificationKind.ANNOUNCEMENT, {}, clock()))
+        uow.outbox.add(
+            Notification(7, NotificationKind.ORDER_STATUS, {"order_code": "K7"}, clock())
+        )
+        uow.commit()
+    with new_uow() as uow:
+        first = uow.outbox.due(clock(), limit=5)
+    assert [n.kind for n in first] == [NotificationKind.ORDER_STATUS] + [
+        NotificationKind.ANNOUNCEMENT
+    ] * 4
+    assert [n.chat_id for n in first[1:]] == [100, 101, 102, 103]  # the rest in queued order

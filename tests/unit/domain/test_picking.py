@@ -35,6 +35,7 @@ from bot.domain.picking import (
     to_collect,
     with_line,
 )
+from bot.domain.promo_codes import Discount, OrderPromo
 from tests.support.factories import make_kg_product, make_product
 
 AT = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -218,3 +219,17 @@ def test_the_customer_is_told_every_change_as_facts_that_read_back() -> None:
 
 def test_facts_that_do_not_read_are_left_out() -> None:
     assert news_in({"changes": "picked\tonly three\tfields\nweird\ta\tb\tc\td\te"}) == []
+
+
+def test_a_paid_order_with_an_amount_off_picked_short_is_refunded_its_share_never_free() -> None:
+    """5.00 off 7.34 of items (a code with a minimum below them, say 7.00): paid 2.34. Gala
+    picked missing leaves 2.40 of milk: the code takes 2.40 × 5.00 / 7.34 = 1.63 off, so 0.77
+    is charged and 1.57 refunded; the customer is never given the milk for nothing."""
+    placed = dataclasses.replace(
+        order(GALA, MILK, paid=True), promo=OrderPromo("FIVE-OFF", Discount(None, 500), 1, 734)
+    )
+    placed = dataclasses.replace(placed, placed_total_minor=placed.total_minor)
+    assert (placed.discount_minor, placed.total_minor) == (500, 234)
+    picked = with_line(placed, missing(GALA))
+    assert (picked.discount_minor, picked.total_minor) == (163, 77)
+    assert refund_from_picking(picked) == 157

@@ -144,3 +144,21 @@ def test_the_vat_is_on_what_was_paid_after_the_discount_shared_by_line() -> None
     assert shared == [(full, 900), (reduced, 1799), (full, 1)]
     assert sum(amount for _rate, amount in shared) == 3001 - 301
     assert less_discount([(full, 999)], 0) == [(full, 999)]
+
+
+def test_an_amount_off_follows_the_items_once_they_are_picked_lighter() -> None:
+    five_off = Discount(None, 500)
+    assert five_off.off(1000, placed_items_minor=2000) == 250  # half the items: half off
+    assert five_off.off(0, placed_items_minor=2000) == 0  # every line missing
+    assert five_off.off(2600, placed_items_minor=2000) == 500  # picked heavier: as given
+    ten_percent_off = Discount(Decimal(10), None)
+    assert ten_percent_off.off(1000, placed_items_minor=2000) == 100
+
+
+def test_until_a_day_given_by_name_means_through_that_day() -> None:
+    tomorrow = read_promo("SPRING 10% until tomorrow", EUR, NOON, PARIS)
+    assert tomorrow.ends_at == datetime(2026, 12, 12, tzinfo=PARIS).astimezone(UTC)
+    today = read_promo("SPRING 10% until today", EUR, NOON, PARIS)
+    assert today.ends_at == datetime(2026, 12, 11, tzinfo=PARIS).astimezone(UTC)
+    evening = read_promo("SPRING 10% until 20:00", EUR, NOON, PARIS)
+    assert evening.ends_at == datetime(2026, 12, 10, 20, tzinfo=PARIS).astimezone(UTC)
