@@ -22,16 +22,17 @@ from tests.support.databases import (
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto` (pyproject.toml): a worker per core, and one more. The end-to-end tests spend
-    most of their time waiting on real time (Telegram's 10 s for a payment question, a worker
-    silent for 15 s, a 20 s database stall, messages paced at 27 a second), not on a core; a
-    third worker on two cores cut the run by a fifth and made each test 2% slower.
-    PYTEST_XDIST_AUTO_NUM_WORKERS still says otherwise."""
+    """`-n auto` (pyproject.toml): a worker per core, and two more. The end-to-end tests spend
+    much of their time waiting on real time (Telegram's 10 s for a payment question, a worker
+    silent for 15 s, a 20 s database stall, messages paced at 27 a second), not on a core. On
+    two cores, three workers left the cores 20% idle and took 6 min 59 s; four left them 7%
+    idle and took 5 min 14 s (the same tree, 2026-12-06). PYTEST_XDIST_AUTO_NUM_WORKERS still
+    says otherwise."""
     chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
     if chosen:
         return int(chosen)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) + 1
+    return (cores or 1) + 2
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -13,6 +13,7 @@ from bot.domain.staff import Role
 from bot.persistence.models import Base
 from tests.support.buttons import sample_button
 from tests.support.chat_person import ChatPerson
+from tests.support.databases import sqlite_only
 from tests.support.factories import FAST_HASHER
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import CUSTOMER_MENU
@@ -171,6 +172,7 @@ def _matrix() -> list[tuple[str, str, Role]]:
     return commands + buttons
 
 
+@sqlite_only  # refusals read the session; its reads and writes run on both in tests/integration
 async def test_staff_commands_and_buttons_are_refused_to_everyone_not_entitled(
     bot: RunningBot,
 ) -> None:
