@@ -842,3 +842,16 @@ def test_cancellations_and_redemptions_at_once_count_every_use_once(
     with new_uow() as uow:
         kept = uow.promo_codes.get_by_code("SPRING")
         assert kept is not None and kept.used == AT_ONCE // 2
+
+
+def test_twelve_managers_giving_out_one_code_name_at_once_make_one_code(
+    new_uow: UowFactory,
+) -> None:
+    results = _race(AT_ONCE, lambda n: _promo_code(new_uow, "SAME-NAME", max_uses=n + 1))
+    [made] = successes(results, PromoCode)
+    refused = [r for r in results if isinstance(r, DomainError)]
+    assert len(refused) == AT_ONCE - 1
+    assert all("There is a promo code SAME-NAME already" in str(r) for r in refused)
+    with new_uow() as uow:
+        kept = uow.promo_codes.get_by_code("SAME-NAME")
+    assert kept is not None and kept.max_uses == made.max_uses
