@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, delete, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification, NotificationKind
+from bot.domain.stored_facts import decode, encode
 from bot.persistence.models import (
     DigestRunRow,
     OutboxRow,
@@ -25,8 +26,7 @@ class SqlOutboxRepository:
     def _to_domain(row: OutboxRow) -> Notification:
         return Notification(
             row.chat_id,
-            NotificationKind(row.kind),
-            dict(row.payload),
+            decode(NotificationKind(row.kind), row.payload),
             row.created_at,
             row.order_id,
             row.attempts,
@@ -38,7 +38,7 @@ class SqlOutboxRepository:
         row = OutboxRow(
             chat_id=notification.chat_id,
             kind=notification.kind.value,
-            payload=dict(notification.payload),
+            payload=encode(notification.facts),
             order_id=notification.order_id,
             created_at=notification.created_at,
             next_attempt_at=notification.created_at,

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, select
 
-from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification, NotificationKind
+from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
+from bot.domain.orders import NewOrderAlert
 from bot.domain.services import outbox
 from bot.persistence.models import OutboxRow
 from tests.support.databases import UowFactory
@@ -20,9 +21,7 @@ MINUTE = timedelta(minutes=1)
 
 def _queued(new_uow: UowFactory, clock: FixedClock, chat_id: int = 42) -> int:
     with new_uow() as uow:
-        note = uow.outbox.add(
-            Notification(chat_id, NotificationKind.ORDER_PLACED, {"order_code": "K7"}, clock())
-        )
+        note = uow.outbox.add(Notification(chat_id, NewOrderAlert("K7"), clock()))
         uow.commit()
     assert note.id is not None
     return note.id
