@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError, InvalidInput, NotFound
+from bot.domain.notifications import Facts, ItemAmount, NotificationKind
 from bot.domain.text import said, without_controls
 
 # An announcement fits a photo's caption (Telegram's 1,024 characters) with its heading.
@@ -136,3 +138,22 @@ def gentle_hour(now: datetime, timezone: ZoneInfo) -> bool:
     """Whether a reminder may go out now, by the shop's clock."""
     local = now.astimezone(timezone).time()
     return REMIND_FROM <= local < REMIND_UNTIL
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementNews(Facts):
+    """To one customer in an announcement's audience: the manager's news (and photo)."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.ANNOUNCEMENT
+    announcement_id: int
+    customer_id: int  # whose delivery, block or unsubscribing it counts
+    text: str = ""
+    photo: str | None = None  # a Telegram file id
+
+
+@dataclass(frozen=True, slots=True)
+class CartReminder(Facts):
+    """To a customer who wants news: the cart they left, what of it is still on sale."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.CART_REMINDER
+    items: tuple[ItemAmount, ...] = ()

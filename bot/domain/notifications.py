@@ -1,10 +1,18 @@
-"""The outbox: messages that must reach someone, written with the change that caused them."""
+"""The outbox: messages that must reach someone, written with the change that caused them.
+
+What a message says is kept as facts, not text: one frozen dataclass per kind (a subclass of
+`Facts`, defined beside the feature that queues it), worded in the reader's language when it is
+sent. `bot.domain.stored_facts` keeps them in the outbox and reads them back.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import ClassVar
 
 # A send whose answer never came (Telegram slower than the bot waits, a worker killed mid-send)
 # may have reached the person: Telegram cannot be asked whether it took the message. Once this
@@ -40,11 +48,63 @@ BULK_KINDS = frozenset({NotificationKind.ANNOUNCEMENT, NotificationKind.CART_REM
 
 
 @dataclass(frozen=True, slots=True)
+class Facts:
+    """What one kind of notification says. Each kind's class names it in `KIND` and holds
+    typed fields: money in minor units (int), quantities as Decimal, moments as datetime."""
+
+    KIND: ClassVar[NotificationKind]
+
+    @property
+    def kind(self) -> NotificationKind:
+        return self.KIND
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable(Facts):
+    """A row whose facts do not read as its kind's (a field missing that the kind cannot do
+    without, a value that does not parse): kept as found, so one bad row stops no other. The
+    sender fails to word it, as it would have failed before the facts were typed."""
+
+    of_kind: NotificationKind
+    stored: Mapping[str, str]
+    problem: str
+
+    @property
+    def kind(self) -> NotificationKind:
+        return self.of_kind
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAmount:
+    """An item and how much of it, as a message lists it (a new order's lines, a cart's)."""
+
+    quantity: Decimal
+    unit: str
+    name: str
+
+    def packed(self) -> str:
+        """One line of the outbox's facts: "2.5 kg<TAB>Apples", as the bot always kept it."""
+        name = self.name.replace("\n", " ").replace("\t", " ")
+        return f"{self.quantity.normalize():f} {self.unit}\t{name}"
+
+    @staticmethod
+    def unpacked(kept: str) -> ItemAmount | None:
+        """A line read back; None for one that does not read."""
+        amount, tab, name = kept.partition("\t")
+        number, _, unit = amount.partition(" ")
+        if not tab:
+            return None
+        try:
+            return ItemAmount(Decimal(number), unit, name)
+        except (InvalidOperation, ValueError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
 class Notification:
     chat_id: int
-    kind: NotificationKind
     # Facts, not rendered text: the bot side words and formats the message when it sends it.
-    payload: dict[str, str]
+    facts: Facts
     created_at: datetime
     order_id: int | None = None
     attempts: int = 0
@@ -54,3 +114,7 @@ class Notification:
     # Sends that may have reached the person though no answer said so (once claimed: the
     # send it was claimed for included). See UNSURE_SENDS_ALLOWED.
     unsure_sends: int = 0
+
+    @property
+    def kind(self) -> NotificationKind:
+        return self.facts.kind

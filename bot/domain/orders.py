@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 
 from bot.domain.errors import InvalidInput, InvalidTransition
-from bot.domain.payments import MoneyTaken, Payment
+from bot.domain.notifications import Facts, ItemAmount, NotificationKind
+from bot.domain.payments import MoneyTaken, Payment, PaymentMethod
 from bot.domain.promo_codes import OrderPromo
 from bot.domain.text import Words, one_line, said, without_controls
 
@@ -312,3 +314,90 @@ def clean_note(text: str | None) -> str:
     if len(note) > MAX_NOTE:
         raise InvalidInput(said("A note has at most {limit} characters"), limit=MAX_NOTE)
     return note
+
+
+# ---------------------------------------------------------------------- what orders tell
+
+
+class PaymentState(StrEnum):
+    """How an order is paid, as a message about it says."""
+
+    PAID = "paid"  # in Telegram
+    ONLINE = PaymentMethod.ONLINE.value  # to pay in Telegram, not paid yet
+    ON_HANDOVER = PaymentMethod.ON_HANDOVER.value  # to pay at the counter, or to the driver
+
+
+@dataclass(frozen=True, slots=True)
+class OrderMoney:
+    """How an order is paid, how it is fulfilled and its total, for a message to say the money
+    (kept with new-order alerts and status messages since payments came; older ones lack it)."""
+
+    payment: PaymentState
+    fulfilment: FulfilmentKind
+    total_minor: int
+    currency: str
+
+
+def order_money(order: Order) -> OrderMoney:
+    paid = PaymentState.PAID if order.payment.is_paid else PaymentState(order.payment.method)
+    return OrderMoney(paid, order.fulfilment.kind, order.total_minor, order.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrderAlert(Facts):
+    """To the staff on duty: an order they can start on, with what they need to start on it
+    without opening it (alerts queued before these were kept hold the code and less)."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.ORDER_PLACED
+    order_code: str
+    money: OrderMoney | None = None
+    customer: str = ""
+    items: tuple[ItemAmount, ...] = ()
+    note: str = ""
+    address: str = ""  # a delivery's
+    delivery_from: datetime | None = None
+    delivery_until: datetime | None = None
+    pickup_slot: datetime | None = None
+
+
+def new_order_alert(order: Order, *, paid: bool = False) -> NewOrderAlert:
+    """Who, what, when, where; `paid`: told as the payment arrives, before the order knows."""
+    money = order_money(order)
+    if paid:
+        money = OrderMoney(PaymentState.PAID, money.fulfilment, money.total_minor, money.currency)
+    f = order.fulfilment
+    window = f.window if f.kind is FulfilmentKind.DELIVERY else None
+    return NewOrderAlert(
+        order.code,
+        money,
+        order.customer_name,
+        tuple(ItemAmount(line.quantity, line.unit, line.name) for line in order.lines),
+        order.note,
+        (f.address or "") if f.kind is FulfilmentKind.DELIVERY else "",
+        window[0] if window else None,
+        window[1] if window else None,
+        f.pickup_slot if f.kind is not FulfilmentKind.DELIVERY else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StatusNews(Facts):
+    """To the customer: their order moved on (and why, for a cancellation), with the code to
+    show at the hand-over once it is ready."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.ORDER_STATUS
+    order_code: str
+    status: OrderStatus
+    money: OrderMoney | None = None
+    reason: str = ""  # a cancellation's: the store's code, or as staff typed it
+    pickup_code: str = ""  # shown with its QR image
+    delivery_code: str = ""  # for the courier: told, not scanned
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCancelledAlert(Facts):
+    """To the staff on duty: the customer cancelled their order."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.ORDER_CANCELLED
+    order_code: str
+    customer: str = ""

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
 
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.notifications import Facts, NotificationKind
 from bot.domain.text import said
 
 PAYLOAD_PREFIX = "order:"
@@ -181,3 +183,15 @@ class NotPaidYet(DomainError):
             ),
             code=code,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDueAlert(Facts):
+    """To the managers: money to give back in the payment provider's dashboard, in the currency
+    it was paid in (a mismatched payment's may not be the store's), and why."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.REFUND_DUE
+    order_code: str
+    amount_minor: int
+    currency: str
+    reason: str = ""  # a cancellation's (a code, or as staff typed it), or the store's words

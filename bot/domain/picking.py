@@ -14,11 +14,13 @@ import dataclasses
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from enum import StrEnum
+from typing import ClassVar
 
 from bot.domain.catalogue import Product, Unit
 from bot.domain.errors import DomainError, InvalidInput, NotFound
 from bot.domain.money import line_total
-from bot.domain.orders import Order, OrderLine, OrderStatus
+from bot.domain.notifications import Facts, NotificationKind
+from bot.domain.orders import FulfilmentKind, Order, OrderLine, OrderStatus
 from bot.domain.quantity import MAX_QUANTITY, QUANTITY_PLACES
 from bot.domain.text import Amount, UnitLabel, said
 from bot.domain.typed_amount import read_amount
@@ -310,21 +312,33 @@ def changes_of(order: Order) -> list[LineNews]:
     return [news for line in order.lines if (news := line_news(line)) is not None]
 
 
-def news_facts(order: Order) -> dict[str, str]:
-    """The customer's message about the changes, as facts for the outbox."""
-    return {
-        "order_code": order.code,
-        "changes": "\n".join(news.packed() for news in changes_of(order)),
-        "total_minor": str(order.total_minor),
-        "placed_total_minor": str(placed_total(order)),
-        "refund_minor": str(refund_from_picking(order)),
-        "collect_minor": str(to_collect(order)),
-        "paid": "yes" if order.payment.is_paid else "",
-        "fulfilment": order.fulfilment.kind.value,
-        "currency": order.currency,
-    }
+@dataclass(frozen=True, slots=True)
+class PickingNews(Facts):
+    """To the customer: what was picked otherwise than ordered, the new total, and what it
+    means for the money (a refund of what was paid over, or more to pay at the hand-over)."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.ORDER_PICKED
+    order_code: str
+    changes: tuple[LineNews, ...]
+    total_minor: int
+    placed_total_minor: int
+    refund_minor: int
+    collect_minor: int
+    fulfilment: FulfilmentKind
+    currency: str
+    paid: bool = False  # in Telegram
 
 
-def news_in(facts: dict[str, str]) -> list[LineNews]:
-    read = (LineNews.unpacked(kept) for kept in facts.get("changes", "").split("\n") if kept)
-    return [news for news in read if news is not None]
+def picking_news(order: Order) -> PickingNews:
+    """The customer's message about the changes."""
+    return PickingNews(
+        order.code,
+        tuple(changes_of(order)),
+        order.total_minor,
+        placed_total(order),
+        refund_from_picking(order),
+        to_collect(order),
+        order.fulfilment.kind,
+        order.currency,
+        order.payment.is_paid,
+    )

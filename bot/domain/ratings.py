@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import ClassVar
 
 from bot.domain.errors import InvalidInput
+from bot.domain.notifications import Facts, NotificationKind
 from bot.domain.text import said, without_controls
 
 MAX_COMMENT = 500
@@ -65,3 +67,11 @@ def clean_comment(text: str) -> str:
             length=len(comment),
         )
     return comment
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRequest(Facts):
+    """To the customer, after their completed order's receipt: how was it? (five stars)"""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.RATE_ORDER
+    order_code: str

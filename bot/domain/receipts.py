@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
+from bot.domain.notifications import Facts, NotificationKind
 from bot.domain.orders import Order, OrderLine, OrderStatus
 from bot.domain.payments import MoneyTaken, PaymentMethod
 from bot.domain.store import Store
@@ -108,3 +110,20 @@ def receipt_of(order: Order, store: Store) -> Receipt:
         promo_code=order.promo.code if order.promo else "",
         discount_minor=order.discount_minor,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptMessage(Facts):
+    """To the customer: their completed order's receipt as a message, worded when it is sent
+    from the order itself (the notification's order id)."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.RECEIPT
+    order_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptDocument(Facts):
+    """To the customer: the same receipt as a PDF document."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.RECEIPT_PDF
+    order_code: str

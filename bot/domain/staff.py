@@ -7,8 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
 
 from bot.domain.errors import InvalidInput
+from bot.domain.notifications import Facts, NotificationKind
 from bot.domain.text import said
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
@@ -103,3 +105,11 @@ def invite_code_forms(typed: str) -> list[str]:
     exact = typed.strip()
     shown = "".join(exact.split()).replace("-", "").upper()
     return [shown] if shown == exact else [shown, exact]
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchedOffNews(Facts):
+    """To a staff member a manager deactivated: they are logged out."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.ACCOUNT_SWITCHED_OFF
+    username: str = ""

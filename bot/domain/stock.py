@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 
 from bot.domain.catalogue import Product
+from bot.domain.notifications import Facts, NotificationKind
 from bot.domain.store import Store
 from bot.domain.text import said
 from bot.domain.vocabulary import ADJUST_REASONS, AdjustReason
@@ -87,3 +89,54 @@ class LedgerEntry:
     note: str = ""
     order_id: int | None = None
     id: int | None = None
+
+
+# ----------------------------------------------------------------------- what stock tells
+
+
+@dataclass(frozen=True, slots=True)
+class BackInStockNews(Facts):
+    """To a customer who asked to be told: the item is on sale again."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.BACK_IN_STOCK
+    product_id: int
+    name: str
+    sku: str
+
+
+@dataclass(frozen=True, slots=True)
+class LowStockAlert(Facts):
+    """To the managers: an item went down to its threshold (or sold out)."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.LOW_STOCK
+    sku: str
+    name: str
+    level: Decimal
+    unit: str
+    threshold: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class LowLine:
+    """One low item in a list to reorder from (the morning digest's, /lowstock's)."""
+
+    sku: str
+    name: str
+    unit: str
+    stock: Decimal
+    cover: Decimal | None  # days the stock lasts at the last weeks' pace; None: no recent sales
+    reorder: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class MorningDigest(Facts):
+    """To the managers, once a day: yesterday's trade, the orders waiting, what to reorder
+    (digests queued before the first two were kept have only the list)."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.DIGEST
+    day: date
+    items: tuple[LowLine, ...]  # the most urgent
+    more: int = 0  # low items left out of the list
+    yesterday_orders: int | None = None
+    yesterday_revenue_minor: int | None = None
+    open_orders: int | None = None

@@ -29,12 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
 
+from bot.domain.notifications import Facts, NotificationKind
 from bot.domain.store import Store
 
-# A question's alert to members logged in carries this fact ("1"): delivered, it was seen.
-# (The managers' copy, sent because nobody was logged in, does not.)
-ON_DUTY_FACT = "on_duty"
 # How far ahead the alert's clock looks for opening hours: a shop closed for longer is told
 # about at once, rather than never.
 LOOK_AHEAD_DAYS = 31
@@ -106,3 +105,17 @@ def alert_due(store: Store, since: datetime, after: timedelta) -> datetime:
                 return (begin + left).astimezone(UTC)
             left -= end - begin
     return since + after
+
+
+@dataclass(frozen=True, slots=True)
+class UnseenAlert(Facts):
+    """To the managers: an order or a question nobody on duty has seen, waiting since when."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.UNSEEN
+    what: WaitingKind
+    since: datetime
+    order_code: str = ""  # an order's
+    customer: str = ""  # an order's: the customer's name
+    question_id: int = 0  # a question's
+    name: str = ""  # a question's: the customer's name
+    text: str = ""  # a question's

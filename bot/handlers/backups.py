@@ -7,9 +7,11 @@ import time
 from datetime import timedelta
 from html import escape as esc
 
-from bot.domain.notifications import Notification
 from bot.domain.services import backups
+from bot.domain.services.backups import BackupWarning
+from bot.domain.store import Store
 from bot.handlers.context import ShopContext
+from bot.handlers.notification_texts import Rendered, renders
 from bot.i18n import Texts
 
 log = logging.getLogger(__name__)
@@ -38,11 +40,13 @@ async def back_up(context: ShopContext) -> None:
         log.error("backup failed: %s; %d managers warned", done.failure, done.warned)
 
 
-def render_failure(notification: Notification, t: Texts) -> str:
+@renders(BackupWarning)
+def backup_warning_text(t: Texts, warning: BackupWarning, store: Store) -> Rendered:
     """The managers' warning that the daily backup failed, with the reason (in English, as
     the server said it)."""
-    return "⚠️ " + t(
+    failed = t(
         "<b>The daily backup failed:</b> {reason}\nThe shop keeps running, but there is no "
         "fresh copy of its data until this is fixed: tell whoever looks after the server.",
-        reason=esc(notification.payload.get("reason", "")),
+        reason=esc(warning.reason),
     )
+    return f"⚠️ {failed}", None

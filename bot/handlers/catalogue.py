@@ -12,7 +12,7 @@ import logging
 from decimal import Decimal
 from html import escape as esc
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.cart import most_per_order, over_the_limit
 from bot.domain.catalogue import Product, category_key, is_web_photo
@@ -28,6 +28,8 @@ from bot.domain.services.cart import (
     view_cart,
 )
 from bot.domain.services.stock import watch_product
+from bot.domain.stock import BackInStockNews
+from bot.domain.store import Store
 from bot.domain.typed_amount import TypedAmount
 from bot.handlers.browsing import kept, screens_at
 from bot.handlers.button_kinds import (
@@ -46,13 +48,27 @@ from bot.handlers.button_kinds import (
     WatchItem,
 )
 from bot.handlers.context import ShopContext, customer_of, user_id_of
+from bot.handlers.notification_texts import Rendered, renders
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, refused_then, say, show
-from bot.handlers.views import PAGE_SIZE, categories_screen, category_screen, product_card
-from bot.i18n import said
+from bot.handlers.views import (
+    PAGE_SIZE,
+    button,
+    categories_screen,
+    category_screen,
+    product_card,
+)
+from bot.i18n import Texts, said
 from bot.versioned_cache import Version
 
 log = logging.getLogger(__name__)
+
+
+@renders(BackInStockNews)
+def back_in_stock_text(t: Texts, news: BackInStockNews, store: Store) -> Rendered:
+    """To a customer who asked: the sold-out item is on sale again, a tap away."""
+    back = t("<b>{name}</b> is back in stock.", name=esc(news.name))
+    return f"🔔 {back}", InlineKeyboardMarkup([[button(t("Open it"), ItemCard(news.product_id))]])
 
 
 def cart_item_shown(update: Update) -> int | None:

@@ -13,11 +13,13 @@ from bot.deep_links import invite_link, reset_link
 from bot.domain import permissions
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.services import staff
-from bot.domain.staff import Role, StaffAccount
+from bot.domain.staff import Role, StaffAccount, SwitchedOffNews
+from bot.domain.store import Store
 from bot.domain.text import said
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import ConfirmDeactivation, StaffList, Switch, SwitchAccount
 from bot.handlers.context import ShopContext
+from bot.handlers.notification_texts import Rendered, renders
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import button
@@ -27,6 +29,17 @@ RESET_USAGE = said(
     "Usage: /resetpassword USERNAME – a single-use link with which a member who forgot their "
     "password chooses a new one"
 )
+
+
+@renders(SwitchedOffNews)
+def switched_off_text(t: Texts, news: SwitchedOffNews, store: Store) -> Rendered:
+    """To a staff member a manager deactivated."""
+    off = t(
+        "Your staff account <b>{username}</b> was switched off by a manager: you are "
+        "logged out. You can still order here as a customer.",
+        username=esc(news.username),
+    )
+    return off, None
 
 
 @polite

@@ -2,27 +2,57 @@
 
 from __future__ import annotations
 
+from html import escape as esc
+
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.orders import Order, OrderStatus
+from bot.domain.orders import Order, OrderStatus, PaymentState, StatusNews
 from bot.domain.services import orders
 from bot.domain.services.buy_again import order_again
 from bot.domain.services.cart import view_cart
+from bot.domain.store import Store
 from bot.domain.waiting import WaitingKind
 from bot.handlers import payments
 from bot.handlers.button_kinds import Menu, MyOrder, MyOrdersPage, OrderAction, Screen
 from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.notification_texts import Rendered, renders
+from bot.handlers.payment_views import payment_note
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import (
     PAGE_SIZE,
+    STATUS_NEWS,
+    button,
     cancel_question,
     cart_screen,
+    delivery_code_line,
     order_screen,
     orders_screen,
+    pickup_code_line,
+    reason_text,
 )
 from bot.handlers.waiting import honest_notice
-from bot.i18n import said
+from bot.i18n import Texts, said
+
+
+@renders(StatusNews)
+def status_text(t: Texts, news: StatusNews, store: Store) -> Rendered:
+    """The customer's message that their order moved on (its pickup code's QR image goes with
+    it: bot.handlers.notifications)."""
+    lines = ["📦 " + t(STATUS_NEWS[news.status], code=f"<b>{esc(news.order_code)}</b>")]
+    if news.reason:
+        lines.append(t("Reason: {reason}", reason=reason_text(t, news.reason)))
+    if news.pickup_code:
+        lines.append(pickup_code_line(t, news.pickup_code))
+    elif news.delivery_code:  # told, not scanned: no QR image
+        lines.append(delivery_code_line(t, news.delivery_code))
+    if news.status is OrderStatus.CANCELLED:
+        if news.money is not None and news.money.payment is PaymentState.PAID:
+            lines.append("↩️ " + t("The store will refund your payment."))
+    elif note := payment_note(t, news.money, news.status):
+        lines.append(note)
+    view = MyOrder(OrderAction.VIEW, news.order_code)
+    return "\n".join(lines), InlineKeyboardMarkup([[button(t("View order"), view)]])
 
 
 async def _order_screen(

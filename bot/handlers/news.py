@@ -5,24 +5,23 @@ each with its Unsubscribe button, and the repeating job that queues the reminder
 from __future__ import annotations
 
 import logging
-from decimal import Decimal, InvalidOperation
 from html import escape as esc
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.news import AnnouncementNews, CartReminder
 from bot.domain.services import news
 from bot.domain.services.customers import CustomerRef
 from bot.domain.store import Store
 from bot.handlers.button_kinds import ChooseNews, Switch, Unsubscribe
 from bot.handlers.context import ShopContext, customer_of
+from bot.handlers.notification_texts import Rendered, renders
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.views import Keyboard, button, cart_button
 from bot.i18n import Texts, said
 
 log = logging.getLogger(__name__)
-KINDS = (NotificationKind.ANNOUNCEMENT, NotificationKind.CART_REMINDER)
 REMIND_JOB = "cart-reminders"
 # A cart is reminded of a day after its last change: a quarter of an hour more is nothing.
 REMIND_EVERY_SECONDS = 900
@@ -148,27 +147,22 @@ def announcement_message(
     return f"{heading}\n\n{esc(text)}", InlineKeyboardMarkup([unsubscribe_row])
 
 
-def _reminder_line(t: Texts, kept: str) -> str:
-    amount, _, name = kept.partition("\t")
-    number, _, unit = amount.partition(" ")
-    try:
-        shown = t.quantity(Decimal(number), unit)
-    except (InvalidOperation, ValueError):
-        shown = amount
-    return f"• {esc(name)} — {esc(shown)}"
+@renders(AnnouncementNews)
+def announcement_text(t: Texts, announcement: AnnouncementNews, store: Store) -> Rendered:
+    """An announcement to one of its readers (its photo goes with it:
+    bot.handlers.notifications)."""
+    return announcement_message(t, store, announcement.text, announcement.announcement_id)
 
 
-def render(
-    t: Texts, notification: Notification, store: Store
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    facts = notification.payload
-    if notification.kind is NotificationKind.ANNOUNCEMENT:
-        announcement = facts.get("announcement_id", "0")
-        number = int(announcement) if announcement.isdigit() else 0
-        return announcement_message(t, store, facts.get("text", ""), number)
+@renders(CartReminder)
+def cart_reminder_text(t: Texts, reminder: CartReminder, store: Store) -> Rendered:
+    """The one gentle reminder of a cart left for a day."""
     heading = "🧺 <b>" + t("Your cart is waiting") + "</b>"
     intro = t("You left these in your cart; they are still on sale:")
-    lines = [_reminder_line(t, kept) for kept in facts.get(news.ITEMS_FACT, "").split("\n") if kept]
+    lines = [
+        f"• {esc(item.name)} — {esc(t.quantity(item.quantity, item.unit))}"
+        for item in reminder.items
+    ]
     keyboard = InlineKeyboardMarkup(
         [[cart_button(t)], [button("🔕 " + t("Unsubscribe"), Unsubscribe(0))]]
     )

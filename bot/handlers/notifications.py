@@ -12,39 +12,40 @@ import asyncio
 import contextlib
 import contextvars
 import logging
-from datetime import datetime, timedelta
-from decimal import Decimal
-from html import escape as esc
+from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.orders import OrderStatus, cancel_reason
+from bot.domain.news import AnnouncementNews
+from bot.domain.notifications import Facts, Notification
+from bot.domain.orders import StatusNews
 from bot.domain.services import outbox
 from bot.domain.store import Store
-from bot.handlers import backups, news, questions, ratings, receipts, waiting
-from bot.handlers.button_kinds import ItemCard, MyOrder, OrderAction
+
+# Each feature's module registers the words of the notifications it queues when imported.
+from bot.handlers import (  # noqa: F401
+    backups,
+    catalogue,
+    low_stock,
+    managers,
+    my_orders,
+    news,
+    order_queue,
+    payments,
+    picking,
+    questions,
+    ratings,
+    receipts,
+    waiting,
+)
 from bot.handlers.context import ShopContext
 from bot.handlers.fit import CAPTION, fit
-from bot.handlers.low_stock import digest_text
-from bot.handlers.order_queue import new_order_keyboard
+from bot.handlers.notification_texts import Rendered, render_facts
 from bot.handlers.patience import patiently
-from bot.handlers.payment_views import amount_in, payment_note
-from bot.handlers.picking import render_picked
 from bot.handlers.pickup_qr import handover_link, qr_png
-from bot.handlers.views import (
-    STATUS_NEWS,
-    button,
-    delivery_code_line,
-    pickup_code_line,
-    reason_text,
-    slot_label,
-    window_label,
-)
 from bot.i18n import Texts
 from bot.send_budget import Priority
 from bot.transport import may_have_arrived
@@ -55,136 +56,10 @@ WAKE_JOB = "outbox-sender-woken"
 LEASE_RENEWAL = outbox.LEASE / 3
 
 
-def render(
-    notification: Notification, store: Store, t: Texts
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Word a queued notification in its reader's language; the payload holds facts."""
-    payload = notification.payload
-    code = esc(payload.get("order_code", ""))
-    if notification.kind is NotificationKind.ORDER_STATUS:
-        status = OrderStatus(payload["status"])
-        lines = ["📦 " + t(STATUS_NEWS[status], code=f"<b>{code}</b>")]
-        if payload.get("reason"):
-            lines.append(t("Reason: {reason}", reason=reason_text(t, payload["reason"])))
-        if payload.get("pickup_code"):
-            lines.append(pickup_code_line(t, payload["pickup_code"]))
-        elif payload.get("delivery_code"):  # told, not scanned: no QR image
-            lines.append(delivery_code_line(t, payload["delivery_code"]))
-        if status is OrderStatus.CANCELLED:
-            if payload.get("payment") == "paid":
-                lines.append("↩️ " + t("The store will refund your payment."))
-        elif note := payment_note(t, payload, store):
-            lines.append(note)
-        view = MyOrder(OrderAction.VIEW, payload.get("order_code", ""))
-        return "\n".join(lines), InlineKeyboardMarkup([[button(t("View order"), view)]])
-    if notification.kind is NotificationKind.ORDER_PICKED:
-        return render_picked(t, payload, store)
-    if notification.kind is NotificationKind.ORDER_PLACED:
-        keyboard = new_order_keyboard(t, payload.get("order_code", ""))
-        return new_order_text(payload, store, t), keyboard
-    if notification.kind is NotificationKind.LOW_STOCK:
-        name, sku = esc(payload["name"]), esc(payload["sku"])
-        restock = t("/restock {sku} QTY when it arrives.", sku=sku)
-        if Decimal(payload["level"] or "0") <= 0:
-            return "🔴 " + t(
-                "Sold out: <b>{name}</b> ({sku}).", name=name, sku=sku
-            ) + f" {restock}", None
-        low = t(
-            "Low stock: <b>{name}</b> ({sku}) is down to {level} (threshold {threshold}).",
-            name=name,
-            sku=sku,
-            level=t.quantity(Decimal(payload["level"]), payload["unit"]),
-            threshold=t.quantity(Decimal(payload["threshold"]), payload["unit"]),
-        )
-        return f"⚠️ {low} {restock}", None
-    if notification.kind is NotificationKind.DIGEST:
-        return digest_text(t, payload, store), None
-    if notification.kind is NotificationKind.BACK_IN_STOCK:
-        item = ItemCard(int(payload.get("product_id", "0")))
-        back = t("<b>{name}</b> is back in stock.", name=esc(payload.get("name", "")))
-        return f"🔔 {back}", InlineKeyboardMarkup([[button(t("Open it"), item)]])
-    if notification.kind is NotificationKind.REFUND_DUE:
-        refund = t(
-            "<b>Refund due: {amount}</b> for order <b>{code}</b> ({reason}). Refund it in your "
-            "payment provider's dashboard; the customer has been told the store will.",
-            amount=amount_in(t, payload, "amount_minor", store),
-            code=code,
-            reason=_refund_reason(t, payload.get("reason", "")),
-        )
-        return f"↩️ {refund}", None
-    if notification.kind in news.KINDS:
-        return news.render(t, notification, store)
-    if notification.kind in (NotificationKind.QUESTION, NotificationKind.ANSWER):
-        return questions.render(t, notification)
-    if notification.kind is NotificationKind.ACCOUNT_SWITCHED_OFF:
-        off = t(
-            "Your staff account <b>{username}</b> was switched off by a manager: you are "
-            "logged out. You can still order here as a customer.",
-            username=esc(payload.get("username", "")),
-        )
-        return off, None
-    if notification.kind is NotificationKind.BACKUP_FAILED:
-        return backups.render_failure(notification, t), None
-    if notification.kind is NotificationKind.UNSEEN:
-        return waiting.render_unseen(t, notification, store)
-    if notification.kind is NotificationKind.RATE_ORDER:
-        return ratings.render(t, notification)
-    if notification.kind is NotificationKind.ORDER_CANCELLED:
-        who = esc(payload.get("customer") or t("the customer"))
-        return "❌ " + t("Order <b>{code}</b> was cancelled by {who}.", code=code, who=who), None
-    return esc(payload.get("text", notification.kind.value)), None
-
-
-def _refund_reason(t: Texts, kept: str) -> str:
-    """A cancellation's reason (a code, or as staff typed it), or the store's own marked words
-    for money that paid for nothing ("paid twice")."""
-    if not kept:
-        return ""
-    return reason_text(t, kept) if cancel_reason(kept) else esc(t(kept))
-
-
-def new_order_text(facts: dict[str, str], store: Store, t: Texts) -> str:
-    """Everything needed to start on the order from the alert itself (older alerts, queued
-    before these facts were kept, show what they have)."""
-    order = esc(facts.get("order_code", ""))
-    heading = (
-        t("New order <b>{code}</b> from <b>{name}</b>", code=order, name=esc(facts["customer"]))
-        if facts.get("customer")
-        else t("New order <b>{code}</b>", code=order)
-    )
-    lines = [f"🆕 {heading}"]
-    for item in filter(None, facts.get("items", "").split("\n")):
-        amount, _, name = item.partition("\t")
-        lines.append(f"• {esc(name)} — {esc(_amount(t, amount))}")
-    if facts.get("total_minor"):
-        lines.append(t("Total: {total}", total=amount_in(t, facts, "total_minor", store)))
-    if facts.get("address"):
-        lines.append("🚚 " + t("Deliver to {address}", address=esc(facts["address"])))
-        if facts.get("delivery_from") and facts.get("delivery_until"):
-            window = (
-                datetime.fromisoformat(facts["delivery_from"]),
-                datetime.fromisoformat(facts["delivery_until"]),
-            )
-            lines.append(
-                "🕐 " + t("Delivery time: {window}", window=window_label(t, window, store))
-            )
-    elif facts.get("pickup_slot"):
-        slot = slot_label(t, datetime.fromisoformat(facts["pickup_slot"]), store)
-        lines.append("🏪 " + t("Pickup {when}", when=slot))
-    if facts.get("note"):
-        lines.append(f"📝 {esc(facts['note'])}")
-    if note := payment_note(t, facts, store):
-        lines.append(note)
-    return "\n".join(lines)
-
-
-def _amount(t: Texts, kept: str) -> str:
-    """An alert's "2.5 kg", kept as English wrote it, in the reader's form ("2,5 kg")."""
-    number, _, unit = kept.partition(" ")
-    try:
-        return t.quantity(Decimal(number), unit)
-    except ArithmeticError:
-        return kept
+def render(notification: Notification, store: Store, t: Texts) -> Rendered:
+    """Word a queued notification in its reader's language; its facts are typed, and worded
+    by the function its feature registered (bot.handlers.notification_texts)."""
+    return render_facts(t, notification.facts, store)
 
 
 async def _keep_lease(context: ShopContext, notification: Notification) -> None:
@@ -200,34 +75,23 @@ async def _keep_lease(context: ShopContext, notification: Notification) -> None:
 
 async def _send(context: ShopContext, notification: Notification) -> None:
     texts = context.shop.catalogues.texts(notification.language)
-    text, keyboard = render(notification, context.shop.store, texts)
+    facts = notification.facts
     heartbeat = asyncio.create_task(_keep_lease(context, notification))
-    pickup_code = notification.payload.get("pickup_code")
     # Notifications yield to replies within the bot's one budget; paid broadcasts, when the
     # store opted in, have their own and much larger one.
     extra: dict[str, Any] = {"rate_limit_args": Priority.NOTIFICATION}
     if context.shop.settings.paid_broadcast:
         extra["allow_paid_broadcast"] = True
     try:
-        if notification.kind in receipts.KINDS:
+        if isinstance(facts, receipts.FACTS):
             await receipts.send(context, notification, texts, **extra)
-        elif notification.kind is NotificationKind.ANNOUNCEMENT and notification.payload.get(
-            "photo"
-        ):
+            return
+        text, keyboard = render(notification, context.shop.store, texts)
+        photo = _photo(context, facts)
+        if photo is not None:
             await context.bot.send_photo(
                 notification.chat_id,
-                notification.payload["photo"],
-                caption=fit(text, CAPTION),
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
-                **extra,
-            )
-        elif notification.kind is NotificationKind.ORDER_STATUS and pickup_code:
-            # The code with its QR image: staff scan it to hand the order over.
-            link = handover_link(context.bot.username, pickup_code)
-            await context.bot.send_photo(
-                notification.chat_id,
-                qr_png(link),
+                photo,
                 caption=fit(text, CAPTION),
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
@@ -243,6 +107,16 @@ async def _send(context: ShopContext, notification: Notification) -> None:
             )
     finally:
         heartbeat.cancel()
+
+
+def _photo(context: ShopContext, facts: Facts) -> str | bytes | None:
+    """What goes as a photo, the words as its caption: an announcement's own photo, or a
+    ready order's pickup code as the QR image staff scan to hand it over."""
+    if isinstance(facts, AnnouncementNews):
+        return facts.photo
+    if isinstance(facts, StatusNews) and facts.pickup_code:
+        return qr_png(handover_link(context.bot.username, facts.pickup_code))
+    return None
 
 
 async def send_one(context: ShopContext, notification: Notification) -> None:

@@ -18,7 +18,9 @@ from bot.domain.orders import (
     CANCELLED_BY_CUSTOMER,
     MAX_REASON,
     FulfilmentKind,
+    NewOrderAlert,
     Order,
+    OrderCancelledAlert,
     OrderLine,
     OrderStatus,
     actor_label,
@@ -41,7 +43,8 @@ from bot.handlers.button_kinds import (
     PickOrder,
 )
 from bot.handlers.context import ShopContext, user_id_of
-from bot.handlers.payment_views import payment_line
+from bot.handlers.notification_texts import Rendered, renders
+from bot.handlers.payment_views import money_in, payment_line, payment_note
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say, show
 from bot.handlers.views import button, promo_line, reason_text, slot_label, window_label
@@ -104,6 +107,46 @@ def new_order_keyboard(t: Texts, code: str) -> InlineKeyboardMarkup:
             [button(t("🔎 Details"), OrderDetails(code))],
         ]
     )
+
+
+@renders(NewOrderAlert)
+def new_order_text(t: Texts, alert: NewOrderAlert, store: Store) -> Rendered:
+    """Everything needed to start on the order from the alert itself (older alerts, queued
+    before these facts were kept, show what they have), with the moves a placed order allows."""
+    code = esc(alert.order_code)
+    heading = (
+        t("New order <b>{code}</b> from <b>{name}</b>", code=code, name=esc(alert.customer))
+        if alert.customer
+        else t("New order <b>{code}</b>", code=code)
+    )
+    lines = [f"🆕 {heading}"]
+    for item in alert.items:
+        lines.append(f"• {esc(item.name)} — {esc(t.quantity(item.quantity, item.unit))}")
+    if alert.money is not None:
+        total = money_in(t, alert.money.total_minor, alert.money.currency)
+        lines.append(t("Total: {total}", total=total))
+    if alert.address:
+        lines.append("🚚 " + t("Deliver to {address}", address=esc(alert.address)))
+        if alert.delivery_from and alert.delivery_until:
+            window = (alert.delivery_from, alert.delivery_until)
+            lines.append(
+                "🕐 " + t("Delivery time: {window}", window=window_label(t, window, store))
+            )
+    elif alert.pickup_slot:
+        lines.append("🏪 " + t("Pickup {when}", when=slot_label(t, alert.pickup_slot, store)))
+    if alert.note:
+        lines.append(f"📝 {esc(alert.note)}")
+    if note := payment_note(t, alert.money):
+        lines.append(note)
+    return "\n".join(lines), new_order_keyboard(t, alert.order_code)
+
+
+@renders(OrderCancelledAlert)
+def cancelled_text(t: Texts, alert: OrderCancelledAlert, store: Store) -> Rendered:
+    """The staff's message that a customer cancelled their order."""
+    who = esc(alert.customer or t("the customer"))
+    code = esc(alert.order_code)
+    return "❌ " + t("Order <b>{code}</b> was cancelled by {who}.", code=code, who=who), None
 
 
 def picked_note(t: Texts, line: OrderLine) -> str:

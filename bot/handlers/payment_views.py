@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.money import Currency
-from bot.domain.orders import FulfilmentKind, Order, OrderStatus
+from bot.domain.orders import FulfilmentKind, Order, OrderMoney, OrderStatus, PaymentState
 from bot.domain.payments import MoneyTaken, PaymentMethod
 from bot.domain.store import Store
 from bot.domain.text import said
@@ -60,39 +60,33 @@ def payment_line(t: Texts, order: Order, store: Store, *, for_staff: bool = Fals
     return "\n".join(lines)
 
 
-def amount_in(t: Texts, facts: dict[str, str], key: str, store: Store) -> str:
-    """An amount a notification's payload holds in minor units, in its currency; "" if the
-    payload holds none that can be read."""
+def money_in(t: Texts, minor: int, currency: str) -> str:
+    """An amount a notification keeps in minor units, in its currency; "" for a currency the
+    bot does not know (money paid for nothing may come in any)."""
     try:
-        currency = Currency(facts.get("currency", store.currency.code))
-        return t.money(int(facts[key]), currency)
-    except (KeyError, ValueError):
+        return t.money(minor, Currency(currency))
+    except ValueError:
         return ""
 
 
-def payment_note(t: Texts, facts: dict[str, str], store: Store) -> str:
-    """The payment line of a notification, from the facts its payload holds."""
-    payment = facts.get("payment")
-    if payment == "paid":
+def payment_note(t: Texts, money: OrderMoney | None, status: OrderStatus | None = None) -> str:
+    """The payment line of a notification about an order (`status`: the one it tells of)."""
+    if money is None:
+        return ""  # a notification queued before payments existed
+    if money.payment is PaymentState.PAID:
         return "💳 " + t("Paid in Telegram.")
-    if payment == PaymentMethod.ONLINE.value:
+    if money.payment is PaymentState.ONLINE:
         return "💳 " + t("Not paid yet.")
-    if payment == PaymentMethod.ON_HANDOVER.value:
-        amount = amount_in(t, facts, "total_minor", store)
-        delivery = facts.get("fulfilment") == FulfilmentKind.DELIVERY.value
-        if facts.get("status") == OrderStatus.COMPLETED.value:  # the money was taken by then
-            return "💶 " + (t("Paid on delivery") if delivery else t("Paid at pickup"))
-        if delivery:
-            due = (
-                t("To pay on delivery: {amount}.", amount=amount)
-                if amount
-                else t("To pay on delivery.")
-            )
-        else:
-            due = (
-                t("To pay at pickup: {amount}.", amount=amount)
-                if amount
-                else t("To pay at pickup.")
-            )
-        return "💶 " + due
-    return ""  # a notification queued before payments existed
+    amount = money_in(t, money.total_minor, money.currency)
+    delivery = money.fulfilment is FulfilmentKind.DELIVERY
+    if status is OrderStatus.COMPLETED:  # the money was taken by then
+        return "💶 " + (t("Paid on delivery") if delivery else t("Paid at pickup"))
+    if delivery:
+        due = (
+            t("To pay on delivery: {amount}.", amount=amount)
+            if amount
+            else t("To pay on delivery.")
+        )
+    else:
+        due = t("To pay at pickup: {amount}.", amount=amount) if amount else t("To pay at pickup.")
+    return "💶 " + due

@@ -20,16 +20,18 @@ from bot.domain.errors import (
     StoreUnavailable,
     UnknownOrder,
 )
-from bot.domain.orders import Order
-from bot.domain.payments import CannotPay, PaymentReceipt, invoice_payload
+from bot.domain.orders import Order, cancel_reason
+from bot.domain.payments import CannotPay, PaymentReceipt, RefundDueAlert, invoice_payload
 from bot.domain.services import payments
 from bot.domain.store import Store
 from bot.domain.waiting import WaitingKind
 from bot.handlers.context import ShopContext, customer_of, user_id_of
+from bot.handlers.notification_texts import Rendered, renders
 from bot.handlers.patience import patiently
+from bot.handlers.payment_views import money_in
 from bot.handlers.routes import Feature
 from bot.handlers.screens import say
-from bot.handlers.views import clip, order_screen
+from bot.handlers.views import clip, order_screen, reason_text
 from bot.handlers.waiting import honest_notice
 from bot.i18n import Texts
 
@@ -38,6 +40,29 @@ log = logging.getLogger(__name__)
 RECORD_PATIENCE_SECONDS = 600.0
 MAX_TITLE = 32  # Telegram's limits for an invoice
 MAX_DESCRIPTION = 255
+
+
+@renders(RefundDueAlert)
+def refund_due_text(t: Texts, alert: RefundDueAlert, store: Store) -> Rendered:
+    """The managers' message: money to give back in the payment provider's dashboard."""
+    refund = t(
+        "<b>Refund due: {amount}</b> for order <b>{code}</b> ({reason}). Refund it in your "
+        "payment provider's dashboard; the customer has been told the store will.",
+        amount=money_in(t, alert.amount_minor, alert.currency),
+        code=esc(alert.order_code),
+        reason=_refund_reason(t, alert.reason),
+    )
+    return f"↩️ {refund}", None
+
+
+def _refund_reason(t: Texts, kept: str) -> str:
+    """A cancellation's reason (a code, or as staff typed it), or the store's own marked words
+    for money that paid for nothing ("paid twice")."""
+    if not kept:
+        return ""
+    return reason_text(t, kept) if cancel_reason(kept) else esc(t(kept))
+
+
 MAX_LABEL = 64
 RELEASE_JOB = "release-unpaid"
 RELEASE_EVERY_SECONDS = 60

@@ -11,17 +11,17 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.orders import Order, OrderLine
+from bot.domain.orders import FulfilmentKind, Order, OrderLine
 from bot.domain.picking import (
     ChangeKind,
     LineChangedMeanwhile,
     LineNews,
     PickingClosed,
+    PickingNews,
     as_seen,
     check_pickable,
     is_weighed,
     line_news,
-    news_in,
     ordered_amount,
     paid_in_telegram,
     refund_from_picking,
@@ -44,8 +44,9 @@ from bot.handlers.button_kinds import (
     TellPicked,
 )
 from bot.handlers.context import ShopContext, user_id_of
+from bot.handlers.notification_texts import Rendered, renders
 from bot.handlers.order_queue import card, order_keyboard
-from bot.handlers.payment_views import amount_in
+from bot.handlers.payment_views import money_in
 from bot.handlers.routes import Feature, Press
 from bot.handlers.screens import TYPE_AGAIN, polite, refused_then, say, show
 from bot.handlers.views import button, unit_price
@@ -333,27 +334,26 @@ async def press_tell(update: Update, context: ShopContext) -> str | None:
     return t("The customer is told.")
 
 
-def render_picked(
-    t: Texts, facts: dict[str, str], store: Store
-) -> tuple[str, InlineKeyboardMarkup]:
+@renders(PickingNews)
+def picking_text(t: Texts, news: PickingNews, store: Store) -> Rendered:
     """The customer's message: what was picked otherwise, the new total, and the money."""
-    code = esc(facts.get("order_code", ""))
+    code = esc(news.order_code)
     lines = ["🧺 " + t("Your order <b>{code}</b> was picked with these changes:", code=code)]
-    lines += [f"• {news_line(t, news)}" for news in news_in(facts)]
-    total = amount_in(t, facts, "total_minor", store)
-    was = amount_in(t, facts, "placed_total_minor", store)
+    lines += [f"• {news_line(t, change)}" for change in news.changes]
+    total = money_in(t, news.total_minor, news.currency)
+    was = money_in(t, news.placed_total_minor, news.currency)
     lines.append(
         "<b>" + t("New total: {total}", total=total) + "</b> " + t("(was {was})", was=was)
         if was and was != total
         else "<b>" + t("Total: {total}", total=total) + "</b>"
     )
-    delivery = facts.get("fulfilment") == "delivery"
-    if facts.get("paid"):
-        if facts.get("refund_minor", "0") != "0":
-            refund = amount_in(t, facts, "refund_minor", store)
+    delivery = news.fulfilment is FulfilmentKind.DELIVERY
+    if news.paid:
+        if news.refund_minor:
+            refund = money_in(t, news.refund_minor, news.currency)
             lines.append("↩️ " + t("{amount} will be refunded to you.", amount=refund))
-        if facts.get("collect_minor", "0") != "0":
-            more = amount_in(t, facts, "collect_minor", store)
+        if news.collect_minor:
+            more = money_in(t, news.collect_minor, news.currency)
             lines.append(
                 "💶 "
                 + (
@@ -371,7 +371,7 @@ def render_picked(
                 else t("To pay at pickup: {amount}.", amount=total)
             )
         )
-    view = MyOrder(OrderAction.VIEW, facts.get("order_code", ""))
+    view = MyOrder(OrderAction.VIEW, news.order_code)
     return "\n".join(lines), InlineKeyboardMarkup([[button(t("View order"), view)]])
 
 

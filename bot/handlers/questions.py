@@ -7,15 +7,16 @@ from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.prompts import AnswerDraft, AskDraft, Prompt, PromptKind
-from bot.domain.questions import MAX_QUESTION
+from bot.domain.questions import MAX_QUESTION, AnswerNews, QuestionAlert
 from bot.domain.services import prompts, questions
 from bot.domain.staff import Role
+from bot.domain.store import Store
 from bot.domain.waiting import WaitingKind
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import AnswerQuestion, AskShop
 from bot.handlers.context import ShopContext, customer_of, user_id_of
+from bot.handlers.notification_texts import Rendered, renders
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say
 from bot.handlers.typed import take_typed
@@ -37,19 +38,24 @@ def ask_button(t: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(t("💬 Ask the shop"), AskShop())]])
 
 
-def render(t: Texts, notification: Notification) -> tuple[str, InlineKeyboardMarkup | None]:
-    facts = notification.payload
-    if notification.kind is NotificationKind.QUESTION:
-        name = esc(facts.get("name") or t("A customer"))
-        asks = t("<b>{name}</b> asks:", name=name)
-        answer = AnswerQuestion(int(facts.get("question_id", "0")))
-        return (
-            f"💬 {asks}\n{esc(facts.get('text', ''))}",
-            InlineKeyboardMarkup([[button(t("✍️ Answer"), answer)]]),
-        )
-    answers = t("<b>The shop answers</b> ({by}):", by=esc(facts.get("by", "")))
-    asked = t("<i>You asked: {question}</i>", question=esc(facts.get("question", "")))
-    return f"💬 {answers}\n{esc(facts.get('answer', ''))}\n\n{asked}", ask_button(t)
+@renders(QuestionAlert)
+def question_text(t: Texts, alert: QuestionAlert, store: Store) -> Rendered:
+    """To staff: a customer's question, with its Answer button."""
+    name = esc(alert.name or t("A customer"))
+    asks = t("<b>{name}</b> asks:", name=name)
+    answer = AnswerQuestion(alert.question_id)
+    return (
+        f"💬 {asks}\n{esc(alert.text)}",
+        InlineKeyboardMarkup([[button(t("✍️ Answer"), answer)]]),
+    )
+
+
+@renders(AnswerNews)
+def answer_text(t: Texts, news: AnswerNews, store: Store) -> Rendered:
+    """To the customer: the shop's answer, under what they asked."""
+    answers = t("<b>The shop answers</b> ({by}):", by=esc(news.by))
+    asked = t("<i>You asked: {question}</i>", question=esc(news.question))
+    return f"💬 {answers}\n{esc(news.answer)}\n\n{asked}", ask_button(t)
 
 
 @polite

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from html import escape as esc
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 
-from bot.domain.notifications import Notification
 from bot.domain.prompts import Prompt, PromptKind, RatingDraft
-from bot.domain.ratings import MAX_COMMENT
+from bot.domain.ratings import MAX_COMMENT, RatingRequest
 from bot.domain.services import prompts, ratings
+from bot.domain.store import Store
 from bot.handlers.button_kinds import CommentOrder, RateOrder
 from bot.handlers.context import ShopContext, customer_of, user_id_of
+from bot.handlers.notification_texts import Rendered, renders
 from bot.handlers.routes import Feature, Press
 from bot.handlers.screens import polite, say, show
 from bot.handlers.typed import take_typed
@@ -30,9 +31,10 @@ def _stars_row(code: str) -> list[list[InlineKeyboardButton]]:
     return [[button(f"{n} ⭐", RateOrder(code, n)) for n in range(1, 6)]]
 
 
-def render(t: Texts, notification: Notification) -> tuple[str, InlineKeyboardMarkup | None]:
+@renders(RatingRequest)
+def rating_request_text(t: Texts, request: RatingRequest, store: Store) -> Rendered:
     """The question sent once an order is completed."""
-    code = notification.payload.get("order_code", "")
+    code = request.order_code
     text = "⭐ " + t(
         "How was your order <b>{code}</b>? Tap the stars: 1 is poor, 5 is excellent.",
         code=esc(code),

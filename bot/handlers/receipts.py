@@ -13,9 +13,9 @@ from telegram import InputFile
 from telegram.constants import ParseMode
 
 from bot.domain.money import Currency
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.payments import MoneyTaken
-from bot.domain.receipts import Receipt
+from bot.domain.receipts import Receipt, ReceiptDocument, ReceiptMessage
 from bot.domain.services.receipts import receipt_for
 from bot.domain.store import Store
 from bot.domain.text import said
@@ -25,7 +25,8 @@ from bot.handlers.receipt_pdf import Row, receipt_pdf
 from bot.i18n import Texts
 
 log = logging.getLogger(__name__)
-KINDS = (NotificationKind.RECEIPT, NotificationKind.RECEIPT_PDF)
+# Receipts are not rendered from their facts but worded from the completed order when sent.
+FACTS = (ReceiptMessage, ReceiptDocument)
 PAID = {
     MoneyTaken.CASH.value: said("Paid in cash"),
     MoneyTaken.CARD.value: said("Paid by card"),
@@ -106,7 +107,7 @@ async def send(context: ShopContext, notification: Notification, t: Texts, **ext
         log.warning("notification %s: no completed order %s to word", notification.id, order_id)
         return
     rows = receipt_rows(t, receipt, store)
-    if notification.kind is NotificationKind.RECEIPT:
+    if isinstance(notification.facts, ReceiptMessage):
         await context.bot.send_message(
             notification.chat_id, fit(receipt_text(rows)), parse_mode=ParseMode.HTML, **extra
         )

@@ -8,22 +8,29 @@ What "waiting" and "seen" mean: bot.domain.waiting.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from html import escape as esc
 
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.clock import utc_now
 from bot.domain.errors import ConcurrentUpdate, StoreUnavailable
-from bot.domain.notifications import Notification
 from bot.domain.orders import OrderStatus
 from bot.domain.services import waiting
 from bot.domain.staff import Role
 from bot.domain.store import Store
-from bot.domain.waiting import Attention, Waiting, WaitingKind, WhenSeen, when_seen
+from bot.domain.waiting import (
+    Attention,
+    UnseenAlert,
+    Waiting,
+    WaitingKind,
+    WhenSeen,
+    when_seen,
+)
 from bot.handlers.access import signed_in
 from bot.handlers.button_kinds import AnswerQuestion, OpenQuestions, WaitingOrders
 from bot.handlers.context import ShopContext
+from bot.handlers.notification_texts import Rendered, renders
 from bot.handlers.order_queue import card, new_order_keyboard, order_keyboard
 from bot.handlers.routes import Command, Feature, Press
 from bot.handlers.screens import polite, say
@@ -172,23 +179,21 @@ async def list_questions(update: Update, context: ShopContext) -> str | None:
     return None
 
 
-def render_unseen(
-    t: Texts, notification: Notification, store: Store
-) -> tuple[str, InlineKeyboardMarkup | None]:
+@renders(UnseenAlert)
+def unseen_text(t: Texts, alert: UnseenAlert, store: Store) -> Rendered:
     """The managers' alert: an order or a question nobody on duty has seen."""
-    facts = notification.payload
-    since = t.moment(datetime.fromisoformat(facts["since"]).astimezone(store.timezone))
-    if facts.get("what") == WaitingKind.ORDER.value:
-        code = facts.get("order_code", "")
+    since = t.moment(alert.since.astimezone(store.timezone))
+    if alert.what is WaitingKind.ORDER:
+        code = alert.order_code
         seen = (
             t(
                 "Nobody on duty has seen order <b>{code}</b> from <b>{name}</b>, waiting since "
                 "{when}.",
                 code=esc(code),
-                name=esc(facts["customer"]),
+                name=esc(alert.customer),
                 when=since,
             )
-            if facts.get("customer")
+            if alert.customer
             else t(
                 "Nobody on duty has seen order <b>{code}</b>, waiting since {when}.",
                 code=esc(code),
@@ -198,12 +203,12 @@ def render_unseen(
         return f"⏰ {seen}", new_order_keyboard(t, code)
     seen = t(
         "Nobody on duty has seen a question from <b>{name}</b>, waiting since {when}:",
-        name=esc(facts.get("name") or t("A customer")),
+        name=esc(alert.name or t("A customer")),
         when=since,
     )
-    answer = AnswerQuestion(int(facts.get("question_id", "0")))
+    answer = AnswerQuestion(alert.question_id)
     return (
-        f"⏰ {seen}\n{esc(facts.get('text', ''))}",
+        f"⏰ {seen}\n{esc(alert.text)}",
         InlineKeyboardMarkup([[button(t("✍️ Answer"), answer)]]),
     )
 

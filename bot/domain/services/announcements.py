@@ -16,12 +16,13 @@ from bot.domain.news import (
     AlreadyAnnounced,
     Announcement,
     AnnouncementCounts,
+    AnnouncementNews,
     Audience,
     NobodyToTell,
     UnknownAnnouncement,
     clean_announcement,
 )
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.permissions import allows
 from bot.domain.ports import UnitOfWork
 from bot.domain.prompts import AnnounceDraft, PromptKind
@@ -182,14 +183,10 @@ def send_announcement(
             raise AlreadyAnnounced(fresh.recipients if fresh else 0)
         uow.announcements.add_recipients(announcement_id, [r.customer_id for r in recipients])
         for recipient in recipients:
-            facts = {
-                "announcement_id": str(announcement_id),
-                "customer_id": str(recipient.customer_id),
-                "text": announcement.text,
-                "photo": announcement.photo or "",
-            }
-            kind = NotificationKind.ANNOUNCEMENT
-            uow.outbox.add(Notification(recipient.telegram_user_id, kind, facts, now))
+            news = AnnouncementNews(
+                announcement_id, recipient.customer_id, announcement.text, announcement.photo
+            )
+            uow.outbox.add(Notification(recipient.telegram_user_id, news, now))
         uow.commit()
         return Announcement(
             announcement.text,

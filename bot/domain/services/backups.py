@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from bot.domain.clock import Clock, utc_now
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Facts, Notification, NotificationKind
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.retry import retry_on_conflict
@@ -25,6 +25,15 @@ REASON_LENGTH = 300  # of the failure, in the managers' warning: the log has it 
 class BackupFailed(Exception):
     """No backup was made; the message says why and how to fix it (English: for the log and
     the operator; the managers' warning words it in their language around it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackupWarning(Facts):
+    """To the managers: the daily backup could not be made, and why (in English, as the
+    server said it)."""
+
+    KIND: ClassVar[NotificationKind] = NotificationKind.BACKUP_FAILED
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +99,6 @@ def warn_managers(reason: str, *, at: datetime, uow: UnitOfWork) -> int:
         chats = manager_chats(uow)
         short = reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
         for chat_id in chats:
-            uow.outbox.add(
-                Notification(chat_id, NotificationKind.BACKUP_FAILED, {"reason": short}, at)
-            )
+            uow.outbox.add(Notification(chat_id, BackupWarning(short), at))
         uow.commit()
         return len(chats)

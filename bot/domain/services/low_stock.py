@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 
 from bot.domain.catalogue import Product
 from bot.domain.clock import Clock, utc_now
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.sales import Period, sales_per_day
 from bot.domain.services.staff import check_manager
 from bot.domain.staff import Role
+from bot.domain.stock import LowLine, LowStockAlert, MorningDigest
 from bot.domain.store import Store
 
 
@@ -48,19 +48,9 @@ def note_level(
         return
     if change >= 0 or not uow.products.mark_low_alerted(product.id):
         return
-    payload = {
-        "sku": product.sku,
-        "name": product.name,
-        "level": _plain(level),
-        "unit": product.unit.value,
-        "threshold": _plain(threshold),
-    }
+    alert = LowStockAlert(product.sku, product.name, level, product.unit.value, threshold)
     for chat_id in manager_chats(uow):
-        uow.outbox.add(Notification(chat_id, NotificationKind.LOW_STOCK, payload, at))
-
-
-def _plain(value: Decimal) -> str:
-    return f"{value.normalize():f}"
+        uow.outbox.add(Notification(chat_id, alert, at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,26 +139,23 @@ def queue_daily_digest(*, store: Store, uow: UnitOfWork, clock: Clock = utc_now)
             return False
         uow.digests.mark_queued(day, now)
         waiting = uow.orders.count_open()
-        payload = {
-            "day": day.isoformat(),
-            "items": json.dumps([describe(i) for i in low.items]),
-            "more": str(low.more),
-            "yesterday_orders": str(sold.orders),
-            "yesterday_revenue_minor": str(sold.revenue_minor),
-            "open_orders": str(waiting),
-        }
+        digest = MorningDigest(
+            day,
+            tuple(describe(i) for i in low.items),
+            low.more,
+            sold.orders,
+            sold.revenue_minor,
+            waiting,
+        )
         for chat_id in manager_chats(uow):
-            uow.outbox.add(Notification(chat_id, NotificationKind.DIGEST, payload, now))
+            uow.outbox.add(Notification(chat_id, digest, now))
         uow.commit()
         return True
 
 
-def describe(item: LowItem) -> dict[str, str]:
-    return {
-        "sku": item.product.sku,
-        "name": item.product.name,
-        "unit": item.product.unit.value,
-        "stock": _plain(item.product.stock),
-        "cover": "" if item.days_of_cover is None else _plain(item.days_of_cover),
-        "reorder": _plain(item.suggested_reorder),
-    }
+def describe(item: LowItem) -> LowLine:
+    product = item.product
+    unit = product.unit.value
+    return LowLine(
+        product.sku, product.name, unit, product.stock, item.days_of_cover, item.suggested_reorder
+    )

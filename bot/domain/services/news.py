@@ -8,16 +8,21 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.domain.clock import Clock, utc_now
-from bot.domain.news import CART_IDLE, NewsChoice, Outcome, gentle_hour
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.news import (
+    CART_IDLE,
+    AnnouncementNews,
+    CartReminder,
+    NewsChoice,
+    Outcome,
+    gentle_hour,
+)
+from bot.domain.notifications import ItemAmount, Notification
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.store import Store
 
 REMINDERS_PER_ROUND = 50  # a round is one transaction; the next round takes the rest
-# The facts of a reminder: its items, one a line, as "quantity unit<TAB>name".
-ITEMS_FACT = "items"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +92,8 @@ def record_outcome(
     the person blocked the bot is remembered for every later announcement and reminder."""
     if outcome is Outcome.BLOCKED:
         uow.news.mark_blocked(notification.chat_id, at)
-    if notification.kind is not NotificationKind.ANNOUNCEMENT:
-        return
-    facts = notification.payload
-    announcement, customer = facts.get("announcement_id", ""), facts.get("customer_id", "")
-    if announcement.isdigit() and customer.isdigit():
-        uow.announcements.record(int(announcement), int(customer), outcome)
+    if isinstance(news := notification.facts, AnnouncementNews):
+        uow.announcements.record(news.announcement_id, news.customer_id, outcome)
 
 
 @retry_on_conflict
@@ -111,16 +112,14 @@ def remind_idle_carts(
         for cart in uow.news.idle_carts(now - CART_IDLE, limit=limit):
             if not uow.news.mark_reminded(cart.customer_id, cart.changed_at):
                 continue  # another worker took it, or the cart changed meanwhile
-            lines = [
-                f"{line.quantity.normalize():f} {item.unit.value}\t{item.name}"
+            items = tuple(
+                ItemAmount(line.quantity, item.unit.value, item.name)
                 for line, item in uow.carts.lines_with_items(cart.customer_id)
                 if item.active and item.stock > Decimal(0)
-            ]
-            if not lines:
+            )
+            if not items:
                 continue
-            facts = {ITEMS_FACT: "\n".join(lines)}
-            kind = NotificationKind.CART_REMINDER
-            uow.outbox.add(Notification(cart.telegram_user_id, kind, facts, now))
+            uow.outbox.add(Notification(cart.telegram_user_id, CartReminder(items), now))
             queued += 1
         uow.commit()
     return queued

@@ -23,28 +23,37 @@ from bot.domain.errors import (
     UnknownOrder,
 )
 from bot.domain.money import Money, line_total
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Facts, Notification
 from bot.domain.orders import (
     CANCELLED_BY_CUSTOMER,
     Actor,
     Fulfilment,
-    FulfilmentKind,
     Order,
+    OrderCancelledAlert,
     OrderLine,
     OrderStatus,
     StatusChange,
+    StatusNews,
     check_transition,
     clean_note,
     clean_reason,
     moved_by,
+    new_order_alert,
     new_order_code,
     new_pickup_code,
     normalise_order_code,
+    order_money,
 )
-from bot.domain.payments import MoneyTaken, NotPaidYet, Payment, PaymentMethod, money_taken
+from bot.domain.payments import (
+    MoneyTaken,
+    NotPaidYet,
+    Payment,
+    PaymentMethod,
+    RefundDueAlert,
+    money_taken,
+)
 from bot.domain.picking import placed_total, refund_from_picking, to_collect
 from bot.domain.ports import UnitOfWork
-from bot.domain.quantity import format_quantity
 from bot.domain.receipts import order_vat
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
@@ -145,59 +154,22 @@ def _cart_problems(
     return problems
 
 
-def notify_on_duty_staff(
-    uow: UnitOfWork, kind: NotificationKind, order: Order, at: datetime, **extra: str
-) -> None:
+def notify_on_duty_staff(uow: UnitOfWork, facts: Facts, order: Order, at: datetime) -> None:
     assert order.id is not None
-    facts = {"order_code": order.code, **payment_facts(order), **extra}
     for session in uow.sessions.on_duty(since=at - ON_DUTY_WINDOW):
-        uow.outbox.add(Notification(session.telegram_user_id, kind, facts, at, order.id))
+        uow.outbox.add(Notification(session.telegram_user_id, facts, at, order.id))
 
 
-def notify_new_order(uow: UnitOfWork, order: Order, at: datetime, **extra: str) -> None:
-    """On-duty staff hear of an order they can start on, with what they need to start."""
-    facts = new_order_facts(order)
-    notify_on_duty_staff(uow, NotificationKind.ORDER_PLACED, order, at, **extra, **facts)
+def notify_new_order(uow: UnitOfWork, order: Order, at: datetime, *, paid: bool = False) -> None:
+    """On-duty staff hear of an order they can start on, with what they need to start
+    (`paid`: its payment just arrived)."""
+    notify_on_duty_staff(uow, new_order_alert(order, paid=paid), order, at)
 
 
-def new_order_facts(order: Order) -> dict[str, str]:
-    """What staff need to start on a new order without opening it: who, what, when, where."""
-    facts = {
-        "customer": order.customer_name,
-        "items": "\n".join(
-            f"{format_quantity(li.quantity, li.unit)}\t{li.name}" for li in order.lines
-        ),
-        "note": order.note,
-    }
-    f = order.fulfilment
-    if f.kind is FulfilmentKind.DELIVERY:
-        facts["address"] = f.address or ""
-        if f.window is not None:
-            facts["delivery_from"], facts["delivery_until"] = (w.isoformat() for w in f.window)
-    elif f.pickup_slot is not None:
-        facts["pickup_slot"] = f.pickup_slot.isoformat()
-    return facts
-
-
-def payment_facts(order: Order) -> dict[str, str]:
-    """How the order is paid, for a message to say it (the payload holds facts, not text)."""
-    paid = "paid" if order.payment.is_paid else order.payment.method.value
-    return {
-        "payment": paid,
-        "fulfilment": order.fulfilment.kind.value,
-        "total_minor": str(order.total_minor),
-        "currency": order.currency,
-    }
-
-
-def notify_managers(
-    uow: UnitOfWork, kind: NotificationKind, order: Order, at: datetime, **facts: str
-) -> None:
+def notify_managers(uow: UnitOfWork, facts: Facts, order: Order, at: datetime) -> None:
     assert order.id is not None
     for chat_id in manager_chats(uow):
-        uow.outbox.add(
-            Notification(chat_id, kind, {"order_code": order.code, **facts}, at, order.id)
-        )
+        uow.outbox.add(Notification(chat_id, facts, at, order.id))
 
 
 def notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = "") -> None:
@@ -205,18 +177,17 @@ def notify_customer(uow: UnitOfWork, order: Order, at: datetime, reason: str = "
     customer = uow.customers.get(order.customer_id)
     if customer is None:
         return
-    payload = {"order_code": order.code, "status": order.status.value, **payment_facts(order)}
-    if reason:
-        payload["reason"] = reason
-    if order.pickup_code and order.status is OrderStatus.READY:
-        payload["pickup_code"] = order.pickup_code
-    elif order.pickup_code and order.status is OrderStatus.OUT_FOR_DELIVERY:
-        payload["delivery_code"] = order.pickup_code  # for the courier: no QR to scan
-    uow.outbox.add(
-        Notification(
-            customer.telegram_user_id, NotificationKind.ORDER_STATUS, payload, at, order.id
-        )
+    code = order.pickup_code or ""
+    news = StatusNews(
+        order.code,
+        order.status,
+        order_money(order),
+        reason,
+        pickup_code=code if order.status is OrderStatus.READY else "",
+        # For the courier: no QR to scan.
+        delivery_code=code if order.status is OrderStatus.OUT_FOR_DELIVERY else "",
     )
+    uow.outbox.add(Notification(customer.telegram_user_id, news, at, order.id))
     if order.status is OrderStatus.COMPLETED:
         queue_receipt(uow, order, at)  # after the news that it is completed
         ask_for_rating(uow, order, customer.telegram_user_id, at)  # and after its receipt
@@ -405,15 +376,8 @@ def change_in(
         _restock(uow, order, actor, at, store)
         if order.payment.is_paid:
             if picked := refund_from_picking(order):  # made due by the picking: told only now
-                notify_managers(
-                    uow,
-                    NotificationKind.REFUND_DUE,
-                    order,
-                    at,
-                    amount_minor=str(picked),
-                    currency=order.currency,
-                    reason=PICKED_LIGHTER,
-                )
+                refund = RefundDueAlert(order.code, picked, order.currency, PICKED_LIGHTER)
+                notify_managers(uow, refund, order, at)
             # What was paid, less what the picking already made due (bot.domain.picking).
             due = min(order.total_minor, placed_total(order))
             refund_due(uow, order, due, order.currency, at, reason or "cancelled")
@@ -425,17 +389,10 @@ def change_in(
     if wanted in (OrderStatus.READY, OrderStatus.OUT_FOR_DELIVERY):
         if tell_untold(uow, order, at) or order.payment.is_paid:
             _as_picked(uow, order)  # the status message says the picked total
-        if refund := refund_from_picking(order):
+        if left_over := refund_from_picking(order):
             # The picking is final now: the managers refund what it left over, once.
-            notify_managers(
-                uow,
-                NotificationKind.REFUND_DUE,
-                order,
-                at,
-                amount_minor=str(refund),
-                currency=order.currency,
-                reason=PICKED_LIGHTER,
-            )
+            refund = RefundDueAlert(order.code, left_over, order.currency, PICKED_LIGHTER)
+            notify_managers(uow, refund, order, at)
     return order
 
 
@@ -461,15 +418,7 @@ def refund_due(
         uow.orders.add_refund_due(order.id, amount_minor)
         due = order.payment.refund_due_minor + amount_minor
         order.payment = dataclasses.replace(order.payment, refund_due_minor=due)
-    notify_managers(
-        uow,
-        NotificationKind.REFUND_DUE,
-        order,
-        at,
-        amount_minor=str(amount_minor),
-        currency=currency,
-        reason=why,
-    )
+    notify_managers(uow, RefundDueAlert(order.code, amount_minor, currency, why), order, at)
 
 
 def _give_pickup_code(uow: UnitOfWork, order: Order) -> None:
@@ -568,9 +517,8 @@ def cancel_my_order(
             store,
             CANCELLED_BY_CUSTOMER,
         )
-        notify_on_duty_staff(
-            uow, NotificationKind.ORDER_CANCELLED, order, at, customer=order.customer_name
-        )
+        cancelled = OrderCancelledAlert(order.code, order.customer_name)
+        notify_on_duty_staff(uow, cancelled, order, at)
         uow.commit()
         return order
 

@@ -164,7 +164,7 @@ def record_payment(
             why = _why_refunded(pays=pays, was_paid=was_paid)
             refund_due(uow, order, receipt.total_minor, receipt.currency, at, why)
         else:
-            notify_new_order(uow, order, at, payment="paid")
+            notify_new_order(uow, order, at, paid=True)
         uow.commit()
         if pays and not was_paid:
             order.payment = dataclasses.replace(order.payment, paid_at=at)

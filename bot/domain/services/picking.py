@@ -17,7 +17,7 @@ from decimal import Decimal
 from bot.domain.catalogue import Product, normalise_sku
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import OutOfStock, StockWouldGoNegative, UnknownOrder, UnknownProduct
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderLine, OrderStatus, normalise_order_code
 from bot.domain.picking import (
     PICKABLE,
@@ -30,10 +30,10 @@ from bot.domain.picking import (
     is_weighed,
     line_of,
     missing,
-    news_facts,
     ordered_amount,
     parse_weight,
     picked_weight,
+    picking_news,
     refund_from_picking,
     replaced,
     with_line,
@@ -296,12 +296,8 @@ def queue_news(uow: UnitOfWork, order: Order, at: datetime) -> None:
     caller's transaction (which marked them told)."""
     customer = uow.customers.get(order.customer_id)
     if customer is not None and customer.telegram_user_id is not None:
-        facts = news_facts(order)
-        uow.outbox.add(
-            Notification(
-                customer.telegram_user_id, NotificationKind.ORDER_PICKED, facts, at, order.id
-            )
-        )
+        news = picking_news(order)
+        uow.outbox.add(Notification(customer.telegram_user_id, news, at, order.id))
 
 
 def tell_untold(uow: UnitOfWork, order: Order, at: datetime) -> bool:

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import DomainError, NotFound
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.ports import UnitOfWork
-from bot.domain.questions import AlreadyAnswered, Question, clean_message
+from bot.domain.questions import (
+    AlreadyAnswered,
+    AnswerNews,
+    Question,
+    QuestionAlert,
+    clean_message,
+)
 from bot.domain.services.customers import CustomerRef, identify
 from bot.domain.services.low_stock import manager_chats
 from bot.domain.services.orders import ON_DUTY_WINDOW
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.staff import check_staff
 from bot.domain.text import said
-from bot.domain.waiting import ON_DUTY_FACT
 
 MAX_WAITING = 5  # unanswered questions one customer may have
 QUOTE = 200  # how much of the question the answer repeats
@@ -54,11 +59,10 @@ def ask_shop(
         question = uow.questions.add(Question(who.id, cleaned, at))
         assert question.id is not None
         chats = [s.telegram_user_id for s in uow.sessions.on_duty(since=at - ON_DUTY_WINDOW)]
-        facts = {"question_id": str(question.id), "name": who.name, "text": cleaned}
-        if chats:  # delivered to a member on duty, it is seen (bot.domain.waiting)
-            facts[ON_DUTY_FACT] = "1"
+        # Delivered to a member on duty, it is seen (bot.domain.waiting).
+        alert = QuestionAlert(question.id, who.name, cleaned, on_duty=bool(chats))
         for chat_id in chats or manager_chats(uow):
-            uow.outbox.add(Notification(chat_id, NotificationKind.QUESTION, facts, at))
+            uow.outbox.add(Notification(chat_id, alert, at))
         uow.commit()
         return question
 
@@ -96,14 +100,8 @@ def answer_question(
             raise AlreadyAnswered(fresh.answered_by if fresh and fresh.answered_by else "Someone")
         customer = uow.customers.get(question.customer_id)
         if customer is not None:
-            facts = {
-                "question": question.text[:QUOTE],
-                "answer": cleaned,
-                "by": staff.display_name,
-            }
-            uow.outbox.add(
-                Notification(customer.telegram_user_id, NotificationKind.ANSWER, facts, at)
-            )
+            news = AnswerNews(question.text[:QUOTE], cleaned, staff.display_name)
+            uow.outbox.add(Notification(customer.telegram_user_id, news, at))
         uow.commit()
         question.answer, question.answered_at, question.answered_by = (
             cleaned,

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import InvalidInput, UnknownOrder
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus, normalise_order_code
 from bot.domain.ports import UnitOfWork
-from bot.domain.ratings import Rating, check_stars, clean_comment
+from bot.domain.ratings import Rating, RatingRequest, check_stars, clean_comment
 from bot.domain.services.customers import CustomerRef
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.text import said
@@ -20,8 +20,7 @@ def ask_for_rating(uow: UnitOfWork, order: Order, chat_id: int, at: datetime) ->
     """In the transaction that completes the order, after its receipt: one question, with
     five stars to tap (sent through the outbox, once)."""
     assert order.id is not None
-    facts = {"order_code": order.code}
-    uow.outbox.add(Notification(chat_id, NotificationKind.RATE_ORDER, facts, at, order.id))
+    uow.outbox.add(Notification(chat_id, RatingRequest(order.code), at, order.id))
 
 
 def _completed_own(uow: UnitOfWork, customer: CustomerRef, code: str) -> Order:

@@ -6,24 +6,23 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.ports import UnitOfWork
-from bot.domain.receipts import Receipt, receipt_of
+from bot.domain.receipts import Receipt, ReceiptDocument, ReceiptMessage, receipt_of
 from bot.domain.store import Store
 
 
 def queue_receipt(uow: UnitOfWork, order: Order, at: datetime) -> None:
     """Inside the transaction that completes the order: its receipt, as a message and as a
     PDF, goes to the customer through the outbox (sent once, kept across restarts). The
-    payload names the order; the sender words the receipt from the completed order itself."""
+    facts name the order; the sender words the receipt from the completed order itself."""
     assert order.id is not None
     customer = uow.customers.get(order.customer_id)
     if customer is None:
         return
-    facts = {"order_code": order.code}
-    for kind in (NotificationKind.RECEIPT, NotificationKind.RECEIPT_PDF):
-        uow.outbox.add(Notification(customer.telegram_user_id, kind, facts, at, order.id))
+    for facts in (ReceiptMessage(order.code), ReceiptDocument(order.code)):
+        uow.outbox.add(Notification(customer.telegram_user_id, facts, at, order.id))
 
 
 def receipt_for(order_id: int, *, store: Store, uow: UnitOfWork) -> Receipt | None:

@@ -14,7 +14,7 @@ from bot.domain.errors import (
     NotAuthorised,
     UsernameTaken,
 )
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.passwords import PasswordHasher
 from bot.domain.ports import StaffSession, UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
@@ -25,6 +25,7 @@ from bot.domain.staff import (
     Invite,
     Role,
     StaffAccount,
+    SwitchedOffNews,
     check_password_rules,
     invite_code_forms,
     lockout_after,
@@ -278,14 +279,8 @@ def set_staff_active(
             uow.sessions.close_all_for(staff_id)
             if account.telegram_user_id is not None:
                 uow.prompts.delete(account.telegram_user_id)
-                uow.outbox.add(
-                    Notification(
-                        account.telegram_user_id,
-                        NotificationKind.ACCOUNT_SWITCHED_OFF,
-                        {"username": account.username},
-                        clock(),
-                    )
-                )
+                news = SwitchedOffNews(account.username)
+                uow.outbox.add(Notification(account.telegram_user_id, news, clock()))
         uow.commit()
         return account
 

@@ -17,7 +17,7 @@ from bot.domain.errors import (
     Suggestion,
     UnknownProduct,
 )
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.search import build_query, query_words, words_of
@@ -28,6 +28,7 @@ from bot.domain.services.retry import retry_on_conflict
 from bot.domain.stock import (
     MANUAL_ADJUSTMENT_REASONS,
     REASON_NAMES,
+    BackInStockNews,
     LedgerEntry,
     StockReason,
     shown_stock,
@@ -77,9 +78,9 @@ def take_stock(
 def tell_watchers(uow: UnitOfWork, product: Product, at: datetime) -> None:
     """Everyone who asked is told, once, through the outbox (within Telegram's budget)."""
     assert product.id is not None
-    payload = {"product_id": str(product.id), "name": product.name, "sku": product.sku}
+    news = BackInStockNews(product.id, product.name, product.sku)
     for chat_id in uow.watches.take(product.id):
-        uow.outbox.add(Notification(chat_id, NotificationKind.BACK_IN_STOCK, payload, at))
+        uow.outbox.add(Notification(chat_id, news, at))
 
 
 @retry_on_conflict

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.domain.clock import Clock, utc_now
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.ports import OpenQuestion, UnitOfWork
 from bot.domain.services.low_stock import manager_chats
@@ -15,7 +15,15 @@ from bot.domain.services.orders import ON_DUTY_WINDOW
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.staff import check_staff
 from bot.domain.store import Store
-from bot.domain.waiting import Unseen, Waiting, WaitingKind, WhenSeen, alert_due, when_seen
+from bot.domain.waiting import (
+    Unseen,
+    UnseenAlert,
+    Waiting,
+    WaitingKind,
+    WhenSeen,
+    alert_due,
+    when_seen,
+)
 
 UNSEEN_BATCH = 100  # items weighed per run of the check; more wait for the next run
 
@@ -127,22 +135,20 @@ def alert_unseen(
 
 def _alerts(uow: UnitOfWork, item: Unseen, chats: list[int], at: datetime) -> list[Notification]:
     """The managers' alert about one item: what it is, who sent it, since when."""
-    facts = {"what": item.kind.value, "since": item.since.isoformat()}
     order_id = None
     if item.kind is WaitingKind.ORDER:
         order = uow.orders.get(item.id)
         if order is None:
             return []
         order_id = order.id
-        facts |= {"order_code": order.code, "customer": order.customer_name}
+        alert = UnseenAlert(item.kind, item.since, order.code, order.customer_name)
     else:
         question = uow.questions.get(item.id)
         if question is None:
             return []
         customer = uow.customers.get(question.customer_id)
-        facts |= {
-            "question_id": str(item.id),
-            "name": customer.name if customer else "",
-            "text": question.text,
-        }
-    return [Notification(chat, NotificationKind.UNSEEN, facts, at, order_id) for chat in chats]
+        name = customer.name if customer else ""
+        alert = UnseenAlert(
+            item.kind, item.since, question_id=item.id, name=name, text=question.text
+        )
+    return [Notification(chat, alert, at, order_id) for chat in chats]

@@ -14,6 +14,7 @@ from bot.domain.notifications import (
     Notification,
     NotificationKind,
 )
+from bot.domain.stored_facts import decode, encode
 from bot.persistence.models import (
     DigestRunRow,
     OutboxRow,
@@ -32,8 +33,7 @@ class SqlOutboxRepository:
     def _to_domain(row: OutboxRow) -> Notification:
         return Notification(
             row.chat_id,
-            NotificationKind(row.kind),
-            dict(row.payload),
+            decode(NotificationKind(row.kind), row.payload),
             row.created_at,
             row.order_id,
             row.attempts,
@@ -45,7 +45,7 @@ class SqlOutboxRepository:
         row = OutboxRow(
             chat_id=notification.chat_id,
             kind=notification.kind.value,
-            payload=dict(notification.payload),
+            payload=encode(notification.facts),
             order_id=notification.order_id,
             created_at=notification.created_at,
             next_attempt_at=notification.created_at,

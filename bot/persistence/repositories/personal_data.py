@@ -8,11 +8,13 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.domain.notifications import NotificationKind
+from bot.domain.notifications import NotificationKind, Unreadable
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.personal_data import Favourite, SeenCard, Watched
-from bot.domain.questions import Question
+from bot.domain.questions import Question, QuestionAlert
 from bot.domain.ratings import RatedComment
+from bot.domain.stored_facts import decode
+from bot.domain.waiting import UnseenAlert
 from bot.persistence.models import (
     AnnouncementRecipientRow,
     AppLanguageRow,
@@ -206,12 +208,24 @@ class SqlPersonalDataRepository:
                     row.payload = kept
                     changed += 1
         if question_ids:
-            wanted = {str(i) for i in question_ids}
+            wanted = set(question_ids)
             kinds = [NotificationKind.QUESTION.value, NotificationKind.UNSEEN.value]
             alerts = self.session.scalars(select(OutboxRow).where(OutboxRow.kind.in_(kinds)))
             for row in alerts:
-                if row.payload.get("question_id") in wanted:
+                if _question_of(row) in wanted:
                     self.session.delete(row)
                     changed += 1
         self.session.flush()
         return changed
+
+
+def _question_of(row: OutboxRow) -> int | None:
+    """The question an alert is about; an alert whose facts do not read, by the key it keeps
+    (no alert about a forgotten question is left behind for want of reading it)."""
+    alert = decode(NotificationKind(row.kind), row.payload)
+    if isinstance(alert, QuestionAlert | UnseenAlert):
+        return alert.question_id or None
+    if isinstance(alert, Unreadable):
+        kept = alert.stored.get("question_id", "")
+        return int(kept) if kept.isdigit() else None
+    return None

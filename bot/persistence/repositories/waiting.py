@@ -14,8 +14,9 @@ from bot.domain.notifications import NotificationKind
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import PaymentMethod
 from bot.domain.ports import OpenQuestion
-from bot.domain.questions import Question
-from bot.domain.waiting import ON_DUTY_FACT, Unseen, Waiting, WaitingKind
+from bot.domain.questions import Question, QuestionAlert
+from bot.domain.stored_facts import decode
+from bot.domain.waiting import Unseen, Waiting, WaitingKind
 from bot.persistence.models import CustomerRow, OrderRow, OutboxRow, PaymentRow, QuestionRow
 from bot.persistence.repositories.orders import PAYS, SqlOrderRepository
 from bot.persistence.types import UtcDateTime
@@ -151,8 +152,9 @@ class SqlWaitingRepository:
                     OutboxRow.created_at >= earliest,
                 )
             )
-            told = {facts.get("question_id") for facts in alerts if facts.get(ON_DUTY_FACT) == "1"}
-            found += [q for i, q in questions.items() if str(i) in told]
+            read = (decode(NotificationKind.QUESTION, facts) for facts in alerts)
+            told = {a.question_id for a in read if isinstance(a, QuestionAlert) and a.on_duty}
+            found += [q for i, q in questions.items() if i in told]
         return found
 
     def mark_alerted(self, item: Unseen, at: datetime) -> bool:

@@ -25,7 +25,7 @@ from bot.domain.errors import (
 )
 from bot.domain.notifications import Notification, NotificationKind
 from bot.domain.offers import OfferTerms
-from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus
+from bot.domain.orders import Fulfilment, FulfilmentKind, Order, OrderStatus, StatusNews
 from bot.domain.passwords import PasswordHasher
 from bot.domain.payments import (
     MoneyTaken,
@@ -218,7 +218,7 @@ def test_senders_racing_for_the_outbox_deliver_each_message_once(new_uow: UowFac
     now = datetime.now(UTC)
     with new_uow() as uow:
         for chat in range(20):
-            uow.outbox.add(Notification(chat, NotificationKind.ORDER_STATUS, {}, now))
+            uow.outbox.add(Notification(chat, StatusNews("A", OrderStatus.READY), now))
         uow.commit()
 
     def send_round(_: int) -> list[int]:
@@ -239,7 +239,7 @@ def test_senders_racing_for_messages_their_workers_died_sending_give_each_up_onc
     start = datetime.now(UTC) - timedelta(minutes=10)
     with new_uow() as uow:
         for chat in range(20):
-            uow.outbox.add(Notification(chat, NotificationKind.ORDER_STATUS, {}, start))
+            uow.outbox.add(Notification(chat, StatusNews("A", OrderStatus.READY), start))
         uow.commit()
 
     def killed_sending(chats: range, at: datetime) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
+from bot.domain.orders import OrderStatus, StatusNews
 from bot.domain.ports import Languages
 from bot.domain.services import deliveries, outbox, staff
 from bot.domain.services.customers import CustomerRef
@@ -59,7 +60,9 @@ def test_a_claimed_notification_carries_its_readers_language(new_uow: UowFactory
     deliveries.first_delivery(21, 611, "ru", uow=new_uow())
     with new_uow() as uow:
         for chat in (611, 612):
-            uow.outbox.add(Notification(chat, NotificationKind.ORDER_STATUS, {}, datetime.now(UTC)))
+            uow.outbox.add(
+                Notification(chat, StatusNews("A", OrderStatus.READY), datetime.now(UTC))
+            )
         uow.commit()
     claimed = outbox.claim_due(uow=new_uow()).to_send
     assert {n.chat_id: n.language for n in claimed} == {611: "ru", 612: None}

@@ -191,7 +191,7 @@ def test_a_cart_left_for_a_day_is_reminded_of_once_with_only_what_is_still_on_sa
         [facts] = uow.session.scalars(
             select(OutboxRow.payload).where(OutboxRow.kind == NotificationKind.CART_REMINDER.value)
         )
-    assert facts[news.ITEMS_FACT] == "1 pc\tEarl Grey"
+    assert facts["items"] == "1 pc\tEarl Grey"
     set_cart_quantity(ann, tea.id or 0, Decimal(2), uow=new_uow())  # a new cart
     with new_uow() as uow:  # not left for a day yet
         assert uow.news.idle_carts(datetime.now(UTC) - timedelta(hours=1), limit=10) == []

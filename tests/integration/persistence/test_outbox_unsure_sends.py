@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, select
 
+from bot.domain.news import AnnouncementNews
 from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification, NotificationKind
+from bot.domain.orders import NewOrderAlert, OrderStatus, StatusNews
 from bot.domain.services import outbox
 from bot.persistence.models import OutboxRow
 from tests.support.databases import UowFactory
@@ -20,9 +22,7 @@ MINUTE = timedelta(minutes=1)
 
 def _queued(new_uow: UowFactory, clock: FixedClock, chat_id: int = 42) -> int:
     with new_uow() as uow:
-        note = uow.outbox.add(
-            Notification(chat_id, NotificationKind.ORDER_PLACED, {"order_code": "K7"}, clock())
-        )
+        note = uow.outbox.add(Notification(chat_id, NewOrderAlert("K7"), clock()))
         uow.commit()
     assert note.id is not None
     return note.id
@@ -133,10 +133,8 @@ def test_an_orders_news_queued_behind_an_announcement_goes_out_first(
     clock = FixedClock()
     with new_uow() as uow:
         for chat_id in range(100, 130):
-            uow.outbox.add(Notification(chat_id, NotificationKind.ANNOUNCEMENT, {}, clock()))
-        uow.outbox.add(
-            Notification(7, NotificationKind.ORDER_STATUS, {"order_code": "K7"}, clock())
-        )
+            uow.outbox.add(Notification(chat_id, AnnouncementNews(1, chat_id, "News"), clock()))
+        uow.outbox.add(Notification(7, StatusNews("K7", OrderStatus.READY), clock()))
         uow.commit()
     with new_uow() as uow:
         first = uow.outbox.due(clock(), limit=5)

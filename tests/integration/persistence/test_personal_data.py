@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.domain.catalogue import Product
-from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.orders import Order, OrderStatus
+from bot.domain.notifications import Notification
+from bot.domain.orders import Order, OrderStatus, StatusNews
 from bot.domain.payments import MoneyTaken
 from bot.domain.personal_data import PERSONAL_FACTS, Erasure, OrderInProgress
 from bot.domain.services import (
@@ -144,12 +144,10 @@ def test_forgetting_erases_the_person_and_keeps_the_orders_for_the_books_without
     with new_uow() as uow:
         ann_id = uow.customers.get_by_telegram_id(ANN.telegram_user_id)
         assert ann_id is not None and ann_id.id is not None
-        status = {"order_code": shop.completed.code, "status": "completed"}
+        status = StatusNews(shop.completed.code, OrderStatus.COMPLETED)
         at = shop.completed.placed_at
         # A message to Ann not yet sent.
-        uow.outbox.add(
-            Notification(ANN.telegram_user_id, NotificationKind.ORDER_STATUS, status, at)
-        )
+        uow.outbox.add(Notification(ANN.telegram_user_id, status, at))
         uow.commit()
 
     assert check_erasable(ANN.telegram_user_id, uow=new_uow())

@@ -11,6 +11,7 @@ from bot.domain.orders import CancelReason, Fulfilment, OrderStatus
 from bot.domain.payments import PaymentMethod, PaymentOptions
 from bot.domain.services import orders, pickups, staff
 from bot.domain.services.orders import CheckoutDetails
+from bot.domain.stored_facts import encode
 from tests.integration.persistence.test_concurrency import _ledger_balance
 from tests.support.databases import UowFactory
 from tests.support.factories import (
@@ -88,7 +89,7 @@ def test_a_release_cancels_once_gives_the_stock_back_and_tells_the_customer(
         level = uow.products.get(tea.id or 0)
         told = uow.outbox.due(RELEASED_AT + timedelta(minutes=1), limit=10)
     assert level is not None and level.stock == 10 == _ledger_balance(new_uow, tea.id or 0)
-    assert [(n.chat_id, n.kind, n.payload["status"]) for n in told] == [
+    assert [(n.chat_id, n.kind, encode(n.facts)["status"]) for n in told] == [
         (who.telegram_user_id, NotificationKind.ORDER_STATUS, "cancelled")
     ]
-    assert told[0].payload["reason"] == CancelReason.NOT_PICKED_UP
+    assert encode(told[0].facts)["reason"] == CancelReason.NOT_PICKED_UP

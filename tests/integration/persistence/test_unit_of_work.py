@@ -7,8 +7,8 @@ import pytest
 
 from bot.domain.catalogue import Unit
 from bot.domain.errors import DuplicateSku
-from bot.domain.notifications import Notification, NotificationKind
-from bot.domain.orders import OrderStatus
+from bot.domain.notifications import Notification
+from bot.domain.orders import OrderStatus, StatusNews
 from bot.domain.ports import StaffSession
 from bot.domain.prompts import (
     DRAFTS,
@@ -31,6 +31,7 @@ from bot.domain.services import catalogue, orders, staff
 from bot.domain.services.cart import add_to_cart, set_cart_quantity, view_cart
 from bot.domain.services.sales import Period, most_sold
 from bot.domain.staff import Role
+from bot.domain.stored_facts import encode
 from tests.support.databases import UowFactory
 from tests.support.factories import (
     FAST_HASHER,
@@ -239,14 +240,10 @@ def test_sessions_and_invites_persist(new_uow: UowFactory) -> None:
 
 def test_the_outbox_hands_out_due_messages_until_sent(new_uow: UowFactory) -> None:
     with new_uow() as uow:
-        note = uow.outbox.add(
-            Notification(
-                42, NotificationKind.ORDER_STATUS, {"order_code": "ABC", "status": "ready"}, NOW
-            )
-        )
+        note = uow.outbox.add(Notification(42, StatusNews("ABC", OrderStatus.READY), NOW))
         uow.commit()
     with new_uow() as uow:
-        assert [n.payload for n in uow.outbox.due(NOW, limit=10)] == [
+        assert [encode(n.facts) for n in uow.outbox.due(NOW, limit=10)] == [
             {"order_code": "ABC", "status": "ready"}
         ]
         assert uow.outbox.claim(note.id or 0, "lease-1", NOW, NOW + timedelta(seconds=60))
@@ -280,11 +277,7 @@ def test_on_duty_staff_are_those_recently_active(new_uow: UowFactory) -> None:
 def test_the_outbox_keeps_each_chats_messages_in_order(new_uow: UowFactory) -> None:
     with new_uow() as uow:
         ids = [
-            uow.outbox.add(
-                Notification(
-                    chat, NotificationKind.ORDER_STATUS, {"order_code": "A", "status": "ready"}, NOW
-                )
-            ).id
+            uow.outbox.add(Notification(chat, StatusNews("A", OrderStatus.READY), NOW)).id
             for chat in (1, 1, 2)
         ]
         uow.commit()

@@ -10,6 +10,7 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.services import backups, staff
 from bot.domain.services.backups import BackupFailed, BackupMade
 from bot.domain.staff import Role
+from bot.domain.stored_facts import encode
 from tests.support.factories import FAST_HASHER, STORE, FixedClock
 from tests.support.fakes import FakeUnitOfWork
 
@@ -56,7 +57,7 @@ def a_team(uow: UnitOfWork) -> list[int]:
 def warnings(uow: UnitOfWork, clock: FixedClock) -> list[tuple[int, dict[str, str]]]:
     with uow:
         return [
-            (n.chat_id, n.payload)
+            (n.chat_id, encode(n.facts))
             for n in uow.outbox.due(clock() + timedelta(minutes=1), limit=100)
             if n.kind is NotificationKind.BACKUP_FAILED
         ]

@@ -14,6 +14,7 @@ from bot.domain.payments import MoneyTaken
 from bot.domain.services import orders
 from bot.domain.services.staff import create_manager
 from bot.domain.store import Store
+from bot.domain.stored_facts import encode
 from tests.support.factories import (
     FAST_HASHER,
     STORE,
@@ -39,7 +40,7 @@ def _out_for_delivery(uow: FakeUnitOfWork, store: Store) -> tuple[int, str]:
 
 def _told(uow: FakeUnitOfWork) -> list[dict[str, str]]:
     queued = sorted(uow.committed.outbox.items())
-    return [n.payload for _, n in queued if n.kind is NotificationKind.ORDER_STATUS]
+    return [encode(n.facts) for _, n in queued if n.kind is NotificationKind.ORDER_STATUS]
 
 
 def test_a_delivery_out_for_delivery_gets_no_code_and_staff_mark_it_delivered() -> None:

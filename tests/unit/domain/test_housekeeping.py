@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.notifications import Notification, NotificationKind
+from bot.domain.notifications import Notification
+from bot.domain.orders import OrderStatus, StatusNews
 from bot.domain.prompts import LoginDraft, Prompt, PromptKind
 from bot.domain.services import housekeeping, outbox
 from tests.support.factories import STORE, FixedClock
@@ -16,8 +17,8 @@ IDLE = timedelta(hours=12)
 def test_the_clean_up_runs_once_a_day_and_keeps_what_is_still_needed() -> None:
     uow, clock, store = FakeUnitOfWork(), FixedClock(), STORE
     with uow:
-        uow.outbox.add(Notification(1, NotificationKind.ORDER_STATUS, {}, clock()))
-        uow.outbox.add(Notification(2, NotificationKind.ORDER_STATUS, {}, clock()))
+        uow.outbox.add(Notification(1, StatusNews("A", OrderStatus.READY), clock()))
+        uow.outbox.add(Notification(2, StatusNews("B", OrderStatus.READY), clock()))
         uow.updates.take(41, "worker", clock(), clock(), None)
         uow.prompts.save(Prompt(5, PromptKind.LOGIN, "username", clock(), LoginDraft()))
         uow.commit()

@@ -11,6 +11,7 @@ from bot.domain.services.low_stock import SHOWN, low_items, queue_daily_digest
 from bot.domain.services.stock import adjust_stock, receive_stock
 from bot.domain.staff import Role
 from bot.domain.stock import StockReason
+from bot.domain.stored_facts import encode
 from tests.support.factories import (
     FAST_HASHER,
     STORE,
@@ -33,7 +34,7 @@ def _with_manager(uow: FakeUnitOfWork) -> None:
 
 def _alerts(uow: FakeUnitOfWork) -> list[tuple[int, str, str]]:
     return [
-        (n.chat_id, n.payload["sku"], n.payload["level"])
+        (n.chat_id, encode(n.facts)["sku"], encode(n.facts)["level"])
         for _, n in sorted(uow.committed.outbox.items())
         if n.kind is NotificationKind.LOW_STOCK
     ]
@@ -130,7 +131,7 @@ def test_the_daily_digest_is_queued_once_per_local_day() -> None:
     assert queue_daily_digest(store=STORE, uow=uow, clock=clock) is True
     digests = [n for n in uow.committed.outbox.values() if n.kind is NotificationKind.DIGEST]
     assert [n.chat_id for n in digests] == [MANAGER_CHAT, MANAGER_CHAT]
-    assert json.loads(digests[0].payload["items"])[0]["sku"] == "SALT"
+    assert json.loads(encode(digests[0].facts)["items"])[0]["sku"] == "SALT"
 
 
 def test_a_store_with_many_low_items_lists_the_most_urgent_and_counts_the_rest() -> None:
@@ -155,9 +156,9 @@ def test_the_digest_carries_yesterdays_trade_and_the_orders_waiting() -> None:
     placed_order(uow, customer(), (tea, 1), clock=clock)  # today's: not yesterday's trade
     assert queue_daily_digest(store=STORE, uow=uow, clock=clock) is True
     [digest] = [n for n in uow.committed.outbox.values() if n.kind is NotificationKind.DIGEST]
-    assert digest.payload["yesterday_orders"] == "2"
-    assert digest.payload["yesterday_revenue_minor"] == "900"
-    assert digest.payload["open_orders"] == "2"
+    assert encode(digest.facts)["yesterday_orders"] == "2"
+    assert encode(digest.facts)["yesterday_revenue_minor"] == "900"
+    assert encode(digest.facts)["open_orders"] == "2"
 
 
 def _completed(uow: FakeUnitOfWork, order: Order, clock: FixedClock) -> None:

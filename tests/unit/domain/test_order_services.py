@@ -29,6 +29,7 @@ from bot.domain.services import catalogue, orders
 from bot.domain.services.cart import set_cart_quantity, view_cart
 from bot.domain.services.staff import create_manager
 from bot.domain.stock import StockReason
+from bot.domain.stored_facts import encode
 from tests.support.factories import (
     FAST_HASHER,
     STORE,
@@ -236,7 +237,7 @@ def test_staff_work_an_order_through_and_the_customer_is_told_each_step() -> Non
     assert order.history[-1].actor == "staff:mgr"
     queued = sorted(uow.committed.outbox.items())
     told = [n for _, n in queued if n.kind is NotificationKind.ORDER_STATUS]
-    assert [n.payload["status"] for n in told] == ["accepted", "ready", "completed"]
+    assert [encode(n.facts)["status"] for n in told] == ["accepted", "ready", "completed"]
     assert {n.chat_id for n in told} == {ann.telegram_user_id}
 
 
@@ -280,7 +281,7 @@ def test_a_customer_can_cancel_only_while_the_order_is_placed() -> None:
     assert _stock(uow, "TEA") == 4
     with uow:
         due = uow.outbox.due(clock(), limit=10)
-    assert [(n.chat_id, n.kind, n.payload["order_code"]) for n in due] == [
+    assert [(n.chat_id, n.kind, encode(n.facts)["order_code"]) for n in due] == [
         (staff_chat, NotificationKind.ORDER_CANCELLED, first.code)
     ]
 
@@ -327,7 +328,7 @@ def test_new_orders_are_announced_to_on_duty_staff_through_the_outbox() -> None:
     order = placed_order(uow, customer(), (stocked(uow, 5), 1), clock=clock)
     with uow:
         due = uow.outbox.due(clock(), limit=10)
-    assert [(n.chat_id, n.kind, n.payload["order_code"]) for n in due] == [
+    assert [(n.chat_id, n.kind, encode(n.facts)["order_code"]) for n in due] == [
         (777, NotificationKind.ORDER_PLACED, order.code)
     ]
 

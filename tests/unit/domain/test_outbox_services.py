@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification, NotificationKind
+from bot.domain.notifications import UNSURE_SENDS_ALLOWED, Notification
+from bot.domain.orders import OrderStatus, StatusNews
 from bot.domain.services import outbox
 from tests.support.factories import FixedClock
 from tests.support.fakes import FakeUnitOfWork
@@ -10,14 +11,7 @@ from tests.support.fakes import FakeUnitOfWork
 
 def _queued(uow: FakeUnitOfWork, clock: FixedClock, chat_id: int = 42) -> int:
     with uow:
-        note = uow.outbox.add(
-            Notification(
-                chat_id,
-                NotificationKind.ORDER_STATUS,
-                {"order_code": "X", "status": "ready"},
-                clock(),
-            )
-        )
+        note = uow.outbox.add(Notification(chat_id, StatusNews("X", OrderStatus.READY), clock()))
         uow.commit()
     assert note.id is not None
     return note.id

@@ -21,6 +21,7 @@ from bot.domain.payments import (
 )
 from bot.domain.services import payments
 from bot.domain.services.staff import create_manager
+from bot.domain.stored_facts import encode
 from tests.support.factories import (
     FAST_HASHER,
     STORE,
@@ -110,7 +111,7 @@ def test_a_payment_is_recorded_once_per_charge_and_a_second_charge_is_a_refund_d
     twice = payments.record_payment(chat, receipt(code, total, "c-2"), uow=uow, clock=clock)
     assert twice.refund_due and twice.order.payment.refund_due_minor == total
     refunds = [n for n in uow.committed.outbox.values() if n.kind is NotificationKind.REFUND_DUE]
-    assert [(n.chat_id, n.payload["reason"]) for n in refunds] == [(555, "paid twice")]
+    assert [(n.chat_id, encode(n.facts)["reason"]) for n in refunds] == [(555, "paid twice")]
 
 
 def test_money_for_an_order_that_does_not_exist_is_refused_loudly() -> None:
@@ -151,9 +152,9 @@ def test_a_payment_that_is_not_the_orders_total_pays_for_nothing_and_is_refunded
     told = list(uow.committed.outbox.values())
     [refund] = [n for n in told if n.kind is NotificationKind.REFUND_DUE]
     assert refund.chat_id == 555
-    assert refund.payload["amount_minor"] == str(total + change)
-    assert refund.payload["currency"] == currency
-    assert refund.payload["reason"] == "the payment did not match the order's total"
+    assert encode(refund.facts)["amount_minor"] == str(total + change)
+    assert encode(refund.facts)["currency"] == currency
+    assert encode(refund.facts)["reason"] == "the payment did not match the order's total"
     assert NotificationKind.ORDER_PLACED not in [n.kind for n in told]  # nobody prepares it
     # Unpaid, it is still released at its deadline; the right sum still pays for it before.
     clock.advance(minutes=31)

@@ -11,6 +11,7 @@ import pytest
 
 from bot.domain.catalogue import Unit
 from bot.domain.errors import InvalidInput
+from bot.domain.notifications import NotificationKind
 from bot.domain.offers import OfferPrice
 from bot.domain.orders import Fulfilment, Order, OrderLine, OrderStatus
 from bot.domain.payments import Payment, PaymentMethod
@@ -21,21 +22,22 @@ from bot.domain.picking import (
     NotThisOrdersLine,
     OutsideTolerance,
     PickingClosed,
+    PickingNews,
     allowed_range,
     changes_of,
     check_pickable,
     line_of,
     missing,
-    news_facts,
-    news_in,
     parse_weight,
     picked_weight,
+    picking_news,
     refund_from_picking,
     replaced,
     to_collect,
     with_line,
 )
 from bot.domain.promo_codes import Discount, OrderPromo
+from bot.domain.stored_facts import decode, encode
 from tests.support.factories import make_kg_product, make_product
 
 AT = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -202,23 +204,37 @@ def test_the_customer_is_told_every_change_as_facts_that_read_back() -> None:
     golden = make_kg_product(id=7, sku="GOLDEN", name="Golden apples", price_minor=299)
     weighed = picked_weight(GALA, Decimal("1.62"), Decimal(20))
     changed = with_line(with_line(order(GALA, MILK, paid=True), weighed), missing(MILK))
-    facts = news_facts(changed)
-    assert news_in(facts) == [
+    facts = _read_back(picking_news(changed))
+    assert list(facts.changes) == [
         LineNews(ChangeKind.PICKED, "Gala apples", "kg", Decimal("1.5"), Decimal("1.62")),
         LineNews(ChangeKind.MISSING, "Milk", "pc", Decimal(2), Decimal(0)),
     ]
-    assert (facts["total_minor"], facts["placed_total_minor"], facts["refund_minor"]) == (
+    stored = encode(facts)
+    assert (stored["total_minor"], stored["placed_total_minor"], stored["refund_minor"]) == (
         "533",
         "734",
         "201",
     )
-    replaced_facts = news_facts(with_line(order(GALA), replaced(GALA, golden, None)))
-    [news] = news_in(replaced_facts)
+    replaced_facts = _read_back(picking_news(with_line(order(GALA), replaced(GALA, golden, None))))
+    [news] = replaced_facts.changes
     assert (news.kind, news.was, news.name) == (ChangeKind.REPLACED, "Gala apples", "Golden apples")
 
 
 def test_facts_that_do_not_read_are_left_out() -> None:
-    assert news_in({"changes": "picked\tonly three\tfields\nweird\ta\tb\tc\td\te"}) == []
+    stored = encode(picking_news(order(GALA)))
+    stored["changes"] = "picked\tonly three\tfields\nweird\ta\tb\tc\td\te"
+    assert list(_read_back_stored(stored).changes) == []
+
+
+def _read_back(news: PickingNews) -> PickingNews:
+    """The facts as the outbox keeps them, read back."""
+    return _read_back_stored(encode(news))
+
+
+def _read_back_stored(stored: dict[str, str]) -> PickingNews:
+    facts = decode(NotificationKind.ORDER_PICKED, stored)
+    assert isinstance(facts, PickingNews), facts
+    return facts
 
 
 def test_a_paid_order_with_an_amount_off_picked_short_is_refunded_its_share_never_free() -> None:

@@ -1,24 +1,16 @@
-"""The payment line of a customer's status message, from the facts its payload holds."""
+"""The payment line of a customer's status message, from the facts it keeps."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.domain.orders import FulfilmentKind, OrderStatus
-from bot.domain.payments import PaymentMethod
+from bot.domain.orders import FulfilmentKind, OrderMoney, OrderStatus, PaymentState
 from bot.handlers.payment_views import payment_note
 from bot.i18n import Catalogues
-from tests.support.factories import STORE
 
 
-def _facts(status: OrderStatus, fulfilment: FulfilmentKind) -> dict[str, str]:
-    return {
-        "status": status.value,
-        "payment": PaymentMethod.ON_HANDOVER.value,
-        "fulfilment": fulfilment.value,
-        "total_minor": "533",
-        "currency": "EUR",
-    }
+def _money(fulfilment: FulfilmentKind) -> OrderMoney:
+    return OrderMoney(PaymentState.ON_HANDOVER, fulfilment, 533, "EUR")
 
 
 @pytest.mark.parametrize(
@@ -32,5 +24,5 @@ def test_an_order_paid_at_the_hand_over_is_to_pay_until_it_is_completed(
     fulfilment: FulfilmentKind, before: str, after: str
 ) -> None:
     t = Catalogues().texts("en")
-    assert payment_note(t, _facts(OrderStatus.READY, fulfilment), STORE) == before
-    assert payment_note(t, _facts(OrderStatus.COMPLETED, fulfilment), STORE) == after
+    assert payment_note(t, _money(fulfilment), OrderStatus.READY) == before
+    assert payment_note(t, _money(fulfilment), OrderStatus.COMPLETED) == after
