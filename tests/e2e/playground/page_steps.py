@@ -69,3 +69,21 @@ async def logs_in(page: Page, name: str) -> None:
         await page.click(f"#login-hint .demo-{chip}")
         await page.press("#text-input", "Enter")
         await bot_says(page, then)
+
+
+async def baguette_to_the_summary(page: Page, name: str) -> None:
+    """`name`'s chat opened, a baguette in the cart, checked out for pickup at the first time
+    with the phone shared and no note: the order's summary on screen."""
+    await page.click(f"[data-persona={name}]")
+    await page.click("#start-button")
+    await bot_says(page, "Welcome to")
+    await says(page, "/start p_BAGUETTE")
+    await press(page, "to cart")
+    await press(page, "🧺 Cart")
+    await press(page, "Checkout")
+    await press(page, "Pickup")
+    await press(page, re.compile(r"\d\d:\d\d"))
+    await bot_says(page, re.compile(r"✅ Pickup: "))  # the chosen time stays in view
+    await page.locator("#reply-keyboard button", has_text="Share my phone number").click()
+    await press(page, "Skip")
+    await bot_says(page, "Please check your order")

@@ -19,6 +19,7 @@ from bot.domain.money import line_total
 from tests.e2e.playground.conftest import RunningPlayground
 from tests.e2e.playground.page_steps import (
     Screens,
+    baguette_to_the_summary,
     bot_says,
     logs_in,
     press,
@@ -143,18 +144,7 @@ async def test_a_customer_cancels_after_confirming_and_staff_read_their_help_in_
     shots = Screens(page, f"cancel-help-{request.node.callspec.id}")
     try:
         await page.goto(playground.url)
-        await page.click("[data-persona=Bruno]")
-        await page.click("#start-button")
-        await bot_says(page, "Welcome to")
-        await says(page, "/start p_BAGUETTE")
-        await press(page, "to cart")
-        await press(page, "🧺 Cart")
-        await press(page, "Checkout")
-        await press(page, "Pickup")
-        await press(page, re.compile(r"\d\d:\d\d"))
-        await bot_says(page, re.compile(r"✅ Pickup: "))  # the chosen time stays in view
-        await page.locator("#reply-keyboard button", has_text="Share my phone number").click()
-        await press(page, "Skip")
+        await baguette_to_the_summary(page, "Bruno")
         await press(page, "Confirm and pay")
         await bot_says(page, re.compile(r"Order \w+ is reserved for you"))
         await says(page, "/myorders")
@@ -365,18 +355,7 @@ async def test_a_manager_gives_out_a_promo_code_a_customer_uses_it_and_then_hear
         await bot_says(page, "Promo code set: NEIGHBOURS: −10%")
         await shots.take("manager-gives-out-a-promo-code")
 
-        await page.click("[data-persona=Alice]")
-        await page.click("#start-button")
-        await bot_says(page, "Welcome to")
-        await says(page, "/start p_BAGUETTE")
-        await press(page, "to cart")
-        await press(page, "🧺 Cart")
-        await press(page, "Checkout")
-        await press(page, "Pickup")
-        await press(page, re.compile(r"\d\d:\d\d"))
-        await page.locator("#reply-keyboard button", has_text="Share my phone number").click()
-        await press(page, "Skip")
-        await bot_says(page, "Please check your order")
+        await baguette_to_the_summary(page, "Alice")
         await press(page, "🎟 Promo code")
         await bot_says(page, "Please type your promo code.")
         await says(page, "neighbours")
