@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -70,6 +71,10 @@ STATUS_NAMES = {
 }
 
 ROLE_NAMES = {Role.STAFF: said("staff"), Role.MANAGER: said("manager")}
+
+# The stock ledger notes the shop writes itself (bot.domain.services.orders and picking):
+# "order K7Q2MZ4P", "order K7Q2MZ4P: Gala apples (1.5 kg) → Gala apples (1.62 kg)".
+ORDER_NOTE = re.compile(r"order (\w+)(.*)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,18 @@ class Texts:
             return format_quantity(amount, unit)
         number = format_decimal(amount.normalize(), locale=self.locale)
         return f"{number} {self(UNITS.get(unit, unit))}"
+
+    def change(self, amount: Decimal, unit: str) -> str:
+        """A stock change, its sign shown: "+5 pc", "-1,5 kg"."""
+        return ("+" if amount > 0 else "") + self.quantity(amount, unit)
+
+    def ledger_note(self, note: str) -> str:
+        """A ledger row's note in this language: the shop's own notes (ORDER_NOTE) are
+        written by the code and translated here; what staff typed is shown as typed."""
+        made = ORDER_NOTE.fullmatch(note)
+        if made is None:
+            return self(note) if note else ""  # gettext's "" is the catalogue's header
+        return self(said("order {code}"), code=made.group(1)) + made.group(2)
 
 
 def catalogue_path(language: str, folder: Path = LOCALES) -> Path:
