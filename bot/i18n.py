@@ -10,6 +10,7 @@ suite fails on any such gap in a shipped language (see README, "Adding a languag
 
 from __future__ import annotations
 
+import copy
 import functools
 import gettext
 import io
@@ -19,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from babel import localedata
+from babel import Locale, localedata
 from babel.dates import format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -149,6 +150,17 @@ class Texts:
         if self.language == ENGLISH:
             return f"{value:.1f}"
         return format_decimal(value, format="0.0", locale=self.locale)
+
+    def percent(self, value: Decimal, *, signed: bool = False) -> str:
+        """A percentage to one place, `value` being in percent already: "12.5 %", "+12,5 %"
+        (no-break space), "12,5%" in Ukrainian; `signed` shows a plus on a rise."""
+        if self.language == ENGLISH:
+            return f"{value:+.1f} %" if signed else f"{value:.1f} %"
+        pattern = copy.copy(Locale.parse(self.locale).percent_formats[None])
+        pattern.frac_prec = (1, 1)
+        if signed:
+            pattern.prefix = ("+" + pattern.prefix[0], pattern.prefix[1])
+        return str(pattern.apply(value / 100, self.locale))
 
     def moment(self, at: datetime) -> str:
         """A day and time, already in the store's time zone: "Tue 24 Nov, 10:30", "mar. 24

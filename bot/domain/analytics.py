@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,42 @@ class Totals:
 
 def totals(days: Sequence[DayTotal]) -> Totals:
     return Totals(sum(d.revenue_minor for d in days), sum(d.orders for d in days))
+
+
+@dataclass(frozen=True, slots=True)
+class WeekTotal:
+    """A calendar week of the period (Monday to Sunday; the period may cut its first and
+    last), against the same days of the previous period."""
+
+    first: date  # the week's first day in the period
+    last: date
+    now: Totals
+    then: Totals
+    then_first: date  # the same days, one period earlier
+    then_last: date
+
+    @property
+    def monday(self) -> date:
+        return self.first - timedelta(days=self.first.weekday())
+
+
+def per_week(days: Sequence[DayTotal], before: Sequence[DayTotal]) -> list[WeekTotal]:
+    """The period's days by calendar week, each against the same days of the previous period
+    (each day against the day as many days earlier, as the per-day chart lines them up)."""
+    weeks: dict[date, list[int]] = {}
+    for n, d in enumerate(days):
+        weeks.setdefault(d.day - timedelta(days=d.day.weekday()), []).append(n)
+    return [
+        WeekTotal(
+            days[week[0]].day,
+            days[week[-1]].day,
+            totals([days[n] for n in week]),
+            totals([before[n] for n in week]),
+            before[week[0]].day,
+            before[week[-1]].day,
+        )
+        for _monday, week in sorted(weeks.items())
+    ]
 
 
 def change_percent(now: int, before: int) -> Decimal | None:

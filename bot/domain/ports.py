@@ -302,6 +302,12 @@ class OrderRepository(Protocol):
         """The first `limit` names, by name, of items on sale with no sale in [start, end)."""
         ...
 
+    def unsold(
+        self, start: datetime, end: datetime, *, completed: bool = False
+    ) -> list[ProductSales]:
+        """Every item on sale with no sale in [start, end), by name (quantity and revenue 0)."""
+        ...
+
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         """Completed orders, goods, delivery fees and money by way taken per local day of
         completion in [start, end), the local day being the UTC instant moved by the offset
@@ -311,8 +317,11 @@ class OrderRepository(Protocol):
         """Each item's revenue in orders completed in [start, end), most first (figures
         only: the ABC classes' counts without naming 30,000 items)."""
 
-    def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
-        """Items on sale that sold in orders completed in [start, end), least sold first."""
+    def least_sold(
+        self, start: datetime, end: datetime, *, limit: int | None
+    ) -> list[ProductSales]:
+        """Items on sale that sold in orders completed in [start, end), least sold first (the
+        first `limit`, or every one)."""
 
     def running_out(
         self, start: datetime, end: datetime, *, within: int, limit: int
@@ -427,6 +436,10 @@ class RatingRepository(Protocol):
     def get(self, order_id: int) -> Rating | None: ...
     def summary(self, start: datetime, end: datetime, *, comments: int) -> RatingsSummary:
         """Ratings of the orders completed in [start, end): count, stars, latest comments."""
+
+    def rated(self, start: datetime, end: datetime) -> list[RatedComment]:
+        """Every rating of the orders completed in [start, end), latest first (its comment ""
+        when none was given)."""
 
 
 class OfferRepository(Protocol):

@@ -585,7 +585,14 @@ class FakeOrders:
     def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
-    def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
+    def least_sold(
+        self, start: datetime, end: datetime, *, limit: int | None
+    ) -> list[ProductSales]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+    def unsold(
+        self, start: datetime, end: datetime, *, completed: bool = False
+    ) -> list[ProductSales]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
     def running_out(
@@ -878,6 +885,9 @@ class FakeRatings:
                 for r in said[:comments]
             ],
         )
+
+    def rated(self, start: datetime, end: datetime) -> list[RatedComment]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
 
 class FakeInvites:

@@ -15,16 +15,18 @@ from bot.domain.analytics import (
     HourOfWeek,
     Pair,
     Totals,
+    WeekTotal,
     abc_classes,
     class_counts,
     classed_top,
     cover,
     hours_of_week,
+    per_week,
     short_of_stock,
     totals,
 )
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
-from bot.domain.ratings import RatingsSummary
+from bot.domain.ratings import RatedComment, RatingsSummary
 from bot.domain.services.sales import Period, per_day
 from bot.domain.services.staff import check_manager
 
@@ -51,6 +53,10 @@ class Overview:
     then: Totals
     customers: Customers
     ratings: RatingsSummary  # of the period's completed orders, with the latest comments
+
+    @property
+    def weeks(self) -> list[WeekTotal]:
+        return per_week(self.days, self.before)
 
 
 def overview(period: Period, *, requested_by: int, uow: UnitOfWork) -> Overview:
@@ -98,6 +104,25 @@ def product_range(period: Period, *, requested_by: int, uow: UnitOfWork) -> Rang
         unsold,
         short_of_stock(covers),
     )
+
+
+def every_rating(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[RatedComment]:
+    """Every rating of the period's completed orders, latest first: the download."""
+    with uow.reading():
+        check_manager(uow, requested_by)
+        return uow.ratings.rated(period.start, period.end)
+
+
+def slow_sellers(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[ProductSales]:
+    """Every item on sale, least sold first: those that did not sell at all (by name), then
+    those that did: the download."""
+    start, end = period.start, period.end
+    with uow.reading():
+        check_manager(uow, requested_by)
+        return [
+            *uow.orders.unsold(start, end, completed=True),
+            *uow.orders.least_sold(start, end, limit=None),
+        ]
 
 
 def every_class(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[Classed]:

@@ -669,8 +669,35 @@ class SqlOrderRepository:
     def unsold_names(
         self, start: datetime, end: datetime, *, limit: int, completed: bool = False
     ) -> list[str]:
-        # Items on sale in name order, each probed on the lines' index (item first): a busy
-        # store's first names mostly sold, so the walk stops after a few hundred probes.
+        return list(
+            self.session.scalars(self._unsold(start, end, completed, ProductRow.name).limit(limit))
+        )
+
+    def unsold(
+        self, start: datetime, end: datetime, *, completed: bool = False
+    ) -> list[ProductSales]:
+        zero = Decimal(0)
+        return [
+            ProductSales(pid, sku, name, unit, zero, 0, True)
+            for pid, sku, name, unit in self.session.execute(
+                self._unsold(
+                    start,
+                    end,
+                    completed,
+                    ProductRow.id,
+                    ProductRow.sku,
+                    ProductRow.name,
+                    ProductRow.unit,
+                )
+            )
+        ]
+
+    def _unsold(
+        self, start: datetime, end: datetime, completed: bool, *columns: Any
+    ) -> Select[Any]:
+        """Items on sale with no sale in [start, end), in name order, each probed on the
+        lines' index (item first): a busy store's first names mostly sold, so a walk for the
+        first few stops after a few hundred probes."""
         sold = (
             select(OrderLineRow.id)
             .where(
@@ -679,14 +706,7 @@ class SqlOrderRepository:
             )
             .exists()
         )
-        return list(
-            self.session.scalars(
-                select(ProductRow.name)
-                .where(ON_SALE, ~sold)
-                .order_by(ProductRow.name, ProductRow.id)
-                .limit(limit)
-            )
-        )
+        return select(*columns).where(ON_SALE, ~sold).order_by(ProductRow.name, ProductRow.id)
 
     def sales_by_product(
         self,
@@ -756,7 +776,9 @@ class SqlOrderRepository:
         rows = self.session.execute(select(sold.c.revenue).order_by(sold.c.revenue.desc()))
         return [int(revenue) for (revenue,) in rows]
 
-    def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
+    def least_sold(
+        self, start: datetime, end: datetime, *, limit: int | None
+    ) -> list[ProductSales]:
         sold = self._sold(start, end, completed=True).subquery()
         return self._named(
             select_named(sold)

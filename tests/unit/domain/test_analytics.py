@@ -3,7 +3,7 @@ the week in the shop's time, comparisons with the previous period."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from bot.domain.analytics import (
     classed_top,
     cover,
     hours_of_week,
+    per_week,
     short_of_stock,
     totals,
 )
@@ -76,3 +77,27 @@ def test_the_pages_counts_and_top_classes_agree_with_classing_every_item() -> No
     )
     top = [c.sales for c in every[:3]]
     assert [c.klass for c in classed_top(top, revenues)] == [c.klass for c in every[:3]]
+
+
+def test_each_week_of_the_period_is_set_against_the_same_days_of_the_previous_one() -> None:
+    # Ten days from Wednesday 4 to Friday 13 November, against 25 October to 3 November.
+    first, before = date(2026, 11, 4), date(2026, 10, 25)
+    days = [DayTotal(first + timedelta(days=n), 1, 100 * (n + 1)) for n in range(10)]
+    earlier = [DayTotal(before + timedelta(days=n), 2, 50) for n in range(10)]
+    weeks = per_week(days, earlier)
+    assert [(w.monday, w.first, w.last) for w in weeks] == [
+        (date(2026, 11, 2), date(2026, 11, 4), date(2026, 11, 8)),  # Wednesday to Sunday
+        (date(2026, 11, 9), date(2026, 11, 9), date(2026, 11, 13)),
+    ]
+    assert [(w.then_first, w.then_last) for w in weeks] == [
+        (date(2026, 10, 25), date(2026, 10, 29)),  # the same five days, ten days earlier
+        (date(2026, 10, 30), date(2026, 11, 3)),
+    ]
+    assert [(w.now.orders, w.now.revenue_minor, w.now.basket_minor) for w in weeks] == [
+        (5, 1500, 300),
+        (5, 4000, 800),
+    ]
+    assert [(w.then.orders, w.then.revenue_minor, w.then.basket_minor) for w in weeks] == [
+        (10, 250, 25),
+        (10, 250, 25),
+    ]
