@@ -5,6 +5,7 @@ a session ends (both databases: each way in writes)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -12,13 +13,15 @@ import aiohttp
 import pytest
 from sqlalchemy import Engine, func, select, update
 
+from bot.backoffice.access import COOKIE
 from bot.backoffice.init_data import signed
 from bot.domain.clock import utc_now
 from bot.domain.services import staff
-from bot.persistence.models import LedgerRow, WebLinkRow, WebSessionRow
+from bot.persistence.models import LedgerRow, StaffSessionRow, WebLinkRow, WebSessionRow
+from bot.playground.bot_api.server import LocalBotApi
 from tests.support.back_office import Browser, enters, link_from_chat, link_token, logged_in_staff
 from tests.support.factories import FAST_HASHER
-from tests.support.running_bot import RunningBot
+from tests.support.running_bot import RunningBot, free_port, running_bot
 from tests.support.shop_factories import (
     STAFF_PASSWORD,
     logged_in_manager,
@@ -288,3 +291,77 @@ async def test_a_mini_app_speaks_the_language_telegram_says_the_app_uses(
     await sam.presses("Deutsch")  # a language chosen in the chat comes first
     await browser.get("/backoffice/items")
     assert "<h1>Artikel</h1>" in browser.page
+
+
+@pytest.fixture
+async def tls_bot(double: LocalBotApi, engine: Engine) -> AsyncIterator[RunningBot]:
+    """A back office whose public address is HTTPS: TLS ends at the proxy in front of it, and
+    the bot itself answers plain HTTP behind it (deploy/)."""
+    url = engine.url.render_as_string(hide_password=False)
+    async with running_bot(
+        double, url, web_port=free_port(), backoffice_url="https://shop.example"
+    ) as running:
+        yield running
+
+
+async def session_cookie(
+    bot: RunningBot, path: str, form: dict[str, str], headers: dict[str, str] | None = None
+) -> set[str]:
+    """The attributes of the session cookie a way in sets ("httponly", "samesite=strict"…)."""
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(bot.web_url + path, data=form, headers=headers, allow_redirects=False) as answer,
+    ):
+        assert answer.status == 303, await answer.text()
+        [cookie] = [c for c in answer.headers.getall("Set-Cookie") if c.startswith(COOKIE + "=")]
+    return {part.strip().lower() for part in cookie.split(";")[1:]}
+
+
+async def test_a_desktop_session_cookie_is_http_only_and_strict_and_not_secure_over_http(
+    bot: RunningBot,
+) -> None:
+    link = link_token(await link_from_chat(logged_in_staff(bot)))
+    # Secure follows SHOPKEEPS_BACKOFFICE_URL alone: a request claiming HTTPS changes nothing.
+    spoofed = {"X-Forwarded-Proto": "https"}
+    cookie = await session_cookie(bot, "/backoffice/enter", {"link": link}, spoofed)
+    assert {"httponly", "samesite=strict", "path=/backoffice"} <= cookie
+    assert "secure" not in cookie  # a browser on http:// would drop a Secure cookie
+
+
+async def test_a_session_cookie_is_secure_when_the_back_office_is_served_over_https(
+    tls_bot: RunningBot,
+) -> None:
+    sam = logged_in_staff(tls_bot)
+    link = link_token(await link_from_chat(sam))
+    cookie = await session_cookie(tls_bot, "/backoffice/enter", {"link": link})
+    assert {"httponly", "secure", "samesite=strict", "path=/backoffice"} <= cookie
+    user = {"id": sam.person.id, "first_name": "Sam"}
+    launch = {"init_data": signed(user, tls_bot.double.token, utc_now())}
+    in_telegram = await session_cookie(tls_bot, "/backoffice/app", launch)
+    # Telegram Web frames the Mini App: a cookie of that frame alone, still HttpOnly and Secure.
+    assert {"httponly", "secure", "samesite=none", "partitioned"} <= in_telegram
+
+
+async def test_a_back_office_session_ends_when_the_staff_login_goes_idle(
+    bot: RunningBot, browser: Browser, engine: Engine
+) -> None:
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+    idle = bot.settings.staff_idle_timeout
+
+    def last_seen(ago: timedelta) -> None:
+        with engine.begin() as db:
+            db.execute(update(StaffSessionRow).values(last_seen_at=utc_now() - ago))
+
+    last_seen(idle - timedelta(minutes=5))
+    await browser.get("/backoffice/items")
+    assert browser.status == 200  # and the page kept the chat login from going idle:
+    with engine.connect() as db:
+        seen = db.scalar(select(StaffSessionRow.last_seen_at))
+    assert seen is not None and utc_now() - seen < timedelta(minutes=1)
+    last_seen(idle + timedelta(minutes=1))
+    await browser.get("/backoffice/items")
+    assert browser.status == 401 and "Send /backoffice in the chat" in browser.page
+    with engine.connect() as db:
+        assert db.scalar(select(func.count()).select_from(WebSessionRow)) == 0
+        assert db.scalar(select(func.count()).select_from(StaffSessionRow)) == 0
