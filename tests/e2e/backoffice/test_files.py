@@ -9,7 +9,7 @@ import io
 import re
 
 import aiohttp
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, func, select
 
 from bot.persistence.models import ProductRow, StagedUploadRow
@@ -157,3 +157,44 @@ async def test_a_preview_gone_stale_imports_nothing(bot: RunningBot, browser: Br
     await browser.post("/backoffice/files/import", token_of(page))
     assert browser.status == 409 and "changed since the preview" in browser.page
     assert stock_of(bot, "TEA") == 8  # the file's 5 did not overwrite the delivery
+
+
+async def test_the_catalogue_comes_down_as_csv_and_goes_back_up_unchanged(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sell(bot, 5, sku="TEA", name="Green tea", category="Tea", price_minor=400)
+    sell(bot, 2, sku="HACK", name='=HYPERLINK("x")', category="Tea", price_minor=100)
+    await enters(browser, await link_from_chat(logged_in_staff(bot)))
+    async with browser.http.get(bot.web_url + "/backoffice/files/catalogue.csv") as response:
+        body = await response.read()
+        assert response.status == 200 and response.content_type == "text/csv"
+        assert response.headers["Content-Disposition"] == 'attachment; filename="catalogue.csv"'
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == [*HEADER.strip().split(","), "photo", "vat"]
+    by_sku = {row[0]: row for row in rows[1:]}
+    assert by_sku["TEA"][:7] == ["TEA", "Green tea", "Tea", "pc", "1", "4.00", "5"]
+    assert by_sku["HACK"][1] == '\'=HYPERLINK("x")'  # text in a spreadsheet, never run
+    page = await upload(browser, "catalogue.csv", body)
+    assert browser.status == 200, page
+    assert "New items: 0" in page and "Changed items: 0" in page and "Unchanged items: 2" in page
+
+
+async def test_a_bad_line_in_an_excel_file_is_named_and_nothing_is_written(
+    bot: RunningBot, browser: Browser, engine: Engine
+) -> None:
+    await enters(browser, await link_from_chat(logged_in_staff(bot)))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["TEA", "Green tea", "Tea", "pc", 1, 4.2, 5, None, None])
+    sheet.append(["MINT", "Mint tea", "Tea", "pc", 1, 2.5, -3, None, None])
+    sheet.append(["RICE", "Basmati rice", "Grocery", "kg", 0.5, "cheap", 10, None, None])
+    data = io.BytesIO()
+    book.save(data)
+    page = await upload(browser, "catalogue.xlsx", data.getvalue())
+    assert browser.status == 400 and "Nothing was imported" in page
+    bad = dict(re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]*)</td></tr>', page))
+    assert set(bad) == {"3", "4"}, page
+    assert "cannot be negative" in bad["3"] and "is not a price" in bad["4"]
+    assert "Import it" not in page and products(engine) == 0
