@@ -192,3 +192,27 @@ async def test_an_items_last_changes_read_as_the_chat_says_them_in_the_shops_tim
     in_the_chat = next(m.shown_text for m in reversed(sam.chat.from_bot) if "van" in m.shown_text)
     assert "-1 kg" in in_the_chat and f"– commande {order.code}" in in_the_chat
     assert "+2,5 kg" in in_the_chat
+
+
+async def test_an_item_archived_from_its_page_leaves_the_chat_and_comes_back(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg", category="Grocery")
+    await signed_in(bot, browser)
+    page = await browser.get("/backoffice/items/RICE-1KG")
+    shown = dict(re.findall(r'<input (?:type="hidden" )?name="(\w+)" value="([^"]*)"', page))
+    form = shown | {"unit": "pc", "description": ""}  # "active" unticked: not sent
+    await browser.post("/backoffice/items/RICE-1KG", form)
+    assert browser.status == 200 and "Saved." in browser.page
+    assert 'name="active" checked' not in browser.page
+    assert rows(await browser.get("/backoffice/items?shelf=archived")) == ["RICE-1KG"]
+    ann = someone(bot, "Ann")
+    await ann.says("/search basmati")
+    assert not any("Basmati" in b for b in ann.last.button_texts)
+    page = await browser.get("/backoffice/items/RICE-1KG")
+    shown = dict(re.findall(r'<input (?:type="hidden" )?name="(\w+)" value="([^"]*)"', page))
+    await browser.post("/backoffice/items/RICE-1KG", shown | {"unit": "pc", "active": "on"})
+    assert browser.status == 200 and 'name="active" checked' in browser.page
+    assert rows(await browser.get("/backoffice/items?shelf=archived")) == []
+    await ann.says("/search basmati")
+    assert any("Basmati rice 1 kg" in b for b in ann.last.button_texts)
