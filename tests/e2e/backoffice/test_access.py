@@ -5,22 +5,28 @@ a session ends (both databases: each way in writes)."""
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from urllib.parse import quote
 
 import aiohttp
 import pytest
+from PIL import Image
 from sqlalchemy import Engine, func, select, update
 
 from bot.backoffice.access import COOKIE
 from bot.backoffice.init_data import signed
 from bot.domain.clock import utc_now
+from bot.domain.orders import Fulfilment
 from bot.domain.services import staff
+from bot.domain.services.customers import CustomerRef
+from bot.domain.services.orders import CheckoutDetails
+from bot.domain.staff import Role
 from bot.persistence.models import LedgerRow, StaffSessionRow, WebLinkRow, WebSessionRow
 from bot.playground.bot_api.server import LocalBotApi
 from tests.support.back_office import Browser, enters, link_from_chat, link_token, logged_in_staff
-from tests.support.factories import FAST_HASHER
+from tests.support.factories import FAST_HASHER, placed_order
 from tests.support.running_bot import RunningBot, free_port, running_bot
 from tests.support.shop_factories import (
     STAFF_PASSWORD,
@@ -240,6 +246,89 @@ async def test_item_names_are_shown_as_text_on_every_page(
         assert "<img src=x" not in browser.page and "<b>Tricks" not in browser.page, path
         assert "<script>" not in browser.page.replace('<script src="/backoffice', ""), path
         assert "&lt;img src=x onerror=alert(1)&gt;" in browser.page, path
+
+
+def shown_as_text(page: str, *typed: str) -> bool:
+    """Each typed text is on the page escaped, and nothing typed is on it as markup (a name
+    made an SKU is in capitals: compared without case)."""
+    lowered = page.lower()
+    escaped = all(t.lower().replace("<", "&lt;").replace(">", "&gt;") in lowered for t in typed)
+    return escaped and "<img src=x" not in lowered and "<b>tricks" not in lowered
+
+
+async def test_typed_text_is_shown_as_text_on_the_pages_of_files_people_and_orders(
+    bot: RunningBot, browser: Browser
+) -> None:
+    name, address, note, person = (f"<img src=x onerror=alert({n})>" for n in range(1, 5))
+    maria = logged_in_manager(bot, "Maria")
+    first = sell(bot, sku="XSS-1", name=name, category="<b>Tricks</b>")
+    second = sell(bot, sku="XSS-2", name=name + " 2", category="<b>Tricks</b>")
+    who = CustomerRef(someone(bot, "Ann").person.id, "<script>Ann</script>")
+    both = placed_order(bot.shop.uow(), who, (first, 1), (second, 1), store=bot.shop.store)
+    work_to_completed(bot, staff_id_of(bot, maria), both.code)
+    delivery = CheckoutDetails(Fulfilment.delivery(address, 300), "+441234567890", note)
+    placed_order(bot.shop.uow(), who, (first, 1), details=delivery, store=bot.shop.store)
+    invite = staff.create_invite(staff_id_of(bot, maria), Role.STAFF, uow=bot.shop.uow())
+    nia = someone(bot, "Nia")
+    staff.sign_up(
+        invite.code,
+        "nia",
+        person,
+        STAFF_PASSWORD,
+        telegram_user_id=nia.person.id,
+        uow=bot.shop.uow(),
+        hasher=FAST_HASHER,
+    )
+    await enters(browser, await link_from_chat(maria))
+    pages: dict[str, tuple[str, ...]] = {}
+
+    await browser.get("/backoffice/files")
+    header = "sku,name,category,unit,step,price,stock,threshold,description\n"
+    new_item = f'NEW-1,"{name}",<b>Tricks</b>,pc,1,2.00,3,,"{note}"\n'.encode()
+    await browser.send_files(
+        "/backoffice/files/preview", "file", [("c.csv", header.encode() + new_item)]
+    )
+    assert browser.status == 200 and "New items: 1" in browser.page
+    pages["import preview"] = (browser.page, name)
+    bad_price = f'NEW-1,Tea,Tea,pc,1,"{address}",3,,\n'.encode()
+    await browser.send_files(
+        "/backoffice/files/preview", "file", [("c.csv", header.encode() + bad_price)]
+    )
+    assert browser.status == 400 and "is not a price" in browser.page
+    pages["import preview, a bad line"] = (browser.page,)
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(picture, "PNG")
+    await browser.send_files(
+        "/backoffice/files/photos", "photos", [(f"{person}.png", picture.getvalue())]
+    )
+    assert browser.status == 400 and "is not a valid SKU" in browser.page
+    pages["photo results"] = (browser.page, f"{person}.png")
+
+    await browser.get("/backoffice/offers")
+    tomorrow = (utc_now() + timedelta(days=1)).astimezone(bot.shop.store.timezone)
+    offer = {"csrf": browser.csrf, "how": "percent", "value": "10", "starts": ""}
+    offer["ends"] = f"{tomorrow:%Y-%m-%dT%H:%M}"
+    await browser.post("/backoffice/offers", offer | {"kind": "item", "sku": "XSS-1"})
+    await browser.post(
+        "/backoffice/offers", offer | {"kind": "category", "category": "<b>Tricks</b>"}
+    )
+    assert browser.status == 200 and "Offer set." in browser.page
+    pages["offers"] = (browser.page, name, "<b>Tricks</b>")
+
+    for path, typed in {
+        "/backoffice/analytics/together?days=7": (name, name + " 2"),
+        "/backoffice/team": (person,),
+        "/backoffice/orders": (name, address, note, "<script>Ann</script>"),
+        "/backoffice/orders?fragment=1": (address, note),
+    }.items():
+        await browser.get(path)
+        assert browser.status == 200, path
+        pages[path] = (browser.page, *typed)
+
+    for what, (page, *said) in pages.items():
+        assert shown_as_text(page, *said), (what, page)
+        assert "<script>" not in page.replace('<script src="/backoffice', ""), what
 
 
 @pytest.mark.parametrize("backend", ["mariadb"], indirect=True)

@@ -8,7 +8,6 @@ import csv
 import io
 import re
 
-import aiohttp
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, func, select
 
@@ -22,12 +21,7 @@ HEADER = "sku,name,category,unit,step,price,stock,threshold,description\n"
 
 async def upload(browser: Browser, name: str, body: bytes) -> str:
     await browser.get("/backoffice/files")
-    form = aiohttp.FormData()
-    form.add_field("csrf", browser.csrf)
-    form.add_field("file", body, filename=name)
-    async with browser.http.post(browser.bot.web_url + "/backoffice/files/preview", data=form) as r:
-        browser.status, browser.page = r.status, await r.text()
-    return browser.page
+    return await browser.send_files("/backoffice/files/preview", "file", [(name, body)])
 
 
 def token_of(page: str) -> dict[str, str]:
