@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
-from zoneinfo import ZoneInfo
 
 from bot.domain.catalogue import Product
 from bot.domain.ports import DayTotal, ProductSales
@@ -175,15 +174,12 @@ class HourOfWeek:
     revenue_minor: int
 
 
-def hours_of_week(
-    hourly: Sequence[tuple[datetime, int, int]], timezone: ZoneInfo
-) -> list[list[HourOfWeek]]:
-    """Completed orders per UTC hour or quarter hour, summed per hour of the week in the
-    store's time: a 7×24 grid (Monday first) to plan who works when."""
+def hours_of_week(hourly: Sequence[tuple[int, int, int, int]]) -> list[list[HourOfWeek]]:
+    """Completed orders per (weekday, hour) in the store's time, from each stretch of the
+    period with one UTC offset, added up: a 7×24 grid (Monday first) to plan who works when."""
     grid = [[[0, 0] for _hour in range(24)] for _day in range(7)]
-    for at, orders, revenue in hourly:
-        local = at.astimezone(timezone)
-        cell = grid[local.weekday()][local.hour]
+    for weekday, hour, orders, revenue in hourly:
+        cell = grid[weekday][hour]
         cell[0] += orders
         cell[1] += revenue
     return [

@@ -330,12 +330,12 @@ class OrderRepository(Protocol):
         fewer than `within` days at their pace over [start, end), soonest out first: chosen
         in SQL, not by reading every item sold."""
 
-    def completed_by_quarter(
-        self, start: datetime, end: datetime
-    ) -> list[tuple[datetime, int, int]]:
-        """(UTC quarter hour, orders completed in it, their goods) for each quarter hour of
-        [start, end) with any, grouped in SQL: quarters, so that a shop in any time zone
-        (+5:30, +5:45) counts each order in its own local hour."""
+    def completed_by_hour_of_week(
+        self, start: datetime, end: datetime, utc_offset_minutes: int
+    ) -> list[tuple[int, int, int, int]]:
+        """(weekday, 0 Monday .. 6; hour; orders completed; their goods) for each hour of the
+        week with any, in local time at this UTC offset (+5:30 and +5:45 too), over a stretch
+        [start, end) that keeps one offset: grouped in SQL, at most 168 rows."""
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
         """(new, returning): customers with a completed order in [start, end), whose first

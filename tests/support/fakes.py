@@ -600,9 +600,9 @@ class FakeOrders:
     ) -> list[tuple[int, Decimal]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
-    def completed_by_quarter(
-        self, start: datetime, end: datetime
-    ) -> list[tuple[datetime, int, int]]:
+    def completed_by_hour_of_week(
+        self, start: datetime, end: datetime, utc_offset_minutes: int
+    ) -> list[tuple[int, int, int, int]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:

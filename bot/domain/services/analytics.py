@@ -27,7 +27,7 @@ from bot.domain.analytics import (
 )
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
 from bot.domain.ratings import RatedComment, RatingsSummary
-from bot.domain.services.sales import Period, per_day
+from bot.domain.services.sales import Period, offset_stretches, per_day
 from bot.domain.services.staff import check_manager
 
 TOP = 20  # rows of a ranking shown (the CSV holds them all)
@@ -136,8 +136,12 @@ def every_class(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[C
 def week_hours(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[list[HourOfWeek]]:
     with uow.reading():
         check_manager(uow, requested_by)
-        quarters = uow.orders.completed_by_quarter(period.start, period.end)
-    return hours_of_week(quarters, period.timezone)
+        hourly = [
+            cell
+            for start, end, offset in offset_stretches(period)
+            for cell in uow.orders.completed_by_hour_of_week(start, end, offset)
+        ]
+    return hours_of_week(hourly)
 
 
 def bought_together(

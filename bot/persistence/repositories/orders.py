@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    literal,
     literal_column,
     null,
     select,
@@ -105,6 +106,8 @@ _USUAL_ITEMS = (
     )
     .limit(bindparam("limit"))
 )
+EPOCH = "1970-01-01 00:00:00"  # a Thursday, in UTC as the columns are
+HOURS_A_WEEK = 7 * 24
 # Sales of periods up to this long are read from the lines' index in time order (see _sold).
 BY_TIME_UP_TO = timedelta(days=120)
 # The per-item sums of a period, kept a moment for ranking (MariaDB: a connection's own).
@@ -805,26 +808,30 @@ class SqlOrderRepository:
         )
         return [(int(pid), qty) for pid, qty in rows]
 
-    def completed_by_quarter(
-        self, start: datetime, end: datetime
-    ) -> list[tuple[datetime, int, int]]:
+    def completed_by_hour_of_week(
+        self, start: datetime, end: datetime, utc_offset_minutes: int
+    ) -> list[tuple[int, int, int, int]]:
+        """One pass over the orders' covering index of completion, each order's hour of the
+        week counted from the epoch's (a Thursday) in whole numbers: far cheaper than
+        formatting a time per order (a year of the 100k store: 190,000 orders)."""
         done = OrderRow.completed_at
         if self.session.get_bind().dialect.name == "sqlite":
-            minutes: Any = func.printf("%02d", (cast(func.strftime("%M", done), Integer) / 15) * 15)
-            quarter: Any = func.strftime("%Y-%m-%d %H:", done).concat(minutes)
+            seconds: Any = cast(func.strftime("%s", done), Integer)
         else:
-            minutes = func.lpad(func.floor(func.minute(done) / 15) * 15, 2, "0")
-            quarter = func.concat(func.date_format(done, "%Y-%m-%d %H:"), minutes)
+            seconds = func.timestampdiff(literal_column("SECOND"), literal(EPOCH), done)
+        hour = ((seconds + utc_offset_minutes * 60) // 3600) % HOURS_A_WEEK
         rows = self.session.execute(
             select(
-                quarter, func.count(), func.sum(OrderRow.total_minor - OrderRow.delivery_fee_minor)
+                hour.label("hour_of_week"),
+                func.count(),
+                func.sum(OrderRow.total_minor - OrderRow.delivery_fee_minor),
             )
             .where(done >= start, done < end)
-            .group_by(quarter)
+            .group_by(literal_column("hour_of_week"))
         )
+        # Hour 0 is Thursday 00:00 (1 January 1970); Monday is weekday 0.
         return [
-            (datetime.fromisoformat(str(at)).replace(tzinfo=UTC), int(n), int(goods or 0))
-            for at, n, goods in rows
+            ((int(h) // 24 + 3) % 7, int(h) % 24, int(n), int(goods or 0)) for h, n, goods in rows
         ]
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:

@@ -3,9 +3,8 @@ the week in the shop's time, comparisons with the previous period."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from bot.domain.analytics import (
     abc_classes,
@@ -13,7 +12,6 @@ from bot.domain.analytics import (
     class_counts,
     classed_top,
     cover,
-    hours_of_week,
     per_week,
     short_of_stock,
     totals,
@@ -46,17 +44,6 @@ def test_stock_cover_and_what_to_order_for_two_weeks() -> None:
     assert unsold.days is None and unsold.reorder == 0
     plenty = cover(make_product(sku="TEA", stock=Decimal(100)), Decimal(30), 30)
     assert short_of_stock([plenty, found, unsold]) == [found]
-
-
-def test_hours_are_counted_in_the_shops_time_across_a_clock_change() -> None:
-    paris = ZoneInfo("Europe/Paris")
-    hourly = [
-        (datetime(2026, 3, 28, 9, tzinfo=UTC), 2, 200),  # Saturday 10:00 in Paris (UTC+1)
-        (datetime(2026, 3, 29, 9, tzinfo=UTC), 3, 300),  # Sunday 11:00 (UTC+2 from 02:00)
-    ]
-    grid = hours_of_week(hourly, paris)
-    assert grid[5][10].orders == 2 and grid[6][11].orders == 3
-    assert sum(c.orders for row in grid for c in row) == 5
 
 
 def test_a_change_against_nothing_is_not_a_percentage() -> None:
