@@ -102,28 +102,41 @@ def _bounds(total: int) -> tuple[int, int]:
     return a, b
 
 
-def class_counts(revenues: Sequence[int]) -> dict[str, int]:
-    """How many items are in each class, from each item's revenue, most first."""
-    a_bound, b_bound = _bounds(sum(revenues))
+def class_counts(revenues: Sequence[tuple[int, int]]) -> dict[str, int]:
+    """How many items are in each class, from each revenue and how many items earned it,
+    most first (a year of a supermarket: 99,000 items, 23,000 different revenues)."""
+    a_bound, b_bound = _bounds(sum(revenue * n for revenue, n in revenues))
     counts, running = {"A": 0, "B": 0, "C": 0}, 0
-    for revenue in revenues:
-        counts["A" if running < a_bound else "B" if running < b_bound else "C"] += 1
-        running += revenue
+    for revenue, n in revenues:
+        in_a = _below(running, revenue, n, a_bound)
+        in_b = _below(running, revenue, n, b_bound) - in_a
+        counts["A"] += in_a
+        counts["B"] += in_b
+        counts["C"] += n - in_a - in_b
+        running += revenue * n
     return counts
 
 
-def classed_top(top: Sequence[ProductSales], revenues: Sequence[int]) -> list[Classed]:
+def _below(running: int, revenue: int, n: int, bound: int) -> int:
+    """Of n items earning `revenue` each, one after the other from `running`, how many have
+    less than `bound` before them: running + k × revenue < bound."""
+    if running >= bound:
+        return 0
+    if revenue == 0:
+        return n
+    return min(n, -((running - bound) // revenue))
+
+
+def classed_top(top: Sequence[ProductSales], total: int) -> list[Classed]:
     """The best sellers by revenue (most first), each with its class: the class of its rank
-    among every item's revenue."""
-    total = sum(revenues)
+    among every item's revenue (`total`: all of them)."""
     a_bound, b_bound = _bounds(total)
     classed, running = [], 0
-    for rank, s in enumerate(top):
-        before = running if rank < len(revenues) else total
+    for s in top:
         classed.append(
-            Classed(s, "A" if before < a_bound else "B" if before < b_bound else "C", total)
+            Classed(s, "A" if running < a_bound else "B" if running < b_bound else "C", total)
         )
-        running += revenues[rank] if rank < len(revenues) else 0
+        running += s.revenue_minor
     return classed
 
 

@@ -62,6 +62,16 @@ class BestSellers:
 
 
 @dataclass(frozen=True, slots=True)
+class RangeSales:
+    """How a period's completed orders sold the range, each item summed once."""
+
+    revenues: list[tuple[int, int]]  # (a revenue, how many items earned it), most first
+    best: list[ProductSales]  # most revenue first; ties: more sold, then lower id
+    slowest: list[ProductSales]  # on sale and sold, least sold first; ties: by SKU
+    short: list[tuple[int, Decimal]]  # (item id, sold) on sale, running out soonest first
+
+
+@dataclass(frozen=True, slots=True)
 class DayTotal:
     """A day's completed orders: how many, their goods, their delivery fees."""
 
@@ -313,22 +323,18 @@ class OrderRepository(Protocol):
         completion in [start, end), the local day being the UTC instant moved by the offset
         (the caller keeps the offset constant)."""
 
-    def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
-        """Each item's revenue in orders completed in [start, end), most first (figures
-        only: the ABC classes' counts without naming 30,000 items)."""
+    def range_sales(
+        self, start: datetime, end: datetime, *, top: int, within: int, short: int
+    ) -> RangeSales:
+        """Orders completed in [start, end), summed per item once: every revenue, the `top`
+        best and slowest sellers, and up to `short` items on sale whose stock lasts fewer
+        than `within` days at their pace, soonest out first."""
 
     def least_sold(
         self, start: datetime, end: datetime, *, limit: int | None
     ) -> list[ProductSales]:
         """Items on sale that sold in orders completed in [start, end), least sold first (the
         first `limit`, or every one)."""
-
-    def running_out(
-        self, start: datetime, end: datetime, *, within: int, limit: int
-    ) -> list[tuple[int, Decimal]]:
-        """(item id, quantity sold in completed orders) of the items on sale whose stock lasts
-        fewer than `within` days at their pace over [start, end), soonest out first: chosen
-        in SQL, not by reading every item sold."""
 
     def completed_by_hour_of_week(
         self, start: datetime, end: datetime, utc_offset_minutes: int

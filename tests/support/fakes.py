@@ -39,6 +39,7 @@ from bot.domain.ports import (
     DayTotal,
     Languages,
     ProductSales,
+    RangeSales,
     StaffSession,
     StagedUpload,
     Take,
@@ -582,7 +583,9 @@ class FakeOrders:
         on_sale = self.s.products.values()
         return sorted(p.name for p in on_sale if p.active and p.id not in sold)[:limit]
 
-    def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
+    def range_sales(
+        self, start: datetime, end: datetime, *, top: int, within: int, short: int
+    ) -> RangeSales:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
     def least_sold(
@@ -593,11 +596,6 @@ class FakeOrders:
     def unsold(
         self, start: datetime, end: datetime, *, completed: bool = False
     ) -> list[ProductSales]:
-        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
-
-    def running_out(
-        self, start: datetime, end: datetime, *, within: int, limit: int
-    ) -> list[tuple[int, Decimal]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
     def completed_by_hour_of_week(

@@ -88,19 +88,18 @@ def product_range(period: Period, *, requested_by: int, uow: UnitOfWork) -> Rang
     start, end = period.start, period.end
     with uow.reading():
         check_manager(uow, requested_by)
-        revenues = uow.orders.revenues_sold(start, end)
-        best = uow.orders.best_sellers(start, end, top=TOP, completed=True).by_revenue
-        slowest = uow.orders.least_sold(start, end, limit=TOP)
+        sold = uow.orders.range_sales(start, end, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10)
         unsold = uow.orders.unsold_names(start, end, limit=TOP, completed=True)
-        short = uow.orders.running_out(start, end, within=COVER_ALERT_DAYS, limit=TOP * 10)
-        products = uow.products.get_many([pid for pid, _sold in short])
+        products = uow.products.get_many([pid for pid, _sold in sold.short])
     covers = [
-        cover(products[pid], quantity, period.days) for pid, quantity in short if pid in products
+        cover(products[pid], quantity, period.days)
+        for pid, quantity in sold.short
+        if pid in products
     ]
     return Range(
-        class_counts(revenues),
-        classed_top(best, revenues),
-        slowest,
+        class_counts(sold.revenues),
+        classed_top(sold.best, sum(revenue * n for revenue, n in sold.revenues)),
+        sold.slowest,
         unsold,
         short_of_stock(covers),
     )

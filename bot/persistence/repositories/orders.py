@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ColumnElement,
+    Connection,
     Integer,
     MetaData,
     Select,
@@ -45,7 +46,14 @@ from bot.domain.orders import (
     StatusChange,
 )
 from bot.domain.payments import MoneyTaken, Payment, PaymentMethod, PaymentReceipt, Takings
-from bot.domain.ports import BestSellers, DayTotal, ProductSales, UsualItem, added_takings
+from bot.domain.ports import (
+    BestSellers,
+    DayTotal,
+    ProductSales,
+    RangeSales,
+    UsualItem,
+    added_takings,
+)
 from bot.domain.promo_codes import Discount, OrderPromo
 from bot.domain.vat import VatAtRate
 from bot.persistence.models import (
@@ -149,7 +157,7 @@ def _sold_in(
     return [*_sold_between(start, end, by_item=by_item), sold]
 
 
-def select_named(sold: Subquery) -> Select[Any]:
+def select_named(sold: Subquery | Table) -> Select[Any]:
     """Per-item sums (`_sold`) named: id, SKU, name, unit, quantity, revenue, on sale."""
     return select(
         sold.c.product_id,
@@ -774,11 +782,6 @@ class SqlOrderRepository:
             days[part.day] = part if seen is None else seen.plus(part)
         return list(days.values())
 
-    def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
-        sold = self._sold(start, end, completed=True).subquery()
-        rows = self.session.execute(select(sold.c.revenue).order_by(sold.c.revenue.desc()))
-        return [int(revenue) for (revenue,) in rows]
-
     def least_sold(
         self, start: datetime, end: datetime, *, limit: int | None
     ) -> list[ProductSales]:
@@ -790,23 +793,78 @@ class SqlOrderRepository:
             .limit(limit),
         )
 
-    def running_out(
-        self, start: datetime, end: datetime, *, within: int, limit: int
-    ) -> list[tuple[int, Decimal]]:
-        sold = self._sold(start, end, completed=True).subquery()
+    def range_sales(
+        self, start: datetime, end: datetime, *, top: int, within: int, short: int
+    ) -> RangeSales:
+        """The per-item sums once, into a temporary table of this connection (MariaDB: in
+        memory), then every ranking over it: a year on the 100k store is one pass over the
+        lines' index instead of four."""
+        connection = self.session.connection()
+        mariadb = connection.dialect.name != "sqlite"
+        SOLD.drop(connection, checkfirst=True)  # left by a page that failed halfway
+        if mariadb:  # a MEMORY table's size is capped when it is made (see best_sellers)
+            connection.exec_driver_sql(f"SET SESSION max_heap_table_size = {SOLD_MAX_BYTES}")
+        SOLD.create(connection)
+        if mariadb:
+            connection.exec_driver_sql("SET SESSION max_heap_table_size = DEFAULT")
+        try:
+            sums = self._sold(start, end, completed=True)
+            connection.execute(
+                insert(SOLD).from_select(["product_id", "quantity", "revenue"], sums)
+            )
+            return self._ranked(connection, start, end, top, within, short)
+        finally:
+            SOLD.drop(connection)
+
+    def _ranked(
+        self,
+        connection: Connection,
+        start: datetime,
+        end: datetime,
+        top: int,
+        within: int,
+        short: int,
+    ) -> RangeSales:
+        pid, quantity, revenue = SOLD.c.product_id, SOLD.c.quantity, SOLD.c.revenue
+        revenues = connection.execute(
+            select(revenue, func.count()).group_by(revenue).order_by(revenue.desc())
+        )
+        named = select_named(SOLD)
+        on_sale = ProductRow.active.is_(True)
+        best = named.order_by(revenue.desc(), quantity.desc(), pid).limit(top)
+        slowest = named.where(on_sale).order_by(type_coerce(quantity, BigInteger), ProductRow.sku)
         # Both sides in the columns' own thousandths, compared as plain integers:
         # stock × days < sold × within.
         stock = type_coerce(ProductRow.__table__.c.stock, BigInteger)
-        quantity = type_coerce(sold.c.quantity, BigInteger)
+        sold = type_coerce(quantity, BigInteger)
         days = max(1, round((end - start).total_seconds() / 86400))
-        rows = self.session.execute(
-            select(ProductRow.id, sold.c.quantity)
-            .join(sold, sold.c.product_id == ProductRow.id)
-            .where(ProductRow.active.is_(True), stock * days < quantity * within)
-            .order_by((stock * 1.0) / quantity, ProductRow.sku)
-            .limit(limit)
+        running_out = (
+            select(pid, quantity)
+            .join(ProductRow, ProductRow.id == pid)
+            .where(on_sale, stock * days < sold * within)
+            .order_by((stock * 1.0) / sold, ProductRow.sku)
+            .limit(short)
         )
-        return [(int(pid), qty) for pid, qty in rows]
+        return RangeSales(
+            [(int(r), int(n)) for r, n in revenues],
+            self._named(best),
+            self._least(connection, slowest, top),
+            [(int(p), q) for p, q in connection.execute(running_out)],
+        )
+
+    def _least(self, connection: Connection, slowest: Select[Any], top: int) -> list[ProductSales]:
+        """The `top` least sold on sale, naming only the candidates: those sold no more than
+        the `wanted`-th least sold item of all (more wanted while archived ones crowd them
+        out), not every item sold."""
+        quantity = SOLD.c.quantity
+        wanted = top
+        while True:
+            cut = connection.scalar(select(quantity).order_by(quantity).offset(wanted - 1).limit(1))
+            narrowed = slowest if cut is None else slowest.where(quantity <= cut)
+            found = self._named(narrowed.limit(top))
+            if len(found) == top or cut is None:
+                return found
+            wanted *= 4
 
     def completed_by_hour_of_week(
         self, start: datetime, end: datetime, utc_offset_minutes: int
