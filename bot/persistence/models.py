@@ -56,6 +56,9 @@ class ProductRow(Base):
         Index("ix_products_active_stock_name", "active", "stock", "name"),
         # Items on sale in name order: a report's first items that did not sell.
         Index("ix_products_active_name", "active", "name"),
+        # Every item in the catalogue's order, archived ones too: a page of the back office's
+        # items table, however deep, from this index alone.
+        Index("ix_products_category_name", "category", "name"),
         MYSQL_TABLE,
     )
 

@@ -376,21 +376,27 @@ class SqlProductRepository:
     def search(self, query: SearchQuery, *, limit: int, offset: int = 0) -> list[Product]:
         """Items matching every word, best matches first (see bot.domain.search)."""
         found, rank = self._matching(query)
-        order = (
-            (rank.desc(), ProductRow.name, ProductRow.id)
-            if query.words
-            else (ProductRow.category, ProductRow.name, ProductRow.id)  # the whole catalogue
-        )
-        rows = self.session.scalars(found.order_by(*order).limit(limit).offset(offset))
-        return [self._to_domain(r) for r in rows]
+        if query.words:
+            best = (rank.desc(), _products.c.name, _products.c.id)
+            page = found.order_by(*best).limit(limit).offset(offset)
+        else:
+            # The whole catalogue (or a category, a shelf) in its order: a page's ids are read
+            # from the index of categories and names alone, then only its items, so a page deep
+            # in 100,000 items reads no item before it (0.4 s to 10 ms on the 100k store).
+            order = (_products.c.category, _products.c.name, _products.c.id)
+            ids = found.with_only_columns(_products.c.id).order_by(*order).limit(limit)
+            chosen = ids.offset(offset).subquery()
+            page = select(*_ITEM_COLUMNS).join(chosen, chosen.c.id == _products.c.id)
+            page = page.order_by(*order)
+        return [_from_columns(r) for r in self.session.connection().execute(page)]
 
     def count_search(self, query: SearchQuery) -> int:
         found, _rank = self._matching(query)
         return self.session.scalar(select(func.count()).select_from(found.subquery())) or 0
 
     @staticmethod
-    def _matching(query: SearchQuery) -> tuple[Select[tuple[ProductRow]], ColumnElement[int]]:
-        found = select(ProductRow)
+    def _matching(query: SearchQuery) -> tuple[Select[Any], ColumnElement[int]]:
+        found = select(*_ITEM_COLUMNS)
         rank: ColumnElement[int] | None = None
         for word in query.words:
             term = aliased(SearchTermRow)
@@ -582,6 +588,14 @@ def _is_low(default_threshold: Decimal) -> tuple[ColumnElement[bool], ...]:
     default = literal(default_threshold, type_=Quantity)
     threshold = func.coalesce(ProductRow.low_stock_threshold, default)
     return (ON_SALE, ProductRow.stock <= threshold)
+
+
+def _from_columns(row: Sequence[Any]) -> Product:
+    """An item from a row of _ITEM_COLUMNS, read by position (by name, a Row's attributes
+    cost more than the query of a 100,000-item export)."""
+    fields = dict(zip(STORED_FIELDS, row, strict=True))
+    fields["unit"] = Unit(fields["unit"])
+    return Product.restored(**fields)
 
 
 def _narrowed(filters: Filters) -> list[ColumnElement[bool]]:

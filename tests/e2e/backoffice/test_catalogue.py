@@ -74,6 +74,7 @@ async def test_the_table_pages_through_a_long_catalogue(bot: RunningBot, browser
     assert len(first) == 50 and "Page 1 of 2" in browser.page
     second = rows(await browser.get("/backoffice/items?page=2"))
     assert len(second) == 5 and not set(first) & set(second)
+    assert first + second == [f"ITEM-{n:02d}" for n in range(55)]  # in name order throughout
 
 
 async def test_a_price_changed_in_the_back_office_is_what_customers_see(
