@@ -97,7 +97,12 @@ class CatalogueVersionRow(Base):
 
 class LedgerRow(Base):
     __tablename__ = "stock_ledger"
-    __table_args__ = (Index("ix_stock_ledger_product_id_id", "product_id", "id"), MYSQL_TABLE)
+    __table_args__ = (
+        Index("ix_stock_ledger_product_id_id", "product_id", "id"),
+        # The moves since a moment, oldest first: the ledger export.
+        Index("ix_stock_ledger_at", "at"),
+        MYSQL_TABLE,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
