@@ -125,18 +125,21 @@ async def test_the_stock_ledger_comes_down_with_each_move(
     sell(bot, 5, sku="TEA", name="Green tea", category="Tea")
     sam = logged_in_staff(bot)
     await sam.says("/restock TEA 7 van")
+    await sam.says("/adjust TEA -2 damaged =cmd|' /C calc'!A0")
     await enters(browser, await link_from_chat(sam))
     status, kind, body = await download(browser, "/backoffice/files/ledger.csv")
     assert status == 200 and kind.startswith("text/csv")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["at", "sku", "name", "reason", "change", "level", "by", "note", "order"]
-    assert [r[1:7] for r in rows[1:]] == [
-        ["TEA", "Green tea", "received", "5", "5", "test"],
-        ["TEA", "Green tea", "received", "7", "12", "staff:sam"],
+    assert [r[1:8] for r in rows[1:]] == [
+        ["TEA", "Green tea", "received", "5", "5", "test", "opening stock"],
+        ["TEA", "Green tea", "received", "7", "12", "staff:sam", "van"],
+        # A number stays a number; a note that would run as a formula is text.
+        ["TEA", "Green tea", "damaged", "-2", "10", "staff:sam", "'=cmd|' /C calc'!A0"],
     ]
     status, kind, body = await download(browser, "/backoffice/files/ledger.xlsx?days=7")
     sheet = load_workbook(io.BytesIO(body)).active
-    assert sheet is not None and sheet.max_row == 3
+    assert sheet is not None and sheet.max_row == 4
 
 
 async def test_a_preview_gone_stale_imports_nothing(bot: RunningBot, browser: Browser) -> None:
