@@ -155,6 +155,10 @@ class ProductRepository(Protocol):
     def update_many(self, products: Sequence[Product]) -> None:
         """Details only: stock moves by the ledger."""
 
+    def prices_in(self, category: str, *, limit: int) -> list[tuple[int, str, str, int]]:
+        """(id, SKU, name, price) of the first `limit` items of a category, archived ones
+        too, in name order: what a price change by category shows and changes."""
+
     def reprice(self, changes: Sequence[tuple[int, int, int]]) -> int:
         """(item id, price seen, new price) each: set where the price is still the one seen,
         one conditional UPDATE each; how many were set."""

@@ -175,6 +175,13 @@ class FakeProducts:
     def count_search(self, query: SearchQuery) -> int:
         return len(self._found(query))
 
+    def prices_in(self, category: str, *, limit: int) -> list[tuple[int, str, str, int]]:
+        found = sorted(
+            (p for p in self.s.products.values() if p.category == category),
+            key=lambda p: (p.name, p.id),
+        )
+        return [(p.id, p.sku, p.name, p.price_minor) for p in found if p.id is not None][:limit]
+
     def reprice(self, changes: Sequence[tuple[int, int, int]]) -> int:
         done = 0
         for product_id, seen, new in changes:
