@@ -21,7 +21,7 @@ from bot.catalogue_csv import (
     LineError,
     catalogue_lines,
     read_catalogue,
-    spreadsheet_csv,
+    safe_csv,
     spreadsheet_safe,
 )
 from bot.domain.catalogue import Product
@@ -140,7 +140,7 @@ def ledger_lines(
 
 
 def ledger_csv(moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo) -> bytes:
-    return spreadsheet_csv(ledger_lines(moves, timezone))
+    return safe_csv(ledger_lines(moves, timezone))
 
 
 def ledger_workbook(moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo) -> bytes:

@@ -18,12 +18,24 @@ from bot.catalogue_csv import spreadsheet_csv
 from bot.domain import permissions
 from bot.domain.analytics import change_percent
 from bot.domain.clock import utc_now
-from bot.domain.ports import DayTotal
 from bot.domain.services import analytics
 from bot.domain.services.sales import Period
 
 PERIODS = (7, 30, 90, 365)
 MONDAY = date(2024, 1, 1)  # any Monday: the heat map's rows are named from it
+WEEK_COLUMNS = [
+    "week of",
+    "first day",
+    "last day",
+    "orders",
+    "revenue",
+    "average basket",
+    "first day before",
+    "last day before",
+    "orders before",
+    "revenue before",
+    "average basket before",
+]
 
 
 def _period(request: web.Request) -> Period:
@@ -47,9 +59,53 @@ def _me(request: web.Request) -> int:
 
 async def overview(request: web.Request) -> web.StreamResponse:
     run, t, period = shop(request), texts(request), _period(request)
-    found = await run.run(analytics.overview, period, requested_by=_me(request), uow=run.uow())
     money = run.store.currency
-    if request.query.get("format") == "csv":
+    wanted = request.query.get("table") if request.query.get("format") == "csv" else None
+    if wanted == "ratings":
+        rated = await run.run(
+            analytics.every_rating, period, requested_by=_me(request), uow=run.uow()
+        )
+        zone = run.store.timezone
+        return _csv(
+            "ratings",
+            [
+                ["order", "stars", "comment", "rated at"],
+                *(
+                    [
+                        r.order_code,
+                        r.stars,
+                        r.comment,
+                        f"{r.rated_at.astimezone(zone):%Y-%m-%d %H:%M:%S}",
+                    ]
+                    for r in rated
+                ),
+            ],
+        )
+    found = await run.run(analytics.overview, period, requested_by=_me(request), uow=run.uow())
+    if wanted == "weeks":
+        return _csv(
+            "revenue-per-week",
+            [
+                WEEK_COLUMNS,
+                *(
+                    [
+                        w.monday.isoformat(),
+                        w.first.isoformat(),
+                        w.last.isoformat(),
+                        w.now.orders,
+                        f"{money.to_major(w.now.revenue_minor)}",
+                        f"{money.to_major(w.now.basket_minor)}",
+                        w.then_first.isoformat(),
+                        w.then_last.isoformat(),
+                        w.then.orders,
+                        f"{money.to_major(w.then.revenue_minor)}",
+                        f"{money.to_major(w.then.basket_minor)}",
+                    ]
+                    for w in found.weeks
+                ),
+            ],
+        )
+    if request.query.get("format") == "csv":  # the days
         rows: list[Sequence[object]] = [
             ["day", "orders", "revenue", "day before", "revenue before"]
         ]
@@ -78,7 +134,6 @@ async def overview(request: web.Request) -> web.StreamResponse:
         shown=lambda minor: t.money(minor, money),
         earlier_label=t("The previous period"),
     )
-    weeks = _weeks(found.days)
     return show(
         request,
         "analytics.html",
@@ -88,22 +143,10 @@ async def overview(request: web.Request) -> web.StreamResponse:
         days=period.days,
         found=found,
         chart=chart,
-        weeks=weeks,
         money=money,
         change=change_percent,
         zone=run.store.timezone,
     )
-
-
-def _weeks(days: Sequence[DayTotal]) -> list[tuple[date, int, int]]:
-    """(Monday, orders, revenue) per week the period touches."""
-    weeks: dict[date, list[int]] = {}
-    for d in days:
-        monday = d.day - timedelta(days=d.day.weekday())
-        week = weeks.setdefault(monday, [0, 0])
-        week[0] += d.orders
-        week[1] += d.revenue_minor
-    return [(monday, n, revenue) for monday, (n, revenue) in sorted(weeks.items())]
 
 
 async def product_range(request: web.Request) -> web.StreamResponse:
@@ -128,6 +171,26 @@ async def product_range(request: web.Request) -> web.StreamResponse:
                         f"{c.sales.quantity.normalize():f}",
                     ]
                     for c in classed
+                ),
+            ],
+        )
+    if wanted == "slow":
+        slow = await run.run(
+            analytics.slow_sellers, period, requested_by=_me(request), uow=run.uow()
+        )
+        return _csv(
+            "slow-sellers",
+            [
+                ["sku", "name", "unit", "quantity", "revenue"],
+                *(
+                    [
+                        s.sku,
+                        s.name,
+                        s.unit,
+                        f"{s.quantity.normalize():f}",
+                        f"{money.to_major(s.revenue_minor)}",
+                    ]
+                    for s in slow
                 ),
             ],
         )
@@ -161,7 +224,6 @@ async def product_range(request: web.Request) -> web.StreamResponse:
         counts=found.counts,
         money=money,
         top=analytics.TOP,
-        share=analytics.share_text,
     )
 
 

@@ -16,6 +16,7 @@ from bot.backoffice.access import PREFIX, Route, form_text, member, shop, show, 
 from bot.domain import permissions
 from bot.domain.catalogue import Product, Unit
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.orders import actor_label
 from bot.domain.quantity import parse_quantity
 from bot.domain.search import Filters, Shelf
 from bot.domain.services import catalogue, stock
@@ -132,6 +133,7 @@ async def _item_page(
         done=done or "",
         reasons=[(r.value, name) for r, name in REASON_NAMES.items()],
         move_names=MOVE_NAMES,
+        actor_label=actor_label,
         link=item_link(product),
         photo=_own_photo(product),
     )

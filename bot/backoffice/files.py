@@ -17,7 +17,7 @@ from bot.catalogue_csv import (
     LineError,
     catalogue_lines,
     read_catalogue_file,
-    spreadsheet_csv,
+    safe_csv,
 )
 from bot.catalogue_xlsx import (
     XLSX,
@@ -151,7 +151,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
 
 def _catalogue_csv(run: Shop) -> bytes:
     products = catalogue.all_products(uow=run.uow())
-    return spreadsheet_csv(catalogue_lines(products, run.store.currency))
+    return safe_csv(catalogue_lines(products, run.store.currency))
 
 
 def _catalogue_xlsx(run: Shop) -> bytes:

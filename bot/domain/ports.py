@@ -62,6 +62,16 @@ class BestSellers:
 
 
 @dataclass(frozen=True, slots=True)
+class RangeSales:
+    """How a period's completed orders sold the range, each item summed once."""
+
+    revenues: list[tuple[int, int]]  # (a revenue, how many items earned it), most first
+    best: list[ProductSales]  # most revenue first; ties: more sold, then lower id
+    slowest: list[ProductSales]  # on sale and sold, least sold first; ties: by SKU
+    short: list[tuple[int, Decimal]]  # (item id, sold) on sale, running out soonest first
+
+
+@dataclass(frozen=True, slots=True)
 class DayTotal:
     """A day's completed orders: how many, their goods, their delivery fees."""
 
@@ -144,6 +154,10 @@ class ProductRepository(Protocol):
     def add_many(self, products: Sequence[Product]) -> list[Product]: ...
     def update_many(self, products: Sequence[Product]) -> None:
         """Details only: stock moves by the ledger."""
+
+    def prices_in(self, category: str, *, limit: int) -> list[tuple[int, str, str, int]]:
+        """(id, SKU, name, price) of the first `limit` items of a category, archived ones
+        too, in name order: what a price change by category shows and changes."""
 
     def reprice(self, changes: Sequence[tuple[int, int, int]]) -> int:
         """(item id, price seen, new price) each: set where the price is still the one seen,
@@ -302,31 +316,36 @@ class OrderRepository(Protocol):
         """The first `limit` names, by name, of items on sale with no sale in [start, end)."""
         ...
 
+    def unsold(
+        self, start: datetime, end: datetime, *, completed: bool = False
+    ) -> list[ProductSales]:
+        """Every item on sale with no sale in [start, end), by name (quantity and revenue 0)."""
+        ...
+
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         """Completed orders, goods, delivery fees and money by way taken per local day of
         completion in [start, end), the local day being the UTC instant moved by the offset
         (the caller keeps the offset constant)."""
 
-    def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
-        """Each item's revenue in orders completed in [start, end), most first (figures
-        only: the ABC classes' counts without naming 30,000 items)."""
+    def range_sales(
+        self, start: datetime, end: datetime, *, top: int, within: int, short: int
+    ) -> RangeSales:
+        """Orders completed in [start, end), summed per item once: every revenue, the `top`
+        best and slowest sellers, and up to `short` items on sale whose stock lasts fewer
+        than `within` days at their pace, soonest out first."""
 
-    def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
-        """Items on sale that sold in orders completed in [start, end), least sold first."""
+    def least_sold(
+        self, start: datetime, end: datetime, *, limit: int | None
+    ) -> list[ProductSales]:
+        """Items on sale that sold in orders completed in [start, end), least sold first (the
+        first `limit`, or every one)."""
 
-    def running_out(
-        self, start: datetime, end: datetime, *, within: int, limit: int
-    ) -> list[tuple[int, Decimal]]:
-        """(item id, quantity sold in completed orders) of the items on sale whose stock lasts
-        fewer than `within` days at their pace over [start, end), soonest out first: chosen
-        in SQL, not by reading every item sold."""
-
-    def completed_by_quarter(
-        self, start: datetime, end: datetime
-    ) -> list[tuple[datetime, int, int]]:
-        """(UTC quarter hour, orders completed in it, their goods) for each quarter hour of
-        [start, end) with any, grouped in SQL: quarters, so that a shop in any time zone
-        (+5:30, +5:45) counts each order in its own local hour."""
+    def completed_by_hour_of_week(
+        self, start: datetime, end: datetime, utc_offset_minutes: int
+    ) -> list[tuple[int, int, int, int]]:
+        """(weekday, 0 Monday .. 6; hour; orders completed; their goods) for each hour of the
+        week with any, in local time at this UTC offset (+5:30 and +5:45 too), over a stretch
+        [start, end) that keeps one offset: grouped in SQL, at most 168 rows."""
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
         """(new, returning): customers with a completed order in [start, end), whose first
@@ -427,6 +446,10 @@ class RatingRepository(Protocol):
     def get(self, order_id: int) -> Rating | None: ...
     def summary(self, start: datetime, end: datetime, *, comments: int) -> RatingsSummary:
         """Ratings of the orders completed in [start, end): count, stars, latest comments."""
+
+    def rated(self, start: datetime, end: datetime) -> list[RatedComment]:
+        """Every rating of the orders completed in [start, end), latest first (its comment ""
+        when none was given)."""
 
 
 class OfferRepository(Protocol):

@@ -99,19 +99,6 @@ async def _levels(update: Update, context: ShopContext, text: str, offset: int) 
     await show(update, "\n".join(lines), keyboard)
 
 
-_ORDER_NOTE = re.compile(r"order (\w+)(.*)", re.DOTALL)
-
-
-def _note(t: Texts, note: str) -> str:
-    """A ledger row's note in the reader's language: the shop's own notes ("order K7Q2MZ4P",
-    "order K7Q2MZ4P: Gala apples (1.5 kg) → Gala apples (1.62 kg)") are written by the code
-    and translated here; what staff typed is shown as typed."""
-    made = _ORDER_NOTE.fullmatch(note)
-    if made is None:
-        return t(note)
-    return t("order {code}", code=made.group(1)) + made.group(2)
-
-
 async def _item(update: Update, context: ShopContext, sku: str) -> None:
     store, t = context.shop.store, context.texts(update)
     product, rows = await context.run(stock_history, sku, limit=10)
@@ -123,12 +110,11 @@ async def _item(update: Update, context: ShopContext, sku: str) -> None:
     lines.append("\n" + (t("<b>Last changes</b>") if rows else t("No stock changes yet.")))
     for row in rows:
         at = row.at.astimezone(store.timezone)
-        sign = "+" if row.change > 0 else ""
-        note = f" – {esc(_note(t, row.note))}" if row.note else ""
+        note = f" – {esc(t.ledger_note(row.note))}" if row.note else ""
         change = t(
             "{when} {change} {reason} → {level} by {who}",
             when=f"{t.short_date(at.date())} {at:%H:%M}",
-            change=sign + t.quantity(row.change, unit),
+            change=t.change(row.change, unit),
             reason=t(MOVE_NAMES[row.reason]),
             level=t.quantity(row.resulting_level, unit),
             who=esc(str(t.shown(actor_label(row.actor)))),

@@ -56,6 +56,9 @@ class ProductRow(Base):
         Index("ix_products_active_stock_name", "active", "stock", "name"),
         # Items on sale in name order: a report's first items that did not sell.
         Index("ix_products_active_name", "active", "name"),
+        # Every item in the catalogue's order, archived ones too: a page of the back office's
+        # items table, however deep, from this index alone.
+        Index("ix_products_category_name", "category", "name"),
         MYSQL_TABLE,
     )
 
@@ -94,7 +97,12 @@ class CatalogueVersionRow(Base):
 
 class LedgerRow(Base):
     __tablename__ = "stock_ledger"
-    __table_args__ = (Index("ix_stock_ledger_product_id_id", "product_id", "id"), MYSQL_TABLE)
+    __table_args__ = (
+        Index("ix_stock_ledger_product_id_id", "product_id", "id"),
+        # The moves since a moment, oldest first: the ledger export.
+        Index("ix_stock_ledger_at", "at"),
+        MYSQL_TABLE,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))

@@ -21,12 +21,10 @@ def thousandths(value: Decimal) -> int:
     return int(scaled)
 
 
-_THOUSANDTH = Decimal("0.001")
-
-
 def from_thousandths(value: int | Decimal) -> Decimal:
-    """A stored count of thousandths (or a SUM of them) as the quantity it is."""
-    return (Decimal(int(value)) / QUANTITY_SCALE).quantize(_THOUSANDTH)
+    """A stored count of thousandths (or a SUM of them) as the quantity it is, with its three
+    places ("1.500"): the point moved, no division (an export reads 700,000 of them)."""
+    return Decimal(int(value)).scaleb(-3)
 
 
 class Quantity(TypeDecorator[Decimal]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 
 import aiohttp
@@ -49,6 +50,26 @@ class Browser:
 
     async def post(self, path: str, form: dict[str, str]) -> str:
         async with self.http.post(self.bot.web_url + path, data=form) as response:
+            self.status, self.page = response.status, await response.text()
+        return self.page
+
+    async def send_files(self, path: str, field: str, files: list[tuple[str, bytes]]) -> str:
+        """Post files (name, content) as a form of the page shown does, with its CSRF token,
+        each file's name as Chromium sends it: as it is, but for quotes and line breaks
+        (aiohttp's own forms would percent-encode "<", which a browser never does)."""
+        boundary = f"----shopkeeps{secrets.token_hex(8)}"
+        parts = [f'Content-Disposition: form-data; name="csrf"\r\n\r\n{self.csrf}'.encode()]
+        for name, body in files:
+            shown = name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+            head = (
+                f'Content-Disposition: form-data; name="{field}"; filename="{shown}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            )
+            parts.append(head.encode() + body)
+        data = b"".join(b"--" + boundary.encode() + b"\r\n" + part + b"\r\n" for part in parts)
+        data += b"--" + boundary.encode() + b"--\r\n"
+        kind = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        async with self.http.post(self.bot.web_url + path, data=data, headers=kind) as response:
             self.status, self.page = response.status, await response.text()
         return self.page
 

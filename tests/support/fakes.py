@@ -39,6 +39,7 @@ from bot.domain.ports import (
     DayTotal,
     Languages,
     ProductSales,
+    RangeSales,
     StaffSession,
     StagedUpload,
     Take,
@@ -173,6 +174,13 @@ class FakeProducts:
 
     def count_search(self, query: SearchQuery) -> int:
         return len(self._found(query))
+
+    def prices_in(self, category: str, *, limit: int) -> list[tuple[int, str, str, int]]:
+        found = sorted(
+            (p for p in self.s.products.values() if p.category == category),
+            key=lambda p: (p.name, p.id),
+        )
+        return [(p.id, p.sku, p.name, p.price_minor) for p in found if p.id is not None][:limit]
 
     def reprice(self, changes: Sequence[tuple[int, int, int]]) -> int:
         done = 0
@@ -582,20 +590,24 @@ class FakeOrders:
         on_sale = self.s.products.values()
         return sorted(p.name for p in on_sale if p.active and p.id not in sold)[:limit]
 
-    def revenues_sold(self, start: datetime, end: datetime) -> list[int]:
+    def range_sales(
+        self, start: datetime, end: datetime, *, top: int, within: int, short: int
+    ) -> RangeSales:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
-    def least_sold(self, start: datetime, end: datetime, *, limit: int) -> list[ProductSales]:
+    def least_sold(
+        self, start: datetime, end: datetime, *, limit: int | None
+    ) -> list[ProductSales]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
-    def running_out(
-        self, start: datetime, end: datetime, *, within: int, limit: int
-    ) -> list[tuple[int, Decimal]]:
+    def unsold(
+        self, start: datetime, end: datetime, *, completed: bool = False
+    ) -> list[ProductSales]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
-    def completed_by_quarter(
-        self, start: datetime, end: datetime
-    ) -> list[tuple[datetime, int, int]]:
+    def completed_by_hour_of_week(
+        self, start: datetime, end: datetime, utc_offset_minutes: int
+    ) -> list[tuple[int, int, int, int]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
@@ -878,6 +890,9 @@ class FakeRatings:
                 for r in said[:comments]
             ],
         )
+
+    def rated(self, start: datetime, end: datetime) -> list[RatedComment]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
 
 class FakeInvites:

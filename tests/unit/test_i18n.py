@@ -175,3 +175,23 @@ def test_numbers_and_money_follow_the_stores_country_where_the_language_is_spoke
     german_in_france = Catalogues(country="FR").texts("de")  # not a pair Babel knows
     assert german_in_france.money(329, Currency("EUR")) == "3,29\u00a0€"
     assert german_in_france.quantity(Decimal("1.5"), "kg") == "1,5 kg"
+
+
+def test_a_percentage_is_written_the_languages_way_a_rise_with_its_sign() -> None:
+    texts = Catalogues().texts
+    assert texts("en").percent(Decimal("12.5"), signed=True) == "+12.5 %"
+    assert texts("fr").percent(Decimal("12.5"), signed=True) == "+12,5\u00a0%"
+    assert texts("de").percent(Decimal("-3"), signed=True) == "-3,0\u00a0%"
+    assert texts("uk").percent(Decimal("83.33")) == "83,3%"
+    assert Catalogues(country="CH").texts("de").percent(Decimal("1234.5")) == "1’234.5%"
+
+
+def test_a_stock_change_shows_its_sign_and_the_shops_own_notes_are_translated() -> None:
+    french = Catalogues().texts("fr")
+    assert french.change(Decimal("2.5"), "kg") == "+2,5 kg"
+    assert french.change(Decimal(-1), "pc") == "-1 pce"
+    assert french.ledger_note("order K7Q2MZ4P: Gala (1.5 kg) → Fuji (1.62 kg)") == (
+        "commande K7Q2MZ4P: Gala (1.5 kg) → Fuji (1.62 kg)"
+    )
+    assert french.ledger_note("van from Lyon") == "van from Lyon"
+    assert french.ledger_note("") == ""  # never the catalogue's header

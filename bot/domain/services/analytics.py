@@ -15,17 +15,19 @@ from bot.domain.analytics import (
     HourOfWeek,
     Pair,
     Totals,
+    WeekTotal,
     abc_classes,
     class_counts,
     classed_top,
     cover,
     hours_of_week,
+    per_week,
     short_of_stock,
     totals,
 )
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
-from bot.domain.ratings import RatingsSummary
-from bot.domain.services.sales import Period, per_day
+from bot.domain.ratings import RatedComment, RatingsSummary
+from bot.domain.services.sales import Period, offset_stretches, per_day
 from bot.domain.services.staff import check_manager
 
 TOP = 20  # rows of a ranking shown (the CSV holds them all)
@@ -51,6 +53,10 @@ class Overview:
     then: Totals
     customers: Customers
     ratings: RatingsSummary  # of the period's completed orders, with the latest comments
+
+    @property
+    def weeks(self) -> list[WeekTotal]:
+        return per_week(self.days, self.before)
 
 
 def overview(period: Period, *, requested_by: int, uow: UnitOfWork) -> Overview:
@@ -82,22 +88,40 @@ def product_range(period: Period, *, requested_by: int, uow: UnitOfWork) -> Rang
     start, end = period.start, period.end
     with uow.reading():
         check_manager(uow, requested_by)
-        revenues = uow.orders.revenues_sold(start, end)
-        best = uow.orders.best_sellers(start, end, top=TOP, completed=True).by_revenue
-        slowest = uow.orders.least_sold(start, end, limit=TOP)
+        sold = uow.orders.range_sales(start, end, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10)
         unsold = uow.orders.unsold_names(start, end, limit=TOP, completed=True)
-        short = uow.orders.running_out(start, end, within=COVER_ALERT_DAYS, limit=TOP * 10)
-        products = uow.products.get_many([pid for pid, _sold in short])
+        products = uow.products.get_many([pid for pid, _sold in sold.short])
     covers = [
-        cover(products[pid], quantity, period.days) for pid, quantity in short if pid in products
+        cover(products[pid], quantity, period.days)
+        for pid, quantity in sold.short
+        if pid in products
     ]
     return Range(
-        class_counts(revenues),
-        classed_top(best, revenues),
-        slowest,
+        class_counts(sold.revenues),
+        classed_top(sold.best, sum(revenue * n for revenue, n in sold.revenues)),
+        sold.slowest,
         unsold,
         short_of_stock(covers),
     )
+
+
+def every_rating(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[RatedComment]:
+    """Every rating of the period's completed orders, latest first: the download."""
+    with uow.reading():
+        check_manager(uow, requested_by)
+        return uow.ratings.rated(period.start, period.end)
+
+
+def slow_sellers(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[ProductSales]:
+    """Every item on sale, least sold first: those that did not sell at all (by name), then
+    those that did: the download."""
+    start, end = period.start, period.end
+    with uow.reading():
+        check_manager(uow, requested_by)
+        return [
+            *uow.orders.unsold(start, end, completed=True),
+            *uow.orders.least_sold(start, end, limit=None),
+        ]
 
 
 def every_class(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[Classed]:
@@ -111,8 +135,12 @@ def every_class(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[C
 def week_hours(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[list[HourOfWeek]]:
     with uow.reading():
         check_manager(uow, requested_by)
-        quarters = uow.orders.completed_by_quarter(period.start, period.end)
-    return hours_of_week(quarters, period.timezone)
+        hourly = [
+            cell
+            for start, end, offset in offset_stretches(period)
+            for cell in uow.orders.completed_by_hour_of_week(start, end, offset)
+        ]
+    return hours_of_week(hourly)
 
 
 def bought_together(

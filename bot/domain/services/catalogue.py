@@ -24,7 +24,7 @@ from bot.domain.errors import (
 from bot.domain.ports import UnitOfWork
 from bot.domain.pricing import PriceChange, PriceStep, fingerprint
 from bot.domain.quantity import check_step
-from bot.domain.search import Filters, SearchQuery, build_query, query_words
+from bot.domain.search import Filters, build_query, query_words
 from bot.domain.services.offers import price_now, prices_now
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.stock import check_level, move_stock
@@ -483,17 +483,19 @@ def stock_levels(
     return Page(items, total, offset, limit)
 
 
-# A small shop's category is a few hundred items; one change for more is refused.
-MOST_REPRICED = 5000
+# A small shop's category is a few hundred items, a supermarket's up to about 10,000 (the 100k
+# store's are): one change for more is refused (10,000 prices: 1.8 s on SQLite, 4.3 s on
+# MariaDB, in one transaction).
+MOST_REPRICED = 20_000
 PRICES_MOVED = said(
     "Prices in “{category}” changed since the preview, so nothing was changed. Look at the "
     "preview again."
 )
 
 
-def _category_items(uow: UnitOfWork, category: str) -> list[Product]:
-    query = SearchQuery((), include_archived=True, filters=Filters(category=category))
-    items = uow.products.search(query, limit=MOST_REPRICED + 1)
+def _category_items(uow: UnitOfWork, category: str) -> list[tuple[int, str, str, int]]:
+    """(id, SKU, name, price) of every item of the category, archived ones too."""
+    items = uow.products.prices_in(category, limit=MOST_REPRICED + 1)
     if not items:
         raise NotFound(said("There are no items in the category “{category}”."), category=category)
     if len(items) > MOST_REPRICED:
@@ -505,11 +507,9 @@ def _category_items(uow: UnitOfWork, category: str) -> list[Product]:
     return items
 
 
-def _steps(items: list[Product], change: PriceChange) -> list[PriceStep]:
+def _steps(items: list[tuple[int, str, str, int]], change: PriceChange) -> list[PriceStep]:
     return [
-        PriceStep(p.id, p.sku, p.name, p.price_minor, change.applied(p.price_minor))
-        for p in items
-        if p.id is not None
+        PriceStep(pid, sku, name, price, change.applied(price)) for pid, sku, name, price in items
     ]
 
 

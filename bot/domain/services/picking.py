@@ -175,7 +175,7 @@ def _move_stock(
             actor=actor,
             at=at,
             order_id=order.id,
-            # "order CODE" is read back in the reader's language (bot.handlers.stock); the
+            # "order CODE" is read back in the reader's language (Texts.ledger_note); the
             # rest is names and amounts, the same in every language.
             note=f"order {order.code}: {line.name} ({was}) → "
             f"{picked.name} ({format_quantity(picked.quantity, picked.unit)})",

@@ -76,7 +76,7 @@ def sales_per_day(period: Period, *, uow: UnitOfWork) -> list[DayTotal]:
 def per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
     """Inside an open unit of work: sales_per_day's rows."""
     found: dict[date, DayTotal] = {}
-    for start, end, offset in _stretches(period):
+    for start, end, offset in offset_stretches(period):
         for total in uow.orders.day_totals(start, end, offset):
             seen = found.get(total.day)  # a day in two parts, where the clocks change
             found[total.day] = total if seen is None else seen.plus(total)
@@ -86,7 +86,7 @@ def per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
     ]
 
 
-def _stretches(period: Period) -> list[tuple[datetime, datetime, int]]:
+def offset_stretches(period: Period) -> list[tuple[datetime, datetime, int]]:
     """[start, end) UTC instants and the offset (minutes) that holds throughout: runs of whole
     local days, and each day on which the clocks change, split where they do."""
     stretches: list[tuple[datetime, datetime, int]] = []

@@ -62,3 +62,16 @@ class SqlRatingRepository:
         ).all()
         said = [RatedComment(r.code, r.stars, r.comment, r.rated_at) for r in rows]
         return RatingsSummary(int(count), int(total), said)
+
+    def rated(self, start: datetime, end: datetime) -> list[RatedComment]:
+        completed = (OrderRow.completed_at >= start) & (OrderRow.completed_at < end)
+        joined = _ratings.join(OrderRow.__table__, OrderRow.id == OrderRatingRow.order_id)
+        rows = self.session.execute(
+            select(
+                OrderRow.code, OrderRatingRow.stars, OrderRatingRow.comment, OrderRatingRow.rated_at
+            )
+            .select_from(joined)
+            .where(completed)
+            .order_by(OrderRatingRow.rated_at.desc(), OrderRatingRow.order_id.desc())
+        ).all()
+        return [RatedComment(r.code, r.stars, r.comment or "", r.rated_at) for r in rows]

@@ -3,19 +3,32 @@ use cases as the chat (both databases: editing and stock moves write)."""
 
 from __future__ import annotations
 
+import html
 import re
+from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
+from bot.domain.catalogue import Unit
 from bot.persistence.models import LedgerRow
 from tests.support.back_office import Browser, enters, link_from_chat, logged_in_staff
 from tests.support.running_bot import RunningBot
-from tests.support.shop_factories import sell, someone, stock_of
+from tests.support.shop_factories import place_order, sell, someone, stock_of
 
 
 async def signed_in(bot: RunningBot, browser: Browser) -> None:
     sam = logged_in_staff(bot)
     await enters(browser, await link_from_chat(sam))
+
+
+def last_changes(page: str) -> list[list[str]]:
+    """The cells of the item page's "Last changes" table, newest first, as text."""
+    table = page.rsplit("<table>", 1)[1].split("</table>", 1)[0]
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [html.unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
 
 
 def rows(page: str) -> list[str]:
@@ -61,6 +74,7 @@ async def test_the_table_pages_through_a_long_catalogue(bot: RunningBot, browser
     assert len(first) == 50 and "Page 1 of 2" in browser.page
     second = rows(await browser.get("/backoffice/items?page=2"))
     assert len(second) == 5 and not set(first) & set(second)
+    assert first + second == [f"ITEM-{n:02d}" for n in range(55)]  # in name order throughout
 
 
 async def test_a_price_changed_in_the_back_office_is_what_customers_see(
@@ -152,3 +166,54 @@ async def test_saving_the_page_keeps_a_price_set_meanwhile_in_the_chat(
     await browser.post("/backoffice/items/RICE-1KG", form | {"name": "Basmati rice, 1 kg"})
     assert browser.status == 200 and "Saved." in browser.page
     assert 'value="Basmati rice, 1 kg"' in browser.page and 'value="4.20"' in browser.page
+
+
+async def test_an_items_last_changes_read_as_the_chat_says_them_in_the_shops_time(
+    bot: RunningBot, browser: Browser, engine: Engine
+) -> None:
+    apples = sell(
+        bot, 10, sku="APPLES", name="Gala apples", unit=Unit.KILOGRAM, step=Decimal("0.5")
+    )
+    sam = logged_in_staff(bot)
+    await enters(browser, await link_from_chat(sam))
+    await sam.says("/language")
+    await sam.presses("Français")  # the back office follows
+    await sam.says("/restock APPLES 2.5 van")
+    order = place_order(bot, someone(bot, "Ann"), apples, 1)
+    await browser.get("/backoffice/items/APPLES")
+    with engine.connect() as db:
+        times = db.scalars(select(LedgerRow.at).order_by(LedgerRow.id.desc())).all()
+    sale, goods_in, _first = last_changes(browser.page)
+    zone = bot.shop.store.timezone
+    assert sale[0].endswith(f", {times[0].astimezone(zone):%H:%M}")  # Paris, not UTC
+    assert goods_in[0].endswith(f", {times[1].astimezone(zone):%H:%M}")
+    assert [sale[2], sale[3], sale[5]] == ["-1 kg", "11,5 kg", f"commande {order.code}"]
+    assert [goods_in[2], goods_in[4], goods_in[5]] == ["+2,5 kg", "sam", "van"]
+    await sam.says("/stock APPLES")
+    in_the_chat = next(m.shown_text for m in reversed(sam.chat.from_bot) if "van" in m.shown_text)
+    assert "-1 kg" in in_the_chat and f"– commande {order.code}" in in_the_chat
+    assert "+2,5 kg" in in_the_chat
+
+
+async def test_an_item_archived_from_its_page_leaves_the_chat_and_comes_back(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sell(bot, sku="RICE-1KG", name="Basmati rice 1 kg", category="Grocery")
+    await signed_in(bot, browser)
+    page = await browser.get("/backoffice/items/RICE-1KG")
+    shown = dict(re.findall(r'<input (?:type="hidden" )?name="(\w+)" value="([^"]*)"', page))
+    form = shown | {"unit": "pc", "description": ""}  # "active" unticked: not sent
+    await browser.post("/backoffice/items/RICE-1KG", form)
+    assert browser.status == 200 and "Saved." in browser.page
+    assert 'name="active" checked' not in browser.page
+    assert rows(await browser.get("/backoffice/items?shelf=archived")) == ["RICE-1KG"]
+    ann = someone(bot, "Ann")
+    await ann.says("/search basmati")
+    assert not any("Basmati" in b for b in ann.last.button_texts)
+    page = await browser.get("/backoffice/items/RICE-1KG")
+    shown = dict(re.findall(r'<input (?:type="hidden" )?name="(\w+)" value="([^"]*)"', page))
+    await browser.post("/backoffice/items/RICE-1KG", shown | {"unit": "pc", "active": "on"})
+    assert browser.status == 200 and 'name="active" checked' in browser.page
+    assert rows(await browser.get("/backoffice/items?shelf=archived")) == []
+    await ann.says("/search basmati")
+    assert any("Basmati rice 1 kg" in b for b in ann.last.button_texts)

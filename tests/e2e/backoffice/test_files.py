@@ -8,8 +8,7 @@ import csv
 import io
 import re
 
-import aiohttp
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, func, select
 
 from bot.persistence.models import ProductRow, StagedUploadRow
@@ -22,12 +21,7 @@ HEADER = "sku,name,category,unit,step,price,stock,threshold,description\n"
 
 async def upload(browser: Browser, name: str, body: bytes) -> str:
     await browser.get("/backoffice/files")
-    form = aiohttp.FormData()
-    form.add_field("csrf", browser.csrf)
-    form.add_field("file", body, filename=name)
-    async with browser.http.post(browser.bot.web_url + "/backoffice/files/preview", data=form) as r:
-        browser.status, browser.page = r.status, await r.text()
-    return browser.page
+    return await browser.send_files("/backoffice/files/preview", "file", [(name, body)])
 
 
 def token_of(page: str) -> dict[str, str]:
@@ -131,18 +125,21 @@ async def test_the_stock_ledger_comes_down_with_each_move(
     sell(bot, 5, sku="TEA", name="Green tea", category="Tea")
     sam = logged_in_staff(bot)
     await sam.says("/restock TEA 7 van")
+    await sam.says("/adjust TEA -2 damaged =cmd|' /C calc'!A0")
     await enters(browser, await link_from_chat(sam))
     status, kind, body = await download(browser, "/backoffice/files/ledger.csv")
     assert status == 200 and kind.startswith("text/csv")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == ["at", "sku", "name", "reason", "change", "level", "by", "note", "order"]
-    assert [r[1:7] for r in rows[1:]] == [
-        ["TEA", "Green tea", "received", "5", "5", "test"],
-        ["TEA", "Green tea", "received", "7", "12", "staff:sam"],
+    assert [r[1:8] for r in rows[1:]] == [
+        ["TEA", "Green tea", "received", "5", "5", "test", "opening stock"],
+        ["TEA", "Green tea", "received", "7", "12", "staff:sam", "van"],
+        # A number stays a number; a note that would run as a formula is text.
+        ["TEA", "Green tea", "damaged", "-2", "10", "staff:sam", "'=cmd|' /C calc'!A0"],
     ]
     status, kind, body = await download(browser, "/backoffice/files/ledger.xlsx?days=7")
     sheet = load_workbook(io.BytesIO(body)).active
-    assert sheet is not None and sheet.max_row == 3
+    assert sheet is not None and sheet.max_row == 4
 
 
 async def test_a_preview_gone_stale_imports_nothing(bot: RunningBot, browser: Browser) -> None:
@@ -157,3 +154,44 @@ async def test_a_preview_gone_stale_imports_nothing(bot: RunningBot, browser: Br
     await browser.post("/backoffice/files/import", token_of(page))
     assert browser.status == 409 and "changed since the preview" in browser.page
     assert stock_of(bot, "TEA") == 8  # the file's 5 did not overwrite the delivery
+
+
+async def test_the_catalogue_comes_down_as_csv_and_goes_back_up_unchanged(
+    bot: RunningBot, browser: Browser
+) -> None:
+    sell(bot, 5, sku="TEA", name="Green tea", category="Tea", price_minor=400)
+    sell(bot, 2, sku="HACK", name='=HYPERLINK("x")', category="Tea", price_minor=100)
+    await enters(browser, await link_from_chat(logged_in_staff(bot)))
+    async with browser.http.get(bot.web_url + "/backoffice/files/catalogue.csv") as response:
+        body = await response.read()
+        assert response.status == 200 and response.content_type == "text/csv"
+        assert response.headers["Content-Disposition"] == 'attachment; filename="catalogue.csv"'
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == [*HEADER.strip().split(","), "photo", "vat"]
+    by_sku = {row[0]: row for row in rows[1:]}
+    assert by_sku["TEA"][:7] == ["TEA", "Green tea", "Tea", "pc", "1", "4.00", "5"]
+    assert by_sku["HACK"][1] == '\'=HYPERLINK("x")'  # text in a spreadsheet, never run
+    page = await upload(browser, "catalogue.csv", body)
+    assert browser.status == 200, page
+    assert "New items: 0" in page and "Changed items: 0" in page and "Unchanged items: 2" in page
+
+
+async def test_a_bad_line_in_an_excel_file_is_named_and_nothing_is_written(
+    bot: RunningBot, browser: Browser, engine: Engine
+) -> None:
+    await enters(browser, await link_from_chat(logged_in_staff(bot)))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["TEA", "Green tea", "Tea", "pc", 1, 4.2, 5, None, None])
+    sheet.append(["MINT", "Mint tea", "Tea", "pc", 1, 2.5, -3, None, None])
+    sheet.append(["RICE", "Basmati rice", "Grocery", "kg", 0.5, "cheap", 10, None, None])
+    data = io.BytesIO()
+    book.save(data)
+    page = await upload(browser, "catalogue.xlsx", data.getvalue())
+    assert browser.status == 400 and "Nothing was imported" in page
+    bad = dict(re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]*)</td></tr>', page))
+    assert set(bad) == {"3", "4"}, page
+    assert "cannot be negative" in bad["3"] and "is not a price" in bad["4"]
+    assert "Import it" not in page and products(engine) == 0

@@ -29,13 +29,7 @@ def photo(colour: str, *, kind: str = "PNG", exif_gps: bool = False) -> bytes:
 
 async def send_photos(browser: Browser, files: list[tuple[str, bytes]]) -> str:
     await browser.get("/backoffice/files")
-    form = aiohttp.FormData()
-    form.add_field("csrf", browser.csrf)
-    for name, body in files:
-        form.add_field("photos", body, filename=name)
-    async with browser.http.post(browser.bot.web_url + "/backoffice/files/photos", data=form) as r:
-        browser.status, browser.page = r.status, await r.text()
-    return browser.page
+    return await browser.send_files("/backoffice/files/photos", "photos", files)
 
 
 async def test_photos_matched_by_sku_show_on_the_items_card_in_the_chat(

@@ -3,6 +3,9 @@ worker at once and on another with its next heartbeat (both databases: it writes
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot.domain.clock import utc_now
 from bot.wiring import build_shop
 from tests.support.back_office import Browser, enters, link_from_chat, logged_in_staff
 from tests.support.running_bot import RunningBot
@@ -60,3 +63,34 @@ async def test_staff_cannot_change_the_shop(bot: RunningBot, browser: Browser) -
     await enters(browser, await link_from_chat(logged_in_staff(bot)))
     await browser.get("/backoffice/settings")
     assert browser.status == 403
+
+
+async def test_holidays_set_on_the_page_close_the_shop_on_those_days_in_the_chat(
+    bot: RunningBot, browser: Browser
+) -> None:
+    await enters(browser, await link_from_chat(logged_in_manager(bot, "Maria")))
+    await browser.get("/backoffice/settings")
+    today = utc_now().astimezone(bot.shop.store.timezone).date()
+    holidays = f"{today + timedelta(days=2)}, {today + timedelta(days=400)}"
+    form = {"csrf": browser.csrf, "hours": "mon-sun 09:00-18:00", "closed": holidays}
+    await browser.post("/backoffice/settings", form)
+    assert browser.status == 200 and "Saved" in browser.page
+    assert f'name="closed" value="{holidays}"' in browser.page
+    ann = someone(bot, "Ann")
+    await ann.says("/info")
+    lines = ann.screen.splitlines()
+    week = next(lines[n : n + 7] for n, line in enumerate(lines) if line.startswith("Today:"))
+    assert [line.endswith("closed (holiday)") for line in week] == [
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ], week
+    await browser.post("/backoffice/settings", form | {"closed": "Christmas"})
+    assert browser.status == 400 and "“Christmas” is not a date like 2026-12-25" in browser.page
+    assert 'value="Christmas"' in browser.page
+    await ann.says("/info")
+    assert ann.screen.count("closed (holiday)") == 1  # the refused value changed nothing

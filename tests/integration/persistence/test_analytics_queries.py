@@ -3,7 +3,7 @@ items bought together — counted from completed orders only."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from bot.domain.services.sales import Period
 from tests.support.databases import UowFactory
 from tests.support.factories import (
     FAST_HASHER,
+    FixedClock,
     customer,
     handed_over,
     placed_order,
@@ -76,3 +77,22 @@ def test_a_shop_half_an_hour_off_utc_counts_each_order_in_its_own_hour(
     grid = analytics.week_hours(period, requested_by=boss.id, uow=new_uow())
     busy = [(c.weekday, c.hour) for row in grid for c in row if c.orders]
     assert busy == [(5, 16)]  # Saturday 16:00, not 15:00
+
+
+def test_hours_are_counted_in_the_shops_time_across_a_clock_change(new_uow: UowFactory) -> None:
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    assert boss.id is not None
+    tea = stocked(new_uow(), 100, sku="TEA", name="Green tea", price_minor=400)
+    for at in (
+        datetime(2026, 3, 28, 9, tzinfo=UTC),  # Saturday 10:00 in Paris (UTC+1)
+        datetime(2026, 3, 29, 0, 30, tzinfo=UTC),  # Sunday 01:30, before the change at 02:00
+        datetime(2026, 3, 29, 9, tzinfo=UTC),  # Sunday 11:00 (UTC+2 from 02:00)
+        datetime(2026, 3, 30, 21, 59, tzinfo=UTC),  # Monday 23:59
+    ):
+        order = placed_order(new_uow(), customer(), (tea, 1))
+        handed_over(new_uow, order, boss.id, clock=FixedClock(at))
+    period = Period.last_days(7, today=date(2026, 3, 31), timezone=ZoneInfo("Europe/Paris"))
+    grid = analytics.week_hours(period, requested_by=boss.id, uow=new_uow())
+    busy = [(c.weekday, c.hour, c.orders) for row in grid for c in row if c.orders]
+    assert busy == [(0, 23, 1), (5, 10, 1), (6, 1, 1), (6, 11, 1)]
+    assert sum(c.revenue_minor for row in grid for c in row) == 4 * 400

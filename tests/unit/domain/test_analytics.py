@@ -3,9 +3,10 @@ the week in the shop's time, comparisons with the previous period."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import collections
+import random
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from bot.domain.analytics import (
     abc_classes,
@@ -13,7 +14,7 @@ from bot.domain.analytics import (
     class_counts,
     classed_top,
     cover,
-    hours_of_week,
+    per_week,
     short_of_stock,
     totals,
 )
@@ -47,17 +48,6 @@ def test_stock_cover_and_what_to_order_for_two_weeks() -> None:
     assert short_of_stock([plenty, found, unsold]) == [found]
 
 
-def test_hours_are_counted_in_the_shops_time_across_a_clock_change() -> None:
-    paris = ZoneInfo("Europe/Paris")
-    hourly = [
-        (datetime(2026, 3, 28, 9, tzinfo=UTC), 2, 200),  # Saturday 10:00 in Paris (UTC+1)
-        (datetime(2026, 3, 29, 9, tzinfo=UTC), 3, 300),  # Sunday 11:00 (UTC+2 from 02:00)
-    ]
-    grid = hours_of_week(hourly, paris)
-    assert grid[5][10].orders == 2 and grid[6][11].orders == 3
-    assert sum(c.orders for row in grid for c in row) == 5
-
-
 def test_a_change_against_nothing_is_not_a_percentage() -> None:
     assert change_percent(150, 100) == Decimal("50.0")
     assert change_percent(0, 0) is None and change_percent(5, 0) is None
@@ -68,11 +58,48 @@ def test_a_change_against_nothing_is_not_a_percentage() -> None:
 def test_the_pages_counts_and_top_classes_agree_with_classing_every_item() -> None:
     sales = [sale(f"I{n:02d}", revenue) for n, revenue in enumerate([5, 700, 40, 100, 150, 5])]
     every = abc_classes(sales)
-    revenues = [c.sales.revenue_minor for c in every]
+    revenues = [(700, 1), (150, 1), (100, 1), (40, 1), (5, 2)]  # as the database counts them
     assert (
         class_counts(revenues)
         == {k: sum(1 for c in every if c.klass == k) for k in "ABC"}
         == {"A": 2, "B": 1, "C": 3}
     )
     top = [c.sales for c in every[:3]]
-    assert [c.klass for c in classed_top(top, revenues)] == [c.klass for c in every[:3]]
+    assert [c.klass for c in classed_top(top, 1000)] == [c.klass for c in every[:3]]
+
+
+def test_items_of_one_revenue_can_fall_in_two_classes_as_when_classed_one_by_one() -> None:
+    randomly = random.Random(26)
+    for _ in range(200):
+        items = randomly.randint(1, 40)
+        earned = [randomly.choice([0, 1, 2, 5, 5, 10, 30, 100]) for _ in range(items)]
+        every = abc_classes([sale(f"I{n:02d}", revenue) for n, revenue in enumerate(earned)])
+        counted = collections.Counter(earned)
+        revenues = sorted(counted.items(), reverse=True)
+        assert class_counts(revenues) == {
+            k: sum(1 for c in every if c.klass == k) for k in "ABC"
+        }, earned
+
+
+def test_each_week_of_the_period_is_set_against_the_same_days_of_the_previous_one() -> None:
+    # Ten days from Wednesday 4 to Friday 13 November, against 25 October to 3 November.
+    first, before = date(2026, 11, 4), date(2026, 10, 25)
+    days = [DayTotal(first + timedelta(days=n), 1, 100 * (n + 1)) for n in range(10)]
+    earlier = [DayTotal(before + timedelta(days=n), 2, 50) for n in range(10)]
+    weeks = per_week(days, earlier)
+    assert [(w.monday, w.first, w.last) for w in weeks] == [
+        (date(2026, 11, 2), date(2026, 11, 4), date(2026, 11, 8)),  # Wednesday to Sunday
+        (date(2026, 11, 9), date(2026, 11, 9), date(2026, 11, 13)),
+    ]
+    assert [(w.then_first, w.then_last) for w in weeks] == [
+        (date(2026, 10, 25), date(2026, 10, 29)),  # the same five days, ten days earlier
+        (date(2026, 10, 30), date(2026, 11, 3)),
+    ]
+    assert [(w.now.orders, w.now.revenue_minor, w.now.basket_minor) for w in weeks] == [
+        (5, 1500, 300),
+        (5, 4000, 800),
+    ]
+    assert [(w.then.orders, w.then.revenue_minor, w.then.basket_minor) for w in weeks] == [
+        (10, 250, 25),
+        (10, 250, 25),
+    ]
