@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from bot.domain.text import Words, said
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(
     r"^(?P<days>[a-z]{3}(?:-[a-z]{3})?)\s+(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})$"
@@ -15,6 +17,15 @@ _PART = re.compile(
 
 
 Interval = tuple[time, time]
+
+
+class HoursUnreadable(ValueError):
+    """Opening hours or holidays that cannot be read: `words` for the person who typed them
+    (the back office, in their language), the English for the settings' start-up check."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.words = Words(message, params)
+        super().__init__(str(self.words))
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,25 +44,29 @@ class OpeningHours:
         for raw in filter(None, (p.strip().lower() for p in text.split(";"))):
             match = _PART.match(raw)
             if match is None:
-                raise ValueError(f"“{raw}” should look like “mon-fri 09:00-18:00”")
+                raise HoursUnreadable(
+                    said("“{raw}” should look like “mon-fri 09:00-18:00”"), raw=raw[:40]
+                )
             first, _, last = match["days"].partition("-")
             if first not in DAYS or (last and last not in DAYS):
-                raise ValueError(f"unknown day in “{raw}”; use {', '.join(DAYS)}")
+                raise HoursUnreadable(
+                    said("Unknown day in “{raw}”; use {days}"), raw=raw[:40], days=", ".join(DAYS)
+                )
             opens, closes = _time(match["open"]), _time(match["close"])
             if closes <= opens:
-                raise ValueError(f"“{raw}” closes before it opens")
+                raise HoursUnreadable(said("“{raw}” closes before it opens"), raw=raw[:40])
             start, end = DAYS.index(first), DAYS.index(last or first)
             for day in (
                 range(start, end + 1) if start <= end else [*range(start, 7), *range(end + 1)]
             ):
                 found.setdefault(day, []).append((opens, closes))
         if not found:
-            raise ValueError("the store must be open on at least one day")
+            raise HoursUnreadable(said("The store must be open on at least one day"))
         days = {day: tuple(sorted(intervals)) for day, intervals in found.items()}
         for day, intervals in days.items():
             for (_, closes), (opens, _) in pairwise(intervals):
                 if opens < closes:
-                    raise ValueError(f"two opening times overlap on {DAYS[day]}")
+                    raise HoursUnreadable(said("Two opening times overlap on {day}"), day=DAYS[day])
         return OpeningHours(days, _dates(closed_dates))
 
     def on(self, day: date) -> tuple[Interval, ...]:
@@ -78,14 +93,16 @@ def _dates(text: str) -> frozenset[date]:
         try:
             days.add(date.fromisoformat(raw))
         except ValueError:
-            raise ValueError(f"“{raw}” is not a date like 2026-12-25") from None
+            raise HoursUnreadable(
+                said("“{raw}” is not a date like 2026-12-25"), raw=raw[:40]
+            ) from None
     return frozenset(days)
 
 
 def _time(text: str) -> time:
     hours, minutes = (int(part) for part in text.split(":"))
     if hours > 23 or minutes > 59:
-        raise ValueError(f"{text} is not a time of day")
+        raise HoursUnreadable(said("{text} is not a time of day"), text=text)
     return time(hours, minutes)
 
 

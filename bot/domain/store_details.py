@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.domain.errors import InvalidInput
 from bot.domain.money import MAX_PRICE_MINOR
-from bot.domain.opening_hours import OpeningHours
+from bot.domain.opening_hours import HoursUnreadable, OpeningHours
 from bot.domain.store import Store
 from bot.domain.text import one_line, said
 
@@ -67,10 +67,10 @@ def checked(details: StoreDetails) -> StoreDetails:
     if details.hours is not None or details.closed is not None:
         try:
             OpeningHours.parse(details.hours or "mon-sun 00:00-23:59", details.closed or "")
-        except ValueError as problem:
+        except HoursUnreadable as problem:
             raise InvalidInput(
                 said("The opening hours or holidays cannot be read: {problem}"),
-                problem=str(problem),
+                problem=problem.words,
             ) from None
     address = one_line(details.address) if details.address is not None else None
     if address is not None and len(address) > MAX_ADDRESS:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.opening_hours import OpeningHours, SlotPolicy
+from bot.domain.opening_hours import HoursUnreadable, OpeningHours, SlotPolicy
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -86,3 +86,20 @@ def test_closed_dates_offer_no_slots_and_move_the_next_opening() -> None:
     assert not hours.is_open(datetime(2026, 12, 25, 10, tzinfo=PARIS))
     with pytest.raises(ValueError, match="not a date"):
         OpeningHours.parse("mon 09:00-18:00", "25/12")
+
+
+@pytest.mark.parametrize(
+    ("hours", "closed", "said"),
+    [
+        ("mon-fri 9-18", "", "“mon-fri 9-18” should look like “mon-fri 09:00-18:00”"),
+        ("mon-fri 18:00-09:00", "", "“mon-fri 18:00-09:00” closes before it opens"),
+        ("mon-sun 09:00-18:00", "Christmas", "“Christmas” is not a date like 2026-12-25"),
+    ],
+)
+def test_hours_that_cannot_be_read_say_why_in_words_a_reader_can_be_given(
+    hours: str, closed: str, said: str
+) -> None:
+    with pytest.raises(HoursUnreadable) as unreadable:
+        OpeningHours.parse(hours, closed)
+    assert str(unreadable.value) == said  # the start-up check's English
+    assert "{raw}" in unreadable.value.words.template  # the words, translated for a reader
