@@ -48,10 +48,11 @@ def small_disk(where: Path) -> Iterator[Path]:
 def fill(disk: Path) -> Path:
     """Write zeros until the disk says it is full; the file to delete to make room again."""
     filler = disk / "filler"
-    with filler.open("wb") as out, contextlib.suppress(OSError):
+    # Unbuffered, and the refusal suppressed around the file too: a buffered file keeps the
+    # bytes a full disk refused and fails again on closing (CI saw it, three tests at once).
+    with contextlib.suppress(OSError), filler.open("wb", buffering=0) as out:
         while True:
             out.write(b"\0" * 65536)
-            out.flush()
             os.fsync(out.fileno())
     return filler
 
