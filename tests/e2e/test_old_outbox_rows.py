@@ -15,7 +15,7 @@ from bot.persistence.models import OutboxRow
 from bot.playground.bot_api.spec import UploadedFile
 from tests.support.chat_person import ChatPerson
 from tests.support.factories import placed_order
-from tests.support.old_outbox_rows import OLD_ROWS, WORDED_BEFORE
+from tests.support.old_outbox_rows import OLD_ROWS, WORDED_BEFORE, queue_as_before
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import (
     logged_in_manager,
@@ -28,23 +28,6 @@ from tests.support.shop_factories import (
 QUEUED_AT = datetime.now(UTC) - timedelta(hours=1)
 
 
-def _queued_before(engine: Engine, chat_id: int, kind: str, payload: dict[str, str]) -> None:
-    """A row as the previous version wrote it, straight into the table."""
-    with engine.begin() as connection:
-        connection.execute(
-            insert(OutboxRow).values(
-                chat_id=chat_id,
-                kind=kind,
-                payload=payload,
-                order_id=None,
-                created_at=QUEUED_AT,
-                next_attempt_at=QUEUED_AT,
-                attempts=0,
-                last_error="",
-            )
-        )
-
-
 async def test_messages_queued_before_the_upgrade_are_sent_as_they_were_worded(
     bot: RunningBot, engine: Engine
 ) -> None:
@@ -54,7 +37,7 @@ async def test_messages_queued_before_the_upgrade_are_sent_as_they_were_worded(
             continue  # below: a receipt is worded from its order
         reader = someone(bot, f"Reader {number}")
         readers.append(reader)
-        _queued_before(engine, reader.person.id, row.kind.value, row.payload)
+        queue_as_before(engine, reader.person.id, row.kind.value, row.payload)
     await bot.double.wait_for(
         lambda: all(reader.chat.from_bot for reader in readers), what="every old message"
     )

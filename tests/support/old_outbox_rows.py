@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+
+from sqlalchemy import Engine, insert
 
 from bot.domain.news import AnnouncementNews, CartReminder
 from bot.domain.notifications import Facts, ItemAmount, NotificationKind
@@ -29,6 +31,7 @@ from bot.domain.services.backups import BackupWarning
 from bot.domain.staff import SwitchedOffNews
 from bot.domain.stock import BackInStockNews, LowLine, LowStockAlert, MorningDigest
 from bot.domain.waiting import UnseenAlert, WaitingKind
+from bot.persistence.models import OutboxRow
 
 
 @dataclass(frozen=True)
@@ -632,3 +635,20 @@ WORDED_BEFORE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("menu:cart", "unsub:0"),
     ),
 }
+
+
+def queue_as_before(engine: Engine, chat_id: int, kind: str, payload: dict[str, str]) -> None:
+    """A row as the previous version wrote it, straight into the table, due an hour ago."""
+    queued_at = datetime.now(UTC) - timedelta(hours=1)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(OutboxRow).values(
+                chat_id=chat_id,
+                kind=kind,
+                payload=payload,
+                created_at=queued_at,
+                next_attempt_at=queued_at,
+                attempts=0,
+                last_error="",
+            )
+        )

@@ -4,40 +4,19 @@ holds up no other."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from bot.domain.notifications import NotificationKind, Unreadable
 from bot.domain.services import outbox
-from bot.persistence.models import OutboxRow
 from tests.support.databases import UowFactory
-from tests.support.old_outbox_rows import OLD_ROWS
-
-QUEUED_AT = datetime.now(UTC) - timedelta(hours=1)
-
-
-def _queued_before(engine: Engine, chat_id: int, kind: str, payload: dict[str, str]) -> None:
-    """A row as the previous version wrote it, straight into the table."""
-    with engine.begin() as connection:
-        connection.execute(
-            insert(OutboxRow).values(
-                chat_id=chat_id,
-                kind=kind,
-                payload=payload,
-                created_at=QUEUED_AT,
-                next_attempt_at=QUEUED_AT,
-                attempts=0,
-                last_error="",
-            )
-        )
+from tests.support.old_outbox_rows import OLD_ROWS, queue_as_before
 
 
 def test_rows_queued_by_the_previous_version_are_claimed_as_typed_facts(
     new_uow: UowFactory, engine: Engine
 ) -> None:
     for chat_id, row in enumerate(OLD_ROWS, start=1):
-        _queued_before(engine, chat_id, row.kind.value, row.payload)
+        queue_as_before(engine, chat_id, row.kind.value, row.payload)
     claimed = outbox.claim_due(limit=100, uow=new_uow()).to_send
     assert {n.chat_id: n.facts for n in claimed} == {
         chat_id: row.facts for chat_id, row in enumerate(OLD_ROWS, start=1)
@@ -48,9 +27,9 @@ def test_a_row_that_does_not_read_is_claimed_as_found_and_holds_up_no_other(
     new_uow: UowFactory, engine: Engine
 ) -> None:
     lost = {"order_code": "K7", "status": "lost in the post"}
-    _queued_before(engine, 1, NotificationKind.ORDER_STATUS.value, lost)
+    queue_as_before(engine, 1, NotificationKind.ORDER_STATUS.value, lost)
     [first, *_] = OLD_ROWS
-    _queued_before(engine, 2, first.kind.value, first.payload)
+    queue_as_before(engine, 2, first.kind.value, first.payload)
     claimed = {n.chat_id: n.facts for n in outbox.claim_due(uow=new_uow()).to_send}
     unreadable = claimed[1]
     assert isinstance(unreadable, Unreadable)
