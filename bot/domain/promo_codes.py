@@ -175,7 +175,6 @@ class PromoNoLongerApplies(DomainError):
         super().__init__(
             said("The promo code was taken off your order: {reason}"), reason=refused.words
         )
-        self.refused = refused
 
 
 # ------------------------------------------------------------------ what a manager types

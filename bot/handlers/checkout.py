@@ -79,16 +79,14 @@ async def _ask(
     view: CheckoutView,
     day: date | None = None,
     *,
-    dropped: DomainError | None = None,
+    dropped: PromoNoLongerApplies | None = None,
 ) -> None:
     """Put the question of the current step to the customer (pickup times: of `day`, else of
     the first day that has some). A promo code taken off the checkout (`dropped` at Confirm,
     or found no longer applying as this view was read) is said first, at whichever step."""
     store = context.shop.store
     if (dropped := dropped or view.promo_dropped) is not None:
-        t = context.texts(update)
-        notice = t("The promo code was taken off your order: {reason}", reason=t.refusal(dropped))
-        await say(update, "⚠️ " + notice)
+        await say(update, "⚠️ " + context.texts(update).refusal(dropped))
     pickup = None
     if view.draft.step is CheckoutStep.WINDOW:
         t = context.texts(update)
@@ -244,7 +242,7 @@ async def confirm(update: Update, context: ShopContext) -> str | None:
         return None
     except PromoNoLongerApplies as dropped:  # taken off the checkout: the summary again
         view = await context.run(checkout.start_checkout, who, store=store)
-        await _ask(update, context, view, dropped=dropped.refused)
+        await _ask(update, context, view, dropped=dropped)
         t = context.texts(update)
         return t("Please check your order again.")
     context.shop.metrics.orders_placed.inc()

@@ -67,7 +67,7 @@ class CheckoutView:
     promo: OrderPromo | None = None  # the promo code given, applying to this cart
     # A promo code given earlier that no longer applies (the cart changed, it ended): taken
     # off the checkout, and why.
-    promo_dropped: DomainError | None = None
+    promo_dropped: PromoNoLongerApplies | None = None
     promo_offered: bool = False  # some code applies now or later: the summary offers a field
 
     @property
@@ -99,7 +99,7 @@ def _shown_prices(uow: UnitOfWork, draft: CheckoutDraft, cart: CartView) -> None
 
 def _promo(
     uow: UnitOfWork, draft: CheckoutDraft, cart: CartView, store: Store, at: datetime
-) -> tuple[OrderPromo | None, DomainError | None]:
+) -> tuple[OrderPromo | None, PromoNoLongerApplies | None]:
     """The draft's promo code if it still applies to the cart; one that no longer does is
     taken off the draft (saved), with the reason."""
     if draft.promo_code is None:
@@ -111,7 +111,7 @@ def _promo(
     except (PromoRefused, UnknownPromoCode) as refused:
         draft.promo_code = None
         uow.checkouts.save(draft)
-        return None, refused
+        return None, PromoNoLongerApplies(refused)
     return promo.for_order(), None
 
 
