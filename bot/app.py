@@ -51,6 +51,7 @@ from bot.handlers import (
     questions,
     ratings,
     report,
+    sales_windows,
     search,
     shop_info,
     staff_auth,
@@ -173,6 +174,12 @@ async def on_startup(application: ShopApplication) -> None:
         interval=news.REMIND_EVERY_SECONDS,
         first=news.REMIND_EVERY_SECONDS,
         name=news.REMIND_JOB,
+    )
+    application.job_queue.run_repeating(
+        sales_windows.keep_up,
+        interval=sales_windows.EVERY_SECONDS,
+        first=1,
+        name=sales_windows.JOB_NAME,
     )
     shop.outbox_written = notifications.SenderWaker(application).wake
     application.job_queue.run_repeating(

@@ -20,7 +20,7 @@ from bot.database_check import DatabaseUnavailable, check_database_opens
 from bot.demo_data import demo_rows, generated_rows
 from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError
-from bot.domain.services import catalogue, staff
+from bot.domain.services import catalogue, sales_windows, staff
 from bot.domain.text import said
 from bot.log_redaction import redact_secrets
 from bot.persistence import backup, migrate
@@ -309,6 +309,9 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
                 vat_rate=shop.store.default_vat_rate,
             )
             print(f"Demo history: {args.orders} orders over the last {args.days} days.")
+            now, timezone = utc_now(), shop.store.timezone
+            for days in sales_windows.WINDOW_DAYS:  # the analytics' last N days, summed now
+                sales_windows.bring_up_to_date(days, now, timezone, uow=shop.uow())
         return 0
 
     return _with_shop(settings, load)

@@ -322,6 +322,10 @@ class OrderRepository(Protocol):
         """Every item on sale with no sale in [start, end), by name (quantity and revenue 0)."""
         ...
 
+    def count_completed(self, order_id: int) -> None:
+        """Add a just-completed order, its money as recorded, to the running totals the days
+        and hours are read from (`day_totals`, `completed_by_hour_of_week`)."""
+
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         """Completed orders, goods, delivery fees and money by way taken per local day of
         completion in [start, end), the local day being the UTC instant moved by the offset
@@ -367,6 +371,37 @@ class OrderRepository(Protocol):
     def completed_vat(self, start: datetime, end: datetime) -> list[VatAtRate]:
         """The VAT per rate of the orders completed in [start, end), as their receipts
         stated it (each order's VAT as kept, added up per rate)."""
+
+
+class SalesWindowRepository(Protocol):
+    """Running sums of the orders completed since a window's start, per item and per pair of
+    items, for the analytics' "last N days" (bot.domain.services.sales_windows): added to as
+    each order completes, moved on each local midnight."""
+
+    def start_of(self, days: int) -> datetime | None:
+        """Since when the window sums (None: not built yet: not to be read)."""
+
+    def hold(self, days: int) -> datetime | None:
+        """The window locked until the transaction ends, made unbuilt if missing; its start."""
+
+    def count_completed(self, order_id: int, at: datetime) -> None:
+        """A just-completed order's lines added to every built window it falls in."""
+
+    def move(self, days: int, start: datetime, to: datetime) -> None:
+        """The held window from `start` to `to`: the orders completed between taken off (or,
+        moved back, added)."""
+
+    def rebuild(self, days: int, start: datetime) -> None:
+        """The held window summed again from the orders completed since `start`."""
+
+    def forget(self) -> None:
+        """Every window unbuilt (orders were written around the use cases)."""
+
+    def range_sales(self, days: int, *, top: int, within: int, short: int) -> RangeSales:
+        """As OrderRepository.range_sales, for the window's orders."""
+
+    def bought_together(self, days: int, *, top: int) -> list[tuple[str, str, str, str, int]]:
+        """As OrderRepository.bought_together, for the window's orders."""
 
 
 class StaffRepository(Protocol):
@@ -852,6 +887,8 @@ class UnitOfWork(Protocol):
     def throttles(self) -> ThrottleRepository: ...
     @property
     def digests(self) -> DigestRepository: ...
+    @property
+    def windows(self) -> SalesWindowRepository: ...
     @property
     def chores(self) -> ChoreRepository: ...
     @property

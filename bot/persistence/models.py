@@ -316,6 +316,84 @@ class OrderVatRow(Base):
     vat_minor: Mapped[int] = mapped_column(BigInteger)
 
 
+class SalesQuarterRow(Base):
+    """Completed orders summed per quarter hour of completion (UTC), by how their money was
+    taken: the analytics' days and hours of a year read these 35,000 rows at most instead of
+    every order. Every time zone's offset is whole quarter hours, so any local day is a run
+    of whole quarters. Added to as each order completes (bot.domain.services.orders)."""
+
+    __tablename__ = "sales_quarters"
+    __table_args__ = (MYSQL_TABLE,)
+
+    # Seconds since 1970-01-01 00:00 UTC, divided by 900.
+    quarter: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # As on the order; '' where it has none (a key's parts cannot be NULL).
+    money_taken: Mapped[str] = mapped_column(String(16), primary_key=True)
+    extra_taken: Mapped[str] = mapped_column(String(16), primary_key=True)
+    orders: Mapped[int] = mapped_column(Integer)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    fees_minor: Mapped[int] = mapped_column(BigInteger)
+    extra_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class SalesWindowRow(Base):
+    """A running sum of what sold since `starts_at`, for the analytics' "last N days": the
+    lines of each order completed since are added as it completes, and each local midnight
+    moves `starts_at` on, taking off the day that left (bot.domain.services.sales_windows).
+    NULL: not built yet (its rows are not to be read)."""
+
+    __tablename__ = "sales_windows"
+    __table_args__ = (MYSQL_TABLE,)
+
+    days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    starts_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WindowItemRow(Base):
+    """Per window, each item's quantity sold and revenue (no row: none sold)."""
+
+    __tablename__ = "window_items"
+    __table_args__ = (
+        Index("ix_window_items_quantity", "days", "quantity", "product_id"),
+        MYSQL_TABLE,
+    )
+
+    days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    revenue: Mapped[int] = mapped_column(BigInteger)
+
+
+class WindowPairRow(Base):
+    """Per window, how many orders held both items (first_id < second_id; no row: none)."""
+
+    __tablename__ = "window_pairs"
+    __table_args__ = (MYSQL_TABLE,)
+
+    days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    second_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    orders: Mapped[int] = mapped_column(Integer)
+
+
+# The rankings read in their own order from these, most first (no sort of a year's 99,000
+# items or 440,000 pairs for the first 20): the ABC classes, the best sellers, the pairs.
+Index(
+    "ix_window_items_revenue",
+    WindowItemRow.days,
+    WindowItemRow.revenue.desc(),
+    WindowItemRow.quantity.desc(),
+    WindowItemRow.product_id,
+)
+Index(
+    "ix_window_pairs_orders",
+    WindowPairRow.days,
+    WindowPairRow.orders.desc(),
+    WindowPairRow.first_id,
+    WindowPairRow.second_id,
+)
+
+
 class StatusChangeRow(Base):
     __tablename__ = "order_status_changes"
     __table_args__ = (MYSQL_TABLE,)

@@ -38,6 +38,7 @@ from bot.persistence.repositories import (
     SqlProductRepository,
     SqlPromptRepository,
     SqlQuestionRepository,
+    SqlSalesWindowRepository,
     SqlSessionRepository,
     SqlShieldRepository,
     SqlStaffRepository,
@@ -183,6 +184,7 @@ class SqlAlchemyUnitOfWork:
         self.prompts = SqlPromptRepository(self.session)
         self.throttles = SqlThrottleRepository(self.session)
         self.digests = SqlDigestRepository(self.session)
+        self.windows = SqlSalesWindowRepository(self.session)
         self.shields = SqlShieldRepository(self.session)
         self.chores = SqlChoreRepository(self.session)
         self.watches = SqlWatchRepository(self.session)

@@ -618,6 +618,9 @@ class FakeOrders:
     ) -> list[tuple[str, str, str, str, int]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
+    def count_completed(self, order_id: int) -> None:
+        """Nothing to keep: the fake sums the orders themselves when asked (day_totals)."""
+
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         days: dict[date, list[Order]] = {}
         for o in self._counted(start, end, completed=True):
@@ -1274,6 +1277,38 @@ class FakeDigests:
         self.s.digests[day] = at
 
 
+class FakeSalesWindows:
+    """No window is ever built: the analytics, which read them, run on the real repositories
+    (tests/integration); completing an order here adds to nothing."""
+
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    def start_of(self, days: int) -> datetime | None:
+        return None
+
+    def hold(self, days: int) -> datetime | None:
+        return None
+
+    def count_completed(self, order_id: int, at: datetime) -> None:
+        pass
+
+    def move(self, days: int, start: datetime, to: datetime) -> None:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+    def rebuild(self, days: int, start: datetime) -> None:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+    def forget(self) -> None:
+        pass
+
+    def range_sales(self, days: int, *, top: int, within: int, short: int) -> RangeSales:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+    def bought_together(self, days: int, *, top: int) -> list[tuple[str, str, str, str, int]]:
+        raise NotImplementedError("analytics run on the real repositories (tests/integration)")
+
+
 class FakeQuestions:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -1486,6 +1521,7 @@ class FakeUnitOfWork:
         self.prompts = FakePrompts(self.working)
         self.throttles = FakeThrottles(self.working)
         self.digests = FakeDigests(self.working)
+        self.windows = FakeSalesWindows(self.working)
         self.shields = FakeShields(self.working)
         self.chores = FakeChores(self.working)
         self.watches = FakeWatches(self.working)

@@ -25,9 +25,11 @@ from bot.domain.analytics import (
     short_of_stock,
     totals,
 )
+from bot.domain.clock import Clock, utc_now
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
 from bot.domain.ratings import RatedComment, RatingsSummary
 from bot.domain.services.sales import Period, offset_stretches, per_day
+from bot.domain.services.sales_windows import window_for
 from bot.domain.services.staff import check_manager
 
 TOP = 20  # rows of a ranking shown (the CSV holds them all)
@@ -82,13 +84,22 @@ class Range:
     short: list[Cover]  # run out within a week at this pace, soonest first
 
 
-def product_range(period: Period, *, requested_by: int, uow: UnitOfWork) -> Range:
+def product_range(
+    period: Period, *, requested_by: int, uow: UnitOfWork, clock: Clock = utc_now
+) -> Range:
     """The page's figures, summed and ranked in the database: only what it shows is named
-    (a supermarket sells 30,000 items a month)."""
+    (a supermarket sells 30,000 items a month). The last N days are read from their window
+    while it starts where the period does (bot.domain.services.sales_windows)."""
     start, end = period.start, period.end
+    window = window_for(period, clock())
     with uow.reading():
         check_manager(uow, requested_by)
-        sold = uow.orders.range_sales(start, end, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10)
+        if window is not None and uow.windows.start_of(window) == start:
+            sold = uow.windows.range_sales(window, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10)
+        if window is None or uow.windows.start_of(window) != start:  # moved on meanwhile
+            sold = uow.orders.range_sales(
+                start, end, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10
+            )
         unsold = uow.orders.unsold_names(start, end, limit=TOP, completed=True)
         products = uow.products.get_many([pid for pid, _sold in sold.short])
     covers = [
@@ -144,11 +155,21 @@ def week_hours(period: Period, *, requested_by: int, uow: UnitOfWork) -> list[li
 
 
 def bought_together(
-    period: Period, *, requested_by: int, uow: UnitOfWork, top: int = PAIRS
+    period: Period,
+    *,
+    requested_by: int,
+    uow: UnitOfWork,
+    top: int = PAIRS,
+    clock: Clock = utc_now,
 ) -> list[Pair]:
+    """The pairs most often in one order; the last N days from their window, as the range."""
+    window = window_for(period, clock())
     with uow.reading():
         check_manager(uow, requested_by)
-        pairs = uow.orders.bought_together(period.start, period.end, top=top)
+        if window is not None and uow.windows.start_of(window) == period.start:
+            pairs = uow.windows.bought_together(window, top=top)
+        if window is None or uow.windows.start_of(window) != period.start:
+            pairs = uow.orders.bought_together(period.start, period.end, top=top)
     return [Pair(*pair) for pair in pairs]
 
 

@@ -24,6 +24,7 @@ from bot.persistence.repositories.customers import (
 from bot.persistence.repositories.notifications import SqlDigestRepository, SqlOutboxRepository
 from bot.persistence.repositories.orders import SqlOrderRepository
 from bot.persistence.repositories.questions import SqlQuestionRepository
+from bot.persistence.repositories.sales_windows import SqlSalesWindowRepository
 from bot.persistence.repositories.staff import (
     SqlInviteRepository,
     SqlSessionRepository,
@@ -48,6 +49,7 @@ __all__ = [
     "SqlProductRepository",
     "SqlPromptRepository",
     "SqlQuestionRepository",
+    "SqlSalesWindowRepository",
     "SqlSessionRepository",
     "SqlShieldRepository",
     "SqlStaffRepository",

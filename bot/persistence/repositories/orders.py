@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ColumnElement,
-    Connection,
     Integer,
     MetaData,
     Select,
@@ -19,22 +18,18 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    cast,
     distinct,
     false,
     func,
     insert,
-    literal,
     literal_column,
     null,
     select,
-    text,
     true,
     union_all,
     update,
 )
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.orders import (
@@ -64,6 +59,7 @@ from bot.persistence.models import (
     ProductRow,
     StatusChangeRow,
 )
+from bot.persistence.repositories import ranking, sales_quarters
 from bot.persistence.repositories.catalogue import ON_SALE
 from bot.persistence.repositories.inserts import insert_unless_present
 from bot.persistence.types import Quantity, UtcDateTime
@@ -114,8 +110,6 @@ _USUAL_ITEMS = (
     )
     .limit(bindparam("limit"))
 )
-EPOCH = "1970-01-01 00:00:00"  # a Thursday, in UTC as the columns are
-HOURS_A_WEEK = 7 * 24
 # Sales of periods up to this long are read from the lines' index in time order (see _sold).
 BY_TIME_UP_TO = timedelta(days=120)
 # The per-item sums of a period, kept a moment for ranking (MariaDB: a connection's own).
@@ -155,19 +149,6 @@ def _sold_in(
         done = type_coerce(func.coalesce(at, at), UtcDateTime) if by_item else at
         return [done >= start, done < end, sold]
     return [*_sold_between(start, end, by_item=by_item), sold]
-
-
-def select_named(sold: Subquery | Table) -> Select[Any]:
-    """Per-item sums (`_sold`) named: id, SKU, name, unit, quantity, revenue, on sale."""
-    return select(
-        sold.c.product_id,
-        ProductRow.sku,
-        ProductRow.name,
-        ProductRow.unit,
-        sold.c.quantity,
-        sold.c.revenue,
-        ProductRow.active,
-    ).join(ProductRow, ProductRow.id == sold.c.product_id)
 
 
 def _taken(way: str | None) -> MoneyTaken | None:
@@ -731,53 +712,28 @@ class SqlOrderRepository:
         # Sum the lines per item first, then name the items: grouping by name and SKU as well
         # would sort every line by them.
         sold = self._sold(start, end, *only, completed=completed).subquery()
-        return self._named(select_named(sold))
+        return self._named(ranking.select_named(sold))
 
     def _named(self, query: Select[Any]) -> list[ProductSales]:
-        """Each item's sums with its SKU, name and unit, as `select_named` reads them."""
-        return [
-            ProductSales(pid, sku, name, unit, qty, int(revenue), bool(active))
-            for pid, sku, name, unit, qty, revenue, active in self.session.connection().execute(
-                query
-            )
-        ]
+        return ranking.named(self.session.connection(), query)
+
+    def count_completed(self, order_id: int) -> None:
+        sales_quarters.add_order(self.session, order_id)
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         """Completed orders, their goods and delivery fees per local day of completion, for a
-        stretch with one UTC offset: grouped in SQL on a covering index, never one row per
-        order into Python."""
-
-        def local_day(at: Any) -> Any:
-            if self.session.get_bind().dialect.name == "sqlite":
-                return func.date(at, f"{utc_offset_minutes:+d} minutes")
-            return func.date(func.date_add(at, text(f"INTERVAL {int(utc_offset_minutes)} MINUTE")))
-
-        def as_date(day: Any) -> date:
-            return day if isinstance(day, date) else date.fromisoformat(day)
-
-        done = OrderRow.completed_at
-        rows = self.session.execute(
-            select(
-                local_day(done),
-                OrderRow.money_taken,
-                OrderRow.extra_taken,
-                func.count(),
-                func.sum(OrderRow.total_minor),
-                func.sum(OrderRow.delivery_fee_minor),
-                func.sum(OrderRow.extra_taken_minor),
-            )
-            .where(done >= start, done < end)
-            .group_by(local_day(done), OrderRow.money_taken, OrderRow.extra_taken)
-        )
+        stretch with one UTC offset: summed from the quarter hours (sales_quarters), never
+        one row per order."""
         # An order's total is its final lines plus its fee (bot.domain.orders.Order.total_minor,
-        # kept so by the picking): the goods are the totals less the fees, from one covering
-        # index of the orders, not from every line; the money by way taken from the same rows.
+        # kept so by the picking): the goods are the totals less the fees.
         days: dict[date, DayTotal] = {}
-        for day, way, extra_way, n, total, fees, extra in rows:
+        for day, way, extra_way, n, total, fees, extra in sales_quarters.day_totals(
+            self.session, start, end, utc_offset_minutes
+        ):
             # What the picking added to an order paid in Telegram was taken another way.
-            parts = ((way, int(total) - int(extra)), (extra_way, int(extra)))
+            parts = ((way, total - extra), (extra_way, extra))
             taken = added_takings(*({_taken(how): minor} if minor else {} for how, minor in parts))
-            part = DayTotal(as_date(day), n, int(total) - int(fees), int(fees), taken)
+            part = DayTotal(day, n, total - fees, fees, taken)
             seen = days.get(part.day)  # the same day, money taken other ways
             days[part.day] = part if seen is None else seen.plus(part)
         return list(days.values())
@@ -787,7 +743,7 @@ class SqlOrderRepository:
     ) -> list[ProductSales]:
         sold = self._sold(start, end, completed=True).subquery()
         return self._named(
-            select_named(sold)
+            ranking.select_named(sold)
             .where(ProductRow.active.is_(True))
             .order_by(type_coerce(sold.c.quantity, BigInteger), ProductRow.sku)
             .limit(limit),
@@ -812,85 +768,18 @@ class SqlOrderRepository:
             connection.execute(
                 insert(SOLD).from_select(["product_id", "quantity", "revenue"], sums)
             )
-            return self._ranked(connection, start, end, top, within, short)
+            days = max(1, round((end - start).total_seconds() / 86400))
+            return ranking.ranked(
+                connection, SOLD, (), days=days, top=top, within=within, short=short
+            )
         finally:
             SOLD.drop(connection)
-
-    def _ranked(
-        self,
-        connection: Connection,
-        start: datetime,
-        end: datetime,
-        top: int,
-        within: int,
-        short: int,
-    ) -> RangeSales:
-        pid, quantity, revenue = SOLD.c.product_id, SOLD.c.quantity, SOLD.c.revenue
-        revenues = connection.execute(
-            select(revenue, func.count()).group_by(revenue).order_by(revenue.desc())
-        )
-        named = select_named(SOLD)
-        on_sale = ProductRow.active.is_(True)
-        best = named.order_by(revenue.desc(), quantity.desc(), pid).limit(top)
-        slowest = named.where(on_sale).order_by(type_coerce(quantity, BigInteger), ProductRow.sku)
-        # Both sides in the columns' own thousandths, compared as plain integers:
-        # stock × days < sold × within.
-        stock = type_coerce(ProductRow.__table__.c.stock, BigInteger)
-        sold = type_coerce(quantity, BigInteger)
-        days = max(1, round((end - start).total_seconds() / 86400))
-        running_out = (
-            select(pid, quantity)
-            .join(ProductRow, ProductRow.id == pid)
-            .where(on_sale, stock * days < sold * within)
-            .order_by((stock * 1.0) / sold, ProductRow.sku)
-            .limit(short)
-        )
-        return RangeSales(
-            [(int(r), int(n)) for r, n in revenues],
-            self._named(best),
-            self._least(connection, slowest, top),
-            [(int(p), q) for p, q in connection.execute(running_out)],
-        )
-
-    def _least(self, connection: Connection, slowest: Select[Any], top: int) -> list[ProductSales]:
-        """The `top` least sold on sale, naming only the candidates: those sold no more than
-        the `wanted`-th least sold item of all (more wanted while archived ones crowd them
-        out), not every item sold."""
-        quantity = SOLD.c.quantity
-        wanted = top
-        while True:
-            cut = connection.scalar(select(quantity).order_by(quantity).offset(wanted - 1).limit(1))
-            narrowed = slowest if cut is None else slowest.where(quantity <= cut)
-            found = self._named(narrowed.limit(top))
-            if len(found) == top or cut is None:
-                return found
-            wanted *= 4
 
     def completed_by_hour_of_week(
         self, start: datetime, end: datetime, utc_offset_minutes: int
     ) -> list[tuple[int, int, int, int]]:
-        """One pass over the orders' covering index of completion, each order's hour of the
-        week counted from the epoch's (a Thursday) in whole numbers: far cheaper than
-        formatting a time per order (a year of the 100k store: 190,000 orders)."""
-        done = OrderRow.completed_at
-        if self.session.get_bind().dialect.name == "sqlite":
-            seconds: Any = cast(func.strftime("%s", done), Integer)
-        else:
-            seconds = func.timestampdiff(literal_column("SECOND"), literal(EPOCH), done)
-        hour = ((seconds + utc_offset_minutes * 60) // 3600) % HOURS_A_WEEK
-        rows = self.session.execute(
-            select(
-                hour.label("hour_of_week"),
-                func.count(),
-                func.sum(OrderRow.total_minor - OrderRow.delivery_fee_minor),
-            )
-            .where(done >= start, done < end)
-            .group_by(literal_column("hour_of_week"))
-        )
-        # Hour 0 is Thursday 00:00 (1 January 1970); Monday is weekday 0.
-        return [
-            ((int(h) // 24 + 3) % 7, int(h) % 24, int(n), int(goods or 0)) for h, n, goods in rows
-        ]
+        """Summed from the quarter hours (sales_quarters): a year is 35,000 of them at most."""
+        return sales_quarters.by_hour_of_week(self.session, start, end, utc_offset_minutes)
 
     def customers_in(self, start: datetime, end: datetime) -> tuple[int, int]:
         done = OrderRow.completed_at

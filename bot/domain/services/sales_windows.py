@@ -1,0 +1,58 @@
+"""The analytics' windows: for each of the back office's periods ("the last N days", today
+included), running sums of what sold since the period's first local midnight, per item and
+per pair of items. Each completed order is added as it completes (bot.domain.services.orders)
+and each local midnight a scheduled job moves every window on a day, taking off the day that
+left it; the analytics read a window only while it starts where their period does, and sum
+the lines themselves otherwise (exact either way, the window in milliseconds)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.ports import UnitOfWork
+from bot.domain.services.retry import retry_on_conflict
+from bot.domain.services.sales import Period
+
+# The back office's periods, in days.
+WINDOW_DAYS = (7, 30, 90, 365)
+
+
+def window_for(period: Period, now: datetime) -> int | None:
+    """The window that sums exactly `period`: one of WINDOW_DAYS long, running now (no order
+    is completed after now, so what the window holds is what the period holds)."""
+    return period.days if period.days in WINDOW_DAYS and period.start <= now < period.end else None
+
+
+def window_start(days: int, now: datetime, timezone: ZoneInfo) -> datetime:
+    """Where the window of `days` starts at `now`: the first local midnight of its days."""
+    return Period.last_days(days, today=now.astimezone(timezone).date(), timezone=timezone).start
+
+
+@retry_on_conflict
+def bring_up_to_date(days: int, now: datetime, timezone: ZoneInfo, *, uow: UnitOfWork) -> bool:
+    """Move the window of `days` to start where its period starts at `now` (or build it):
+    True if it had to. One worker at a time (the window's row is held); the others find it
+    done. Moved by a day, it takes off that day's orders; further than its own length, or
+    never built, it is summed again from the lines."""
+    start = window_start(days, now, timezone)
+    with uow:
+        if uow.windows.start_of(days) == start:  # as on most minutes: nothing held
+            return False
+        held = uow.windows.hold(days)
+        if held == start:
+            return False
+        if held is None or abs(start - held) > timedelta(days=days):
+            uow.windows.rebuild(days, start)
+        else:
+            uow.windows.move(days, held, start)
+        uow.commit()
+        return True
+
+
+@retry_on_conflict
+def forget_windows(*, uow: UnitOfWork) -> None:
+    """Every window to be built again: orders were written around the use cases."""
+    with uow:
+        uow.windows.forget()
+        uow.commit()

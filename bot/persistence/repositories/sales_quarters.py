@@ -1,0 +1,152 @@
+"""Completed orders summed per quarter hour of completion (SalesQuarterRow): the analytics'
+and the report's days, and the hours of the week, read from these instead of every order (a
+year of the 100k store: 35,000 quarters against 190,000 orders, twice for the overview)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, Table, cast, delete, func, insert, literal_column, select, text
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.persistence.models import OrderRow, SalesQuarterRow
+
+QUARTER = 900  # seconds
+EPOCH_DAY = date(1970, 1, 1)  # a Thursday
+HOURS_A_WEEK = 7 * 24
+SUMS = ("orders", "total_minor", "fees_minor", "extra_minor")
+
+
+def quarter_at(at: datetime) -> int:
+    """The quarter hour an aware instant falls in."""
+    return int(at.timestamp()) // QUARTER
+
+
+def _first_quarter_from(at: datetime) -> int:
+    """The first quarter that starts at or after `at` (a stretch's ends are whole quarters:
+    local midnights and clock changes)."""
+    return -(-int(at.timestamp()) // QUARTER)
+
+
+def quarter_of(session: Session, at: Any) -> Any:
+    """SQL: the quarter hour of a stored UTC time."""
+    if session.get_bind().dialect.name == "sqlite":
+        seconds: Any = cast(func.strftime("%s", at), Integer)
+    else:
+        seconds = func.timestampdiff(literal_column("SECOND"), text("'1970-01-01 00:00:00'"), at)
+    return seconds // QUARTER
+
+
+def add_order(session: Session, order_id: int) -> None:
+    """Count a just-completed order (its money as recorded) in its quarter."""
+    row = session.execute(
+        select(
+            OrderRow.completed_at,
+            OrderRow.money_taken,
+            OrderRow.extra_taken,
+            OrderRow.total_minor,
+            OrderRow.delivery_fee_minor,
+            OrderRow.extra_taken_minor,
+        ).where(OrderRow.id == order_id)
+    ).one()
+    at, way, extra_way, total, fee, extra = row
+    assert at is not None, "only a completed order is counted"
+    values = {
+        "quarter": quarter_at(at),
+        "money_taken": way or "",
+        "extra_taken": extra_way or "",
+        "orders": 1,
+        "total_minor": total,
+        "fees_minor": fee,
+        "extra_minor": extra,
+    }
+    table: Table = SalesQuarterRow.__table__  # type: ignore[assignment]
+    if session.get_bind().dialect.name == "sqlite":
+        lite = sqlite_insert(table).values(values)
+        added = {k: table.c[k] + lite.excluded[k] for k in SUMS}
+        keys = ["quarter", "money_taken", "extra_taken"]
+        session.execute(lite.on_conflict_do_update(index_elements=keys, set_=added))
+    else:
+        maria = mysql_insert(table).values(values)
+        session.execute(
+            maria.on_duplicate_key_update({k: table.c[k] + maria.inserted[k] for k in SUMS})
+        )
+
+
+def rebuild(session: Session) -> None:
+    """Every quarter summed again from the orders: after rows were written around the use
+    cases (the demo's made-up history)."""
+    session.execute(delete(SalesQuarterRow))
+    quarter = quarter_of(session, OrderRow.completed_at)
+    way, extra_way = (func.coalesce(c, "") for c in (OrderRow.money_taken, OrderRow.extra_taken))
+    sums = (
+        select(
+            quarter,
+            way,
+            extra_way,
+            func.count(),
+            func.sum(OrderRow.total_minor),
+            func.sum(OrderRow.delivery_fee_minor),
+            func.sum(OrderRow.extra_taken_minor),
+        )
+        .where(OrderRow.completed_at.is_not(None))
+        .group_by(quarter, way, extra_way)
+    )
+    columns = ["quarter", "money_taken", "extra_taken", *SUMS]
+    session.execute(insert(SalesQuarterRow).from_select(columns, sums))
+
+
+def _local(start: datetime, end: datetime, utc_offset_minutes: int, unit: int) -> tuple[Any, Any]:
+    """The quarters of [start, end), and SQL for each one's local `unit` (seconds) since
+    the epoch at this offset."""
+    q = SalesQuarterRow.quarter
+    within = (q >= _first_quarter_from(start), q < _first_quarter_from(end))
+    return within, (q * QUARTER + utc_offset_minutes * 60) // unit
+
+
+def day_totals(
+    session: Session, start: datetime, end: datetime, utc_offset_minutes: int
+) -> list[tuple[date, str, str, int, int, int, int]]:
+    """(local day, way, extra way, orders, totals, fees, extra) of the quarters in [start,
+    end), at one UTC offset."""
+    within, day = _local(start, end, utc_offset_minutes, 86_400)
+    s = SalesQuarterRow
+    rows = session.execute(
+        select(
+            day.label("day"),
+            s.money_taken,
+            s.extra_taken,
+            func.sum(s.orders),
+            func.sum(s.total_minor),
+            func.sum(s.fees_minor),
+            func.sum(s.extra_minor),
+        )
+        .where(*within)
+        .group_by(literal_column("day"), s.money_taken, s.extra_taken)
+    )
+    return [
+        (EPOCH_DAY + timedelta(days=int(d)), way, extra_way, int(n), int(t), int(f), int(x))
+        for d, way, extra_way, n, t, f, x in rows
+    ]
+
+
+def by_hour_of_week(
+    session: Session, start: datetime, end: datetime, utc_offset_minutes: int
+) -> list[tuple[int, int, int, int]]:
+    """(weekday, 0 Monday; hour; orders; goods) for each local hour of the week with any."""
+    within, hour = _local(start, end, utc_offset_minutes, 3600)
+    s = SalesQuarterRow
+    rows = session.execute(
+        select(
+            (hour % HOURS_A_WEEK).label("hour_of_week"),
+            func.sum(s.orders),
+            func.sum(s.total_minor - s.fees_minor),
+        )
+        .where(*within)
+        .group_by(literal_column("hour_of_week"))
+    )
+    # Hour 0 is Thursday 00:00 (1 January 1970); Monday is weekday 0.
+    return [((int(h) // 24 + 3) % 7, int(h) % 24, int(n), int(goods or 0)) for h, n, goods in rows]

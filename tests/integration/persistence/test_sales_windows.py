@@ -1,0 +1,183 @@
+"""The analytics' windows of the last N days hold exactly what the order lines of those days
+sum to, as orders complete, as days pass, when the time zone changes, and with completions
+racing a window being built (both databases)."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+
+from bot.domain.analytics import Pair
+from bot.domain.catalogue import Product
+from bot.domain.orders import Order, OrderStatus
+from bot.domain.payments import MoneyTaken
+from bot.domain.services import analytics, orders, sales_windows, staff
+from bot.domain.services.sales import Period
+from bot.persistence.models import WindowItemRow
+from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
+from tests.support.databases import UowFactory
+from tests.support.factories import (
+    FAST_HASHER,
+    STORE,
+    customer,
+    handed_over,
+    placed_order,
+    stocked,
+)
+
+NOW = datetime(2026, 12, 5, 10, 30, tzinfo=UTC)
+PARIS, NEW_YORK = ZoneInfo("Europe/Paris"), ZoneInfo("America/New_York")
+
+
+def manager(new_uow: UowFactory) -> int:
+    boss = staff.create_manager("boss", "correct horse battery", uow=new_uow(), hasher=FAST_HASHER)
+    assert boss.id is not None
+    return boss.id
+
+
+def range_of_items(new_uow: UowFactory) -> list[Product]:
+    return [
+        stocked(new_uow(), 1000, sku=sku, name=name, price_minor=price)
+        for sku, name, price in (
+            ("TEA", "Green tea", 400),
+            ("MINT", "Mint tea", 250),
+            ("RICE", "Rice", 300),
+            ("OIL", "Olive oil", 900),
+        )
+    ]
+
+
+def completed(new_uow: UowFactory, boss: int, at: datetime, *lines: tuple[Product, int]) -> None:
+    order = placed_order(new_uow(), customer(), *lines)
+    handed_over(new_uow, order, boss, clock=lambda: at)
+
+
+def window_matches_lines(new_uow: UowFactory, days: int, now: datetime, zone: ZoneInfo) -> None:
+    """The window's rankings and pairs are those summed from the lines of its period."""
+    period = Period.last_days(days, today=now.astimezone(zone).date(), timezone=zone)
+    with new_uow() as uow:
+        assert uow.windows.start_of(days) == period.start
+        kept = uow.windows.range_sales(days, top=20, within=7, short=200)
+        summed = uow.orders.range_sales(period.start, period.end, top=20, within=7, short=200)
+        assert kept == summed
+        assert uow.windows.bought_together(days, top=20) == uow.orders.bought_together(
+            period.start, period.end, top=20
+        )
+
+
+def test_a_window_holds_what_its_days_sold_as_orders_complete_and_days_pass(
+    new_uow: UowFactory,
+) -> None:
+    boss = manager(new_uow)
+    tea, mint, rice, oil = range_of_items(new_uow)
+    completed(new_uow, boss, NOW - timedelta(days=8), (tea, 1), (mint, 1))  # before the week
+    completed(new_uow, boss, NOW - timedelta(days=6), (tea, 2), (rice, 1))  # its first day
+    completed(new_uow, boss, NOW - timedelta(days=3), (mint, 1), (rice, 1), (tea, 1))
+    assert sales_windows.bring_up_to_date(7, NOW, PARIS, uow=new_uow())  # built
+    window_matches_lines(new_uow, 7, NOW, PARIS)
+    assert not sales_windows.bring_up_to_date(7, NOW, PARIS, uow=new_uow())  # nothing to do
+
+    completed(new_uow, boss, NOW, (tea, 1), (mint, 3), (oil, 1))  # added as it completes
+    window_matches_lines(new_uow, 7, NOW, PARIS)
+
+    tomorrow = NOW + timedelta(days=1)  # the first day's orders leave the window
+    assert sales_windows.bring_up_to_date(7, tomorrow, PARIS, uow=new_uow())
+    window_matches_lines(new_uow, 7, tomorrow, PARIS)
+    with new_uow() as uow:  # the rice of that day is gone, not left at zero
+        left = uow.windows.range_sales(7, top=20, within=7, short=200)
+    assert {s.sku: s.quantity for s in left.best}["RICE"] == 1
+
+    # The shop moves to New York: its window starts six hours later, then back again.
+    for zone in (NEW_YORK, PARIS):
+        assert sales_windows.bring_up_to_date(7, tomorrow, zone, uow=new_uow())
+        window_matches_lines(new_uow, 7, tomorrow, zone)
+
+    # A month later, further than the window is long: summed again from the lines.
+    later = NOW + timedelta(days=30)
+    completed(new_uow, boss, later, (oil, 2))
+    assert sales_windows.bring_up_to_date(7, later, PARIS, uow=new_uow())
+    window_matches_lines(new_uow, 7, later, PARIS)
+
+
+def test_the_back_office_reads_the_window_only_while_it_starts_where_its_period_does(
+    new_uow: UowFactory,
+) -> None:
+    boss = manager(new_uow)
+    tea, mint, rice, _oil = range_of_items(new_uow)
+    completed(new_uow, boss, NOW - timedelta(days=2), (tea, 2), (mint, 1))
+    completed(new_uow, boss, NOW, (tea, 1), (rice, 1))
+    period = Period.last_days(30, today=NOW.date(), timezone=PARIS)
+
+    def seen(now: datetime) -> tuple[analytics.Range, list[Pair]]:
+        def clock() -> datetime:
+            return now
+
+        return (
+            analytics.product_range(period, requested_by=boss, uow=new_uow(), clock=clock),
+            analytics.bought_together(period, requested_by=boss, uow=new_uow(), clock=clock),
+        )
+
+    from_lines = seen(NOW)  # no window yet: summed from the lines
+    assert sales_windows.bring_up_to_date(30, NOW, PARIS, uow=new_uow())
+    assert seen(NOW) == from_lines  # the window's figures are the lines'
+
+    def tamper() -> None:  # every revenue of the window ten times over: tells which is read
+        with new_uow() as uow:
+            assert isinstance(uow, SqlAlchemyUnitOfWork)
+            kept = WindowItemRow.__table__.c
+            uow.session.execute(update(WindowItemRow).values(revenue=kept.revenue * 10))
+            uow.commit()
+
+    tamper()
+    ranged, _pairs = seen(NOW)
+    assert [c.sales.revenue_minor for c in ranged.classed] == [
+        10 * c.sales.revenue_minor for c in from_lines[0].classed
+    ]
+    assert seen(NOW + timedelta(days=40)) == from_lines  # the period is over: its lines
+    with new_uow() as uow:  # a window that starts an hour off the period is not read either
+        uow.windows.hold(30)
+        uow.windows.rebuild(30, period.start + timedelta(hours=1))
+        uow.commit()
+    tamper()
+    assert seen(NOW) == from_lines
+
+
+def test_orders_completing_while_a_window_is_built_are_each_counted_once(
+    new_uow: UowFactory,
+) -> None:
+    boss = manager(new_uow)
+    tea, mint, rice, oil = range_of_items(new_uow)
+    completed(new_uow, boss, NOW - timedelta(days=1), (tea, 1), (oil, 1))
+    ready: list[Order] = []
+    for n in range(12):
+        order = placed_order(new_uow(), customer(), (tea, 1), ((mint, rice)[n % 2], n + 1))
+        for step in (OrderStatus.ACCEPTED, OrderStatus.READY):
+            order = orders.move_order(boss, order.code, step, store=STORE, uow=new_uow())
+        ready.append(order)
+    barrier = threading.Barrier(len(ready) + 1)
+
+    def now() -> datetime:
+        return NOW
+
+    def hand_over(order: Order) -> None:
+        barrier.wait()
+        assert order.pickup_code is not None
+        code = order.pickup_code
+        orders.hand_over(boss, code, taken=MoneyTaken.CASH, store=STORE, uow=new_uow(), clock=now)
+
+    def build() -> None:
+        barrier.wait()
+        sales_windows.bring_up_to_date(7, NOW, PARIS, uow=new_uow())
+
+    with ThreadPoolExecutor(len(ready) + 1) as pool:
+        done = [pool.submit(hand_over, order) for order in ready] + [pool.submit(build)]
+        for future in done:
+            future.result()
+    window_matches_lines(new_uow, 7, NOW, PARIS)
+    with new_uow() as uow:
+        best = uow.windows.range_sales(7, top=20, within=7, short=200).best
+    assert {s.sku: s.quantity for s in best}["TEA"] == 13
