@@ -310,6 +310,7 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
             )
             print(f"Demo history: {args.orders} orders over the last {args.days} days.")
             now, timezone = utc_now(), shop.store.timezone
+            sales_windows.close_days(now, timezone, uow=shop.uow())
             for days in sales_windows.WINDOW_DAYS:  # the analytics' last N days, summed now
                 sales_windows.bring_up_to_date(days, now, timezone, uow=shop.uow())
         return 0

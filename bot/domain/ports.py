@@ -326,6 +326,25 @@ class OrderRepository(Protocol):
         """Add a just-completed order, its money as recorded, to the running totals the days
         and hours are read from (`day_totals`, `completed_by_hour_of_week`)."""
 
+    def first_completed(self) -> datetime | None:
+        """About when the first order was completed (None: none was)."""
+
+    def hold_summed_days(self, zone: str) -> date | None:
+        """The time zone's days summed once (`sum_days`), locked until the transaction ends:
+        through which day."""
+
+    def days_summed_through(self, zone: str) -> date | None:
+        """Through which day the time zone's days are summed once (None: none)."""
+
+    def sum_days(
+        self, zone: str, stretches: Sequence[tuple[datetime, datetime, int]], through: date
+    ) -> None:
+        """The local days of these stretches (each at one UTC offset), which are over, summed
+        once as `day_totals` sums them; the zone then summed through `through`."""
+
+    def summed_day_totals(self, zone: str, first: date, last: date) -> list[DayTotal]:
+        """`day_totals` of the days [first, last] summed once, in that time zone."""
+
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         """Completed orders, goods, delivery fees and money by way taken per local day of
         completion in [start, end), the local day being the UTC instant moved by the offset

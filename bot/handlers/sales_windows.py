@@ -1,6 +1,6 @@
-"""The scheduled job that keeps the analytics' windows ("the last N days") starting where
-their periods do: after each local midnight it moves them on a day (one worker does it; the
-others find it done), and at a first start it builds them."""
+"""The scheduled job that keeps the analytics' running totals up to date: after each local
+midnight it sums the day that ended and moves the windows ("the last N days") on a day (one
+worker does it; the others find it done); at a first start it builds them."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ EVERY_SECONDS = 60
 
 async def keep_up(context: ShopContext) -> None:
     now, timezone = utc_now(), context.shop.store.timezone
+    if await context.run(sales_windows.close_days, now, timezone):
+        log.info("the analytics' days that are over are summed through yesterday")
     for days in sales_windows.WINDOW_DAYS:
         if await context.run(sales_windows.bring_up_to_date, days, now, timezone):
             log.info("the analytics' last %d days now start on their first day's midnight", days)

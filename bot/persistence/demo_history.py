@@ -72,9 +72,10 @@ def add_order_history(
                 rows.add_order(rng, at, rng.choice(customers), items, currency)
             rows.write(session)
     # Written around the use cases, so the analytics' running totals are summed again: the
-    # quarters here, the windows by whoever next brings them up to date.
+    # quarters here, the days and windows by whoever next brings them up to date.
     with Session(engine) as session, session.begin():
         sales_quarters.rebuild(session)
+        sales_quarters.forget_days(session)
         SqlSalesWindowRepository(session).forget()
     return orders
 

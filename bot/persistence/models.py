@@ -336,6 +336,35 @@ class SalesQuarterRow(Base):
     extra_minor: Mapped[int] = mapped_column(BigInteger)
 
 
+class SalesDayRow(Base):
+    """A day that is over, in one time zone, summed from its quarters once: no order can be
+    completed in it any more, so the overview's year and the year before read 730 of these
+    rather than 70,000 quarters (bot.domain.services.sales_windows.close_days)."""
+
+    __tablename__ = "sales_days"
+    __table_args__ = (MYSQL_TABLE,)
+
+    zone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    money_taken: Mapped[str] = mapped_column(String(16), primary_key=True)
+    extra_taken: Mapped[str] = mapped_column(String(16), primary_key=True)
+    orders: Mapped[int] = mapped_column(Integer)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    fees_minor: Mapped[int] = mapped_column(BigInteger)
+    extra_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class SalesZoneRow(Base):
+    """Through which day the days of a time zone are summed in sales_days (a day with no
+    sale has no row there)."""
+
+    __tablename__ = "sales_zones"
+    __table_args__ = (MYSQL_TABLE,)
+
+    zone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    through: Mapped[date | None] = mapped_column(Date)
+
+
 class SalesWindowRow(Base):
     """A running sum of what sold since `starts_at`, for the analytics' "last N days": the
     lines of each order completed since are added as it completes, and each local midnight

@@ -1,7 +1,7 @@
-"""The analytics' running totals: completed orders per quarter hour (the days and hours of
-a year read 35,000 rows instead of 190,000 orders, twice), and the windows of the last N
-days with their sums per item and per pair of items (built by the bot's job at start, as
-they need the shop's time zone).
+"""The analytics' running totals: completed orders per quarter hour (the hours of a year
+read 35,000 rows instead of 190,000 orders), the days that are over summed once per time
+zone, and the windows of the last N days with their sums per item and per pair of items
+(days and windows are summed by the bot's job at start, as they need the shop's time zone).
 
 Revision ID: 0042
 Revises: 0041
@@ -40,6 +40,24 @@ def upgrade() -> None:
         sa.Column("total_minor", sa.BigInteger(), nullable=False),
         sa.Column("fees_minor", sa.BigInteger(), nullable=False),
         sa.Column("extra_minor", sa.BigInteger(), nullable=False),
+        **MYSQL,
+    )
+    op.create_table(
+        "sales_days",
+        sa.Column("zone", sa.String(64), primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        sa.Column("money_taken", sa.String(16), primary_key=True),
+        sa.Column("extra_taken", sa.String(16), primary_key=True),
+        sa.Column("orders", sa.Integer(), nullable=False),
+        sa.Column("total_minor", sa.BigInteger(), nullable=False),
+        sa.Column("fees_minor", sa.BigInteger(), nullable=False),
+        sa.Column("extra_minor", sa.BigInteger(), nullable=False),
+        **MYSQL,
+    )
+    op.create_table(
+        "sales_zones",
+        sa.Column("zone", sa.String(64), primary_key=True),
+        sa.Column("through", sa.Date(), nullable=True),
         **MYSQL,
     )
     op.create_table(
@@ -90,5 +108,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("window_pairs", "window_items", "sales_windows", "sales_quarters"):
+    tables = ("window_pairs", "window_items", "sales_windows", "sales_zones", "sales_days")
+    for table in (*tables, "sales_quarters"):
         op.drop_table(table)

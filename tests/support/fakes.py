@@ -621,6 +621,24 @@ class FakeOrders:
     def count_completed(self, order_id: int) -> None:
         """Nothing to keep: the fake sums the orders themselves when asked (day_totals)."""
 
+    def first_completed(self) -> datetime | None:
+        return None
+
+    def hold_summed_days(self, zone: str) -> date | None:
+        return None
+
+    def days_summed_through(self, zone: str) -> date | None:
+        """None: the fake's days are summed from the orders on every call (day_totals)."""
+        return None
+
+    def sum_days(
+        self, zone: str, stretches: Sequence[tuple[datetime, datetime, int]], through: date
+    ) -> None:
+        pass
+
+    def summed_day_totals(self, zone: str, first: date, last: date) -> list[DayTotal]:
+        return []
+
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         days: dict[date, list[Order]] = {}
         for o in self._counted(start, end, completed=True):

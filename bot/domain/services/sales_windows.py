@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.ports import UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
-from bot.domain.services.sales import Period
+from bot.domain.services.sales import Period, offset_stretches
 
 # The back office's periods, in days.
 WINDOW_DAYS = (7, 30, 90, 365)
@@ -46,6 +46,33 @@ def bring_up_to_date(days: int, now: datetime, timezone: ZoneInfo, *, uow: UnitO
             uow.windows.rebuild(days, start)
         else:
             uow.windows.move(days, held, start)
+        uow.commit()
+        return True
+
+
+@retry_on_conflict
+def close_days(now: datetime, timezone: ZoneInfo, *, uow: UnitOfWork) -> bool:
+    """Sum once, in the shop's time zone, each day that is over and not summed yet (all of
+    them, the first time): no order is completed in a day once it is over, so the overview's
+    year and the year before it read 730 rows. True if any day was summed."""
+    zone, yesterday = timezone.key, now.astimezone(timezone).date() - timedelta(days=1)
+    with uow:
+        if (through := uow.orders.days_summed_through(zone)) is not None and through >= yesterday:
+            return False
+        through = uow.orders.hold_summed_days(zone)  # one worker sums them; the others wait
+        if through is not None and through >= yesterday:
+            return False
+        if through is not None:
+            first = through + timedelta(days=1)
+        elif (earliest := uow.orders.first_completed()) is not None:
+            first = earliest.astimezone(timezone).date()
+        else:
+            first = yesterday + timedelta(days=1)  # nothing sold yet: nothing to sum
+        if first <= yesterday:
+            days = Period(first, yesterday, timezone)
+            uow.orders.sum_days(zone, offset_stretches(days), yesterday)
+        else:
+            uow.orders.sum_days(zone, [], yesterday)
         uow.commit()
         return True
 

@@ -155,6 +155,21 @@ def _taken(way: str | None) -> MoneyTaken | None:
     return MoneyTaken(way) if way else None
 
 
+def _as_days(rows: Sequence[sales_quarters.DayRow]) -> list[DayTotal]:
+    """Each day's figures, its parts by way taken added up."""
+    # An order's total is its final lines plus its fee (bot.domain.orders.Order.total_minor,
+    # kept so by the picking): the goods are the totals less the fees.
+    days: dict[date, DayTotal] = {}
+    for day, way, extra_way, n, total, fees, extra in rows:
+        # What the picking added to an order paid in Telegram was taken another way.
+        parts = ((way, total - extra), (extra_way, extra))
+        taken = added_takings(*({_taken(how): minor} if minor else {} for how, minor in parts))
+        part = DayTotal(day, n, total - fees, fees, taken)
+        seen = days.get(part.day)  # the same day, money taken other ways
+        days[part.day] = part if seen is None else seen.plus(part)
+    return list(days.values())
+
+
 def _paid_at(row: OrderRow) -> datetime | None:
     """When the first charge that pays for the order (`PAYS`) arrived."""
     if row.payment_method != PaymentMethod.ONLINE.value:
@@ -724,19 +739,24 @@ class SqlOrderRepository:
         """Completed orders, their goods and delivery fees per local day of completion, for a
         stretch with one UTC offset: summed from the quarter hours (sales_quarters), never
         one row per order."""
-        # An order's total is its final lines plus its fee (bot.domain.orders.Order.total_minor,
-        # kept so by the picking): the goods are the totals less the fees.
-        days: dict[date, DayTotal] = {}
-        for day, way, extra_way, n, total, fees, extra in sales_quarters.day_totals(
-            self.session, start, end, utc_offset_minutes
-        ):
-            # What the picking added to an order paid in Telegram was taken another way.
-            parts = ((way, total - extra), (extra_way, extra))
-            taken = added_takings(*({_taken(how): minor} if minor else {} for how, minor in parts))
-            part = DayTotal(day, n, total - fees, fees, taken)
-            seen = days.get(part.day)  # the same day, money taken other ways
-            days[part.day] = part if seen is None else seen.plus(part)
-        return list(days.values())
+        return _as_days(sales_quarters.day_totals(self.session, start, end, utc_offset_minutes))
+
+    def first_completed(self) -> datetime | None:
+        return sales_quarters.first_completed(self.session)
+
+    def hold_summed_days(self, zone: str) -> date | None:
+        return sales_quarters.hold_zone(self.session, zone)
+
+    def days_summed_through(self, zone: str) -> date | None:
+        return sales_quarters.summed_through(self.session, zone)
+
+    def sum_days(
+        self, zone: str, stretches: Sequence[tuple[datetime, datetime, int]], through: date
+    ) -> None:
+        sales_quarters.close_days(self.session, zone, stretches, through)
+
+    def summed_day_totals(self, zone: str, first: date, last: date) -> list[DayTotal]:
+        return _as_days(sales_quarters.closed_days(self.session, zone, first, last))
 
     def least_sold(
         self, start: datetime, end: datetime, *, limit: int | None

@@ -4,20 +4,37 @@ year of the 100k store: 35,000 quarters against 190,000 orders, twice for the ov
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, Table, cast, delete, func, insert, literal_column, select, text
+from sqlalchemy import (
+    Integer,
+    Table,
+    cast,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.persistence.models import OrderRow, SalesQuarterRow
+from bot.persistence.models import OrderRow, SalesDayRow, SalesQuarterRow, SalesZoneRow
+from bot.persistence.repositories.inserts import insert_unless_present
+
+ZONES: Table = SalesZoneRow.__table__  # type: ignore[assignment]
 
 QUARTER = 900  # seconds
 EPOCH_DAY = date(1970, 1, 1)  # a Thursday
 HOURS_A_WEEK = 7 * 24
 SUMS = ("orders", "total_minor", "fees_minor", "extra_minor")
+# (local day, way taken, extra way, orders, totals, fees, extra), ways "" where none.
+DayRow = tuple[date, str, str, int, int, int, int]
 
 
 def quarter_at(at: datetime) -> int:
@@ -109,7 +126,7 @@ def _local(start: datetime, end: datetime, utc_offset_minutes: int, unit: int) -
 
 def day_totals(
     session: Session, start: datetime, end: datetime, utc_offset_minutes: int
-) -> list[tuple[date, str, str, int, int, int, int]]:
+) -> list[DayRow]:
     """(local day, way, extra way, orders, totals, fees, extra) of the quarters in [start,
     end), at one UTC offset."""
     within, day = _local(start, end, utc_offset_minutes, 86_400)
@@ -150,3 +167,64 @@ def by_hour_of_week(
     )
     # Hour 0 is Thursday 00:00 (1 January 1970); Monday is weekday 0.
     return [((int(h) // 24 + 3) % 7, int(h) % 24, int(n), int(goods or 0)) for h, n, goods in rows]
+
+
+def first_completed(session: Session) -> datetime | None:
+    """When the earliest quarter with a completed order began."""
+    first = session.scalar(select(func.min(SalesQuarterRow.quarter)))
+    return None if first is None else datetime.fromtimestamp(int(first) * QUARTER, UTC)
+
+
+def hold_zone(session: Session, zone: str) -> date | None:
+    """The zone's row locked for this transaction (made if missing): through which day its
+    days are summed."""
+    insert_unless_present(session, ZONES, zone=zone, through=None)
+    return session.scalar(
+        select(SalesZoneRow.through).where(SalesZoneRow.zone == zone).with_for_update()
+    )
+
+
+def summed_through(session: Session, zone: str) -> date | None:
+    return session.scalar(select(SalesZoneRow.through).where(SalesZoneRow.zone == zone))
+
+
+def close_days(
+    session: Session, zone: str, stretches: Sequence[tuple[datetime, datetime, int]], through: date
+) -> None:
+    """The days of the stretches (each at one UTC offset; a day the clocks change on comes in
+    two) summed once into sales_days, and the zone summed through `through`."""
+    merged: dict[tuple[date, str, str], list[int]] = {}
+    for start, end, offset in stretches:
+        for day, way, extra_way, *sums in day_totals(session, start, end, offset):
+            held = merged.setdefault((day, way, extra_way), [0, 0, 0, 0])
+            merged[(day, way, extra_way)] = [a + b for a, b in zip(held, sums, strict=True)]
+    rows = [
+        {"zone": zone, "day": day, "money_taken": way, "extra_taken": extra_way}
+        | dict(zip(SUMS, sums, strict=True))
+        for (day, way, extra_way), sums in sorted(merged.items())
+    ]
+    if rows:
+        session.execute(insert(SalesDayRow), rows)
+    session.execute(update(SalesZoneRow).where(SalesZoneRow.zone == zone).values(through=through))
+
+
+def closed_days(session: Session, zone: str, first: date, last: date) -> list[DayRow]:
+    s = SalesDayRow
+    rows = session.execute(
+        select(
+            s.day,
+            s.money_taken,
+            s.extra_taken,
+            s.orders,
+            s.total_minor,
+            s.fees_minor,
+            s.extra_minor,
+        ).where(s.zone == zone, s.day >= first, s.day <= last)
+    )
+    return [(d, w, x, int(n), int(t), int(f), int(e)) for d, w, x, n, t, f, e in rows]
+
+
+def forget_days(session: Session) -> None:
+    """Every zone's days to be summed again (orders were written around the use cases)."""
+    session.execute(delete(SalesDayRow))
+    session.execute(delete(SalesZoneRow))

@@ -48,6 +48,8 @@ TABLES = {
     "order_status_changes",
     "order_vat",
     "sales_quarters",
+    "sales_days",
+    "sales_zones",
     "sales_windows",
     "window_items",
     "window_pairs",

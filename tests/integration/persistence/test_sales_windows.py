@@ -1,12 +1,13 @@
-"""The analytics' windows of the last N days hold exactly what the order lines of those days
-sum to, as orders complete, as days pass, when the time zone changes, and with completions
-racing a window being built (both databases)."""
+"""The analytics' running totals hold exactly what the orders sum to: the windows of the last
+N days as orders complete, as days pass, when the time zone changes, and with completions
+racing a window being built; the days that are over, summed once, across a clock change
+(both databases)."""
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -15,7 +16,7 @@ from bot.domain.analytics import Pair
 from bot.domain.catalogue import Product
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import MoneyTaken
-from bot.domain.services import analytics, orders, sales_windows, staff
+from bot.domain.services import analytics, orders, sales, sales_windows, staff
 from bot.domain.services.sales import Period
 from bot.persistence.models import WindowItemRow
 from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -181,3 +182,36 @@ def test_orders_completing_while_a_window_is_built_are_each_counted_once(
     with new_uow() as uow:
         best = uow.windows.range_sales(7, top=20, within=7, short=200).best
     assert {s.sku: s.quantity for s in best}["TEA"] == 13
+
+
+def test_days_that_are_over_are_summed_once_and_read_as_the_quarters_gave_them(
+    new_uow: UowFactory,
+) -> None:
+    boss = manager(new_uow)
+    tea, mint, _rice, oil = range_of_items(new_uow)
+    # Paris puts its clocks back on 25 October 2026: that day has 25 hours.
+    clock_change = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 local, after the change
+    for at, lines in (
+        (datetime(2026, 10, 24, 21, 50, tzinfo=UTC), [(tea, 1)]),  # 23:50 local on the 24th
+        (datetime(2026, 10, 24, 22, 10, tzinfo=UTC), [(mint, 2)]),  # 00:10 on the 25th
+        (clock_change, [(oil, 1), (tea, 1)]),
+        (NOW - timedelta(days=1), [(tea, 3)]),
+    ):
+        completed(new_uow, boss, at, *lines)
+    period = Period.last_days(60, today=NOW.date(), timezone=PARIS)
+    from_quarters = sales.sales_per_day(period, uow=new_uow())
+
+    assert sales_windows.close_days(NOW, PARIS, uow=new_uow())
+    assert not sales_windows.close_days(NOW, PARIS, uow=new_uow())  # done once
+    with new_uow() as uow:
+        assert uow.orders.days_summed_through("Europe/Paris") == NOW.date() - timedelta(days=1)
+    assert sales.sales_per_day(period, uow=new_uow()) == from_quarters
+    by_day = {d.day: d for d in from_quarters}
+    assert by_day[date(2026, 10, 24)].revenue_minor == 400
+    assert by_day[date(2026, 10, 25)].revenue_minor == 2 * 250 + 900 + 400
+
+    completed(new_uow, boss, NOW, (mint, 1))  # today: from its quarters, on top
+    today = {d.day: d for d in sales.sales_per_day(period, uow=new_uow())}
+    assert today[NOW.date()].revenue_minor == 250 and today[NOW.date()].orders == 1
+    assert sales_windows.close_days(NOW + timedelta(days=1), PARIS, uow=new_uow())
+    assert {d.day: d for d in sales.sales_per_day(period, uow=new_uow())} == today
