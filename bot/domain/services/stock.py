@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.domain.catalogue import Product, normalise_sku, search_key
+from bot.domain.chunks import Chunk
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
     AmbiguousItem,
@@ -365,6 +366,30 @@ def stock_history(
 
 # A year of a busy small shop's moves; an export of more is cut there (the page says so).
 LEDGER_EXPORT_MOST = 500_000
+
+
+Move = tuple[LedgerEntry, str, str]  # a move, its item's SKU and name
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerPlace:
+    """How far a ledger export has read: the moves from `since`, after `after`, `sent` of
+    them so far."""
+
+    since: datetime
+    after: LedgerEntry | None = None
+    sent: int = 0
+
+
+def moves_chunk(place: LedgerPlace, *, size: int, uow: UnitOfWork) -> Chunk[Move, LedgerPlace]:
+    """The next `size` moves of the stock ledger from `place.since`, oldest first, each with
+    its item's SKU and name; the export ends after LEDGER_EXPORT_MOST moves."""
+    wanted = min(size, LEDGER_EXPORT_MOST - place.sent)
+    with uow.reading():
+        moves = uow.ledger.since(place.since, after=place.after, limit=wanted)
+    sent = place.sent + len(moves)
+    more = len(moves) == wanted and sent < LEDGER_EXPORT_MOST
+    return Chunk(moves, LedgerPlace(place.since, moves[-1][0], sent) if more else None)
 
 
 def moves_since(
