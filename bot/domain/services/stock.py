@@ -390,11 +390,3 @@ def moves_chunk(place: LedgerPlace, *, size: int, uow: UnitOfWork) -> Chunk[Move
     sent = place.sent + len(moves)
     more = len(moves) == wanted and sent < LEDGER_EXPORT_MOST
     return Chunk(moves, LedgerPlace(place.since, moves[-1][0], sent) if more else None)
-
-
-def moves_since(
-    since: datetime, *, uow: UnitOfWork, limit: int = LEDGER_EXPORT_MOST
-) -> list[tuple[LedgerEntry, str, str]]:
-    """The stock ledger from `since`, oldest first, each move with its item's SKU and name."""
-    with uow.reading():
-        return uow.ledger.since(since, limit=limit)
