@@ -72,6 +72,7 @@ _ledger = cast(Table, LedgerRow.__table__)
 # The catalogue's order in its lists and files: by category, then name; the id tells apart
 # two items of one name.
 _EXPORT_ORDER = (_products.c.category, _products.c.name, _products.c.id)
+_BY_CATEGORY_AND_NAME = "FORCE INDEX (ix_products_category_name)"
 _LEDGER_COLUMNS = [
     _ledger.c[name]
     for name in (
@@ -509,7 +510,11 @@ class SqlProductRepository:
 
     def after(self, item: Product | None, *, limit: int) -> list[Product]:
         # The order of `all`, from the index of categories and names (which ends with the id).
+        # MariaDB sorted the whole table for the first chunk (EXPLAIN: ALL, filesort; 195 ms
+        # against 26 ms from the index on the 100k store) unless told to read the index.
         query = select(*_ITEM_COLUMNS).order_by(*_EXPORT_ORDER).limit(limit)
+        for dialect in ("mysql", "mariadb"):
+            query = query.with_hint(_products, _BY_CATEGORY_AND_NAME, dialect_name=dialect)
         if item is not None:
             assert item.id is not None
             query = query.where(
