@@ -36,6 +36,8 @@ class Page:
     what: str
     path: str
     reps: int = 20
+    # A download also says when its first bytes came (a streamed file starts long before it ends).
+    download: bool = False
 
 
 # The demo store's names (bot.demo_data): an item sold every day, and one of the ten
@@ -55,8 +57,10 @@ PAGES = [
         f"price change preview, {CATEGORY} (10,000 items)",
         f"/backoffice/prices?category={CATEGORY}&how=percent&value=5",
     ),
-    Page("catalogue export, CSV", "/backoffice/files/catalogue.csv", reps=5),
-    Page("stock ledger export, 90 days, CSV", "/backoffice/files/ledger.csv", reps=5),
+    Page("catalogue export, CSV", "/backoffice/files/catalogue.csv", reps=5, download=True),
+    Page(
+        "stock ledger export, 90 days, CSV", "/backoffice/files/ledger.csv", reps=5, download=True
+    ),
     Page("orders board", "/backoffice/orders"),
     Page("team", "/backoffice/team"),
     Page("the shop's settings", "/backoffice/settings"),
@@ -78,6 +82,7 @@ PAGES = [
 class Result:
     page: Page
     waits: list[float]
+    firsts: list[float]  # until the first bytes of the body
 
     @property
     def p99(self) -> float:
@@ -90,6 +95,13 @@ class Result:
     @property
     def met(self) -> bool:
         return self.p99 <= WITHIN
+
+    @property
+    def said(self) -> str:
+        """The figure, and for a download when its first bytes came."""
+        if not self.page.download:
+            return self.figure
+        return f"{self.figure}; first byte {spread(self.firsts)}"
 
 
 async def measure(url: str, pages: list[Page], scale: float = 1.0) -> list[Result]:
@@ -121,13 +133,15 @@ async def measure(url: str, pages: list[Page], scale: float = 1.0) -> list[Resul
                     async with http.get(bot.web_url + page.path) as first:
                         assert first.status == 200, (page.path, first.status)
                         await first.read()
-                    waits = []
+                    waits, firsts = [], []
                     for _ in range(max(1, round(page.reps * scale))):
                         started = time.perf_counter()
                         async with http.get(bot.web_url + page.path) as response:
+                            await response.content.readany()
+                            firsts.append(time.perf_counter() - started)
                             await response.read()
                         waits.append(time.perf_counter() - started)
-                    results.append(Result(page, waits))
+                    results.append(Result(page, waits, firsts))
     return results
 
 
@@ -139,7 +153,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     for result in asyncio.run(measure(args.url, PAGES, args.reps)):
         mark = "✅" if result.met else "❌"
-        print(f"{mark} {result.page.what}: {result.figure} (target p99 ≤ {WITHIN * 1000:.0f} ms)")
+        print(f"{mark} {result.page.what}: {result.said} (target p99 ≤ {WITHIN * 1000:.0f} ms)")
 
 
 if __name__ == "__main__":

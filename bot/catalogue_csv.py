@@ -267,9 +267,15 @@ def spreadsheet_csv(rows: Iterable[Sequence[object]]) -> bytes:
 def safe_csv(rows: Iterable[Sequence[object]]) -> bytes:
     """spreadsheet_csv of rows whose text cells went through spreadsheet_safe already (the
     catalogue's and the ledger's lines): a 347,000-move ledger is not checked twice."""
+    return csv_piece(rows, first=True)
+
+
+def csv_piece(rows: Iterable[Sequence[object]], *, first: bool) -> bytes:
+    """A piece of a safe_csv file sent as it is read: the first piece starts with the UTF-8
+    mark, the others follow on, and together they are the file safe_csv makes of all rows."""
     text = io.StringIO()
     csv.writer(text, lineterminator="\n").writerows(rows)
-    return text.getvalue().encode("utf-8-sig")
+    return text.getvalue().encode("utf-8-sig" if first else "utf-8")
 
 
 def _unneutralised(cell: str) -> str:
@@ -280,6 +286,11 @@ def _unneutralised(cell: str) -> str:
 
 def catalogue_lines(products: Iterable[Product], currency: Currency) -> Iterator[list[str]]:
     yield COLUMNS
+    yield from catalogue_rows(products, currency)
+
+
+def catalogue_rows(products: Iterable[Product], currency: Currency) -> Iterator[list[str]]:
+    """The catalogue file's lines after its header."""
     for p in products:
         yield [spreadsheet_safe(cell) for cell in _cells(p, currency)]
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
@@ -19,15 +21,14 @@ from bot.catalogue_csv import (
     COLUMNS,
     CatalogueFileError,
     LineError,
-    catalogue_lines,
+    catalogue_rows,
     read_catalogue,
-    safe_csv,
     spreadsheet_safe,
 )
 from bot.domain.catalogue import Product
 from bot.domain.money import Currency
 from bot.domain.services.catalogue import ImportRow
-from bot.domain.stock import LedgerEntry
+from bot.domain.services.stock import Move
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_XLSX = "cannot be read as an Excel workbook (.xlsx): save it as .xlsx or CSV UTF-8"
@@ -105,26 +106,42 @@ def _number(cell: str) -> object:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def catalogue_workbook(products: Iterable[Product], currency: Currency) -> bytes:
-    """The catalogue export as a workbook: the CSV's columns and cells, numbers as numbers."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("catalogue")
-    lines = catalogue_lines(products, currency)
-    header = next(lines)
-    sheet.append(header)
-    numeric = [column in NUMERIC for column in header]
-    for line in lines:
-        sheet.append(
-            [_number(c) if wanted and c else c for c, wanted in zip(line, numeric, strict=True)]
-        )
-    return _saved(book)
+class Sheet:
+    """A workbook of one sheet, written a chunk of rows at a time: openpyxl's write-only mode
+    keeps the rows in a temporary file, and the finished workbook goes to another, so neither
+    is held in memory, whatever the catalogue's or the ledger's size."""
+
+    def __init__(self, title: str, header: list[str]) -> None:
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet(title)
+        self._sheet.append(header)
+
+    def add(self, rows: Iterable[list[object]]) -> None:
+        for row in rows:
+            self._sheet.append(row)
+
+    def save(self, target: BinaryIO) -> None:
+        """Write the finished workbook to `target` (a temporary file), and rewind it."""
+        self._book.save(target)
+        target.seek(0)
+
+    def discard(self) -> None:
+        """End a workbook left half-written (its rows failed to come) as saving would, into a
+        file thrown away: else openpyxl keeps its file of rows until the process ends, and
+        its sheet, collected unfinished, raises inside the garbage collector."""
+        with tempfile.TemporaryFile() as thrown_away:
+            self._book.save(thrown_away)
 
 
-def ledger_lines(
-    moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo
-) -> Iterable[list[str]]:
+def catalogue_cells(products: Iterable[Product], currency: Currency) -> Iterator[list[object]]:
+    """The catalogue file's rows after its header, as a workbook's cells: numbers as numbers."""
+    numeric = [column in NUMERIC for column in COLUMNS]
+    for line in catalogue_rows(products, currency):
+        yield [_number(c) if wanted and c else c for c, wanted in zip(line, numeric, strict=True)]
+
+
+def ledger_rows(moves: Iterable[Move], timezone: ZoneInfo) -> Iterator[list[str]]:
     """The stock ledger's rows: when (the store's time), what, how much, by whom, why."""
-    yield LEDGER_COLUMNS
     for entry, sku, name in moves:
         yield [
             entry.at.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S"),
@@ -139,19 +156,7 @@ def ledger_lines(
         ]
 
 
-def ledger_csv(moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo) -> bytes:
-    return safe_csv(ledger_lines(moves, timezone))
-
-
-def ledger_workbook(moves: Sequence[tuple[LedgerEntry, str, str]], timezone: ZoneInfo) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("stock ledger")
-    for n, line in enumerate(ledger_lines(moves, timezone)):
-        sheet.append(line if n == 0 else [*line[:4], _number(line[4]), _number(line[5]), *line[6:]])
-    return _saved(book)
-
-
-def _saved(book: Workbook) -> bytes:
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def ledger_cells(moves: Iterable[Move], timezone: ZoneInfo) -> Iterator[list[object]]:
+    """The ledger's rows as a workbook's cells: the change and the level as numbers."""
+    for line in ledger_rows(moves, timezone):
+        yield [*line[:4], _number(line[4]), _number(line[5]), *line[6:]]

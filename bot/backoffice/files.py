@@ -1,34 +1,44 @@
 """Import and export: a catalogue file (CSV or Excel) is previewed first — new, changed and
 unchanged items, and every bad line with its number and reason — and written only when the
 preview is confirmed, all of it in one transaction, as `shopkeeps import` does. The catalogue
-and the stock ledger come down as CSV and as Excel workbooks."""
+and the stock ledger come down as CSV and as Excel workbooks, read a chunk at a time: a CSV file
+goes out as it is read, whatever its size, and nothing whole is held in memory."""
 
 from __future__ import annotations
 
+import itertools
 import re
+import tempfile
+from collections.abc import AsyncGenerator, Callable, Iterable
 from datetime import timedelta
+from functools import partial
+from typing import BinaryIO, TypeVar
 
 from aiohttp import web
 
 from bot.backoffice.access import Route, form_text, member, shop, show, texts
-from bot.backoffice.render import CSV, download
+from bot.backoffice.render import CSV, streamed_download
 from bot.catalogue_csv import (
+    COLUMNS,
     CatalogueFileError,
     LineError,
-    catalogue_lines,
+    catalogue_rows,
+    csv_piece,
     read_catalogue_file,
-    safe_csv,
 )
 from bot.catalogue_xlsx import (
+    LEDGER_COLUMNS,
     XLSX,
-    catalogue_workbook,
+    Sheet,
+    catalogue_cells,
     is_xlsx,
-    ledger_csv,
-    ledger_workbook,
+    ledger_cells,
+    ledger_rows,
     read_catalogue_xlsx,
 )
 from bot.domain import permissions
 from bot.domain.backoffice import secret_hash
+from bot.domain.chunks import Chunk
 from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.ports import StagedUpload
@@ -44,6 +54,10 @@ SHOWN = 50  # items listed per kind in a preview; the counts say the rest
 MAX_CATALOGUE = 12 * 1024 * 1024
 TOO_LARGE = said("That file is too large: a catalogue file may be up to 12 MB.")
 LEDGER_DAYS = 90
+CHUNK = 2_000  # rows read, then written, at a time: about 200 KB of CSV
+FILE_PIECE = 256 * 1024
+Row = TypeVar("Row")
+Place = TypeVar("Place")
 NO_FILE = said("Choose a catalogue file (CSV or Excel) to upload.")
 
 
@@ -149,20 +163,16 @@ async def confirm(request: web.Request) -> web.StreamResponse:
     return show(request, "files.html", preview=None, result=result, problem="")
 
 
-def _catalogue_csv(run: Shop) -> bytes:
-    products = catalogue.all_products(uow=run.uow())
-    return safe_csv(catalogue_lines(products, run.store.currency))
-
-
-def _catalogue_xlsx(run: Shop) -> bytes:
-    return catalogue_workbook(catalogue.all_products(uow=run.uow()), run.store.currency)
-
-
 async def export_catalogue(request: web.Request) -> web.StreamResponse:
+    """The catalogue as it is read, a chunk at a time (archived items too)."""
     run = shop(request)
+    currency = run.store.currency
+    chunks = _chunks(run, catalogue.products_chunk, None)
     if request.match_info["kind"] == "xlsx":
-        return download(await run.run(_catalogue_xlsx, run), "catalogue.xlsx", XLSX)
-    return download(await run.run(_catalogue_csv, run), "catalogue.csv", CSV)
+        cells = partial(catalogue_cells, currency=currency)
+        return await _workbook(request, chunks, Sheet("catalogue", COLUMNS), cells, "catalogue")
+    pieces = _csv(run, chunks, COLUMNS, partial(catalogue_rows, currency=currency))
+    return await streamed_download(request, pieces, "catalogue.csv", CSV)
 
 
 def _days(text: str) -> int:
@@ -170,15 +180,80 @@ def _days(text: str) -> int:
 
 
 async def export_ledger(request: web.Request) -> web.StreamResponse:
+    """The stock ledger of the last days (LEDGER_DAYS unless asked), oldest move first."""
     run = shop(request)
     since = utc_now() - timedelta(days=_days(request.query.get("days", "")))
-    moves = await run.run(stock.moves_since, since, uow=run.uow())
     zone = run.store.timezone
+    chunks = _chunks(run, stock.moves_chunk, stock.LedgerPlace(since))
     if request.match_info["kind"] == "xlsx":
-        body = await run.run(ledger_workbook, moves, zone)
-        return download(body, "stock-ledger.xlsx", XLSX)
-    body = await run.run(ledger_csv, moves, zone)
-    return download(body, "stock-ledger.csv", CSV)
+        sheet = Sheet("stock ledger", LEDGER_COLUMNS)
+        cells = partial(ledger_cells, timezone=zone)
+        return await _workbook(request, chunks, sheet, cells, "stock-ledger")
+    pieces = _csv(run, chunks, LEDGER_COLUMNS, partial(ledger_rows, timezone=zone))
+    return await streamed_download(request, pieces, "stock-ledger.csv", CSV)
+
+
+async def _chunks(
+    run: Shop, read: Callable[..., Chunk[Row, Place]], place: Place | None
+) -> AsyncGenerator[list[Row], None]:
+    """What the use case `read` gives, a chunk at a time, each read in a short transaction of
+    its own (a writer is never held behind a whole export)."""
+    while True:
+        chunk = await run.run(read, place, size=CHUNK, uow=run.uow())
+        yield chunk.rows
+        if chunk.next is None:
+            return
+        place = chunk.next
+
+
+async def _csv(
+    run: Shop,
+    chunks: AsyncGenerator[list[Row], None],
+    header: list[str],
+    lines: Callable[[list[Row]], Iterable[list[str]]],
+) -> AsyncGenerator[bytes, None]:
+    """The CSV file, a piece per chunk: the header and the mark of UTF-8 with the first."""
+    top: list[str] | None = header
+    try:
+        async for rows in chunks:
+            yield await run.run(_piece, top, lines(rows))
+            top = None
+    finally:
+        await chunks.aclose()
+
+
+def _piece(header: list[str] | None, lines: Iterable[list[str]]) -> bytes:
+    if header is None:
+        return csv_piece(lines, first=False)
+    return csv_piece(itertools.chain([header], lines), first=True)
+
+
+async def _workbook(
+    request: web.Request,
+    chunks: AsyncGenerator[list[Row], None],
+    sheet: Sheet,
+    cells: Callable[[list[Row]], Iterable[list[object]]],
+    name: str,
+) -> web.StreamResponse:
+    """The workbook written a chunk at a time to a temporary file, then sent from it: a zip
+    file is only whole at its end, so nothing goes out before (openpyxl writes no other way)."""
+    run = shop(request)
+    try:
+        async for rows in chunks:
+            await run.run(sheet.add, cells(rows))
+    except Exception:
+        await run.run(sheet.discard)
+        raise
+    finally:
+        await chunks.aclose()
+    with tempfile.TemporaryFile() as file:
+        await run.run(sheet.save, file)
+        return await streamed_download(request, _read(run, file), f"{name}.xlsx", XLSX)
+
+
+async def _read(run: Shop, file: BinaryIO) -> AsyncGenerator[bytes, None]:
+    while piece := await run.run(file.read, FILE_PIECE):
+        yield piece
 
 
 ROUTES = [

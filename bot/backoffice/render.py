@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from bot.i18n import Texts
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
 
 
 def environment() -> jinja2.Environment:
@@ -41,15 +44,43 @@ def page(
 
 def download(body: bytes, name: str, kind: str) -> web.Response:
     """A file to save, never shown as a page (nor guessed to be one)."""
-    return web.Response(
-        body=body,
-        headers={
-            "Content-Type": kind,
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return web.Response(body=body, headers=_download_headers(name, kind))
+
+
+async def streamed_download(
+    request: web.Request, pieces: AsyncGenerator[bytes, None], name: str, kind: str
+) -> web.StreamResponse:
+    """A file to save, sent a piece at a time as it is made. Nothing is sent before its first
+    piece, so a failure there is the back office's polite page; a failure after it is logged
+    and cuts the connection, and the browser says the download failed, instead of keeping a
+    file cut short, or one with an error page (or a traceback) inside it."""
+    try:
+        first = await anext(pieces, b"")
+        response = web.StreamResponse(headers=_download_headers(name, kind))
+        await response.prepare(request)
+        try:
+            await response.write(first)
+            async for piece in pieces:
+                await response.write(piece)
+            await response.write_eof()
+        except ConnectionError:
+            pass  # the browser went away
+        except Exception:
+            log.exception("back office: %s failed after its first bytes", request.path)
+            if request.transport is not None:
+                request.transport.close()  # before the end of the file: never a whole one
+        return response
+    finally:
+        await pieces.aclose()
+
+
+def _download_headers(name: str, kind: str) -> dict[str, str]:
+    return {
+        "Content-Type": kind,
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
 
 
 CSV = "text/csv; charset=utf-8"

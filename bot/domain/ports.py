@@ -172,6 +172,9 @@ class ProductRepository(Protocol):
     def in_category(self, category: str, *, limit: int, offset: int = 0) -> list[Product]: ...
     def count_in_category(self, category: str) -> int: ...
     def all(self, *, include_archived: bool = True) -> list[Product]: ...
+    def after(self, item: Product | None, *, limit: int) -> list[Product]:
+        """Up to `limit` items, archived ones too, in the order of `all` (category, name, id),
+        from just after `item` (None: from the first)."""
 
 
 class CatalogueVersion(Protocol):
@@ -191,8 +194,11 @@ class LedgerRepository(Protocol):
     def add(self, entry: LedgerEntry) -> LedgerEntry: ...
     def add_many(self, entries: Sequence[LedgerEntry]) -> None: ...
     def recent(self, product_id: int, *, limit: int) -> list[LedgerEntry]: ...
-    def since(self, at: datetime, *, limit: int) -> list[tuple[LedgerEntry, str, str]]:
-        """Every move from `at` on, oldest first, with its item's SKU and name."""
+    def since(
+        self, at: datetime, *, limit: int, after: LedgerEntry | None = None
+    ) -> list[tuple[LedgerEntry, str, str]]:
+        """Every move from `at` on, oldest first (by time, then id), with its item's SKU and
+        name; after a move read before (`after`), only the moves that follow it."""
 
     def balance(self, product_id: int) -> Decimal: ...
 

@@ -250,6 +250,13 @@ class FakeProducts:
             key=lambda p: (p.category, p.name, p.id or 0),
         )
 
+    def after(self, item: Product | None, *, limit: int) -> list[Product]:
+        items = self.all()
+        if item is not None:
+            key = (item.category, item.name, item.id or 0)
+            items = [p for p in items if (p.category, p.name, p.id or 0) > key]
+        return items[:limit]
+
 
 class FakeLedger:
     def __init__(self, state: State) -> None:
@@ -264,13 +271,14 @@ class FakeLedger:
         for entry in entries:
             self.add(entry)
 
-    def since(self, at: datetime, *, limit: int) -> list[tuple[LedgerEntry, str, str]]:
+    def since(
+        self, at: datetime, *, limit: int, after: LedgerEntry | None = None
+    ) -> list[tuple[LedgerEntry, str, str]]:
         products = self.s.products
-        return [
-            (e, products[e.product_id].sku, products[e.product_id].name)
-            for e in self.s.ledger
-            if e.at >= at
-        ][:limit]
+        moves = sorted((e for e in self.s.ledger if e.at >= at), key=lambda e: (e.at, e.id or 0))
+        if after is not None:
+            moves = [e for e in moves if (e.at, e.id or 0) > (after.at, after.id or 0)]
+        return [(e, products[e.product_id].sku, products[e.product_id].name) for e in moves][:limit]
 
     def recent(self, product_id: int, *, limit: int) -> list[LedgerEntry]:
         return [e for e in reversed(self.s.ledger) if e.product_id == product_id][:limit]

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from bot.domain.catalogue import Product, normalise_sku, search_key
+from bot.domain.chunks import Chunk
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
     DomainError,
@@ -391,6 +392,14 @@ def find_skus(skus: Sequence[str], *, uow: UnitOfWork) -> list[str]:
 def all_products(*, uow: UnitOfWork, include_archived: bool = True) -> list[Product]:
     with uow:
         return uow.products.all(include_archived=include_archived)
+
+
+def products_chunk(after: Product | None, *, size: int, uow: UnitOfWork) -> Chunk[Product, Product]:
+    """The next `size` items of the catalogue file, archived ones too, in all_products' order
+    (category, name, then id), from just after `after` (None: from the first)."""
+    with uow.reading():
+        products = uow.products.after(after, limit=size)
+    return Chunk(products, products[-1] if len(products) == size else None)
 
 
 def find_product(sku: str, *, uow: UnitOfWork, include_archived: bool = False) -> Product:

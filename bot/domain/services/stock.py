@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from bot.domain.catalogue import Product, normalise_sku, search_key
+from bot.domain.chunks import Chunk
 from bot.domain.clock import Clock, utc_now
 from bot.domain.errors import (
     AmbiguousItem,
@@ -367,9 +368,25 @@ def stock_history(
 LEDGER_EXPORT_MOST = 500_000
 
 
-def moves_since(
-    since: datetime, *, uow: UnitOfWork, limit: int = LEDGER_EXPORT_MOST
-) -> list[tuple[LedgerEntry, str, str]]:
-    """The stock ledger from `since`, oldest first, each move with its item's SKU and name."""
+Move = tuple[LedgerEntry, str, str]  # a move, its item's SKU and name
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerPlace:
+    """How far a ledger export has read: the moves from `since`, after `after`, `sent` of
+    them so far."""
+
+    since: datetime
+    after: LedgerEntry | None = None
+    sent: int = 0
+
+
+def moves_chunk(place: LedgerPlace, *, size: int, uow: UnitOfWork) -> Chunk[Move, LedgerPlace]:
+    """The next `size` moves of the stock ledger from `place.since`, oldest first, each with
+    its item's SKU and name; the export ends after LEDGER_EXPORT_MOST moves."""
+    wanted = min(size, LEDGER_EXPORT_MOST - place.sent)
     with uow.reading():
-        return uow.ledger.since(since, limit=limit)
+        moves = uow.ledger.since(place.since, after=place.after, limit=wanted)
+    sent = place.sent + len(moves)
+    more = len(moves) == wanted and sent < LEDGER_EXPORT_MOST
+    return Chunk(moves, LedgerPlace(place.since, moves[-1][0], sent) if more else None)

@@ -48,6 +48,7 @@ from bot.persistence.models import (
     SearchVariantRow,
     StockWatchRow,
 )
+from bot.persistence.repositories import keyset
 from bot.persistence.repositories.inserts import (
     insert_many_unless_present,
     insert_unless_present,
@@ -68,6 +69,10 @@ ON_SALE = ProductRow.__table__.c.active == true()
 _products = PRODUCTS = cast(Table, ProductRow.__table__)
 _ITEM_COLUMNS = ITEM_COLUMNS = [_products.c[field] for field in STORED_FIELDS]  # an item, whole
 _ledger = cast(Table, LedgerRow.__table__)
+# The catalogue's order in its lists and files: by category, then name; the id tells apart
+# two items of one name.
+_EXPORT_ORDER = (_products.c.category, _products.c.name, _products.c.id)
+_BY_CATEGORY_AND_NAME = "FORCE INDEX (ix_products_category_name)"
 _LEDGER_COLUMNS = [
     _ledger.c[name]
     for name in (
@@ -498,11 +503,23 @@ class SqlProductRepository:
     def all(self, *, include_archived: bool = True) -> list[Product]:
         # Plain rows read by position, not mapped objects: the 100k store's export read its
         # items in 2.6 s, now 1.1 s.
-        query = select(*_ITEM_COLUMNS).order_by(
-            _products.c.category, _products.c.name, _products.c.id
-        )
+        query = select(*_ITEM_COLUMNS).order_by(*_EXPORT_ORDER)
         if not include_archived:
             query = query.where(ON_SALE)
+        return [_from_columns(r) for r in self.session.connection().execute(query)]
+
+    def after(self, item: Product | None, *, limit: int) -> list[Product]:
+        # The order of `all`, from the index of categories and names (which ends with the id).
+        # MariaDB sorted the whole table for the first chunk (EXPLAIN: ALL, filesort; 195 ms
+        # against 26 ms from the index on the 100k store) unless told to read the index.
+        query = select(*_ITEM_COLUMNS).order_by(*_EXPORT_ORDER).limit(limit)
+        for dialect in ("mysql", "mariadb"):
+            query = query.with_hint(_products, _BY_CATEGORY_AND_NAME, dialect_name=dialect)
+        if item is not None:
+            assert item.id is not None
+            query = query.where(
+                keyset.after(self.session, _EXPORT_ORDER, (item.category, item.name, item.id))
+            )
         return [_from_columns(r) for r in self.session.connection().execute(query)]
 
 
@@ -546,13 +563,22 @@ class SqlLedgerRepository:
             id=row.id,
         )
 
-    def since(self, at: datetime, *, limit: int) -> list[tuple[LedgerEntry, str, str]]:
-        # Plain rows, not mapped objects, from the index of times (its order: no sort).
+    def since(
+        self, at: datetime, *, limit: int, after: LedgerEntry | None = None
+    ) -> list[tuple[LedgerEntry, str, str]]:
+        # Plain rows, not mapped objects, from the index of times (its order: no sort). After
+        # a move, only its keyset: that move is from `at` on already.
+        order = (_ledger.c.at, _ledger.c.id)
+        where = (
+            _ledger.c.at >= at
+            if after is None
+            else keyset.after(self.session, order, (after.at, after.id))
+        )
         rows = self.session.connection().execute(
             select(*_LEDGER_COLUMNS, _products.c.sku, _products.c.name)
             .join(_products, _products.c.id == _ledger.c.product_id)
-            .where(_ledger.c.at >= at)
-            .order_by(_ledger.c.at, _ledger.c.id)
+            .where(where)
+            .order_by(*order)
             .limit(limit)
         )
         # By position: a row's attributes by name cost as much as the query.

@@ -1,17 +1,26 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from bot.domain.clock import utc_now
 from bot.domain.errors import (
     AmbiguousItem,
     InvalidInput,
     StockWouldGoNegative,
     UnknownProduct,
 )
-from bot.domain.services import catalogue
-from bot.domain.services.stock import adjust_stock, count_stock, receive_stock, stock_history
+from bot.domain.services import catalogue, stock
+from bot.domain.services.stock import (
+    LedgerPlace,
+    adjust_stock,
+    count_stock,
+    moves_chunk,
+    receive_stock,
+    stock_history,
+)
 from bot.domain.stock import StockReason, adjustment_reason, adjustment_words
 from tests.support.factories import STORE, make_kg_product, stocked
 from tests.support.fakes import FakeUnitOfWork
@@ -212,3 +221,20 @@ def test_a_name_that_is_only_near_an_item_is_a_suggestion_not_a_move() -> None:
     with pytest.raises(UnknownProduct) as raised:
         receive_stock("yaourts grecs", Decimal(2), actor="t", store=STORE, uow=uow)
     assert not isinstance(raised.value, AmbiguousItem)
+
+
+def test_a_ledger_export_ends_after_its_most_moves_whatever_its_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    uow = FakeUnitOfWork()
+    stocked(uow, 1, sku="TEA")
+    for _ in range(6):
+        receive_stock("TEA", Decimal(1), actor="staff:ann", note="", store=STORE, uow=uow)
+    monkeypatch.setattr(stock, "LEDGER_EXPORT_MOST", 5)
+    place: LedgerPlace | None = LedgerPlace(since=utc_now() - timedelta(days=1))
+    levels: list[list[Decimal]] = []
+    while place is not None:
+        chunk = moves_chunk(place, size=2, uow=uow)
+        levels.append([move.resulting_level for move, _, _ in chunk.rows])
+        place = chunk.next
+    assert levels == [[1, 2], [3, 4], [5]]  # the oldest five, each once
