@@ -93,8 +93,9 @@ class Classed:
         )
 
 
-def _bounds(total: int) -> tuple[int, int]:
-    """running < share × total, in integers: running < ⌈share × total⌉."""
+def class_bounds(total: int) -> tuple[int, int]:
+    """Where A and B end, as revenue earned before an item (of `total`, the period's):
+    running < share × total, in integers: running < ⌈share × total⌉."""
     a, b = (
         int((total * share).to_integral_value(rounding=ROUND_CEILING))
         for share in (A_SHARE, B_SHARE)
@@ -102,35 +103,18 @@ def _bounds(total: int) -> tuple[int, int]:
     return a, b
 
 
-def class_counts(revenues: Sequence[tuple[int, int]]) -> dict[str, int]:
-    """How many items are in each class, from each revenue and how many items earned it,
-    most first (a year of a supermarket: 99,000 items, 23,000 different revenues)."""
-    a_bound, b_bound = _bounds(sum(revenue * n for revenue, n in revenues))
-    counts, running = {"A": 0, "B": 0, "C": 0}, 0
-    for revenue, n in revenues:
-        in_a = _below(running, revenue, n, a_bound)
-        in_b = _below(running, revenue, n, b_bound) - in_a
-        counts["A"] += in_a
-        counts["B"] += in_b
-        counts["C"] += n - in_a - in_b
-        running += revenue * n
-    return counts
-
-
-def _below(running: int, revenue: int, n: int, bound: int) -> int:
-    """Of n items earning `revenue` each, one after the other from `running`, how many have
-    less than `bound` before them: running + k × revenue < bound."""
-    if running >= bound:
-        return 0
-    if revenue == 0:
-        return n
-    return min(n, -((running - bound) // revenue))
+def class_counts(items: int, below: Sequence[int]) -> dict[str, int]:
+    """How many items are in each class, from how many of them, in revenue order, have less
+    than each of `class_bounds` earned before them (counted in the database: a year of a
+    supermarket is 99,000 items)."""
+    in_a, in_a_or_b = below
+    return {"A": in_a, "B": in_a_or_b - in_a, "C": items - in_a_or_b}
 
 
 def classed_top(top: Sequence[ProductSales], total: int) -> list[Classed]:
     """The best sellers by revenue (most first), each with its class: the class of its rank
     among every item's revenue (`total`: all of them)."""
-    a_bound, b_bound = _bounds(total)
+    a_bound, b_bound = class_bounds(total)
     classed, running = [], 0
     for s in top:
         classed.append(
@@ -146,7 +130,7 @@ def abc_classes(sales: Sequence[ProductSales]) -> list[Classed]:
     ranked = sorted(sales, key=lambda s: s.sku)
     ranked.sort(key=lambda s: s.revenue_minor, reverse=True)  # stable: SKU order kept in ties
     total = sum(s.revenue_minor for s in ranked)
-    a_bound, b_bound = _bounds(total)
+    a_bound, b_bound = class_bounds(total)
     classed, running = [], 0
     for s in ranked:
         klass = "A" if running < a_bound else "B" if running < b_bound else "C"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -65,7 +65,11 @@ class BestSellers:
 class RangeSales:
     """How a period's completed orders sold the range, each item summed once."""
 
-    revenues: list[tuple[int, int]]  # (a revenue, how many items earned it), most first
+    items: int  # sold at all
+    total_minor: int  # their revenue
+    # Of the items in revenue order (most first), how many have less than each of the bounds
+    # asked for (`range_sales`) earned before them.
+    below: tuple[int, ...]
     best: list[ProductSales]  # most revenue first; ties: more sold, then lower id
     slowest: list[ProductSales]  # on sale and sold, least sold first; ties: by SKU
     short: list[tuple[int, Decimal]]  # (item id, sold) on sale, running out soonest first
@@ -357,9 +361,17 @@ class OrderRepository(Protocol):
         (the caller keeps the offset constant)."""
 
     def range_sales(
-        self, start: datetime, end: datetime, *, top: int, within: int, short: int
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        top: int,
+        within: int,
+        short: int,
+        bounds: Callable[[int], tuple[int, ...]],
     ) -> RangeSales:
-        """Orders completed in [start, end), summed per item once: every revenue, the `top`
+        """Orders completed in [start, end), summed per item once: how many items have less
+        than each of `bounds(total revenue)` earned before them in revenue order, the `top`
         best and slowest sellers, and up to `short` items on sale whose stock lasts fewer
         than `within` days at their pace, soonest out first."""
 
@@ -422,7 +434,15 @@ class SalesWindowRepository(Protocol):
     def forget(self) -> None:
         """Every window unbuilt (orders were written around the use cases)."""
 
-    def range_sales(self, days: int, *, top: int, within: int, short: int) -> RangeSales:
+    def range_sales(
+        self,
+        days: int,
+        *,
+        top: int,
+        within: int,
+        short: int,
+        bounds: Callable[[int], tuple[int, ...]],
+    ) -> RangeSales:
         """As OrderRepository.range_sales, for the window's orders."""
 
     def bought_together(self, days: int, *, top: int) -> list[tuple[str, str, str, str, int]]:

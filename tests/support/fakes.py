@@ -599,7 +599,14 @@ class FakeOrders:
         return sorted(p.name for p in on_sale if p.active and p.id not in sold)[:limit]
 
     def range_sales(
-        self, start: datetime, end: datetime, *, top: int, within: int, short: int
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        top: int,
+        within: int,
+        short: int,
+        bounds: Callable[[int], tuple[int, ...]],
     ) -> RangeSales:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
@@ -1328,7 +1335,15 @@ class FakeSalesWindows:
     def forget(self) -> None:
         pass
 
-    def range_sales(self, days: int, *, top: int, within: int, short: int) -> RangeSales:
+    def range_sales(
+        self,
+        days: int,
+        *,
+        top: int,
+        within: int,
+        short: int,
+        bounds: Callable[[int], tuple[int, ...]],
+    ) -> RangeSales:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
     def bought_together(self, days: int, *, top: int) -> list[tuple[str, str, str, str, int]]:

@@ -17,6 +17,7 @@ from bot.domain.analytics import (
     Totals,
     WeekTotal,
     abc_classes,
+    class_bounds,
     class_counts,
     classed_top,
     cover,
@@ -95,10 +96,12 @@ def product_range(
     with uow.reading():
         check_manager(uow, requested_by)
         if window is not None and uow.windows.start_of(window) == start:
-            sold = uow.windows.range_sales(window, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10)
+            sold = uow.windows.range_sales(
+                window, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10, bounds=class_bounds
+            )
         if window is None or uow.windows.start_of(window) != start:  # moved on meanwhile
             sold = uow.orders.range_sales(
-                start, end, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10
+                start, end, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10, bounds=class_bounds
             )
         unsold = uow.orders.unsold_names(start, end, limit=TOP, completed=True)
         products = uow.products.get_many([pid for pid, _sold in sold.short])
@@ -108,8 +111,8 @@ def product_range(
         if pid in products
     ]
     return Range(
-        class_counts(sold.revenues),
-        classed_top(sold.best, sum(revenue * n for revenue, n in sold.revenues)),
+        class_counts(sold.items, sold.below),
+        classed_top(sold.best, sold.total_minor),
         sold.slowest,
         unsold,
         short_of_stock(covers),

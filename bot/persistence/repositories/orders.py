@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -770,7 +770,14 @@ class SqlOrderRepository:
         )
 
     def range_sales(
-        self, start: datetime, end: datetime, *, top: int, within: int, short: int
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        top: int,
+        within: int,
+        short: int,
+        bounds: Callable[[int], tuple[int, ...]],
     ) -> RangeSales:
         """The per-item sums once, into a temporary table of this connection (MariaDB: in
         memory), then every ranking over it: a year on the 100k store is one pass over the
@@ -790,7 +797,14 @@ class SqlOrderRepository:
             )
             days = max(1, round((end - start).total_seconds() / 86400))
             return ranking.ranked(
-                connection, SOLD, (), days=days, top=top, within=within, short=short
+                connection,
+                SOLD,
+                (),
+                days=days,
+                top=top,
+                within=within,
+                short=short,
+                bounds=bounds,
             )
         finally:
             SOLD.drop(connection)

@@ -5,7 +5,7 @@ index, instead of 450,000 lines summed per page view (and their pairs joined).""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from itertools import combinations
@@ -157,7 +157,15 @@ class SqlSalesWindowRepository:
         for table in (ITEMS, PAIRS):
             self.session.execute(delete(table))
 
-    def range_sales(self, days: int, *, top: int, within: int, short: int) -> RangeSales:
+    def range_sales(
+        self,
+        days: int,
+        *,
+        top: int,
+        within: int,
+        short: int,
+        bounds: Callable[[int], tuple[int, ...]],
+    ) -> RangeSales:
         return ranking.ranked(
             self.session.connection(),
             ITEMS,
@@ -166,6 +174,7 @@ class SqlSalesWindowRepository:
             top=top,
             within=within,
             short=short,
+            bounds=bounds,
         )
 
     def bought_together(self, days: int, *, top: int) -> list[tuple[str, str, str, str, int]]:

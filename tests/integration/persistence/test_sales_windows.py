@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 
-from bot.domain.analytics import Pair
+from bot.domain.analytics import Pair, class_bounds
 from bot.domain.catalogue import Product
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import MoneyTaken
@@ -62,8 +62,10 @@ def window_matches_lines(new_uow: UowFactory, days: int, now: datetime, zone: Zo
     period = Period.last_days(days, today=now.astimezone(zone).date(), timezone=zone)
     with new_uow() as uow:
         assert uow.windows.start_of(days) == period.start
-        kept = uow.windows.range_sales(days, top=20, within=7, short=200)
-        summed = uow.orders.range_sales(period.start, period.end, top=20, within=7, short=200)
+        kept = uow.windows.range_sales(days, top=20, within=7, short=200, bounds=class_bounds)
+        summed = uow.orders.range_sales(
+            period.start, period.end, top=20, within=7, short=200, bounds=class_bounds
+        )
         assert kept == summed
         assert uow.windows.bought_together(days, top=20) == uow.orders.bought_together(
             period.start, period.end, top=20
@@ -89,7 +91,7 @@ def test_a_window_holds_what_its_days_sold_as_orders_complete_and_days_pass(
     assert sales_windows.bring_up_to_date(7, tomorrow, PARIS, uow=new_uow())
     window_matches_lines(new_uow, 7, tomorrow, PARIS)
     with new_uow() as uow:  # the rice of that day is gone, not left at zero
-        left = uow.windows.range_sales(7, top=20, within=7, short=200)
+        left = uow.windows.range_sales(7, top=20, within=7, short=200, bounds=class_bounds)
     assert {s.sku: s.quantity for s in left.best}["RICE"] == 1
 
     # The shop moves to New York: its window starts six hours later, then back again.
@@ -180,7 +182,7 @@ def test_orders_completing_while_a_window_is_built_are_each_counted_once(
             future.result()
     window_matches_lines(new_uow, 7, NOW, PARIS)
     with new_uow() as uow:
-        best = uow.windows.range_sales(7, top=20, within=7, short=200).best
+        best = uow.windows.range_sales(7, top=20, within=7, short=200, bounds=class_bounds).best
     assert {s.sku: s.quantity for s in best}["TEA"] == 13
 
 
