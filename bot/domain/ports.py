@@ -332,9 +332,14 @@ class OrderRepository(Protocol):
         """Every item on sale with no sale in [start, end), by name (quantity and revenue 0)."""
         ...
 
-    def count_completed(self, order_id: int) -> None:
-        """Add a just-completed order, its money as recorded, to the running totals the days
-        and hours are read from (`day_totals`, `completed_by_hour_of_week`)."""
+    def count_completed(self, order_id: int) -> bool:
+        """Add a completed order, its money as recorded, to the running totals the days and
+        hours are read from (`day_totals`, `completed_by_hour_of_week`), once: False if it
+        was counted already."""
+
+    def uncounted_completed(self, limit: int) -> list[tuple[int, datetime]]:
+        """Completed orders not in the running totals (id, when completed), earliest first:
+        none but those a worker of an older release completed during an upgrade."""
 
     def first_completed(self) -> datetime | None:
         """About when the first order was completed (None: none was)."""

@@ -19,6 +19,8 @@ EVERY_SECONDS = 60
 
 async def keep_up(context: ShopContext) -> None:
     now, timezone = utc_now(), context.shop.store.timezone
+    while counted := await context.run(sales_windows.count_uncounted):
+        log.info("%d orders completed by an older worker are now in the analytics", counted)
     if await context.run(sales_windows.close_days, now, timezone):
         log.info("the analytics' days that are over are summed through yesterday")
     for days in sales_windows.WINDOW_DAYS:

@@ -93,6 +93,14 @@ def upgrade() -> None:
         "window_pairs",
         ["days", sa.text("orders DESC"), "first_id", "second_id"],
     )
+    # Added with false, so a worker still on the older release completes orders uncounted
+    # while this runs: the new workers' job counts them (sales_windows.count_uncounted).
+    with op.batch_alter_table("orders") as orders:
+        orders.add_column(
+            sa.Column("sales_counted", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    op.create_index("ix_orders_sales_counted", "orders", ["sales_counted", "completed_at"])
+    op.execute("UPDATE orders SET sales_counted = 1 WHERE completed_at IS NOT NULL")
     if op.get_bind().dialect.name == "sqlite":
         seconds = "CAST(strftime('%s', completed_at) AS INTEGER) / 900"
     else:
@@ -102,12 +110,15 @@ def upgrade() -> None:
         " fees_minor, extra_minor)"
         f" SELECT {seconds}, COALESCE(money_taken, ''), COALESCE(extra_taken, ''), COUNT(*),"
         " SUM(total_minor), SUM(delivery_fee_minor), SUM(extra_taken_minor)"
-        " FROM orders WHERE completed_at IS NOT NULL"
+        " FROM orders WHERE completed_at IS NOT NULL AND sales_counted = 1"
         f" GROUP BY {seconds}, COALESCE(money_taken, ''), COALESCE(extra_taken, '')"
     )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_orders_sales_counted", table_name="orders")
+    with op.batch_alter_table("orders") as orders:
+        orders.drop_column("sales_counted")
     tables = ("window_pairs", "window_items", "sales_windows", "sales_zones", "sales_days")
     for table in (*tables, "sales_quarters"):
         op.drop_table(table)

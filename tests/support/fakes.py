@@ -633,8 +633,12 @@ class FakeOrders:
     ) -> list[tuple[str, str, str, str, int]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
-    def count_completed(self, order_id: int) -> None:
+    def count_completed(self, order_id: int) -> bool:
         """Nothing to keep: the fake sums the orders themselves when asked (day_totals)."""
+        return True
+
+    def uncounted_completed(self, limit: int) -> list[tuple[int, datetime]]:
+        return []
 
     def first_completed(self) -> datetime | None:
         return None

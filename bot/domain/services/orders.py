@@ -371,8 +371,8 @@ def change_in(
         _as_picked(uow, order)
         uow.orders.record_vat(order.id, at, order_vat(order, store.default_vat_rate))
         # Revenue from now on: the analytics' running totals count it at once.
-        uow.orders.count_completed(order.id)
-        uow.windows.count_completed(order.id, at)
+        if uow.orders.count_completed(order.id):
+            uow.windows.count_completed(order.id, at)
     if wanted is OrderStatus.CANCELLED:
         _as_picked(uow, order)
         give_back(uow, order.promo)  # before the stock: the lock order of placing one

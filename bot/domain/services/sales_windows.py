@@ -77,6 +77,26 @@ def close_days(now: datetime, timezone: ZoneInfo, *, uow: UnitOfWork) -> bool:
         return True
 
 
+# Orders counted late per transaction (a rolling upgrade leaves a few minutes' worth).
+LATE_BATCH = 200
+
+
+@retry_on_conflict
+def count_uncounted(*, uow: UnitOfWork, limit: int = LATE_BATCH) -> int:
+    """Count in the running totals the completed orders a worker of an older release
+    completed without (during an upgrade, while 0042's migration had run and that worker had
+    not restarted yet): how many. Each is counted once, whoever else tries."""
+    with uow:
+        late = uow.orders.uncounted_completed(limit)
+        counted = 0
+        for order_id, at in late:
+            if uow.orders.count_completed(order_id):
+                uow.windows.count_completed(order_id, at)
+                counted += 1
+        uow.commit()
+        return counted
+
+
 @retry_on_conflict
 def forget_windows(*, uow: UnitOfWork) -> None:
     """Every window to be built again: orders were written around the use cases."""

@@ -732,8 +732,11 @@ class SqlOrderRepository:
     def _named(self, query: Select[Any]) -> list[ProductSales]:
         return ranking.named(self.session.connection(), query)
 
-    def count_completed(self, order_id: int) -> None:
-        sales_quarters.add_order(self.session, order_id)
+    def count_completed(self, order_id: int) -> bool:
+        return sales_quarters.add_order(self.session, order_id)
+
+    def uncounted_completed(self, limit: int) -> list[tuple[int, datetime]]:
+        return sales_quarters.uncounted(self.session, limit)
 
     def day_totals(self, start: datetime, end: datetime, utc_offset_minutes: int) -> list[DayTotal]:
         """Completed orders, their goods and delivery fees per local day of completion, for a

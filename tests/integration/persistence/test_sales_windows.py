@@ -18,7 +18,7 @@ from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import MoneyTaken
 from bot.domain.services import analytics, orders, sales, sales_windows, staff
 from bot.domain.services.sales import Period
-from bot.persistence.models import WindowItemRow
+from bot.persistence.models import OrderLineRow, OrderRow, WindowItemRow
 from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
 from tests.support.databases import UowFactory
 from tests.support.factories import (
@@ -217,3 +217,36 @@ def test_days_that_are_over_are_summed_once_and_read_as_the_quarters_gave_them(
     assert today[NOW.date()].revenue_minor == 250 and today[NOW.date()].orders == 1
     assert sales_windows.close_days(NOW + timedelta(days=1), PARIS, uow=new_uow())
     assert {d.day: d for d in sales.sales_per_day(period, uow=new_uow())} == today
+
+
+def test_orders_an_older_worker_completed_during_an_upgrade_are_counted_once_by_the_job(
+    new_uow: UowFactory,
+) -> None:
+    boss = manager(new_uow)
+    tea, mint, _rice, _oil = range_of_items(new_uow)
+    completed(new_uow, boss, NOW - timedelta(days=2), (tea, 1))
+    period = Period.last_days(7, today=NOW.date(), timezone=PARIS)
+    assert sales_windows.close_days(NOW, PARIS, uow=new_uow())  # yesterday is summed
+    assert sales_windows.bring_up_to_date(7, NOW, PARIS, uow=new_uow())
+    # Completed yesterday by a worker of the release before 0042: straight into its rows.
+    older = placed_order(new_uow(), customer(), (mint, 2), (tea, 1))
+    yesterday = NOW - timedelta(days=1)
+    with new_uow() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        for table, key in ((OrderRow, OrderRow.id), (OrderLineRow, OrderLineRow.order_id)):
+            uow.session.execute(update(table).where(key == older.id).values(completed_at=yesterday))
+        uow.session.execute(
+            update(OrderRow)
+            .where(OrderRow.id == older.id)
+            .values(status="completed", money_taken="cash")
+        )
+        uow.commit()
+    before = {d.day: d.orders for d in sales.sales_per_day(period, uow=new_uow())}
+    assert before[yesterday.date()] == 0  # not counted yet
+
+    assert sales_windows.count_uncounted(uow=new_uow()) == 1
+    assert sales_windows.count_uncounted(uow=new_uow()) == 0  # once
+    after = {d.day: d for d in sales.sales_per_day(period, uow=new_uow())}
+    assert after[yesterday.date()].orders == 1
+    assert after[yesterday.date()].revenue_minor == 2 * 250 + 400
+    window_matches_lines(new_uow, 7, NOW, PARIS)
