@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import (
-    BindParameter,
-    Table,
-    Update,
-    bindparam,
-    case,
-    delete,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.cart import CartLine
@@ -83,24 +71,6 @@ _CHANGE_CARD = (
     .where(_shown.c.telegram_user_id == bindparam("user"))
     .values(product_id=bindparam("item"), shown_at=bindparam("at"))
 )
-
-
-@functools.lru_cache(maxsize=128)
-def _change_cards(count: int) -> Update:
-    """The cards of `count` people changed in one statement (a record's batch notes each
-    card in it; one statement a person cost a round trip each on MariaDB): built once per
-    count. Parameters u0, i0, u1, i1...: each person and the item their card shows."""
-    users: list[BindParameter[int]] = [bindparam(f"u{n}") for n in range(count)]
-    item = case(
-        *((_shown.c.telegram_user_id == user, bindparam(f"i{n}")) for n, user in enumerate(users))
-    )
-    return (
-        update(_shown)
-        .where(_shown.c.telegram_user_id.in_(users))
-        .values(product_id=item, shown_at=bindparam("at"))
-    )
-
-
 _HELD = (
     select(_customers.c.telegram_user_id, _lines.c.product_id, _lines.c.quantity)
     .join(_customers, _customers.c.id == _lines.c.customer_id)
@@ -210,16 +180,6 @@ class SqlCartRepository:
         self.session.execute(delete(CartLineRow).where(CartLineRow.customer_id == customer_id))
 
     def note_cards(self, shown: Mapping[int, int], at: datetime) -> None:
-        """In the order given (the caller's lock order: people by id)."""
-        if not shown:
-            return
-        values: dict[str, Any] = {"at": at}
-        for n, (user, item) in enumerate(shown.items()):
-            values[f"u{n}"], values[f"i{n}"] = user, item
-        changed = self.session.execute(_change_cards(len(shown)), values)
-        if changed.rowcount == len(shown):  # type: ignore[attr-defined]
-            return
-        # Someone's first card: each person on their own, their row added if missing.
         for user, item in shown.items():
             changed = self.session.execute(_CHANGE_CARD, {"user": user, "item": item, "at": at})
             if not changed.rowcount:  # type: ignore[attr-defined]

@@ -36,23 +36,6 @@ def test_each_persons_latest_card_in_a_batch_is_noted_and_replaces_the_one_befor
         assert uow.carts.card_shown(701, NOW + timedelta(seconds=1)) is None  # older than asked
 
 
-def test_a_batch_of_people_who_each_saw_a_card_before_changes_each_ones_own(
-    new_uow: UowFactory,
-) -> None:
-    for user, item in ((711, 1), (712, 2), (713, 3)):
-        card_seen(user, item, uow=new_uow(), clock=lambda: NOW - timedelta(minutes=1))
-    arrivals = [
-        deliveries.Arrival(50, 713, card_item=30),
-        deliveries.Arrival(51, 711, card_item=10),
-        deliveries.Arrival(52, 712),  # no card this time: theirs stays as it was
-    ]
-    deliveries.first_deliveries(arrivals, uow=new_uow(), clock=lambda: NOW)
-    assert [card_of(new_uow, user) for user in (711, 712, 713)] == [10, 2, 30]
-    with new_uow() as uow:
-        assert uow.carts.card_shown(712, NOW) is None  # noted a minute before, not now
-        assert uow.carts.card_shown(711, NOW) == 10
-
-
 def test_two_workers_noting_a_persons_first_card_at_once_both_succeed(
     new_uow: UowFactory,
 ) -> None:
