@@ -332,8 +332,15 @@ def personal_queues(
         user = update.effective_user
         return shop.catalogues.for_app(user.language_code if user else None)(text)
 
+    # Each kind's counter, looked up once (a look-up takes the metric's lock every time).
+    counts: dict[str, Any] = {}
+
     def observe(update: Update, seconds: float) -> None:
-        shop.metrics.updates.labels(kind_of(update)).inc()
+        kind = kind_of(update)
+        count = counts.get(kind)
+        if count is None:
+            count = counts[kind] = shop.metrics.updates.labels(kind)
+        count.inc()
         shop.metrics.update_seconds.observe(seconds)
 
     return edge.PersonalQueues(

@@ -162,7 +162,7 @@ class SendBudget(BaseRateLimiter[Priority]):
         lane = _lane(chat_id, notification, bool(data.get("allow_paid_broadcast")))
         scopes = _scopes(endpoint, chat_id, lane)
         while True:
-            if endpoint not in UNPAUSED:
+            if endpoint not in UNPAUSED and self._pauses.any:
                 await self._pauses.wait(scopes)
             if lane is not None:
                 await self._reserve(lane)

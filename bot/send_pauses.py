@@ -85,6 +85,12 @@ class Pauses:
                 await self._polling
             self._polling = None
 
+    @property
+    def any(self) -> bool:
+        """Whether any pause is known (ended ones too, until the next poll forgets them):
+        without one, a call need not read the clock."""
+        return bool(self._until)
+
     def left(self, scopes: Iterable[str]) -> float:
         """Seconds until none of these scopes is paused (0: none is)."""
         now = self._clock()

@@ -12,9 +12,11 @@ whether the person pressing may act on what the button names.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar, Self
@@ -34,30 +36,42 @@ class Unpackable(ValueError):
     """A field that does not read as its type."""
 
 
-def _read(kind: Any, text: str) -> object:
+def _reader(kind: Any) -> Callable[[str], object]:
+    """How a field of this type is read from callback_data (raising Unpackable)."""
     optional = typing.get_origin(kind) in (typing.Union, types.UnionType) and type(None) in (
         typing.get_args(kind)
     )
     if optional:
-        if text == "":
-            return None
-        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+        inner = _reader(next(a for a in typing.get_args(kind) if a is not type(None)))
+        return lambda text: None if text == "" else inner(text)
     if kind is int:
-        if not _INT.match(text):
-            raise Unpackable(text)
-        return int(text)
+        return _read_int
     if kind is Decimal:
-        if not _QUANTITY.match(text):
-            raise Unpackable(text)
-        return Decimal(text)
+        return _read_quantity
     if isinstance(kind, type) and issubclass(kind, StrEnum):
-        try:
-            return kind(text)
-        except ValueError:
-            raise Unpackable(text) from None
+        return functools.partial(_read_enum, kind)
     if kind is str:
-        return text
+        return str
     raise TypeError(f"buttons cannot carry {kind!r}")
+
+
+def _read_int(text: str) -> int:
+    if not _INT.match(text):
+        raise Unpackable(text)
+    return int(text)
+
+
+def _read_quantity(text: str) -> Decimal:
+    if not _QUANTITY.match(text):
+        raise Unpackable(text)
+    return Decimal(text)
+
+
+def _read_enum(kind: type[StrEnum], text: str) -> StrEnum:
+    try:
+        return kind(text)
+    except ValueError:
+        raise Unpackable(text) from None
 
 
 def _write(value: object) -> str:
@@ -68,6 +82,22 @@ def _write(value: object) -> str:
     if isinstance(value, StrEnum):
         return value.value
     return str(value)
+
+
+Fields = tuple[tuple[str, Callable[[str], object]], ...]
+_FIELDS: dict[type, Fields] = {}
+
+
+def _fields(kind: type) -> Fields:
+    """Each field's name and reader, in order: worked out once per kind (every press unpacks
+    its button once per route it is tried against)."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        hints = field_types(kind)
+        fields = _FIELDS[kind] = tuple(
+            (f.name, _reader(hints[f.name])) for f in dataclasses.fields(kind)
+        )
+    return fields
 
 
 class ButtonData:
@@ -86,7 +116,7 @@ class ButtonData:
 
     def pack(self) -> str:
         """callback_data; a trailing text field (a search) is cut to fit 64 bytes."""
-        fields = [getattr(self, f.name) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        fields = [getattr(self, name) for name, _ in _fields(type(self))]
         values = [_write(field) for field in fields]
         for value in values[:-1]:
             if SEPARATOR in value:
@@ -106,15 +136,14 @@ class ButtonData:
         prefix, separator, rest = data.partition(SEPARATOR)
         if prefix != cls.PREFIX:
             return None
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        fields = _fields(cls)
         if not fields:
             return None if separator else cls()
         parts = rest.split(SEPARATOR, len(fields) - 1)
         if not separator or len(parts) != len(fields):
             return None
-        hints = field_types(cls)
         try:
-            values = {f.name: _read(hints[f.name], p) for f, p in zip(fields, parts, strict=True)}
+            values = {name: read(p) for (name, read), p in zip(fields, parts, strict=True)}
         except Unpackable:
             return None
         pressed = cls(**values)

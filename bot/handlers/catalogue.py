@@ -187,8 +187,15 @@ async def _card(
     # whichever way the item was read (a shelf code, a watch...). An offer set or ended in the
     # instant between the update's record and this tap's own use case can show here one tap
     # late; the checkout summary, priced afresh, is what Confirm is checked against.
-    [product] = priced([product], await offers_ahead(update, context), utc_now())
+    ahead, now = await offers_ahead(update, context), utc_now()
+    [product] = priced([product], ahead, now)
     assert product.id is not None
+    cards, version = context.browsing.cards, await screens_version(update, context)
+    if not cached:
+        # Read afresh (a cart change reads its item): the cards kept at the update's version
+        # serve it all the same when it is the item kept at that version, field for field.
+        kept = context.browsing.items.get(version, product.id)
+        cached = kept is not None and priced([kept], ahead, now)[0] == product
     if in_cart is None:
         if cart is None:
             cart = await context.run(view_cart, customer_of(update))
@@ -201,7 +208,6 @@ async def _card(
         watches.is_watching, customer_of(update), product.id
     )
     t = context.texts(update)
-    cards, version = context.browsing.cards, await screens_version(update, context)
     key = (t.language, product.id, quantity, in_cart, watching, favourite)
     card = cards.get(version, key) if cached else None
     if card is None:

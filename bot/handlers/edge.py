@@ -257,13 +257,14 @@ class PersonalQueues(BaseUpdateProcessor):
         self._waiting[person] = self._waiting.get(person, 0) + 1
         # Taken on arrival, with everyone else's (group commit), so that it is kept, and
         # Telegram told, without waiting for this person's earlier updates; handled in turn,
-        # in the order they came (the turn is queued for before the take is awaited).
-        taking = asyncio.ensure_future(self._take(update))
+        # in the order they came (the turn is queued for before the take is awaited). Alone,
+        # its turn is free: taken at once, and the take awaited in it (no task of its own).
+        taking = None if alone else asyncio.ensure_future(self._take(update))
         try:
             turn = self._turns.setdefault(person, asyncio.Lock())
             async with turn:
                 try:
-                    delivery = await taking
+                    delivery = await (taking if taking is not None else self._take(update))
                 except BaseException:
                     _discard(coroutine)
                     raise
@@ -273,7 +274,7 @@ class PersonalQueues(BaseUpdateProcessor):
                     )
                 await self._handle(update, delivery, coroutine)
         finally:
-            if not taking.done():
+            if taking is not None and not taking.done():
                 taking.cancel()
             self._waiting[person] -= 1
             if not self._waiting[person]:

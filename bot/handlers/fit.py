@@ -8,6 +8,7 @@ whole message refused, so the cut is made on the parsed text and open tags are c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 
@@ -81,6 +82,9 @@ class _Visible(HTMLParser):
         self.parts.append(data)
 
 
+# Screens are kept and drawn again (bot.handlers.browsing): the same HTML is read again on
+# most taps, and parsing it costs more than the rest of comparing a screen with the last.
+@lru_cache(maxsize=1024)
 def visible_text(html: str) -> str:
     """The text Telegram shows for this HTML (tags gone, entities decoded)."""
     parser = _Visible()

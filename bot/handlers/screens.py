@@ -44,9 +44,9 @@ async def show(
         try:
             if photo is None and not has_photo:
                 shown = fit(text)
-                # The keyboard first: it differs on most edits, and reading the text is parsing
-                # its HTML.
-                if old.reply_markup == keyboard and old.text == visible_text(shown):
+                # The text first: its visible text is kept per HTML (fit.visible_text), and
+                # comparing two keyboards walks every button when they are alike.
+                if old.text == visible_text(shown) and old.reply_markup == keyboard:
                     return None  # a double tap: Telegram refuses an edit that changes nothing
                 edited = await old.edit_text(
                     shown, parse_mode=ParseMode.HTML, reply_markup=keyboard

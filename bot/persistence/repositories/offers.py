@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.offers import Offer
@@ -23,6 +23,25 @@ def _offer(row: Any) -> Offer:
         row.created_by,
         row.id,
     )
+
+
+_offers = cast(Table, OfferRow.__table__)
+# Every priced read in a transaction runs it (a cart change, each time): built once, over
+# plain columns (no ORM objects to make for rows read only to be copied).
+_NOT_ENDED = (
+    select(
+        _offers.c.product_id,
+        _offers.c.category,
+        _offers.c.percent,
+        _offers.c.price_minor,
+        _offers.c.starts_at,
+        _offers.c.ends_at,
+        _offers.c.created_by,
+        _offers.c.id,
+    )
+    .where(_offers.c.ends_at > bindparam("at"))
+    .order_by(_offers.c.ends_at, _offers.c.id)
+)
 
 
 class SqlOfferRepository:
@@ -53,9 +72,7 @@ class SqlOfferRepository:
         """Running at `at` or starting later; soonest end first."""
         if self._ahead is not None and self._ahead[0] <= at:
             return [offer for offer in self._ahead[1] if offer.ends_at > at]
-        rows = self.session.execute(
-            select(OfferRow).where(OfferRow.ends_at > at).order_by(OfferRow.ends_at, OfferRow.id)
-        ).scalars()
+        rows = self.session.execute(_NOT_ENDED, {"at": at})
         found = [_offer(row) for row in rows]
         self._ahead = (at, found)
         return found
