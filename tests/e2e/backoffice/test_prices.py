@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from bot.backoffice import prices
 from tests.support.back_office import Browser, enters, link_from_chat, logged_in_staff
 from tests.support.running_bot import RunningBot
 from tests.support.shop_factories import sell, someone
@@ -45,6 +48,24 @@ async def test_a_category_goes_up_ten_percent_after_a_preview(
     assert "4.40" in ann.screen
     await ann.says("/start p_RICE")
     assert "3.00" in ann.screen
+
+
+async def test_a_long_preview_lists_the_items_that_change_first_and_counts_the_rest(
+    bot: RunningBot, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prices, "SHOWN", 2)  # as a category of 10,000 items with 100 shown
+    sell(bot, sku="CHAI", name="Chai", category="Tea", price_minor=250)
+    sell(bot, sku="TEA", name="Green tea", category="Tea", price_minor=400)
+    sell(bot, sku="MINT", name="Mint tea", category="Tea", price_minor=300)
+    await enters(browser, await link_from_chat(logged_in_staff(bot)))
+    await browser.get("/backoffice/prices?category=Tea&how=price&value=2.50")
+    assert previewed(browser.page) == [
+        ("TEA", "4.00 EUR", "2.50 EUR"),
+        ("MINT", "3.00 EUR", "2.50 EUR"),  # Chai, first by name, keeps its price: not listed
+    ]
+    assert "Changed items: 2" in browser.page and "Unchanged items: 1" in browser.page
+    await browser.post("/backoffice/prices", confirmation(browser.page))
+    assert browser.status == 200 and "2 prices changed in Tea." in browser.page
 
 
 async def test_a_price_set_in_the_chat_after_the_preview_stops_the_change(
