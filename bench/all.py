@@ -223,8 +223,8 @@ async def supermarket(table: Table, backend: str, base: str | None, quick: bool)
             table.put(
                 f"{scale}: back office, {page.page.what}",
                 backend,
-                page.figure,
-                f"p99 ≤ {pages.WITHIN * 1000:.0f} ms",
+                page.said,
+                page.target,
                 page.met,
             )
         with tempfile.TemporaryDirectory() as folder:

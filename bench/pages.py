@@ -94,7 +94,15 @@ class Result:
 
     @property
     def met(self) -> bool:
-        return self.p99 <= WITHIN
+        """A page within WITHIN; a download started within it (it streams: a 33 MB ledger
+        takes its time to come whole, which is said beside it, and nobody waits on a page)."""
+        waits = self.firsts if self.page.download else self.waits
+        return percentile(waits, 0.99) <= WITHIN
+
+    @property
+    def target(self) -> str:
+        what = "first byte p99" if self.page.download else "p99"
+        return f"{what} ≤ {WITHIN * 1000:.0f} ms"
 
     @property
     def said(self) -> str:
@@ -153,7 +161,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     for result in asyncio.run(measure(args.url, PAGES, args.reps)):
         mark = "✅" if result.met else "❌"
-        print(f"{mark} {result.page.what}: {result.said} (target p99 ≤ {WITHIN * 1000:.0f} ms)")
+        print(f"{mark} {result.page.what}: {result.said} (target {result.target})")
 
 
 if __name__ == "__main__":

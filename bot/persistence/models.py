@@ -322,7 +322,17 @@ class OrderVatRow(Base):
     vat_minor: Mapped[int] = mapped_column(BigInteger)
 
 
-class SalesQuarterRow(Base):
+class SalesSums:
+    """Completed orders summed (sales_quarters, sales_days): how many, their totals (goods and
+    fees), their delivery fees, and what the picking added that was taken another way."""
+
+    orders: Mapped[int] = mapped_column(Integer)
+    total_minor: Mapped[int] = mapped_column(BigInteger)
+    fees_minor: Mapped[int] = mapped_column(BigInteger)
+    extra_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class SalesQuarterRow(SalesSums, Base):
     """Completed orders summed per quarter hour of completion (UTC), by how their money was
     taken: the analytics' days and hours of a year read these 35,000 rows at most instead of
     every order. Every time zone's offset is whole quarter hours, so any local day is a run
@@ -336,13 +346,9 @@ class SalesQuarterRow(Base):
     # As on the order; '' where it has none (a key's parts cannot be NULL).
     money_taken: Mapped[str] = mapped_column(String(16), primary_key=True)
     extra_taken: Mapped[str] = mapped_column(String(16), primary_key=True)
-    orders: Mapped[int] = mapped_column(Integer)
-    total_minor: Mapped[int] = mapped_column(BigInteger)
-    fees_minor: Mapped[int] = mapped_column(BigInteger)
-    extra_minor: Mapped[int] = mapped_column(BigInteger)
 
 
-class SalesDayRow(Base):
+class SalesDayRow(SalesSums, Base):
     """A day that is over, in one time zone, summed from its quarters once: no order can be
     completed in it any more, so the overview's year and the year before read 730 of these
     rather than 70,000 quarters (bot.domain.services.sales_windows.close_days)."""
@@ -354,10 +360,6 @@ class SalesDayRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     money_taken: Mapped[str] = mapped_column(String(16), primary_key=True)
     extra_taken: Mapped[str] = mapped_column(String(16), primary_key=True)
-    orders: Mapped[int] = mapped_column(Integer)
-    total_minor: Mapped[int] = mapped_column(BigInteger)
-    fees_minor: Mapped[int] = mapped_column(BigInteger)
-    extra_minor: Mapped[int] = mapped_column(BigInteger)
 
 
 class SalesZoneRow(Base):
