@@ -11,7 +11,19 @@ from sqlalchemy import Engine, event
 
 from tests.support.running_bot import RunningBot
 
-INFRASTRUCTURE = ("processed_updates", "send_ticks", "send_pauses", "outbox", "workers")
+# The bot's own bookkeeping, not a screen's: recording updates, the send budget, the outbox,
+# heartbeats, and the analytics' running totals (their job may still be running when the
+# scheduler is paused: bot.handlers.sales_windows).
+INFRASTRUCTURE = (
+    "processed_updates",
+    "send_ticks",
+    "send_pauses",
+    "outbox",
+    "workers",
+    "sales_windows",
+    "sales_zones",
+    "sales_counted",
+)
 
 
 @dataclass
@@ -21,8 +33,9 @@ class Transaction:
 
     @property
     def is_infrastructure(self) -> bool:
-        """Recording an update, a heartbeat, the send budget, the outbox: judged by its first
-        statement (a screen's transaction that commits ends by marking its update done)."""
+        """Recording an update, a heartbeat, the send budget, the outbox, the running totals:
+        judged by its first statement (a screen's transaction that commits ends by marking its
+        update done)."""
         first, _ = self.statements[0]
         return any(t in first for t in INFRASTRUCTURE)
 
