@@ -48,3 +48,26 @@ def insert_many_unless_present(session: Session, table: Table, rows: list[dict[s
     """Insert each row whose key is not there yet (one executemany: the driver batches it)."""
     if rows:
         session.execute(ignoring_duplicates(table), rows)
+
+
+def add_up(
+    session: Session,
+    table: Table,
+    keys: list[str],
+    sums: list[str],
+    rows: list[dict[str, Any]],
+) -> None:
+    """Each row's `sums` added to those of the row with its `keys` (made where there is
+    none), in one statement (many rows: one executemany). Rows are written in the order
+    given: callers sort them, so two workers adding to the same rows lock them in one order."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        lite = sqlite_insert(table)
+        added = {c: table.c[c] + lite.excluded[c] for c in sums}
+        session.execute(lite.on_conflict_do_update(index_elements=keys, set_=added), rows)
+    else:
+        maria = mysql_insert(table)
+        session.execute(
+            maria.on_duplicate_key_update({c: table.c[c] + maria.inserted[c] for c in sums}), rows
+        )

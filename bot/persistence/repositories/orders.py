@@ -15,7 +15,6 @@ from sqlalchemy import (
     MetaData,
     Select,
     Table,
-    and_,
     bindparam,
     case,
     distinct,
@@ -845,28 +844,13 @@ class SqlOrderRepository:
     def bought_together(
         self, start: datetime, end: datetime, *, top: int
     ) -> list[tuple[str, str, str, str, int]]:
-        a, b = aliased(OrderLineRow), aliased(OrderLineRow)
-        together = func.count(func.distinct(a.order_id))
-        pairs = (
-            select(a.product_id.label("first"), b.product_id.label("second"), together.label("n"))
-            .join(
-                b,
-                and_(b.order_id == a.order_id, b.product_id > a.product_id, b.quantity > 0),
-            )
-            .where(a.completed_at >= start, a.completed_at < end, a.quantity > 0)
-            .group_by(a.product_id, b.product_id)
-            .order_by(together.desc(), a.product_id, b.product_id)
+        pairs = ranking.pair_sums(start, end).subquery()
+        best = (
+            select(pairs)
+            .order_by(pairs.c.orders.desc(), pairs.c.first_id, pairs.c.second_id)
             .limit(top)
-            .subquery()
         )
-        first, second = aliased(ProductRow), aliased(ProductRow)
-        rows = self.session.execute(
-            select(first.sku, first.name, second.sku, second.name, pairs.c.n)
-            .join(first, first.id == pairs.c.first)
-            .join(second, second.id == pairs.c.second)
-            .order_by(pairs.c.n.desc(), first.sku, second.sku)
-        )
-        return [(s1, n1, s2, n2, int(n)) for s1, n1, s2, n2, n in rows]
+        return ranking.named_pairs(self.session.connection(), best)
 
     def record_vat(self, order_id: int, at: datetime, vat: Sequence[VatAtRate]) -> None:
         self.session.add_all(

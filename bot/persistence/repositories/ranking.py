@@ -5,14 +5,26 @@ running window of the last N days (sales_windows). Only what the page shows is n
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Select, Table, case, func, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 
 from bot.domain.ports import ProductSales, RangeSales
-from bot.persistence.models import ProductRow
+from bot.persistence.models import OrderLineRow, ProductRow
 
 
 def select_named(sold: Subquery | Table) -> Select[Any]:
@@ -170,3 +182,40 @@ def _running_out(
         .limit(short)
     )
     return [(int(p), q) for p, q in connection.execute(running_out)]
+
+
+def completed_lines(line: Any, start: datetime, end: datetime | None) -> list[Any]:
+    """Lines of orders completed in [start, end) (None: from start on) that sold anything
+    (a line picked as missing sold nothing)."""
+    at = line.completed_at
+    return [at >= start, *(() if end is None else (at < end,)), line.quantity > 0]
+
+
+def pair_sums(start: datetime, end: datetime | None) -> Select[Any]:
+    """Per pair of items in one order completed in [start, end) (first < second): in how many
+    orders (first_id, second_id, orders). An item on two lines of one order counts it once."""
+    a, b = aliased(OrderLineRow), aliased(OrderLineRow)
+    return (
+        select(
+            a.product_id.label("first_id"),
+            b.product_id.label("second_id"),
+            func.count(func.distinct(a.order_id)).label("orders"),
+        )
+        .join(b, and_(b.order_id == a.order_id, b.product_id > a.product_id, b.quantity > 0))
+        .where(*completed_lines(a, start, end))
+        .group_by(a.product_id, b.product_id)
+    )
+
+
+def named_pairs(connection: Connection, best: Select[Any]) -> list[tuple[str, str, str, str, int]]:
+    """The pairs `best` picked (first_id, second_id, orders), named: (SKU, name, SKU, name,
+    orders), most first, then by SKU."""
+    picked = best.subquery()
+    first, second = aliased(ProductRow), aliased(ProductRow)
+    rows = connection.execute(
+        select(first.sku, first.name, second.sku, second.name, picked.c.orders)
+        .join(first, first.id == picked.c.first_id)
+        .join(second, second.id == picked.c.second_id)
+        .order_by(picked.c.orders.desc(), first.sku, second.sku)
+    )
+    return [(s1, n1, s2, n2, int(n)) for s1, n1, s2, n2, n in rows]

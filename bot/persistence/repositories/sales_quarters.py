@@ -21,12 +21,10 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.persistence.models import OrderRow, SalesDayRow, SalesQuarterRow, SalesZoneRow
-from bot.persistence.repositories.inserts import insert_unless_present
+from bot.persistence.repositories.inserts import add_up, insert_unless_present
 
 ZONES: Table = SalesZoneRow.__table__  # type: ignore[assignment]
 
@@ -104,18 +102,8 @@ def add_order(session: Session, order_id: int) -> bool:
 
 
 def _add(session: Session, row: type[Any], key: dict[str, Any], sums: dict[str, int]) -> None:
-    """The sums added to the row of `key` (made where there is none), in one statement."""
-    table: Table = row.__table__
-    values = key | sums
-    if session.get_bind().dialect.name == "sqlite":
-        lite = sqlite_insert(table).values(values)
-        added = {k: table.c[k] + lite.excluded[k] for k in sums}
-        session.execute(lite.on_conflict_do_update(index_elements=list(key), set_=added))
-    else:
-        maria = mysql_insert(table).values(values)
-        session.execute(
-            maria.on_duplicate_key_update({k: table.c[k] + maria.inserted[k] for k in sums})
-        )
+    """The sums added to the row of `key` (made where there is none)."""
+    add_up(session, row.__table__, list(key), list(sums), [key | sums])
 
 
 def uncounted(session: Session, limit: int) -> list[tuple[int, datetime]]:

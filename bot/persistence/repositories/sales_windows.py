@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     Select,
     Table,
-    and_,
     delete,
     func,
     insert,
@@ -23,32 +22,22 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.domain.ports import RangeSales
 from bot.persistence.models import (
     OrderLineRow,
-    ProductRow,
     SalesWindowRow,
     WindowItemRow,
     WindowPairRow,
 )
 from bot.persistence.repositories import ranking
-from bot.persistence.repositories.inserts import insert_unless_present
+from bot.persistence.repositories.inserts import add_up, insert_unless_present
 from bot.persistence.types import Quantity
 
 ITEMS: Table = WindowItemRow.__table__  # type: ignore[assignment]
 PAIRS: Table = WindowPairRow.__table__  # type: ignore[assignment]
 WINDOWS: Table = SalesWindowRow.__table__  # type: ignore[assignment]
-
-
-def _completed(line: Any, start: datetime, end: datetime | None) -> list[Any]:
-    """Lines of orders completed in [start, end) (None: from start on) that sold anything
-    (a line picked as missing sold nothing)."""
-    at = line.completed_at
-    return [at >= start, *(() if end is None else (at < end,)), line.quantity > 0]
 
 
 def _item_sums(start: datetime, end: datetime | None) -> Select[Any]:
@@ -58,20 +47,8 @@ def _item_sums(start: datetime, end: datetime | None) -> Select[Any]:
             type_coerce(func.sum(OrderLineRow.quantity), Quantity),
             func.sum(OrderLineRow.line_total_minor),
         )
-        .where(*_completed(OrderLineRow, start, end))
+        .where(*ranking.completed_lines(OrderLineRow, start, end))
         .group_by(OrderLineRow.product_id)
-    )
-
-
-def _pair_sums(start: datetime, end: datetime | None) -> Select[Any]:
-    """Per pair of items in one order (first < second), in how many orders: an item on two
-    lines of one order counts the order once."""
-    a, b = aliased(OrderLineRow), aliased(OrderLineRow)
-    return (
-        select(a.product_id, b.product_id, func.count(func.distinct(a.order_id)))
-        .join(b, and_(b.order_id == a.order_id, b.product_id > a.product_id, b.quantity > 0))
-        .where(*_completed(a, start, end))
-        .group_by(a.product_id, b.product_id)
     )
 
 
@@ -130,7 +107,7 @@ class SqlSalesWindowRepository:
         self._add_items(days, [(pid, q * sign, r * sign) for pid, q, r in items])
         self._add_pairs(
             days,
-            [(f, s, n * sign) for f, s, n in self.session.execute(_pair_sums(since, until))],
+            [(f, s, n * sign) for f, s, n in self.session.execute(ranking.pair_sums(since, until))],
         )
         self.session.execute(delete(ITEMS).where(ITEMS.c.days == days, ITEMS.c.quantity == 0))
         self.session.execute(delete(PAIRS).where(PAIRS.c.days == days, PAIRS.c.orders == 0))
@@ -144,7 +121,7 @@ class SqlSalesWindowRepository:
         self.session.execute(
             insert(ITEMS).from_select(["product_id", "quantity", "revenue", "days"], items)
         )
-        pairs = _pair_sums(start, None).add_columns(literal(days))
+        pairs = ranking.pair_sums(start, None).add_columns(literal(days))
         self.session.execute(
             insert(PAIRS).from_select(["first_id", "second_id", "orders", "days"], pairs)
         )
@@ -178,21 +155,13 @@ class SqlSalesWindowRepository:
         )
 
     def bought_together(self, days: int, *, top: int) -> list[tuple[str, str, str, str, int]]:
-        first, second = aliased(ProductRow), aliased(ProductRow)
         best = (
             select(PAIRS.c.first_id, PAIRS.c.second_id, PAIRS.c.orders)
             .where(PAIRS.c.days == days)
             .order_by(PAIRS.c.orders.desc(), PAIRS.c.first_id, PAIRS.c.second_id)
             .limit(top)
-            .subquery()
         )
-        rows = self.session.execute(
-            select(first.sku, first.name, second.sku, second.name, best.c.orders)
-            .join(first, first.id == best.c.first_id)
-            .join(second, second.id == best.c.second_id)
-            .order_by(best.c.orders.desc(), first.sku, second.sku)
-        )
-        return [(s1, n1, s2, n2, int(n)) for s1, n1, s2, n2, n in rows]
+        return ranking.named_pairs(self.session.connection(), best)
 
     def _started(self, days: int, start: datetime) -> None:
         self.session.execute(
@@ -204,26 +173,10 @@ class SqlSalesWindowRepository:
             {"days": days, "product_id": pid, "quantity": q, "revenue": r}
             for pid, q, r in sorted(rows)
         ]
-        self._add(ITEMS, ["days", "product_id"], ["quantity", "revenue"], values)
+        add_up(self.session, ITEMS, ["days", "product_id"], ["quantity", "revenue"], values)
 
     def _add_pairs(self, days: int, rows: Sequence[tuple[int, int, int]]) -> None:
         values = [
             {"days": days, "first_id": f, "second_id": s, "orders": n} for f, s, n in sorted(rows)
         ]
-        self._add(PAIRS, ["days", "first_id", "second_id"], ["orders"], values)
-
-    def _add(
-        self, table: Table, keys: list[str], sums: list[str], rows: list[dict[str, Any]]
-    ) -> None:
-        """Each row's sums added to its key's (a row made where there is none), in key order:
-        two workers adding to the same rows lock them in one order."""
-        if not rows:
-            return
-        if self.session.get_bind().dialect.name == "sqlite":
-            lite = sqlite_insert(table)
-            added = {c: table.c[c] + lite.excluded[c] for c in sums}
-            self.session.execute(lite.on_conflict_do_update(index_elements=keys, set_=added), rows)
-        else:
-            maria = mysql_insert(table)
-            added = {c: table.c[c] + maria.inserted[c] for c in sums}
-            self.session.execute(maria.on_duplicate_key_update(added), rows)
+        add_up(self.session, PAIRS, ["days", "first_id", "second_id"], ["orders"], values)
