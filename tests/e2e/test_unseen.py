@@ -208,6 +208,10 @@ async def test_questions_lists_the_open_questions_each_with_its_answer_button(
     ann, bob = someone(bot, "Ann"), someone(bot, "Bob")
     answered = asks(bot, ann, "Is the bakery open?")
     asks(bot, bob, "Do you sell <stamps>?")
+    await bot.double.wait_for(
+        lambda: clerk.has_seen("Ann asks:") and clerk.has_seen("Bob asks:"),
+        what="the clerk on duty told of both questions, before the screens this test reads",
+    )
     questions.answer_question(staff_id_of(bot, clerk), answered, "Yes.", uow=bot.shop.uow())
     await clerk.says("/questions")
     listed = [m for m in clerk.chat.from_bot if " asked " in m.shown_text]
