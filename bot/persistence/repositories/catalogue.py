@@ -567,19 +567,21 @@ class SqlLedgerRepository:
         self, at: datetime, *, limit: int, after: LedgerEntry | None = None
     ) -> list[tuple[LedgerEntry, str, str]]:
         # Plain rows, not mapped objects, from the index of times (its order: no sort). After
-        # a move, only its keyset: that move is from `at` on already.
+        # a move, only its keyset: that move is from `at` on already. The chunk is taken from
+        # the ledger alone, then named: joined in one step, MariaDB may read every item first
+        # and sort the whole ledger for each chunk (seen on a freshly built store: 1–3 s a
+        # chunk, against 20 ms this way).
         order = (_ledger.c.at, _ledger.c.id)
         where = (
             _ledger.c.at >= at
             if after is None
             else keyset.after(self.session, order, (after.at, after.id))
         )
+        chunk = select(*_LEDGER_COLUMNS).where(where).order_by(*order).limit(limit).subquery()
         rows = self.session.connection().execute(
-            select(*_LEDGER_COLUMNS, _products.c.sku, _products.c.name)
-            .join(_products, _products.c.id == _ledger.c.product_id)
-            .where(where)
-            .order_by(*order)
-            .limit(limit)
+            select(*chunk.c, _products.c.sku, _products.c.name)
+            .join(_products, _products.c.id == chunk.c.product_id)
+            .order_by(chunk.c.at, chunk.c.id)
         )
         # By position: a row's attributes by name cost as much as the query.
         return [
