@@ -20,7 +20,7 @@ from bot.database_check import DatabaseUnavailable, check_database_opens
 from bot.demo_data import demo_rows, generated_rows
 from bot.domain.clock import utc_now
 from bot.domain.errors import DomainError
-from bot.domain.services import catalogue, sales_windows, staff
+from bot.domain.services import catalogue, sales, sales_windows, staff
 from bot.domain.text import said
 from bot.log_redaction import redact_secrets
 from bot.persistence import backup, migrate
@@ -311,7 +311,7 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Demo history: {args.orders} orders over the last {args.days} days.")
             now, timezone = utc_now(), shop.store.timezone
             sales_windows.close_days(now, timezone, uow=shop.uow())
-            for days in sales_windows.WINDOW_DAYS:  # the analytics' last N days, summed now
+            for days in sales.WINDOW_DAYS:  # the analytics' last N days, summed now
                 sales_windows.bring_up_to_date(days, now, timezone, uow=shop.uow())
         return 0
 

@@ -450,6 +450,9 @@ class SalesWindowRepository(Protocol):
     ) -> RangeSales:
         """As OrderRepository.range_sales, for the window's orders."""
 
+    def best_sellers(self, days: int, *, top: int) -> BestSellers:
+        """As OrderRepository.best_sellers of completed orders, for the window's orders."""
+
     def bought_together(self, days: int, *, top: int) -> list[tuple[str, str, str, str, int]]:
         """As OrderRepository.bought_together, for the window's orders."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from bot.domain.clock import utc_now
-from bot.domain.services import sales_windows
+from bot.domain.services import sales, sales_windows
 from bot.handlers.context import ShopContext
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,6 @@ async def keep_up(context: ShopContext) -> None:
         log.info("%d orders completed by an older worker are now in the analytics", counted)
     if await context.run(sales_windows.close_days, now, timezone):
         log.info("the analytics' days that are over are summed through yesterday")
-    for days in sales_windows.WINDOW_DAYS:
+    for days in sales.WINDOW_DAYS:
         if await context.run(sales_windows.bring_up_to_date, days, now, timezone):
             log.info("the analytics' last %d days now start on their first day's midnight", days)

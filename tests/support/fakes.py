@@ -1350,6 +1350,9 @@ class FakeSalesWindows:
     ) -> RangeSales:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 
+    def best_sellers(self, days: int, *, top: int) -> BestSellers:
+        raise NotImplementedError("no window is built here: the report sums the lines")
+
     def bought_together(self, days: int, *, top: int) -> list[tuple[str, str, str, str, int]]:
         raise NotImplementedError("analytics run on the real repositories (tests/integration)")
 

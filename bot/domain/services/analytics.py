@@ -29,8 +29,7 @@ from bot.domain.analytics import (
 from bot.domain.clock import Clock, utc_now
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
 from bot.domain.ratings import RatedComment, RatingsSummary
-from bot.domain.services.sales import Period, offset_stretches, per_day
-from bot.domain.services.sales_windows import window_for
+from bot.domain.services.sales import Period, offset_stretches, per_day, window_for
 from bot.domain.services.staff import check_manager
 
 TOP = 20  # rows of a ranking shown (the CSV holds them all)

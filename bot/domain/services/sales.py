@@ -95,6 +95,17 @@ def per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
     ]
 
 
+# The back office's periods ("the last N days"), kept as running sums of what sold
+# (bot.domain.services.sales_windows).
+WINDOW_DAYS = (7, 30, 90, 365)
+
+
+def window_for(period: Period, now: datetime) -> int | None:
+    """The window that sums exactly `period`: one of WINDOW_DAYS long, running now (no order
+    is completed after now, so what the window holds is what the period holds)."""
+    return period.days if period.days in WINDOW_DAYS and period.start <= now < period.end else None
+
+
 def offset_stretches(period: Period) -> list[tuple[datetime, datetime, int]]:
     """[start, end) UTC instants and the offset (minutes) that holds throughout: runs of whole
     local days, and each day on which the clocks change, split where they do."""
@@ -262,14 +273,21 @@ def sales_report(
     uow: UnitOfWork,
     top: int = 5,
     unsold_shown: int = 10,
+    clock: Clock = utc_now,
 ) -> SalesReport:
     """The period's completed orders: goods, delivery fees, money by how it was taken, best
     sellers. Every item's sales are ranked in the database; only the few shown are named (a
-    year at a supermarket is 100,000 items: their list is `item_sales`, on request)."""
+    year at a supermarket is 100,000 items: their list is `item_sales`, on request). The
+    last 7, 30, 90 or 365 days are ranked from their running sums while these start where
+    the period does (bot.domain.services.sales_windows), else from the lines."""
+    window = window_for(period, clock())
     with uow.reading():
         check_manager(uow, requested_by)
         days = per_day(uow, period)
-        best = uow.orders.best_sellers(period.start, period.end, top=top, completed=True)
+        if window is not None and uow.windows.start_of(window) == period.start:
+            best = uow.windows.best_sellers(window, top=top)
+        else:
+            best = uow.orders.best_sellers(period.start, period.end, top=top, completed=True)
         # What did not sell: the items on sale minus those sold that are still on sale.
         unsold_count = uow.products.count_active() - best.items_sold_on_sale
         unsold = uow.orders.unsold_names(

@@ -14,15 +14,6 @@ from bot.domain.ports import UnitOfWork
 from bot.domain.services.retry import retry_on_conflict
 from bot.domain.services.sales import Period, offset_stretches
 
-# The back office's periods, in days.
-WINDOW_DAYS = (7, 30, 90, 365)
-
-
-def window_for(period: Period, now: datetime) -> int | None:
-    """The window that sums exactly `period`: one of WINDOW_DAYS long, running now (no order
-    is completed after now, so what the window holds is what the period holds)."""
-    return period.days if period.days in WINDOW_DAYS and period.start <= now < period.end else None
-
 
 def window_start(days: int, now: datetime, timezone: ZoneInfo) -> datetime:
     """Where the window of `days` starts at `now`: the first local midnight of its days."""

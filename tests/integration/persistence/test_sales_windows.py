@@ -16,7 +16,7 @@ from bot.domain.analytics import Pair, class_bounds
 from bot.domain.catalogue import Product
 from bot.domain.orders import Order, OrderStatus
 from bot.domain.payments import MoneyTaken
-from bot.domain.services import analytics, orders, sales, sales_windows, staff
+from bot.domain.services import analytics, catalogue, orders, sales, sales_windows, staff
 from bot.domain.services.sales import Period
 from bot.persistence.models import OrderLineRow, OrderRow, WindowItemRow
 from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -70,6 +70,15 @@ def window_matches_lines(new_uow: UowFactory, days: int, now: datetime, zone: Zo
         assert uow.windows.bought_together(days, top=20) == uow.orders.bought_together(
             period.start, period.end, top=20
         )
+
+
+def tamper(new_uow: UowFactory) -> None:
+    """Every revenue of the windows ten times over: tells which source a page read."""
+    with new_uow() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        kept = WindowItemRow.__table__.c
+        uow.session.execute(update(WindowItemRow).values(revenue=kept.revenue * 10))
+        uow.commit()
 
 
 def test_a_window_holds_what_its_days_sold_as_orders_complete_and_days_pass(
@@ -128,14 +137,7 @@ def test_the_back_office_reads_the_window_only_while_it_starts_where_its_period_
     assert sales_windows.bring_up_to_date(30, NOW, PARIS, uow=new_uow())
     assert seen(NOW) == from_lines  # the window's figures are the lines'
 
-    def tamper() -> None:  # every revenue of the window ten times over: tells which is read
-        with new_uow() as uow:
-            assert isinstance(uow, SqlAlchemyUnitOfWork)
-            kept = WindowItemRow.__table__.c
-            uow.session.execute(update(WindowItemRow).values(revenue=kept.revenue * 10))
-            uow.commit()
-
-    tamper()
+    tamper(new_uow)
     ranged, _pairs = seen(NOW)
     assert [c.sales.revenue_minor for c in ranged.classed] == [
         10 * c.sales.revenue_minor for c in from_lines[0].classed
@@ -145,8 +147,41 @@ def test_the_back_office_reads_the_window_only_while_it_starts_where_its_period_
         uow.windows.hold(30)
         uow.windows.rebuild(30, period.start + timedelta(hours=1))
         uow.commit()
-    tamper()
+    tamper(new_uow)
     assert seen(NOW) == from_lines
+
+
+def test_the_report_ranks_its_best_sellers_from_the_window_while_it_starts_where_its_period_does(
+    new_uow: UowFactory,
+) -> None:
+    boss = manager(new_uow)
+    tea, mint, rice, oil = range_of_items(new_uow)
+    completed(new_uow, boss, NOW - timedelta(days=40), (oil, 9))  # before the period
+    completed(new_uow, boss, NOW - timedelta(days=29), (tea, 2), (mint, 4), (rice, 1))
+    completed(new_uow, boss, NOW, (tea, 1), (rice, 1), (oil, 3))
+    catalogue.set_active("RICE", False, uow=new_uow())  # sold, then archived
+    period = Period.last_days(30, today=NOW.date(), timezone=PARIS)
+
+    def report(now: datetime) -> sales.SalesReport:
+        return sales.sales_report(
+            period, requested_by=boss, uow=new_uow(), top=3, clock=lambda: now
+        )
+
+    from_lines = report(NOW)  # no window yet: summed from the lines
+    # Ties broken as the lines rank them: OIL and TEA sold 3 each, OIL earned more.
+    assert [s.sku for s in from_lines.by_quantity] == ["MINT", "OIL", "TEA"]
+    assert [s.sku for s in from_lines.by_revenue] == ["OIL", "TEA", "MINT"]
+    assert from_lines.unsold_count == 0  # the three on sale all sold; RICE is archived
+    assert sales_windows.bring_up_to_date(30, NOW, PARIS, uow=new_uow())
+    assert report(NOW) == from_lines  # the window ranks them as the lines do
+
+    tamper(new_uow)
+    read = report(NOW)
+    assert [s.revenue_minor for s in read.by_revenue] == [
+        10 * s.revenue_minor for s in from_lines.by_revenue
+    ]
+    assert read.unsold_count == from_lines.unsold_count  # items sold and on sale, as counted
+    assert report(NOW + timedelta(days=40)) == from_lines  # the period is over: its lines
 
 
 def test_orders_completing_while_a_window_is_built_are_each_counted_once(
