@@ -469,14 +469,15 @@ class SqlProductRepository:
     def low(self, default_threshold: Decimal, *, limit: int | None = None) -> list[Product]:
         """Items on sale at or below their threshold (or the store's), chosen in SQL: sold
         out first, then the lowest stock (stock is never negative, so plain stock order),
-        walked on the (active, stock, name) index until `limit` are found."""
-        rows = self.session.scalars(
-            select(ProductRow)
+        walked on the (active, stock, name) index until `limit` are found. Plain rows, not
+        mapped objects: 400 candidates cost 9 ms as objects, in each /lowstock."""
+        query = (
+            select(*_ITEM_COLUMNS)
             .where(*self._is_low(default_threshold))
             .order_by(ProductRow.stock, ProductRow.name, ProductRow.id)
             .limit(limit)
         )
-        return [self._to_domain(r) for r in rows]
+        return [_from_columns(r) for r in self.session.connection().execute(query)]
 
     def count_active(self) -> int:
         query = select(func.count()).select_from(ProductRow).where(ON_SALE)
