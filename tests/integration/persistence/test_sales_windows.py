@@ -58,7 +58,8 @@ def completed(new_uow: UowFactory, boss: int, at: datetime, *lines: tuple[Produc
 
 
 def window_matches_lines(new_uow: UowFactory, days: int, now: datetime, zone: ZoneInfo) -> None:
-    """The window's rankings and pairs are those summed from the lines of its period."""
+    """The window's rankings, best sellers and pairs are those summed from the lines of its
+    period."""
     period = Period.last_days(days, today=now.astimezone(zone).date(), timezone=zone)
     with new_uow() as uow:
         assert uow.windows.start_of(days) == period.start
@@ -69,6 +70,9 @@ def window_matches_lines(new_uow: UowFactory, days: int, now: datetime, zone: Zo
         assert kept == summed
         assert uow.windows.bought_together(days, top=20) == uow.orders.bought_together(
             period.start, period.end, top=20
+        )
+        assert uow.windows.best_sellers(days, top=3) == uow.orders.best_sellers(
+            period.start, period.end, top=3, completed=True
         )
 
 
