@@ -88,8 +88,14 @@ async def a_customer_with_history(bot: RunningBot) -> Story:
     cancelled = placed_order(
         bot.shop.uow(), ref(ann), (tea, 1), details=pickup_details(ANN_PHONE), store=bot.shop.store
     )
-    await bot.double.wait_for(  # the news of the delivery and its receipt first, then the list
-        lambda: ann.has_seen(f"Receipt for order {completed.code} (PDF)"), what="the receipt"
+    # The news of the delivery, its receipt and the question of how it went first, then the
+    # list (the question could otherwise land after it and be the latest message).
+    await bot.double.wait_for(
+        lambda: (
+            ann.has_seen(f"Receipt for order {completed.code} (PDF)")
+            and ann.has_seen(f"How was your order {completed.code}?")
+        ),
+        what="the receipt and the question of how the order went",
     )
     await bot.double.settle()
     listing = await ann.says("/myorders")
