@@ -601,9 +601,7 @@ class SqlOrderRepository:
 
         archived_sold = self.session.scalar(
             select(func.count(distinct(OrderLineRow.product_id))).where(
-                OrderLineRow.product_id.in_(
-                    select(ProductRow.id).where(ProductRow.active == false())
-                ),
+                ranking.archived(OrderLineRow.product_id),
                 *_sold_in(start, end, by_item=True, completed=completed),
             )
         )
@@ -636,8 +634,8 @@ class SqlOrderRepository:
                 picked = select(pid, quantity, revenue).order_by(*order).limit(top)
                 return [(r.product_id, r.quantity, r.revenue) for r in connection.execute(picked)]
 
-            by_quantity = first(quantity.desc(), revenue.desc(), pid)
-            by_revenue = first(revenue.desc(), quantity.desc(), pid)
+            by_quantity = first(*ranking.in_rank(pid, quantity, revenue, most_sold=True))
+            by_revenue = first(*ranking.in_rank(pid, quantity, revenue, most_sold=False))
             items = connection.scalar(select(func.count()).select_from(SOLD)) or 0
         finally:
             SOLD.drop(connection)
@@ -660,8 +658,8 @@ class SqlOrderRepository:
             self.session.connection()
             .execute(
                 union_all(
-                    first("q", quantity.desc(), revenue.desc(), pid),
-                    first("r", revenue.desc(), quantity.desc(), pid),
+                    first("q", *ranking.in_rank(pid, quantity, revenue, most_sold=True)),
+                    first("r", *ranking.in_rank(pid, quantity, revenue, most_sold=False)),
                     select(func.count(), null(), null(), literal_column("'n'")).select_from(sold),
                 )
             )

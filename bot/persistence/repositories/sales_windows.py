@@ -12,11 +12,9 @@ from itertools import combinations
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     Table,
     delete,
-    false,
     func,
     insert,
     literal,
@@ -26,10 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from bot.domain.ports import BestSellers, ProductSales, RangeSales
+from bot.domain.ports import BestSellers, RangeSales
 from bot.persistence.models import (
     OrderLineRow,
-    ProductRow,
     SalesWindowRow,
     WindowItemRow,
     WindowPairRow,
@@ -53,19 +50,6 @@ def _item_sums(start: datetime, end: datetime | None) -> Select[Any]:
         .where(*ranking.completed_lines(OrderLineRow, start, end))
         .group_by(OrderLineRow.product_id)
     )
-
-
-def _ranked(
-    pid: ColumnElement[Any],
-    quantity: ColumnElement[Any],
-    revenue: ColumnElement[Any],
-    *,
-    most_sold: bool,
-) -> list[ColumnElement[Any]]:
-    """The best sellers' order, as OrderRepository.best_sellers ranks them: by quantity (ties:
-    more revenue) or by revenue (ties: more sold), then the lower id."""
-    first, then = (quantity, revenue) if most_sold else (revenue, quantity)
-    return [first.desc(), then.desc(), pid]
 
 
 class SqlSalesWindowRepository:
@@ -175,31 +159,13 @@ class SqlSalesWindowRepository:
         items it holds, and how many of them are still on sale (the archived are few)."""
         connection = self.session.connection()
         here = ITEMS.c.days == days
-        pid, quantity, revenue = ITEMS.c.product_id, ITEMS.c.quantity, ITEMS.c.revenue
-
-        def first(most_sold: bool) -> list[ProductSales]:
-            # Picked from the window alone, then named: joined in one step, MariaDB may read
-            # every item first (as it did for the ledger's export).
-            picked = (
-                select(pid, quantity, revenue)
-                .where(here)
-                .order_by(*_ranked(pid, quantity, revenue, most_sold=most_sold))
-                .limit(top)
-                .subquery()
-            )
-            c = picked.c
-            order = _ranked(c.product_id, c.quantity, c.revenue, most_sold=most_sold)
-            return ranking.named(connection, ranking.select_named(picked).order_by(*order))
-
         items = connection.execute(select(func.count()).where(here)).scalar_one()
         archived = connection.execute(
-            select(func.count()).where(
-                here, pid.in_(select(ProductRow.id).where(ProductRow.active == false()))
-            )
+            select(func.count()).where(here, ranking.archived(ITEMS.c.product_id))
         ).scalar_one()
         return BestSellers(
-            first(most_sold=True),
-            first(most_sold=False),
+            ranking.best(connection, ITEMS, (here,), top, most_sold=True),
+            ranking.best(connection, ITEMS, (here,), top, most_sold=False),
             int(items),
             int(items) - int(archived),
         )
