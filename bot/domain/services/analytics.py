@@ -29,7 +29,7 @@ from bot.domain.analytics import (
 from bot.domain.clock import Clock, utc_now
 from bot.domain.ports import DayTotal, ProductSales, UnitOfWork
 from bot.domain.ratings import RatedComment, RatingsSummary
-from bot.domain.services.sales import Period, offset_stretches, per_day, window_for
+from bot.domain.services.sales import Period, kept_or_summed, offset_stretches, per_day
 from bot.domain.services.staff import check_manager
 
 TOP = 20  # rows of a ranking shown (the CSV holds them all)
@@ -91,17 +91,20 @@ def product_range(
     (a supermarket sells 30,000 items a month). The last N days are read from their window
     while it starts where the period does (bot.domain.services.sales_windows)."""
     start, end = period.start, period.end
-    window = window_for(period, clock())
+    now = clock()
     with uow.reading():
         check_manager(uow, requested_by)
-        if window is not None and uow.windows.start_of(window) == start:
-            sold = uow.windows.range_sales(
+        sold = kept_or_summed(
+            uow,
+            period,
+            now,
+            lambda window: uow.windows.range_sales(
                 window, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10, bounds=class_bounds
-            )
-        if window is None or uow.windows.start_of(window) != start:  # moved on meanwhile
-            sold = uow.orders.range_sales(
+            ),
+            lambda: uow.orders.range_sales(
                 start, end, top=TOP, within=COVER_ALERT_DAYS, short=TOP * 10, bounds=class_bounds
-            )
+            ),
+        )
         unsold = uow.orders.unsold_names(start, end, limit=TOP, completed=True)
         products = uow.products.get_many([pid for pid, _sold in sold.short])
     covers = [
@@ -165,13 +168,16 @@ def bought_together(
     clock: Clock = utc_now,
 ) -> list[Pair]:
     """The pairs most often in one order; the last N days from their window, as the range."""
-    window = window_for(period, clock())
+    now = clock()
     with uow.reading():
         check_manager(uow, requested_by)
-        if window is not None and uow.windows.start_of(window) == period.start:
-            pairs = uow.windows.bought_together(window, top=top)
-        if window is None or uow.windows.start_of(window) != period.start:
-            pairs = uow.orders.bought_together(period.start, period.end, top=top)
+        pairs = kept_or_summed(
+            uow,
+            period,
+            now,
+            lambda window: uow.windows.bought_together(window, top=top),
+            lambda: uow.orders.bought_together(period.start, period.end, top=top),
+        )
     return [Pair(*pair) for pair in pairs]
 
 

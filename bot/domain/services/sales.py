@@ -8,9 +8,11 @@ the cent."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.clock import Clock, utc_now
@@ -95,6 +97,8 @@ def per_day(uow: UnitOfWork, period: Period) -> list[DayTotal]:
     ]
 
 
+T = TypeVar("T")
+
 # The back office's periods ("the last N days"), kept as running sums of what sold
 # (bot.domain.services.sales_windows).
 WINDOW_DAYS = (7, 30, 90, 365)
@@ -104,6 +108,25 @@ def window_for(period: Period, now: datetime) -> int | None:
     """The window that sums exactly `period`: one of WINDOW_DAYS long, running now (no order
     is completed after now, so what the window holds is what the period holds)."""
     return period.days if period.days in WINDOW_DAYS and period.start <= now < period.end else None
+
+
+def kept_or_summed(
+    uow: UnitOfWork,
+    period: Period,
+    now: datetime,
+    kept: Callable[[int], T],
+    summed: Callable[[], T],
+) -> T:
+    """The period's figures from its window (`kept`) while the window starts where the period
+    does, else summed from the lines (`summed`). The start is read again after: on MariaDB each
+    statement reads its own moment, and a window moved on meanwhile (each local midnight)
+    would give another period's figures. Inside the caller's transaction."""
+    window = window_for(period, now)
+    if window is not None and uow.windows.start_of(window) == period.start:
+        figures = kept(window)
+        if uow.windows.start_of(window) == period.start:
+            return figures
+    return summed()
 
 
 def offset_stretches(period: Period) -> list[tuple[datetime, datetime, int]]:
@@ -280,14 +303,17 @@ def sales_report(
     year at a supermarket is 100,000 items: their list is `item_sales`, on request). The
     last 7, 30, 90 or 365 days are ranked from their running sums while these start where
     the period does (bot.domain.services.sales_windows), else from the lines."""
-    window = window_for(period, clock())
+    now = clock()
     with uow.reading():
         check_manager(uow, requested_by)
         days = per_day(uow, period)
-        if window is not None and uow.windows.start_of(window) == period.start:
-            best = uow.windows.best_sellers(window, top=top)
-        else:
-            best = uow.orders.best_sellers(period.start, period.end, top=top, completed=True)
+        best = kept_or_summed(
+            uow,
+            period,
+            now,
+            lambda window: uow.windows.best_sellers(window, top=top),
+            lambda: uow.orders.best_sellers(period.start, period.end, top=top, completed=True),
+        )
         # What did not sell: the items on sale minus those sold that are still on sale.
         unsold_count = uow.products.count_active() - best.items_sold_on_sale
         unsold = uow.orders.unsold_names(
