@@ -30,28 +30,31 @@ MYSQL: dict[str, Any] = {
 }
 
 
-def upgrade() -> None:
-    op.create_table(
-        "sales_quarters",
-        sa.Column("quarter", sa.BigInteger(), primary_key=True, autoincrement=False),
+def _sums_by_way() -> list[sa.Column[Any]]:
+    """The completed orders' sums, keyed by how their money was taken (models.SalesSums): the
+    same columns in the quarter hours and in the days."""
+    return [
         sa.Column("money_taken", sa.String(16), primary_key=True),
         sa.Column("extra_taken", sa.String(16), primary_key=True),
         sa.Column("orders", sa.Integer(), nullable=False),
         sa.Column("total_minor", sa.BigInteger(), nullable=False),
         sa.Column("fees_minor", sa.BigInteger(), nullable=False),
         sa.Column("extra_minor", sa.BigInteger(), nullable=False),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sales_quarters",
+        sa.Column("quarter", sa.BigInteger(), primary_key=True, autoincrement=False),
+        *_sums_by_way(),
         **MYSQL,
     )
     op.create_table(
         "sales_days",
         sa.Column("zone", sa.String(64), primary_key=True),
         sa.Column("day", sa.Date(), primary_key=True),
-        sa.Column("money_taken", sa.String(16), primary_key=True),
-        sa.Column("extra_taken", sa.String(16), primary_key=True),
-        sa.Column("orders", sa.Integer(), nullable=False),
-        sa.Column("total_minor", sa.BigInteger(), nullable=False),
-        sa.Column("fees_minor", sa.BigInteger(), nullable=False),
-        sa.Column("extra_minor", sa.BigInteger(), nullable=False),
+        *_sums_by_way(),
         **MYSQL,
     )
     op.create_table(
