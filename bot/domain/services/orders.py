@@ -63,6 +63,7 @@ from bot.domain.services.promo_codes import give_back, redeem
 from bot.domain.services.ratings import ask_for_rating
 from bot.domain.services.receipts import queue_receipt
 from bot.domain.services.retry import retry_on_conflict
+from bot.domain.services.sales_windows import count_in_totals
 from bot.domain.services.staff import check_staff
 from bot.domain.services.stock import move_stock, record_move, take_stock
 from bot.domain.stock import StockReason
@@ -371,8 +372,7 @@ def change_in(
         _as_picked(uow, order)
         uow.orders.record_vat(order.id, at, order_vat(order, store.default_vat_rate))
         # Revenue from now on: the analytics' running totals count it at once.
-        if uow.orders.count_completed(order.id):
-            uow.windows.count_completed(order.id, at)
+        count_in_totals(uow, order.id, at)
     if wanted is OrderStatus.CANCELLED:
         _as_picked(uow, order)
         give_back(uow, order.promo)  # before the stock: the lock order of placing one

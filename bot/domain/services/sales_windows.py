@@ -68,6 +68,16 @@ def close_days(now: datetime, timezone: ZoneInfo, *, uow: UnitOfWork) -> bool:
         return True
 
 
+def count_in_totals(uow: UnitOfWork, order_id: int, at: datetime) -> bool:
+    """A completed order added to the running totals (its quarter hour, any day already
+    summed, and the windows it falls in), unless it already was: whether it was added now.
+    Inside the caller's transaction."""
+    if not uow.orders.count_completed(order_id):
+        return False
+    uow.windows.count_completed(order_id, at)
+    return True
+
+
 # Orders counted late per transaction (a rolling upgrade leaves a few minutes' worth).
 LATE_BATCH = 200
 
@@ -79,11 +89,7 @@ def count_uncounted(*, uow: UnitOfWork, limit: int = LATE_BATCH) -> int:
     not restarted yet): how many. Each is counted once, whoever else tries."""
     with uow:
         late = uow.orders.uncounted_completed(limit)
-        counted = 0
-        for order_id, at in late:
-            if uow.orders.count_completed(order_id):
-                uow.windows.count_completed(order_id, at)
-                counted += 1
+        counted = sum(count_in_totals(uow, order_id, at) for order_id, at in late)
         uow.commit()
         return counted
 
