@@ -234,8 +234,8 @@ class CartRepository(Protocol):
     def remove(self, customer_id: int, product_id: int) -> None: ...
     def clear(self, customer_id: int) -> None: ...
     def note_cards(self, shown: Mapping[int, int], at: datetime) -> None:
-        """The item card each person (Telegram id: item) was just shown, in one statement
-        each; the caller passes them in Telegram id order (one lock order)."""
+        """The item card each person (Telegram id: item) was just shown, all in one
+        statement; the caller passes them in Telegram id order (one lock order)."""
 
     def card_shown(self, telegram_user_id: int, since: datetime) -> int | None:
         """The item of the card this person saw last, if they saw it since then."""

@@ -24,7 +24,7 @@ from bot.persistence.models import (
     ShownCardRow,
 )
 from bot.persistence.repositories.catalogue import ITEM_COLUMNS, PRODUCTS, item_from_row
-from bot.persistence.repositories.inserts import ignoring_duplicates
+from bot.persistence.repositories.inserts import put_many
 
 # Each update of a customer's cart or browse runs these: built once (building a statement
 # cost about as much as running it), over plain columns (no ORM identity map to fill).
@@ -62,15 +62,8 @@ _LAST_POSITION = select(func.coalesce(func.max(_lines.c.position), 0)).where(
     _lines.c.customer_id == bindparam("customer_id")
 )
 _NEW_LINE = insert(_lines)
-# The card a person saw last: changed in place, or added when they have none yet (plain
-# statements, built once: they run with every card, and the dialects' upserts opt out of the
-# statement cache).
+# The card each person saw last: a batch's cards written over theirs in one statement.
 _shown = cast(Table, ShownCardRow.__table__)
-_CHANGE_CARD = (
-    update(_shown)
-    .where(_shown.c.telegram_user_id == bindparam("user"))
-    .values(product_id=bindparam("item"), shown_at=bindparam("at"))
-)
 _HELD = (
     select(_customers.c.telegram_user_id, _lines.c.product_id, _lines.c.quantity)
     .join(_customers, _customers.c.id == _lines.c.customer_id)
@@ -180,14 +173,8 @@ class SqlCartRepository:
         self.session.execute(delete(CartLineRow).where(CartLineRow.customer_id == customer_id))
 
     def note_cards(self, shown: Mapping[int, int], at: datetime) -> None:
-        for user, item in shown.items():
-            changed = self.session.execute(_CHANGE_CARD, {"user": user, "item": item, "at": at})
-            if not changed.rowcount:  # type: ignore[attr-defined]
-                # Another worker adding the same person's row at the same moment wins.
-                self.session.execute(
-                    ignoring_duplicates(_shown),
-                    {"telegram_user_id": user, "product_id": item, "shown_at": at},
-                )
+        rows = [{"telegram_user_id": u, "product_id": i, "shown_at": at} for u, i in shown.items()]
+        put_many(self.session, _shown, ("telegram_user_id",), rows)
 
     def card_shown(self, telegram_user_id: int, since: datetime) -> int | None:
         return self.session.scalar(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, insert
+from sqlalchemy import Insert, Table, TextClause, bindparam, insert, text
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -42,6 +42,37 @@ def insert_or_update(session: Session, table: Table, key: dict[str, Any], **valu
     else:
         mysql = mysql_insert(table).values(**key, **values)
         session.execute(mysql.on_duplicate_key_update(**values))
+
+
+def put_many(
+    session: Session, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """Each row inserted, or written over the row with its key, in one statement: pymysql
+    sends an executemany of it as one multi-row INSERT (one round trip for a batch where
+    an UPDATE each, and an INSERT where none matched, cost a round trip a row). The rows all
+    have the same columns, in the order callers sort them (one lock order across workers)."""
+    if rows:
+        dialect = session.get_bind().dialect.name
+        session.execute(_putting(table, keys, tuple(rows[0]), dialect), rows)
+
+
+@cache
+def _putting(
+    table: Table, keys: tuple[str, ...], columns: tuple[str, ...], dialect: str
+) -> TextClause:
+    """The upsert in each dialect's words, typed by the table's columns, built once. Text,
+    as the dialects' own insert constructs opt out of the statement cache (above)."""
+    names = ", ".join(columns)
+    values = ", ".join(f":{c}" for c in columns)
+    changed = [c for c in columns if c not in keys]
+    if dialect == "sqlite":
+        kept = ", ".join(f"{c} = excluded.{c}" for c in changed)
+        tail = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {kept}"
+    else:
+        tail = "ON DUPLICATE KEY UPDATE " + ", ".join(f"{c} = VALUES({c})" for c in changed)
+    # Names of the table's own columns, never what anyone typed: the values are bound.
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({values}) {tail}"  # noqa: S608
+    return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
 
 
 def insert_many_unless_present(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:

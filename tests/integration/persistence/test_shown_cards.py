@@ -7,6 +7,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Engine, event
+
 from bot.domain.services import deliveries
 from bot.domain.services.cart import card_seen
 from bot.domain.services.personal_data import forget_me
@@ -34,6 +36,55 @@ def test_each_persons_latest_card_in_a_batch_is_noted_and_replaces_the_one_befor
     assert [card_of(new_uow, user) for user in (701, 702, 703)] == [9, 8, None]
     with new_uow() as uow:
         assert uow.carts.card_shown(701, NOW + timedelta(seconds=1)) is None  # older than asked
+
+
+def test_a_batch_of_forty_peoples_cards_is_one_statement_whether_their_rows_are_new_or_old(
+    engine: Engine, new_uow: UowFactory
+) -> None:
+    for user in range(1000, 1020):  # half of them saw a card before
+        card_seen(user, 1, uow=new_uow(), clock=lambda: NOW)
+    shown = {user: user - 990 for user in range(1000, 1040)}
+    written: list[str] = []
+
+    def ran(_c: object, _cur: object, sql: str, *_rest: object) -> None:
+        if "shown_cards" in sql:
+            written.append(sql)
+
+    event.listen(engine, "before_cursor_execute", ran)
+    try:
+        with new_uow() as uow:
+            uow.carts.note_cards(shown, NOW)
+            uow.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", ran)
+    assert len(written) == 1, written
+    assert {user: card_of(new_uow, user) for user in shown} == shown
+
+
+def test_twelve_workers_noting_overlapping_batches_at_once_all_succeed(
+    new_uow: UowFactory,
+) -> None:
+    """Twelve records at once, each for eight people of the same twenty (each in Telegram id
+    order, as the record passes them): none fails, and each person's card is one of theirs."""
+    barrier = threading.Barrier(12)
+    noted: dict[int, set[int]] = {user: set() for user in range(500, 520)}
+
+    def record(worker: int) -> None:
+        people = sorted({500 + (worker * 3 + k * 5) % 20 for k in range(8)})
+        for user in people:
+            noted[user].add(worker)
+        arrivals = [
+            deliveries.Arrival(10_000 + worker * 100 + n, user, card_item=worker)
+            for n, user in enumerate(people)
+        ]
+        barrier.wait()
+        deliveries.first_deliveries(arrivals, uow=new_uow(), clock=lambda: NOW)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(record, range(12)))
+    for user, workers in noted.items():
+        if workers:
+            assert card_of(new_uow, user) in workers
 
 
 def test_two_workers_noting_a_persons_first_card_at_once_both_succeed(
