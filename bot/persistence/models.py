@@ -390,10 +390,7 @@ class WindowItemRow(Base):
     """Per window, each item's quantity sold and revenue (no row: none sold)."""
 
     __tablename__ = "window_items"
-    __table_args__ = (
-        Index("ix_window_items_quantity", "days", "quantity", "product_id"),
-        MYSQL_TABLE,
-    )
+    __table_args__ = (MYSQL_TABLE,)
 
     days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     product_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -420,6 +417,13 @@ Index(
     WindowItemRow.days,
     WindowItemRow.revenue.desc(),
     WindowItemRow.quantity.desc(),
+    WindowItemRow.product_id,
+)
+Index(
+    "ix_window_items_quantity",
+    WindowItemRow.days,
+    WindowItemRow.quantity.desc(),
+    WindowItemRow.revenue.desc(),
     WindowItemRow.product_id,
 )
 Index(
