@@ -24,6 +24,7 @@ from bot.domain.store_details import StoreDetails
 from bot.i18n import Catalogues
 from bot.metrics import Metrics
 from bot.persistence.engine import build_engine, count_errors, session_factory
+from bot.persistence.repositories.catalogue import KeptActiveCount
 from bot.persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 T = TypeVar("T")
@@ -71,6 +72,7 @@ class Shop:
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _database_threads: ThreadPoolExecutor = field(init=False, repr=False)
     _aside: ThreadPoolExecutor = field(init=False, repr=False)
+    _active_count: KeptActiveCount = field(default_factory=KeptActiveCount, repr=False)
 
     def __post_init__(self) -> None:
         self._store = self.base_store
@@ -126,7 +128,9 @@ class Shop:
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work: one per use-case call."""
-        return SqlAlchemyUnitOfWork(self._sessions, outbox_written=self._notify_outbox)
+        return SqlAlchemyUnitOfWork(
+            self._sessions, outbox_written=self._notify_outbox, kept=self._active_count
+        )
 
     def _notify_outbox(self) -> None:
         if self.outbox_written is not None:

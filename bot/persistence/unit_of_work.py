@@ -46,6 +46,7 @@ from bot.persistence.repositories import (
     SqlWatchRepository,
 )
 from bot.persistence.repositories.catalogue import CHANGED as CATALOGUE_CHANGED
+from bot.persistence.repositories.catalogue import KeptActiveCount
 from bot.persistence.repositories.favourites import SqlFavouriteRepository
 from bot.persistence.repositories.news import SqlAnnouncementRepository, SqlNewsRepository
 from bot.persistence.repositories.notifications import OUTBOX_WRITTEN
@@ -138,14 +139,20 @@ class SqlAlchemyUnitOfWork:
     session: Session
 
     def __init__(
-        self, sessions: sessionmaker[Session], *, outbox_written: Callable[[], None] | None = None
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        outbox_written: Callable[[], None] | None = None,
+        kept: KeptActiveCount | None = None,
     ) -> None:
         """`outbox_written` is called after a commit that queued notifications: the sender of
-        this process sends them at once instead of at its next poll."""
+        this process sends them at once instead of at its next poll. `kept`: the worker's
+        count of items on sale at a catalogue version (one per worker, across its units)."""
         self._sessions = sessions
         self._open = False
         self._reading = False
         self._outbox_written = outbox_written
+        self._kept = kept
 
     def reading(self) -> Self:
         """For the next `with`: this use case only reads (it may not commit). On SQLite its
@@ -163,7 +170,7 @@ class SqlAlchemyUnitOfWork:
             raise RuntimeError("this unit of work is already in a transaction")
         self._open = True
         self.session = self._sessions()
-        self.products = SqlProductRepository(self.session)
+        self.products = SqlProductRepository(self.session, self._kept)
         self.catalogue = SqlCatalogueVersion(self.session)
         self.ledger = SqlLedgerRepository(self.session)
         self.customers = SqlCustomerRepository(self.session)

@@ -104,6 +104,7 @@ _CATEGORY_PAGE = (
     .offset(bindparam("offset"))
 )
 _CATEGORY_COUNT = select(func.count()).select_from(_products).where(_IN_CATEGORY)
+_ON_SALE_COUNT = select(func.count()).select_from(_products).where(ON_SALE)
 
 
 _versions = cast(Table, CatalogueVersionRow.__table__)
@@ -168,9 +169,32 @@ def item_from_row(row: Any) -> Product:
     return SqlProductRepository._to_domain(row)
 
 
+class KeptActiveCount:
+    """How many items are on sale, kept by a worker with the catalogue's version it was
+    counted at. Counting is a walk of every item's index entry (7-12 ms on MariaDB at 100,000
+    items, the biggest statement of `/report 30`), and only a change that moves the version
+    changes it (archiving, bringing back, adding: SqlCatalogueVersion). Read after its
+    version, a count is never older than its label; a version never comes back (random
+    steps), but 0, an empty table's, says nothing and is never kept. Shared by the worker's
+    database threads: one tuple, replaced whole."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[int, int] | None = None
+
+    def at(self, version: int) -> int | None:
+        kept = self._kept
+        return kept[1] if kept is not None and kept[0] == version and version else None
+
+    def keep(self, version: int, count: int) -> None:
+        if version:
+            self._kept = (version, count)
+
+
 class SqlProductRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, kept: KeptActiveCount | None = None) -> None:
+        """`kept`: the worker's count of items on sale (None: counted each time)."""
         self.session = session
+        self._kept = kept
 
     @staticmethod
     def _to_domain(row: Any) -> Product:
@@ -480,8 +504,17 @@ class SqlProductRepository:
         return [_from_columns(r) for r in self.session.connection().execute(query)]
 
     def count_active(self) -> int:
-        query = select(func.count()).select_from(ProductRow).where(ON_SALE)
-        return self.session.scalar(query) or 0
+        if self._kept is None:
+            return self._count_active()
+        version = SqlCatalogueVersion(self.session).current()
+        count = self._kept.at(version)
+        if count is None:
+            count = self._count_active()
+            self._kept.keep(version, count)
+        return count
+
+    def _count_active(self) -> int:
+        return self.session.scalar(_ON_SALE_COUNT) or 0
 
     def count_low(self, default_threshold: Decimal) -> int:
         query = select(func.count()).select_from(ProductRow).where(*self._is_low(default_threshold))
