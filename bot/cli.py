@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from telegram.error import InvalidToken
 
 from bot.catalogue_csv import CatalogueFileError, read_catalogue_file, write_catalogue
+from bot.collector import collector_paused
 from bot.config import ConfigError, Settings, load_settings
 from bot.database_check import DatabaseUnavailable, check_database_opens
 from bot.demo_data import demo_rows, generated_rows
@@ -259,7 +260,8 @@ def _catalogue(args: argparse.Namespace, settings: Settings) -> int:
 
         return _with_shop(settings, export)
     try:
-        rows = read_catalogue_file(args.file.read_bytes(), currency)
+        with collector_paused():
+            rows = read_catalogue_file(args.file.read_bytes(), currency)
     except OSError as error:
         print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 1
@@ -269,9 +271,10 @@ def _catalogue(args: argparse.Namespace, settings: Settings) -> int:
 
     def load(shop: Shop) -> int:
         progress = ProgressBar(len(rows), sys.stderr) if len(rows) >= PROGRESS_FROM else None
-        result = catalogue.import_catalogue(
-            rows, actor="cli:import", store=shop.store, uow=shop.uow(), progress=progress
-        )
+        with collector_paused():
+            result = catalogue.import_catalogue(
+                rows, actor="cli:import", store=shop.store, uow=shop.uow(), progress=progress
+            )
         print(
             f"Imported {len(rows)} items: {result.created} new, {result.updated} updated, "
             f"{result.stock_changes} stock changes."
@@ -295,9 +298,10 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
         present = set(catalogue.find_skus([row.product.sku for row in rows], uow=shop.uow()))
         missing = [row for row in rows if row.product.sku not in present]
         if missing:
-            catalogue.import_catalogue(
-                missing, actor="cli:demo-data", store=shop.store, uow=shop.uow()
-            )
+            with collector_paused():
+                catalogue.import_catalogue(
+                    missing, actor="cli:demo-data", store=shop.store, uow=shop.uow()
+                )
         print(f"Demo catalogue: {len(missing)} items added, {len(present)} were already there.")
         if args.orders:
             add_order_history(
