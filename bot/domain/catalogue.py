@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -116,7 +117,12 @@ class Product:
     def unchecked_copy(self, **changes: Any) -> Product:
         """A copy with some fields changed, skipping the checks the original passed (an
         import copies 100,000 items; the changed fields must be ones the caller checked)."""
-        return Product.restored(**{n: changes.get(n, getattr(self, n)) for n in Product.__slots__})
+        product = object.__new__(Product)
+        for name, value in zip(_SLOTS, _EVERY_FIELD(self), strict=True):
+            setattr(product, name, value)
+        for name, value in changes.items():
+            setattr(product, name, value)
+        return product
 
     @staticmethod
     def restored(**fields: Any) -> Product:
@@ -170,6 +176,8 @@ def clean_description(text: str) -> str:
 
 # The fields kept in the products table (an offer is worked out, never stored).
 STORED_FIELDS = tuple(name for name in Product.__slots__ if name != "offer")
+_SLOTS: tuple[str, ...] = Product.__slots__
+_EVERY_FIELD = operator.attrgetter(*_SLOTS)  # every field's value at once, in C
 
 
 @functools.lru_cache(maxsize=4096)  # every category button of every screen: hashed once
