@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -29,6 +29,7 @@ from sqlalchemy.sql.expression import type_coerce
 
 from bot.domain.catalogue import STORED_FIELDS, Product, Unit
 from bot.domain.search import (
+    Field,
     Filters,
     Match,
     SearchQuery,
@@ -169,6 +170,15 @@ def item_from_row(row: Any) -> Product:
     return SqlProductRepository._to_domain(row)
 
 
+def _found_words(
+    products: Sequence[Product], words: list[set[tuple[str, Field]]]
+) -> Iterator[None]:
+    """Each item's index words into `words`, a thousand items a step."""
+    for start in range(0, len(products), 1_000):
+        words.extend(index_terms(p) for p in products[start : start + 1_000])
+        yield
+
+
 class KeptActiveCount:
     """How many items are on sale, kept by a worker with the catalogue's version it was
     counted at. Counting is a walk of every item's index entry (7-12 ms on MariaDB at 100,000
@@ -256,6 +266,10 @@ class SqlProductRepository:
         # read back in one pass from there (by SKU in lists of a thousand: 1.0 s against 0.3 s
         # for 100,000 on MariaDB). Items another import adds meanwhile are left out by SKU.
         before = self.session.scalar(select(func.max(ProductRow.id))) or 0
+        # The items' index words are worked out while their rows are on the server: MariaDB
+        # took 1.3 s of 100,000 items' 12.5 s import for them, and the words 0.7 s after.
+        words: list[set[tuple[str, Field]]] = []
+        finding = _found_words(products, words)
         insert_dicts(
             self.session.connection(),
             "products",
@@ -269,13 +283,16 @@ class SqlProductRepository:
                 }
                 for p in products
             ],
+            meanwhile=finding,
         )
+        for _ in finding:  # what the waits left
+            pass
         rows = self.session.connection().execute(
             select(ProductRow.sku, ProductRow.id).where(ProductRow.id > before)
         )
         ids = {sku: product_id for sku, product_id in rows}
         added = [p.unchecked_copy(id=ids[p.sku]) for p in products]
-        self._index(added)
+        self._index(added, words=words)
         return added
 
     def by_skus(self, skus: Sequence[str], *, for_update: bool = False) -> dict[str, Product]:
@@ -313,8 +330,15 @@ class SqlProductRepository:
             done += int(result.rowcount)  # type: ignore[attr-defined]
         return done
 
-    def _index(self, products: Sequence[Product], *, replace: bool = False) -> None:
-        """Keep the search index in step with the items' words."""
+    def _index(
+        self,
+        products: Sequence[Product],
+        *,
+        replace: bool = False,
+        words: Sequence[set[tuple[str, Field]]] | None = None,
+    ) -> None:
+        """Keep the search index in step with the items' words (`words`: each item's, found
+        already)."""
         if replace:
             ids = [p.id for p in products]
             for start in range(0, len(ids), CHUNK):
@@ -323,7 +347,12 @@ class SqlProductRepository:
                         SearchTermRow.product_id.in_(ids[start : start + CHUNK])
                     )
                 )
-        terms = [(term, p.id, int(where)) for p in products for term, where in index_terms(p)]
+        found = words if words is not None else [index_terms(p) for p in products]
+        terms = [
+            (term, p.id, int(where))
+            for p, terms_of in zip(products, found, strict=True)
+            for term, where in terms_of
+        ]
         # An import writes some 700,000 of these: straight to the driver (bot.persistence.bulk).
         insert_rows(self.session.connection(), "search_terms", TERM_COLUMNS, terms)
         vocabulary = {term for term, _pid, _field in terms if typo_indexable(term)}

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from bot.domain.catalogue import Unit
+from bot.domain.search import index_terms
 from bot.domain.stock import LedgerEntry, StockReason
+from bot.persistence.models import SearchTermRow
 from tests.support.databases import UowFactory
 from tests.support.factories import make_product
 
@@ -59,3 +63,26 @@ def test_items_and_ledger_rows_written_in_bulk_read_back_unchanged(new_uow: UowF
         None,
     )
     assert (entry.at, entry.note, entry.change) == (at, AWKWARD, Decimal("2.375"))
+
+
+def test_twelve_thousand_items_added_in_bulk_are_indexed_by_the_words_each_has_alone(
+    new_uow: UowFactory,
+) -> None:
+    """Their words are found while their rows are on the server (several statements' worth):
+    each item gets exactly its own, whichever wait found them."""
+    products = [
+        make_product(sku=f"BULK-{n}", name=f"Word{n % 97} item {n}", category=f"Shelf {n % 7}")
+        for n in range(12_000)
+    ]
+    with new_uow() as uow:
+        added = uow.products.add_many(products)
+        uow.commit()
+    expected = {(t, p.id, int(f)) for p in added for t, f in index_terms(p)}
+    with new_uow() as uow:
+        stored = set(
+            uow.session.execute(
+                select(SearchTermRow.term, SearchTermRow.product_id, SearchTermRow.field)
+            ).tuples()
+        )
+    assert stored == expected
+    assert len({p.id for p in added}) == 12_000
