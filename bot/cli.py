@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.exc import OperationalError
-from telegram.error import InvalidToken
 
 from bot.catalogue_csv import CatalogueFileError, read_catalogue_file, write_catalogue
 from bot.collector import collector_paused
@@ -24,8 +23,6 @@ from bot.domain.errors import DomainError
 from bot.domain.services import catalogue, sales, sales_windows, staff
 from bot.domain.text import said
 from bot.log_redaction import redact_secrets
-from bot.persistence import backup, migrate
-from bot.persistence.demo_history import add_order_history
 from bot.wiring import Shop, build_shop
 
 PLAYGROUND_INSTEAD = """\
@@ -109,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs URLs, which hold the token
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per job run otherwise
+    # Alembic, imported by the commands that migrate, says which of its plugins it set up.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if args.command == "doctor":  # it reports bad settings itself, as its first check
         from bot.doctor import run_doctor
 
@@ -128,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             if s
         ],
-        drop=(InvalidToken,),
+        drop=_telegram_refusals() if args.command in ("run", "web") else (),
     )
     handler: Callable[[argparse.Namespace, Settings], int] = _COMMANDS[args.command]
     try:
@@ -146,6 +145,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _telegram_refusals() -> tuple[type[BaseException], ...]:
+    """Telegram's refusal of the token, whose text holds it; only the commands that talk to
+    Telegram import python-telegram-bot (0.1 s of every other command's start)."""
+    from telegram.error import InvalidToken
+
+    return (InvalidToken,)
+
+
 def _with_shop(settings: Settings, work: Callable[[Shop], int]) -> int:
     shop = build_shop(settings)
     try:
@@ -156,6 +163,10 @@ def _with_shop(settings: Settings, work: Callable[[Shop], int]) -> int:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from telegram.error import InvalidToken
+
+    from bot.persistence import migrate
+
     if settings.telegram_token is None:
         print(PLAYGROUND_INSTEAD, file=sys.stderr)
         return _playground(args, settings)
@@ -176,6 +187,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _web(_args: argparse.Namespace, settings: Settings) -> int:
     """The back office in a process of its own; its settings as the bot workers'."""
+    from telegram.error import InvalidToken
+
     if settings.telegram_token is None or settings.backoffice_url is None:
         print(WEB_NEEDS, file=sys.stderr)
         return 2
@@ -199,6 +212,8 @@ def _playground(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.persistence import migrate
+
     def change(shop: Shop) -> int:
         if args.db_command == "upgrade":
             migrate.upgrade(shop.engine, args.revision, default_vat_rate=settings.default_vat_rate)
@@ -292,6 +307,9 @@ def _count(text: str) -> int:
 
 
 def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.persistence import migrate
+    from bot.persistence.demo_history import add_order_history
+
     def load(shop: Shop) -> int:
         migrate.upgrade(shop.engine, default_vat_rate=settings.default_vat_rate)
         rows = demo_rows() + generated_rows(args.items)
@@ -323,6 +341,8 @@ def _demo_data(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.persistence import backup
+
     folder = args.to or settings.backup_dir
     if folder is None:
         print("error: no backup folder: pass --to DIR or set SHOPKEEPS_BACKUP_DIR", file=sys.stderr)
@@ -349,6 +369,8 @@ def _size(size: int) -> str:
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.persistence import backup
+
     try:
         done = backup.restore_backup(settings.database_url, args.file)
     except backup.BackupError as failed:
