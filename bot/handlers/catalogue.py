@@ -256,8 +256,9 @@ async def put_in_cart(update: Update, context: ShopContext) -> str | None:
     pressed = AddToCart.of(update)
     product_id, quantity = pressed.product_id, pressed.amount
     most = context.shop.store.max_per_item
+    ahead = await offers_ahead(update, context)  # the card's own offers: no read
     cart = await context.run(
-        add_to_cart, customer_of(update), product_id, quantity, max_per_item=most
+        add_to_cart, customer_of(update), product_id, quantity, max_per_item=most, offers=ahead
     )
     product = next(i.product for i in cart.items if i.product.id == product_id)
     delivery = context.delivery(update)  # its record read the ⭐ (card_shown)

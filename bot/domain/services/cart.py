@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from bot.domain.errors import (
     UnknownProduct,
 )
 from bot.domain.money import line_total
+from bot.domain.offers import Offer
 from bot.domain.ports import UnitOfWork
 from bot.domain.quantity import MAX_QUANTITY, check_step
 from bot.domain.services.customers import CustomerRef, identify
@@ -59,10 +61,11 @@ class CartView:
         return next((i.quantity for i in self.items if i.product.id == product_id), Decimal(0))
 
 
-def load_cart(uow: UnitOfWork, customer_id: int) -> CartView:
-    """The cart with its items priced as sold now (an offer's price while it runs)."""
+def load_cart(uow: UnitOfWork, customer_id: int, offers: Sequence[Offer] | None = None) -> CartView:
+    """The cart with its items priced as sold now (an offer's price while it runs; `offers`:
+    those not yet ended, when the caller has them)."""
     lines = uow.carts.lines_with_items(customer_id)
-    items = prices_now(uow, [item for _, item in lines], utc_now())
+    items = prices_now(uow, [item for _, item in lines], utc_now(), offers)
     return CartView(
         [CartItem(item, line.quantity) for (line, _), item in zip(lines, items, strict=True)]
     )
@@ -81,6 +84,7 @@ def put_line(
     product_id: int,
     quantity: Decimal,
     max_per_item: int,
+    offers: Sequence[Offer] | None = None,
 ) -> CartView:
     """Write one line of a cart read in this unit of work, by the cart's rules (steps, stock,
     what one order may hold, how many lines a cart holds); the cart as it now is, worked out
@@ -95,7 +99,7 @@ def put_line(
         cart_changed(uow, customer_id)
         return CartView(others)
     held = next((i.product for i in cart.items if i.product.id == product_id), None)
-    product = held or price_now(uow, uow.products.get(product_id), utc_now())
+    product = held or price_now(uow, uow.products.get(product_id), utc_now(), offers)
     if product is None:
         raise UnknownProduct(str(product_id))
     if not product.active:
@@ -192,14 +196,18 @@ def add_to_cart(
     *,
     uow: UnitOfWork,
     max_per_item: int = DEFAULT_MAX_PER_ITEM,
+    offers: Sequence[Offer] | None = None,
 ) -> CartView:
     """Add to (or, with a negative quantity, take from) what the cart already holds, up to
-    what one order may hold."""
+    what one order may hold. `offers`: those not yet ended as the worker keeps them at the
+    update's catalogue version, which priced the card the person tapped (None: read here).
+    One set or ended in the instant since prices this line one tap late, as it did the
+    card; the checkout prices afresh, and Confirm is checked against that."""
     with uow:
         owner = cart_owner(uow, customer)
-        cart = load_cart(uow, owner)
+        cart = load_cart(uow, owner, offers)
         wanted = max(cart.quantity_of(product_id) + quantity, Decimal(0))
-        view = put_line(uow, owner, cart, product_id, wanted, max_per_item)
+        view = put_line(uow, owner, cart, product_id, wanted, max_per_item, offers)
         uow.commit()
         return view
 

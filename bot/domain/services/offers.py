@@ -15,12 +15,18 @@ from bot.domain.services.retry import retry_on_conflict
 from bot.domain.text import said
 
 
-def prices_now(uow: UnitOfWork, products: Sequence[Product], at: datetime) -> list[Product]:
+def prices_now(
+    uow: UnitOfWork,
+    products: Sequence[Product],
+    at: datetime,
+    offers: Sequence[Offer] | None = None,
+) -> list[Product]:
     """The items as a customer buys them at `at` (bot.domain.offers.price_at), inside a
-    unit of work the caller holds open: one read of the offers not yet ended."""
+    unit of work the caller holds open: one read of the offers not yet ended, unless the
+    caller has them (`offers`: as a worker keeps them at the update's catalogue version)."""
     if not products:
         return []
-    return priced(products, uow.offers.not_ended(at), at)
+    return priced(products, uow.offers.not_ended(at) if offers is None else offers, at)
 
 
 def prices_by_id(uow: UnitOfWork, product_ids: list[int], at: datetime) -> dict[int, Product]:
@@ -29,8 +35,10 @@ def prices_by_id(uow: UnitOfWork, product_ids: list[int], at: datetime) -> dict[
     return {p.id: p for p in prices_now(uow, list(found.values()), at) if p.id is not None}
 
 
-def price_now(uow: UnitOfWork, product: Product | None, at: datetime) -> Product | None:
-    return None if product is None else prices_now(uow, [product], at)[0]
+def price_now(
+    uow: UnitOfWork, product: Product | None, at: datetime, offers: Sequence[Offer] | None = None
+) -> Product | None:
+    return None if product is None else prices_now(uow, [product], at, offers)[0]
 
 
 @dataclass(frozen=True, slots=True)

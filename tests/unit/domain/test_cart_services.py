@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from bot.domain.errors import InvalidInput, NotInCart, OutOfStock, ProductArchived
+from bot.domain.offers import Offer
 from bot.domain.services import catalogue
 from bot.domain.services.cart import (
     add_to_cart,
@@ -93,3 +95,24 @@ def test_a_cart_line_moves_by_whole_steps_and_leaves_at_zero() -> None:
     assert step_cart_line(ann, apples.id or 0, -1, uow=uow).is_empty
     with pytest.raises(NotInCart):
         step_cart_line(ann, apples.id or 0, 1, uow=uow)
+
+
+def test_an_item_added_with_the_offers_its_card_was_priced_with_goes_in_at_that_price(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The worker passes the offers it keeps at the update's catalogue version (those its
+    card showed): the cart's line is priced with them, and no offer is read again."""
+    uow = FakeUnitOfWork()
+    tea = stocked(uow, 10, price_minor=400)
+    assert tea.id is not None
+    now = datetime.now(UTC)
+    half = Offer(
+        tea.id, None, Decimal(50), None, now - timedelta(hours=1), now + timedelta(hours=1)
+    )
+    monkeypatch.setattr(uow.offers, "not_ended", _no_read)
+    cart = add_to_cart(customer(), tea.id, Decimal(2), uow=uow, offers=[half])
+    assert cart.total_minor == 400  # two at half price
+
+
+def _no_read(_at: datetime) -> list[Offer]:
+    raise AssertionError("the offers were read again")
