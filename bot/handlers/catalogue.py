@@ -256,7 +256,10 @@ async def put_in_cart(update: Update, context: ShopContext) -> str | None:
     pressed = AddToCart.of(update)
     product_id, quantity = pressed.product_id, pressed.amount
     most = context.shop.store.max_per_item
-    ahead = await offers_ahead(update, context)  # the card's own offers: no read
+    # The offers its card was priced with, kept at the update's catalogue version (not
+    # known: the use case reads them in its own transaction).
+    known = context.catalogue_version(update) is not None
+    ahead = await offers_ahead(update, context) if known else None
     cart = await context.run(
         add_to_cart, customer_of(update), product_id, quantity, max_per_item=most, offers=ahead
     )

@@ -16,7 +16,7 @@ from bot.domain.services.cart import (
     view_cart,
 )
 from tests.support.factories import STORE, customer, make_kg_product, stocked
-from tests.support.fakes import FakeUnitOfWork
+from tests.support.fakes import FakeOffers, FakeUnitOfWork
 
 
 def test_adding_to_the_cart_adds_to_what_is_there() -> None:
@@ -109,10 +109,10 @@ def test_an_item_added_with_the_offers_its_card_was_priced_with_goes_in_at_that_
     half = Offer(
         tea.id, None, Decimal(50), None, now - timedelta(hours=1), now + timedelta(hours=1)
     )
-    monkeypatch.setattr(uow.offers, "not_ended", _no_read)
+    monkeypatch.setattr(FakeOffers, "not_ended", _no_read)  # each unit makes its own
     cart = add_to_cart(customer(), tea.id, Decimal(2), uow=uow, offers=[half])
     assert cart.total_minor == 400  # two at half price
 
 
-def _no_read(_at: datetime) -> list[Offer]:
+def _no_read(_self: FakeOffers, _at: datetime) -> list[Offer]:
     raise AssertionError("the offers were read again")
