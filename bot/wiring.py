@@ -72,7 +72,7 @@ class Shop:
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _database_threads: ThreadPoolExecutor = field(init=False, repr=False)
     _aside: ThreadPoolExecutor = field(init=False, repr=False)
-    _active_count: KeptActiveCount = field(default_factory=KeptActiveCount, repr=False)
+    _active_count: KeptActiveCount = field(init=False, default_factory=KeptActiveCount, repr=False)
 
     def __post_init__(self) -> None:
         self._store = self.base_store

@@ -533,7 +533,9 @@ class SqlProductRepository:
         return [_from_columns(r) for r in self.session.connection().execute(query)]
 
     def count_active(self) -> int:
-        if self._kept is None:
+        if self._kept is None or self.session.info.get(CHANGED):
+            # A unit that changed the catalogue counts its own changes, which its version
+            # does not show until the commit: not for others to be served.
             return self._count_active()
         version = SqlCatalogueVersion(self.session).current()
         count = self._kept.at(version)
