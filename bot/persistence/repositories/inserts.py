@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, TextClause, bindparam, insert, text
+from sqlalchemy import Dialect, Insert, Table, TextClause, bindparam, insert, text
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -50,28 +50,34 @@ def put_many(
     """Each row inserted, or written over the row with its key, in one statement: pymysql
     sends an executemany of it as one multi-row INSERT (one round trip for a batch where
     an UPDATE each, and an INSERT where none matched, cost a round trip a row). The rows all
-    have the same columns, in the order callers sort them (one lock order across workers)."""
+    have the same columns, some not in the key, in the order callers sort them (one lock
+    order across workers). SQLite and MariaDB (MySQL 8.0.20 and later warn of VALUES())."""
     if rows:
-        dialect = session.get_bind().dialect.name
+        dialect = session.get_bind().dialect
         session.execute(_putting(table, keys, tuple(rows[0]), dialect), rows)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _putting(
-    table: Table, keys: tuple[str, ...], columns: tuple[str, ...], dialect: str
+    table: Table, keys: tuple[str, ...], columns: tuple[str, ...], dialect: Dialect
 ) -> TextClause:
     """The upsert in each dialect's words, typed by the table's columns, built once. Text,
     as the dialects' own insert constructs opt out of the statement cache (above)."""
-    names = ", ".join(columns)
-    values = ", ".join(f":{c}" for c in columns)
     changed = [c for c in columns if c not in keys]
-    if dialect == "sqlite":
-        kept = ", ".join(f"{c} = excluded.{c}" for c in changed)
-        tail = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {kept}"
+    if not changed:
+        raise ValueError(f"no column of {table.name} outside its key to write over")
+    quote = dialect.identifier_preparer.quote  # "change" is a MySQL keyword
+    names = ", ".join(quote(c) for c in columns)
+    values = ", ".join(f":{c}" for c in columns)
+    if dialect.name == "sqlite":
+        kept = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in changed)
+        tail = f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {kept}"
     else:
-        tail = "ON DUPLICATE KEY UPDATE " + ", ".join(f"{c} = VALUES({c})" for c in changed)
+        tail = "ON DUPLICATE KEY UPDATE " + ", ".join(
+            f"{quote(c)} = VALUES({quote(c)})" for c in changed
+        )
     # Names of the table's own columns, never what anyone typed: the values are bound.
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({values}) {tail}"  # noqa: S608
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({values}) {tail}"  # noqa: S608
     return text(sql).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
 
 
