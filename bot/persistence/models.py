@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -412,20 +413,14 @@ class WindowPairRow(Base):
 
 # The rankings read in their own order from these, most first (no sort of a year's 99,000
 # items or 440,000 pairs for the first 20): the ABC classes, the best sellers, the pairs.
-Index(
-    "ix_window_items_revenue",
-    WindowItemRow.days,
-    WindowItemRow.revenue.desc(),
-    WindowItemRow.quantity.desc(),
-    WindowItemRow.product_id,
-)
-Index(
-    "ix_window_items_quantity",
-    WindowItemRow.days,
-    WindowItemRow.quantity.desc(),
-    WindowItemRow.revenue.desc(),
-    WindowItemRow.product_id,
-)
+def _window_ranking(name: str, first: Any, then: Any) -> Index:
+    """A window's items in a ranking's own order (ranking.in_rank): most first, ties by the
+    other measure, then the lower id."""
+    return Index(name, WindowItemRow.days, first.desc(), then.desc(), WindowItemRow.product_id)
+
+
+_window_ranking("ix_window_items_revenue", WindowItemRow.revenue, WindowItemRow.quantity)
+_window_ranking("ix_window_items_quantity", WindowItemRow.quantity, WindowItemRow.revenue)
 Index(
     "ix_window_pairs_orders",
     WindowPairRow.days,
