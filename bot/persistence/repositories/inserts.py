@@ -36,12 +36,7 @@ def insert_unless_present(session: Session, table: Table, **values: Any) -> bool
 
 def insert_or_update(session: Session, table: Table, key: dict[str, Any], **values: Any) -> None:
     """Insert the row, or update its `values` where its key exists, in one statement."""
-    if session.get_bind().dialect.name == "sqlite":
-        sqlite = sqlite_insert(table).values(**key, **values)
-        session.execute(sqlite.on_conflict_do_update(index_elements=list(key), set_=values))
-    else:
-        mysql = mysql_insert(table).values(**key, **values)
-        session.execute(mysql.on_duplicate_key_update(**values))
+    put_many(session, table, tuple(key), [key | values])
 
 
 def put_many(
